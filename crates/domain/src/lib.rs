@@ -1,0 +1,16 @@
+//! Koine's pure domain: validated value types and the rules that need no I/O.
+//!
+//! Everything here parses untrusted input into typed values (`parse`) or decides
+//! something from plain data; nothing touches the network, disk or clock.
+#![forbid(unsafe_code)]
+
+pub mod age;
+pub mod contact;
+pub mod ids;
+pub mod password;
+pub mod privacy;
+pub mod profile;
+pub mod staff;
+pub mod validation;
+
+pub use validation::{Invalid, Valid};

@@ -1,0 +1,150 @@
+//! The privacy taxonomy the data map is written in (ARCHITECTURE P1).
+//!
+//! Categories follow Fides' dotted style. Purposes, legal bases, retention
+//! rules and erasure actions are closed sets so the notice, export, erasure
+//! and retention code can match on them exhaustively.
+
+use serde::Serialize;
+
+/// Data categories Koine uses. The map may only name these.
+pub const CATEGORIES: &[(&str, &str)] = &[
+    ("system.operations", "Technical records with no personal content"),
+    ("user.account.username", "Display name"),
+    ("user.account.settings", "Account and interface settings"),
+    ("user.authorization.credentials", "Password hashes and secret tokens (stored hashed)"),
+    ("user.contact.email", "Email address"),
+    ("user.contact.phone_number", "Phone number"),
+    ("user.contact.address.city", "Location you chose to share"),
+    ("user.contact.address.country", "Country"),
+    ("user.demographic.date_of_birth", "Date of birth and age status"),
+    ("user.demographic.gender", "Gender"),
+    ("user.demographic.language", "Languages you speak or learn"),
+    ("user.content.public", "Profile texts you write"),
+    ("user.content.self_image", "Profile picture"),
+    ("user.content.message", "Messages we send you"),
+    ("user.device.ip_address", "IP address"),
+    ("user.device.device_type", "Browser and device description"),
+    ("user.behavior.session", "Sign-in sessions and their activity times"),
+    ("user.unique_id", "Internal identifiers"),
+    ("user.security.audit", "Records of staff access to your data"),
+    ("user.security.encryption_key", "Your personal encryption key (wrapped)"),
+];
+
+pub fn is_known_category(c: &str) -> bool {
+    CATEGORIES.iter().any(|(k, _)| *k == c)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Running the account and the features the person asked for.
+    ProvideService,
+    /// Signing in, keeping accounts safe, preventing abuse.
+    Security,
+    /// Messages the service must send (verification, password reset, notices).
+    ServiceMessages,
+    /// Showing the profile to others as the person chose.
+    Profile,
+    /// Keeping records the law requires, and accountability for staff access.
+    LegalCompliance,
+    /// Keeping the system running (no personal content).
+    Operations,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ProvideService => "provide_service",
+            Self::Security => "security",
+            Self::ServiceMessages => "service_messages",
+            Self::Profile => "profile",
+            Self::LegalCompliance => "legal_compliance",
+            Self::Operations => "operations",
+        }
+    }
+}
+
+/// GDPR Art. 6(1) legal bases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalBasis {
+    Consent,
+    Contract,
+    LegalObligation,
+    VitalInterests,
+    PublicTask,
+    LegitimateInterests,
+}
+
+impl LegalBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Consent => "consent",
+            Self::Contract => "contract",
+            Self::LegalObligation => "legal_obligation",
+            Self::VitalInterests => "vital_interests",
+            Self::PublicTask => "public_task",
+            Self::LegitimateInterests => "legitimate_interests",
+        }
+    }
+
+    /// The article letter, e.g. "6(1)(b)".
+    pub fn article(self) -> &'static str {
+        match self {
+            Self::Consent => "6(1)(a)",
+            Self::Contract => "6(1)(b)",
+            Self::LegalObligation => "6(1)(c)",
+            Self::VitalInterests => "6(1)(d)",
+            Self::PublicTask => "6(1)(e)",
+            Self::LegitimateInterests => "6(1)(f)",
+        }
+    }
+}
+
+/// How long a value is kept. Column names refer to the same table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Retention {
+    /// As long as the account exists; erasure then applies.
+    AccountLifetime,
+    /// Until the instant held in `column` (e.g. a token's expiry).
+    UntilInstant { column: &'static str },
+    /// `days` after the instant held in `column`.
+    DaysAfter { days: u32, column: &'static str },
+    /// `years` after the instant held in `column`, because a law requires it.
+    YearsAfter { years: u32, column: &'static str },
+    /// Not personal data: kept as long as the system needs it.
+    System,
+}
+
+/// What erasing the subject does to a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Erasure {
+    /// The whole row goes.
+    DeleteRow,
+    /// The column is set to NULL; the row stays for others' sake.
+    Null,
+    /// Replaced by a value that no longer identifies the person.
+    Pseudonymise,
+    /// Kept because a law requires it, until the retention rule ends.
+    RetainLegal,
+    /// Not about the subject (ids, system timestamps): goes with the row.
+    WithRow,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_are_dotted_unique_and_known() {
+        let mut seen = std::collections::HashSet::new();
+        for (c, _) in CATEGORIES {
+            assert!(c.starts_with("user.") || c.starts_with("system."), "{c}");
+            assert!(seen.insert(*c), "duplicate {c}");
+        }
+        assert!(is_known_category("user.contact.email"));
+        assert!(!is_known_category("user.contact"));
+    }
+}

@@ -1,0 +1,68 @@
+//! Staff roles and what each may do.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Admin,
+    Support,
+    TrustSafety,
+    Finance,
+    PrivacyOfficer,
+}
+
+impl StaffRole {
+    pub const ALL: [Self; 5] = [
+        Self::Admin,
+        Self::Support,
+        Self::TrustSafety,
+        Self::Finance,
+        Self::PrivacyOfficer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Support => "support",
+            Self::TrustSafety => "trust_safety",
+            Self::Finance => "finance",
+            Self::PrivacyOfficer => "privacy_officer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Roles whose work needs the member directory (each opening is audited).
+    pub fn can_view_members(self) -> bool {
+        matches!(self, Self::Admin | Self::Support | Self::TrustSafety | Self::PrivacyOfficer)
+    }
+
+    /// Only the privacy officer reads the audit trail of staff access, so the
+    /// people being watched are not the ones reading it.
+    pub fn can_read_audit_log(self) -> bool {
+        self == Self::PrivacyOfficer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        for r in StaffRole::ALL {
+            assert_eq!(StaffRole::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(StaffRole::parse("root"), None);
+    }
+
+    #[test]
+    fn audit_log_is_privacy_officer_only() {
+        let readers: Vec<_> = StaffRole::ALL.into_iter().filter(|r| r.can_read_audit_log()).collect();
+        assert_eq!(readers, vec![StaffRole::PrivacyOfficer]);
+        assert!(!StaffRole::Finance.can_view_members());
+    }
+}
