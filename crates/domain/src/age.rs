@@ -63,8 +63,12 @@ pub enum AgeDecision {
 }
 
 pub fn parse_birth_date(raw: &str, today: Date) -> Valid<Date> {
+    let raw = raw.trim();
+    // jiff also accepts a datetime here; only a plain YYYY-MM-DD is a birth date.
+    if raw.len() != 10 {
+        return Err(Invalid::new("birth_date", "invalid-date"));
+    }
     let date: Date = raw
-        .trim()
         .parse()
         .map_err(|_| Invalid::new("birth_date", "invalid-date"))?;
     if date > today || age_on(date, today) > MAX_AGE {
@@ -123,6 +127,7 @@ mod tests {
         assert!(parse_birth_date("2030-01-01", today).is_err());
         assert!(parse_birth_date("1850-01-01", today).is_err());
         assert!(parse_birth_date("22/11/2000", today).is_err());
+        assert!(parse_birth_date("2000-01-31T10:00", today).is_err());
         assert_eq!(parse_birth_date(" 2000-01-31 ", today).unwrap(), date(2000, 1, 31));
     }
 

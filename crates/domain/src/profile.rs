@@ -226,10 +226,16 @@ pub struct TimeZoneName(String);
 impl TimeZoneName {
     pub fn parse(raw: &str) -> Valid<Self> {
         let name = raw.trim();
-        if name.is_empty() || name.len() > 64 || jiff::tz::TimeZone::get(name).is_err() {
-            return Err(Invalid::new("time_zone", "invalid-time-zone"));
+        let bad = || Invalid::new("time_zone", "invalid-time-zone");
+        if name.is_empty() || name.len() > 64 {
+            return Err(bad());
         }
-        Ok(Self(name.to_owned()))
+        let tz = jiff::tz::TimeZone::get(name).map_err(|_| bad())?;
+        // Lookup is case-insensitive and knows "Etc/Unknown"; keep the canonical name.
+        match tz.iana_name() {
+            Some(canonical) if canonical != "Etc/Unknown" => Ok(Self(canonical.to_owned())),
+            _ => Err(bad()),
+        }
     }
 
     pub fn as_str(&self) -> &str {

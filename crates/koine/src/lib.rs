@@ -1,1 +1,123 @@
-// placeholder
+//! Wiring: configuration → database, keys, services, router, background jobs.
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod demo;
+
+use config::Config;
+use koine_domain::age::MinimumAge;
+use koine_services::clock::Clock;
+use koine_services::crypto::Keyring;
+use koine_services::mail::SmtpSettings;
+use koine_services::{Services, Settings};
+use koine_store::Db;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Store(#[from] koine_store::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Services(#[from] koine_services::Error),
+}
+
+/// Opens the database named by the configuration and brings it up to date.
+pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
+    let db = match cfg.database_url.as_deref() {
+        Some(url) if url.starts_with("postgres") => Db::open_postgres(url, cfg.db_max_connections).await?,
+        Some(other) => return Err(StartError::Config(format!("unsupported database_url {other:?}: use postgres://…"))),
+        None => {
+            std::fs::create_dir_all(&cfg.data_dir)?;
+            Db::open_sqlite(&cfg.data_dir.join("koine.db"), cfg.db_max_connections).await?
+        }
+    };
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// The master key from configuration, or on SQLite from `<data>/master.key`
+/// (created with mode 0600 on first run). PostgreSQL deployments must
+/// configure it: a key generated on one app server would strand the others.
+pub fn master_key(cfg: &Config) -> Result<[u8; 32], StartError> {
+    if let Some(k) = &cfg.master_key {
+        return Keyring::parse_master(k).map_err(|e| StartError::Config(format!("master_key: {e}")));
+    }
+    if cfg.database_url.is_some() {
+        return Err(StartError::Config(
+            "a master key is required with PostgreSQL: set KOINE_MASTER_KEY (or master_key in the config file) \
+             to 32 random bytes, e.g. the output of `openssl rand -hex 32`"
+                .into(),
+        ));
+    }
+    let path = cfg.data_dir.join("master.key");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)?;
+        return Keyring::parse_master(&text).map_err(|e| StartError::Config(format!("{}: {e}", path.display())));
+    }
+    std::fs::create_dir_all(&cfg.data_dir)?;
+    let key = koine_services::crypto::random_bytes::<32>();
+    write_secret(&path, Keyring::encode_master(&key).as_bytes())?;
+    tracing::info!("generated a new master key at {}", path.display());
+    Ok(key)
+}
+
+fn write_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
+pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
+    let public_url = cfg.public_url.clone().unwrap_or_else(|| {
+        let scheme = if cfg.tls { "https" } else { "http" };
+        format!("{scheme}://{}", cfg.listen)
+    });
+    let mut s = Settings::new(cfg.data_dir.clone(), public_url);
+    s.min_learner_age = MinimumAge::new(cfg.min_learner_age).map_err(StartError::Config)?;
+    s.reauth_after = Duration::from_secs(cfg.reauth_minutes * 60);
+    s.session_idle = Duration::from_secs(cfg.session_idle_days * 86_400);
+    s.mail_from = cfg.mail_from.clone();
+    s.smtp = cfg.smtp.as_ref().map(|m| SmtpSettings {
+        host: m.host.clone(),
+        port: m.port,
+        username: m.username.clone(),
+        password: m.password.clone(),
+        security: m.security.clone(),
+    });
+    Ok(s)
+}
+
+/// Builds the services for a configuration (database open and migrated).
+pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError> {
+    let db = open_db(cfg).await?;
+    let keys = Keyring::new(master_key(cfg)?);
+    Ok(Services::new(db, keys, clock, settings(cfg)?)?)
+}
+
+pub fn app(svc: Services, tls: bool) -> axum::Router {
+    koine_web::router(koine_web::AppState { svc, metrics: Arc::new(koine_web::Metrics::default()), tls })
+}
+
+/// Delivers queued messages every `every` until `stop` fires.
+pub async fn run_jobs(svc: Services, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                if let Err(e) = koine_services::mail::deliver_due(&svc).await {
+                    tracing::error!("mail delivery job failed: {e}");
+                }
+            }
+            _ = stop.changed() => break,
+        }
+    }
+}

@@ -1,1 +1,77 @@
-// placeholder
+//! Koine's application services. Handlers at the web edge parse input into
+//! domain values and call these; they talk to the store and the outside world.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod avatars;
+pub mod clock;
+pub mod crypto;
+mod error;
+pub mod i18n;
+pub mod mail;
+pub mod passwords;
+pub mod profiles;
+pub mod staff;
+pub mod throttle;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use error::{Error, Result};
+
+use koine_domain::age::MinimumAge;
+
+/// Operator settings the services need (the binary reads them from TOML/env).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    /// Base URL used in links inside emails, e.g. `http://127.0.0.1:8080`.
+    pub public_url: String,
+    pub min_learner_age: MinimumAge,
+    /// Sensitive actions need the password again after this long.
+    pub reauth_after: Duration,
+    /// A session ends after this long without use.
+    pub session_idle: Duration,
+    pub smtp: Option<mail::SmtpSettings>,
+    pub mail_from: String,
+}
+
+impl Settings {
+    pub fn new(data_dir: PathBuf, public_url: String) -> Self {
+        Self {
+            data_dir,
+            public_url,
+            min_learner_age: MinimumAge::DEFAULT,
+            reauth_after: Duration::from_secs(15 * 60),
+            session_idle: Duration::from_secs(30 * 24 * 3600),
+            smtp: None,
+            mail_from: "Koine <no-reply@koine.localhost>".into(),
+        }
+    }
+}
+
+/// Everything a request handler or job needs, cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    pub db: koine_store::Db,
+    pub keys: Arc<crypto::Keyring>,
+    pub clock: clock::Clock,
+    pub settings: Arc<Settings>,
+    pub throttle: Arc<throttle::Throttles>,
+    pub mailer: Arc<mail::Delivery>,
+}
+
+impl Services {
+    pub fn new(db: koine_store::Db, keys: crypto::Keyring, clock: clock::Clock, settings: Settings) -> Result<Self> {
+        let mailer = mail::Delivery::new(&settings)?;
+        Ok(Self {
+            db,
+            keys: Arc::new(keys),
+            clock,
+            settings: Arc::new(settings),
+            throttle: Arc::new(throttle::Throttles::default()),
+            mailer: Arc::new(mailer),
+        })
+    }
+}

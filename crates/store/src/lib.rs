@@ -1,1 +1,12 @@
-// placeholder
+//! Storage for Koine: one `Db` over embedded SQLite or PostgreSQL running the
+//! same SQL, per-backend migrations, repositories, and the data map (P1).
+#![forbid(unsafe_code)]
+
+pub mod datamap;
+mod db;
+mod error;
+pub mod repo;
+pub mod schema;
+
+pub use db::{Backend, Conn, Db, Tx};
+pub use error::{Error, Result};

@@ -1,0 +1,178 @@
+//! Configuration: a TOML file, then `KOINE_*` environment variables on top.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub listen: String,
+    /// `postgres://…`; empty means embedded SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// 32 bytes, base64url or hex. Generated into the data dir on SQLite if absent.
+    pub master_key: Option<String>,
+    pub public_url: Option<String>,
+    pub min_learner_age: i64,
+    pub reauth_minutes: u64,
+    pub session_idle_days: u64,
+    /// Served over HTTPS (directly or behind a proxy): secure cookies and HSTS.
+    pub tls: bool,
+    /// `text` or `json`.
+    pub log_format: String,
+    pub mail_from: String,
+    pub mail_poll_ms: u64,
+    pub db_max_connections: u32,
+    pub smtp: Option<SmtpConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// `starttls` (default), `tls` or `none`.
+    #[serde(default = "default_security")]
+    pub security: String,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+fn default_security() -> String {
+    "starttls".into()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./koine-data"),
+            listen: "127.0.0.1:8080".into(),
+            database_url: None,
+            master_key: None,
+            public_url: None,
+            min_learner_age: 16,
+            reauth_minutes: 15,
+            session_idle_days: 30,
+            tls: false,
+            log_format: "text".into(),
+            mail_from: "Koine <no-reply@koine.localhost>".into(),
+            mail_poll_ms: 2000,
+            db_max_connections: 16,
+            smtp: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    #[error("config file {0}: {1}")]
+    Parse(PathBuf, toml::de::Error),
+    #[error("environment variable {0}: {1}")]
+    Env(&'static str, String),
+}
+
+fn env_parse<T: std::str::FromStr>(name: &'static str, get: &dyn Fn(&str) -> Option<String>) -> Result<Option<T>, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match get(name) {
+        None => Ok(None),
+        Some(v) => v.trim().parse().map(Some).map_err(|e: T::Err| ConfigError::Env(name, e.to_string())),
+    }
+}
+
+impl Config {
+    /// Loads `file` (if given) and applies the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let base = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.into(), e))?;
+                toml::from_str(&text).map_err(|e| ConfigError::Parse(p.into(), e))?
+            }
+            None => Config::default(),
+        };
+        base.with_env(&|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Applies `KOINE_*` overrides read through `get` (the environment, or a map in tests).
+    pub fn with_env(mut self, get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        if let Some(v) = get("KOINE_DATA_DIR") {
+            self.data_dir = v.into();
+        }
+        if let Some(v) = get("KOINE_LISTEN") {
+            self.listen = v;
+        }
+        if let Some(v) = get("KOINE_DATABASE_URL") {
+            self.database_url = Some(v);
+        }
+        if let Some(v) = get("KOINE_MASTER_KEY") {
+            self.master_key = Some(v);
+        }
+        if let Some(v) = get("KOINE_PUBLIC_URL") {
+            self.public_url = Some(v);
+        }
+        if let Some(v) = env_parse("KOINE_MIN_LEARNER_AGE", get)? {
+            self.min_learner_age = v;
+        }
+        if let Some(v) = env_parse("KOINE_REAUTH_MINUTES", get)? {
+            self.reauth_minutes = v;
+        }
+        if let Some(v) = env_parse("KOINE_SESSION_IDLE_DAYS", get)? {
+            self.session_idle_days = v;
+        }
+        if let Some(v) = env_parse("KOINE_TLS", get)? {
+            self.tls = v;
+        }
+        if let Some(v) = get("KOINE_LOG_FORMAT") {
+            self.log_format = v;
+        }
+        if let Some(v) = get("KOINE_MAIL_FROM") {
+            self.mail_from = v;
+        }
+        if let Some(v) = env_parse("KOINE_MAIL_POLL_MS", get)? {
+            self.mail_poll_ms = v;
+        }
+        if let Some(host) = get("KOINE_SMTP_HOST") {
+            self.smtp = Some(SmtpConfig {
+                host,
+                port: env_parse("KOINE_SMTP_PORT", get)?.unwrap_or_else(default_smtp_port),
+                username: get("KOINE_SMTP_USERNAME"),
+                password: get("KOINE_SMTP_PASSWORD"),
+                security: get("KOINE_SMTP_SECURITY").unwrap_or_else(default_security),
+            });
+        }
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn env_overrides_file_values() {
+        let file: Config = toml::from_str("listen = \"0.0.0.0:9000\"\nmin_learner_age = 13\n").unwrap();
+        let env: HashMap<&str, &str> =
+            [("KOINE_MIN_LEARNER_AGE", "18"), ("KOINE_SMTP_HOST", "mail.example.org"), ("KOINE_TLS", "true")].into();
+        let c = file.with_env(&|k| env.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.min_learner_age, 18);
+        assert!(c.tls);
+        assert_eq!(c.smtp.unwrap().port, 587);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_bad_values() {
+        assert!(toml::from_str::<Config>("listn = \"x\"").is_err());
+        let err = Config::default().with_env(&|k| (k == "KOINE_REAUTH_MINUTES").then(|| "soon".into())).unwrap_err();
+        assert!(err.to_string().contains("KOINE_REAUTH_MINUTES"));
+    }
+}

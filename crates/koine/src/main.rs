@@ -1,0 +1,237 @@
+//! `koine` — one binary: serve the platform, migrate, seed demo data,
+//! administer staff, and print the privacy data map.
+#![forbid(unsafe_code)]
+
+use clap::{Parser, Subcommand, ValueEnum};
+use koine::config::Config;
+use koine_domain::contact::Email;
+use koine_domain::password::NewPassword;
+use koine_domain::profile::DisplayName;
+use koine_domain::staff::StaffRole;
+use koine_services::clock::Clock;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "koine", version, about = "Koine: an open-source language-learning platform")]
+struct Cli {
+    /// TOML configuration file (KOINE_* environment variables override it).
+    #[arg(long, global = true, env = "KOINE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory (SQLite database, uploads, outgoing mail).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web interface and API.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Seed demo members and staff, and print their logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Seed demo members and staff.
+    SeedDemo,
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// The privacy data map and notice.
+    Privacy {
+        #[command(subcommand)]
+        command: PrivacyCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a staff account (or give an existing account a staff role); prints a one-time password.
+    CreateStaff {
+        #[arg(long)]
+        email: String,
+        /// admin, support, trust_safety, finance or privacy_officer.
+        #[arg(long)]
+        role: String,
+        #[arg(long, default_value = "Staff")]
+        name: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum PrivacyCommand {
+    /// Print the data map: every column, its category, purposes, legal basis, retention and erasure.
+    Map {
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}
+
+fn init_logs(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KOINE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cfg.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut cfg = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("koine: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(d) = cli.data_dir {
+        cfg.data_dir = d;
+    }
+    init_logs(&cfg);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match runtime.block_on(run(cli.command, cfg)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("koine: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error::Error>> {
+    match command {
+        Command::Serve { listen, demo } => {
+            if let Some(l) = listen {
+                cfg.listen = l;
+            }
+            serve(cfg, demo).await
+        }
+        Command::Migrate => {
+            koine::open_db(&cfg).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let svc = koine::services(&cfg, Clock::System).await?;
+            print_demo(&koine::demo::seed(&svc).await?);
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::CreateStaff { email, role, name } } => {
+            let role = StaffRole::parse(&role).ok_or_else(|| {
+                let all: Vec<_> = StaffRole::ALL.iter().map(|r| r.as_str()).collect();
+                format!("unknown role {role:?}; choose one of {}", all.join(", "))
+            })?;
+            let email = Email::parse(&email).map_err(|e| format!("--email: {}", e.code))?;
+            let name = DisplayName::parse(&name).map_err(|e| format!("--name: {}", e.code))?;
+            let svc = koine::services(&cfg, Clock::System).await?;
+            let password = koine_services::crypto::new_token();
+            let id = svc.create_staff(&email, role, NewPassword::parse(&password, &[])?, &name).await?;
+            println!("staff account {id} ({}) has role {}", email.as_str(), role.as_str());
+            println!("one-time password (shown once; change it after logging in): {password}");
+            Ok(())
+        }
+        Command::Privacy { command: PrivacyCommand::Map { format } } => {
+            print_map(format);
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", koine_web::openapi_json());
+            Ok(())
+        }
+    }
+}
+
+fn print_map(format: Format) {
+    use koine_store::datamap::{DATA_MAP, version};
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({ "version": version(), "tables": DATA_MAP });
+            println!("{}", serde_json::to_string_pretty(&doc).expect("map serializes"));
+        }
+        Format::Text => {
+            println!("Koine data map, version {}", version());
+            for t in DATA_MAP {
+                println!("\n{} — {}\n  subjects via: {}", t.table, t.about, t.subjects.join(", "));
+                for c in t.columns {
+                    let purposes: Vec<_> = c.purposes.iter().map(|p| p.as_str()).collect();
+                    println!(
+                        "  {:<24} {:<34} {:<40} {:<22} retention={:?} erasure={:?}{}{}",
+                        c.column,
+                        c.category,
+                        purposes.join(","),
+                        c.basis.article(),
+                        c.retention,
+                        c.erasure,
+                        if c.export { "" } else { " not-exported" },
+                        if c.encrypted { " encrypted" } else { "" },
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn print_demo(logins: &[koine::demo::DemoLogin]) {
+    println!("Demo logins (password for all: {}):", koine::demo::PASSWORD);
+    for l in logins {
+        println!("  {:<48} {}", l.who, l.email);
+    }
+}
+
+async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let svc = koine::services(&cfg, Clock::System).await?;
+    if demo {
+        print_demo(&koine::demo::seed(&svc).await?);
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.listen).await?;
+    let addr = listener.local_addr()?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let jobs = tokio::spawn(koine::run_jobs(svc.clone(), Duration::from_millis(cfg.mail_poll_ms), stop_rx));
+    let app = koine::app(svc.clone(), cfg.tls);
+    tracing::info!("Koine is serving on http://{addr} (data: {})", cfg.data_dir.display());
+    println!("Koine is serving on http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    let _ = stop_tx.send(true);
+    let _ = jobs.await;
+    svc.db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

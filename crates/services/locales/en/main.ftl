@@ -1,0 +1,309 @@
+## Koine — English. Every key here must exist in ja, zh-CN and es (a test checks).
+
+brand = Koine
+tagline = Learn languages with real teachers.
+skip-to-content = Skip to content
+nav-home = Home
+nav-profile = My profile
+nav-settings = Settings
+nav-staff = Staff console
+nav-login = Log in
+nav-signup = Sign up
+nav-logout = Log out
+nav-main = Main navigation
+footer-privacy = Privacy notice
+footer-language = Language
+footer-change-language = Change
+footer-copyright = Koine is open-source software.
+
+## Home
+home-title = Find your teacher. Speak with confidence.
+home-lead = Koine connects learners with teachers of more than seventy languages, for one-to-one lessons online.
+home-cta-signup = Create a free account
+home-cta-login = I already have an account
+home-feature-teachers-title = Real teachers
+home-feature-teachers-body = Professional teachers and community tutors, each verified by our team.
+home-feature-privacy-title = Your data, your choice
+home-feature-privacy-body = You decide who sees each part of your profile. Our privacy notice is generated from the data we actually hold.
+home-feature-anywhere-title = Learn anywhere
+home-feature-anywhere-body = Works on your phone, tablet or computer, even without JavaScript.
+home-welcome = Welcome back, { $name }!
+home-signed-in-lead = Your learning space is being built. Meanwhile, complete your profile so teachers know you.
+home-edit-profile = Edit my profile
+
+## Sign up
+signup-title = Create your account
+signup-lead = Sign up with your email address or your mobile number — or both.
+field-display-name = Display name
+field-display-name-hint = Shown to teachers and other members.
+field-email = Email address
+field-phone = Mobile number
+field-phone-hint = International format, for example +34 612 345 678.
+field-password = Password
+field-password-hint = At least 8 characters. Long passphrases are best; common passwords are refused.
+field-birth-date = Date of birth
+field-birth-date-hint = We ask to keep younger learners safe. It stays private unless you choose to show it.
+field-time-zone = Time zone
+signup-submit = Create account
+signup-have-account = Already have an account?
+signup-done-title = Check your messages
+signup-done-body = If the details you gave can be used, we have sent a verification link by email or a code by text message. Follow it to activate your account.
+signup-enter-code = I received a code by text message
+signup-too-young-title = We're sorry
+signup-too-young-body = You need to be at least { $age } years old to use Koine. Nothing you entered has been kept. Please come back when you are older — we'll be glad to see you!
+
+## Verification
+verify-email-title = Confirm your email address
+verify-email-body = Press the button to confirm this email address for your Koine account.
+verify-email-submit = Confirm email address
+verify-done-title = Confirmed
+verify-done-body = Thank you. Your contact details are confirmed and you can now log in.
+verify-phone-title = Enter your code
+verify-phone-body = We sent a six-digit code to your mobile number.
+field-code = Code
+verify-phone-submit = Confirm number
+verify-bad-code = This link or code is invalid or has expired. Ask for a new one by signing in again.
+
+## Log in
+login-title = Log in
+login-lead = Use the email address or mobile number you signed up with.
+field-identifier = Email or mobile number
+login-submit = Log in
+login-forgot = Forgot your password?
+login-no-account = New to Koine?
+login-failed = The email, mobile number or password is not correct.
+login-not-verified = Please confirm your email address or mobile number first. We have sent you a new link.
+login-throttled = Too many attempts. Please wait { $minutes } minutes and try again.
+
+## Password reset
+forgot-title = Reset your password
+forgot-lead = Enter the email address of your account and we will send you a link to choose a new password.
+forgot-submit = Send reset link
+forgot-done = If an account uses that address, a reset link is on its way. It is valid for one hour.
+reset-title = Choose a new password
+reset-submit = Save new password
+reset-done = Your password has been changed and every session was signed out. You can log in now.
+field-new-password = New password
+field-current-password = Current password
+
+## Re-authentication
+reauth-title = Confirm it's you
+reauth-lead = For your security, please enter your password again to continue.
+reauth-submit = Continue
+
+## Profile
+profile-title = Profile
+profile-native = Speaks
+profile-learning = Learning
+profile-about = About
+profile-birth-date = Date of birth
+profile-gender = Gender
+profile-location = Location
+profile-country = Country
+profile-time-zone = Time zone
+profile-no-bio = No introduction yet.
+profile-edit = Edit profile
+profile-avatar-alt = Profile picture of { $name }
+
+## Profile editing
+edit-title = Edit your profile
+edit-saved = Your changes have been saved.
+field-bio = About you
+field-country = Country
+field-country-none = Not specified
+field-ui-locale = Interface language
+field-gender = Gender
+field-gender-none = Prefer not to say
+field-location = City or region
+field-visibility = Who can see this
+visibility-public = Everyone
+visibility-members = Members only
+visibility-private = Only me
+field-languages = Languages
+field-languages-hint = Add the languages you speak natively and the ones you are learning, with your level.
+field-language = Language
+field-level = Level
+language-none = — choose —
+edit-submit = Save profile
+avatar-title = Profile picture
+avatar-hint = PNG, JPEG, WebP or GIF, up to 5 MB. We re-encode it and remove hidden data such as location.
+avatar-upload = Upload picture
+avatar-remove = Remove picture
+field-avatar = Picture file
+
+gender-female = Female
+gender-male = Male
+gender-non_binary = Non-binary
+gender-other = Other
+
+level-A1 = A1 · Beginner
+level-A2 = A2 · Elementary
+level-B1 = B1 · Intermediate
+level-B2 = B2 · Upper intermediate
+level-C1 = C1 · Advanced
+level-C2 = C2 · Proficient
+level-native = Native
+
+## Settings
+settings-title = Settings
+settings-account = Account
+settings-email = Email address
+settings-phone = Mobile number
+settings-verified = verified
+settings-unverified = not verified yet
+settings-none = none
+settings-change-email = Change email address
+settings-change-phone = Change mobile number
+settings-change-email-done = We have sent a confirmation link to the new address. The change takes effect once you follow it.
+settings-change-phone-done = We have sent a code to the new number. Enter it below to confirm.
+settings-password = Password
+settings-change-password = Change password
+settings-end-others = Sign out all my other sessions
+settings-password-changed = Your password has been changed.
+settings-sessions = Active sessions
+settings-sessions-lead = Devices currently signed in to your account. End any you don't recognise.
+session-current = This device
+session-started = Signed in
+session-last-seen = Last active
+session-end = End session
+session-unknown-device = Unknown device
+settings-minor-note = Your account is marked as belonging to a minor. Some features will need a parent or guardian's confirmation.
+settings-language = Interface language
+settings-language-save = Save language
+
+## Staff
+staff-title = Staff console
+staff-members = Members
+staff-search = Search by name or email
+staff-search-submit = Search
+staff-no-results = No members found.
+staff-open = Open
+staff-role = Role
+staff-joined = Joined
+staff-member-title = Member record
+staff-reason = Reason for access (optional)
+staff-reason-hint = Recorded in the audit log with your access.
+staff-open-record = Open record
+staff-audit = Access audit log
+staff-audit-lead = Every time staff opened a member's personal data.
+staff-audit-actor = Staff member
+staff-audit-subject = Member
+staff-audit-action = Action
+staff-audit-when = When
+staff-audit-reason = Reason
+staff-access-notice = Opening this record is recorded in the audit log.
+
+## Privacy notice
+privacy-title = Privacy notice
+privacy-lead = This notice is generated from Koine's data map — the same map that drives export, erasure and retention — so it always matches what we actually store.
+privacy-category = What
+privacy-purposes = Why
+privacy-basis = Legal basis
+privacy-retention = How long
+privacy-generated = Generated from data map version { $version }.
+purpose-provide_service = To provide the service you asked for
+purpose-security = To keep accounts secure and prevent abuse
+purpose-service_messages = To send messages the service needs
+purpose-profile = To show your profile as you choose
+purpose-legal_compliance = To meet legal obligations and keep staff accountable
+purpose-operations = To keep the system running
+basis-consent = Your consent (GDPR Art. 6(1)(a))
+basis-contract = Performing our contract with you (Art. 6(1)(b))
+basis-legal_obligation = A legal obligation (Art. 6(1)(c))
+basis-vital_interests = Vital interests (Art. 6(1)(d))
+basis-public_task = A public task (Art. 6(1)(e))
+basis-legitimate_interests = Our legitimate interests (Art. 6(1)(f))
+retention-account_lifetime = As long as you have an account
+retention-until_instant = Until it expires
+retention-days_after = { $days } days
+retention-years_after = { $years } years, as the law requires
+retention-system = As long as the system needs it
+
+## Errors
+error-title = Something went wrong
+error-not-found = We couldn't find that page.
+error-forbidden = You don't have access to this page.
+error-internal = Something went wrong on our side. Please try again.
+error-csrf = Your form expired. Please go back, reload the page and try again.
+error-invalid-email = Enter a valid email address.
+error-invalid-phone = Enter a mobile number in international format, starting with +.
+error-invalid-identifier = Enter your email address or a mobile number starting with +.
+error-email-or-phone-required = Enter an email address or a mobile number.
+error-password-too-short = Your password must have at least 8 characters.
+error-password-too-long = Your password can have at most 128 characters.
+error-password-too-guessable = This password is too common or easy to guess. Try a longer passphrase.
+error-wrong-password = The password is not correct.
+error-invalid-date = Enter a date as year-month-day.
+error-implausible-birth-date = Enter your real date of birth.
+error-required = This field is required.
+error-too-long = This text is too long.
+error-too-many = Too many entries.
+error-invalid-characters = This contains characters that are not allowed.
+error-control-characters = This contains characters that are not allowed.
+error-invalid-choice = Choose one of the options.
+error-invalid-time-zone = Choose a valid time zone.
+error-duplicate-language = Each language can appear only once.
+error-not-an-image = This file is not a supported image.
+error-file-too-large = This file is larger than 5 MB.
+error-email-taken = This email address is already used by another account.
+error-phone-taken = This mobile number is already used by another account.
+error-unknown-field = The form contained an unexpected field.
+error-form-summary = Please correct the highlighted fields.
+
+## Messages we send
+mail-greeting = Hello { $name },
+mail-verify-subject = Confirm your email address for Koine
+mail-verify-body = Welcome to Koine!
+    
+    Please confirm your email address by opening this link:
+    { $url }
+    
+    The link is valid for 48 hours. If you did not sign up, ignore this message.
+mail-exists-subject = Someone tried to sign up with your address
+mail-exists-body = Someone (perhaps you) tried to create a Koine account with this address, which already has an account.
+    
+    If it was you, just log in. If you forgot your password, you can reset it here:
+    { $url }
+    
+    If it wasn't you, you can ignore this message; your account is unchanged.
+mail-reset-subject = Reset your Koine password
+mail-reset-body = We received a request to reset your password. Choose a new one here:
+    { $url }
+    
+    The link is valid for one hour. If you did not ask for this, ignore this message — your password stays the same.
+mail-password-changed-subject = Your Koine password was changed
+mail-password-changed-body = The password of your Koine account was just changed. If this wasn't you, reset your password right away and contact support.
+mail-email-change-subject = Your Koine email address is being changed
+mail-email-change-body = Someone signed in to your account asked to change its email address. If this wasn't you, change your password right away and contact support.
+sms-code = Your Koine code is { $code }. It expires in 15 minutes.
+sms-exists = Someone tried to sign up to Koine with this number, which already has an account. If it was you, just log in.
+
+## Privacy notice: what each table holds, and data categories
+table-accounts = Your account: how you sign in and how we reach you
+table-subject-keys = Your personal encryption key, itself encrypted
+table-profiles = Your profile, shown to others as you choose
+table-profile-languages = Languages you speak or learn
+table-sessions = Devices signed in to your account
+table-one-time-codes = Codes and links we send to verify you or reset your password
+table-outbox = Emails and text messages we send you (content removed once delivered)
+table-audit-events = Records of staff opening your personal data
+category-system-operations = Technical records
+category-user-account-username = Display name
+category-user-account-settings = Account and interface settings
+category-user-authorization-credentials = Password and secret tokens (stored only as hashes)
+category-user-contact-email = Email address
+category-user-contact-phone_number = Mobile number
+category-user-contact-address-city = Location you chose to share
+category-user-contact-address-country = Country
+category-user-demographic-date_of_birth = Date of birth and age status
+category-user-demographic-gender = Gender
+category-user-demographic-language = Languages and levels
+category-user-content-public = Profile texts you write
+category-user-content-self_image = Profile picture
+category-user-content-message = Messages we send you
+category-user-device-ip_address = IP address
+category-user-device-device_type = Browser and device description
+category-user-behavior-session = Sign-in sessions and their activity times
+category-user-unique_id = Internal identifiers
+category-user-security-audit = Records of staff access to your data
+category-user-security-encryption_key = Your personal encryption key (wrapped)

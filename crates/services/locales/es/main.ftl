@@ -1,0 +1,309 @@
+## Koine — español. Cada clave de este archivo debe existir en ja, zh-CN y es (lo comprueba una prueba).
+
+brand = Koine
+tagline = Aprende idiomas con profesores de verdad.
+skip-to-content = Saltar al contenido
+nav-home = Inicio
+nav-profile = Mi perfil
+nav-settings = Configuración
+nav-staff = Consola del personal
+nav-login = Iniciar sesión
+nav-signup = Registrarse
+nav-logout = Cerrar sesión
+nav-main = Navegación principal
+footer-privacy = Aviso de privacidad
+footer-language = Idioma
+footer-change-language = Cambiar
+footer-copyright = Koine es software de código abierto.
+
+## Inicio
+home-title = Encuentra a tu profesor. Habla con confianza.
+home-lead = Koine conecta a estudiantes con profesores de más de setenta idiomas para clases individuales en línea.
+home-cta-signup = Crear una cuenta gratuita
+home-cta-login = Ya tengo una cuenta
+home-feature-teachers-title = Profesores de verdad
+home-feature-teachers-body = Profesores profesionales y tutores de la comunidad, todos verificados por nuestro equipo.
+home-feature-privacy-title = Tus datos, tu decisión
+home-feature-privacy-body = Tú decides quién ve cada parte de tu perfil. Nuestro aviso de privacidad se genera a partir de los datos que realmente guardamos.
+home-feature-anywhere-title = Aprende en cualquier lugar
+home-feature-anywhere-body = Funciona en tu teléfono, tableta u ordenador, incluso sin JavaScript.
+home-welcome = ¡Hola de nuevo, { $name }!
+home-signed-in-lead = Estamos preparando tu espacio de aprendizaje. Mientras tanto, completa tu perfil para que los profesores te conozcan.
+home-edit-profile = Editar mi perfil
+
+## Registro
+signup-title = Crea tu cuenta
+signup-lead = Regístrate con tu correo electrónico o tu número de móvil, o con ambos.
+field-display-name = Nombre visible
+field-display-name-hint = Se muestra a los profesores y a otros miembros.
+field-email = Correo electrónico
+field-phone = Número de móvil
+field-phone-hint = En formato internacional, por ejemplo +34 612 345 678.
+field-password = Contraseña
+field-password-hint = Al menos 8 caracteres. Lo mejor son las frases de contraseña largas; no se aceptan contraseñas comunes.
+field-birth-date = Fecha de nacimiento
+field-birth-date-hint = Te la pedimos para proteger a los estudiantes más jóvenes. Es privada, salvo que decidas mostrarla.
+field-time-zone = Zona horaria
+signup-submit = Crear cuenta
+signup-have-account = ¿Ya tienes una cuenta?
+signup-done-title = Revisa tus mensajes
+signup-done-body = Si los datos que nos diste se pueden usar, te hemos enviado un enlace de verificación por correo electrónico o un código por SMS. Síguelo para activar tu cuenta.
+signup-enter-code = He recibido un código por SMS
+signup-too-young-title = Lo sentimos
+signup-too-young-body = Necesitas tener al menos { $age } años para usar Koine. No hemos guardado nada de lo que escribiste. Vuelve cuando seas mayor: ¡nos alegrará verte!
+
+## Verificación
+verify-email-title = Confirma tu correo electrónico
+verify-email-body = Pulsa el botón para confirmar este correo electrónico para tu cuenta de Koine.
+verify-email-submit = Confirmar correo electrónico
+verify-done-title = Confirmado
+verify-done-body = Gracias. Tus datos de contacto están confirmados y ya puedes iniciar sesión.
+verify-phone-title = Introduce tu código
+verify-phone-body = Hemos enviado un código de seis dígitos a tu número de móvil.
+field-code = Código
+verify-phone-submit = Confirmar número
+verify-bad-code = Este enlace o código no es válido o ha caducado. Pide uno nuevo iniciando sesión otra vez.
+
+## Iniciar sesión
+login-title = Iniciar sesión
+login-lead = Usa el correo electrónico o el número de móvil con el que te registraste.
+field-identifier = Correo electrónico o número de móvil
+login-submit = Iniciar sesión
+login-forgot = ¿Olvidaste tu contraseña?
+login-no-account = ¿Eres nuevo en Koine?
+login-failed = El correo electrónico, el número de móvil o la contraseña no son correctos.
+login-not-verified = Primero confirma tu correo electrónico o tu número de móvil. Te hemos enviado un enlace nuevo.
+login-throttled = Demasiados intentos. Espera { $minutes } minutos y vuelve a intentarlo.
+
+## Restablecer la contraseña
+forgot-title = Restablece tu contraseña
+forgot-lead = Introduce el correo electrónico de tu cuenta y te enviaremos un enlace para elegir una contraseña nueva.
+forgot-submit = Enviar enlace de restablecimiento
+forgot-done = Si alguna cuenta usa esa dirección, el enlace de restablecimiento ya está en camino. Es válido durante una hora.
+reset-title = Elige una contraseña nueva
+reset-submit = Guardar la contraseña nueva
+reset-done = Tu contraseña se ha cambiado y se han cerrado todas las sesiones. Ya puedes iniciar sesión.
+field-new-password = Contraseña nueva
+field-current-password = Contraseña actual
+
+## Volver a autenticarse
+reauth-title = Confirma que eres tú
+reauth-lead = Por tu seguridad, vuelve a introducir tu contraseña para continuar.
+reauth-submit = Continuar
+
+## Perfil
+profile-title = Perfil
+profile-native = Habla
+profile-learning = Aprende
+profile-about = Sobre mí
+profile-birth-date = Fecha de nacimiento
+profile-gender = Género
+profile-location = Ubicación
+profile-country = País
+profile-time-zone = Zona horaria
+profile-no-bio = Todavía no hay presentación.
+profile-edit = Editar perfil
+profile-avatar-alt = Foto de perfil de { $name }
+
+## Edición del perfil
+edit-title = Edita tu perfil
+edit-saved = Se han guardado tus cambios.
+field-bio = Sobre ti
+field-country = País
+field-country-none = Sin especificar
+field-ui-locale = Idioma de la interfaz
+field-gender = Género
+field-gender-none = Prefiero no decirlo
+field-location = Ciudad o región
+field-visibility = Quién puede verlo
+visibility-public = Todos
+visibility-members = Solo miembros
+visibility-private = Solo yo
+field-languages = Idiomas
+field-languages-hint = Añade los idiomas que hablas como nativo y los que estás aprendiendo, con tu nivel.
+field-language = Idioma
+field-level = Nivel
+language-none = — elige —
+edit-submit = Guardar perfil
+avatar-title = Foto de perfil
+avatar-hint = PNG, JPEG, WebP o GIF, hasta 5 MB. La volvemos a codificar y eliminamos datos ocultos, como la ubicación.
+avatar-upload = Subir foto
+avatar-remove = Eliminar foto
+field-avatar = Archivo de imagen
+
+gender-female = Femenino
+gender-male = Masculino
+gender-non_binary = No binario
+gender-other = Otro
+
+level-A1 = A1 · Principiante
+level-A2 = A2 · Elemental
+level-B1 = B1 · Intermedio
+level-B2 = B2 · Intermedio alto
+level-C1 = C1 · Avanzado
+level-C2 = C2 · Dominio
+level-native = Nativo
+
+## Configuración
+settings-title = Configuración
+settings-account = Cuenta
+settings-email = Correo electrónico
+settings-phone = Número de móvil
+settings-verified = verificado
+settings-unverified = sin verificar
+settings-none = ninguno
+settings-change-email = Cambiar correo electrónico
+settings-change-phone = Cambiar número de móvil
+settings-change-email-done = Hemos enviado un enlace de confirmación a la nueva dirección. El cambio se aplicará cuando lo abras.
+settings-change-phone-done = Hemos enviado un código al nuevo número. Introdúcelo abajo para confirmarlo.
+settings-password = Contraseña
+settings-change-password = Cambiar contraseña
+settings-end-others = Cerrar todas mis demás sesiones
+settings-password-changed = Tu contraseña se ha cambiado.
+settings-sessions = Sesiones activas
+settings-sessions-lead = Dispositivos con sesión iniciada en tu cuenta. Cierra cualquiera que no reconozcas.
+session-current = Este dispositivo
+session-started = Sesión iniciada
+session-last-seen = Última actividad
+session-end = Cerrar sesión
+session-unknown-device = Dispositivo desconocido
+settings-minor-note = Tu cuenta figura como perteneciente a una persona menor de edad. Algunas funciones necesitarán la confirmación de tu madre, padre o tutor legal.
+settings-language = Idioma de la interfaz
+settings-language-save = Guardar idioma
+
+## Personal
+staff-title = Consola del personal
+staff-members = Miembros
+staff-search = Buscar por nombre o correo electrónico
+staff-search-submit = Buscar
+staff-no-results = No se han encontrado miembros.
+staff-open = Abrir
+staff-role = Rol
+staff-joined = Alta
+staff-member-title = Ficha del miembro
+staff-reason = Motivo del acceso (opcional)
+staff-reason-hint = Se registra en el registro de auditoría junto con tu acceso.
+staff-open-record = Abrir ficha
+staff-audit = Registro de auditoría de accesos
+staff-audit-lead = Cada vez que el personal abrió los datos personales de un miembro.
+staff-audit-actor = Miembro del personal
+staff-audit-subject = Miembro
+staff-audit-action = Acción
+staff-audit-when = Cuándo
+staff-audit-reason = Motivo
+staff-access-notice = La apertura de esta ficha queda registrada en el registro de auditoría.
+
+## Aviso de privacidad
+privacy-title = Aviso de privacidad
+privacy-lead = Este aviso se genera a partir del mapa de datos de Koine —el mismo mapa que rige la exportación, la eliminación y la conservación—, así que siempre coincide con lo que realmente guardamos.
+privacy-category = Qué
+privacy-purposes = Por qué
+privacy-basis = Base jurídica
+privacy-retention = Cuánto tiempo
+privacy-generated = Generado a partir de la versión { $version } del mapa de datos.
+purpose-provide_service = Para prestarte el servicio que pediste
+purpose-security = Para mantener las cuentas seguras y evitar abusos
+purpose-service_messages = Para enviar los mensajes que necesita el servicio
+purpose-profile = Para mostrar tu perfil según elijas
+purpose-legal_compliance = Para cumplir obligaciones legales y que el personal rinda cuentas
+purpose-operations = Para mantener el sistema en funcionamiento
+basis-consent = Tu consentimiento (RGPD Art. 6(1)(a))
+basis-contract = La ejecución de nuestro contrato contigo (Art. 6(1)(b))
+basis-legal_obligation = Una obligación legal (Art. 6(1)(c))
+basis-vital_interests = Intereses vitales (Art. 6(1)(d))
+basis-public_task = Una misión de interés público (Art. 6(1)(e))
+basis-legitimate_interests = Nuestros intereses legítimos (Art. 6(1)(f))
+retention-account_lifetime = Mientras tengas una cuenta
+retention-until_instant = Hasta que caduque
+retention-days_after = { $days } días
+retention-years_after = { $years } años, según exige la ley
+retention-system = Mientras el sistema lo necesite
+
+## Errores
+error-title = Algo ha salido mal
+error-not-found = No hemos encontrado esa página.
+error-forbidden = No tienes acceso a esta página.
+error-internal = Algo ha salido mal por nuestra parte. Vuelve a intentarlo.
+error-csrf = Tu formulario ha caducado. Vuelve atrás, recarga la página e inténtalo de nuevo.
+error-invalid-email = Introduce un correo electrónico válido.
+error-invalid-phone = Introduce un número de móvil en formato internacional, empezando por +.
+error-invalid-identifier = Introduce tu correo electrónico o un número de móvil que empiece por +.
+error-email-or-phone-required = Introduce un correo electrónico o un número de móvil.
+error-password-too-short = Tu contraseña debe tener al menos 8 caracteres.
+error-password-too-long = Tu contraseña puede tener como máximo 128 caracteres.
+error-password-too-guessable = Esta contraseña es demasiado común o fácil de adivinar. Prueba con una frase de contraseña más larga.
+error-wrong-password = La contraseña no es correcta.
+error-invalid-date = Introduce la fecha como año-mes-día.
+error-implausible-birth-date = Introduce tu fecha de nacimiento real.
+error-required = Este campo es obligatorio.
+error-too-long = Este texto es demasiado largo.
+error-too-many = Hay demasiadas entradas.
+error-invalid-characters = Contiene caracteres no permitidos.
+error-control-characters = Contiene caracteres no permitidos.
+error-invalid-choice = Elige una de las opciones.
+error-invalid-time-zone = Elige una zona horaria válida.
+error-duplicate-language = Cada idioma solo puede aparecer una vez.
+error-not-an-image = Este archivo no es una imagen compatible.
+error-file-too-large = Este archivo supera los 5 MB.
+error-email-taken = Este correo electrónico ya lo usa otra cuenta.
+error-phone-taken = Este número de móvil ya lo usa otra cuenta.
+error-unknown-field = El formulario contenía un campo inesperado.
+error-form-summary = Corrige los campos resaltados.
+
+## Mensajes que enviamos
+mail-greeting = Hola, { $name }:
+mail-verify-subject = Confirma tu correo electrónico para Koine
+mail-verify-body = ¡Te damos la bienvenida a Koine!
+    
+    Confirma tu correo electrónico abriendo este enlace:
+    { $url }
+    
+    El enlace es válido durante 48 horas. Si no te has registrado, ignora este mensaje.
+mail-exists-subject = Alguien ha intentado registrarse con tu dirección
+mail-exists-body = Alguien (quizá tú) ha intentado crear una cuenta de Koine con esta dirección, que ya tiene una cuenta.
+    
+    Si fuiste tú, simplemente inicia sesión. Si olvidaste tu contraseña, puedes restablecerla aquí:
+    { $url }
+    
+    Si no fuiste tú, puedes ignorar este mensaje; tu cuenta no ha cambiado.
+mail-reset-subject = Restablece tu contraseña de Koine
+mail-reset-body = Hemos recibido una solicitud para restablecer tu contraseña. Elige una nueva aquí:
+    { $url }
+    
+    El enlace es válido durante una hora. Si no lo has pedido, ignora este mensaje: tu contraseña seguirá siendo la misma.
+mail-password-changed-subject = Se ha cambiado tu contraseña de Koine
+mail-password-changed-body = Se acaba de cambiar la contraseña de tu cuenta de Koine. Si no fuiste tú, restablece tu contraseña de inmediato y ponte en contacto con el soporte.
+mail-email-change-subject = Se está cambiando tu correo electrónico de Koine
+mail-email-change-body = Alguien que ha iniciado sesión en tu cuenta ha pedido cambiar su correo electrónico. Si no fuiste tú, cambia tu contraseña de inmediato y ponte en contacto con el soporte.
+sms-code = Tu código de Koine es { $code }. Caduca en 15 minutos.
+sms-exists = Alguien ha intentado registrarse en Koine con este número, que ya tiene una cuenta. Si fuiste tú, simplemente inicia sesión.
+
+## Aviso de privacidad: qué contiene cada tabla y categorías de datos
+table-accounts = Tu cuenta: cómo inicias sesión y cómo nos ponemos en contacto contigo
+table-subject-keys = Tu clave de cifrado personal, que a su vez está cifrada
+table-profiles = Tu perfil, que otras personas ven según elijas
+table-profile-languages = Idiomas que hablas o aprendes
+table-sessions = Dispositivos con sesión iniciada en tu cuenta
+table-one-time-codes = Códigos y enlaces que te enviamos para verificar tu identidad o restablecer tu contraseña
+table-outbox = Correos electrónicos y SMS que te enviamos (el contenido se elimina una vez entregados)
+table-audit-events = Registros de cada vez que el personal abrió tus datos personales
+category-system-operations = Registros técnicos
+category-user-account-username = Nombre visible
+category-user-account-settings = Configuración de la cuenta y de la interfaz
+category-user-authorization-credentials = Contraseña y tokens secretos (guardados solo como hashes)
+category-user-contact-email = Correo electrónico
+category-user-contact-phone_number = Número de móvil
+category-user-contact-address-city = Ubicación que decidiste compartir
+category-user-contact-address-country = País
+category-user-demographic-date_of_birth = Fecha de nacimiento y si eres menor de edad
+category-user-demographic-gender = Género
+category-user-demographic-language = Idiomas y niveles
+category-user-content-public = Textos de perfil que escribes
+category-user-content-self_image = Foto de perfil
+category-user-content-message = Mensajes que te enviamos
+category-user-device-ip_address = Dirección IP
+category-user-device-device_type = Descripción del navegador y del dispositivo
+category-user-behavior-session = Sesiones iniciadas y sus horas de actividad
+category-user-unique_id = Identificadores internos
+category-user-security-audit = Registros de accesos del personal a tus datos
+category-user-security-encryption_key = Tu clave de cifrado personal (guardada cifrada)

@@ -1,0 +1,309 @@
+## Koine — 日本語。英語版のすべてのキーが ja、zh-CN、es にも必要です（テストで確認されます）。
+
+brand = Koine
+tagline = 本物の先生と、語学を学ぼう。
+skip-to-content = 本文へスキップ
+nav-home = ホーム
+nav-profile = マイプロフィール
+nav-settings = 設定
+nav-staff = スタッフコンソール
+nav-login = ログイン
+nav-signup = 新規登録
+nav-logout = ログアウト
+nav-main = メインナビゲーション
+footer-privacy = プライバシーに関するお知らせ
+footer-language = 言語
+footer-change-language = 変更
+footer-copyright = Koine はオープンソースソフトウェアです。
+
+## ホーム
+home-title = あなたにぴったりの先生を見つけて、自信を持って話しましょう。
+home-lead = Koine は、70以上の言語の先生と学習者をつなぎ、オンラインでマンツーマンのレッスンを提供します。
+home-cta-signup = 無料アカウントを作成
+home-cta-login = すでにアカウントをお持ちの方
+home-feature-teachers-title = 本物の先生
+home-feature-teachers-body = プロの講師とコミュニティチューターが在籍し、全員を私たちのチームが確認しています。
+home-feature-privacy-title = あなたのデータは、あなたが決める
+home-feature-privacy-body = プロフィールの各項目を誰に公開するかは、あなたが決められます。プライバシーに関するお知らせは、私たちが実際に保持しているデータをもとに生成されています。
+home-feature-anywhere-title = どこでも学べる
+home-feature-anywhere-body = スマートフォン、タブレット、パソコンで利用でき、JavaScript がなくても動作します。
+home-welcome = おかえりなさい、{ $name } さん！
+home-signed-in-lead = あなたの学習スペースは現在準備中です。その間に、先生にあなたのことを知ってもらえるよう、プロフィールを完成させましょう。
+home-edit-profile = プロフィールを編集
+
+## 新規登録
+signup-title = アカウントを作成
+signup-lead = メールアドレスまたは携帯電話番号（両方でも可）で登録できます。
+field-display-name = 表示名
+field-display-name-hint = 先生やほかのメンバーに表示されます。
+field-email = メールアドレス
+field-phone = 携帯電話番号
+field-phone-hint = 国際形式で入力してください（例：+81 90 1234 5678）。
+field-password = パスワード
+field-password-hint = 8文字以上。長いパスフレーズがおすすめです。よく使われるパスワードは利用できません。
+field-birth-date = 生年月日
+field-birth-date-hint = 年少の学習者の安全を守るためにお尋ねしています。公開を選ばない限り、ほかの人には表示されません。
+field-time-zone = タイムゾーン
+signup-submit = アカウントを作成
+signup-have-account = すでにアカウントをお持ちですか？
+signup-done-title = メッセージをご確認ください
+signup-done-body = ご入力いただいた連絡先が利用可能な場合、確認用リンクをメールで、または確認コードを SMS でお送りしました。案内に従ってアカウントを有効化してください。
+signup-enter-code = SMS でコードを受け取りました
+signup-too-young-title = 申し訳ありません
+signup-too-young-body = Koine をご利用いただくには { $age } 歳以上である必要があります。ご入力いただいた情報は一切保存されていません。大きくなったら、ぜひまたお越しください。お待ちしています！
+
+## 確認
+verify-email-title = メールアドレスの確認
+verify-email-body = ボタンを押して、このメールアドレスを Koine アカウントのものとして確認してください。
+verify-email-submit = メールアドレスを確認
+verify-done-title = 確認が完了しました
+verify-done-body = ありがとうございます。連絡先の確認が完了しました。ログインできるようになりました。
+verify-phone-title = コードを入力してください
+verify-phone-body = 携帯電話番号に6桁のコードをお送りしました。
+field-code = コード
+verify-phone-submit = 番号を確認
+verify-bad-code = このリンクまたはコードは無効か、有効期限が切れています。もう一度ログインして、新しいものをリクエストしてください。
+
+## ログイン
+login-title = ログイン
+login-lead = 登録時に使用したメールアドレスまたは携帯電話番号を入力してください。
+field-identifier = メールアドレスまたは携帯電話番号
+login-submit = ログイン
+login-forgot = パスワードをお忘れですか？
+login-no-account = Koine は初めてですか？
+login-failed = メールアドレス、携帯電話番号、またはパスワードが正しくありません。
+login-not-verified = 先にメールアドレスまたは携帯電話番号の確認を完了してください。新しいリンクをお送りしました。
+login-throttled = 試行回数が多すぎます。{ $minutes } 分後にもう一度お試しください。
+
+## パスワードの再設定
+forgot-title = パスワードの再設定
+forgot-lead = アカウントのメールアドレスを入力してください。新しいパスワードを設定するためのリンクをお送りします。
+forgot-submit = 再設定リンクを送信
+forgot-done = そのアドレスを使用しているアカウントがある場合、再設定リンクをお送りしました。リンクの有効期限は1時間です。
+reset-title = 新しいパスワードを設定
+reset-submit = 新しいパスワードを保存
+reset-done = パスワードが変更され、すべてのセッションからログアウトしました。ログインできるようになりました。
+field-new-password = 新しいパスワード
+field-current-password = 現在のパスワード
+
+## 再認証
+reauth-title = ご本人確認
+reauth-lead = セキュリティのため、続行するにはパスワードを再入力してください。
+reauth-submit = 続行
+
+## プロフィール
+profile-title = プロフィール
+profile-native = 話せる言語
+profile-learning = 学習中の言語
+profile-about = 自己紹介
+profile-birth-date = 生年月日
+profile-gender = 性別
+profile-location = 地域
+profile-country = 国
+profile-time-zone = タイムゾーン
+profile-no-bio = 自己紹介はまだありません。
+profile-edit = プロフィールを編集
+profile-avatar-alt = { $name } さんのプロフィール写真
+
+## プロフィールの編集
+edit-title = プロフィールを編集
+edit-saved = 変更を保存しました。
+field-bio = 自己紹介
+field-country = 国
+field-country-none = 指定なし
+field-ui-locale = 表示言語
+field-gender = 性別
+field-gender-none = 回答しない
+field-location = 市区町村または地域
+field-visibility = 公開範囲
+visibility-public = 全員
+visibility-members = メンバーのみ
+visibility-private = 自分のみ
+field-languages = 言語
+field-languages-hint = ネイティブとして話せる言語と学習中の言語を、レベルとあわせて追加してください。
+field-language = 言語
+field-level = レベル
+language-none = — 選択してください —
+edit-submit = プロフィールを保存
+avatar-title = プロフィール写真
+avatar-hint = PNG、JPEG、WebP、GIF 形式、5 MB まで。画像は再エンコードされ、位置情報などの隠れたデータは削除されます。
+avatar-upload = 写真をアップロード
+avatar-remove = 写真を削除
+field-avatar = 画像ファイル
+
+gender-female = 女性
+gender-male = 男性
+gender-non_binary = ノンバイナリー
+gender-other = その他
+
+level-A1 = A1 · 入門
+level-A2 = A2 · 初級
+level-B1 = B1 · 中級
+level-B2 = B2 · 中上級
+level-C1 = C1 · 上級
+level-C2 = C2 · 熟達
+level-native = ネイティブ
+
+## 設定
+settings-title = 設定
+settings-account = アカウント
+settings-email = メールアドレス
+settings-phone = 携帯電話番号
+settings-verified = 確認済み
+settings-unverified = 未確認
+settings-none = なし
+settings-change-email = メールアドレスを変更
+settings-change-phone = 携帯電話番号を変更
+settings-change-email-done = 新しいアドレスに確認用リンクをお送りしました。リンクを開くと変更が反映されます。
+settings-change-phone-done = 新しい番号にコードをお送りしました。下に入力して確認してください。
+settings-password = パスワード
+settings-change-password = パスワードを変更
+settings-end-others = ほかのすべてのセッションからログアウトする
+settings-password-changed = パスワードを変更しました。
+settings-sessions = ログイン中のセッション
+settings-sessions-lead = 現在あなたのアカウントにログインしているデバイスです。心当たりのないものがあれば終了してください。
+session-current = このデバイス
+session-started = ログイン日時
+session-last-seen = 最終アクティブ
+session-end = セッションを終了
+session-unknown-device = 不明なデバイス
+settings-minor-note = あなたのアカウントは未成年者のものとして登録されています。一部の機能では、保護者の確認が必要になります。
+settings-language = 表示言語
+settings-language-save = 言語を保存
+
+## スタッフ
+staff-title = スタッフコンソール
+staff-members = メンバー
+staff-search = 名前またはメールアドレスで検索
+staff-search-submit = 検索
+staff-no-results = メンバーが見つかりませんでした。
+staff-open = 開く
+staff-role = 役割
+staff-joined = 登録日
+staff-member-title = メンバー記録
+staff-reason = アクセスの理由（任意）
+staff-reason-hint = あなたのアクセスとともに監査ログに記録されます。
+staff-open-record = 記録を開く
+staff-audit = アクセス監査ログ
+staff-audit-lead = スタッフがメンバーの個人データを開いたすべての記録です。
+staff-audit-actor = スタッフ
+staff-audit-subject = メンバー
+staff-audit-action = 操作
+staff-audit-when = 日時
+staff-audit-reason = 理由
+staff-access-notice = この記録を開くと、監査ログに記録されます。
+
+## プライバシーに関するお知らせ
+privacy-title = プライバシーに関するお知らせ
+privacy-lead = このお知らせは Koine のデータマップ（データのエクスポート、削除、保存期間の管理に使われているものと同じマップ）から生成されているため、私たちが実際に保存している内容と常に一致します。
+privacy-category = 内容
+privacy-purposes = 目的
+privacy-basis = 法的根拠
+privacy-retention = 保存期間
+privacy-generated = データマップのバージョン { $version } から生成されました。
+purpose-provide_service = ご依頼いただいたサービスを提供するため
+purpose-security = アカウントを安全に保ち、不正利用を防ぐため
+purpose-service_messages = サービスに必要なメッセージを送信するため
+purpose-profile = あなたの選択に従ってプロフィールを表示するため
+purpose-legal_compliance = 法的義務を果たし、スタッフの責任を明確にするため
+purpose-operations = システムを稼働させ続けるため
+basis-consent = あなたの同意（GDPR Art. 6(1)(a)）
+basis-contract = あなたとの契約の履行（Art. 6(1)(b)）
+basis-legal_obligation = 法的義務（Art. 6(1)(c)）
+basis-vital_interests = 生命に関わる利益（Art. 6(1)(d)）
+basis-public_task = 公共の任務（Art. 6(1)(e)）
+basis-legitimate_interests = 当社の正当な利益（Art. 6(1)(f)）
+retention-account_lifetime = アカウントをお持ちの間
+retention-until_instant = 有効期限まで
+retention-days_after = { $days } 日間
+retention-years_after = 法律の定めにより { $years } 年間
+retention-system = システムが必要とする間
+
+## エラー
+error-title = 問題が発生しました
+error-not-found = ページが見つかりませんでした。
+error-forbidden = このページにアクセスする権限がありません。
+error-internal = サーバー側で問題が発生しました。もう一度お試しください。
+error-csrf = フォームの有効期限が切れました。前のページに戻り、再読み込みしてからもう一度お試しください。
+error-invalid-email = 有効なメールアドレスを入力してください。
+error-invalid-phone = 携帯電話番号を + から始まる国際形式で入力してください。
+error-invalid-identifier = メールアドレス、または + から始まる携帯電話番号を入力してください。
+error-email-or-phone-required = メールアドレスまたは携帯電話番号を入力してください。
+error-password-too-short = パスワードは8文字以上にしてください。
+error-password-too-long = パスワードは128文字以内にしてください。
+error-password-too-guessable = このパスワードはよく使われているか、推測されやすいものです。より長いパスフレーズをお試しください。
+error-wrong-password = パスワードが正しくありません。
+error-invalid-date = 日付を「年-月-日」の形式で入力してください。
+error-implausible-birth-date = 正しい生年月日を入力してください。
+error-required = この項目は必須です。
+error-too-long = テキストが長すぎます。
+error-too-many = 項目が多すぎます。
+error-invalid-characters = 使用できない文字が含まれています。
+error-control-characters = 使用できない文字が含まれています。
+error-invalid-choice = 選択肢の中から選んでください。
+error-invalid-time-zone = 有効なタイムゾーンを選択してください。
+error-duplicate-language = 同じ言語は1回しか追加できません。
+error-not-an-image = このファイルは対応している画像形式ではありません。
+error-file-too-large = ファイルサイズが 5 MB を超えています。
+error-email-taken = このメールアドレスはすでに別のアカウントで使用されています。
+error-phone-taken = この携帯電話番号はすでに別のアカウントで使用されています。
+error-unknown-field = フォームに想定外の項目が含まれていました。
+error-form-summary = 強調表示された項目を修正してください。
+
+## 送信するメッセージ
+mail-greeting = { $name } 様
+mail-verify-subject = Koine のメールアドレスを確認してください
+mail-verify-body = Koine へようこそ！
+    
+    以下のリンクを開いて、メールアドレスを確認してください。
+    { $url }
+    
+    このリンクの有効期限は48時間です。お心当たりのない場合は、このメッセージを無視してください。
+mail-exists-subject = あなたのアドレスで登録が試みられました
+mail-exists-body = どなたか（あなたご自身かもしれません）が、すでにアカウントが存在するこのアドレスで Koine アカウントを作成しようとしました。
+    
+    ご本人の場合は、そのままログインしてください。パスワードをお忘れの場合は、こちらから再設定できます。
+    { $url }
+    
+    お心当たりのない場合は、このメッセージを無視してください。アカウントに変更はありません。
+mail-reset-subject = Koine のパスワードの再設定
+mail-reset-body = パスワード再設定のリクエストを受け付けました。以下のリンクから新しいパスワードを設定してください。
+    { $url }
+    
+    このリンクの有効期限は1時間です。お心当たりのない場合は、このメッセージを無視してください。パスワードは変更されません。
+mail-password-changed-subject = Koine のパスワードが変更されました
+mail-password-changed-body = お使いの Koine アカウントのパスワードが変更されました。お心当たりのない場合は、すぐにパスワードを再設定し、サポートにお問い合わせください。
+mail-email-change-subject = Koine のメールアドレスの変更手続きが行われています
+mail-email-change-body = あなたのアカウントにログインした人が、メールアドレスの変更をリクエストしました。お心当たりのない場合は、すぐにパスワードを変更し、サポートにお問い合わせください。
+sms-code = Koine の確認コードは { $code } です。有効期限は15分です。
+sms-exists = すでにアカウントが存在するこの番号で、Koine への登録が試みられました。ご本人の場合は、そのままログインしてください。
+
+## プライバシーに関するお知らせ：各テーブルの内容とデータの種類
+table-accounts = あなたのアカウント：ログイン方法とご連絡先
+table-subject-keys = あなた専用の暗号化キー（キー自体も暗号化されています）
+table-profiles = あなたのプロフィール（選択した範囲でほかの人に表示されます）
+table-profile-languages = 話せる言語・学習中の言語
+table-sessions = あなたのアカウントにログインしているデバイス
+table-one-time-codes = ご本人確認やパスワード再設定のためにお送りするコードとリンク
+table-outbox = お送りするメールと SMS（配信後に本文は削除されます）
+table-audit-events = スタッフがあなたの個人データを開いた記録
+category-system-operations = 技術的な記録
+category-user-account-username = 表示名
+category-user-account-settings = アカウントと表示の設定
+category-user-authorization-credentials = パスワードと秘密トークン（ハッシュ値としてのみ保存）
+category-user-contact-email = メールアドレス
+category-user-contact-phone_number = 携帯電話番号
+category-user-contact-address-city = 共有することを選んだ地域
+category-user-contact-address-country = 国
+category-user-demographic-date_of_birth = 生年月日と成年・未成年の区分
+category-user-demographic-gender = 性別
+category-user-demographic-language = 言語とレベル
+category-user-content-public = あなたが書いたプロフィールの文章
+category-user-content-self_image = プロフィール写真
+category-user-content-message = お送りするメッセージ
+category-user-device-ip_address = IP アドレス
+category-user-device-device_type = ブラウザとデバイスの情報
+category-user-behavior-session = ログインセッションとその利用日時
+category-user-unique_id = 内部識別子
+category-user-security-audit = スタッフによるデータへのアクセス記録
+category-user-security-encryption_key = あなた専用の暗号化キー（暗号化して保管）

@@ -1,0 +1,309 @@
+## Koine — 简体中文。英文版中的每个键都必须在 ja、zh-CN 和 es 中存在（由测试检查）。
+
+brand = Koine
+tagline = 跟真正的老师学语言。
+skip-to-content = 跳到主要内容
+nav-home = 首页
+nav-profile = 我的资料
+nav-settings = 设置
+nav-staff = 员工控制台
+nav-login = 登录
+nav-signup = 注册
+nav-logout = 退出登录
+nav-main = 主导航
+footer-privacy = 隐私声明
+footer-language = 语言
+footer-change-language = 更改
+footer-copyright = Koine 是开源软件。
+
+## 首页
+home-title = 找到你的老师，自信开口说。
+home-lead = Koine 为学习者与七十多种语言的老师牵线搭桥，提供在线一对一课程。
+home-cta-signup = 免费创建账户
+home-cta-login = 我已有账户
+home-feature-teachers-title = 真正的老师
+home-feature-teachers-body = 专业教师和社区辅导老师，每一位都经过我们团队的审核。
+home-feature-privacy-title = 你的数据，由你做主
+home-feature-privacy-body = 资料的每个部分对谁可见，都由你决定。我们的隐私声明根据我们实际保存的数据生成。
+home-feature-anywhere-title = 随时随地学习
+home-feature-anywhere-body = 可在手机、平板或电脑上使用，即使不启用 JavaScript 也能正常运行。
+home-welcome = 欢迎回来，{ $name }！
+home-signed-in-lead = 你的学习空间正在建设中。在此期间，请完善你的个人资料，让老师更了解你。
+home-edit-profile = 编辑我的资料
+
+## 注册
+signup-title = 创建账户
+signup-lead = 使用电子邮箱或手机号注册，也可以两者都填。
+field-display-name = 显示名称
+field-display-name-hint = 会向老师和其他会员显示。
+field-email = 电子邮箱
+field-phone = 手机号
+field-phone-hint = 请使用国际格式，例如 +86 138 0013 8000。
+field-password = 密码
+field-password-hint = 至少 8 个字符。建议使用较长的密码短语；常见密码将被拒绝。
+field-birth-date = 出生日期
+field-birth-date-hint = 我们询问这一信息是为了保护年龄较小的学习者。除非你选择公开，否则不会向他人显示。
+field-time-zone = 时区
+signup-submit = 创建账户
+signup-have-account = 已有账户？
+signup-done-title = 请查看你的消息
+signup-done-body = 如果你提供的信息可以使用，我们已通过电子邮件发送验证链接，或通过短信发送验证码。请按照提示激活你的账户。
+signup-enter-code = 我收到了短信验证码
+signup-too-young-title = 很抱歉
+signup-too-young-body = 你需要年满 { $age } 岁才能使用 Koine。你输入的任何信息都没有被保存。等你长大了欢迎再来，我们很期待与你相见！
+
+## 验证
+verify-email-title = 确认你的电子邮箱
+verify-email-body = 请点击按钮，确认将此电子邮箱用于你的 Koine 账户。
+verify-email-submit = 确认电子邮箱
+verify-done-title = 已确认
+verify-done-body = 谢谢。你的联系方式已确认，现在可以登录了。
+verify-phone-title = 输入验证码
+verify-phone-body = 我们已向你的手机号发送了一个六位数验证码。
+field-code = 验证码
+verify-phone-submit = 确认手机号
+verify-bad-code = 此链接或验证码无效或已过期。请重新登录以获取新的链接或验证码。
+
+## 登录
+login-title = 登录
+login-lead = 请使用注册时填写的电子邮箱或手机号。
+field-identifier = 电子邮箱或手机号
+login-submit = 登录
+login-forgot = 忘记密码？
+login-no-account = 初次使用 Koine？
+login-failed = 电子邮箱、手机号或密码不正确。
+login-not-verified = 请先确认你的电子邮箱或手机号。我们已向你发送了新的链接。
+login-throttled = 尝试次数过多。请等待 { $minutes } 分钟后再试。
+
+## 重置密码
+forgot-title = 重置密码
+forgot-lead = 请输入你账户的电子邮箱，我们会向你发送设置新密码的链接。
+forgot-submit = 发送重置链接
+forgot-done = 如果有账户使用该邮箱，重置链接已发出，有效期为一小时。
+reset-title = 设置新密码
+reset-submit = 保存新密码
+reset-done = 你的密码已更改，所有会话均已退出登录。现在可以登录了。
+field-new-password = 新密码
+field-current-password = 当前密码
+
+## 重新验证身份
+reauth-title = 确认是你本人
+reauth-lead = 为了你的账户安全，请再次输入密码以继续。
+reauth-submit = 继续
+
+## 个人资料
+profile-title = 个人资料
+profile-native = 会说
+profile-learning = 正在学习
+profile-about = 关于
+profile-birth-date = 出生日期
+profile-gender = 性别
+profile-location = 所在地
+profile-country = 国家/地区
+profile-time-zone = 时区
+profile-no-bio = 暂无自我介绍。
+profile-edit = 编辑资料
+profile-avatar-alt = { $name } 的头像
+
+## 编辑个人资料
+edit-title = 编辑个人资料
+edit-saved = 你的更改已保存。
+field-bio = 关于你
+field-country = 国家/地区
+field-country-none = 未指定
+field-ui-locale = 界面语言
+field-gender = 性别
+field-gender-none = 不愿透露
+field-location = 城市或地区
+field-visibility = 谁可以查看
+visibility-public = 所有人
+visibility-members = 仅会员
+visibility-private = 仅自己
+field-languages = 语言
+field-languages-hint = 添加你的母语和正在学习的语言，并注明你的水平。
+field-language = 语言
+field-level = 水平
+language-none = — 请选择 —
+edit-submit = 保存资料
+avatar-title = 头像
+avatar-hint = 支持 PNG、JPEG、WebP 或 GIF，最大 5 MB。我们会重新编码图片，并删除位置等隐藏数据。
+avatar-upload = 上传头像
+avatar-remove = 删除头像
+field-avatar = 图片文件
+
+gender-female = 女
+gender-male = 男
+gender-non_binary = 非二元性别
+gender-other = 其他
+
+level-A1 = A1 · 入门
+level-A2 = A2 · 初级
+level-B1 = B1 · 中级
+level-B2 = B2 · 中高级
+level-C1 = C1 · 高级
+level-C2 = C2 · 精通
+level-native = 母语
+
+## 设置
+settings-title = 设置
+settings-account = 账户
+settings-email = 电子邮箱
+settings-phone = 手机号
+settings-verified = 已验证
+settings-unverified = 尚未验证
+settings-none = 无
+settings-change-email = 更改电子邮箱
+settings-change-phone = 更改手机号
+settings-change-email-done = 我们已向新邮箱发送了确认链接。点击链接后更改即生效。
+settings-change-phone-done = 我们已向新手机号发送了验证码。请在下方输入以确认。
+settings-password = 密码
+settings-change-password = 更改密码
+settings-end-others = 退出我的所有其他会话
+settings-password-changed = 你的密码已更改。
+settings-sessions = 活跃会话
+settings-sessions-lead = 当前登录你账户的设备。如有不认识的设备，请结束其会话。
+session-current = 本设备
+session-started = 登录时间
+session-last-seen = 最近活动
+session-end = 结束会话
+session-unknown-device = 未知设备
+settings-minor-note = 你的账户被标记为属于未成年人。部分功能需要经过父母或监护人确认。
+settings-language = 界面语言
+settings-language-save = 保存语言
+
+## 员工
+staff-title = 员工控制台
+staff-members = 会员
+staff-search = 按姓名或电子邮箱搜索
+staff-search-submit = 搜索
+staff-no-results = 未找到会员。
+staff-open = 打开
+staff-role = 角色
+staff-joined = 加入时间
+staff-member-title = 会员档案
+staff-reason = 访问原因（可选）
+staff-reason-hint = 将与你的访问一起记录在审计日志中。
+staff-open-record = 打开档案
+staff-audit = 访问审计日志
+staff-audit-lead = 员工每次打开会员个人数据的记录。
+staff-audit-actor = 员工
+staff-audit-subject = 会员
+staff-audit-action = 操作
+staff-audit-when = 时间
+staff-audit-reason = 原因
+staff-access-notice = 打开此档案的操作会被记录在审计日志中。
+
+## 隐私声明
+privacy-title = 隐私声明
+privacy-lead = 本声明根据 Koine 的数据地图生成（数据导出、删除和保留期限也由同一份地图驱动），因此始终与我们实际存储的内容一致。
+privacy-category = 什么数据
+privacy-purposes = 为什么
+privacy-basis = 法律依据
+privacy-retention = 保留多久
+privacy-generated = 根据数据地图版本 { $version } 生成。
+purpose-provide_service = 为你提供所请求的服务
+purpose-security = 保障账户安全，防止滥用
+purpose-service_messages = 发送服务所需的消息
+purpose-profile = 按你的选择展示你的个人资料
+purpose-legal_compliance = 履行法律义务，并确保员工行为可追溯
+purpose-operations = 维持系统正常运行
+basis-consent = 你的同意（GDPR Art. 6(1)(a)）
+basis-contract = 履行我们与你之间的合同（Art. 6(1)(b)）
+basis-legal_obligation = 法律义务（Art. 6(1)(c)）
+basis-vital_interests = 重大利益（Art. 6(1)(d)）
+basis-public_task = 公共任务（Art. 6(1)(e)）
+basis-legitimate_interests = 我们的正当利益（Art. 6(1)(f)）
+retention-account_lifetime = 在你拥有账户期间
+retention-until_instant = 直至过期
+retention-days_after = { $days } 天
+retention-years_after = { $years } 年（依法律要求）
+retention-system = 在系统需要期间
+
+## 错误
+error-title = 出错了
+error-not-found = 找不到该页面。
+error-forbidden = 你无权访问此页面。
+error-internal = 我们这边出了点问题。请重试。
+error-csrf = 表单已过期。请返回上一页，刷新页面后重试。
+error-invalid-email = 请输入有效的电子邮箱。
+error-invalid-phone = 请以国际格式输入手机号，以 + 开头。
+error-invalid-identifier = 请输入你的电子邮箱或以 + 开头的手机号。
+error-email-or-phone-required = 请输入电子邮箱或手机号。
+error-password-too-short = 密码至少需要 8 个字符。
+error-password-too-long = 密码最多 128 个字符。
+error-password-too-guessable = 此密码过于常见或容易被猜到。请尝试更长的密码短语。
+error-wrong-password = 密码不正确。
+error-invalid-date = 请按“年-月-日”格式输入日期。
+error-implausible-birth-date = 请输入你的真实出生日期。
+error-required = 此项为必填项。
+error-too-long = 文本过长。
+error-too-many = 条目过多。
+error-invalid-characters = 包含不允许使用的字符。
+error-control-characters = 包含不允许使用的字符。
+error-invalid-choice = 请从选项中选择一项。
+error-invalid-time-zone = 请选择有效的时区。
+error-duplicate-language = 每种语言只能添加一次。
+error-not-an-image = 此文件不是受支持的图片格式。
+error-file-too-large = 此文件超过 5 MB。
+error-email-taken = 此电子邮箱已被其他账户使用。
+error-phone-taken = 此手机号已被其他账户使用。
+error-unknown-field = 表单中包含意外的字段。
+error-form-summary = 请更正突出显示的字段。
+
+## 我们发送的消息
+mail-greeting = { $name }，你好：
+mail-verify-subject = 确认你在 Koine 的电子邮箱
+mail-verify-body = 欢迎来到 Koine！
+    
+    请打开以下链接确认你的电子邮箱：
+    { $url }
+    
+    此链接在 48 小时内有效。如果你没有注册过，请忽略此邮件。
+mail-exists-subject = 有人尝试用你的邮箱注册
+mail-exists-body = 有人（也许是你）尝试用此邮箱创建 Koine 账户，但该邮箱已有账户。
+    
+    如果是你本人，直接登录即可。如果你忘记了密码，可以在这里重置：
+    { $url }
+    
+    如果不是你本人，请忽略此邮件；你的账户没有任何变化。
+mail-reset-subject = 重置你的 Koine 密码
+mail-reset-body = 我们收到了重置你密码的请求。请在这里设置新密码：
+    { $url }
+    
+    此链接在一小时内有效。如果你没有提出此请求，请忽略此邮件，你的密码不会改变。
+mail-password-changed-subject = 你的 Koine 密码已更改
+mail-password-changed-body = 你的 Koine 账户密码刚刚被更改。如果不是你本人操作，请立即重置密码并联系客服。
+mail-email-change-subject = 你的 Koine 电子邮箱正在被更改
+mail-email-change-body = 有人登录了你的账户并请求更改电子邮箱。如果不是你本人操作，请立即更改密码并联系客服。
+sms-code = 你的 Koine 验证码是 { $code }，15 分钟内有效。
+sms-exists = 有人尝试用此手机号注册 Koine，但该号码已有账户。如果是你本人，直接登录即可。
+
+## 隐私声明：各数据表保存的内容及数据类别
+table-accounts = 你的账户：你如何登录，以及我们如何联系你
+table-subject-keys = 你的个人加密密钥（密钥本身也经过加密）
+table-profiles = 你的个人资料，按你的选择向他人展示
+table-profile-languages = 你会说或正在学习的语言
+table-sessions = 已登录你账户的设备
+table-one-time-codes = 我们发送给你、用于验证身份或重置密码的验证码和链接
+table-outbox = 我们发送给你的电子邮件和短信（送达后即删除内容）
+table-audit-events = 员工打开你个人数据的记录
+category-system-operations = 技术记录
+category-user-account-username = 显示名称
+category-user-account-settings = 账户和界面设置
+category-user-authorization-credentials = 密码和秘密令牌（仅以哈希值形式存储）
+category-user-contact-email = 电子邮箱
+category-user-contact-phone_number = 手机号
+category-user-contact-address-city = 你选择公开的所在地
+category-user-contact-address-country = 国家/地区
+category-user-demographic-date_of_birth = 出生日期及是否成年
+category-user-demographic-gender = 性别
+category-user-demographic-language = 语言及水平
+category-user-content-public = 你撰写的个人资料文字
+category-user-content-self_image = 头像
+category-user-content-message = 我们发送给你的消息
+category-user-device-ip_address = IP 地址
+category-user-device-device_type = 浏览器和设备信息
+category-user-behavior-session = 登录会话及其活动时间
+category-user-unique_id = 内部标识符
+category-user-security-audit = 员工访问你数据的记录
+category-user-security-encryption_key = 你的个人加密密钥（加密保存）

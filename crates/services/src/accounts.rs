@@ -1,0 +1,739 @@
+//! Sign-up, verification, login, sessions, re-authentication and password changes.
+//!
+//! Answers never reveal whether an account exists: sign-up, login and reset
+//! say the same for known and unknown identifiers and do the same work.
+
+use crate::clock::micros;
+use crate::crypto;
+use crate::i18n::{t, t_args};
+use crate::mail::{self, Channel, Outgoing};
+use crate::{Error, Result, Services, passwords, throttle};
+use jiff::civil::Date;
+use koine_domain::age::{self, AgeDecision};
+use koine_domain::contact::{Email, Identifier, Phone};
+use koine_domain::password::NewPassword;
+use koine_domain::profile::{DisplayName, UiLocale, Visibility};
+use koine_domain::staff::StaffRole;
+use koine_store::Conn;
+use koine_store::repo::codes::CodeRow;
+use koine_store::repo::profiles::ProfileRow;
+use koine_store::repo::sessions::SessionRow;
+use koine_store::repo::{accounts, codes, keys, profiles, sessions};
+use std::time::Duration;
+use uuid::Uuid;
+
+const VERIFY_EMAIL: &str = "verify_email";
+const VERIFY_PHONE: &str = "verify_phone";
+const RESET_PASSWORD: &str = "reset_password";
+const LINK_TTL: Duration = Duration::from_secs(48 * 3600);
+const RESET_TTL: Duration = Duration::from_secs(3600);
+const SMS_CODE_TTL: Duration = Duration::from_secs(15 * 60);
+const MAX_CODE_ATTEMPTS: i32 = 5;
+/// Activity is written at most this often per session.
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
+
+/// Validated sign-up input.
+pub struct SignUp {
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub password: NewPassword,
+    pub birth_date: Date,
+    pub display_name: DisplayName,
+    pub locale: UiLocale,
+    pub time_zone: String,
+}
+
+/// Who a request comes from.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub account_id: Uuid,
+    pub session_id: Uuid,
+    pub authenticated_at: i64,
+    pub staff_role: Option<StaffRole>,
+    pub minor: bool,
+    pub locale: Option<UiLocale>,
+    pub display_name: String,
+}
+
+pub struct NewSession {
+    pub token: String,
+    pub principal: Principal,
+}
+
+/// Request facts stored with a session, so its owner recognises it.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+fn code6() -> String {
+    let n = u32::from_le_bytes(crypto::random_bytes::<4>()) % 1_000_000;
+    format!("{n:06}")
+}
+
+impl Services {
+    fn link(&self, path: &str, token: &str) -> String {
+        format!("{}{path}?token={token}", self.settings.public_url.trim_end_matches('/'))
+    }
+
+    fn phone_index(&self, phone: &Phone) -> Vec<u8> {
+        self.keys.blind_index("phone", phone.as_str())
+    }
+
+    /// Unwraps the person's key (P5).
+    pub(crate) async fn subject_key(&self, conn: Conn<'_>, account: Uuid) -> Result<[u8; 32]> {
+        let wrapped = keys::get(conn, account).await?.ok_or(Error::Internal("personal key missing".into()))?;
+        self.keys.unwrap_subject_key(account, &wrapped).map_err(Error::internal)
+    }
+
+    /// Signs a person up. The answer is the same whether or not the email or
+    /// phone already has an account; the owner of an existing one is told.
+    pub async fn sign_up(&self, input: SignUp, client_ip: &str) -> Result<()> {
+        let now = self.clock.now_us();
+        // The age gate runs before anything is stored or counted.
+        let decision = age::decide(input.birth_date, self.clock.today_utc(), self.settings.min_learner_age);
+        if decision == AgeDecision::TooYoung {
+            return Err(Error::TooYoung);
+        }
+        if input.email.is_none() && input.phone.is_none() {
+            return Err(koine_domain::Invalid::new("email", "email-or-phone-required").into());
+        }
+        self.throttle
+            .signup_ip
+            .check(throttle::SIGNUP_PER_IP, client_ip, now)
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+        self.throttle.signup_ip.fail(throttle::SIGNUP_PER_IP, client_ip, now);
+
+        // Hash first on every path so timing does not tell the paths apart.
+        let password_hash = passwords::hash(input.password.expose().to_owned()).await?;
+        let locale = input.locale;
+        let mut tx = self.db.begin().await?;
+
+        let email_taken = match &input.email {
+            Some(e) => accounts::find_by_email(tx.conn(), e.as_str()).await?.is_some(),
+            None => false,
+        };
+        let phone_hash = input.phone.as_ref().map(|p| self.phone_index(p));
+        let phone_taken = match &phone_hash {
+            Some(h) => accounts::find_by_phone_hash(tx.conn(), h).await?.is_some(),
+            None => false,
+        };
+        if email_taken || phone_taken {
+            if let (true, Some(e)) = (email_taken, &input.email) {
+                mail::enqueue(tx.conn(), now, Outgoing {
+                    account: None,
+                    channel: Channel::Email,
+                    to: e.as_str().into(),
+                    subject: t(locale, "mail-exists-subject"),
+                    body: t_args(locale, "mail-exists-body", &[("url", self.link("/password/forgot", ""))]),
+                })
+                .await?;
+            }
+            if let (true, Some(p)) = (phone_taken, &input.phone) {
+                mail::enqueue(tx.conn(), now, Outgoing {
+                    account: None,
+                    channel: Channel::Sms,
+                    to: p.as_str().into(),
+                    subject: String::new(),
+                    body: t(locale, "sms-exists"),
+                })
+                .await?;
+            }
+            tx.commit().await?;
+            return Ok(());
+        }
+
+        let id = Uuid::now_v7();
+        let (key, wrapped) = self.keys.new_subject_key(id);
+        let dob = crypto::seal_field(&key, id, "accounts.birth_date", input.birth_date.to_string().as_bytes());
+        let phone_enc = input
+            .phone
+            .as_ref()
+            .map(|p| crypto::seal_field(&key, id, "accounts.phone", p.as_str().as_bytes()));
+        let minor_until = match decision {
+            AgeDecision::Minor { adult_on } => Some(
+                adult_on
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .map_err(Error::internal)?
+                    .timestamp()
+                    .as_microsecond(),
+            ),
+            _ => None,
+        };
+        accounts::insert(tx.conn(), &accounts::AccountRow {
+            id,
+            email: input.email.as_ref().map(|e| e.as_str().to_owned()),
+            email_verified_at: None,
+            phone_hash: phone_hash.clone(),
+            phone_enc: phone_enc.clone(),
+            phone_verified_at: None,
+            password_hash,
+            password_changed_at: now,
+            birth_date_enc: Some(dob),
+            minor_until,
+            staff_role: None,
+            created_at: now,
+        })
+        .await?;
+        keys::insert(tx.conn(), id, &wrapped, now).await?;
+        profiles::upsert(tx.conn(), &ProfileRow {
+            account_id: id,
+            display_name: input.display_name.as_str().to_owned(),
+            bio: None,
+            country: None,
+            time_zone: input.time_zone.clone(),
+            ui_locale: Some(locale.as_str().into()),
+            avatar_id: None,
+            birth_date_visibility: Visibility::Private.as_str().into(),
+            gender: None,
+            gender_visibility: Visibility::Private.as_str().into(),
+            location: None,
+            location_visibility: Visibility::Private.as_str().into(),
+            updated_at: now,
+        })
+        .await?;
+        if let Some(e) = &input.email {
+            self.send_email_verification(tx.conn(), id, e, locale, now).await?;
+        }
+        if let (Some(p), Some(h), Some(enc)) = (&input.phone, phone_hash, phone_enc) {
+            self.send_phone_code(tx.conn(), id, p, h, enc, locale, now).await?;
+        }
+        tx.commit().await?;
+        tracing::info!(account = %id, "account created");
+        Ok(())
+    }
+
+    async fn send_email_verification(
+        &self,
+        mut conn: Conn<'_>,
+        account: Uuid,
+        email: &Email,
+        locale: UiLocale,
+        now: i64,
+    ) -> Result<()> {
+        let token = crypto::new_token();
+        codes::replace(conn.reborrow(), &CodeRow {
+            id: Uuid::now_v7(),
+            account_id: account,
+            purpose: VERIFY_EMAIL.into(),
+            code_hash: self.keys.code_hash(VERIFY_EMAIL, b"", &token),
+            new_email: Some(email.as_str().into()),
+            new_phone_hash: None,
+            new_phone_enc: None,
+            attempts: 0,
+            created_at: now,
+            expires_at: now + micros(LINK_TTL),
+        })
+        .await?;
+        mail::enqueue(conn, now, Outgoing {
+            account: Some(account),
+            channel: Channel::Email,
+            to: email.as_str().into(),
+            subject: t(locale, "mail-verify-subject"),
+            body: t_args(locale, "mail-verify-body", &[("url", self.link("/verify/email", &token))]),
+        })
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn send_phone_code(
+        &self,
+        mut conn: Conn<'_>,
+        account: Uuid,
+        phone: &Phone,
+        phone_hash: Vec<u8>,
+        phone_enc: Vec<u8>,
+        locale: UiLocale,
+        now: i64,
+    ) -> Result<()> {
+        let code = code6();
+        codes::replace(conn.reborrow(), &CodeRow {
+            id: Uuid::now_v7(),
+            account_id: account,
+            purpose: VERIFY_PHONE.into(),
+            code_hash: self.keys.code_hash(VERIFY_PHONE, account.as_bytes(), &code),
+            new_email: None,
+            new_phone_hash: Some(phone_hash),
+            new_phone_enc: Some(phone_enc),
+            attempts: 0,
+            created_at: now,
+            expires_at: now + micros(SMS_CODE_TTL),
+        })
+        .await?;
+        mail::enqueue(conn, now, Outgoing {
+            account: Some(account),
+            channel: Channel::Sms,
+            to: phone.as_str().into(),
+            subject: String::new(),
+            body: t_args(locale, "sms-code", &[("code", code)]),
+        })
+        .await
+    }
+
+    /// Confirms an email address from the link we sent.
+    pub async fn verify_email(&self, token: &str) -> Result<()> {
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let hash = self.keys.code_hash(VERIFY_EMAIL, b"", token);
+        let row = codes::find_by_hash(tx.conn(), VERIFY_EMAIL, &hash, now).await?.ok_or(Error::BadCode)?;
+        let email = row.new_email.ok_or(Error::BadCode)?;
+        match accounts::mark_email_verified(tx.conn(), row.account_id, &email, now).await {
+            Err(e) if e.is_unique_violation() => return Err(Error::Conflict("email-taken")),
+            other => other?,
+        }
+        codes::delete(tx.conn(), row.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Confirms a phone number with the code we texted. `account` is known
+    /// when signed in; otherwise the number identifies the account.
+    pub async fn verify_phone(&self, account: Option<Uuid>, phone: Option<&Phone>, code: &str, ip: &str) -> Result<()> {
+        let now = self.clock.now_us();
+        let limiter = &self.throttle.codes_ip;
+        limiter
+            .check(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+        let mut tx = self.db.begin().await?;
+        let account = match (account, phone) {
+            (Some(a), _) => Some(a),
+            (None, Some(p)) => accounts::find_by_phone_hash(tx.conn(), &self.phone_index(p)).await?.map(|a| a.id),
+            (None, None) => None,
+        };
+        let row = match account {
+            Some(a) => codes::find_for(tx.conn(), a, VERIFY_PHONE, now).await?,
+            None => None,
+        };
+        let Some(row) = row.filter(|r| r.attempts < MAX_CODE_ATTEMPTS) else {
+            limiter.fail(throttle::CODE_ATTEMPTS_PER_IP, ip, now);
+            return Err(Error::BadCode);
+        };
+        let expected = self.keys.code_hash(VERIFY_PHONE, row.account_id.as_bytes(), code.trim());
+        if !crypto::constant_time_eq(&expected, &row.code_hash) {
+            codes::count_attempt(tx.conn(), row.id).await?;
+            tx.commit().await?;
+            limiter.fail(throttle::CODE_ATTEMPTS_PER_IP, ip, now);
+            return Err(Error::BadCode);
+        }
+        let (Some(h), Some(enc)) = (row.new_phone_hash, row.new_phone_enc) else {
+            return Err(Error::BadCode);
+        };
+        match accounts::mark_phone_verified(tx.conn(), row.account_id, &h, &enc, now).await {
+            Err(e) if e.is_unique_violation() => return Err(Error::Conflict("phone-taken")),
+            other => other?,
+        }
+        codes::delete(tx.conn(), row.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_by_identifier(&self, conn: Conn<'_>, id: &Identifier) -> Result<Option<accounts::AccountRow>> {
+        Ok(match id {
+            Identifier::Email(e) => accounts::find_by_email(conn, e.as_str()).await?,
+            Identifier::Phone(p) => accounts::find_by_phone_hash(conn, &self.phone_index(p)).await?,
+        })
+    }
+
+    /// Checks the password and opens a new session (a fresh id every time).
+    pub async fn log_in(&self, identifier: &Identifier, password: &str, client: &ClientInfo) -> Result<NewSession> {
+        let now = self.clock.now_us();
+        let ip = client.ip.as_deref().unwrap_or("-");
+        let id_key = identifier.throttle_key();
+        let t = &self.throttle;
+        for (limiter, rule, key) in [
+            (&t.login_identifier, throttle::LOGIN_PER_IDENTIFIER, id_key.as_str()),
+            (&t.login_ip, throttle::LOGIN_PER_IP, ip),
+        ] {
+            limiter.check(rule, key, now).map_err(|s| Error::Throttled { retry_after_secs: s })?;
+        }
+        let account = {
+            let mut c = self.db.acquire().await?;
+            self.find_by_identifier(c.conn(), identifier).await?
+        };
+        let ok = passwords::verify(password.to_owned(), account.as_ref().map(|a| a.password_hash.clone())).await?;
+        let account = match (ok, account) {
+            (true, Some(a)) => a,
+            _ => {
+                t.login_identifier.fail(throttle::LOGIN_PER_IDENTIFIER, &id_key, now);
+                t.login_ip.fail(throttle::LOGIN_PER_IP, ip, now);
+                return Err(Error::BadCredentials);
+            }
+        };
+        let verified = match identifier {
+            Identifier::Email(_) => account.email_verified_at.is_some(),
+            Identifier::Phone(_) => account.phone_verified_at.is_some(),
+        };
+        if !verified {
+            return Err(Error::NotVerified);
+        }
+        t.login_identifier.clear(&id_key);
+        self.open_session(account.id, client, now).await
+    }
+
+    async fn open_session(&self, account: Uuid, client: &ClientInfo, now: i64) -> Result<NewSession> {
+        let token = crypto::new_token();
+        let row = SessionRow {
+            id: Uuid::now_v7(),
+            account_id: account,
+            token_hash: crypto::token_hash(&token),
+            created_at: now,
+            last_seen_at: now,
+            authenticated_at: now,
+            expires_at: now + micros(self.settings.session_idle),
+            user_agent: client.user_agent.as_ref().map(|u| u.chars().take(200).collect()),
+            ip: client.ip.clone(),
+        };
+        let mut c = self.db.acquire().await?;
+        sessions::insert(c.conn(), &row).await?;
+        let principal = self.principal_for(c.conn(), &row).await?.ok_or(Error::Unauthenticated)?;
+        Ok(NewSession { token, principal })
+    }
+
+    async fn principal_for(&self, mut conn: Conn<'_>, s: &SessionRow) -> Result<Option<Principal>> {
+        let Some(a) = accounts::get(conn.reborrow(), s.account_id).await? else {
+            return Ok(None);
+        };
+        let profile = profiles::get(conn, s.account_id).await?;
+        let now = self.clock.now_us();
+        Ok(Some(Principal {
+            account_id: a.id,
+            session_id: s.id,
+            authenticated_at: s.authenticated_at,
+            staff_role: a.staff_role.as_deref().and_then(StaffRole::parse),
+            minor: a.minor_until.is_some_and(|m| m > now),
+            locale: profile.as_ref().and_then(|p| p.ui_locale.as_deref()).and_then(|l| UiLocale::parse(l).ok()),
+            display_name: profile.map(|p| p.display_name).unwrap_or_default(),
+        }))
+    }
+
+    /// Resolves a session token; slides the idle expiry forward.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>> {
+        let now = self.clock.now_us();
+        let mut c = self.db.acquire().await?;
+        let Some(s) = sessions::find_live(c.conn(), &crypto::token_hash(token), now).await? else {
+            return Ok(None);
+        };
+        if now - s.last_seen_at >= micros(TOUCH_EVERY) {
+            sessions::touch(c.conn(), s.id, now, now + micros(self.settings.session_idle)).await?;
+        }
+        self.principal_for(c.conn(), &s).await
+    }
+
+    pub async fn log_out(&self, p: &Principal) -> Result<()> {
+        let mut c = self.db.acquire().await?;
+        sessions::delete(c.conn(), p.account_id, p.session_id).await?;
+        Ok(())
+    }
+
+    /// Fails with `ReauthRequired` when the password was last entered too long ago.
+    pub fn require_recent_auth(&self, p: &Principal) -> Result<()> {
+        if self.clock.now_us() - p.authenticated_at > micros(self.settings.reauth_after) {
+            Err(Error::ReauthRequired)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub async fn reauthenticate(&self, p: &Principal, password: &str) -> Result<()> {
+        let now = self.clock.now_us();
+        let key = format!("reauth:{}", p.account_id);
+        let t = &self.throttle.login_identifier;
+        t.check(throttle::LOGIN_PER_IDENTIFIER, &key, now)
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+        let mut c = self.db.acquire().await?;
+        let account = accounts::get(c.conn(), p.account_id).await?.ok_or(Error::Unauthenticated)?;
+        if !passwords::verify(password.to_owned(), Some(account.password_hash)).await? {
+            t.fail(throttle::LOGIN_PER_IDENTIFIER, &key, now);
+            return Err(Error::BadCredentials);
+        }
+        t.clear(&key);
+        sessions::mark_authenticated(c.conn(), p.session_id, now).await?;
+        Ok(())
+    }
+
+    pub async fn list_sessions(&self, p: &Principal) -> Result<Vec<SessionRow>> {
+        let mut c = self.db.acquire().await?;
+        Ok(sessions::list_for(c.conn(), p.account_id, self.clock.now_us()).await?)
+    }
+
+    /// Ends one of the caller's own sessions; someone else's is "not found".
+    pub async fn end_session(&self, p: &Principal, session: Uuid) -> Result<()> {
+        let mut c = self.db.acquire().await?;
+        if sessions::delete(c.conn(), p.account_id, session).await? { Ok(()) } else { Err(Error::NotFound) }
+    }
+
+    pub async fn change_password(
+        &self,
+        p: &Principal,
+        current: &str,
+        new: NewPassword,
+        end_other_sessions: bool,
+    ) -> Result<()> {
+        self.require_recent_auth(p)?;
+        let now = self.clock.now_us();
+        let account = {
+            let mut c = self.db.acquire().await?;
+            accounts::get(c.conn(), p.account_id).await?.ok_or(Error::Unauthenticated)?
+        };
+        if !passwords::verify(current.to_owned(), Some(account.password_hash.clone())).await? {
+            return Err(koine_domain::Invalid::new("current_password", "wrong-password").into());
+        }
+        let hash = passwords::hash(new.expose().to_owned()).await?;
+        let mut tx = self.db.begin().await?;
+        accounts::set_password(tx.conn(), p.account_id, &hash, now).await?;
+        if end_other_sessions {
+            sessions::delete_all_except(tx.conn(), p.account_id, Some(p.session_id)).await?;
+        }
+        self.notify_account(tx.conn(), &account, "mail-password-changed-subject", "mail-password-changed-body", now)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Tells the owner of an account about a security-relevant change.
+    async fn notify_account(
+        &self,
+        mut conn: Conn<'_>,
+        account: &accounts::AccountRow,
+        subject_key: &str,
+        body_key: &str,
+        now: i64,
+    ) -> Result<()> {
+        let Some(email) = account.email.clone().filter(|_| account.email_verified_at.is_some()) else {
+            return Ok(());
+        };
+        let locale = profiles::get(conn.reborrow(), account.id)
+            .await?
+            .and_then(|p| p.ui_locale)
+            .and_then(|l| UiLocale::parse(&l).ok())
+            .unwrap_or(UiLocale::En);
+        mail::enqueue(conn, now, Outgoing {
+            account: Some(account.id),
+            channel: Channel::Email,
+            to: email,
+            subject: t(locale, subject_key),
+            body: t(locale, body_key),
+        })
+        .await
+    }
+
+    /// Sends a reset link if the address belongs to a verified account;
+    /// answers the same either way.
+    pub async fn request_password_reset(&self, email: &Email, locale: UiLocale) -> Result<()> {
+        let now = self.clock.now_us();
+        let key = format!("reset:{}", email.as_str());
+        if self.throttle.messages.check(throttle::MESSAGES_PER_IDENTIFIER, &key, now).is_err() {
+            // Silently drop: saying "throttled" would reveal nothing useful but
+            // the same answer for everyone keeps enumeration closed.
+            return Ok(());
+        }
+        self.throttle.messages.fail(throttle::MESSAGES_PER_IDENTIFIER, &key, now);
+        let mut tx = self.db.begin().await?;
+        let Some(a) = accounts::find_by_email(tx.conn(), email.as_str()).await? else {
+            return Ok(());
+        };
+        if a.email_verified_at.is_none() {
+            return Ok(());
+        }
+        let token = crypto::new_token();
+        codes::replace(tx.conn(), &CodeRow {
+            id: Uuid::now_v7(),
+            account_id: a.id,
+            purpose: RESET_PASSWORD.into(),
+            code_hash: self.keys.code_hash(RESET_PASSWORD, b"", &token),
+            new_email: None,
+            new_phone_hash: None,
+            new_phone_enc: None,
+            attempts: 0,
+            created_at: now,
+            expires_at: now + micros(RESET_TTL),
+        })
+        .await?;
+        mail::enqueue(tx.conn(), now, Outgoing {
+            account: Some(a.id),
+            channel: Channel::Email,
+            to: email.as_str().into(),
+            subject: t(locale, "mail-reset-subject"),
+            body: t_args(locale, "mail-reset-body", &[("url", self.link("/password/reset", &token))]),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether a reset link is still valid (to show the form or an error).
+    pub async fn reset_token_valid(&self, token: &str) -> Result<bool> {
+        let mut c = self.db.acquire().await?;
+        let hash = self.keys.code_hash(RESET_PASSWORD, b"", token);
+        Ok(codes::find_by_hash(c.conn(), RESET_PASSWORD, &hash, self.clock.now_us()).await?.is_some())
+    }
+
+    /// Sets a new password from a reset link and ends every session.
+    pub async fn reset_password(&self, token: &str, new: NewPassword) -> Result<()> {
+        let now = self.clock.now_us();
+        let hash = passwords::hash(new.expose().to_owned()).await?;
+        let mut tx = self.db.begin().await?;
+        let code = self.keys.code_hash(RESET_PASSWORD, b"", token);
+        let row = codes::find_by_hash(tx.conn(), RESET_PASSWORD, &code, now).await?.ok_or(Error::BadCode)?;
+        accounts::set_password(tx.conn(), row.account_id, &hash, now).await?;
+        sessions::delete_all_except(tx.conn(), row.account_id, None).await?;
+        codes::delete(tx.conn(), row.id).await?;
+        if let Some(a) = accounts::get(tx.conn(), row.account_id).await? {
+            self.notify_account(tx.conn(), &a, "mail-password-changed-subject", "mail-password-changed-body", now)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts an email change: the new address must confirm by link.
+    pub async fn change_email(&self, p: &Principal, new: &Email) -> Result<()> {
+        self.require_recent_auth(p)?;
+        let now = self.clock.now_us();
+        let locale = p.locale.unwrap_or(UiLocale::En);
+        let mut tx = self.db.begin().await?;
+        let account = accounts::get(tx.conn(), p.account_id).await?.ok_or(Error::Unauthenticated)?;
+        if accounts::find_by_email(tx.conn(), new.as_str()).await?.is_some() {
+            // Same answer as success; the address's owner is told instead.
+            mail::enqueue(tx.conn(), now, Outgoing {
+                account: None,
+                channel: Channel::Email,
+                to: new.as_str().into(),
+                subject: t(locale, "mail-exists-subject"),
+                body: t_args(locale, "mail-exists-body", &[("url", self.link("/password/forgot", ""))]),
+            })
+            .await?;
+        } else {
+            self.send_email_verification(tx.conn(), p.account_id, new, locale, now).await?;
+            self.notify_account(tx.conn(), &account, "mail-email-change-subject", "mail-email-change-body", now)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts a phone change: the new number must confirm with a texted code.
+    pub async fn change_phone(&self, p: &Principal, new: &Phone) -> Result<()> {
+        self.require_recent_auth(p)?;
+        let now = self.clock.now_us();
+        let locale = p.locale.unwrap_or(UiLocale::En);
+        let hash = self.phone_index(new);
+        let mut tx = self.db.begin().await?;
+        if let Some(other) = accounts::find_by_phone_hash(tx.conn(), &hash).await? {
+            if other.id != p.account_id {
+                return Err(Error::Conflict("phone-taken"));
+            }
+        }
+        let key = self.subject_key(tx.conn(), p.account_id).await?;
+        let enc = crypto::seal_field(&key, p.account_id, "accounts.phone", new.as_str().as_bytes());
+        self.send_phone_code(tx.conn(), p.account_id, new, hash, enc, locale, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The account's contact details, decrypted for its owner.
+    pub async fn contact_details(&self, account: Uuid) -> Result<ContactDetails> {
+        let mut c = self.db.acquire().await?;
+        let a = accounts::get(c.conn(), account).await?.ok_or(Error::NotFound)?;
+        let key = self.subject_key(c.conn(), account).await?;
+        let phone = match &a.phone_enc {
+            Some(enc) => Some(
+                String::from_utf8(crypto::open_field(&key, account, "accounts.phone", enc).map_err(Error::internal)?)
+                    .map_err(Error::internal)?,
+            ),
+            None => None,
+        };
+        let birth_date = match &a.birth_date_enc {
+            Some(enc) => {
+                let raw = crypto::open_field(&key, account, "accounts.birth_date", enc).map_err(Error::internal)?;
+                Some(String::from_utf8(raw).map_err(Error::internal)?.parse::<Date>().map_err(Error::internal)?)
+            }
+            None => None,
+        };
+        Ok(ContactDetails {
+            email: a.email,
+            email_verified: a.email_verified_at.is_some(),
+            phone,
+            phone_verified: a.phone_verified_at.is_some(),
+            birth_date,
+            minor: a.minor_until.is_some_and(|m| m > self.clock.now_us()),
+            staff_role: a.staff_role,
+            created_at: a.created_at,
+        })
+    }
+
+    /// Creates a staff account (from the CLI) with a verified email.
+    pub async fn create_staff(&self, email: &Email, role: StaffRole, password: NewPassword, name: &DisplayName) -> Result<Uuid> {
+        let now = self.clock.now_us();
+        let hash = passwords::hash(password.expose().to_owned()).await?;
+        let mut tx = self.db.begin().await?;
+        if let Some(existing) = accounts::find_by_email(tx.conn(), email.as_str()).await? {
+            accounts::set_staff_role(tx.conn(), existing.id, Some(role.as_str())).await?;
+            tx.commit().await?;
+            return Ok(existing.id);
+        }
+        let id = Uuid::now_v7();
+        let (_, wrapped) = self.keys.new_subject_key(id);
+        accounts::insert(tx.conn(), &accounts::AccountRow {
+            id,
+            email: Some(email.as_str().into()),
+            email_verified_at: Some(now),
+            phone_hash: None,
+            phone_enc: None,
+            phone_verified_at: None,
+            password_hash: hash,
+            password_changed_at: now,
+            birth_date_enc: None,
+            minor_until: None,
+            staff_role: Some(role.as_str().into()),
+            created_at: now,
+        })
+        .await?;
+        keys::insert(tx.conn(), id, &wrapped, now).await?;
+        profiles::upsert(tx.conn(), &ProfileRow {
+            account_id: id,
+            display_name: name.as_str().into(),
+            bio: None,
+            country: None,
+            time_zone: "UTC".into(),
+            ui_locale: None,
+            avatar_id: None,
+            birth_date_visibility: Visibility::Private.as_str().into(),
+            gender: None,
+            gender_visibility: Visibility::Private.as_str().into(),
+            location: None,
+            location_visibility: Visibility::Private.as_str().into(),
+            updated_at: now,
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Test and demo helper: the account id behind an email.
+    pub async fn account_id_by_email(&self, email: &Email) -> Result<Option<Uuid>> {
+        let mut c = self.db.acquire().await?;
+        Ok(accounts::find_by_email(c.conn(), email.as_str()).await?.map(|a| a.id))
+    }
+}
+
+/// What the owner sees of their own contact data.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ContactDetails {
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub phone: Option<String>,
+    pub phone_verified: bool,
+    pub birth_date: Option<Date>,
+    pub minor: bool,
+    pub staff_role: Option<String>,
+    pub created_at: i64,
+}
+
+/// Marks an account verified without a link (demo seeding only).
+pub async fn mark_demo_verified(svc: &Services, account: Uuid, email: &str) -> Result<()> {
+    let mut c = svc.db.acquire().await?;
+    accounts::mark_email_verified(c.conn(), account, email, svc.clock.now_us()).await?;
+    Ok(())
+}

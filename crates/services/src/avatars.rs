@@ -1,0 +1,123 @@
+//! Profile pictures: decoded and re-encoded server-side, which drops EXIF/GPS
+//! and anything that is not pixels; limited in bytes and dimensions.
+
+use crate::{Error, Result, Services};
+use image::{ImageFormat, ImageReader, Limits};
+use koine_domain::Invalid;
+use koine_store::repo::profiles;
+use std::io::Cursor;
+use std::path::PathBuf;
+use uuid::Uuid;
+
+pub const MAX_BYTES: usize = 5 * 1024 * 1024;
+const MAX_SIDE: u32 = 8000;
+const STORED_SIDE: u32 = 512;
+
+/// Decodes an upload and returns a clean PNG of at most 512×512 pixels.
+pub fn reencode(bytes: &[u8]) -> Result<Vec<u8>, Invalid> {
+    let bad = || Invalid::new("avatar", "not-an-image");
+    if bytes.len() > MAX_BYTES {
+        return Err(Invalid::new("avatar", "file-too-large"));
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| bad())?;
+    if !matches!(reader.format(), Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif)) {
+        return Err(bad());
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|_| bad())?;
+    let img = if img.width() > STORED_SIDE || img.height() > STORED_SIDE {
+        img.thumbnail(STORED_SIDE, STORED_SIDE)
+    } else {
+        img
+    };
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).map_err(|_| bad())?;
+    Ok(out)
+}
+
+impl Services {
+    fn avatar_dir(&self) -> PathBuf {
+        self.settings.data_dir.join("uploads").join("avatars")
+    }
+
+    pub fn avatar_path(&self, id: Uuid) -> PathBuf {
+        self.avatar_dir().join(format!("{id}.png"))
+    }
+
+    pub async fn set_avatar(&self, account: Uuid, upload: &[u8]) -> Result<Uuid> {
+        let bytes = upload.to_vec();
+        let png = tokio::task::spawn_blocking(move || reencode(&bytes)).await.map_err(Error::internal)??;
+        let id = Uuid::now_v7();
+        tokio::fs::create_dir_all(self.avatar_dir()).await.map_err(Error::internal)?;
+        tokio::fs::write(self.avatar_path(id), png).await.map_err(Error::internal)?;
+        let mut tx = self.db.begin().await?;
+        let old = profiles::get(tx.conn(), account).await?.ok_or(Error::NotFound)?.avatar_id;
+        profiles::set_avatar(tx.conn(), account, Some(id), self.clock.now_us()).await?;
+        tx.commit().await?;
+        if let Some(old) = old {
+            let _ = tokio::fs::remove_file(self.avatar_path(old)).await;
+        }
+        Ok(id)
+    }
+
+    pub async fn remove_avatar(&self, account: Uuid) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let old = profiles::get(tx.conn(), account).await?.ok_or(Error::NotFound)?.avatar_id;
+        profiles::set_avatar(tx.conn(), account, None, self.clock.now_us()).await?;
+        tx.commit().await?;
+        if let Some(old) = old {
+            let _ = tokio::fs::remove_file(self.avatar_path(old)).await;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 30, 30]));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+        out
+    }
+
+    #[test]
+    fn reencodes_and_shrinks() {
+        let out = reencode(&png(1200, 600)).unwrap();
+        let back = image::load_from_memory(&out).unwrap();
+        assert_eq!((back.width(), back.height()), (512, 256));
+    }
+
+    #[test]
+    fn rejects_non_images_and_oversize() {
+        assert_eq!(reencode(b"%PDF-1.7 not an image").unwrap_err().code, "not-an-image");
+        let mut truncated = png(10, 10);
+        truncated.truncate(30);
+        assert_eq!(reencode(&truncated).unwrap_err().code, "not-an-image");
+        assert_eq!(reencode(&vec![0u8; MAX_BYTES + 1]).unwrap_err().code, "file-too-large");
+    }
+
+    #[test]
+    fn strips_exif_from_jpeg() {
+        let img = image::RgbImage::from_pixel(20, 20, image::Rgb([1, 2, 3]));
+        let mut jpeg = Vec::new();
+        image::DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg).unwrap();
+        // Splice an APP1 Exif segment carrying a GPS-looking marker after SOI.
+        let payload = b"Exif\0\0GPSLatitude=35.6";
+        let mut app1 = vec![0xFF, 0xE1];
+        app1.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        app1.extend_from_slice(payload);
+        let mut with_exif = jpeg[..2].to_vec();
+        with_exif.extend_from_slice(&app1);
+        with_exif.extend_from_slice(&jpeg[2..]);
+        let out = reencode(&with_exif).unwrap();
+        assert!(!out.windows(11).any(|w| w == b"GPSLatitude"));
+        assert!(!out.windows(4).any(|w| w == b"Exif"));
+    }
+}

@@ -1,0 +1,41 @@
+use koine_domain::Invalid;
+
+/// What can go wrong in a service call; the web edge maps each to a status.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input: {0}")]
+    Invalid(#[from] Invalid),
+    /// Sign-up refused by the age gate; nothing was stored.
+    #[error("below the minimum age")]
+    TooYoung,
+    #[error("wrong identifier or password")]
+    BadCredentials,
+    #[error("account not verified yet")]
+    NotVerified,
+    #[error("code or link invalid or expired")]
+    BadCode,
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("password needed again")]
+    ReauthRequired,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("too many attempts; retry in {retry_after_secs}s")]
+    Throttled { retry_after_secs: u64 },
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Store(#[from] koine_store::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,207 @@
+//! Outgoing messages: an outbox table filled inside the same transaction as
+//! the change that caused it, and a delivery job that sends what is due.
+//!
+//! Email goes to an SMTP server when configured (lettre over rustls), else
+//! each message is written as an `.eml` file under `<data>/outbox/mail/`.
+//! Text messages go through an [`SmsGateway`]; with no provider reachable the
+//! default writes them under `<data>/outbox/sms/`.
+
+use crate::clock::micros;
+use crate::{Error, Result, Services, Settings};
+use koine_store::repo::outbox::{self, OutboxRow};
+use koine_store::{Conn, Db};
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::time::Duration;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// `starttls` (default), `tls` (implicit, port 465) or `none` (loopback/testing only).
+    pub security: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+}
+
+/// A message to queue.
+pub struct Outgoing {
+    pub account: Option<Uuid>,
+    pub channel: Channel,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+pub async fn enqueue(conn: Conn<'_>, now: i64, m: Outgoing) -> Result<()> {
+    let row = OutboxRow {
+        id: Uuid::now_v7(),
+        account_id: m.account,
+        channel: m.channel.as_str().into(),
+        recipient: m.to,
+        subject: m.subject,
+        body: m.body,
+        created_at: now,
+        attempts: 0,
+    };
+    outbox::enqueue(conn, &row).await?;
+    Ok(())
+}
+
+/// The interface a real SMS provider's adapter implements.
+pub trait SmsGateway: Send + Sync {
+    fn send<'a>(
+        &'a self,
+        to: &'a str,
+        text: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>>;
+}
+
+/// Writes each text message to a file, for operators without a provider.
+pub struct FileSms {
+    dir: PathBuf,
+}
+
+impl SmsGateway for FileSms {
+    fn send<'a>(
+        &'a self,
+        to: &'a str,
+        text: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>> {
+        Box::pin(async move {
+            tokio::fs::create_dir_all(&self.dir).await.map_err(|e| e.to_string())?;
+            let name = format!("{}.txt", Uuid::now_v7());
+            let content = format!("To: {to}\n\n{text}\n");
+            write_private(&self.dir.join(name), content.as_bytes()).await
+        })
+    }
+}
+
+enum MailTransport {
+    Files(PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+pub struct Delivery {
+    mail: MailTransport,
+    sms: Box<dyn SmsGateway>,
+    from: Mailbox,
+}
+
+async fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    tokio::fs::write(path, bytes).await.map_err(|e| e.to_string())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tokio::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+impl Delivery {
+    pub fn new(settings: &Settings) -> Result<Self> {
+        let outbox_dir = settings.data_dir.join("outbox");
+        let mail = match &settings.smtp {
+            None => MailTransport::Files(outbox_dir.join("mail")),
+            Some(s) => {
+                let builder = match s.security.as_str() {
+                    "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+                    "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host).map_err(Error::internal)?,
+                    _ => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host).map_err(Error::internal)?,
+                };
+                let mut builder = builder.port(s.port).timeout(Some(Duration::from_secs(20)));
+                if let (Some(u), Some(p)) = (&s.username, &s.password) {
+                    builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
+                }
+                MailTransport::Smtp(builder.build())
+            }
+        };
+        let from = settings
+            .mail_from
+            .parse::<Mailbox>()
+            .map_err(|e| Error::Internal(format!("mail_from: {e}")))?;
+        Ok(Self { mail, sms: Box::new(FileSms { dir: outbox_dir.join("sms") }), from })
+    }
+
+    pub fn with_sms_gateway(mut self, gateway: Box<dyn SmsGateway>) -> Self {
+        self.sms = gateway;
+        self
+    }
+
+    async fn send_one(&self, m: &OutboxRow) -> Result<(), String> {
+        match m.channel.as_str() {
+            "sms" => self.sms.send(&m.recipient, &m.body).await,
+            _ => {
+                let to = m.recipient.parse::<Mailbox>().map_err(|e| e.to_string())?;
+                let msg = Message::builder()
+                    .from(self.from.clone())
+                    .to(to)
+                    .subject(m.subject.clone())
+                    .message_id(Some(format!("<{}@koine>", m.id)))
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(m.body.clone())
+                    .map_err(|e| e.to_string())?;
+                match &self.mail {
+                    MailTransport::Smtp(t) => t.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
+                    MailTransport::Files(dir) => {
+                        tokio::fs::create_dir_all(dir).await.map_err(|e| e.to_string())?;
+                        write_private(&dir.join(format!("{}.eml", m.id)), &msg.formatted()).await
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Sends every due message once; returns how many were delivered.
+pub async fn deliver_due(svc: &Services) -> Result<usize> {
+    deliver_due_with(&svc.db, &svc.mailer, svc.clock.now_us()).await
+}
+
+async fn deliver_due_with(db: &Db, delivery: &Delivery, now: i64) -> Result<usize> {
+    let claimed = {
+        let mut tx = db.begin().await?;
+        let rows = outbox::claim_due(tx.conn(), now, now + micros(Duration::from_secs(120)), 50).await?;
+        tx.commit().await?;
+        rows
+    };
+    let mut sent = 0;
+    for m in claimed {
+        let outcome = delivery.send_one(&m).await;
+        let mut c = db.acquire().await?;
+        match outcome {
+            Ok(()) => {
+                outbox::mark_sent(c.conn(), m.id, now).await?;
+                sent += 1;
+            }
+            Err(e) => {
+                // Back off 1, 2, 4 … minutes, at most a day.
+                let backoff = 60_000_000i64 << m.attempts.clamp(0, 10);
+                let retry = now + backoff.min(86_400_000_000);
+                tracing::warn!(message_id = %m.id, channel = %m.channel, attempt = m.attempts + 1, "delivery failed: {e}");
+                outbox::mark_failed(c.conn(), m.id, &e, retry).await?;
+            }
+        }
+    }
+    Ok(sent)
+}

@@ -1,0 +1,146 @@
+//! Profiles: the owner's editing and what each kind of viewer may see.
+
+use crate::{Error, Result, Services};
+use koine_domain::profile::{
+    Cefr, Country, DisplayName, Gender, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, check_languages,
+};
+use koine_store::repo::profiles::{self, LanguageRow};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// A validated profile edit.
+pub struct ProfileUpdate {
+    pub display_name: DisplayName,
+    pub bio: Option<String>,
+    pub country: Option<Country>,
+    pub time_zone: TimeZoneName,
+    pub ui_locale: UiLocale,
+    pub languages: Vec<LanguageSkill>,
+    pub birth_date_visibility: Visibility,
+    pub gender: Option<Gender>,
+    pub gender_visibility: Visibility,
+    pub location: Option<String>,
+    pub location_visibility: Visibility,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LanguageView {
+    pub language: String,
+    pub level: String,
+}
+
+/// A profile as one viewer may see it: hidden fields are `None`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileView {
+    pub id: Uuid,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+    pub bio: Option<String>,
+    pub country: Option<String>,
+    pub time_zone: String,
+    pub native_languages: Vec<LanguageView>,
+    pub learning_languages: Vec<LanguageView>,
+    pub birth_date: Option<String>,
+    pub gender: Option<String>,
+    pub location: Option<String>,
+}
+
+/// The owner's full profile, with the visibility of each optional field.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnProfile {
+    #[serde(flatten)]
+    pub view: ProfileView,
+    pub ui_locale: Option<String>,
+    pub birth_date_visibility: Visibility,
+    pub gender_visibility: Visibility,
+    pub location_visibility: Visibility,
+}
+
+fn vis(s: &str) -> Visibility {
+    Visibility::parse(s).unwrap_or_default()
+}
+
+impl Services {
+    async fn load_profile(&self, account: Uuid, viewer: Viewer) -> Result<OwnProfile> {
+        let mut c = self.db.acquire().await?;
+        let p = profiles::get(c.conn(), account).await?.ok_or(Error::NotFound)?;
+        let langs = profiles::languages(c.conn(), account).await?;
+        drop(c);
+        let (bd_vis, g_vis, l_vis) =
+            (vis(&p.birth_date_visibility), vis(&p.gender_visibility), vis(&p.location_visibility));
+        let birth_date = if bd_vis.visible_to(viewer) {
+            self.contact_details(account).await?.birth_date.map(|d| d.to_string())
+        } else {
+            None
+        };
+        let (native, learning): (Vec<_>, Vec<_>) = langs
+            .into_iter()
+            .map(|l| LanguageView { language: l.language, level: l.level })
+            .partition(|l| l.level == Cefr::Native.as_str());
+        Ok(OwnProfile {
+            view: ProfileView {
+                id: account,
+                display_name: p.display_name,
+                avatar_url: p.avatar_id.map(|a| format!("/avatars/{a}.png")),
+                bio: p.bio,
+                country: p.country,
+                time_zone: p.time_zone,
+                native_languages: native,
+                learning_languages: learning,
+                birth_date,
+                gender: p.gender.filter(|_| g_vis.visible_to(viewer)),
+                location: p.location.filter(|_| l_vis.visible_to(viewer)),
+            },
+            ui_locale: p.ui_locale,
+            birth_date_visibility: bd_vis,
+            gender_visibility: g_vis,
+            location_visibility: l_vis,
+        })
+    }
+
+    /// A profile as `viewer` may see it.
+    pub async fn view_profile(&self, account: Uuid, viewer: Viewer) -> Result<ProfileView> {
+        Ok(self.load_profile(account, viewer).await?.view)
+    }
+
+    pub async fn own_profile(&self, account: Uuid) -> Result<OwnProfile> {
+        self.load_profile(account, Viewer::Owner).await
+    }
+
+    pub async fn update_profile(&self, account: Uuid, u: ProfileUpdate) -> Result<()> {
+        check_languages(&u.languages)?;
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let current = profiles::get(tx.conn(), account).await?.ok_or(Error::NotFound)?;
+        profiles::upsert(tx.conn(), &profiles::ProfileRow {
+            account_id: account,
+            display_name: u.display_name.as_str().into(),
+            bio: u.bio,
+            country: u.country.map(|c| c.code().into()),
+            time_zone: u.time_zone.as_str().into(),
+            ui_locale: Some(u.ui_locale.as_str().into()),
+            avatar_id: current.avatar_id,
+            birth_date_visibility: u.birth_date_visibility.as_str().into(),
+            gender: u.gender.map(|g| g.as_str().into()),
+            gender_visibility: u.gender_visibility.as_str().into(),
+            location: u.location,
+            location_visibility: u.location_visibility.as_str().into(),
+            updated_at: now,
+        })
+        .await?;
+        let rows: Vec<LanguageRow> = u
+            .languages
+            .iter()
+            .map(|l| LanguageRow { language: l.language.code().into(), level: l.level.as_str().into() })
+            .collect();
+        profiles::replace_languages(tx.conn(), account, &rows).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_ui_locale(&self, account: Uuid, locale: UiLocale) -> Result<()> {
+        let mut c = self.db.acquire().await?;
+        profiles::set_locale(c.conn(), account, locale.as_str(), self.clock.now_us()).await?;
+        Ok(())
+    }
+}

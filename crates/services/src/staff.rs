@@ -1,0 +1,67 @@
+//! Staff console services. Every look at another person's data is audited (P6).
+
+use crate::{Error, Result, Services, accounts::Principal};
+use koine_domain::profile::Viewer;
+use koine_domain::staff::StaffRole;
+use koine_store::repo::accounts::{self, MemberSummary};
+use koine_store::repo::audit::{self, AuditRow};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub const PAGE: i64 = 50;
+
+fn role_of(p: &Principal) -> Result<StaffRole> {
+    p.staff_role.ok_or(Error::Forbidden)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberRecord {
+    pub profile: crate::profiles::ProfileView,
+    pub contact: crate::accounts::ContactDetails,
+}
+
+impl Services {
+    async fn audit(&self, actor: Uuid, subject: Option<Uuid>, action: &str, reason: Option<String>) -> Result<()> {
+        let mut c = self.db.acquire().await?;
+        audit::insert(c.conn(), &AuditRow {
+            id: Uuid::now_v7(),
+            actor_id: actor,
+            subject_id: subject,
+            action: action.into(),
+            reason,
+            created_at: self.clock.now_us(),
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Lists members matching `query` (name or email). Listing shows email
+    /// addresses, so the search itself is audited.
+    pub async fn search_members(&self, p: &Principal, query: &str, page: i64) -> Result<Vec<MemberSummary>> {
+        if !role_of(p)?.can_view_members() {
+            return Err(Error::Forbidden);
+        }
+        self.audit(p.account_id, None, "search_members", None).await?;
+        let mut c = self.db.acquire().await?;
+        Ok(accounts::search(c.conn(), query.trim(), PAGE, page.max(0) * PAGE).await?)
+    }
+
+    /// Opens one member's record, writing who looked, at whom, when and why.
+    pub async fn view_member(&self, p: &Principal, member: Uuid, reason: Option<String>) -> Result<MemberRecord> {
+        if !role_of(p)?.can_view_members() {
+            return Err(Error::Forbidden);
+        }
+        let profile = self.view_profile(member, Viewer::Owner).await?;
+        let contact = self.contact_details(member).await?;
+        self.audit(p.account_id, Some(member), "view_member", reason).await?;
+        Ok(MemberRecord { profile, contact })
+    }
+
+    pub async fn audit_log(&self, p: &Principal, subject: Option<Uuid>, page: i64) -> Result<Vec<AuditRow>> {
+        if !role_of(p)?.can_read_audit_log() {
+            return Err(Error::Forbidden);
+        }
+        let mut c = self.db.acquire().await?;
+        Ok(audit::list(c.conn(), subject, PAGE, page.max(0) * PAGE).await?)
+    }
+}

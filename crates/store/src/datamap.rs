@@ -1,0 +1,345 @@
+//! The data map (ARCHITECTURE P1): every column of every table, classified.
+//!
+//! This is the one list of personal data Koine holds. The published notice,
+//! `koine privacy map`, export, erasure and retention read it; a test compares
+//! it with the live schema of both backends, column for column.
+
+use koine_domain::privacy::{Erasure, LegalBasis, Purpose, Retention};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ColumnMap {
+    pub column: &'static str,
+    pub category: &'static str,
+    pub purposes: &'static [Purpose],
+    pub basis: LegalBasis,
+    pub retention: Retention,
+    /// Part of the person's export (secrets such as hashes are not).
+    pub export: bool,
+    pub erasure: Erasure,
+    /// Encrypted at rest under the person's key (P5).
+    pub encrypted: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TableMap {
+    pub table: &'static str,
+    pub about: &'static str,
+    /// Columns naming the account(s) a row is about; empty for system tables.
+    pub subjects: &'static [&'static str],
+    pub columns: &'static [ColumnMap],
+}
+
+impl TableMap {
+    pub fn column(&self, name: &str) -> Option<&ColumnMap> {
+        self.columns.iter().find(|c| c.column == name)
+    }
+}
+
+const fn col(
+    column: &'static str,
+    category: &'static str,
+    purposes: &'static [Purpose],
+    basis: LegalBasis,
+    retention: Retention,
+    erasure: Erasure,
+) -> ColumnMap {
+    ColumnMap { column, category, purposes, basis, retention, export: true, erasure, encrypted: false }
+}
+
+impl ColumnMap {
+    /// Secrets (hashes, wrapped keys) are never exported.
+    const fn secret(mut self) -> Self {
+        self.export = false;
+        self
+    }
+
+    const fn encrypted(mut self) -> Self {
+        self.encrypted = true;
+        self
+    }
+}
+
+use Erasure::{DeleteRow, Null, Pseudonymise, WithRow};
+use LegalBasis::{Contract, LegalObligation, LegitimateInterests};
+use Purpose::{
+    LegalCompliance, Operations, Profile, ProvideService, Security, ServiceMessages,
+};
+use Retention::{AccountLifetime, DaysAfter, UntilInstant, YearsAfter};
+
+const ACCOUNT: Retention = AccountLifetime;
+const SVC: &[Purpose] = &[ProvideService];
+const SEC: &[Purpose] = &[Security];
+const SVC_SEC: &[Purpose] = &[ProvideService, Security];
+const PROFILE: &[Purpose] = &[ProvideService, Profile];
+const OPS: &[Purpose] = &[Operations];
+const UID: &str = "user.unique_id";
+const SYS: &str = "system.operations";
+
+/// Sessions end 30 days after last use at most; their rows go then.
+const SESSION_END: Retention = UntilInstant { column: "expires_at" };
+const CODE_END: Retention = UntilInstant { column: "expires_at" };
+/// Sent messages are kept 30 days for delivery troubleshooting.
+const OUTBOX_KEEP: Retention = DaysAfter { days: 30, column: "created_at" };
+/// Staff-access records are kept 3 years for accountability.
+const AUDIT_KEEP: Retention = YearsAfter { years: 3, column: "created_at" };
+
+pub static DATA_MAP: &[TableMap] = &[
+    TableMap {
+        table: "accounts",
+        about: "Your account: how you sign in and how we reach you.",
+        subjects: &["id"],
+        columns: &[
+            col("id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col("email", "user.contact.email", &[ProvideService, Security, ServiceMessages], Contract, ACCOUNT, DeleteRow),
+            col("email_verified_at", "user.contact.email", SVC_SEC, Contract, ACCOUNT, DeleteRow),
+            col("phone_hash", "user.contact.phone_number", SEC, Contract, ACCOUNT, DeleteRow).secret(),
+            col("phone_enc", "user.contact.phone_number", &[ProvideService, Security, ServiceMessages], Contract, ACCOUNT, DeleteRow).encrypted(),
+            col("phone_verified_at", "user.contact.phone_number", SVC_SEC, Contract, ACCOUNT, DeleteRow),
+            col("password_hash", "user.authorization.credentials", SEC, Contract, ACCOUNT, DeleteRow).secret(),
+            col("password_changed_at", "user.authorization.credentials", SEC, Contract, ACCOUNT, DeleteRow),
+            col("birth_date_enc", "user.demographic.date_of_birth", &[ProvideService, LegalCompliance], LegalObligation, ACCOUNT, DeleteRow).encrypted(),
+            col("minor_until", "user.demographic.date_of_birth", &[ProvideService, LegalCompliance], LegalObligation, ACCOUNT, DeleteRow),
+            col("staff_role", "user.account.settings", SVC_SEC, Contract, ACCOUNT, DeleteRow),
+            col("created_at", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "subject_keys",
+        about: "Your personal encryption key, itself encrypted; destroying it makes encrypted copies unreadable.",
+        subjects: &["account_id"],
+        columns: &[
+            col("account_id", UID, SEC, Contract, ACCOUNT, DeleteRow),
+            col("wrapped_key", "user.security.encryption_key", SEC, Contract, ACCOUNT, DeleteRow).secret(),
+            col("created_at", SYS, SEC, Contract, ACCOUNT, WithRow),
+        ],
+    },
+    TableMap {
+        table: "profiles",
+        about: "Your profile, shown to others as you choose.",
+        subjects: &["account_id"],
+        columns: &[
+            col("account_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col("display_name", "user.account.username", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("bio", "user.content.public", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("country", "user.contact.address.country", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("time_zone", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow),
+            col("ui_locale", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow),
+            col("avatar_id", "user.content.self_image", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("birth_date_visibility", "user.account.settings", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("gender", "user.demographic.gender", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("gender_visibility", "user.account.settings", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("location", "user.contact.address.city", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("location_visibility", "user.account.settings", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("updated_at", SYS, SVC, Contract, ACCOUNT, WithRow),
+        ],
+    },
+    TableMap {
+        table: "profile_languages",
+        about: "Languages you speak natively or are learning, with your level.",
+        subjects: &["account_id"],
+        columns: &[
+            col("account_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col("language", "user.demographic.language", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("level", "user.demographic.language", PROFILE, Contract, ACCOUNT, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "sessions",
+        about: "Devices signed in to your account.",
+        subjects: &["account_id"],
+        columns: &[
+            col("id", UID, SEC, Contract, SESSION_END, DeleteRow),
+            col("account_id", UID, SEC, Contract, SESSION_END, DeleteRow),
+            col("token_hash", "user.authorization.credentials", SEC, Contract, SESSION_END, DeleteRow).secret(),
+            col("created_at", "user.behavior.session", SEC, Contract, SESSION_END, DeleteRow),
+            col("last_seen_at", "user.behavior.session", SEC, Contract, SESSION_END, DeleteRow),
+            col("authenticated_at", "user.behavior.session", SEC, Contract, SESSION_END, DeleteRow),
+            col("expires_at", "user.behavior.session", SEC, Contract, SESSION_END, DeleteRow),
+            col("user_agent", "user.device.device_type", SEC, LegitimateInterests, SESSION_END, DeleteRow),
+            col("ip", "user.device.ip_address", SEC, LegitimateInterests, SESSION_END, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "one_time_codes",
+        about: "Codes and links we send to verify your email or phone or to reset your password.",
+        subjects: &["account_id"],
+        columns: &[
+            col("id", UID, SEC, Contract, CODE_END, DeleteRow),
+            col("account_id", UID, SEC, Contract, CODE_END, DeleteRow),
+            col("purpose", SYS, SEC, Contract, CODE_END, DeleteRow),
+            col("code_hash", "user.authorization.credentials", SEC, Contract, CODE_END, DeleteRow).secret(),
+            col("new_email", "user.contact.email", SVC_SEC, Contract, CODE_END, DeleteRow),
+            col("new_phone_hash", "user.contact.phone_number", SEC, Contract, CODE_END, DeleteRow).secret(),
+            col("new_phone_enc", "user.contact.phone_number", SVC_SEC, Contract, CODE_END, DeleteRow).encrypted(),
+            col("attempts", SYS, SEC, Contract, CODE_END, DeleteRow),
+            col("created_at", SYS, SEC, Contract, CODE_END, DeleteRow),
+            col("expires_at", SYS, SEC, Contract, CODE_END, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "outbox",
+        about: "Emails and text messages we send you; the content is removed once delivered.",
+        subjects: &["account_id"],
+        columns: &[
+            col("id", UID, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col("account_id", UID, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col("channel", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col("recipient", "user.contact.email", &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col("subject", "user.content.message", &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col("body", "user.content.message", &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow).secret(),
+            col("created_at", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col("attempts", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
+            col("next_attempt_at", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
+            col("claimed_until", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
+            col("sent_at", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col("last_error", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "audit_events",
+        about: "Records of each time staff opened your personal data.",
+        subjects: &["subject_id", "actor_id"],
+        columns: &[
+            col("id", UID, &[LegalCompliance], LegalObligation, AUDIT_KEEP, WithRow),
+            col("actor_id", UID, &[LegalCompliance, Security], LegalObligation, AUDIT_KEEP, Erasure::RetainLegal),
+            col("subject_id", UID, &[LegalCompliance], LegalObligation, AUDIT_KEEP, Pseudonymise),
+            col("action", "user.security.audit", &[LegalCompliance], LegalObligation, AUDIT_KEEP, WithRow),
+            col("reason", "user.security.audit", &[LegalCompliance], LegalObligation, AUDIT_KEEP, Null),
+            col("created_at", "user.security.audit", &[LegalCompliance], LegalObligation, AUDIT_KEEP, WithRow),
+        ],
+    },
+];
+
+pub fn table(name: &str) -> Option<&'static TableMap> {
+    DATA_MAP.iter().find(|t| t.table == name)
+}
+
+/// Differences between the map and a live schema: unclassified columns and
+/// stale map entries. Empty when they agree.
+pub fn coverage_problems(schema: &crate::schema::Schema) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (table_name, columns) in schema {
+        match table(table_name) {
+            None => problems.push(format!("table `{table_name}` is not in the data map")),
+            Some(t) => {
+                for column in columns.keys() {
+                    if t.column(column).is_none() {
+                        problems.push(format!("column `{table_name}.{column}` is not classified"));
+                    }
+                }
+            }
+        }
+    }
+    for t in DATA_MAP {
+        let Some(live) = schema.get(t.table) else {
+            problems.push(format!("map names table `{}` which does not exist", t.table));
+            continue;
+        };
+        for c in t.columns {
+            if !live.contains_key(c.column) {
+                problems.push(format!("map names column `{}.{}` which does not exist", t.table, c.column));
+            }
+        }
+        for s in t.subjects {
+            if t.column(s).is_none() {
+                problems.push(format!("subject column `{}.{s}` is not in the map", t.table));
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use koine_domain::privacy::is_known_category;
+
+    #[test]
+    fn map_is_internally_consistent() {
+        let mut tables = std::collections::HashSet::new();
+        for t in DATA_MAP {
+            assert!(tables.insert(t.table), "table {} listed twice", t.table);
+            let mut cols = std::collections::HashSet::new();
+            for c in t.columns {
+                assert!(cols.insert(c.column), "{}.{} listed twice", t.table, c.column);
+                assert!(is_known_category(c.category), "{}.{}: unknown category {}", t.table, c.column, c.category);
+                assert!(!c.purposes.is_empty(), "{}.{} has no purpose", t.table, c.column);
+                let referenced = match c.retention {
+                    Retention::UntilInstant { column }
+                    | Retention::DaysAfter { column, .. }
+                    | Retention::YearsAfter { column, .. } => Some(column),
+                    _ => None,
+                };
+                if let Some(r) = referenced {
+                    assert!(t.column(r).is_some(), "{}.{}: retention names missing column {r}", t.table, c.column);
+                }
+                if c.erasure == Erasure::RetainLegal {
+                    assert!(
+                        matches!(c.retention, Retention::YearsAfter { .. }),
+                        "{}.{}: legal retention needs an end date",
+                        t.table,
+                        c.column
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// One line of the published notice: a kind of data held in one table.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeEntry {
+    pub table: &'static str,
+    pub category: &'static str,
+    pub purposes: std::collections::BTreeSet<Purpose>,
+    pub bases: std::collections::BTreeSet<LegalBasis>,
+    /// The longest-lived rule among the columns of this category.
+    pub retention: Retention,
+}
+
+fn retention_rank(r: &Retention) -> u64 {
+    match *r {
+        Retention::UntilInstant { .. } => 1,
+        Retention::DaysAfter { days, .. } => 10 + u64::from(days),
+        Retention::AccountLifetime => 100_000,
+        Retention::YearsAfter { years, .. } => 200_000 + u64::from(years),
+        Retention::System => 0,
+    }
+}
+
+/// The notice, derived from the map: per table, per category, the purposes,
+/// legal bases and retention. System-only columns are left out.
+pub fn notice() -> Vec<NoticeEntry> {
+    let mut out: Vec<NoticeEntry> = Vec::new();
+    for t in DATA_MAP {
+        for c in t.columns.iter().filter(|c| c.category.starts_with("user.") && c.category != "user.unique_id") {
+            match out.iter_mut().find(|e| e.table == t.table && e.category == c.category) {
+                Some(e) => {
+                    e.purposes.extend(c.purposes.iter().copied());
+                    e.bases.insert(c.basis);
+                    if retention_rank(&c.retention) > retention_rank(&e.retention) {
+                        e.retention = c.retention;
+                    }
+                }
+                None => out.push(NoticeEntry {
+                    table: t.table,
+                    category: c.category,
+                    purposes: c.purposes.iter().copied().collect(),
+                    bases: [c.basis].into(),
+                    retention: c.retention,
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// A short fingerprint of the map; it changes whenever the map does, so a
+/// notice (and later each consent) can say which version it showed.
+pub fn version() -> String {
+    let json = serde_json::to_vec(DATA_MAP).expect("the map serializes");
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let hash = json.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+    format!("{hash:016x}")[..12].to_owned()
+}

@@ -1,0 +1,23 @@
+//! Repositories: one module per table family, SQL written once for both backends.
+
+pub mod accounts;
+pub mod audit;
+pub mod codes;
+pub mod keys;
+pub mod outbox;
+pub mod profiles;
+pub mod sessions;
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub fn like_pattern(needle: &str) -> String {
+    let mut out = String::with_capacity(needle.len() + 2);
+    out.push('%');
+    for ch in needle.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}

@@ -1,0 +1,62 @@
+use crate::{Conn, Result, on_conn};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: Uuid,
+    pub account_id: Option<Uuid>,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+    pub attempts: i32,
+}
+
+pub async fn enqueue(conn: Conn<'_>, m: &OutboxRow) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO outbox (id, account_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7)")
+        .bind(m.id).bind(m.account_id).bind(&m.channel).bind(&m.recipient).bind(&m.subject).bind(&m.body)
+        .bind(m.created_at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Claims up to `limit` due messages until `claim_until`, so that concurrent
+/// workers (several processes on PostgreSQL) never send one twice.
+pub async fn claim_due(mut conn: Conn<'_>, now: i64, claim_until: i64, limit: i64) -> Result<Vec<OutboxRow>> {
+    let ids: Vec<Uuid> = on_conn!(conn.reborrow(), c => sqlx::query_scalar::<_, Uuid>(
+        "SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+         AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY next_attempt_at LIMIT $2")
+        .bind(now).bind(limit).fetch_all(&mut *c).await)?;
+    let mut claimed = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = on_conn!(conn.reborrow(), c => sqlx::query_as::<_, OutboxRow>(
+            "UPDATE outbox SET claimed_until = $2 WHERE id = $1 AND sent_at IS NULL \
+             AND (claimed_until IS NULL OR claimed_until < $3) \
+             RETURNING id, account_id, channel, recipient, subject, body, created_at, attempts")
+            .bind(id).bind(claim_until).bind(now).fetch_optional(&mut *c).await)?;
+        claimed.extend(row);
+    }
+    Ok(claimed)
+}
+
+/// Delivered: the content is dropped, only the delivery record stays.
+pub async fn mark_sent(conn: Conn<'_>, id: Uuid, now: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "UPDATE outbox SET sent_at = $2, body = '', claimed_until = NULL, last_error = NULL WHERE id = $1")
+        .bind(id).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn mark_failed(conn: Conn<'_>, id: Uuid, error: &str, retry_at: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, claimed_until = NULL WHERE id = $1")
+        .bind(id).bind(error).bind(retry_at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn pending_count(conn: Conn<'_>) -> Result<i64> {
+    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+        .fetch_one(&mut *c).await)?)
+}

@@ -1,0 +1,71 @@
+use crate::{Conn, Result, on_conn};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub token_hash: Vec<u8>,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub authenticated_at: i64,
+    pub expires_at: i64,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+const COLUMNS: &str =
+    "id, account_id, token_hash, created_at, last_seen_at, authenticated_at, expires_at, user_agent, ip";
+
+pub async fn insert(conn: Conn<'_>, s: &SessionRow) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO sessions (id, account_id, token_hash, created_at, last_seen_at, authenticated_at, expires_at, user_agent, ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(s.id).bind(s.account_id).bind(&s.token_hash).bind(s.created_at).bind(s.last_seen_at)
+        .bind(s.authenticated_at).bind(s.expires_at).bind(&s.user_agent).bind(&s.ip)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The live session holding this token hash, if any.
+pub async fn find_live(conn: Conn<'_>, token_hash: &[u8], now: i64) -> Result<Option<SessionRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM sessions WHERE token_hash = $1 AND expires_at > $2"
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, SessionRow>(sql)
+        .bind(token_hash).bind(now).fetch_optional(&mut *c).await)?)
+}
+
+/// Records activity and slides the idle expiry forward.
+pub async fn touch(conn: Conn<'_>, id: Uuid, now: i64, expires_at: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id = $1")
+        .bind(id).bind(now).bind(expires_at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn mark_authenticated(conn: Conn<'_>, id: Uuid, now: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query("UPDATE sessions SET authenticated_at = $2 WHERE id = $1")
+        .bind(id).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn list_for(conn: Conn<'_>, account: Uuid, now: i64) -> Result<Vec<SessionRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM sessions WHERE account_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC"
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, SessionRow>(sql)
+        .bind(account).bind(now).fetch_all(&mut *c).await)?)
+}
+
+/// Deletes one session of this account; false when it was not theirs.
+pub async fn delete(conn: Conn<'_>, account: Uuid, id: Uuid) -> Result<bool> {
+    let done = on_conn!(conn, c => sqlx::query("DELETE FROM sessions WHERE id = $1 AND account_id = $2")
+        .bind(id).bind(account).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(done > 0)
+}
+
+/// Ends every session of the account except `keep`.
+pub async fn delete_all_except(conn: Conn<'_>, account: Uuid, keep: Option<Uuid>) -> Result<u64> {
+    Ok(on_conn!(conn, c => sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND ($2 IS NULL OR id <> $2)")
+        .bind(account).bind(keep).execute(&mut *c).await.map(|r| r.rows_affected()))?)
+}

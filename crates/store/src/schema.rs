@@ -1,0 +1,60 @@
+//! Introspection of the live schema, for the data-map coverage test and the
+//! SQLite/PostgreSQL parity test.
+
+use crate::{Db, Result};
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// A column as both backends can describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// Storage class common to both backends: `integer`, `text` or `blob`.
+    pub class: String,
+    pub nullable: bool,
+}
+
+/// table → column → description.
+pub type Schema = BTreeMap<String, BTreeMap<String, Column>>;
+
+fn class_of(declared: &str) -> String {
+    match declared.to_ascii_lowercase().as_str() {
+        "bigint" | "integer" | "smallint" | "boolean" => "integer".into(),
+        "uuid" | "bytea" | "blob" => "blob".into(),
+        "text" | "character varying" => "text".into(),
+        other => other.into(),
+    }
+}
+
+pub async fn read(db: &Db) -> Result<Schema> {
+    let mut pooled = db.acquire().await?;
+    let rows: Vec<(String, String, String, bool)> = match pooled.conn() {
+        crate::Conn::Sqlite(c) => sqlx::query(
+            "SELECT m.name, p.name, p.type, p.\"notnull\" FROM sqlite_master m \
+             JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), !r.get::<bool, _>(3)))
+        .collect(),
+        crate::Conn::Postgres(c) => sqlx::query(
+            "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text \
+             FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%'",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get::<String, _>(3) == "YES"))
+        .collect(),
+    };
+    let mut schema = Schema::new();
+    for (table, column, declared, nullable) in rows {
+        schema
+            .entry(table)
+            .or_default()
+            .insert(column, Column { class: class_of(&declared), nullable });
+    }
+    Ok(schema)
+}

@@ -1,0 +1,458 @@
+//! API handlers: parse into domain values, call a service, answer JSON.
+
+use super::{ApiJson, principal};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::Problem;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use koine_domain::Invalid;
+use koine_domain::age::parse_birth_date;
+use koine_domain::contact::{Email, Identifier, Phone};
+use koine_domain::password::NewPassword;
+use koine_domain::profile::{
+    Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, parse_bio,
+    parse_location,
+};
+use koine_services::accounts::SignUp;
+use koine_services::profiles::ProfileUpdate;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+type ApiResult = Result<Response, Problem>;
+
+fn invalid(e: Invalid) -> Problem {
+    koine_services::Error::Invalid(e).into()
+}
+
+fn accepted() -> Response {
+    (StatusCode::ACCEPTED, Json(json!({ "status": "accepted" }))).into_response()
+}
+
+fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupBody {
+    /// Email address; this or `phone` is required.
+    email: Option<String>,
+    /// Mobile number in E.164 form, e.g. `+34612345678`.
+    phone: Option<String>,
+    password: String,
+    /// `YYYY-MM-DD`.
+    birth_date: String,
+    display_name: String,
+    /// Interface language: `en`, `ja`, `zh-CN` or `es`.
+    locale: Option<String>,
+    /// IANA time zone, e.g. `Asia/Tokyo`.
+    time_zone: Option<String>,
+}
+
+/// Sign up. The answer is the same whether or not the identifier already has an account.
+#[utoipa::path(post, path = "/api/v1/signup", request_body = SignupBody, tag = "accounts",
+    responses((status = 202, description = "Accepted; a verification message was sent if possible"),
+              (status = 403, description = "Below the minimum age; nothing stored", body = Problem),
+              (status = 422, description = "Invalid input", body = Problem)))]
+pub async fn signup(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<SignupBody>) -> ApiResult {
+    let opt = |s: &Option<String>| s.as_deref().filter(|v| !v.trim().is_empty()).map(str::to_owned);
+    let email = opt(&b.email).map(|e| Email::parse(&e)).transpose().map_err(invalid)?;
+    let phone = opt(&b.phone).map(|p| Phone::parse(&p)).transpose().map_err(invalid)?;
+    let birth_date = parse_birth_date(&b.birth_date, st.svc.clock.today_utc()).map_err(invalid)?;
+    let display_name = DisplayName::parse(&b.display_name).map_err(invalid)?;
+    let context = [b.email.as_deref().unwrap_or(""), b.display_name.as_str()];
+    let password = NewPassword::parse(&b.password, &context).map_err(invalid)?;
+    let locale = b.locale.as_deref().map(UiLocale::parse).transpose().map_err(invalid)?.unwrap_or(ctx.locale);
+    let time_zone = b.time_zone.as_deref().map(TimeZoneName::parse).transpose().map_err(invalid)?;
+    let input = SignUp {
+        email,
+        phone,
+        password,
+        birth_date,
+        display_name,
+        locale,
+        time_zone: time_zone.map_or_else(|| "UTC".into(), |t| t.as_str().to_owned()),
+    };
+    st.svc.sign_up(input, ctx.ip()).await?;
+    Ok(accepted())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBody {
+    token: String,
+}
+
+/// Confirm an email address with the token from the link.
+#[utoipa::path(post, path = "/api/v1/verify/email", request_body = TokenBody, tag = "accounts",
+    responses((status = 204, description = "Confirmed"), (status = 400, description = "Invalid or expired", body = Problem)))]
+pub async fn verify_email(State(st): State<AppState>, ApiJson(b): ApiJson<TokenBody>) -> ApiResult {
+    st.svc.verify_email(b.token.trim()).await?;
+    Ok(no_content())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneCodeBody {
+    phone: String,
+    code: String,
+}
+
+/// Confirm a phone number with the texted code.
+#[utoipa::path(post, path = "/api/v1/verify/phone", request_body = PhoneCodeBody, tag = "accounts",
+    responses((status = 204, description = "Confirmed"), (status = 400, description = "Invalid or expired", body = Problem)))]
+pub async fn verify_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PhoneCodeBody>) -> ApiResult {
+    let phone = Phone::parse(&b.phone).map_err(invalid)?;
+    st.svc.verify_phone(None, Some(&phone), &b.code, ctx.ip()).await?;
+    Ok(no_content())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    /// Email address or E.164 phone number.
+    identifier: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionCreated {
+    /// Bearer token; shown once.
+    token: String,
+    session_id: Uuid,
+}
+
+/// Log in; returns a bearer token.
+#[utoipa::path(post, path = "/api/v1/sessions", request_body = LoginBody, tag = "sessions",
+    responses((status = 201, body = SessionCreated), (status = 401, description = "Wrong identifier or password", body = Problem),
+              (status = 429, description = "Throttled", body = Problem)))]
+pub async fn login(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<LoginBody>) -> ApiResult {
+    let identifier = Identifier::parse(&b.identifier).map_err(invalid)?;
+    let s = st.svc.log_in(&identifier, &b.password, &ctx.client).await?;
+    Ok((StatusCode::CREATED, Json(SessionCreated { token: s.token, session_id: s.principal.session_id })).into_response())
+}
+
+/// Log out (end this token's session).
+#[utoipa::path(delete, path = "/api/v1/session", tag = "sessions", security(("bearer" = [])),
+    responses((status = 204, description = "Ended"), (status = 401, body = Problem)))]
+pub async fn logout(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    st.svc.log_out(principal(&ctx)?).await?;
+    Ok(no_content())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionInfo {
+    id: Uuid,
+    created_at: i64,
+    last_seen_at: i64,
+    user_agent: Option<String>,
+    ip: Option<String>,
+    current: bool,
+}
+
+/// The caller's active sessions.
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SessionInfo>), (status = 401, body = Problem)))]
+pub async fn sessions(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    let list: Vec<SessionInfo> = st
+        .svc
+        .list_sessions(p)
+        .await?
+        .into_iter()
+        .map(|s| SessionInfo {
+            id: s.id,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            user_agent: s.user_agent,
+            ip: s.ip,
+            current: s.id == p.session_id,
+        })
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+/// End one of the caller's sessions.
+#[utoipa::path(delete, path = "/api/v1/sessions/{id}", tag = "sessions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204), (status = 404, body = Problem)))]
+pub async fn end_session(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
+    st.svc.end_session(principal(&ctx)?, id).await?;
+    Ok(no_content())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    password: String,
+}
+
+/// Enter the password again before a sensitive action.
+#[utoipa::path(post, path = "/api/v1/session/reauth", request_body = PasswordBody, tag = "sessions", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = Problem)))]
+pub async fn reauth(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PasswordBody>) -> ApiResult {
+    st.svc.reauthenticate(principal(&ctx)?, &b.password).await?;
+    Ok(no_content())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailBody {
+    email: String,
+}
+
+/// Ask for a password-reset link; the answer never says whether the address is known.
+#[utoipa::path(post, path = "/api/v1/password/forgot", request_body = EmailBody, tag = "accounts",
+    responses((status = 202), (status = 422, body = Problem)))]
+pub async fn forgot(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<EmailBody>) -> ApiResult {
+    let email = Email::parse(&b.email).map_err(invalid)?;
+    st.svc.request_password_reset(&email, ctx.locale).await?;
+    Ok(accepted())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetBody {
+    token: String,
+    password: String,
+}
+
+/// Set a new password from a reset link; every session ends.
+#[utoipa::path(post, path = "/api/v1/password/reset", request_body = ResetBody, tag = "accounts",
+    responses((status = 204), (status = 400, body = Problem), (status = 422, body = Problem)))]
+pub async fn reset(State(st): State<AppState>, ApiJson(b): ApiJson<ResetBody>) -> ApiResult {
+    let p = NewPassword::parse(&b.password, &[]).map_err(invalid)?;
+    st.svc.reset_password(&b.token, p).await?;
+    Ok(no_content())
+}
+
+/// The caller's account and full profile.
+#[utoipa::path(get, path = "/api/v1/me", tag = "profile", security(("bearer" = [])),
+    responses((status = 200, description = "Account and profile"), (status = 401, body = Problem)))]
+pub async fn me(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    let contact = st.svc.contact_details(p.account_id).await?;
+    let profile = st.svc.own_profile(p.account_id).await?;
+    Ok(Json(json!({ "account": contact, "profile": profile })).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageBody {
+    language: String,
+    /// `A1`…`C2` or `native`.
+    level: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileBody {
+    display_name: String,
+    bio: Option<String>,
+    country: Option<String>,
+    time_zone: String,
+    ui_locale: String,
+    #[serde(default)]
+    languages: Vec<LanguageBody>,
+    /// `public`, `members` or `private`.
+    birth_date_visibility: String,
+    gender: Option<String>,
+    gender_visibility: String,
+    location: Option<String>,
+    location_visibility: String,
+}
+
+/// Replace the caller's profile.
+#[utoipa::path(put, path = "/api/v1/me/profile", request_body = ProfileBody, tag = "profile", security(("bearer" = [])),
+    responses((status = 204), (status = 422, body = Problem)))]
+pub async fn update_profile(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ProfileBody>) -> ApiResult {
+    let p = principal(&ctx)?;
+    let nonempty = |s: &Option<String>| s.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let languages = b
+        .languages
+        .iter()
+        .map(|l| Ok(LanguageSkill { language: Language::parse(&l.language)?, level: Cefr::parse(&l.level)? }))
+        .collect::<Result<Vec<_>, Invalid>>()
+        .map_err(invalid)?;
+    let update = ProfileUpdate {
+        display_name: DisplayName::parse(&b.display_name).map_err(invalid)?,
+        bio: parse_bio(b.bio.as_deref().unwrap_or("")).map_err(invalid)?,
+        country: nonempty(&b.country).map(|c| Country::parse(&c)).transpose().map_err(invalid)?,
+        time_zone: TimeZoneName::parse(&b.time_zone).map_err(invalid)?,
+        ui_locale: UiLocale::parse(&b.ui_locale).map_err(invalid)?,
+        languages,
+        birth_date_visibility: Visibility::parse(&b.birth_date_visibility).map_err(invalid)?,
+        gender: nonempty(&b.gender).map(|g| Gender::parse(&g)).transpose().map_err(invalid)?,
+        gender_visibility: Visibility::parse(&b.gender_visibility).map_err(invalid)?,
+        location: parse_location(b.location.as_deref().unwrap_or("")).map_err(invalid)?,
+        location_visibility: Visibility::parse(&b.location_visibility).map_err(invalid)?,
+    };
+    st.svc.update_profile(p.account_id, update).await?;
+    Ok(no_content())
+}
+
+/// Upload a profile picture (the raw image bytes as the body).
+#[utoipa::path(put, path = "/api/v1/me/avatar", tag = "profile", security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "image/*"),
+    responses((status = 200, description = "Stored; returns the picture's URL"), (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn upload_avatar(State(st): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult {
+    let p = principal(&ctx)?;
+    if body.len() > koine_services::avatars::MAX_BYTES {
+        return Err(invalid(Invalid::new("avatar", "file-too-large")).with_status(StatusCode::PAYLOAD_TOO_LARGE));
+    }
+    let id = st.svc.set_avatar(p.account_id, &body).await?;
+    Ok(Json(json!({ "avatar_url": format!("/avatars/{id}.png") })).into_response())
+}
+
+/// Remove the profile picture.
+#[utoipa::path(delete, path = "/api/v1/me/avatar", tag = "profile", security(("bearer" = [])), responses((status = 204)))]
+pub async fn delete_avatar(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    st.svc.remove_avatar(principal(&ctx)?.account_id).await?;
+    Ok(no_content())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordBody {
+    current_password: String,
+    new_password: String,
+    #[serde(default)]
+    end_other_sessions: bool,
+}
+
+/// Change the password (needs a recent password entry).
+#[utoipa::path(put, path = "/api/v1/me/password", request_body = ChangePasswordBody, tag = "accounts", security(("bearer" = [])),
+    responses((status = 204), (status = 401, description = "Re-authentication required", body = Problem), (status = 422, body = Problem)))]
+pub async fn change_password(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ChangePasswordBody>) -> ApiResult {
+    let p = principal(&ctx)?;
+    let new = NewPassword::parse(&b.new_password, &[p.display_name.as_str()]).map_err(invalid)?;
+    st.svc.change_password(p, &b.current_password, new, b.end_other_sessions).await?;
+    Ok(no_content())
+}
+
+/// Start changing the email address (needs a recent password entry).
+#[utoipa::path(post, path = "/api/v1/me/email", request_body = EmailBody, tag = "accounts", security(("bearer" = [])),
+    responses((status = 202), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_email(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<EmailBody>) -> ApiResult {
+    let email = Email::parse(&b.email).map_err(invalid)?;
+    st.svc.change_email(principal(&ctx)?, &email).await?;
+    Ok(accepted())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneBody {
+    phone: String,
+}
+
+/// Start changing the phone number (needs a recent password entry).
+#[utoipa::path(post, path = "/api/v1/me/phone", request_body = PhoneBody, tag = "accounts", security(("bearer" = [])),
+    responses((status = 202), (status = 401, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PhoneBody>) -> ApiResult {
+    let phone = Phone::parse(&b.phone).map_err(invalid)?;
+    st.svc.change_phone(principal(&ctx)?, &phone).await?;
+    Ok(accepted())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodeBody {
+    code: String,
+}
+
+/// Confirm a new phone number with the texted code.
+#[utoipa::path(post, path = "/api/v1/me/phone/verify", request_body = CodeBody, tag = "accounts", security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = Problem)))]
+pub async fn verify_new_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CodeBody>) -> ApiResult {
+    let p = principal(&ctx)?;
+    st.svc.verify_phone(Some(p.account_id), None, &b.code, ctx.ip()).await?;
+    Ok(no_content())
+}
+
+/// A member's profile as the caller may see it (anonymous, member or owner).
+#[utoipa::path(get, path = "/api/v1/profiles/{id}", tag = "profile", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Profile; hidden fields are null"), (status = 404, body = Problem)))]
+pub async fn profile(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
+    let viewer = match &ctx.principal {
+        Some(p) if p.account_id == id => Viewer::Owner,
+        Some(_) => Viewer::Member,
+        None => Viewer::Anonymous,
+    };
+    Ok(Json(st.svc.view_profile(id, viewer).await?).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    q: Option<String>,
+    page: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberLine {
+    id: Uuid,
+    display_name: String,
+    email: Option<String>,
+    staff_role: Option<String>,
+    created_at: i64,
+}
+
+/// Staff: search members (audited).
+#[utoipa::path(get, path = "/api/v1/staff/members", tag = "staff", security(("bearer" = [])), params(SearchParams),
+    responses((status = 200, body = Vec<MemberLine>), (status = 403, body = Problem)))]
+pub async fn staff_members(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchParams>) -> ApiResult {
+    let list = st.svc.search_members(principal(&ctx)?, q.q.as_deref().unwrap_or(""), q.page.unwrap_or(0)).await?;
+    let lines: Vec<MemberLine> = list
+        .into_iter()
+        .map(|m| MemberLine { id: m.id, display_name: m.display_name, email: m.email, staff_role: m.staff_role, created_at: m.created_at })
+        .collect();
+    Ok(Json(lines).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonParams {
+    /// Why the record is opened; kept in the audit log.
+    reason: Option<String>,
+}
+
+/// Staff: open a member's record (audited).
+#[utoipa::path(get, path = "/api/v1/staff/members/{id}", tag = "staff", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ReasonParams), responses((status = 200), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn staff_member(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Query(q): Query<ReasonParams>) -> ApiResult {
+    let reason = koine_domain::validation::optional_text("reason", q.reason.as_deref().unwrap_or(""), 500).map_err(invalid)?;
+    Ok(Json(st.svc.view_member(principal(&ctx)?, id, reason).await?).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditLine {
+    id: Uuid,
+    actor_id: Uuid,
+    subject_id: Option<Uuid>,
+    action: String,
+    reason: Option<String>,
+    created_at: i64,
+}
+
+/// Privacy officer: the staff-access audit log.
+#[utoipa::path(get, path = "/api/v1/staff/audit", tag = "staff", security(("bearer" = [])), params(SearchParams),
+    responses((status = 200, body = Vec<AuditLine>), (status = 403, body = Problem)))]
+pub async fn staff_audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchParams>) -> ApiResult {
+    let rows = st.svc.audit_log(principal(&ctx)?, None, q.page.unwrap_or(0)).await?;
+    let lines: Vec<AuditLine> = rows
+        .into_iter()
+        .map(|r| AuditLine { id: r.id, actor_id: r.actor_id, subject_id: r.subject_id, action: r.action, reason: r.reason, created_at: r.created_at })
+        .collect();
+    Ok(Json(lines).into_response())
+}
+
+/// The data map: every stored column, classified.
+#[utoipa::path(get, path = "/api/v1/privacy/map", tag = "privacy", responses((status = 200, description = "The data map")))]
+pub async fn privacy_map() -> Json<Value> {
+    Json(json!({ "version": koine_store::datamap::version(), "tables": koine_store::datamap::DATA_MAP }))
+}

@@ -1,0 +1,97 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI 3.1 document at
+//! `/api/openapi.json`. Clients authenticate with `Authorization: Bearer`,
+//! so no cookie is involved and CSRF does not apply. Errors are
+//! `application/problem+json`; unknown fields are rejected.
+
+mod handlers;
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::Problem;
+use axum::Router;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{delete, get, post, put};
+use koine_services::accounts::Principal;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Koine API", description = "Accounts, profiles, staff and privacy for the Koine language-learning platform."),
+    paths(
+        handlers::signup, handlers::verify_email, handlers::verify_phone, handlers::login, handlers::logout,
+        handlers::sessions, handlers::end_session, handlers::reauth, handlers::forgot, handlers::reset,
+        handlers::me, handlers::update_profile, handlers::upload_avatar, handlers::delete_avatar, handlers::change_password,
+        handlers::change_email, handlers::change_phone, handlers::verify_new_phone, handlers::profile,
+        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::privacy_map,
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serializes")
+}
+
+pub fn routes() -> Router<AppState> {
+    use handlers as h;
+    Router::new()
+        .route("/openapi.json", get(|| async { ([("content-type", "application/json")], openapi_json()) }))
+        .route("/v1/signup", post(h::signup))
+        .route("/v1/verify/email", post(h::verify_email))
+        .route("/v1/verify/phone", post(h::verify_phone))
+        .route("/v1/sessions", post(h::login).get(h::sessions))
+        .route("/v1/sessions/{id}", delete(h::end_session))
+        .route("/v1/session", delete(h::logout))
+        .route("/v1/session/reauth", post(h::reauth))
+        .route("/v1/password/forgot", post(h::forgot))
+        .route("/v1/password/reset", post(h::reset))
+        .route("/v1/me", get(h::me))
+        .route("/v1/me/profile", put(h::update_profile))
+        .route("/v1/me/avatar", put(h::upload_avatar).delete(h::delete_avatar))
+        .route("/v1/me/password", put(h::change_password))
+        .route("/v1/me/email", post(h::change_email))
+        .route("/v1/me/phone", post(h::change_phone))
+        .route("/v1/me/phone/verify", post(h::verify_new_phone))
+        .route("/v1/profiles/{id}", get(h::profile))
+        .route("/v1/staff/members", get(h::staff_members))
+        .route("/v1/staff/members/{id}", get(h::staff_member))
+        .route("/v1/staff/audit", get(h::staff_audit))
+        .route("/v1/privacy/map", get(h::privacy_map))
+        .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not-found", "No such endpoint.") })
+}
+
+/// A JSON body parsed strictly; failures become problem+json.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(r) => Err(Problem::new(r.status(), "malformed-body", "The request body is not acceptable.")
+                .detail(r.body_text())
+                .into_response()),
+        }
+    }
+}
+
+pub fn principal(ctx: &Ctx) -> Result<&Principal, Problem> {
+    ctx.principal.as_ref().ok_or_else(|| koine_services::Error::Unauthenticated.into())
+}

@@ -1,0 +1,211 @@
+//! Per-request context: who is asking (session cookie or API bearer token),
+//! in which language, and the CSRF token bound to their browser.
+//!
+//! The middleware also enforces CSRF on URL-encoded form posts: it checks and
+//! removes the `csrf` field before the handler sees the form, so no handler
+//! can forget it. Multipart forms check it in their handler.
+
+use crate::AppState;
+use crate::error::PageErrorMarker;
+use crate::i18n::I18n;
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use koine_domain::profile::UiLocale;
+use koine_services::accounts::{ClientInfo, Principal};
+use koine_services::crypto;
+use std::net::SocketAddr;
+
+const FORM_LIMIT: usize = 256 * 1024;
+pub const LANG_COOKIE: &str = "koine_lang";
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub principal: Option<Principal>,
+    pub locale: UiLocale,
+    pub csrf: String,
+    /// What CSRF tokens are bound to: the session token or the pre-session cookie.
+    binding: String,
+    pub client: ClientInfo,
+    pub tls: bool,
+    pub path: String,
+}
+
+impl Ctx {
+    /// The same request context rendered in another language.
+    pub fn with_locale(&self, locale: UiLocale) -> Self {
+        Self { locale, ..self.clone() }
+    }
+
+    pub fn i18n(&self) -> I18n {
+        I18n { locale: self.locale }
+    }
+
+    pub fn csrf_ok(&self, st: &AppState, presented: &str) -> bool {
+        st.svc.keys.csrf_valid(&self.binding, presented)
+    }
+
+    pub fn ip(&self) -> &str {
+        self.client.ip.as_deref().unwrap_or("-")
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+pub fn session_cookie(tls: bool) -> &'static str {
+    if tls { "__Host-koine_session" } else { "koine_session" }
+}
+
+fn anon_cookie(tls: bool) -> &'static str {
+    if tls { "__Host-koine_anon" } else { "koine_anon" }
+}
+
+/// A `Set-Cookie` value; `max_age` 0 deletes.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, tls: bool) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if tls {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).expect("cookie values are URL-safe")
+}
+
+pub fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    cookies(headers).find(|(k, _)| *k == name).map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let is_api = parts.uri.path().starts_with("/api/");
+    let tls = st.tls;
+
+    let token = if is_api {
+        bearer(&parts.headers).map(str::to_owned)
+    } else {
+        cookie(&parts.headers, session_cookie(tls)).map(str::to_owned)
+    };
+    let principal = match &token {
+        Some(t) if !t.is_empty() && t.len() < 100 => match st.svc.authenticate(t).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!("session lookup failed: {e}");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        },
+        _ => None,
+    };
+    let session_token = token.filter(|_| principal.is_some());
+
+    // Visitors without a session get a random pre-session cookie to bind CSRF tokens to.
+    let mut new_anon = None;
+    let binding = match (&session_token, cookie(&parts.headers, anon_cookie(tls))) {
+        (Some(t), _) => t.clone(),
+        (None, Some(a)) if a.len() == 43 => a.to_owned(),
+        _ => {
+            let a = crypto::new_token();
+            new_anon = Some(a.clone());
+            a
+        }
+    };
+
+    let locale = principal
+        .as_ref()
+        .and_then(|p| p.locale)
+        .or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(|l| UiLocale::parse(l).ok()))
+        .or_else(|| {
+            parts
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(UiLocale::negotiate)
+        })
+        .unwrap_or(UiLocale::En);
+
+    let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let ctx = Ctx {
+        principal,
+        locale,
+        csrf: st.svc.keys.csrf_token(&binding),
+        binding,
+        client: ClientInfo { ip, user_agent },
+        tls,
+        path: parts.uri.path().to_owned(),
+    };
+    parts.extensions.insert(ctx.clone());
+
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let mut body = body;
+    if !is_api && unsafe_method {
+        let probe = Request::from_parts(parts.clone(), Body::empty());
+        if crate::security::cross_site(&probe) {
+            return PageErrorMarker::response(StatusCode::FORBIDDEN, "error-csrf", &ctx);
+        }
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let is_multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if is_form {
+            let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
+                return PageErrorMarker::response(StatusCode::PAYLOAD_TOO_LARGE, "error-too-long", &ctx);
+            };
+            let mut presented = None;
+            let mut rest = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in form_urlencoded::parse(&bytes) {
+                if k == "csrf" {
+                    presented = Some(v.into_owned());
+                } else {
+                    rest.append_pair(&k, &v);
+                }
+            }
+            if !presented.is_some_and(|p| ctx.csrf_ok(&st, &p)) {
+                return PageErrorMarker::response(StatusCode::FORBIDDEN, "error-csrf", &ctx);
+            }
+            let rest = rest.finish();
+            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(rest.len()));
+            body = Body::from(rest);
+        } else if !is_multipart {
+            // Pages only take forms; anything else is not from our pages.
+            return PageErrorMarker::response(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-csrf", &ctx);
+        }
+    }
+
+    let mut res = next.run(Request::from_parts(parts, body)).await;
+    if let Some(marker) = res.extensions_mut().remove::<PageErrorMarker>() {
+        res = marker.render(&ctx);
+    }
+    if let Some(a) = new_anon {
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(anon_cookie(tls), &a, None, tls));
+    }
+    res
+}

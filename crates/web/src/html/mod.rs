@@ -1,0 +1,151 @@
+//! Server-rendered pages. Every form works without JavaScript.
+
+mod account;
+mod profile;
+mod staff;
+pub mod templates;
+
+use crate::AppState;
+use crate::ctx::{Ctx, LANG_COOKIE, set_cookie};
+use crate::error::PageError;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use koine_domain::profile::UiLocale;
+use koine_store::datamap;
+use serde::Deserialize;
+use templates::{HomePage, NoticeRow, NoticeSection, Page, PrivacyPage};
+
+const CSS: &str = include_str!("../../static/app.css");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/privacy", get(privacy))
+        .route("/language", post(set_language))
+        .route("/static/app.css", get(css))
+        .route("/avatars/{file}", get(avatar))
+        .merge(account::routes())
+        .merge(profile::routes())
+        .merge(staff::routes())
+        .fallback(not_found)
+}
+
+/// Parses a URL-encoded form strictly: unknown fields are an error.
+pub struct StrictForm<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for StrictForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-form-summary"))?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(StrictForm)
+            .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field"))
+    }
+}
+
+pub fn signed_in(ctx: &Ctx) -> Result<&koine_services::accounts::Principal, PageError> {
+    ctx.principal.as_ref().ok_or(PageError::Redirect("/login".into()))
+}
+
+async fn home(ctx: Ctx) -> HomePage {
+    HomePage { page: Page::new(&ctx, "brand") }
+}
+
+async fn not_found() -> PageError {
+    PageError::Status(StatusCode::NOT_FOUND, "error-not-found")
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+async fn avatar(State(st): State<AppState>, Path(file): Path<String>) -> Result<Response, PageError> {
+    let id = file
+        .strip_suffix(".png")
+        .and_then(|s| s.parse::<uuid::Uuid>().ok())
+        .ok_or(PageError::Status(StatusCode::NOT_FOUND, "error-not-found"))?;
+    let bytes = tokio::fs::read(st.svc.avatar_path(id))
+        .await
+        .map_err(|_| PageError::Status(StatusCode::NOT_FOUND, "error-not-found"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400, immutable")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageForm {
+    locale: String,
+    next: Option<String>,
+}
+
+/// Switches the interface language: saved on the profile when signed in,
+/// else in a cookie the visitor asked for by choosing.
+async fn set_language(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<LanguageForm>,
+) -> Result<Response, PageError> {
+    let locale = UiLocale::parse(&f.locale).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice"))?;
+    // Only local paths, never another site.
+    let next = f.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
+    let mut res = Redirect::to(&next).into_response();
+    match &ctx.principal {
+        Some(p) => st.svc.set_ui_locale(p.account_id, locale).await?,
+        None => {
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(LANG_COOKIE, locale.as_str(), Some(365 * 86400), ctx.tls),
+            );
+        }
+    }
+    Ok(res)
+}
+
+async fn privacy(ctx: Ctx) -> PrivacyPage {
+    let i18n = ctx.i18n();
+    let mut sections: Vec<NoticeSection> = Vec::new();
+    for e in datamap::notice() {
+        let row = NoticeRow {
+            category: i18n.t(&format!("category-{}", e.category.replace('.', "-"))),
+            purposes: e.purposes.iter().map(|p| i18n.t(&format!("purpose-{}", p.as_str()))).collect::<Vec<_>>().join("; "),
+            basis: e.bases.iter().map(|b| i18n.t(&format!("basis-{}", b.as_str()))).collect::<Vec<_>>().join("; "),
+            retention: retention_text(&i18n, &e.retention),
+        };
+        let about = i18n.t(&format!("table-{}", e.table.replace('_', "-")));
+        match sections.last_mut() {
+            Some(s) if s.about == about => s.rows.push(row),
+            _ => sections.push(NoticeSection { about, rows: vec![row] }),
+        }
+    }
+    PrivacyPage { page: Page::new(&ctx, "privacy-title"), sections, version: datamap::version() }
+}
+
+fn retention_text(i18n: &crate::i18n::I18n, r: &koine_domain::privacy::Retention) -> String {
+    use koine_domain::privacy::Retention as R;
+    match *r {
+        R::AccountLifetime => i18n.t("retention-account_lifetime"),
+        R::UntilInstant { .. } => i18n.t("retention-until_instant"),
+        R::DaysAfter { days, .. } => i18n.t1("retention-days_after", "days", days),
+        R::YearsAfter { years, .. } => i18n.t1("retention-years_after", "years", years),
+        R::System => i18n.t("retention-system"),
+    }
+}

@@ -1,0 +1,74 @@
+//! The staff console: member directory, audited record view, audit log.
+
+use super::templates::{Page, StaffAuditPage, StaffMemberPage, StaffMembersPage};
+use super::{StrictForm, signed_in};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::PageError;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use koine_domain::validation::optional_text;
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff", get(|| async { Redirect::to("/staff/members") }))
+        .route("/staff/members", get(members))
+        .route("/staff/members/{id}", get(member_form).post(open_member))
+        .route("/staff/audit", get(audit))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchQuery {
+    q: Option<String>,
+    page: Option<i64>,
+}
+
+async fn members(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<StaffMembersPage, PageError> {
+    let p = signed_in(&ctx)?;
+    let query = q.q.unwrap_or_default();
+    let list = st.svc.search_members(p, &query, q.page.unwrap_or(0)).await?;
+    Ok(StaffMembersPage {
+        page: Page::new(&ctx, "staff-title"),
+        query,
+        members: list,
+        can_audit: p.staff_role.is_some_and(|r| r.can_read_audit_log()),
+    })
+}
+
+async fn member_form(ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    if !p.staff_role.is_some_and(|r| r.can_view_members()) {
+        return Err(PageError::Status(StatusCode::FORBIDDEN, "error-forbidden"));
+    }
+    Ok(StaffMemberPage { page: Page::new(&ctx, "staff-member-title"), member_id: id, record: None }.into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReasonForm {
+    reason: String,
+}
+
+async fn open_member(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<ReasonForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let reason = optional_text("reason", &f.reason, 500).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-too-long"))?;
+    let record = st.svc.view_member(p, id, reason).await?;
+    Ok(StaffMemberPage { page: Page::new(&ctx, "staff-member-title"), member_id: id, record: Some(record) }.into_response())
+}
+
+async fn audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<StaffAuditPage, PageError> {
+    let p = signed_in(&ctx)?;
+    let events = st.svc.audit_log(p, None, q.page.unwrap_or(0)).await?;
+    Ok(StaffAuditPage { page: Page::new(&ctx, "staff-audit"), events })
+}

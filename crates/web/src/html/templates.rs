@@ -1,0 +1,220 @@
+//! Template structs: one per page, each holding the common [`Page`] data.
+
+use crate::ctx::Ctx;
+use crate::i18n::I18n;
+use askama::Template;
+use askama_web::WebTemplate;
+use koine_services::profiles::ProfileView;
+use koine_services::staff::MemberRecord;
+use koine_store::repo::accounts::MemberSummary;
+use koine_store::repo::audit::AuditRow;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// What every page's layout needs.
+pub struct Page {
+    pub i18n: I18n,
+    pub title_key: &'static str,
+    pub csrf: String,
+    pub signed_in: bool,
+    pub account_id: String,
+    pub display_name: String,
+    pub is_staff: bool,
+    pub path: String,
+    pub locales: &'static [(&'static str, &'static str)],
+}
+
+/// Interface languages, each named in itself.
+pub const LOCALES: &[(&str, &str)] = &[("en", "English"), ("ja", "日本語"), ("zh-CN", "简体中文"), ("es", "Español")];
+
+impl Page {
+    pub fn new(ctx: &Ctx, title_key: &'static str) -> Self {
+        let p = ctx.principal.as_ref();
+        Self {
+            i18n: ctx.i18n(),
+            title_key,
+            csrf: ctx.csrf.clone(),
+            signed_in: p.is_some(),
+            account_id: p.map(|p| p.account_id.to_string()).unwrap_or_default(),
+            display_name: p.map(|p| p.display_name.clone()).unwrap_or_default(),
+            is_staff: p.is_some_and(|p| p.staff_role.is_some()),
+            path: ctx.path.clone(),
+            locales: LOCALES,
+        }
+    }
+}
+
+/// Submitted values and per-field error messages, to show a form again.
+#[derive(Default)]
+pub struct FormState {
+    pub values: BTreeMap<String, String>,
+    pub errors: Vec<(String, String)>,
+}
+
+impl FormState {
+    pub fn with_values<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
+        Self { values: pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(), errors: Vec::new() }
+    }
+
+    pub fn val(&self, field: &str) -> &str {
+        self.values.get(field).map_or("", String::as_str)
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|(f, _)| f == field)
+    }
+
+    pub fn error(&mut self, i18n: &I18n, field: &str, code: &str) {
+        self.errors.push((field.to_owned(), i18n.t(&format!("error-{code}"))));
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub page: Page,
+    pub message_key: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub page: Page,
+    pub body: String,
+    pub link: Option<(&'static str, &'static str)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub page: Page,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "signup.html")]
+pub struct SignupPage {
+    pub page: Page,
+    pub form: FormState,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub page: Page,
+    pub identifier: String,
+    pub message: Option<String>,
+}
+
+pub struct InputField {
+    pub name: &'static str,
+    pub label_key: &'static str,
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "single_form.html")]
+pub struct SingleFormPage {
+    pub page: Page,
+    pub lead: Option<String>,
+    pub action: &'static str,
+    pub hidden: Vec<(&'static str, String)>,
+    pub fields: Vec<InputField>,
+    pub submit_key: &'static str,
+    pub form: FormState,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "profile.html")]
+pub struct ProfilePage {
+    pub page: Page,
+    pub profile: ProfileView,
+    pub initial: String,
+    pub is_owner: bool,
+}
+
+pub struct OptionalField {
+    pub name: &'static str,
+    pub label_key: &'static str,
+    pub choices: Vec<(String, String)>,
+    pub readonly: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "profile_edit.html")]
+pub struct ProfileEditPage {
+    pub page: Page,
+    pub form: FormState,
+    pub saved: bool,
+    pub avatar_url: Option<String>,
+    pub countries: Vec<(&'static str, String)>,
+    pub time_zones: Vec<String>,
+    pub languages: Vec<(&'static str, String)>,
+    pub levels: Vec<(&'static str, String)>,
+    pub visibilities: Vec<(&'static str, String)>,
+    pub slots: Vec<usize>,
+    pub optional: Vec<OptionalField>,
+}
+
+pub struct SessionLine {
+    pub id: Uuid,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub current: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    pub page: Page,
+    pub contact: koine_services::accounts::ContactDetails,
+    pub sessions: Vec<SessionLine>,
+    pub notice: Option<String>,
+    pub form: FormState,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_members.html")]
+pub struct StaffMembersPage {
+    pub page: Page,
+    pub query: String,
+    pub members: Vec<MemberSummary>,
+    pub can_audit: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_member.html")]
+pub struct StaffMemberPage {
+    pub page: Page,
+    pub member_id: Uuid,
+    pub record: Option<MemberRecord>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_audit.html")]
+pub struct StaffAuditPage {
+    pub page: Page,
+    pub events: Vec<AuditRow>,
+}
+
+pub struct NoticeRow {
+    pub category: String,
+    pub purposes: String,
+    pub basis: String,
+    pub retention: String,
+}
+
+pub struct NoticeSection {
+    pub about: String,
+    pub rows: Vec<NoticeRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "privacy.html")]
+pub struct PrivacyPage {
+    pub page: Page,
+    pub sections: Vec<NoticeSection>,
+    pub version: String,
+}
