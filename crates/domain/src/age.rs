@@ -20,7 +20,9 @@ impl MinimumAge {
         if (13..=18).contains(&years) {
             Ok(Self(years as i16))
         } else {
-            Err(format!("minimum learner age must be between 13 and 18, got {years}"))
+            Err(format!(
+                "minimum learner age must be between 13 and 18, got {years}"
+            ))
         }
     }
 
@@ -58,7 +60,9 @@ pub enum AgeDecision {
     /// Below the operator's minimum: sign-up is refused and nothing is kept.
     TooYoung,
     /// Allowed, but a minor until the given date (limited use until a guardian confirms).
-    Minor { adult_on: Date },
+    Minor {
+        adult_on: Date,
+    },
     Adult,
 }
 
@@ -82,7 +86,9 @@ pub fn decide(birth: Date, today: Date, minimum: MinimumAge) -> AgeDecision {
     if age < minimum.years() {
         AgeDecision::TooYoung
     } else if age < ADULT_AGE {
-        AgeDecision::Minor { adult_on: birthday_reaching(birth, ADULT_AGE) }
+        AgeDecision::Minor {
+            adult_on: birthday_reaching(birth, ADULT_AGE),
+        }
     } else {
         AgeDecision::Adult
     }
@@ -105,13 +111,21 @@ mod tests {
     fn decides_at_exact_birthdays() {
         let min = MinimumAge::DEFAULT;
         let today = date(2026, 11, 22);
-        assert_eq!(decide(date(2010, 11, 23), today, min), AgeDecision::TooYoung);
+        assert_eq!(
+            decide(date(2010, 11, 23), today, min),
+            AgeDecision::TooYoung
+        );
         assert_eq!(
             decide(date(2010, 11, 22), today, min),
-            AgeDecision::Minor { adult_on: date(2028, 11, 22) }
+            AgeDecision::Minor {
+                adult_on: date(2028, 11, 22)
+            }
         );
         assert_eq!(decide(date(2008, 11, 22), today, min), AgeDecision::Adult);
-        assert!(matches!(decide(date(2008, 11, 23), today, min), AgeDecision::Minor { .. }));
+        assert!(matches!(
+            decide(date(2008, 11, 23), today, min),
+            AgeDecision::Minor { .. }
+        ));
     }
 
     #[test]
@@ -128,7 +142,10 @@ mod tests {
         assert!(parse_birth_date("1850-01-01", today).is_err());
         assert!(parse_birth_date("22/11/2000", today).is_err());
         assert!(parse_birth_date("2000-01-31T10:00", today).is_err());
-        assert_eq!(parse_birth_date(" 2000-01-31 ", today).unwrap(), date(2000, 1, 31));
+        assert_eq!(
+            parse_birth_date(" 2000-01-31 ", today).unwrap(),
+            date(2000, 1, 31)
+        );
     }
 
     proptest! {

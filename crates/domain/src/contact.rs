@@ -69,7 +69,15 @@ impl Phone {
 
     /// The last digits only, for showing which number a code went to.
     pub fn masked(&self) -> String {
-        let tail: String = self.0.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = self
+            .0
+            .chars()
+            .rev()
+            .take(2)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         format!("+••• ••• ••{tail}")
     }
 }
@@ -108,25 +116,52 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Ana@Example.ORG ").unwrap().as_str(), "ana@example.org");
-        for bad in ["", "a", "a@b", "@b.c", "a@.b", "a b@c.d", "a@b..c", "a@b.c.", "<a>@b.c"] {
+        assert_eq!(
+            Email::parse(" Ana@Example.ORG ").unwrap().as_str(),
+            "ana@example.org"
+        );
+        for bad in [
+            "", "a", "a@b", "@b.c", "a@.b", "a b@c.d", "a@b..c", "a@b.c.", "<a>@b.c",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn phones() {
-        assert_eq!(Phone::parse("+81 (90) 1234-5678").unwrap().as_str(), "+819012345678");
-        for bad in ["", "0901234567", "+0123456789", "+12", "+1234567890123456", "+81abc45678"] {
+        assert_eq!(
+            Phone::parse("+81 (90) 1234-5678").unwrap().as_str(),
+            "+819012345678"
+        );
+        for bad in [
+            "",
+            "0901234567",
+            "+0123456789",
+            "+12",
+            "+1234567890123456",
+            "+81abc45678",
+        ] {
             assert!(Phone::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(Phone::parse("+819012345678").unwrap().masked(), "+••• ••• ••78");
+        assert_eq!(
+            Phone::parse("+819012345678").unwrap().masked(),
+            "+••• ••• ••78"
+        );
     }
 
     #[test]
     fn identifiers() {
-        assert!(matches!(Identifier::parse("x@y.jp"), Ok(Identifier::Email(_))));
-        assert!(matches!(Identifier::parse("+4915112345678"), Ok(Identifier::Phone(_))));
-        assert_eq!(Identifier::parse("nonsense").unwrap_err().code, "invalid-identifier");
+        assert!(matches!(
+            Identifier::parse("x@y.jp"),
+            Ok(Identifier::Email(_))
+        ));
+        assert!(matches!(
+            Identifier::parse("+4915112345678"),
+            Ok(Identifier::Phone(_))
+        ));
+        assert_eq!(
+            Identifier::parse("nonsense").unwrap_err().code,
+            "invalid-identifier"
+        );
     }
 }

@@ -115,7 +115,14 @@ code_enum!(
 );
 
 code_enum!(
-    Gender, "gender", [Female = "female", Male = "male", NonBinary = "non_binary", Other = "other"]
+    Gender,
+    "gender",
+    [
+        Female = "female",
+        Male = "male",
+        NonBinary = "non_binary",
+        Other = "other"
+    ]
 );
 
 impl UiLocale {
@@ -295,9 +302,18 @@ mod tests {
 
     #[test]
     fn negotiates_locale() {
-        assert_eq!(UiLocale::negotiate("ja-JP,ja;q=0.9,en;q=0.8"), Some(UiLocale::Ja));
-        assert_eq!(UiLocale::negotiate("fr-FR, es;q=0.5, en;q=0.4"), Some(UiLocale::Es));
-        assert_eq!(UiLocale::negotiate("en;q=0.1, zh-TW;q=0.9"), Some(UiLocale::ZhCn));
+        assert_eq!(
+            UiLocale::negotiate("ja-JP,ja;q=0.9,en;q=0.8"),
+            Some(UiLocale::Ja)
+        );
+        assert_eq!(
+            UiLocale::negotiate("fr-FR, es;q=0.5, en;q=0.4"),
+            Some(UiLocale::Es)
+        );
+        assert_eq!(
+            UiLocale::negotiate("en;q=0.1, zh-TW;q=0.9"),
+            Some(UiLocale::ZhCn)
+        );
         assert_eq!(UiLocale::negotiate("de"), None);
         assert_eq!(UiLocale::negotiate("es;q=0, en"), Some(UiLocale::En));
         assert_eq!(UiLocale::negotiate(""), None);
@@ -315,7 +331,10 @@ mod tests {
     #[test]
     fn languages_unique() {
         let en = Language::parse("en").unwrap();
-        let s = LanguageSkill { language: en, level: Cefr::Native };
+        let s = LanguageSkill {
+            language: en,
+            level: Cefr::Native,
+        };
         assert!(check_languages(&[s]).is_ok());
         assert!(check_languages(&[s, s]).is_err());
     }

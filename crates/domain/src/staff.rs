@@ -37,7 +37,10 @@ impl StaffRole {
 
     /// Roles whose work needs the member directory (each opening is audited).
     pub fn can_view_members(self) -> bool {
-        matches!(self, Self::Admin | Self::Support | Self::TrustSafety | Self::PrivacyOfficer)
+        matches!(
+            self,
+            Self::Admin | Self::Support | Self::TrustSafety | Self::PrivacyOfficer
+        )
     }
 
     /// Only the privacy officer reads the audit trail of staff access, so the
@@ -61,7 +64,10 @@ mod tests {
 
     #[test]
     fn audit_log_is_privacy_officer_only() {
-        let readers: Vec<_> = StaffRole::ALL.into_iter().filter(|r| r.can_read_audit_log()).collect();
+        let readers: Vec<_> = StaffRole::ALL
+            .into_iter()
+            .filter(|r| r.can_read_audit_log())
+            .collect();
         assert_eq!(readers, vec![StaffRole::PrivacyOfficer]);
         assert!(!StaffRole::Finance.can_view_members());
     }

@@ -29,7 +29,10 @@ pub fn optional_text(field: &'static str, raw: &str, max_chars: usize) -> Valid<
     if text.chars().count() > max_chars {
         return Err(Invalid::new(field, "too-long"));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(Invalid::new(field, "control-characters"));
     }
     Ok(Some(text.to_owned()))

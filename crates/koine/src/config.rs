@@ -78,13 +78,20 @@ pub enum ConfigError {
     Env(&'static str, String),
 }
 
-fn env_parse<T: std::str::FromStr>(name: &'static str, get: &dyn Fn(&str) -> Option<String>) -> Result<Option<T>, ConfigError>
+fn env_parse<T: std::str::FromStr>(
+    name: &'static str,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<T>, ConfigError>
 where
     T::Err: std::fmt::Display,
 {
     match get(name) {
         None => Ok(None),
-        Some(v) => v.trim().parse().map(Some).map_err(|e: T::Err| ConfigError::Env(name, e.to_string())),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|e: T::Err| ConfigError::Env(name, e.to_string())),
     }
 }
 
@@ -93,7 +100,8 @@ impl Config {
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let base = match file {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.into(), e))?;
+                let text =
+                    std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.into(), e))?;
                 toml::from_str(&text).map_err(|e| ConfigError::Parse(p.into(), e))?
             }
             None => Config::default(),
@@ -159,10 +167,17 @@ mod tests {
 
     #[test]
     fn env_overrides_file_values() {
-        let file: Config = toml::from_str("listen = \"0.0.0.0:9000\"\nmin_learner_age = 13\n").unwrap();
-        let env: HashMap<&str, &str> =
-            [("KOINE_MIN_LEARNER_AGE", "18"), ("KOINE_SMTP_HOST", "mail.example.org"), ("KOINE_TLS", "true")].into();
-        let c = file.with_env(&|k| env.get(k).map(|v| v.to_string())).unwrap();
+        let file: Config =
+            toml::from_str("listen = \"0.0.0.0:9000\"\nmin_learner_age = 13\n").unwrap();
+        let env: HashMap<&str, &str> = [
+            ("KOINE_MIN_LEARNER_AGE", "18"),
+            ("KOINE_SMTP_HOST", "mail.example.org"),
+            ("KOINE_TLS", "true"),
+        ]
+        .into();
+        let c = file
+            .with_env(&|k| env.get(k).map(|v| v.to_string()))
+            .unwrap();
         assert_eq!(c.listen, "0.0.0.0:9000");
         assert_eq!(c.min_learner_age, 18);
         assert!(c.tls);
@@ -172,7 +187,9 @@ mod tests {
     #[test]
     fn rejects_unknown_keys_and_bad_values() {
         assert!(toml::from_str::<Config>("listn = \"x\"").is_err());
-        let err = Config::default().with_env(&|k| (k == "KOINE_REAUTH_MINUTES").then(|| "soon".into())).unwrap_err();
+        let err = Config::default()
+            .with_env(&|k| (k == "KOINE_REAUTH_MINUTES").then(|| "soon".into()))
+            .unwrap_err();
         assert!(err.to_string().contains("KOINE_REAUTH_MINUTES"));
     }
 }

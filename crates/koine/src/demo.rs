@@ -17,11 +17,36 @@ pub struct DemoLogin {
 }
 
 const MEMBERS: &[(&str, &str, &str, UiLocale)] = &[
-    ("Ana García", "ana@demo.koine.test", "1994-03-12", UiLocale::Es),
-    ("Kenji Sato", "kenji@demo.koine.test", "1988-11-02", UiLocale::Ja),
-    ("Li Wei", "liwei@demo.koine.test", "2001-07-21", UiLocale::ZhCn),
-    ("María López (teacher)", "maria@demo.koine.test", "1985-05-30", UiLocale::Es),
-    ("Yuki Tanaka (teacher)", "yuki@demo.koine.test", "1990-01-15", UiLocale::Ja),
+    (
+        "Ana García",
+        "ana@demo.koine.test",
+        "1994-03-12",
+        UiLocale::Es,
+    ),
+    (
+        "Kenji Sato",
+        "kenji@demo.koine.test",
+        "1988-11-02",
+        UiLocale::Ja,
+    ),
+    (
+        "Li Wei",
+        "liwei@demo.koine.test",
+        "2001-07-21",
+        UiLocale::ZhCn,
+    ),
+    (
+        "María López (teacher)",
+        "maria@demo.koine.test",
+        "1985-05-30",
+        UiLocale::Es,
+    ),
+    (
+        "Yuki Tanaka (teacher)",
+        "yuki@demo.koine.test",
+        "1990-01-15",
+        UiLocale::Ja,
+    ),
 ];
 
 pub async fn seed(svc: &Services) -> Result<Vec<DemoLogin>, koine_services::Error> {
@@ -46,12 +71,28 @@ pub async fn seed(svc: &Services) -> Result<Vec<DemoLogin>, koine_services::Erro
         logins.push(DemoLogin { who: name, email });
     }
     let admin = Email::parse("admin@demo.koine.test")?;
-    svc.create_staff(&admin, StaffRole::Admin, NewPassword::parse(PASSWORD, &[])?, &DisplayName::parse("Demo Admin")?)
-        .await?;
+    svc.create_staff(
+        &admin,
+        StaffRole::Admin,
+        NewPassword::parse(PASSWORD, &[])?,
+        &DisplayName::parse("Demo Admin")?,
+    )
+    .await?;
     let officer = Email::parse("privacy@demo.koine.test")?;
-    svc.create_staff(&officer, StaffRole::PrivacyOfficer, NewPassword::parse(PASSWORD, &[])?, &DisplayName::parse("Demo Privacy Officer")?)
-        .await?;
-    logins.push(DemoLogin { who: "Demo Admin (staff: admin)", email: "admin@demo.koine.test" });
-    logins.push(DemoLogin { who: "Demo Privacy Officer (staff: privacy_officer)", email: "privacy@demo.koine.test" });
+    svc.create_staff(
+        &officer,
+        StaffRole::PrivacyOfficer,
+        NewPassword::parse(PASSWORD, &[])?,
+        &DisplayName::parse("Demo Privacy Officer")?,
+    )
+    .await?;
+    logins.push(DemoLogin {
+        who: "Demo Admin (staff: admin)",
+        email: "admin@demo.koine.test",
+    });
+    logins.push(DemoLogin {
+        who: "Demo Privacy Officer (staff: privacy_officer)",
+        email: "privacy@demo.koine.test",
+    });
     Ok(logins)
 }

@@ -30,8 +30,14 @@ pub enum StartError {
 /// Opens the database named by the configuration and brings it up to date.
 pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
     let db = match cfg.database_url.as_deref() {
-        Some(url) if url.starts_with("postgres") => Db::open_postgres(url, cfg.db_max_connections).await?,
-        Some(other) => return Err(StartError::Config(format!("unsupported database_url {other:?}: use postgres://…"))),
+        Some(url) if url.starts_with("postgres") => {
+            Db::open_postgres(url, cfg.db_max_connections).await?
+        }
+        Some(other) => {
+            return Err(StartError::Config(format!(
+                "unsupported database_url {other:?}: use postgres://…"
+            )));
+        }
         None => {
             std::fs::create_dir_all(&cfg.data_dir)?;
             Db::open_sqlite(&cfg.data_dir.join("koine.db"), cfg.db_max_connections).await?
@@ -46,7 +52,8 @@ pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
 /// configure it: a key generated on one app server would strand the others.
 pub fn master_key(cfg: &Config) -> Result<[u8; 32], StartError> {
     if let Some(k) = &cfg.master_key {
-        return Keyring::parse_master(k).map_err(|e| StartError::Config(format!("master_key: {e}")));
+        return Keyring::parse_master(k)
+            .map_err(|e| StartError::Config(format!("master_key: {e}")));
     }
     if cfg.database_url.is_some() {
         return Err(StartError::Config(
@@ -58,7 +65,8 @@ pub fn master_key(cfg: &Config) -> Result<[u8; 32], StartError> {
     let path = cfg.data_dir.join("master.key");
     if path.exists() {
         let text = std::fs::read_to_string(&path)?;
-        return Keyring::parse_master(&text).map_err(|e| StartError::Config(format!("{}: {e}", path.display())));
+        return Keyring::parse_master(&text)
+            .map_err(|e| StartError::Config(format!("{}: {e}", path.display())));
     }
     std::fs::create_dir_all(&cfg.data_dir)?;
     let key = koine_services::crypto::random_bytes::<32>();
@@ -104,11 +112,19 @@ pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError
 }
 
 pub fn app(svc: Services, tls: bool) -> axum::Router {
-    koine_web::router(koine_web::AppState { svc, metrics: Arc::new(koine_web::Metrics::default()), tls })
+    koine_web::router(koine_web::AppState {
+        svc,
+        metrics: Arc::new(koine_web::Metrics::default()),
+        tls,
+    })
 }
 
 /// Delivers queued messages every `every` until `stop` fires.
-pub async fn run_jobs(svc: Services, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+pub async fn run_jobs(
+    svc: Services,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     let mut tick = tokio::time::interval(every);
     loop {
         tokio::select! {

@@ -14,7 +14,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "koine", version, about = "Koine: an open-source language-learning platform")]
+#[command(
+    name = "koine",
+    version,
+    about = "Koine: an open-source language-learning platform"
+)]
 struct Cli {
     /// TOML configuration file (KOINE_* environment variables override it).
     #[arg(long, global = true, env = "KOINE_CONFIG")]
@@ -87,7 +91,9 @@ enum PrivacyCommand {
 fn init_logs(cfg: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KOINE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if cfg.log_format == "json" {
         builder.json().init();
     } else {
@@ -108,7 +114,10 @@ fn main() -> ExitCode {
         cfg.data_dir = d;
     }
     init_logs(&cfg);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     match runtime.block_on(run(cli.command, cfg)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -136,7 +145,9 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
             print_demo(&koine::demo::seed(&svc).await?);
             Ok(())
         }
-        Command::Admin { command: AdminCommand::CreateStaff { email, role, name } } => {
+        Command::Admin {
+            command: AdminCommand::CreateStaff { email, role, name },
+        } => {
             let role = StaffRole::parse(&role).ok_or_else(|| {
                 let all: Vec<_> = StaffRole::ALL.iter().map(|r| r.as_str()).collect();
                 format!("unknown role {role:?}; choose one of {}", all.join(", "))
@@ -145,12 +156,20 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
             let name = DisplayName::parse(&name).map_err(|e| format!("--name: {}", e.code))?;
             let svc = koine::services(&cfg, Clock::System).await?;
             let password = koine_services::crypto::new_token();
-            let id = svc.create_staff(&email, role, NewPassword::parse(&password, &[])?, &name).await?;
-            println!("staff account {id} ({}) has role {}", email.as_str(), role.as_str());
+            let id = svc
+                .create_staff(&email, role, NewPassword::parse(&password, &[])?, &name)
+                .await?;
+            println!(
+                "staff account {id} ({}) has role {}",
+                email.as_str(),
+                role.as_str()
+            );
             println!("one-time password (shown once; change it after logging in): {password}");
             Ok(())
         }
-        Command::Privacy { command: PrivacyCommand::Map { format } } => {
+        Command::Privacy {
+            command: PrivacyCommand::Map { format },
+        } => {
             print_map(format);
             Ok(())
         }
@@ -166,12 +185,20 @@ fn print_map(format: Format) {
     match format {
         Format::Json => {
             let doc = serde_json::json!({ "version": version(), "tables": DATA_MAP });
-            println!("{}", serde_json::to_string_pretty(&doc).expect("map serializes"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).expect("map serializes")
+            );
         }
         Format::Text => {
             println!("Koine data map, version {}", version());
             for t in DATA_MAP {
-                println!("\n{} — {}\n  subjects via: {}", t.table, t.about, t.subjects.join(", "));
+                println!(
+                    "\n{} — {}\n  subjects via: {}",
+                    t.table,
+                    t.about,
+                    t.subjects.join(", ")
+                );
                 for c in t.columns {
                     let purposes: Vec<_> = c.purposes.iter().map(|p| p.as_str()).collect();
                     println!(
@@ -206,13 +233,23 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>
     let listener = tokio::net::TcpListener::bind(&cfg.listen).await?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let jobs = tokio::spawn(koine::run_jobs(svc.clone(), Duration::from_millis(cfg.mail_poll_ms), stop_rx));
+    let jobs = tokio::spawn(koine::run_jobs(
+        svc.clone(),
+        Duration::from_millis(cfg.mail_poll_ms),
+        stop_rx,
+    ));
     let app = koine::app(svc.clone(), cfg.tls);
-    tracing::info!("Koine is serving on http://{addr} (data: {})", cfg.data_dir.display());
+    tracing::info!(
+        "Koine is serving on http://{addr} (data: {})",
+        cfg.data_dir.display()
+    );
     println!("Koine is serving on http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     let _ = stop_tx.send(true);
     let _ = jobs.await;
     svc.db.close().await;
@@ -226,7 +263,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

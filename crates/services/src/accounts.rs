@@ -74,7 +74,10 @@ fn code6() -> String {
 
 impl Services {
     fn link(&self, path: &str, token: &str) -> String {
-        format!("{}{path}?token={token}", self.settings.public_url.trim_end_matches('/'))
+        format!(
+            "{}{path}?token={token}",
+            self.settings.public_url.trim_end_matches('/')
+        )
     }
 
     fn phone_index(&self, phone: &Phone) -> Vec<u8> {
@@ -83,8 +86,12 @@ impl Services {
 
     /// Unwraps the person's key (P5).
     pub(crate) async fn subject_key(&self, conn: Conn<'_>, account: Uuid) -> Result<[u8; 32]> {
-        let wrapped = keys::get(conn, account).await?.ok_or(Error::Internal("personal key missing".into()))?;
-        self.keys.unwrap_subject_key(account, &wrapped).map_err(Error::internal)
+        let wrapped = keys::get(conn, account)
+            .await?
+            .ok_or(Error::Internal("personal key missing".into()))?;
+        self.keys
+            .unwrap_subject_key(account, &wrapped)
+            .map_err(Error::internal)
     }
 
     /// Signs a person up. The answer is the same whether or not the email or
@@ -92,7 +99,11 @@ impl Services {
     pub async fn sign_up(&self, input: SignUp, client_ip: &str) -> Result<()> {
         let now = self.clock.now_us();
         // The age gate runs before anything is stored or counted.
-        let decision = age::decide(input.birth_date, self.clock.today_utc(), self.settings.min_learner_age);
+        let decision = age::decide(
+            input.birth_date,
+            self.clock.today_utc(),
+            self.settings.min_learner_age,
+        );
         if decision == AgeDecision::TooYoung {
             return Err(Error::TooYoung);
         }
@@ -102,8 +113,12 @@ impl Services {
         self.throttle
             .signup_ip
             .check(throttle::SIGNUP_PER_IP, client_ip, now)
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
-        self.throttle.signup_ip.fail(throttle::SIGNUP_PER_IP, client_ip, now);
+            .map_err(|s| Error::Throttled {
+                retry_after_secs: s,
+            })?;
+        self.throttle
+            .signup_ip
+            .fail(throttle::SIGNUP_PER_IP, client_ip, now);
 
         // Hash first on every path so timing does not tell the paths apart.
         let password_hash = passwords::hash(input.password.expose().to_owned()).await?;
@@ -111,7 +126,9 @@ impl Services {
         let mut tx = self.db.begin().await?;
 
         let email_taken = match &input.email {
-            Some(e) => accounts::find_by_email(tx.conn(), e.as_str()).await?.is_some(),
+            Some(e) => accounts::find_by_email(tx.conn(), e.as_str())
+                .await?
+                .is_some(),
             None => false,
         };
         let phone_hash = input.phone.as_ref().map(|p| self.phone_index(p));
@@ -121,23 +138,35 @@ impl Services {
         };
         if email_taken || phone_taken {
             if let (true, Some(e)) = (email_taken, &input.email) {
-                mail::enqueue(tx.conn(), now, Outgoing {
-                    account: None,
-                    channel: Channel::Email,
-                    to: e.as_str().into(),
-                    subject: t(locale, "mail-exists-subject"),
-                    body: t_args(locale, "mail-exists-body", &[("url", self.link("/password/forgot", ""))]),
-                })
+                mail::enqueue(
+                    tx.conn(),
+                    now,
+                    Outgoing {
+                        account: None,
+                        channel: Channel::Email,
+                        to: e.as_str().into(),
+                        subject: t(locale, "mail-exists-subject"),
+                        body: t_args(
+                            locale,
+                            "mail-exists-body",
+                            &[("url", self.link("/password/forgot", ""))],
+                        ),
+                    },
+                )
                 .await?;
             }
             if let (true, Some(p)) = (phone_taken, &input.phone) {
-                mail::enqueue(tx.conn(), now, Outgoing {
-                    account: None,
-                    channel: Channel::Sms,
-                    to: p.as_str().into(),
-                    subject: String::new(),
-                    body: t(locale, "sms-exists"),
-                })
+                mail::enqueue(
+                    tx.conn(),
+                    now,
+                    Outgoing {
+                        account: None,
+                        channel: Channel::Sms,
+                        to: p.as_str().into(),
+                        subject: String::new(),
+                        body: t(locale, "sms-exists"),
+                    },
+                )
                 .await?;
             }
             tx.commit().await?;
@@ -146,7 +175,12 @@ impl Services {
 
         let id = Uuid::now_v7();
         let (key, wrapped) = self.keys.new_subject_key(id);
-        let dob = crypto::seal_field(&key, id, "accounts.birth_date", input.birth_date.to_string().as_bytes());
+        let dob = crypto::seal_field(
+            &key,
+            id,
+            "accounts.birth_date",
+            input.birth_date.to_string().as_bytes(),
+        );
         let phone_enc = input
             .phone
             .as_ref()
@@ -161,43 +195,51 @@ impl Services {
             ),
             _ => None,
         };
-        accounts::insert(tx.conn(), &accounts::AccountRow {
-            id,
-            email: input.email.as_ref().map(|e| e.as_str().to_owned()),
-            email_verified_at: None,
-            phone_hash: phone_hash.clone(),
-            phone_enc: phone_enc.clone(),
-            phone_verified_at: None,
-            password_hash,
-            password_changed_at: now,
-            birth_date_enc: Some(dob),
-            minor_until,
-            staff_role: None,
-            created_at: now,
-        })
+        accounts::insert(
+            tx.conn(),
+            &accounts::AccountRow {
+                id,
+                email: input.email.as_ref().map(|e| e.as_str().to_owned()),
+                email_verified_at: None,
+                phone_hash: phone_hash.clone(),
+                phone_enc: phone_enc.clone(),
+                phone_verified_at: None,
+                password_hash,
+                password_changed_at: now,
+                birth_date_enc: Some(dob),
+                minor_until,
+                staff_role: None,
+                created_at: now,
+            },
+        )
         .await?;
         keys::insert(tx.conn(), id, &wrapped, now).await?;
-        profiles::upsert(tx.conn(), &ProfileRow {
-            account_id: id,
-            display_name: input.display_name.as_str().to_owned(),
-            bio: None,
-            country: None,
-            time_zone: input.time_zone.clone(),
-            ui_locale: Some(locale.as_str().into()),
-            avatar_id: None,
-            birth_date_visibility: Visibility::Private.as_str().into(),
-            gender: None,
-            gender_visibility: Visibility::Private.as_str().into(),
-            location: None,
-            location_visibility: Visibility::Private.as_str().into(),
-            updated_at: now,
-        })
+        profiles::upsert(
+            tx.conn(),
+            &ProfileRow {
+                account_id: id,
+                display_name: input.display_name.as_str().to_owned(),
+                bio: None,
+                country: None,
+                time_zone: input.time_zone.clone(),
+                ui_locale: Some(locale.as_str().into()),
+                avatar_id: None,
+                birth_date_visibility: Visibility::Private.as_str().into(),
+                gender: None,
+                gender_visibility: Visibility::Private.as_str().into(),
+                location: None,
+                location_visibility: Visibility::Private.as_str().into(),
+                updated_at: now,
+            },
+        )
         .await?;
         if let Some(e) = &input.email {
-            self.send_email_verification(tx.conn(), id, e, locale, now).await?;
+            self.send_email_verification(tx.conn(), id, e, locale, now)
+                .await?;
         }
         if let (Some(p), Some(h), Some(enc)) = (&input.phone, phone_hash, phone_enc) {
-            self.send_phone_code(tx.conn(), id, p, h, enc, locale, now).await?;
+            self.send_phone_code(tx.conn(), id, p, h, enc, locale, now)
+                .await?;
         }
         tx.commit().await?;
         tracing::info!(account = %id, "account created");
@@ -213,26 +255,37 @@ impl Services {
         now: i64,
     ) -> Result<()> {
         let token = crypto::new_token();
-        codes::replace(conn.reborrow(), &CodeRow {
-            id: Uuid::now_v7(),
-            account_id: account,
-            purpose: VERIFY_EMAIL.into(),
-            code_hash: self.keys.code_hash(VERIFY_EMAIL, b"", &token),
-            new_email: Some(email.as_str().into()),
-            new_phone_hash: None,
-            new_phone_enc: None,
-            attempts: 0,
-            created_at: now,
-            expires_at: now + micros(LINK_TTL),
-        })
+        codes::replace(
+            conn.reborrow(),
+            &CodeRow {
+                id: Uuid::now_v7(),
+                account_id: account,
+                purpose: VERIFY_EMAIL.into(),
+                code_hash: self.keys.code_hash(VERIFY_EMAIL, b"", &token),
+                new_email: Some(email.as_str().into()),
+                new_phone_hash: None,
+                new_phone_enc: None,
+                attempts: 0,
+                created_at: now,
+                expires_at: now + micros(LINK_TTL),
+            },
+        )
         .await?;
-        mail::enqueue(conn, now, Outgoing {
-            account: Some(account),
-            channel: Channel::Email,
-            to: email.as_str().into(),
-            subject: t(locale, "mail-verify-subject"),
-            body: t_args(locale, "mail-verify-body", &[("url", self.link("/verify/email", &token))]),
-        })
+        mail::enqueue(
+            conn,
+            now,
+            Outgoing {
+                account: Some(account),
+                channel: Channel::Email,
+                to: email.as_str().into(),
+                subject: t(locale, "mail-verify-subject"),
+                body: t_args(
+                    locale,
+                    "mail-verify-body",
+                    &[("url", self.link("/verify/email", &token))],
+                ),
+            },
+        )
         .await
     }
 
@@ -248,26 +301,33 @@ impl Services {
         now: i64,
     ) -> Result<()> {
         let code = code6();
-        codes::replace(conn.reborrow(), &CodeRow {
-            id: Uuid::now_v7(),
-            account_id: account,
-            purpose: VERIFY_PHONE.into(),
-            code_hash: self.keys.code_hash(VERIFY_PHONE, account.as_bytes(), &code),
-            new_email: None,
-            new_phone_hash: Some(phone_hash),
-            new_phone_enc: Some(phone_enc),
-            attempts: 0,
-            created_at: now,
-            expires_at: now + micros(SMS_CODE_TTL),
-        })
+        codes::replace(
+            conn.reborrow(),
+            &CodeRow {
+                id: Uuid::now_v7(),
+                account_id: account,
+                purpose: VERIFY_PHONE.into(),
+                code_hash: self.keys.code_hash(VERIFY_PHONE, account.as_bytes(), &code),
+                new_email: None,
+                new_phone_hash: Some(phone_hash),
+                new_phone_enc: Some(phone_enc),
+                attempts: 0,
+                created_at: now,
+                expires_at: now + micros(SMS_CODE_TTL),
+            },
+        )
         .await?;
-        mail::enqueue(conn, now, Outgoing {
-            account: Some(account),
-            channel: Channel::Sms,
-            to: phone.as_str().into(),
-            subject: String::new(),
-            body: t_args(locale, "sms-code", &[("code", code)]),
-        })
+        mail::enqueue(
+            conn,
+            now,
+            Outgoing {
+                account: Some(account),
+                channel: Channel::Sms,
+                to: phone.as_str().into(),
+                subject: String::new(),
+                body: t_args(locale, "sms-code", &[("code", code)]),
+            },
+        )
         .await
     }
 
@@ -276,7 +336,9 @@ impl Services {
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let hash = self.keys.code_hash(VERIFY_EMAIL, b"", token);
-        let row = codes::find_by_hash(tx.conn(), VERIFY_EMAIL, &hash, now).await?.ok_or(Error::BadCode)?;
+        let row = codes::find_by_hash(tx.conn(), VERIFY_EMAIL, &hash, now)
+            .await?
+            .ok_or(Error::BadCode)?;
         let email = row.new_email.ok_or(Error::BadCode)?;
         match accounts::mark_email_verified(tx.conn(), row.account_id, &email, now).await {
             Err(e) if e.is_unique_violation() => return Err(Error::Conflict("email-taken")),
@@ -289,16 +351,26 @@ impl Services {
 
     /// Confirms a phone number with the code we texted. `account` is known
     /// when signed in; otherwise the number identifies the account.
-    pub async fn verify_phone(&self, account: Option<Uuid>, phone: Option<&Phone>, code: &str, ip: &str) -> Result<()> {
+    pub async fn verify_phone(
+        &self,
+        account: Option<Uuid>,
+        phone: Option<&Phone>,
+        code: &str,
+        ip: &str,
+    ) -> Result<()> {
         let now = self.clock.now_us();
         let limiter = &self.throttle.codes_ip;
         limiter
             .check(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .map_err(|s| Error::Throttled {
+                retry_after_secs: s,
+            })?;
         let mut tx = self.db.begin().await?;
         let account = match (account, phone) {
             (Some(a), _) => Some(a),
-            (None, Some(p)) => accounts::find_by_phone_hash(tx.conn(), &self.phone_index(p)).await?.map(|a| a.id),
+            (None, Some(p)) => accounts::find_by_phone_hash(tx.conn(), &self.phone_index(p))
+                .await?
+                .map(|a| a.id),
             (None, None) => None,
         };
         let row = match account {
@@ -309,7 +381,9 @@ impl Services {
             limiter.fail(throttle::CODE_ATTEMPTS_PER_IP, ip, now);
             return Err(Error::BadCode);
         };
-        let expected = self.keys.code_hash(VERIFY_PHONE, row.account_id.as_bytes(), code.trim());
+        let expected = self
+            .keys
+            .code_hash(VERIFY_PHONE, row.account_id.as_bytes(), code.trim());
         if !crypto::constant_time_eq(&expected, &row.code_hash) {
             codes::count_attempt(tx.conn(), row.id).await?;
             tx.commit().await?;
@@ -328,34 +402,58 @@ impl Services {
         Ok(())
     }
 
-    async fn find_by_identifier(&self, conn: Conn<'_>, id: &Identifier) -> Result<Option<accounts::AccountRow>> {
+    async fn find_by_identifier(
+        &self,
+        conn: Conn<'_>,
+        id: &Identifier,
+    ) -> Result<Option<accounts::AccountRow>> {
         Ok(match id {
             Identifier::Email(e) => accounts::find_by_email(conn, e.as_str()).await?,
-            Identifier::Phone(p) => accounts::find_by_phone_hash(conn, &self.phone_index(p)).await?,
+            Identifier::Phone(p) => {
+                accounts::find_by_phone_hash(conn, &self.phone_index(p)).await?
+            }
         })
     }
 
     /// Checks the password and opens a new session (a fresh id every time).
-    pub async fn log_in(&self, identifier: &Identifier, password: &str, client: &ClientInfo) -> Result<NewSession> {
+    pub async fn log_in(
+        &self,
+        identifier: &Identifier,
+        password: &str,
+        client: &ClientInfo,
+    ) -> Result<NewSession> {
         let now = self.clock.now_us();
         let ip = client.ip.as_deref().unwrap_or("-");
         let id_key = identifier.throttle_key();
         let t = &self.throttle;
         for (limiter, rule, key) in [
-            (&t.login_identifier, throttle::LOGIN_PER_IDENTIFIER, id_key.as_str()),
+            (
+                &t.login_identifier,
+                throttle::LOGIN_PER_IDENTIFIER,
+                id_key.as_str(),
+            ),
             (&t.login_ip, throttle::LOGIN_PER_IP, ip),
         ] {
-            limiter.check(rule, key, now).map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            limiter
+                .check(rule, key, now)
+                .map_err(|s| Error::Throttled {
+                    retry_after_secs: s,
+                })?;
         }
         let account = {
             let mut c = self.db.acquire().await?;
             self.find_by_identifier(c.conn(), identifier).await?
         };
-        let ok = passwords::verify(password.to_owned(), account.as_ref().map(|a| a.password_hash.clone())).await?;
+        let ok = passwords::verify(
+            password.to_owned(),
+            account.as_ref().map(|a| a.password_hash.clone()),
+        )
+        .await?;
         let account = match (ok, account) {
             (true, Some(a)) => a,
             _ => {
-                t.login_identifier.fail(throttle::LOGIN_PER_IDENTIFIER, &id_key, now);
+                t.login_identifier
+                    .fail(throttle::LOGIN_PER_IDENTIFIER, &id_key, now);
                 t.login_ip.fail(throttle::LOGIN_PER_IP, ip, now);
                 return Err(Error::BadCredentials);
             }
@@ -371,7 +469,12 @@ impl Services {
         self.open_session(account.id, client, now).await
     }
 
-    async fn open_session(&self, account: Uuid, client: &ClientInfo, now: i64) -> Result<NewSession> {
+    async fn open_session(
+        &self,
+        account: Uuid,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<NewSession> {
         let token = crypto::new_token();
         let row = SessionRow {
             id: Uuid::now_v7(),
@@ -381,12 +484,18 @@ impl Services {
             last_seen_at: now,
             authenticated_at: now,
             expires_at: now + micros(self.settings.session_idle),
-            user_agent: client.user_agent.as_ref().map(|u| u.chars().take(200).collect()),
+            user_agent: client
+                .user_agent
+                .as_ref()
+                .map(|u| u.chars().take(200).collect()),
             ip: client.ip.clone(),
         };
         let mut c = self.db.acquire().await?;
         sessions::insert(c.conn(), &row).await?;
-        let principal = self.principal_for(c.conn(), &row).await?.ok_or(Error::Unauthenticated)?;
+        let principal = self
+            .principal_for(c.conn(), &row)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         Ok(NewSession { token, principal })
     }
 
@@ -402,7 +511,10 @@ impl Services {
             authenticated_at: s.authenticated_at,
             staff_role: a.staff_role.as_deref().and_then(StaffRole::parse),
             minor: a.minor_until.is_some_and(|m| m > now),
-            locale: profile.as_ref().and_then(|p| p.ui_locale.as_deref()).and_then(|l| UiLocale::parse(l).ok()),
+            locale: profile
+                .as_ref()
+                .and_then(|p| p.ui_locale.as_deref())
+                .and_then(|l| UiLocale::parse(l).ok()),
             display_name: profile.map(|p| p.display_name).unwrap_or_default(),
         }))
     }
@@ -415,7 +527,13 @@ impl Services {
             return Ok(None);
         };
         if now - s.last_seen_at >= micros(TOUCH_EVERY) {
-            sessions::touch(c.conn(), s.id, now, now + micros(self.settings.session_idle)).await?;
+            sessions::touch(
+                c.conn(),
+                s.id,
+                now,
+                now + micros(self.settings.session_idle),
+            )
+            .await?;
         }
         self.principal_for(c.conn(), &s).await
     }
@@ -440,9 +558,13 @@ impl Services {
         let key = format!("reauth:{}", p.account_id);
         let t = &self.throttle.login_identifier;
         t.check(throttle::LOGIN_PER_IDENTIFIER, &key, now)
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .map_err(|s| Error::Throttled {
+                retry_after_secs: s,
+            })?;
         let mut c = self.db.acquire().await?;
-        let account = accounts::get(c.conn(), p.account_id).await?.ok_or(Error::Unauthenticated)?;
+        let account = accounts::get(c.conn(), p.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         if !passwords::verify(password.to_owned(), Some(account.password_hash)).await? {
             t.fail(throttle::LOGIN_PER_IDENTIFIER, &key, now);
             return Err(Error::BadCredentials);
@@ -460,7 +582,11 @@ impl Services {
     /// Ends one of the caller's own sessions; someone else's is "not found".
     pub async fn end_session(&self, p: &Principal, session: Uuid) -> Result<()> {
         let mut c = self.db.acquire().await?;
-        if sessions::delete(c.conn(), p.account_id, session).await? { Ok(()) } else { Err(Error::NotFound) }
+        if sessions::delete(c.conn(), p.account_id, session).await? {
+            Ok(())
+        } else {
+            Err(Error::NotFound)
+        }
     }
 
     pub async fn change_password(
@@ -474,7 +600,9 @@ impl Services {
         let now = self.clock.now_us();
         let account = {
             let mut c = self.db.acquire().await?;
-            accounts::get(c.conn(), p.account_id).await?.ok_or(Error::Unauthenticated)?
+            accounts::get(c.conn(), p.account_id)
+                .await?
+                .ok_or(Error::Unauthenticated)?
         };
         if !passwords::verify(current.to_owned(), Some(account.password_hash.clone())).await? {
             return Err(koine_domain::Invalid::new("current_password", "wrong-password").into());
@@ -485,8 +613,14 @@ impl Services {
         if end_other_sessions {
             sessions::delete_all_except(tx.conn(), p.account_id, Some(p.session_id)).await?;
         }
-        self.notify_account(tx.conn(), &account, "mail-password-changed-subject", "mail-password-changed-body", now)
-            .await?;
+        self.notify_account(
+            tx.conn(),
+            &account,
+            "mail-password-changed-subject",
+            "mail-password-changed-body",
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -500,7 +634,11 @@ impl Services {
         body_key: &str,
         now: i64,
     ) -> Result<()> {
-        let Some(email) = account.email.clone().filter(|_| account.email_verified_at.is_some()) else {
+        let Some(email) = account
+            .email
+            .clone()
+            .filter(|_| account.email_verified_at.is_some())
+        else {
             return Ok(());
         };
         let locale = profiles::get(conn.reborrow(), account.id)
@@ -508,13 +646,17 @@ impl Services {
             .and_then(|p| p.ui_locale)
             .and_then(|l| UiLocale::parse(&l).ok())
             .unwrap_or(UiLocale::En);
-        mail::enqueue(conn, now, Outgoing {
-            account: Some(account.id),
-            channel: Channel::Email,
-            to: email,
-            subject: t(locale, subject_key),
-            body: t(locale, body_key),
-        })
+        mail::enqueue(
+            conn,
+            now,
+            Outgoing {
+                account: Some(account.id),
+                channel: Channel::Email,
+                to: email,
+                subject: t(locale, subject_key),
+                body: t(locale, body_key),
+            },
+        )
         .await
     }
 
@@ -523,12 +665,19 @@ impl Services {
     pub async fn request_password_reset(&self, email: &Email, locale: UiLocale) -> Result<()> {
         let now = self.clock.now_us();
         let key = format!("reset:{}", email.as_str());
-        if self.throttle.messages.check(throttle::MESSAGES_PER_IDENTIFIER, &key, now).is_err() {
+        if self
+            .throttle
+            .messages
+            .check(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
+            .is_err()
+        {
             // Silently drop: saying "throttled" would reveal nothing useful but
             // the same answer for everyone keeps enumeration closed.
             return Ok(());
         }
-        self.throttle.messages.fail(throttle::MESSAGES_PER_IDENTIFIER, &key, now);
+        self.throttle
+            .messages
+            .fail(throttle::MESSAGES_PER_IDENTIFIER, &key, now);
         let mut tx = self.db.begin().await?;
         let Some(a) = accounts::find_by_email(tx.conn(), email.as_str()).await? else {
             return Ok(());
@@ -537,26 +686,37 @@ impl Services {
             return Ok(());
         }
         let token = crypto::new_token();
-        codes::replace(tx.conn(), &CodeRow {
-            id: Uuid::now_v7(),
-            account_id: a.id,
-            purpose: RESET_PASSWORD.into(),
-            code_hash: self.keys.code_hash(RESET_PASSWORD, b"", &token),
-            new_email: None,
-            new_phone_hash: None,
-            new_phone_enc: None,
-            attempts: 0,
-            created_at: now,
-            expires_at: now + micros(RESET_TTL),
-        })
+        codes::replace(
+            tx.conn(),
+            &CodeRow {
+                id: Uuid::now_v7(),
+                account_id: a.id,
+                purpose: RESET_PASSWORD.into(),
+                code_hash: self.keys.code_hash(RESET_PASSWORD, b"", &token),
+                new_email: None,
+                new_phone_hash: None,
+                new_phone_enc: None,
+                attempts: 0,
+                created_at: now,
+                expires_at: now + micros(RESET_TTL),
+            },
+        )
         .await?;
-        mail::enqueue(tx.conn(), now, Outgoing {
-            account: Some(a.id),
-            channel: Channel::Email,
-            to: email.as_str().into(),
-            subject: t(locale, "mail-reset-subject"),
-            body: t_args(locale, "mail-reset-body", &[("url", self.link("/password/reset", &token))]),
-        })
+        mail::enqueue(
+            tx.conn(),
+            now,
+            Outgoing {
+                account: Some(a.id),
+                channel: Channel::Email,
+                to: email.as_str().into(),
+                subject: t(locale, "mail-reset-subject"),
+                body: t_args(
+                    locale,
+                    "mail-reset-body",
+                    &[("url", self.link("/password/reset", &token))],
+                ),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -566,7 +726,11 @@ impl Services {
     pub async fn reset_token_valid(&self, token: &str) -> Result<bool> {
         let mut c = self.db.acquire().await?;
         let hash = self.keys.code_hash(RESET_PASSWORD, b"", token);
-        Ok(codes::find_by_hash(c.conn(), RESET_PASSWORD, &hash, self.clock.now_us()).await?.is_some())
+        Ok(
+            codes::find_by_hash(c.conn(), RESET_PASSWORD, &hash, self.clock.now_us())
+                .await?
+                .is_some(),
+        )
     }
 
     /// Sets a new password from a reset link and ends every session.
@@ -575,13 +739,21 @@ impl Services {
         let hash = passwords::hash(new.expose().to_owned()).await?;
         let mut tx = self.db.begin().await?;
         let code = self.keys.code_hash(RESET_PASSWORD, b"", token);
-        let row = codes::find_by_hash(tx.conn(), RESET_PASSWORD, &code, now).await?.ok_or(Error::BadCode)?;
+        let row = codes::find_by_hash(tx.conn(), RESET_PASSWORD, &code, now)
+            .await?
+            .ok_or(Error::BadCode)?;
         accounts::set_password(tx.conn(), row.account_id, &hash, now).await?;
         sessions::delete_all_except(tx.conn(), row.account_id, None).await?;
         codes::delete(tx.conn(), row.id).await?;
         if let Some(a) = accounts::get(tx.conn(), row.account_id).await? {
-            self.notify_account(tx.conn(), &a, "mail-password-changed-subject", "mail-password-changed-body", now)
-                .await?;
+            self.notify_account(
+                tx.conn(),
+                &a,
+                "mail-password-changed-subject",
+                "mail-password-changed-body",
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -593,21 +765,41 @@ impl Services {
         let now = self.clock.now_us();
         let locale = p.locale.unwrap_or(UiLocale::En);
         let mut tx = self.db.begin().await?;
-        let account = accounts::get(tx.conn(), p.account_id).await?.ok_or(Error::Unauthenticated)?;
-        if accounts::find_by_email(tx.conn(), new.as_str()).await?.is_some() {
+        let account = accounts::get(tx.conn(), p.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        if accounts::find_by_email(tx.conn(), new.as_str())
+            .await?
+            .is_some()
+        {
             // Same answer as success; the address's owner is told instead.
-            mail::enqueue(tx.conn(), now, Outgoing {
-                account: None,
-                channel: Channel::Email,
-                to: new.as_str().into(),
-                subject: t(locale, "mail-exists-subject"),
-                body: t_args(locale, "mail-exists-body", &[("url", self.link("/password/forgot", ""))]),
-            })
+            mail::enqueue(
+                tx.conn(),
+                now,
+                Outgoing {
+                    account: None,
+                    channel: Channel::Email,
+                    to: new.as_str().into(),
+                    subject: t(locale, "mail-exists-subject"),
+                    body: t_args(
+                        locale,
+                        "mail-exists-body",
+                        &[("url", self.link("/password/forgot", ""))],
+                    ),
+                },
+            )
             .await?;
         } else {
-            self.send_email_verification(tx.conn(), p.account_id, new, locale, now).await?;
-            self.notify_account(tx.conn(), &account, "mail-email-change-subject", "mail-email-change-body", now)
+            self.send_email_verification(tx.conn(), p.account_id, new, locale, now)
                 .await?;
+            self.notify_account(
+                tx.conn(),
+                &account,
+                "mail-email-change-subject",
+                "mail-email-change-body",
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -620,14 +812,19 @@ impl Services {
         let locale = p.locale.unwrap_or(UiLocale::En);
         let hash = self.phone_index(new);
         let mut tx = self.db.begin().await?;
-        if let Some(other) = accounts::find_by_phone_hash(tx.conn(), &hash).await? {
-            if other.id != p.account_id {
-                return Err(Error::Conflict("phone-taken"));
-            }
+        let holder = accounts::find_by_phone_hash(tx.conn(), &hash).await?;
+        if holder.is_some_and(|other| other.id != p.account_id) {
+            return Err(Error::Conflict("phone-taken"));
         }
         let key = self.subject_key(tx.conn(), p.account_id).await?;
-        let enc = crypto::seal_field(&key, p.account_id, "accounts.phone", new.as_str().as_bytes());
-        self.send_phone_code(tx.conn(), p.account_id, new, hash, enc, locale, now).await?;
+        let enc = crypto::seal_field(
+            &key,
+            p.account_id,
+            "accounts.phone",
+            new.as_str().as_bytes(),
+        );
+        self.send_phone_code(tx.conn(), p.account_id, new, hash, enc, locale, now)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -635,19 +832,30 @@ impl Services {
     /// The account's contact details, decrypted for its owner.
     pub async fn contact_details(&self, account: Uuid) -> Result<ContactDetails> {
         let mut c = self.db.acquire().await?;
-        let a = accounts::get(c.conn(), account).await?.ok_or(Error::NotFound)?;
+        let a = accounts::get(c.conn(), account)
+            .await?
+            .ok_or(Error::NotFound)?;
         let key = self.subject_key(c.conn(), account).await?;
         let phone = match &a.phone_enc {
             Some(enc) => Some(
-                String::from_utf8(crypto::open_field(&key, account, "accounts.phone", enc).map_err(Error::internal)?)
-                    .map_err(Error::internal)?,
+                String::from_utf8(
+                    crypto::open_field(&key, account, "accounts.phone", enc)
+                        .map_err(Error::internal)?,
+                )
+                .map_err(Error::internal)?,
             ),
             None => None,
         };
         let birth_date = match &a.birth_date_enc {
             Some(enc) => {
-                let raw = crypto::open_field(&key, account, "accounts.birth_date", enc).map_err(Error::internal)?;
-                Some(String::from_utf8(raw).map_err(Error::internal)?.parse::<Date>().map_err(Error::internal)?)
+                let raw = crypto::open_field(&key, account, "accounts.birth_date", enc)
+                    .map_err(Error::internal)?;
+                Some(
+                    String::from_utf8(raw)
+                        .map_err(Error::internal)?
+                        .parse::<Date>()
+                        .map_err(Error::internal)?,
+                )
             }
             None => None,
         };
@@ -664,7 +872,13 @@ impl Services {
     }
 
     /// Creates a staff account (from the CLI) with a verified email.
-    pub async fn create_staff(&self, email: &Email, role: StaffRole, password: NewPassword, name: &DisplayName) -> Result<Uuid> {
+    pub async fn create_staff(
+        &self,
+        email: &Email,
+        role: StaffRole,
+        password: NewPassword,
+        name: &DisplayName,
+    ) -> Result<Uuid> {
         let now = self.clock.now_us();
         let hash = passwords::hash(password.expose().to_owned()).await?;
         let mut tx = self.db.begin().await?;
@@ -675,37 +889,43 @@ impl Services {
         }
         let id = Uuid::now_v7();
         let (_, wrapped) = self.keys.new_subject_key(id);
-        accounts::insert(tx.conn(), &accounts::AccountRow {
-            id,
-            email: Some(email.as_str().into()),
-            email_verified_at: Some(now),
-            phone_hash: None,
-            phone_enc: None,
-            phone_verified_at: None,
-            password_hash: hash,
-            password_changed_at: now,
-            birth_date_enc: None,
-            minor_until: None,
-            staff_role: Some(role.as_str().into()),
-            created_at: now,
-        })
+        accounts::insert(
+            tx.conn(),
+            &accounts::AccountRow {
+                id,
+                email: Some(email.as_str().into()),
+                email_verified_at: Some(now),
+                phone_hash: None,
+                phone_enc: None,
+                phone_verified_at: None,
+                password_hash: hash,
+                password_changed_at: now,
+                birth_date_enc: None,
+                minor_until: None,
+                staff_role: Some(role.as_str().into()),
+                created_at: now,
+            },
+        )
         .await?;
         keys::insert(tx.conn(), id, &wrapped, now).await?;
-        profiles::upsert(tx.conn(), &ProfileRow {
-            account_id: id,
-            display_name: name.as_str().into(),
-            bio: None,
-            country: None,
-            time_zone: "UTC".into(),
-            ui_locale: None,
-            avatar_id: None,
-            birth_date_visibility: Visibility::Private.as_str().into(),
-            gender: None,
-            gender_visibility: Visibility::Private.as_str().into(),
-            location: None,
-            location_visibility: Visibility::Private.as_str().into(),
-            updated_at: now,
-        })
+        profiles::upsert(
+            tx.conn(),
+            &ProfileRow {
+                account_id: id,
+                display_name: name.as_str().into(),
+                bio: None,
+                country: None,
+                time_zone: "UTC".into(),
+                ui_locale: None,
+                avatar_id: None,
+                birth_date_visibility: Visibility::Private.as_str().into(),
+                gender: None,
+                gender_visibility: Visibility::Private.as_str().into(),
+                location: None,
+                location_visibility: Visibility::Private.as_str().into(),
+                updated_at: now,
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -714,7 +934,9 @@ impl Services {
     /// Test and demo helper: the account id behind an email.
     pub async fn account_id_by_email(&self, email: &Email) -> Result<Option<Uuid>> {
         let mut c = self.db.acquire().await?;
-        Ok(accounts::find_by_email(c.conn(), email.as_str()).await?.map(|a| a.id))
+        Ok(accounts::find_by_email(c.conn(), email.as_str())
+            .await?
+            .map(|a| a.id))
     }
 }
 

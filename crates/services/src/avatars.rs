@@ -19,8 +19,13 @@ pub fn reencode(bytes: &[u8]) -> Result<Vec<u8>, Invalid> {
     if bytes.len() > MAX_BYTES {
         return Err(Invalid::new("avatar", "file-too-large"));
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| bad())?;
-    if !matches!(reader.format(), Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif)) {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| bad())?;
+    if !matches!(
+        reader.format(),
+        Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif)
+    ) {
         return Err(bad());
     }
     let mut limits = Limits::default();
@@ -35,7 +40,8 @@ pub fn reencode(bytes: &[u8]) -> Result<Vec<u8>, Invalid> {
         img
     };
     let mut out = Vec::new();
-    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).map_err(|_| bad())?;
+    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+        .map_err(|_| bad())?;
     Ok(out)
 }
 
@@ -50,12 +56,21 @@ impl Services {
 
     pub async fn set_avatar(&self, account: Uuid, upload: &[u8]) -> Result<Uuid> {
         let bytes = upload.to_vec();
-        let png = tokio::task::spawn_blocking(move || reencode(&bytes)).await.map_err(Error::internal)??;
+        let png = tokio::task::spawn_blocking(move || reencode(&bytes))
+            .await
+            .map_err(Error::internal)??;
         let id = Uuid::now_v7();
-        tokio::fs::create_dir_all(self.avatar_dir()).await.map_err(Error::internal)?;
-        tokio::fs::write(self.avatar_path(id), png).await.map_err(Error::internal)?;
+        tokio::fs::create_dir_all(self.avatar_dir())
+            .await
+            .map_err(Error::internal)?;
+        tokio::fs::write(self.avatar_path(id), png)
+            .await
+            .map_err(Error::internal)?;
         let mut tx = self.db.begin().await?;
-        let old = profiles::get(tx.conn(), account).await?.ok_or(Error::NotFound)?.avatar_id;
+        let old = profiles::get(tx.conn(), account)
+            .await?
+            .ok_or(Error::NotFound)?
+            .avatar_id;
         profiles::set_avatar(tx.conn(), account, Some(id), self.clock.now_us()).await?;
         tx.commit().await?;
         if let Some(old) = old {
@@ -66,7 +81,10 @@ impl Services {
 
     pub async fn remove_avatar(&self, account: Uuid) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        let old = profiles::get(tx.conn(), account).await?.ok_or(Error::NotFound)?.avatar_id;
+        let old = profiles::get(tx.conn(), account)
+            .await?
+            .ok_or(Error::NotFound)?
+            .avatar_id;
         profiles::set_avatar(tx.conn(), account, None, self.clock.now_us()).await?;
         tx.commit().await?;
         if let Some(old) = old {
@@ -83,7 +101,9 @@ mod tests {
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 30, 30]));
         let mut out = Vec::new();
-        image::DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
         out
     }
 
@@ -96,18 +116,26 @@ mod tests {
 
     #[test]
     fn rejects_non_images_and_oversize() {
-        assert_eq!(reencode(b"%PDF-1.7 not an image").unwrap_err().code, "not-an-image");
+        assert_eq!(
+            reencode(b"%PDF-1.7 not an image").unwrap_err().code,
+            "not-an-image"
+        );
         let mut truncated = png(10, 10);
         truncated.truncate(30);
         assert_eq!(reencode(&truncated).unwrap_err().code, "not-an-image");
-        assert_eq!(reencode(&vec![0u8; MAX_BYTES + 1]).unwrap_err().code, "file-too-large");
+        assert_eq!(
+            reencode(&vec![0u8; MAX_BYTES + 1]).unwrap_err().code,
+            "file-too-large"
+        );
     }
 
     #[test]
     fn strips_exif_from_jpeg() {
         let img = image::RgbImage::from_pixel(20, 20, image::Rgb([1, 2, 3]));
         let mut jpeg = Vec::new();
-        image::DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg).unwrap();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg)
+            .unwrap();
         // Splice an APP1 Exif segment carrying a GPS-looking marker after SOI.
         let payload = b"Exif\0\0GPSLatitude=35.6";
         let mut app1 = vec![0xFF, 0xE1];

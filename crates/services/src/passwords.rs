@@ -32,7 +32,9 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
-        let ok = hasher().verify_password(password.as_bytes(), phc.as_str()).is_ok();
+        let ok = hasher()
+            .verify_password(password.as_bytes(), phc.as_str())
+            .is_ok();
         known && ok
     })
     .await
@@ -58,7 +60,11 @@ mod tests {
     async fn hashes_with_required_parameters() {
         let h = hash("violet-tractor-harbour-91".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(verify("violet-tractor-harbour-91".into(), Some(h.clone())).await.unwrap());
+        assert!(
+            verify("violet-tractor-harbour-91".into(), Some(h.clone()))
+                .await
+                .unwrap()
+        );
         assert!(!verify("wrong".into(), Some(h)).await.unwrap());
         assert!(!verify("no such account".into(), None).await.unwrap());
     }

@@ -2,7 +2,8 @@
 
 use crate::{Error, Result, Services};
 use koine_domain::profile::{
-    Cefr, Country, DisplayName, Gender, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, check_languages,
+    Cefr, Country, DisplayName, Gender, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility,
+    check_languages,
 };
 use koine_store::repo::profiles::{self, LanguageRow};
 use serde::Serialize;
@@ -63,19 +64,30 @@ fn vis(s: &str) -> Visibility {
 impl Services {
     async fn load_profile(&self, account: Uuid, viewer: Viewer) -> Result<OwnProfile> {
         let mut c = self.db.acquire().await?;
-        let p = profiles::get(c.conn(), account).await?.ok_or(Error::NotFound)?;
+        let p = profiles::get(c.conn(), account)
+            .await?
+            .ok_or(Error::NotFound)?;
         let langs = profiles::languages(c.conn(), account).await?;
         drop(c);
-        let (bd_vis, g_vis, l_vis) =
-            (vis(&p.birth_date_visibility), vis(&p.gender_visibility), vis(&p.location_visibility));
+        let (bd_vis, g_vis, l_vis) = (
+            vis(&p.birth_date_visibility),
+            vis(&p.gender_visibility),
+            vis(&p.location_visibility),
+        );
         let birth_date = if bd_vis.visible_to(viewer) {
-            self.contact_details(account).await?.birth_date.map(|d| d.to_string())
+            self.contact_details(account)
+                .await?
+                .birth_date
+                .map(|d| d.to_string())
         } else {
             None
         };
         let (native, learning): (Vec<_>, Vec<_>) = langs
             .into_iter()
-            .map(|l| LanguageView { language: l.language, level: l.level })
+            .map(|l| LanguageView {
+                language: l.language,
+                level: l.level,
+            })
             .partition(|l| l.level == Cefr::Native.as_str());
         Ok(OwnProfile {
             view: ProfileView {
@@ -111,27 +123,35 @@ impl Services {
         check_languages(&u.languages)?;
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
-        let current = profiles::get(tx.conn(), account).await?.ok_or(Error::NotFound)?;
-        profiles::upsert(tx.conn(), &profiles::ProfileRow {
-            account_id: account,
-            display_name: u.display_name.as_str().into(),
-            bio: u.bio,
-            country: u.country.map(|c| c.code().into()),
-            time_zone: u.time_zone.as_str().into(),
-            ui_locale: Some(u.ui_locale.as_str().into()),
-            avatar_id: current.avatar_id,
-            birth_date_visibility: u.birth_date_visibility.as_str().into(),
-            gender: u.gender.map(|g| g.as_str().into()),
-            gender_visibility: u.gender_visibility.as_str().into(),
-            location: u.location,
-            location_visibility: u.location_visibility.as_str().into(),
-            updated_at: now,
-        })
+        let current = profiles::get(tx.conn(), account)
+            .await?
+            .ok_or(Error::NotFound)?;
+        profiles::upsert(
+            tx.conn(),
+            &profiles::ProfileRow {
+                account_id: account,
+                display_name: u.display_name.as_str().into(),
+                bio: u.bio,
+                country: u.country.map(|c| c.code().into()),
+                time_zone: u.time_zone.as_str().into(),
+                ui_locale: Some(u.ui_locale.as_str().into()),
+                avatar_id: current.avatar_id,
+                birth_date_visibility: u.birth_date_visibility.as_str().into(),
+                gender: u.gender.map(|g| g.as_str().into()),
+                gender_visibility: u.gender_visibility.as_str().into(),
+                location: u.location,
+                location_visibility: u.location_visibility.as_str().into(),
+                updated_at: now,
+            },
+        )
         .await?;
         let rows: Vec<LanguageRow> = u
             .languages
             .iter()
-            .map(|l| LanguageRow { language: l.language.code().into(), level: l.level.as_str().into() })
+            .map(|l| LanguageRow {
+                language: l.language.code().into(),
+                level: l.level.as_str().into(),
+            })
             .collect();
         profiles::replace_languages(tx.conn(), account, &rows).await?;
         tx.commit().await?;

@@ -48,12 +48,27 @@ impl Limiter {
 
 const MINUTE: i64 = 60_000_000;
 
-pub const LOGIN_PER_IDENTIFIER: Rule = Rule { max_failures: 5, window_us: 15 * MINUTE };
-pub const LOGIN_PER_IP: Rule = Rule { max_failures: 30, window_us: 15 * MINUTE };
+pub const LOGIN_PER_IDENTIFIER: Rule = Rule {
+    max_failures: 5,
+    window_us: 15 * MINUTE,
+};
+pub const LOGIN_PER_IP: Rule = Rule {
+    max_failures: 30,
+    window_us: 15 * MINUTE,
+};
 /// Sign-ups, resets and code requests count every attempt, not just failures.
-pub const SIGNUP_PER_IP: Rule = Rule { max_failures: 20, window_us: 60 * MINUTE };
-pub const MESSAGES_PER_IDENTIFIER: Rule = Rule { max_failures: 5, window_us: 60 * MINUTE };
-pub const CODE_ATTEMPTS_PER_IP: Rule = Rule { max_failures: 30, window_us: 15 * MINUTE };
+pub const SIGNUP_PER_IP: Rule = Rule {
+    max_failures: 20,
+    window_us: 60 * MINUTE,
+};
+pub const MESSAGES_PER_IDENTIFIER: Rule = Rule {
+    max_failures: 5,
+    window_us: 60 * MINUTE,
+};
+pub const CODE_ATTEMPTS_PER_IP: Rule = Rule {
+    max_failures: 30,
+    window_us: 15 * MINUTE,
+};
 
 #[derive(Debug, Default)]
 pub struct Throttles {
@@ -71,7 +86,10 @@ mod tests {
     #[test]
     fn locks_after_max_and_reopens_after_window() {
         let l = Limiter::default();
-        let r = Rule { max_failures: 2, window_us: 10_000_000 };
+        let r = Rule {
+            max_failures: 2,
+            window_us: 10_000_000,
+        };
         assert!(l.check(r, "k", 0).is_ok());
         l.fail(r, "k", 0);
         l.fail(r, "k", 1);

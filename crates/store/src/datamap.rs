@@ -44,7 +44,16 @@ const fn col(
     retention: Retention,
     erasure: Erasure,
 ) -> ColumnMap {
-    ColumnMap { column, category, purposes, basis, retention, export: true, erasure, encrypted: false }
+    ColumnMap {
+        column,
+        category,
+        purposes,
+        basis,
+        retention,
+        export: true,
+        erasure,
+        encrypted: false,
+    }
 }
 
 impl ColumnMap {
@@ -62,9 +71,7 @@ impl ColumnMap {
 
 use Erasure::{DeleteRow, Null, Pseudonymise, WithRow};
 use LegalBasis::{Contract, LegalObligation, LegitimateInterests};
-use Purpose::{
-    LegalCompliance, Operations, Profile, ProvideService, Security, ServiceMessages,
-};
+use Purpose::{LegalCompliance, Operations, Profile, ProvideService, Security, ServiceMessages};
 use Retention::{AccountLifetime, DaysAfter, UntilInstant, YearsAfter};
 
 const ACCOUNT: Retention = AccountLifetime;
@@ -77,12 +84,22 @@ const UID: &str = "user.unique_id";
 const SYS: &str = "system.operations";
 
 /// Sessions end 30 days after last use at most; their rows go then.
-const SESSION_END: Retention = UntilInstant { column: "expires_at" };
-const CODE_END: Retention = UntilInstant { column: "expires_at" };
+const SESSION_END: Retention = UntilInstant {
+    column: "expires_at",
+};
+const CODE_END: Retention = UntilInstant {
+    column: "expires_at",
+};
 /// Sent messages are kept 30 days for delivery troubleshooting.
-const OUTBOX_KEEP: Retention = DaysAfter { days: 30, column: "created_at" };
+const OUTBOX_KEEP: Retention = DaysAfter {
+    days: 30,
+    column: "created_at",
+};
 /// Staff-access records are kept 3 years for accountability.
-const AUDIT_KEEP: Retention = YearsAfter { years: 3, column: "created_at" };
+const AUDIT_KEEP: Retention = YearsAfter {
+    years: 3,
+    column: "created_at",
+};
 
 pub static DATA_MAP: &[TableMap] = &[
     TableMap {
@@ -91,17 +108,98 @@ pub static DATA_MAP: &[TableMap] = &[
         subjects: &["id"],
         columns: &[
             col("id", UID, SVC, Contract, ACCOUNT, DeleteRow),
-            col("email", "user.contact.email", &[ProvideService, Security, ServiceMessages], Contract, ACCOUNT, DeleteRow),
-            col("email_verified_at", "user.contact.email", SVC_SEC, Contract, ACCOUNT, DeleteRow),
-            col("phone_hash", "user.contact.phone_number", SEC, Contract, ACCOUNT, DeleteRow).secret(),
-            col("phone_enc", "user.contact.phone_number", &[ProvideService, Security, ServiceMessages], Contract, ACCOUNT, DeleteRow).encrypted(),
-            col("phone_verified_at", "user.contact.phone_number", SVC_SEC, Contract, ACCOUNT, DeleteRow),
-            col("password_hash", "user.authorization.credentials", SEC, Contract, ACCOUNT, DeleteRow).secret(),
-            col("password_changed_at", "user.authorization.credentials", SEC, Contract, ACCOUNT, DeleteRow),
-            col("birth_date_enc", "user.demographic.date_of_birth", &[ProvideService, LegalCompliance], LegalObligation, ACCOUNT, DeleteRow).encrypted(),
-            col("minor_until", "user.demographic.date_of_birth", &[ProvideService, LegalCompliance], LegalObligation, ACCOUNT, DeleteRow),
-            col("staff_role", "user.account.settings", SVC_SEC, Contract, ACCOUNT, DeleteRow),
-            col("created_at", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow),
+            col(
+                "email",
+                "user.contact.email",
+                &[ProvideService, Security, ServiceMessages],
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "email_verified_at",
+                "user.contact.email",
+                SVC_SEC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "phone_hash",
+                "user.contact.phone_number",
+                SEC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            )
+            .secret(),
+            col(
+                "phone_enc",
+                "user.contact.phone_number",
+                &[ProvideService, Security, ServiceMessages],
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            )
+            .encrypted(),
+            col(
+                "phone_verified_at",
+                "user.contact.phone_number",
+                SVC_SEC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "password_hash",
+                "user.authorization.credentials",
+                SEC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            )
+            .secret(),
+            col(
+                "password_changed_at",
+                "user.authorization.credentials",
+                SEC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "birth_date_enc",
+                "user.demographic.date_of_birth",
+                &[ProvideService, LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            )
+            .encrypted(),
+            col(
+                "minor_until",
+                "user.demographic.date_of_birth",
+                &[ProvideService, LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "staff_role",
+                "user.account.settings",
+                SVC_SEC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "created_at",
+                "user.account.settings",
+                SVC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
         ],
     },
     TableMap {
@@ -110,7 +208,15 @@ pub static DATA_MAP: &[TableMap] = &[
         subjects: &["account_id"],
         columns: &[
             col("account_id", UID, SEC, Contract, ACCOUNT, DeleteRow),
-            col("wrapped_key", "user.security.encryption_key", SEC, Contract, ACCOUNT, DeleteRow).secret(),
+            col(
+                "wrapped_key",
+                "user.security.encryption_key",
+                SEC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            )
+            .secret(),
             col("created_at", SYS, SEC, Contract, ACCOUNT, WithRow),
         ],
     },
@@ -120,17 +226,94 @@ pub static DATA_MAP: &[TableMap] = &[
         subjects: &["account_id"],
         columns: &[
             col("account_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
-            col("display_name", "user.account.username", PROFILE, Contract, ACCOUNT, DeleteRow),
-            col("bio", "user.content.public", PROFILE, Contract, ACCOUNT, DeleteRow),
-            col("country", "user.contact.address.country", PROFILE, Contract, ACCOUNT, DeleteRow),
-            col("time_zone", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow),
-            col("ui_locale", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow),
-            col("avatar_id", "user.content.self_image", PROFILE, Contract, ACCOUNT, DeleteRow),
-            col("birth_date_visibility", "user.account.settings", PROFILE, Contract, ACCOUNT, DeleteRow),
-            col("gender", "user.demographic.gender", PROFILE, Contract, ACCOUNT, DeleteRow),
-            col("gender_visibility", "user.account.settings", PROFILE, Contract, ACCOUNT, DeleteRow),
-            col("location", "user.contact.address.city", PROFILE, Contract, ACCOUNT, DeleteRow),
-            col("location_visibility", "user.account.settings", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col(
+                "display_name",
+                "user.account.username",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "bio",
+                "user.content.public",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "country",
+                "user.contact.address.country",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "time_zone",
+                "user.account.settings",
+                SVC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "ui_locale",
+                "user.account.settings",
+                SVC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "avatar_id",
+                "user.content.self_image",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "birth_date_visibility",
+                "user.account.settings",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "gender",
+                "user.demographic.gender",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "gender_visibility",
+                "user.account.settings",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "location",
+                "user.contact.address.city",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "location_visibility",
+                "user.account.settings",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
             col("updated_at", SYS, SVC, Contract, ACCOUNT, WithRow),
         ],
     },
@@ -140,8 +323,22 @@ pub static DATA_MAP: &[TableMap] = &[
         subjects: &["account_id"],
         columns: &[
             col("account_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
-            col("language", "user.demographic.language", PROFILE, Contract, ACCOUNT, DeleteRow),
-            col("level", "user.demographic.language", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col(
+                "language",
+                "user.demographic.language",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "level",
+                "user.demographic.language",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
         ],
     },
     TableMap {
@@ -151,13 +348,63 @@ pub static DATA_MAP: &[TableMap] = &[
         columns: &[
             col("id", UID, SEC, Contract, SESSION_END, DeleteRow),
             col("account_id", UID, SEC, Contract, SESSION_END, DeleteRow),
-            col("token_hash", "user.authorization.credentials", SEC, Contract, SESSION_END, DeleteRow).secret(),
-            col("created_at", "user.behavior.session", SEC, Contract, SESSION_END, DeleteRow),
-            col("last_seen_at", "user.behavior.session", SEC, Contract, SESSION_END, DeleteRow),
-            col("authenticated_at", "user.behavior.session", SEC, Contract, SESSION_END, DeleteRow),
-            col("expires_at", "user.behavior.session", SEC, Contract, SESSION_END, DeleteRow),
-            col("user_agent", "user.device.device_type", SEC, LegitimateInterests, SESSION_END, DeleteRow),
-            col("ip", "user.device.ip_address", SEC, LegitimateInterests, SESSION_END, DeleteRow),
+            col(
+                "token_hash",
+                "user.authorization.credentials",
+                SEC,
+                Contract,
+                SESSION_END,
+                DeleteRow,
+            )
+            .secret(),
+            col(
+                "created_at",
+                "user.behavior.session",
+                SEC,
+                Contract,
+                SESSION_END,
+                DeleteRow,
+            ),
+            col(
+                "last_seen_at",
+                "user.behavior.session",
+                SEC,
+                Contract,
+                SESSION_END,
+                DeleteRow,
+            ),
+            col(
+                "authenticated_at",
+                "user.behavior.session",
+                SEC,
+                Contract,
+                SESSION_END,
+                DeleteRow,
+            ),
+            col(
+                "expires_at",
+                "user.behavior.session",
+                SEC,
+                Contract,
+                SESSION_END,
+                DeleteRow,
+            ),
+            col(
+                "user_agent",
+                "user.device.device_type",
+                SEC,
+                LegitimateInterests,
+                SESSION_END,
+                DeleteRow,
+            ),
+            col(
+                "ip",
+                "user.device.ip_address",
+                SEC,
+                LegitimateInterests,
+                SESSION_END,
+                DeleteRow,
+            ),
         ],
     },
     TableMap {
@@ -168,10 +415,41 @@ pub static DATA_MAP: &[TableMap] = &[
             col("id", UID, SEC, Contract, CODE_END, DeleteRow),
             col("account_id", UID, SEC, Contract, CODE_END, DeleteRow),
             col("purpose", SYS, SEC, Contract, CODE_END, DeleteRow),
-            col("code_hash", "user.authorization.credentials", SEC, Contract, CODE_END, DeleteRow).secret(),
-            col("new_email", "user.contact.email", SVC_SEC, Contract, CODE_END, DeleteRow),
-            col("new_phone_hash", "user.contact.phone_number", SEC, Contract, CODE_END, DeleteRow).secret(),
-            col("new_phone_enc", "user.contact.phone_number", SVC_SEC, Contract, CODE_END, DeleteRow).encrypted(),
+            col(
+                "code_hash",
+                "user.authorization.credentials",
+                SEC,
+                Contract,
+                CODE_END,
+                DeleteRow,
+            )
+            .secret(),
+            col(
+                "new_email",
+                "user.contact.email",
+                SVC_SEC,
+                Contract,
+                CODE_END,
+                DeleteRow,
+            ),
+            col(
+                "new_phone_hash",
+                "user.contact.phone_number",
+                SEC,
+                Contract,
+                CODE_END,
+                DeleteRow,
+            )
+            .secret(),
+            col(
+                "new_phone_enc",
+                "user.contact.phone_number",
+                SVC_SEC,
+                Contract,
+                CODE_END,
+                DeleteRow,
+            )
+            .encrypted(),
             col("attempts", SYS, SEC, Contract, CODE_END, DeleteRow),
             col("created_at", SYS, SEC, Contract, CODE_END, DeleteRow),
             col("expires_at", SYS, SEC, Contract, CODE_END, DeleteRow),
@@ -182,17 +460,81 @@ pub static DATA_MAP: &[TableMap] = &[
         about: "Emails and text messages we send you; the content is removed once delivered.",
         subjects: &["account_id"],
         columns: &[
-            col("id", UID, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
-            col("account_id", UID, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
-            col("channel", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
-            col("recipient", "user.contact.email", &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
-            col("subject", "user.content.message", &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
-            col("body", "user.content.message", &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow).secret(),
-            col("created_at", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col(
+                "id",
+                UID,
+                &[ServiceMessages],
+                Contract,
+                OUTBOX_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "account_id",
+                UID,
+                &[ServiceMessages],
+                Contract,
+                OUTBOX_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "channel",
+                SYS,
+                &[ServiceMessages],
+                Contract,
+                OUTBOX_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "recipient",
+                "user.contact.email",
+                &[ServiceMessages],
+                Contract,
+                OUTBOX_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "subject",
+                "user.content.message",
+                &[ServiceMessages],
+                Contract,
+                OUTBOX_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "body",
+                "user.content.message",
+                &[ServiceMessages],
+                Contract,
+                OUTBOX_KEEP,
+                DeleteRow,
+            )
+            .secret(),
+            col(
+                "created_at",
+                SYS,
+                &[ServiceMessages],
+                Contract,
+                OUTBOX_KEEP,
+                DeleteRow,
+            ),
             col("attempts", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
-            col("next_attempt_at", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
+            col(
+                "next_attempt_at",
+                SYS,
+                OPS,
+                Contract,
+                OUTBOX_KEEP,
+                DeleteRow,
+            ),
             col("claimed_until", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
-            col("sent_at", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col(
+                "sent_at",
+                SYS,
+                &[ServiceMessages],
+                Contract,
+                OUTBOX_KEEP,
+                DeleteRow,
+            ),
             col("last_error", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
         ],
     },
@@ -201,12 +543,54 @@ pub static DATA_MAP: &[TableMap] = &[
         about: "Records of each time staff opened your personal data.",
         subjects: &["subject_id", "actor_id"],
         columns: &[
-            col("id", UID, &[LegalCompliance], LegalObligation, AUDIT_KEEP, WithRow),
-            col("actor_id", UID, &[LegalCompliance, Security], LegalObligation, AUDIT_KEEP, Erasure::RetainLegal),
-            col("subject_id", UID, &[LegalCompliance], LegalObligation, AUDIT_KEEP, Pseudonymise),
-            col("action", "user.security.audit", &[LegalCompliance], LegalObligation, AUDIT_KEEP, WithRow),
-            col("reason", "user.security.audit", &[LegalCompliance], LegalObligation, AUDIT_KEEP, Null),
-            col("created_at", "user.security.audit", &[LegalCompliance], LegalObligation, AUDIT_KEEP, WithRow),
+            col(
+                "id",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                AUDIT_KEEP,
+                WithRow,
+            ),
+            col(
+                "actor_id",
+                UID,
+                &[LegalCompliance, Security],
+                LegalObligation,
+                AUDIT_KEEP,
+                Erasure::RetainLegal,
+            ),
+            col(
+                "subject_id",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                AUDIT_KEEP,
+                Pseudonymise,
+            ),
+            col(
+                "action",
+                "user.security.audit",
+                &[LegalCompliance],
+                LegalObligation,
+                AUDIT_KEEP,
+                WithRow,
+            ),
+            col(
+                "reason",
+                "user.security.audit",
+                &[LegalCompliance],
+                LegalObligation,
+                AUDIT_KEEP,
+                Null,
+            ),
+            col(
+                "created_at",
+                "user.security.audit",
+                &[LegalCompliance],
+                LegalObligation,
+                AUDIT_KEEP,
+                WithRow,
+            ),
         ],
     },
 ];
@@ -233,17 +617,26 @@ pub fn coverage_problems(schema: &crate::schema::Schema) -> Vec<String> {
     }
     for t in DATA_MAP {
         let Some(live) = schema.get(t.table) else {
-            problems.push(format!("map names table `{}` which does not exist", t.table));
+            problems.push(format!(
+                "map names table `{}` which does not exist",
+                t.table
+            ));
             continue;
         };
         for c in t.columns {
             if !live.contains_key(c.column) {
-                problems.push(format!("map names column `{}.{}` which does not exist", t.table, c.column));
+                problems.push(format!(
+                    "map names column `{}.{}` which does not exist",
+                    t.table, c.column
+                ));
             }
         }
         for s in t.subjects {
             if t.column(s).is_none() {
-                problems.push(format!("subject column `{}.{s}` is not in the map", t.table));
+                problems.push(format!(
+                    "subject column `{}.{s}` is not in the map",
+                    t.table
+                ));
             }
         }
     }
@@ -262,9 +655,25 @@ mod tests {
             assert!(tables.insert(t.table), "table {} listed twice", t.table);
             let mut cols = std::collections::HashSet::new();
             for c in t.columns {
-                assert!(cols.insert(c.column), "{}.{} listed twice", t.table, c.column);
-                assert!(is_known_category(c.category), "{}.{}: unknown category {}", t.table, c.column, c.category);
-                assert!(!c.purposes.is_empty(), "{}.{} has no purpose", t.table, c.column);
+                assert!(
+                    cols.insert(c.column),
+                    "{}.{} listed twice",
+                    t.table,
+                    c.column
+                );
+                assert!(
+                    is_known_category(c.category),
+                    "{}.{}: unknown category {}",
+                    t.table,
+                    c.column,
+                    c.category
+                );
+                assert!(
+                    !c.purposes.is_empty(),
+                    "{}.{} has no purpose",
+                    t.table,
+                    c.column
+                );
                 let referenced = match c.retention {
                     Retention::UntilInstant { column }
                     | Retention::DaysAfter { column, .. }
@@ -272,7 +681,12 @@ mod tests {
                     _ => None,
                 };
                 if let Some(r) = referenced {
-                    assert!(t.column(r).is_some(), "{}.{}: retention names missing column {r}", t.table, c.column);
+                    assert!(
+                        t.column(r).is_some(),
+                        "{}.{}: retention names missing column {r}",
+                        t.table,
+                        c.column
+                    );
                 }
                 if c.erasure == Erasure::RetainLegal {
                     assert!(
@@ -313,8 +727,15 @@ fn retention_rank(r: &Retention) -> u64 {
 pub fn notice() -> Vec<NoticeEntry> {
     let mut out: Vec<NoticeEntry> = Vec::new();
     for t in DATA_MAP {
-        for c in t.columns.iter().filter(|c| c.category.starts_with("user.") && c.category != "user.unique_id") {
-            match out.iter_mut().find(|e| e.table == t.table && e.category == c.category) {
+        for c in t
+            .columns
+            .iter()
+            .filter(|c| c.category.starts_with("user.") && c.category != "user.unique_id")
+        {
+            match out
+                .iter_mut()
+                .find(|e| e.table == t.table && e.category == c.category)
+            {
                 Some(e) => {
                     e.purposes.extend(c.purposes.iter().copied());
                     e.bases.insert(c.basis);
@@ -340,6 +761,8 @@ pub fn notice() -> Vec<NoticeEntry> {
 pub fn version() -> String {
     let json = serde_json::to_vec(DATA_MAP).expect("the map serializes");
     // FNV-1a: stable across builds and platforms, unlike std's hasher.
-    let hash = json.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+    let hash = json.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+    });
     format!("{hash:016x}")[..12].to_owned()
 }

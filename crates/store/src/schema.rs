@@ -51,10 +51,13 @@ pub async fn read(db: &Db) -> Result<Schema> {
     };
     let mut schema = Schema::new();
     for (table, column, declared, nullable) in rows {
-        schema
-            .entry(table)
-            .or_default()
-            .insert(column, Column { class: class_of(&declared), nullable });
+        schema.entry(table).or_default().insert(
+            column,
+            Column {
+                class: class_of(&declared),
+                nullable,
+            },
+        );
     }
     Ok(schema)
 }

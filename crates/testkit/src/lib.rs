@@ -1,1 +1,297 @@
-// placeholder
+//! Test support: a real Koine server on a loopback port over a fresh
+//! database, a browser-like HTTP client, and readers for outgoing messages.
+//!
+//! PostgreSQL tests need `KOINE_TEST_DATABASE_URL` (an account allowed to
+//! create databases); `scripts/test` provides it. Without it they fail
+//! loudly rather than skip.
+#![forbid(unsafe_code)]
+
+mod browser;
+
+pub use browser::{Browser, csrf_of};
+
+use koine::config::Config;
+use koine_services::Services;
+use koine_services::clock::Clock;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tempfile::TempDir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn(TestApp)` once per backend, as `name::sqlite`
+/// and `name::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::TestApp::spawn($crate::Backend::Sqlite).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::TestApp::spawn($crate::Backend::Postgres).await).await
+            }
+        }
+    )*};
+}
+
+pub struct TestApp {
+    pub backend: Backend,
+    pub addr: SocketAddr,
+    pub base: String,
+    pub svc: Services,
+    pub clock: Clock,
+    pub config: Config,
+    dir: TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+pub const PG_ENV: &str = "KOINE_TEST_DATABASE_URL";
+
+/// Creates a uniquely named database and returns its URL.
+pub async fn fresh_postgres_database() -> String {
+    let admin = std::env::var(PG_ENV).unwrap_or_else(|_| {
+        panic!("{PG_ENV} is not set: PostgreSQL tests need a server (run ./scripts/test, which provides one)")
+    });
+    let name = format!("koine_t_{}", uuid::Uuid::now_v7().simple());
+    let pool = sqlx::PgPool::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach {PG_ENV}: {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await
+        .expect("create test database");
+    pool.close().await;
+    let (base, _) = admin
+        .rsplit_once('/')
+        .expect("database URL ends in /dbname");
+    format!("{base}/{name}")
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Spawns with configuration adjusted by `tweak` (e.g. SMTP settings).
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config {
+            data_dir: dir.path().join("data"),
+            listen: "127.0.0.1:0".into(),
+            master_key: Some("42".repeat(32)),
+            ..Config::default()
+        };
+        if backend == Backend::Postgres {
+            config.database_url = Some(fresh_postgres_database().await);
+        }
+        config.db_max_connections = 8;
+        tweak(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        config.public_url = Some(format!("http://{addr}"));
+        let clock = Clock::manual(jiff::Timestamp::now());
+        let svc = koine::services(&config, clock.clone())
+            .await
+            .expect("services start");
+        let app = koine::app(svc.clone(), false);
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
+        });
+        Self {
+            backend,
+            addr,
+            base: format!("http://{addr}"),
+            svc,
+            clock,
+            config,
+            dir,
+            server,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.config.data_dir
+    }
+
+    pub fn temp_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Runs the delivery job once, as the background worker would.
+    pub async fn deliver(&self) -> usize {
+        koine_services::mail::deliver_due(&self.svc)
+            .await
+            .expect("delivery")
+    }
+
+    /// Delivers pending mail and returns every `.eml` sent to `to`, oldest first.
+    pub async fn mails_to(&self, to: &str) -> Vec<String> {
+        self.deliver().await;
+        read_dir_sorted(&self.data_dir().join("outbox/mail"))
+            .into_iter()
+            .filter(|m| m.lines().any(|l| l.starts_with("To: ") && l.contains(to)))
+            .map(|m| decode_eml(&m))
+            .collect()
+    }
+
+    /// The newest mail to `to`; panics if none.
+    pub async fn last_mail_to(&self, to: &str) -> String {
+        self.mails_to(to)
+            .await
+            .pop()
+            .unwrap_or_else(|| panic!("no mail to {to}"))
+    }
+
+    /// Delivers pending texts and returns those sent to `to`, oldest first.
+    pub async fn texts_to(&self, to: &str) -> Vec<String> {
+        self.deliver().await;
+        read_dir_sorted(&self.data_dir().join("outbox/sms"))
+            .into_iter()
+            .filter(|m| m.starts_with(&format!("To: {to}\n")))
+            .collect()
+    }
+
+    /// Counts rows of a table (for "nothing was written" checks).
+    pub async fn count(&self, table: &str) -> i64 {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
+        match &self.svc.db {
+            koine_store::Db::Sqlite(p) => sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            koine_store::Db::Postgres(p) => sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        }
+    }
+
+    /// Signs up with an email, follows the verification link, logs in.
+    pub async fn member(&self, email: &str, name: &str) -> Browser {
+        let b = self.browser();
+        b.signup(name, email, "", STRONG_PASSWORD, "1990-04-01")
+            .await;
+        let link = link_in(&self.last_mail_to(email).await, "/verify/email");
+        b.verify_email_link(&link).await;
+        b.login(email, STRONG_PASSWORD).await;
+        b
+    }
+
+    pub async fn staff(&self, email: &str, role: koine_domain::staff::StaffRole) -> Browser {
+        use koine_domain::{contact::Email, password::NewPassword, profile::DisplayName};
+        self.svc
+            .create_staff(
+                &Email::parse(email).unwrap(),
+                role,
+                NewPassword::parse(STRONG_PASSWORD, &[]).unwrap(),
+                &DisplayName::parse("Staffer").unwrap(),
+            )
+            .await
+            .expect("create staff");
+        let b = self.browser();
+        b.login(email, STRONG_PASSWORD).await;
+        b
+    }
+
+    pub async fn account_id(&self, email: &str) -> uuid::Uuid {
+        let e = koine_domain::contact::Email::parse(email).unwrap();
+        self.svc
+            .account_id_by_email(&e)
+            .await
+            .unwrap()
+            .expect("account exists")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+pub const STRONG_PASSWORD: &str = "orchid-tandem-velvet-42";
+
+fn read_dir_sorted(dir: &PathBuf) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    // File names are UUIDv7s: sorting by name sorts by creation time.
+    files.sort();
+    files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("readable message"))
+        .collect()
+}
+
+/// Headers as written, body decoded from base64 when the mailer chose it
+/// (it does for non-ASCII text such as Japanese).
+pub fn decode_eml(raw: &str) -> String {
+    use base64::Engine as _;
+    let (head, body) = raw
+        .split_once("\r\n\r\n")
+        .or_else(|| raw.split_once("\n\n"))
+        .unwrap_or((raw, ""));
+    if !head
+        .to_ascii_lowercase()
+        .contains("content-transfer-encoding: base64")
+    {
+        return raw.to_owned();
+    }
+    let compact: String = body.split_whitespace().collect();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .expect("base64 body");
+    format!(
+        "{head}\n\n{}",
+        String::from_utf8(decoded).expect("utf-8 body")
+    )
+}
+
+/// The first URL in `text` containing `path`, with quoted-printable soft breaks undone.
+pub fn link_in(text: &str, path: &str) -> String {
+    let joined = text
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    joined
+        .split_whitespace()
+        .find(|w| w.starts_with("http") && w.contains(path))
+        .unwrap_or_else(|| panic!("no link to {path} in:\n{text}"))
+        .to_owned()
+}
+
+/// The first run of `n` digits in `text` (a texted code).
+pub fn code_in(text: &str, n: usize) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == n)
+        .unwrap_or_else(|| panic!("no {n}-digit code in {text}"))
+        .to_owned()
+}

@@ -37,11 +37,16 @@ pub struct Ctx {
 impl Ctx {
     /// The same request context rendered in another language.
     pub fn with_locale(&self, locale: UiLocale) -> Self {
-        Self { locale, ..self.clone() }
+        Self {
+            locale,
+            ..self.clone()
+        }
     }
 
     pub fn i18n(&self) -> I18n {
-        I18n { locale: self.locale }
+        I18n {
+            locale: self.locale,
+        }
     }
 
     pub fn csrf_ok(&self, st: &AppState, presented: &str) -> bool {
@@ -57,16 +62,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = StatusCode;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
 pub fn session_cookie(tls: bool) -> &'static str {
-    if tls { "__Host-koine_session" } else { "koine_session" }
+    if tls {
+        "__Host-koine_session"
+    } else {
+        "koine_session"
+    }
 }
 
 fn anon_cookie(tls: bool) -> &'static str {
-    if tls { "__Host-koine_anon" } else { "koine_anon" }
+    if tls {
+        "__Host-koine_anon"
+    } else {
+        "koine_anon"
+    }
 }
 
 /// A `Set-Cookie` value; `max_age` 0 deletes.
@@ -95,7 +112,12 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) -> Response {
@@ -145,8 +167,15 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         })
         .unwrap_or(UiLocale::En);
 
-    let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-    let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let user_agent = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let ctx = Ctx {
         principal,
         locale,
@@ -177,7 +206,11 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
             .is_some_and(|v| v.starts_with("multipart/form-data"));
         if is_form {
             let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
-                return PageErrorMarker::response(StatusCode::PAYLOAD_TOO_LARGE, "error-too-long", &ctx);
+                return PageErrorMarker::response(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "error-too-long",
+                    &ctx,
+                );
             };
             let mut presented = None;
             let mut rest = form_urlencoded::Serializer::new(String::new());
@@ -192,11 +225,17 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
                 return PageErrorMarker::response(StatusCode::FORBIDDEN, "error-csrf", &ctx);
             }
             let rest = rest.finish();
-            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(rest.len()));
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(rest.len()));
             body = Body::from(rest);
         } else if !is_multipart {
             // Pages only take forms; anything else is not from our pages.
-            return PageErrorMarker::response(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-csrf", &ctx);
+            return PageErrorMarker::response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "error-csrf",
+                &ctx,
+            );
         }
     }
 
@@ -205,7 +244,10 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         res = marker.render(&ctx);
     }
     if let Some(a) = new_anon {
-        res.headers_mut().append(header::SET_COOKIE, set_cookie(anon_cookie(tls), &a, None, tls));
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(anon_cookie(tls), &a, None, tls),
+        );
     }
     res
 }

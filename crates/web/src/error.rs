@@ -22,7 +22,10 @@ impl PageErrorMarker {
     }
 
     pub fn render(&self, ctx: &Ctx) -> Response {
-        let page = ErrorPage { page: Page::new(ctx, "error-title"), message_key: self.key };
+        let page = ErrorPage {
+            page: Page::new(ctx, "error-title"),
+            message_key: self.key,
+        };
         (self.status, page).into_response()
     }
 }
@@ -43,8 +46,12 @@ impl From<Error> for PageError {
             Error::NotFound => Self::Status(StatusCode::NOT_FOUND, "error-not-found"),
             Error::BadCode => Self::Status(StatusCode::BAD_REQUEST, "verify-bad-code"),
             Error::Invalid(_) => Self::Status(StatusCode::BAD_REQUEST, "error-form-summary"),
-            Error::Throttled { .. } => Self::Status(StatusCode::TOO_MANY_REQUESTS, "error-internal"),
-            Error::Conflict("email-taken") => Self::Status(StatusCode::CONFLICT, "error-email-taken"),
+            Error::Throttled { .. } => {
+                Self::Status(StatusCode::TOO_MANY_REQUESTS, "error-internal")
+            }
+            Error::Conflict("email-taken") => {
+                Self::Status(StatusCode::CONFLICT, "error-email-taken")
+            }
             Error::Conflict(_) => Self::Status(StatusCode::CONFLICT, "error-phone-taken"),
             other => {
                 tracing::error!("request failed: {other}");
@@ -71,27 +78,31 @@ impl IntoResponse for PageError {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// A stable identifier of the kind of problem, e.g. `/problems/invalid-input`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
+    #[serde(rename = "type", serialize_with = "problem_type")]
+    pub kind: &'static str,
+    pub title: &'static str,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The input field at fault, for validation problems.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
+    pub field: Option<&'static str>,
     /// Machine-readable reason, e.g. `password-too-guessable`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    pub code: Option<&'static str>,
     #[serde(skip)]
     retry_after: Option<u64>,
 }
 
+fn problem_type<S: serde::Serializer>(kind: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("/problems/{kind}"))
+}
+
 impl Problem {
-    pub fn new(status: StatusCode, kind: &str, title: &str) -> Self {
+    pub fn new(status: StatusCode, kind: &'static str, title: &'static str) -> Self {
         Self {
-            kind: format!("/problems/{kind}"),
-            title: title.into(),
+            kind,
+            title,
             status: status.as_u16(),
             detail: None,
             field: None,
@@ -111,31 +122,63 @@ impl From<Error> for Problem {
         use StatusCode as S;
         match e {
             Error::Invalid(i) => Self {
-                field: Some(i.field.into()),
-                code: Some(i.code.into()),
-                ..Self::new(S::UNPROCESSABLE_ENTITY, "invalid-input", "The input is not valid.")
+                field: Some(i.field),
+                code: Some(i.code),
+                ..Self::new(
+                    S::UNPROCESSABLE_ENTITY,
+                    "invalid-input",
+                    "The input is not valid.",
+                )
             },
-            Error::TooYoung => Self::new(S::FORBIDDEN, "age-gate", "Below the minimum age; nothing was stored."),
-            Error::BadCredentials => Self::new(S::UNAUTHORIZED, "bad-credentials", "Wrong identifier or password."),
-            Error::NotVerified => Self::new(S::FORBIDDEN, "not-verified", "Confirm your email or phone first."),
-            Error::BadCode => Self::new(S::BAD_REQUEST, "bad-code", "The code or link is invalid or expired."),
-            Error::Unauthenticated => Self::new(S::UNAUTHORIZED, "unauthenticated", "Sign in first."),
-            Error::ReauthRequired => {
-                Self::new(S::UNAUTHORIZED, "reauth-required", "Enter your password again (POST /api/v1/session/reauth).")
+            Error::TooYoung => Self::new(
+                S::FORBIDDEN,
+                "age-gate",
+                "Below the minimum age; nothing was stored.",
+            ),
+            Error::BadCredentials => Self::new(
+                S::UNAUTHORIZED,
+                "bad-credentials",
+                "Wrong identifier or password.",
+            ),
+            Error::NotVerified => Self::new(
+                S::FORBIDDEN,
+                "not-verified",
+                "Confirm your email or phone first.",
+            ),
+            Error::BadCode => Self::new(
+                S::BAD_REQUEST,
+                "bad-code",
+                "The code or link is invalid or expired.",
+            ),
+            Error::Unauthenticated => {
+                Self::new(S::UNAUTHORIZED, "unauthenticated", "Sign in first.")
             }
+            Error::ReauthRequired => Self::new(
+                S::UNAUTHORIZED,
+                "reauth-required",
+                "Enter your password again (POST /api/v1/session/reauth).",
+            ),
             Error::Forbidden => Self::new(S::FORBIDDEN, "forbidden", "Not allowed."),
             Error::NotFound => Self::new(S::NOT_FOUND, "not-found", "Not found."),
             Error::Throttled { retry_after_secs } => Self {
                 retry_after: Some(retry_after_secs),
-                ..Self::new(S::TOO_MANY_REQUESTS, "throttled", "Too many attempts; try again later.")
+                ..Self::new(
+                    S::TOO_MANY_REQUESTS,
+                    "throttled",
+                    "Too many attempts; try again later.",
+                )
             },
             Error::Conflict(code) => Self {
-                code: Some(code.into()),
+                code: Some(code),
                 ..Self::new(S::CONFLICT, "conflict", "Conflicts with existing data.")
             },
             other => {
                 tracing::error!("api request failed: {other}");
-                Self::new(S::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")
+                Self::new(
+                    S::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on our side.",
+                )
             }
         }
     }
@@ -146,9 +189,13 @@ impl IntoResponse for Problem {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry = self.retry_after;
         let mut res = (status, axum::Json(&self)).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Some(s) = retry {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res
     }

@@ -39,7 +39,12 @@ impl Metrics {
         out.push_str("# HELP koine_http_requests_total HTTP requests by status class.\n");
         out.push_str("# TYPE koine_http_requests_total counter\n");
         for (i, c) in self.by_class.iter().enumerate() {
-            let _ = writeln!(out, "koine_http_requests_total{{class=\"{}xx\"}} {}", i + 1, c.load(Ordering::Relaxed));
+            let _ = writeln!(
+                out,
+                "koine_http_requests_total{{class=\"{}xx\"}} {}",
+                i + 1,
+                c.load(Ordering::Relaxed)
+            );
         }
         out.push_str("# HELP koine_http_request_duration_seconds Request latency.\n");
         out.push_str("# TYPE koine_http_request_duration_seconds histogram\n");
@@ -52,7 +57,10 @@ impl Metrics {
             );
         }
         let count = self.count.load(Ordering::Relaxed);
-        let _ = writeln!(out, "koine_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}");
+        let _ = writeln!(
+            out,
+            "koine_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+        );
         let _ = writeln!(
             out,
             "koine_http_request_duration_seconds_sum {}",
@@ -66,12 +74,16 @@ impl Metrics {
 pub async fn track(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let res = next.run(req).await;
-    st.metrics.observe(res.status().as_u16(), start.elapsed().as_micros() as u64);
+    st.metrics
+        .observe(res.status().as_u16(), start.elapsed().as_micros() as u64);
     res
 }
 
 async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
-    ([("content-type", "text/plain; version=0.0.4")], st.metrics.render())
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        st.metrics.render(),
+    )
 }
 
 async fn healthz() -> &'static str {
@@ -83,7 +95,11 @@ async fn readyz(State(st): State<AppState>) -> Response {
         Ok(()) => "ready".into_response(),
         Err(e) => {
             tracing::error!("readiness check failed: {e}");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable",
+            )
+                .into_response()
         }
     }
 }

@@ -30,7 +30,12 @@ pub async fn replace(mut conn: Conn<'_>, row: &CodeRow) -> Result<()> {
     Ok(())
 }
 
-pub async fn find_by_hash(conn: Conn<'_>, purpose: &str, hash: &[u8], now: i64) -> Result<Option<CodeRow>> {
+pub async fn find_by_hash(
+    conn: Conn<'_>,
+    purpose: &str,
+    hash: &[u8],
+    now: i64,
+) -> Result<Option<CodeRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM one_time_codes WHERE purpose = $1 AND code_hash = $2 AND expires_at > $3"
     ));
@@ -38,7 +43,12 @@ pub async fn find_by_hash(conn: Conn<'_>, purpose: &str, hash: &[u8], now: i64) 
         .bind(purpose).bind(hash).bind(now).fetch_optional(&mut *c).await)?)
 }
 
-pub async fn find_for(conn: Conn<'_>, account: Uuid, purpose: &str, now: i64) -> Result<Option<CodeRow>> {
+pub async fn find_for(
+    conn: Conn<'_>,
+    account: Uuid,
+    purpose: &str,
+    now: i64,
+) -> Result<Option<CodeRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM one_time_codes WHERE account_id = $1 AND purpose = $2 AND expires_at > $3"
     ));

@@ -8,6 +8,8 @@ pub async fn insert(conn: Conn<'_>, account: Uuid, wrapped: &[u8], now: i64) -> 
 }
 
 pub async fn get(conn: Conn<'_>, account: Uuid) -> Result<Option<Vec<u8>>> {
-    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, Vec<u8>>("SELECT wrapped_key FROM subject_keys WHERE account_id = $1")
-        .bind(account).fetch_optional(&mut *c).await)?)
+    Ok(
+        on_conn!(conn, c => sqlx::query_scalar::<_, Vec<u8>>("SELECT wrapped_key FROM subject_keys WHERE account_id = $1")
+        .bind(account).fetch_optional(&mut *c).await)?,
+    )
 }

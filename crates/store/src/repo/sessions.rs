@@ -14,8 +14,7 @@ pub struct SessionRow {
     pub ip: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, account_id, token_hash, created_at, last_seen_at, authenticated_at, expires_at, user_agent, ip";
+const COLUMNS: &str = "id, account_id, token_hash, created_at, last_seen_at, authenticated_at, expires_at, user_agent, ip";
 
 pub async fn insert(conn: Conn<'_>, s: &SessionRow) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
@@ -66,6 +65,8 @@ pub async fn delete(conn: Conn<'_>, account: Uuid, id: Uuid) -> Result<bool> {
 
 /// Ends every session of the account except `keep`.
 pub async fn delete_all_except(conn: Conn<'_>, account: Uuid, keep: Option<Uuid>) -> Result<u64> {
-    Ok(on_conn!(conn, c => sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND ($2 IS NULL OR id <> $2)")
-        .bind(account).bind(keep).execute(&mut *c).await.map(|r| r.rows_affected()))?)
+    Ok(
+        on_conn!(conn, c => sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND ($2 IS NULL OR id <> $2)")
+        .bind(account).bind(keep).execute(&mut *c).await.map(|r| r.rows_affected()))?,
+    )
 }

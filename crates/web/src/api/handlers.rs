@@ -14,8 +14,8 @@ use koine_domain::age::parse_birth_date;
 use koine_domain::contact::{Email, Identifier, Phone};
 use koine_domain::password::NewPassword;
 use koine_domain::profile::{
-    Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, parse_bio,
-    parse_location,
+    Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer,
+    Visibility, parse_bio, parse_location,
 };
 use koine_services::accounts::SignUp;
 use koine_services::profiles::ProfileUpdate;
@@ -60,16 +60,41 @@ pub struct SignupBody {
     responses((status = 202, description = "Accepted; a verification message was sent if possible"),
               (status = 403, description = "Below the minimum age; nothing stored", body = Problem),
               (status = 422, description = "Invalid input", body = Problem)))]
-pub async fn signup(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<SignupBody>) -> ApiResult {
-    let opt = |s: &Option<String>| s.as_deref().filter(|v| !v.trim().is_empty()).map(str::to_owned);
-    let email = opt(&b.email).map(|e| Email::parse(&e)).transpose().map_err(invalid)?;
-    let phone = opt(&b.phone).map(|p| Phone::parse(&p)).transpose().map_err(invalid)?;
+pub async fn signup(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<SignupBody>,
+) -> ApiResult {
+    let opt = |s: &Option<String>| {
+        s.as_deref()
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_owned)
+    };
+    let email = opt(&b.email)
+        .map(|e| Email::parse(&e))
+        .transpose()
+        .map_err(invalid)?;
+    let phone = opt(&b.phone)
+        .map(|p| Phone::parse(&p))
+        .transpose()
+        .map_err(invalid)?;
     let birth_date = parse_birth_date(&b.birth_date, st.svc.clock.today_utc()).map_err(invalid)?;
     let display_name = DisplayName::parse(&b.display_name).map_err(invalid)?;
     let context = [b.email.as_deref().unwrap_or(""), b.display_name.as_str()];
     let password = NewPassword::parse(&b.password, &context).map_err(invalid)?;
-    let locale = b.locale.as_deref().map(UiLocale::parse).transpose().map_err(invalid)?.unwrap_or(ctx.locale);
-    let time_zone = b.time_zone.as_deref().map(TimeZoneName::parse).transpose().map_err(invalid)?;
+    let locale = b
+        .locale
+        .as_deref()
+        .map(UiLocale::parse)
+        .transpose()
+        .map_err(invalid)?
+        .unwrap_or(ctx.locale);
+    let time_zone = b
+        .time_zone
+        .as_deref()
+        .map(TimeZoneName::parse)
+        .transpose()
+        .map_err(invalid)?;
     let input = SignUp {
         email,
         phone,
@@ -107,9 +132,15 @@ pub struct PhoneCodeBody {
 /// Confirm a phone number with the texted code.
 #[utoipa::path(post, path = "/api/v1/verify/phone", request_body = PhoneCodeBody, tag = "accounts",
     responses((status = 204, description = "Confirmed"), (status = 400, description = "Invalid or expired", body = Problem)))]
-pub async fn verify_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PhoneCodeBody>) -> ApiResult {
+pub async fn verify_phone(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<PhoneCodeBody>,
+) -> ApiResult {
     let phone = Phone::parse(&b.phone).map_err(invalid)?;
-    st.svc.verify_phone(None, Some(&phone), &b.code, ctx.ip()).await?;
+    st.svc
+        .verify_phone(None, Some(&phone), &b.code, ctx.ip())
+        .await?;
     Ok(no_content())
 }
 
@@ -132,10 +163,21 @@ pub struct SessionCreated {
 #[utoipa::path(post, path = "/api/v1/sessions", request_body = LoginBody, tag = "sessions",
     responses((status = 201, body = SessionCreated), (status = 401, description = "Wrong identifier or password", body = Problem),
               (status = 429, description = "Throttled", body = Problem)))]
-pub async fn login(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<LoginBody>) -> ApiResult {
+pub async fn login(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<LoginBody>,
+) -> ApiResult {
     let identifier = Identifier::parse(&b.identifier).map_err(invalid)?;
     let s = st.svc.log_in(&identifier, &b.password, &ctx.client).await?;
-    Ok((StatusCode::CREATED, Json(SessionCreated { token: s.token, session_id: s.principal.session_id })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionCreated {
+            token: s.token,
+            session_id: s.principal.session_id,
+        }),
+    )
+        .into_response())
 }
 
 /// Log out (end this token's session).
@@ -195,7 +237,11 @@ pub struct PasswordBody {
 /// Enter the password again before a sensitive action.
 #[utoipa::path(post, path = "/api/v1/session/reauth", request_body = PasswordBody, tag = "sessions", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = Problem)))]
-pub async fn reauth(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PasswordBody>) -> ApiResult {
+pub async fn reauth(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<PasswordBody>,
+) -> ApiResult {
     st.svc.reauthenticate(principal(&ctx)?, &b.password).await?;
     Ok(no_content())
 }
@@ -209,7 +255,11 @@ pub struct EmailBody {
 /// Ask for a password-reset link; the answer never says whether the address is known.
 #[utoipa::path(post, path = "/api/v1/password/forgot", request_body = EmailBody, tag = "accounts",
     responses((status = 202), (status = 422, body = Problem)))]
-pub async fn forgot(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<EmailBody>) -> ApiResult {
+pub async fn forgot(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<EmailBody>,
+) -> ApiResult {
     let email = Email::parse(&b.email).map_err(invalid)?;
     st.svc.request_password_reset(&email, ctx.locale).await?;
     Ok(accepted())
@@ -270,24 +320,44 @@ pub struct ProfileBody {
 /// Replace the caller's profile.
 #[utoipa::path(put, path = "/api/v1/me/profile", request_body = ProfileBody, tag = "profile", security(("bearer" = [])),
     responses((status = 204), (status = 422, body = Problem)))]
-pub async fn update_profile(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ProfileBody>) -> ApiResult {
+pub async fn update_profile(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<ProfileBody>,
+) -> ApiResult {
     let p = principal(&ctx)?;
-    let nonempty = |s: &Option<String>| s.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let nonempty = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
     let languages = b
         .languages
         .iter()
-        .map(|l| Ok(LanguageSkill { language: Language::parse(&l.language)?, level: Cefr::parse(&l.level)? }))
+        .map(|l| {
+            Ok(LanguageSkill {
+                language: Language::parse(&l.language)?,
+                level: Cefr::parse(&l.level)?,
+            })
+        })
         .collect::<Result<Vec<_>, Invalid>>()
         .map_err(invalid)?;
     let update = ProfileUpdate {
         display_name: DisplayName::parse(&b.display_name).map_err(invalid)?,
         bio: parse_bio(b.bio.as_deref().unwrap_or("")).map_err(invalid)?,
-        country: nonempty(&b.country).map(|c| Country::parse(&c)).transpose().map_err(invalid)?,
+        country: nonempty(&b.country)
+            .map(|c| Country::parse(&c))
+            .transpose()
+            .map_err(invalid)?,
         time_zone: TimeZoneName::parse(&b.time_zone).map_err(invalid)?,
         ui_locale: UiLocale::parse(&b.ui_locale).map_err(invalid)?,
         languages,
         birth_date_visibility: Visibility::parse(&b.birth_date_visibility).map_err(invalid)?,
-        gender: nonempty(&b.gender).map(|g| Gender::parse(&g)).transpose().map_err(invalid)?,
+        gender: nonempty(&b.gender)
+            .map(|g| Gender::parse(&g))
+            .transpose()
+            .map_err(invalid)?,
         gender_visibility: Visibility::parse(&b.gender_visibility).map_err(invalid)?,
         location: parse_location(b.location.as_deref().unwrap_or("")).map_err(invalid)?,
         location_visibility: Visibility::parse(&b.location_visibility).map_err(invalid)?,
@@ -303,7 +373,8 @@ pub async fn update_profile(State(st): State<AppState>, ctx: Ctx, ApiJson(b): Ap
 pub async fn upload_avatar(State(st): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult {
     let p = principal(&ctx)?;
     if body.len() > koine_services::avatars::MAX_BYTES {
-        return Err(invalid(Invalid::new("avatar", "file-too-large")).with_status(StatusCode::PAYLOAD_TOO_LARGE));
+        return Err(invalid(Invalid::new("avatar", "file-too-large"))
+            .with_status(StatusCode::PAYLOAD_TOO_LARGE));
     }
     let id = st.svc.set_avatar(p.account_id, &body).await?;
     Ok(Json(json!({ "avatar_url": format!("/avatars/{id}.png") })).into_response())
@@ -328,17 +399,27 @@ pub struct ChangePasswordBody {
 /// Change the password (needs a recent password entry).
 #[utoipa::path(put, path = "/api/v1/me/password", request_body = ChangePasswordBody, tag = "accounts", security(("bearer" = [])),
     responses((status = 204), (status = 401, description = "Re-authentication required", body = Problem), (status = 422, body = Problem)))]
-pub async fn change_password(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ChangePasswordBody>) -> ApiResult {
+pub async fn change_password(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<ChangePasswordBody>,
+) -> ApiResult {
     let p = principal(&ctx)?;
     let new = NewPassword::parse(&b.new_password, &[p.display_name.as_str()]).map_err(invalid)?;
-    st.svc.change_password(p, &b.current_password, new, b.end_other_sessions).await?;
+    st.svc
+        .change_password(p, &b.current_password, new, b.end_other_sessions)
+        .await?;
     Ok(no_content())
 }
 
 /// Start changing the email address (needs a recent password entry).
 #[utoipa::path(post, path = "/api/v1/me/email", request_body = EmailBody, tag = "accounts", security(("bearer" = [])),
     responses((status = 202), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn change_email(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<EmailBody>) -> ApiResult {
+pub async fn change_email(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<EmailBody>,
+) -> ApiResult {
     let email = Email::parse(&b.email).map_err(invalid)?;
     st.svc.change_email(principal(&ctx)?, &email).await?;
     Ok(accepted())
@@ -353,7 +434,11 @@ pub struct PhoneBody {
 /// Start changing the phone number (needs a recent password entry).
 #[utoipa::path(post, path = "/api/v1/me/phone", request_body = PhoneBody, tag = "accounts", security(("bearer" = [])),
     responses((status = 202), (status = 401, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn change_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PhoneBody>) -> ApiResult {
+pub async fn change_phone(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<PhoneBody>,
+) -> ApiResult {
     let phone = Phone::parse(&b.phone).map_err(invalid)?;
     st.svc.change_phone(principal(&ctx)?, &phone).await?;
     Ok(accepted())
@@ -368,9 +453,15 @@ pub struct CodeBody {
 /// Confirm a new phone number with the texted code.
 #[utoipa::path(post, path = "/api/v1/me/phone/verify", request_body = CodeBody, tag = "accounts", security(("bearer" = [])),
     responses((status = 204), (status = 400, body = Problem)))]
-pub async fn verify_new_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CodeBody>) -> ApiResult {
+pub async fn verify_new_phone(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<CodeBody>,
+) -> ApiResult {
     let p = principal(&ctx)?;
-    st.svc.verify_phone(Some(p.account_id), None, &b.code, ctx.ip()).await?;
+    st.svc
+        .verify_phone(Some(p.account_id), None, &b.code, ctx.ip())
+        .await?;
     Ok(no_content())
 }
 
@@ -405,11 +496,28 @@ pub struct MemberLine {
 /// Staff: search members (audited).
 #[utoipa::path(get, path = "/api/v1/staff/members", tag = "staff", security(("bearer" = [])), params(SearchParams),
     responses((status = 200, body = Vec<MemberLine>), (status = 403, body = Problem)))]
-pub async fn staff_members(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchParams>) -> ApiResult {
-    let list = st.svc.search_members(principal(&ctx)?, q.q.as_deref().unwrap_or(""), q.page.unwrap_or(0)).await?;
+pub async fn staff_members(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SearchParams>,
+) -> ApiResult {
+    let list = st
+        .svc
+        .search_members(
+            principal(&ctx)?,
+            q.q.as_deref().unwrap_or(""),
+            q.page.unwrap_or(0),
+        )
+        .await?;
     let lines: Vec<MemberLine> = list
         .into_iter()
-        .map(|m| MemberLine { id: m.id, display_name: m.display_name, email: m.email, staff_role: m.staff_role, created_at: m.created_at })
+        .map(|m| MemberLine {
+            id: m.id,
+            display_name: m.display_name,
+            email: m.email,
+            staff_role: m.staff_role,
+            created_at: m.created_at,
+        })
         .collect();
     Ok(Json(lines).into_response())
 }
@@ -424,8 +532,15 @@ pub struct ReasonParams {
 /// Staff: open a member's record (audited).
 #[utoipa::path(get, path = "/api/v1/staff/members/{id}", tag = "staff", security(("bearer" = [])),
     params(("id" = Uuid, Path), ReasonParams), responses((status = 200), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn staff_member(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, Query(q): Query<ReasonParams>) -> ApiResult {
-    let reason = koine_domain::validation::optional_text("reason", q.reason.as_deref().unwrap_or(""), 500).map_err(invalid)?;
+pub async fn staff_member(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Query(q): Query<ReasonParams>,
+) -> ApiResult {
+    let reason =
+        koine_domain::validation::optional_text("reason", q.reason.as_deref().unwrap_or(""), 500)
+            .map_err(invalid)?;
     Ok(Json(st.svc.view_member(principal(&ctx)?, id, reason).await?).into_response())
 }
 
@@ -442,11 +557,25 @@ pub struct AuditLine {
 /// Privacy officer: the staff-access audit log.
 #[utoipa::path(get, path = "/api/v1/staff/audit", tag = "staff", security(("bearer" = [])), params(SearchParams),
     responses((status = 200, body = Vec<AuditLine>), (status = 403, body = Problem)))]
-pub async fn staff_audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchParams>) -> ApiResult {
-    let rows = st.svc.audit_log(principal(&ctx)?, None, q.page.unwrap_or(0)).await?;
+pub async fn staff_audit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SearchParams>,
+) -> ApiResult {
+    let rows = st
+        .svc
+        .audit_log(principal(&ctx)?, None, q.page.unwrap_or(0))
+        .await?;
     let lines: Vec<AuditLine> = rows
         .into_iter()
-        .map(|r| AuditLine { id: r.id, actor_id: r.actor_id, subject_id: r.subject_id, action: r.action, reason: r.reason, created_at: r.created_at })
+        .map(|r| AuditLine {
+            id: r.id,
+            actor_id: r.actor_id,
+            subject_id: r.subject_id,
+            action: r.action,
+            reason: r.reason,
+            created_at: r.created_at,
+        })
         .collect();
     Ok(Json(lines).into_response())
 }
@@ -454,5 +583,7 @@ pub async fn staff_audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<S
 /// The data map: every stored column, classified.
 #[utoipa::path(get, path = "/api/v1/privacy/map", tag = "privacy", responses((status = 200, description = "The data map")))]
 pub async fn privacy_map() -> Json<Value> {
-    Json(json!({ "version": koine_store::datamap::version(), "tables": koine_store::datamap::DATA_MAP }))
+    Json(
+        json!({ "version": koine_store::datamap::version(), "tables": koine_store::datamap::DATA_MAP }),
+    )
 }

@@ -1,7 +1,10 @@
 //! Sign-up, verification, login/logout, password reset, re-authentication
 //! and the account settings page.
 
-use super::templates::{FormState, InputField, LoginPage, MessagePage, Page, SessionLine, SettingsPage, SignupPage, SingleFormPage};
+use super::templates::{
+    FormState, InputField, LoginPage, MessagePage, Page, SessionLine, SettingsPage, SignupPage,
+    SingleFormPage,
+};
 use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::{Ctx, session_cookie, set_cookie};
@@ -39,12 +42,25 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/sessions/{id}/end", post(end_session))
 }
 
-fn message(ctx: &Ctx, title: &'static str, body: String, link: Option<(&'static str, &'static str)>) -> Response {
-    MessagePage { page: Page::new(ctx, title), body, link }.into_response()
+fn message(
+    ctx: &Ctx,
+    title: &'static str,
+    body: String,
+    link: Option<(&'static str, &'static str)>,
+) -> Response {
+    MessagePage {
+        page: Page::new(ctx, title),
+        body,
+        link,
+    }
+    .into_response()
 }
 
 async fn signup_form(ctx: Ctx) -> SignupPage {
-    SignupPage { page: Page::new(&ctx, "signup-title"), form: FormState::default() }
+    SignupPage {
+        page: Page::new(&ctx, "signup-title"),
+        form: FormState::default(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -57,11 +73,22 @@ struct SignupForm {
     birth_date: String,
 }
 
-fn optional<T>(raw: &str, parse: impl Fn(&str) -> Result<T, Invalid>) -> Result<Option<T>, Invalid> {
-    if raw.trim().is_empty() { Ok(None) } else { parse(raw).map(Some) }
+fn optional<T>(
+    raw: &str,
+    parse: impl Fn(&str) -> Result<T, Invalid>,
+) -> Result<Option<T>, Invalid> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(raw).map(Some)
+    }
 }
 
-async fn signup(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<SignupForm>) -> Result<Response, PageError> {
+async fn signup(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<SignupForm>,
+) -> Result<Response, PageError> {
     let i18n = ctx.i18n();
     let mut form = FormState::with_values([
         ("display_name", f.display_name.clone()),
@@ -74,37 +101,96 @@ async fn signup(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<
     let email = optional(&f.email, Email::parse);
     let phone = optional(&f.phone, Phone::parse);
     let birth = parse_birth_date(&f.birth_date, today);
-    let context: Vec<&str> = [f.email.as_str(), f.display_name.as_str(), f.phone.as_str()].into_iter().collect();
-    let password = NewPassword::parse(&f.password, &context);
-    for e in [name.as_ref().err(), email.as_ref().err(), phone.as_ref().err(), birth.as_ref().err(), password.as_ref().err()]
+    let context: Vec<&str> = [f.email.as_str(), f.display_name.as_str(), f.phone.as_str()]
         .into_iter()
-        .flatten()
+        .collect();
+    let password = NewPassword::parse(&f.password, &context);
+    for e in [
+        name.as_ref().err(),
+        email.as_ref().err(),
+        phone.as_ref().err(),
+        birth.as_ref().err(),
+        password.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
     {
         form.error(&i18n, e.field, e.code);
     }
     if let (Ok(None), Ok(None)) = (&email, &phone) {
         form.error(&i18n, "email", "email-or-phone-required");
     }
-    let (Ok(name), Ok(email), Ok(phone), Ok(birth), Ok(password)) = (name, email, phone, birth, password) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, SignupPage { page: Page::new(&ctx, "signup-title"), form }).into_response());
+    let (Ok(name), Ok(email), Ok(phone), Ok(birth), Ok(password)) =
+        (name, email, phone, birth, password)
+    else {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            SignupPage {
+                page: Page::new(&ctx, "signup-title"),
+                form,
+            },
+        )
+            .into_response());
     };
     if email.is_none() && phone.is_none() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, SignupPage { page: Page::new(&ctx, "signup-title"), form }).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            SignupPage {
+                page: Page::new(&ctx, "signup-title"),
+                form,
+            },
+        )
+            .into_response());
     }
-    let input = SignUp { email, phone: phone.clone(), password, birth_date: birth, display_name: name, locale: ctx.locale, time_zone: "UTC".into() };
+    let input = SignUp {
+        email,
+        phone: phone.clone(),
+        password,
+        birth_date: birth,
+        display_name: name,
+        locale: ctx.locale,
+        time_zone: "UTC".into(),
+    };
     match st.svc.sign_up(input, ctx.ip()).await {
         Ok(()) => {
             let link = phone.map(|_| ("/verify/phone", "signup-enter-code"));
-            Ok(message(&ctx, "signup-done-title", i18n.t("signup-done-body"), link))
+            Ok(message(
+                &ctx,
+                "signup-done-title",
+                i18n.t("signup-done-body"),
+                link,
+            ))
         }
         Err(Error::TooYoung) => {
-            let body = i18n.t1("signup-too-young-body", "age", st.svc.settings.min_learner_age.years());
+            let body = i18n.t1(
+                "signup-too-young-body",
+                "age",
+                st.svc.settings.min_learner_age.years(),
+            );
             // Nothing the visitor typed is echoed back or kept.
-            Ok((StatusCode::FORBIDDEN, MessagePage { page: Page::new(&ctx, "signup-too-young-title"), body, link: None }).into_response())
+            Ok((
+                StatusCode::FORBIDDEN,
+                MessagePage {
+                    page: Page::new(&ctx, "signup-too-young-title"),
+                    body,
+                    link: None,
+                },
+            )
+                .into_response())
         }
         Err(Error::Throttled { retry_after_secs }) => {
-            form.errors.push(("email".into(), i18n.t1("login-throttled", "minutes", retry_after_secs.div_ceil(60))));
-            Ok((StatusCode::TOO_MANY_REQUESTS, SignupPage { page: Page::new(&ctx, "signup-title"), form }).into_response())
+            form.errors.push((
+                "email".into(),
+                i18n.t1("login-throttled", "minutes", retry_after_secs.div_ceil(60)),
+            ));
+            Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                SignupPage {
+                    page: Page::new(&ctx, "signup-title"),
+                    form,
+                },
+            )
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -134,9 +220,18 @@ struct TokenForm {
     token: String,
 }
 
-async fn verify_email(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<TokenForm>) -> Result<Response, PageError> {
+async fn verify_email(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<TokenForm>,
+) -> Result<Response, PageError> {
     st.svc.verify_email(f.token.trim()).await?;
-    Ok(message(&ctx, "verify-done-title", ctx.i18n().t("verify-done-body"), Some(("/login", "nav-login"))))
+    Ok(message(
+        &ctx,
+        "verify-done-title",
+        ctx.i18n().t("verify-done-body"),
+        Some(("/login", "nav-login")),
+    ))
 }
 
 fn phone_code_page(ctx: &Ctx, form: FormState) -> SingleFormPage {
@@ -146,8 +241,18 @@ fn phone_code_page(ctx: &Ctx, form: FormState) -> SingleFormPage {
         action: "/verify/phone",
         hidden: vec![],
         fields: vec![
-            InputField { name: "phone", label_key: "field-phone", kind: "tel", autocomplete: "tel" },
-            InputField { name: "code", label_key: "field-code", kind: "text", autocomplete: "one-time-code" },
+            InputField {
+                name: "phone",
+                label_key: "field-phone",
+                kind: "tel",
+                autocomplete: "tel",
+            },
+            InputField {
+                name: "code",
+                label_key: "field-code",
+                kind: "text",
+                autocomplete: "one-time-code",
+            },
         ],
         submit_key: "verify-phone-submit",
         form,
@@ -165,18 +270,35 @@ struct PhoneCodeForm {
     code: String,
 }
 
-async fn verify_phone(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<PhoneCodeForm>) -> Result<Response, PageError> {
+async fn verify_phone(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<PhoneCodeForm>,
+) -> Result<Response, PageError> {
     let i18n = ctx.i18n();
     let mut form = FormState::with_values([("phone", f.phone.clone())]);
     let phone = match Phone::parse(&f.phone) {
         Ok(p) => p,
         Err(e) => {
             form.error(&i18n, e.field, e.code);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, phone_code_page(&ctx, form)).into_response());
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                phone_code_page(&ctx, form),
+            )
+                .into_response());
         }
     };
-    match st.svc.verify_phone(None, Some(&phone), &f.code, ctx.ip()).await {
-        Ok(()) => Ok(message(&ctx, "verify-done-title", i18n.t("verify-done-body"), Some(("/login", "nav-login")))),
+    match st
+        .svc
+        .verify_phone(None, Some(&phone), &f.code, ctx.ip())
+        .await
+    {
+        Ok(()) => Ok(message(
+            &ctx,
+            "verify-done-title",
+            i18n.t("verify-done-body"),
+            Some(("/login", "nav-login")),
+        )),
         Err(Error::BadCode | Error::Throttled { .. }) => {
             form.errors.push(("code".into(), i18n.t("verify-bad-code")));
             Ok((StatusCode::BAD_REQUEST, phone_code_page(&ctx, form)).into_response())
@@ -189,7 +311,12 @@ async fn login_form(ctx: Ctx) -> Response {
     if ctx.principal.is_some() {
         return Redirect::to("/").into_response();
     }
-    LoginPage { page: Page::new(&ctx, "login-title"), identifier: String::new(), message: None }.into_response()
+    LoginPage {
+        page: Page::new(&ctx, "login-title"),
+        identifier: String::new(),
+        message: None,
+    }
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -199,26 +326,44 @@ struct LoginForm {
     password: String,
 }
 
-async fn login(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<LoginForm>) -> Result<Response, PageError> {
+async fn login(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<LoginForm>,
+) -> Result<Response, PageError> {
     let i18n = ctx.i18n();
     let fail = |status: StatusCode, msg: String| {
-        (status, LoginPage { page: Page::new(&ctx, "login-title"), identifier: f.identifier.clone(), message: Some(msg) })
+        (
+            status,
+            LoginPage {
+                page: Page::new(&ctx, "login-title"),
+                identifier: f.identifier.clone(),
+                message: Some(msg),
+            },
+        )
             .into_response()
     };
     let Ok(identifier) = Identifier::parse(&f.identifier) else {
-        return Ok(fail(StatusCode::UNPROCESSABLE_ENTITY, i18n.t("error-invalid-identifier")));
+        return Ok(fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            i18n.t("error-invalid-identifier"),
+        ));
     };
     match st.svc.log_in(&identifier, &f.password, &ctx.client).await {
         Ok(s) => {
             let mut res = Redirect::to("/").into_response();
-            res.headers_mut().append(header::SET_COOKIE, set_cookie(session_cookie(ctx.tls), &s.token, None, ctx.tls));
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(session_cookie(ctx.tls), &s.token, None, ctx.tls),
+            );
             Ok(res)
         }
         Err(Error::BadCredentials) => Ok(fail(StatusCode::UNAUTHORIZED, i18n.t("login-failed"))),
         Err(Error::NotVerified) => Ok(fail(StatusCode::FORBIDDEN, i18n.t("login-not-verified"))),
-        Err(Error::Throttled { retry_after_secs }) => {
-            Ok(fail(StatusCode::TOO_MANY_REQUESTS, i18n.t1("login-throttled", "minutes", retry_after_secs.div_ceil(60))))
-        }
+        Err(Error::Throttled { retry_after_secs }) => Ok(fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            i18n.t1("login-throttled", "minutes", retry_after_secs.div_ceil(60)),
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -228,7 +373,10 @@ async fn logout(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageEr
         st.svc.log_out(p).await?;
     }
     let mut res = Redirect::to("/").into_response();
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(session_cookie(ctx.tls), "", Some(0), ctx.tls));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(session_cookie(ctx.tls), "", Some(0), ctx.tls),
+    );
     Ok(res)
 }
 
@@ -238,7 +386,12 @@ fn forgot_page(ctx: &Ctx, lead: String, form: FormState) -> SingleFormPage {
         lead: Some(lead),
         action: "/password/forgot",
         hidden: vec![],
-        fields: vec![InputField { name: "email", label_key: "field-email", kind: "email", autocomplete: "email" }],
+        fields: vec![InputField {
+            name: "email",
+            label_key: "field-email",
+            kind: "email",
+            autocomplete: "email",
+        }],
         submit_key: "forgot-submit",
         form,
     }
@@ -254,7 +407,11 @@ struct EmailForm {
     email: String,
 }
 
-async fn forgot(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<EmailForm>) -> Result<Response, PageError> {
+async fn forgot(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<EmailForm>,
+) -> Result<Response, PageError> {
     let i18n = ctx.i18n();
     match Email::parse(&f.email) {
         Ok(email) => {
@@ -264,7 +421,11 @@ async fn forgot(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<
         Err(e) => {
             let mut form = FormState::with_values([("email", f.email)]);
             form.error(&i18n, e.field, e.code);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, forgot_page(&ctx, i18n.t("forgot-lead"), form)).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                forgot_page(&ctx, i18n.t("forgot-lead"), form),
+            )
+                .into_response())
         }
     }
 }
@@ -275,16 +436,28 @@ fn reset_page(ctx: &Ctx, token: String, form: FormState) -> SingleFormPage {
         lead: Some(ctx.i18n().t("field-password-hint")),
         action: "/password/reset",
         hidden: vec![("token", token)],
-        fields: vec![InputField { name: "password", label_key: "field-new-password", kind: "password", autocomplete: "new-password" }],
+        fields: vec![InputField {
+            name: "password",
+            label_key: "field-new-password",
+            kind: "password",
+            autocomplete: "new-password",
+        }],
         submit_key: "reset-submit",
         form,
     }
 }
 
-async fn reset_form(State(st): State<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
+async fn reset_form(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, PageError> {
     let token = q.token.unwrap_or_default();
     if !st.svc.reset_token_valid(&token).await? {
-        return Err(PageError::Status(StatusCode::BAD_REQUEST, "verify-bad-code"));
+        return Err(PageError::Status(
+            StatusCode::BAD_REQUEST,
+            "verify-bad-code",
+        ));
     }
     Ok(reset_page(&ctx, token, FormState::default()).into_response())
 }
@@ -296,17 +469,30 @@ struct ResetForm {
     password: String,
 }
 
-async fn reset(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<ResetForm>) -> Result<Response, PageError> {
+async fn reset(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<ResetForm>,
+) -> Result<Response, PageError> {
     let i18n = ctx.i18n();
     match NewPassword::parse(&f.password, &[]) {
         Ok(p) => {
             st.svc.reset_password(&f.token, p).await?;
-            Ok(message(&ctx, "reset-title", i18n.t("reset-done"), Some(("/login", "nav-login"))))
+            Ok(message(
+                &ctx,
+                "reset-title",
+                i18n.t("reset-done"),
+                Some(("/login", "nav-login")),
+            ))
         }
         Err(e) => {
             let mut form = FormState::default();
             form.error(&i18n, e.field, e.code);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, reset_page(&ctx, f.token, form)).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                reset_page(&ctx, f.token, form),
+            )
+                .into_response())
         }
     }
 }
@@ -317,7 +503,12 @@ fn reauth_page(ctx: &Ctx, form: FormState) -> SingleFormPage {
         lead: Some(ctx.i18n().t("reauth-lead")),
         action: "/reauth",
         hidden: vec![],
-        fields: vec![InputField { name: "password", label_key: "field-password", kind: "password", autocomplete: "current-password" }],
+        fields: vec![InputField {
+            name: "password",
+            label_key: "field-password",
+            kind: "password",
+            autocomplete: "current-password",
+        }],
         submit_key: "reauth-submit",
         form,
     }
@@ -334,7 +525,11 @@ struct PasswordForm {
     password: String,
 }
 
-async fn reauth(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<PasswordForm>) -> Result<Response, PageError> {
+async fn reauth(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<PasswordForm>,
+) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     match st.svc.reauthenticate(p, &f.password).await {
         Ok(()) => Ok(Redirect::to("/settings").into_response()),
@@ -347,7 +542,13 @@ async fn reauth(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<
     }
 }
 
-async fn settings_page(st: &AppState, ctx: &Ctx, notice: Option<String>, form: FormState, status: StatusCode) -> Result<Response, PageError> {
+async fn settings_page(
+    st: &AppState,
+    ctx: &Ctx,
+    notice: Option<String>,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let p = signed_in(ctx)?;
     let contact = st.svc.contact_details(p.account_id).await?;
     let sessions = st
@@ -364,7 +565,17 @@ async fn settings_page(st: &AppState, ctx: &Ctx, notice: Option<String>, form: F
             current: s.id == p.session_id,
         })
         .collect();
-    Ok((status, SettingsPage { page: Page::new(ctx, "settings-title"), contact, sessions, notice, form }).into_response())
+    Ok((
+        status,
+        SettingsPage {
+            page: Page::new(ctx, "settings-title"),
+            contact,
+            sessions,
+            notice,
+            form,
+        },
+    )
+        .into_response())
 }
 
 async fn settings(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
@@ -378,14 +589,25 @@ async fn settings_error(st: &AppState, ctx: &Ctx, e: &Invalid) -> Result<Respons
     settings_page(st, ctx, None, form, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
-async fn change_email(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<EmailForm>) -> Result<Response, PageError> {
+async fn change_email(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<EmailForm>,
+) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let email = match Email::parse(&f.email) {
         Ok(e) => e,
         Err(e) => return settings_error(&st, &ctx, &e).await,
     };
     st.svc.change_email(p, &email).await?;
-    settings_page(&st, &ctx, Some(ctx.i18n().t("settings-change-email-done")), FormState::default(), StatusCode::OK).await
+    settings_page(
+        &st,
+        &ctx,
+        Some(ctx.i18n().t("settings-change-email-done")),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -394,15 +616,30 @@ struct PhoneForm {
     phone: String,
 }
 
-async fn change_phone(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<PhoneForm>) -> Result<Response, PageError> {
+async fn change_phone(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<PhoneForm>,
+) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let phone = match Phone::parse(&f.phone) {
         Ok(x) => x,
         Err(e) => return settings_error(&st, &ctx, &e).await,
     };
     match st.svc.change_phone(p, &phone).await {
-        Ok(()) => settings_page(&st, &ctx, Some(ctx.i18n().t("settings-change-phone-done")), FormState::default(), StatusCode::OK).await,
-        Err(Error::Conflict(_)) => settings_error(&st, &ctx, &Invalid::new("phone", "phone-taken")).await,
+        Ok(()) => {
+            settings_page(
+                &st,
+                &ctx,
+                Some(ctx.i18n().t("settings-change-phone-done")),
+                FormState::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(Error::Conflict(_)) => {
+            settings_error(&st, &ctx, &Invalid::new("phone", "phone-taken")).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -413,13 +650,31 @@ struct CodeForm {
     code: String,
 }
 
-async fn verify_new_phone(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<CodeForm>) -> Result<Response, PageError> {
+async fn verify_new_phone(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<CodeForm>,
+) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    match st.svc.verify_phone(Some(p.account_id), None, &f.code, ctx.ip()).await {
-        Ok(()) => settings_page(&st, &ctx, Some(ctx.i18n().t("verify-done-body")), FormState::default(), StatusCode::OK).await,
+    match st
+        .svc
+        .verify_phone(Some(p.account_id), None, &f.code, ctx.ip())
+        .await
+    {
+        Ok(()) => {
+            settings_page(
+                &st,
+                &ctx,
+                Some(ctx.i18n().t("verify-done-body")),
+                FormState::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
         Err(Error::BadCode | Error::Throttled { .. }) => {
             let mut form = FormState::default();
-            form.errors.push(("phone_code".into(), ctx.i18n().t("verify-bad-code")));
+            form.errors
+                .push(("phone_code".into(), ctx.i18n().t("verify-bad-code")));
             settings_page(&st, &ctx, None, form, StatusCode::BAD_REQUEST).await
         }
         Err(e) => Err(e.into()),
@@ -434,20 +689,41 @@ struct ChangePasswordForm {
     end_others: Option<String>,
 }
 
-async fn change_password(State(st): State<AppState>, ctx: Ctx, StrictForm(f): StrictForm<ChangePasswordForm>) -> Result<Response, PageError> {
+async fn change_password(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<ChangePasswordForm>,
+) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let new = match NewPassword::parse(&f.new_password, &[p.display_name.as_str()]) {
         Ok(n) => n,
         Err(e) => return settings_error(&st, &ctx, &e).await,
     };
-    match st.svc.change_password(p, &f.current_password, new, f.end_others.is_some()).await {
-        Ok(()) => settings_page(&st, &ctx, Some(ctx.i18n().t("settings-password-changed")), FormState::default(), StatusCode::OK).await,
+    match st
+        .svc
+        .change_password(p, &f.current_password, new, f.end_others.is_some())
+        .await
+    {
+        Ok(()) => {
+            settings_page(
+                &st,
+                &ctx,
+                Some(ctx.i18n().t("settings-password-changed")),
+                FormState::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
         Err(Error::Invalid(e)) => settings_error(&st, &ctx, &e).await,
         Err(e) => Err(e.into()),
     }
 }
 
-async fn end_session(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
+async fn end_session(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     st.svc.end_session(p, id).await?;
     Ok(Redirect::to("/settings").into_response())

@@ -36,7 +36,9 @@ pub fn routes() -> Router<AppState> {
 /// Parses a URL-encoded form strictly: unknown fields are an error.
 pub struct StrictForm<T>(pub T);
 
-impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for StrictForm<T> {
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S>
+    for StrictForm<T>
+{
     type Rejection = PageError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
@@ -50,11 +52,15 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
 }
 
 pub fn signed_in(ctx: &Ctx) -> Result<&koine_services::accounts::Principal, PageError> {
-    ctx.principal.as_ref().ok_or(PageError::Redirect("/login".into()))
+    ctx.principal
+        .as_ref()
+        .ok_or(PageError::Redirect("/login".into()))
 }
 
 async fn home(ctx: Ctx) -> HomePage {
-    HomePage { page: Page::new(&ctx, "brand") }
+    HomePage {
+        page: Page::new(&ctx, "brand"),
+    }
 }
 
 async fn not_found() -> PageError {
@@ -64,15 +70,24 @@ async fn not_found() -> PageError {
 async fn css() -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
         ],
         CSS,
     )
         .into_response()
 }
 
-async fn avatar(State(st): State<AppState>, Path(file): Path<String>) -> Result<Response, PageError> {
+async fn avatar(
+    State(st): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, PageError> {
     let id = file
         .strip_suffix(".png")
         .and_then(|s| s.parse::<uuid::Uuid>().ok())
@@ -83,7 +98,10 @@ async fn avatar(State(st): State<AppState>, Path(file): Path<String>) -> Result<
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400, immutable")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400, immutable"),
+            ),
         ],
         bytes,
     )
@@ -104,9 +122,13 @@ async fn set_language(
     ctx: Ctx,
     StrictForm(f): StrictForm<LanguageForm>,
 ) -> Result<Response, PageError> {
-    let locale = UiLocale::parse(&f.locale).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice"))?;
+    let locale = UiLocale::parse(&f.locale)
+        .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice"))?;
     // Only local paths, never another site.
-    let next = f.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
+    let next = f
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
     let mut res = Redirect::to(&next).into_response();
     match &ctx.principal {
         Some(p) => st.svc.set_ui_locale(p.account_id, locale).await?,
@@ -126,17 +148,34 @@ async fn privacy(ctx: Ctx) -> PrivacyPage {
     for e in datamap::notice() {
         let row = NoticeRow {
             category: i18n.t(&format!("category-{}", e.category.replace('.', "-"))),
-            purposes: e.purposes.iter().map(|p| i18n.t(&format!("purpose-{}", p.as_str()))).collect::<Vec<_>>().join("; "),
-            basis: e.bases.iter().map(|b| i18n.t(&format!("basis-{}", b.as_str()))).collect::<Vec<_>>().join("; "),
+            purposes: e
+                .purposes
+                .iter()
+                .map(|p| i18n.t(&format!("purpose-{}", p.as_str())))
+                .collect::<Vec<_>>()
+                .join("; "),
+            basis: e
+                .bases
+                .iter()
+                .map(|b| i18n.t(&format!("basis-{}", b.as_str())))
+                .collect::<Vec<_>>()
+                .join("; "),
             retention: retention_text(&i18n, &e.retention),
         };
         let about = i18n.t(&format!("table-{}", e.table.replace('_', "-")));
         match sections.last_mut() {
             Some(s) if s.about == about => s.rows.push(row),
-            _ => sections.push(NoticeSection { about, rows: vec![row] }),
+            _ => sections.push(NoticeSection {
+                about,
+                rows: vec![row],
+            }),
         }
     }
-    PrivacyPage { page: Page::new(&ctx, "privacy-title"), sections, version: datamap::version() }
+    PrivacyPage {
+        page: Page::new(&ctx, "privacy-title"),
+        sections,
+        version: datamap::version(),
+    }
 }
 
 fn retention_text(i18n: &crate::i18n::I18n, r: &koine_domain::privacy::Retention) -> String {

@@ -1,7 +1,7 @@
 //! Profile pages: viewing (visibility enforced per field), editing, avatar.
 
-use super::templates::{FormState, OptionalField, Page, ProfileEditPage, ProfilePage};
 use super::signed_in;
+use super::templates::{FormState, OptionalField, Page, ProfileEditPage, ProfilePage};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use koine_domain::Invalid;
 use koine_domain::profile::{
-    COUNTRY_CODES, Cefr, Country, DisplayName, Gender, LANGUAGE_CODES, Language, LanguageSkill, TimeZoneName, UiLocale,
-    Viewer, Visibility, parse_bio, parse_location,
+    COUNTRY_CODES, Cefr, Country, DisplayName, Gender, LANGUAGE_CODES, Language, LanguageSkill,
+    TimeZoneName, UiLocale, Viewer, Visibility, parse_bio, parse_location,
 };
 use koine_services::profiles::{OwnProfile, ProfileUpdate};
 use std::collections::HashMap;
@@ -31,16 +31,32 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/avatar/remove", post(remove_avatar))
 }
 
-async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<ProfilePage, PageError> {
-    let id: Uuid = id.parse().map_err(|_| PageError::Status(StatusCode::NOT_FOUND, "error-not-found"))?;
+async fn view(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<ProfilePage, PageError> {
+    let id: Uuid = id
+        .parse()
+        .map_err(|_| PageError::Status(StatusCode::NOT_FOUND, "error-not-found"))?;
     let viewer = match &ctx.principal {
         Some(p) if p.account_id == id => Viewer::Owner,
         Some(_) => Viewer::Member,
         None => Viewer::Anonymous,
     };
     let profile = st.svc.view_profile(id, viewer).await?;
-    let initial = profile.display_name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
-    Ok(ProfilePage { page: Page::new(&ctx, "profile-title"), profile, initial, is_owner: viewer == Viewer::Owner })
+    let initial = profile
+        .display_name
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default();
+    Ok(ProfilePage {
+        page: Page::new(&ctx, "profile-title"),
+        profile,
+        initial,
+        is_owner: viewer == Viewer::Owner,
+    })
 }
 
 fn form_from(own: &OwnProfile) -> FormState {
@@ -50,31 +66,76 @@ fn form_from(own: &OwnProfile) -> FormState {
         ("bio".into(), v.bio.clone().unwrap_or_default()),
         ("country".into(), v.country.clone().unwrap_or_default()),
         ("time_zone".into(), v.time_zone.clone()),
-        ("ui_locale".into(), own.ui_locale.clone().unwrap_or_else(|| "en".into())),
-        ("birth_date".into(), v.birth_date.clone().unwrap_or_default()),
-        ("birth_date_visibility".into(), own.birth_date_visibility.as_str().into()),
+        (
+            "ui_locale".into(),
+            own.ui_locale.clone().unwrap_or_else(|| "en".into()),
+        ),
+        (
+            "birth_date".into(),
+            v.birth_date.clone().unwrap_or_default(),
+        ),
+        (
+            "birth_date_visibility".into(),
+            own.birth_date_visibility.as_str().into(),
+        ),
         ("gender".into(), v.gender.clone().unwrap_or_default()),
-        ("gender_visibility".into(), own.gender_visibility.as_str().into()),
+        (
+            "gender_visibility".into(),
+            own.gender_visibility.as_str().into(),
+        ),
         ("location".into(), v.location.clone().unwrap_or_default()),
-        ("location_visibility".into(), own.location_visibility.as_str().into()),
+        (
+            "location_visibility".into(),
+            own.location_visibility.as_str().into(),
+        ),
     ];
-    for (i, l) in v.native_languages.iter().chain(&v.learning_languages).enumerate() {
+    for (i, l) in v
+        .native_languages
+        .iter()
+        .chain(&v.learning_languages)
+        .enumerate()
+    {
         values.push((format!("lang_{i}"), l.language.clone()));
         values.push((format!("level_{i}"), l.level.clone()));
     }
-    FormState { values: values.into_iter().collect(), errors: Vec::new() }
+    FormState {
+        values: values.into_iter().collect(),
+        errors: Vec::new(),
+    }
 }
 
-fn edit_page(ctx: &Ctx, form: FormState, saved: bool, avatar_url: Option<String>) -> ProfileEditPage {
+fn edit_page(
+    ctx: &Ctx,
+    form: FormState,
+    saved: bool,
+    avatar_url: Option<String>,
+) -> ProfileEditPage {
     let i18n: I18n = ctx.i18n();
-    let mut countries: Vec<(&'static str, String)> = COUNTRY_CODES.iter().map(|c| (*c, i18n.country(c))).collect();
+    let mut countries: Vec<(&'static str, String)> = COUNTRY_CODES
+        .iter()
+        .map(|c| (*c, i18n.country(c)))
+        .collect();
     countries.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut languages: Vec<(&'static str, String)> = LANGUAGE_CODES.iter().map(|c| (*c, i18n.language(c))).collect();
+    let mut languages: Vec<(&'static str, String)> = LANGUAGE_CODES
+        .iter()
+        .map(|c| (*c, i18n.language(c)))
+        .collect();
     languages.sort_by(|a, b| a.1.cmp(&b.1));
-    let levels = Cefr::ALL.iter().map(|l| (l.as_str(), i18n.t(&format!("level-{}", l.as_str())))).collect();
-    let visibilities = Visibility::ALL.iter().map(|v| (v.as_str(), i18n.t(&format!("visibility-{}", v.as_str())))).collect();
+    let levels = Cefr::ALL
+        .iter()
+        .map(|l| (l.as_str(), i18n.t(&format!("level-{}", l.as_str()))))
+        .collect();
+    let visibilities = Visibility::ALL
+        .iter()
+        .map(|v| (v.as_str(), i18n.t(&format!("visibility-{}", v.as_str()))))
+        .collect();
     let mut genders = vec![(String::new(), i18n.t("field-gender-none"))];
-    genders.extend(Gender::ALL.iter().map(|g| (g.as_str().to_owned(), i18n.t(&format!("gender-{}", g.as_str())))));
+    genders.extend(Gender::ALL.iter().map(|g| {
+        (
+            g.as_str().to_owned(),
+            i18n.t(&format!("gender-{}", g.as_str())),
+        )
+    }));
     ProfileEditPage {
         page: Page::new(ctx, "edit-title"),
         form,
@@ -88,9 +149,24 @@ fn edit_page(ctx: &Ctx, form: FormState, saved: bool, avatar_url: Option<String>
         slots: (0..LANGUAGE_SLOTS).collect(),
         optional: vec![
             // The birth date itself is set at sign-up; only its visibility is chosen here.
-            OptionalField { name: "birth_date", label_key: "field-birth-date", choices: vec![], readonly: true },
-            OptionalField { name: "gender", label_key: "field-gender", choices: genders, readonly: false },
-            OptionalField { name: "location", label_key: "field-location", choices: vec![], readonly: false },
+            OptionalField {
+                name: "birth_date",
+                label_key: "field-birth-date",
+                choices: vec![],
+                readonly: true,
+            },
+            OptionalField {
+                name: "gender",
+                label_key: "field-gender",
+                choices: genders,
+                readonly: false,
+            },
+            OptionalField {
+                name: "location",
+                label_key: "field-location",
+                choices: vec![],
+                readonly: false,
+            },
         ],
     }
 }
@@ -98,12 +174,26 @@ fn edit_page(ctx: &Ctx, form: FormState, saved: bool, avatar_url: Option<String>
 async fn edit_form(State(st): State<AppState>, ctx: Ctx) -> Result<ProfileEditPage, PageError> {
     let p = signed_in(&ctx)?;
     let own = st.svc.own_profile(p.account_id).await?;
-    Ok(edit_page(&ctx, form_from(&own), false, own.view.avatar_url.clone()))
+    Ok(edit_page(
+        &ctx,
+        form_from(&own),
+        false,
+        own.view.avatar_url.clone(),
+    ))
 }
 
 const FIXED_FIELDS: &[&str] = &[
-    "display_name", "bio", "country", "time_zone", "ui_locale", "birth_date", "birth_date_visibility", "gender",
-    "gender_visibility", "location", "location_visibility",
+    "display_name",
+    "bio",
+    "country",
+    "time_zone",
+    "ui_locale",
+    "birth_date",
+    "birth_date_visibility",
+    "gender",
+    "gender_visibility",
+    "location",
+    "location_visibility",
 ];
 
 /// Parses the edit form into a validated update, collecting every error.
@@ -117,61 +207,114 @@ fn parse_update(fields: &HashMap<String, String>) -> Result<ProfileUpdate, Vec<I
     };
     let display_name = DisplayName::parse(get("display_name"));
     let bio = parse_bio(get("bio"));
-    let country = if get("country").is_empty() { Ok(None) } else { Country::parse(get("country")).map(Some) };
+    let country = if get("country").is_empty() {
+        Ok(None)
+    } else {
+        Country::parse(get("country")).map(Some)
+    };
     let time_zone = TimeZoneName::parse(get("time_zone"));
     let ui_locale = UiLocale::parse(get("ui_locale"));
-    let gender = if get("gender").is_empty() { Ok(None) } else { Gender::parse(get("gender")).map(Some) };
+    let gender = if get("gender").is_empty() {
+        Ok(None)
+    } else {
+        Gender::parse(get("gender")).map(Some)
+    };
     let location = parse_location(get("location"));
-    let vis = |k: &str| Visibility::parse(get(k)).map_err(|_| Invalid::new("visibility", "invalid-choice"));
-    let (bdv, gv, lv) = (vis("birth_date_visibility"), vis("gender_visibility"), vis("location_visibility"));
+    let vis = |k: &str| {
+        Visibility::parse(get(k)).map_err(|_| Invalid::new("visibility", "invalid-choice"))
+    };
+    let (bdv, gv, lv) = (
+        vis("birth_date_visibility"),
+        vis("gender_visibility"),
+        vis("location_visibility"),
+    );
     let mut languages = Vec::new();
     for i in 0..LANGUAGE_SLOTS {
         let code = get(&format!("lang_{i}"));
         if code.is_empty() {
             continue;
         }
-        match (Language::parse(code), Cefr::parse(get(&format!("level_{i}")))) {
+        match (
+            Language::parse(code),
+            Cefr::parse(get(&format!("level_{i}"))),
+        ) {
             (Ok(language), Ok(level)) => languages.push(LanguageSkill { language, level }),
             (Err(e), _) | (_, Err(e)) => ok(Err(e)),
         }
     }
     ok(koine_domain::profile::check_languages(&languages));
-    for r in [display_name.as_ref().err(), bio.as_ref().err(), country.as_ref().err(), time_zone.as_ref().err(), ui_locale.as_ref().err(), gender.as_ref().err(), location.as_ref().err(), bdv.as_ref().err(), gv.as_ref().err(), lv.as_ref().err()]
-        .into_iter()
-        .flatten()
+    for r in [
+        display_name.as_ref().err(),
+        bio.as_ref().err(),
+        country.as_ref().err(),
+        time_zone.as_ref().err(),
+        ui_locale.as_ref().err(),
+        gender.as_ref().err(),
+        location.as_ref().err(),
+        bdv.as_ref().err(),
+        gv.as_ref().err(),
+        lv.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
     {
         ok(Err(r.clone()));
     }
-    match (display_name, bio, country, time_zone, ui_locale, gender, location, bdv, gv, lv) {
-        (Ok(display_name), Ok(bio), Ok(country), Ok(time_zone), Ok(ui_locale), Ok(gender), Ok(location), Ok(bdv), Ok(gv), Ok(lv))
-            if errors.is_empty() =>
-        {
-            Ok(ProfileUpdate {
-                display_name,
-                bio,
-                country,
-                time_zone,
-                ui_locale,
-                languages,
-                birth_date_visibility: bdv,
-                gender,
-                gender_visibility: gv,
-                location,
-                location_visibility: lv,
-            })
-        }
+    match (
+        display_name,
+        bio,
+        country,
+        time_zone,
+        ui_locale,
+        gender,
+        location,
+        bdv,
+        gv,
+        lv,
+    ) {
+        (
+            Ok(display_name),
+            Ok(bio),
+            Ok(country),
+            Ok(time_zone),
+            Ok(ui_locale),
+            Ok(gender),
+            Ok(location),
+            Ok(bdv),
+            Ok(gv),
+            Ok(lv),
+        ) if errors.is_empty() => Ok(ProfileUpdate {
+            display_name,
+            bio,
+            country,
+            time_zone,
+            ui_locale,
+            languages,
+            birth_date_visibility: bdv,
+            gender,
+            gender_visibility: gv,
+            location,
+            location_visibility: lv,
+        }),
         _ => Err(errors),
     }
 }
 
-async fn edit(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Response, PageError> {
+async fn edit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let mut fields = HashMap::new();
     for (k, v) in form_urlencoded::parse(&body) {
         let known = FIXED_FIELDS.contains(&k.as_ref())
             || (0..LANGUAGE_SLOTS).any(|i| k == format!("lang_{i}") || k == format!("level_{i}"));
         if !known {
-            return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field"));
+            return Err(PageError::Status(
+                StatusCode::BAD_REQUEST,
+                "error-unknown-field",
+            ));
         }
         fields.insert(k.into_owned(), v.into_owned());
     }
@@ -180,34 +323,64 @@ async fn edit(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> 
             st.svc.update_profile(p.account_id, update).await?;
             let own = st.svc.own_profile(p.account_id).await?;
             // The language may have changed: render in the new one.
-            let ctx = ctx.with_locale(own.ui_locale.as_deref().and_then(|l| UiLocale::parse(l).ok()).unwrap_or(ctx.locale));
+            let ctx = ctx.with_locale(
+                own.ui_locale
+                    .as_deref()
+                    .and_then(|l| UiLocale::parse(l).ok())
+                    .unwrap_or(ctx.locale),
+            );
             Ok(edit_page(&ctx, form_from(&own), true, own.view.avatar_url.clone()).into_response())
         }
         Err(errors) => {
             let own = st.svc.own_profile(p.account_id).await?;
-            let mut form = FormState { values: fields.into_iter().collect(), errors: Vec::new() };
+            let mut form = FormState {
+                values: fields.into_iter().collect(),
+                errors: Vec::new(),
+            };
             for e in errors {
                 form.error(&ctx.i18n(), e.field, e.code);
             }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, edit_page(&ctx, form, false, own.view.avatar_url)).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                edit_page(&ctx, form, false, own.view.avatar_url),
+            )
+                .into_response())
         }
     }
 }
 
-async fn upload_avatar(State(st): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> {
+async fn upload_avatar(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    mut mp: Multipart,
+) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let bad = PageError::Status(StatusCode::BAD_REQUEST, "error-not-an-image");
     let (mut csrf_ok, mut image) = (false, None);
-    while let Some(field) = mp.next_field().await.map_err(|_| PageError::Status(StatusCode::PAYLOAD_TOO_LARGE, "error-file-too-large"))? {
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|_| PageError::Status(StatusCode::PAYLOAD_TOO_LARGE, "error-file-too-large"))?
+    {
         match field.name() {
             Some("csrf") => {
-                let v = field.text().await.map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-csrf"))?;
+                let v = field
+                    .text()
+                    .await
+                    .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-csrf"))?;
                 csrf_ok = ctx.csrf_ok(&st, &v);
             }
             Some("avatar") => {
-                image = Some(field.bytes().await.map_err(|_| PageError::Status(StatusCode::PAYLOAD_TOO_LARGE, "error-file-too-large"))?)
+                image = Some(field.bytes().await.map_err(|_| {
+                    PageError::Status(StatusCode::PAYLOAD_TOO_LARGE, "error-file-too-large")
+                })?)
             }
-            _ => return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field")),
+            _ => {
+                return Err(PageError::Status(
+                    StatusCode::BAD_REQUEST,
+                    "error-unknown-field",
+                ));
+            }
         }
     }
     if !csrf_ok {
@@ -220,7 +393,11 @@ async fn upload_avatar(State(st): State<AppState>, ctx: Ctx, mut mp: Multipart) 
             let own = st.svc.own_profile(p.account_id).await?;
             let mut form = form_from(&own);
             form.error(&ctx.i18n(), "avatar", e.code);
-            let status = if e.code == "file-too-large" { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if e.code == "file-too-large" {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             Ok((status, edit_page(&ctx, form, false, own.view.avatar_url)).into_response())
         }
         Err(e) => Err(e.into()),

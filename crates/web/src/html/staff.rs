@@ -29,10 +29,17 @@ struct SearchQuery {
     page: Option<i64>,
 }
 
-async fn members(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<StaffMembersPage, PageError> {
+async fn members(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SearchQuery>,
+) -> Result<StaffMembersPage, PageError> {
     let p = signed_in(&ctx)?;
     let query = q.q.unwrap_or_default();
-    let list = st.svc.search_members(p, &query, q.page.unwrap_or(0)).await?;
+    let list = st
+        .svc
+        .search_members(p, &query, q.page.unwrap_or(0))
+        .await?;
     Ok(StaffMembersPage {
         page: Page::new(&ctx, "staff-title"),
         query,
@@ -46,7 +53,12 @@ async fn member_form(ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageErr
     if !p.staff_role.is_some_and(|r| r.can_view_members()) {
         return Err(PageError::Status(StatusCode::FORBIDDEN, "error-forbidden"));
     }
-    Ok(StaffMemberPage { page: Page::new(&ctx, "staff-member-title"), member_id: id, record: None }.into_response())
+    Ok(StaffMemberPage {
+        page: Page::new(&ctx, "staff-member-title"),
+        member_id: id,
+        record: None,
+    }
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -62,13 +74,26 @@ async fn open_member(
     StrictForm(f): StrictForm<ReasonForm>,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    let reason = optional_text("reason", &f.reason, 500).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-too-long"))?;
+    let reason = optional_text("reason", &f.reason, 500)
+        .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-too-long"))?;
     let record = st.svc.view_member(p, id, reason).await?;
-    Ok(StaffMemberPage { page: Page::new(&ctx, "staff-member-title"), member_id: id, record: Some(record) }.into_response())
+    Ok(StaffMemberPage {
+        page: Page::new(&ctx, "staff-member-title"),
+        member_id: id,
+        record: Some(record),
+    }
+    .into_response())
 }
 
-async fn audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<StaffAuditPage, PageError> {
+async fn audit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SearchQuery>,
+) -> Result<StaffAuditPage, PageError> {
     let p = signed_in(&ctx)?;
     let events = st.svc.audit_log(p, None, q.page.unwrap_or(0)).await?;
-    Ok(StaffAuditPage { page: Page::new(&ctx, "staff-audit"), events })
+    Ok(StaffAuditPage {
+        page: Page::new(&ctx, "staff-audit"),
+        events,
+    })
 }

@@ -25,7 +25,12 @@ pub struct Page {
 }
 
 /// Interface languages, each named in itself.
-pub const LOCALES: &[(&str, &str)] = &[("en", "English"), ("ja", "日本語"), ("zh-CN", "简体中文"), ("es", "Español")];
+pub const LOCALES: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("ja", "日本語"),
+    ("zh-CN", "简体中文"),
+    ("es", "Español"),
+];
 
 impl Page {
     pub fn new(ctx: &Ctx, title_key: &'static str) -> Self {
@@ -53,7 +58,10 @@ pub struct FormState {
 
 impl FormState {
     pub fn with_values<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
-        Self { values: pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(), errors: Vec::new() }
+        Self {
+            values: pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            errors: Vec::new(),
+        }
     }
 
     pub fn val(&self, field: &str) -> &str {
@@ -65,7 +73,8 @@ impl FormState {
     }
 
     pub fn error(&mut self, i18n: &I18n, field: &str, code: &str) {
-        self.errors.push((field.to_owned(), i18n.t(&format!("error-{code}"))));
+        self.errors
+            .push((field.to_owned(), i18n.t(&format!("error-{code}"))));
     }
 }
 

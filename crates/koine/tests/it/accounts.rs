@@ -1,0 +1,653 @@
+//! Sign-up, verification, login, sessions, re-authentication, passwords.
+
+use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends, code_in, link_in};
+use reqwest::StatusCode;
+use std::time::Duration;
+
+both_backends!(
+    email_signup_verify_login_logout,
+    phone_signup_and_login,
+    unverified_account_cannot_log_in,
+    signup_does_not_reveal_existing_accounts,
+    login_does_not_reveal_existing_accounts,
+    under_minimum_age_stores_nothing,
+    minors_are_flagged,
+    weak_passwords_are_refused,
+    repeated_login_failures_are_throttled,
+    password_reset_flow,
+    forgot_password_answers_alike,
+    change_password_can_end_other_sessions,
+    sensitive_actions_need_recent_password,
+    sessions_can_be_listed_and_ended,
+    login_issues_a_fresh_session_id,
+    email_change_needs_confirmation,
+    phone_change_with_code,
+    bad_signup_input_is_rejected_and_kept,
+);
+
+async fn email_signup_verify_login_logout(app: TestApp) {
+    let b = app.browser();
+    let (status, page) = b
+        .signup("Ana", "ana@example.org", "", STRONG_PASSWORD, "1995-06-01")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Check your messages"));
+    let mail = app.last_mail_to("ana@example.org").await;
+    assert!(
+        mail.contains("Subject: Confirm your email address"),
+        "{mail}"
+    );
+    b.verify_email_link(&link_in(&mail, "/verify/email")).await;
+    b.login("ANA@example.org", STRONG_PASSWORD).await;
+    let (_, home) = b.get_text("/").await;
+    assert!(home.contains("Welcome back, Ana!"), "{home}");
+    b.logout().await;
+    let (_, home) = b.get_text("/").await;
+    assert!(!home.contains("Welcome back"));
+    assert_eq!(b.get("/settings").await.status(), StatusCode::SEE_OTHER);
+}
+
+async fn phone_signup_and_login(app: TestApp) {
+    let b = app.browser();
+    let (status, page) = b
+        .signup(
+            "Kenji",
+            "",
+            "+81 90 1234 5678",
+            STRONG_PASSWORD,
+            "1990-01-01",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let texts = app.texts_to("+819012345678").await;
+    assert_eq!(texts.len(), 1);
+    let code = code_in(&texts[0], 6);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (status, _) = b
+        .post_form_text(
+            "/verify/phone",
+            &[("phone", "+819012345678"), ("code", wrong)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, page) = b
+        .post_form_text(
+            "/verify/phone",
+            &[("phone", "+819012345678"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    b.login("+81-90-1234-5678", STRONG_PASSWORD).await;
+    let (_, settings) = b.get_text("/settings").await;
+    assert!(
+        settings.contains("+819012345678"),
+        "the owner sees their decrypted number"
+    );
+    // The number is stored encrypted: the raw row does not contain it.
+    let raw: Vec<u8> = match &app.svc.db {
+        koine_store::Db::Sqlite(p) => sqlx::query_scalar("SELECT phone_enc FROM accounts")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        koine_store::Db::Postgres(p) => sqlx::query_scalar("SELECT phone_enc FROM accounts")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+    };
+    assert!(!raw.windows(8).any(|w| w == b"90123456"));
+}
+
+async fn unverified_account_cannot_log_in(app: TestApp) {
+    let b = app.browser();
+    b.signup("Li", "li@example.org", "", STRONG_PASSWORD, "1999-02-02")
+        .await;
+    let r = b
+        .post_form(
+            "/login",
+            &[
+                ("identifier", "li@example.org"),
+                ("password", STRONG_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("confirm your email"));
+}
+
+/// Strips the per-visitor CSRF token so two pages can be compared.
+fn normalize(page: &str) -> String {
+    page.lines()
+        .filter(|l| !l.contains("name=\"csrf\""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn signup_does_not_reveal_existing_accounts(app: TestApp) {
+    app.member("taken@example.org", "Taken").await;
+    let before = app.count("accounts").await;
+    let (s1, p1) = app
+        .browser()
+        .signup("X", "taken@example.org", "", STRONG_PASSWORD, "1990-01-01")
+        .await;
+    let (s2, p2) = app
+        .browser()
+        .signup("X", "fresh@example.org", "", STRONG_PASSWORD, "1990-01-01")
+        .await;
+    assert_eq!(s1, s2);
+    assert_eq!(normalize(&p1), normalize(&p2));
+    assert_eq!(
+        app.count("accounts").await,
+        before + 1,
+        "only the fresh address made an account"
+    );
+    let mail = app.last_mail_to("taken@example.org").await;
+    assert!(
+        mail.contains("Someone tried to sign up with your address"),
+        "{mail}"
+    );
+}
+
+async fn login_does_not_reveal_existing_accounts(app: TestApp) {
+    app.member("known@example.org", "Known").await;
+    let b = app.browser();
+    let known = b
+        .post_form(
+            "/login",
+            &[
+                ("identifier", "known@example.org"),
+                ("password", "wrong-password-here"),
+            ],
+        )
+        .await;
+    let (ks, kp) = (known.status(), known.text().await.unwrap());
+    let unknown = b
+        .post_form(
+            "/login",
+            &[
+                ("identifier", "nobody@example.org"),
+                ("password", "wrong-password-here"),
+            ],
+        )
+        .await;
+    let (us, up) = (unknown.status(), unknown.text().await.unwrap());
+    assert_eq!(ks, StatusCode::UNAUTHORIZED);
+    assert_eq!(ks, us);
+    assert_eq!(
+        normalize(&kp).replace("known@", "X@"),
+        normalize(&up).replace("nobody@", "X@")
+    );
+}
+
+async fn under_minimum_age_stores_nothing(app: TestApp) {
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let fifteen = today
+        .checked_sub(jiff::Span::new().years(15))
+        .unwrap()
+        .to_string();
+    let (accounts, outbox) = (app.count("accounts").await, app.count("outbox").await);
+    let (status, page) = app
+        .browser()
+        .signup(
+            "Kid",
+            "kid@example.org",
+            "+34612345678",
+            STRONG_PASSWORD,
+            &fifteen,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("at least 16 years old"), "{page}");
+    assert!(!page.contains("kid@example.org"), "nothing typed is echoed");
+    assert_eq!(app.count("accounts").await, accounts);
+    assert_eq!(app.count("outbox").await, outbox);
+    assert_eq!(app.count("profiles").await, 0);
+}
+
+async fn minors_are_flagged(app: TestApp) {
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let sixteen = today
+        .checked_sub(jiff::Span::new().years(16))
+        .unwrap()
+        .to_string();
+    let b = app.browser();
+    b.signup("Teen", "teen@example.org", "", STRONG_PASSWORD, &sixteen)
+        .await;
+    b.verify_email_link(&link_in(
+        &app.last_mail_to("teen@example.org").await,
+        "/verify/email",
+    ))
+    .await;
+    b.login("teen@example.org", STRONG_PASSWORD).await;
+    let (_, settings) = b.get_text("/settings").await;
+    assert!(settings.contains("belonging to a minor"), "{settings}");
+    let adult = app.member("adult@example.org", "Adult").await;
+    assert!(
+        !adult
+            .get_text("/settings")
+            .await
+            .1
+            .contains("belonging to a minor")
+    );
+}
+
+async fn weak_passwords_are_refused(app: TestApp) {
+    for (pw, msg) in [
+        ("short1", "at least 8"),
+        ("password123", "too common"),
+        ("ana@example.org", "too common"),
+    ] {
+        let (status, page) = app
+            .browser()
+            .signup("Ana", "ana@example.org", "", pw, "1990-01-01")
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{pw}");
+        assert!(page.contains(msg), "{pw}: {page}");
+    }
+    let long = "a quiet river carries lanterns past the old mill at dusk ".repeat(2);
+    let (status, _) = app
+        .browser()
+        .signup("Ana", "ana@example.org", "", long.trim(), "1990-01-01")
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "64+ character passphrases are allowed"
+    );
+    assert_eq!(app.count("accounts").await, 1);
+}
+
+async fn repeated_login_failures_are_throttled(app: TestApp) {
+    app.member("victim@example.org", "Victim").await;
+    let b = app.browser();
+    for _ in 0..5 {
+        let r = b
+            .post_form(
+                "/login",
+                &[
+                    ("identifier", "victim@example.org"),
+                    ("password", "not-the-password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = b
+        .post_form(
+            "/login",
+            &[
+                ("identifier", "victim@example.org"),
+                ("password", STRONG_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    // Unknown identifiers are throttled the same way.
+    for _ in 0..5 {
+        b.post_form(
+            "/login",
+            &[
+                ("identifier", "ghost@example.org"),
+                ("password", "not-the-password"),
+            ],
+        )
+        .await;
+    }
+    let r = b
+        .post_form(
+            "/login",
+            &[("identifier", "ghost@example.org"), ("password", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn password_reset_flow(app: TestApp) {
+    let old = app.member("reset@example.org", "Reset").await;
+    let b = app.browser();
+    let (status, page) = b
+        .post_form_text("/password/forgot", &[("email", "reset@example.org")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let link = link_in(
+        &app.last_mail_to("reset@example.org").await,
+        "/password/reset",
+    );
+    assert_eq!(b.get(&link).await.status(), StatusCode::OK);
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let (status, _) = b
+        .post_form_text("/password/reset", &[("token", &token), ("password", "123")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let new = "saffron-glacier-meadow-77";
+    let (status, page) = b
+        .post_form_text("/password/reset", &[("token", &token), ("password", new)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(
+        old.get("/settings").await.status(),
+        StatusCode::SEE_OTHER,
+        "old sessions ended"
+    );
+    let (status, _) = b
+        .post_form_text(
+            "/password/reset",
+            &[("token", &token), ("password", "another-fine-passphrase-9")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "links are single-use");
+    b.login("reset@example.org", new).await;
+    assert!(
+        app.last_mail_to("reset@example.org")
+            .await
+            .contains("password was changed")
+    );
+}
+
+async fn forgot_password_answers_alike(app: TestApp) {
+    app.member("known@example.org", "Known").await;
+    let (s1, p1) = app
+        .browser()
+        .post_form_text("/password/forgot", &[("email", "known@example.org")])
+        .await;
+    let (s2, p2) = app
+        .browser()
+        .post_form_text("/password/forgot", &[("email", "unknown@example.org")])
+        .await;
+    assert_eq!(s1, s2);
+    assert_eq!(normalize(&p1), normalize(&p2));
+    assert!(app.mails_to("unknown@example.org").await.is_empty());
+}
+
+async fn change_password_can_end_other_sessions(app: TestApp) {
+    let a = app.member("pw@example.org", "Pw").await;
+    let other = app.browser();
+    other.login("pw@example.org", STRONG_PASSWORD).await;
+    let new = "cobalt-harvest-lantern-19";
+    let (status, page) = a
+        .post_form_text(
+            "/settings/password",
+            &[
+                ("current_password", STRONG_PASSWORD),
+                ("new_password", new),
+                ("end_others", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("password has been changed"));
+    assert_eq!(
+        a.get("/settings").await.status(),
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        other.get("/settings").await.status(),
+        StatusCode::SEE_OTHER,
+        "the other ended"
+    );
+    let r = app
+        .browser()
+        .post_form(
+            "/login",
+            &[
+                ("identifier", "pw@example.org"),
+                ("password", STRONG_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    app.browser().login("pw@example.org", new).await;
+}
+
+async fn sensitive_actions_need_recent_password(app: TestApp) {
+    let a = app.member("re@example.org", "Re").await;
+    app.advance(Duration::from_secs(16 * 60));
+    let r = a
+        .post_form(
+            "/settings/password",
+            &[
+                ("current_password", STRONG_PASSWORD),
+                ("new_password", "amber-pilot-orchard-58"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/reauth");
+    let r = a
+        .post_form("/settings/email", &[("email", "new@example.org")])
+        .await;
+    assert_eq!(r.headers()["location"], "/reauth");
+    let (status, _) = a.post_form_text("/reauth", &[("password", "wrong")]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let r = a
+        .post_form("/reauth", &[("password", STRONG_PASSWORD)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, page) = a
+        .post_form_text(
+            "/settings/password",
+            &[
+                ("current_password", STRONG_PASSWORD),
+                ("new_password", "amber-pilot-orchard-58"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+}
+
+async fn sessions_can_be_listed_and_ended(app: TestApp) {
+    let a = app.member("s@example.org", "S").await;
+    let b2 = app.browser();
+    b2.login("s@example.org", STRONG_PASSWORD).await;
+    let (_, page) = a.get_text("/settings").await;
+    let ids: Vec<&str> = page
+        .split("/settings/sessions/")
+        .skip(1)
+        .map(|s| &s[..36])
+        .collect();
+    assert_eq!(
+        ids.len(),
+        1,
+        "one other session can be ended; the current one is marked"
+    );
+    assert!(page.contains("This device"));
+    // Another member cannot end it.
+    let intruder = app.member("i@example.org", "I").await;
+    let (status, _) = intruder
+        .post_form_text(&format!("/settings/sessions/{}/end", ids[0]), &[])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(b2.get("/settings").await.status(), StatusCode::OK);
+    let r = a
+        .post_form(&format!("/settings/sessions/{}/end", ids[0]), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(b2.get("/settings").await.status(), StatusCode::SEE_OTHER);
+}
+
+async fn login_issues_a_fresh_session_id(app: TestApp) {
+    app.member("f@example.org", "F").await;
+    let b = app.browser();
+    let first = b.login("f@example.org", STRONG_PASSWORD).await;
+    let second = b.login("f@example.org", STRONG_PASSWORD).await;
+    let cookie = |r: &reqwest::Response| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("koine_session="))
+            .expect("session cookie")
+    };
+    let (c1, c2) = (cookie(&first), cookie(&second));
+    assert_ne!(c1, c2);
+    assert!(
+        c1.contains("HttpOnly") && c1.contains("SameSite=Lax"),
+        "{c1}"
+    );
+    let token = c1
+        .trim_start_matches("koine_session=")
+        .split(';')
+        .next()
+        .unwrap();
+    assert!(token.len() >= 43, "≥256-bit token");
+}
+
+async fn email_change_needs_confirmation(app: TestApp) {
+    let a = app.member("old@example.org", "Old").await;
+    let (status, page) = a
+        .post_form_text("/settings/email", &[("email", "new@example.org")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        a.get_text("/settings").await.1.contains("old@example.org"),
+        "unchanged until confirmed"
+    );
+    assert!(
+        app.last_mail_to("old@example.org")
+            .await
+            .contains("email address is being changed")
+    );
+    a.verify_email_link(&link_in(
+        &app.last_mail_to("new@example.org").await,
+        "/verify/email",
+    ))
+    .await;
+    let (_, page) = a.get_text("/settings").await;
+    assert!(page.contains("new@example.org") && !page.contains("old@example.org"));
+    app.browser()
+        .login("new@example.org", STRONG_PASSWORD)
+        .await;
+}
+
+async fn phone_change_with_code(app: TestApp) {
+    let a = app.member("ph@example.org", "Ph").await;
+    let (status, page) = a
+        .post_form_text("/settings/phone", &[("phone", "+4915112345678")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let code = code_in(&app.texts_to("+4915112345678").await[0], 6);
+    let (status, page) = a
+        .post_form_text("/settings/phone/verify", &[("code", &code)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("+4915112345678"));
+    app.browser().login("+4915112345678", STRONG_PASSWORD).await;
+    // The same number cannot be taken by someone else.
+    let b = app.member("other@example.org", "Other").await;
+    let (status, page) = b
+        .post_form_text("/settings/phone", &[("phone", "+49 151 12345678")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+}
+
+/// Form fields, the expected status, and text the answer must contain.
+type Case<'a> = (&'a [(&'a str, &'a str)], StatusCode, &'a str);
+
+async fn bad_signup_input_is_rejected_and_kept(app: TestApp) {
+    let b = app.browser();
+    let cases: &[Case] = &[
+        (
+            &[
+                ("display_name", "A"),
+                ("email", "not-an-email"),
+                ("phone", ""),
+                ("password", STRONG_PASSWORD),
+                ("birth_date", "1990-01-01"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "valid email",
+        ),
+        (
+            &[
+                ("display_name", "A"),
+                ("email", ""),
+                ("phone", ""),
+                ("password", STRONG_PASSWORD),
+                ("birth_date", "1990-01-01"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "email address or a mobile number",
+        ),
+        (
+            &[
+                ("display_name", "A"),
+                ("email", "a@b.org"),
+                ("phone", "12345"),
+                ("password", STRONG_PASSWORD),
+                ("birth_date", "1990-01-01"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "international format",
+        ),
+        (
+            &[
+                ("display_name", "A"),
+                ("email", "a@b.org"),
+                ("phone", ""),
+                ("password", STRONG_PASSWORD),
+                ("birth_date", "01/01/1990"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "year-month-day",
+        ),
+        (
+            &[
+                ("display_name", "A"),
+                ("email", "a@b.org"),
+                ("phone", ""),
+                ("password", STRONG_PASSWORD),
+                ("birth_date", "2199-01-01"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "real date of birth",
+        ),
+        (
+            &[
+                ("display_name", ""),
+                ("email", "a@b.org"),
+                ("phone", ""),
+                ("password", STRONG_PASSWORD),
+                ("birth_date", "1990-01-01"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "required",
+        ),
+        (
+            &[
+                ("display_name", "A"),
+                ("email", "a@b.org"),
+                ("phone", ""),
+                ("password", STRONG_PASSWORD),
+                ("birth_date", "1990-01-01"),
+                ("admin", "1"),
+            ],
+            StatusCode::BAD_REQUEST,
+            "unexpected field",
+        ),
+        (
+            &[("display_name", "A")],
+            StatusCode::BAD_REQUEST,
+            "unexpected field",
+        ),
+    ];
+    for (fields, status, text) in cases {
+        let (s, page) = b.post_form_text("/signup", fields).await;
+        assert_eq!(s, *status, "{fields:?}");
+        assert!(page.contains(text), "{fields:?}: {page}");
+    }
+    let (_, page) = b.post_form_text("/signup", cases[0].0).await;
+    assert!(
+        page.contains("value=\"not-an-email\""),
+        "the visitor's input is kept for correction"
+    );
+    assert_eq!(app.count("accounts").await, 0);
+    assert_eq!(app.count("outbox").await, 0);
+}

@@ -1,0 +1,259 @@
+//! The JSON API: same features, problem+json errors, strict bodies, OpenAPI.
+
+use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends, link_in};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+both_backends!(
+    api_account_lifecycle,
+    api_rejects_bad_input_cleanly,
+    openapi_document_is_complete
+);
+
+/// Logs in through the API and returns the bearer token.
+pub async fn token(app: &TestApp, email: &str) -> String {
+    let r = Client::new()
+        .post(app.url("/api/v1/sessions"))
+        .json(&json!({ "identifier": email, "password": STRONG_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    r.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn api_account_lifecycle(app: TestApp) {
+    let c = Client::new();
+    let r = c
+        .post(app.url("/api/v1/signup"))
+        .json(&json!({ "email": "api@example.org", "password": STRONG_PASSWORD, "birth_date": "1992-08-08", "display_name": "Api", "locale": "ja", "time_zone": "Asia/Tokyo" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let r = c
+        .post(app.url("/api/v1/sessions"))
+        .json(&json!({ "identifier": "api@example.org", "password": STRONG_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "unverified");
+    let mail = app.last_mail_to("api@example.org").await;
+    let link = link_in(&mail, "/verify/email");
+    let tok = link.split("token=").nth(1).unwrap();
+    let r = c
+        .post(app.url("/api/v1/verify/email"))
+        .json(&json!({ "token": tok }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let t = token(&app, "api@example.org").await;
+    let me: Value = c
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["account"]["email"], "api@example.org");
+    assert_eq!(me["profile"]["time_zone"], "Asia/Tokyo");
+    let body = json!({
+        "display_name": "Api San", "bio": "bio", "country": "JP", "time_zone": "Asia/Tokyo", "ui_locale": "ja",
+        "languages": [{"language": "ja", "level": "native"}, {"language": "en", "level": "B2"}],
+        "birth_date_visibility": "members", "gender": null, "gender_visibility": "private",
+        "location": "Osaka", "location_visibility": "public"
+    });
+    let r = c
+        .put(app.url("/api/v1/me/profile"))
+        .bearer_auth(&t)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let me: Value = c
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["profile"]["learning_languages"][0]["language"], "en");
+    assert_eq!(me["profile"]["location_visibility"], "public");
+    // Re-authentication for sensitive changes.
+    app.advance(Duration::from_secs(20 * 60));
+    let r = c
+        .put(app.url("/api/v1/me/password"))
+        .bearer_auth(&t)
+        .json(&json!({ "current_password": STRONG_PASSWORD, "new_password": "tundra-mosaic-ferry-31" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["type"],
+        "/problems/reauth-required"
+    );
+    let r = c
+        .post(app.url("/api/v1/session/reauth"))
+        .bearer_auth(&t)
+        .json(&json!({ "password": STRONG_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = c
+        .put(app.url("/api/v1/me/password"))
+        .bearer_auth(&t)
+        .json(&json!({ "current_password": STRONG_PASSWORD, "new_password": "tundra-mosaic-ferry-31" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // Avatar upload as a raw body.
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::new(40, 40))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let r = c
+        .put(app.url("/api/v1/me/avatar"))
+        .bearer_auth(&t)
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = c
+        .put(app.url("/api/v1/me/avatar"))
+        .bearer_auth(&t)
+        .body("plain text")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Logging out invalidates the token.
+    assert_eq!(
+        c.delete(app.url("/api/v1/session"))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        c.get(app.url("/api/v1/me"))
+            .bearer_auth(&t)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn api_rejects_bad_input_cleanly(app: TestApp) {
+    let c = Client::new();
+    let post = |path: &'static str, body: Value| {
+        let c = c.clone();
+        let url = app.url(path);
+        async move { c.post(url).json(&body).send().await.unwrap() }
+    };
+    let cases: Vec<(&str, Value, StatusCode, &str)> = vec![
+        (
+            "/api/v1/signup",
+            json!({"email": "a@b.org", "password": STRONG_PASSWORD, "birth_date": "1990-01-01", "display_name": "A", "role": "admin"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/malformed-body",
+        ),
+        (
+            "/api/v1/signup",
+            json!({"email": "a@b.org"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/malformed-body",
+        ),
+        (
+            "/api/v1/signup",
+            json!({"email": "nope", "password": STRONG_PASSWORD, "birth_date": "1990-01-01", "display_name": "A"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/invalid-input",
+        ),
+        (
+            "/api/v1/signup",
+            json!({"email": "a@b.org", "password": "password1", "birth_date": "1990-01-01", "display_name": "A"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/invalid-input",
+        ),
+        (
+            "/api/v1/signup",
+            json!({"email": "a@b.org", "password": STRONG_PASSWORD, "birth_date": "2020-01-01", "display_name": "A"}),
+            StatusCode::FORBIDDEN,
+            "/problems/age-gate",
+        ),
+        (
+            "/api/v1/sessions",
+            json!({"identifier": "a@b.org", "password": "x"}),
+            StatusCode::UNAUTHORIZED,
+            "/problems/bad-credentials",
+        ),
+        (
+            "/api/v1/verify/email",
+            json!({"token": "forged"}),
+            StatusCode::BAD_REQUEST,
+            "/problems/bad-code",
+        ),
+    ];
+    for (path, body, status, kind) in cases {
+        let r = post(path, body.clone()).await;
+        assert_eq!(r.status(), status, "{path} {body}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["type"], kind, "{path} {body}: {p}");
+    }
+    let r = c
+        .post(app.url("/api/v1/signup"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let r = c.get(app.url("/api/v1/nothing-here")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.count("accounts").await, 0);
+    assert_eq!(app.count("outbox").await, 0);
+}
+
+async fn openapi_document_is_complete(app: TestApp) {
+    let doc: Value = Client::new()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/signup",
+        "/api/v1/sessions",
+        "/api/v1/me/profile",
+        "/api/v1/profiles/{id}",
+        "/api/v1/staff/audit",
+        "/api/v1/privacy/map",
+    ] {
+        assert!(paths.contains_key(p), "{p} missing from OpenAPI");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}

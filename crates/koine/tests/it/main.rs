@@ -1,0 +1,9 @@
+//! Koine's integration suite: one binary, every test against a real server
+//! on SQLite and on PostgreSQL (`name::sqlite`, `name::postgres`).
+
+mod accounts;
+mod api;
+mod privacy;
+mod profiles;
+mod security;
+mod staff;

@@ -1,0 +1,88 @@
+//! The data map against the live schema, and the two migration folders against each other.
+
+use koine_store::{datamap, schema};
+use koine_testkit::{Backend, TestApp, both_backends};
+use reqwest::StatusCode;
+
+both_backends!(
+    data_map_covers_live_schema,
+    privacy_notice_is_generated_from_the_map
+);
+
+async fn data_map_covers_live_schema(app: TestApp) {
+    let live = schema::read(&app.svc.db).await.unwrap();
+    assert!(live.len() >= 8, "schema read: {live:?}");
+    let problems = datamap::coverage_problems(&live);
+    assert!(
+        problems.is_empty(),
+        "data map out of step with the schema:\n{}",
+        problems.join("\n")
+    );
+}
+
+async fn privacy_notice_is_generated_from_the_map(app: TestApp) {
+    let (status, page) = app.browser().get_text("/privacy").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Email address") && page.contains("Art. 6(1)(b)") && page.contains("3 years"),
+        "{page}"
+    );
+    assert!(page.contains(&datamap::version()));
+    assert!(!page.contains("Unknown localization key"));
+    let ja = app
+        .browser()
+        .client
+        .get(app.url("/privacy"))
+        .header("accept-language", "ja")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!ja.contains("Unknown localization key") && ja.contains("lang=\"ja\""));
+}
+
+/// A deliberately broken map entry is caught (the check can fail).
+#[test]
+fn coverage_check_detects_drift() {
+    let mut live = schema::Schema::new();
+    live.entry("accounts".into()).or_default().insert(
+        "mystery".into(),
+        schema::Column {
+            class: "text".into(),
+            nullable: true,
+        },
+    );
+    let problems = datamap::coverage_problems(&live);
+    assert!(problems.iter().any(|p| p.contains("accounts.mystery")));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("map names column `accounts.email`"))
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("map names table `profiles`"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_and_postgres_schemas_match() {
+    let sqlite = TestApp::spawn(Backend::Sqlite).await;
+    let pg = TestApp::spawn(Backend::Postgres).await;
+    let a = schema::read(&sqlite.svc.db).await.unwrap();
+    let b = schema::read(&pg.svc.db).await.unwrap();
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "same tables"
+    );
+    for (table, cols) in &a {
+        assert_eq!(
+            cols, &b[table],
+            "columns of {table} differ between SQLite and PostgreSQL"
+        );
+    }
+}

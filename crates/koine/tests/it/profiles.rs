@@ -1,0 +1,255 @@
+//! Profiles: editing, per-field visibility for anonymous/member/owner, avatars.
+
+use koine_testkit::{Browser, TestApp, both_backends};
+use reqwest::StatusCode;
+
+both_backends!(
+    visibility_is_enforced_per_viewer,
+    profile_edit_validates_and_keeps_input,
+    avatars_are_reencoded_and_limited,
+    ui_language_follows_setting_then_header,
+);
+
+async fn edit(b: &Browser, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let mut all = vec![
+        ("display_name", "Ana"),
+        ("bio", "Hola! I teach Spanish.\nAnd learn Japanese."),
+        ("country", "ES"),
+        ("time_zone", "Europe/Madrid"),
+        ("ui_locale", "en"),
+        ("birth_date_visibility", "private"),
+        ("gender", "female"),
+        ("gender_visibility", "private"),
+        ("location", "Sevilla"),
+        ("location_visibility", "private"),
+        ("lang_0", "es"),
+        ("level_0", "native"),
+        ("lang_1", "ja"),
+        ("level_1", "A2"),
+    ];
+    for (k, v) in fields {
+        match all.iter_mut().find(|(name, _)| name == k) {
+            Some(slot) => slot.1 = v,
+            None => all.push((k, v)),
+        }
+    }
+    b.post_form_text("/settings/profile", &all).await
+}
+
+async fn visibility_is_enforced_per_viewer(app: TestApp) {
+    let owner = app.member("ana@example.org", "Ana").await;
+    let id = app.account_id("ana@example.org").await;
+    let (status, page) = edit(
+        &owner,
+        &[
+            ("location_visibility", "members"),
+            ("gender_visibility", "public"),
+            ("birth_date_visibility", "private"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let member = app.member("ken@example.org", "Ken").await;
+    let anon = app.browser();
+    let path = format!("/members/{id}");
+    let (_, as_owner) = owner.get_text(&path).await;
+    let (_, as_member) = member.get_text(&path).await;
+    let (_, as_anon) = anon.get_text(&path).await;
+    for page in [&as_owner, &as_member, &as_anon] {
+        assert!(page.contains("Hola! I teach Spanish."));
+        assert!(page.contains("Female"), "public field shown to all");
+    }
+    assert!(as_owner.contains("Sevilla") && as_member.contains("Sevilla"));
+    assert!(
+        !as_anon.contains("Sevilla"),
+        "members-only field hidden from visitors"
+    );
+    assert!(
+        as_owner.contains("1990-04-01"),
+        "owner sees private birth date"
+    );
+    assert!(!as_member.contains("1990-04-01") && !as_anon.contains("1990-04-01"));
+    assert!(as_owner.contains("Spanish") && as_owner.contains("Japanese · A2"));
+
+    // The API applies the same rules.
+    let api = |token: Option<String>| {
+        let c = reqwest::Client::new();
+        let url = app.url(&format!("/api/v1/profiles/{id}"));
+        async move {
+            let mut req = c.get(url);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            req.send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let anon_json = api(None).await;
+    assert_eq!(anon_json["location"], serde_json::Value::Null);
+    assert_eq!(anon_json["gender"], "female");
+    assert_eq!(anon_json["birth_date"], serde_json::Value::Null);
+    let token = crate::api::token(&app, "ken@example.org").await;
+    let member_json = api(Some(token)).await;
+    assert_eq!(member_json["location"], "Sevilla");
+    assert_eq!(member_json["birth_date"], serde_json::Value::Null);
+    let owner_token = crate::api::token(&app, "ana@example.org").await;
+    assert_eq!(api(Some(owner_token)).await["birth_date"], "1990-04-01");
+}
+
+async fn profile_edit_validates_and_keeps_input(app: TestApp) {
+    let b = app.member("e@example.org", "E").await;
+    let cases: &[(&str, &str, &str)] = &[
+        ("time_zone", "Mars/Olympus", "valid time zone"),
+        ("country", "XX", "Choose one of the options"),
+        ("lang_1", "es", "only once"),
+        (
+            "location_visibility",
+            "friends",
+            "Choose one of the options",
+        ),
+        ("display_name", "", "required"),
+        ("level_1", "Z9", "Choose one of the options"),
+    ];
+    for (field, value, message) in cases {
+        let (status, page) = edit(&b, &[(field, value)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}");
+        assert!(page.contains(message), "{field}={value}: {page}");
+        assert!(page.contains("Sevilla"), "other input kept");
+    }
+    let (status, _) = edit(&b, &[("is_admin", "true")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, page) = b
+        .get_text(&format!(
+            "/members/{}",
+            app.account_id("e@example.org").await
+        ))
+        .await;
+    assert!(!page.contains("Sevilla"), "nothing partially saved");
+    let (status, page) = edit(&b, &[("time_zone", "australia/lord_howe")]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("Australia/Lord_Howe"),
+        "canonical zone name stored"
+    );
+}
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb([10, 120, 200]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+async fn upload(
+    app: &TestApp,
+    b: &Browser,
+    bytes: Vec<u8>,
+    csrf: Option<String>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(c) = csrf {
+        form = form.text("csrf", c);
+    }
+    form = form.part(
+        "avatar",
+        reqwest::multipart::Part::bytes(bytes).file_name("me.png"),
+    );
+    b.client
+        .post(app.url("/settings/avatar"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn avatars_are_reencoded_and_limited(app: TestApp) {
+    let b = app.member("av@example.org", "Av").await;
+    let csrf = b.csrf().await;
+    let r = upload(&app, &b, png(900, 900), None).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "CSRF token required on uploads"
+    );
+    let r = upload(
+        &app,
+        &b,
+        b"GIF89a but not really".to_vec(),
+        Some(csrf.clone()),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("not a supported image"));
+    let big = vec![0x89u8; 5 * 1024 * 1024 + 10];
+    let r = upload(&app, &b, big, Some(csrf.clone())).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let r = upload(&app, &b, png(900, 900), Some(csrf.clone())).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = b.get_text("/settings/profile").await;
+    let src = page
+        .split("src=\"/avatars/")
+        .nth(1)
+        .expect("avatar shown")
+        .split('"')
+        .next()
+        .unwrap();
+    let r = app.browser().get(&format!("/avatars/{src}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    let stored = image::load_from_memory(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!((stored.width(), stored.height()), (512, 512));
+    let r = b.post_form("/settings/avatar/remove", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.browser().get(&format!("/avatars/{src}")).await.status(),
+        StatusCode::NOT_FOUND,
+        "file deleted"
+    );
+}
+
+async fn ui_language_follows_setting_then_header(app: TestApp) {
+    let anon = app.browser();
+    let ja = anon
+        .client
+        .get(app.url("/login"))
+        .header("accept-language", "ja,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    let page = ja.text().await.unwrap();
+    assert!(
+        page.contains("lang=\"ja\"") && page.contains("ログイン"),
+        "{page}"
+    );
+    let b = app.member("lang@example.org", "Lang").await;
+    let r = b
+        .post_form("/language", &[("locale", "es"), ("next", "/settings")])
+        .await;
+    assert_eq!(r.headers()["location"], "/settings");
+    let page = b
+        .client
+        .get(app.url("/settings"))
+        .header("accept-language", "ja")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("lang=\"es\""),
+        "the saved setting wins over the header"
+    );
+    let r = b.post_form("/language", &[("locale", "xx")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = b
+        .post_form("/language", &[("locale", "en"), ("next", "//evil.example")])
+        .await;
+    assert_eq!(r.headers()["location"], "/", "no open redirect");
+}
