@@ -3,7 +3,9 @@
 
 mod accounts;
 mod api;
+mod browser;
 mod privacy;
 mod profiles;
 mod security;
+mod smtp;
 mod staff;

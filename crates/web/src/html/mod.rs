@@ -115,8 +115,8 @@ struct LanguageForm {
     next: Option<String>,
 }
 
-/// Switches the interface language: saved on the profile when signed in,
-/// else in a cookie the visitor asked for by choosing.
+/// Switches the interface language: saved on the profile when signed in, and
+/// in a cookie (set only because the visitor chose) so it survives logging out.
 async fn set_language(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -129,16 +129,14 @@ async fn set_language(
         .next
         .filter(|n| n.starts_with('/') && !n.starts_with("//"))
         .unwrap_or_else(|| "/".into());
-    let mut res = Redirect::to(&next).into_response();
-    match &ctx.principal {
-        Some(p) => st.svc.set_ui_locale(p.account_id, locale).await?,
-        None => {
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(LANG_COOKIE, locale.as_str(), Some(365 * 86400), ctx.tls),
-            );
-        }
+    if let Some(p) = &ctx.principal {
+        st.svc.set_ui_locale(p.account_id, locale).await?;
     }
+    let mut res = Redirect::to(&next).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(LANG_COOKIE, locale.as_str(), Some(365 * 86400), ctx.tls),
+    );
     Ok(res)
 }
 

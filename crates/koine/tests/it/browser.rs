@@ -1,0 +1,277 @@
+//! The browser journey in headless Chromium, with axe-core checking each page
+//! for serious or critical accessibility violations.
+
+use koine_domain::staff::StaffRole;
+use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends, link_in};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use thirtyfour::prelude::*;
+
+both_backends!(signup_to_logout_in_a_real_browser);
+
+fn required_env(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: browser tests need it (run ./scripts/test)"))
+}
+
+struct Driver {
+    child: Child,
+    _profile: tempfile::TempDir,
+    web: Option<WebDriver>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_browser() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(required_env("KOINE_CHROMEDRIVER"))
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary(&required_env("KOINE_CHROMIUM")).unwrap();
+    for arg in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,900",
+        &format!("--user-data-dir={}", profile.path().display()),
+    ] {
+        caps.add_arg(arg).unwrap();
+    }
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_err = None;
+    for _ in 0..50 {
+        match WebDriver::new(&url, caps.clone()).await {
+            Ok(web) => {
+                return Driver {
+                    child,
+                    _profile: profile,
+                    web: Some(web),
+                };
+            }
+            Err(e) => {
+                last_err = Some(e);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("could not start a browser session: {last_err:?}");
+}
+
+/// Runs axe-core on the current page; fails on serious or critical violations.
+async fn axe(web: &WebDriver, source: &str, page: &str) {
+    web.execute(source, Vec::new())
+        .await
+        .expect("inject axe-core");
+    let result = web
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then(r => done(
+               r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))));",
+            Vec::new(),
+        )
+        .await
+        .expect("axe runs");
+    let violations: Vec<String> = result.convert().expect("a list");
+    assert!(
+        violations.is_empty(),
+        "accessibility violations on {page}:\n{}",
+        violations.join("\n")
+    );
+}
+
+async fn fill(web: &WebDriver, id: &str, value: &str) {
+    let el = web
+        .find(By::Id(id))
+        .await
+        .unwrap_or_else(|_| panic!("#{id}"));
+    el.clear().await.unwrap();
+    el.send_keys(value).await.unwrap();
+}
+
+/// Clicks a form's submit button as a person would, after scrolling to it.
+async fn submit(web: &WebDriver, form_css: &str) {
+    let button = web
+        .find(By::Css(&format!("{form_css} button[type=submit]")))
+        .await
+        .unwrap();
+    web.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![button.to_json().unwrap()],
+    )
+    .await
+    .unwrap();
+    button.click().await.unwrap();
+    // Wait for the next page, so later lookups do not see the old one.
+    button
+        .wait_until()
+        .stale()
+        .await
+        .expect("the form leads to a new page");
+}
+
+async fn choose(web: &WebDriver, select_id: &str, value: &str) {
+    let select = web.find(By::Id(select_id)).await.unwrap();
+    web.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![select.to_json().unwrap()],
+    )
+    .await
+    .unwrap();
+    select
+        .find(By::Css(&format!("option[value='{value}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text(web: &WebDriver) -> String {
+    web.find(By::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn signup_to_logout_in_a_real_browser(app: TestApp) {
+    let axe_js = std::fs::read_to_string(required_env("KOINE_AXE_JS")).expect("axe-core source");
+    let mut driver = start_browser().await;
+    let web = driver.web.take().unwrap();
+    // On failure the panic unwinds past `quit`; dropping `driver` still stops chromedriver.
+    journey(&app, &web, &axe_js).await;
+    web.quit().await.expect("quit browser");
+}
+
+async fn journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
+    // The checker itself must be able to fail: an image without a text alternative.
+    web.goto("data:text/html,<html lang=en><title>t</title><img src=x.png>")
+        .await
+        .unwrap();
+    let caught = tokio::spawn({
+        let (web, axe_js) = (web.clone(), axe_js.to_owned());
+        async move { axe(&web, &axe_js, "a broken page").await }
+    })
+    .await;
+    assert!(caught.is_err(), "axe-core reports a missing alt text");
+
+    web.goto(app.url("/")).await.unwrap();
+    axe(web, axe_js, "home").await;
+    web.goto(app.url("/signup")).await.unwrap();
+    axe(web, axe_js, "sign-up").await;
+    fill(web, "display_name", "Beatriz").await;
+    fill(web, "email", "bea@example.org").await;
+    fill(web, "password", STRONG_PASSWORD).await;
+    let birth = web.find(By::Id("birth_date")).await.unwrap();
+    // Date inputs take typed text in the browser's locale format; set the value directly.
+    web.execute(
+        "arguments[0].value = '1993-09-14';",
+        vec![birth.to_json().unwrap()],
+    )
+    .await
+    .unwrap();
+    submit(web, "main form").await;
+    assert!(text(web).await.contains("Check your messages"));
+    axe(web, axe_js, "sign-up done").await;
+
+    let link = link_in(&app.last_mail_to("bea@example.org").await, "/verify/email");
+    web.goto(&link).await.unwrap();
+    axe(web, axe_js, "verify email").await;
+    submit(web, "main form").await;
+    assert!(text(web).await.contains("Confirmed"));
+
+    web.goto(app.url("/login")).await.unwrap();
+    axe(web, axe_js, "login").await;
+    fill(web, "identifier", "bea@example.org").await;
+    fill(web, "password", STRONG_PASSWORD).await;
+    submit(web, "main form").await;
+    assert!(text(web).await.contains("Welcome back, Beatriz!"));
+    axe(web, axe_js, "home (signed in)").await;
+
+    web.goto(app.url("/settings/profile")).await.unwrap();
+    axe(web, axe_js, "edit profile").await;
+    fill(web, "location", "Valparaíso").await;
+    choose(web, "location_visibility", "members").await;
+    submit(web, "form[action='/settings/profile']").await;
+    assert!(text(web).await.contains("Your changes have been saved."));
+    web.goto(app.url("/settings")).await.unwrap();
+    axe(web, axe_js, "settings").await;
+    let id = app.account_id("bea@example.org").await;
+    let profile = app.url(&format!("/members/{id}"));
+    web.goto(&profile).await.unwrap();
+    assert!(text(web).await.contains("Valparaíso"), "the owner sees it");
+    axe(web, axe_js, "profile").await;
+
+    submit(web, "form[action='/logout']").await;
+    web.goto(&profile).await.unwrap();
+    assert!(
+        !text(web).await.contains("Valparaíso"),
+        "hidden from anonymous visitors"
+    );
+
+    app.member("other@example.org", "Other").await;
+    web.goto(app.url("/login")).await.unwrap();
+    fill(web, "identifier", "other@example.org").await;
+    fill(web, "password", STRONG_PASSWORD).await;
+    submit(web, "main form").await;
+    web.goto(&profile).await.unwrap();
+    assert!(text(web).await.contains("Valparaíso"), "shown to members");
+
+    choose(web, "footer-locale", "ja").await;
+    submit(web, ".language-form").await;
+    let lang = web
+        .find(By::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(lang.as_deref(), Some("ja"));
+    assert!(text(web).await.contains("ログアウト"));
+    axe(web, axe_js, "profile (Japanese)").await;
+    web.goto(app.url("/privacy")).await.unwrap();
+    axe(web, axe_js, "privacy notice").await;
+    submit(web, "form[action='/logout']").await;
+    assert!(text(web).await.contains("ログイン"));
+
+    // Staff pages.
+    app.staff("dpo@koine.test", StaffRole::PrivacyOfficer).await;
+    web.goto(app.url("/login")).await.unwrap();
+    fill(web, "identifier", "dpo@koine.test").await;
+    fill(web, "password", STRONG_PASSWORD).await;
+    submit(web, "main form").await;
+    web.goto(app.url("/staff/members?q=bea")).await.unwrap();
+    axe(web, axe_js, "staff members").await;
+    web.goto(app.url(&format!("/staff/members/{id}")))
+        .await
+        .unwrap();
+    axe(web, axe_js, "staff member access form").await;
+    submit(web, "main form").await;
+    assert!(text(web).await.contains("bea@example.org"));
+    axe(web, axe_js, "staff member record").await;
+    web.goto(app.url("/staff/audit")).await.unwrap();
+    axe(web, axe_js, "audit log").await;
+    web.goto(app.url("/no-such-page")).await.unwrap();
+    axe(web, axe_js, "not found").await;
+}

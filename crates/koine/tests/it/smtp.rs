@@ -1,0 +1,90 @@
+//! Email delivery through a real SMTP server (aiosmtpd) on loopback.
+
+use koine_testkit::{Backend, STRONG_PASSWORD, TestApp};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct SmtpServer(Child);
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn verification_mail_arrives_over_smtp(backend: Backend) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let maildir = tempfile::tempdir().unwrap();
+    let _server = SmtpServer(
+        Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir.path().join("box"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 -m aiosmtpd (scripts/test installs it)"),
+    );
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let app = TestApp::spawn_with(backend, |c| {
+        c.smtp = Some(koine::config::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            username: None,
+            password: None,
+            security: "none".into(),
+        })
+    })
+    .await;
+    let (status, _) = app
+        .browser()
+        .signup(
+            "Mail",
+            "mail@example.org",
+            "",
+            STRONG_PASSWORD,
+            "1990-01-01",
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(app.deliver().await, 1);
+    let new = maildir.path().join("box/new");
+    let files: Vec<_> = std::fs::read_dir(&new).expect("maildir written").collect();
+    assert_eq!(files.len(), 1);
+    let raw = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
+    assert!(raw.contains("To: mail@example.org"), "{raw}");
+    assert!(raw.contains("Subject: Confirm your email address for Koine"));
+    assert!(raw.contains("/verify/email?token="));
+    assert!(
+        !app.data_dir().join("outbox/mail").exists(),
+        "nothing written as files when SMTP is configured"
+    );
+    assert_eq!(app.count("outbox").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_sqlite() {
+    verification_mail_arrives_over_smtp(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_postgres() {
+    verification_mail_arrives_over_smtp(Backend::Postgres).await
+}
