@@ -23,6 +23,8 @@ pub struct Config {
     pub mail_from: String,
     pub mail_poll_ms: u64,
     pub db_max_connections: u32,
+    /// Sign-up attempts allowed per client IP per hour.
+    pub signups_per_ip_per_hour: u32,
     pub smtp: Option<SmtpConfig>,
 }
 
@@ -63,6 +65,7 @@ impl Default for Config {
             mail_from: "Koine <no-reply@koine.localhost>".into(),
             mail_poll_ms: 2000,
             db_max_connections: 16,
+            signups_per_ip_per_hour: 20,
             smtp: None,
         }
     }
@@ -146,6 +149,12 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_MAIL_POLL_MS", get)? {
             self.mail_poll_ms = v;
+        }
+        if let Some(v) = env_parse("KOINE_SIGNUPS_PER_IP_PER_HOUR", get)? {
+            self.signups_per_ip_per_hour = v;
+        }
+        if let Some(v) = env_parse("KOINE_DB_MAX_CONNECTIONS", get)? {
+            self.db_max_connections = v;
         }
         if let Some(host) = get("KOINE_SMTP_HOST") {
             self.smtp = Some(SmtpConfig {

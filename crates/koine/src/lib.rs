@@ -94,6 +94,7 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
     s.reauth_after = Duration::from_secs(cfg.reauth_minutes * 60);
     s.session_idle = Duration::from_secs(cfg.session_idle_days * 86_400);
     s.mail_from = cfg.mail_from.clone();
+    s.signups_per_ip_per_hour = cfg.signups_per_ip_per_hour;
     s.smtp = cfg.smtp.as_ref().map(|m| SmtpSettings {
         host: m.host.clone(),
         port: m.port,

@@ -112,13 +112,19 @@ impl Services {
         }
         self.throttle
             .signup_ip
-            .check(throttle::SIGNUP_PER_IP, client_ip, now)
+            .check(
+                throttle::signups_per_ip(self.settings.signups_per_ip_per_hour),
+                client_ip,
+                now,
+            )
             .map_err(|s| Error::Throttled {
                 retry_after_secs: s,
             })?;
-        self.throttle
-            .signup_ip
-            .fail(throttle::SIGNUP_PER_IP, client_ip, now);
+        self.throttle.signup_ip.fail(
+            throttle::signups_per_ip(self.settings.signups_per_ip_per_hour),
+            client_ip,
+            now,
+        );
 
         // Hash first on every path so timing does not tell the paths apart.
         let password_hash = passwords::hash(input.password.expose().to_owned()).await?;

@@ -35,6 +35,9 @@ pub struct Settings {
     pub session_idle: Duration,
     pub smtp: Option<mail::SmtpSettings>,
     pub mail_from: String,
+    /// Sign-up attempts allowed per client IP per hour (raise it behind a
+    /// shared NAT such as a school's).
+    pub signups_per_ip_per_hour: u32,
 }
 
 impl Settings {
@@ -47,6 +50,7 @@ impl Settings {
             session_idle: Duration::from_secs(30 * 24 * 3600),
             smtp: None,
             mail_from: "Koine <no-reply@koine.localhost>".into(),
+            signups_per_ip_per_hour: 20,
         }
     }
 }

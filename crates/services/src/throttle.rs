@@ -57,10 +57,12 @@ pub const LOGIN_PER_IP: Rule = Rule {
     window_us: 15 * MINUTE,
 };
 /// Sign-ups, resets and code requests count every attempt, not just failures.
-pub const SIGNUP_PER_IP: Rule = Rule {
-    max_failures: 20,
-    window_us: 60 * MINUTE,
-};
+pub const fn signups_per_ip(per_hour: u32) -> Rule {
+    Rule {
+        max_failures: per_hour,
+        window_us: 60 * MINUTE,
+    }
+}
 pub const MESSAGES_PER_IDENTIFIER: Rule = Rule {
     max_failures: 5,
     window_us: 60 * MINUTE,

@@ -1,0 +1,135 @@
+//! `koine-bench`: measures the release binary the way an operator runs it.
+//!
+//! It starts `target/release/koine` as a separate process on loopback and
+//! drives it with a small keep-alive HTTP/1.1 load generator, so figures
+//! include the real server, database and middleware. Results are JSON on
+//! stdout. Build the binary first: `cargo build --release -p koine`.
+#![forbid(unsafe_code)]
+
+mod load;
+mod server;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "koine-bench", about = "Koine benchmarks; prints JSON")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum, Debug)]
+pub enum BackendArg {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Binary size, idle memory, start-up time, /healthz throughput, sign-up and login throughput.
+    Foundation {
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: BackendArg,
+        /// Admin URL of a PostgreSQL server (a fresh database is created on it).
+        #[arg(
+            long,
+            env = "KOINE_BENCH_DATABASE_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+        )]
+        database_url: String,
+        /// Seconds of load per throughput figure.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent connections for /healthz.
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+    },
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let cli = Cli::parse();
+    let out = match cli.command {
+        Command::Foundation {
+            backend,
+            database_url,
+            seconds,
+            connections,
+        } => {
+            foundation(
+                backend,
+                &database_url,
+                Duration::from_secs(seconds),
+                connections,
+            )
+            .await
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+async fn foundation(
+    backend: BackendArg,
+    database_url: &str,
+    load_for: Duration,
+    connections: usize,
+) -> Value {
+    let bin = server::binary();
+    let size = std::fs::metadata(&bin).expect("binary").len();
+    let env = server::Env::prepare(backend, database_url).await;
+
+    // Start-up on an existing, migrated database: spawn → first 200 from /healthz.
+    let mut starts = Vec::new();
+    let mut rss = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let s = server::Server::start(&env).await;
+        starts.push(t.elapsed().as_secs_f64() * 1000.0);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        rss.push(s.rss_kib() as f64);
+        s.stop().await;
+    }
+
+    let s = server::Server::start(&env).await;
+    let healthz = load::run(s.addr, connections, load_for, |_| {
+        load::Req::get("/healthz")
+    })
+    .await;
+    let signup = load::run(s.addr, 8, load_for, |n| {
+        let body = json!({
+            "email": format!("bench-{}@example.org", uuid::Uuid::now_v7().simple()),
+            "password": "bench-orchid-tandem-velvet",
+            "birth_date": "1990-01-01",
+            "display_name": format!("Bench {n}"),
+        });
+        load::Req::post_json("/api/v1/signup", body.to_string())
+    })
+    .await;
+    let login = load::run(s.addr, 8, load_for, |_| {
+        let body =
+            json!({ "identifier": "ana@demo.koine.test", "password": server::DEMO_PASSWORD });
+        load::Req::post_json("/api/v1/sessions", body.to_string())
+    })
+    .await;
+    s.stop().await;
+    env.cleanup().await;
+
+    json!({
+        "benchmark": "foundation",
+        "backend": format!("{backend:?}").to_lowercase(),
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        "binary_size_mb": size as f64 / 1_048_576.0,
+        "startup_to_healthz_ms": { "median": median(starts.clone()), "all": starts },
+        "idle_rss_mb": median(rss) / 1024.0,
+        "healthz": healthz.json(),
+        "signup_api": signup.json(),
+        "login_api": login.json(),
+    })
+}

@@ -1,0 +1,164 @@
+//! Running the real `koine` binary for a benchmark.
+
+use crate::BackendArg;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::process::{Child, Command};
+
+pub const DEMO_PASSWORD: &str = "koine-demo-river-lantern";
+const MASTER_KEY: &str = "6b6f696e652d62656e63682d6b65792d6e6f742d666f722d70726f6475637421";
+
+pub fn binary() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let bin = root.join("target/release/koine");
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build --release -p koine` first",
+        bin.display()
+    );
+    bin
+}
+
+pub struct Env {
+    dir: tempfile::TempDir,
+    database_url: Option<String>,
+    admin_url: String,
+    db_name: Option<String>,
+}
+
+async fn psql(url: &str, sql: &str) {
+    let ok = Command::new("psql")
+        .args([url, "-qAtc", sql])
+        .status()
+        .await
+        .expect("psql")
+        .success();
+    assert!(ok, "psql failed: {sql}");
+}
+
+impl Env {
+    /// A data dir (and for PostgreSQL a fresh database), migrated and seeded with demo accounts.
+    pub async fn prepare(backend: BackendArg, admin_url: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (database_url, db_name) = match backend {
+            BackendArg::Sqlite => (None, None),
+            BackendArg::Postgres => {
+                let name = format!("koine_bench_{}", uuid::Uuid::now_v7().simple());
+                psql(admin_url, &format!("CREATE DATABASE {name}")).await;
+                let (base, _) = admin_url.rsplit_once('/').expect("URL ends in /dbname");
+                (Some(format!("{base}/{name}")), Some(name))
+            }
+        };
+        let env = Self {
+            dir,
+            database_url,
+            admin_url: admin_url.into(),
+            db_name,
+        };
+        let out = env
+            .command()
+            .arg("seed-demo")
+            .output()
+            .await
+            .expect("seed-demo");
+        assert!(
+            out.status.success(),
+            "seed-demo failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        env
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new(binary());
+        c.env("KOINE_DATA_DIR", self.dir.path())
+            .env("KOINE_MASTER_KEY", MASTER_KEY)
+            .env("KOINE_LOG", "warn")
+            .env("KOINE_SIGNUPS_PER_IP_PER_HOUR", "1000000")
+            .env_remove("KOINE_DATABASE_URL");
+        if let Some(url) = &self.database_url {
+            c.env("KOINE_DATABASE_URL", url);
+        }
+        c
+    }
+
+    pub async fn cleanup(self) {
+        if let Some(name) = &self.db_name {
+            psql(
+                &self.admin_url,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            )
+            .await;
+        }
+    }
+}
+
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl Server {
+    /// Starts the server and returns once `/healthz` answers 200.
+    pub async fn start(env: &Env) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let child = env
+            .command()
+            .args(["serve", "--listen", &addr.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("koine serve");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if healthz(addr).await {
+                return Self { child, addr };
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        panic!("koine did not become healthy within 30 s");
+    }
+
+    /// Resident memory of the server process, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let pid = self.child.id().expect("running");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .expect("VmRSS")
+    }
+
+    /// Graceful stop (SIGTERM via `kill`), as an init system would.
+    pub async fn stop(mut self) {
+        let pid = self.child.id().expect("running");
+        let _ = Command::new("kill").arg(pid.to_string()).status().await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await;
+    }
+}
+
+async fn healthz(addr: SocketAddr) -> bool {
+    let Ok(mut s) = tokio::net::TcpStream::connect(addr).await else {
+        return false;
+    };
+    if s.write_all(b"GET /healthz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+        .await
+        .is_err()
+    {
+        return false;
+    }
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf).await;
+    buf.starts_with(b"HTTP/1.1 200")
+}
