@@ -111,7 +111,7 @@ async fn fill(web: &WebDriver, id: &str, value: &str) {
 /// Clicks a form's submit button as a person would, after scrolling to it.
 async fn submit(web: &WebDriver, form_css: &str) {
     let button = web
-        .find(By::Css(&format!("{form_css} button[type=submit]")))
+        .find(By::Css(format!("{form_css} button[type=submit]")))
         .await
         .unwrap();
     web.execute(
@@ -138,7 +138,7 @@ async fn choose(web: &WebDriver, select_id: &str, value: &str) {
     .await
     .unwrap();
     select
-        .find(By::Css(&format!("option[value='{value}']")))
+        .find(By::Css(format!("option[value='{value}']")))
         .await
         .unwrap()
         .click()
