@@ -103,7 +103,7 @@ impl TestApp {
         let svc = koine::services(&config, clock.clone())
             .await
             .expect("services start");
-        let app = koine::app(svc.clone(), false);
+        let app = koine::app(svc.clone(), config.tls);
         let server = tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -218,6 +218,69 @@ impl TestApp {
         let b = self.browser();
         b.login(email, STRONG_PASSWORD).await;
         b
+    }
+
+    /// In TLS mode: cookies are `__Host-` prefixed and Secure, and HSTS is
+    /// sent. Cookies are carried by hand: a client rightly keeps Secure
+    /// cookies off this plain-HTTP loopback connection.
+    pub async fn member_tls_check(&self) {
+        let b = self.browser();
+        b.signup("Tls", "tls@example.org", "", STRONG_PASSWORD, "1990-01-01")
+            .await;
+        let id = self.account_id("tls@example.org").await;
+        koine_services::accounts::mark_demo_verified(&self.svc, id, "tls@example.org")
+            .await
+            .unwrap();
+        let plain = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let page = plain.get(self.url("/login")).send().await.unwrap();
+        let set_cookies = |r: &reqwest::Response| -> Vec<String> {
+            r.headers()
+                .get_all("set-cookie")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .collect()
+        };
+        let anon = set_cookies(&page)
+            .into_iter()
+            .find(|c| c.starts_with("__Host-koine_anon="))
+            .expect("pre-session cookie");
+        assert!(anon.contains("Secure"), "{anon}");
+        let hsts = page
+            .headers()
+            .get("strict-transport-security")
+            .expect("HSTS over TLS")
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(hsts.contains("max-age="), "{hsts}");
+        let anon_pair = anon.split(';').next().unwrap().to_owned();
+        let csrf = csrf_of(&page.text().await.unwrap());
+        let r = plain
+            .post(self.url("/login"))
+            .header("cookie", &anon_pair)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("identifier", "tls@example.org"),
+                ("password", STRONG_PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+        let session = set_cookies(&r)
+            .into_iter()
+            .find(|c| c.starts_with("__Host-koine_session="))
+            .expect("__Host- session cookie");
+        assert!(
+            session.contains("Secure")
+                && session.contains("HttpOnly")
+                && session.contains("Path=/"),
+            "{session}"
+        );
+        assert!(!session.contains("Domain="), "{session}");
     }
 
     pub async fn account_id(&self, email: &str) -> uuid::Uuid {

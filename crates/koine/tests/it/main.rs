@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod browser;
+mod ops;
 mod privacy;
 mod profiles;
 mod security;
