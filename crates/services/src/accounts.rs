@@ -74,10 +74,35 @@ fn code6() -> String {
 
 impl Services {
     fn link(&self, path: &str, token: &str) -> String {
-        format!(
-            "{}{path}?token={token}",
-            self.settings.public_url.trim_end_matches('/')
+        format!("{}?token={token}", self.page_url(path))
+    }
+
+    fn page_url(&self, path: &str) -> String {
+        format!("{}{path}", self.settings.public_url.trim_end_matches('/'))
+    }
+
+    /// Someone tried to use an address that already has an account: its
+    /// owner is told, while the requester gets the usual answer.
+    async fn tell_address_taken(
+        &self,
+        conn: Conn<'_>,
+        email: &Email,
+        locale: UiLocale,
+        now: i64,
+    ) -> Result<()> {
+        let url = self.page_url("/password/forgot");
+        mail::enqueue(
+            conn,
+            now,
+            Outgoing {
+                account: None,
+                channel: Channel::Email,
+                to: email.as_str().into(),
+                subject: t(locale, "mail-exists-subject"),
+                body: t_args(locale, "mail-exists-body", &[("url", url)]),
+            },
         )
+        .await
     }
 
     fn phone_index(&self, phone: &Phone) -> Vec<u8> {
@@ -144,22 +169,7 @@ impl Services {
         };
         if email_taken || phone_taken {
             if let (true, Some(e)) = (email_taken, &input.email) {
-                mail::enqueue(
-                    tx.conn(),
-                    now,
-                    Outgoing {
-                        account: None,
-                        channel: Channel::Email,
-                        to: e.as_str().into(),
-                        subject: t(locale, "mail-exists-subject"),
-                        body: t_args(
-                            locale,
-                            "mail-exists-body",
-                            &[("url", self.link("/password/forgot", ""))],
-                        ),
-                    },
-                )
-                .await?;
+                self.tell_address_taken(tx.conn(), e, locale, now).await?;
             }
             if let (true, Some(p)) = (phone_taken, &input.phone) {
                 mail::enqueue(
@@ -779,22 +789,7 @@ impl Services {
             .is_some()
         {
             // Same answer as success; the address's owner is told instead.
-            mail::enqueue(
-                tx.conn(),
-                now,
-                Outgoing {
-                    account: None,
-                    channel: Channel::Email,
-                    to: new.as_str().into(),
-                    subject: t(locale, "mail-exists-subject"),
-                    body: t_args(
-                        locale,
-                        "mail-exists-body",
-                        &[("url", self.link("/password/forgot", ""))],
-                    ),
-                },
-            )
-            .await?;
+            self.tell_address_taken(tx.conn(), new, locale, now).await?;
         } else {
             self.send_email_verification(tx.conn(), p.account_id, new, locale, now)
                 .await?;

@@ -766,3 +766,42 @@ pub fn version() -> String {
     });
     format!("{hash:016x}")[..12].to_owned()
 }
+
+#[cfg(test)]
+mod notice_tests {
+    use super::*;
+
+    #[test]
+    fn notice_groups_by_table_and_category_and_keeps_longest_retention() {
+        let n = notice();
+        let email = n
+            .iter()
+            .find(|e| e.table == "accounts" && e.category == "user.contact.email")
+            .expect("accounts email in the notice");
+        assert!(email.purposes.contains(&Purpose::ServiceMessages));
+        assert_eq!(email.retention, Retention::AccountLifetime);
+        let audit = n
+            .iter()
+            .find(|e| e.table == "audit_events" && e.category == "user.security.audit")
+            .unwrap();
+        assert!(matches!(
+            audit.retention,
+            Retention::YearsAfter { years: 3, .. }
+        ));
+        assert!(
+            n.iter()
+                .all(|e| e.category != "user.unique_id" && !e.category.starts_with("system."))
+        );
+        let mut seen = std::collections::HashSet::new();
+        assert!(
+            n.iter().all(|e| seen.insert((e.table, e.category))),
+            "one line per table and category"
+        );
+    }
+
+    #[test]
+    fn version_is_a_stable_fingerprint() {
+        assert_eq!(version(), version());
+        assert_eq!(version().len(), 12);
+    }
+}

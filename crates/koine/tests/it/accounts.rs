@@ -630,12 +630,12 @@ async fn bad_signup_input_is_rejected_and_kept(app: TestApp) {
                 ("admin", "1"),
             ],
             StatusCode::BAD_REQUEST,
-            "unexpected field",
+            "unexpected fields",
         ),
         (
             &[("display_name", "A")],
             StatusCode::BAD_REQUEST,
-            "unexpected field",
+            "unexpected fields",
         ),
     ];
     for (fields, status, text) in cases {

@@ -36,12 +36,12 @@ async fn staff_access_is_audited(app: TestApp) {
     let (status, log) = officer.get_text("/staff/audit").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        log.contains("view_member")
+        log.contains("Opened a member record")
             && log.contains("ticket #4711")
             && log.contains(&id.to_string()),
         "{log}"
     );
-    assert!(log.contains("search_members"));
+    assert!(log.contains("Searched the member directory"));
     assert_eq!(
         support.get("/staff/audit").await.status(),
         StatusCode::FORBIDDEN,

@@ -247,7 +247,7 @@ error-not-an-image = This file is not a supported image.
 error-file-too-large = This file is larger than 5 MB.
 error-email-taken = This email address is already used by another account.
 error-phone-taken = This mobile number is already used by another account.
-error-unknown-field = The form contained an unexpected field.
+error-unknown-field = The form was incomplete or contained unexpected fields.
 error-form-summary = Please correct the highlighted fields.
 
 ## Messages we send
@@ -307,3 +307,12 @@ category-user-behavior-session = Sign-in sessions and their activity times
 category-user-unique_id = Internal identifiers
 category-user-security-audit = Records of staff access to your data
 category-user-security-encryption_key = Your personal encryption key (wrapped)
+
+## Staff roles and audit actions
+role-admin = Administrator
+role-support = Support
+role-trust_safety = Trust & safety
+role-finance = Finance
+role-privacy_officer = Privacy officer
+audit-action-view_member = Opened a member record
+audit-action-search_members = Searched the member directory

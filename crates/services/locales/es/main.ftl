@@ -247,7 +247,7 @@ error-not-an-image = Este archivo no es una imagen compatible.
 error-file-too-large = Este archivo supera los 5 MB.
 error-email-taken = Este correo electrónico ya lo usa otra cuenta.
 error-phone-taken = Este número de móvil ya lo usa otra cuenta.
-error-unknown-field = El formulario contenía un campo inesperado.
+error-unknown-field = El formulario estaba incompleto o contenía campos inesperados.
 error-form-summary = Corrige los campos resaltados.
 
 ## Mensajes que enviamos
@@ -307,3 +307,12 @@ category-user-behavior-session = Sesiones iniciadas y sus horas de actividad
 category-user-unique_id = Identificadores internos
 category-user-security-audit = Registros de accesos del personal a tus datos
 category-user-security-encryption_key = Tu clave de cifrado personal (guardada cifrada)
+
+## Staff roles and audit actions
+role-admin = Administración
+role-support = Soporte
+role-trust_safety = Confianza y seguridad
+role-finance = Finanzas
+role-privacy_officer = Delegado de protección de datos
+audit-action-view_member = Abrió la ficha de un miembro
+audit-action-search_members = Buscó en el directorio de miembros

@@ -247,7 +247,7 @@ error-not-an-image = このファイルは対応している画像形式では�
 error-file-too-large = ファイルサイズが 5 MB を超えています。
 error-email-taken = このメールアドレスはすでに別のアカウントで使用されています。
 error-phone-taken = この携帯電話番号はすでに別のアカウントで使用されています。
-error-unknown-field = フォームに想定外の項目が含まれていました。
+error-unknown-field = フォームの内容が不完全か、想定外の項目が含まれています。
 error-form-summary = 強調表示された項目を修正してください。
 
 ## 送信するメッセージ
@@ -307,3 +307,12 @@ category-user-behavior-session = ログインセッションとその利用日�
 category-user-unique_id = 内部識別子
 category-user-security-audit = スタッフによるデータへのアクセス記録
 category-user-security-encryption_key = あなた専用の暗号化キー（暗号化して保管）
+
+## Staff roles and audit actions
+role-admin = 管理者
+role-support = サポート
+role-trust_safety = トラスト＆セーフティ
+role-finance = 経理
+role-privacy_officer = 個人情報保護責任者
+audit-action-view_member = 会員の記録を閲覧
+audit-action-search_members = 会員名簿を検索

@@ -247,7 +247,7 @@ error-not-an-image = 此文件不是受支持的图片格式。
 error-file-too-large = 此文件超过 5 MB。
 error-email-taken = 此电子邮箱已被其他账户使用。
 error-phone-taken = 此手机号已被其他账户使用。
-error-unknown-field = 表单中包含意外的字段。
+error-unknown-field = 表单内容不完整或包含意外的字段。
 error-form-summary = 请更正突出显示的字段。
 
 ## 我们发送的消息
@@ -307,3 +307,12 @@ category-user-behavior-session = 登录会话及其活动时间
 category-user-unique_id = 内部标识符
 category-user-security-audit = 员工访问你数据的记录
 category-user-security-encryption_key = 你的个人加密密钥（加密保存）
+
+## Staff roles and audit actions
+role-admin = 管理员
+role-support = 客服支持
+role-trust_safety = 信任与安全
+role-finance = 财务
+role-privacy_officer = 隐私官
+audit-action-view_member = 查看了会员记录
+audit-action-search_members = 搜索了会员目录

@@ -582,6 +582,12 @@ async fn settings(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Page
     settings_page(&st, &ctx, None, FormState::default(), StatusCode::OK).await
 }
 
+/// Shows the settings page with a confirmation message.
+async fn settings_notice(st: &AppState, ctx: &Ctx, key: &str) -> Result<Response, PageError> {
+    let notice = Some(ctx.i18n().t(key));
+    settings_page(st, ctx, notice, FormState::default(), StatusCode::OK).await
+}
+
 /// Shows the settings page again with a field error.
 async fn settings_error(st: &AppState, ctx: &Ctx, e: &Invalid) -> Result<Response, PageError> {
     let mut form = FormState::default();
@@ -600,14 +606,7 @@ async fn change_email(
         Err(e) => return settings_error(&st, &ctx, &e).await,
     };
     st.svc.change_email(p, &email).await?;
-    settings_page(
-        &st,
-        &ctx,
-        Some(ctx.i18n().t("settings-change-email-done")),
-        FormState::default(),
-        StatusCode::OK,
-    )
-    .await
+    settings_notice(&st, &ctx, "settings-change-email-done").await
 }
 
 #[derive(Deserialize)]
@@ -627,16 +626,7 @@ async fn change_phone(
         Err(e) => return settings_error(&st, &ctx, &e).await,
     };
     match st.svc.change_phone(p, &phone).await {
-        Ok(()) => {
-            settings_page(
-                &st,
-                &ctx,
-                Some(ctx.i18n().t("settings-change-phone-done")),
-                FormState::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
+        Ok(()) => settings_notice(&st, &ctx, "settings-change-phone-done").await,
         Err(Error::Conflict(_)) => {
             settings_error(&st, &ctx, &Invalid::new("phone", "phone-taken")).await
         }
@@ -661,16 +651,7 @@ async fn verify_new_phone(
         .verify_phone(Some(p.account_id), None, &f.code, ctx.ip())
         .await
     {
-        Ok(()) => {
-            settings_page(
-                &st,
-                &ctx,
-                Some(ctx.i18n().t("verify-done-body")),
-                FormState::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
+        Ok(()) => settings_notice(&st, &ctx, "verify-done-body").await,
         Err(Error::BadCode | Error::Throttled { .. }) => {
             let mut form = FormState::default();
             form.errors
@@ -704,16 +685,7 @@ async fn change_password(
         .change_password(p, &f.current_password, new, f.end_others.is_some())
         .await
     {
-        Ok(()) => {
-            settings_page(
-                &st,
-                &ctx,
-                Some(ctx.i18n().t("settings-password-changed")),
-                FormState::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
+        Ok(()) => settings_notice(&st, &ctx, "settings-password-changed").await,
         Err(Error::Invalid(e)) => settings_error(&st, &ctx, &e).await,
         Err(e) => Err(e.into()),
     }
