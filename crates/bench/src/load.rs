@@ -61,11 +61,7 @@ impl Outcome {
 async fn read_response(r: &mut BufReader<TcpStream>) -> std::io::Result<u16> {
     let mut line = String::new();
     r.read_line(&mut line).await?;
-    let status: u16 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     let mut length = 0usize;
     loop {
         line.clear();

@@ -57,15 +57,7 @@ async fn main() {
             database_url,
             seconds,
             connections,
-        } => {
-            foundation(
-                backend,
-                &database_url,
-                Duration::from_secs(seconds),
-                connections,
-            )
-            .await
-        }
+        } => foundation(backend, &database_url, Duration::from_secs(seconds), connections).await,
     };
     println!("{}", serde_json::to_string_pretty(&out).expect("json"));
 }
@@ -75,12 +67,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-async fn foundation(
-    backend: BackendArg,
-    database_url: &str,
-    load_for: Duration,
-    connections: usize,
-) -> Value {
+async fn foundation(backend: BackendArg, database_url: &str, load_for: Duration, connections: usize) -> Value {
     let bin = server::binary();
     let size = std::fs::metadata(&bin).expect("binary").len();
     let env = server::Env::prepare(backend, database_url).await;
@@ -98,10 +85,7 @@ async fn foundation(
     }
 
     let s = server::Server::start(&env).await;
-    let healthz = load::run(s.addr, connections, load_for, |_| {
-        load::Req::get("/healthz")
-    })
-    .await;
+    let healthz = load::run(s.addr, connections, load_for, |_| load::Req::get("/healthz")).await;
     let signup = load::run(s.addr, 8, load_for, |n| {
         let body = json!({
             "email": format!("bench-{}@example.org", uuid::Uuid::now_v7().simple()),
@@ -113,8 +97,7 @@ async fn foundation(
     })
     .await;
     let login = load::run(s.addr, 8, load_for, |_| {
-        let body =
-            json!({ "identifier": "ana@demo.koine.test", "password": server::DEMO_PASSWORD });
+        let body = json!({ "identifier": "ana@demo.koine.test", "password": server::DEMO_PASSWORD });
         load::Req::post_json("/api/v1/sessions", body.to_string())
     })
     .await;

@@ -58,12 +58,7 @@ impl Env {
             admin_url: admin_url.into(),
             db_name,
         };
-        let out = env
-            .command()
-            .arg("seed-demo")
-            .output()
-            .await
-            .expect("seed-demo");
+        let out = env.command().arg("seed-demo").output().await.expect("seed-demo");
         assert!(
             out.status.success(),
             "seed-demo failed: {}",
@@ -87,11 +82,7 @@ impl Env {
 
     pub async fn cleanup(self) {
         if let Some(name) = &self.db_name {
-            psql(
-                &self.admin_url,
-                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            )
-            .await;
+            psql(&self.admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
         }
     }
 }

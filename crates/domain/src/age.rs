@@ -20,9 +20,7 @@ impl MinimumAge {
         if (13..=18).contains(&years) {
             Ok(Self(years as i16))
         } else {
-            Err(format!(
-                "minimum learner age must be between 13 and 18, got {years}"
-            ))
+            Err(format!("minimum learner age must be between 13 and 18, got {years}"))
         }
     }
 
@@ -50,8 +48,7 @@ pub fn age_on(birth: Date, today: Date) -> i16 {
 /// The first day on which a person born on `birth` is `years` old.
 pub fn birthday_reaching(birth: Date, years: i16) -> Date {
     let year = birth.year() + years;
-    Date::new(year, birth.month(), birth.day())
-        .unwrap_or_else(|_| Date::new(year, 3, 1).expect("1 March exists"))
+    Date::new(year, birth.month(), birth.day()).unwrap_or_else(|_| Date::new(year, 3, 1).expect("1 March exists"))
 }
 
 /// What the age gate decides at sign-up.
@@ -72,9 +69,7 @@ pub fn parse_birth_date(raw: &str, today: Date) -> Valid<Date> {
     if raw.len() != 10 {
         return Err(Invalid::new("birth_date", "invalid-date"));
     }
-    let date: Date = raw
-        .parse()
-        .map_err(|_| Invalid::new("birth_date", "invalid-date"))?;
+    let date: Date = raw.parse().map_err(|_| Invalid::new("birth_date", "invalid-date"))?;
     if date > today || age_on(date, today) > MAX_AGE {
         return Err(Invalid::new("birth_date", "implausible-birth-date"));
     }
@@ -111,10 +106,7 @@ mod tests {
     fn decides_at_exact_birthdays() {
         let min = MinimumAge::DEFAULT;
         let today = date(2026, 11, 22);
-        assert_eq!(
-            decide(date(2010, 11, 23), today, min),
-            AgeDecision::TooYoung
-        );
+        assert_eq!(decide(date(2010, 11, 23), today, min), AgeDecision::TooYoung);
         assert_eq!(
             decide(date(2010, 11, 22), today, min),
             AgeDecision::Minor {
@@ -142,10 +134,7 @@ mod tests {
         assert!(parse_birth_date("1850-01-01", today).is_err());
         assert!(parse_birth_date("22/11/2000", today).is_err());
         assert!(parse_birth_date("2000-01-31T10:00", today).is_err());
-        assert_eq!(
-            parse_birth_date(" 2000-01-31 ", today).unwrap(),
-            date(2000, 1, 31)
-        );
+        assert_eq!(parse_birth_date(" 2000-01-31 ", today).unwrap(), date(2000, 1, 31));
     }
 
     proptest! {

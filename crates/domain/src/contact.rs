@@ -20,18 +20,12 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && domain
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+            && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
         let local_ok = !local.is_empty()
             && local.len() <= 64
             && !local.contains(char::is_whitespace)
             && !local.contains(['<', '>', '(', ')', ',', ';', ':', '\\', '"', '[', ']', '@']);
-        if domain_ok && local_ok {
-            Ok(Self(s))
-        } else {
-            Err(bad())
-        }
+        if domain_ok && local_ok { Ok(Self(s)) } else { Err(bad()) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -53,10 +47,7 @@ impl Phone {
             .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
             .collect();
         let digits = compact.strip_prefix('+').unwrap_or("");
-        if (8..=15).contains(&digits.len())
-            && digits.chars().all(|c| c.is_ascii_digit())
-            && !digits.starts_with('0')
-        {
+        if (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0') {
             Ok(Self(compact))
         } else {
             Err(Invalid::new("phone", "invalid-phone"))
@@ -116,23 +107,15 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(
-            Email::parse(" Ana@Example.ORG ").unwrap().as_str(),
-            "ana@example.org"
-        );
-        for bad in [
-            "", "a", "a@b", "@b.c", "a@.b", "a b@c.d", "a@b..c", "a@b.c.", "<a>@b.c",
-        ] {
+        assert_eq!(Email::parse(" Ana@Example.ORG ").unwrap().as_str(), "ana@example.org");
+        for bad in ["", "a", "a@b", "@b.c", "a@.b", "a b@c.d", "a@b..c", "a@b.c.", "<a>@b.c"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn phones() {
-        assert_eq!(
-            Phone::parse("+81 (90) 1234-5678").unwrap().as_str(),
-            "+819012345678"
-        );
+        assert_eq!(Phone::parse("+81 (90) 1234-5678").unwrap().as_str(), "+819012345678");
         for bad in [
             "",
             "0901234567",
@@ -143,25 +126,13 @@ mod tests {
         ] {
             assert!(Phone::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(
-            Phone::parse("+819012345678").unwrap().masked(),
-            "+••• ••• ••78"
-        );
+        assert_eq!(Phone::parse("+819012345678").unwrap().masked(), "+••• ••• ••78");
     }
 
     #[test]
     fn identifiers() {
-        assert!(matches!(
-            Identifier::parse("x@y.jp"),
-            Ok(Identifier::Email(_))
-        ));
-        assert!(matches!(
-            Identifier::parse("+4915112345678"),
-            Ok(Identifier::Phone(_))
-        ));
-        assert_eq!(
-            Identifier::parse("nonsense").unwrap_err().code,
-            "invalid-identifier"
-        );
+        assert!(matches!(Identifier::parse("x@y.jp"), Ok(Identifier::Email(_))));
+        assert!(matches!(Identifier::parse("+4915112345678"), Ok(Identifier::Phone(_))));
+        assert_eq!(Identifier::parse("nonsense").unwrap_err().code, "invalid-identifier");
     }
 }

@@ -48,21 +48,12 @@ mod tests {
 
     #[test]
     fn rejects_short_long_and_common() {
-        assert_eq!(
-            NewPassword::parse("Ab1!", &[]).unwrap_err().code,
-            "password-too-short"
-        );
+        assert_eq!(NewPassword::parse("Ab1!", &[]).unwrap_err().code, "password-too-short");
         assert_eq!(
             NewPassword::parse(&"x".repeat(129), &[]).unwrap_err().code,
             "password-too-long"
         );
-        for common in [
-            "password",
-            "password123",
-            "qwertyuiop",
-            "iloveyou1",
-            "12345678",
-        ] {
+        for common in ["password", "password123", "qwertyuiop", "iloveyou1", "12345678"] {
             assert_eq!(
                 NewPassword::parse(common, &[]).unwrap_err().code,
                 "password-too-guessable",

@@ -8,10 +8,7 @@ use serde::Serialize;
 
 /// Data categories Koine uses. The map may only name these.
 pub const CATEGORIES: &[(&str, &str)] = &[
-    (
-        "system.operations",
-        "Technical records with no personal content",
-    ),
+    ("system.operations", "Technical records with no personal content"),
     ("user.account.username", "Display name"),
     ("user.account.settings", "Account and interface settings"),
     (
@@ -22,10 +19,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("user.contact.phone_number", "Phone number"),
     ("user.contact.address.city", "Location you chose to share"),
     ("user.contact.address.country", "Country"),
-    (
-        "user.demographic.date_of_birth",
-        "Date of birth and age status",
-    ),
+    ("user.demographic.date_of_birth", "Date of birth and age status"),
     ("user.demographic.gender", "Gender"),
     ("user.demographic.language", "Languages you speak or learn"),
     ("user.content.public", "Profile texts you write"),
@@ -33,19 +27,10 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("user.content.message", "Messages we send you"),
     ("user.device.ip_address", "IP address"),
     ("user.device.device_type", "Browser and device description"),
-    (
-        "user.behavior.session",
-        "Sign-in sessions and their activity times",
-    ),
+    ("user.behavior.session", "Sign-in sessions and their activity times"),
     ("user.unique_id", "Internal identifiers"),
-    (
-        "user.security.audit",
-        "Records of staff access to your data",
-    ),
-    (
-        "user.security.encryption_key",
-        "Your personal encryption key (wrapped)",
-    ),
+    ("user.security.audit", "Records of staff access to your data"),
+    ("user.security.encryption_key", "Your personal encryption key (wrapped)"),
 ];
 
 pub fn is_known_category(c: &str) -> bool {

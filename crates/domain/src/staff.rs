@@ -64,10 +64,7 @@ mod tests {
 
     #[test]
     fn audit_log_is_privacy_officer_only() {
-        let readers: Vec<_> = StaffRole::ALL
-            .into_iter()
-            .filter(|r| r.can_read_audit_log())
-            .collect();
+        let readers: Vec<_> = StaffRole::ALL.into_iter().filter(|r| r.can_read_audit_log()).collect();
         assert_eq!(readers, vec![StaffRole::PrivacyOfficer]);
         assert!(!StaffRole::Finance.can_view_members());
     }

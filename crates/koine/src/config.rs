@@ -103,8 +103,7 @@ impl Config {
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let base = match file {
             Some(p) => {
-                let text =
-                    std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.into(), e))?;
+                let text = std::fs::read_to_string(p).map_err(|e| ConfigError::Read(p.into(), e))?;
                 toml::from_str(&text).map_err(|e| ConfigError::Parse(p.into(), e))?
             }
             None => Config::default(),
@@ -176,17 +175,14 @@ mod tests {
 
     #[test]
     fn env_overrides_file_values() {
-        let file: Config =
-            toml::from_str("listen = \"0.0.0.0:9000\"\nmin_learner_age = 13\n").unwrap();
+        let file: Config = toml::from_str("listen = \"0.0.0.0:9000\"\nmin_learner_age = 13\n").unwrap();
         let env: HashMap<&str, &str> = [
             ("KOINE_MIN_LEARNER_AGE", "18"),
             ("KOINE_SMTP_HOST", "mail.example.org"),
             ("KOINE_TLS", "true"),
         ]
         .into();
-        let c = file
-            .with_env(&|k| env.get(k).map(|v| v.to_string()))
-            .unwrap();
+        let c = file.with_env(&|k| env.get(k).map(|v| v.to_string())).unwrap();
         assert_eq!(c.listen, "0.0.0.0:9000");
         assert_eq!(c.min_learner_age, 18);
         assert!(c.tls);

@@ -17,24 +17,9 @@ pub struct DemoLogin {
 }
 
 const MEMBERS: &[(&str, &str, &str, UiLocale)] = &[
-    (
-        "Ana García",
-        "ana@demo.koine.test",
-        "1994-03-12",
-        UiLocale::Es,
-    ),
-    (
-        "Kenji Sato",
-        "kenji@demo.koine.test",
-        "1988-11-02",
-        UiLocale::Ja,
-    ),
-    (
-        "Li Wei",
-        "liwei@demo.koine.test",
-        "2001-07-21",
-        UiLocale::ZhCn,
-    ),
+    ("Ana García", "ana@demo.koine.test", "1994-03-12", UiLocale::Es),
+    ("Kenji Sato", "kenji@demo.koine.test", "1988-11-02", UiLocale::Ja),
+    ("Li Wei", "liwei@demo.koine.test", "2001-07-21", UiLocale::ZhCn),
     (
         "María López (teacher)",
         "maria@demo.koine.test",

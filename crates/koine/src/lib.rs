@@ -30,9 +30,7 @@ pub enum StartError {
 /// Opens the database named by the configuration and brings it up to date.
 pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
     let db = match cfg.database_url.as_deref() {
-        Some(url) if url.starts_with("postgres") => {
-            Db::open_postgres(url, cfg.db_max_connections).await?
-        }
+        Some(url) if url.starts_with("postgres") => Db::open_postgres(url, cfg.db_max_connections).await?,
         Some(other) => {
             return Err(StartError::Config(format!(
                 "unsupported database_url {other:?}: use postgres://…"
@@ -52,8 +50,7 @@ pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
 /// configure it: a key generated on one app server would strand the others.
 pub fn master_key(cfg: &Config) -> Result<[u8; 32], StartError> {
     if let Some(k) = &cfg.master_key {
-        return Keyring::parse_master(k)
-            .map_err(|e| StartError::Config(format!("master_key: {e}")));
+        return Keyring::parse_master(k).map_err(|e| StartError::Config(format!("master_key: {e}")));
     }
     if cfg.database_url.is_some() {
         return Err(StartError::Config(
@@ -65,8 +62,7 @@ pub fn master_key(cfg: &Config) -> Result<[u8; 32], StartError> {
     let path = cfg.data_dir.join("master.key");
     if path.exists() {
         let text = std::fs::read_to_string(&path)?;
-        return Keyring::parse_master(&text)
-            .map_err(|e| StartError::Config(format!("{}: {e}", path.display())));
+        return Keyring::parse_master(&text).map_err(|e| StartError::Config(format!("{}: {e}", path.display())));
     }
     std::fs::create_dir_all(&cfg.data_dir)?;
     let key = koine_services::crypto::random_bytes::<32>();
@@ -121,11 +117,7 @@ pub fn app(svc: Services, tls: bool) -> axum::Router {
 }
 
 /// Delivers queued messages every `every` until `stop` fires.
-pub async fn run_jobs(
-    svc: Services,
-    every: Duration,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) {
+pub async fn run_jobs(svc: Services, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(every);
     loop {
         tokio::select! {

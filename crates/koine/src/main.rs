@@ -14,11 +14,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(
-    name = "koine",
-    version,
-    about = "Koine: an open-source language-learning platform"
-)]
+#[command(name = "koine", version, about = "Koine: an open-source language-learning platform")]
 struct Cli {
     /// TOML configuration file (KOINE_* environment variables override it).
     #[arg(long, global = true, env = "KOINE_CONFIG")]
@@ -159,11 +155,7 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
             let id = svc
                 .create_staff(&email, role, NewPassword::parse(&password, &[])?, &name)
                 .await?;
-            println!(
-                "staff account {id} ({}) has role {}",
-                email.as_str(),
-                role.as_str()
-            );
+            println!("staff account {id} ({}) has role {}", email.as_str(), role.as_str());
             println!("one-time password (shown once; change it after logging in): {password}");
             Ok(())
         }
@@ -185,20 +177,12 @@ fn print_map(format: Format) {
     match format {
         Format::Json => {
             let doc = serde_json::json!({ "version": version(), "tables": DATA_MAP });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("map serializes")
-            );
+            println!("{}", serde_json::to_string_pretty(&doc).expect("map serializes"));
         }
         Format::Text => {
             println!("Koine data map, version {}", version());
             for t in DATA_MAP {
-                println!(
-                    "\n{} — {}\n  subjects via: {}",
-                    t.table,
-                    t.about,
-                    t.subjects.join(", ")
-                );
+                println!("\n{} — {}\n  subjects via: {}", t.table, t.about, t.subjects.join(", "));
                 for c in t.columns {
                     let purposes: Vec<_> = c.purposes.iter().map(|p| p.as_str()).collect();
                     println!(
@@ -239,10 +223,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>
         stop_rx,
     ));
     let app = koine::app(svc.clone(), cfg.tls);
-    tracing::info!(
-        "Koine is serving on http://{addr} (data: {})",
-        cfg.data_dir.display()
-    );
+    tracing::info!("Koine is serving on http://{addr} (data: {})", cfg.data_dir.display());
     println!("Koine is serving on http://{addr}");
     axum::serve(
         listener,
@@ -263,8 +244,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -83,13 +83,7 @@ impl Services {
 
     /// Someone tried to use an address that already has an account: its
     /// owner is told, while the requester gets the usual answer.
-    async fn tell_address_taken(
-        &self,
-        conn: Conn<'_>,
-        email: &Email,
-        locale: UiLocale,
-        now: i64,
-    ) -> Result<()> {
+    async fn tell_address_taken(&self, conn: Conn<'_>, email: &Email, locale: UiLocale, now: i64) -> Result<()> {
         let url = self.page_url("/password/forgot");
         mail::enqueue(
             conn,
@@ -114,9 +108,7 @@ impl Services {
         let wrapped = keys::get(conn, account)
             .await?
             .ok_or(Error::Internal("personal key missing".into()))?;
-        self.keys
-            .unwrap_subject_key(account, &wrapped)
-            .map_err(Error::internal)
+        self.keys.unwrap_subject_key(account, &wrapped).map_err(Error::internal)
     }
 
     /// Signs a person up. The answer is the same whether or not the email or
@@ -124,11 +116,7 @@ impl Services {
     pub async fn sign_up(&self, input: SignUp, client_ip: &str) -> Result<()> {
         let now = self.clock.now_us();
         // The age gate runs before anything is stored or counted.
-        let decision = age::decide(
-            input.birth_date,
-            self.clock.today_utc(),
-            self.settings.min_learner_age,
-        );
+        let decision = age::decide(input.birth_date, self.clock.today_utc(), self.settings.min_learner_age);
         if decision == AgeDecision::TooYoung {
             return Err(Error::TooYoung);
         }
@@ -142,9 +130,7 @@ impl Services {
                 client_ip,
                 now,
             )
-            .map_err(|s| Error::Throttled {
-                retry_after_secs: s,
-            })?;
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
         self.throttle.signup_ip.fail(
             throttle::signups_per_ip(self.settings.signups_per_ip_per_hour),
             client_ip,
@@ -157,9 +143,7 @@ impl Services {
         let mut tx = self.db.begin().await?;
 
         let email_taken = match &input.email {
-            Some(e) => accounts::find_by_email(tx.conn(), e.as_str())
-                .await?
-                .is_some(),
+            Some(e) => accounts::find_by_email(tx.conn(), e.as_str()).await?.is_some(),
             None => false,
         };
         let phone_hash = input.phone.as_ref().map(|p| self.phone_index(p));
@@ -191,12 +175,7 @@ impl Services {
 
         let id = Uuid::now_v7();
         let (key, wrapped) = self.keys.new_subject_key(id);
-        let dob = crypto::seal_field(
-            &key,
-            id,
-            "accounts.birth_date",
-            input.birth_date.to_string().as_bytes(),
-        );
+        let dob = crypto::seal_field(&key, id, "accounts.birth_date", input.birth_date.to_string().as_bytes());
         let phone_enc = input
             .phone
             .as_ref()
@@ -250,12 +229,10 @@ impl Services {
         )
         .await?;
         if let Some(e) = &input.email {
-            self.send_email_verification(tx.conn(), id, e, locale, now)
-                .await?;
+            self.send_email_verification(tx.conn(), id, e, locale, now).await?;
         }
         if let (Some(p), Some(h), Some(enc)) = (&input.phone, phone_hash, phone_enc) {
-            self.send_phone_code(tx.conn(), id, p, h, enc, locale, now)
-                .await?;
+            self.send_phone_code(tx.conn(), id, p, h, enc, locale, now).await?;
         }
         tx.commit().await?;
         tracing::info!(account = %id, "account created");
@@ -367,20 +344,12 @@ impl Services {
 
     /// Confirms a phone number with the code we texted. `account` is known
     /// when signed in; otherwise the number identifies the account.
-    pub async fn verify_phone(
-        &self,
-        account: Option<Uuid>,
-        phone: Option<&Phone>,
-        code: &str,
-        ip: &str,
-    ) -> Result<()> {
+    pub async fn verify_phone(&self, account: Option<Uuid>, phone: Option<&Phone>, code: &str, ip: &str) -> Result<()> {
         let now = self.clock.now_us();
         let limiter = &self.throttle.codes_ip;
         limiter
             .check(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
-            .map_err(|s| Error::Throttled {
-                retry_after_secs: s,
-            })?;
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
         let mut tx = self.db.begin().await?;
         let account = match (account, phone) {
             (Some(a), _) => Some(a),
@@ -418,58 +387,69 @@ impl Services {
         Ok(())
     }
 
-    async fn find_by_identifier(
-        &self,
-        conn: Conn<'_>,
-        id: &Identifier,
-    ) -> Result<Option<accounts::AccountRow>> {
+    /// A correct password on an unconfirmed identifier: send a fresh link or
+    /// code (at most a few an hour).
+    async fn resend_verification(&self, a: &accounts::AccountRow, identifier: &Identifier, now: i64) -> Result<()> {
+        let key = format!("verify:{}", identifier.throttle_key());
+        if self
+            .throttle
+            .messages
+            .check(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
+            .is_err()
+        {
+            return Ok(());
+        }
+        self.throttle
+            .messages
+            .fail(throttle::MESSAGES_PER_IDENTIFIER, &key, now);
+        let mut tx = self.db.begin().await?;
+        let locale = profiles::get(tx.conn(), a.id)
+            .await?
+            .and_then(|p| p.ui_locale)
+            .and_then(|l| UiLocale::parse(&l).ok())
+            .unwrap_or(UiLocale::En);
+        match (identifier, &a.phone_hash, &a.phone_enc) {
+            (Identifier::Email(e), _, _) => self.send_email_verification(tx.conn(), a.id, e, locale, now).await?,
+            (Identifier::Phone(p), Some(h), Some(enc)) => {
+                self.send_phone_code(tx.conn(), a.id, p, h.clone(), enc.clone(), locale, now)
+                    .await?
+            }
+            (Identifier::Phone(_), _, _) => return Ok(()),
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_by_identifier(&self, conn: Conn<'_>, id: &Identifier) -> Result<Option<accounts::AccountRow>> {
         Ok(match id {
             Identifier::Email(e) => accounts::find_by_email(conn, e.as_str()).await?,
-            Identifier::Phone(p) => {
-                accounts::find_by_phone_hash(conn, &self.phone_index(p)).await?
-            }
+            Identifier::Phone(p) => accounts::find_by_phone_hash(conn, &self.phone_index(p)).await?,
         })
     }
 
     /// Checks the password and opens a new session (a fresh id every time).
-    pub async fn log_in(
-        &self,
-        identifier: &Identifier,
-        password: &str,
-        client: &ClientInfo,
-    ) -> Result<NewSession> {
+    pub async fn log_in(&self, identifier: &Identifier, password: &str, client: &ClientInfo) -> Result<NewSession> {
         let now = self.clock.now_us();
         let ip = client.ip.as_deref().unwrap_or("-");
         let id_key = identifier.throttle_key();
         let t = &self.throttle;
         for (limiter, rule, key) in [
-            (
-                &t.login_identifier,
-                throttle::LOGIN_PER_IDENTIFIER,
-                id_key.as_str(),
-            ),
+            (&t.login_identifier, throttle::LOGIN_PER_IDENTIFIER, id_key.as_str()),
             (&t.login_ip, throttle::LOGIN_PER_IP, ip),
         ] {
             limiter
                 .check(rule, key, now)
-                .map_err(|s| Error::Throttled {
-                    retry_after_secs: s,
-                })?;
+                .map_err(|s| Error::Throttled { retry_after_secs: s })?;
         }
         let account = {
             let mut c = self.db.acquire().await?;
             self.find_by_identifier(c.conn(), identifier).await?
         };
-        let ok = passwords::verify(
-            password.to_owned(),
-            account.as_ref().map(|a| a.password_hash.clone()),
-        )
-        .await?;
+        let ok = passwords::verify(password.to_owned(), account.as_ref().map(|a| a.password_hash.clone())).await?;
         let account = match (ok, account) {
             (true, Some(a)) => a,
             _ => {
-                t.login_identifier
-                    .fail(throttle::LOGIN_PER_IDENTIFIER, &id_key, now);
+                t.login_identifier.fail(throttle::LOGIN_PER_IDENTIFIER, &id_key, now);
                 t.login_ip.fail(throttle::LOGIN_PER_IP, ip, now);
                 return Err(Error::BadCredentials);
             }
@@ -479,18 +459,14 @@ impl Services {
             Identifier::Phone(_) => account.phone_verified_at.is_some(),
         };
         if !verified {
+            self.resend_verification(&account, identifier, now).await?;
             return Err(Error::NotVerified);
         }
         t.login_identifier.clear(&id_key);
         self.open_session(account.id, client, now).await
     }
 
-    async fn open_session(
-        &self,
-        account: Uuid,
-        client: &ClientInfo,
-        now: i64,
-    ) -> Result<NewSession> {
+    async fn open_session(&self, account: Uuid, client: &ClientInfo, now: i64) -> Result<NewSession> {
         let token = crypto::new_token();
         let row = SessionRow {
             id: Uuid::now_v7(),
@@ -500,10 +476,7 @@ impl Services {
             last_seen_at: now,
             authenticated_at: now,
             expires_at: now + micros(self.settings.session_idle),
-            user_agent: client
-                .user_agent
-                .as_ref()
-                .map(|u| u.chars().take(200).collect()),
+            user_agent: client.user_agent.as_ref().map(|u| u.chars().take(200).collect()),
             ip: client.ip.clone(),
         };
         let mut c = self.db.acquire().await?;
@@ -543,13 +516,7 @@ impl Services {
             return Ok(None);
         };
         if now - s.last_seen_at >= micros(TOUCH_EVERY) {
-            sessions::touch(
-                c.conn(),
-                s.id,
-                now,
-                now + micros(self.settings.session_idle),
-            )
-            .await?;
+            sessions::touch(c.conn(), s.id, now, now + micros(self.settings.session_idle)).await?;
         }
         self.principal_for(c.conn(), &s).await
     }
@@ -574,9 +541,7 @@ impl Services {
         let key = format!("reauth:{}", p.account_id);
         let t = &self.throttle.login_identifier;
         t.check(throttle::LOGIN_PER_IDENTIFIER, &key, now)
-            .map_err(|s| Error::Throttled {
-                retry_after_secs: s,
-            })?;
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
         let mut c = self.db.acquire().await?;
         let account = accounts::get(c.conn(), p.account_id)
             .await?
@@ -650,11 +615,7 @@ impl Services {
         body_key: &str,
         now: i64,
     ) -> Result<()> {
-        let Some(email) = account
-            .email
-            .clone()
-            .filter(|_| account.email_verified_at.is_some())
-        else {
+        let Some(email) = account.email.clone().filter(|_| account.email_verified_at.is_some()) else {
             return Ok(());
         };
         let locale = profiles::get(conn.reborrow(), account.id)
@@ -698,9 +659,9 @@ impl Services {
         let Some(a) = accounts::find_by_email(tx.conn(), email.as_str()).await? else {
             return Ok(());
         };
-        if a.email_verified_at.is_none() {
-            return Ok(());
-        }
+        // Unverified accounts get a link too: following it proves control of
+        // the address, so an address someone else signed up with (and never
+        // confirmed) can still be recovered by its owner.
         let token = crypto::new_token();
         codes::replace(
             tx.conn(),
@@ -762,6 +723,9 @@ impl Services {
         sessions::delete_all_except(tx.conn(), row.account_id, None).await?;
         codes::delete(tx.conn(), row.id).await?;
         if let Some(a) = accounts::get(tx.conn(), row.account_id).await? {
+            if let (None, Some(email)) = (a.email_verified_at, &a.email) {
+                accounts::mark_email_verified(tx.conn(), a.id, email, now).await?;
+            }
             self.notify_account(
                 tx.conn(),
                 &a,
@@ -784,10 +748,7 @@ impl Services {
         let account = accounts::get(tx.conn(), p.account_id)
             .await?
             .ok_or(Error::Unauthenticated)?;
-        if accounts::find_by_email(tx.conn(), new.as_str())
-            .await?
-            .is_some()
-        {
+        if accounts::find_by_email(tx.conn(), new.as_str()).await?.is_some() {
             // Same answer as success; the address's owner is told instead.
             self.tell_address_taken(tx.conn(), new, locale, now).await?;
         } else {
@@ -818,12 +779,7 @@ impl Services {
             return Err(Error::Conflict("phone-taken"));
         }
         let key = self.subject_key(tx.conn(), p.account_id).await?;
-        let enc = crypto::seal_field(
-            &key,
-            p.account_id,
-            "accounts.phone",
-            new.as_str().as_bytes(),
-        );
+        let enc = crypto::seal_field(&key, p.account_id, "accounts.phone", new.as_str().as_bytes());
         self.send_phone_code(tx.conn(), p.account_id, new, hash, enc, locale, now)
             .await?;
         tx.commit().await?;
@@ -833,24 +789,18 @@ impl Services {
     /// The account's contact details, decrypted for its owner.
     pub async fn contact_details(&self, account: Uuid) -> Result<ContactDetails> {
         let mut c = self.db.acquire().await?;
-        let a = accounts::get(c.conn(), account)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let a = accounts::get(c.conn(), account).await?.ok_or(Error::NotFound)?;
         let key = self.subject_key(c.conn(), account).await?;
         let phone = match &a.phone_enc {
             Some(enc) => Some(
-                String::from_utf8(
-                    crypto::open_field(&key, account, "accounts.phone", enc)
-                        .map_err(Error::internal)?,
-                )
-                .map_err(Error::internal)?,
+                String::from_utf8(crypto::open_field(&key, account, "accounts.phone", enc).map_err(Error::internal)?)
+                    .map_err(Error::internal)?,
             ),
             None => None,
         };
         let birth_date = match &a.birth_date_enc {
             Some(enc) => {
-                let raw = crypto::open_field(&key, account, "accounts.birth_date", enc)
-                    .map_err(Error::internal)?;
+                let raw = crypto::open_field(&key, account, "accounts.birth_date", enc).map_err(Error::internal)?;
                 Some(
                     String::from_utf8(raw)
                         .map_err(Error::internal)?
@@ -935,9 +885,7 @@ impl Services {
     /// Test and demo helper: the account id behind an email.
     pub async fn account_id_by_email(&self, email: &Email) -> Result<Option<Uuid>> {
         let mut c = self.db.acquire().await?;
-        Ok(accounts::find_by_email(c.conn(), email.as_str())
-            .await?
-            .map(|a| a.id))
+        Ok(accounts::find_by_email(c.conn(), email.as_str()).await?.map(|a| a.id))
     }
 }
 

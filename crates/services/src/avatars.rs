@@ -116,17 +116,11 @@ mod tests {
 
     #[test]
     fn rejects_non_images_and_oversize() {
-        assert_eq!(
-            reencode(b"%PDF-1.7 not an image").unwrap_err().code,
-            "not-an-image"
-        );
+        assert_eq!(reencode(b"%PDF-1.7 not an image").unwrap_err().code, "not-an-image");
         let mut truncated = png(10, 10);
         truncated.truncate(30);
         assert_eq!(reencode(&truncated).unwrap_err().code, "not-an-image");
-        assert_eq!(
-            reencode(&vec![0u8; MAX_BYTES + 1]).unwrap_err().code,
-            "file-too-large"
-        );
+        assert_eq!(reencode(&vec![0u8; MAX_BYTES + 1]).unwrap_err().code, "file-too-large");
     }
 
     #[test]

@@ -84,9 +84,7 @@ impl Keyring {
                 .collect::<Result<Vec<u8>, _>>()
                 .map_err(|_| CryptoError::BadMasterKey)?
         } else {
-            URL_SAFE_NO_PAD
-                .decode(t)
-                .map_err(|_| CryptoError::BadMasterKey)?
+            URL_SAFE_NO_PAD.decode(t).map_err(|_| CryptoError::BadMasterKey)?
         };
         bytes.try_into().map_err(|_| CryptoError::BadMasterKey)
     }
@@ -102,11 +100,7 @@ impl Keyring {
         (key, wrapped)
     }
 
-    pub fn unwrap_subject_key(
-        &self,
-        subject: Uuid,
-        wrapped: &[u8],
-    ) -> Result<[u8; 32], CryptoError> {
+    pub fn unwrap_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<[u8; 32], CryptoError> {
         let raw = open(&self.master, wrapped, &subject_aad("subject-key", subject))?;
         raw.try_into().map_err(|_| CryptoError::Open)
     }
@@ -150,12 +144,7 @@ pub fn seal_field(key: &[u8; 32], subject: Uuid, field: &str, plaintext: &[u8]) 
     seal(key, plaintext, &subject_aad(field, subject))
 }
 
-pub fn open_field(
-    key: &[u8; 32],
-    subject: Uuid,
-    field: &str,
-    sealed: &[u8],
-) -> Result<Vec<u8>, CryptoError> {
+pub fn open_field(key: &[u8; 32], subject: Uuid, field: &str, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
     open(key, sealed, &subject_aad(field, subject))
 }
 
@@ -164,13 +153,7 @@ fn seal(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
     let nonce_bytes = random_bytes::<NONCE_LEN>();
     let nonce = Nonce::<Aes256Gcm>::from(nonce_bytes);
     let ct = cipher
-        .encrypt(
-            &nonce,
-            Payload {
-                msg: plaintext,
-                aad,
-            },
-        )
+        .encrypt(&nonce, Payload { msg: plaintext, aad })
         .expect("AES-GCM encryption of in-memory data cannot fail");
     let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
     out.push(VERSION);
@@ -183,8 +166,7 @@ fn open(key: &[u8; 32], sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoErro
     if sealed.len() < 1 + NONCE_LEN + 16 || sealed[0] != VERSION {
         return Err(CryptoError::Open);
     }
-    let nonce =
-        Nonce::<Aes256Gcm>::try_from(&sealed[1..1 + NONCE_LEN]).map_err(|_| CryptoError::Open)?;
+    let nonce = Nonce::<Aes256Gcm>::try_from(&sealed[1..1 + NONCE_LEN]).map_err(|_| CryptoError::Open)?;
     let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key));
     cipher
         .decrypt(
@@ -232,10 +214,7 @@ mod tests {
     #[test]
     fn master_key_formats() {
         let k = [0xab; 32];
-        assert_eq!(
-            Keyring::parse_master(&Keyring::encode_master(&k)).unwrap(),
-            k
-        );
+        assert_eq!(Keyring::parse_master(&Keyring::encode_master(&k)).unwrap(), k);
         assert_eq!(Keyring::parse_master(&"ab".repeat(32)).unwrap(), k);
         assert!(Keyring::parse_master("short").is_err());
     }

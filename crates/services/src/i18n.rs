@@ -45,12 +45,11 @@ pub fn t_args(locale: UiLocale, key: &str, args: &[(&'static str, String)]) -> S
 /// Whether `key` exists and formats in `locale` itself (not through the
 /// fallback), given values for the arguments our messages use.
 pub fn has_own(locale: UiLocale, key: &str) -> bool {
-    let args: HashMap<Cow<'static, str>, FluentValue> = [
-        "name", "age", "url", "code", "minutes", "days", "years", "version",
-    ]
-    .into_iter()
-    .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))
-    .collect();
+    let args: HashMap<Cow<'static, str>, FluentValue> =
+        ["name", "age", "url", "code", "minutes", "days", "years", "version"]
+            .into_iter()
+            .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))
+            .collect();
     LOCALES
         .lookup_no_default_fallback(lang(locale), key, Some(&args))
         .is_some()
@@ -80,11 +79,7 @@ mod tests {
     fn every_locale_translates_every_key() {
         let en = keys("en");
         assert!(en.len() > 50, "English catalogue looks truncated");
-        for (code, locale) in [
-            ("ja", UiLocale::Ja),
-            ("zh-CN", UiLocale::ZhCn),
-            ("es", UiLocale::Es),
-        ] {
+        for (code, locale) in [("ja", UiLocale::Ja), ("zh-CN", UiLocale::ZhCn), ("es", UiLocale::Es)] {
             let other = keys(code);
             let missing: Vec<_> = en.difference(&other).collect();
             assert!(missing.is_empty(), "{code} lacks {missing:?}");

@@ -67,12 +67,7 @@ pub struct Services {
 }
 
 impl Services {
-    pub fn new(
-        db: koine_store::Db,
-        keys: crypto::Keyring,
-        clock: clock::Clock,
-        settings: Settings,
-    ) -> Result<Self> {
+    pub fn new(db: koine_store::Db, keys: crypto::Keyring, clock: clock::Clock, settings: Settings) -> Result<Self> {
         let mailer = mail::Delivery::new(&settings)?;
         Ok(Self {
             db,

@@ -87,9 +87,7 @@ impl SmsGateway for FileSms {
         text: &'a str,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>> {
         Box::pin(async move {
-            tokio::fs::create_dir_all(&self.dir)
-                .await
-                .map_err(|e| e.to_string())?;
+            tokio::fs::create_dir_all(&self.dir).await.map_err(|e| e.to_string())?;
             let name = format!("{}.txt", Uuid::now_v7());
             let content = format!("To: {to}\n\n{text}\n");
             write_private(&self.dir.join(name), content.as_bytes()).await
@@ -109,9 +107,7 @@ pub struct Delivery {
 }
 
 async fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
-    tokio::fs::write(path, bytes)
-        .await
-        .map_err(|e| e.to_string())?;
+    tokio::fs::write(path, bytes).await.map_err(|e| e.to_string())?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -130,10 +126,8 @@ impl Delivery {
             Some(s) => {
                 let builder = match s.security.as_str() {
                     "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
-                    "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)
-                        .map_err(Error::internal)?,
-                    _ => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
-                        .map_err(Error::internal)?,
+                    "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host).map_err(Error::internal)?,
+                    _ => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host).map_err(Error::internal)?,
                 };
                 let mut builder = builder.port(s.port).timeout(Some(Duration::from_secs(20)));
                 if let (Some(u), Some(p)) = (&s.username, &s.password) {
@@ -174,13 +168,9 @@ impl Delivery {
                     .body(m.body.clone())
                     .map_err(|e| e.to_string())?;
                 match &self.mail {
-                    MailTransport::Smtp(t) => {
-                        t.send(msg).await.map(|_| ()).map_err(|e| e.to_string())
-                    }
+                    MailTransport::Smtp(t) => t.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
                     MailTransport::Files(dir) => {
-                        tokio::fs::create_dir_all(dir)
-                            .await
-                            .map_err(|e| e.to_string())?;
+                        tokio::fs::create_dir_all(dir).await.map_err(|e| e.to_string())?;
                         write_private(&dir.join(format!("{}.eml", m.id)), &msg.formatted()).await
                     }
                 }
@@ -197,8 +187,7 @@ pub async fn deliver_due(svc: &Services) -> Result<usize> {
 async fn deliver_due_with(db: &Db, delivery: &Delivery, now: i64) -> Result<usize> {
     let claimed = {
         let mut tx = db.begin().await?;
-        let rows =
-            outbox::claim_due(tx.conn(), now, now + micros(Duration::from_secs(120)), 50).await?;
+        let rows = outbox::claim_due(tx.conn(), now, now + micros(Duration::from_secs(120)), 50).await?;
         tx.commit().await?;
         rows
     };

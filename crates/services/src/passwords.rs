@@ -32,9 +32,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
-        let ok = hasher()
-            .verify_password(password.as_bytes(), phc.as_str())
-            .is_ok();
+        let ok = hasher().verify_password(password.as_bytes(), phc.as_str()).is_ok();
         known && ok
     })
     .await

@@ -2,8 +2,7 @@
 
 use crate::{Error, Result, Services};
 use koine_domain::profile::{
-    Cefr, Country, DisplayName, Gender, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility,
-    check_languages,
+    Cefr, Country, DisplayName, Gender, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, check_languages,
 };
 use koine_store::repo::profiles::{self, LanguageRow};
 use serde::Serialize;
@@ -64,9 +63,7 @@ fn vis(s: &str) -> Visibility {
 impl Services {
     async fn load_profile(&self, account: Uuid, viewer: Viewer) -> Result<OwnProfile> {
         let mut c = self.db.acquire().await?;
-        let p = profiles::get(c.conn(), account)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let p = profiles::get(c.conn(), account).await?.ok_or(Error::NotFound)?;
         let langs = profiles::languages(c.conn(), account).await?;
         drop(c);
         let (bd_vis, g_vis, l_vis) = (
@@ -75,10 +72,7 @@ impl Services {
             vis(&p.location_visibility),
         );
         let birth_date = if bd_vis.visible_to(viewer) {
-            self.contact_details(account)
-                .await?
-                .birth_date
-                .map(|d| d.to_string())
+            self.contact_details(account).await?.birth_date.map(|d| d.to_string())
         } else {
             None
         };
@@ -123,9 +117,7 @@ impl Services {
         check_languages(&u.languages)?;
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
-        let current = profiles::get(tx.conn(), account)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let current = profiles::get(tx.conn(), account).await?.ok_or(Error::NotFound)?;
         profiles::upsert(
             tx.conn(),
             &profiles::ProfileRow {

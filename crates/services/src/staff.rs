@@ -21,13 +21,7 @@ pub struct MemberRecord {
 }
 
 impl Services {
-    async fn audit(
-        &self,
-        actor: Uuid,
-        subject: Option<Uuid>,
-        action: &str,
-        reason: Option<String>,
-    ) -> Result<()> {
+    async fn audit(&self, actor: Uuid, subject: Option<Uuid>, action: &str, reason: Option<String>) -> Result<()> {
         let mut c = self.db.acquire().await?;
         audit::insert(
             c.conn(),
@@ -46,44 +40,27 @@ impl Services {
 
     /// Lists members matching `query` (name or email). Listing shows email
     /// addresses, so the search itself is audited.
-    pub async fn search_members(
-        &self,
-        p: &Principal,
-        query: &str,
-        page: i64,
-    ) -> Result<Vec<MemberSummary>> {
+    pub async fn search_members(&self, p: &Principal, query: &str, page: i64) -> Result<Vec<MemberSummary>> {
         if !role_of(p)?.can_view_members() {
             return Err(Error::Forbidden);
         }
-        self.audit(p.account_id, None, "search_members", None)
-            .await?;
+        self.audit(p.account_id, None, "search_members", None).await?;
         let mut c = self.db.acquire().await?;
         Ok(accounts::search(c.conn(), query.trim(), PAGE, page.max(0) * PAGE).await?)
     }
 
     /// Opens one member's record, writing who looked, at whom, when and why.
-    pub async fn view_member(
-        &self,
-        p: &Principal,
-        member: Uuid,
-        reason: Option<String>,
-    ) -> Result<MemberRecord> {
+    pub async fn view_member(&self, p: &Principal, member: Uuid, reason: Option<String>) -> Result<MemberRecord> {
         if !role_of(p)?.can_view_members() {
             return Err(Error::Forbidden);
         }
         let profile = self.view_profile(member, Viewer::Owner).await?;
         let contact = self.contact_details(member).await?;
-        self.audit(p.account_id, Some(member), "view_member", reason)
-            .await?;
+        self.audit(p.account_id, Some(member), "view_member", reason).await?;
         Ok(MemberRecord { profile, contact })
     }
 
-    pub async fn audit_log(
-        &self,
-        p: &Principal,
-        subject: Option<Uuid>,
-        page: i64,
-    ) -> Result<Vec<AuditRow>> {
+    pub async fn audit_log(&self, p: &Principal, subject: Option<Uuid>, page: i64) -> Result<Vec<AuditRow>> {
         if !role_of(p)?.can_read_audit_log() {
             return Err(Error::Forbidden);
         }

@@ -84,12 +84,8 @@ const UID: &str = "user.unique_id";
 const SYS: &str = "system.operations";
 
 /// Sessions end 30 days after last use at most; their rows go then.
-const SESSION_END: Retention = UntilInstant {
-    column: "expires_at",
-};
-const CODE_END: Retention = UntilInstant {
-    column: "expires_at",
-};
+const SESSION_END: Retention = UntilInstant { column: "expires_at" };
+const CODE_END: Retention = UntilInstant { column: "expires_at" };
 /// Sent messages are kept 30 days for delivery troubleshooting.
 const OUTBOX_KEEP: Retention = DaysAfter {
     days: 30,
@@ -192,14 +188,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 ACCOUNT,
                 DeleteRow,
             ),
-            col(
-                "created_at",
-                "user.account.settings",
-                SVC,
-                Contract,
-                ACCOUNT,
-                DeleteRow,
-            ),
+            col("created_at", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow),
         ],
     },
     TableMap {
@@ -234,14 +223,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 ACCOUNT,
                 DeleteRow,
             ),
-            col(
-                "bio",
-                "user.content.public",
-                PROFILE,
-                Contract,
-                ACCOUNT,
-                DeleteRow,
-            ),
+            col("bio", "user.content.public", PROFILE, Contract, ACCOUNT, DeleteRow),
             col(
                 "country",
                 "user.contact.address.country",
@@ -250,22 +232,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 ACCOUNT,
                 DeleteRow,
             ),
-            col(
-                "time_zone",
-                "user.account.settings",
-                SVC,
-                Contract,
-                ACCOUNT,
-                DeleteRow,
-            ),
-            col(
-                "ui_locale",
-                "user.account.settings",
-                SVC,
-                Contract,
-                ACCOUNT,
-                DeleteRow,
-            ),
+            col("time_zone", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow),
+            col("ui_locale", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow),
             col(
                 "avatar_id",
                 "user.content.self_image",
@@ -460,30 +428,9 @@ pub static DATA_MAP: &[TableMap] = &[
         about: "Emails and text messages we send you; the content is removed once delivered.",
         subjects: &["account_id"],
         columns: &[
-            col(
-                "id",
-                UID,
-                &[ServiceMessages],
-                Contract,
-                OUTBOX_KEEP,
-                DeleteRow,
-            ),
-            col(
-                "account_id",
-                UID,
-                &[ServiceMessages],
-                Contract,
-                OUTBOX_KEEP,
-                DeleteRow,
-            ),
-            col(
-                "channel",
-                SYS,
-                &[ServiceMessages],
-                Contract,
-                OUTBOX_KEEP,
-                DeleteRow,
-            ),
+            col("id", UID, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col("account_id", UID, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
+            col("channel", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
             col(
                 "recipient",
                 "user.contact.email",
@@ -509,32 +456,11 @@ pub static DATA_MAP: &[TableMap] = &[
                 DeleteRow,
             )
             .secret(),
-            col(
-                "created_at",
-                SYS,
-                &[ServiceMessages],
-                Contract,
-                OUTBOX_KEEP,
-                DeleteRow,
-            ),
+            col("created_at", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
             col("attempts", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
-            col(
-                "next_attempt_at",
-                SYS,
-                OPS,
-                Contract,
-                OUTBOX_KEEP,
-                DeleteRow,
-            ),
+            col("next_attempt_at", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
             col("claimed_until", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
-            col(
-                "sent_at",
-                SYS,
-                &[ServiceMessages],
-                Contract,
-                OUTBOX_KEEP,
-                DeleteRow,
-            ),
+            col("sent_at", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
             col("last_error", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
         ],
     },
@@ -543,14 +469,7 @@ pub static DATA_MAP: &[TableMap] = &[
         about: "Records of each time staff opened your personal data.",
         subjects: &["subject_id", "actor_id"],
         columns: &[
-            col(
-                "id",
-                UID,
-                &[LegalCompliance],
-                LegalObligation,
-                AUDIT_KEEP,
-                WithRow,
-            ),
+            col("id", UID, &[LegalCompliance], LegalObligation, AUDIT_KEEP, WithRow),
             col(
                 "actor_id",
                 UID,
@@ -617,10 +536,7 @@ pub fn coverage_problems(schema: &crate::schema::Schema) -> Vec<String> {
     }
     for t in DATA_MAP {
         let Some(live) = schema.get(t.table) else {
-            problems.push(format!(
-                "map names table `{}` which does not exist",
-                t.table
-            ));
+            problems.push(format!("map names table `{}` which does not exist", t.table));
             continue;
         };
         for c in t.columns {
@@ -633,10 +549,7 @@ pub fn coverage_problems(schema: &crate::schema::Schema) -> Vec<String> {
         }
         for s in t.subjects {
             if t.column(s).is_none() {
-                problems.push(format!(
-                    "subject column `{}.{s}` is not in the map",
-                    t.table
-                ));
+                problems.push(format!("subject column `{}.{s}` is not in the map", t.table));
             }
         }
     }
@@ -655,12 +568,7 @@ mod tests {
             assert!(tables.insert(t.table), "table {} listed twice", t.table);
             let mut cols = std::collections::HashSet::new();
             for c in t.columns {
-                assert!(
-                    cols.insert(c.column),
-                    "{}.{} listed twice",
-                    t.table,
-                    c.column
-                );
+                assert!(cols.insert(c.column), "{}.{} listed twice", t.table, c.column);
                 assert!(
                     is_known_category(c.category),
                     "{}.{}: unknown category {}",
@@ -668,12 +576,7 @@ mod tests {
                     c.column,
                     c.category
                 );
-                assert!(
-                    !c.purposes.is_empty(),
-                    "{}.{} has no purpose",
-                    t.table,
-                    c.column
-                );
+                assert!(!c.purposes.is_empty(), "{}.{} has no purpose", t.table, c.column);
                 let referenced = match c.retention {
                     Retention::UntilInstant { column }
                     | Retention::DaysAfter { column, .. }
@@ -732,10 +635,7 @@ pub fn notice() -> Vec<NoticeEntry> {
             .iter()
             .filter(|c| c.category.starts_with("user.") && c.category != "user.unique_id")
         {
-            match out
-                .iter_mut()
-                .find(|e| e.table == t.table && e.category == c.category)
-            {
+            match out.iter_mut().find(|e| e.table == t.table && e.category == c.category) {
                 Some(e) => {
                     e.purposes.extend(c.purposes.iter().copied());
                     e.bases.insert(c.basis);
@@ -784,10 +684,7 @@ mod notice_tests {
             .iter()
             .find(|e| e.table == "audit_events" && e.category == "user.security.audit")
             .unwrap();
-        assert!(matches!(
-            audit.retention,
-            Retention::YearsAfter { years: 3, .. }
-        ));
+        assert!(matches!(audit.retention, Retention::YearsAfter { years: 3, .. }));
         assert!(
             n.iter()
                 .all(|e| e.category != "user.unique_id" && !e.category.starts_with("system."))

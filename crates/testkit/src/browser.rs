@@ -59,19 +59,10 @@ impl Browser {
         let token = self.csrf().await;
         let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
-        self.client
-            .post(self.url(path))
-            .form(&all)
-            .send()
-            .await
-            .expect("POST")
+        self.client.post(self.url(path)).form(&all).send().await.expect("POST")
     }
 
-    pub async fn post_form_text(
-        &self,
-        path: &str,
-        fields: &[(&str, &str)],
-    ) -> (StatusCode, String) {
+    pub async fn post_form_text(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
         let r = self.post_form(path, fields).await;
         (r.status(), r.text().await.unwrap())
     }
@@ -101,24 +92,15 @@ impl Browser {
         let (status, page) = self.get_text(link).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         let token = link.split("token=").nth(1).expect("token in link");
-        let (status, page) = self
-            .post_form_text("/verify/email", &[("token", token)])
-            .await;
+        let (status, page) = self.post_form_text("/verify/email", &[("token", token)]).await;
         assert_eq!(status, StatusCode::OK, "{page}");
     }
 
     pub async fn login(&self, identifier: &str, password: &str) -> Response {
         let r = self
-            .post_form(
-                "/login",
-                &[("identifier", identifier), ("password", password)],
-            )
+            .post_form("/login", &[("identifier", identifier), ("password", password)])
             .await;
-        assert_eq!(
-            r.status(),
-            StatusCode::SEE_OTHER,
-            "login of {identifier} failed"
-        );
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {identifier} failed");
         r
     }
 

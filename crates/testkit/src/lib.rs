@@ -69,9 +69,7 @@ pub async fn fresh_postgres_database() -> String {
         .await
         .expect("create test database");
     pool.close().await;
-    let (base, _) = admin
-        .rsplit_once('/')
-        .expect("database URL ends in /dbname");
+    let (base, _) = admin.rsplit_once('/').expect("database URL ends in /dbname");
     format!("{base}/{name}")
 }
 
@@ -94,23 +92,16 @@ impl TestApp {
         }
         config.db_max_connections = 8;
         tweak(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         config.public_url = Some(format!("http://{addr}"));
         let clock = Clock::manual(jiff::Timestamp::now());
-        let svc = koine::services(&config, clock.clone())
-            .await
-            .expect("services start");
+        let svc = koine::services(&config, clock.clone()).await.expect("services start");
         let app = koine::app(svc.clone(), config.tls);
         let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("serve");
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .expect("serve");
         });
         Self {
             backend,
@@ -146,9 +137,7 @@ impl TestApp {
 
     /// Runs the delivery job once, as the background worker would.
     pub async fn deliver(&self) -> usize {
-        koine_services::mail::deliver_due(&self.svc)
-            .await
-            .expect("delivery")
+        koine_services::mail::deliver_due(&self.svc).await.expect("delivery")
     }
 
     /// Delivers pending mail and returns every `.eml` sent to `to`, oldest first.
@@ -182,22 +171,15 @@ impl TestApp {
     pub async fn count(&self, table: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
         match &self.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(p)
-                .await
-                .unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(p)
-                .await
-                .unwrap(),
+            koine_store::Db::Sqlite(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await.unwrap(),
+            koine_store::Db::Postgres(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await.unwrap(),
         }
     }
 
     /// Signs up with an email, follows the verification link, logs in.
     pub async fn member(&self, email: &str, name: &str) -> Browser {
         let b = self.browser();
-        b.signup(name, email, "", STRONG_PASSWORD, "1990-04-01")
-            .await;
+        b.signup(name, email, "", STRONG_PASSWORD, "1990-04-01").await;
         let link = link_in(&self.last_mail_to(email).await, "/verify/email");
         b.verify_email_link(&link).await;
         b.login(email, STRONG_PASSWORD).await;
@@ -275,9 +257,7 @@ impl TestApp {
             .find(|c| c.starts_with("__Host-koine_session="))
             .expect("__Host- session cookie");
         assert!(
-            session.contains("Secure")
-                && session.contains("HttpOnly")
-                && session.contains("Path=/"),
+            session.contains("Secure") && session.contains("HttpOnly") && session.contains("Path=/"),
             "{session}"
         );
         assert!(!session.contains("Domain="), "{session}");
@@ -285,11 +265,7 @@ impl TestApp {
 
     pub async fn account_id(&self, email: &str) -> uuid::Uuid {
         let e = koine_domain::contact::Email::parse(email).unwrap();
-        self.svc
-            .account_id_by_email(&e)
-            .await
-            .unwrap()
-            .expect("account exists")
+        self.svc.account_id_by_email(&e).await.unwrap().expect("account exists")
     }
 }
 
@@ -322,28 +298,19 @@ pub fn decode_eml(raw: &str) -> String {
         .split_once("\r\n\r\n")
         .or_else(|| raw.split_once("\n\n"))
         .unwrap_or((raw, ""));
-    if !head
-        .to_ascii_lowercase()
-        .contains("content-transfer-encoding: base64")
-    {
+    if !head.to_ascii_lowercase().contains("content-transfer-encoding: base64") {
         return raw.to_owned();
     }
     let compact: String = body.split_whitespace().collect();
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(compact)
         .expect("base64 body");
-    format!(
-        "{head}\n\n{}",
-        String::from_utf8(decoded).expect("utf-8 body")
-    )
+    format!("{head}\n\n{}", String::from_utf8(decoded).expect("utf-8 body"))
 }
 
 /// The first URL in `text` containing `path`, with quoted-printable soft breaks undone.
 pub fn link_in(text: &str, path: &str) -> String {
-    let joined = text
-        .replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=");
+    let joined = text.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
     joined
         .split_whitespace()
         .find(|w| w.starts_with("http") && w.contains(path))

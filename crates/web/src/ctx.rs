@@ -37,16 +37,11 @@ pub struct Ctx {
 impl Ctx {
     /// The same request context rendered in another language.
     pub fn with_locale(&self, locale: UiLocale) -> Self {
-        Self {
-            locale,
-            ..self.clone()
-        }
+        Self { locale, ..self.clone() }
     }
 
     pub fn i18n(&self) -> I18n {
-        I18n {
-            locale: self.locale,
-        }
+        I18n { locale: self.locale }
     }
 
     pub fn csrf_ok(&self, st: &AppState, presented: &str) -> bool {
@@ -71,19 +66,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 }
 
 pub fn session_cookie(tls: bool) -> &'static str {
-    if tls {
-        "__Host-koine_session"
-    } else {
-        "koine_session"
-    }
+    if tls { "__Host-koine_session" } else { "koine_session" }
 }
 
 fn anon_cookie(tls: bool) -> &'static str {
-    if tls {
-        "__Host-koine_anon"
-    } else {
-        "koine_anon"
-    }
+    if tls { "__Host-koine_anon" } else { "koine_anon" }
 }
 
 /// A `Set-Cookie` value; `max_age` 0 deletes.
@@ -206,11 +193,7 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
             .is_some_and(|v| v.starts_with("multipart/form-data"));
         if is_form {
             let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
-                return PageErrorMarker::response(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "error-too-long",
-                    &ctx,
-                );
+                return PageErrorMarker::response(StatusCode::PAYLOAD_TOO_LARGE, "error-too-long", &ctx);
             };
             let mut presented = None;
             let mut rest = form_urlencoded::Serializer::new(String::new());
@@ -231,11 +214,7 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
             body = Body::from(rest);
         } else if !is_multipart {
             // Pages only take forms; anything else is not from our pages.
-            return PageErrorMarker::response(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "error-csrf",
-                &ctx,
-            );
+            return PageErrorMarker::response(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-csrf", &ctx);
         }
     }
 
@@ -244,10 +223,8 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         res = marker.render(&ctx);
     }
     if let Some(a) = new_anon {
-        res.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(anon_cookie(tls), &a, None, tls),
-        );
+        res.headers_mut()
+            .append(header::SET_COOKIE, set_cookie(anon_cookie(tls), &a, None, tls));
     }
     res
 }

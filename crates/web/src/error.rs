@@ -46,12 +46,8 @@ impl From<Error> for PageError {
             Error::NotFound => Self::Status(StatusCode::NOT_FOUND, "error-not-found"),
             Error::BadCode => Self::Status(StatusCode::BAD_REQUEST, "verify-bad-code"),
             Error::Invalid(_) => Self::Status(StatusCode::BAD_REQUEST, "error-form-summary"),
-            Error::Throttled { .. } => {
-                Self::Status(StatusCode::TOO_MANY_REQUESTS, "error-internal")
-            }
-            Error::Conflict("email-taken") => {
-                Self::Status(StatusCode::CONFLICT, "error-email-taken")
-            }
+            Error::Throttled { .. } => Self::Status(StatusCode::TOO_MANY_REQUESTS, "error-internal"),
+            Error::Conflict("email-taken") => Self::Status(StatusCode::CONFLICT, "error-email-taken"),
             Error::Conflict(_) => Self::Status(StatusCode::CONFLICT, "error-phone-taken"),
             other => {
                 tracing::error!("request failed: {other}");
@@ -124,35 +120,13 @@ impl From<Error> for Problem {
             Error::Invalid(i) => Self {
                 field: Some(i.field),
                 code: Some(i.code),
-                ..Self::new(
-                    S::UNPROCESSABLE_ENTITY,
-                    "invalid-input",
-                    "The input is not valid.",
-                )
+                ..Self::new(S::UNPROCESSABLE_ENTITY, "invalid-input", "The input is not valid.")
             },
-            Error::TooYoung => Self::new(
-                S::FORBIDDEN,
-                "age-gate",
-                "Below the minimum age; nothing was stored.",
-            ),
-            Error::BadCredentials => Self::new(
-                S::UNAUTHORIZED,
-                "bad-credentials",
-                "Wrong identifier or password.",
-            ),
-            Error::NotVerified => Self::new(
-                S::FORBIDDEN,
-                "not-verified",
-                "Confirm your email or phone first.",
-            ),
-            Error::BadCode => Self::new(
-                S::BAD_REQUEST,
-                "bad-code",
-                "The code or link is invalid or expired.",
-            ),
-            Error::Unauthenticated => {
-                Self::new(S::UNAUTHORIZED, "unauthenticated", "Sign in first.")
-            }
+            Error::TooYoung => Self::new(S::FORBIDDEN, "age-gate", "Below the minimum age; nothing was stored."),
+            Error::BadCredentials => Self::new(S::UNAUTHORIZED, "bad-credentials", "Wrong identifier or password."),
+            Error::NotVerified => Self::new(S::FORBIDDEN, "not-verified", "Confirm your email or phone first."),
+            Error::BadCode => Self::new(S::BAD_REQUEST, "bad-code", "The code or link is invalid or expired."),
+            Error::Unauthenticated => Self::new(S::UNAUTHORIZED, "unauthenticated", "Sign in first."),
             Error::ReauthRequired => Self::new(
                 S::UNAUTHORIZED,
                 "reauth-required",
@@ -162,11 +136,7 @@ impl From<Error> for Problem {
             Error::NotFound => Self::new(S::NOT_FOUND, "not-found", "Not found."),
             Error::Throttled { retry_after_secs } => Self {
                 retry_after: Some(retry_after_secs),
-                ..Self::new(
-                    S::TOO_MANY_REQUESTS,
-                    "throttled",
-                    "Too many attempts; try again later.",
-                )
+                ..Self::new(S::TOO_MANY_REQUESTS, "throttled", "Too many attempts; try again later.")
             },
             Error::Conflict(code) => Self {
                 code: Some(code),
@@ -194,8 +164,7 @@ impl IntoResponse for Problem {
             HeaderValue::from_static("application/problem+json"),
         );
         if let Some(s) = retry {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res
     }

@@ -36,18 +36,9 @@ pub fn router(state: AppState) -> Router {
         .merge(html::routes())
         .nest("/api", api::routes())
         .merge(metrics::routes())
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            ctx::middleware,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            security::headers,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::middleware))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }

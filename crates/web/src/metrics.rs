@@ -57,10 +57,7 @@ impl Metrics {
             );
         }
         let count = self.count.load(Ordering::Relaxed);
-        let _ = writeln!(
-            out,
-            "koine_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
-        );
+        let _ = writeln!(out, "koine_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}");
         let _ = writeln!(
             out,
             "koine_http_request_duration_seconds_sum {}",
@@ -80,10 +77,7 @@ pub async fn track(State(st): State<AppState>, req: Request, next: Next) -> Resp
 }
 
 async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
-    (
-        [("content-type", "text/plain; version=0.0.4")],
-        st.metrics.render(),
-    )
+    ([("content-type", "text/plain; version=0.0.4")], st.metrics.render())
 }
 
 async fn healthz() -> &'static str {
@@ -95,11 +89,7 @@ async fn readyz(State(st): State<AppState>) -> Response {
         Ok(()) => "ready".into_response(),
         Err(e) => {
             tracing::error!("readiness check failed: {e}");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "database unavailable",
-            )
-                .into_response()
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
 }

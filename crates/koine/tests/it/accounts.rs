@@ -8,6 +8,7 @@ both_backends!(
     email_signup_verify_login_logout,
     phone_signup_and_login,
     unverified_account_cannot_log_in,
+    unconfirmed_address_can_be_recovered_by_its_owner,
     signup_does_not_reveal_existing_accounts,
     login_does_not_reveal_existing_accounts,
     under_minimum_age_stores_nothing,
@@ -33,10 +34,7 @@ async fn email_signup_verify_login_logout(app: TestApp) {
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Check your messages"));
     let mail = app.last_mail_to("ana@example.org").await;
-    assert!(
-        mail.contains("Subject: Confirm your email address"),
-        "{mail}"
-    );
+    assert!(mail.contains("Subject: Confirm your email address"), "{mail}");
     b.verify_email_link(&link_in(&mail, "/verify/email")).await;
     b.login("ANA@example.org", STRONG_PASSWORD).await;
     let (_, home) = b.get_text("/").await;
@@ -50,13 +48,7 @@ async fn email_signup_verify_login_logout(app: TestApp) {
 async fn phone_signup_and_login(app: TestApp) {
     let b = app.browser();
     let (status, page) = b
-        .signup(
-            "Kenji",
-            "",
-            "+81 90 1234 5678",
-            STRONG_PASSWORD,
-            "1990-01-01",
-        )
+        .signup("Kenji", "", "+81 90 1234 5678", STRONG_PASSWORD, "1990-01-01")
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let texts = app.texts_to("+819012345678").await;
@@ -64,17 +56,11 @@ async fn phone_signup_and_login(app: TestApp) {
     let code = code_in(&texts[0], 6);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let (status, _) = b
-        .post_form_text(
-            "/verify/phone",
-            &[("phone", "+819012345678"), ("code", wrong)],
-        )
+        .post_form_text("/verify/phone", &[("phone", "+819012345678"), ("code", wrong)])
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, page) = b
-        .post_form_text(
-            "/verify/phone",
-            &[("phone", "+819012345678"), ("code", &code)],
-        )
+        .post_form_text("/verify/phone", &[("phone", "+819012345678"), ("code", &code)])
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     b.login("+81-90-1234-5678", STRONG_PASSWORD).await;
@@ -101,17 +87,55 @@ async fn unverified_account_cannot_log_in(app: TestApp) {
     let b = app.browser();
     b.signup("Li", "li@example.org", "", STRONG_PASSWORD, "1999-02-02")
         .await;
+    assert_eq!(app.mails_to("li@example.org").await.len(), 1);
     let r = b
         .post_form(
             "/login",
-            &[
-                ("identifier", "li@example.org"),
-                ("password", STRONG_PASSWORD),
-            ],
+            &[("identifier", "li@example.org"), ("password", STRONG_PASSWORD)],
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.text().await.unwrap().contains("confirm your email"));
+    // A fresh link was sent, and it works.
+    let mails = app.mails_to("li@example.org").await;
+    assert_eq!(mails.len(), 2);
+    b.verify_email_link(&link_in(&mails[1], "/verify/email")).await;
+    b.login("li@example.org", STRONG_PASSWORD).await;
+}
+
+/// Someone signed up with another person's address and never confirmed it:
+/// the address's owner recovers the account through a reset link.
+async fn unconfirmed_address_can_be_recovered_by_its_owner(app: TestApp) {
+    app.browser()
+        .signup(
+            "Squatter",
+            "owner@example.org",
+            "",
+            "squatter-password-velvet-9",
+            "1990-01-01",
+        )
+        .await;
+    let b = app.browser();
+    b.post_form_text("/password/forgot", &[("email", "owner@example.org")])
+        .await;
+    let link = link_in(&app.last_mail_to("owner@example.org").await, "/password/reset");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let (status, _) = b
+        .post_form_text("/password/reset", &[("token", &token), ("password", STRONG_PASSWORD)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    b.login("owner@example.org", STRONG_PASSWORD).await;
+    let r = app
+        .browser()
+        .post_form(
+            "/login",
+            &[
+                ("identifier", "owner@example.org"),
+                ("password", "squatter-password-velvet-9"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
 
 /// Strips the per-visitor CSRF token so two pages can be compared.
@@ -141,10 +165,7 @@ async fn signup_does_not_reveal_existing_accounts(app: TestApp) {
         "only the fresh address made an account"
     );
     let mail = app.last_mail_to("taken@example.org").await;
-    assert!(
-        mail.contains("Someone tried to sign up with your address"),
-        "{mail}"
-    );
+    assert!(mail.contains("Someone tried to sign up with your address"), "{mail}");
 }
 
 async fn login_does_not_reveal_existing_accounts(app: TestApp) {
@@ -153,10 +174,7 @@ async fn login_does_not_reveal_existing_accounts(app: TestApp) {
     let known = b
         .post_form(
             "/login",
-            &[
-                ("identifier", "known@example.org"),
-                ("password", "wrong-password-here"),
-            ],
+            &[("identifier", "known@example.org"), ("password", "wrong-password-here")],
         )
         .await;
     let (ks, kp) = (known.status(), known.text().await.unwrap());
@@ -179,23 +197,12 @@ async fn login_does_not_reveal_existing_accounts(app: TestApp) {
 }
 
 async fn under_minimum_age_stores_nothing(app: TestApp) {
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
-    let fifteen = today
-        .checked_sub(jiff::Span::new().years(15))
-        .unwrap()
-        .to_string();
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let fifteen = today.checked_sub(jiff::Span::new().years(15)).unwrap().to_string();
     let (accounts, outbox) = (app.count("accounts").await, app.count("outbox").await);
     let (status, page) = app
         .browser()
-        .signup(
-            "Kid",
-            "kid@example.org",
-            "+34612345678",
-            STRONG_PASSWORD,
-            &fifteen,
-        )
+        .signup("Kid", "kid@example.org", "+34612345678", STRONG_PASSWORD, &fifteen)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(page.contains("at least 16 years old"), "{page}");
@@ -206,32 +213,18 @@ async fn under_minimum_age_stores_nothing(app: TestApp) {
 }
 
 async fn minors_are_flagged(app: TestApp) {
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
-    let sixteen = today
-        .checked_sub(jiff::Span::new().years(16))
-        .unwrap()
-        .to_string();
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let sixteen = today.checked_sub(jiff::Span::new().years(16)).unwrap().to_string();
     let b = app.browser();
     b.signup("Teen", "teen@example.org", "", STRONG_PASSWORD, &sixteen)
         .await;
-    b.verify_email_link(&link_in(
-        &app.last_mail_to("teen@example.org").await,
-        "/verify/email",
-    ))
-    .await;
+    b.verify_email_link(&link_in(&app.last_mail_to("teen@example.org").await, "/verify/email"))
+        .await;
     b.login("teen@example.org", STRONG_PASSWORD).await;
     let (_, settings) = b.get_text("/settings").await;
     assert!(settings.contains("belonging to a minor"), "{settings}");
     let adult = app.member("adult@example.org", "Adult").await;
-    assert!(
-        !adult
-            .get_text("/settings")
-            .await
-            .1
-            .contains("belonging to a minor")
-    );
+    assert!(!adult.get_text("/settings").await.1.contains("belonging to a minor"));
 }
 
 async fn weak_passwords_are_refused(app: TestApp) {
@@ -252,11 +245,7 @@ async fn weak_passwords_are_refused(app: TestApp) {
         .browser()
         .signup("Ana", "ana@example.org", "", long.trim(), "1990-01-01")
         .await;
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "64+ character passphrases are allowed"
-    );
+    assert_eq!(status, StatusCode::OK, "64+ character passphrases are allowed");
     assert_eq!(app.count("accounts").await, 1);
 }
 
@@ -267,10 +256,7 @@ async fn repeated_login_failures_are_throttled(app: TestApp) {
         let r = b
             .post_form(
                 "/login",
-                &[
-                    ("identifier", "victim@example.org"),
-                    ("password", "not-the-password"),
-                ],
+                &[("identifier", "victim@example.org"), ("password", "not-the-password")],
             )
             .await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
@@ -278,10 +264,7 @@ async fn repeated_login_failures_are_throttled(app: TestApp) {
     let r = b
         .post_form(
             "/login",
-            &[
-                ("identifier", "victim@example.org"),
-                ("password", STRONG_PASSWORD),
-            ],
+            &[("identifier", "victim@example.org"), ("password", STRONG_PASSWORD)],
         )
         .await;
     assert_eq!(
@@ -293,18 +276,12 @@ async fn repeated_login_failures_are_throttled(app: TestApp) {
     for _ in 0..5 {
         b.post_form(
             "/login",
-            &[
-                ("identifier", "ghost@example.org"),
-                ("password", "not-the-password"),
-            ],
+            &[("identifier", "ghost@example.org"), ("password", "not-the-password")],
         )
         .await;
     }
     let r = b
-        .post_form(
-            "/login",
-            &[("identifier", "ghost@example.org"), ("password", "x")],
-        )
+        .post_form("/login", &[("identifier", "ghost@example.org"), ("password", "x")])
         .await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
 }
@@ -316,10 +293,7 @@ async fn password_reset_flow(app: TestApp) {
         .post_form_text("/password/forgot", &[("email", "reset@example.org")])
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    let link = link_in(
-        &app.last_mail_to("reset@example.org").await,
-        "/password/reset",
-    );
+    let link = link_in(&app.last_mail_to("reset@example.org").await, "/password/reset");
     assert_eq!(b.get(&link).await.status(), StatusCode::OK);
     let token = link.split("token=").nth(1).unwrap().to_owned();
     let (status, _) = b
@@ -383,11 +357,7 @@ async fn change_password_can_end_other_sessions(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("password has been changed"));
-    assert_eq!(
-        a.get("/settings").await.status(),
-        StatusCode::OK,
-        "this session stays"
-    );
+    assert_eq!(a.get("/settings").await.status(), StatusCode::OK, "this session stays");
     assert_eq!(
         other.get("/settings").await.status(),
         StatusCode::SEE_OTHER,
@@ -397,10 +367,7 @@ async fn change_password_can_end_other_sessions(app: TestApp) {
         .browser()
         .post_form(
             "/login",
-            &[
-                ("identifier", "pw@example.org"),
-                ("password", STRONG_PASSWORD),
-            ],
+            &[("identifier", "pw@example.org"), ("password", STRONG_PASSWORD)],
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
@@ -421,15 +388,11 @@ async fn sensitive_actions_need_recent_password(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/reauth");
-    let r = a
-        .post_form("/settings/email", &[("email", "new@example.org")])
-        .await;
+    let r = a.post_form("/settings/email", &[("email", "new@example.org")]).await;
     assert_eq!(r.headers()["location"], "/reauth");
     let (status, _) = a.post_form_text("/reauth", &[("password", "wrong")]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let r = a
-        .post_form("/reauth", &[("password", STRONG_PASSWORD)])
-        .await;
+    let r = a.post_form("/reauth", &[("password", STRONG_PASSWORD)]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, page) = a
         .post_form_text(
@@ -448,11 +411,7 @@ async fn sessions_can_be_listed_and_ended(app: TestApp) {
     let b2 = app.browser();
     b2.login("s@example.org", STRONG_PASSWORD).await;
     let (_, page) = a.get_text("/settings").await;
-    let ids: Vec<&str> = page
-        .split("/settings/sessions/")
-        .skip(1)
-        .map(|s| &s[..36])
-        .collect();
+    let ids: Vec<&str> = page.split("/settings/sessions/").skip(1).map(|s| &s[..36]).collect();
     assert_eq!(
         ids.len(),
         1,
@@ -466,9 +425,7 @@ async fn sessions_can_be_listed_and_ended(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(b2.get("/settings").await.status(), StatusCode::OK);
-    let r = a
-        .post_form(&format!("/settings/sessions/{}/end", ids[0]), &[])
-        .await;
+    let r = a.post_form(&format!("/settings/sessions/{}/end", ids[0]), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(b2.get("/settings").await.status(), StatusCode::SEE_OTHER);
 }
@@ -488,15 +445,8 @@ async fn login_issues_a_fresh_session_id(app: TestApp) {
     };
     let (c1, c2) = (cookie(&first), cookie(&second));
     assert_ne!(c1, c2);
-    assert!(
-        c1.contains("HttpOnly") && c1.contains("SameSite=Lax"),
-        "{c1}"
-    );
-    let token = c1
-        .trim_start_matches("koine_session=")
-        .split(';')
-        .next()
-        .unwrap();
+    assert!(c1.contains("HttpOnly") && c1.contains("SameSite=Lax"), "{c1}");
+    let token = c1.trim_start_matches("koine_session=").split(';').next().unwrap();
     assert!(token.len() >= 43, "≥256-bit token");
 }
 
@@ -515,16 +465,11 @@ async fn email_change_needs_confirmation(app: TestApp) {
             .await
             .contains("email address is being changed")
     );
-    a.verify_email_link(&link_in(
-        &app.last_mail_to("new@example.org").await,
-        "/verify/email",
-    ))
-    .await;
+    a.verify_email_link(&link_in(&app.last_mail_to("new@example.org").await, "/verify/email"))
+        .await;
     let (_, page) = a.get_text("/settings").await;
     assert!(page.contains("new@example.org") && !page.contains("old@example.org"));
-    app.browser()
-        .login("new@example.org", STRONG_PASSWORD)
-        .await;
+    app.browser().login("new@example.org", STRONG_PASSWORD).await;
 }
 
 async fn phone_change_with_code(app: TestApp) {
@@ -534,9 +479,7 @@ async fn phone_change_with_code(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let code = code_in(&app.texts_to("+4915112345678").await[0], 6);
-    let (status, page) = a
-        .post_form_text("/settings/phone/verify", &[("code", &code)])
-        .await;
+    let (status, page) = a.post_form_text("/settings/phone/verify", &[("code", &code)]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("+4915112345678"));
     app.browser().login("+4915112345678", STRONG_PASSWORD).await;
@@ -632,11 +575,7 @@ async fn bad_signup_input_is_rejected_and_kept(app: TestApp) {
             StatusCode::BAD_REQUEST,
             "unexpected fields",
         ),
-        (
-            &[("display_name", "A")],
-            StatusCode::BAD_REQUEST,
-            "unexpected fields",
-        ),
+        (&[("display_name", "A")], StatusCode::BAD_REQUEST, "unexpected fields"),
     ];
     for (fields, status, text) in cases {
         let (s, page) = b.post_form_text("/signup", fields).await;

@@ -20,10 +20,7 @@ pub async fn token(app: &TestApp, email: &str) -> String {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
-    r.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
 }
 
 async fn api_account_lifecycle(app: TestApp) {
@@ -99,10 +96,7 @@ async fn api_account_lifecycle(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["type"],
-        "/problems/reauth-required"
-    );
+    assert_eq!(r.json::<Value>().await.unwrap()["type"], "/problems/reauth-required");
     let r = c
         .post(app.url("/api/v1/session/reauth"))
         .bearer_auth(&t)

@@ -10,8 +10,7 @@ use thirtyfour::prelude::*;
 both_backends!(signup_to_logout_in_a_real_browser);
 
 fn required_env(name: &str) -> String {
-    std::env::var(name)
-        .unwrap_or_else(|_| panic!("{name} is not set: browser tests need it (run ./scripts/test)"))
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: browser tests need it (run ./scripts/test)"))
 }
 
 struct Driver {
@@ -78,9 +77,7 @@ async fn start_browser() -> Driver {
 
 /// Runs axe-core on the current page; fails on serious or critical violations.
 async fn axe(web: &WebDriver, source: &str, page: &str) {
-    web.execute(source, Vec::new())
-        .await
-        .expect("inject axe-core");
+    web.execute(source, Vec::new()).await.expect("inject axe-core");
     let result = web
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -100,10 +97,7 @@ async fn axe(web: &WebDriver, source: &str, page: &str) {
 }
 
 async fn fill(web: &WebDriver, id: &str, value: &str) {
-    let el = web
-        .find(By::Id(id))
-        .await
-        .unwrap_or_else(|_| panic!("#{id}"));
+    let el = web.find(By::Id(id)).await.unwrap_or_else(|_| panic!("#{id}"));
     el.clear().await.unwrap();
     el.send_keys(value).await.unwrap();
 }
@@ -122,11 +116,7 @@ async fn submit(web: &WebDriver, form_css: &str) {
     .unwrap();
     button.click().await.unwrap();
     // Wait for the next page, so later lookups do not see the old one.
-    button
-        .wait_until()
-        .stale()
-        .await
-        .expect("the form leads to a new page");
+    button.wait_until().stale().await.expect("the form leads to a new page");
 }
 
 async fn choose(web: &WebDriver, select_id: &str, value: &str) {
@@ -147,12 +137,7 @@ async fn choose(web: &WebDriver, select_id: &str, value: &str) {
 }
 
 async fn text(web: &WebDriver) -> String {
-    web.find(By::Css("body"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    web.find(By::Css("body")).await.unwrap().text().await.unwrap()
 }
 
 async fn signup_to_logout_in_a_real_browser(app: TestApp) {
@@ -185,12 +170,9 @@ async fn journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     fill(web, "password", STRONG_PASSWORD).await;
     let birth = web.find(By::Id("birth_date")).await.unwrap();
     // Date inputs take typed text in the browser's locale format; set the value directly.
-    web.execute(
-        "arguments[0].value = '1993-09-14';",
-        vec![birth.to_json().unwrap()],
-    )
-    .await
-    .unwrap();
+    web.execute("arguments[0].value = '1993-09-14';", vec![birth.to_json().unwrap()])
+        .await
+        .unwrap();
     submit(web, "main form").await;
     assert!(text(web).await.contains("Check your messages"));
     axe(web, axe_js, "sign-up done").await;
@@ -240,13 +222,7 @@ async fn journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
 
     choose(web, "footer-locale", "ja").await;
     submit(web, ".language-form").await;
-    let lang = web
-        .find(By::Css("html"))
-        .await
-        .unwrap()
-        .attr("lang")
-        .await
-        .unwrap();
+    let lang = web.find(By::Css("html")).await.unwrap().attr("lang").await.unwrap();
     assert_eq!(lang.as_deref(), Some("ja"));
     assert!(text(web).await.contains("ログアウト"));
     axe(web, axe_js, "profile (Japanese)").await;
@@ -263,9 +239,7 @@ async fn journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     submit(web, "main form").await;
     web.goto(app.url("/staff/members?q=bea")).await.unwrap();
     axe(web, axe_js, "staff members").await;
-    web.goto(app.url(&format!("/staff/members/{id}")))
-        .await
-        .unwrap();
+    web.goto(app.url(&format!("/staff/members/{id}"))).await.unwrap();
     axe(web, axe_js, "staff member access form").await;
     submit(web, "main form").await;
     assert!(text(web).await.contains("bea@example.org"));

@@ -1,8 +1,6 @@
 //! The real binary: logs without secrets, graceful shutdown, start-up checks, CLI.
 
-use koine_testkit::{
-    Backend, STRONG_PASSWORD, TestApp, both_backends, code_in, fresh_postgres_database, link_in,
-};
+use koine_testkit::{Backend, STRONG_PASSWORD, TestApp, both_backends, code_in, fresh_postgres_database, link_in};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::process::{Command, Stdio};
@@ -11,10 +9,7 @@ use std::time::Duration;
 const BIN: &str = env!("CARGO_BIN_EXE_koine");
 const KEY: &str = "3f1b9c0d2e4a6b8c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c";
 
-both_backends!(
-    tls_mode_hardens_cookies_and_sends_hsts,
-    idle_sessions_expire
-);
+both_backends!(tls_mode_hardens_cookies_and_sends_hsts, idle_sessions_expire);
 
 async fn database_env(backend: Backend) -> Vec<(&'static str, String)> {
     match backend {
@@ -73,10 +68,7 @@ async fn logs_hold_no_secrets(backend: Backend) {
         );
     }
     // Wait for the background job to deliver both messages.
-    let (mail_dir, sms_dir) = (
-        dir.path().join("outbox/mail"),
-        dir.path().join("outbox/sms"),
-    );
+    let (mail_dir, sms_dir) = (dir.path().join("outbox/mail"), dir.path().join("outbox/sms"));
     for _ in 0..100 {
         if std::fs::read_dir(&mail_dir).is_ok_and(|d| d.count() > 0)
             && std::fs::read_dir(&sms_dir).is_ok_and(|d| d.count() > 0)
@@ -86,15 +78,7 @@ async fn logs_hold_no_secrets(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let read_one = |d: &std::path::Path| {
-        std::fs::read_to_string(
-            std::fs::read_dir(d)
-                .unwrap()
-                .next()
-                .unwrap()
-                .unwrap()
-                .path(),
-        )
-        .unwrap()
+        std::fs::read_to_string(std::fs::read_dir(d).unwrap().next().unwrap().unwrap().path()).unwrap()
     };
     let link = link_in(&read_one(&mail_dir), "/verify/email");
     let token = link.split("token=").nth(1).unwrap().to_owned();
@@ -147,10 +131,7 @@ async fn logs_hold_no_secrets(backend: Backend) {
     .await
     .unwrap();
     let (status, logs) = out;
-    assert!(
-        status.success(),
-        "clean exit on SIGTERM: {status:?}\n{logs}"
-    );
+    assert!(status.success(), "clean exit on SIGTERM: {status:?}\n{logs}");
     assert!(logs.contains("shutting down"), "{logs}");
     for secret in [
         STRONG_PASSWORD,
@@ -160,14 +141,10 @@ async fn logs_hold_no_secrets(backend: Backend) {
         bearer.as_str(),
         KEY,
     ] {
-        assert!(
-            !logs.contains(secret),
-            "a secret leaked into the logs: {secret}"
-        );
+        assert!(!logs.contains(secret), "a secret leaked into the logs: {secret}");
     }
     for line in logs.lines().filter(|l| !l.trim().is_empty()) {
-        serde_json::from_str::<Value>(line)
-            .unwrap_or_else(|_| panic!("not a JSON log line: {line}"));
+        serde_json::from_str::<Value>(line).unwrap_or_else(|_| panic!("not a JSON log line: {line}"));
     }
 }
 
@@ -192,9 +169,7 @@ async fn postgres_needs_a_configured_master_key() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("master key is required with PostgreSQL")
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("master key is required with PostgreSQL"));
     assert!(!dir.path().join("master.key").exists());
 }
 
@@ -214,11 +189,7 @@ fn sqlite_master_key_is_generated_private() {
         .env_remove("KOINE_MASTER_KEY")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("admin@demo.koine.test"));
     let meta = std::fs::metadata(dir.path().join("master.key")).unwrap();
     use std::os::unix::fs::PermissionsExt;

@@ -4,10 +4,7 @@ use koine_store::{datamap, schema};
 use koine_testkit::{Backend, TestApp, both_backends};
 use reqwest::StatusCode;
 
-both_backends!(
-    data_map_covers_live_schema,
-    privacy_notice_is_generated_from_the_map
-);
+both_backends!(data_map_covers_live_schema, privacy_notice_is_generated_from_the_map);
 
 async fn data_map_covers_live_schema(app: TestApp) {
     let live = schema::read(&app.svc.db).await.unwrap();
@@ -56,16 +53,8 @@ fn coverage_check_detects_drift() {
     );
     let problems = datamap::coverage_problems(&live);
     assert!(problems.iter().any(|p| p.contains("accounts.mystery")));
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("map names column `accounts.email`"))
-    );
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("map names table `profiles`"))
-    );
+    assert!(problems.iter().any(|p| p.contains("map names column `accounts.email`")));
+    assert!(problems.iter().any(|p| p.contains("map names table `profiles`")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -60,14 +60,8 @@ async fn visibility_is_enforced_per_viewer(app: TestApp) {
         assert!(page.contains("Female"), "public field shown to all");
     }
     assert!(as_owner.contains("Sevilla") && as_member.contains("Sevilla"));
-    assert!(
-        !as_anon.contains("Sevilla"),
-        "members-only field hidden from visitors"
-    );
-    assert!(
-        as_owner.contains("1990-04-01"),
-        "owner sees private birth date"
-    );
+    assert!(!as_anon.contains("Sevilla"), "members-only field hidden from visitors");
+    assert!(as_owner.contains("1990-04-01"), "owner sees private birth date");
     assert!(!as_member.contains("1990-04-01") && !as_anon.contains("1990-04-01"));
     assert!(as_owner.contains("Spanish") && as_owner.contains("Japanese · A2"));
 
@@ -80,12 +74,7 @@ async fn visibility_is_enforced_per_viewer(app: TestApp) {
             if let Some(t) = token {
                 req = req.bearer_auth(t);
             }
-            req.send()
-                .await
-                .unwrap()
-                .json::<serde_json::Value>()
-                .await
-                .unwrap()
+            req.send().await.unwrap().json::<serde_json::Value>().await.unwrap()
         }
     };
     let anon_json = api(None).await;
@@ -106,11 +95,7 @@ async fn profile_edit_validates_and_keeps_input(app: TestApp) {
         ("time_zone", "Mars/Olympus", "valid time zone"),
         ("country", "XX", "Choose one of the options"),
         ("lang_1", "es", "only once"),
-        (
-            "location_visibility",
-            "friends",
-            "Choose one of the options",
-        ),
+        ("location_visibility", "friends", "Choose one of the options"),
         ("display_name", "", "required"),
         ("level_1", "Z9", "Choose one of the options"),
     ];
@@ -123,18 +108,12 @@ async fn profile_edit_validates_and_keeps_input(app: TestApp) {
     let (status, _) = edit(&b, &[("is_admin", "true")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (_, page) = b
-        .get_text(&format!(
-            "/members/{}",
-            app.account_id("e@example.org").await
-        ))
+        .get_text(&format!("/members/{}", app.account_id("e@example.org").await))
         .await;
     assert!(!page.contains("Sevilla"), "nothing partially saved");
     let (status, page) = edit(&b, &[("time_zone", "australia/lord_howe")]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert!(
-        page.contains("Australia/Lord_Howe"),
-        "canonical zone name stored"
-    );
+    assert!(page.contains("Australia/Lord_Howe"), "canonical zone name stored");
 }
 
 fn png(w: u32, h: u32) -> Vec<u8> {
@@ -146,20 +125,12 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
-async fn upload(
-    app: &TestApp,
-    b: &Browser,
-    bytes: Vec<u8>,
-    csrf: Option<String>,
-) -> reqwest::Response {
+async fn upload(app: &TestApp, b: &Browser, bytes: Vec<u8>, csrf: Option<String>) -> reqwest::Response {
     let mut form = reqwest::multipart::Form::new();
     if let Some(c) = csrf {
         form = form.text("csrf", c);
     }
-    form = form.part(
-        "avatar",
-        reqwest::multipart::Part::bytes(bytes).file_name("me.png"),
-    );
+    form = form.part("avatar", reqwest::multipart::Part::bytes(bytes).file_name("me.png"));
     b.client
         .post(app.url("/settings/avatar"))
         .multipart(form)
@@ -172,18 +143,8 @@ async fn avatars_are_reencoded_and_limited(app: TestApp) {
     let b = app.member("av@example.org", "Av").await;
     let csrf = b.csrf().await;
     let r = upload(&app, &b, png(900, 900), None).await;
-    assert_eq!(
-        r.status(),
-        StatusCode::FORBIDDEN,
-        "CSRF token required on uploads"
-    );
-    let r = upload(
-        &app,
-        &b,
-        b"GIF89a but not really".to_vec(),
-        Some(csrf.clone()),
-    )
-    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "CSRF token required on uploads");
+    let r = upload(&app, &b, b"GIF89a but not really".to_vec(), Some(csrf.clone())).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("not a supported image"));
     let big = vec![0x89u8; 5 * 1024 * 1024 + 10];
@@ -223,10 +184,7 @@ async fn ui_language_follows_setting_then_header(app: TestApp) {
         .await
         .unwrap();
     let page = ja.text().await.unwrap();
-    assert!(
-        page.contains("lang=\"ja\"") && page.contains("ログイン"),
-        "{page}"
-    );
+    assert!(page.contains("lang=\"ja\"") && page.contains("ログイン"), "{page}");
     let b = app.member("lang@example.org", "Lang").await;
     let r = b
         .post_form("/language", &[("locale", "es"), ("next", "/settings")])
@@ -242,10 +200,7 @@ async fn ui_language_follows_setting_then_header(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(
-        page.contains("lang=\"es\""),
-        "the saved setting wins over the header"
-    );
+    assert!(page.contains("lang=\"es\""), "the saved setting wins over the header");
     let r = b.post_form("/language", &[("locale", "xx")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = b

@@ -58,11 +58,7 @@ async fn cross_site_posts_are_refused(app: TestApp) {
         .client
         .post(app.url("/login"))
         .header("origin", "https://evil.example")
-        .form(&[
-            ("csrf", token.as_str()),
-            ("identifier", "a@b.org"),
-            ("password", "x"),
-        ])
+        .form(&[("csrf", token.as_str()), ("identifier", "a@b.org"), ("password", "x")])
         .send()
         .await
         .unwrap();
@@ -71,11 +67,7 @@ async fn cross_site_posts_are_refused(app: TestApp) {
         .client
         .post(app.url("/login"))
         .header("sec-fetch-site", "cross-site")
-        .form(&[
-            ("csrf", token.as_str()),
-            ("identifier", "a@b.org"),
-            ("password", "x"),
-        ])
+        .form(&[("csrf", token.as_str()), ("identifier", "a@b.org"), ("password", "x")])
         .send()
         .await
         .unwrap();
@@ -83,14 +75,7 @@ async fn cross_site_posts_are_refused(app: TestApp) {
 }
 
 async fn security_headers_on_every_response(app: TestApp) {
-    for path in [
-        "/",
-        "/login",
-        "/nope",
-        "/api/v1/me",
-        "/healthz",
-        "/static/app.css",
-    ] {
+    for path in ["/", "/login", "/nope", "/api/v1/me", "/healthz", "/static/app.css"] {
         let r = app.browser().get(path).await;
         let h = r.headers();
         let csp = h["content-security-policy"].to_str().unwrap();
@@ -101,10 +86,7 @@ async fn security_headers_on_every_response(app: TestApp) {
         assert!(!csp.contains("unsafe-inline"));
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
-        assert!(
-            h.get("strict-transport-security").is_none(),
-            "no HSTS over plain HTTP"
-        );
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
     }
     let page = app.browser().get_text("/signup").await.1;
     assert!(
@@ -150,11 +132,7 @@ async fn cross_user_access_matrix(app: TestApp) {
         ("GET", "/api/v1/sessions"),
         ("DELETE", "/api/v1/session"),
     ] {
-        let r = c
-            .request(method.parse().unwrap(), app.url(path))
-            .send()
-            .await
-            .unwrap();
+        let r = c.request(method.parse().unwrap(), app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(r.headers()["content-type"], "application/problem+json");
     }
@@ -176,11 +154,7 @@ async fn cross_user_access_matrix(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        r.status(),
-        StatusCode::NOT_FOUND,
-        "cannot end someone else's session"
-    );
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "cannot end someone else's session");
     // Staff see the member only through the audited console.
     let r = c
         .get(app.url(&format!("/api/v1/staff/members/{owner_id}")))
@@ -195,10 +169,7 @@ async fn cross_user_access_matrix(app: TestApp) {
 async fn operations_endpoints(app: TestApp) {
     let b = app.browser();
     assert_eq!(b.get_text("/healthz").await, (StatusCode::OK, "ok".into()));
-    assert_eq!(
-        b.get_text("/readyz").await,
-        (StatusCode::OK, "ready".into())
-    );
+    assert_eq!(b.get_text("/readyz").await, (StatusCode::OK, "ready".into()));
     b.get("/").await;
     let (status, metrics) = b.get_text("/metrics").await;
     assert_eq!(status, StatusCode::OK);

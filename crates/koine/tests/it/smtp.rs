@@ -55,13 +55,7 @@ async fn verification_mail_arrives_over_smtp(backend: Backend) {
     .await;
     let (status, _) = app
         .browser()
-        .signup(
-            "Mail",
-            "mail@example.org",
-            "",
-            STRONG_PASSWORD,
-            "1990-01-01",
-        )
+        .signup("Mail", "mail@example.org", "", STRONG_PASSWORD, "1990-01-01")
         .await;
     assert_eq!(status, reqwest::StatusCode::OK);
     assert_eq!(app.deliver().await, 1);

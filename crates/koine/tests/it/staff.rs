@@ -24,10 +24,7 @@ async fn staff_access_is_audited(app: TestApp) {
         "nothing shown before access is recorded"
     );
     let (status, page) = support
-        .post_form_text(
-            &format!("/staff/members/{id}"),
-            &[("reason", "ticket #4711")],
-        )
+        .post_form_text(&format!("/staff/members/{id}"), &[("reason", "ticket #4711")])
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("member@example.org") && page.contains("1990-04-01"));
@@ -36,9 +33,7 @@ async fn staff_access_is_audited(app: TestApp) {
     let (status, log) = officer.get_text("/staff/audit").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        log.contains("Opened a member record")
-            && log.contains("ticket #4711")
-            && log.contains(&id.to_string()),
+        log.contains("Opened a member record") && log.contains("ticket #4711") && log.contains(&id.to_string()),
         "{log}"
     );
     assert!(log.contains("Searched the member directory"));
@@ -52,16 +47,8 @@ async fn staff_access_is_audited(app: TestApp) {
 async fn staff_pages_need_the_right_role(app: TestApp) {
     let member = app.member("m@example.org", "M").await;
     let id = app.account_id("m@example.org").await;
-    for path in [
-        "/staff/members",
-        &format!("/staff/members/{id}"),
-        "/staff/audit",
-    ] {
-        assert_eq!(
-            member.get(path).await.status(),
-            StatusCode::FORBIDDEN,
-            "{path}"
-        );
+    for path in ["/staff/members", &format!("/staff/members/{id}"), "/staff/audit"] {
+        assert_eq!(member.get(path).await.status(), StatusCode::FORBIDDEN, "{path}");
         let anon = app.browser().get(path).await;
         assert_eq!(anon.status(), StatusCode::SEE_OTHER, "{path}");
     }
@@ -70,15 +57,8 @@ async fn staff_pages_need_the_right_role(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let finance = app.staff("fin@koine.test", StaffRole::Finance).await;
-    assert_eq!(
-        finance.get("/staff/members").await.status(),
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.count("audit_events").await,
-        0,
-        "refused requests open nothing"
-    );
+    assert_eq!(finance.get("/staff/members").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("audit_events").await, 0, "refused requests open nothing");
 }
 
 async fn create_staff_command_works(app: TestApp) {
@@ -99,25 +79,14 @@ async fn create_staff_command_works(app: TestApp) {
         cmd.env("KOINE_DATABASE_URL", url);
     }
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let password = stdout.rsplit(": ").next().unwrap().trim();
     let b = app.browser();
     b.login("dpo@koine.test", password).await;
     assert_eq!(b.get("/staff/audit").await.status(), StatusCode::OK);
     let bad = std::process::Command::new(bin)
-        .args([
-            "admin",
-            "create-staff",
-            "--email",
-            "x@koine.test",
-            "--role",
-            "root",
-        ])
+        .args(["admin", "create-staff", "--email", "x@koine.test", "--role", "root"])
         .env("KOINE_DATA_DIR", app.data_dir())
         .env("KOINE_MASTER_KEY", app.config.master_key.clone().unwrap())
         .output()

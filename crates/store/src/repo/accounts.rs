@@ -32,11 +32,7 @@ pub async fn insert(conn: Conn<'_>, a: &AccountRow) -> Result<()> {
     Ok(())
 }
 
-async fn find_where(
-    conn: Conn<'_>,
-    clause: &'static str,
-    bind: Binding<'_>,
-) -> Result<Option<AccountRow>> {
+async fn find_where(conn: Conn<'_>, clause: &'static str, bind: Binding<'_>) -> Result<Option<AccountRow>> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE {clause}"));
     Ok(on_conn!(conn, c => {
         let q = sqlx::query_as::<_, AccountRow>(sql);
@@ -74,13 +70,7 @@ pub async fn mark_email_verified(conn: Conn<'_>, id: Uuid, email: &str, now: i64
     Ok(())
 }
 
-pub async fn mark_phone_verified(
-    conn: Conn<'_>,
-    id: Uuid,
-    hash: &[u8],
-    enc: &[u8],
-    now: i64,
-) -> Result<()> {
+pub async fn mark_phone_verified(conn: Conn<'_>, id: Uuid, hash: &[u8], enc: &[u8], now: i64) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
         "UPDATE accounts SET phone_hash = $2, phone_enc = $3, phone_verified_at = $4 WHERE id = $1")
         .bind(id).bind(hash).bind(enc).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -110,12 +100,7 @@ pub struct MemberSummary {
 }
 
 /// Searches members by display name or email (case-insensitive substring).
-pub async fn search(
-    conn: Conn<'_>,
-    needle: &str,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<MemberSummary>> {
+pub async fn search(conn: Conn<'_>, needle: &str, limit: i64, offset: i64) -> Result<Vec<MemberSummary>> {
     let pattern = super::like_pattern(needle);
     Ok(on_conn!(conn, c => sqlx::query_as::<_, MemberSummary>(
         "SELECT a.id, p.display_name, a.email, a.staff_role, a.created_at \

@@ -20,12 +20,7 @@ pub async fn insert(conn: Conn<'_>, e: &AuditRow) -> Result<()> {
 }
 
 /// Newest first; optionally only events about one subject.
-pub async fn list(
-    conn: Conn<'_>,
-    subject: Option<Uuid>,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<AuditRow>> {
+pub async fn list(conn: Conn<'_>, subject: Option<Uuid>, limit: i64, offset: i64) -> Result<Vec<AuditRow>> {
     Ok(on_conn!(conn, c => sqlx::query_as::<_, AuditRow>(
         "SELECT id, actor_id, subject_id, action, reason, created_at FROM audit_events \
          WHERE ($1 IS NULL OR subject_id = $1) ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3")

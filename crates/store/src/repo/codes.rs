@@ -15,7 +15,8 @@ pub struct CodeRow {
     pub expires_at: i64,
 }
 
-const COLUMNS: &str = "id, account_id, purpose, code_hash, new_email, new_phone_hash, new_phone_enc, attempts, created_at, expires_at";
+const COLUMNS: &str =
+    "id, account_id, purpose, code_hash, new_email, new_phone_hash, new_phone_enc, attempts, created_at, expires_at";
 
 /// Stores a new code, replacing any earlier one of the same purpose.
 pub async fn replace(mut conn: Conn<'_>, row: &CodeRow) -> Result<()> {
@@ -30,12 +31,7 @@ pub async fn replace(mut conn: Conn<'_>, row: &CodeRow) -> Result<()> {
     Ok(())
 }
 
-pub async fn find_by_hash(
-    conn: Conn<'_>,
-    purpose: &str,
-    hash: &[u8],
-    now: i64,
-) -> Result<Option<CodeRow>> {
+pub async fn find_by_hash(conn: Conn<'_>, purpose: &str, hash: &[u8], now: i64) -> Result<Option<CodeRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM one_time_codes WHERE purpose = $1 AND code_hash = $2 AND expires_at > $3"
     ));
@@ -43,12 +39,7 @@ pub async fn find_by_hash(
         .bind(purpose).bind(hash).bind(now).fetch_optional(&mut *c).await)?)
 }
 
-pub async fn find_for(
-    conn: Conn<'_>,
-    account: Uuid,
-    purpose: &str,
-    now: i64,
-) -> Result<Option<CodeRow>> {
+pub async fn find_for(conn: Conn<'_>, account: Uuid, purpose: &str, now: i64) -> Result<Option<CodeRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM one_time_codes WHERE account_id = $1 AND purpose = $2 AND expires_at > $3"
     ));

@@ -24,12 +24,7 @@ pub async fn enqueue(conn: Conn<'_>, m: &OutboxRow) -> Result<()> {
 
 /// Claims up to `limit` due messages until `claim_until`, so that concurrent
 /// workers (several processes on PostgreSQL) never send one twice.
-pub async fn claim_due(
-    mut conn: Conn<'_>,
-    now: i64,
-    claim_until: i64,
-    limit: i64,
-) -> Result<Vec<OutboxRow>> {
+pub async fn claim_due(mut conn: Conn<'_>, now: i64, claim_until: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     let ids: Vec<Uuid> = on_conn!(conn.reborrow(), c => sqlx::query_scalar::<_, Uuid>(
         "SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
          AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY next_attempt_at LIMIT $2")

@@ -46,12 +46,7 @@ pub async fn get(conn: Conn<'_>, account: Uuid) -> Result<Option<ProfileRow>> {
         .bind(account).fetch_optional(&mut *c).await)?)
 }
 
-pub async fn set_avatar(
-    conn: Conn<'_>,
-    account: Uuid,
-    avatar: Option<Uuid>,
-    now: i64,
-) -> Result<()> {
+pub async fn set_avatar(conn: Conn<'_>, account: Uuid, avatar: Option<Uuid>, now: i64) -> Result<()> {
     on_conn!(conn, c => sqlx::query("UPDATE profiles SET avatar_id = $2, updated_at = $3 WHERE account_id = $1")
         .bind(account).bind(avatar).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -70,11 +65,7 @@ pub async fn languages(conn: Conn<'_>, account: Uuid) -> Result<Vec<LanguageRow>
 }
 
 /// Replaces the whole language list (call inside a transaction).
-pub async fn replace_languages(
-    mut conn: Conn<'_>,
-    account: Uuid,
-    langs: &[LanguageRow],
-) -> Result<()> {
+pub async fn replace_languages(mut conn: Conn<'_>, account: Uuid, langs: &[LanguageRow]) -> Result<()> {
     on_conn!(conn.reborrow(), c => sqlx::query("DELETE FROM profile_languages WHERE account_id = $1")
         .bind(account).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     for l in langs {

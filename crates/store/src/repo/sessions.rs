@@ -14,7 +14,8 @@ pub struct SessionRow {
     pub ip: Option<String>,
 }
 
-const COLUMNS: &str = "id, account_id, token_hash, created_at, last_seen_at, authenticated_at, expires_at, user_agent, ip";
+const COLUMNS: &str =
+    "id, account_id, token_hash, created_at, last_seen_at, authenticated_at, expires_at, user_agent, ip";
 
 pub async fn insert(conn: Conn<'_>, s: &SessionRow) -> Result<()> {
     on_conn!(conn, c => sqlx::query(

@@ -14,8 +14,8 @@ use koine_domain::age::parse_birth_date;
 use koine_domain::contact::{Email, Identifier, Phone};
 use koine_domain::password::NewPassword;
 use koine_domain::profile::{
-    Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer,
-    Visibility, parse_bio, parse_location,
+    Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, parse_bio,
+    parse_location,
 };
 use koine_services::accounts::SignUp;
 use koine_services::profiles::ProfileUpdate;
@@ -60,24 +60,10 @@ pub struct SignupBody {
     responses((status = 202, description = "Accepted; a verification message was sent if possible"),
               (status = 403, description = "Below the minimum age; nothing stored", body = Problem),
               (status = 422, description = "Invalid input", body = Problem)))]
-pub async fn signup(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ApiJson(b): ApiJson<SignupBody>,
-) -> ApiResult {
-    let opt = |s: &Option<String>| {
-        s.as_deref()
-            .filter(|v| !v.trim().is_empty())
-            .map(str::to_owned)
-    };
-    let email = opt(&b.email)
-        .map(|e| Email::parse(&e))
-        .transpose()
-        .map_err(invalid)?;
-    let phone = opt(&b.phone)
-        .map(|p| Phone::parse(&p))
-        .transpose()
-        .map_err(invalid)?;
+pub async fn signup(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<SignupBody>) -> ApiResult {
+    let opt = |s: &Option<String>| s.as_deref().filter(|v| !v.trim().is_empty()).map(str::to_owned);
+    let email = opt(&b.email).map(|e| Email::parse(&e)).transpose().map_err(invalid)?;
+    let phone = opt(&b.phone).map(|p| Phone::parse(&p)).transpose().map_err(invalid)?;
     let birth_date = parse_birth_date(&b.birth_date, st.svc.clock.today_utc()).map_err(invalid)?;
     let display_name = DisplayName::parse(&b.display_name).map_err(invalid)?;
     let context = [b.email.as_deref().unwrap_or(""), b.display_name.as_str()];
@@ -132,15 +118,9 @@ pub struct PhoneCodeBody {
 /// Confirm a phone number with the texted code.
 #[utoipa::path(post, path = "/api/v1/verify/phone", request_body = PhoneCodeBody, tag = "accounts",
     responses((status = 204, description = "Confirmed"), (status = 400, description = "Invalid or expired", body = Problem)))]
-pub async fn verify_phone(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ApiJson(b): ApiJson<PhoneCodeBody>,
-) -> ApiResult {
+pub async fn verify_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PhoneCodeBody>) -> ApiResult {
     let phone = Phone::parse(&b.phone).map_err(invalid)?;
-    st.svc
-        .verify_phone(None, Some(&phone), &b.code, ctx.ip())
-        .await?;
+    st.svc.verify_phone(None, Some(&phone), &b.code, ctx.ip()).await?;
     Ok(no_content())
 }
 
@@ -163,11 +143,7 @@ pub struct SessionCreated {
 #[utoipa::path(post, path = "/api/v1/sessions", request_body = LoginBody, tag = "sessions",
     responses((status = 201, body = SessionCreated), (status = 401, description = "Wrong identifier or password", body = Problem),
               (status = 429, description = "Throttled", body = Problem)))]
-pub async fn login(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ApiJson(b): ApiJson<LoginBody>,
-) -> ApiResult {
+pub async fn login(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<LoginBody>) -> ApiResult {
     let identifier = Identifier::parse(&b.identifier).map_err(invalid)?;
     let s = st.svc.log_in(&identifier, &b.password, &ctx.client).await?;
     Ok((
@@ -237,11 +213,7 @@ pub struct PasswordBody {
 /// Enter the password again before a sensitive action.
 #[utoipa::path(post, path = "/api/v1/session/reauth", request_body = PasswordBody, tag = "sessions", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = Problem)))]
-pub async fn reauth(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ApiJson(b): ApiJson<PasswordBody>,
-) -> ApiResult {
+pub async fn reauth(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PasswordBody>) -> ApiResult {
     st.svc.reauthenticate(principal(&ctx)?, &b.password).await?;
     Ok(no_content())
 }
@@ -255,11 +227,7 @@ pub struct EmailBody {
 /// Ask for a password-reset link; the answer never says whether the address is known.
 #[utoipa::path(post, path = "/api/v1/password/forgot", request_body = EmailBody, tag = "accounts",
     responses((status = 202), (status = 422, body = Problem)))]
-pub async fn forgot(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ApiJson(b): ApiJson<EmailBody>,
-) -> ApiResult {
+pub async fn forgot(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<EmailBody>) -> ApiResult {
     let email = Email::parse(&b.email).map_err(invalid)?;
     st.svc.request_password_reset(&email, ctx.locale).await?;
     Ok(accepted())
@@ -320,18 +288,9 @@ pub struct ProfileBody {
 /// Replace the caller's profile.
 #[utoipa::path(put, path = "/api/v1/me/profile", request_body = ProfileBody, tag = "profile", security(("bearer" = [])),
     responses((status = 204), (status = 422, body = Problem)))]
-pub async fn update_profile(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ApiJson(b): ApiJson<ProfileBody>,
-) -> ApiResult {
+pub async fn update_profile(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ProfileBody>) -> ApiResult {
     let p = principal(&ctx)?;
-    let nonempty = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
+    let nonempty = |s: &Option<String>| s.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let languages = b
         .languages
         .iter()
@@ -373,8 +332,7 @@ pub async fn update_profile(
 pub async fn upload_avatar(State(st): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult {
     let p = principal(&ctx)?;
     if body.len() > koine_services::avatars::MAX_BYTES {
-        return Err(invalid(Invalid::new("avatar", "file-too-large"))
-            .with_status(StatusCode::PAYLOAD_TOO_LARGE));
+        return Err(invalid(Invalid::new("avatar", "file-too-large")).with_status(StatusCode::PAYLOAD_TOO_LARGE));
     }
     let id = st.svc.set_avatar(p.account_id, &body).await?;
     Ok(Json(json!({ "avatar_url": format!("/avatars/{id}.png") })).into_response())
@@ -415,11 +373,7 @@ pub async fn change_password(
 /// Start changing the email address (needs a recent password entry).
 #[utoipa::path(post, path = "/api/v1/me/email", request_body = EmailBody, tag = "accounts", security(("bearer" = [])),
     responses((status = 202), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn change_email(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ApiJson(b): ApiJson<EmailBody>,
-) -> ApiResult {
+pub async fn change_email(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<EmailBody>) -> ApiResult {
     let email = Email::parse(&b.email).map_err(invalid)?;
     st.svc.change_email(principal(&ctx)?, &email).await?;
     Ok(accepted())
@@ -434,11 +388,7 @@ pub struct PhoneBody {
 /// Start changing the phone number (needs a recent password entry).
 #[utoipa::path(post, path = "/api/v1/me/phone", request_body = PhoneBody, tag = "accounts", security(("bearer" = [])),
     responses((status = 202), (status = 401, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn change_phone(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ApiJson(b): ApiJson<PhoneBody>,
-) -> ApiResult {
+pub async fn change_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PhoneBody>) -> ApiResult {
     let phone = Phone::parse(&b.phone).map_err(invalid)?;
     st.svc.change_phone(principal(&ctx)?, &phone).await?;
     Ok(accepted())
@@ -453,15 +403,9 @@ pub struct CodeBody {
 /// Confirm a new phone number with the texted code.
 #[utoipa::path(post, path = "/api/v1/me/phone/verify", request_body = CodeBody, tag = "accounts", security(("bearer" = [])),
     responses((status = 204), (status = 400, body = Problem)))]
-pub async fn verify_new_phone(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    ApiJson(b): ApiJson<CodeBody>,
-) -> ApiResult {
+pub async fn verify_new_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CodeBody>) -> ApiResult {
     let p = principal(&ctx)?;
-    st.svc
-        .verify_phone(Some(p.account_id), None, &b.code, ctx.ip())
-        .await?;
+    st.svc.verify_phone(Some(p.account_id), None, &b.code, ctx.ip()).await?;
     Ok(no_content())
 }
 
@@ -496,18 +440,10 @@ pub struct MemberLine {
 /// Staff: search members (audited).
 #[utoipa::path(get, path = "/api/v1/staff/members", tag = "staff", security(("bearer" = [])), params(SearchParams),
     responses((status = 200, body = Vec<MemberLine>), (status = 403, body = Problem)))]
-pub async fn staff_members(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<SearchParams>,
-) -> ApiResult {
+pub async fn staff_members(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchParams>) -> ApiResult {
     let list = st
         .svc
-        .search_members(
-            principal(&ctx)?,
-            q.q.as_deref().unwrap_or(""),
-            q.page.unwrap_or(0),
-        )
+        .search_members(principal(&ctx)?, q.q.as_deref().unwrap_or(""), q.page.unwrap_or(0))
         .await?;
     let lines: Vec<MemberLine> = list
         .into_iter()
@@ -539,8 +475,7 @@ pub async fn staff_member(
     Query(q): Query<ReasonParams>,
 ) -> ApiResult {
     let reason =
-        koine_domain::validation::optional_text("reason", q.reason.as_deref().unwrap_or(""), 500)
-            .map_err(invalid)?;
+        koine_domain::validation::optional_text("reason", q.reason.as_deref().unwrap_or(""), 500).map_err(invalid)?;
     Ok(Json(st.svc.view_member(principal(&ctx)?, id, reason).await?).into_response())
 }
 
@@ -557,15 +492,8 @@ pub struct AuditLine {
 /// Privacy officer: the staff-access audit log.
 #[utoipa::path(get, path = "/api/v1/staff/audit", tag = "staff", security(("bearer" = [])), params(SearchParams),
     responses((status = 200, body = Vec<AuditLine>), (status = 403, body = Problem)))]
-pub async fn staff_audit(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<SearchParams>,
-) -> ApiResult {
-    let rows = st
-        .svc
-        .audit_log(principal(&ctx)?, None, q.page.unwrap_or(0))
-        .await?;
+pub async fn staff_audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchParams>) -> ApiResult {
+    let rows = st.svc.audit_log(principal(&ctx)?, None, q.page.unwrap_or(0)).await?;
     let lines: Vec<AuditLine> = rows
         .into_iter()
         .map(|r| AuditLine {
@@ -583,7 +511,5 @@ pub async fn staff_audit(
 /// The data map: every stored column, classified.
 #[utoipa::path(get, path = "/api/v1/privacy/map", tag = "privacy", responses((status = 200, description = "The data map")))]
 pub async fn privacy_map() -> Json<Value> {
-    Json(
-        json!({ "version": koine_store::datamap::version(), "tables": koine_store::datamap::DATA_MAP }),
-    )
+    Json(json!({ "version": koine_store::datamap::version(), "tables": koine_store::datamap::DATA_MAP }))
 }

@@ -68,10 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/password/reset", post(h::reset))
         .route("/v1/me", get(h::me))
         .route("/v1/me/profile", put(h::update_profile))
-        .route(
-            "/v1/me/avatar",
-            put(h::upload_avatar).delete(h::delete_avatar),
-        )
+        .route("/v1/me/avatar", put(h::upload_avatar).delete(h::delete_avatar))
         .route("/v1/me/password", put(h::change_password))
         .route("/v1/me/email", post(h::change_email))
         .route("/v1/me/phone", post(h::change_phone))
@@ -81,9 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/staff/members/{id}", get(h::staff_member))
         .route("/v1/staff/audit", get(h::staff_audit))
         .route("/v1/privacy/map", get(h::privacy_map))
-        .fallback(|| async {
-            Problem::new(StatusCode::NOT_FOUND, "not-found", "No such endpoint.")
-        })
+        .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not-found", "No such endpoint.") })
 }
 
 /// A JSON body parsed strictly; failures become problem+json.
@@ -95,13 +90,11 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Self(v)),
-            Err(r) => Err(Problem::new(
-                r.status(),
-                "malformed-body",
-                "The request body is not acceptable.",
-            )
-            .detail(r.body_text())
-            .into_response()),
+            Err(r) => Err(
+                Problem::new(r.status(), "malformed-body", "The request body is not acceptable.")
+                    .detail(r.body_text())
+                    .into_response(),
+            ),
         }
     }
 }

@@ -2,8 +2,7 @@
 //! and the account settings page.
 
 use super::templates::{
-    FormState, InputField, LoginPage, MessagePage, Page, SessionLine, SettingsPage, SignupPage,
-    SingleFormPage,
+    FormState, InputField, LoginPage, MessagePage, Page, SessionLine, SettingsPage, SignupPage, SingleFormPage,
 };
 use super::{StrictForm, signed_in};
 use crate::AppState;
@@ -42,12 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/sessions/{id}/end", post(end_session))
 }
 
-fn message(
-    ctx: &Ctx,
-    title: &'static str,
-    body: String,
-    link: Option<(&'static str, &'static str)>,
-) -> Response {
+fn message(ctx: &Ctx, title: &'static str, body: String, link: Option<(&'static str, &'static str)>) -> Response {
     MessagePage {
         page: Page::new(ctx, title),
         body,
@@ -73,10 +67,7 @@ struct SignupForm {
     birth_date: String,
 }
 
-fn optional<T>(
-    raw: &str,
-    parse: impl Fn(&str) -> Result<T, Invalid>,
-) -> Result<Option<T>, Invalid> {
+fn optional<T>(raw: &str, parse: impl Fn(&str) -> Result<T, Invalid>) -> Result<Option<T>, Invalid> {
     if raw.trim().is_empty() {
         Ok(None)
     } else {
@@ -120,9 +111,7 @@ async fn signup(
     if let (Ok(None), Ok(None)) = (&email, &phone) {
         form.error(&i18n, "email", "email-or-phone-required");
     }
-    let (Ok(name), Ok(email), Ok(phone), Ok(birth), Ok(password)) =
-        (name, email, phone, birth, password)
-    else {
+    let (Ok(name), Ok(email), Ok(phone), Ok(birth), Ok(password)) = (name, email, phone, birth, password) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             SignupPage {
@@ -154,19 +143,10 @@ async fn signup(
     match st.svc.sign_up(input, ctx.ip()).await {
         Ok(()) => {
             let link = phone.map(|_| ("/verify/phone", "signup-enter-code"));
-            Ok(message(
-                &ctx,
-                "signup-done-title",
-                i18n.t("signup-done-body"),
-                link,
-            ))
+            Ok(message(&ctx, "signup-done-title", i18n.t("signup-done-body"), link))
         }
         Err(Error::TooYoung) => {
-            let body = i18n.t1(
-                "signup-too-young-body",
-                "age",
-                st.svc.settings.min_learner_age.years(),
-            );
+            let body = i18n.t1("signup-too-young-body", "age", st.svc.settings.min_learner_age.years());
             // Nothing the visitor typed is echoed back or kept.
             Ok((
                 StatusCode::FORBIDDEN,
@@ -281,18 +261,10 @@ async fn verify_phone(
         Ok(p) => p,
         Err(e) => {
             form.error(&i18n, e.field, e.code);
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                phone_code_page(&ctx, form),
-            )
-                .into_response());
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, phone_code_page(&ctx, form)).into_response());
         }
     };
-    match st
-        .svc
-        .verify_phone(None, Some(&phone), &f.code, ctx.ip())
-        .await
-    {
+    match st.svc.verify_phone(None, Some(&phone), &f.code, ctx.ip()).await {
         Ok(()) => Ok(message(
             &ctx,
             "verify-done-title",
@@ -447,17 +419,10 @@ fn reset_page(ctx: &Ctx, token: String, form: FormState) -> SingleFormPage {
     }
 }
 
-async fn reset_form(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<TokenQuery>,
-) -> Result<Response, PageError> {
+async fn reset_form(State(st): State<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
     let token = q.token.unwrap_or_default();
     if !st.svc.reset_token_valid(&token).await? {
-        return Err(PageError::Status(
-            StatusCode::BAD_REQUEST,
-            "verify-bad-code",
-        ));
+        return Err(PageError::Status(StatusCode::BAD_REQUEST, "verify-bad-code"));
     }
     Ok(reset_page(&ctx, token, FormState::default()).into_response())
 }
@@ -488,11 +453,7 @@ async fn reset(
         Err(e) => {
             let mut form = FormState::default();
             form.error(&i18n, e.field, e.code);
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                reset_page(&ctx, f.token, form),
-            )
-                .into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, reset_page(&ctx, f.token, form)).into_response())
         }
     }
 }
@@ -627,9 +588,7 @@ async fn change_phone(
     };
     match st.svc.change_phone(p, &phone).await {
         Ok(()) => settings_notice(&st, &ctx, "settings-change-phone-done").await,
-        Err(Error::Conflict(_)) => {
-            settings_error(&st, &ctx, &Invalid::new("phone", "phone-taken")).await
-        }
+        Err(Error::Conflict(_)) => settings_error(&st, &ctx, &Invalid::new("phone", "phone-taken")).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -646,16 +605,11 @@ async fn verify_new_phone(
     StrictForm(f): StrictForm<CodeForm>,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    match st
-        .svc
-        .verify_phone(Some(p.account_id), None, &f.code, ctx.ip())
-        .await
-    {
+    match st.svc.verify_phone(Some(p.account_id), None, &f.code, ctx.ip()).await {
         Ok(()) => settings_notice(&st, &ctx, "verify-done-body").await,
         Err(Error::BadCode | Error::Throttled { .. }) => {
             let mut form = FormState::default();
-            form.errors
-                .push(("phone_code".into(), ctx.i18n().t("verify-bad-code")));
+            form.errors.push(("phone_code".into(), ctx.i18n().t("verify-bad-code")));
             settings_page(&st, &ctx, None, form, StatusCode::BAD_REQUEST).await
         }
         Err(e) => Err(e.into()),
@@ -691,11 +645,7 @@ async fn change_password(
     }
 }
 
-async fn end_session(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<Uuid>,
-) -> Result<Response, PageError> {
+async fn end_session(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     st.svc.end_session(p, id).await?;
     Ok(Redirect::to("/settings").into_response())

@@ -36,9 +36,7 @@ pub fn routes() -> Router<AppState> {
 /// Parses a URL-encoded form strictly: unknown fields are an error.
 pub struct StrictForm<T>(pub T);
 
-impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S>
-    for StrictForm<T>
-{
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for StrictForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
@@ -52,9 +50,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
 }
 
 pub fn signed_in(ctx: &Ctx) -> Result<&koine_services::accounts::Principal, PageError> {
-    ctx.principal
-        .as_ref()
-        .ok_or(PageError::Redirect("/login".into()))
+    ctx.principal.as_ref().ok_or(PageError::Redirect("/login".into()))
 }
 
 async fn home(ctx: Ctx) -> HomePage {
@@ -74,20 +70,14 @@ async fn css() -> Response {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/css; charset=utf-8"),
             ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
         ],
         CSS,
     )
         .into_response()
 }
 
-async fn avatar(
-    State(st): State<AppState>,
-    Path(file): Path<String>,
-) -> Result<Response, PageError> {
+async fn avatar(State(st): State<AppState>, Path(file): Path<String>) -> Result<Response, PageError> {
     let id = file
         .strip_suffix(".png")
         .and_then(|s| s.parse::<uuid::Uuid>().ok())
@@ -122,8 +112,8 @@ async fn set_language(
     ctx: Ctx,
     StrictForm(f): StrictForm<LanguageForm>,
 ) -> Result<Response, PageError> {
-    let locale = UiLocale::parse(&f.locale)
-        .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice"))?;
+    let locale =
+        UiLocale::parse(&f.locale).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice"))?;
     // Only local paths, never another site.
     let next = f
         .next
@@ -163,10 +153,7 @@ async fn privacy(ctx: Ctx) -> PrivacyPage {
         let about = i18n.t(&format!("table-{}", e.table.replace('_', "-")));
         match sections.last_mut() {
             Some(s) if s.about == about => s.rows.push(row),
-            _ => sections.push(NoticeSection {
-                about,
-                rows: vec![row],
-            }),
+            _ => sections.push(NoticeSection { about, rows: vec![row] }),
         }
     }
     PrivacyPage {

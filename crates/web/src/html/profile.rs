@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use koine_domain::Invalid;
 use koine_domain::profile::{
-    COUNTRY_CODES, Cefr, Country, DisplayName, Gender, LANGUAGE_CODES, Language, LanguageSkill,
-    TimeZoneName, UiLocale, Viewer, Visibility, parse_bio, parse_location,
+    COUNTRY_CODES, Cefr, Country, DisplayName, Gender, LANGUAGE_CODES, Language, LanguageSkill, TimeZoneName, UiLocale,
+    Viewer, Visibility, parse_bio, parse_location,
 };
 use koine_services::profiles::{OwnProfile, ProfileUpdate};
 use std::collections::HashMap;
@@ -31,11 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/avatar/remove", post(remove_avatar))
 }
 
-async fn view(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<ProfilePage, PageError> {
+async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<ProfilePage, PageError> {
     let id: Uuid = id
         .parse()
         .map_err(|_| PageError::Status(StatusCode::NOT_FOUND, "error-not-found"))?;
@@ -66,35 +62,18 @@ fn form_from(own: &OwnProfile) -> FormState {
         ("bio".into(), v.bio.clone().unwrap_or_default()),
         ("country".into(), v.country.clone().unwrap_or_default()),
         ("time_zone".into(), v.time_zone.clone()),
-        (
-            "ui_locale".into(),
-            own.ui_locale.clone().unwrap_or_else(|| "en".into()),
-        ),
-        (
-            "birth_date".into(),
-            v.birth_date.clone().unwrap_or_default(),
-        ),
+        ("ui_locale".into(), own.ui_locale.clone().unwrap_or_else(|| "en".into())),
+        ("birth_date".into(), v.birth_date.clone().unwrap_or_default()),
         (
             "birth_date_visibility".into(),
             own.birth_date_visibility.as_str().into(),
         ),
         ("gender".into(), v.gender.clone().unwrap_or_default()),
-        (
-            "gender_visibility".into(),
-            own.gender_visibility.as_str().into(),
-        ),
+        ("gender_visibility".into(), own.gender_visibility.as_str().into()),
         ("location".into(), v.location.clone().unwrap_or_default()),
-        (
-            "location_visibility".into(),
-            own.location_visibility.as_str().into(),
-        ),
+        ("location_visibility".into(), own.location_visibility.as_str().into()),
     ];
-    for (i, l) in v
-        .native_languages
-        .iter()
-        .chain(&v.learning_languages)
-        .enumerate()
-    {
+    for (i, l) in v.native_languages.iter().chain(&v.learning_languages).enumerate() {
         values.push((format!("lang_{i}"), l.language.clone()));
         values.push((format!("level_{i}"), l.level.clone()));
     }
@@ -104,22 +83,11 @@ fn form_from(own: &OwnProfile) -> FormState {
     }
 }
 
-fn edit_page(
-    ctx: &Ctx,
-    form: FormState,
-    saved: bool,
-    avatar_url: Option<String>,
-) -> ProfileEditPage {
+fn edit_page(ctx: &Ctx, form: FormState, saved: bool, avatar_url: Option<String>) -> ProfileEditPage {
     let i18n: I18n = ctx.i18n();
-    let mut countries: Vec<(&'static str, String)> = COUNTRY_CODES
-        .iter()
-        .map(|c| (*c, i18n.country(c)))
-        .collect();
+    let mut countries: Vec<(&'static str, String)> = COUNTRY_CODES.iter().map(|c| (*c, i18n.country(c))).collect();
     countries.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut languages: Vec<(&'static str, String)> = LANGUAGE_CODES
-        .iter()
-        .map(|c| (*c, i18n.language(c)))
-        .collect();
+    let mut languages: Vec<(&'static str, String)> = LANGUAGE_CODES.iter().map(|c| (*c, i18n.language(c))).collect();
     languages.sort_by(|a, b| a.1.cmp(&b.1));
     let levels = Cefr::ALL
         .iter()
@@ -130,12 +98,11 @@ fn edit_page(
         .map(|v| (v.as_str(), i18n.t(&format!("visibility-{}", v.as_str()))))
         .collect();
     let mut genders = vec![(String::new(), i18n.t("field-gender-none"))];
-    genders.extend(Gender::ALL.iter().map(|g| {
-        (
-            g.as_str().to_owned(),
-            i18n.t(&format!("gender-{}", g.as_str())),
-        )
-    }));
+    genders.extend(
+        Gender::ALL
+            .iter()
+            .map(|g| (g.as_str().to_owned(), i18n.t(&format!("gender-{}", g.as_str())))),
+    );
     ProfileEditPage {
         page: Page::new(ctx, "edit-title"),
         form,
@@ -174,12 +141,7 @@ fn edit_page(
 async fn edit_form(State(st): State<AppState>, ctx: Ctx) -> Result<ProfileEditPage, PageError> {
     let p = signed_in(&ctx)?;
     let own = st.svc.own_profile(p.account_id).await?;
-    Ok(edit_page(
-        &ctx,
-        form_from(&own),
-        false,
-        own.view.avatar_url.clone(),
-    ))
+    Ok(edit_page(&ctx, form_from(&own), false, own.view.avatar_url.clone()))
 }
 
 const FIXED_FIELDS: &[&str] = &[
@@ -220,9 +182,7 @@ fn parse_update(fields: &HashMap<String, String>) -> Result<ProfileUpdate, Vec<I
         Gender::parse(get("gender")).map(Some)
     };
     let location = parse_location(get("location"));
-    let vis = |k: &str| {
-        Visibility::parse(get(k)).map_err(|_| Invalid::new("visibility", "invalid-choice"))
-    };
+    let vis = |k: &str| Visibility::parse(get(k)).map_err(|_| Invalid::new("visibility", "invalid-choice"));
     let (bdv, gv, lv) = (
         vis("birth_date_visibility"),
         vis("gender_visibility"),
@@ -234,10 +194,7 @@ fn parse_update(fields: &HashMap<String, String>) -> Result<ProfileUpdate, Vec<I
         if code.is_empty() {
             continue;
         }
-        match (
-            Language::parse(code),
-            Cefr::parse(get(&format!("level_{i}"))),
-        ) {
+        match (Language::parse(code), Cefr::parse(get(&format!("level_{i}")))) {
             (Ok(language), Ok(level)) => languages.push(LanguageSkill { language, level }),
             (Err(e), _) | (_, Err(e)) => ok(Err(e)),
         }
@@ -300,21 +257,14 @@ fn parse_update(fields: &HashMap<String, String>) -> Result<ProfileUpdate, Vec<I
     }
 }
 
-async fn edit(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    body: axum::body::Bytes,
-) -> Result<Response, PageError> {
+async fn edit(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let mut fields = HashMap::new();
     for (k, v) in form_urlencoded::parse(&body) {
         let known = FIXED_FIELDS.contains(&k.as_ref())
             || (0..LANGUAGE_SLOTS).any(|i| k == format!("lang_{i}") || k == format!("level_{i}"));
         if !known {
-            return Err(PageError::Status(
-                StatusCode::BAD_REQUEST,
-                "error-unknown-field",
-            ));
+            return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field"));
         }
         fields.insert(k.into_owned(), v.into_owned());
     }
@@ -349,11 +299,7 @@ async fn edit(
     }
 }
 
-async fn upload_avatar(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    mut mp: Multipart,
-) -> Result<Response, PageError> {
+async fn upload_avatar(State(st): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let bad = PageError::Status(StatusCode::BAD_REQUEST, "error-not-an-image");
     let (mut csrf_ok, mut image) = (false, None);
@@ -371,15 +317,15 @@ async fn upload_avatar(
                 csrf_ok = ctx.csrf_ok(&st, &v);
             }
             Some("avatar") => {
-                image = Some(field.bytes().await.map_err(|_| {
-                    PageError::Status(StatusCode::PAYLOAD_TOO_LARGE, "error-file-too-large")
-                })?)
+                image = Some(
+                    field
+                        .bytes()
+                        .await
+                        .map_err(|_| PageError::Status(StatusCode::PAYLOAD_TOO_LARGE, "error-file-too-large"))?,
+                )
             }
             _ => {
-                return Err(PageError::Status(
-                    StatusCode::BAD_REQUEST,
-                    "error-unknown-field",
-                ));
+                return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field"));
             }
         }
     }

@@ -36,10 +36,7 @@ async fn members(
 ) -> Result<StaffMembersPage, PageError> {
     let p = signed_in(&ctx)?;
     let query = q.q.unwrap_or_default();
-    let list = st
-        .svc
-        .search_members(p, &query, q.page.unwrap_or(0))
-        .await?;
+    let list = st.svc.search_members(p, &query, q.page.unwrap_or(0)).await?;
     Ok(StaffMembersPage {
         page: Page::new(&ctx, "staff-title"),
         query,

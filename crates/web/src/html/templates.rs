@@ -73,8 +73,7 @@ impl FormState {
     }
 
     pub fn error(&mut self, i18n: &I18n, field: &str, code: &str) {
-        self.errors
-            .push((field.to_owned(), i18n.t(&format!("error-{code}"))));
+        self.errors.push((field.to_owned(), i18n.t(&format!("error-{code}"))));
     }
 }
 
