@@ -12,7 +12,7 @@ impl Email {
     pub fn parse(raw: &str) -> Valid<Self> {
         let s = raw.trim().to_lowercase();
         let bad = || Invalid::new("email", "invalid-email");
-        if s.is_empty() || s.len() > 254 {
+        if s.is_empty() || s.len() > 254 || s.chars().any(char::is_control) {
             return Err(bad());
         }
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;
@@ -108,7 +108,19 @@ mod tests {
     #[test]
     fn emails() {
         assert_eq!(Email::parse(" Ana@Example.ORG ").unwrap().as_str(), "ana@example.org");
-        for bad in ["", "a", "a@b", "@b.c", "a@.b", "a b@c.d", "a@b..c", "a@b.c.", "<a>@b.c"] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.c",
+            "a@.b",
+            "a b@c.d",
+            "a@b..c",
+            "a@b.c.",
+            "<a>@b.c",
+            "a\0b@c.org",
+            "a\tb@c.org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

@@ -15,6 +15,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
         "user.authorization.credentials",
         "Password hashes and secret tokens (stored hashed)",
     ),
+    ("user.contact", "Email address or phone number"),
     ("user.contact.email", "Email address"),
     ("user.contact.phone_number", "Phone number"),
     ("user.contact.address.city", "Location you chose to share"),

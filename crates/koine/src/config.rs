@@ -16,6 +16,8 @@ pub struct Config {
     pub min_learner_age: i64,
     pub reauth_minutes: u64,
     pub session_idle_days: u64,
+    /// Absolute session lifetime, however active.
+    pub session_max_days: u64,
     /// Served over HTTPS (directly or behind a proxy): secure cookies and HSTS.
     pub tls: bool,
     /// `text` or `json`.
@@ -60,6 +62,7 @@ impl Default for Config {
             min_learner_age: 16,
             reauth_minutes: 15,
             session_idle_days: 30,
+            session_max_days: 90,
             tls: false,
             log_format: "text".into(),
             mail_from: "Koine <no-reply@koine.localhost>".into(),
@@ -136,6 +139,9 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_SESSION_IDLE_DAYS", get)? {
             self.session_idle_days = v;
+        }
+        if let Some(v) = env_parse("KOINE_SESSION_MAX_DAYS", get)? {
+            self.session_max_days = v;
         }
         if let Some(v) = env_parse("KOINE_TLS", get)? {
             self.tls = v;

@@ -89,6 +89,7 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
     s.min_learner_age = MinimumAge::new(cfg.min_learner_age).map_err(StartError::Config)?;
     s.reauth_after = Duration::from_secs(cfg.reauth_minutes * 60);
     s.session_idle = Duration::from_secs(cfg.session_idle_days * 86_400);
+    s.session_max = Duration::from_secs(cfg.session_max_days * 86_400);
     s.mail_from = cfg.mail_from.clone();
     s.signups_per_ip_per_hour = cfg.signups_per_ip_per_hour;
     s.smtp = cfg.smtp.as_ref().map(|m| SmtpSettings {

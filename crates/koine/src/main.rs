@@ -152,9 +152,20 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
             let name = DisplayName::parse(&name).map_err(|e| format!("--name: {}", e.code))?;
             let svc = koine::services(&cfg, Clock::System).await?;
             let password = koine_services::crypto::new_token();
-            let id = svc
+            let id = match svc
                 .create_staff(&email, role, NewPassword::parse(&password, &[])?, &name)
-                .await?;
+                .await
+            {
+                Err(koine_services::Error::Conflict(_)) => {
+                    let msg = format!(
+                        "{} belongs to an account whose address was never confirmed; \
+                         confirm it first or use another address",
+                        email.as_str()
+                    );
+                    return Err(msg.into());
+                }
+                other => other?,
+            };
             println!("staff account {id} ({}) has role {}", email.as_str(), role.as_str());
             println!("one-time password (shown once; change it after logging in): {password}");
             Ok(())

@@ -123,19 +123,11 @@ impl Services {
         if input.email.is_none() && input.phone.is_none() {
             return Err(koine_domain::Invalid::new("email", "email-or-phone-required").into());
         }
+        let rule = throttle::signups_per_ip(self.settings.signups_per_ip_per_hour);
         self.throttle
             .signup_ip
-            .check(
-                throttle::signups_per_ip(self.settings.signups_per_ip_per_hour),
-                client_ip,
-                now,
-            )
+            .acquire(rule, client_ip, now)
             .map_err(|s| Error::Throttled { retry_after_secs: s })?;
-        self.throttle.signup_ip.fail(
-            throttle::signups_per_ip(self.settings.signups_per_ip_per_hour),
-            client_ip,
-            now,
-        );
 
         // Hash first on every path so timing does not tell the paths apart.
         let password_hash = passwords::hash(input.password.expose().to_owned()).await?;
@@ -190,7 +182,7 @@ impl Services {
             ),
             _ => None,
         };
-        accounts::insert(
+        let inserted = accounts::insert(
             tx.conn(),
             &accounts::AccountRow {
                 id,
@@ -207,7 +199,12 @@ impl Services {
                 created_at: now,
             },
         )
-        .await?;
+        .await;
+        match inserted {
+            // A concurrent sign-up took the address first: the same answer as any taken address.
+            Err(e) if e.is_unique_violation() => return Ok(()),
+            other => other?,
+        }
         keys::insert(tx.conn(), id, &wrapped, now).await?;
         profiles::upsert(
             tx.conn(),
@@ -333,11 +330,14 @@ impl Services {
             .await?
             .ok_or(Error::BadCode)?;
         let email = row.new_email.ok_or(Error::BadCode)?;
+        // Consume first: of two concurrent uses, only one succeeds.
+        if !codes::delete(tx.conn(), row.id).await? {
+            return Err(Error::BadCode);
+        }
         match accounts::mark_email_verified(tx.conn(), row.account_id, &email, now).await {
             Err(e) if e.is_unique_violation() => return Err(Error::Conflict("email-taken")),
             other => other?,
         }
-        codes::delete(tx.conn(), row.id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -348,7 +348,7 @@ impl Services {
         let now = self.clock.now_us();
         let limiter = &self.throttle.codes_ip;
         limiter
-            .check(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
+            .acquire(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
             .map_err(|s| Error::Throttled { retry_after_secs: s })?;
         let mut tx = self.db.begin().await?;
         let account = match (account, phone) {
@@ -362,19 +362,22 @@ impl Services {
             Some(a) => codes::find_for(tx.conn(), a, VERIFY_PHONE, now).await?,
             None => None,
         };
-        let Some(row) = row.filter(|r| r.attempts < MAX_CODE_ATTEMPTS) else {
-            limiter.fail(throttle::CODE_ATTEMPTS_PER_IP, ip, now);
+        let Some(row) = row else {
             return Err(Error::BadCode);
         };
+        // Count the attempt atomically before comparing, so parallel guesses
+        // cannot exceed the limit.
+        if !codes::count_attempt(tx.conn(), row.id, MAX_CODE_ATTEMPTS).await? {
+            return Err(Error::BadCode);
+        }
         let expected = self
             .keys
             .code_hash(VERIFY_PHONE, row.account_id.as_bytes(), code.trim());
         if !crypto::constant_time_eq(&expected, &row.code_hash) {
-            codes::count_attempt(tx.conn(), row.id).await?;
             tx.commit().await?;
-            limiter.fail(throttle::CODE_ATTEMPTS_PER_IP, ip, now);
             return Err(Error::BadCode);
         }
+        limiter.release(ip);
         let (Some(h), Some(enc)) = (row.new_phone_hash, row.new_phone_enc) else {
             return Err(Error::BadCode);
         };
@@ -382,7 +385,9 @@ impl Services {
             Err(e) if e.is_unique_violation() => return Err(Error::Conflict("phone-taken")),
             other => other?,
         }
-        codes::delete(tx.conn(), row.id).await?;
+        if !codes::delete(tx.conn(), row.id).await? {
+            return Err(Error::BadCode);
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -394,14 +399,11 @@ impl Services {
         if self
             .throttle
             .messages
-            .check(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
+            .acquire(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
             .is_err()
         {
             return Ok(());
         }
-        self.throttle
-            .messages
-            .fail(throttle::MESSAGES_PER_IDENTIFIER, &key, now);
         let mut tx = self.db.begin().await?;
         let locale = profiles::get(tx.conn(), a.id)
             .await?
@@ -433,13 +435,14 @@ impl Services {
         let ip = client.ip.as_deref().unwrap_or("-");
         let id_key = identifier.throttle_key();
         let t = &self.throttle;
-        for (limiter, rule, key) in [
-            (&t.login_identifier, throttle::LOGIN_PER_IDENTIFIER, id_key.as_str()),
-            (&t.login_ip, throttle::LOGIN_PER_IP, ip),
-        ] {
-            limiter
-                .check(rule, key, now)
-                .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+        // Attempts are counted before the password is checked (so parallel
+        // guesses cannot all pass) and given back when they succeed.
+        t.login_identifier
+            .acquire(throttle::LOGIN_PER_IDENTIFIER, &id_key, now)
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+        if let Err(s) = t.login_ip.acquire(throttle::LOGIN_PER_IP, ip, now) {
+            t.login_identifier.release(&id_key);
+            return Err(Error::Throttled { retry_after_secs: s });
         }
         let account = {
             let mut c = self.db.acquire().await?;
@@ -448,12 +451,9 @@ impl Services {
         let ok = passwords::verify(password.to_owned(), account.as_ref().map(|a| a.password_hash.clone())).await?;
         let account = match (ok, account) {
             (true, Some(a)) => a,
-            _ => {
-                t.login_identifier.fail(throttle::LOGIN_PER_IDENTIFIER, &id_key, now);
-                t.login_ip.fail(throttle::LOGIN_PER_IP, ip, now);
-                return Err(Error::BadCredentials);
-            }
+            _ => return Err(Error::BadCredentials),
         };
+        t.login_ip.release(ip);
         let verified = match identifier {
             Identifier::Email(_) => account.email_verified_at.is_some(),
             Identifier::Phone(_) => account.phone_verified_at.is_some(),
@@ -512,7 +512,14 @@ impl Services {
     pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>> {
         let now = self.clock.now_us();
         let mut c = self.db.acquire().await?;
-        let Some(s) = sessions::find_live(c.conn(), &crypto::token_hash(token), now).await? else {
+        let Some(s) = sessions::find_live(
+            c.conn(),
+            &crypto::token_hash(token),
+            now,
+            now - micros(self.settings.session_max),
+        )
+        .await?
+        else {
             return Ok(None);
         };
         if now - s.last_seen_at >= micros(TOUCH_EVERY) {
@@ -540,14 +547,13 @@ impl Services {
         let now = self.clock.now_us();
         let key = format!("reauth:{}", p.account_id);
         let t = &self.throttle.login_identifier;
-        t.check(throttle::LOGIN_PER_IDENTIFIER, &key, now)
+        t.acquire(throttle::LOGIN_PER_IDENTIFIER, &key, now)
             .map_err(|s| Error::Throttled { retry_after_secs: s })?;
         let mut c = self.db.acquire().await?;
         let account = accounts::get(c.conn(), p.account_id)
             .await?
             .ok_or(Error::Unauthenticated)?;
         if !passwords::verify(password.to_owned(), Some(account.password_hash)).await? {
-            t.fail(throttle::LOGIN_PER_IDENTIFIER, &key, now);
             return Err(Error::BadCredentials);
         }
         t.clear(&key);
@@ -639,22 +645,23 @@ impl Services {
 
     /// Sends a reset link if the address belongs to a verified account;
     /// answers the same either way.
-    pub async fn request_password_reset(&self, email: &Email, locale: UiLocale) -> Result<()> {
+    pub async fn request_password_reset(&self, email: &Email, locale: UiLocale, ip: &str) -> Result<()> {
         let now = self.clock.now_us();
+        // Per client: saying "too many" here reveals nothing about any account.
+        self.throttle
+            .messages_ip
+            .acquire(throttle::MESSAGES_PER_IP, ip, now)
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
         let key = format!("reset:{}", email.as_str());
         if self
             .throttle
             .messages
-            .check(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
+            .acquire(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
             .is_err()
         {
-            // Silently drop: saying "throttled" would reveal nothing useful but
-            // the same answer for everyone keeps enumeration closed.
+            // Per address: drop silently, so the answer stays the same for everyone.
             return Ok(());
         }
-        self.throttle
-            .messages
-            .fail(throttle::MESSAGES_PER_IDENTIFIER, &key, now);
         let mut tx = self.db.begin().await?;
         let Some(a) = accounts::find_by_email(tx.conn(), email.as_str()).await? else {
             return Ok(());
@@ -719,9 +726,12 @@ impl Services {
         let row = codes::find_by_hash(tx.conn(), RESET_PASSWORD, &code, now)
             .await?
             .ok_or(Error::BadCode)?;
+        // Consume first: a link works once even under concurrent use.
+        if !codes::delete(tx.conn(), row.id).await? {
+            return Err(Error::BadCode);
+        }
         accounts::set_password(tx.conn(), row.account_id, &hash, now).await?;
         sessions::delete_all_except(tx.conn(), row.account_id, None).await?;
-        codes::delete(tx.conn(), row.id).await?;
         if let Some(a) = accounts::get(tx.conn(), row.account_id).await? {
             if let (None, Some(email)) = (a.email_verified_at, &a.email) {
                 accounts::mark_email_verified(tx.conn(), a.id, email, now).await?;
@@ -743,6 +753,14 @@ impl Services {
     pub async fn change_email(&self, p: &Principal, new: &Email) -> Result<()> {
         self.require_recent_auth(p)?;
         let now = self.clock.now_us();
+        self.throttle
+            .messages
+            .acquire(
+                throttle::MESSAGES_PER_IDENTIFIER,
+                &format!("email-change:{}", p.account_id),
+                now,
+            )
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
         let locale = p.locale.unwrap_or(UiLocale::En);
         let mut tx = self.db.begin().await?;
         let account = accounts::get(tx.conn(), p.account_id)
@@ -771,12 +789,34 @@ impl Services {
     pub async fn change_phone(&self, p: &Principal, new: &Phone) -> Result<()> {
         self.require_recent_auth(p)?;
         let now = self.clock.now_us();
+        self.throttle
+            .messages
+            .acquire(
+                throttle::MESSAGES_PER_IDENTIFIER,
+                &format!("phone-change:{}", p.account_id),
+                now,
+            )
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
         let locale = p.locale.unwrap_or(UiLocale::En);
         let hash = self.phone_index(new);
         let mut tx = self.db.begin().await?;
         let holder = accounts::find_by_phone_hash(tx.conn(), &hash).await?;
         if holder.is_some_and(|other| other.id != p.account_id) {
-            return Err(Error::Conflict("phone-taken"));
+            // Same answer as success; the number's holder is told instead.
+            mail::enqueue(
+                tx.conn(),
+                now,
+                Outgoing {
+                    account: None,
+                    channel: Channel::Sms,
+                    to: new.as_str().into(),
+                    subject: String::new(),
+                    body: t(locale, "sms-number-in-use"),
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(());
         }
         let key = self.subject_key(tx.conn(), p.account_id).await?;
         let enc = crypto::seal_field(&key, p.account_id, "accounts.phone", new.as_str().as_bytes());
@@ -834,7 +874,15 @@ impl Services {
         let hash = passwords::hash(password.expose().to_owned()).await?;
         let mut tx = self.db.begin().await?;
         if let Some(existing) = accounts::find_by_email(tx.conn(), email.as_str()).await? {
+            // Promoting someone else's unconfirmed sign-up would hand staff
+            // rights to whoever created it.
+            if existing.email_verified_at.is_none() {
+                return Err(Error::Conflict("email-unverified"));
+            }
+            // The printed password becomes the account's, and earlier sessions end.
             accounts::set_staff_role(tx.conn(), existing.id, Some(role.as_str())).await?;
+            accounts::set_password(tx.conn(), existing.id, &hash, now).await?;
+            sessions::delete_all_except(tx.conn(), existing.id, None).await?;
             tx.commit().await?;
             return Ok(existing.id);
         }

@@ -33,6 +33,8 @@ pub struct Settings {
     pub reauth_after: Duration,
     /// A session ends after this long without use.
     pub session_idle: Duration,
+    /// …and after this long in any case (ASVS 7.3.2).
+    pub session_max: Duration,
     pub smtp: Option<mail::SmtpSettings>,
     pub mail_from: String,
     /// Sign-up attempts allowed per client IP per hour (raise it behind a
@@ -48,6 +50,7 @@ impl Settings {
             min_learner_age: MinimumAge::DEFAULT,
             reauth_after: Duration::from_secs(15 * 60),
             session_idle: Duration::from_secs(30 * 24 * 3600),
+            session_max: Duration::from_secs(90 * 24 * 3600),
             smtp: None,
             mail_from: "Koine <no-reply@koine.localhost>".into(),
             signups_per_ip_per_hour: 20,

@@ -9,6 +9,12 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub const PAGE: i64 = 50;
+/// Deepest page served; beyond it a search should be narrowed instead.
+const MAX_PAGE: i64 = 1000;
+
+fn offset(page: i64) -> i64 {
+    page.clamp(0, MAX_PAGE) * PAGE
+}
 
 fn role_of(p: &Principal) -> Result<StaffRole> {
     p.staff_role.ok_or(Error::Forbidden)
@@ -44,9 +50,17 @@ impl Services {
         if !role_of(p)?.can_view_members() {
             return Err(Error::Forbidden);
         }
-        self.audit(p.account_id, None, "search_members", None).await?;
+        let query = koine_domain::validation::optional_text("q", query, 200)?.unwrap_or_default();
+        // What was searched is part of the record of what staff could see.
+        self.audit(
+            p.account_id,
+            None,
+            "search_members",
+            Some(format!("query: {query:?}, page {page}")),
+        )
+        .await?;
         let mut c = self.db.acquire().await?;
-        Ok(accounts::search(c.conn(), query.trim(), PAGE, page.max(0) * PAGE).await?)
+        Ok(accounts::search(c.conn(), &query, PAGE, offset(page)).await?)
     }
 
     /// Opens one member's record, writing who looked, at whom, when and why.
@@ -65,6 +79,6 @@ impl Services {
             return Err(Error::Forbidden);
         }
         let mut c = self.db.acquire().await?;
-        Ok(audit::list(c.conn(), subject, PAGE, page.max(0) * PAGE).await?)
+        Ok(audit::list(c.conn(), subject, PAGE, offset(page)).await?)
     }
 }

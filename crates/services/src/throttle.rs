@@ -18,29 +18,33 @@ pub struct Limiter {
 }
 
 impl Limiter {
-    /// `Err(retry_after_secs)` while `key` has used up its failures.
-    pub fn check(&self, rule: Rule, key: &str, now: i64) -> Result<(), u64> {
-        let slots = self.slots.lock().expect("throttle lock");
-        match slots.get(key) {
-            Some(&(n, start)) if n >= rule.max_failures && now - start < rule.window_us => {
-                Err(((start + rule.window_us - now) / 1_000_000).max(1) as u64)
-            }
-            _ => Ok(()),
-        }
-    }
-
-    pub fn fail(&self, rule: Rule, key: &str, now: i64) {
+    /// Counts an attempt for `key`, or refuses with the seconds to wait when
+    /// the window's attempts are used up. Checking and counting happen under
+    /// one lock, so parallel requests cannot all slip past the limit.
+    pub fn acquire(&self, rule: Rule, key: &str, now: i64) -> Result<(), u64> {
         let mut slots = self.slots.lock().expect("throttle lock");
         if slots.len() > 100_000 {
             slots.retain(|_, (_, start)| now - *start < rule.window_us);
         }
-        let e = slots.entry(key.to_owned()).or_insert((0, now));
-        if now - e.1 >= rule.window_us {
-            *e = (0, now);
+        let slot = slots.entry(key.to_owned()).or_insert((0, now));
+        if now - slot.1 >= rule.window_us {
+            *slot = (0, now);
         }
-        e.0 += 1;
+        if slot.0 >= rule.max_failures {
+            return Err(((slot.1 + rule.window_us - now) / 1_000_000).max(1) as u64);
+        }
+        slot.0 += 1;
+        Ok(())
     }
 
+    /// Gives back one attempt (it succeeded, so it was no failure).
+    pub fn release(&self, key: &str) {
+        if let Some(slot) = self.slots.lock().expect("throttle lock").get_mut(key) {
+            slot.0 = slot.0.saturating_sub(1);
+        }
+    }
+
+    /// Forgets the key's failures (after a successful login).
     pub fn clear(&self, key: &str) {
         self.slots.lock().expect("throttle lock").remove(key);
     }
@@ -67,6 +71,11 @@ pub const MESSAGES_PER_IDENTIFIER: Rule = Rule {
     max_failures: 5,
     window_us: 60 * MINUTE,
 };
+/// Password-reset and email-change messages one client may trigger.
+pub const MESSAGES_PER_IP: Rule = Rule {
+    max_failures: 30,
+    window_us: 60 * MINUTE,
+};
 pub const CODE_ATTEMPTS_PER_IP: Rule = Rule {
     max_failures: 30,
     window_us: 15 * MINUTE,
@@ -78,6 +87,7 @@ pub struct Throttles {
     pub login_ip: Limiter,
     pub signup_ip: Limiter,
     pub messages: Limiter,
+    pub messages_ip: Limiter,
     pub codes_ip: Limiter,
 }
 
@@ -92,13 +102,17 @@ mod tests {
             max_failures: 2,
             window_us: 10_000_000,
         };
-        assert!(l.check(r, "k", 0).is_ok());
-        l.fail(r, "k", 0);
-        l.fail(r, "k", 1);
-        assert_eq!(l.check(r, "k", 2_000_000), Err(8));
-        assert!(l.check(r, "other", 2).is_ok());
-        assert!(l.check(r, "k", 10_000_001).is_ok());
+        assert!(l.acquire(r, "k", 0).is_ok());
+        assert!(l.acquire(r, "k", 1).is_ok());
+        assert_eq!(l.acquire(r, "k", 2_000_000), Err(8));
+        assert!(l.acquire(r, "other", 2).is_ok());
+        assert!(l.acquire(r, "k", 10_000_001).is_ok(), "a new window");
         l.clear("k");
-        assert!(l.check(r, "k", 3).is_ok());
+        assert!(l.acquire(r, "k", 10_000_002).is_ok());
+        l.release("k");
+        l.release("k");
+        assert!(l.acquire(r, "k", 10_000_003).is_ok());
+        assert!(l.acquire(r, "k", 10_000_004).is_ok());
+        assert!(l.acquire(r, "k", 10_000_005).is_err());
     }
 }

@@ -425,7 +425,7 @@ pub static DATA_MAP: &[TableMap] = &[
     },
     TableMap {
         table: "outbox",
-        about: "Emails and text messages we send you; the content is removed once delivered.",
+        about: "Emails and text messages we send you; content and address are removed once delivered.",
         subjects: &["account_id"],
         columns: &[
             col("id", UID, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
@@ -433,7 +433,7 @@ pub static DATA_MAP: &[TableMap] = &[
             col("channel", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
             col(
                 "recipient",
-                "user.contact.email",
+                "user.contact",
                 &[ServiceMessages],
                 Contract,
                 OUTBOX_KEEP,

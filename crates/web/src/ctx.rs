@@ -20,6 +20,8 @@ use koine_services::crypto;
 use std::net::SocketAddr;
 
 const FORM_LIMIT: usize = 256 * 1024;
+/// The only pages that take `multipart/form-data`.
+const MULTIPART_PATHS: &[&str] = &["/settings/avatar"];
 pub const LANG_COOKIE: &str = "koine_lang";
 
 #[derive(Clone)]
@@ -181,16 +183,15 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         if crate::security::cross_site(&probe) {
             return PageErrorMarker::response(StatusCode::FORBIDDEN, "error-csrf", &ctx);
         }
-        let is_form = parts
+        let content_type = parts
             .headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        let is_multipart = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
+            .unwrap_or("");
+        let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+        // Multipart is accepted only where a file is uploaded; those handlers
+        // check the CSRF field themselves.
+        let is_upload = content_type.starts_with("multipart/form-data") && MULTIPART_PATHS.contains(&parts.uri.path());
         if is_form {
             let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
                 return PageErrorMarker::response(StatusCode::PAYLOAD_TOO_LARGE, "error-too-long", &ctx);
@@ -212,7 +213,7 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
                 .headers
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(rest.len()));
             body = Body::from(rest);
-        } else if !is_multipart {
+        } else if !is_upload {
             // Pages only take forms; anything else is not from our pages.
             return PageErrorMarker::response(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-csrf", &ctx);
         }

@@ -15,6 +15,7 @@ both_backends!(
     minors_are_flagged,
     weak_passwords_are_refused,
     repeated_login_failures_are_throttled,
+    parallel_login_guesses_are_throttled,
     password_reset_flow,
     forgot_password_answers_alike,
     change_password_can_end_other_sessions,
@@ -247,6 +248,33 @@ async fn weak_passwords_are_refused(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK, "64+ character passphrases are allowed");
     assert_eq!(app.count("accounts").await, 1);
+}
+
+/// Parallel guesses cannot beat the per-account limit.
+async fn parallel_login_guesses_are_throttled(app: TestApp) {
+    app.member("target@example.org", "Target").await;
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let b = app.browser();
+        tasks.push(tokio::spawn(async move {
+            let guess = format!("guess-number-{i}");
+            b.post_form(
+                "/login",
+                &[("identifier", "target@example.org"), ("password", guess.as_str())],
+            )
+            .await
+            .status()
+        }));
+    }
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            StatusCode::UNAUTHORIZED => refused += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(refused, 5, "exactly the allowed number of guesses were checked");
 }
 
 async fn repeated_login_failures_are_throttled(app: TestApp) {
@@ -483,12 +511,19 @@ async fn phone_change_with_code(app: TestApp) {
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("+4915112345678"));
     app.browser().login("+4915112345678", STRONG_PASSWORD).await;
-    // The same number cannot be taken by someone else.
+    // The same number cannot be taken by someone else, and the answer does
+    // not reveal that it is in use: its holder is told instead.
     let b = app.member("other@example.org", "Other").await;
+    let before = app.texts_to("+4915112345678").await.len();
     let (status, page) = b
         .post_form_text("/settings/phone", &[("phone", "+49 151 12345678")])
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let texts = app.texts_to("+4915112345678").await;
+    assert_eq!(texts.len(), before + 1);
+    assert!(texts.last().unwrap().contains("another Koine account"));
+    let (_, page) = b.get_text("/settings").await;
+    assert!(!page.contains("+4915112345678"));
 }
 
 /// Form fields, the expected status, and text the answer must contain.

@@ -224,6 +224,35 @@ async fn api_rejects_bad_input_cleanly(app: TestApp) {
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     let r = c.get(app.url("/api/v1/nothing-here")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // The framework's own rejections are problem+json too.
+    for (method, path, status) in [
+        ("GET", "/api/v1/profiles/not-a-uuid", StatusCode::BAD_REQUEST),
+        ("PATCH", "/api/v1/me", StatusCode::METHOD_NOT_ALLOWED),
+        ("GET", "/api/v1/staff/members?page=x", StatusCode::BAD_REQUEST),
+    ] {
+        let r = c.request(method.parse().unwrap(), app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), status, "{method} {path}");
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/problem+json",
+            "{method} {path}"
+        );
+    }
+    // Control characters are refused as input, not passed to the database.
+    for body in [
+        json!({"identifier": "a\u{0}b@example.org", "password": "x"}),
+        json!({"identifier": "a\tb@example.org", "password": "x"}),
+    ] {
+        let r = c.post(app.url("/api/v1/sessions")).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+    let r = c
+        .post(app.url("/api/v1/password/forgot"))
+        .json(&json!({"email": "nul\u{0}@example.org"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count("accounts").await, 0);
     assert_eq!(app.count("outbox").await, 0);
 }

@@ -48,6 +48,19 @@ async fn forms_need_a_csrf_token(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Claiming a multipart body does not skip the check on ordinary forms.
+    let multipart = reqwest::multipart::Form::new().text("email", "x@example.org");
+    let r = b.client.post(&url).multipart(multipart).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = b
+        .client
+        .post(app.url("/logout"))
+        .header("content-type", "multipart/form-data; boundary=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(b.get("/settings").await.status(), StatusCode::OK, "still signed in");
     assert!(app.mails_to("x@example.org").await.is_empty());
 }
 
@@ -178,4 +191,34 @@ async fn operations_endpoints(app: TestApp) {
         "{metrics}"
     );
     assert!(metrics.contains("koine_http_request_duration_seconds_count"));
+}
+
+both_backends!(delivered_messages_drop_content_and_address);
+
+async fn delivered_messages_drop_content_and_address(app: TestApp) {
+    app.browser()
+        .signup(
+            "Out",
+            "out@example.org",
+            "+34612345678",
+            koine_testkit::STRONG_PASSWORD,
+            "1990-01-01",
+        )
+        .await;
+    assert_eq!(app.deliver().await, 2);
+    let rows: Vec<(String, String)> = match &app.svc.db {
+        koine_store::Db::Sqlite(p) => sqlx::query_as("SELECT recipient, body FROM outbox")
+            .fetch_all(p)
+            .await
+            .unwrap(),
+        koine_store::Db::Postgres(p) => sqlx::query_as("SELECT recipient, body FROM outbox")
+            .fetch_all(p)
+            .await
+            .unwrap(),
+    };
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter().all(|(to, body)| to.is_empty() && body.is_empty()),
+        "{rows:?}"
+    );
 }

@@ -42,6 +42,18 @@ async fn staff_access_is_audited(app: TestApp) {
         StatusCode::FORBIDDEN,
         "support cannot read the audit log"
     );
+    assert!(
+        log.contains("query: &#34;mar&#34;"),
+        "the search itself is recorded: {log}"
+    );
+    assert_eq!(
+        support.get("/staff/members?q=%00").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        support.get("/staff/members?page=99999999999999").await.status(),
+        StatusCode::OK
+    );
 }
 
 async fn staff_pages_need_the_right_role(app: TestApp) {
@@ -85,6 +97,34 @@ async fn create_staff_command_works(app: TestApp) {
     let b = app.browser();
     b.login("dpo@koine.test", password).await;
     assert_eq!(b.get("/staff/audit").await.status(), StatusCode::OK);
+    // An unconfirmed sign-up with a future staff address is not promoted.
+    app.browser()
+        .signup(
+            "Squatter",
+            "new-admin@koine.test",
+            "",
+            "squatter-password-velvet-9",
+            "1990-01-01",
+        )
+        .await;
+    let mut cmd = std::process::Command::new(bin);
+    cmd.args([
+        "admin",
+        "create-staff",
+        "--email",
+        "new-admin@koine.test",
+        "--role",
+        "admin",
+    ])
+    .env("KOINE_DATA_DIR", app.data_dir())
+    .env("KOINE_MASTER_KEY", app.config.master_key.clone().unwrap());
+    if let Some(url) = &app.config.database_url {
+        cmd.env("KOINE_DATABASE_URL", url);
+    }
+    let out = cmd.output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("never confirmed"), "{err}");
     let bad = std::process::Command::new(bin)
         .args(["admin", "create-staff", "--email", "x@koine.test", "--role", "root"])
         .env("KOINE_DATA_DIR", app.data_dir())

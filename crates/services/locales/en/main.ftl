@@ -316,3 +316,5 @@ role-finance = Finance
 role-privacy_officer = Privacy officer
 audit-action-view_member = Opened a member record
 audit-action-search_members = Searched the member directory
+category-user-contact = Email address or mobile number
+sms-number-in-use = Someone tried to add this number to another Koine account. Nothing has changed; if it was not you, you can ignore this message.

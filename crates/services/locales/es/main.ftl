@@ -316,3 +316,5 @@ role-finance = Finanzas
 role-privacy_officer = Delegado de protección de datos
 audit-action-view_member = Abrió la ficha de un miembro
 audit-action-search_members = Buscó en el directorio de miembros
+category-user-contact = Correo electrónico o número de móvil
+sms-number-in-use = Alguien intentó añadir este número a otra cuenta de Koine. No ha cambiado nada; si no fuiste tú, puedes ignorar este mensaje.

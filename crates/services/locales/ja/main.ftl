@@ -316,3 +316,5 @@ role-finance = 経理
 role-privacy_officer = 個人情報保護責任者
 audit-action-view_member = 会員の記録を閲覧
 audit-action-search_members = 会員名簿を検索
+category-user-contact = メールアドレスまたは携帯電話番号
+sms-number-in-use = この番号を別の Koine アカウントに追加しようとする操作がありました。変更は行われていません。お心当たりのない場合は、このメッセージを無視してください。

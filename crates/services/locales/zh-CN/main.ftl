@@ -316,3 +316,5 @@ role-finance = 财务
 role-privacy_officer = 隐私官
 audit-action-view_member = 查看了会员记录
 audit-action-search_members = 搜索了会员目录
+category-user-contact = 电子邮件地址或手机号码
+sms-number-in-use = 有人试图将此号码添加到另一个 Koine 账户。没有任何更改；如果不是您本人操作，可以忽略此消息。

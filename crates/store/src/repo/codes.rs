@@ -47,13 +47,17 @@ pub async fn find_for(conn: Conn<'_>, account: Uuid, purpose: &str, now: i64) ->
         .bind(account).bind(purpose).bind(now).fetch_optional(&mut *c).await)?)
 }
 
-pub async fn count_attempt(conn: Conn<'_>, id: Uuid) -> Result<()> {
-    on_conn!(conn, c => sqlx::query("UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = $1")
-        .bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+/// Counts one attempt unless `max` were already made; false when used up.
+/// A single statement, so concurrent attempts cannot exceed `max`.
+pub async fn count_attempt(conn: Conn<'_>, id: Uuid, max: i32) -> Result<bool> {
+    let n = on_conn!(conn, c => sqlx::query("UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2")
+        .bind(id).bind(max).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
-pub async fn delete(conn: Conn<'_>, id: Uuid) -> Result<()> {
-    on_conn!(conn, c => sqlx::query("DELETE FROM one_time_codes WHERE id = $1").bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+/// Consumes a code; false when another request consumed it first.
+pub async fn delete(conn: Conn<'_>, id: Uuid) -> Result<bool> {
+    let n = on_conn!(conn, c => sqlx::query("DELETE FROM one_time_codes WHERE id = $1")
+        .bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }

@@ -41,10 +41,10 @@ pub async fn claim_due(mut conn: Conn<'_>, now: i64, claim_until: i64, limit: i6
     Ok(claimed)
 }
 
-/// Delivered: the content is dropped, only the delivery record stays.
+/// Delivered: content and recipient are dropped; only the delivery record stays.
 pub async fn mark_sent(conn: Conn<'_>, id: Uuid, now: i64) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
-        "UPDATE outbox SET sent_at = $2, body = '', claimed_until = NULL, last_error = NULL WHERE id = $1")
+        "UPDATE outbox SET sent_at = $2, body = '', recipient = '', claimed_until = NULL, last_error = NULL WHERE id = $1")
         .bind(id).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -27,13 +27,14 @@ pub async fn insert(conn: Conn<'_>, s: &SessionRow) -> Result<()> {
     Ok(())
 }
 
-/// The live session holding this token hash, if any.
-pub async fn find_live(conn: Conn<'_>, token_hash: &[u8], now: i64) -> Result<Option<SessionRow>> {
+/// The live session holding this token hash: not idle past its expiry and
+/// created after `created_after` (the absolute lifetime).
+pub async fn find_live(conn: Conn<'_>, token_hash: &[u8], now: i64, created_after: i64) -> Result<Option<SessionRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM sessions WHERE token_hash = $1 AND expires_at > $2"
+        "SELECT {COLUMNS} FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3"
     ));
     Ok(on_conn!(conn, c => sqlx::query_as::<_, SessionRow>(sql)
-        .bind(token_hash).bind(now).fetch_optional(&mut *c).await)?)
+        .bind(token_hash).bind(now).bind(created_after).fetch_optional(&mut *c).await)?)
 }
 
 /// Records activity and slides the idle expiry forward.

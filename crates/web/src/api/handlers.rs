@@ -229,7 +229,7 @@ pub struct EmailBody {
     responses((status = 202), (status = 422, body = Problem)))]
 pub async fn forgot(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<EmailBody>) -> ApiResult {
     let email = Email::parse(&b.email).map_err(invalid)?;
-    st.svc.request_password_reset(&email, ctx.locale).await?;
+    st.svc.request_password_reset(&email, ctx.locale, ctx.ip()).await?;
     Ok(accepted())
 }
 

@@ -79,6 +79,37 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/staff/audit", get(h::staff_audit))
         .route("/v1/privacy/map", get(h::privacy_map))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not-found", "No such endpoint.") })
+        .layer(axum::middleware::map_response(problem_json))
+}
+
+/// Rejections produced by the framework itself (a malformed path or query,
+/// a wrong method, an oversize body) become problem+json like our own errors.
+async fn problem_json(res: axum::response::Response) -> axum::response::Response {
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return res;
+    }
+    let detail = axum::body::to_bytes(res.into_body(), 4096)
+        .await
+        .ok()
+        .and_then(|b| String::from_utf8(b.to_vec()).ok())
+        .filter(|d| !d.is_empty());
+    let (kind, title) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "This endpoint does not support that method."),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "The request body is too large."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Send a JSON body."),
+        s if s.is_server_error() => ("internal", "Something went wrong on our side."),
+        _ => ("malformed-request", "The request is not acceptable."),
+    };
+    let mut p = Problem::new(status, kind, title);
+    if let Some(d) = detail.filter(|_| status.is_client_error()) {
+        p = p.detail(d);
+    }
+    p.into_response()
 }
 
 /// A JSON body parsed strictly; failures become problem+json.

@@ -323,6 +323,10 @@ async fn login(
     };
     match st.svc.log_in(&identifier, &f.password, &ctx.client).await {
         Ok(s) => {
+            // Logging in again from a signed-in browser replaces its session.
+            if let Some(old) = &ctx.principal {
+                st.svc.log_out(old).await?;
+            }
             let mut res = Redirect::to("/").into_response();
             res.headers_mut().append(
                 header::SET_COOKIE,
@@ -387,7 +391,7 @@ async fn forgot(
     let i18n = ctx.i18n();
     match Email::parse(&f.email) {
         Ok(email) => {
-            st.svc.request_password_reset(&email, ctx.locale).await?;
+            st.svc.request_password_reset(&email, ctx.locale, ctx.ip()).await?;
             Ok(message(&ctx, "forgot-title", i18n.t("forgot-done"), None))
         }
         Err(e) => {

@@ -114,11 +114,7 @@ async fn set_language(
 ) -> Result<Response, PageError> {
     let locale =
         UiLocale::parse(&f.locale).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice"))?;
-    // Only local paths, never another site.
-    let next = f
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| "/".into());
+    let next = f.next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/".into());
     if let Some(p) = &ctx.principal {
         st.svc.set_ui_locale(p.account_id, locale).await?;
     }
@@ -163,6 +159,16 @@ async fn privacy(ctx: Ctx) -> PrivacyPage {
     }
 }
 
+/// A path on this site: `/` then printable ASCII, with no second slash or
+/// backslash up front (browsers read `//x` and `/\\x` as another host).
+fn is_local_path(next: &str) -> bool {
+    let b = next.as_bytes();
+    b.first() == Some(&b'/')
+        && !matches!(b.get(1), Some(b'/' | b'\\'))
+        && b.iter().all(|c| c.is_ascii_graphic() && *c != b'\\')
+        && next.len() <= 512
+}
+
 fn retention_text(i18n: &crate::i18n::I18n, r: &koine_domain::privacy::Retention) -> String {
     use koine_domain::privacy::Retention as R;
     match *r {
@@ -171,5 +177,27 @@ fn retention_text(i18n: &crate::i18n::I18n, r: &koine_domain::privacy::Retention
         R::DaysAfter { days, .. } => i18n.t1("retention-days_after", "days", days),
         R::YearsAfter { years, .. } => i18n.t1("retention-years_after", "years", years),
         R::System => i18n.t("retention-system"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn local_paths_only() {
+        for ok in ["/", "/settings", "/members/abc?x=1"] {
+            assert!(super::is_local_path(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "/\tx",
+            "https://evil.example",
+            "/a b",
+            "/\u{1}",
+            "x/",
+        ] {
+            assert!(!super::is_local_path(bad), "{bad:?}");
+        }
     }
 }
