@@ -20,6 +20,8 @@ pub struct Config {
     pub session_max_days: u64,
     /// Served over HTTPS (directly or behind a proxy): secure cookies and HSTS.
     pub tls: bool,
+    /// Reverse proxies in front that append to `X-Forwarded-For` (0: none).
+    pub proxy_hops: usize,
     /// `text` or `json`.
     pub log_format: String,
     pub mail_from: String,
@@ -64,6 +66,7 @@ impl Default for Config {
             session_idle_days: 30,
             session_max_days: 90,
             tls: false,
+            proxy_hops: 0,
             log_format: "text".into(),
             mail_from: "Koine <no-reply@koine.localhost>".into(),
             mail_poll_ms: 2000,
@@ -142,6 +145,9 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_SESSION_MAX_DAYS", get)? {
             self.session_max_days = v;
+        }
+        if let Some(v) = env_parse("KOINE_PROXY_HOPS", get)? {
+            self.proxy_hops = v;
         }
         if let Some(v) = env_parse("KOINE_TLS", get)? {
             self.tls = v;

@@ -109,11 +109,12 @@ pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError
     Ok(Services::new(db, keys, clock, settings(cfg)?)?)
 }
 
-pub fn app(svc: Services, tls: bool) -> axum::Router {
+pub fn app(svc: Services, cfg: &Config) -> axum::Router {
     koine_web::router(koine_web::AppState {
         svc,
         metrics: Arc::new(koine_web::Metrics::default()),
-        tls,
+        tls: cfg.tls,
+        proxy_hops: cfg.proxy_hops,
     })
 }
 

@@ -233,7 +233,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>
         Duration::from_millis(cfg.mail_poll_ms),
         stop_rx,
     ));
-    let app = koine::app(svc.clone(), cfg.tls);
+    let app = koine::app(svc.clone(), &cfg);
     tracing::info!("Koine is serving on http://{addr} (data: {})", cfg.data_dir.display());
     println!("Koine is serving on http://{addr}");
     axum::serve(

@@ -97,7 +97,7 @@ impl TestApp {
         config.public_url = Some(format!("http://{addr}"));
         let clock = Clock::manual(jiff::Timestamp::now());
         let svc = koine::services(&config, clock.clone()).await.expect("services start");
-        let app = koine::app(svc.clone(), config.tls);
+        let app = koine::app(svc.clone(), &config);
         let server = tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                 .await

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use koine_domain::profile::UiLocale;
 use koine_services::accounts::{ClientInfo, Principal};
 use koine_services::crypto;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 const FORM_LIMIT: usize = 256 * 1024;
 /// The only pages that take `multipart/form-data`.
@@ -109,6 +109,34 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+fn is_plain_text(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"))
+}
+
+/// The client's address. Behind `hops` reverse proxies, each of which
+/// appends the address it saw to `X-Forwarded-For`, the client is the entry
+/// `hops` from the right; entries further left could be forged by the client.
+pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
+    if hops == 0 {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().parse::<IpAddr>())
+        .collect::<Result<_, _>>()
+        .ok()?;
+    forwarded
+        .len()
+        .checked_sub(hops)
+        .and_then(|i| forwarded.get(i))
+        .copied()
+}
+
 pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let is_api = parts.uri.path().starts_with("/api/");
@@ -156,10 +184,8 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         })
         .unwrap_or(UiLocale::En);
 
-    let ip = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let ip = client_ip(peer, &parts.headers, st.proxy_hops).map(|ip| ip.to_string());
     let user_agent = parts
         .headers
         .get(header::USER_AGENT)
@@ -222,10 +248,36 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
     let mut res = next.run(Request::from_parts(parts, body)).await;
     if let Some(marker) = res.extensions_mut().remove::<PageErrorMarker>() {
         res = marker.render(&ctx);
+    } else if !is_api && res.status().is_client_error() && is_plain_text(&res) {
+        // The framework's own rejections (a malformed path, a wrong method)
+        // get a page in the visitor's language too.
+        res = PageErrorMarker::response(res.status(), "error-bad-request", &ctx);
     }
     if let Some(a) = new_anon {
         res.headers_mut()
             .append(header::SET_COOKIE, set_cookie(anon_cookie(tls), &a, None, tls));
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ip_respects_proxy_hops() {
+        let peer: Option<IpAddr> = "10.0.0.1".parse().ok();
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 203.0.113.7"));
+        assert_eq!(client_ip(peer, &h, 0), peer, "no proxy: the socket peer");
+        assert_eq!(
+            client_ip(peer, &h, 1),
+            "203.0.113.7".parse().ok(),
+            "one proxy: its entry"
+        );
+        assert_eq!(client_ip(peer, &h, 2), "6.6.6.6".parse().ok());
+        assert_eq!(client_ip(peer, &h, 3), None, "fewer entries than proxies");
+        h.insert("x-forwarded-for", HeaderValue::from_static("junk, 203.0.113.7"));
+        assert_eq!(client_ip(peer, &h, 1), None, "malformed header");
+    }
 }

@@ -26,6 +26,9 @@ pub struct AppState {
     /// Served over TLS (directly or behind a proxy): cookies get `Secure` and
     /// the `__Host-` prefix, and HSTS is sent.
     pub tls: bool,
+    /// Reverse proxies in front of Koine that append to `X-Forwarded-For`;
+    /// 0 means clients connect directly.
+    pub proxy_hops: usize,
 }
 
 /// Largest request body accepted (an avatar upload plus form overhead).

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod bad_input;
 mod browser;
 mod ops;
 mod privacy;

@@ -240,3 +240,32 @@ async fn idle_sessions_expire(app: TestApp) {
         "ended after 30 idle days"
     );
 }
+
+both_backends!(client_ip_comes_from_the_trusted_proxy);
+
+async fn client_ip_comes_from_the_trusted_proxy(backend_app: TestApp) {
+    let app = TestApp::spawn_with(backend_app.backend, |c| c.proxy_hops = 1).await;
+    drop(backend_app);
+    app.member("proxied@example.org", "Proxied").await;
+    let b = app.browser();
+    let csrf = b.csrf().await;
+    let r = b
+        .client
+        .post(app.url("/login"))
+        .header("x-forwarded-for", "198.51.100.1, 203.0.113.9")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("identifier", "proxied@example.org"),
+            ("password", STRONG_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = b.get_text("/settings").await;
+    assert!(page.contains("203.0.113.9"), "the address the proxy saw is recorded");
+    assert!(
+        !page.contains("198.51.100.1"),
+        "the client-supplied part is not trusted"
+    );
+}

@@ -248,6 +248,7 @@ error-file-too-large = This file is larger than 5 MB.
 error-email-taken = This email address is already used by another account.
 error-phone-taken = This mobile number is already used by another account.
 error-unknown-field = The form was incomplete or contained unexpected fields.
+error-bad-request = This request could not be understood. Please go back and try again.
 error-form-summary = Please correct the highlighted fields.
 
 ## Messages we send

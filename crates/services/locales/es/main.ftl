@@ -248,6 +248,7 @@ error-file-too-large = Este archivo supera los 5 MB.
 error-email-taken = Este correo electrónico ya lo usa otra cuenta.
 error-phone-taken = Este número de móvil ya lo usa otra cuenta.
 error-unknown-field = El formulario estaba incompleto o contenía campos inesperados.
+error-bad-request = No hemos podido entender esta solicitud. Vuelve atrás e inténtalo de nuevo.
 error-form-summary = Corrige los campos resaltados.
 
 ## Mensajes que enviamos

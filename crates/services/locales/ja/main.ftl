@@ -248,6 +248,7 @@ error-file-too-large = ファイルサイズが 5 MB を超えています。
 error-email-taken = このメールアドレスはすでに別のアカウントで使用されています。
 error-phone-taken = この携帯電話番号はすでに別のアカウントで使用されています。
 error-unknown-field = フォームの内容が不完全か、想定外の項目が含まれています。
+error-bad-request = このリクエストを処理できませんでした。前のページに戻って、もう一度お試しください。
 error-form-summary = 強調表示された項目を修正してください。
 
 ## 送信するメッセージ

@@ -248,6 +248,7 @@ error-file-too-large = 此文件超过 5 MB。
 error-email-taken = 此电子邮箱已被其他账户使用。
 error-phone-taken = 此手机号已被其他账户使用。
 error-unknown-field = 表单内容不完整或包含意外的字段。
+error-bad-request = 无法处理此请求。请返回上一页后重试。
 error-form-summary = 请更正突出显示的字段。
 
 ## 我们发送的消息
