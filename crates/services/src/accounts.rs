@@ -645,14 +645,14 @@ impl Services {
 
     /// Sends a reset link if the address belongs to a verified account;
     /// answers the same either way.
-    pub async fn request_password_reset(&self, email: &Email, locale: UiLocale, ip: &str) -> Result<()> {
+    pub async fn request_password_reset(&self, identifier: &Identifier, locale: UiLocale, ip: &str) -> Result<()> {
         let now = self.clock.now_us();
         // Per client: saying "too many" here reveals nothing about any account.
         self.throttle
             .messages_ip
             .acquire(throttle::MESSAGES_PER_IP, ip, now)
             .map_err(|s| Error::Throttled { retry_after_secs: s })?;
-        let key = format!("reset:{}", email.as_str());
+        let key = format!("reset:{}", identifier.throttle_key());
         if self
             .throttle
             .messages
@@ -663,6 +663,17 @@ impl Services {
             return Ok(());
         }
         let mut tx = self.db.begin().await?;
+        let email = match identifier {
+            Identifier::Email(e) => e,
+            Identifier::Phone(p) => {
+                let Some(a) = accounts::find_by_phone_hash(tx.conn(), &self.phone_index(p)).await? else {
+                    return Ok(());
+                };
+                self.send_reset_code(tx.conn(), a.id, p, locale, now).await?;
+                tx.commit().await?;
+                return Ok(());
+            }
+        };
         let Some(a) = accounts::find_by_email(tx.conn(), email.as_str()).await? else {
             return Ok(());
         };
@@ -700,6 +711,90 @@ impl Services {
                     &[("url", self.link("/password/reset", &token))],
                 ),
             },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn send_reset_code(
+        &self,
+        mut conn: Conn<'_>,
+        account: Uuid,
+        phone: &Phone,
+        locale: UiLocale,
+        now: i64,
+    ) -> Result<()> {
+        let code = code6();
+        codes::replace(
+            conn.reborrow(),
+            &CodeRow {
+                id: Uuid::now_v7(),
+                account_id: account,
+                purpose: RESET_PASSWORD.into(),
+                code_hash: self.keys.code_hash(RESET_PASSWORD, account.as_bytes(), &code),
+                new_email: None,
+                new_phone_hash: None,
+                new_phone_enc: None,
+                attempts: 0,
+                created_at: now,
+                expires_at: now + micros(SMS_CODE_TTL),
+            },
+        )
+        .await?;
+        mail::enqueue(
+            conn,
+            now,
+            Outgoing {
+                account: Some(account),
+                channel: Channel::Sms,
+                to: phone.as_str().into(),
+                subject: String::new(),
+                body: t_args(locale, "sms-reset-code", &[("code", code)]),
+            },
+        )
+        .await
+    }
+
+    /// Sets a new password with the code texted to the account's number; the
+    /// number counts as confirmed, and every session ends.
+    pub async fn reset_password_with_code(&self, phone: &Phone, code: &str, new: NewPassword, ip: &str) -> Result<()> {
+        let now = self.clock.now_us();
+        self.throttle
+            .codes_ip
+            .acquire(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
+            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+        let hash = passwords::hash(new.expose().to_owned()).await?;
+        let mut tx = self.db.begin().await?;
+        let Some(a) = accounts::find_by_phone_hash(tx.conn(), &self.phone_index(phone)).await? else {
+            return Err(Error::BadCode);
+        };
+        let Some(row) = codes::find_for(tx.conn(), a.id, RESET_PASSWORD, now).await? else {
+            return Err(Error::BadCode);
+        };
+        if !codes::count_attempt(tx.conn(), row.id, MAX_CODE_ATTEMPTS).await? {
+            return Err(Error::BadCode);
+        }
+        let expected = self.keys.code_hash(RESET_PASSWORD, a.id.as_bytes(), code.trim());
+        if !crypto::constant_time_eq(&expected, &row.code_hash) {
+            tx.commit().await?;
+            return Err(Error::BadCode);
+        }
+        if !codes::delete(tx.conn(), row.id).await? {
+            return Err(Error::BadCode);
+        }
+        self.throttle.codes_ip.release(ip);
+        accounts::set_password(tx.conn(), a.id, &hash, now).await?;
+        sessions::delete_all_except(tx.conn(), a.id, None).await?;
+        if let (None, Some(h), Some(enc)) = (a.phone_verified_at, &a.phone_hash, &a.phone_enc) {
+            accounts::mark_phone_verified(tx.conn(), a.id, h, enc, now).await?;
+        }
+        self.notify_account(
+            tx.conn(),
+            &a,
+            "mail-password-changed-subject",
+            "mail-password-changed-body",
+            now,
         )
         .await?;
         tx.commit().await?;

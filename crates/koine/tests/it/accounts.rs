@@ -117,7 +117,7 @@ async fn unconfirmed_address_can_be_recovered_by_its_owner(app: TestApp) {
         )
         .await;
     let b = app.browser();
-    b.post_form_text("/password/forgot", &[("email", "owner@example.org")])
+    b.post_form_text("/password/forgot", &[("identifier", "owner@example.org")])
         .await;
     let link = link_in(&app.last_mail_to("owner@example.org").await, "/password/reset");
     let token = link.split("token=").nth(1).unwrap().to_owned();
@@ -318,7 +318,7 @@ async fn password_reset_flow(app: TestApp) {
     let old = app.member("reset@example.org", "Reset").await;
     let b = app.browser();
     let (status, page) = b
-        .post_form_text("/password/forgot", &[("email", "reset@example.org")])
+        .post_form_text("/password/forgot", &[("identifier", "reset@example.org")])
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let link = link_in(&app.last_mail_to("reset@example.org").await, "/password/reset");
@@ -357,11 +357,11 @@ async fn forgot_password_answers_alike(app: TestApp) {
     app.member("known@example.org", "Known").await;
     let (s1, p1) = app
         .browser()
-        .post_form_text("/password/forgot", &[("email", "known@example.org")])
+        .post_form_text("/password/forgot", &[("identifier", "known@example.org")])
         .await;
     let (s2, p2) = app
         .browser()
-        .post_form_text("/password/forgot", &[("email", "unknown@example.org")])
+        .post_form_text("/password/forgot", &[("identifier", "unknown@example.org")])
         .await;
     assert_eq!(s1, s2);
     assert_eq!(normalize(&p1), normalize(&p2));
@@ -624,4 +624,71 @@ async fn bad_signup_input_is_rejected_and_kept(app: TestApp) {
     );
     assert_eq!(app.count("accounts").await, 0);
     assert_eq!(app.count("outbox").await, 0);
+}
+
+both_backends!(phone_only_account_resets_by_texted_code);
+
+/// A phone-only member resets a forgotten password with a texted code; an
+/// unknown number gets the same page, and guesses are limited.
+async fn phone_only_account_resets_by_texted_code(app: TestApp) {
+    let phone = "+819011112222";
+    let b = app.browser();
+    b.signup("Tel", "", phone, STRONG_PASSWORD, "1990-01-01").await;
+    let code = code_in(&app.texts_to(phone).await[0], 6);
+    b.post_form_text("/verify/phone", &[("phone", phone), ("code", &code)])
+        .await;
+    let old = app.browser();
+    old.login(phone, STRONG_PASSWORD).await;
+
+    let (known_status, known_page) = app
+        .browser()
+        .post_form_text("/password/forgot", &[("identifier", phone)])
+        .await;
+    let (unknown_status, unknown_page) = app
+        .browser()
+        .post_form_text("/password/forgot", &[("identifier", "+819099998888")])
+        .await;
+    assert_eq!(known_status, StatusCode::OK);
+    assert_eq!(known_status, unknown_status);
+    assert_eq!(
+        normalize(&known_page).replace(phone, "N"),
+        normalize(&unknown_page).replace("+819099998888", "N")
+    );
+    assert!(app.texts_to("+819099998888").await.is_empty());
+
+    let texts = app.texts_to(phone).await;
+    let reset = code_in(texts.last().unwrap(), 6);
+    let wrong = if reset == "000000" { "111111" } else { "000000" };
+    let new = "lagoon-meteor-basket-64";
+    let (status, _) = b
+        .post_form_text(
+            "/password/reset/code",
+            &[("phone", phone), ("code", wrong), ("password", new)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, page) = b
+        .post_form_text(
+            "/password/reset/code",
+            &[("phone", phone), ("code", &reset), ("password", new)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(
+        old.get("/settings").await.status(),
+        StatusCode::SEE_OTHER,
+        "sessions ended"
+    );
+    b.login(phone, new).await;
+    let (status, _) = b
+        .post_form_text(
+            "/password/reset/code",
+            &[
+                ("phone", phone),
+                ("code", &reset),
+                ("password", "another-pass-phrase-7"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "codes are single-use");
 }

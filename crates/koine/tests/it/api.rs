@@ -248,7 +248,7 @@ async fn api_rejects_bad_input_cleanly(app: TestApp) {
     }
     let r = c
         .post(app.url("/api/v1/password/forgot"))
-        .json(&json!({"email": "nul\u{0}@example.org"}))
+        .json(&json!({"identifier": "nul\u{0}@example.org"}))
         .send()
         .await
         .unwrap();

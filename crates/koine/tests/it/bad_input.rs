@@ -44,7 +44,7 @@ async fn every_form_rejects_malformed_input(app: TestApp) {
         ("/verify/email", &[("token", "t"), ("extra", "1")]),
         ("/verify/phone", &[("phone", "not a phone"), ("code", "1")]),
         ("/login", &[("identifier", "x"), ("password", "y"), ("remember", "1")]),
-        ("/password/forgot", &[("email", "not-an-email")]),
+        ("/password/forgot", &[("identifier", "not-an-email")]),
         (
             "/password/reset",
             &[("token", "nope"), ("password", "orchid-tandem-velvet-99")],

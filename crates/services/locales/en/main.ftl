@@ -77,7 +77,7 @@ login-throttled = Too many attempts. Please wait { $minutes } minutes and try ag
 
 ## Password reset
 forgot-title = Reset your password
-forgot-lead = Enter the email address of your account and we will send you a link to choose a new password.
+forgot-lead = Enter the email address or mobile number of your account. We will email you a link, or text you a code, to choose a new password.
 forgot-submit = Send reset link
 forgot-done = If an account uses that address, a reset link is on its way. It is valid for one hour.
 reset-title = Choose a new password
@@ -319,3 +319,5 @@ audit-action-view_member = Opened a member record
 audit-action-search_members = Searched the member directory
 category-user-contact = Email address or mobile number
 sms-number-in-use = Someone tried to add this number to another Koine account. Nothing has changed; if it was not you, you can ignore this message.
+forgot-code-sent = If an account uses that number, we have texted it a six-digit code. Enter it with your new password. The code is valid for 15 minutes.
+sms-reset-code = Your Koine password reset code is { $code }. It expires in 15 minutes. If you did not ask for it, ignore this message.

@@ -77,7 +77,7 @@ login-throttled = Demasiados intentos. Espera { $minutes } minutos y vuelve a in
 
 ## Restablecer la contraseña
 forgot-title = Restablece tu contraseña
-forgot-lead = Introduce el correo electrónico de tu cuenta y te enviaremos un enlace para elegir una contraseña nueva.
+forgot-lead = Introduce el correo electrónico o el número de móvil de tu cuenta. Te enviaremos un enlace por correo, o un código por SMS, para elegir una contraseña nueva.
 forgot-submit = Enviar enlace de restablecimiento
 forgot-done = Si alguna cuenta usa esa dirección, el enlace de restablecimiento ya está en camino. Es válido durante una hora.
 reset-title = Elige una contraseña nueva
@@ -319,3 +319,5 @@ audit-action-view_member = Abrió la ficha de un miembro
 audit-action-search_members = Buscó en el directorio de miembros
 category-user-contact = Correo electrónico o número de móvil
 sms-number-in-use = Alguien intentó añadir este número a otra cuenta de Koine. No ha cambiado nada; si no fuiste tú, puedes ignorar este mensaje.
+forgot-code-sent = Si alguna cuenta usa ese número, le hemos enviado por SMS un código de seis dígitos. Introdúcelo junto con tu nueva contraseña. El código es válido durante 15 minutos.
+sms-reset-code = Tu código de Koine para restablecer la contraseña es { $code }. Caduca en 15 minutos. Si no lo has pedido, ignora este mensaje.

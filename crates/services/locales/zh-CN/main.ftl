@@ -77,7 +77,7 @@ login-throttled = 尝试次数过多。请等待 { $minutes } 分钟后再试。
 
 ## 重置密码
 forgot-title = 重置密码
-forgot-lead = 请输入你账户的电子邮箱，我们会向你发送设置新密码的链接。
+forgot-lead = 请输入您账户的电子邮件地址或手机号码。我们将通过电子邮件发送链接，或通过短信发送验证码，以便您设置新密码。
 forgot-submit = 发送重置链接
 forgot-done = 如果有账户使用该邮箱，重置链接已发出，有效期为一小时。
 reset-title = 设置新密码
@@ -319,3 +319,5 @@ audit-action-view_member = 查看了会员记录
 audit-action-search_members = 搜索了会员目录
 category-user-contact = 电子邮件地址或手机号码
 sms-number-in-use = 有人试图将此号码添加到另一个 Koine 账户。没有任何更改；如果不是您本人操作，可以忽略此消息。
+forgot-code-sent = 如果有账户使用该号码，我们已通过短信发送一个六位数验证码。请输入验证码和新密码。验证码 15 分钟内有效。
+sms-reset-code = 您的 Koine 密码重置验证码是 { $code }，15 分钟内有效。如果这不是您本人的请求，请忽略此消息。

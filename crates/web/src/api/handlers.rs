@@ -224,13 +224,39 @@ pub struct EmailBody {
     email: String,
 }
 
-/// Ask for a password-reset link; the answer never says whether the address is known.
-#[utoipa::path(post, path = "/api/v1/password/forgot", request_body = EmailBody, tag = "accounts",
-    responses((status = 202), (status = 422, body = Problem)))]
-pub async fn forgot(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<EmailBody>) -> ApiResult {
-    let email = Email::parse(&b.email).map_err(invalid)?;
-    st.svc.request_password_reset(&email, ctx.locale, ctx.ip()).await?;
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentifierBody {
+    /// Email address (a link is sent) or E.164 phone number (a code is texted).
+    identifier: String,
+}
+
+/// Ask for a password reset: a link by email, or a code by text message. The
+/// answer never says whether the identifier is known.
+#[utoipa::path(post, path = "/api/v1/password/forgot", request_body = IdentifierBody, tag = "accounts",
+    responses((status = 202), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn forgot(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<IdentifierBody>) -> ApiResult {
+    let identifier = Identifier::parse(&b.identifier).map_err(invalid)?;
+    st.svc.request_password_reset(&identifier, ctx.locale, ctx.ip()).await?;
     Ok(accepted())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetCodeBody {
+    phone: String,
+    code: String,
+    password: String,
+}
+
+/// Set a new password with the code texted to the account's number; every session ends.
+#[utoipa::path(post, path = "/api/v1/password/reset/code", request_body = ResetCodeBody, tag = "accounts",
+    responses((status = 204), (status = 400, body = Problem), (status = 422, body = Problem)))]
+pub async fn reset_with_code(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ResetCodeBody>) -> ApiResult {
+    let phone = Phone::parse(&b.phone).map_err(invalid)?;
+    let new = NewPassword::parse(&b.password, &[]).map_err(invalid)?;
+    st.svc.reset_password_with_code(&phone, &b.code, new, ctx.ip()).await?;
+    Ok(no_content())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/password/forgot", get(forgot_form).post(forgot))
         .route("/password/reset", get(reset_form).post(reset))
+        .route("/password/reset/code", post(reset_with_code))
         .route("/reauth", get(reauth_form).post(reauth))
         .route("/settings", get(settings))
         .route("/settings/email", post(change_email))
@@ -363,10 +364,10 @@ fn forgot_page(ctx: &Ctx, lead: String, form: FormState) -> SingleFormPage {
         action: "/password/forgot",
         hidden: vec![],
         fields: vec![InputField {
-            name: "email",
-            label_key: "field-email",
-            kind: "email",
-            autocomplete: "email",
+            name: "identifier",
+            label_key: "field-identifier",
+            kind: "text",
+            autocomplete: "username",
         }],
         submit_key: "forgot-submit",
         form,
@@ -383,19 +384,68 @@ struct EmailForm {
     email: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdentifierForm {
+    identifier: String,
+}
+
+/// The form for a texted reset code; shown whether or not the number is known.
+fn reset_code_page(ctx: &Ctx, phone: &str, form: FormState) -> SingleFormPage {
+    SingleFormPage {
+        page: Page::new(ctx, "reset-title"),
+        lead: Some(ctx.i18n().t("forgot-code-sent")),
+        action: "/password/reset/code",
+        hidden: vec![("phone", phone.to_owned())],
+        fields: vec![
+            InputField {
+                name: "code",
+                label_key: "field-code",
+                kind: "text",
+                autocomplete: "one-time-code",
+            },
+            InputField {
+                name: "password",
+                label_key: "field-new-password",
+                kind: "password",
+                autocomplete: "new-password",
+            },
+        ],
+        submit_key: "reset-submit",
+        form,
+    }
+}
+
 async fn forgot(
     State(st): State<AppState>,
     ctx: Ctx,
-    StrictForm(f): StrictForm<EmailForm>,
+    StrictForm(f): StrictForm<IdentifierForm>,
 ) -> Result<Response, PageError> {
     let i18n = ctx.i18n();
-    match Email::parse(&f.email) {
-        Ok(email) => {
-            st.svc.request_password_reset(&email, ctx.locale, ctx.ip()).await?;
-            Ok(message(&ctx, "forgot-title", i18n.t("forgot-done"), None))
+    match Identifier::parse(&f.identifier) {
+        Ok(identifier) => {
+            match st.svc.request_password_reset(&identifier, ctx.locale, ctx.ip()).await {
+                Err(koine_services::Error::Throttled { retry_after_secs }) => {
+                    let mut form = FormState::with_values([("identifier", f.identifier.clone())]);
+                    form.errors.push((
+                        "identifier".into(),
+                        i18n.t1("login-throttled", "minutes", retry_after_secs.div_ceil(60)),
+                    ));
+                    return Ok((
+                        StatusCode::TOO_MANY_REQUESTS,
+                        forgot_page(&ctx, i18n.t("forgot-lead"), form),
+                    )
+                        .into_response());
+                }
+                other => other?,
+            }
+            Ok(match identifier {
+                Identifier::Email(_) => message(&ctx, "forgot-title", i18n.t("forgot-done"), None),
+                Identifier::Phone(p) => reset_code_page(&ctx, p.as_str(), FormState::default()).into_response(),
+            })
         }
         Err(e) => {
-            let mut form = FormState::with_values([("email", f.email)]);
+            let mut form = FormState::with_values([("identifier", f.identifier)]);
             form.error(&i18n, e.field, e.code);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -403,6 +453,49 @@ async fn forgot(
             )
                 .into_response())
         }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetCodeForm {
+    phone: String,
+    code: String,
+    password: String,
+}
+
+async fn reset_with_code(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<ResetCodeForm>,
+) -> Result<Response, PageError> {
+    let i18n = ctx.i18n();
+    let phone =
+        Phone::parse(&f.phone).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-phone"))?;
+    let mut form = FormState::default();
+    let new = match NewPassword::parse(&f.password, &[]) {
+        Ok(n) => n,
+        Err(e) => {
+            form.error(&i18n, e.field, e.code);
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                reset_code_page(&ctx, phone.as_str(), form),
+            )
+                .into_response());
+        }
+    };
+    match st.svc.reset_password_with_code(&phone, &f.code, new, ctx.ip()).await {
+        Ok(()) => Ok(message(
+            &ctx,
+            "reset-title",
+            i18n.t("reset-done"),
+            Some(("/login", "nav-login")),
+        )),
+        Err(koine_services::Error::BadCode | koine_services::Error::Throttled { .. }) => {
+            form.errors.push(("code".into(), i18n.t("verify-bad-code")));
+            Ok((StatusCode::BAD_REQUEST, reset_code_page(&ctx, phone.as_str(), form)).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
