@@ -945,11 +945,13 @@ impl Services {
             }
             None => None,
         };
+        let phone_code_pending = codes::find_for(c.conn(), account, VERIFY_PHONE, self.clock.now_us()).await?.is_some();
         Ok(ContactDetails {
             email: a.email,
             email_verified: a.email_verified_at.is_some(),
             phone,
             phone_verified: a.phone_verified_at.is_some(),
+            phone_code_pending,
             birth_date,
             minor: a.minor_until.is_some_and(|m| m > self.clock.now_us()),
             staff_role: a.staff_role,
@@ -1039,6 +1041,8 @@ pub struct ContactDetails {
     pub email_verified: bool,
     pub phone: Option<String>,
     pub phone_verified: bool,
+    /// A texted code is waiting to confirm a (new) number.
+    pub phone_code_pending: bool,
     pub birth_date: Option<Date>,
     pub minor: bool,
     pub staff_role: Option<String>,
