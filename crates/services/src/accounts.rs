@@ -945,7 +945,9 @@ impl Services {
             }
             None => None,
         };
-        let phone_code_pending = codes::find_for(c.conn(), account, VERIFY_PHONE, self.clock.now_us()).await?.is_some();
+        let phone_code_pending = codes::find_for(c.conn(), account, VERIFY_PHONE, self.clock.now_us())
+            .await?
+            .is_some();
         Ok(ContactDetails {
             email: a.email,
             email_verified: a.email_verified_at.is_some(),
