@@ -4,7 +4,6 @@ use crate::{Invalid, Valid};
 use jiff::civil::Date;
 
 pub const ADULT_AGE: i16 = 18;
-pub const TEACHER_MIN_AGE: i16 = 18;
 /// Oldest plausible person; anything earlier is a typo.
 const MAX_AGE: i16 = 130;
 

@@ -68,11 +68,16 @@ impl Metrics {
     }
 }
 
+/// Counts every request and writes one access-log line. Only the path is
+/// logged, never the query string, which can carry a one-time token.
 pub async fn track(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
     let res = next.run(req).await;
-    st.metrics
-        .observe(res.status().as_u16(), start.elapsed().as_micros() as u64);
+    let micros = start.elapsed().as_micros() as u64;
+    st.metrics.observe(res.status().as_u16(), micros);
+    tracing::info!(target: "koine::access", %method, %path, status = res.status().as_u16(), ms = micros as f64 / 1000.0);
     res
 }
 

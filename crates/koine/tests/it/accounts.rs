@@ -692,3 +692,43 @@ async fn phone_only_account_resets_by_texted_code(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "codes are single-use");
 }
+
+both_backends!(sign_up_keeps_the_chosen_time_zone);
+
+async fn sign_up_keeps_the_chosen_time_zone(app: TestApp) {
+    let b = app.browser();
+    let ja = b
+        .client
+        .get(app.url("/signup"))
+        .header("accept-language", "ja")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(ja.contains("value=\"Asia/Tokyo\""), "a first guess from the language");
+    let mut fields = vec![
+        ("display_name", "Zé"),
+        ("email", "ze@example.org"),
+        ("phone", ""),
+        ("password", STRONG_PASSWORD),
+        ("birth_date", "1990-01-01"),
+        ("time_zone", "Mars/Olympus"),
+    ];
+    let (status, page) = b.post_form_text("/signup", &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("valid time zone"));
+    fields[5].1 = "america/sao_paulo";
+    let (status, _) = b.post_form_text("/signup", &fields).await;
+    assert_eq!(status, StatusCode::OK);
+    b.verify_email_link(&link_in(&app.last_mail_to("ze@example.org").await, "/verify/email"))
+        .await;
+    b.login("ze@example.org", STRONG_PASSWORD).await;
+    assert!(
+        b.get_text("/settings/profile")
+            .await
+            .1
+            .contains("value=\"America/Sao_Paulo\"")
+    );
+}

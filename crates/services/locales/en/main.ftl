@@ -44,6 +44,7 @@ field-password-hint = At least 8 characters. Long passphrases are best; common p
 field-birth-date = Date of birth
 field-birth-date-hint = We ask to keep younger learners safe. It stays private unless you choose to show it.
 field-time-zone = Time zone
+field-time-zone-hint = Lesson times are shown in this zone. You can change it later.
 signup-submit = Create account
 signup-have-account = Already have an account?
 signup-done-title = Check your messages

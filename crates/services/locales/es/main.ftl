@@ -44,6 +44,7 @@ field-password-hint = Al menos 8 caracteres. Lo mejor son las frases de contrase
 field-birth-date = Fecha de nacimiento
 field-birth-date-hint = Te la pedimos para proteger a los estudiantes más jóvenes. Es privada, salvo que decidas mostrarla.
 field-time-zone = Zona horaria
+field-time-zone-hint = Las horas de las clases se muestran en esta zona. Puedes cambiarla más adelante.
 signup-submit = Crear cuenta
 signup-have-account = ¿Ya tienes una cuenta?
 signup-done-title = Revisa tus mensajes

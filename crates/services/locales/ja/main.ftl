@@ -44,6 +44,7 @@ field-password-hint = 8文字以上。長いパスフレーズがおすすめで
 field-birth-date = 生年月日
 field-birth-date-hint = 年少の学習者の安全を守るためにお尋ねしています。公開を選ばない限り、ほかの人には表示されません。
 field-time-zone = タイムゾーン
+field-time-zone-hint = レッスンの時刻はこのタイムゾーンで表示されます。後から変更できます。
 signup-submit = アカウントを作成
 signup-have-account = すでにアカウントをお持ちですか？
 signup-done-title = メッセージをご確認ください

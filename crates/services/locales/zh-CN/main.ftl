@@ -44,6 +44,7 @@ field-password-hint = 至少 8 个字符。建议使用较长的密码短语；�
 field-birth-date = 出生日期
 field-birth-date-hint = 我们询问这一信息是为了保护年龄较小的学习者。除非你选择公开，否则不会向他人显示。
 field-time-zone = 时区
+field-time-zone-hint = 课程时间将按此时区显示。您之后可以更改。
 signup-submit = 创建账户
 signup-have-account = 已有账户？
 signup-done-title = 请查看你的消息

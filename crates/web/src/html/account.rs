@@ -3,6 +3,7 @@
 
 use super::templates::{
     FormState, InputField, LoginPage, MessagePage, Page, SessionLine, SettingsPage, SignupPage, SingleFormPage,
+    time_zone_names,
 };
 use super::{StrictForm, signed_in};
 use crate::AppState;
@@ -17,7 +18,7 @@ use koine_domain::Invalid;
 use koine_domain::age::parse_birth_date;
 use koine_domain::contact::{Email, Identifier, Phone};
 use koine_domain::password::NewPassword;
-use koine_domain::profile::DisplayName;
+use koine_domain::profile::{DisplayName, TimeZoneName, UiLocale};
 use koine_services::Error;
 use koine_services::accounts::SignUp;
 use serde::Deserialize;
@@ -51,11 +52,28 @@ fn message(ctx: &Ctx, title: &'static str, body: String, link: Option<(&'static 
     .into_response()
 }
 
-async fn signup_form(ctx: Ctx) -> SignupPage {
-    SignupPage {
-        page: Page::new(&ctx, "signup-title"),
-        form: FormState::default(),
+/// A first guess at the visitor's zone from their language; they can change it.
+fn likely_time_zone(locale: UiLocale) -> &'static str {
+    match locale {
+        UiLocale::Ja => "Asia/Tokyo",
+        UiLocale::ZhCn => "Asia/Shanghai",
+        UiLocale::Es => "Europe/Madrid",
+        UiLocale::En => "UTC",
     }
+}
+
+fn signup_page(ctx: &Ctx, form: FormState, status: StatusCode) -> Response {
+    let page = SignupPage {
+        page: Page::new(ctx, "signup-title"),
+        form,
+        time_zones: time_zone_names(),
+    };
+    (status, page).into_response()
+}
+
+async fn signup_form(ctx: Ctx) -> Response {
+    let form = FormState::with_values([("time_zone", likely_time_zone(ctx.locale).to_owned())]);
+    signup_page(&ctx, form, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -66,6 +84,7 @@ struct SignupForm {
     phone: String,
     password: String,
     birth_date: String,
+    time_zone: Option<String>,
 }
 
 fn optional<T>(raw: &str, parse: impl Fn(&str) -> Result<T, Invalid>) -> Result<Option<T>, Invalid> {
@@ -82,55 +101,43 @@ async fn signup(
     StrictForm(f): StrictForm<SignupForm>,
 ) -> Result<Response, PageError> {
     let i18n = ctx.i18n();
+    let zone_raw = f.time_zone.clone().filter(|z| !z.trim().is_empty());
     let mut form = FormState::with_values([
         ("display_name", f.display_name.clone()),
         ("email", f.email.clone()),
         ("phone", f.phone.clone()),
         ("birth_date", f.birth_date.clone()),
+        ("time_zone", zone_raw.clone().unwrap_or_default()),
     ]);
     let today = st.svc.clock.today_utc();
     let name = DisplayName::parse(&f.display_name);
     let email = optional(&f.email, Email::parse);
     let phone = optional(&f.phone, Phone::parse);
     let birth = parse_birth_date(&f.birth_date, today);
-    let context: Vec<&str> = [f.email.as_str(), f.display_name.as_str(), f.phone.as_str()]
-        .into_iter()
-        .collect();
+    let zone = TimeZoneName::parse(zone_raw.as_deref().unwrap_or(likely_time_zone(ctx.locale)));
+    let context = [f.email.as_str(), f.display_name.as_str(), f.phone.as_str()];
     let password = NewPassword::parse(&f.password, &context);
-    for e in [
+    let errors = [
         name.as_ref().err(),
         email.as_ref().err(),
         phone.as_ref().err(),
         birth.as_ref().err(),
+        zone.as_ref().err(),
         password.as_ref().err(),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    ];
+    for e in errors.into_iter().flatten() {
         form.error(&i18n, e.field, e.code);
     }
     if let (Ok(None), Ok(None)) = (&email, &phone) {
         form.error(&i18n, "email", "email-or-phone-required");
     }
-    let (Ok(name), Ok(email), Ok(phone), Ok(birth), Ok(password)) = (name, email, phone, birth, password) else {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            SignupPage {
-                page: Page::new(&ctx, "signup-title"),
-                form,
-            },
-        )
-            .into_response());
+    let (Ok(name), Ok(email), Ok(phone), Ok(birth), Ok(zone), Ok(password)) =
+        (name, email, phone, birth, zone, password)
+    else {
+        return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
     };
     if email.is_none() && phone.is_none() {
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            SignupPage {
-                page: Page::new(&ctx, "signup-title"),
-                form,
-            },
-        )
-            .into_response());
+        return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let input = SignUp {
         email,
@@ -139,7 +146,7 @@ async fn signup(
         birth_date: birth,
         display_name: name,
         locale: ctx.locale,
-        time_zone: "UTC".into(),
+        time_zone: zone.as_str().to_owned(),
     };
     match st.svc.sign_up(input, ctx.ip()).await {
         Ok(()) => {
@@ -149,29 +156,17 @@ async fn signup(
         Err(Error::TooYoung) => {
             let body = i18n.t1("signup-too-young-body", "age", st.svc.settings.min_learner_age.years());
             // Nothing the visitor typed is echoed back or kept.
-            Ok((
-                StatusCode::FORBIDDEN,
-                MessagePage {
-                    page: Page::new(&ctx, "signup-too-young-title"),
-                    body,
-                    link: None,
-                },
-            )
-                .into_response())
+            let page = MessagePage {
+                page: Page::new(&ctx, "signup-too-young-title"),
+                body,
+                link: None,
+            };
+            Ok((StatusCode::FORBIDDEN, page).into_response())
         }
         Err(Error::Throttled { retry_after_secs }) => {
-            form.errors.push((
-                "email".into(),
-                i18n.t1("login-throttled", "minutes", retry_after_secs.div_ceil(60)),
-            ));
-            Ok((
-                StatusCode::TOO_MANY_REQUESTS,
-                SignupPage {
-                    page: Page::new(&ctx, "signup-title"),
-                    form,
-                },
-            )
-                .into_response())
+            let wait = i18n.t1("login-throttled", "minutes", retry_after_secs.div_ceil(60));
+            form.errors.push(("email".into(), wait));
+            Ok(signup_page(&ctx, form, StatusCode::TOO_MANY_REQUESTS))
         }
         Err(e) => Err(e.into()),
     }

@@ -109,7 +109,7 @@ fn edit_page(ctx: &Ctx, form: FormState, saved: bool, avatar_url: Option<String>
         saved,
         avatar_url,
         countries,
-        time_zones: jiff::tz::db().available().map(|n| n.to_string()).collect(),
+        time_zones: super::templates::time_zone_names(),
         languages,
         levels,
         visibilities,

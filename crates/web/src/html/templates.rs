@@ -103,6 +103,12 @@ pub struct HomePage {
 pub struct SignupPage {
     pub page: Page,
     pub form: FormState,
+    pub time_zones: Vec<String>,
+}
+
+/// Every IANA zone name the bundled database knows, for pickers.
+pub fn time_zone_names() -> Vec<String> {
+    jiff::tz::db().available().map(|n| n.to_string()).collect()
 }
 
 #[derive(Template, WebTemplate)]
