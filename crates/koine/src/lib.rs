@@ -104,6 +104,10 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
 
 /// Builds the services for a configuration (database open and migrated).
 pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError> {
+    // The data dir holds uploads and outgoing mail on either backend.
+    for dir in ["uploads", "outbox"] {
+        std::fs::create_dir_all(cfg.data_dir.join(dir))?;
+    }
     let db = open_db(cfg).await?;
     let keys = Keyring::new(master_key(cfg)?);
     Ok(Services::new(db, keys, clock, settings(cfg)?)?)

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod avatars;
 pub mod clock;
 pub mod crypto;
+pub mod erasure;
 mod error;
 pub mod i18n;
 pub mod mail;

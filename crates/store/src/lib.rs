@@ -4,6 +4,7 @@
 
 pub mod datamap;
 mod db;
+pub mod erasure;
 mod error;
 pub mod repo;
 pub mod schema;

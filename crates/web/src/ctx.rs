@@ -37,6 +37,15 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The same request context after the session ended (to render the page
+    /// that follows a deletion as a visitor's).
+    pub fn signed_out(&self) -> Self {
+        Self {
+            principal: None,
+            ..self.clone()
+        }
+    }
+
     /// The same request context rendered in another language.
     pub fn with_locale(&self, locale: UiLocale) -> Self {
         Self { locale, ..self.clone() }

@@ -322,3 +322,19 @@ category-user-contact = Email address or mobile number
 sms-number-in-use = Someone tried to add this number to another Koine account. Nothing has changed; if it was not you, you can ignore this message.
 forgot-code-sent = If an account uses that number, we have texted it a six-digit code. Enter it with your new password. The code is valid for 15 minutes.
 sms-reset-code = Your Koine password reset code is { $code }. It expires in 15 minutes. If you did not ask for it, ignore this message.
+
+## Account deletion
+delete-title = Delete your account
+delete-teaser = Permanently delete your account and the personal data we hold about you.
+delete-continue = Continue to account deletion
+delete-lead = Deleting your account is permanent and cannot be undone.
+delete-what-goes-title = What is deleted
+delete-what-goes = Your account, profile, picture, languages, sign-in sessions, codes and messages are deleted, and your personal encryption key is destroyed, so encrypted copies in backups can no longer be read.
+delete-what-stays-title = What stays, and for how long
+delete-sign-up-again = You can sign up again later with the same email address; that will be a new account with no link to this one.
+delete-confirm = I understand that this cannot be undone
+delete-confirm-needed = Tick the box to confirm that you want to delete your account.
+delete-submit = Delete my account
+delete-done = Your account has been deleted. We have sent a confirmation to your email address.
+mail-deleted-subject = Your Koine account has been deleted
+mail-deleted-body = As you asked, your Koine account and the personal data linked to it have been deleted. Records we must keep by law are kept only for the required period, without your name. Thank you for learning with us.

@@ -322,3 +322,19 @@ category-user-contact = Correo electrónico o número de móvil
 sms-number-in-use = Alguien intentó añadir este número a otra cuenta de Koine. No ha cambiado nada; si no fuiste tú, puedes ignorar este mensaje.
 forgot-code-sent = Si alguna cuenta usa ese número, le hemos enviado por SMS un código de seis dígitos. Introdúcelo junto con tu nueva contraseña. El código es válido durante 15 minutos.
 sms-reset-code = Tu código de Koine para restablecer la contraseña es { $code }. Caduca en 15 minutos. Si no lo has pedido, ignora este mensaje.
+
+## Account deletion
+delete-title = Eliminar tu cuenta
+delete-teaser = Elimina de forma permanente tu cuenta y los datos personales que tenemos sobre ti.
+delete-continue = Continuar con la eliminación de la cuenta
+delete-lead = Eliminar tu cuenta es permanente y no se puede deshacer.
+delete-what-goes-title = Qué se elimina
+delete-what-goes = Se eliminan tu cuenta, tu perfil, tu foto, tus idiomas, tus sesiones, tus códigos y tus mensajes, y se destruye tu clave de cifrado personal, de modo que las copias cifradas en las copias de seguridad ya no se pueden leer.
+delete-what-stays-title = Qué se conserva y durante cuánto tiempo
+delete-sign-up-again = Más adelante puedes registrarte de nuevo con el mismo correo electrónico; será una cuenta nueva sin ninguna relación con esta.
+delete-confirm = Entiendo que esto no se puede deshacer
+delete-confirm-needed = Marca la casilla para confirmar que quieres eliminar tu cuenta.
+delete-submit = Eliminar mi cuenta
+delete-done = Tu cuenta se ha eliminado. Te hemos enviado una confirmación a tu correo electrónico.
+mail-deleted-subject = Tu cuenta de Koine se ha eliminado
+mail-deleted-body = Como pediste, hemos eliminado tu cuenta de Koine y los datos personales vinculados a ella. Los registros que la ley nos obliga a conservar se guardan solo durante el plazo exigido y sin tu nombre. Gracias por aprender con nosotros.

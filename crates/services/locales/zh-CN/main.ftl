@@ -322,3 +322,19 @@ category-user-contact = 电子邮件地址或手机号码
 sms-number-in-use = 有人试图将此号码添加到另一个 Koine 账户。没有任何更改；如果不是您本人操作，可以忽略此消息。
 forgot-code-sent = 如果有账户使用该号码，我们已通过短信发送一个六位数验证码。请输入验证码和新密码。验证码 15 分钟内有效。
 sms-reset-code = 您的 Koine 密码重置验证码是 { $code }，15 分钟内有效。如果这不是您本人的请求，请忽略此消息。
+
+## Account deletion
+delete-title = 删除您的账户
+delete-teaser = 永久删除您的账户以及我们持有的您的个人数据。
+delete-continue = 继续删除账户
+delete-lead = 删除账户是永久性的，无法撤销。
+delete-what-goes-title = 将被删除的内容
+delete-what-goes = 您的账户、个人资料、头像、语言、登录会话、验证码和消息都将被删除，您的个人加密密钥也将被销毁，因此备份中的加密副本将无法再被读取。
+delete-what-stays-title = 保留的内容及保留期限
+delete-sign-up-again = 您之后可以使用同一电子邮件地址重新注册；那将是一个与此账户无关的新账户。
+delete-confirm = 我了解此操作无法撤销
+delete-confirm-needed = 请勾选此框，确认您要删除账户。
+delete-submit = 删除我的账户
+delete-done = 您的账户已删除。我们已向您的电子邮件地址发送确认信息。
+mail-deleted-subject = 您的 Koine 账户已删除
+mail-deleted-body = 根据您的要求，您的 Koine 账户及其关联的个人数据已被删除。法律要求保留的记录仅在规定期限内保存，且不含您的姓名。感谢您在 Koine 学习。

@@ -539,3 +539,12 @@ pub async fn staff_audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<S
 pub async fn privacy_map() -> Json<Value> {
     Json(json!({ "version": koine_store::datamap::version(), "tables": koine_store::datamap::DATA_MAP }))
 }
+
+/// Delete the caller's account, erasing their data as the data map says
+/// (needs a recent password entry). Irreversible.
+#[utoipa::path(delete, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+    responses((status = 204, description = "Erased"), (status = 401, description = "Re-authentication required", body = Problem)))]
+pub async fn delete_me(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    st.svc.delete_account(principal(&ctx)?).await?;
+    Ok(no_content())
+}

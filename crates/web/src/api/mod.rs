@@ -22,7 +22,7 @@ use utoipa::OpenApi;
     paths(
         handlers::signup, handlers::verify_email, handlers::verify_phone, handlers::login, handlers::logout,
         handlers::sessions, handlers::end_session, handlers::reauth, handlers::forgot, handlers::reset, handlers::reset_with_code,
-        handlers::me, handlers::update_profile, handlers::upload_avatar, handlers::delete_avatar, handlers::change_password,
+        handlers::me, handlers::delete_me, handlers::update_profile, handlers::upload_avatar, handlers::delete_avatar, handlers::change_password,
         handlers::change_email, handlers::change_phone, handlers::verify_new_phone, handlers::profile,
         handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::privacy_map,
     ),
@@ -67,7 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/password/forgot", post(h::forgot))
         .route("/v1/password/reset", post(h::reset))
         .route("/v1/password/reset/code", post(h::reset_with_code))
-        .route("/v1/me", get(h::me))
+        .route("/v1/me", get(h::me).delete(h::delete_me))
         .route("/v1/me/profile", put(h::update_profile))
         .route("/v1/me/avatar", put(h::upload_avatar).delete(h::delete_avatar))
         .route("/v1/me/password", put(h::change_password))

@@ -2,8 +2,8 @@
 //! and the account settings page.
 
 use super::templates::{
-    FormState, InputField, LoginPage, MessagePage, Page, SessionLine, SettingsPage, SignupPage, SingleFormPage,
-    time_zone_names,
+    DeletePage, FormState, InputField, LoginPage, MessagePage, Page, SessionLine, SettingsPage, SignupPage,
+    SingleFormPage, time_zone_names,
 };
 use super::{StrictForm, signed_in};
 use crate::AppState;
@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/phone/verify", post(verify_new_phone))
         .route("/settings/password", post(change_password))
         .route("/settings/sessions/{id}/end", post(end_session))
+        .route("/settings/delete", get(delete_form).post(delete_account))
 }
 
 fn message(ctx: &Ctx, title: &'static str, body: String, link: Option<(&'static str, &'static str)>) -> Response {
@@ -741,4 +742,61 @@ async fn end_session(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
     let p = signed_in(&ctx)?;
     st.svc.end_session(p, id).await?;
     Ok(Redirect::to("/settings").into_response())
+}
+
+fn delete_page(ctx: &Ctx, form: FormState) -> DeletePage {
+    let i18n = ctx.i18n();
+    let kept = koine_services::erasure::kept_after_erasure()
+        .into_iter()
+        .map(|(table, retention)| {
+            (
+                i18n.t(&format!("table-{}", table.replace('_', "-"))),
+                super::retention_text(&i18n, &retention),
+            )
+        })
+        .collect();
+    DeletePage {
+        page: Page::new(ctx, "delete-title"),
+        kept,
+        form,
+    }
+}
+
+/// Explains what deleting means; reached only with a recent password entry.
+async fn delete_form(State(st): State<AppState>, ctx: Ctx) -> Result<DeletePage, PageError> {
+    st.svc.require_recent_auth(signed_in(&ctx)?)?;
+    Ok(delete_page(&ctx, FormState::default()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeleteForm {
+    confirm: Option<String>,
+}
+
+async fn delete_account(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<DeleteForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    if f.confirm.as_deref() != Some("on") {
+        let mut form = FormState::default();
+        form.errors
+            .push(("confirm".into(), ctx.i18n().t("delete-confirm-needed")));
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, delete_page(&ctx, form)).into_response());
+    }
+    st.svc.delete_account(p).await?;
+    let signed_out = ctx.signed_out();
+    let mut res = message(
+        &signed_out,
+        "delete-title",
+        ctx.i18n().t("delete-done"),
+        Some(("/", "nav-home")),
+    );
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(session_cookie(ctx.tls), "", Some(0), ctx.tls),
+    );
+    Ok(res)
 }

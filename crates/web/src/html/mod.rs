@@ -169,7 +169,7 @@ fn is_local_path(next: &str) -> bool {
         && next.len() <= 512
 }
 
-fn retention_text(i18n: &crate::i18n::I18n, r: &koine_domain::privacy::Retention) -> String {
+pub fn retention_text(i18n: &crate::i18n::I18n, r: &koine_domain::privacy::Retention) -> String {
     use koine_domain::privacy::Retention as R;
     match *r {
         R::AccountLifetime => i18n.t("retention-account_lifetime"),

@@ -232,3 +232,12 @@ pub struct PrivacyPage {
     pub sections: Vec<NoticeSection>,
     pub version: String,
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "delete.html")]
+pub struct DeletePage {
+    pub page: Page,
+    /// What stays after erasure, and for how long.
+    pub kept: Vec<(String, String)>,
+    pub form: FormState,
+}

@@ -1,0 +1,195 @@
+//! Deleting an account: everything the data map links to the person goes,
+//! what the law keeps is pseudonymised, and sessions and keys are gone.
+
+use koine_domain::privacy::Erasure;
+use koine_domain::staff::StaffRole;
+use koine_store::datamap::DATA_MAP;
+use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends, link_in};
+use reqwest::StatusCode;
+use std::time::Duration;
+use uuid::Uuid;
+
+both_backends!(
+    deleting_an_account_erases_what_the_map_says,
+    api_deletion_needs_recent_password
+);
+
+async fn rows_about(app: &TestApp, table: &str, column: &str, id: Uuid) -> i64 {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1"));
+    match &app.svc.db {
+        koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap(),
+        koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap(),
+    }
+}
+
+async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
+    let b = app.member("gone@example.org", "Gone").await;
+    let id = app.account_id("gone@example.org").await;
+    // Data in every kind of table: phone code, profile languages, avatar, a second session, staff access.
+    b.post_form("/settings/phone", &[("phone", "+34611223344")]).await;
+    b.post_form(
+        "/settings/profile",
+        &[
+            ("display_name", "Gone"),
+            ("time_zone", "UTC"),
+            ("ui_locale", "en"),
+            ("birth_date_visibility", "private"),
+            ("gender_visibility", "private"),
+            ("location_visibility", "private"),
+            ("lang_0", "fr"),
+            ("level_0", "B1"),
+        ],
+    )
+    .await;
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::new(8, 8))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", b.csrf().await)
+        .part("avatar", reqwest::multipart::Part::bytes(png).file_name("a.png"));
+    b.client
+        .post(app.url("/settings/avatar"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let avatar_files = || {
+        std::fs::read_dir(app.data_dir().join("uploads/avatars"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    assert_eq!(avatar_files(), 1);
+    let other = app.browser();
+    other.login("gone@example.org", STRONG_PASSWORD).await;
+    let staff = app.staff("support@koine.test", StaffRole::Support).await;
+    staff
+        .post_form(&format!("/staff/members/{id}"), &[("reason", "ticket 9")])
+        .await;
+    for t in DATA_MAP {
+        for s in t.subjects.iter().filter(|s| **s != "actor_id") {
+            assert!(
+                rows_about(&app, t.table, s, id).await > 0,
+                "the test should cover {}.{s}",
+                t.table
+            );
+        }
+    }
+
+    app.advance(Duration::from_secs(16 * 60));
+    let r = b.get("/settings/delete").await;
+    assert_eq!(r.headers()["location"], "/reauth", "deleting needs the password again");
+    b.post_form("/reauth", &[("password", STRONG_PASSWORD)]).await;
+    let (status, page) = b.get_text("/settings/delete").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Records of staff opening your personal data") && page.contains("3 years"),
+        "{page}"
+    );
+    let (status, _) = b.post_form_text("/settings/delete", &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "confirmation required");
+    let r = b.post_form("/settings/delete", &[("confirm", "on")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("koine_session=;"))
+    );
+    assert!(r.text().await.unwrap().contains("Your account has been deleted"));
+
+    // Every column the map links to the person: rows gone, or pseudonymised.
+    for t in DATA_MAP {
+        for s in t.subjects {
+            let col = t.column(s).unwrap();
+            let left = rows_about(&app, t.table, s, id).await;
+            match col.erasure {
+                Erasure::RetainLegal => {}
+                _ => assert_eq!(left, 0, "{}.{s} still refers to the erased person", t.table),
+            }
+        }
+    }
+    assert_eq!(
+        app.count("audit_events").await,
+        1,
+        "the staff access stays, pseudonymised"
+    );
+    let (subject, reason): (Option<Uuid>, Option<String>) = match &app.svc.db {
+        koine_store::Db::Sqlite(p) => sqlx::query_as("SELECT subject_id, reason FROM audit_events")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        koine_store::Db::Postgres(p) => sqlx::query_as("SELECT subject_id, reason FROM audit_events")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+    };
+    assert!(
+        subject.is_some_and(|s| s != id) && reason.is_none(),
+        "{subject:?} {reason:?}"
+    );
+    assert_eq!(avatar_files(), 0, "the picture file is gone");
+    assert_eq!(
+        other.get("/settings").await.status(),
+        StatusCode::SEE_OTHER,
+        "every session ended"
+    );
+    let r = app
+        .browser()
+        .post_form(
+            "/login",
+            &[("identifier", "gone@example.org"), ("password", STRONG_PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        app.last_mail_to("gone@example.org")
+            .await
+            .contains("Your Koine account has been deleted")
+    );
+
+    // The same address can sign up again, as a new, unrelated account.
+    let again = app.browser();
+    again
+        .signup("Back", "gone@example.org", "", STRONG_PASSWORD, "1990-01-01")
+        .await;
+    again
+        .verify_email_link(&link_in(&app.last_mail_to("gone@example.org").await, "/verify/email"))
+        .await;
+    again.login("gone@example.org", STRONG_PASSWORD).await;
+    assert_ne!(app.account_id("gone@example.org").await, id);
+}
+
+async fn api_deletion_needs_recent_password(app: TestApp) {
+    app.member("api-gone@example.org", "ApiGone").await;
+    let token = crate::api::token(&app, "api-gone@example.org").await;
+    let c = reqwest::Client::new();
+    app.advance(Duration::from_secs(16 * 60));
+    let r = c
+        .delete(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.count("accounts").await, 1);
+    let r = c
+        .post(app.url("/api/v1/session/reauth"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"password": STRONG_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = c
+        .delete(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.count("accounts").await, 0);
+    assert_eq!(app.count("subject_keys").await, 0, "the personal key is destroyed");
+    let r = c.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}

@@ -1,0 +1,73 @@
+//! Account deletion: erasure per the data map, crypto-shredding included
+//! (the person's key row is one of the rows the map deletes).
+
+use crate::accounts::Principal;
+use crate::i18n::t;
+use crate::mail::{self, Channel, Outgoing};
+use crate::{Error, Result, Services};
+use koine_domain::privacy::{Erasure, Retention};
+use koine_domain::profile::UiLocale;
+use koine_store::datamap::DATA_MAP;
+use koine_store::erasure;
+use koine_store::repo::{accounts, profiles};
+use uuid::Uuid;
+
+/// What erasure keeps, per table, and for how long: read from the map so the
+/// explanation shown before deleting matches what the engine does.
+pub fn kept_after_erasure() -> Vec<(&'static str, Retention)> {
+    DATA_MAP
+        .iter()
+        .filter_map(|t| {
+            t.columns
+                .iter()
+                .find(|c| matches!(c.erasure, Erasure::Pseudonymise | Erasure::RetainLegal))
+                .map(|c| (t.table, c.retention))
+        })
+        .collect()
+}
+
+impl Services {
+    /// Deletes the caller's account. Needs a recent password entry.
+    pub async fn delete_account(&self, p: &Principal) -> Result<()> {
+        self.require_recent_auth(p)?;
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let account = accounts::get(tx.conn(), p.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let profile = profiles::get(tx.conn(), p.account_id).await?;
+        let avatar = profile.as_ref().and_then(|p| p.avatar_id);
+        let locale = profile
+            .and_then(|p| p.ui_locale)
+            .and_then(|l| UiLocale::parse(&l).ok())
+            .unwrap_or(UiLocale::En);
+        erasure::erase(tx.conn(), p.account_id, Uuid::now_v7()).await?;
+        // The confirmation is not linked to the erased account; its address
+        // leaves the outbox once delivered.
+        if let (Some(email), Some(_)) = (account.email, account.email_verified_at) {
+            let message = Outgoing {
+                account: None,
+                channel: Channel::Email,
+                to: email,
+                subject: t(locale, "mail-deleted-subject"),
+                body: t(locale, "mail-deleted-body"),
+            };
+            mail::enqueue(tx.conn(), now, message).await?;
+        }
+        tx.commit().await?;
+        if let Some(a) = avatar {
+            let _ = tokio::fs::remove_file(self.avatar_path(a)).await;
+        }
+        tracing::info!("an account was erased at its owner's request");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_audit_trail_is_what_stays() {
+        let kept = super::kept_after_erasure();
+        assert_eq!(kept.iter().map(|(t, _)| *t).collect::<Vec<_>>(), vec!["audit_events"]);
+    }
+}

@@ -1,0 +1,146 @@
+//! Erasing a person, driven by the data map (P1): what happens to each
+//! column is read from the map, never listed here.
+
+use crate::datamap::{DATA_MAP, TableMap};
+use crate::{Conn, Result, on_conn};
+use koine_domain::privacy::Erasure;
+use uuid::Uuid;
+
+/// One statement of an erasure, for one subject column of one table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// `DELETE FROM table WHERE column = subject`.
+    Delete { table: &'static str, column: &'static str },
+    /// `UPDATE table SET … WHERE column = subject`: the subject column gets a
+    /// pseudonym (or NULL), and the table's `Null` columns are cleared.
+    Update {
+        table: &'static str,
+        column: &'static str,
+        pseudonymise: bool,
+        clear: Vec<&'static str>,
+    },
+}
+
+fn nulled_columns(t: &TableMap, except: &str) -> Vec<&'static str> {
+    t.columns
+        .iter()
+        .filter(|c| c.erasure == Erasure::Null && c.column != except)
+        .map(|c| c.column)
+        .collect()
+}
+
+/// The steps, children before parents (the map lists parents first), so
+/// foreign keys never see a missing row. Columns retained under a legal
+/// obligation produce no step: they stay until their retention ends.
+pub fn plan() -> Vec<Step> {
+    let mut steps = Vec::new();
+    for t in DATA_MAP.iter().rev() {
+        for &s in t.subjects {
+            let Some(col) = t.column(s) else { continue };
+            match col.erasure {
+                Erasure::DeleteRow => steps.push(Step::Delete {
+                    table: t.table,
+                    column: s,
+                }),
+                Erasure::Pseudonymise | Erasure::Null => steps.push(Step::Update {
+                    table: t.table,
+                    column: s,
+                    pseudonymise: col.erasure == Erasure::Pseudonymise,
+                    clear: nulled_columns(t, s),
+                }),
+                Erasure::RetainLegal | Erasure::WithRow => {}
+            }
+        }
+    }
+    steps
+}
+
+/// Rows touched per table.
+pub type Report = Vec<(&'static str, u64)>;
+
+/// Applies the plan for `subject`; `pseudonym` replaces the subject's id
+/// where the map says to pseudonymise (one per erasure, so records stay
+/// grouped without pointing at anyone). Run it inside a transaction.
+pub async fn erase(mut conn: Conn<'_>, subject: Uuid, pseudonym: Uuid) -> Result<Report> {
+    let mut report = Report::new();
+    for step in plan() {
+        let (table, n) = match step {
+            Step::Delete { table, column } => {
+                let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} = $1"));
+                let n = on_conn!(conn.reborrow(), c => sqlx::query(sql).bind(subject)
+                    .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+                (table, n)
+            }
+            Step::Update {
+                table,
+                column,
+                pseudonymise,
+                clear,
+            } => {
+                let mut sets = vec![if pseudonymise {
+                    format!("{column} = $2")
+                } else {
+                    format!("{column} = NULL")
+                }];
+                sets.extend(clear.iter().map(|c| format!("{c} = NULL")));
+                let sql = sqlx::AssertSqlSafe(format!("UPDATE {table} SET {} WHERE {column} = $1", sets.join(", ")));
+                let n = if pseudonymise {
+                    on_conn!(conn.reborrow(), c => sqlx::query(sql).bind(subject).bind(pseudonym)
+                        .execute(&mut *c).await.map(|r| r.rows_affected()))?
+                } else {
+                    on_conn!(conn.reborrow(), c => sqlx::query(sql).bind(subject)
+                        .execute(&mut *c).await.map(|r| r.rows_affected()))?
+                };
+                (table, n)
+            }
+        };
+        report.push((table, n));
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_go_last_and_audit_records_are_pseudonymised() {
+        let steps = plan();
+        assert_eq!(
+            steps.last(),
+            Some(&Step::Delete {
+                table: "accounts",
+                column: "id"
+            })
+        );
+        assert!(steps.contains(&Step::Update {
+            table: "audit_events",
+            column: "subject_id",
+            pseudonymise: true,
+            clear: vec!["reason"],
+        }));
+        assert!(
+            !steps.iter().any(|s| matches!(
+                s,
+                Step::Delete {
+                    table: "audit_events",
+                    ..
+                } | Step::Update {
+                    table: "audit_events",
+                    column: "actor_id",
+                    ..
+                }
+            )),
+            "staff actions are retained under a legal obligation"
+        );
+        for t in DATA_MAP.iter().filter(|t| t.table != "audit_events") {
+            assert!(
+                steps
+                    .iter()
+                    .any(|s| matches!(s, Step::Delete { table, .. } if *table == t.table)),
+                "{} rows are deleted with their subject",
+                t.table
+            );
+        }
+    }
+}
