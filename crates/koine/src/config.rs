@@ -26,6 +26,8 @@ pub struct Config {
     pub log_format: String,
     pub mail_from: String,
     pub mail_poll_ms: u64,
+    /// Minutes between retention sweeps.
+    pub retention_sweep_minutes: u64,
     pub db_max_connections: u32,
     /// Sign-up attempts allowed per client IP per hour.
     pub signups_per_ip_per_hour: u32,
@@ -70,6 +72,7 @@ impl Default for Config {
             log_format: "text".into(),
             mail_from: "Koine <no-reply@koine.localhost>".into(),
             mail_poll_ms: 2000,
+            retention_sweep_minutes: 60,
             db_max_connections: 16,
             signups_per_ip_per_hour: 20,
             smtp: None,
@@ -160,6 +163,9 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_MAIL_POLL_MS", get)? {
             self.mail_poll_ms = v;
+        }
+        if let Some(v) = env_parse("KOINE_RETENTION_SWEEP_MINUTES", get)? {
+            self.retention_sweep_minutes = v;
         }
         if let Some(v) = env_parse("KOINE_SIGNUPS_PER_IP_PER_HOUR", get)? {
             self.signups_per_ip_per_hour = v;

@@ -122,14 +122,37 @@ pub fn app(svc: Services, cfg: &Config) -> axum::Router {
     })
 }
 
-/// Delivers queued messages every `every` until `stop` fires.
-pub async fn run_jobs(svc: Services, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(every);
+/// How often each background job runs (from configuration).
+#[derive(Debug, Clone, Copy)]
+pub struct Schedules {
+    pub mail: Duration,
+    pub retention: Duration,
+}
+
+impl Schedules {
+    pub fn from_config(cfg: &Config) -> Self {
+        Self {
+            mail: Duration::from_millis(cfg.mail_poll_ms),
+            retention: Duration::from_secs(cfg.retention_sweep_minutes * 60),
+        }
+    }
+}
+
+/// Runs the background jobs on their schedules until `stop` fires: mail
+/// delivery and the retention sweep.
+pub async fn run_jobs(svc: Services, every: Schedules, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut mail = tokio::time::interval(every.mail);
+    let mut retention = tokio::time::interval(every.retention);
     loop {
         tokio::select! {
-            _ = tick.tick() => {
+            _ = mail.tick() => {
                 if let Err(e) = koine_services::mail::deliver_due(&svc).await {
                     tracing::error!("mail delivery job failed: {e}");
+                }
+            }
+            _ = retention.tick() => {
+                if let Err(e) = svc.sweep(false).await {
+                    tracing::error!("retention sweep failed: {e}");
                 }
             }
             _ = stop.changed() => break,

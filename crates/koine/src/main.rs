@@ -11,7 +11,6 @@ use koine_domain::staff::StaffRole;
 use koine_services::clock::Clock;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 #[derive(Parser)]
 #[command(name = "koine", version, about = "Koine: an open-source language-learning platform")]
@@ -81,6 +80,12 @@ enum PrivacyCommand {
     Map {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+    },
+    /// Remove what the data map's retention rules say has been kept long enough.
+    Sweep {
+        /// Only report what would be removed.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -171,6 +176,17 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
             Ok(())
         }
         Command::Privacy {
+            command: PrivacyCommand::Sweep { dry_run },
+        } => {
+            let svc = koine::services(&cfg, Clock::System).await?;
+            let lines = svc.sweep(dry_run).await?;
+            let verb = if dry_run { "would remove" } else { "removed" };
+            for l in &lines {
+                println!("{:<16} {:<22} {verb} {}", l.table, l.rule, l.count);
+            }
+            Ok(())
+        }
+        Command::Privacy {
             command: PrivacyCommand::Map { format },
         } => {
             print_map(format);
@@ -230,7 +246,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let jobs = tokio::spawn(koine::run_jobs(
         svc.clone(),
-        Duration::from_millis(cfg.mail_poll_ms),
+        koine::Schedules::from_config(&cfg),
         stop_rx,
     ));
     let app = koine::app(svc.clone(), &cfg);

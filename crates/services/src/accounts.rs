@@ -523,7 +523,11 @@ impl Services {
             return Ok(None);
         };
         if now - s.last_seen_at >= micros(TOUCH_EVERY) {
-            sessions::touch(c.conn(), s.id, now, now + micros(self.settings.session_idle)).await?;
+            // Sliding, but never past the absolute lifetime, so the expiry
+            // column alone tells the retention sweep when a session is over.
+            let expires =
+                (now + micros(self.settings.session_idle)).min(s.created_at + micros(self.settings.session_max));
+            sessions::touch(c.conn(), s.id, now, expires).await?;
         }
         self.principal_for(c.conn(), &s).await
     }

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod mail;
 pub mod passwords;
 pub mod profiles;
+pub mod retention;
 pub mod staff;
 pub mod throttle;
 

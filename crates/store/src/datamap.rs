@@ -28,6 +28,9 @@ pub struct TableMap {
     /// Columns naming the account(s) a row is about; empty for system tables.
     pub subjects: &'static [&'static str],
     pub columns: &'static [ColumnMap],
+    /// For account-like tables: a row whose identifiers were never confirmed
+    /// is erased this many days after it was created.
+    pub unconfirmed_erased_after_days: Option<u32>,
 }
 
 impl TableMap {
@@ -102,6 +105,8 @@ pub static DATA_MAP: &[TableMap] = &[
         table: "accounts",
         about: "Your account: how you sign in and how we reach you.",
         subjects: &["id"],
+        // Sign-ups nobody confirmed hold someone's address for nothing.
+        unconfirmed_erased_after_days: Some(7),
         columns: &[
             col("id", UID, SVC, Contract, ACCOUNT, DeleteRow),
             col(
@@ -195,6 +200,7 @@ pub static DATA_MAP: &[TableMap] = &[
         table: "subject_keys",
         about: "Your personal encryption key, itself encrypted; destroying it makes encrypted copies unreadable.",
         subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
         columns: &[
             col("account_id", UID, SEC, Contract, ACCOUNT, DeleteRow),
             col(
@@ -213,6 +219,7 @@ pub static DATA_MAP: &[TableMap] = &[
         table: "profiles",
         about: "Your profile, shown to others as you choose.",
         subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
         columns: &[
             col("account_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
             col(
@@ -289,6 +296,7 @@ pub static DATA_MAP: &[TableMap] = &[
         table: "profile_languages",
         about: "Languages you speak natively or are learning, with your level.",
         subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
         columns: &[
             col("account_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
             col(
@@ -313,6 +321,7 @@ pub static DATA_MAP: &[TableMap] = &[
         table: "sessions",
         about: "Devices signed in to your account.",
         subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
         columns: &[
             col("id", UID, SEC, Contract, SESSION_END, DeleteRow),
             col("account_id", UID, SEC, Contract, SESSION_END, DeleteRow),
@@ -379,6 +388,7 @@ pub static DATA_MAP: &[TableMap] = &[
         table: "one_time_codes",
         about: "Codes and links we send to verify your email or phone or to reset your password.",
         subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
         columns: &[
             col("id", UID, SEC, Contract, CODE_END, DeleteRow),
             col("account_id", UID, SEC, Contract, CODE_END, DeleteRow),
@@ -427,6 +437,7 @@ pub static DATA_MAP: &[TableMap] = &[
         table: "outbox",
         about: "Emails and text messages we send you; content and address are removed once delivered.",
         subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
         columns: &[
             col("id", UID, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
             col("account_id", UID, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
@@ -468,6 +479,7 @@ pub static DATA_MAP: &[TableMap] = &[
         table: "audit_events",
         about: "Records of each time staff opened your personal data.",
         subjects: &["subject_id", "actor_id"],
+        unconfirmed_erased_after_days: None,
         columns: &[
             col("id", UID, &[LegalCompliance], LegalObligation, AUDIT_KEEP, WithRow),
             col(

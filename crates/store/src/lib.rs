@@ -7,6 +7,7 @@ mod db;
 pub mod erasure;
 mod error;
 pub mod repo;
+pub mod retention;
 pub mod schema;
 
 pub use db::{Backend, Conn, Db, Tx};

@@ -9,6 +9,7 @@ mod erasure;
 mod ops;
 mod privacy;
 mod profiles;
+mod retention;
 mod security;
 mod smtp;
 mod staff;

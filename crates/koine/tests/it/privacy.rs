@@ -25,6 +25,10 @@ async fn privacy_notice_is_generated_from_the_map(app: TestApp) {
         "{page}"
     );
     assert!(page.contains(&datamap::version()));
+    assert!(
+        page.contains("never confirmed are deleted") && page.contains("7 days"),
+        "{page}"
+    );
     assert!(!page.contains("Unknown localization key"));
     let ja = app
         .browser()

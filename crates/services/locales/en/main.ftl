@@ -201,6 +201,7 @@ privacy-category = What
 privacy-purposes = Why
 privacy-basis = Legal basis
 privacy-retention = How long
+privacy-unconfirmed = Sign-ups that are never confirmed are deleted, with everything linked to them, { $days } days after they were made.
 privacy-generated = Generated from data map version { $version }.
 purpose-provide_service = To provide the service you asked for
 purpose-security = To keep accounts secure and prevent abuse

@@ -201,6 +201,7 @@ privacy-category = Qué
 privacy-purposes = Por qué
 privacy-basis = Base jurídica
 privacy-retention = Cuánto tiempo
+privacy-unconfirmed = Los registros que nunca se confirman se eliminan, con todo lo vinculado a ellos, { $days } días después de hacerse.
 privacy-generated = Generado a partir de la versión { $version } del mapa de datos.
 purpose-provide_service = Para prestarte el servicio que pediste
 purpose-security = Para mantener las cuentas seguras y evitar abusos

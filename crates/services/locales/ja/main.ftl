@@ -201,6 +201,7 @@ privacy-category = 内容
 privacy-purposes = 目的
 privacy-basis = 法的根拠
 privacy-retention = 保存期間
+privacy-unconfirmed = 確認されなかった登録は、登録から { $days } 日後に、関連するすべてのデータとともに削除されます。
 privacy-generated = データマップのバージョン { $version } から生成されました。
 purpose-provide_service = ご依頼いただいたサービスを提供するため
 purpose-security = アカウントを安全に保ち、不正利用を防ぐため

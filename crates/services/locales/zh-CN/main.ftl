@@ -201,6 +201,7 @@ privacy-category = 什么数据
 privacy-purposes = 为什么
 privacy-basis = 法律依据
 privacy-retention = 保留多久
+privacy-unconfirmed = 从未确认的注册将在注册 { $days } 天后连同所有相关数据一起删除。
 privacy-generated = 根据数据地图版本 { $version } 生成。
 purpose-provide_service = 为你提供所请求的服务
 purpose-security = 保障账户安全，防止滥用

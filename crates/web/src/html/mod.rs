@@ -156,6 +156,7 @@ async fn privacy(ctx: Ctx) -> PrivacyPage {
         page: Page::new(&ctx, "privacy-title"),
         sections,
         version: datamap::version(),
+        unconfirmed_days: datamap::DATA_MAP.iter().find_map(|t| t.unconfirmed_erased_after_days),
     }
 }
 

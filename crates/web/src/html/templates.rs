@@ -231,6 +231,8 @@ pub struct PrivacyPage {
     pub page: Page,
     pub sections: Vec<NoticeSection>,
     pub version: String,
+    /// Days after which never-confirmed sign-ups are erased.
+    pub unconfirmed_days: Option<u32>,
 }
 
 #[derive(Template, WebTemplate)]
