@@ -32,6 +32,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("user.unique_id", "Internal identifiers"),
     ("user.security.audit", "Records of staff access to your data"),
     ("user.security.encryption_key", "Your personal encryption key (wrapped)"),
+    ("user.legal.hold", "Legal holds that keep your data for a legal claim"),
 ];
 
 pub fn is_known_category(c: &str) -> bool {

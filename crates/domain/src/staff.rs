@@ -43,6 +43,11 @@ impl StaffRole {
         )
     }
 
+    /// Legal holds suspend erasure: placed by those who handle legal claims.
+    pub fn can_place_legal_holds(self) -> bool {
+        matches!(self, Self::PrivacyOfficer | Self::TrustSafety)
+    }
+
     /// Only the privacy officer reads the audit trail of staff access, so the
     /// people being watched are not the ones reading it.
     pub fn can_read_audit_log(self) -> bool {

@@ -9,7 +9,7 @@ use koine_domain::privacy::{Erasure, Retention};
 use koine_domain::profile::UiLocale;
 use koine_store::datamap::DATA_MAP;
 use koine_store::erasure;
-use koine_store::repo::{accounts, profiles};
+use koine_store::repo::{accounts, holds, profiles};
 use uuid::Uuid;
 
 /// What erasure keeps, per table, and for how long: read from the map so the
@@ -27,6 +27,12 @@ pub fn kept_after_erasure() -> Vec<(&'static str, Retention)> {
 }
 
 impl Services {
+    /// Whether an active legal hold keeps this person's data.
+    pub async fn under_legal_hold(&self, account: Uuid) -> Result<bool> {
+        let mut c = self.db.acquire().await?;
+        Ok(holds::is_held(c.conn(), account).await?)
+    }
+
     /// Deletes the caller's account. Needs a recent password entry.
     pub async fn delete_account(&self, p: &Principal) -> Result<()> {
         self.require_recent_auth(p)?;
@@ -35,6 +41,10 @@ impl Services {
         let account = accounts::get(tx.conn(), p.account_id)
             .await?
             .ok_or(Error::Unauthenticated)?;
+        // GDPR Art. 17(3)(e): data needed for a legal claim is kept while the hold lasts.
+        if holds::is_held(tx.conn(), p.account_id).await? {
+            return Err(Error::Conflict("legal-hold"));
+        }
         let profile = profiles::get(tx.conn(), p.account_id).await?;
         let avatar = profile.as_ref().and_then(|p| p.avatar_id);
         let locale = profile
@@ -66,8 +76,11 @@ impl Services {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_audit_trail_is_what_stays() {
+    fn accountability_records_are_what_stays() {
         let kept = super::kept_after_erasure();
-        assert_eq!(kept.iter().map(|(t, _)| *t).collect::<Vec<_>>(), vec!["audit_events"]);
+        assert_eq!(
+            kept.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
+            vec!["audit_events", "legal_holds"]
+        );
     }
 }

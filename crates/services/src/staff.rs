@@ -5,6 +5,7 @@ use koine_domain::profile::Viewer;
 use koine_domain::staff::StaffRole;
 use koine_store::repo::accounts::{self, MemberSummary};
 use koine_store::repo::audit::{self, AuditRow};
+use koine_store::repo::holds::{self, HoldRow};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -80,5 +81,81 @@ impl Services {
         }
         let mut c = self.db.acquire().await?;
         Ok(audit::list(c.conn(), subject, PAGE, offset(page)).await?)
+    }
+
+    fn hold_officer(p: &Principal) -> Result<StaffRole> {
+        role_of(p).and_then(|r| {
+            if r.can_place_legal_holds() {
+                Ok(r)
+            } else {
+                Err(Error::Forbidden)
+            }
+        })
+    }
+
+    /// Places a legal hold: the person's data is kept (no erasure, no
+    /// retention sweep) until it is lifted. A reason is required.
+    pub async fn place_legal_hold(&self, p: &Principal, member: Uuid, reason: &str) -> Result<Uuid> {
+        Self::hold_officer(p)?;
+        let reason = koine_domain::validation::optional_text("reason", reason, 1000)?
+            .ok_or(koine_domain::Invalid::new("reason", "required"))?;
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        accounts::get(tx.conn(), member).await?.ok_or(Error::NotFound)?;
+        let id = Uuid::now_v7();
+        let row = HoldRow {
+            id,
+            account_id: member,
+            reason: Some(reason.clone()),
+            placed_by: p.account_id,
+            placed_at: now,
+            lifted_by: None,
+            lifted_at: None,
+        };
+        holds::insert(tx.conn(), &row).await?;
+        let event = AuditRow {
+            id: Uuid::now_v7(),
+            actor_id: p.account_id,
+            subject_id: Some(member),
+            action: "place_legal_hold".into(),
+            reason: Some(reason),
+            created_at: now,
+        };
+        audit::insert(tx.conn(), &event).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn lift_legal_hold(&self, p: &Principal, member: Uuid, hold: Uuid) -> Result<()> {
+        Self::hold_officer(p)?;
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let belongs = holds::for_account(tx.conn(), member)
+            .await?
+            .iter()
+            .any(|h| h.id == hold);
+        if !belongs || !holds::lift(tx.conn(), hold, p.account_id, now).await? {
+            return Err(Error::NotFound);
+        }
+        let event = AuditRow {
+            id: Uuid::now_v7(),
+            actor_id: p.account_id,
+            subject_id: Some(member),
+            action: "lift_legal_hold".into(),
+            reason: None,
+            created_at: now,
+        };
+        audit::insert(tx.conn(), &event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A member's legal holds, for staff who may see member records.
+    pub async fn legal_holds(&self, p: &Principal, member: Uuid) -> Result<Vec<HoldRow>> {
+        if !role_of(p)?.can_view_members() {
+            return Err(Error::Forbidden);
+        }
+        let mut c = self.db.acquire().await?;
+        Ok(holds::for_account(c.conn(), member).await?)
     }
 }

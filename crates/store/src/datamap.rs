@@ -94,6 +94,11 @@ const OUTBOX_KEEP: Retention = DaysAfter {
     days: 30,
     column: "created_at",
 };
+/// Lifted legal holds are kept 3 years as a record; active ones stay.
+const HOLD_KEEP: Retention = YearsAfter {
+    years: 3,
+    column: "lifted_at",
+};
 /// Staff-access records are kept 3 years for accountability.
 const AUDIT_KEEP: Retention = YearsAfter {
     years: 3,
@@ -520,6 +525,63 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance],
                 LegalObligation,
                 AUDIT_KEEP,
+                WithRow,
+            ),
+        ],
+    },
+    TableMap {
+        table: "legal_holds",
+        about: "Legal holds: while one is active, your data is kept for a legal claim and not erased.",
+        subjects: &["account_id", "placed_by", "lifted_by"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, &[LegalCompliance], LegalObligation, HOLD_KEEP, WithRow),
+            col(
+                "account_id",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                HOLD_KEEP,
+                Pseudonymise,
+            ),
+            col(
+                "reason",
+                "user.legal.hold",
+                &[LegalCompliance],
+                LegalObligation,
+                HOLD_KEEP,
+                Null,
+            ),
+            col(
+                "placed_by",
+                UID,
+                &[LegalCompliance, Security],
+                LegalObligation,
+                HOLD_KEEP,
+                Erasure::RetainLegal,
+            ),
+            col(
+                "placed_at",
+                "user.legal.hold",
+                &[LegalCompliance],
+                LegalObligation,
+                HOLD_KEEP,
+                WithRow,
+            ),
+            col(
+                "lifted_by",
+                UID,
+                &[LegalCompliance, Security],
+                LegalObligation,
+                HOLD_KEEP,
+                Erasure::RetainLegal,
+            ),
+            col(
+                "lifted_at",
+                "user.legal.hold",
+                &[LegalCompliance],
+                LegalObligation,
+                HOLD_KEEP,
                 WithRow,
             ),
         ],

@@ -11,10 +11,12 @@ const DAY_US: i64 = 86_400_000_000;
 /// One kind of expired data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sweep {
-    /// Rows whose instant in `column` is past (`until`), or older than `age_us`.
+    /// Rows whose instant in `column` is more than `age_us` ago (0: past).
+    /// `subject` names the person, whose active legal hold keeps the rows.
     Rows {
         table: &'static str,
         column: &'static str,
+        subject: &'static str,
         age_us: i64,
     },
     /// Accounts with no confirmed identifier, older than `age_us`; each is
@@ -53,6 +55,7 @@ pub fn plan() -> Vec<Sweep> {
             sweeps.push(Sweep::Rows {
                 table: t.table,
                 column,
+                subject: subject.column,
                 age_us,
             });
         }
@@ -60,19 +63,33 @@ pub fn plan() -> Vec<Sweep> {
     sweeps
 }
 
+/// Excludes people under an active legal hold; `subject` is a qualified column.
+fn not_held(subject: &str) -> String {
+    format!("NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.account_id = {subject} AND h.lifted_at IS NULL)")
+}
+
 /// Accounts with neither email nor phone confirmed, created before `cutoff`.
 async fn unconfirmed_ids(conn: Conn<'_>, cutoff: i64) -> Result<Vec<Uuid>> {
-    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, Uuid>(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT id FROM accounts WHERE email_verified_at IS NULL AND phone_verified_at IS NULL \
-         AND staff_role IS NULL AND created_at <= $1")
+         AND staff_role IS NULL AND created_at <= $1 AND {}",
+        not_held("accounts.id")
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, Uuid>(sql)
         .bind(cutoff).fetch_all(&mut *c).await)?)
 }
 
 /// How many rows (or accounts) `sweep` would remove at `now`.
 pub async fn count(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
     match *sweep {
-        Sweep::Rows { table, column, age_us } => {
-            let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {column} <= $1"));
+        Sweep::Rows {
+            table,
+            column,
+            subject,
+            age_us,
+        } => {
+            let held = not_held(&format!("{table}.{subject}"));
+            let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {column} <= $1 AND {held}"));
             let n: i64 = on_conn!(conn, c => sqlx::query_scalar(sql).bind(now - age_us).fetch_one(&mut *c).await)?;
             Ok(n as u64)
         }
@@ -84,8 +101,14 @@ pub async fn count(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
 /// Run it inside a transaction.
 pub async fn run(mut conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
     match *sweep {
-        Sweep::Rows { table, column, age_us } => {
-            let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} <= $1"));
+        Sweep::Rows {
+            table,
+            column,
+            subject,
+            age_us,
+        } => {
+            let held = not_held(&format!("{table}.{subject}"));
+            let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} <= $1 AND {held}"));
             Ok(
                 on_conn!(conn, c => sqlx::query(sql).bind(now - age_us).execute(&mut *c).await.map(|r| r.rows_affected()))?,
             )
@@ -107,26 +130,17 @@ mod tests {
     #[test]
     fn plan_follows_the_map() {
         let p = plan();
-        assert!(p.contains(&Sweep::Rows {
-            table: "sessions",
-            column: "expires_at",
-            age_us: 0
-        }));
-        assert!(p.contains(&Sweep::Rows {
-            table: "one_time_codes",
-            column: "expires_at",
-            age_us: 0
-        }));
-        assert!(p.contains(&Sweep::Rows {
-            table: "outbox",
-            column: "created_at",
-            age_us: 30 * DAY_US
-        }));
-        assert!(p.contains(&Sweep::Rows {
-            table: "audit_events",
-            column: "created_at",
-            age_us: 3 * 366 * DAY_US
-        }));
+        let rows = |table, column, subject, age_us| Sweep::Rows {
+            table,
+            column,
+            subject,
+            age_us,
+        };
+        assert!(p.contains(&rows("sessions", "expires_at", "account_id", 0)));
+        assert!(p.contains(&rows("one_time_codes", "expires_at", "account_id", 0)));
+        assert!(p.contains(&rows("outbox", "created_at", "account_id", 30 * DAY_US)));
+        assert!(p.contains(&rows("audit_events", "created_at", "subject_id", 3 * 366 * DAY_US)));
+        assert!(p.contains(&rows("legal_holds", "lifted_at", "account_id", 3 * 366 * DAY_US)));
         assert!(p.contains(&Sweep::Unconfirmed {
             table: "accounts",
             age_us: 7 * DAY_US

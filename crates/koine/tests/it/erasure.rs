@@ -66,8 +66,31 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
     staff
         .post_form(&format!("/staff/members/{id}"), &[("reason", "ticket 9")])
         .await;
+    // A legal hold, since lifted: its record stays, pseudonymised.
+    let officer = app.staff("dpo@koine.test", StaffRole::PrivacyOfficer).await;
+    officer
+        .post_form(&format!("/staff/members/{id}/holds"), &[("reason", "dispute 4")])
+        .await;
+    let hold: Uuid = match &app.svc.db {
+        koine_store::Db::Sqlite(p) => sqlx::query_scalar("SELECT id FROM legal_holds")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        koine_store::Db::Postgres(p) => sqlx::query_scalar("SELECT id FROM legal_holds")
+            .fetch_one(p)
+            .await
+            .unwrap(),
+    };
+    let r = officer
+        .post_form(&format!("/staff/members/{id}/holds/{hold}/lift"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
     for t in DATA_MAP {
-        for s in t.subjects.iter().filter(|s| **s != "actor_id") {
+        for s in t
+            .subjects
+            .iter()
+            .filter(|s| !matches!(**s, "actor_id" | "placed_by" | "lifted_by"))
+        {
             assert!(
                 rows_about(&app, t.table, s, id).await > 0,
                 "the test should cover {}.{s}",
@@ -109,17 +132,18 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
             }
         }
     }
+    assert_eq!(app.count("audit_events").await, 3, "staff actions stay, pseudonymised");
     assert_eq!(
-        app.count("audit_events").await,
+        app.count("legal_holds").await,
         1,
-        "the staff access stays, pseudonymised"
+        "the lifted hold's record stays, pseudonymised"
     );
     let (subject, reason): (Option<Uuid>, Option<String>) = match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_as("SELECT subject_id, reason FROM audit_events")
+        koine_store::Db::Sqlite(p) => sqlx::query_as("SELECT account_id, reason FROM legal_holds")
             .fetch_one(p)
             .await
             .unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_as("SELECT subject_id, reason FROM audit_events")
+        koine_store::Db::Postgres(p) => sqlx::query_as("SELECT account_id, reason FROM legal_holds")
             .fetch_one(p)
             .await
             .unwrap(),

@@ -6,6 +6,7 @@ mod api;
 mod bad_input;
 mod browser;
 mod erasure;
+mod holds;
 mod ops;
 mod privacy;
 mod profiles;

@@ -289,6 +289,7 @@ table-profile-languages = Languages you speak or learn
 table-sessions = Devices signed in to your account
 table-one-time-codes = Codes and links we send to verify you or reset your password
 table-outbox = Emails and text messages we send you (content removed once delivered)
+table-legal-holds = Legal holds that keep your data for a legal claim
 table-audit-events = Records of staff opening your personal data
 category-system-operations = Technical records
 category-user-account-username = Display name
@@ -308,6 +309,7 @@ category-user-device-ip_address = IP address
 category-user-device-device_type = Browser and device description
 category-user-behavior-session = Sign-in sessions and their activity times
 category-user-unique_id = Internal identifiers
+category-user-legal-hold = Legal holds and their reasons
 category-user-security-audit = Records of staff access to your data
 category-user-security-encryption_key = Your personal encryption key (wrapped)
 
@@ -339,3 +341,18 @@ delete-submit = Delete my account
 delete-done = Your account has been deleted. We have sent a confirmation to your email address.
 mail-deleted-subject = Your Koine account has been deleted
 mail-deleted-body = As you asked, your Koine account and the personal data linked to it have been deleted. Records we must keep by law are kept only for the required period, without your name. Thank you for learning with us.
+
+## Legal holds
+hold-title = Legal holds
+hold-none = No legal hold.
+hold-active = Active
+hold-lifted = Lifted
+hold-reason = Reason (required; recorded in the audit log)
+hold-place = Place a legal hold
+hold-lift = Lift
+hold-placed = The legal hold is in place. The member's data will not be erased or swept until it is lifted.
+hold-lifted-done = The legal hold has been lifted.
+hold-reason-needed = A legal hold needs a reason.
+delete-held = Your account can't be deleted right now because we must keep your data for a legal claim. Please contact support to learn more.
+audit-action-place_legal_hold = Placed a legal hold
+audit-action-lift_legal_hold = Lifted a legal hold

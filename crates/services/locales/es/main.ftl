@@ -289,6 +289,7 @@ table-profile-languages = Idiomas que hablas o aprendes
 table-sessions = Dispositivos con sesión iniciada en tu cuenta
 table-one-time-codes = Códigos y enlaces que te enviamos para verificar tu identidad o restablecer tu contraseña
 table-outbox = Correos electrónicos y SMS que te enviamos (el contenido se elimina una vez entregados)
+table-legal-holds = Retenciones legales que conservan tus datos por una reclamación legal
 table-audit-events = Registros de cada vez que el personal abrió tus datos personales
 category-system-operations = Registros técnicos
 category-user-account-username = Nombre visible
@@ -308,6 +309,7 @@ category-user-device-ip_address = Dirección IP
 category-user-device-device_type = Descripción del navegador y del dispositivo
 category-user-behavior-session = Sesiones iniciadas y sus horas de actividad
 category-user-unique_id = Identificadores internos
+category-user-legal-hold = Retenciones legales y sus motivos
 category-user-security-audit = Registros de accesos del personal a tus datos
 category-user-security-encryption_key = Tu clave de cifrado personal (guardada cifrada)
 
@@ -339,3 +341,18 @@ delete-submit = Eliminar mi cuenta
 delete-done = Tu cuenta se ha eliminado. Te hemos enviado una confirmación a tu correo electrónico.
 mail-deleted-subject = Tu cuenta de Koine se ha eliminado
 mail-deleted-body = Como pediste, hemos eliminado tu cuenta de Koine y los datos personales vinculados a ella. Los registros que la ley nos obliga a conservar se guardan solo durante el plazo exigido y sin tu nombre. Gracias por aprender con nosotros.
+
+## Legal holds
+hold-title = Retenciones legales
+hold-none = No hay ninguna retención legal.
+hold-active = Activa
+hold-lifted = Levantada
+hold-reason = Motivo (obligatorio; queda en el registro de auditoría)
+hold-place = Aplicar una retención legal
+hold-lift = Levantar
+hold-placed = La retención legal está aplicada. Los datos de este miembro no se eliminarán ni se purgarán hasta que se levante.
+hold-lifted-done = La retención legal se ha levantado.
+hold-reason-needed = Una retención legal necesita un motivo.
+delete-held = Ahora mismo no podemos eliminar tu cuenta porque debemos conservar tus datos por una reclamación legal. Ponte en contacto con soporte para saber más.
+audit-action-place_legal_hold = Aplicó una retención legal
+audit-action-lift_legal_hold = Levantó una retención legal

@@ -289,6 +289,7 @@ table-profile-languages = 話せる言語・学習中の言語
 table-sessions = あなたのアカウントにログインしているデバイス
 table-one-time-codes = ご本人確認やパスワード再設定のためにお送りするコードとリンク
 table-outbox = お送りするメールと SMS（配信後に本文は削除されます）
+table-legal-holds = 法的請求のためにデータを保全するリーガルホールド
 table-audit-events = スタッフがあなたの個人データを開いた記録
 category-system-operations = 技術的な記録
 category-user-account-username = 表示名
@@ -308,6 +309,7 @@ category-user-device-ip_address = IP アドレス
 category-user-device-device_type = ブラウザとデバイスの情報
 category-user-behavior-session = ログインセッションとその利用日時
 category-user-unique_id = 内部識別子
+category-user-legal-hold = リーガルホールドとその理由
 category-user-security-audit = スタッフによるデータへのアクセス記録
 category-user-security-encryption_key = あなた専用の暗号化キー（暗号化して保管）
 
@@ -339,3 +341,18 @@ delete-submit = アカウントを削除する
 delete-done = アカウントを削除しました。確認のメールをお送りしました。
 mail-deleted-subject = Koine アカウントを削除しました
 mail-deleted-body = ご依頼に基づき、Koine アカウントとそれに関連する個人データを削除しました。法律で保存が義務付けられている記録は、必要な期間のみ、お名前なしで保管されます。Koine でのご学習、ありがとうございました。
+
+## Legal holds
+hold-title = リーガルホールド
+hold-none = リーガルホールドはありません。
+hold-active = 有効
+hold-lifted = 解除済み
+hold-reason = 理由（必須、監査ログに記録されます）
+hold-place = リーガルホールドを設定
+hold-lift = 解除
+hold-placed = リーガルホールドを設定しました。解除されるまで、この会員のデータは削除も自動消去もされません。
+hold-lifted-done = リーガルホールドを解除しました。
+hold-reason-needed = リーガルホールドには理由が必要です。
+delete-held = 法的請求のためにデータを保全する必要があるため、現在アカウントを削除できません。詳しくはサポートにお問い合わせください。
+audit-action-place_legal_hold = リーガルホールドを設定
+audit-action-lift_legal_hold = リーガルホールドを解除

@@ -289,6 +289,7 @@ table-profile-languages = 你会说或正在学习的语言
 table-sessions = 已登录你账户的设备
 table-one-time-codes = 我们发送给你、用于验证身份或重置密码的验证码和链接
 table-outbox = 我们发送给你的电子邮件和短信（送达后即删除内容）
+table-legal-holds = 为法律主张而保留您数据的法律保全
 table-audit-events = 员工打开你个人数据的记录
 category-system-operations = 技术记录
 category-user-account-username = 显示名称
@@ -308,6 +309,7 @@ category-user-device-ip_address = IP 地址
 category-user-device-device_type = 浏览器和设备信息
 category-user-behavior-session = 登录会话及其活动时间
 category-user-unique_id = 内部标识符
+category-user-legal-hold = 法律保全及其原因
 category-user-security-audit = 员工访问你数据的记录
 category-user-security-encryption_key = 你的个人加密密钥（加密保存）
 
@@ -339,3 +341,18 @@ delete-submit = 删除我的账户
 delete-done = 您的账户已删除。我们已向您的电子邮件地址发送确认信息。
 mail-deleted-subject = 您的 Koine 账户已删除
 mail-deleted-body = 根据您的要求，您的 Koine 账户及其关联的个人数据已被删除。法律要求保留的记录仅在规定期限内保存，且不含您的姓名。感谢您在 Koine 学习。
+
+## Legal holds
+hold-title = 法律保全
+hold-none = 没有法律保全。
+hold-active = 生效中
+hold-lifted = 已解除
+hold-reason = 原因（必填；将记录在审计日志中）
+hold-place = 设置法律保全
+hold-lift = 解除
+hold-placed = 法律保全已生效。在解除之前，该会员的数据不会被删除或清理。
+hold-lifted-done = 法律保全已解除。
+hold-reason-needed = 设置法律保全需要填写原因。
+delete-held = 由于我们必须为法律主张保留您的数据，目前无法删除您的账户。请联系客服了解详情。
+audit-action-place_legal_hold = 设置了法律保全
+audit-action-lift_legal_hold = 解除了法律保全

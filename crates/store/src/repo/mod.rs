@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod codes;
+pub mod holds;
 pub mod keys;
 pub mod outbox;
 pub mod profiles;

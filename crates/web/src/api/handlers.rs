@@ -548,3 +548,33 @@ pub async fn delete_me(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     st.svc.delete_account(principal(&ctx)?).await?;
     Ok(no_content())
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoldBody {
+    /// Why the data must be kept (required; audited).
+    reason: String,
+}
+
+/// Privacy officer or trust & safety: place a legal hold, which suspends
+/// erasure and retention sweeps for the member.
+#[utoipa::path(post, path = "/api/v1/staff/members/{id}/holds", request_body = HoldBody, tag = "staff",
+    security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 201, description = "Placed"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn place_hold(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<HoldBody>,
+) -> ApiResult {
+    let hold = st.svc.place_legal_hold(principal(&ctx)?, id, &b.reason).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": hold }))).into_response())
+}
+
+/// Lift a legal hold.
+#[utoipa::path(post, path = "/api/v1/staff/members/{id}/holds/{hold}/lift", tag = "staff", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("hold" = Uuid, Path)), responses((status = 204), (status = 404, body = Problem)))]
+pub async fn lift_hold(State(st): State<AppState>, ctx: Ctx, Path((id, hold)): Path<(Uuid, Uuid)>) -> ApiResult {
+    st.svc.lift_legal_hold(principal(&ctx)?, id, hold).await?;
+    Ok(no_content())
+}

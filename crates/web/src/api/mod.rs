@@ -24,7 +24,7 @@ use utoipa::OpenApi;
         handlers::sessions, handlers::end_session, handlers::reauth, handlers::forgot, handlers::reset, handlers::reset_with_code,
         handlers::me, handlers::delete_me, handlers::update_profile, handlers::upload_avatar, handlers::delete_avatar, handlers::change_password,
         handlers::change_email, handlers::change_phone, handlers::verify_new_phone, handlers::profile,
-        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::privacy_map,
+        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::place_hold, handlers::lift_hold, handlers::privacy_map,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -77,6 +77,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/profiles/{id}", get(h::profile))
         .route("/v1/staff/members", get(h::staff_members))
         .route("/v1/staff/members/{id}", get(h::staff_member))
+        .route("/v1/staff/members/{id}/holds", post(h::place_hold))
+        .route("/v1/staff/members/{id}/holds/{hold}/lift", post(h::lift_hold))
         .route("/v1/staff/audit", get(h::staff_audit))
         .route("/v1/privacy/map", get(h::privacy_map))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not-found", "No such endpoint.") })

@@ -744,7 +744,7 @@ async fn end_session(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
     Ok(Redirect::to("/settings").into_response())
 }
 
-fn delete_page(ctx: &Ctx, form: FormState) -> DeletePage {
+fn delete_page(ctx: &Ctx, form: FormState, held: bool) -> DeletePage {
     let i18n = ctx.i18n();
     let kept = koine_services::erasure::kept_after_erasure()
         .into_iter()
@@ -759,13 +759,16 @@ fn delete_page(ctx: &Ctx, form: FormState) -> DeletePage {
         page: Page::new(ctx, "delete-title"),
         kept,
         form,
+        held,
     }
 }
 
 /// Explains what deleting means; reached only with a recent password entry.
 async fn delete_form(State(st): State<AppState>, ctx: Ctx) -> Result<DeletePage, PageError> {
-    st.svc.require_recent_auth(signed_in(&ctx)?)?;
-    Ok(delete_page(&ctx, FormState::default()))
+    let p = signed_in(&ctx)?;
+    st.svc.require_recent_auth(p)?;
+    let held = st.svc.under_legal_hold(p.account_id).await?;
+    Ok(delete_page(&ctx, FormState::default(), held))
 }
 
 #[derive(Deserialize)]
@@ -784,9 +787,14 @@ async fn delete_account(
         let mut form = FormState::default();
         form.errors
             .push(("confirm".into(), ctx.i18n().t("delete-confirm-needed")));
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, delete_page(&ctx, form)).into_response());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, delete_page(&ctx, form, false)).into_response());
     }
-    st.svc.delete_account(p).await?;
+    match st.svc.delete_account(p).await {
+        Err(Error::Conflict("legal-hold")) => {
+            return Ok((StatusCode::CONFLICT, delete_page(&ctx, FormState::default(), true)).into_response());
+        }
+        other => other?,
+    }
     let signed_out = ctx.signed_out();
     let mut res = message(
         &signed_out,

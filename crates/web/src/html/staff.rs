@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use koine_domain::validation::optional_text;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -19,6 +19,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff", get(|| async { Redirect::to("/staff/members") }))
         .route("/staff/members", get(members))
         .route("/staff/members/{id}", get(member_form).post(open_member))
+        .route("/staff/members/{id}/holds", post(place_hold))
+        .route("/staff/members/{id}/holds/{hold}/lift", post(lift_hold))
         .route("/staff/audit", get(audit))
 }
 
@@ -50,12 +52,14 @@ async fn member_form(ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageErr
     if !p.staff_role.is_some_and(|r| r.can_view_members()) {
         return Err(PageError::Status(StatusCode::FORBIDDEN, "error-forbidden"));
     }
-    Ok(StaffMemberPage {
+    let page = StaffMemberPage {
         page: Page::new(&ctx, "staff-member-title"),
         member_id: id,
         record: None,
-    }
-    .into_response())
+        holds: Vec::new(),
+        can_hold: false,
+    };
+    Ok(page.into_response())
 }
 
 #[derive(Deserialize)]
@@ -74,12 +78,52 @@ async fn open_member(
     let reason = optional_text("reason", &f.reason, 500)
         .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-too-long"))?;
     let record = st.svc.view_member(p, id, reason).await?;
-    Ok(StaffMemberPage {
+    let holds = st.svc.legal_holds(p, id).await?;
+    let page = StaffMemberPage {
         page: Page::new(&ctx, "staff-member-title"),
         member_id: id,
         record: Some(record),
+        holds,
+        can_hold: p.staff_role.is_some_and(|r| r.can_place_legal_holds()),
+    };
+    Ok(page.into_response())
+}
+
+async fn place_hold(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<ReasonForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    match st.svc.place_legal_hold(p, id, &f.reason).await {
+        Ok(_) => Ok(hold_done(&ctx, "hold-placed")),
+        Err(koine_services::Error::Invalid(_)) => Err(PageError::Status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "hold-reason-needed",
+        )),
+        Err(e) => Err(e.into()),
     }
-    .into_response())
+}
+
+async fn lift_hold(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, hold)): Path<(Uuid, Uuid)>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    st.svc.lift_legal_hold(p, id, hold).await?;
+    Ok(hold_done(&ctx, "hold-lifted-done"))
+}
+
+fn hold_done(ctx: &Ctx, key: &'static str) -> Response {
+    let body = ctx.i18n().t(key);
+    super::templates::MessagePage {
+        page: Page::new(ctx, "hold-title"),
+        body,
+        link: Some(("/staff/members", "staff-members")),
+    }
+    .into_response()
 }
 
 async fn audit(

@@ -204,6 +204,8 @@ pub struct StaffMemberPage {
     pub page: Page,
     pub member_id: Uuid,
     pub record: Option<MemberRecord>,
+    pub holds: Vec<koine_store::repo::holds::HoldRow>,
+    pub can_hold: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -242,4 +244,6 @@ pub struct DeletePage {
     /// What stays after erasure, and for how long.
     pub kept: Vec<(String, String)>,
     pub form: FormState,
+    /// A legal hold prevents deletion for now.
+    pub held: bool,
 }

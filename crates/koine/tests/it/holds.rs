@@ -1,0 +1,110 @@
+//! Legal holds: reasoned, audited, and they suspend erasure and retention.
+
+use koine_domain::staff::StaffRole;
+use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::Duration;
+
+both_backends!(a_legal_hold_suspends_erasure_and_retention);
+
+async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
+    let member = app.member("held@example.org", "Held").await;
+    let id = app.account_id("held@example.org").await;
+    app.browser()
+        .signup("Pending", "pending@example.org", "", STRONG_PASSWORD, "1990-01-01")
+        .await;
+    let pending = app.account_id("pending@example.org").await;
+
+    let support = app.staff("support@koine.test", StaffRole::Support).await;
+    let (status, _) = support
+        .post_form_text(&format!("/staff/members/{id}/holds"), &[("reason", "x")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "support cannot place holds");
+
+    let officer = app.staff("dpo@koine.test", StaffRole::PrivacyOfficer).await;
+    let (_, record) = officer
+        .post_form_text(&format!("/staff/members/{id}"), &[("reason", "claim 12")])
+        .await;
+    assert!(record.contains("No legal hold.") && record.contains("Place a legal hold"));
+    let (status, _) = officer
+        .post_form_text(&format!("/staff/members/{id}/holds"), &[("reason", "  ")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required");
+    let (status, page) = officer
+        .post_form_text(
+            &format!("/staff/members/{id}/holds"),
+            &[("reason", "court order 2026-17")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let token = crate::api::token(&app, "dpo@koine.test").await;
+    let c = reqwest::Client::new();
+    let r = c
+        .post(app.url(&format!("/api/v1/staff/members/{pending}/holds")))
+        .bearer_auth(&token)
+        .json(&json!({"reason": "fraud investigation"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let pending_hold = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, log) = officer.get_text("/staff/audit").await;
+    assert!(
+        log.contains("Placed a legal hold") && log.contains("court order 2026-17"),
+        "{log}"
+    );
+
+    // The member cannot delete their account while held.
+    let (status, page) = member.get_text("/settings/delete").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("legal claim") && !page.contains("name=\"confirm\""));
+    let (status, _) = member.post_form_text("/settings/delete", &[("confirm", "on")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(app.count("accounts").await, 4);
+
+    // Retention leaves held people alone: the unconfirmed sign-up stays, and
+    // so do the held member's expired sessions.
+    app.advance(Duration::from_secs(40 * 86_400));
+    app.svc.sweep(false).await.unwrap();
+    assert!(
+        app.svc
+            .account_id_by_email(&koine_domain::contact::Email::parse("pending@example.org").unwrap())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let held_sessions = app.count("sessions").await;
+    assert!(held_sessions >= 1, "the held member's sessions are kept as records");
+
+    // Once lifted, the sweep does its work. (Fresh tokens: the clock moved past the old session.)
+    let r = c
+        .post(app.url(&format!("/api/v1/staff/members/{pending}/holds/{pending_hold}/lift")))
+        .bearer_auth(&crate::api::token(&app, "dpo@koine.test").await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    app.svc.sweep(false).await.unwrap();
+    assert!(
+        app.svc
+            .account_id_by_email(&koine_domain::contact::Email::parse("pending@example.org").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let r = c
+        .post(app.url(&format!("/api/v1/staff/members/{pending}/holds/{pending_hold}/lift")))
+        .bearer_auth(&crate::api::token(&app, "dpo@koine.test").await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "a lifted hold cannot be lifted again"
+    );
+}
