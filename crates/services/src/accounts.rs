@@ -848,19 +848,22 @@ impl Services {
         Ok(())
     }
 
-    /// Starts an email change: the new address must confirm by link.
-    pub async fn change_email(&self, p: &Principal, new: &Email) -> Result<()> {
+    /// Before changing a contact detail: a recent password, and a limit on
+    /// how many changes (and so messages) one account can start.
+    fn contact_change_gate(&self, p: &Principal, what: &str) -> Result<(i64, UiLocale)> {
         self.require_recent_auth(p)?;
         let now = self.clock.now_us();
+        let key = format!("{what}-change:{}", p.account_id);
         self.throttle
             .messages
-            .acquire(
-                throttle::MESSAGES_PER_IDENTIFIER,
-                &format!("email-change:{}", p.account_id),
-                now,
-            )
+            .acquire(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
             .map_err(|s| Error::Throttled { retry_after_secs: s })?;
-        let locale = p.locale.unwrap_or(UiLocale::En);
+        Ok((now, p.locale.unwrap_or(UiLocale::En)))
+    }
+
+    /// Starts an email change: the new address must confirm by link.
+    pub async fn change_email(&self, p: &Principal, new: &Email) -> Result<()> {
+        let (now, locale) = self.contact_change_gate(p, "email")?;
         let mut tx = self.db.begin().await?;
         let account = accounts::get(tx.conn(), p.account_id)
             .await?
@@ -886,17 +889,7 @@ impl Services {
 
     /// Starts a phone change: the new number must confirm with a texted code.
     pub async fn change_phone(&self, p: &Principal, new: &Phone) -> Result<()> {
-        self.require_recent_auth(p)?;
-        let now = self.clock.now_us();
-        self.throttle
-            .messages
-            .acquire(
-                throttle::MESSAGES_PER_IDENTIFIER,
-                &format!("phone-change:{}", p.account_id),
-                now,
-            )
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
-        let locale = p.locale.unwrap_or(UiLocale::En);
+        let (now, locale) = self.contact_change_gate(p, "phone")?;
         let hash = self.phone_index(new);
         let mut tx = self.db.begin().await?;
         let holder = accounts::find_by_phone_hash(tx.conn(), &hash).await?;
