@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod age;
+pub mod consent;
 pub mod contact;
 pub mod ids;
 pub mod password;

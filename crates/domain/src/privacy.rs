@@ -33,6 +33,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("user.security.audit", "Records of staff access to your data"),
     ("user.security.encryption_key", "Your personal encryption key (wrapped)"),
     ("user.legal.hold", "Legal holds that keep your data for a legal claim"),
+    ("user.privacy_preferences", "Your consent choices and privacy signals"),
 ];
 
 pub fn is_known_category(c: &str) -> bool {

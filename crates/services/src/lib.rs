@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod avatars;
 pub mod clock;
+pub mod consent;
 pub mod crypto;
 pub mod erasure;
 mod error;

@@ -586,6 +586,64 @@ pub static DATA_MAP: &[TableMap] = &[
             ),
         ],
     },
+    TableMap {
+        table: "consent_events",
+        // Kept to demonstrate consent (GDPR Art. 7(1)) while the account exists.
+        about: "Your consent choices over time, and where each came from.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, &[LegalCompliance], LegalObligation, ACCOUNT, DeleteRow),
+            col(
+                "account_id",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "purpose",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "granted",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "policy_version",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "source",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "created_at",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+        ],
+    },
 ];
 
 pub fn table(name: &str) -> Option<&'static TableMap> {

@@ -16,6 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use koine_domain::profile::UiLocale;
 use koine_services::accounts::{ClientInfo, Principal};
+use koine_services::consent::Signals;
 use koine_services::crypto;
 use std::net::{IpAddr, SocketAddr};
 
@@ -34,6 +35,8 @@ pub struct Ctx {
     pub client: ClientInfo,
     pub tls: bool,
     pub path: String,
+    /// Browser privacy signals sent with this request.
+    pub signals: Signals,
 }
 
 impl Ctx {
@@ -200,6 +203,21 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let header_is_one = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .is_some_and(|v| v.as_bytes().trim_ascii() == b"1")
+    };
+    let signals = Signals {
+        gpc: header_is_one("sec-gpc"),
+        dnt: header_is_one("dnt"),
+    };
+    if let (Some(p), true) = (&principal, signals.gpc || signals.dnt)
+        && let Err(e) = st.svc.honour_signals(p.account_id, signals).await
+    {
+        tracing::error!("recording a privacy signal failed: {e}");
+    }
     let ctx = Ctx {
         principal,
         locale,
@@ -208,6 +226,7 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         client: ClientInfo { ip, user_agent },
         tls,
         path: parts.uri.path().to_owned(),
+        signals,
     };
     parts.extensions.insert(ctx.clone());
 

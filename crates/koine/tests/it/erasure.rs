@@ -66,6 +66,7 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
     staff
         .post_form(&format!("/staff/members/{id}"), &[("reason", "ticket 9")])
         .await;
+    b.post_form("/settings/privacy", &[("marketing_email", "on")]).await;
     // A legal hold, since lifted: its record stays, pseudonymised.
     let officer = app.staff("dpo@koine.test", StaffRole::PrivacyOfficer).await;
     officer

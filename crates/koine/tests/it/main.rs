@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod bad_input;
 mod browser;
+mod consent;
 mod erasure;
 mod holds;
 mod ops;

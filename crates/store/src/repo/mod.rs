@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod codes;
+pub mod consent;
 pub mod holds;
 pub mod keys;
 pub mod outbox;

@@ -578,3 +578,41 @@ pub async fn lift_hold(State(st): State<AppState>, ctx: Ctx, Path((id, hold)): P
     st.svc.lift_legal_hold(principal(&ctx)?, id, hold).await?;
     Ok(no_content())
 }
+
+/// The caller's consent per purpose (opt-in: false until given).
+#[utoipa::path(get, path = "/api/v1/me/consents", tag = "privacy", security(("bearer" = [])),
+    responses((status = 200, description = "Purpose → given"), (status = 401, body = Problem)))]
+pub async fn consents(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let state = st.svc.consent_state(principal(&ctx)?.account_id).await?;
+    let map: serde_json::Map<String, Value> = state
+        .into_iter()
+        .map(|(p, g)| (p.as_str().to_owned(), json!(g)))
+        .collect();
+    Ok(Json(map).into_response())
+}
+
+/// Give or withdraw consent for some purposes (others unchanged).
+#[utoipa::path(put, path = "/api/v1/me/consents", tag = "privacy", security(("bearer" = [])),
+    request_body(content = Object, description = "Purpose → true (give) or false (withdraw)"),
+    responses((status = 204), (status = 422, body = Problem)))]
+pub async fn set_consents(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<std::collections::BTreeMap<String, bool>>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let choices = b
+        .iter()
+        .map(|(k, v)| {
+            koine_domain::consent::ConsentPurpose::parse(k)
+                .map(|p| (p, *v))
+                .ok_or(Invalid::new("purpose", "invalid-choice"))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(invalid)?;
+    st.svc
+        .set_consents(p.account_id, &choices, koine_domain::consent::ConsentSource::Api)
+        .await?;
+    st.svc.honour_signals(p.account_id, ctx.signals).await?;
+    Ok(no_content())
+}

@@ -24,7 +24,7 @@ use utoipa::OpenApi;
         handlers::sessions, handlers::end_session, handlers::reauth, handlers::forgot, handlers::reset, handlers::reset_with_code,
         handlers::me, handlers::delete_me, handlers::update_profile, handlers::upload_avatar, handlers::delete_avatar, handlers::change_password,
         handlers::change_email, handlers::change_phone, handlers::verify_new_phone, handlers::profile,
-        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::place_hold, handlers::lift_hold, handlers::privacy_map,
+        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::place_hold, handlers::lift_hold, handlers::privacy_map, handlers::consents, handlers::set_consents,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -74,6 +74,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/me/email", post(h::change_email))
         .route("/v1/me/phone", post(h::change_phone))
         .route("/v1/me/phone/verify", post(h::verify_new_phone))
+        .route("/v1/me/consents", get(h::consents).put(h::set_consents))
         .route("/v1/profiles/{id}", get(h::profile))
         .route("/v1/staff/members", get(h::staff_members))
         .route("/v1/staff/members/{id}", get(h::staff_member))

@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/privacy", get(privacy))
         .route("/language", post(set_language))
         .route("/static/app.css", get(css))
+        .route("/.well-known/gpc.json", get(gpc_json))
         .route("/avatars/{file}", get(avatar))
         .merge(account::routes())
         .merge(profile::routes())
@@ -61,6 +62,16 @@ async fn home(ctx: Ctx) -> HomePage {
 
 async fn not_found() -> PageError {
     PageError::Status(StatusCode::NOT_FOUND, "error-not-found")
+}
+
+/// Global Privacy Control support statement.
+async fn gpc_json() -> Response {
+    let body = r#"{"gpc": true, "lastUpdate": "2026-11-22"}"#;
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body,
+    )
+        .into_response()
 }
 
 async fn css() -> Response {

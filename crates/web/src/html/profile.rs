@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use koine_domain::Invalid;
+use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::profile::{
     COUNTRY_CODES, Cefr, Country, DisplayName, Gender, LANGUAGE_CODES, Language, LanguageSkill, TimeZoneName, UiLocale,
     Viewer, Visibility, parse_bio, parse_location,
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/profile", get(edit_form).post(edit))
         .route("/settings/avatar", post(upload_avatar))
         .route("/settings/avatar/remove", post(remove_avatar))
+        .route("/settings/privacy", get(privacy_choices).post(save_privacy_choices))
 }
 
 async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<ProfilePage, PageError> {
@@ -354,4 +356,53 @@ async fn remove_avatar(State(st): State<AppState>, ctx: Ctx) -> Result<Response,
     let p = signed_in(&ctx)?;
     st.svc.remove_avatar(p.account_id).await?;
     Ok(Redirect::to("/settings/profile").into_response())
+}
+
+async fn choices_page(st: &AppState, ctx: &Ctx, saved: bool) -> Result<Response, PageError> {
+    let p = signed_in(ctx)?;
+    let choices = st
+        .svc
+        .consent_state(p.account_id)
+        .await?
+        .into_iter()
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
+    let mut history = st.svc.consent_history(p.account_id).await?;
+    history.reverse();
+    let page = super::templates::PrivacyChoicesPage {
+        page: Page::new(ctx, "privacy-choices-title"),
+        choices,
+        history,
+        gpc: ctx.signals.gpc,
+        saved,
+    };
+    Ok(page.into_response())
+}
+
+/// "Your privacy choices": consent per purpose, with its history.
+async fn privacy_choices(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    choices_page(&st, &ctx, false).await
+}
+
+async fn save_privacy_choices(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let mut given = Vec::new();
+    for (k, v) in form_urlencoded::parse(&body) {
+        match ConsentPurpose::parse(&k) {
+            Some(purpose) if v == "on" => given.push(purpose),
+            _ => return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field")),
+        }
+    }
+    // Unticked boxes are not sent: every purpose not ticked is withdrawn.
+    let choices: Vec<_> = ConsentPurpose::ALL.iter().map(|p| (*p, given.contains(p))).collect();
+    st.svc
+        .set_consents(p.account_id, &choices, ConsentSource::Settings)
+        .await?;
+    // The browser's signals still win for what they cover.
+    st.svc.honour_signals(p.account_id, ctx.signals).await?;
+    choices_page(&st, &ctx, true).await
 }

@@ -247,3 +247,14 @@ pub struct DeletePage {
     /// A legal hold prevents deletion for now.
     pub held: bool,
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "privacy_choices.html")]
+pub struct PrivacyChoicesPage {
+    pub page: Page,
+    /// Purpose name and whether it is given.
+    pub choices: Vec<(&'static str, bool)>,
+    pub history: Vec<koine_store::repo::consent::ConsentRow>,
+    pub gpc: bool,
+    pub saved: bool,
+}

@@ -1,0 +1,145 @@
+//! The consent ledger, privacy choices, Global Privacy Control and DNT.
+
+use koine_testkit::{TestApp, both_backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+both_backends!(
+    privacy_choices_are_recorded_in_the_ledger,
+    browser_signals_are_honoured,
+    consent_api
+);
+
+async fn privacy_choices_are_recorded_in_the_ledger(app: TestApp) {
+    let b = app.member("c@example.org", "C").await;
+    let (status, page) = b.get_text("/settings/privacy").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains(" checked"), "nothing is on unless turned on");
+    let (status, page) = b
+        .post_form_text("/settings/privacy", &[("marketing_email", "on"), ("analytics", "on")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Your choices have been saved."));
+    assert!(
+        page.contains("id=\"consent-marketing_email\" name=\"marketing_email\" type=\"checkbox\" value=\"on\" checked")
+    );
+    assert_eq!(
+        app.count("consent_events").await,
+        7,
+        "each purpose's first choice is on record, refusals too"
+    );
+    b.post_form_text("/settings/privacy", &[("marketing_email", "on"), ("analytics", "on")])
+        .await;
+    assert_eq!(
+        app.count("consent_events").await,
+        7,
+        "saving the same choices adds nothing"
+    );
+    b.post_form_text("/settings/privacy", &[("marketing_email", "on")])
+        .await;
+    assert_eq!(app.count("consent_events").await, 8, "withdrawing is one event");
+    let (_, page) = b.get_text("/settings/privacy").await;
+    assert!(page.contains("Withdrawn") && page.contains("In settings"));
+    let (status, _) = b.post_form_text("/settings/privacy", &[("telemetry", "on")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("consent_events").await, 8);
+}
+
+async fn browser_signals_are_honoured(app: TestApp) {
+    let b = app.member("gpc@example.org", "Gpc").await;
+    b.post_form_text(
+        "/settings/privacy",
+        &[
+            ("sale_sharing", "on"),
+            ("personalised_recommendations", "on"),
+            ("analytics", "on"),
+        ],
+    )
+    .await;
+    let page = b
+        .client
+        .get(app.url("/settings/privacy"))
+        .header("sec-gpc", "1")
+        .header("dnt", "1")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Global Privacy Control signal"),
+        "the signal is acknowledged"
+    );
+    for purpose in ["sale_sharing", "personalised_recommendations", "analytics"] {
+        assert!(
+            !page.contains(&format!("name=\"{purpose}\" type=\"checkbox\" value=\"on\" checked")),
+            "{purpose} withdrawn"
+        );
+    }
+    assert!(
+        page.contains("Global Privacy Control") && page.contains("Do Not Track"),
+        "sources shown in the history"
+    );
+    let before = app.count("consent_events").await;
+    b.client.get(app.url("/")).header("sec-gpc", "1").send().await.unwrap();
+    assert_eq!(
+        app.count("consent_events").await,
+        before,
+        "a repeated signal adds nothing"
+    );
+    let r = app.browser().get("/.well-known/gpc.json").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["gpc"], true);
+}
+
+async fn consent_api(app: TestApp) {
+    app.member("capi@example.org", "Capi").await;
+    let token = crate::api::token(&app, "capi@example.org").await;
+    let c = reqwest::Client::new();
+    let state: Value = c
+        .get(app.url("/api/v1/me/consents"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["marketing_email"], false);
+    let r = c
+        .put(app.url("/api/v1/me/consents"))
+        .bearer_auth(&token)
+        .json(&json!({"marketing_email": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let state: Value = c
+        .get(app.url("/api/v1/me/consents"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["marketing_email"], true);
+    assert_eq!(state["analytics"], false);
+    let r = c
+        .put(app.url("/api/v1/me/consents"))
+        .bearer_auth(&token)
+        .json(&json!({"telemetry": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = c
+        .put(app.url("/api/v1/me/consents"))
+        .bearer_auth(&token)
+        .json(&json!({"marketing_email": "yes"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -1,0 +1,32 @@
+use crate::{Conn, Result, on_conn};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsentRow {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub purpose: String,
+    pub granted: bool,
+    pub policy_version: String,
+    pub source: String,
+    pub created_at: i64,
+}
+
+/// Appends to the ledger; rows are never updated.
+pub async fn append(conn: Conn<'_>, e: &ConsentRow) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO consent_events (id, account_id, purpose, granted, policy_version, source, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(e.id).bind(e.account_id).bind(&e.purpose).bind(e.granted).bind(&e.policy_version)
+        .bind(&e.source).bind(e.created_at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The person's ledger, oldest first.
+pub async fn history(conn: Conn<'_>, account: Uuid) -> Result<Vec<ConsentRow>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, ConsentRow>(
+        "SELECT id, account_id, purpose, granted, policy_version, source, created_at FROM consent_events \
+         WHERE account_id = $1 ORDER BY created_at, id")
+        .bind(account).fetch_all(&mut *c).await)?)
+}
