@@ -96,8 +96,11 @@ async fn foundation(backend: BackendArg, database_url: &str, load_for: Duration,
         load::Req::post_json("/api/v1/signup", body.to_string())
     })
     .await;
-    let login = load::run(s.addr, 8, load_for, |_| {
-        let body = json!({ "identifier": "ana@demo.koine.test", "password": server::DEMO_PASSWORD });
+    // Logins rotate over the demo accounts: a single account allows only a
+    // few password checks in flight at once (the per-account throttle).
+    let login = load::run(s.addr, 8, load_for, |n| {
+        let who = server::DEMO_LOGINS[n as usize % server::DEMO_LOGINS.len()];
+        let body = json!({ "identifier": who, "password": server::DEMO_PASSWORD });
         load::Req::post_json("/api/v1/sessions", body.to_string())
     })
     .await;

@@ -9,6 +9,16 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
 
 pub const DEMO_PASSWORD: &str = "koine-demo-river-lantern";
+/// The accounts `koine seed-demo` creates.
+pub const DEMO_LOGINS: [&str; 7] = [
+    "ana@demo.koine.test",
+    "kenji@demo.koine.test",
+    "liwei@demo.koine.test",
+    "maria@demo.koine.test",
+    "yuki@demo.koine.test",
+    "admin@demo.koine.test",
+    "privacy@demo.koine.test",
+];
 const MASTER_KEY: &str = "6b6f696e652d62656e63682d6b65792d6e6f742d666f722d70726f6475637421";
 
 pub fn binary() -> PathBuf {
