@@ -139,22 +139,40 @@ impl Schedules {
 }
 
 /// Runs the background jobs on their schedules until `stop` fires: mail
-/// delivery and the retention sweep.
-pub async fn run_jobs(svc: Services, every: Schedules, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut mail = tokio::time::interval(every.mail);
-    let mut retention = tokio::time::interval(every.retention);
-    loop {
-        tokio::select! {
-            _ = mail.tick() => {
+/// delivery and the retention sweep, each in its own task so a long sweep
+/// never holds up mail.
+pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch::Receiver<bool>) {
+    let mail = tokio::spawn(every_until(every.mail, stop.clone(), {
+        let svc = svc.clone();
+        move || {
+            let svc = svc.clone();
+            async move {
                 if let Err(e) = koine_services::mail::deliver_due(&svc).await {
                     tracing::error!("mail delivery job failed: {e}");
                 }
             }
-            _ = retention.tick() => {
-                if let Err(e) = svc.sweep(false).await {
-                    tracing::error!("retention sweep failed: {e}");
-                }
+        }
+    }));
+    let retention = tokio::spawn(every_until(every.retention, stop, move || {
+        let svc = svc.clone();
+        async move {
+            if let Err(e) = svc.sweep(false).await {
+                tracing::error!("retention sweep failed: {e}");
             }
+        }
+    }));
+    let _ = tokio::join!(mail, retention);
+}
+
+async fn every_until<F, Fut>(period: Duration, mut stop: tokio::sync::watch::Receiver<bool>, job: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut tick = tokio::time::interval(period);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => job().await,
             _ = stop.changed() => break,
         }
     }

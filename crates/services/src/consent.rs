@@ -5,8 +5,12 @@
 use crate::{Result, Services};
 use koine_domain::consent::{self, ConsentPurpose, ConsentSource};
 use koine_store::datamap;
+use koine_store::repo::accounts;
 use koine_store::repo::consent::{self as ledger, ConsentRow};
 use uuid::Uuid;
+
+/// (account, (GPC, DNT)) pairs already honoured in this process.
+pub type SignalsSeen = std::sync::Mutex<std::collections::HashSet<(Uuid, (bool, bool))>>;
 
 /// Privacy signals a browser sent with a request.
 #[derive(Debug, Clone, Copy, Default)]
@@ -15,6 +19,19 @@ pub struct Signals {
     pub gpc: bool,
     /// `DNT: 1`.
     pub dnt: bool,
+}
+
+impl Signals {
+    /// The purposes these signals opt out of.
+    pub fn covers(self, purpose: ConsentPurpose) -> bool {
+        (self.gpc && ConsentPurpose::GPC.contains(&purpose)) || (self.dnt && ConsentPurpose::DNT.contains(&purpose))
+    }
+
+    /// Choices with the signals applied: a signal wins over a ticked box
+    /// sent from the same browser, so nothing is granted only to be withdrawn.
+    pub fn apply(self, choices: &[(ConsentPurpose, bool)]) -> Vec<(ConsentPurpose, bool)> {
+        choices.iter().map(|(p, g)| (*p, *g && !self.covers(*p))).collect()
+    }
 }
 
 impl Services {
@@ -40,22 +57,28 @@ impl Services {
         source: ConsentSource,
     ) -> Result<usize> {
         let now = self.clock.now_us();
-        let recorded = {
-            let mut c = self.db.acquire().await?;
-            let rows = ledger::history(c.conn(), account).await?;
-            consent::latest(rows.iter().map(|r| (r.purpose.as_str(), r.granted, r.created_at)))
-        };
+        let mut tx = self.db.begin().await?;
+        // The ledger is read under the account's lock, so parallel requests
+        // (a page and its assets, each carrying GPC) record a change once.
+        accounts::lock(tx.conn(), account).await?;
+        let rows = ledger::history(tx.conn(), account).await?;
+        let recorded = consent::latest(rows.iter().map(|r| (r.purpose.as_str(), r.granted, r.created_at)));
         // A choice is recorded unless the ledger already says the same, so a
         // first refusal is on record too.
         let changed: Vec<_> = choices
             .iter()
             .filter(|(p, g)| recorded.iter().any(|(q, h)| q == p && *h != Some(*g)))
             .collect();
+        if source != ConsentSource::Gpc && source != ConsentSource::Dnt {
+            self.signals_seen
+                .lock()
+                .expect("signals cache")
+                .retain(|(a, _)| *a != account);
+        }
         if changed.is_empty() {
             return Ok(0);
         }
         let version = datamap::version();
-        let mut tx = self.db.begin().await?;
         for (purpose, granted) in &changed {
             let row = ConsentRow {
                 id: Uuid::now_v7(),
@@ -76,6 +99,12 @@ impl Services {
     /// personalised recommendations, DNT objects to analytics. Recorded only
     /// when it changes something, so repeated requests add nothing.
     pub async fn honour_signals(&self, account: Uuid, signals: Signals) -> Result<()> {
+        // Signals repeat on every request; once honoured for this account
+        // (and until its choices change), there is nothing to look up.
+        let key = (account, (signals.gpc, signals.dnt));
+        if self.signals_seen.lock().expect("signals cache").contains(&key) {
+            return Ok(());
+        }
         if signals.gpc {
             let off: Vec<_> = ConsentPurpose::GPC.iter().map(|p| (*p, false)).collect();
             self.set_consents(account, &off, ConsentSource::Gpc).await?;
@@ -84,6 +113,11 @@ impl Services {
             let off: Vec<_> = ConsentPurpose::DNT.iter().map(|p| (*p, false)).collect();
             self.set_consents(account, &off, ConsentSource::Dnt).await?;
         }
+        let mut seen = self.signals_seen.lock().expect("signals cache");
+        if seen.len() > 100_000 {
+            seen.clear();
+        }
+        seen.insert(key);
         Ok(())
     }
 }

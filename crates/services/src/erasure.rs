@@ -38,6 +38,9 @@ impl Services {
         self.require_recent_auth(p)?;
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
+        // Locked, so a legal hold placed meanwhile waits for this to finish
+        // (or this sees it).
+        accounts::lock(tx.conn(), p.account_id).await?;
         let account = accounts::get(tx.conn(), p.account_id)
             .await?
             .ok_or(Error::Unauthenticated)?;
@@ -65,8 +68,10 @@ impl Services {
             mail::enqueue(tx.conn(), now, message).await?;
         }
         tx.commit().await?;
-        if let Some(a) = avatar {
-            let _ = tokio::fs::remove_file(self.avatar_path(a)).await;
+        if let Some(a) = avatar
+            && let Err(e) = tokio::fs::remove_file(self.avatar_path(a)).await
+        {
+            tracing::error!(avatar = %a, "an erased member's picture file could not be removed: {e}");
         }
         tracing::info!("an account was erased at its owner's request");
         Ok(())

@@ -70,6 +70,9 @@ pub struct Services {
     pub settings: Arc<Settings>,
     pub throttle: Arc<throttle::Throttles>,
     pub mailer: Arc<mail::Delivery>,
+    /// Accounts whose browser privacy signals are already honoured, with the
+    /// signals (GPC, DNT); see `consent::honour_signals`.
+    pub(crate) signals_seen: Arc<consent::SignalsSeen>,
 }
 
 impl Services {
@@ -82,6 +85,7 @@ impl Services {
             settings: Arc::new(settings),
             throttle: Arc::new(throttle::Throttles::default()),
             mailer: Arc::new(mailer),
+            signals_seen: Arc::default(),
         })
     }
 }

@@ -20,14 +20,35 @@ impl Services {
         let now = self.clock.now_us();
         let mut lines = Vec::new();
         for sweep in retention::plan() {
-            let count = if dry_run {
-                let mut c = self.db.acquire().await?;
-                retention::count(c.conn(), &sweep, now).await?
-            } else {
-                let mut tx = self.db.begin().await?;
-                let n = retention::run(tx.conn(), &sweep, now).await?;
-                tx.commit().await?;
-                n
+            let count = match (&sweep, dry_run) {
+                (_, true) => {
+                    let mut c = self.db.acquire().await?;
+                    retention::count(c.conn(), &sweep, now).await?
+                }
+                (Sweep::Rows { .. }, false) => {
+                    let mut tx = self.db.begin().await?;
+                    let n = retention::run(tx.conn(), &sweep, now).await?;
+                    tx.commit().await?;
+                    n
+                }
+                // One transaction per account: a failure stays with its
+                // account, and the write lock is never held for the batch.
+                (Sweep::Unconfirmed { age_us, .. }, false) => {
+                    let cutoff = now - age_us;
+                    let ids = {
+                        let mut c = self.db.acquire().await?;
+                        retention::unconfirmed_ids(c.conn(), cutoff).await?
+                    };
+                    let mut erased = 0;
+                    for id in ids {
+                        let mut tx = self.db.begin().await?;
+                        if retention::erase_if_unconfirmed(tx.conn(), id, cutoff).await? {
+                            erased += 1;
+                        }
+                        tx.commit().await?;
+                    }
+                    erased
+                }
             };
             let rule = match sweep {
                 Sweep::Rows { .. } => "expired_rows",

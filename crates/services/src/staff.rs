@@ -10,6 +10,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub const PAGE: i64 = 50;
+
+fn required_reason(reason: &str) -> Result<String> {
+    Ok(koine_domain::validation::optional_text("reason", reason, 1000)?
+        .ok_or(koine_domain::Invalid::new("reason", "required"))?)
+}
 /// Deepest page served; beyond it a search should be narrowed instead.
 const MAX_PAGE: i64 = 1000;
 
@@ -83,25 +88,27 @@ impl Services {
         Ok(audit::list(c.conn(), subject, PAGE, offset(page)).await?)
     }
 
-    fn hold_officer(p: &Principal) -> Result<StaffRole> {
-        role_of(p).and_then(|r| {
-            if r.can_place_legal_holds() {
-                Ok(r)
-            } else {
-                Err(Error::Forbidden)
-            }
-        })
+    /// Staff who handle legal claims, acting on someone other than themselves.
+    fn hold_officer(p: &Principal, member: Uuid) -> Result<StaffRole> {
+        let role = role_of(p)?;
+        if !role.can_place_legal_holds() || member == p.account_id {
+            return Err(Error::Forbidden);
+        }
+        Ok(role)
     }
 
     /// Places a legal hold: the person's data is kept (no erasure, no
     /// retention sweep) until it is lifted. A reason is required.
     pub async fn place_legal_hold(&self, p: &Principal, member: Uuid, reason: &str) -> Result<Uuid> {
-        Self::hold_officer(p)?;
-        let reason = koine_domain::validation::optional_text("reason", reason, 1000)?
-            .ok_or(koine_domain::Invalid::new("reason", "required"))?;
+        Self::hold_officer(p, member)?;
+        let reason = required_reason(reason)?;
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
-        accounts::get(tx.conn(), member).await?.ok_or(Error::NotFound)?;
+        // Locked, so a deletion in progress finishes first (and this then
+        // finds no account) or waits for the hold.
+        if !accounts::lock(tx.conn(), member).await? {
+            return Err(Error::NotFound);
+        }
         let id = Uuid::now_v7();
         let row = HoldRow {
             id,
@@ -126,8 +133,12 @@ impl Services {
         Ok(id)
     }
 
-    pub async fn lift_legal_hold(&self, p: &Principal, member: Uuid, hold: Uuid) -> Result<()> {
-        Self::hold_officer(p)?;
+    /// Lifting is the privacy officer's, with a reason, like placing.
+    pub async fn lift_legal_hold(&self, p: &Principal, member: Uuid, hold: Uuid, reason: &str) -> Result<()> {
+        if Self::hold_officer(p, member)? != StaffRole::PrivacyOfficer {
+            return Err(Error::Forbidden);
+        }
+        let reason = required_reason(reason)?;
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let belongs = holds::for_account(tx.conn(), member)
@@ -142,7 +153,7 @@ impl Services {
             actor_id: p.account_id,
             subject_id: Some(member),
             action: "lift_legal_hold".into(),
-            reason: None,
+            reason: Some(reason),
             created_at: now,
         };
         audit::insert(tx.conn(), &event).await?;
@@ -150,9 +161,9 @@ impl Services {
         Ok(())
     }
 
-    /// A member's legal holds, for staff who may see member records.
+    /// A member's legal holds, for the staff who handle them.
     pub async fn legal_holds(&self, p: &Principal, member: Uuid) -> Result<Vec<HoldRow>> {
-        if !role_of(p)?.can_view_members() {
+        if !role_of(p)?.can_place_legal_holds() {
             return Err(Error::Forbidden);
         }
         let mut c = self.db.acquire().await?;

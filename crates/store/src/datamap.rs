@@ -550,7 +550,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance],
                 LegalObligation,
                 HOLD_KEEP,
-                Null,
+                Erasure::RetainLegal,
             ),
             col(
                 "placed_by",

@@ -12,11 +12,12 @@ const DAY_US: i64 = 86_400_000_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sweep {
     /// Rows whose instant in `column` is more than `age_us` ago (0: past).
-    /// `subject` names the person, whose active legal hold keeps the rows.
+    /// `subjects` name the people a row is about; an active legal hold on
+    /// any of them keeps the row.
     Rows {
         table: &'static str,
         column: &'static str,
-        subject: &'static str,
+        subjects: &'static [&'static str],
         age_us: i64,
     },
     /// Accounts with no confirmed identifier, older than `age_us`; each is
@@ -55,7 +56,7 @@ pub fn plan() -> Vec<Sweep> {
             sweeps.push(Sweep::Rows {
                 table: t.table,
                 column,
-                subject: subject.column,
+                subjects: t.subjects,
                 age_us,
             });
         }
@@ -63,20 +64,47 @@ pub fn plan() -> Vec<Sweep> {
     sweeps
 }
 
-/// Excludes people under an active legal hold; `subject` is a qualified column.
-fn not_held(subject: &str) -> String {
-    format!("NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.account_id = {subject} AND h.lifted_at IS NULL)")
+/// Excludes rows about anyone under an active legal hold.
+fn not_held(table: &str, subjects: &[&str]) -> String {
+    subjects
+        .iter()
+        .map(|s| {
+            format!("NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.account_id = {table}.{s} AND h.lifted_at IS NULL)")
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
-/// Accounts with neither email nor phone confirmed, created before `cutoff`.
-async fn unconfirmed_ids(conn: Conn<'_>, cutoff: i64) -> Result<Vec<Uuid>> {
+const UNCONFIRMED: &str =
+    "email_verified_at IS NULL AND phone_verified_at IS NULL AND staff_role IS NULL AND created_at <= $1";
+
+/// Accounts with neither email nor phone confirmed, created before `cutoff`,
+/// and not under a legal hold.
+pub async fn unconfirmed_ids(conn: Conn<'_>, cutoff: i64) -> Result<Vec<Uuid>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT id FROM accounts WHERE email_verified_at IS NULL AND phone_verified_at IS NULL \
-         AND staff_role IS NULL AND created_at <= $1 AND {}",
-        not_held("accounts.id")
+        "SELECT id FROM accounts WHERE {UNCONFIRMED} AND {}",
+        not_held("accounts", &["id"])
     ));
     Ok(on_conn!(conn, c => sqlx::query_scalar::<_, Uuid>(sql)
         .bind(cutoff).fetch_all(&mut *c).await)?)
+}
+
+/// Erases one account if, with its row locked, it is still unconfirmed and
+/// unheld (it may have been confirmed since it was listed). Run it in its own
+/// transaction; returns whether it was erased.
+pub async fn erase_if_unconfirmed(mut conn: Conn<'_>, id: Uuid, cutoff: i64) -> Result<bool> {
+    crate::repo::accounts::lock(conn.reborrow(), id).await?;
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM accounts WHERE id = $2 AND {UNCONFIRMED} AND {}",
+        not_held("accounts", &["id"])
+    ));
+    let still: i64 =
+        on_conn!(conn.reborrow(), c => sqlx::query_scalar(sql).bind(cutoff).bind(id).fetch_one(&mut *c).await)?;
+    if still == 0 {
+        return Ok(false);
+    }
+    erasure::erase(conn, id, Uuid::now_v7()).await?;
+    Ok(true)
 }
 
 /// How many rows (or accounts) `sweep` would remove at `now`.
@@ -85,10 +113,10 @@ pub async fn count(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
         Sweep::Rows {
             table,
             column,
-            subject,
+            subjects,
             age_us,
         } => {
-            let held = not_held(&format!("{table}.{subject}"));
+            let held = not_held(table, subjects);
             let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {column} <= $1 AND {held}"));
             let n: i64 = on_conn!(conn, c => sqlx::query_scalar(sql).bind(now - age_us).fetch_one(&mut *c).await)?;
             Ok(n as u64)
@@ -97,29 +125,24 @@ pub async fn count(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
     }
 }
 
-/// Removes what `sweep` covers at `now`; returns how many rows (or accounts).
-/// Run it inside a transaction.
-pub async fn run(mut conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
+/// Removes the expired rows `sweep` covers at `now`; returns how many. Run
+/// it inside a transaction. (Unconfirmed accounts go one by one instead.)
+pub async fn run(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
     match *sweep {
         Sweep::Rows {
             table,
             column,
-            subject,
+            subjects,
             age_us,
         } => {
-            let held = not_held(&format!("{table}.{subject}"));
+            let held = not_held(table, subjects);
             let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} <= $1 AND {held}"));
             Ok(
                 on_conn!(conn, c => sqlx::query(sql).bind(now - age_us).execute(&mut *c).await.map(|r| r.rows_affected()))?,
             )
         }
-        Sweep::Unconfirmed { age_us, .. } => {
-            let ids = unconfirmed_ids(conn.reborrow(), now - age_us).await?;
-            for id in &ids {
-                erasure::erase(conn.reborrow(), *id, Uuid::now_v7()).await?;
-            }
-            Ok(ids.len() as u64)
-        }
+        // Accounts are erased one transaction each: see `erase_if_unconfirmed`.
+        Sweep::Unconfirmed { .. } => Ok(0),
     }
 }
 
@@ -130,17 +153,22 @@ mod tests {
     #[test]
     fn plan_follows_the_map() {
         let p = plan();
-        let rows = |table, column, subject, age_us| Sweep::Rows {
-            table,
-            column,
-            subject,
-            age_us,
+        let rows = |table: &str, column: &str, age_us: i64| {
+            p.iter().any(|s| {
+                matches!(s, Sweep::Rows { table: t, column: c, age_us: a, .. } if *t == table && *c == column && *a == age_us)
+            })
         };
-        assert!(p.contains(&rows("sessions", "expires_at", "account_id", 0)));
-        assert!(p.contains(&rows("one_time_codes", "expires_at", "account_id", 0)));
-        assert!(p.contains(&rows("outbox", "created_at", "account_id", 30 * DAY_US)));
-        assert!(p.contains(&rows("audit_events", "created_at", "subject_id", 3 * 366 * DAY_US)));
-        assert!(p.contains(&rows("legal_holds", "lifted_at", "account_id", 3 * 366 * DAY_US)));
+        assert!(rows("sessions", "expires_at", 0));
+        assert!(rows("one_time_codes", "expires_at", 0));
+        assert!(rows("outbox", "created_at", 30 * DAY_US));
+        assert!(rows("audit_events", "created_at", 3 * 366 * DAY_US));
+        assert!(rows("legal_holds", "lifted_at", 3 * 366 * DAY_US));
+        assert!(
+            p.iter().any(
+                |s| matches!(s, Sweep::Rows { table: "audit_events", subjects, .. } if subjects.contains(&"actor_id"))
+            ),
+            "a hold on a staff member keeps the records of their actions"
+        );
         assert!(p.contains(&Sweep::Unconfirmed {
             table: "accounts",
             age_us: 7 * DAY_US

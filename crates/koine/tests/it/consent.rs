@@ -88,6 +88,32 @@ async fn browser_signals_are_honoured(app: TestApp) {
         before,
         "a repeated signal adds nothing"
     );
+    // Ticking a box the signal covers, from the signalling browser, grants nothing.
+    let token = b.csrf().await;
+    let r = b
+        .client
+        .post(app.url("/settings/privacy"))
+        .header("sec-gpc", "1")
+        .form(&[
+            ("csrf", token.as_str()),
+            ("sale_sharing", "on"),
+            ("marketing_email", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("name=\"sale_sharing\" type=\"checkbox\" value=\"on\" disabled"),
+        "{page}"
+    );
+    let state = app
+        .svc
+        .consent_state(app.account_id("gpc@example.org").await)
+        .await
+        .unwrap();
+    assert!(state.contains(&(koine_domain::consent::ConsentPurpose::SaleSharing, false)));
+    assert!(state.contains(&(koine_domain::consent::ConsentPurpose::MarketingEmail, true)));
     let r = app.browser().get("/.well-known/gpc.json").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap()["gpc"], true);

@@ -80,10 +80,81 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
     let held_sessions = app.count("sessions").await;
     assert!(held_sessions >= 1, "the held member's sessions are kept as records");
 
-    // Once lifted, the sweep does its work. (Fresh tokens: the clock moved past the old session.)
+    // Only the privacy officer lifts, with a reason; nobody holds or lifts for themselves.
+    // (Fresh tokens: the clock moved past the old sessions.)
+    let lift = format!("/api/v1/staff/members/{pending}/holds/{pending_hold}/lift");
+    let dpo = crate::api::token(&app, "dpo@koine.test").await;
+    let tns = app.staff("tns@koine.test", StaffRole::TrustSafety).await;
+    let (status, _) = tns
+        .post_form_text(
+            &format!("/staff/members/{pending}/holds"),
+            &[("reason", "second claim")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "trust & safety may place holds");
+    let tns_token = crate::api::token(&app, "tns@koine.test").await;
     let r = c
-        .post(app.url(&format!("/api/v1/staff/members/{pending}/holds/{pending_hold}/lift")))
-        .bearer_auth(&crate::api::token(&app, "dpo@koine.test").await)
+        .post(app.url(&lift))
+        .bearer_auth(&tns_token)
+        .json(&json!({"reason": "done"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "but not lift them");
+    let dpo_id = app.account_id("dpo@koine.test").await;
+    let r = c
+        .post(app.url(&format!("/api/v1/staff/members/{dpo_id}/holds")))
+        .bearer_auth(&dpo)
+        .json(&json!({"reason": "myself"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no holds on oneself");
+    let r = c
+        .post(app.url(&lift))
+        .bearer_auth(&dpo)
+        .json(&json!({"reason": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "lifting needs a reason");
+    let r = c
+        .post(app.url(&lift))
+        .bearer_auth(&dpo)
+        .json(&json!({"reason": "investigation closed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // The second hold still keeps the account; lift it too.
+    let second: String = match &app.svc.db {
+        koine_store::Db::Sqlite(p) => sqlx::query_scalar::<_, uuid::Uuid>(
+            "SELECT id FROM legal_holds WHERE lifted_at IS NULL AND reason = 'second claim'",
+        )
+        .fetch_one(p)
+        .await
+        .unwrap()
+        .to_string(),
+        koine_store::Db::Postgres(p) => sqlx::query_scalar::<_, uuid::Uuid>(
+            "SELECT id FROM legal_holds WHERE lifted_at IS NULL AND reason = 'second claim'",
+        )
+        .fetch_one(p)
+        .await
+        .unwrap()
+        .to_string(),
+    };
+    app.svc.sweep(false).await.unwrap();
+    assert!(
+        app.svc
+            .account_id_by_email(&koine_domain::contact::Email::parse("pending@example.org").unwrap())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let r = c
+        .post(app.url(&format!("/api/v1/staff/members/{pending}/holds/{second}/lift")))
+        .bearer_auth(&dpo)
+        .json(&json!({"reason": "closed too"}))
         .send()
         .await
         .unwrap();
@@ -97,8 +168,9 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
             .is_none()
     );
     let r = c
-        .post(app.url(&format!("/api/v1/staff/members/{pending}/holds/{pending_hold}/lift")))
-        .bearer_auth(&crate::api::token(&app, "dpo@koine.test").await)
+        .post(app.url(&lift))
+        .bearer_auth(&dpo)
+        .json(&json!({"reason": "again"}))
         .send()
         .await
         .unwrap();

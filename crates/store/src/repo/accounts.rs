@@ -64,6 +64,28 @@ pub async fn find_by_phone_hash(conn: Conn<'_>, hash: &[u8]) -> Result<Option<Ac
     find_where(conn, "phone_hash = $1", Binding::Bytes(hash)).await
 }
 
+/// Locks the account row until the transaction ends, so checks made under
+/// it (legal hold, confirmation state) stay true while acting on them.
+/// PostgreSQL needs `FOR UPDATE`; SQLite write transactions already hold the
+/// database's write lock (`BEGIN IMMEDIATE`) and have no row locks.
+pub async fn lock(conn: Conn<'_>, id: Uuid) -> Result<bool> {
+    let found = match conn {
+        Conn::Postgres(c) => {
+            sqlx::query_scalar::<_, Uuid>("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
+        }
+        Conn::Sqlite(c) => {
+            sqlx::query_scalar::<_, Uuid>("SELECT id FROM accounts WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
+        }
+    };
+    Ok(found.is_some())
+}
+
 pub async fn mark_email_verified(conn: Conn<'_>, id: Uuid, email: &str, now: i64) -> Result<()> {
     on_conn!(conn, c => sqlx::query("UPDATE accounts SET email = $2, email_verified_at = $3 WHERE id = $1")
         .bind(id).bind(email).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;

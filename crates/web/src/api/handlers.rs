@@ -571,11 +571,17 @@ pub async fn place_hold(
     Ok((StatusCode::CREATED, Json(json!({ "id": hold }))).into_response())
 }
 
-/// Lift a legal hold.
+/// Privacy officer: lift a legal hold, with a reason (audited).
 #[utoipa::path(post, path = "/api/v1/staff/members/{id}/holds/{hold}/lift", tag = "staff", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("hold" = Uuid, Path)), responses((status = 204), (status = 404, body = Problem)))]
-pub async fn lift_hold(State(st): State<AppState>, ctx: Ctx, Path((id, hold)): Path<(Uuid, Uuid)>) -> ApiResult {
-    st.svc.lift_legal_hold(principal(&ctx)?, id, hold).await?;
+    request_body = HoldBody, params(("id" = Uuid, Path), ("hold" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn lift_hold(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, hold)): Path<(Uuid, Uuid)>,
+    ApiJson(b): ApiJson<HoldBody>,
+) -> ApiResult {
+    st.svc.lift_legal_hold(principal(&ctx)?, id, hold, &b.reason).await?;
     Ok(no_content())
 }
 

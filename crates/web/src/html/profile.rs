@@ -365,7 +365,7 @@ async fn choices_page(st: &AppState, ctx: &Ctx, saved: bool) -> Result<Response,
         .consent_state(p.account_id)
         .await?
         .into_iter()
-        .map(|(k, v)| (k.as_str(), v))
+        .map(|(k, v)| (k.as_str(), v, ctx.signals.covers(k)))
         .collect();
     let mut history = st.svc.consent_history(p.account_id).await?;
     history.reverse();
@@ -374,6 +374,7 @@ async fn choices_page(st: &AppState, ctx: &Ctx, saved: bool) -> Result<Response,
         choices,
         history,
         gpc: ctx.signals.gpc,
+        dnt: ctx.signals.dnt,
         saved,
     };
     Ok(page.into_response())
@@ -400,9 +401,7 @@ async fn save_privacy_choices(
     // Unticked boxes are not sent: every purpose not ticked is withdrawn.
     let choices: Vec<_> = ConsentPurpose::ALL.iter().map(|p| (*p, given.contains(p))).collect();
     st.svc
-        .set_consents(p.account_id, &choices, ConsentSource::Settings)
+        .set_consents(p.account_id, &ctx.signals.apply(&choices), ConsentSource::Settings)
         .await?;
-    // The browser's signals still win for what they cover.
-    st.svc.honour_signals(p.account_id, ctx.signals).await?;
     choices_page(&st, &ctx, true).await
 }

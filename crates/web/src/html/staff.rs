@@ -78,13 +78,19 @@ async fn open_member(
     let reason = optional_text("reason", &f.reason, 500)
         .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-too-long"))?;
     let record = st.svc.view_member(p, id, reason).await?;
-    let holds = st.svc.legal_holds(p, id).await?;
+    let can_hold = p.staff_role.is_some_and(|r| r.can_place_legal_holds());
+    // Hold reasons are for the staff who handle legal claims.
+    let holds = if can_hold {
+        st.svc.legal_holds(p, id).await?
+    } else {
+        Vec::new()
+    };
     let page = StaffMemberPage {
         page: Page::new(&ctx, "staff-member-title"),
         member_id: id,
         record: Some(record),
         holds,
-        can_hold: p.staff_role.is_some_and(|r| r.can_place_legal_holds()),
+        can_hold,
     };
     Ok(page.into_response())
 }
@@ -110,9 +116,18 @@ async fn lift_hold(
     State(st): State<AppState>,
     ctx: Ctx,
     Path((id, hold)): Path<(Uuid, Uuid)>,
+    StrictForm(f): StrictForm<ReasonForm>,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    st.svc.lift_legal_hold(p, id, hold).await?;
+    match st.svc.lift_legal_hold(p, id, hold, &f.reason).await {
+        Err(koine_services::Error::Invalid(_)) => {
+            return Err(PageError::Status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "hold-reason-needed",
+            ));
+        }
+        other => other?,
+    }
     Ok(hold_done(&ctx, "hold-lifted-done"))
 }
 

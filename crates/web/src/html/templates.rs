@@ -252,9 +252,10 @@ pub struct DeletePage {
 #[template(path = "privacy_choices.html")]
 pub struct PrivacyChoicesPage {
     pub page: Page,
-    /// Purpose name and whether it is given.
-    pub choices: Vec<(&'static str, bool)>,
+    /// Purpose name, whether it is given, and whether a browser signal decides it.
+    pub choices: Vec<(&'static str, bool, bool)>,
     pub history: Vec<koine_store::repo::consent::ConsentRow>,
     pub gpc: bool,
+    pub dnt: bool,
     pub saved: bool,
 }
