@@ -60,6 +60,17 @@ pub struct NewSession {
     pub principal: Principal,
 }
 
+/// A code to text, and what it is for.
+struct TextedCode<'a> {
+    account: Uuid,
+    phone: &'a Phone,
+    purpose: &'static str,
+    /// The message's Fluent key; it takes `$code`.
+    template: &'static str,
+    /// (blind index, sealed number) of a number being confirmed.
+    new_phone: Option<(Vec<u8>, Vec<u8>)>,
+}
+
 /// Request facts stored with a session, so its owner recognises it.
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
@@ -229,7 +240,14 @@ impl Services {
             self.send_email_verification(tx.conn(), id, e, locale, now).await?;
         }
         if let (Some(p), Some(h), Some(enc)) = (&input.phone, phone_hash, phone_enc) {
-            self.send_phone_code(tx.conn(), id, p, h, enc, locale, now).await?;
+            let text = TextedCode {
+                account: id,
+                phone: p,
+                purpose: VERIFY_PHONE,
+                template: "sms-code",
+                new_phone: Some((h, enc)),
+            };
+            self.send_texted_code(tx.conn(), text, locale, now).await?;
         }
         tx.commit().await?;
         tracing::info!(account = %id, "account created");
@@ -279,46 +297,61 @@ impl Services {
         .await
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn send_phone_code(
+    /// Texts a six-digit code for `purpose` (replacing any earlier one); for
+    /// a number being confirmed, the number travels with the code.
+    async fn send_texted_code(
         &self,
         mut conn: Conn<'_>,
-        account: Uuid,
-        phone: &Phone,
-        phone_hash: Vec<u8>,
-        phone_enc: Vec<u8>,
+        text: TextedCode<'_>,
         locale: UiLocale,
         now: i64,
     ) -> Result<()> {
         let code = code6();
+        let (new_phone_hash, new_phone_enc) = text.new_phone.unzip();
         codes::replace(
             conn.reborrow(),
             &CodeRow {
                 id: Uuid::now_v7(),
-                account_id: account,
-                purpose: VERIFY_PHONE.into(),
-                code_hash: self.keys.code_hash(VERIFY_PHONE, account.as_bytes(), &code),
+                account_id: text.account,
+                purpose: text.purpose.into(),
+                code_hash: self.keys.code_hash(text.purpose, text.account.as_bytes(), &code),
                 new_email: None,
-                new_phone_hash: Some(phone_hash),
-                new_phone_enc: Some(phone_enc),
+                new_phone_hash,
+                new_phone_enc,
                 attempts: 0,
                 created_at: now,
                 expires_at: now + micros(SMS_CODE_TTL),
             },
         )
         .await?;
-        mail::enqueue(
-            conn,
-            now,
-            Outgoing {
-                account: Some(account),
-                channel: Channel::Sms,
-                to: phone.as_str().into(),
-                subject: String::new(),
-                body: t_args(locale, "sms-code", &[("code", code)]),
-            },
-        )
-        .await
+        let message = Outgoing {
+            account: Some(text.account),
+            channel: Channel::Sms,
+            to: text.phone.as_str().into(),
+            subject: String::new(),
+            body: t_args(locale, text.template, &[("code", code)]),
+        };
+        mail::enqueue(conn, now, message).await
+    }
+
+    /// Checks a texted code against the stored row: counts the attempt first
+    /// (atomically, so parallel guesses cannot exceed the limit), then
+    /// compares, then consumes it. A wrong code's attempt is kept.
+    async fn check_texted_code(&self, mut tx: koine_store::Tx, row: &CodeRow, code: &str) -> Result<koine_store::Tx> {
+        if !codes::count_attempt(tx.conn(), row.id, MAX_CODE_ATTEMPTS).await? {
+            return Err(Error::BadCode);
+        }
+        let expected = self
+            .keys
+            .code_hash(&row.purpose, row.account_id.as_bytes(), code.trim());
+        if !crypto::constant_time_eq(&expected, &row.code_hash) {
+            tx.commit().await?;
+            return Err(Error::BadCode);
+        }
+        if !codes::delete(tx.conn(), row.id).await? {
+            return Err(Error::BadCode);
+        }
+        Ok(tx)
     }
 
     /// Confirms an email address from the link we sent.
@@ -365,18 +398,7 @@ impl Services {
         let Some(row) = row else {
             return Err(Error::BadCode);
         };
-        // Count the attempt atomically before comparing, so parallel guesses
-        // cannot exceed the limit.
-        if !codes::count_attempt(tx.conn(), row.id, MAX_CODE_ATTEMPTS).await? {
-            return Err(Error::BadCode);
-        }
-        let expected = self
-            .keys
-            .code_hash(VERIFY_PHONE, row.account_id.as_bytes(), code.trim());
-        if !crypto::constant_time_eq(&expected, &row.code_hash) {
-            tx.commit().await?;
-            return Err(Error::BadCode);
-        }
+        let mut tx = self.check_texted_code(tx, &row, code).await?;
         limiter.release(ip);
         let (Some(h), Some(enc)) = (row.new_phone_hash, row.new_phone_enc) else {
             return Err(Error::BadCode);
@@ -384,9 +406,6 @@ impl Services {
         match accounts::mark_phone_verified(tx.conn(), row.account_id, &h, &enc, now).await {
             Err(e) if e.is_unique_violation() => return Err(Error::Conflict("phone-taken")),
             other => other?,
-        }
-        if !codes::delete(tx.conn(), row.id).await? {
-            return Err(Error::BadCode);
         }
         tx.commit().await?;
         Ok(())
@@ -413,8 +432,19 @@ impl Services {
         match (identifier, &a.phone_hash, &a.phone_enc) {
             (Identifier::Email(e), _, _) => self.send_email_verification(tx.conn(), a.id, e, locale, now).await?,
             (Identifier::Phone(p), Some(h), Some(enc)) => {
-                self.send_phone_code(tx.conn(), a.id, p, h.clone(), enc.clone(), locale, now)
-                    .await?
+                self.send_texted_code(
+                    tx.conn(),
+                    TextedCode {
+                        account: a.id,
+                        phone: p,
+                        purpose: VERIFY_PHONE,
+                        template: "sms-code",
+                        new_phone: Some((h.clone(), enc.clone())),
+                    },
+                    locale,
+                    now,
+                )
+                .await?
             }
             (Identifier::Phone(_), _, _) => return Ok(()),
         }
@@ -673,7 +703,14 @@ impl Services {
                 let Some(a) = accounts::find_by_phone_hash(tx.conn(), &self.phone_index(p)).await? else {
                     return Ok(());
                 };
-                self.send_reset_code(tx.conn(), a.id, p, locale, now).await?;
+                let text = TextedCode {
+                    account: a.id,
+                    phone: p,
+                    purpose: RESET_PASSWORD,
+                    template: "sms-reset-code",
+                    new_phone: None,
+                };
+                self.send_texted_code(tx.conn(), text, locale, now).await?;
                 tx.commit().await?;
                 return Ok(());
             }
@@ -721,45 +758,6 @@ impl Services {
         Ok(())
     }
 
-    async fn send_reset_code(
-        &self,
-        mut conn: Conn<'_>,
-        account: Uuid,
-        phone: &Phone,
-        locale: UiLocale,
-        now: i64,
-    ) -> Result<()> {
-        let code = code6();
-        codes::replace(
-            conn.reborrow(),
-            &CodeRow {
-                id: Uuid::now_v7(),
-                account_id: account,
-                purpose: RESET_PASSWORD.into(),
-                code_hash: self.keys.code_hash(RESET_PASSWORD, account.as_bytes(), &code),
-                new_email: None,
-                new_phone_hash: None,
-                new_phone_enc: None,
-                attempts: 0,
-                created_at: now,
-                expires_at: now + micros(SMS_CODE_TTL),
-            },
-        )
-        .await?;
-        mail::enqueue(
-            conn,
-            now,
-            Outgoing {
-                account: Some(account),
-                channel: Channel::Sms,
-                to: phone.as_str().into(),
-                subject: String::new(),
-                body: t_args(locale, "sms-reset-code", &[("code", code)]),
-            },
-        )
-        .await
-    }
-
     /// Sets a new password with the code texted to the account's number; the
     /// number counts as confirmed, and every session ends.
     pub async fn reset_password_with_code(&self, phone: &Phone, code: &str, new: NewPassword, ip: &str) -> Result<()> {
@@ -776,17 +774,7 @@ impl Services {
         let Some(row) = codes::find_for(tx.conn(), a.id, RESET_PASSWORD, now).await? else {
             return Err(Error::BadCode);
         };
-        if !codes::count_attempt(tx.conn(), row.id, MAX_CODE_ATTEMPTS).await? {
-            return Err(Error::BadCode);
-        }
-        let expected = self.keys.code_hash(RESET_PASSWORD, a.id.as_bytes(), code.trim());
-        if !crypto::constant_time_eq(&expected, &row.code_hash) {
-            tx.commit().await?;
-            return Err(Error::BadCode);
-        }
-        if !codes::delete(tx.conn(), row.id).await? {
-            return Err(Error::BadCode);
-        }
+        let mut tx = self.check_texted_code(tx, &row, code).await?;
         self.throttle.codes_ip.release(ip);
         accounts::set_password(tx.conn(), a.id, &hash, now).await?;
         sessions::delete_all_except(tx.conn(), a.id, None).await?;
@@ -912,8 +900,14 @@ impl Services {
         }
         let key = self.subject_key(tx.conn(), p.account_id).await?;
         let enc = crypto::seal_field(&key, p.account_id, "accounts.phone", new.as_str().as_bytes());
-        self.send_phone_code(tx.conn(), p.account_id, new, hash, enc, locale, now)
-            .await?;
+        let text = TextedCode {
+            account: p.account_id,
+            phone: new,
+            purpose: VERIFY_PHONE,
+            template: "sms-code",
+            new_phone: Some((hash, enc)),
+        };
+        self.send_texted_code(tx.conn(), text, locale, now).await?;
         tx.commit().await?;
         Ok(())
     }
