@@ -78,6 +78,41 @@ impl Services {
     }
 }
 
+/// One kind of data in the access report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HeldData {
+    pub table: &'static str,
+    pub rows: i64,
+    pub entries: Vec<koine_store::datamap::NoticeEntry>,
+}
+
+impl Services {
+    /// What Koine holds about a person, table by table, with the map's
+    /// categories, purposes, legal bases and retention (GDPR Art. 15).
+    pub async fn access_report(&self, account: Uuid) -> Result<Vec<HeldData>> {
+        let counts = {
+            let mut c = self.db.acquire().await?;
+            koine_store::erasure::footprint(c.conn(), account).await?
+        };
+        let notice = koine_store::datamap::notice();
+        Ok(counts
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(table, rows)| HeldData {
+                table,
+                rows,
+                entries: notice.iter().filter(|e| e.table == table).cloned().collect(),
+            })
+            .collect())
+    }
+
+    /// Staff looks at the person's data (from the audit log), newest first.
+    pub async fn staff_access_to(&self, account: Uuid) -> Result<Vec<koine_store::repo::audit::AuditRow>> {
+        let mut c = self.db.acquire().await?;
+        Ok(koine_store::repo::audit::list(c.conn(), Some(account), 200, 0).await?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

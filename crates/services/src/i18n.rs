@@ -45,11 +45,12 @@ pub fn t_args(locale: UiLocale, key: &str, args: &[(&'static str, String)]) -> S
 /// Whether `key` exists and formats in `locale` itself (not through the
 /// fallback), given values for the arguments our messages use.
 pub fn has_own(locale: UiLocale, key: &str) -> bool {
-    let args: HashMap<Cow<'static, str>, FluentValue> =
-        ["name", "age", "url", "code", "minutes", "days", "years", "version"]
-            .into_iter()
-            .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))
-            .collect();
+    let args: HashMap<Cow<'static, str>, FluentValue> = [
+        "name", "age", "url", "code", "minutes", "days", "years", "version", "count",
+    ]
+    .into_iter()
+    .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))
+    .collect();
     LOCALES
         .lookup_no_default_fallback(lang(locale), key, Some(&args))
         .is_some()

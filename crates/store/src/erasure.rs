@@ -99,6 +99,27 @@ pub async fn erase(mut conn: Conn<'_>, subject: Uuid, pseudonym: Uuid) -> Result
     Ok(report)
 }
 
+/// How many rows of each table are about `subject`, per the map's subject
+/// columns (the same links erasure follows), for the access report.
+pub async fn footprint(mut conn: Conn<'_>, subject: Uuid) -> Result<Vec<(&'static str, i64)>> {
+    let mut out = Vec::new();
+    for t in DATA_MAP {
+        let cond = t
+            .subjects
+            .iter()
+            .map(|s| format!("{s} = $1"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        if cond.is_empty() {
+            continue;
+        }
+        let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {} WHERE {cond}", t.table));
+        let n: i64 = on_conn!(conn.reborrow(), c => sqlx::query_scalar(sql).bind(subject).fetch_one(&mut *c).await)?;
+        out.push((t.table, n));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -199,6 +199,8 @@ async fn journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     assert!(text(web).await.contains("Your changes have been saved."));
     web.goto(app.url("/settings")).await.unwrap();
     axe(web, axe_js, "settings").await;
+    web.goto(app.url("/settings/data")).await.unwrap();
+    axe(web, axe_js, "your data").await;
     web.goto(app.url("/settings/privacy")).await.unwrap();
     axe(web, axe_js, "privacy choices").await;
     web.goto(app.url("/settings/delete")).await.unwrap();

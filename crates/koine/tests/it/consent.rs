@@ -169,3 +169,36 @@ async fn consent_api(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+both_backends!(access_report_shows_what_is_held_and_staff_access);
+
+/// "Your data" lists what the map links to the member, and staff looks at it;
+/// another member's data never appears.
+async fn access_report_shows_what_is_held_and_staff_access(app: TestApp) {
+    let b = app.member("me@example.org", "Me").await;
+    app.member("someone@example.org", "Someone").await;
+    let id = app.account_id("me@example.org").await;
+    let (status, page) = b.get_text("/settings/data").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Your account: how you sign in") && page.contains("Email address"),
+        "{page}"
+    );
+    assert!(page.contains("Devices signed in to your account"));
+    assert!(page.contains("No staff member has opened your data."));
+    assert!(!page.contains("someone@example.org"));
+    let staff = app
+        .staff("support@koine.test", koine_domain::staff::StaffRole::Support)
+        .await;
+    staff
+        .post_form(&format!("/staff/members/{id}"), &[("reason", "ticket")])
+        .await;
+    let (_, page) = b.get_text("/settings/data").await;
+    assert!(page.contains("Opened a member record"), "{page}");
+    assert!(
+        !page.contains("ticket"),
+        "staff notes are not part of the member's view"
+    );
+    let anon = app.browser().get("/settings/data").await;
+    assert_eq!(anon.status(), StatusCode::SEE_OTHER);
+}

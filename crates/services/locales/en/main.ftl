@@ -387,3 +387,12 @@ consent-source-dnt = Do Not Track
 consent-source-api = Through the API
 hold-lift-reason = Reason for lifting (required)
 privacy-choices-dnt = Your browser sends a Do Not Track signal. We treat it as an objection to analytics.
+
+## Access report
+my-data-title = Your data
+my-data-lead = Everything Koine holds about you, why, on which legal basis and for how long, read from the same data map that drives deletion and retention.
+my-data-records = { $count } records
+my-data-staff-title = When our staff looked at your data
+my-data-staff-none = No staff member has opened your data.
+my-data-teaser = See what we hold about you and when our staff looked at it.
+my-data-open = See your data

@@ -387,3 +387,12 @@ consent-source-dnt = No rastrear (DNT)
 consent-source-api = A través de la API
 hold-lift-reason = Motivo para levantarla (obligatorio)
 privacy-choices-dnt = Tu navegador envía una señal de No rastrear. La tratamos como una oposición a la analítica.
+
+## Access report
+my-data-title = Tus datos
+my-data-lead = Todo lo que Koine tiene sobre ti, para qué, con qué base legal y durante cuánto tiempo, leído del mismo mapa de datos que rige la eliminación y la conservación.
+my-data-records = { $count } registros
+my-data-staff-title = Cuándo nuestro personal consultó tus datos
+my-data-staff-none = Ningún miembro del personal ha abierto tus datos.
+my-data-teaser = Consulta qué datos tenemos sobre ti y cuándo los consultó nuestro personal.
+my-data-open = Ver tus datos

@@ -387,3 +387,12 @@ consent-source-dnt = トラッキング拒否（DNT）
 consent-source-api = API 経由
 hold-lift-reason = 解除の理由（必須）
 privacy-choices-dnt = お使いのブラウザーはトラッキング拒否（DNT）信号を送信しています。分析への異議として扱います。
+
+## Access report
+my-data-title = あなたのデータ
+my-data-lead = Koine が保有するあなたに関するすべてのデータと、その目的、法的根拠、保存期間を表示します。削除や保存期間の管理と同じデータマップから作成しています。
+my-data-records = { $count } 件の記録
+my-data-staff-title = スタッフがあなたのデータを閲覧した記録
+my-data-staff-none = スタッフがあなたのデータを閲覧した記録はありません。
+my-data-teaser = 当社が保有するあなたのデータと、スタッフが閲覧した日時を確認できます。
+my-data-open = データを確認する

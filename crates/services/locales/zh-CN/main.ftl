@@ -387,3 +387,12 @@ consent-source-dnt = 请勿追踪（DNT）
 consent-source-api = 通过 API
 hold-lift-reason = 解除原因（必填）
 privacy-choices-dnt = 您的浏览器发送了“请勿追踪”（DNT）信号。我们将其视为对分析的反对。
+
+## Access report
+my-data-title = 您的数据
+my-data-lead = Koine 持有的关于您的全部数据、用途、法律依据和保存期限，均来自驱动删除和保留的同一份数据地图。
+my-data-records = { $count } 条记录
+my-data-staff-title = 我们的员工查看您数据的记录
+my-data-staff-none = 没有员工查看过您的数据。
+my-data-teaser = 查看我们持有的关于您的数据，以及员工何时查看过这些数据。
+my-data-open = 查看您的数据

@@ -137,27 +137,37 @@ async fn set_language(
     Ok(res)
 }
 
+/// The notice's rows for one map entry, in the visitor's language.
+pub fn notice_row(i18n: &crate::i18n::I18n, e: &datamap::NoticeEntry) -> NoticeRow {
+    NoticeRow {
+        category: i18n.t(&format!("category-{}", e.category.replace('.', "-"))),
+        purposes: e
+            .purposes
+            .iter()
+            .map(|p| i18n.t(&format!("purpose-{}", p.as_str())))
+            .collect::<Vec<_>>()
+            .join("; "),
+        basis: e
+            .bases
+            .iter()
+            .map(|b| i18n.t(&format!("basis-{}", b.as_str())))
+            .collect::<Vec<_>>()
+            .join("; "),
+        retention: retention_text(i18n, &e.retention),
+    }
+}
+
+/// The localized description of a map table.
+pub fn table_title(i18n: &crate::i18n::I18n, table: &str) -> String {
+    i18n.t(&format!("table-{}", table.replace('_', "-")))
+}
+
 async fn privacy(ctx: Ctx) -> PrivacyPage {
     let i18n = ctx.i18n();
     let mut sections: Vec<NoticeSection> = Vec::new();
     for e in datamap::notice() {
-        let row = NoticeRow {
-            category: i18n.t(&format!("category-{}", e.category.replace('.', "-"))),
-            purposes: e
-                .purposes
-                .iter()
-                .map(|p| i18n.t(&format!("purpose-{}", p.as_str())))
-                .collect::<Vec<_>>()
-                .join("; "),
-            basis: e
-                .bases
-                .iter()
-                .map(|b| i18n.t(&format!("basis-{}", b.as_str())))
-                .collect::<Vec<_>>()
-                .join("; "),
-            retention: retention_text(&i18n, &e.retention),
-        };
-        let about = i18n.t(&format!("table-{}", e.table.replace('_', "-")));
+        let row = notice_row(&i18n, &e);
+        let about = table_title(&i18n, e.table);
         match sections.last_mut() {
             Some(s) if s.about == about => s.rows.push(row),
             _ => sections.push(NoticeSection { about, rows: vec![row] }),

@@ -259,3 +259,18 @@ pub struct PrivacyChoicesPage {
     pub dnt: bool,
     pub saved: bool,
 }
+
+pub struct HeldSection {
+    pub title: String,
+    pub rows: i64,
+    pub rows_detail: Vec<NoticeRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my_data.html")]
+pub struct MyDataPage {
+    pub page: Page,
+    pub sections: Vec<HeldSection>,
+    /// When and what staff looked at.
+    pub staff_access: Vec<(i64, String)>,
+}
