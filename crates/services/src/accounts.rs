@@ -60,6 +60,26 @@ pub struct NewSession {
     pub principal: Principal,
 }
 
+/// A new member's profile: optional fields empty, and private until they choose.
+fn fresh_profile(id: Uuid, name: String, time_zone: String, ui_locale: Option<String>, now: i64) -> ProfileRow {
+    let private = || Visibility::Private.as_str().to_owned();
+    ProfileRow {
+        account_id: id,
+        display_name: name,
+        bio: None,
+        country: None,
+        time_zone,
+        ui_locale,
+        avatar_id: None,
+        birth_date_visibility: private(),
+        gender: None,
+        gender_visibility: private(),
+        location: None,
+        location_visibility: private(),
+        updated_at: now,
+    }
+}
+
 /// A code to text, and what it is for.
 struct TextedCode<'a> {
     account: Uuid,
@@ -108,6 +128,26 @@ impl Services {
             },
         )
         .await
+    }
+
+    /// Someone tried to use a number that has an account: its holder gets a
+    /// text (`message` is its Fluent key); the requester the usual answer.
+    async fn tell_number_holder(
+        &self,
+        conn: Conn<'_>,
+        phone: &Phone,
+        message: &str,
+        locale: UiLocale,
+        now: i64,
+    ) -> Result<()> {
+        let text = Outgoing {
+            account: None,
+            channel: Channel::Sms,
+            to: phone.as_str().into(),
+            subject: String::new(),
+            body: t(locale, message),
+        };
+        mail::enqueue(conn, now, text).await
     }
 
     fn phone_index(&self, phone: &Phone) -> Vec<u8> {
@@ -159,18 +199,7 @@ impl Services {
                 self.tell_address_taken(tx.conn(), e, locale, now).await?;
             }
             if let (true, Some(p)) = (phone_taken, &input.phone) {
-                mail::enqueue(
-                    tx.conn(),
-                    now,
-                    Outgoing {
-                        account: None,
-                        channel: Channel::Sms,
-                        to: p.as_str().into(),
-                        subject: String::new(),
-                        body: t(locale, "sms-exists"),
-                    },
-                )
-                .await?;
+                self.tell_number_holder(tx.conn(), p, "sms-exists", locale, now).await?;
             }
             tx.commit().await?;
             return Ok(());
@@ -219,21 +248,13 @@ impl Services {
         keys::insert(tx.conn(), id, &wrapped, now).await?;
         profiles::upsert(
             tx.conn(),
-            &ProfileRow {
-                account_id: id,
-                display_name: input.display_name.as_str().to_owned(),
-                bio: None,
-                country: None,
-                time_zone: input.time_zone.clone(),
-                ui_locale: Some(locale.as_str().into()),
-                avatar_id: None,
-                birth_date_visibility: Visibility::Private.as_str().into(),
-                gender: None,
-                gender_visibility: Visibility::Private.as_str().into(),
-                location: None,
-                location_visibility: Visibility::Private.as_str().into(),
-                updated_at: now,
-            },
+            &fresh_profile(
+                id,
+                input.display_name.as_str().to_owned(),
+                input.time_zone.clone(),
+                Some(locale.as_str().into()),
+                now,
+            ),
         )
         .await?;
         if let Some(e) = &input.email {
@@ -883,18 +904,8 @@ impl Services {
         let holder = accounts::find_by_phone_hash(tx.conn(), &hash).await?;
         if holder.is_some_and(|other| other.id != p.account_id) {
             // Same answer as success; the number's holder is told instead.
-            mail::enqueue(
-                tx.conn(),
-                now,
-                Outgoing {
-                    account: None,
-                    channel: Channel::Sms,
-                    to: new.as_str().into(),
-                    subject: String::new(),
-                    body: t(locale, "sms-number-in-use"),
-                },
-            )
-            .await?;
+            self.tell_number_holder(tx.conn(), new, "sms-number-in-use", locale, now)
+                .await?;
             tx.commit().await?;
             return Ok(());
         }
@@ -999,21 +1010,7 @@ impl Services {
         keys::insert(tx.conn(), id, &wrapped, now).await?;
         profiles::upsert(
             tx.conn(),
-            &ProfileRow {
-                account_id: id,
-                display_name: name.as_str().into(),
-                bio: None,
-                country: None,
-                time_zone: "UTC".into(),
-                ui_locale: None,
-                avatar_id: None,
-                birth_date_visibility: Visibility::Private.as_str().into(),
-                gender: None,
-                gender_visibility: Visibility::Private.as_str().into(),
-                location: None,
-                location_visibility: Visibility::Private.as_str().into(),
-                updated_at: now,
-            },
+            &fresh_profile(id, name.as_str().into(), "UTC".into(), None, now),
         )
         .await?;
         tx.commit().await?;
