@@ -34,6 +34,10 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("user.security.encryption_key", "Your personal encryption key (wrapped)"),
     ("user.legal.hold", "Legal holds that keep your data for a legal claim"),
     ("user.privacy_preferences", "Your consent choices and privacy signals"),
+    (
+        "user.privacy_request",
+        "Your data-protection requests and the exports you asked for",
+    ),
 ];
 
 pub fn is_known_category(c: &str) -> bool {

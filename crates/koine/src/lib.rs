@@ -139,7 +139,7 @@ impl Schedules {
 }
 
 /// Runs the background jobs on their schedules until `stop` fires: mail
-/// delivery and the retention sweep, each in its own task so a long sweep
+/// delivery, exports and the retention sweep, each in its own task so a long sweep
 /// never holds up mail.
 pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch::Receiver<bool>) {
     let mail = tokio::spawn(every_until(every.mail, stop.clone(), {
@@ -153,6 +153,7 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     }));
+    let exports = tokio::spawn(export_worker(svc.clone(), stop.clone()));
     let retention = tokio::spawn(every_until(every.retention, stop, move || {
         let svc = svc.clone();
         async move {
@@ -161,7 +162,23 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     }));
-    let _ = tokio::join!(mail, retention);
+    let _ = tokio::join!(mail, exports, retention);
+}
+
+/// Builds exports as soon as they are asked for, and once a minute picks
+/// up any a restart left waiting.
+async fn export_worker(svc: Services, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = svc.export_requested.notified() => {}
+            _ = stop.changed() => break,
+        }
+        if let Err(e) = svc.build_pending_exports().await {
+            tracing::error!("export job failed: {e}");
+        }
+    }
 }
 
 async fn every_until<F, Fut>(period: Duration, mut stop: tokio::sync::watch::Receiver<bool>, job: F)

@@ -221,7 +221,7 @@ fn print_map(format: Format) {
                         c.retention,
                         c.erasure,
                         if c.export { "" } else { " not-exported" },
-                        if c.encrypted { " encrypted" } else { "" },
+                        if c.encrypted.is_some() { " encrypted" } else { "" },
                     );
                 }
             }

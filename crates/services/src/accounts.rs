@@ -61,6 +61,15 @@ pub struct NewSession {
 }
 
 /// A new member's profile: optional fields empty, and private until they choose.
+/// The language a person reads their messages in.
+pub(crate) async fn locale_of(conn: Conn<'_>, account: Uuid) -> Result<UiLocale> {
+    Ok(profiles::get(conn, account)
+        .await?
+        .and_then(|p| p.ui_locale)
+        .and_then(|l| UiLocale::parse(&l).ok())
+        .unwrap_or(UiLocale::En))
+}
+
 fn fresh_profile(id: Uuid, name: String, time_zone: String, ui_locale: Option<String>, now: i64) -> ProfileRow {
     let private = || Visibility::Private.as_str().to_owned();
     ProfileRow {
@@ -445,11 +454,7 @@ impl Services {
             return Ok(());
         }
         let mut tx = self.db.begin().await?;
-        let locale = profiles::get(tx.conn(), a.id)
-            .await?
-            .and_then(|p| p.ui_locale)
-            .and_then(|l| UiLocale::parse(&l).ok())
-            .unwrap_or(UiLocale::En);
+        let locale = locale_of(tx.conn(), a.id).await?;
         match (identifier, &a.phone_hash, &a.phone_enc) {
             (Identifier::Email(e), _, _) => self.send_email_verification(tx.conn(), a.id, e, locale, now).await?,
             (Identifier::Phone(p), Some(h), Some(enc)) => {
@@ -668,7 +673,7 @@ impl Services {
     }
 
     /// Tells the owner of an account about a security-relevant change.
-    async fn notify_account(
+    pub(crate) async fn notify_account(
         &self,
         mut conn: Conn<'_>,
         account: &accounts::AccountRow,
@@ -679,11 +684,7 @@ impl Services {
         let Some(email) = account.email.clone().filter(|_| account.email_verified_at.is_some()) else {
             return Ok(());
         };
-        let locale = profiles::get(conn.reborrow(), account.id)
-            .await?
-            .and_then(|p| p.ui_locale)
-            .and_then(|l| UiLocale::parse(&l).ok())
-            .unwrap_or(UiLocale::En);
+        let locale = locale_of(conn.reborrow(), account.id).await?;
         mail::enqueue(
             conn,
             now,

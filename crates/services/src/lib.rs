@@ -9,6 +9,7 @@ pub mod consent;
 pub mod crypto;
 pub mod erasure;
 mod error;
+pub mod export;
 pub mod i18n;
 pub mod mail;
 pub mod passwords;
@@ -73,6 +74,8 @@ pub struct Services {
     /// Accounts whose browser privacy signals are already honoured, with the
     /// signals (GPC, DNT); see `consent::honour_signals`.
     pub(crate) signals_seen: Arc<consent::SignalsSeen>,
+    /// Wakes the export job when someone asks for an export.
+    pub export_requested: Arc<tokio::sync::Notify>,
 }
 
 impl Services {
@@ -86,6 +89,7 @@ impl Services {
             throttle: Arc::new(throttle::Throttles::default()),
             mailer: Arc::new(mailer),
             signals_seen: Arc::default(),
+            export_requested: Arc::default(),
         })
     }
 }

@@ -17,8 +17,16 @@ pub struct ColumnMap {
     /// Part of the person's export (secrets such as hashes are not).
     pub export: bool,
     pub erasure: Erasure,
-    /// Encrypted at rest under the person's key (P5).
-    pub encrypted: bool,
+    /// Encrypted at rest under the key of the person the table's first
+    /// subject column names (P5), with this field label bound in.
+    #[serde(serialize_with = "serialize_is_some")]
+    pub encrypted: Option<&'static str>,
+}
+
+/// The published map says whether a column is encrypted; the field label
+/// bound into the ciphertext is an implementation detail.
+fn serialize_is_some<S: serde::Serializer>(v: &Option<&'static str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bool(v.is_some())
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -55,7 +63,7 @@ const fn col(
         retention,
         export: true,
         erasure,
-        encrypted: false,
+        encrypted: None,
     }
 }
 
@@ -66,8 +74,8 @@ impl ColumnMap {
         self
     }
 
-    const fn encrypted(mut self) -> Self {
-        self.encrypted = true;
+    const fn encrypted(mut self, label: &'static str) -> Self {
+        self.encrypted = Some(label);
         self
     }
 }
@@ -99,6 +107,8 @@ const HOLD_KEEP: Retention = YearsAfter {
     years: 3,
     column: "lifted_at",
 };
+/// Export archives can be downloaded for 7 days after they are ready.
+const EXPORT_END: Retention = UntilInstant { column: "expires_at" };
 /// Staff-access records are kept 3 years for accountability.
 const AUDIT_KEEP: Retention = YearsAfter {
     years: 3,
@@ -147,7 +157,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 ACCOUNT,
                 DeleteRow,
             )
-            .encrypted(),
+            .encrypted("accounts.phone"),
             col(
                 "phone_verified_at",
                 "user.contact.phone_number",
@@ -181,7 +191,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 ACCOUNT,
                 DeleteRow,
             )
-            .encrypted(),
+            .encrypted("accounts.birth_date"),
             col(
                 "minor_until",
                 "user.demographic.date_of_birth",
@@ -432,7 +442,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 CODE_END,
                 DeleteRow,
             )
-            .encrypted(),
+            .encrypted("accounts.phone"),
             col("attempts", SYS, SEC, Contract, CODE_END, DeleteRow),
             col("created_at", SYS, SEC, Contract, CODE_END, DeleteRow),
             col("expires_at", SYS, SEC, Contract, CODE_END, DeleteRow),
@@ -640,6 +650,74 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance],
                 LegalObligation,
                 ACCOUNT,
+                DeleteRow,
+            ),
+        ],
+    },
+    TableMap {
+        table: "data_exports",
+        about: "Copies of your data you asked for, kept 7 days for you to download.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, &[LegalCompliance], LegalObligation, EXPORT_END, DeleteRow),
+            col(
+                "account_id",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                EXPORT_END,
+                DeleteRow,
+            ),
+            col(
+                "requested_at",
+                "user.privacy_request",
+                &[LegalCompliance],
+                LegalObligation,
+                EXPORT_END,
+                DeleteRow,
+            ),
+            col(
+                "ready_at",
+                "user.privacy_request",
+                &[LegalCompliance],
+                LegalObligation,
+                EXPORT_END,
+                DeleteRow,
+            ),
+            col(
+                "expires_at",
+                "user.privacy_request",
+                &[LegalCompliance],
+                LegalObligation,
+                EXPORT_END,
+                DeleteRow,
+            ),
+            col(
+                "size_bytes",
+                SYS,
+                &[LegalCompliance],
+                LegalObligation,
+                EXPORT_END,
+                DeleteRow,
+            ),
+            // The sealed archive is a copy of the rest, not new data; an
+            // export never contains earlier exports.
+            col(
+                "archive",
+                "user.privacy_request",
+                &[LegalCompliance],
+                LegalObligation,
+                EXPORT_END,
+                DeleteRow,
+            )
+            .secret(),
+            col(
+                "downloaded_at",
+                "user.privacy_request",
+                &[LegalCompliance],
+                LegalObligation,
+                EXPORT_END,
                 DeleteRow,
             ),
         ],

@@ -6,6 +6,7 @@ pub mod datamap;
 mod db;
 pub mod erasure;
 mod error;
+pub mod export;
 pub mod repo;
 pub mod retention;
 pub mod schema;

@@ -7,8 +7,10 @@
 #![forbid(unsafe_code)]
 
 mod browser;
+mod fixtures;
 
 pub use browser::{Browser, csrf_of};
+pub use fixtures::{Everywhere, tiny_png};
 
 use koine::config::Config;
 use koine_services::Services;

@@ -2,7 +2,6 @@
 //! what the law keeps is pseudonymised, and sessions and keys are gone.
 
 use koine_domain::privacy::Erasure;
-use koine_domain::staff::StaffRole;
 use koine_store::datamap::DATA_MAP;
 use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends, link_in};
 use reqwest::StatusCode;
@@ -14,81 +13,15 @@ both_backends!(
     api_deletion_needs_recent_password
 );
 
-async fn rows_about(app: &TestApp, table: &str, column: &str, id: Uuid) -> i64 {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1"));
-    match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap(),
-    }
-}
-
 async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
-    let b = app.member("gone@example.org", "Gone").await;
-    let id = app.account_id("gone@example.org").await;
-    // Data in every kind of table: phone code, profile languages, avatar, a second session, staff access.
-    b.post_form("/settings/phone", &[("phone", "+34611223344")]).await;
-    b.post_form(
-        "/settings/profile",
-        &[
-            ("display_name", "Gone"),
-            ("time_zone", "UTC"),
-            ("ui_locale", "en"),
-            ("birth_date_visibility", "private"),
-            ("gender_visibility", "private"),
-            ("location_visibility", "private"),
-            ("lang_0", "fr"),
-            ("level_0", "B1"),
-        ],
-    )
-    .await;
-    let mut png = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::new(8, 8))
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", b.csrf().await)
-        .part("avatar", reqwest::multipart::Part::bytes(png).file_name("a.png"));
-    b.client
-        .post(app.url("/settings/avatar"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let f = app.member_everywhere("gone@example.org", "Gone").await;
+    let (b, id, other) = (&f.browser, f.id, &f.other_session);
     let avatar_files = || {
         std::fs::read_dir(app.data_dir().join("uploads/avatars"))
             .map(|d| d.count())
             .unwrap_or(0)
     };
     assert_eq!(avatar_files(), 1);
-    let other = app.browser();
-    other.login("gone@example.org", STRONG_PASSWORD).await;
-    let staff = app.staff("support@koine.test", StaffRole::Support).await;
-    staff
-        .post_form(&format!("/staff/members/{id}"), &[("reason", "ticket 9")])
-        .await;
-    b.post_form("/settings/privacy", &[("marketing_email", "on")]).await;
-    // A legal hold, since lifted: its record stays, pseudonymised.
-    let officer = app.staff("dpo@koine.test", StaffRole::PrivacyOfficer).await;
-    officer
-        .post_form(&format!("/staff/members/{id}/holds"), &[("reason", "dispute 4")])
-        .await;
-    let hold: Uuid = match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_scalar("SELECT id FROM legal_holds")
-            .fetch_one(p)
-            .await
-            .unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_scalar("SELECT id FROM legal_holds")
-            .fetch_one(p)
-            .await
-            .unwrap(),
-    };
-    let r = officer
-        .post_form(
-            &format!("/staff/members/{id}/holds/{hold}/lift"),
-            &[("reason", "settled")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
     for t in DATA_MAP {
         for s in t
             .subjects
@@ -96,7 +29,7 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
             .filter(|s| !matches!(**s, "actor_id" | "placed_by" | "lifted_by"))
         {
             assert!(
-                rows_about(&app, t.table, s, id).await > 0,
+                app.rows_about(t.table, s, id).await > 0,
                 "the test should cover {}.{s}",
                 t.table
             );
@@ -129,7 +62,7 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
     for t in DATA_MAP {
         for s in t.subjects {
             let col = t.column(s).unwrap();
-            let left = rows_about(&app, t.table, s, id).await;
+            let left = app.rows_about(t.table, s, id).await;
             match col.erasure {
                 Erasure::RetainLegal => {}
                 _ => assert_eq!(left, 0, "{}.{s} still refers to the erased person", t.table),

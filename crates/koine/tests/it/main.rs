@@ -7,6 +7,7 @@ mod bad_input;
 mod browser;
 mod consent;
 mod erasure;
+mod export;
 mod holds;
 mod ops;
 mod privacy;

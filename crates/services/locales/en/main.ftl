@@ -291,6 +291,7 @@ table-one-time-codes = Codes and links we send to verify you or reset your passw
 table-outbox = Emails and text messages we send you (content removed once delivered)
 table-legal-holds = Legal holds that keep your data for a legal claim
 table-consent-events = Your consent choices and their history
+table-data-exports = Copies of your data you asked for
 table-audit-events = Records of staff opening your personal data
 category-system-operations = Technical records
 category-user-account-username = Display name
@@ -312,6 +313,7 @@ category-user-behavior-session = Sign-in sessions and their activity times
 category-user-unique_id = Internal identifiers
 category-user-legal-hold = Legal holds and their reasons
 category-user-privacy_preferences = Consent choices and privacy signals
+category-user-privacy_request = Your data-protection requests and exports
 category-user-security-audit = Records of staff access to your data
 category-user-security-encryption_key = Your personal encryption key (wrapped)
 
@@ -396,3 +398,22 @@ my-data-staff-title = When our staff looked at your data
 my-data-staff-none = No staff member has opened your data.
 my-data-teaser = See what we hold about you and when our staff looked at it.
 my-data-open = See your data
+
+export-title = Download a copy of your data
+export-lead = We put everything we hold about you into a ZIP file: machine-readable JSON (one file per kind of data, described in schema.json) and CSV copies for spreadsheets. It is ready within minutes; we email you when it is. You can download it for 7 days, after entering your password again.
+export-request = Prepare my export
+export-requested = Asked for on { $when }
+export-expires = Ready; available until { $when }
+export-download = Download the ZIP file
+export-pending = Being prepared. Refresh this page in a moment.
+export-readme = This is a copy of the personal data Koine holds about you.
+
+    data/*.json  one file per kind of data, machine-readable
+    data/*.csv   the same rows, for spreadsheets
+    schema.json  what each file and column means, why we hold it, on which legal basis and for how long
+    files/       your uploads, such as your profile picture
+
+    Other people appear only by a pseudonym, never by their private details.
+    Questions: see the privacy notice on the Koine site you use.
+mail-export-ready-subject = Your Koine data export is ready
+mail-export-ready-body = The copy of your data you asked for is ready. Sign in and open Settings, then "Your data", to download it within 7 days. If you did not ask for it, change your password.

@@ -291,6 +291,7 @@ table-one-time-codes = Códigos y enlaces que te enviamos para verificar tu iden
 table-outbox = Correos electrónicos y SMS que te enviamos (el contenido se elimina una vez entregados)
 table-legal-holds = Retenciones legales que conservan tus datos por una reclamación legal
 table-consent-events = Tus opciones de consentimiento y su historial
+table-data-exports = Copias de tus datos que pediste
 table-audit-events = Registros de cada vez que el personal abrió tus datos personales
 category-system-operations = Registros técnicos
 category-user-account-username = Nombre visible
@@ -312,6 +313,7 @@ category-user-behavior-session = Sesiones iniciadas y sus horas de actividad
 category-user-unique_id = Identificadores internos
 category-user-legal-hold = Retenciones legales y sus motivos
 category-user-privacy_preferences = Opciones de consentimiento y señales de privacidad
+category-user-privacy_request = Tus solicitudes de protección de datos y exportaciones
 category-user-security-audit = Registros de accesos del personal a tus datos
 category-user-security-encryption_key = Tu clave de cifrado personal (guardada cifrada)
 
@@ -396,3 +398,22 @@ my-data-staff-title = Cuándo nuestro personal consultó tus datos
 my-data-staff-none = Ningún miembro del personal ha abierto tus datos.
 my-data-teaser = Consulta qué datos tenemos sobre ti y cuándo los consultó nuestro personal.
 my-data-open = Ver tus datos
+
+export-title = Descarga una copia de tus datos
+export-lead = Reunimos todo lo que guardamos sobre ti en un archivo ZIP: JSON legible por máquina (un archivo por tipo de dato, descrito en schema.json) y copias CSV para hojas de cálculo. Está listo en minutos y te avisamos por correo. Puedes descargarlo durante 7 días, tras volver a introducir tu contraseña.
+export-request = Preparar mi exportación
+export-requested = Pedida el { $when }
+export-expires = Lista; disponible hasta el { $when }
+export-download = Descargar el archivo ZIP
+export-pending = En preparación. Recarga esta página en un momento.
+export-readme = Esta es una copia de los datos personales que Koine guarda sobre ti.
+
+    data/*.json  un archivo por tipo de dato, legible por máquina
+    data/*.csv   las mismas filas, para hojas de cálculo
+    schema.json  qué significa cada archivo y columna, por qué lo guardamos, con qué base legal y durante cuánto tiempo
+    files/       lo que subiste, como tu foto de perfil
+
+    Las demás personas aparecen solo con un seudónimo, nunca con sus datos privados.
+    Si tienes preguntas, consulta el aviso de privacidad del sitio Koine que usas.
+mail-export-ready-subject = Tu exportación de datos de Koine está lista
+mail-export-ready-body = La copia de tus datos que pediste está lista. Inicia sesión y abre Ajustes, luego «Tus datos», para descargarla en un plazo de 7 días. Si no la pediste, cambia tu contraseña.

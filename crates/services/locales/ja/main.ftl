@@ -291,6 +291,7 @@ table-one-time-codes = ご本人確認やパスワード再設定のためにお
 table-outbox = お送りするメールと SMS（配信後に本文は削除されます）
 table-legal-holds = 法的請求のためにデータを保全するリーガルホールド
 table-consent-events = 同意の選択とその履歴
+table-data-exports = ご依頼いただいたデータのコピー
 table-audit-events = スタッフがあなたの個人データを開いた記録
 category-system-operations = 技術的な記録
 category-user-account-username = 表示名
@@ -312,6 +313,7 @@ category-user-behavior-session = ログインセッションとその利用日�
 category-user-unique_id = 内部識別子
 category-user-legal-hold = リーガルホールドとその理由
 category-user-privacy_preferences = 同意の選択とプライバシー信号
+category-user-privacy_request = データ保護に関するご請求とエクスポート
 category-user-security-audit = スタッフによるデータへのアクセス記録
 category-user-security-encryption_key = あなた専用の暗号化キー（暗号化して保管）
 
@@ -396,3 +398,22 @@ my-data-staff-title = スタッフがあなたのデータを閲覧した記録
 my-data-staff-none = スタッフがあなたのデータを閲覧した記録はありません。
 my-data-teaser = 当社が保有するあなたのデータと、スタッフが閲覧した日時を確認できます。
 my-data-open = データを確認する
+
+export-title = データのコピーをダウンロード
+export-lead = 保有するすべての情報を ZIP ファイルにまとめます。機械で読める JSON（データの種類ごとに 1 ファイル、schema.json で説明）と表計算用の CSV が含まれます。数分で準備でき、完了したらメールでお知らせします。パスワードを再入力すると、7 日間ダウンロードできます。
+export-request = エクスポートを準備する
+export-requested = { $when } に依頼
+export-expires = 準備完了。{ $when } までダウンロードできます
+export-download = ZIP ファイルをダウンロード
+export-pending = 準備中です。しばらくしてからこのページを再読み込みしてください。
+export-readme = これは Koine が保有するあなたの個人データのコピーです。
+
+    data/*.json  データの種類ごとの機械可読ファイル
+    data/*.csv   同じ内容の表計算用ファイル
+    schema.json  各ファイルと列の意味、保有する目的、法的根拠、保存期間
+    files/       プロフィール写真などのアップロード
+
+    他の人は仮名でのみ表示され、その個人情報は含まれません。
+    ご質問は、ご利用の Koine サイトのプライバシー通知をご覧ください。
+mail-export-ready-subject = Koine のデータエクスポートの準備ができました
+mail-export-ready-body = ご依頼のデータのコピーの準備ができました。サインインして「設定」→「あなたのデータ」から 7 日以内にダウンロードしてください。お心当たりがない場合は、パスワードを変更してください。

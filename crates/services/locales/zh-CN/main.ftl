@@ -291,6 +291,7 @@ table-one-time-codes = 我们发送给你、用于验证身份或重置密码的
 table-outbox = 我们发送给你的电子邮件和短信（送达后即删除内容）
 table-legal-holds = 为法律主张而保留您数据的法律保全
 table-consent-events = 您的同意选择及其记录
+table-data-exports = 您申请的数据副本
 table-audit-events = 员工打开你个人数据的记录
 category-system-operations = 技术记录
 category-user-account-username = 显示名称
@@ -312,6 +313,7 @@ category-user-behavior-session = 登录会话及其活动时间
 category-user-unique_id = 内部标识符
 category-user-legal-hold = 法律保全及其原因
 category-user-privacy_preferences = 同意选择和隐私信号
+category-user-privacy_request = 您的数据保护请求和导出
 category-user-security-audit = 员工访问你数据的记录
 category-user-security-encryption_key = 你的个人加密密钥（加密保存）
 
@@ -396,3 +398,22 @@ my-data-staff-title = 我们的员工查看您数据的记录
 my-data-staff-none = 没有员工查看过您的数据。
 my-data-teaser = 查看我们持有的关于您的数据，以及员工何时查看过这些数据。
 my-data-open = 查看您的数据
+
+export-title = 下载您的数据副本
+export-lead = 我们会把保存的关于您的全部信息打包成 ZIP 文件：机器可读的 JSON（每类数据一个文件，说明见 schema.json）以及用于电子表格的 CSV。几分钟内即可准备好，届时我们会发邮件通知您。再次输入密码后，可在 7 天内下载。
+export-request = 准备我的导出
+export-requested = 申请于 { $when }
+export-expires = 已就绪；可下载至 { $when }
+export-download = 下载 ZIP 文件
+export-pending = 正在准备，请稍后刷新此页面。
+export-readme = 这是 Koine 保存的关于您的个人数据副本。
+
+    data/*.json  每类数据一个机器可读文件
+    data/*.csv   相同内容，供电子表格使用
+    schema.json  每个文件和字段的含义、保存目的、法律依据和保存期限
+    files/       您上传的文件，例如头像
+
+    其他人只以化名出现，不含其个人信息。
+    如有疑问，请查看您所用 Koine 网站的隐私声明。
+mail-export-ready-subject = 您的 Koine 数据导出已就绪
+mail-export-ready-body = 您申请的数据副本已准备好。请登录后打开“设置”中的“您的数据”，在 7 天内下载。如果这不是您的操作，请修改密码。

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod codes;
 pub mod consent;
+pub mod exports;
 pub mod holds;
 pub mod keys;
 pub mod outbox;

@@ -25,6 +25,7 @@ use utoipa::OpenApi;
         handlers::me, handlers::delete_me, handlers::update_profile, handlers::upload_avatar, handlers::delete_avatar, handlers::change_password,
         handlers::change_email, handlers::change_phone, handlers::verify_new_phone, handlers::profile,
         handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::place_hold, handlers::lift_hold, handlers::privacy_map, handlers::consents, handlers::set_consents,
+        handlers::request_export, handlers::exports, handlers::export_archive,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -75,6 +76,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/me/phone", post(h::change_phone))
         .route("/v1/me/phone/verify", post(h::verify_new_phone))
         .route("/v1/me/consents", get(h::consents).put(h::set_consents))
+        .route("/v1/me/exports", post(h::request_export).get(h::exports))
+        .route("/v1/me/exports/{id}/archive", get(h::export_archive))
         .route("/v1/profiles/{id}", get(h::profile))
         .route("/v1/staff/members", get(h::staff_members))
         .route("/v1/staff/members/{id}", get(h::staff_member))

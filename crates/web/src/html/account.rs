@@ -551,12 +551,27 @@ async fn reset(
     }
 }
 
-fn reauth_page(ctx: &Ctx, form: FormState) -> SingleFormPage {
+/// Where to go after re-authenticating: a settings page, never elsewhere
+/// (an attacker-chosen target would be an open redirect).
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n)
+            if n.starts_with("/settings")
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_')) =>
+        {
+            n
+        }
+        _ => "/settings",
+    }
+}
+
+fn reauth_page(ctx: &Ctx, next: &str, form: FormState) -> SingleFormPage {
     SingleFormPage {
         page: Page::new(ctx, "reauth-title"),
         lead: Some(ctx.i18n().t("reauth-lead")),
         action: "/reauth",
-        hidden: vec![],
+        hidden: vec![("next", next.to_owned())],
         fields: vec![InputField {
             name: "password",
             label_key: "field-password",
@@ -568,29 +583,36 @@ fn reauth_page(ctx: &Ctx, form: FormState) -> SingleFormPage {
     }
 }
 
-async fn reauth_form(ctx: Ctx) -> Result<SingleFormPage, PageError> {
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn reauth_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<SingleFormPage, PageError> {
     signed_in(&ctx)?;
-    Ok(reauth_page(&ctx, FormState::default()))
+    Ok(reauth_page(&ctx, safe_next(q.next.as_deref()), FormState::default()))
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PasswordForm {
+struct ReauthForm {
     password: String,
+    next: Option<String>,
 }
 
 async fn reauth(
     State(st): State<AppState>,
     ctx: Ctx,
-    StrictForm(f): StrictForm<PasswordForm>,
+    StrictForm(f): StrictForm<ReauthForm>,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
+    let next = safe_next(f.next.as_deref());
     match st.svc.reauthenticate(p, &f.password).await {
-        Ok(()) => Ok(Redirect::to("/settings").into_response()),
+        Ok(()) => Ok(Redirect::to(next).into_response()),
         Err(Error::BadCredentials | Error::Throttled { .. }) => {
             let mut form = FormState::default();
             form.error(&ctx.i18n(), "password", "wrong-password");
-            Ok((StatusCode::UNAUTHORIZED, reauth_page(&ctx, form)).into_response())
+            Ok((StatusCode::UNAUTHORIZED, reauth_page(&ctx, next, form)).into_response())
         }
         Err(e) => Err(e.into()),
     }

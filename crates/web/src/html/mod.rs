@@ -1,6 +1,7 @@
 //! Server-rendered pages. Every form works without JavaScript.
 
 mod account;
+mod data;
 mod profile;
 mod staff;
 pub mod templates;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/avatars/{file}", get(avatar))
         .merge(account::routes())
         .merge(profile::routes())
+        .merge(data::routes())
         .merge(staff::routes())
         .fallback(not_found)
 }

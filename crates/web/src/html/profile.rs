@@ -31,7 +31,6 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/avatar", post(upload_avatar))
         .route("/settings/avatar/remove", post(remove_avatar))
         .route("/settings/privacy", get(privacy_choices).post(save_privacy_choices))
-        .route("/settings/data", get(my_data))
 }
 
 async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<ProfilePage, PageError> {
@@ -405,35 +404,4 @@ async fn save_privacy_choices(
         .set_consents(p.account_id, &ctx.signals.apply(&choices), ConsentSource::Settings)
         .await?;
     choices_page(&st, &ctx, true).await
-}
-
-/// "Your data": what Koine holds about the member, why, on which basis, for
-/// how long, and when staff looked at it (the access report).
-async fn my_data(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
-    let p = signed_in(&ctx)?;
-    let i18n = ctx.i18n();
-    let sections = st
-        .svc
-        .access_report(p.account_id)
-        .await?
-        .into_iter()
-        .map(|h| super::templates::HeldSection {
-            title: super::table_title(&i18n, h.table),
-            rows: h.rows,
-            rows_detail: h.entries.iter().map(|e| super::notice_row(&i18n, e)).collect(),
-        })
-        .collect();
-    let staff_access = st
-        .svc
-        .staff_access_to(p.account_id)
-        .await?
-        .into_iter()
-        .map(|a| (a.created_at, a.action))
-        .collect();
-    let page = super::templates::MyDataPage {
-        page: Page::new(&ctx, "my-data-title"),
-        sections,
-        staff_access,
-    };
-    Ok(page.into_response())
 }

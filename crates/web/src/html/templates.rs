@@ -273,4 +273,14 @@ pub struct MyDataPage {
     pub sections: Vec<HeldSection>,
     /// When and what staff looked at.
     pub staff_access: Vec<(i64, String)>,
+    pub exports: Vec<ExportLine>,
+}
+
+/// An export the person asked for, on "Your data".
+pub struct ExportLine {
+    pub id: String,
+    pub requested_at: i64,
+    pub ready: bool,
+    pub expires_at: i64,
+    pub kib: i64,
 }

@@ -1,0 +1,365 @@
+//! Data export (GDPR Art. 15(3) and 20): a ZIP of everything the data map
+//! links to the person, as JSON (one file per table, with a schema) and CSV.
+//!
+//! Requests are built by a background job; the archive is sealed under the
+//! person's key, so erasing them (crypto-shredding) also makes any copy
+//! unreadable, and it expires after 7 days.
+
+use crate::accounts::{Principal, locale_of};
+use crate::i18n::t;
+use crate::{Error, Result, Services, crypto};
+use koine_store::datamap::{self, ColumnMap, DATA_MAP};
+use koine_store::export::{Cell, TableRows};
+use koine_store::repo::{accounts, exports, profiles};
+use serde_json::{Map, Value, json};
+use std::io::Write;
+use uuid::Uuid;
+
+pub use koine_store::repo::exports::ExportRow;
+
+const DAY_US: i64 = 86_400_000_000;
+/// How long a download stays available (and an unbuilt request waits).
+pub const EXPORT_DAYS: i64 = 7;
+const ARCHIVE_FIELD: &str = "data_exports.archive";
+/// Version of the archive layout described in `schema.json`.
+const FORMAT_VERSION: u32 = 1;
+
+/// The archive layout, for readers of `schema.json`.
+fn conventions() -> Value {
+    json!({
+        "instants": "Columns ending in _at or _until are instants in RFC 3339, UTC.",
+        "identifiers": "Identifiers are UUIDs. Other people appear only as pseudonyms (\"person-\" and 16 hex digits), the same pseudonym for the same person throughout one person's exports.",
+        "encrypted": "Fields stored encrypted under your key are decrypted for you.",
+        "csv": "CSV files hold the same rows as the JSON files; text that a spreadsheet would run as a formula (starting with = + - @) is prefixed with an apostrophe there.",
+        "omitted": "Secrets (password hashes, token hashes, wrapped keys) and earlier exports are not included.",
+    })
+}
+
+fn pseudonym(svc: &Services, requester: Uuid, other: Uuid) -> String {
+    let mac = svc
+        .keys
+        .blind_index("export-pseudonym", &format!("{requester}:{other}"));
+    let hex: String = mac.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("person-{hex}")
+}
+
+fn is_instant(column: &str) -> bool {
+    column.ends_with("_at") || column.ends_with("_until")
+}
+
+fn instant(us: i64) -> Value {
+    jiff::Timestamp::from_microsecond(us)
+        .map(|t| Value::String(t.to_string()))
+        .unwrap_or(Value::Number(us.into()))
+}
+
+/// One table's rows as JSON objects: instants readable, identifiers of
+/// other people pseudonymised, the person's own encrypted fields opened.
+fn table_json(svc: &Services, who: Uuid, key: &[u8; 32], t: &TableRows) -> Result<Vec<Value>> {
+    let owner_column = t.table.subjects.first().copied();
+    let owner_at = t.columns.iter().position(|c| Some(c.column) == owner_column);
+    let mut out = Vec::with_capacity(t.rows.len());
+    for row in &t.rows {
+        let own_row = owner_at.is_some_and(|i| row[i] == Cell::Uuid(who));
+        let mut obj = Map::new();
+        for (c, cell) in t.columns.iter().zip(row) {
+            obj.insert(c.column.to_owned(), cell_json(svc, who, key, t, c, cell, own_row)?);
+        }
+        out.push(Value::Object(obj));
+    }
+    Ok(out)
+}
+
+fn cell_json(
+    svc: &Services,
+    who: Uuid,
+    key: &[u8; 32],
+    t: &TableRows,
+    c: &ColumnMap,
+    cell: &Cell,
+    own_row: bool,
+) -> Result<Value> {
+    Ok(match cell {
+        Cell::Null => Value::Null,
+        Cell::Int(n) if is_instant(c.column) => instant(*n),
+        Cell::Int(n) => Value::Number((*n).into()),
+        Cell::Bool(b) => Value::Bool(*b),
+        Cell::Text(s) => Value::String(s.clone()),
+        Cell::Uuid(u) if *u != who && t.table.subjects.contains(&c.column) => Value::String(pseudonym(svc, who, *u)),
+        Cell::Uuid(u) => Value::String(u.to_string()),
+        // Sealed under the row owner's key: opened only in the person's own rows.
+        Cell::Bytes(b) => match c.encrypted {
+            Some(label) if own_row => {
+                let plain = crypto::open_field(key, who, label, b).map_err(Error::internal)?;
+                Value::String(String::from_utf8(plain).map_err(Error::internal)?)
+            }
+            Some(_) => Value::Null,
+            None => {
+                use base64::Engine;
+                Value::String(base64::engine::general_purpose::STANDARD.encode(b))
+            }
+        },
+    })
+}
+
+/// RFC 4180 CSV of JSON rows, with spreadsheet-formula guarding.
+fn csv_of(columns: &[&ColumnMap], rows: &[Value]) -> String {
+    fn field(out: &mut String, v: &Value) {
+        let text = match v {
+            Value::Null => String::new(),
+            Value::String(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if text.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&text.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&text);
+        }
+    }
+    let mut out = columns.iter().map(|c| c.column).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    for row in rows {
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(&mut out, row.get(c.column).unwrap_or(&Value::Null));
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn column_type(c: &ColumnMap, subjects: &[&str]) -> &'static str {
+    if is_instant(c.column) {
+        "instant"
+    } else if subjects.contains(&c.column) {
+        "identifier (yours) or pseudonym (someone else)"
+    } else if c.column == "id" || c.column.ends_with("_id") {
+        "identifier"
+    } else if c.encrypted.is_some() {
+        "text (stored encrypted)"
+    } else {
+        "text, number or boolean"
+    }
+}
+
+/// `schema.json`: every table and column in the archive, from the map.
+fn schema(generated_at: i64) -> Value {
+    let tables: Map<String, Value> = DATA_MAP
+        .iter()
+        .filter(|t| !t.subjects.is_empty())
+        .map(|t| {
+            let columns: Vec<Value> = t
+                .columns
+                .iter()
+                .filter(|c| c.export)
+                .map(|c| {
+                    json!({
+                        "name": c.column,
+                        "type": column_type(c, t.subjects),
+                        "category": c.category,
+                        "purposes": c.purposes,
+                        "legal_basis": c.basis,
+                        "retention": c.retention,
+                    })
+                })
+                .collect();
+            let entry = json!({
+                "about": t.about,
+                "json": format!("data/{}.json", t.table),
+                "csv": format!("data/{}.csv", t.table),
+                "columns": columns,
+            });
+            (t.table.to_owned(), entry)
+        })
+        .collect();
+    json!({
+        "format_version": FORMAT_VERSION,
+        "generated_at": instant(generated_at),
+        "policy_version": datamap::version(),
+        "conventions": conventions(),
+        "tables": tables,
+    })
+}
+
+/// Writes the archive's files into a ZIP.
+fn zip_files(files: Vec<(String, Vec<u8>)>, now: i64) -> Result<Vec<u8>> {
+    use zip::write::SimpleFileOptions;
+    let stamp = jiff::Timestamp::from_microsecond(now)
+        .ok()
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).datetime())
+        .and_then(|d| {
+            zip::DateTime::from_date_and_time(
+                u16::try_from(d.year()).ok()?,
+                u8::try_from(d.month()).ok()?,
+                u8::try_from(d.day()).ok()?,
+                u8::try_from(d.hour()).ok()?,
+                u8::try_from(d.minute()).ok()?,
+                u8::try_from(d.second()).ok()?,
+            )
+            .ok()
+        })
+        .unwrap_or_default();
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(stamp);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        zip.start_file(name, options).map_err(Error::internal)?;
+        zip.write_all(&bytes).map_err(Error::internal)?;
+    }
+    Ok(zip.finish().map_err(Error::internal)?.into_inner())
+}
+
+impl Services {
+    /// Asks for an export. While one is still being built, asking again
+    /// returns that one rather than queueing another.
+    pub async fn request_export(&self, p: &Principal) -> Result<Uuid> {
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        accounts::lock(tx.conn(), p.account_id).await?;
+        if let Some(pending) = exports::list(tx.conn(), p.account_id)
+            .await?
+            .into_iter()
+            .find(|e| e.ready_at.is_none())
+        {
+            return Ok(pending.id);
+        }
+        let id = Uuid::now_v7();
+        exports::insert(tx.conn(), id, p.account_id, now, now + EXPORT_DAYS * DAY_US).await?;
+        tx.commit().await?;
+        self.export_requested.notify_one();
+        Ok(id)
+    }
+
+    pub async fn exports(&self, account: Uuid) -> Result<Vec<ExportRow>> {
+        let mut c = self.db.acquire().await?;
+        Ok(exports::list(c.conn(), account).await?)
+    }
+
+    /// The ZIP (unsealed) of everything about `account`.
+    pub async fn build_export(&self, account: Uuid) -> Result<Vec<u8>> {
+        let now = self.clock.now_us();
+        let mut c = self.db.acquire().await?;
+        let key = self.subject_key(c.conn(), account).await?;
+        let locale = locale_of(c.conn(), account).await?;
+        let tables = koine_store::export::rows_about(c.conn(), account).await?;
+        let avatar = profiles::get(c.conn(), account).await?.and_then(|p| p.avatar_id);
+        drop(c);
+        let mut files = vec![
+            ("README.txt".to_owned(), t(locale, "export-readme").into_bytes()),
+            (
+                "schema.json".to_owned(),
+                serde_json::to_vec_pretty(&schema(now)).map_err(Error::internal)?,
+            ),
+        ];
+        for table in &tables {
+            let rows = table_json(self, account, &key, table)?;
+            files.push((
+                format!("data/{}.csv", table.table.table),
+                csv_of(&table.columns, &rows).into_bytes(),
+            ));
+            files.push((
+                format!("data/{}.json", table.table.table),
+                serde_json::to_vec_pretty(&rows).map_err(Error::internal)?,
+            ));
+        }
+        if let Some(a) = avatar {
+            match tokio::fs::read(self.avatar_path(a)).await {
+                Ok(png) => files.push((format!("files/avatar-{a}.png"), png)),
+                Err(e) => tracing::error!(avatar = %a, "a picture for an export could not be read: {e}"),
+            }
+        }
+        zip_files(files, now)
+    }
+
+    /// Builds every waiting export (the background job); returns how many.
+    pub async fn build_pending_exports(&self) -> Result<usize> {
+        let pending = {
+            let mut c = self.db.acquire().await?;
+            exports::pending(c.conn(), 16).await?
+        };
+        let mut built = 0;
+        for e in pending {
+            let zip = match self.build_export(e.account_id).await {
+                Ok(zip) => zip,
+                // One failing export must not hold up the others; it is
+                // retried on the next run.
+                Err(err) => {
+                    tracing::error!(export = %e.id, "an export could not be built: {err}");
+                    continue;
+                }
+            };
+            let now = self.clock.now_us();
+            let mut tx = self.db.begin().await?;
+            let key = self.subject_key(tx.conn(), e.account_id).await?;
+            let sealed = crypto::seal_field(&key, e.account_id, ARCHIVE_FIELD, &zip);
+            if exports::set_ready(tx.conn(), e.id, now, now + EXPORT_DAYS * DAY_US, &sealed).await? {
+                if let Some(account) = accounts::get(tx.conn(), e.account_id).await? {
+                    self.notify_account(
+                        tx.conn(),
+                        &account,
+                        "mail-export-ready-subject",
+                        "mail-export-ready-body",
+                        now,
+                    )
+                    .await?;
+                }
+                built += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(built)
+    }
+
+    /// The person's archive, opened. Needs a recent password entry.
+    pub async fn download_export(&self, p: &Principal, id: Uuid) -> Result<Vec<u8>> {
+        self.require_recent_auth(p)?;
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let sealed = exports::archive(tx.conn(), id, p.account_id, now)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let key = self.subject_key(tx.conn(), p.account_id).await?;
+        let zip = crypto::open_field(&key, p.account_id, ARCHIVE_FIELD, &sealed).map_err(Error::internal)?;
+        exports::mark_downloaded(tx.conn(), id, now).await?;
+        tx.commit().await?;
+        Ok(zip)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_guards_formulas() {
+        let cols: Vec<&ColumnMap> = datamap::table("profiles").unwrap().columns.iter().take(3).collect();
+        let row = json!({"account_id": "a", "display_name": "=HYPERLINK(\"x\")", "bio": "one, two\nthree"});
+        let csv = csv_of(&cols, &[row]);
+        assert_eq!(
+            csv,
+            "account_id,display_name,bio\r\na,\"'=HYPERLINK(\"\"x\"\")\",\"one, two\nthree\"\r\n"
+        );
+    }
+
+    #[test]
+    fn schema_describes_every_exported_column() {
+        let s = schema(0);
+        for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty()) {
+            let cols = s["tables"][t.table]["columns"].as_array().expect(t.table);
+            assert_eq!(cols.len(), t.columns.iter().filter(|c| c.export).count());
+        }
+        assert!(
+            s["tables"]["accounts"]["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["name"] != "password_hash")
+        );
+    }
+}

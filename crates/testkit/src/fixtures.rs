@@ -1,0 +1,134 @@
+//! Shared fixtures: people with data in every table the data map links to
+//! them, for the export, erasure and residue tests.
+
+use crate::{Browser, TestApp};
+use koine_domain::staff::StaffRole;
+use uuid::Uuid;
+
+/// A member with rows in every table the map links to a person.
+pub struct Everywhere {
+    pub browser: Browser,
+    pub id: Uuid,
+    /// A second signed-in session of the member.
+    pub other_session: Browser,
+    /// Staff who looked at the member (support) and placed and lifted a
+    /// hold (privacy officer): people related to the member.
+    pub support: Uuid,
+    pub officer: Uuid,
+    pub officer_browser: Browser,
+}
+
+/// A small PNG for avatar uploads.
+pub fn tiny_png() -> Vec<u8> {
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::new(8, 8))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode png");
+    png
+}
+
+impl TestApp {
+    /// Runs a statement binding `ids` in order; returns rows affected.
+    pub async fn execute(&self, sql: &str, ids: &[Uuid]) -> u64 {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match &self.svc.db {
+            koine_store::Db::Sqlite(p) => {
+                let mut q = sqlx::query(sql);
+                for id in ids {
+                    q = q.bind(*id);
+                }
+                q.execute(p).await.expect("statement").rows_affected()
+            }
+            koine_store::Db::Postgres(p) => {
+                let mut q = sqlx::query(sql);
+                for id in ids {
+                    q = q.bind(*id);
+                }
+                q.execute(p).await.expect("statement").rows_affected()
+            }
+        }
+    }
+
+    /// Rows of `table` whose `column` is `id`.
+    pub async fn rows_about(&self, table: &str, column: &str, id: Uuid) -> i64 {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1"));
+        match &self.svc.db {
+            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap(),
+            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap(),
+        }
+    }
+
+    /// The id of the legal hold placed on `account` (the first, if several).
+    pub async fn hold_on(&self, account: Uuid) -> Uuid {
+        let sql = "SELECT id FROM legal_holds WHERE account_id = $1 ORDER BY placed_at";
+        match &self.svc.db {
+            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(account).fetch_one(p).await.unwrap(),
+            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(account).fetch_one(p).await.unwrap(),
+        }
+    }
+
+    /// Signs up `email` and gives them data in every kind of table: a phone
+    /// change code, profile languages, an avatar, a second session, staff
+    /// access with a reason, a consent, a lifted legal hold and an export.
+    /// Staff emails are derived from `email`, so two can coexist.
+    pub async fn member_everywhere(&self, email: &str, name: &str) -> Everywhere {
+        let b = self.member(email, name).await;
+        let id = self.account_id(email).await;
+        b.post_form("/settings/phone", &[("phone", "+34611223344")]).await;
+        b.post_form(
+            "/settings/profile",
+            &[
+                ("display_name", name),
+                ("time_zone", "UTC"),
+                ("ui_locale", "en"),
+                ("birth_date_visibility", "private"),
+                ("gender_visibility", "private"),
+                ("location_visibility", "private"),
+                ("lang_0", "fr"),
+                ("level_0", "B1"),
+            ],
+        )
+        .await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", b.csrf().await)
+            .part("avatar", reqwest::multipart::Part::bytes(tiny_png()).file_name("a.png"));
+        b.client
+            .post(self.url("/settings/avatar"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let other_session = self.browser();
+        other_session.login(email, crate::STRONG_PASSWORD).await;
+        let support_email = format!("support.{email}");
+        let staff = self.staff(&support_email, StaffRole::Support).await;
+        staff
+            .post_form(&format!("/staff/members/{id}"), &[("reason", "ticket 9")])
+            .await;
+        b.post_form("/settings/privacy", &[("marketing_email", "on")]).await;
+        // A legal hold, since lifted: its record stays.
+        let officer_email = format!("dpo.{email}");
+        let officer_browser = self.staff(&officer_email, StaffRole::PrivacyOfficer).await;
+        officer_browser
+            .post_form(&format!("/staff/members/{id}/holds"), &[("reason", "dispute 4")])
+            .await;
+        let hold = self.hold_on(id).await;
+        let r = officer_browser
+            .post_form(
+                &format!("/staff/members/{id}/holds/{hold}/lift"),
+                &[("reason", "settled")],
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        b.post_form("/settings/data/export", &[]).await;
+        self.svc.build_pending_exports().await.expect("export built");
+        Everywhere {
+            browser: b,
+            id,
+            other_session,
+            support: self.account_id(&support_email).await,
+            officer: self.account_id(&officer_email).await,
+            officer_browser,
+        }
+    }
+}
