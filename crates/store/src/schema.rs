@@ -61,3 +61,36 @@ pub async fn read(db: &Db) -> Result<Schema> {
     }
     Ok(schema)
 }
+
+/// (table, column) pairs that lead some index (primary keys included): a
+/// lookup by such a column need not scan its table.
+pub async fn index_leads(db: &Db) -> Result<std::collections::BTreeSet<(String, String)>> {
+    let mut pooled = db.acquire().await?;
+    let rows: Vec<(String, String)> = match pooled.conn() {
+        crate::Conn::Sqlite(c) => sqlx::query(
+            "SELECT m.name, ii.name FROM sqlite_master m \
+             JOIN pragma_index_list(m.name) il \
+             JOIN pragma_index_info(il.name) ii \
+             WHERE m.type = 'table' AND ii.seqno = 0 AND il.partial = 0",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect(),
+        // indkey[0] is the first column of each index (int2vector is 0-based).
+        crate::Conn::Postgres(c) => sqlx::query(
+            "SELECT t.relname::text, a.attname::text FROM pg_index i \
+             JOIN pg_class t ON t.oid = i.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] \
+             WHERE n.nspname = current_schema() AND i.indpred IS NULL",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect(),
+    };
+    Ok(rows.into_iter().collect())
+}

@@ -4,7 +4,11 @@ use koine_store::{datamap, schema};
 use koine_testkit::{Backend, TestApp, both_backends};
 use reqwest::StatusCode;
 
-both_backends!(data_map_covers_live_schema, privacy_notice_is_generated_from_the_map);
+both_backends!(
+    data_map_covers_live_schema,
+    person_and_retention_lookups_use_indexes,
+    privacy_notice_is_generated_from_the_map
+);
 
 async fn data_map_covers_live_schema(app: TestApp) {
     let live = schema::read(&app.svc.db).await.unwrap();
@@ -15,6 +19,29 @@ async fn data_map_covers_live_schema(app: TestApp) {
         "data map out of step with the schema:\n{}",
         problems.join("\n")
     );
+}
+
+/// Export, erasure and the access report look rows up by every subject
+/// column, and sweeps by each retention instant: none may scan a table.
+async fn person_and_retention_lookups_use_indexes(app: TestApp) {
+    let leads = schema::index_leads(&app.svc.db).await.unwrap();
+    assert!(leads.contains(&("accounts".into(), "id".into())), "{leads:?}");
+    let mut missing = Vec::new();
+    for t in datamap::DATA_MAP {
+        let mut needed: Vec<&str> = t.subjects.to_vec();
+        if let Some(koine_store::retention::Sweep::Rows { column, .. }) = koine_store::retention::plan()
+            .into_iter()
+            .find(|s| s.table() == t.table && matches!(s, koine_store::retention::Sweep::Rows { .. }))
+        {
+            needed.push(column);
+        }
+        for c in needed {
+            if !leads.contains(&(t.table.to_owned(), c.to_owned())) {
+                missing.push(format!("{}.{c}", t.table));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no index leads with: {missing:?}");
 }
 
 async fn privacy_notice_is_generated_from_the_map(app: TestApp) {
