@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod load;
+mod privacy;
 mod server;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -46,6 +47,30 @@ enum Command {
         #[arg(long, default_value_t = 32)]
         connections: usize,
     },
+    /// Per-person export and erasure over a populated database, a heavy
+    /// subject's export, and the retention sweep against a bulk DELETE.
+    Privacy {
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: BackendArg,
+        #[arg(
+            long,
+            env = "KOINE_BENCH_DATABASE_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+        )]
+        database_url: String,
+        /// Members seeded, each with about 70 rows.
+        #[arg(long, default_value_t = 1000)]
+        members: usize,
+        /// Members exported, and other members erased, for the latency figures.
+        #[arg(long, default_value_t = 100)]
+        samples: usize,
+        /// Extra history rows of the heavy subject.
+        #[arg(long, default_value_t = 10_000)]
+        heavy_rows: usize,
+        /// Expired rows for the retention sweep comparison.
+        #[arg(long, default_value_t = 1_000_000)]
+        log_rows: usize,
+    },
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -58,6 +83,24 @@ async fn main() {
             seconds,
             connections,
         } => foundation(backend, &database_url, Duration::from_secs(seconds), connections).await,
+        Command::Privacy {
+            backend,
+            database_url,
+            members,
+            samples,
+            heavy_rows,
+            log_rows,
+        } => {
+            privacy::run(privacy::Options {
+                backend,
+                database_url,
+                members,
+                samples,
+                heavy_rows,
+                log_rows,
+            })
+            .await
+        }
     };
     println!("{}", serde_json::to_string_pretty(&out).expect("json"));
 }

@@ -12,6 +12,7 @@ use koine_store::datamap::{self, ColumnMap, DATA_MAP};
 use koine_store::export::{Cell, TableRows};
 use koine_store::repo::{accounts, exports, profiles};
 use serde_json::{Map, Value, json};
+use std::collections::HashMap;
 use std::io::Write;
 use uuid::Uuid;
 
@@ -53,26 +54,49 @@ fn instant(us: i64) -> Value {
         .unwrap_or(Value::Number(us.into()))
 }
 
-/// One table's rows as JSON objects: instants readable, identifiers of
-/// other people pseudonymised, the person's own encrypted fields opened.
-fn table_json(svc: &Services, who: Uuid, key: &[u8; 32], t: &TableRows) -> Result<Vec<Value>> {
+/// One table's rows as JSON values, positionally (column order of `t`):
+/// instants readable, identifiers of other people pseudonymised, the
+/// person's own encrypted fields opened.
+fn table_values(svc: &Services, who: Uuid, key: &[u8; 32], t: &TableRows) -> Result<Vec<Vec<Value>>> {
     let owner_column = t.table.subjects.first().copied();
     let owner_at = t.columns.iter().position(|c| Some(c.column) == owner_column);
-    let mut out = Vec::with_capacity(t.rows.len());
-    for row in &t.rows {
-        let own_row = owner_at.is_some_and(|i| row[i] == Cell::Uuid(who));
-        let mut obj = Map::new();
-        for (c, cell) in t.columns.iter().zip(row) {
-            obj.insert(c.column.to_owned(), cell_json(svc, who, key, t, c, cell, own_row)?);
-        }
-        out.push(Value::Object(obj));
+    let mut names = Pseudonyms {
+        svc,
+        who,
+        seen: HashMap::new(),
+    };
+    t.rows
+        .iter()
+        .map(|row| {
+            let own_row = owner_at.is_some_and(|i| row[i] == Cell::Uuid(who));
+            t.columns
+                .iter()
+                .zip(row)
+                .map(|(c, cell)| cell_json(&mut names, key, t, c, cell, own_row))
+                .collect()
+        })
+        .collect()
+}
+
+/// Pseudonyms, computed once per person per export.
+struct Pseudonyms<'a> {
+    svc: &'a Services,
+    who: Uuid,
+    seen: HashMap<Uuid, String>,
+}
+
+impl Pseudonyms<'_> {
+    fn of(&mut self, other: Uuid) -> String {
+        let (svc, who) = (self.svc, self.who);
+        self.seen
+            .entry(other)
+            .or_insert_with(|| pseudonym(svc, who, other))
+            .clone()
     }
-    Ok(out)
 }
 
 fn cell_json(
-    svc: &Services,
-    who: Uuid,
+    names: &mut Pseudonyms<'_>,
     key: &[u8; 32],
     t: &TableRows,
     c: &ColumnMap,
@@ -85,12 +109,12 @@ fn cell_json(
         Cell::Int(n) => Value::Number((*n).into()),
         Cell::Bool(b) => Value::Bool(*b),
         Cell::Text(s) => Value::String(s.clone()),
-        Cell::Uuid(u) if *u != who && t.table.subjects.contains(&c.column) => Value::String(pseudonym(svc, who, *u)),
+        Cell::Uuid(u) if *u != names.who && t.table.subjects.contains(&c.column) => Value::String(names.of(*u)),
         Cell::Uuid(u) => Value::String(u.to_string()),
         // Sealed under the row owner's key: opened only in the person's own rows.
         Cell::Bytes(b) => match c.encrypted {
             Some(label) if own_row => {
-                let plain = crypto::open_field(key, who, label, b).map_err(Error::internal)?;
+                let plain = crypto::open_field(key, names.who, label, b).map_err(Error::internal)?;
                 Value::String(String::from_utf8(plain).map_err(Error::internal)?)
             }
             Some(_) => Value::Null,
@@ -102,8 +126,29 @@ fn cell_json(
     })
 }
 
-/// RFC 4180 CSV of JSON rows, with spreadsheet-formula guarding.
-fn csv_of(columns: &[&ColumnMap], rows: &[Value]) -> String {
+/// The rows as a JSON array of objects, one object per line.
+fn json_of(columns: &[&ColumnMap], rows: &[Vec<Value>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rows.len() * 64 * columns.len() + 2);
+    out.push(b'[');
+    for (r, row) in rows.iter().enumerate() {
+        out.extend_from_slice(if r == 0 { b"\n  {" } else { b",\n  {" });
+        for (i, (c, v)) in columns.iter().zip(row).enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b", ");
+            }
+            out.push(b'"');
+            out.extend_from_slice(c.column.as_bytes());
+            out.extend_from_slice(b"\": ");
+            serde_json::to_writer(&mut out, v).expect("a JSON value serializes");
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(if rows.is_empty() { b"]\n" } else { b"\n]\n" });
+    out
+}
+
+/// RFC 4180 CSV of the rows, with spreadsheet-formula guarding.
+fn csv_of(columns: &[&ColumnMap], rows: &[Vec<Value>]) -> String {
     fn field(out: &mut String, v: &Value) {
         let text = match v {
             Value::Null => String::new(),
@@ -122,11 +167,11 @@ fn csv_of(columns: &[&ColumnMap], rows: &[Value]) -> String {
     let mut out = columns.iter().map(|c| c.column).collect::<Vec<_>>().join(",");
     out.push_str("\r\n");
     for row in rows {
-        for (i, c) in columns.iter().enumerate() {
+        for (i, v) in row.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            field(&mut out, row.get(c.column).unwrap_or(&Value::Null));
+            field(&mut out, v);
         }
         out.push_str("\r\n");
     }
@@ -206,6 +251,7 @@ fn zip_files(files: Vec<(String, Vec<u8>)>, now: i64) -> Result<Vec<u8>> {
         .unwrap_or_default();
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
         .last_modified_time(stamp);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in files {
@@ -241,15 +287,36 @@ impl Services {
         Ok(exports::list(c.conn(), account).await?)
     }
 
-    /// The ZIP (unsealed) of everything about `account`.
+    /// The ZIP (unsealed) of everything about `account`. Tables are read
+    /// and encoded in parallel, each on its own pooled connection.
     pub async fn build_export(&self, account: Uuid) -> Result<Vec<u8>> {
         let now = self.clock.now_us();
-        let mut c = self.db.acquire().await?;
-        let key = self.subject_key(c.conn(), account).await?;
-        let locale = locale_of(c.conn(), account).await?;
-        let tables = koine_store::export::rows_about(c.conn(), account).await?;
-        let avatar = profiles::get(c.conn(), account).await?.and_then(|p| p.avatar_id);
-        drop(c);
+        let (key, locale, avatar) = {
+            let mut c = self.db.acquire().await?;
+            let key = self.subject_key(c.conn(), account).await?;
+            let locale = locale_of(c.conn(), account).await?;
+            let avatar = profiles::get(c.conn(), account).await?.and_then(|p| p.avatar_id);
+            (key, locale, avatar)
+        };
+        let mut tasks = tokio::task::JoinSet::new();
+        for (order, table) in koine_store::export::tables().enumerate() {
+            let svc = self.clone();
+            tasks.spawn(async move {
+                let rows = {
+                    let mut c = svc.db.acquire().await?;
+                    koine_store::export::rows_about(c.conn(), table, account).await?
+                };
+                let values = table_values(&svc, account, &key, &rows)?;
+                let json = json_of(&rows.columns, &values);
+                let csv = csv_of(&rows.columns, &values);
+                Ok::<_, Error>((order, table.table, json, csv))
+            });
+        }
+        let mut parts = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            parts.push(done.map_err(Error::internal)??);
+        }
+        parts.sort_by_key(|p| p.0);
         let mut files = vec![
             ("README.txt".to_owned(), t(locale, "export-readme").into_bytes()),
             (
@@ -257,16 +324,9 @@ impl Services {
                 serde_json::to_vec_pretty(&schema(now)).map_err(Error::internal)?,
             ),
         ];
-        for table in &tables {
-            let rows = table_json(self, account, &key, table)?;
-            files.push((
-                format!("data/{}.csv", table.table.table),
-                csv_of(&table.columns, &rows).into_bytes(),
-            ));
-            files.push((
-                format!("data/{}.json", table.table.table),
-                serde_json::to_vec_pretty(&rows).map_err(Error::internal)?,
-            ));
+        for (_, table, json, csv) in parts {
+            files.push((format!("data/{table}.csv"), csv.into_bytes()));
+            files.push((format!("data/{table}.json"), json));
         }
         if let Some(a) = avatar {
             match tokio::fs::read(self.avatar_path(a)).await {
@@ -339,12 +399,25 @@ mod tests {
     #[test]
     fn csv_quotes_and_guards_formulas() {
         let cols: Vec<&ColumnMap> = datamap::table("profiles").unwrap().columns.iter().take(3).collect();
-        let row = json!({"account_id": "a", "display_name": "=HYPERLINK(\"x\")", "bio": "one, two\nthree"});
-        let csv = csv_of(&cols, &[row]);
+        let row = vec![json!("a"), json!("=HYPERLINK(\"x\")"), json!("one, two\nthree")];
+        let csv = csv_of(&cols, std::slice::from_ref(&row));
         assert_eq!(
             csv,
             "account_id,display_name,bio\r\na,\"'=HYPERLINK(\"\"x\"\")\",\"one, two\nthree\"\r\n"
         );
+    }
+
+    #[test]
+    fn json_is_an_array_of_objects() {
+        let cols: Vec<&ColumnMap> = datamap::table("profiles").unwrap().columns.iter().take(2).collect();
+        let rows = vec![vec![json!("a"), json!("x\"y")], vec![json!("b"), Value::Null]];
+        let parsed: Value = serde_json::from_slice(&json_of(&cols, &rows)).unwrap();
+        assert_eq!(
+            parsed,
+            json!([{"account_id": "a", "display_name": "x\"y"}, {"account_id": "b", "display_name": null}])
+        );
+        let empty: Value = serde_json::from_slice(&json_of(&cols, &[])).unwrap();
+        assert_eq!(empty, json!([]));
     }
 
     #[test]

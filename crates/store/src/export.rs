@@ -54,8 +54,8 @@ fn sqlite_cell(row: &sqlx::sqlite::SqliteRow, i: usize, name: &str) -> Result<Ce
     if raw.is_null() {
         return Ok(Cell::Null);
     }
-    let kind = raw.type_info().name().to_owned();
-    Ok(match kind.as_str() {
+    let info = raw.type_info();
+    Ok(match info.name() {
         "INTEGER" => Cell::Int(row.try_get(i)?),
         "TEXT" => Cell::Text(row.try_get(i)?),
         _ => {
@@ -73,8 +73,8 @@ fn postgres_cell(row: &sqlx::postgres::PgRow, i: usize) -> Result<Cell> {
     if raw.is_null() {
         return Ok(Cell::Null);
     }
-    let kind = raw.type_info().name().to_owned();
-    Ok(match kind.as_str() {
+    let info = raw.type_info();
+    Ok(match info.name() {
         "UUID" => Cell::Uuid(row.try_get(i)?),
         "INT8" => Cell::Int(row.try_get(i)?),
         "INT4" => Cell::Int(row.try_get::<i32, _>(i)?.into()),
@@ -85,44 +85,44 @@ fn postgres_cell(row: &sqlx::postgres::PgRow, i: usize) -> Result<Cell> {
     })
 }
 
-/// Every exportable row about `subject`, table by table in map order
-/// (tables with no rows included, so the archive's shape never varies).
-pub async fn rows_about(mut conn: Conn<'_>, subject: Uuid) -> Result<Vec<TableRows>> {
-    let mut out = Vec::new();
-    for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty()) {
-        let columns = exported(t);
-        let sql = sqlx::AssertSqlSafe(select_for(t, &columns));
-        let rows = match conn.reborrow() {
-            Conn::Sqlite(c) => {
-                let fetched = sqlx::query(sql).bind(subject).fetch_all(&mut *c).await?;
-                fetched
-                    .iter()
-                    .map(|r| {
-                        (0..r.columns().len())
-                            .map(|i| sqlite_cell(r, i, r.column(i).name()))
-                            .collect::<Result<Vec<_>>>()
-                    })
-                    .collect::<Result<Vec<_>>>()?
-            }
-            Conn::Postgres(c) => {
-                let fetched = sqlx::query(sql).bind(subject).fetch_all(&mut *c).await?;
-                fetched
-                    .iter()
-                    .map(|r| {
-                        (0..r.columns().len())
-                            .map(|i| postgres_cell(r, i))
-                            .collect::<Result<Vec<_>>>()
-                    })
-                    .collect::<Result<Vec<_>>>()?
-            }
-        };
-        out.push(TableRows {
-            table: t,
-            columns,
-            rows,
-        });
-    }
-    Ok(out)
+/// Tables the export covers: every table with a subject column.
+pub fn tables() -> impl Iterator<Item = &'static TableMap> {
+    DATA_MAP.iter().filter(|t| !t.subjects.is_empty())
+}
+
+/// Every exportable row of `t` about `subject`.
+pub async fn rows_about(conn: Conn<'_>, t: &'static TableMap, subject: Uuid) -> Result<TableRows> {
+    let columns = exported(t);
+    let sql = sqlx::AssertSqlSafe(select_for(t, &columns));
+    let rows = match conn {
+        Conn::Sqlite(c) => {
+            let fetched = sqlx::query(sql).bind(subject).fetch_all(&mut *c).await?;
+            fetched
+                .iter()
+                .map(|r| {
+                    (0..r.columns().len())
+                        .map(|i| sqlite_cell(r, i, r.column(i).name()))
+                        .collect::<Result<Vec<_>>>()
+                })
+                .collect::<Result<Vec<_>>>()?
+        }
+        Conn::Postgres(c) => {
+            let fetched = sqlx::query(sql).bind(subject).fetch_all(&mut *c).await?;
+            fetched
+                .iter()
+                .map(|r| {
+                    (0..r.columns().len())
+                        .map(|i| postgres_cell(r, i))
+                        .collect::<Result<Vec<_>>>()
+                })
+                .collect::<Result<Vec<_>>>()?
+        }
+    };
+    Ok(TableRows {
+        table: t,
+        columns,
+        rows,
+    })
 }
 
 #[cfg(test)]
