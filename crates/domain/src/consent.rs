@@ -61,6 +61,8 @@ pub enum ConsentSource {
     Gpc,
     Dnt,
     Api,
+    /// An objection (GDPR Art. 21), which withdraws at once.
+    Objection,
 }
 
 impl ConsentSource {
@@ -72,6 +74,7 @@ impl ConsentSource {
             Self::Gpc => "gpc",
             Self::Dnt => "dnt",
             Self::Api => "api",
+            Self::Objection => "objection",
         }
     }
 }

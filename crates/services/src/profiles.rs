@@ -63,6 +63,14 @@ fn vis(s: &str) -> Visibility {
 impl Services {
     async fn load_profile(&self, account: Uuid, viewer: Viewer) -> Result<OwnProfile> {
         let mut c = self.db.acquire().await?;
+        // A restricted account's profile is stored, not shown (GDPR Art. 18).
+        if viewer != Viewer::Owner
+            && koine_store::repo::restrictions::active(c.conn(), account)
+                .await?
+                .is_some()
+        {
+            return Err(Error::NotFound);
+        }
         let p = profiles::get(c.conn(), account).await?.ok_or(Error::NotFound)?;
         let langs = profiles::languages(c.conn(), account).await?;
         drop(c);

@@ -109,6 +109,11 @@ const HOLD_KEEP: Retention = YearsAfter {
 };
 /// Export archives can be downloaded for 7 days after they are ready.
 const EXPORT_END: Retention = UntilInstant { column: "expires_at" };
+/// A lifted restriction is kept a year as a record of the request.
+const RESTRICTION_KEEP: Retention = YearsAfter {
+    years: 1,
+    column: "lifted_at",
+};
 /// Staff-access records are kept 3 years for accountability.
 const AUDIT_KEEP: Retention = YearsAfter {
     years: 3,
@@ -718,6 +723,54 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance],
                 LegalObligation,
                 EXPORT_END,
+                DeleteRow,
+            ),
+        ],
+    },
+    TableMap {
+        table: "processing_restrictions",
+        about: "Times you restricted our use of your data: while one is active, we only store it.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col(
+                "id",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                RESTRICTION_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "account_id",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                RESTRICTION_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "reason",
+                "user.privacy_request",
+                &[LegalCompliance],
+                LegalObligation,
+                RESTRICTION_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "requested_at",
+                "user.privacy_request",
+                &[LegalCompliance],
+                LegalObligation,
+                RESTRICTION_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "lifted_at",
+                "user.privacy_request",
+                &[LegalCompliance],
+                LegalObligation,
+                RESTRICTION_KEEP,
                 DeleteRow,
             ),
         ],

@@ -69,7 +69,8 @@ impl TestApp {
 
     /// Signs up `email` and gives them data in every kind of table: a phone
     /// change code, profile languages, an avatar, a second session, staff
-    /// access with a reason, a consent, a lifted legal hold and an export.
+    /// access with a reason, a consent, a lifted legal hold, a lifted
+    /// restriction of processing and an export.
     /// Staff emails are derived from `email`, so two can coexist.
     pub async fn member_everywhere(&self, email: &str, name: &str) -> Everywhere {
         let b = self.member(email, name).await;
@@ -120,6 +121,9 @@ impl TestApp {
             )
             .await;
         assert_eq!(r.status(), reqwest::StatusCode::OK);
+        b.post_form("/settings/privacy/restrict", &[("reason", "contesting accuracy")])
+            .await;
+        b.post_form("/settings/privacy/restrict/lift", &[]).await;
         b.post_form("/settings/data/export", &[]).await;
         self.svc.build_pending_exports().await.expect("export built");
         Everywhere {

@@ -48,7 +48,8 @@ impl From<Error> for PageError {
             Error::Invalid(_) => Self::Status(StatusCode::BAD_REQUEST, "error-form-summary"),
             Error::Throttled { .. } => Self::Status(StatusCode::TOO_MANY_REQUESTS, "error-internal"),
             Error::Conflict("email-taken") => Self::Status(StatusCode::CONFLICT, "error-email-taken"),
-            Error::Conflict(_) => Self::Status(StatusCode::CONFLICT, "error-phone-taken"),
+            Error::Conflict("phone-taken") => Self::Status(StatusCode::CONFLICT, "error-phone-taken"),
+            Error::Conflict(_) => Self::Status(StatusCode::CONFLICT, "error-conflict"),
             other => {
                 tracing::error!("request failed: {other}");
                 Self::Status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")

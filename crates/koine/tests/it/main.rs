@@ -13,6 +13,7 @@ mod ops;
 mod privacy;
 mod profiles;
 mod retention;
+mod rights;
 mod security;
 mod smtp;
 mod staff;

@@ -417,3 +417,18 @@ export-readme = This is a copy of the personal data Koine holds about you.
     Questions: see the privacy notice on the Koine site you use.
 mail-export-ready-subject = Your Koine data export is ready
 mail-export-ready-body = The copy of your data you asked for is ready. Sign in and open Settings, then "Your data", to download it within 7 days. If you did not ask for it, change your password.
+
+table-processing-restrictions = Times you restricted our use of your data
+consent-source-objection = Your objection
+error-conflict = That conflicts with the current state. Reload the page and try again.
+objection-title = Object to a use of your data
+objection-lead = You can object at any time. We stop at once, and for direct marketing without exception.
+objection-marketing_email = Stop all marketing email
+objection-personalised_recommendations = Stop personalised recommendations (profiling)
+objection-analytics = Stop analytics about my use
+restriction-title = Restrict processing
+restriction-lead = While processing is restricted, we keep your data but use it only to store it and for legal claims: your profile is hidden, and there is no marketing, analytics or personalisation. You can still sign in and lift the restriction here. Use this, for example, while you contest the accuracy of your data.
+restriction-reason = Why (optional)
+restriction-submit = Restrict processing of my data
+restriction-active = Processing of your data has been restricted since { $when }. Your profile is hidden and your data is only stored.
+restriction-lift = Lift the restriction

@@ -417,3 +417,18 @@ export-readme = Esta es una copia de los datos personales que Koine guarda sobre
     Si tienes preguntas, consulta el aviso de privacidad del sitio Koine que usas.
 mail-export-ready-subject = Tu exportación de datos de Koine está lista
 mail-export-ready-body = La copia de tus datos que pediste está lista. Inicia sesión y abre Ajustes, luego «Tus datos», para descargarla en un plazo de 7 días. Si no la pediste, cambia tu contraseña.
+
+table-processing-restrictions = Veces que limitaste el uso de tus datos
+consent-source-objection = Tu oposición
+error-conflict = Esto choca con el estado actual. Recarga la página e inténtalo de nuevo.
+objection-title = Oponerte a un uso de tus datos
+objection-lead = Puedes oponerte en cualquier momento. Paramos de inmediato y, en el marketing directo, sin excepción.
+objection-marketing_email = Dejar de recibir correos de marketing
+objection-personalised_recommendations = Detener las recomendaciones personalizadas (elaboración de perfiles)
+objection-analytics = Detener la analítica sobre mi uso
+restriction-title = Limitar el tratamiento
+restriction-lead = Mientras el tratamiento esté limitado, conservamos tus datos pero solo para guardarlos y para reclamaciones legales: tu perfil queda oculto y no hay marketing, analítica ni personalización. Puedes seguir iniciando sesión y levantar la limitación aquí. Úsalo, por ejemplo, mientras impugnas la exactitud de tus datos.
+restriction-reason = Motivo (opcional)
+restriction-submit = Limitar el tratamiento de mis datos
+restriction-active = El tratamiento de tus datos está limitado desde el { $when }. Tu perfil está oculto y tus datos solo se conservan.
+restriction-lift = Levantar la limitación

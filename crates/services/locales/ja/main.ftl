@@ -417,3 +417,18 @@ export-readme = これは Koine が保有するあなたの個人データのコ
     ご質問は、ご利用の Koine サイトのプライバシー通知をご覧ください。
 mail-export-ready-subject = Koine のデータエクスポートの準備ができました
 mail-export-ready-body = ご依頼のデータのコピーの準備ができました。サインインして「設定」→「あなたのデータ」から 7 日以内にダウンロードしてください。お心当たりがない場合は、パスワードを変更してください。
+
+table-processing-restrictions = データ利用を制限した記録
+consent-source-objection = 異議申し立て
+error-conflict = 現在の状態と矛盾します。ページを再読み込みして、もう一度お試しください。
+objection-title = データの利用に異議を申し立てる
+objection-lead = いつでも異議を申し立てられます。直ちに停止し、ダイレクトマーケティングは例外なく停止します。
+objection-marketing_email = マーケティングメールをすべて停止
+objection-personalised_recommendations = パーソナライズされたおすすめ（プロファイリング）を停止
+objection-analytics = 利用状況の分析を停止
+restriction-title = 処理の制限
+restriction-lead = 処理を制限している間、データは保管しますが、保管と法的請求のためにのみ使用します。プロフィールは非表示になり、マーケティング、分析、パーソナライズは行いません。引き続きサインインでき、ここで制限を解除できます。たとえばデータの正確性に異議がある間にご利用ください。
+restriction-reason = 理由（任意）
+restriction-submit = データの処理を制限する
+restriction-active = { $when } からデータの処理を制限しています。プロフィールは非表示で、データは保管のみされています。
+restriction-lift = 制限を解除する

@@ -417,3 +417,18 @@ export-readme = 这是 Koine 保存的关于您的个人数据副本。
     如有疑问，请查看您所用 Koine 网站的隐私声明。
 mail-export-ready-subject = 您的 Koine 数据导出已就绪
 mail-export-ready-body = 您申请的数据副本已准备好。请登录后打开“设置”中的“您的数据”，在 7 天内下载。如果这不是您的操作，请修改密码。
+
+table-processing-restrictions = 您限制我们使用数据的记录
+consent-source-objection = 您的反对
+error-conflict = 与当前状态冲突。请刷新页面后重试。
+objection-title = 反对对您数据的某种使用
+objection-lead = 您可随时提出反对。我们会立即停止；对于直接营销，无一例外。
+objection-marketing_email = 停止所有营销邮件
+objection-personalised_recommendations = 停止个性化推荐（画像分析）
+objection-analytics = 停止对我的使用情况进行分析
+restriction-title = 限制处理
+restriction-lead = 在限制处理期间，我们保留您的数据，但仅用于存储和法律主张：您的资料将被隐藏，不进行营销、分析或个性化。您仍可登录并在此解除限制。例如，在您对数据准确性提出异议期间可使用此功能。
+restriction-reason = 原因（可选）
+restriction-submit = 限制对我数据的处理
+restriction-active = 自 { $when } 起，您的数据处理已受限制。您的资料已隐藏，数据仅被存储。
+restriction-lift = 解除限制

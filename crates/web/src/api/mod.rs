@@ -26,6 +26,7 @@ use utoipa::OpenApi;
         handlers::change_email, handlers::change_phone, handlers::verify_new_phone, handlers::profile,
         handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::place_hold, handlers::lift_hold, handlers::privacy_map, handlers::consents, handlers::set_consents,
         handlers::request_export, handlers::exports, handlers::export_archive,
+        handlers::restrict, handlers::lift_restriction, handlers::object,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -78,6 +79,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/me/consents", get(h::consents).put(h::set_consents))
         .route("/v1/me/exports", post(h::request_export).get(h::exports))
         .route("/v1/me/exports/{id}/archive", get(h::export_archive))
+        .route("/v1/me/restriction", post(h::restrict).delete(h::lift_restriction))
+        .route("/v1/me/objections", post(h::object))
         .route("/v1/profiles/{id}", get(h::profile))
         .route("/v1/staff/members", get(h::staff_members))
         .route("/v1/staff/members/{id}", get(h::staff_member))

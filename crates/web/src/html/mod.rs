@@ -3,6 +3,7 @@
 mod account;
 mod data;
 mod profile;
+mod rights;
 mod staff;
 pub mod templates;
 
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(profile::routes())
         .merge(data::routes())
+        .merge(rights::routes())
         .merge(staff::routes())
         .fallback(not_found)
 }

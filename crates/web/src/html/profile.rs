@@ -358,7 +358,7 @@ async fn remove_avatar(State(st): State<AppState>, ctx: Ctx) -> Result<Response,
     Ok(Redirect::to("/settings/profile").into_response())
 }
 
-async fn choices_page(st: &AppState, ctx: &Ctx, saved: bool) -> Result<Response, PageError> {
+pub(super) async fn choices_page(st: &AppState, ctx: &Ctx, saved: bool) -> Result<Response, PageError> {
     let p = signed_in(ctx)?;
     let choices = st
         .svc
@@ -376,6 +376,11 @@ async fn choices_page(st: &AppState, ctx: &Ctx, saved: bool) -> Result<Response,
         gpc: ctx.signals.gpc,
         dnt: ctx.signals.dnt,
         saved,
+        restricted_since: st.svc.restriction(p.account_id).await?.map(|r| r.requested_at),
+        objectable: koine_services::restriction::OBJECTABLE
+            .iter()
+            .map(|p| p.as_str())
+            .collect(),
     };
     Ok(page.into_response())
 }

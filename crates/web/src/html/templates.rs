@@ -258,6 +258,10 @@ pub struct PrivacyChoicesPage {
     pub gpc: bool,
     pub dnt: bool,
     pub saved: bool,
+    /// Since when processing is restricted, if it is.
+    pub restricted_since: Option<i64>,
+    /// Purposes one can object to.
+    pub objectable: Vec<&'static str>,
 }
 
 pub struct HeldSection {
