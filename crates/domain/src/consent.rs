@@ -79,6 +79,58 @@ impl ConsentSource {
     }
 }
 
+/// The revision of the consent request the banner makes. Raise it when the
+/// purposes asked about change: every visitor is asked again.
+pub const CONSENT_REVISION: u32 = 1;
+
+/// A visitor's cookie-banner choice as kept in their browser: a random
+/// visitor id (the pseudonymous subject of the visitor consent ledger), the
+/// revision they answered, and the purposes they allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitorChoice {
+    pub visitor: uuid::Uuid,
+    pub revision: u32,
+    pub granted: Vec<ConsentPurpose>,
+}
+
+impl VisitorChoice {
+    /// `<visitor id>.<revision>.<purposes as a bit mask in ALL order>`.
+    pub fn encode(&self) -> String {
+        let mask = ConsentPurpose::ALL
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| self.granted.contains(p))
+            .fold(0u32, |m, (i, _)| m | (1 << i));
+        format!("{}.{}.{mask}", self.visitor.simple(), self.revision)
+    }
+
+    pub fn decode(s: &str) -> Option<Self> {
+        let mut parts = s.split('.');
+        let visitor = uuid::Uuid::try_parse(parts.next()?).ok()?;
+        let revision = parts.next()?.parse().ok()?;
+        let mask: u32 = parts.next()?.parse().ok()?;
+        if parts.next().is_some() || mask >= 1 << ConsentPurpose::ALL.len() {
+            return None;
+        }
+        let granted = ConsentPurpose::ALL
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, p)| *p)
+            .collect();
+        Some(Self {
+            visitor,
+            revision,
+            granted,
+        })
+    }
+
+    /// Whether the choice answers the current request (else ask again).
+    pub fn is_current(&self) -> bool {
+        self.revision == CONSENT_REVISION
+    }
+}
+
 /// For each purpose, the latest recorded choice, if any.
 pub fn latest<'a>(events: impl IntoIterator<Item = (&'a str, bool, i64)>) -> Vec<(ConsentPurpose, Option<bool>)> {
     let mut latest: std::collections::BTreeMap<ConsentPurpose, (i64, bool)> = std::collections::BTreeMap::new();
@@ -128,5 +180,32 @@ mod tests {
         for p in ConsentPurpose::ALL {
             assert_eq!(ConsentPurpose::parse(p.as_str()), Some(p));
         }
+    }
+
+    #[test]
+    fn visitor_choice_round_trips_and_rejects_junk() {
+        let c = VisitorChoice {
+            visitor: uuid::Uuid::now_v7(),
+            revision: CONSENT_REVISION,
+            granted: vec![ConsentPurpose::Analytics, ConsentPurpose::SaleSharing],
+        };
+        assert_eq!(VisitorChoice::decode(&c.encode()), Some(c.clone()));
+        assert!(c.is_current());
+        let none = VisitorChoice {
+            granted: vec![],
+            ..c.clone()
+        };
+        assert!(none.encode().ends_with(".0"));
+        for junk in [
+            "",
+            "x.1.0",
+            "00000000000000000000000000000000.1",
+            "00000000000000000000000000000000.1.128",
+            "00000000000000000000000000000000.1.1.1",
+        ] {
+            assert_eq!(VisitorChoice::decode(junk), None, "{junk}");
+        }
+        let old = VisitorChoice { revision: 0, ..c };
+        assert!(!VisitorChoice::decode(&old.encode()).unwrap().is_current());
     }
 }

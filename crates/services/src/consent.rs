@@ -3,7 +3,7 @@
 //! state is derived from it.
 
 use crate::{Result, Services};
-use koine_domain::consent::{self, ConsentPurpose, ConsentSource};
+use koine_domain::consent::{self, CONSENT_REVISION, ConsentPurpose, ConsentSource, VisitorChoice};
 use koine_store::datamap;
 use koine_store::repo::accounts;
 use koine_store::repo::consent::{self as ledger, ConsentRow};
@@ -119,5 +119,40 @@ impl Services {
         }
         seen.insert(key);
         Ok(())
+    }
+
+    /// Records a visitor's cookie-banner choice (every purpose, given or
+    /// refused, with browser signals applied) under their random visitor id,
+    /// or a new one; returns what their browser should keep.
+    pub async fn record_visitor_choice(
+        &self,
+        visitor: Option<Uuid>,
+        granted: &[ConsentPurpose],
+        signals: Signals,
+    ) -> Result<VisitorChoice> {
+        let visitor = visitor.unwrap_or_else(Uuid::now_v7);
+        let choices: Vec<_> = ConsentPurpose::ALL.iter().map(|p| (*p, granted.contains(p))).collect();
+        let choices = signals.apply(&choices);
+        let now = self.clock.now_us();
+        let version = datamap::version();
+        let mut tx = self.db.begin().await?;
+        for (purpose, granted) in &choices {
+            let row = ConsentRow {
+                id: Uuid::now_v7(),
+                account_id: visitor,
+                purpose: purpose.as_str().into(),
+                granted: *granted,
+                policy_version: version.clone(),
+                source: ConsentSource::Banner.as_str().into(),
+                created_at: now,
+            };
+            ledger::append_visitor(tx.conn(), &row).await?;
+        }
+        tx.commit().await?;
+        Ok(VisitorChoice {
+            visitor,
+            revision: CONSENT_REVISION,
+            granted: choices.into_iter().filter(|(_, g)| *g).map(|(p, _)| p).collect(),
+        })
     }
 }

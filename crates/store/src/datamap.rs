@@ -114,6 +114,12 @@ const RESTRICTION_KEEP: Retention = YearsAfter {
     years: 1,
     column: "lifted_at",
 };
+/// A visitor's choice lasts 13 months (the consent cookie's life); the
+/// record of it is kept as long.
+const VISITOR_CONSENT_KEEP: Retention = DaysAfter {
+    days: 395,
+    column: "created_at",
+};
 /// Staff-access records are kept 3 years for accountability.
 const AUDIT_KEEP: Retention = YearsAfter {
     years: 3,
@@ -771,6 +777,72 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance],
                 LegalObligation,
                 RESTRICTION_KEEP,
+                DeleteRow,
+            ),
+        ],
+    },
+    TableMap {
+        table: "visitor_consent_events",
+        // Proof of consent for visitors (GDPR Art. 7(1)); the visitor id is
+        // random and linked to no account.
+        about: "Cookie and privacy choices of visitors who are not signed in, under a random id kept in their browser.",
+        subjects: &[],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col(
+                "id",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                VISITOR_CONSENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "visitor_id",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                VISITOR_CONSENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "purpose",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                VISITOR_CONSENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "granted",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                VISITOR_CONSENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "policy_version",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                VISITOR_CONSENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "source",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                VISITOR_CONSENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "created_at",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                VISITOR_CONSENT_KEEP,
                 DeleteRow,
             ),
         ],

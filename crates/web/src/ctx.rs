@@ -14,6 +14,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use koine_domain::consent::VisitorChoice;
 use koine_domain::profile::UiLocale;
 use koine_services::accounts::{ClientInfo, Principal};
 use koine_services::consent::Signals;
@@ -37,6 +38,8 @@ pub struct Ctx {
     pub path: String,
     /// Browser privacy signals sent with this request.
     pub signals: Signals,
+    /// The cookie-banner choice this browser keeps, if any.
+    pub visitor: Option<VisitorChoice>,
 }
 
 impl Ctx {
@@ -81,6 +84,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 
 pub fn session_cookie(tls: bool) -> &'static str {
     if tls { "__Host-koine_session" } else { "koine_session" }
+}
+
+/// Keeps the visitor's cookie-banner choice (strictly necessary: it is how
+/// the choice is respected).
+pub fn consent_cookie(tls: bool) -> &'static str {
+    if tls { "__Host-koine_consent" } else { "koine_consent" }
 }
 
 fn anon_cookie(tls: bool) -> &'static str {
@@ -227,6 +236,7 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         tls,
         path: parts.uri.path().to_owned(),
         signals,
+        visitor: cookie(&parts.headers, consent_cookie(tls)).and_then(VisitorChoice::decode),
     };
     parts.extensions.insert(ctx.clone());
 
@@ -281,7 +291,8 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         // get a page in the visitor's language too.
         res = PageErrorMarker::response(res.status(), "error-bad-request", &ctx);
     }
-    if let Some(a) = new_anon {
+    // API clients authenticate with bearer tokens and get no cookie.
+    if let Some(a) = new_anon.filter(|_| !is_api) {
         res.headers_mut()
             .append(header::SET_COOKIE, set_cookie(anon_cookie(tls), &a, None, tls));
     }

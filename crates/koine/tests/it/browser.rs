@@ -102,12 +102,14 @@ async fn fill(web: &WebDriver, id: &str, value: &str) {
     el.send_keys(value).await.unwrap();
 }
 
-/// Clicks a form's submit button as a person would, after scrolling to it.
+/// Clicks a form's (first) submit button as a person would.
 async fn submit(web: &WebDriver, form_css: &str) {
-    let button = web
-        .find(By::Css(format!("{form_css} button[type=submit]")))
-        .await
-        .unwrap();
+    click(web, &format!("{form_css} button[type=submit]")).await;
+}
+
+/// Clicks a button after scrolling to it, and waits for the next page.
+async fn click(web: &WebDriver, button_css: &str) {
+    let button = web.find(By::Css(button_css)).await.unwrap();
     web.execute(
         "arguments[0].scrollIntoView({block: 'center'});",
         vec![button.to_json().unwrap()],
@@ -161,8 +163,37 @@ async fn journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     .await;
     assert!(caught.is_err(), "axe-core reports a missing alt text");
 
+    // A fresh visit: only strictly necessary cookies, and the banner asks.
     web.goto(app.url("/")).await.unwrap();
-    axe(web, axe_js, "home").await;
+    let names = |cookies: Vec<Cookie>| {
+        let mut n: Vec<String> = cookies.into_iter().map(|c| c.name).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(web.get_all_cookies().await.unwrap()), ["koine_anon"]);
+    let banner = web.find(By::Css(".consent-banner")).await.expect("the cookie banner");
+    let looks: Vec<String> = {
+        let mut v = Vec::new();
+        for e in banner.find_all(By::Css("button, a.button")).await.unwrap() {
+            v.push(e.css_value("background-color").await.unwrap());
+        }
+        v
+    };
+    assert_eq!(looks.len(), 3, "accept all, reject all, choose");
+    assert!(looks.iter().all(|l| *l == looks[0]), "equally prominent: {looks:?}");
+    axe(web, axe_js, "home with the cookie banner").await;
+    click(web, ".consent-banner button[value=reject]").await;
+    assert!(
+        web.find(By::Css(".consent-banner")).await.is_err(),
+        "answered: no banner"
+    );
+    assert_eq!(
+        names(web.get_all_cookies().await.unwrap()),
+        ["koine_anon", "koine_consent"]
+    );
+    assert_eq!(app.count("visitor_consent_events").await, 7);
+    web.goto(app.url("/cookies")).await.unwrap();
+    axe(web, axe_js, "cookie choices").await;
     web.goto(app.url("/signup")).await.unwrap();
     axe(web, axe_js, "sign-up").await;
     fill(web, "display_name", "Beatriz").await;

@@ -6,6 +6,7 @@ mod api;
 mod bad_input;
 mod browser;
 mod consent;
+mod cookies;
 mod erasure;
 mod export;
 mod holds;

@@ -291,6 +291,7 @@ table-one-time-codes = Codes and links we send to verify you or reset your passw
 table-outbox = Emails and text messages we send you (content removed once delivered)
 table-legal-holds = Legal holds that keep your data for a legal claim
 table-consent-events = Your consent choices and their history
+table-visitor-consent-events = Cookie choices of visitors who are not signed in
 table-data-exports = Copies of your data you asked for
 table-audit-events = Records of staff opening your personal data
 category-system-operations = Technical records
@@ -362,7 +363,7 @@ audit-action-place_legal_hold = Placed a legal hold
 audit-action-lift_legal_hold = Lifted a legal hold
 
 ## Privacy choices and consent
-footer-privacy-choices = Your privacy choices
+footer-privacy-choices = Your Privacy Choices
 privacy-choices-title = Your privacy choices
 privacy-choices-lead = Choose what you allow beyond what the service strictly needs. Nothing here is on unless you turn it on, and using these choices never changes prices or features.
 privacy-choices-save = Save choices
@@ -432,3 +433,15 @@ restriction-reason = Why (optional)
 restriction-submit = Restrict processing of my data
 restriction-active = Processing of your data has been restricted since { $when }. Your profile is hidden and your data is only stored.
 restriction-lift = Lift the restriction
+
+footer-cookies = Cookies
+banner-title = Your choice about cookies and your data
+banner-text = We use only the cookies needed to run Koine unless you allow more: preference and analytics cookies, personalised recommendations, marketing and sharing. Your choice changes no price or feature, and you can change it any time from "Cookies" at the bottom of every page.
+banner-accept = Accept all
+banner-reject = Reject all
+banner-choose = Choose
+cookies-title = Cookies and privacy choices
+cookies-lead = Choose what Koine may do beyond what is strictly needed. Withdrawing is as easy as agreeing, and your choice changes no price or feature. "Do not sell or share my personal information" means leaving sharing unticked.
+cookies-choose = What you allow
+cookies-necessary = Always on, because Koine cannot work without them: the sign-in and security cookies, and the cookie that remembers this choice.
+cookies-save = Save my choices

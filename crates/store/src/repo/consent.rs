@@ -14,9 +14,28 @@ pub struct ConsentRow {
 
 /// Appends to the ledger; rows are never updated.
 pub async fn append(conn: Conn<'_>, e: &ConsentRow) -> Result<()> {
-    on_conn!(conn, c => sqlx::query(
+    insert(
+        conn,
         "INSERT INTO consent_events (id, account_id, purpose, granted, policy_version, source, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        e,
+    )
+    .await
+}
+
+/// Appends to the visitor ledger (`account_id` holds the random visitor id).
+pub async fn append_visitor(conn: Conn<'_>, e: &ConsentRow) -> Result<()> {
+    insert(
+        conn,
+        "INSERT INTO visitor_consent_events (id, visitor_id, purpose, granted, policy_version, source, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        e,
+    )
+    .await
+}
+
+async fn insert(conn: Conn<'_>, sql: &'static str, e: &ConsentRow) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(sql)
         .bind(e.id).bind(e.account_id).bind(&e.purpose).bind(e.granted).bind(&e.policy_version)
         .bind(&e.source).bind(e.created_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;

@@ -1,6 +1,7 @@
 //! Server-rendered pages. Every form works without JavaScript.
 
 mod account;
+mod cookies;
 mod data;
 mod profile;
 mod rights;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(profile::routes())
         .merge(data::routes())
+        .merge(cookies::routes())
         .merge(rights::routes())
         .merge(staff::routes())
         .fallback(not_found)
@@ -187,7 +189,7 @@ async fn privacy(ctx: Ctx) -> PrivacyPage {
 
 /// A path on this site: `/` then printable ASCII, with no second slash or
 /// backslash up front (browsers read `//x` and `/\\x` as another host).
-fn is_local_path(next: &str) -> bool {
+pub(super) fn is_local_path(next: &str) -> bool {
     let b = next.as_bytes();
     b.first() == Some(&b'/')
         && !matches!(b.get(1), Some(b'/' | b'\\'))

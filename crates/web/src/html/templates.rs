@@ -22,6 +22,9 @@ pub struct Page {
     pub is_staff: bool,
     pub path: String,
     pub locales: &'static [(&'static str, &'static str)],
+    /// The cookie banner: until this browser has answered the current
+    /// consent request (never on the choices page itself).
+    pub show_banner: bool,
 }
 
 /// Interface languages, each named in itself.
@@ -45,6 +48,7 @@ impl Page {
             is_staff: p.is_some_and(|p| p.staff_role.is_some()),
             path: ctx.path.clone(),
             locales: LOCALES,
+            show_banner: ctx.path != "/cookies" && !ctx.visitor.as_ref().is_some_and(|v| v.is_current()),
         }
     }
 }
@@ -287,4 +291,14 @@ pub struct ExportLine {
     pub ready: bool,
     pub expires_at: i64,
     pub kib: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cookies.html")]
+pub struct CookiesPage {
+    pub page: Page,
+    /// Purpose name, whether it is given, and whether a browser signal decides it.
+    pub choices: Vec<(&'static str, bool, bool)>,
+    pub gpc: bool,
+    pub saved: bool,
 }
