@@ -11,6 +11,7 @@ pub mod ids;
 pub mod password;
 pub mod privacy;
 pub mod profile;
+pub mod requests;
 pub mod staff;
 pub mod validation;
 

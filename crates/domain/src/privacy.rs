@@ -10,6 +10,7 @@ use serde::Serialize;
 pub const CATEGORIES: &[(&str, &str)] = &[
     ("system.operations", "Technical records with no personal content"),
     ("user.account.username", "Display name"),
+    ("user.name", "Your name, as you gave it in a request"),
     ("user.account.settings", "Account and interface settings"),
     (
         "user.authorization.credentials",
@@ -26,6 +27,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("user.content.public", "Profile texts you write"),
     ("user.content.self_image", "Profile picture"),
     ("user.content.message", "Messages we send you"),
+    ("user.content.request", "What you wrote in a request to us"),
     ("user.device.ip_address", "IP address"),
     ("user.device.device_type", "Browser and device description"),
     ("user.behavior.session", "Sign-in sessions and their activity times"),
@@ -39,6 +41,17 @@ pub const CATEGORIES: &[(&str, &str)] = &[
         "Your data-protection requests and the exports you asked for",
     ),
 ];
+
+/// Categories that describe a record itself (who did what, when) rather
+/// than the person it is about. In a row someone appears in only as staff,
+/// these are theirs to see; everything else belongs to the row's subject.
+pub fn is_record_category(c: &str) -> bool {
+    c.starts_with("system.")
+        || matches!(
+            c,
+            "user.unique_id" | "user.security.audit" | "user.legal.hold" | "user.privacy_request"
+        )
+}
 
 pub fn is_known_category(c: &str) -> bool {
     CATEGORIES.iter().any(|(k, _)| *k == c)

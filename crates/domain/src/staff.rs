@@ -48,6 +48,11 @@ impl StaffRole {
         matches!(self, Self::PrivacyOfficer | Self::TrustSafety)
     }
 
+    /// Data-subject requests are the privacy officer's to work.
+    pub fn can_handle_privacy_requests(self) -> bool {
+        self == Self::PrivacyOfficer
+    }
+
     /// Only the privacy officer reads the audit trail of staff access, so the
     /// people being watched are not the ones reading it.
     pub fn can_read_audit_log(self) -> bool {

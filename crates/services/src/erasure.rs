@@ -120,7 +120,7 @@ mod tests {
         let kept = super::kept_after_erasure();
         assert_eq!(
             kept.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
-            vec!["audit_events", "legal_holds"]
+            vec!["audit_events", "legal_holds", "privacy_requests"]
         );
     }
 }

@@ -103,6 +103,11 @@ fn cell_json(
     cell: &Cell,
     own_row: bool,
 ) -> Result<Value> {
+    // In a row the person appears in only as staff, the subject's own data
+    // is not theirs to take.
+    if !own_row && !koine_domain::privacy::is_record_category(c.category) {
+        return Ok(Value::Null);
+    }
     Ok(match cell {
         Cell::Null => Value::Null,
         Cell::Int(n) if is_instant(c.column) => instant(*n),

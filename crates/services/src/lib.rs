@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod mail;
 pub mod passwords;
 pub mod profiles;
+pub mod requests;
 pub mod restriction;
 pub mod retention;
 pub mod staff;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 pub const PAGE: i64 = 50;
 
-fn required_reason(reason: &str) -> Result<String> {
+pub(crate) fn required_reason(reason: &str) -> Result<String> {
     Ok(koine_domain::validation::optional_text("reason", reason, 1000)?
         .ok_or(koine_domain::Invalid::new("reason", "required"))?)
 }
@@ -22,7 +22,7 @@ fn offset(page: i64) -> i64 {
     page.clamp(0, MAX_PAGE) * PAGE
 }
 
-fn role_of(p: &Principal) -> Result<StaffRole> {
+pub(crate) fn role_of(p: &Principal) -> Result<StaffRole> {
     p.staff_role.ok_or(Error::Forbidden)
 }
 
@@ -33,7 +33,13 @@ pub struct MemberRecord {
 }
 
 impl Services {
-    async fn audit(&self, actor: Uuid, subject: Option<Uuid>, action: &str, reason: Option<String>) -> Result<()> {
+    pub(crate) async fn audit(
+        &self,
+        actor: Uuid,
+        subject: Option<Uuid>,
+        action: &str,
+        reason: Option<String>,
+    ) -> Result<()> {
         let mut c = self.db.acquire().await?;
         audit::insert(
             c.conn(),

@@ -154,11 +154,16 @@ mod tests {
             )),
             "staff actions are retained under a legal obligation"
         );
+        assert!(steps.contains(&Step::Update {
+            table: "privacy_requests",
+            column: "account_id",
+            pseudonymise: false,
+            clear: vec![],
+        }));
         // Tables about no account (pseudonymous visitors) have nothing to erase.
-        for t in DATA_MAP
-            .iter()
-            .filter(|t| !t.subjects.is_empty() && !matches!(t.table, "audit_events" | "legal_holds"))
-        {
+        for t in DATA_MAP.iter().filter(|t| {
+            !t.subjects.is_empty() && !matches!(t.table, "audit_events" | "legal_holds" | "privacy_requests")
+        }) {
             assert!(
                 steps
                     .iter()

@@ -70,7 +70,8 @@ impl TestApp {
     /// Signs up `email` and gives them data in every kind of table: a phone
     /// change code, profile languages, an avatar, a second session, staff
     /// access with a reason, a consent, a lifted legal hold, a lifted
-    /// restriction of processing and an export.
+    /// restriction of processing, a privacy request
+    /// (extended by the officer) and an export.
     /// Staff emails are derived from `email`, so two can coexist.
     pub async fn member_everywhere(&self, email: &str, name: &str) -> Everywhere {
         let b = self.member(email, name).await;
@@ -124,6 +125,36 @@ impl TestApp {
         b.post_form("/settings/privacy/restrict", &[("reason", "contesting accuracy")])
             .await;
         b.post_form("/settings/privacy/restrict/lift", &[]).await;
+        // A request through the public form, confirmed and extended by the officer.
+        b.post_form(
+            "/privacy/request",
+            &[
+                ("kind", "access"),
+                ("regime", "gdpr"),
+                ("relation", "self"),
+                ("name", name),
+                ("email", email),
+            ],
+        )
+        .await;
+        let link = crate::link_in(&self.last_mail_to(email).await, "/privacy/requests/verify");
+        let token = link.split("token=").nth(1).expect("a token").to_owned();
+        b.post_form("/privacy/requests/verify", &[("token", &token)]).await;
+        let request: Uuid = match &self.svc.db {
+            koine_store::Db::Sqlite(p) => sqlx::query_scalar("SELECT id FROM privacy_requests WHERE account_id = $1")
+                .bind(id)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            koine_store::Db::Postgres(p) => sqlx::query_scalar("SELECT id FROM privacy_requests WHERE account_id = $1")
+                .bind(id)
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        };
+        officer_browser
+            .post_form(&format!("/staff/requests/{request}/extend"), &[("reason", "complex")])
+            .await;
         b.post_form("/settings/data/export", &[]).await;
         self.svc.build_pending_exports().await.expect("export built");
         Everywhere {

@@ -300,7 +300,11 @@ pub fn decode_eml(raw: &str) -> String {
         .split_once("\r\n\r\n")
         .or_else(|| raw.split_once("\n\n"))
         .unwrap_or((raw, ""));
-    if !head.to_ascii_lowercase().contains("content-transfer-encoding: base64") {
+    let head_lower = head.to_ascii_lowercase();
+    if head_lower.contains("content-transfer-encoding: quoted-printable") {
+        return format!("{head}\n\n{}", decode_quoted_printable(body));
+    }
+    if !head_lower.contains("content-transfer-encoding: base64") {
         return raw.to_owned();
     }
     let compact: String = body.split_whitespace().collect();
@@ -308,6 +312,28 @@ pub fn decode_eml(raw: &str) -> String {
         .decode(compact)
         .expect("base64 body");
     format!("{head}\n\n{}", String::from_utf8(decoded).expect("utf-8 body"))
+}
+
+/// Undoes quoted-printable: soft line breaks and `=XX` escapes.
+fn decode_quoted_printable(body: &str) -> String {
+    let joined = body.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'=', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The first URL in `text` containing `path`, with quoted-printable soft breaks undone.

@@ -26,7 +26,7 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
         for s in t
             .subjects
             .iter()
-            .filter(|s| !matches!(**s, "actor_id" | "placed_by" | "lifted_by"))
+            .filter(|s| !matches!(**s, "actor_id" | "placed_by" | "lifted_by" | "handled_by"))
         {
             assert!(
                 app.rows_about(t.table, s, id).await > 0,

@@ -13,6 +13,7 @@ mod holds;
 mod ops;
 mod privacy;
 mod profiles;
+mod requests;
 mod retention;
 mod rights;
 mod security;

@@ -9,6 +9,7 @@ pub mod holds;
 pub mod keys;
 pub mod outbox;
 pub mod profiles;
+pub mod requests;
 pub mod restrictions;
 pub mod sessions;
 

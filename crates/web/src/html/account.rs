@@ -44,7 +44,12 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/delete", get(delete_form).post(delete_account))
 }
 
-fn message(ctx: &Ctx, title: &'static str, body: String, link: Option<(&'static str, &'static str)>) -> Response {
+pub(super) fn message(
+    ctx: &Ctx,
+    title: &'static str,
+    body: String,
+    link: Option<(&'static str, &'static str)>,
+) -> Response {
     MessagePage {
         page: Page::new(ctx, title),
         body,

@@ -4,6 +4,7 @@ mod account;
 mod cookies;
 mod data;
 mod profile;
+mod requests;
 mod rights;
 mod staff;
 pub mod templates;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(profile::routes())
         .merge(data::routes())
         .merge(cookies::routes())
+        .merge(requests::routes())
         .merge(rights::routes())
         .merge(staff::routes())
         .fallback(not_found)

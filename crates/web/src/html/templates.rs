@@ -302,3 +302,31 @@ pub struct CookiesPage {
     pub gpc: bool,
     pub saved: bool,
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "request_form.html")]
+pub struct RequestFormPage {
+    pub page: Page,
+    pub form: FormState,
+    pub kinds: &'static [koine_domain::requests::RequestKind],
+    pub regimes: &'static [koine_domain::requests::Regime],
+    pub relations: &'static [koine_domain::requests::Relation],
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_requests.html")]
+pub struct StaffRequestsPage {
+    pub page: Page,
+    pub requests: Vec<koine_services::requests::PrivacyRequest>,
+    pub now: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_request.html")]
+pub struct StaffRequestPage {
+    pub page: Page,
+    pub req: koine_services::requests::PrivacyRequest,
+    pub open: bool,
+    pub extendable: bool,
+    pub now: i64,
+}

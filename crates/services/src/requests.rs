@@ -1,0 +1,229 @@
+//! Data-subject requests through the public form: anyone (member or not,
+//! or a parent for a child) asks; control of the email address verifies
+//! them; the privacy officer works each request against its statutory
+//! deadline; the requester is told at every step.
+
+use crate::accounts::{Principal, locale_of};
+use crate::i18n::{t, t_args};
+use crate::mail::{self, Channel, Outgoing};
+use crate::staff::{required_reason, role_of};
+use crate::{Error, Result, Services, crypto, throttle};
+use koine_domain::contact::Email;
+use koine_domain::profile::UiLocale;
+use koine_domain::requests::{Regime, Relation, RequestKind, RequestStatus};
+use koine_domain::validation::optional_text;
+use koine_store::Conn;
+use koine_store::repo::accounts;
+use koine_store::repo::requests::{self, RequestRow};
+use uuid::Uuid;
+
+pub use koine_store::repo::requests::RequestRow as PrivacyRequest;
+
+/// A request as submitted on the form, already parsed.
+pub struct NewRequest {
+    pub kind: RequestKind,
+    pub regime: Regime,
+    pub relation: Relation,
+    pub name: String,
+    pub email: Email,
+    pub details: Option<String>,
+}
+
+impl NewRequest {
+    pub fn parse(
+        kind: &str,
+        regime: &str,
+        relation: &str,
+        name: &str,
+        email: &str,
+        details: &str,
+    ) -> std::result::Result<Self, koine_domain::Invalid> {
+        use koine_domain::Invalid;
+        Ok(Self {
+            kind: RequestKind::parse(kind).ok_or(Invalid::new("kind", "invalid-choice"))?,
+            regime: Regime::parse(regime).ok_or(Invalid::new("regime", "invalid-choice"))?,
+            relation: Relation::parse(relation).ok_or(Invalid::new("relation", "invalid-choice"))?,
+            name: optional_text("name", name, 100)?.ok_or(Invalid::new("name", "required"))?,
+            email: Email::parse(email)?,
+            details: optional_text("details", details, 4000)?,
+        })
+    }
+}
+
+fn date(us: i64) -> String {
+    jiff::Timestamp::from_microsecond(us)
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
+        .unwrap_or_default()
+}
+
+impl Services {
+    fn require_privacy_officer(&self, p: &Principal) -> Result<()> {
+        if role_of(p)?.can_handle_privacy_requests() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    async fn tell_requester(&self, conn: Conn<'_>, r: &RequestRow, locale: UiLocale, body: String) -> Result<()> {
+        let message = Outgoing {
+            account: None,
+            channel: Channel::Email,
+            to: r.requester_email.clone(),
+            subject: t(locale, "mail-request-subject"),
+            body,
+        };
+        mail::enqueue(conn, self.clock.now_us(), message).await
+    }
+
+    /// Records a request and emails a link that proves control of the
+    /// address. The answer is the same whoever asks.
+    pub async fn submit_request(&self, r: NewRequest, locale: UiLocale) -> Result<()> {
+        let now = self.clock.now_us();
+        let key = format!("request:{}", r.email.as_str());
+        if self
+            .throttle
+            .messages
+            .acquire(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
+            .is_err()
+        {
+            return Ok(());
+        }
+        let received = jiff::Timestamp::from_microsecond(now).map_err(Error::internal)?;
+        let row = RequestRow {
+            id: Uuid::now_v7(),
+            kind: r.kind.as_str().into(),
+            regime: r.regime.as_str().into(),
+            relation: r.relation.as_str().into(),
+            requester_name: r.name,
+            requester_email: r.email.as_str().into(),
+            details: r.details,
+            account_id: None,
+            status: RequestStatus::Unverified.as_str().into(),
+            received_at: now,
+            verified_at: None,
+            due_at: r.regime.due(received).as_microsecond(),
+            extension_reason: None,
+            outcome: None,
+            handled_by: None,
+            closed_at: None,
+        };
+        let token = crypto::new_token();
+        let url = format!("{}/privacy/requests/verify?token={token}", self.settings.public_url);
+        let mut tx = self.db.begin().await?;
+        requests::insert(tx.conn(), &row, &crypto::token_hash(&token)).await?;
+        let body = t_args(locale, "mail-request-verify-body", &[("url", url)]);
+        self.tell_requester(tx.conn(), &row, locale, body).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Confirms a request from its emailed link; links the account that
+    /// holds the confirmed address, and tells the requester the deadline.
+    pub async fn verify_request(&self, token: &str) -> Result<()> {
+        let now = self.clock.now_us();
+        let hash = crypto::token_hash(token);
+        let mut tx = self.db.begin().await?;
+        let email = requests::email_for_hash(tx.conn(), &hash)
+            .await?
+            .ok_or(Error::BadCode)?;
+        let account = accounts::find_by_email(tx.conn(), &email)
+            .await?
+            .filter(|a| a.email_verified_at.is_some())
+            .map(|a| a.id);
+        let id = requests::verify(tx.conn(), &hash, now, account)
+            .await?
+            .ok_or(Error::BadCode)?;
+        let row = requests::get(tx.conn(), id).await?.ok_or(Error::BadCode)?;
+        let locale = self.requester_locale(tx.conn(), &row).await?;
+        let body = t_args(
+            locale,
+            "mail-request-received-body",
+            &[
+                ("date", date(row.due_at)),
+                ("kind", t(locale, &format!("request-kind-{}", row.kind))),
+            ],
+        );
+        self.tell_requester(tx.conn(), &row, locale, body).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn requester_locale(&self, conn: Conn<'_>, r: &RequestRow) -> Result<UiLocale> {
+        match r.account_id {
+            Some(a) => locale_of(conn, a).await,
+            None => Ok(UiLocale::En),
+        }
+    }
+
+    /// The privacy officer's list: open requests by deadline, then the rest.
+    pub async fn privacy_requests(&self, p: &Principal, page: i64) -> Result<Vec<PrivacyRequest>> {
+        self.require_privacy_officer(p)?;
+        let mut c = self.db.acquire().await?;
+        Ok(requests::list(c.conn(), crate::staff::PAGE, page.clamp(0, 1000) * crate::staff::PAGE).await?)
+    }
+
+    /// One request (audited: it names a person).
+    pub async fn privacy_request(&self, p: &Principal, id: Uuid) -> Result<PrivacyRequest> {
+        self.require_privacy_officer(p)?;
+        let row = {
+            let mut c = self.db.acquire().await?;
+            requests::get(c.conn(), id).await?.ok_or(Error::NotFound)?
+        };
+        self.audit(p.account_id, row.account_id, "view_privacy_request", None)
+            .await?;
+        Ok(row)
+    }
+
+    /// Extends the deadline once, with a reason the requester is told.
+    pub async fn extend_request(&self, p: &Principal, id: Uuid, reason: &str) -> Result<()> {
+        self.require_privacy_officer(p)?;
+        let reason = required_reason(reason)?;
+        let mut tx = self.db.begin().await?;
+        let row = requests::get(tx.conn(), id).await?.ok_or(Error::NotFound)?;
+        let regime = Regime::parse(&row.regime).ok_or(Error::Internal("unknown regime".into()))?;
+        let received = jiff::Timestamp::from_microsecond(row.received_at).map_err(Error::internal)?;
+        let due = regime.extended_due(received).as_microsecond();
+        if !requests::extend(tx.conn(), id, due, &reason, p.account_id).await? {
+            return Err(Error::Conflict("request-not-open"));
+        }
+        let locale = self.requester_locale(tx.conn(), &row).await?;
+        let body = t_args(
+            locale,
+            "mail-request-extended-body",
+            &[("date", date(due)), ("reason", reason)],
+        );
+        self.tell_requester(tx.conn(), &row, locale, body).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Closes a request as completed or refused, with the outcome the
+    /// requester is told.
+    pub async fn close_request(&self, p: &Principal, id: Uuid, completed: bool, outcome: &str) -> Result<()> {
+        self.require_privacy_officer(p)?;
+        let outcome =
+            optional_text("outcome", outcome, 4000)?.ok_or(koine_domain::Invalid::new("outcome", "required"))?;
+        let now = self.clock.now_us();
+        let status = if completed {
+            RequestStatus::Completed
+        } else {
+            RequestStatus::Rejected
+        };
+        let mut tx = self.db.begin().await?;
+        let row = requests::get(tx.conn(), id).await?.ok_or(Error::NotFound)?;
+        if !requests::close(tx.conn(), id, status.as_str(), &outcome, p.account_id, now).await? {
+            return Err(Error::Conflict("request-not-open"));
+        }
+        let locale = self.requester_locale(tx.conn(), &row).await?;
+        let key = if completed {
+            "mail-request-completed-body"
+        } else {
+            "mail-request-rejected-body"
+        };
+        let body = t_args(locale, key, &[("outcome", outcome)]);
+        self.tell_requester(tx.conn(), &row, locale, body).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,26 @@
+-- Data-subject requests from the public form (members, non-members,
+-- parents), worked by the privacy officer against a statutory deadline.
+-- Keep in step with ../sqlite/0009_privacy_requests.sql.
+
+CREATE TABLE privacy_requests (
+    id UUID NOT NULL PRIMARY KEY,
+    kind TEXT NOT NULL,
+    regime TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    requester_name TEXT NOT NULL,
+    requester_email TEXT NOT NULL,
+    details TEXT,
+    verify_hash BYTEA UNIQUE,
+    account_id UUID REFERENCES accounts(id) ON DELETE SET NULL,
+    status TEXT NOT NULL,
+    received_at BIGINT NOT NULL,
+    verified_at BIGINT,
+    due_at BIGINT NOT NULL,
+    extension_reason TEXT,
+    outcome TEXT,
+    handled_by UUID,
+    closed_at BIGINT
+);
+CREATE INDEX privacy_requests_received ON privacy_requests (received_at);
+CREATE INDEX privacy_requests_account ON privacy_requests (account_id);
+CREATE INDEX privacy_requests_handled_by ON privacy_requests (handled_by);
