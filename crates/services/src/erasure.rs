@@ -36,25 +36,54 @@ impl Services {
     /// Deletes the caller's account. Needs a recent password entry.
     pub async fn delete_account(&self, p: &Principal) -> Result<()> {
         self.require_recent_auth(p)?;
+        self.erase_account(p.account_id, "mail-deleted-body")
+            .await
+            .map_err(|e| match e {
+                Error::NotFound => Error::Unauthenticated,
+                other => other,
+            })?;
+        tracing::info!("an account was erased at its owner's request");
+        Ok(())
+    }
+
+    /// Staff (trust & safety or the privacy officer) found an account below
+    /// the minimum age: it is deactivated and its data erased at once, with
+    /// the reason on record (audited).
+    pub async fn erase_underage(&self, p: &Principal, account: Uuid, reason: &str) -> Result<()> {
+        if !crate::staff::role_of(p)?.can_place_legal_holds() {
+            return Err(Error::Forbidden);
+        }
+        let reason = crate::staff::required_reason(reason)?;
+        if account == p.account_id {
+            return Err(Error::Forbidden);
+        }
+        self.erase_account(account, "mail-deleted-underage-body").await?;
+        // The record names no one: the person it was about no longer exists.
+        self.audit(p.account_id, None, "erase_underage", Some(reason)).await?;
+        tracing::info!("an account below the minimum age was erased by staff");
+        Ok(())
+    }
+
+    /// Erases one account per the data map (crypto-shredding included) unless
+    /// a legal hold keeps it, and tells its confirmed address with `body_key`.
+    async fn erase_account(&self, account_id: Uuid, body_key: &str) -> Result<()> {
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         // Locked, so a legal hold placed meanwhile waits for this to finish
         // (or this sees it).
-        accounts::lock(tx.conn(), p.account_id).await?;
-        let account = accounts::get(tx.conn(), p.account_id)
-            .await?
-            .ok_or(Error::Unauthenticated)?;
+        accounts::lock(tx.conn(), account_id).await?;
+        let account = accounts::get(tx.conn(), account_id).await?.ok_or(Error::NotFound)?;
         // GDPR Art. 17(3)(e): data needed for a legal claim is kept while the hold lasts.
-        if holds::is_held(tx.conn(), p.account_id).await? {
+        if holds::is_held(tx.conn(), account_id).await? {
             return Err(Error::Conflict("legal-hold"));
         }
-        let profile = profiles::get(tx.conn(), p.account_id).await?;
+        let profile = profiles::get(tx.conn(), account_id).await?;
         let avatar = profile.as_ref().and_then(|p| p.avatar_id);
         let locale = profile
             .and_then(|p| p.ui_locale)
             .and_then(|l| UiLocale::parse(&l).ok())
             .unwrap_or(UiLocale::En);
-        erasure::erase(tx.conn(), p.account_id, Uuid::now_v7()).await?;
+        erasure::erase(tx.conn(), account_id, Uuid::now_v7()).await?;
         // The confirmation is not linked to the erased account; its address
         // leaves the outbox once delivered.
         if let (Some(email), Some(_)) = (account.email, account.email_verified_at) {
@@ -63,7 +92,7 @@ impl Services {
                 channel: Channel::Email,
                 to: email,
                 subject: t(locale, "mail-deleted-subject"),
-                body: t(locale, "mail-deleted-body"),
+                body: t(locale, body_key),
             };
             mail::enqueue(tx.conn(), now, message).await?;
         }
@@ -73,7 +102,6 @@ impl Services {
         {
             tracing::error!(avatar = %a, "an erased member's picture file could not be removed: {e}");
         }
-        tracing::info!("an account was erased at its owner's request");
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod erasure;
 mod error;
 pub mod export;
+pub mod guardians;
 pub mod i18n;
 pub mod mail;
 pub mod passwords;

@@ -993,6 +993,50 @@ pub static DATA_MAP: &[TableMap] = &[
             ),
         ],
     },
+    TableMap {
+        table: "guardian_consents",
+        // Needed to let a member under 18 use messaging and payments.
+        about: "Your parent or guardian's confirmation, if you are under 18, and their email address.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, SVC, LegalObligation, ACCOUNT, DeleteRow),
+            col("account_id", UID, SVC, LegalObligation, ACCOUNT, DeleteRow),
+            col(
+                "guardian_email",
+                "user.contact.email",
+                &[ProvideService, LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "token_hash",
+                "user.authorization.credentials",
+                SEC,
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            )
+            .secret(),
+            col(
+                "requested_at",
+                "user.demographic.date_of_birth",
+                &[LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "confirmed_at",
+                "user.demographic.date_of_birth",
+                &[LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+        ],
+    },
 ];
 
 pub fn table(name: &str) -> Option<&'static TableMap> {

@@ -71,7 +71,7 @@ impl TestApp {
     /// change code, profile languages, an avatar, a second session, staff
     /// access with a reason, a consent, a lifted legal hold, a lifted
     /// restriction of processing, a privacy request
-    /// (extended by the officer) and an export.
+    /// (extended by the officer), a guardian's confirmation and an export.
     /// Staff emails are derived from `email`, so two can coexist.
     pub async fn member_everywhere(&self, email: &str, name: &str) -> Everywhere {
         let b = self.member(email, name).await;
@@ -155,6 +155,16 @@ impl TestApp {
         officer_browser
             .post_form(&format!("/staff/requests/{request}/extend"), &[("reason", "complex")])
             .await;
+        // A guardian's confirmation, as a minor would have (this member is an
+        // adult, so the row is written directly).
+        self.execute(
+            &format!(
+                "INSERT INTO guardian_consents (id, account_id, guardian_email, requested_at, confirmed_at) \
+                 VALUES ($1, $2, 'guardian.{email}', 0, 0)"
+            ),
+            &[Uuid::now_v7(), id],
+        )
+        .await;
         b.post_form("/settings/data/export", &[]).await;
         self.svc.build_pending_exports().await.expect("export built");
         Everywhere {

@@ -10,6 +10,7 @@ mod cookies;
 mod erasure;
 mod export;
 mod holds;
+mod minors;
 mod ops;
 mod privacy;
 mod profiles;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod codes;
 pub mod consent;
 pub mod exports;
+pub mod guardians;
 pub mod holds;
 pub mod keys;
 pub mod outbox;

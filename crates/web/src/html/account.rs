@@ -650,6 +650,7 @@ async fn settings_page(
         status,
         SettingsPage {
             page: Page::new(ctx, "settings-title"),
+            guardian_confirmed_at: st.svc.guardian_confirmed_at(p.account_id).await?,
             contact,
             sessions,
             notice,
@@ -664,13 +665,13 @@ async fn settings(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Page
 }
 
 /// Shows the settings page with a confirmation message.
-async fn settings_notice(st: &AppState, ctx: &Ctx, key: &str) -> Result<Response, PageError> {
+pub(super) async fn settings_notice(st: &AppState, ctx: &Ctx, key: &str) -> Result<Response, PageError> {
     let notice = Some(ctx.i18n().t(key));
     settings_page(st, ctx, notice, FormState::default(), StatusCode::OK).await
 }
 
 /// Shows the settings page again with a field error.
-async fn settings_error(st: &AppState, ctx: &Ctx, e: &Invalid) -> Result<Response, PageError> {
+pub(super) async fn settings_error(st: &AppState, ctx: &Ctx, e: &Invalid) -> Result<Response, PageError> {
     let mut form = FormState::default();
     form.error(&ctx.i18n(), e.field, e.code);
     settings_page(st, ctx, None, form, StatusCode::UNPROCESSABLE_ENTITY).await

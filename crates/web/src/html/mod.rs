@@ -3,6 +3,7 @@
 mod account;
 mod cookies;
 mod data;
+mod guardian;
 mod profile;
 mod requests;
 mod rights;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(data::routes())
         .merge(cookies::routes())
         .merge(requests::routes())
+        .merge(guardian::routes())
         .merge(rights::routes())
         .merge(staff::routes())
         .fallback(not_found)

@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/members/{id}", get(member_form).post(open_member))
         .route("/staff/members/{id}/holds", post(place_hold))
         .route("/staff/members/{id}/holds/{hold}/lift", post(lift_hold))
+        .route("/staff/members/{id}/erase-underage", post(erase_underage))
         .route("/staff/audit", get(audit))
 }
 
@@ -129,6 +130,34 @@ async fn lift_hold(
         other => other?,
     }
     Ok(hold_done(&ctx, "hold-lifted-done"))
+}
+
+async fn erase_underage(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<ReasonForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    match st.svc.erase_underage(p, id, &f.reason).await {
+        Ok(()) => {
+            let body = ctx.i18n().t("underage-done");
+            Ok(super::templates::MessagePage {
+                page: Page::new(&ctx, "underage-title"),
+                body,
+                link: Some(("/staff/members", "staff-members")),
+            }
+            .into_response())
+        }
+        Err(koine_services::Error::Invalid(_)) => Err(PageError::Status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "underage-reason-needed",
+        )),
+        Err(koine_services::Error::Conflict("legal-hold")) => {
+            Err(PageError::Status(StatusCode::CONFLICT, "underage-held"))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn hold_done(ctx: &Ctx, key: &'static str) -> Response {

@@ -191,6 +191,8 @@ pub struct SettingsPage {
     pub sessions: Vec<SessionLine>,
     pub notice: Option<String>,
     pub form: FormState,
+    /// For a member under 18: when a guardian confirmed, if one has.
+    pub guardian_confirmed_at: Option<i64>,
 }
 
 #[derive(Template, WebTemplate)]
