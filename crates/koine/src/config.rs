@@ -32,6 +32,9 @@ pub struct Config {
     /// Sign-up attempts allowed per client IP per hour.
     pub signups_per_ip_per_hour: u32,
     pub smtp: Option<SmtpConfig>,
+    /// The controller's identity, DPO, storage location, supervisory
+    /// authority and processors, as the privacy notice states them.
+    pub privacy: koine_services::policy::Controller,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,6 +79,7 @@ impl Default for Config {
             db_max_connections: 16,
             signups_per_ip_per_hour: 20,
             smtp: None,
+            privacy: koine_services::policy::Controller::default(),
         }
     }
 }

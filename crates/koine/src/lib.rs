@@ -92,6 +92,7 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
     s.session_max = Duration::from_secs(cfg.session_max_days * 86_400);
     s.mail_from = cfg.mail_from.clone();
     s.signups_per_ip_per_hour = cfg.signups_per_ip_per_hour;
+    s.controller = cfg.privacy.clone();
     s.smtp = cfg.smtp.as_ref().map(|m| SmtpSettings {
         host: m.host.clone(),
         port: m.port,
@@ -110,7 +111,10 @@ pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError
     }
     let db = open_db(cfg).await?;
     let keys = Keyring::new(master_key(cfg)?);
-    Ok(Services::new(db, keys, clock, settings(cfg)?)?)
+    let svc = Services::new(db, keys, clock, settings(cfg)?)?;
+    // A changed map or controller configuration is a new policy version.
+    svc.publish_policy().await?;
+    Ok(svc)
 }
 
 pub fn app(svc: Services, cfg: &Config) -> axum::Router {
@@ -154,6 +158,15 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
         }
     }));
     let exports = tokio::spawn(export_worker(svc.clone(), stop.clone()));
+    // New policy versions appear only at start-up: tell members once.
+    let policy = tokio::spawn({
+        let svc = svc.clone();
+        async move {
+            if let Err(e) = svc.notify_policy_change().await {
+                tracing::error!("telling members of a new privacy policy failed: {e}");
+            }
+        }
+    });
     let retention = tokio::spawn(every_until(every.retention, stop, move || {
         let svc = svc.clone();
         async move {
@@ -162,7 +175,7 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     }));
-    let _ = tokio::join!(mail, exports, retention);
+    let _ = tokio::join!(mail, exports, policy, retention);
 }
 
 /// Builds exports as soon as they are asked for, and once a minute picks

@@ -4,7 +4,6 @@
 
 use crate::{Result, Services};
 use koine_domain::consent::{self, CONSENT_REVISION, ConsentPurpose, ConsentSource, VisitorChoice};
-use koine_store::datamap;
 use koine_store::repo::accounts;
 use koine_store::repo::consent::{self as ledger, ConsentRow};
 use uuid::Uuid;
@@ -78,7 +77,7 @@ impl Services {
         if changed.is_empty() {
             return Ok(0);
         }
-        let version = datamap::version();
+        let version = self.policy_version_id();
         for (purpose, granted) in &changed {
             let row = ConsentRow {
                 id: Uuid::now_v7(),
@@ -134,7 +133,7 @@ impl Services {
         let choices: Vec<_> = ConsentPurpose::ALL.iter().map(|p| (*p, granted.contains(p))).collect();
         let choices = signals.apply(&choices);
         let now = self.clock.now_us();
-        let version = datamap::version();
+        let version = self.policy_version_id();
         let mut tx = self.db.begin().await?;
         for (purpose, granted) in &choices {
             let row = ConsentRow {

@@ -8,7 +8,7 @@
 use crate::accounts::{Principal, locale_of};
 use crate::i18n::t;
 use crate::{Error, Result, Services, crypto};
-use koine_store::datamap::{self, ColumnMap, DATA_MAP};
+use koine_store::datamap::{ColumnMap, DATA_MAP};
 use koine_store::export::{Cell, TableRows};
 use koine_store::repo::{accounts, exports, profiles};
 use serde_json::{Map, Value, json};
@@ -198,7 +198,7 @@ fn column_type(c: &ColumnMap, subjects: &[&str]) -> &'static str {
 }
 
 /// `schema.json`: every table and column in the archive, from the map.
-fn schema(generated_at: i64) -> Value {
+fn schema(generated_at: i64, policy_version: &str) -> Value {
     let tables: Map<String, Value> = DATA_MAP
         .iter()
         .filter(|t| !t.subjects.is_empty())
@@ -230,7 +230,7 @@ fn schema(generated_at: i64) -> Value {
     json!({
         "format_version": FORMAT_VERSION,
         "generated_at": instant(generated_at),
-        "policy_version": datamap::version(),
+        "policy_version": policy_version,
         "conventions": conventions(),
         "tables": tables,
     })
@@ -326,7 +326,7 @@ impl Services {
             ("README.txt".to_owned(), t(locale, "export-readme").into_bytes()),
             (
                 "schema.json".to_owned(),
-                serde_json::to_vec_pretty(&schema(now)).map_err(Error::internal)?,
+                serde_json::to_vec_pretty(&schema(now, &self.policy_version_id())).map_err(Error::internal)?,
             ),
         ];
         for (_, table, json, csv) in parts {
@@ -403,7 +403,12 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_guards_formulas() {
-        let cols: Vec<&ColumnMap> = datamap::table("profiles").unwrap().columns.iter().take(3).collect();
+        let cols: Vec<&ColumnMap> = koine_store::datamap::table("profiles")
+            .unwrap()
+            .columns
+            .iter()
+            .take(3)
+            .collect();
         let row = vec![json!("a"), json!("=HYPERLINK(\"x\")"), json!("one, two\nthree")];
         let csv = csv_of(&cols, std::slice::from_ref(&row));
         assert_eq!(
@@ -414,7 +419,12 @@ mod tests {
 
     #[test]
     fn json_is_an_array_of_objects() {
-        let cols: Vec<&ColumnMap> = datamap::table("profiles").unwrap().columns.iter().take(2).collect();
+        let cols: Vec<&ColumnMap> = koine_store::datamap::table("profiles")
+            .unwrap()
+            .columns
+            .iter()
+            .take(2)
+            .collect();
         let rows = vec![vec![json!("a"), json!("x\"y")], vec![json!("b"), Value::Null]];
         let parsed: Value = serde_json::from_slice(&json_of(&cols, &rows)).unwrap();
         assert_eq!(
@@ -427,7 +437,7 @@ mod tests {
 
     #[test]
     fn schema_describes_every_exported_column() {
-        let s = schema(0);
+        let s = schema(0, "v");
         for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty()) {
             let cols = s["tables"][t.table]["columns"].as_array().expect(t.table);
             assert_eq!(cols.len(), t.columns.iter().filter(|c| c.export).count());

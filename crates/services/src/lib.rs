@@ -14,6 +14,7 @@ pub mod guardians;
 pub mod i18n;
 pub mod mail;
 pub mod passwords;
+pub mod policy;
 pub mod profiles;
 pub mod requests;
 pub mod restriction;
@@ -47,6 +48,8 @@ pub struct Settings {
     /// Sign-up attempts allowed per client IP per hour (raise it behind a
     /// shared NAT such as a school's).
     pub signups_per_ip_per_hour: u32,
+    /// Who runs this site and who processes data for them (for the notice).
+    pub controller: policy::Controller,
 }
 
 impl Settings {
@@ -61,6 +64,7 @@ impl Settings {
             smtp: None,
             mail_from: "Koine <no-reply@koine.localhost>".into(),
             signups_per_ip_per_hour: 20,
+            controller: policy::Controller::default(),
         }
     }
 }

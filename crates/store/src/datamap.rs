@@ -1037,6 +1037,46 @@ pub static DATA_MAP: &[TableMap] = &[
             ),
         ],
     },
+    TableMap {
+        table: "policy_versions",
+        about: "Versions of this privacy notice, each as it was published.",
+        subjects: &[],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col(
+                "version",
+                SYS,
+                &[LegalCompliance],
+                LegalObligation,
+                Retention::System,
+                WithRow,
+            ),
+            col(
+                "published_at",
+                SYS,
+                &[LegalCompliance],
+                LegalObligation,
+                Retention::System,
+                WithRow,
+            ),
+            col(
+                "notice",
+                SYS,
+                &[LegalCompliance],
+                LegalObligation,
+                Retention::System,
+                WithRow,
+            ),
+            col(
+                "notified",
+                SYS,
+                &[LegalCompliance],
+                LegalObligation,
+                Retention::System,
+                WithRow,
+            ),
+        ],
+    },
 ];
 
 pub fn table(name: &str) -> Option<&'static TableMap> {

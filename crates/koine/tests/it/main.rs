@@ -12,6 +12,7 @@ mod export;
 mod holds;
 mod minors;
 mod ops;
+mod policy;
 mod privacy;
 mod profiles;
 mod requests;

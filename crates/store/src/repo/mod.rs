@@ -9,6 +9,7 @@ pub mod guardians;
 pub mod holds;
 pub mod keys;
 pub mod outbox;
+pub mod policies;
 pub mod profiles;
 pub mod requests;
 pub mod restrictions;

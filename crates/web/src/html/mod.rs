@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use koine_domain::profile::UiLocale;
 use koine_store::datamap;
 use serde::Deserialize;
-use templates::{HomePage, NoticeRow, NoticeSection, Page, PrivacyPage};
+use templates::{HomePage, NoticeRow, NoticeSection, Page, PrivacyPage, PrivacyVersionPage};
 
 const CSS: &str = include_str!("../../static/app.css");
 
@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/privacy", get(privacy))
+        .route("/privacy/versions/{version}", get(privacy_version))
         .route("/language", post(set_language))
         .route("/static/app.css", get(css))
         .route("/.well-known/gpc.json", get(gpc_json))
@@ -172,23 +173,61 @@ pub fn table_title(i18n: &crate::i18n::I18n, table: &str) -> String {
     i18n.t(&format!("table-{}", table.replace('_', "-")))
 }
 
-async fn privacy(ctx: Ctx) -> PrivacyPage {
-    let i18n = ctx.i18n();
+fn notice_sections(i18n: &crate::i18n::I18n, entries: &[datamap::NoticeEntry]) -> Vec<NoticeSection> {
     let mut sections: Vec<NoticeSection> = Vec::new();
-    for e in datamap::notice() {
-        let row = notice_row(&i18n, &e);
-        let about = table_title(&i18n, e.table);
+    for e in entries {
+        let row = notice_row(i18n, e);
+        let about = table_title(i18n, e.table);
         match sections.last_mut() {
             Some(s) if s.about == about => s.rows.push(row),
             _ => sections.push(NoticeSection { about, rows: vec![row] }),
         }
     }
-    PrivacyPage {
+    sections
+}
+
+async fn privacy(State(st): State<AppState>, ctx: Ctx) -> Result<PrivacyPage, PageError> {
+    let versions = st.svc.policy_versions().await?;
+    let current = st.svc.publish_policy().await?;
+    Ok(PrivacyPage {
         page: Page::new(&ctx, "privacy-title"),
-        sections,
-        version: datamap::version(),
+        sections: notice_sections(&ctx.i18n(), &datamap::notice()),
+        controller: st.svc.settings.controller.clone(),
+        version: current.version,
+        published_at: current.published_at,
+        versions: versions.into_iter().map(|v| (v.version, v.published_at)).collect(),
         unconfirmed_days: datamap::DATA_MAP.iter().find_map(|t| t.unconfirmed_erased_after_days),
-    }
+        min_age: i64::from(st.svc.settings.min_learner_age.years()),
+    })
+}
+
+/// An earlier version of the notice, as it was published.
+async fn privacy_version(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(version): Path<String>,
+) -> Result<PrivacyVersionPage, PageError> {
+    let (v, notice) = st.svc.policy_version(&version).await?;
+    let i18n = ctx.i18n();
+    let rows = notice
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                table_title(&i18n, &e.table),
+                e.category.clone(),
+                e.purposes.join(", "),
+                e.bases.join(", "),
+            )
+        })
+        .collect();
+    Ok(PrivacyVersionPage {
+        page: Page::new(&ctx, "privacy-title"),
+        version: v.version,
+        published_at: v.published_at,
+        controller: notice.controller,
+        rows,
+    })
 }
 
 /// A path on this site: `/` then printable ASCII, with no second slash or

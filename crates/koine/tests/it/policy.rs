@@ -1,0 +1,71 @@
+//! Policy versions: a changed data map or controller configuration is a new
+//! version with its date; old versions stay viewable; members are told once.
+
+use koine_services::policy::Processor;
+use koine_testkit::{TestApp, both_backends};
+use reqwest::StatusCode;
+
+both_backends!(a_configuration_change_is_a_new_version_members_are_told_of);
+
+async fn a_configuration_change_is_a_new_version_members_are_told_of(app: TestApp) {
+    app.member("reader@example.org", "Reader").await;
+    let (status, page) = app.browser().get_text("/privacy").await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [
+        "The operator of this Koine site",
+        "dpo@koine.localhost",
+        "Who processes data for us",
+        "Your rights and how to use them",
+        "Koine may be used from the age of 16",
+        "Before you choose, we set only cookies strictly needed",
+    ] {
+        assert!(page.contains(text), "{text} missing from the notice");
+    }
+    let first = app.svc.policy_versions().await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(
+        app.svc.notify_policy_change().await.unwrap(),
+        0,
+        "nobody is told of the first version"
+    );
+
+    // The operator names a processor and restarts: a new version.
+    app.advance(std::time::Duration::from_secs(86_400));
+    let mut cfg = app.config.clone();
+    cfg.privacy.name = "Lingua Ltd".into();
+    cfg.privacy.processors.push(Processor {
+        name: "PostBox Mail".into(),
+        purpose: "Sending email".into(),
+        location: "United States".into(),
+        transfer_mechanism: "Standard contractual clauses".into(),
+    });
+    let restarted = koine::services(&cfg, app.clock.clone()).await.unwrap();
+    let versions = restarted.policy_versions().await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_ne!(versions[0].version, versions[1].version);
+    assert!(versions[0].published_at > versions[1].published_at);
+    assert_eq!(restarted.notify_policy_change().await.unwrap(), 1, "the member is told");
+    assert_eq!(restarted.notify_policy_change().await.unwrap(), 0, "once");
+    assert!(
+        app.last_mail_to("reader@example.org")
+            .await
+            .contains("Our privacy notice has changed")
+    );
+    // Starting again unchanged publishes nothing new.
+    let again = koine::services(&cfg, app.clock.clone()).await.unwrap();
+    assert_eq!(again.policy_versions().await.unwrap().len(), 2);
+
+    // Both versions stay viewable as published.
+    let (_, old) = app
+        .browser()
+        .get_text(&format!("/privacy/versions/{}", versions[1].version))
+        .await;
+    assert!(old.contains("The operator of this Koine site") && !old.contains("Lingua Ltd"));
+    let (_, new) = app
+        .browser()
+        .get_text(&format!("/privacy/versions/{}", versions[0].version))
+        .await;
+    assert!(new.contains("Lingua Ltd"), "{new}");
+    let (status, _) = app.browser().get_text("/privacy/versions/nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
