@@ -33,6 +33,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("user.behavior.session", "Sign-in sessions and their activity times"),
     ("user.unique_id", "Internal identifiers"),
     ("user.security.audit", "Records of staff access to your data"),
+    ("user.security.breach", "Records of personal-data breaches"),
     ("user.security.encryption_key", "Your personal encryption key (wrapped)"),
     ("user.legal.hold", "Legal holds that keep your data for a legal claim"),
     ("user.privacy_preferences", "Your consent choices and privacy signals"),
@@ -49,7 +50,11 @@ pub fn is_record_category(c: &str) -> bool {
     c.starts_with("system.")
         || matches!(
             c,
-            "user.unique_id" | "user.security.audit" | "user.legal.hold" | "user.privacy_request"
+            "user.unique_id"
+                | "user.security.audit"
+                | "user.security.breach"
+                | "user.legal.hold"
+                | "user.privacy_request"
         )
 }
 

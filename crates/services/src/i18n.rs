@@ -46,8 +46,22 @@ pub fn t_args(locale: UiLocale, key: &str, args: &[(&'static str, String)]) -> S
 /// fallback), given values for the arguments our messages use.
 pub fn has_own(locale: UiLocale, key: &str) -> bool {
     let args: HashMap<Cow<'static, str>, FluentValue> = [
-        "name", "age", "url", "code", "minutes", "days", "years", "version", "count", "when", "date", "kind", "reason",
+        "name",
+        "age",
+        "url",
+        "code",
+        "minutes",
+        "days",
+        "years",
+        "version",
+        "count",
+        "when",
+        "date",
+        "kind",
+        "reason",
         "outcome",
+        "title",
+        "description",
     ]
     .into_iter()
     .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod avatars;
+pub mod breaches;
 pub mod clock;
 pub mod consent;
 pub mod crypto;

@@ -2,6 +2,7 @@
 //! same SQL, per-backend migrations, repositories, and the data map (P1).
 #![forbid(unsafe_code)]
 
+pub mod breach;
 pub mod datamap;
 mod db;
 pub mod erasure;

@@ -71,7 +71,8 @@ impl TestApp {
     /// change code, profile languages, an avatar, a second session, staff
     /// access with a reason, a consent, a lifted legal hold, a lifted
     /// restriction of processing, a privacy request
-    /// (extended by the officer), a guardian's confirmation and an export.
+    /// (extended by the officer), a breach notice, a guardian's confirmation
+    /// and an export.
     /// Staff emails are derived from `email`, so two can coexist.
     pub async fn member_everywhere(&self, email: &str, name: &str) -> Everywhere {
         let b = self.member(email, name).await;
@@ -155,6 +156,27 @@ impl TestApp {
         officer_browser
             .post_form(&format!("/staff/requests/{request}/extend"), &[("reason", "complex")])
             .await;
+        // A breach affecting email addresses, told to everyone affected.
+        let discovered = self
+            .svc
+            .clock
+            .now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .strftime("%Y-%m-%dT%H:%M")
+            .to_string();
+        let r = officer_browser
+            .post_form(
+                "/staff/breaches",
+                &[
+                    ("title", "Lost backup"),
+                    ("description", "A backup disk was lost."),
+                    ("discovered_at", &discovered),
+                    ("category", "user.contact.email"),
+                ],
+            )
+            .await;
+        let breach = r.headers()["location"].to_str().unwrap().to_owned();
+        officer_browser.post_form(&format!("{breach}/notify"), &[]).await;
         // A guardian's confirmation, as a minor would have (this member is an
         // adult, so the row is written directly).
         self.execute(

@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod bad_input;
+mod breaches;
 mod browser;
 mod consent;
 mod cookies;

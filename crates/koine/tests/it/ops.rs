@@ -38,6 +38,13 @@ async fn logs_hold_no_secrets(backend: Backend) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Read the logs as they come: a full pipe would block the server.
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut err).unwrap();
+        err
+    });
     let c = Client::new();
     let mut up = false;
     for _ in 0..200 {
@@ -124,9 +131,7 @@ async fn logs_hold_no_secrets(backend: Backend) {
     );
     let out = tokio::task::spawn_blocking(move || {
         let status = child.wait().unwrap();
-        let mut err = String::new();
-        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
-        (status, err)
+        (status, reader.join().unwrap())
     })
     .await
     .unwrap();

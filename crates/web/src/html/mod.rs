@@ -1,6 +1,7 @@
 //! Server-rendered pages. Every form works without JavaScript.
 
 mod account;
+mod breaches;
 mod cookies;
 mod data;
 mod guardian;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cookies::routes())
         .merge(requests::routes())
         .merge(guardian::routes())
+        .merge(breaches::routes())
         .merge(rights::routes())
         .merge(staff::routes())
         .fallback(not_found)
@@ -65,10 +67,15 @@ pub fn signed_in(ctx: &Ctx) -> Result<&koine_services::accounts::Principal, Page
     ctx.principal.as_ref().ok_or(PageError::Redirect("/login".into()))
 }
 
-async fn home(ctx: Ctx) -> HomePage {
-    HomePage {
+async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePage, PageError> {
+    let security_notices = match &ctx.principal {
+        Some(p) => st.svc.breach_notices(p.account_id).await?,
+        None => Vec::new(),
+    };
+    Ok(HomePage {
         page: Page::new(&ctx, "brand"),
-    }
+        security_notices,
+    })
 }
 
 async fn not_found() -> PageError {

@@ -100,6 +100,30 @@ pub struct MessagePage {
 #[template(path = "home.html")]
 pub struct HomePage {
     pub page: Page,
+    /// Breaches the member was told of: (title, description, when).
+    pub security_notices: Vec<(String, String, i64)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_breaches.html")]
+pub struct StaffBreachesPage {
+    pub page: Page,
+    pub breaches: Vec<koine_services::breaches::Breach>,
+    pub categories: Vec<(&'static str, String)>,
+    pub now: i64,
+    /// The supervisory authority must hear within this long of discovery.
+    pub report_within: i64,
+    pub form: FormState,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_breach.html")]
+pub struct StaffBreachPage {
+    pub page: Page,
+    pub b: koine_services::breaches::Breach,
+    pub affected: usize,
+    pub report_due: i64,
+    pub now: i64,
 }
 
 #[derive(Template, WebTemplate)]
