@@ -17,6 +17,7 @@ pub mod mail;
 pub mod passwords;
 pub mod policy;
 pub mod profiles;
+pub mod records;
 pub mod requests;
 pub mod restriction;
 pub mod retention;

@@ -284,6 +284,9 @@ async fn journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     axe(web, axe_js, "staff member record").await;
     web.goto(app.url("/staff/audit")).await.unwrap();
     axe(web, axe_js, "audit log").await;
+    web.goto(app.url("/staff/records")).await.unwrap();
+    assert!(text(web).await.contains("user.contact.email"));
+    axe(web, axe_js, "records of processing").await;
     web.goto(app.url("/no-such-page")).await.unwrap();
     axe(web, axe_js, "not found").await;
 }

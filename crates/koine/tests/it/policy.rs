@@ -5,7 +5,10 @@ use koine_services::policy::Processor;
 use koine_testkit::{TestApp, both_backends};
 use reqwest::StatusCode;
 
-both_backends!(a_configuration_change_is_a_new_version_members_are_told_of);
+both_backends!(
+    a_configuration_change_is_a_new_version_members_are_told_of,
+    records_of_processing_come_from_the_map
+);
 
 async fn a_configuration_change_is_a_new_version_members_are_told_of(app: TestApp) {
     app.member("reader@example.org", "Reader").await;
@@ -68,4 +71,41 @@ async fn a_configuration_change_is_a_new_version_members_are_told_of(app: TestAp
     assert!(new.contains("Lingua Ltd"), "{new}");
     let (status, _) = app.browser().get_text("/privacy/versions/nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn records_of_processing_come_from_the_map(app: TestApp) {
+    use koine_domain::staff::StaffRole;
+    let support = app.staff("support@koine.test", StaffRole::Support).await;
+    assert_eq!(support.get("/staff/records").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(support.get("/staff/records.json").await.status(), StatusCode::FORBIDDEN);
+    let dpo = app.staff("dpo@koine.test", StaffRole::PrivacyOfficer).await;
+    let (status, page) = dpo.get_text("/staff/records").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("user.contact.email") && page.contains("argon2id"),
+        "{page}"
+    );
+    let r = dpo.get("/staff/records.json").await;
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let records: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(records["controller"]["name"], "The operator of this Koine site");
+    let security = &records["activities"]["security"];
+    assert!(
+        security["tables"].as_array().unwrap().iter().any(|t| t == "sessions"),
+        "{security}"
+    );
+    // Every table and category of the map appears under some purpose.
+    for t in koine_store::datamap::DATA_MAP {
+        for c in t.columns.iter().filter(|c| c.category.starts_with("user.")) {
+            assert!(
+                records["activities"].as_object().unwrap().values().any(|a| {
+                    a["tables"].as_array().unwrap().iter().any(|x| x == t.table)
+                        && a["categories"].as_array().unwrap().iter().any(|x| x == c.category)
+                }),
+                "{}.{} missing",
+                t.table,
+                c.column
+            );
+        }
+    }
 }

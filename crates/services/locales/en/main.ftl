@@ -582,3 +582,15 @@ breach-notified = People told
 breach-notice-title = Security notice
 mail-breach-subject = Important: a security incident affecting your Koine data
 mail-breach-body = We are writing to tell you about a security incident that affects your personal data: { $title }. { $description } If you have questions, reply to our privacy contact shown in the privacy notice.
+
+records-title = Records of processing
+records-lead = The records of processing activities (GDPR Art. 30), generated from the data map and the controller's configuration.
+records-download = Download as JSON
+records-controller = Controller
+records-subjects = Data subjects
+records-version = Policy version
+records-storage = Storage location
+records-recipients = Recipients (processors)
+records-no-processors = No processors are configured: everything runs on the operator's own server.
+records-tables = Where it is kept, and for how long
+records-measures = Security measures

@@ -582,3 +582,15 @@ breach-notified = Personas avisadas
 breach-notice-title = Aviso de seguridad
 mail-breach-subject = Importante: un incidente de seguridad afecta a tus datos de Koine
 mail-breach-body = Te escribimos para informarte de un incidente de seguridad que afecta a tus datos personales: { $title }. { $description } Si tienes preguntas, escribe al contacto de privacidad que figura en el aviso de privacidad.
+
+records-title = Registro de actividades de tratamiento
+records-lead = El registro de actividades de tratamiento (art. 30 del RGPD), generado a partir del mapa de datos y de la configuración del responsable.
+records-download = Descargar en JSON
+records-controller = Responsable del tratamiento
+records-subjects = Interesados
+records-version = Versión de la política
+records-storage = Lugar de almacenamiento
+records-recipients = Destinatarios (encargados del tratamiento)
+records-no-processors = No hay encargados configurados: todo funciona en el servidor del propio operador.
+records-tables = Dónde se guarda y durante cuánto tiempo
+records-measures = Medidas de seguridad

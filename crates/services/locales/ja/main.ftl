@@ -582,3 +582,15 @@ breach-notified = 通知済み
 breach-notice-title = セキュリティ通知
 mail-breach-subject = 重要：Koine のデータに影響するセキュリティ事象について
 mail-breach-body = あなたの個人データに影響するセキュリティ事象についてお知らせします：{ $title }。{ $description } ご質問は、プライバシー通知に記載の窓口までご連絡ください。
+
+records-title = 処理活動の記録
+records-lead = データマップと管理者の設定から生成した処理活動の記録（GDPR 第 30 条）です。
+records-download = JSON でダウンロード
+records-controller = 管理者
+records-subjects = データ主体
+records-version = ポリシーのバージョン
+records-storage = 保存場所
+records-recipients = 受領者（処理者）
+records-no-processors = 処理者は設定されていません。すべて運営者自身のサーバーで動いています。
+records-tables = 保存先と保存期間
+records-measures = 安全管理措置

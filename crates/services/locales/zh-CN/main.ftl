@@ -582,3 +582,15 @@ breach-notified = 已通知
 breach-notice-title = 安全通知
 mail-breach-subject = 重要：影响您 Koine 数据的安全事件
 mail-breach-body = 我们特此告知一起影响您个人数据的安全事件：{ $title }。{ $description } 如有疑问，请联系隐私声明中列出的隐私联系人。
+
+records-title = 处理活动记录
+records-lead = 根据数据地图和控制者配置生成的处理活动记录（GDPR 第 30 条）。
+records-download = 下载 JSON
+records-controller = 控制者
+records-subjects = 数据主体
+records-version = 政策版本
+records-storage = 存储位置
+records-recipients = 接收方（处理者）
+records-no-processors = 未配置处理者：一切都在运营者自己的服务器上运行。
+records-tables = 存放位置与保存期限
+records-measures = 安全措施

@@ -6,6 +6,7 @@ mod cookies;
 mod data;
 mod guardian;
 mod profile;
+mod records;
 mod requests;
 mod rights;
 mod staff;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(requests::routes())
         .merge(guardian::routes())
         .merge(breaches::routes())
+        .merge(records::routes())
         .merge(rights::routes())
         .merge(staff::routes())
         .fallback(not_found)

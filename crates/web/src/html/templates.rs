@@ -372,3 +372,20 @@ pub struct StaffRequestPage {
     pub extendable: bool,
     pub now: i64,
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "records.html")]
+pub struct RecordsPage {
+    pub page: Page,
+    pub rows: Vec<RecordsRow>,
+    pub records: koine_services::records::Records,
+}
+
+/// One processing activity, in the reader's language.
+pub struct RecordsRow {
+    pub purpose: String,
+    pub categories: String,
+    pub bases: String,
+    /// "Table (name): how long", one per table.
+    pub tables: Vec<String>,
+}
