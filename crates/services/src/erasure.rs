@@ -27,6 +27,17 @@ pub fn kept_after_erasure() -> Vec<(&'static str, Retention)> {
 }
 
 impl Services {
+    /// After erasing: the erased values must not linger in SQLite's
+    /// write-ahead log. It has been committed already, so a failure here is
+    /// logged, and the next erasure or sweep checkpoints again.
+    pub(crate) async fn purge_wal(&self) {
+        match self.db.purge_wal().await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!("the write-ahead log could not be fully checkpointed: a reader was busy"),
+            Err(e) => tracing::error!("the write-ahead log could not be checkpointed: {e}"),
+        }
+    }
+
     /// Whether an active legal hold keeps this person's data.
     pub async fn under_legal_hold(&self, account: Uuid) -> Result<bool> {
         let mut c = self.db.acquire().await?;
@@ -97,6 +108,7 @@ impl Services {
             mail::enqueue(tx.conn(), now, message).await?;
         }
         tx.commit().await?;
+        self.purge_wal().await;
         if let Some(a) = avatar
             && let Err(e) = tokio::fs::remove_file(self.avatar_path(a)).await
         {

@@ -192,6 +192,7 @@ async fn deliver_due_with(db: &Db, delivery: &Delivery, now: i64) -> Result<usiz
         rows
     };
     let mut sent = 0;
+    let mut unlinked_sent = false;
     for m in claimed {
         let outcome = delivery.send_one(&m).await;
         let mut c = db.acquire().await?;
@@ -199,6 +200,7 @@ async fn deliver_due_with(db: &Db, delivery: &Delivery, now: i64) -> Result<usiz
             Ok(()) => {
                 outbox::mark_sent(c.conn(), m.id, now).await?;
                 sent += 1;
+                unlinked_sent |= m.account_id.is_none();
             }
             Err(e) => {
                 // Back off 1, 2, 4 … minutes, at most a day.
@@ -208,6 +210,12 @@ async fn deliver_due_with(db: &Db, delivery: &Delivery, now: i64) -> Result<usiz
                 outbox::mark_failed(c.conn(), m.id, &e, retry).await?;
             }
         }
+    }
+    // A message to no account (an erasure's confirmation, a note to an
+    // address's owner) held the last copy of its address, dropped on
+    // sending: it must not linger in SQLite's write-ahead log either.
+    if unlinked_sent && let Err(e) = db.purge_wal().await {
+        tracing::error!("the write-ahead log could not be checkpointed: {e}");
     }
     Ok(sent)
 }

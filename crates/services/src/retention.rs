@@ -62,6 +62,9 @@ impl Services {
         }
         if !dry_run {
             let removed: u64 = lines.iter().map(|l| l.count).sum();
+            if removed > 0 {
+                self.purge_wal().await;
+            }
             tracing::info!(
                 removed,
                 "retention sweep: {}",

@@ -80,7 +80,7 @@ impl ColumnMap {
     }
 }
 
-use Erasure::{DeleteRow, Null, Pseudonymise, WithRow};
+use Erasure::{DeleteRow, Null, Pseudonymise, RetainLegal, WithRow};
 use LegalBasis::{Contract, LegalObligation, LegitimateInterests};
 use Purpose::{LegalCompliance, Operations, Profile, ProvideService, Security, ServiceMessages};
 use Retention::{AccountLifetime, DaysAfter, UntilInstant, YearsAfter};
@@ -524,7 +524,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance, Security],
                 LegalObligation,
                 AUDIT_KEEP,
-                Erasure::RetainLegal,
+                RetainLegal,
             ),
             col(
                 "subject_id",
@@ -581,7 +581,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance],
                 LegalObligation,
                 HOLD_KEEP,
-                Erasure::RetainLegal,
+                RetainLegal,
             ),
             col(
                 "placed_by",
@@ -589,7 +589,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance, Security],
                 LegalObligation,
                 HOLD_KEEP,
-                Erasure::RetainLegal,
+                RetainLegal,
             ),
             col(
                 "placed_at",
@@ -605,7 +605,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance, Security],
                 LegalObligation,
                 HOLD_KEEP,
-                Erasure::RetainLegal,
+                RetainLegal,
             ),
             col(
                 "lifted_at",
@@ -860,7 +860,9 @@ pub static DATA_MAP: &[TableMap] = &[
     TableMap {
         table: "privacy_requests",
         // Requests and how they were answered are records the law asks us to
-        // keep (GDPR Art. 5(2), CCPA regulations § 7102: 24 months).
+        // keep (GDPR Art. 5(2), CCPA regulations § 7102: 24 months). After an
+        // erasure a request keeps who asked (to answer a complaint about it)
+        // but not what they wrote.
         about: "Data-protection requests made through our form, and how we answered them.",
         subjects: &["account_id", "handled_by"],
         unconfirmed_erased_after_days: None,
@@ -896,7 +898,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance],
                 LegalObligation,
                 REQUEST_KEEP,
-                WithRow,
+                RetainLegal,
             ),
             col(
                 "requester_email",
@@ -904,7 +906,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance],
                 LegalObligation,
                 REQUEST_KEEP,
-                WithRow,
+                RetainLegal,
             ),
             col(
                 "details",
@@ -912,7 +914,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance],
                 LegalObligation,
                 REQUEST_KEEP,
-                WithRow,
+                Null,
             ),
             col(
                 "verify_hash",
@@ -986,7 +988,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance, Security],
                 LegalObligation,
                 REQUEST_KEEP,
-                Erasure::RetainLegal,
+                RetainLegal,
             ),
             col(
                 "closed_at",
@@ -1129,7 +1131,7 @@ pub static DATA_MAP: &[TableMap] = &[
                 &[LegalCompliance, Security],
                 LegalObligation,
                 BREACH_KEEP,
-                Erasure::RetainLegal,
+                RetainLegal,
             ),
             col(
                 "recorded_at",

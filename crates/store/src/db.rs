@@ -124,6 +124,23 @@ impl Db {
         Ok(())
     }
 
+    /// After an erasure or a sweep on SQLite: copies the write-ahead log into
+    /// the database file and truncates it, so pages holding the erased
+    /// values do not linger in the WAL (secure_delete already zeroes them in
+    /// the file). Nothing to do on PostgreSQL, whose WAL is the server's.
+    /// Best effort: a reader mid-transaction makes it a partial checkpoint,
+    /// and the next one finishes the job.
+    pub async fn purge_wal(&self) -> Result<bool> {
+        match self {
+            Self::Sqlite(p) => {
+                let (busy, _, _): (i64, i64, i64) =
+                    sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(p).await?;
+                Ok(busy == 0)
+            }
+            Self::Postgres(_) => Ok(true),
+        }
+    }
+
     pub async fn close(&self) {
         match self {
             Self::Sqlite(p) => p.close().await,

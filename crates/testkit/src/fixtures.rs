@@ -2,8 +2,35 @@
 //! them, for the export, erasure and residue tests.
 
 use crate::{Browser, TestApp};
+use koine_domain::privacy::Erasure;
 use koine_domain::staff::StaffRole;
+use koine_store::datamap::{DATA_MAP, TableMap};
 use uuid::Uuid;
+
+/// A unique text put into one column of the rows linked to one person.
+#[derive(Debug, Clone)]
+pub struct Marker {
+    pub text: String,
+    pub table: &'static TableMap,
+    pub column: &'static str,
+}
+
+impl Marker {
+    /// Whether the map keeps this value when the person is erased: the row
+    /// stays (no subject column deletes it) and the column is retained.
+    pub fn survives_erasure(&self) -> bool {
+        let row_stays = self
+            .table
+            .subjects
+            .iter()
+            .all(|s| self.table.column(s).is_some_and(|c| c.erasure != Erasure::DeleteRow));
+        let kept = self
+            .table
+            .column(self.column)
+            .is_some_and(|c| matches!(c.erasure, Erasure::RetainLegal | Erasure::WithRow));
+        row_stays && kept
+    }
+}
 
 /// A member with rows in every table the map links to a person.
 pub struct Everywhere {
@@ -47,6 +74,65 @@ impl TestApp {
                 q.execute(p).await.expect("statement").rows_affected()
             }
         }
+    }
+
+    /// Puts a unique marker into every text column of every row the map
+    /// links to `who` — exportable ones, and secrets too with `secrets` —
+    /// skipping rows also linked to `exclude`. Email columns get an
+    /// email-shaped marker, so mail to it can still be sent. Markers are
+    /// bound, never spliced into SQL, so statement logs cannot hold them.
+    pub async fn mark(&self, who: Uuid, tag: &str, exclude: Option<Uuid>, secrets: bool) -> Vec<Marker> {
+        let schema = koine_store::schema::read(&self.svc.db).await.expect("live schema");
+        let mut markers = Vec::new();
+        for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty()) {
+            let about = |n: usize| {
+                t.subjects
+                    .iter()
+                    .map(|s| format!("{s} = ${n}"))
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            };
+            for c in t
+                .columns
+                .iter()
+                .filter(|c| (c.export || secrets) && !t.subjects.contains(&c.column))
+            {
+                if schema[t.table][c.column].class != "text" {
+                    continue;
+                }
+                // A terminator keeps one marker from being a prefix of another.
+                let mut text = format!("mk{tag}x{}x{}q", t.table, c.column).replace('_', "");
+                if c.category == "user.contact.email" {
+                    text.push_str("@example.org");
+                }
+                let mut sql = format!("UPDATE {} SET {} = $1 WHERE ({})", t.table, c.column, about(2));
+                if exclude.is_some() {
+                    sql.push_str(&format!(" AND NOT ({})", about(3)));
+                }
+                let sql = sqlx::AssertSqlSafe(sql);
+                let n = match &self.svc.db {
+                    koine_store::Db::Sqlite(p) => {
+                        let q = sqlx::query(sql).bind(&text).bind(who);
+                        let q = if let Some(x) = exclude { q.bind(x) } else { q };
+                        q.execute(p).await.expect("marking").rows_affected()
+                    }
+                    koine_store::Db::Postgres(p) => {
+                        let q = sqlx::query(sql).bind(&text).bind(who);
+                        let q = if let Some(x) = exclude { q.bind(x) } else { q };
+                        q.execute(p).await.expect("marking").rows_affected()
+                    }
+                };
+                if n > 0 {
+                    let text = text.split('@').next().unwrap_or_default().to_owned();
+                    markers.push(Marker {
+                        text,
+                        table: t,
+                        column: c.column,
+                    });
+                }
+            }
+        }
+        markers
     }
 
     /// Rows of `table` whose `column` is `id`.

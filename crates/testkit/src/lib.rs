@@ -8,9 +8,11 @@
 
 mod browser;
 mod fixtures;
+mod logs;
 
 pub use browser::{Browser, csrf_of};
-pub use fixtures::{Everywhere, tiny_png};
+pub use fixtures::{Everywhere, Marker, tiny_png};
+pub use logs::{Logs, with_captured_logs};
 
 use koine::config::Config;
 use koine_services::Services;

@@ -8,7 +8,6 @@ use reqwest::StatusCode;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::time::Duration;
-use uuid::Uuid;
 
 both_backends!(
     export_holds_all_markers_of_the_person_and_none_of_others,
@@ -32,49 +31,17 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, String> {
     files
 }
 
-/// Puts a unique marker into every exportable text column of every row
-/// the map links to `who` (and, for the other people, into rows not linked
-/// to `who`). Returns the markers placed.
-async fn mark(app: &TestApp, who: Uuid, tag: &str, exclude: Option<Uuid>) -> Vec<String> {
-    let schema = koine_store::schema::read(&app.svc.db).await.unwrap();
-    let mut markers = Vec::new();
-    for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty()) {
-        let about = |n: usize| {
-            t.subjects
-                .iter()
-                .map(|s| format!("{s} = ${n}"))
-                .collect::<Vec<_>>()
-                .join(" OR ")
-        };
-        for c in t.columns.iter().filter(|c| c.export && !t.subjects.contains(&c.column)) {
-            if schema[t.table][c.column].class != "text" {
-                continue;
-            }
-            let marker = format!("mk{tag}x{}x{}", t.table, c.column).replace('_', "");
-            let mut sql = format!("UPDATE {} SET {} = '{marker}' WHERE ({})", t.table, c.column, about(1));
-            let mut ids = vec![who];
-            if let Some(x) = exclude {
-                sql.push_str(&format!(" AND NOT ({})", about(2)));
-                ids.push(x);
-            }
-            if app.execute(&sql, &ids).await > 0 {
-                markers.push(marker);
-            }
-        }
-    }
-    markers
-}
-
 async fn export_holds_all_markers_of_the_person_and_none_of_others(app: TestApp) {
     let f = app.member_everywhere("alice@example.org", "Alice").await;
     // Bob, a second member, is related to nobody; the staff are related to Alice.
     app.member_everywhere("bob@example.org", "Bob").await;
     let bob = app.account_id("bob@example.org").await;
-    let mine = mark(&app, f.id, "A", None).await;
+    let texts = |m: Vec<koine_testkit::Marker>| m.into_iter().map(|m| m.text).collect::<Vec<_>>();
+    let mine = texts(app.mark(f.id, "A", None, false).await);
     let others = [bob, f.support, f.officer];
     let mut theirs = Vec::new();
     for (n, o) in others.iter().enumerate() {
-        theirs.extend(mark(&app, *o, &format!("O{n}"), Some(f.id)).await);
+        theirs.extend(texts(app.mark(*o, &format!("O{n}"), Some(f.id), false).await));
     }
     for table in [
         "accounts",

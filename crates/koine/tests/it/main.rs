@@ -17,6 +17,7 @@ mod policy;
 mod privacy;
 mod profiles;
 mod requests;
+mod residue;
 mod retention;
 mod rights;
 mod security;
