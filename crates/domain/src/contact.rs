@@ -31,6 +31,17 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The form a fraud ban matches on: the address without a `+tag` in its
+    /// local part, so `name+2@x` cannot slip past a ban on `name@x`.
+    pub fn ban_key(&self) -> String {
+        let (local, domain) = self.0.split_once('@').unwrap_or((&self.0, ""));
+        let local = match local.split_once('+') {
+            Some((base, _)) if !base.is_empty() => base,
+            _ => local,
+        };
+        format!("{local}@{domain}")
+    }
 }
 
 /// A phone number in E.164 form (`+` and 8–15 digits); spaces, dots, dashes
@@ -104,6 +115,15 @@ impl Identifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ban_keys_ignore_plus_tags() {
+        let key = |s: &str| Email::parse(s).unwrap().ban_key();
+        assert_eq!(key("Ana+2@Example.org"), "ana@example.org");
+        assert_eq!(key("ana@example.org"), key("ana+x+y@example.org"));
+        assert_ne!(key("ana@example.org"), key("anna@example.org"));
+        assert_eq!(key("+only@example.org"), "+only@example.org");
+    }
 
     #[test]
     fn emails() {

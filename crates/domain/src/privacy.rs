@@ -34,6 +34,10 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("user.unique_id", "Internal identifiers"),
     ("user.security.audit", "Records of staff access to your data"),
     ("user.security.breach", "Records of personal-data breaches"),
+    (
+        "user.security.fraud_ban",
+        "Records that an account was closed for fraud, and why",
+    ),
     ("user.security.encryption_key", "Your personal encryption key (wrapped)"),
     ("user.legal.hold", "Legal holds that keep your data for a legal claim"),
     ("user.privacy_preferences", "Your consent choices and privacy signals"),
@@ -53,6 +57,7 @@ pub fn is_record_category(c: &str) -> bool {
             "user.unique_id"
                 | "user.security.audit"
                 | "user.security.breach"
+                | "user.security.fraud_ban"
                 | "user.legal.hold"
                 | "user.privacy_request"
         )

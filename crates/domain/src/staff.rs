@@ -48,6 +48,12 @@ impl StaffRole {
         matches!(self, Self::PrivacyOfficer | Self::TrustSafety)
     }
 
+    /// Closing an account for fraud (and banning its identifiers) is trust
+    /// & safety's call.
+    pub fn can_ban_for_fraud(self) -> bool {
+        self == Self::TrustSafety
+    }
+
     /// Data-subject requests are the privacy officer's to work.
     pub fn can_handle_privacy_requests(self) -> bool {
         self == Self::PrivacyOfficer

@@ -194,6 +194,13 @@ impl Services {
         let locale = input.locale;
         let mut tx = self.db.begin().await?;
 
+        if self
+            .refuse_if_banned(tx.conn(), input.email.as_ref(), input.phone.as_ref(), locale, now)
+            .await?
+        {
+            tx.commit().await?;
+            return Ok(());
+        }
         let email_taken = match &input.email {
             Some(e) => accounts::find_by_email(tx.conn(), e.as_str()).await?.is_some(),
             None => false,
@@ -878,6 +885,11 @@ impl Services {
         let account = accounts::get(tx.conn(), p.account_id)
             .await?
             .ok_or(Error::Unauthenticated)?;
+        // Same answer as success in every case; a banned address is told why.
+        if self.refuse_if_banned(tx.conn(), Some(new), None, locale, now).await? {
+            tx.commit().await?;
+            return Ok(());
+        }
         if accounts::find_by_email(tx.conn(), new.as_str()).await?.is_some() {
             // Same answer as success; the address's owner is told instead.
             self.tell_address_taken(tx.conn(), new, locale, now).await?;
@@ -902,6 +914,10 @@ impl Services {
         let (now, locale) = self.contact_change_gate(p, "phone")?;
         let hash = self.phone_index(new);
         let mut tx = self.db.begin().await?;
+        if self.refuse_if_banned(tx.conn(), None, Some(new), locale, now).await? {
+            tx.commit().await?;
+            return Ok(());
+        }
         let holder = accounts::find_by_phone_hash(tx.conn(), &hash).await?;
         if holder.is_some_and(|other| other.id != p.account_id) {
             // Same answer as success; the number's holder is told instead.

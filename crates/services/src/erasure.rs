@@ -2,6 +2,7 @@
 //! (the person's key row is one of the rows the map deletes).
 
 use crate::accounts::Principal;
+use crate::bans::Ban;
 use crate::i18n::t;
 use crate::mail::{self, Channel, Outgoing};
 use crate::{Error, Result, Services};
@@ -12,15 +13,19 @@ use koine_store::erasure;
 use koine_store::repo::{accounts, holds, profiles};
 use uuid::Uuid;
 
-/// What erasure keeps, per table, and for how long: read from the map so the
-/// explanation shown before deleting matches what the engine does.
+/// What erasure keeps of a member, per table, and for how long: the tables
+/// whose rows about them stay, pseudonymised or unlinked. Read from the map
+/// so the explanation shown before deleting matches what the engine does.
+/// (Tables linking only the staff who acted, such as breach records and
+/// fraud bans, keep nothing of the member.)
 pub fn kept_after_erasure() -> Vec<(&'static str, Retention)> {
     DATA_MAP
         .iter()
         .filter_map(|t| {
-            t.columns
+            t.subjects
                 .iter()
-                .find(|c| matches!(c.erasure, Erasure::Pseudonymise | Erasure::RetainLegal))
+                .filter_map(|s| t.column(s))
+                .find(|c| matches!(c.erasure, Erasure::Pseudonymise | Erasure::Null))
                 .map(|c| (t.table, c.retention))
         })
         .collect()
@@ -47,7 +52,7 @@ impl Services {
     /// Deletes the caller's account. Needs a recent password entry.
     pub async fn delete_account(&self, p: &Principal) -> Result<()> {
         self.require_recent_auth(p)?;
-        self.erase_account(p.account_id, "mail-deleted-body")
+        self.erase_account(p.account_id, "mail-deleted-body", None)
             .await
             .map_err(|e| match e {
                 Error::NotFound => Error::Unauthenticated,
@@ -68,7 +73,7 @@ impl Services {
         if account == p.account_id {
             return Err(Error::Forbidden);
         }
-        self.erase_account(account, "mail-deleted-underage-body").await?;
+        self.erase_account(account, "mail-deleted-underage-body", None).await?;
         // The record names no one: the person it was about no longer exists.
         self.audit(p.account_id, None, "erase_underage", Some(reason)).await?;
         tracing::info!("an account below the minimum age was erased by staff");
@@ -77,7 +82,8 @@ impl Services {
 
     /// Erases one account per the data map (crypto-shredding included) unless
     /// a legal hold keeps it, and tells its confirmed address with `body_key`.
-    async fn erase_account(&self, account_id: Uuid, body_key: &str) -> Result<()> {
+    /// With `ban`, its identifiers are banned first, in the same transaction.
+    pub(crate) async fn erase_account(&self, account_id: Uuid, body_key: &str, ban: Option<Ban<'_>>) -> Result<()> {
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         // Locked, so a legal hold placed meanwhile waits for this to finish
@@ -87,6 +93,13 @@ impl Services {
         // GDPR Art. 17(3)(e): data needed for a legal claim is kept while the hold lasts.
         if holds::is_held(tx.conn(), account_id).await? {
             return Err(Error::Conflict("legal-hold"));
+        }
+        if account.staff_role.is_some() && ban.is_some() {
+            // Staff accounts are removed by an admin, not closed as members.
+            return Err(Error::Forbidden);
+        }
+        if let Some(ban) = &ban {
+            self.record_bans(tx.conn(), &account, ban, now).await?;
         }
         let profile = profiles::get(tx.conn(), account_id).await?;
         let avatar = profile.as_ref().and_then(|p| p.avatar_id);
@@ -160,7 +173,7 @@ mod tests {
         let kept = super::kept_after_erasure();
         assert_eq!(
             kept.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
-            vec!["audit_events", "legal_holds", "privacy_requests", "breaches"]
+            vec!["audit_events", "legal_holds", "privacy_requests"]
         );
     }
 }

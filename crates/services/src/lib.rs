@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod avatars;
+mod bans;
 pub mod breaches;
 pub mod clock;
 pub mod consent;

@@ -130,6 +130,12 @@ const BREACH_KEEP: Retention = YearsAfter {
     years: 5,
     column: "discovered_at",
 };
+/// A fraud ban lasts 5 years, long enough to stop repeat fraud, short
+/// enough that a person is not shut out for life.
+const BAN_KEEP: Retention = YearsAfter {
+    years: 5,
+    column: "created_at",
+};
 /// Staff-access records are kept 3 years for accountability.
 const AUDIT_KEEP: Retention = YearsAfter {
     years: 3,
@@ -1204,6 +1210,52 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 ACCOUNT,
                 DeleteRow,
+            ),
+        ],
+    },
+    TableMap {
+        table: "fraud_bans",
+        // GDPR Recital 47: preventing fraud is a legitimate interest. Only a
+        // keyed hash of each identifier is kept, never the address itself,
+        // and nothing links it to the erased account.
+        about: "Keyed hashes of the email address and phone number of accounts closed for fraud, so they cannot sign up again.",
+        subjects: &["banned_by"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, SEC, LegitimateInterests, BAN_KEEP, WithRow),
+            col(
+                "identifier_hash",
+                "user.contact",
+                SEC,
+                LegitimateInterests,
+                BAN_KEEP,
+                WithRow,
+            )
+            .secret(),
+            col("kind", "user.contact", SEC, LegitimateInterests, BAN_KEEP, WithRow),
+            col(
+                "reason",
+                "user.security.fraud_ban",
+                SEC,
+                LegitimateInterests,
+                BAN_KEEP,
+                WithRow,
+            ),
+            col(
+                "banned_by",
+                UID,
+                &[Security, LegalCompliance],
+                LegalObligation,
+                BAN_KEEP,
+                RetainLegal,
+            ),
+            col(
+                "created_at",
+                "user.security.fraud_ban",
+                SEC,
+                LegitimateInterests,
+                BAN_KEEP,
+                WithRow,
             ),
         ],
     },

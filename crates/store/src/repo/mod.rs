@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bans;
 pub mod breaches;
 pub mod codes;
 pub mod consent;

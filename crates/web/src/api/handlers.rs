@@ -552,7 +552,7 @@ pub async fn delete_me(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HoldBody {
-    /// Why the data must be kept (required; audited).
+    /// Why (required; recorded and audited).
     reason: String,
 }
 
@@ -582,6 +582,23 @@ pub async fn lift_hold(
     ApiJson(b): ApiJson<HoldBody>,
 ) -> ApiResult {
     st.svc.lift_legal_hold(principal(&ctx)?, id, hold, &b.reason).await?;
+    Ok(no_content())
+}
+
+/// Trust & safety: close a member's account for fraud. It is erased at
+/// once and keyed hashes of its email and phone kept for 5 years, so they
+/// cannot sign up again. Refused (409) while a legal hold keeps the data.
+#[utoipa::path(post, path = "/api/v1/staff/members/{id}/fraud-ban", tag = "staff", security(("bearer" = [])),
+    request_body = HoldBody, params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn ban_for_fraud(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<HoldBody>,
+) -> ApiResult {
+    st.svc.ban_for_fraud(principal(&ctx)?, id, &b.reason).await?;
     Ok(no_content())
 }
 

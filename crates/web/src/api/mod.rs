@@ -24,7 +24,7 @@ use utoipa::OpenApi;
         handlers::sessions, handlers::end_session, handlers::reauth, handlers::forgot, handlers::reset, handlers::reset_with_code,
         handlers::me, handlers::delete_me, handlers::update_profile, handlers::upload_avatar, handlers::delete_avatar, handlers::change_password,
         handlers::change_email, handlers::change_phone, handlers::verify_new_phone, handlers::profile,
-        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::place_hold, handlers::lift_hold, handlers::privacy_map, handlers::consents, handlers::set_consents,
+        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::place_hold, handlers::lift_hold, handlers::ban_for_fraud, handlers::privacy_map, handlers::consents, handlers::set_consents,
         handlers::request_export, handlers::exports, handlers::export_archive,
         handlers::restrict, handlers::lift_restriction, handlers::object,
     ),
@@ -86,6 +86,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/staff/members/{id}", get(h::staff_member))
         .route("/v1/staff/members/{id}/holds", post(h::place_hold))
         .route("/v1/staff/members/{id}/holds/{hold}/lift", post(h::lift_hold))
+        .route("/v1/staff/members/{id}/fraud-ban", post(h::ban_for_fraud))
         .route("/v1/staff/audit", get(h::staff_audit))
         .route("/v1/privacy/map", get(h::privacy_map))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not-found", "No such endpoint.") })

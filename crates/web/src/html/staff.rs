@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/members/{id}/holds", post(place_hold))
         .route("/staff/members/{id}/holds/{hold}/lift", post(lift_hold))
         .route("/staff/members/{id}/erase-underage", post(erase_underage))
+        .route("/staff/members/{id}/fraud-ban", post(ban_for_fraud))
         .route("/staff/audit", get(audit))
 }
 
@@ -59,6 +60,7 @@ async fn member_form(ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageErr
         record: None,
         holds: Vec::new(),
         can_hold: false,
+        can_ban: false,
     };
     Ok(page.into_response())
 }
@@ -92,6 +94,7 @@ async fn open_member(
         record: Some(record),
         holds,
         can_hold,
+        can_ban: p.staff_role.is_some_and(|r| r.can_ban_for_fraud()),
     };
     Ok(page.into_response())
 }
@@ -132,32 +135,61 @@ async fn lift_hold(
     Ok(hold_done(&ctx, "hold-lifted-done"))
 }
 
+/// The page keys for one way of closing an account.
+struct Closing {
+    title: &'static str,
+    done: &'static str,
+    reason_needed: &'static str,
+    held: &'static str,
+}
+
+/// Renders the outcome of closing an account (below the minimum age, or for fraud).
+fn closed(ctx: &Ctx, outcome: koine_services::Result<()>, keys: Closing) -> Result<Response, PageError> {
+    match outcome {
+        Ok(()) => Ok(super::templates::MessagePage {
+            page: Page::new(ctx, keys.title),
+            body: ctx.i18n().t(keys.done),
+            link: Some(("/staff/members", "staff-members")),
+        }
+        .into_response()),
+        Err(koine_services::Error::Invalid(_)) => {
+            Err(PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, keys.reason_needed))
+        }
+        Err(koine_services::Error::Conflict("legal-hold")) => Err(PageError::Status(StatusCode::CONFLICT, keys.held)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn erase_underage(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<Uuid>,
     StrictForm(f): StrictForm<ReasonForm>,
 ) -> Result<Response, PageError> {
-    let p = signed_in(&ctx)?;
-    match st.svc.erase_underage(p, id, &f.reason).await {
-        Ok(()) => {
-            let body = ctx.i18n().t("underage-done");
-            Ok(super::templates::MessagePage {
-                page: Page::new(&ctx, "underage-title"),
-                body,
-                link: Some(("/staff/members", "staff-members")),
-            }
-            .into_response())
-        }
-        Err(koine_services::Error::Invalid(_)) => Err(PageError::Status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "underage-reason-needed",
-        )),
-        Err(koine_services::Error::Conflict("legal-hold")) => {
-            Err(PageError::Status(StatusCode::CONFLICT, "underage-held"))
-        }
-        Err(e) => Err(e.into()),
-    }
+    let outcome = st.svc.erase_underage(signed_in(&ctx)?, id, &f.reason).await;
+    let keys = Closing {
+        title: "underage-title",
+        done: "underage-done",
+        reason_needed: "underage-reason-needed",
+        held: "underage-held",
+    };
+    closed(&ctx, outcome, keys)
+}
+
+async fn ban_for_fraud(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<ReasonForm>,
+) -> Result<Response, PageError> {
+    let outcome = st.svc.ban_for_fraud(signed_in(&ctx)?, id, &f.reason).await;
+    let keys = Closing {
+        title: "fraud-title",
+        done: "fraud-done",
+        reason_needed: "fraud-reason-needed",
+        held: "fraud-held",
+    };
+    closed(&ctx, outcome, keys)
 }
 
 fn hold_done(ctx: &Ctx, key: &'static str) -> Response {

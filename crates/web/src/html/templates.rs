@@ -236,6 +236,7 @@ pub struct StaffMemberPage {
     pub record: Option<MemberRecord>,
     pub holds: Vec<koine_store::repo::holds::HoldRow>,
     pub can_hold: bool,
+    pub can_ban: bool,
 }
 
 #[derive(Template, WebTemplate)]
