@@ -492,6 +492,7 @@ pub async fn run(o: Options) -> Value {
     for id in &erased {
         let p = Principal {
             account_id: *id,
+            client: Default::default(),
             session_id: Uuid::nil(),
             authenticated_at: svc.clock.now_us(),
             staff_role: None,

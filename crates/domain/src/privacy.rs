@@ -29,8 +29,16 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("user.content.message", "Messages we send you"),
     ("user.content.request", "What you wrote in a request to us"),
     ("user.device.ip_address", "IP address"),
+    (
+        "user.device.ip_network",
+        "The network an IP address belongs to (the address cut short)",
+    ),
     ("user.device.device_type", "Browser and device description"),
     ("user.behavior.session", "Sign-in sessions and their activity times"),
+    (
+        "user.behavior.security_event",
+        "Sign-ins, failed sign-ins and changes to your password, email or phone",
+    ),
     ("user.unique_id", "Internal identifiers"),
     ("user.security.audit", "Records of staff access to your data"),
     ("user.security.breach", "Records of personal-data breaches"),
@@ -166,9 +174,39 @@ pub enum Erasure {
     WithRow,
 }
 
+/// The network an IP address belongs to, kept once the address itself is
+/// cleared: an IPv4 address cut to its /24, an IPv6 address to its /48 — a
+/// household's or an office's network, not a device. `None` if `ip` is
+/// not an address.
+pub fn ip_network(ip: &str) -> Option<String> {
+    match ip.trim().parse::<std::net::IpAddr>().ok()?.to_canonical() {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            Some(format!("{a}.{b}.{c}.0/24"))
+        }
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let prefix = std::net::Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0);
+            Some(format!("{prefix}/48"))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ip_networks_keep_only_the_prefix() {
+        assert_eq!(ip_network("203.0.113.77").as_deref(), Some("203.0.113.0/24"));
+        assert_eq!(
+            ip_network("2001:db8:85a3:8d3:1319:8a2e:370:7348").as_deref(),
+            Some("2001:db8:85a3::/48")
+        );
+        assert_eq!(ip_network("::ffff:198.51.100.9").as_deref(), Some("198.51.100.0/24"));
+        assert_eq!(ip_network("not an ip"), None);
+        assert_eq!(ip_network(""), None);
+    }
 
     #[test]
     fn categories_are_dotted_unique_and_known() {

@@ -182,7 +182,11 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
             let lines = svc.sweep(dry_run).await?;
             let verb = if dry_run { "would remove" } else { "removed" };
             for l in &lines {
-                println!("{:<16} {:<22} {verb} {}", l.table, l.rule, l.count);
+                let what = match l.column {
+                    Some(c) => format!("{}.{c}", l.table),
+                    None => l.table.to_owned(),
+                };
+                println!("{what:<26} {:<22} {verb} {}", l.rule, l.count);
             }
             Ok(())
         }

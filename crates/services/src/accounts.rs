@@ -7,6 +7,7 @@ use crate::clock::micros;
 use crate::crypto;
 use crate::i18n::{t, t_args};
 use crate::mail::{self, Channel, Outgoing};
+use crate::security_log::{SecurityEvent, short_user_agent};
 use crate::{Error, Result, Services, passwords, throttle};
 use jiff::civil::Date;
 use koine_domain::age::{self, AgeDecision};
@@ -47,6 +48,8 @@ pub struct SignUp {
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub account_id: Uuid,
+    /// Where the current request comes from (set by the web edge).
+    pub client: ClientInfo,
     pub session_id: Uuid,
     pub authenticated_at: i64,
     pub staff_role: Option<StaffRole>,
@@ -392,7 +395,7 @@ impl Services {
     }
 
     /// Confirms an email address from the link we sent.
-    pub async fn verify_email(&self, token: &str) -> Result<()> {
+    pub async fn verify_email(&self, token: &str, client: &ClientInfo) -> Result<()> {
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let hash = self.keys.code_hash(VERIFY_EMAIL, b"", token);
@@ -408,14 +411,23 @@ impl Services {
             Err(e) if e.is_unique_violation() => return Err(Error::Conflict("email-taken")),
             other => other?,
         }
+        self.record_security_event(tx.conn(), row.account_id, SecurityEvent::EmailConfirmed, client, now)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Confirms a phone number with the code we texted. `account` is known
     /// when signed in; otherwise the number identifies the account.
-    pub async fn verify_phone(&self, account: Option<Uuid>, phone: Option<&Phone>, code: &str, ip: &str) -> Result<()> {
+    pub async fn verify_phone(
+        &self,
+        account: Option<Uuid>,
+        phone: Option<&Phone>,
+        code: &str,
+        client: &ClientInfo,
+    ) -> Result<()> {
         let now = self.clock.now_us();
+        let ip = client.ip.as_deref().unwrap_or("-");
         let limiter = &self.throttle.codes_ip;
         limiter
             .acquire(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
@@ -444,6 +456,8 @@ impl Services {
             Err(e) if e.is_unique_violation() => return Err(Error::Conflict("phone-taken")),
             other => other?,
         }
+        self.record_security_event(tx.conn(), row.account_id, SecurityEvent::PhoneConfirmed, client, now)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -514,6 +528,12 @@ impl Services {
         let ok = passwords::verify(password.to_owned(), account.as_ref().map(|a| a.password_hash.clone())).await?;
         let account = match (ok, account) {
             (true, Some(a)) => a,
+            (false, Some(a)) => {
+                let mut c = self.db.acquire().await?;
+                self.record_security_event(c.conn(), a.id, SecurityEvent::SignInFailed, client, now)
+                    .await?;
+                return Err(Error::BadCredentials);
+            }
             _ => return Err(Error::BadCredentials),
         };
         t.login_ip.release(ip);
@@ -539,11 +559,16 @@ impl Services {
             last_seen_at: now,
             authenticated_at: now,
             expires_at: now + micros(self.settings.session_idle),
-            user_agent: client.user_agent.as_ref().map(|u| u.chars().take(200).collect()),
+            user_agent: short_user_agent(client),
             ip: client.ip.clone(),
+            ip_network: client.ip.as_deref().and_then(koine_domain::privacy::ip_network),
         };
+        let mut tx = self.db.begin().await?;
+        sessions::insert(tx.conn(), &row).await?;
+        self.record_security_event(tx.conn(), account, SecurityEvent::SignedIn, client, now)
+            .await?;
+        tx.commit().await?;
         let mut c = self.db.acquire().await?;
-        sessions::insert(c.conn(), &row).await?;
         let principal = self
             .principal_for(c.conn(), &row)
             .await?
@@ -559,6 +584,7 @@ impl Services {
         let now = self.clock.now_us();
         Ok(Some(Principal {
             account_id: a.id,
+            client: ClientInfo::default(),
             session_id: s.id,
             authenticated_at: s.authenticated_at,
             staff_role: a.staff_role.as_deref().and_then(StaffRole::parse),
@@ -621,6 +647,8 @@ impl Services {
             .await?
             .ok_or(Error::Unauthenticated)?;
         if !passwords::verify(password.to_owned(), Some(account.password_hash)).await? {
+            self.record_security_event(c.conn(), p.account_id, SecurityEvent::ReauthFailed, &p.client, now)
+                .await?;
             return Err(Error::BadCredentials);
         }
         t.clear(&key);
@@ -664,6 +692,8 @@ impl Services {
         let hash = passwords::hash(new.expose().to_owned()).await?;
         let mut tx = self.db.begin().await?;
         accounts::set_password(tx.conn(), p.account_id, &hash, now).await?;
+        self.record_security_event(tx.conn(), p.account_id, SecurityEvent::PasswordChanged, &p.client, now)
+            .await?;
         if end_other_sessions {
             sessions::delete_all_except(tx.conn(), p.account_id, Some(p.session_id)).await?;
         }
@@ -789,8 +819,15 @@ impl Services {
 
     /// Sets a new password with the code texted to the account's number; the
     /// number counts as confirmed, and every session ends.
-    pub async fn reset_password_with_code(&self, phone: &Phone, code: &str, new: NewPassword, ip: &str) -> Result<()> {
+    pub async fn reset_password_with_code(
+        &self,
+        phone: &Phone,
+        code: &str,
+        new: NewPassword,
+        client: &ClientInfo,
+    ) -> Result<()> {
         let now = self.clock.now_us();
+        let ip = client.ip.as_deref().unwrap_or("-");
         self.throttle
             .codes_ip
             .acquire(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
@@ -806,6 +843,8 @@ impl Services {
         let mut tx = self.check_texted_code(tx, &row, code).await?;
         self.throttle.codes_ip.release(ip);
         accounts::set_password(tx.conn(), a.id, &hash, now).await?;
+        self.record_security_event(tx.conn(), a.id, SecurityEvent::PasswordReset, client, now)
+            .await?;
         sessions::delete_all_except(tx.conn(), a.id, None).await?;
         if let (None, Some(h), Some(enc)) = (a.phone_verified_at, &a.phone_hash, &a.phone_enc) {
             accounts::mark_phone_verified(tx.conn(), a.id, h, enc, now).await?;
@@ -834,7 +873,7 @@ impl Services {
     }
 
     /// Sets a new password from a reset link and ends every session.
-    pub async fn reset_password(&self, token: &str, new: NewPassword) -> Result<()> {
+    pub async fn reset_password(&self, token: &str, new: NewPassword, client: &ClientInfo) -> Result<()> {
         let now = self.clock.now_us();
         let hash = passwords::hash(new.expose().to_owned()).await?;
         let mut tx = self.db.begin().await?;
@@ -847,6 +886,8 @@ impl Services {
             return Err(Error::BadCode);
         }
         accounts::set_password(tx.conn(), row.account_id, &hash, now).await?;
+        self.record_security_event(tx.conn(), row.account_id, SecurityEvent::PasswordReset, client, now)
+            .await?;
         sessions::delete_all_except(tx.conn(), row.account_id, None).await?;
         if let Some(a) = accounts::get(tx.conn(), row.account_id).await? {
             if let (None, Some(email)) = (a.email_verified_at, &a.email) {

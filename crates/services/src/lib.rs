@@ -22,6 +22,7 @@ pub mod records;
 pub mod requests;
 pub mod restriction;
 pub mod retention;
+pub mod security_log;
 pub mod staff;
 pub mod throttle;
 

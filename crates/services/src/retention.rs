@@ -8,7 +8,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepLine {
     pub table: &'static str,
-    /// `expired_rows` or `unconfirmed_accounts`.
+    /// For `expired_values`, the column cleared.
+    pub column: Option<&'static str>,
+    /// `expired_rows`, `expired_values` or `unconfirmed_accounts`.
     pub rule: &'static str,
     pub count: u64,
 }
@@ -25,7 +27,7 @@ impl Services {
                     let mut c = self.db.acquire().await?;
                     retention::count(c.conn(), &sweep, now).await?
                 }
-                (Sweep::Rows { .. }, false) => {
+                (Sweep::Rows { .. } | Sweep::Clear { .. }, false) => {
                     let mut tx = self.db.begin().await?;
                     let n = retention::run(tx.conn(), &sweep, now).await?;
                     tx.commit().await?;
@@ -50,12 +52,14 @@ impl Services {
                     erased
                 }
             };
-            let rule = match sweep {
-                Sweep::Rows { .. } => "expired_rows",
-                Sweep::Unconfirmed { .. } => "unconfirmed_accounts",
+            let (rule, column) = match sweep {
+                Sweep::Rows { .. } => ("expired_rows", None),
+                Sweep::Clear { column, .. } => ("expired_values", Some(column)),
+                Sweep::Unconfirmed { .. } => ("unconfirmed_accounts", None),
             };
             lines.push(SweepLine {
                 table: sweep.table(),
+                column,
                 rule,
                 count,
             });

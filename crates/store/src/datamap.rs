@@ -97,6 +97,18 @@ const SYS: &str = "system.operations";
 /// Sessions end 30 days after last use at most; their rows go then.
 const SESSION_END: Retention = UntilInstant { column: "expires_at" };
 const CODE_END: Retention = UntilInstant { column: "expires_at" };
+/// Full IP addresses are cleared 7 days after they were recorded (long
+/// enough to investigate an attack); the network part stays with its row.
+const IP_KEEP: Retention = DaysAfter {
+    days: 7,
+    column: "created_at",
+};
+/// Security events are kept 90 days, for the member's own review and for
+/// investigating account takeovers.
+const SECURITY_EVENT_KEEP: Retention = DaysAfter {
+    days: 90,
+    column: "created_at",
+};
 /// Sent messages are kept 30 days for delivery troubleshooting.
 const OUTBOX_KEEP: Retention = DaysAfter {
     days: 30,
@@ -421,7 +433,73 @@ pub static DATA_MAP: &[TableMap] = &[
                 "user.device.ip_address",
                 SEC,
                 LegitimateInterests,
+                IP_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "ip_network",
+                "user.device.ip_network",
+                SEC,
+                LegitimateInterests,
                 SESSION_END,
+                DeleteRow,
+            ),
+        ],
+    },
+    TableMap {
+        table: "security_events",
+        // GDPR Recital 49: keeping accounts secure is a legitimate interest.
+        about: "Sign-ins, failed sign-ins and changes to your password, email or phone, with the device and network they came from.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, SEC, LegitimateInterests, SECURITY_EVENT_KEEP, DeleteRow),
+            col(
+                "account_id",
+                UID,
+                SEC,
+                LegitimateInterests,
+                SECURITY_EVENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "kind",
+                "user.behavior.security_event",
+                SEC,
+                LegitimateInterests,
+                SECURITY_EVENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "ip",
+                "user.device.ip_address",
+                SEC,
+                LegitimateInterests,
+                IP_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "ip_network",
+                "user.device.ip_network",
+                SEC,
+                LegitimateInterests,
+                SECURITY_EVENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "user_agent",
+                "user.device.device_type",
+                SEC,
+                LegitimateInterests,
+                SECURITY_EVENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "created_at",
+                "user.behavior.security_event",
+                SEC,
+                LegitimateInterests,
+                SECURITY_EVENT_KEEP,
                 DeleteRow,
             ),
         ],
@@ -1286,12 +1364,19 @@ pub fn coverage_problems(schema: &crate::schema::Schema) -> Vec<String> {
             problems.push(format!("map names table `{}` which does not exist", t.table));
             continue;
         };
+        let row = crate::retention::row_rule(t);
         for c in t.columns {
-            if !live.contains_key(c.column) {
-                problems.push(format!(
+            match live.get(c.column) {
+                None => problems.push(format!(
                     "map names column `{}.{}` which does not exist",
                     t.table, c.column
-                ));
+                )),
+                // The sweep clears such a column by setting it to NULL.
+                Some(l) if Some(c.retention) != row && !l.nullable => problems.push(format!(
+                    "column `{}.{}` is kept for less time than its row, so it must be nullable",
+                    t.table, c.column
+                )),
+                Some(_) => {}
             }
         }
         for s in t.subjects {
@@ -1334,6 +1419,23 @@ mod tests {
                     assert!(
                         t.column(r).is_some(),
                         "{}.{}: retention names missing column {r}",
+                        t.table,
+                        c.column
+                    );
+                }
+                let row = crate::retention::row_rule(t).unwrap();
+                let same_clock = |a: &Retention, b: &Retention| match (a, b) {
+                    (
+                        Retention::DaysAfter { column: x, .. } | Retention::YearsAfter { column: x, .. },
+                        Retention::DaysAfter { column: y, .. } | Retention::YearsAfter { column: y, .. },
+                    ) => x == y,
+                    _ => false,
+                };
+                // Comparable rules only: an `UntilInstant` row's end is data.
+                if c.retention != row && same_clock(&c.retention, &row) {
+                    assert!(
+                        retention_rank(&c.retention) < retention_rank(&row),
+                        "{}.{}: a column may be kept for less time than its row, not more",
                         t.table,
                         c.column
                     );

@@ -20,6 +20,15 @@ pub enum Sweep {
         subjects: &'static [&'static str],
         age_us: i64,
     },
+    /// A column kept for less time than its row (a full IP address beside
+    /// its network): set to NULL once `instant` is more than `age_us` ago.
+    Clear {
+        table: &'static str,
+        column: &'static str,
+        instant: &'static str,
+        subjects: &'static [&'static str],
+        age_us: i64,
+    },
     /// Accounts with no confirmed identifier, older than `age_us`; each is
     /// erased like a deletion.
     Unconfirmed { table: &'static str, age_us: i64 },
@@ -28,9 +37,32 @@ pub enum Sweep {
 impl Sweep {
     pub fn table(&self) -> &'static str {
         match self {
-            Self::Rows { table, .. } | Self::Unconfirmed { table, .. } => table,
+            Self::Rows { table, .. } | Self::Clear { table, .. } | Self::Unconfirmed { table, .. } => table,
         }
     }
+}
+
+/// The instant column and age after which a rule ends; `None` for rules
+/// with no end of their own.
+fn deadline(r: Retention) -> Option<(&'static str, i64)> {
+    match r {
+        Retention::UntilInstant { column } => Some((column, 0)),
+        Retention::DaysAfter { days, column } => Some((column, i64::from(days) * DAY_US)),
+        // Calendar years vary; 366 days keeps at least the required period.
+        Retention::YearsAfter { years, column } => Some((column, i64::from(years) * 366 * DAY_US)),
+        Retention::AccountLifetime | Retention::System => None,
+    }
+}
+
+/// The rule a table's rows follow: that of the column naming the person;
+/// tables about no account (pseudonymous visitors) follow their first
+/// column's rule.
+pub fn row_rule(t: &crate::datamap::TableMap) -> Option<Retention> {
+    t.subjects
+        .first()
+        .and_then(|s| t.column(s))
+        .or(t.columns.first())
+        .map(|c| c.retention)
 }
 
 pub fn plan() -> Vec<Sweep> {
@@ -42,25 +74,25 @@ pub fn plan() -> Vec<Sweep> {
                 age_us: i64::from(days) * DAY_US,
             });
         }
-        // The rule of the column naming the person decides; tables about no
-        // account (pseudonymous visitors) follow their first column's rule.
-        let Some(subject) = t.subjects.first().and_then(|s| t.column(s)).or(t.columns.first()) else {
-            continue;
-        };
-        let rule = match subject.retention {
-            Retention::UntilInstant { column } => Some((column, 0)),
-            Retention::DaysAfter { days, column } => Some((column, i64::from(days) * DAY_US)),
-            // Calendar years vary; 366 days keeps at least the required period.
-            Retention::YearsAfter { years, column } => Some((column, i64::from(years) * 366 * DAY_US)),
-            Retention::AccountLifetime | Retention::System => None,
-        };
-        if let Some((column, age_us)) = rule {
+        let Some(rule) = row_rule(t) else { continue };
+        if let Some((column, age_us)) = deadline(rule) {
             sweeps.push(Sweep::Rows {
                 table: t.table,
                 column,
                 subjects: t.subjects,
                 age_us,
             });
+        }
+        for c in t.columns.iter().filter(|c| c.retention != rule) {
+            if let Some((instant, age_us)) = deadline(c.retention) {
+                sweeps.push(Sweep::Clear {
+                    table: t.table,
+                    column: c.column,
+                    instant,
+                    subjects: t.subjects,
+                    age_us,
+                });
+            }
         }
     }
     sweeps
@@ -126,6 +158,20 @@ pub async fn count(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
             let n: i64 = on_conn!(conn, c => sqlx::query_scalar(sql).bind(now - age_us).fetch_one(&mut *c).await)?;
             Ok(n as u64)
         }
+        Sweep::Clear {
+            table,
+            column,
+            instant,
+            subjects,
+            age_us,
+        } => {
+            let held = not_held(table, subjects);
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM {table} WHERE {instant} <= $1 AND {column} IS NOT NULL AND {held}"
+            ));
+            let n: i64 = on_conn!(conn, c => sqlx::query_scalar(sql).bind(now - age_us).fetch_one(&mut *c).await)?;
+            Ok(n as u64)
+        }
         Sweep::Unconfirmed { age_us, .. } => Ok(unconfirmed_ids(conn, now - age_us).await?.len() as u64),
     }
 }
@@ -142,6 +188,21 @@ pub async fn run(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
         } => {
             let held = not_held(table, subjects);
             let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} <= $1 AND {held}"));
+            Ok(
+                on_conn!(conn, c => sqlx::query(sql).bind(now - age_us).execute(&mut *c).await.map(|r| r.rows_affected()))?,
+            )
+        }
+        Sweep::Clear {
+            table,
+            column,
+            instant,
+            subjects,
+            age_us,
+        } => {
+            let held = not_held(table, subjects);
+            let sql = sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET {column} = NULL WHERE {instant} <= $1 AND {column} IS NOT NULL AND {held}"
+            ));
             Ok(
                 on_conn!(conn, c => sqlx::query(sql).bind(now - age_us).execute(&mut *c).await.map(|r| r.rows_affected()))?,
             )
@@ -175,6 +236,19 @@ mod tests {
             ),
             "a hold on a staff member keeps the records of their actions"
         );
+        for table in ["sessions", "security_events"] {
+            assert!(
+                p.contains(&Sweep::Clear {
+                    table,
+                    column: "ip",
+                    instant: "created_at",
+                    subjects: &["account_id"],
+                    age_us: 7 * DAY_US
+                }),
+                "full IP addresses in {table} are cleared after 7 days"
+            );
+        }
+        assert!(rows("security_events", "created_at", 90 * DAY_US));
         assert!(p.contains(&Sweep::Unconfirmed {
             table: "accounts",
             age_us: 7 * DAY_US

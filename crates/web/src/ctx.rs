@@ -212,6 +212,11 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let client = ClientInfo { ip, user_agent };
+    let principal = principal.map(|p| Principal {
+        client: client.clone(),
+        ..p
+    });
     let header_is_one = |name: &str| {
         parts
             .headers
@@ -232,7 +237,7 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         locale,
         csrf: st.svc.keys.csrf_token(&binding),
         binding,
-        client: ClientInfo { ip, user_agent },
+        client,
         tls,
         path: parts.uri.path().to_owned(),
         signals,

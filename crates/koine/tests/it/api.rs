@@ -113,6 +113,23 @@ async fn api_account_lifecycle(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let log: Value = c
+        .get(app.url("/api/v1/me/security-events"))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["password_changed", "signed_in", "email_confirmed"], "{log}");
+    assert_eq!(log[0]["ip"], "127.0.0.1");
     // Avatar upload as a raw body.
     let mut png = Vec::new();
     image::DynamicImage::ImageRgb8(image::RgbImage::new(40, 40))
@@ -274,6 +291,8 @@ async fn openapi_document_is_complete(app: TestApp) {
         "/api/v1/me/profile",
         "/api/v1/profiles/{id}",
         "/api/v1/staff/audit",
+        "/api/v1/staff/members/{id}/fraud-ban",
+        "/api/v1/me/security-events",
         "/api/v1/privacy/map",
     ] {
         assert!(paths.contains_key(p), "{p} missing from OpenAPI");

@@ -5,7 +5,10 @@ use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends};
 use reqwest::StatusCode;
 use std::time::Duration;
 
-both_backends!(sweeps_remove_what_the_map_says_has_expired);
+both_backends!(
+    sweeps_remove_what_the_map_says_has_expired,
+    ip_addresses_are_cut_to_their_network_after_a_week
+);
 
 const DAY: u64 = 86_400;
 
@@ -81,6 +84,59 @@ async fn sweeps_remove_what_the_map_says_has_expired(app: TestApp) {
         2,
         "accounts live as long as their owners want"
     );
+}
+
+/// The full and the cut address of every row of `table`.
+async fn ips(app: &TestApp, table: &str) -> Vec<(Option<String>, Option<String>)> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT ip, ip_network FROM {table}"));
+    match &app.svc.db {
+        koine_store::Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        koine_store::Db::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    }
+}
+
+async fn ip_addresses_are_cut_to_their_network_after_a_week(app: TestApp) {
+    let b = app.member("ip@example.org", "Ip").await;
+    let (status, _) = app
+        .browser()
+        .post_form_text(
+            "/login",
+            &[("identifier", "ip@example.org"), ("password", "wrong-guess-123")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, page) = b.get_text("/settings").await;
+    let log = page.split("Recent security activity").nth(1).expect("the security log");
+    for seen in ["Failed sign-in", "Signed in", "Email address confirmed", "127.0.0.1"] {
+        assert!(log.contains(seen), "{seen}: {log}");
+    }
+    let full = (Some("127.0.0.1".to_owned()), Some("127.0.0.0/24".to_owned()));
+    assert!(ips(&app, "sessions").await.iter().all(|r| *r == full));
+    assert_eq!(ips(&app, "security_events").await, vec![full.clone(); 3]);
+
+    app.advance(Duration::from_secs(6 * DAY));
+    let done = counts(&app, false).await;
+    assert_eq!(get(&done, "security_events/expired_values"), 0, "{done:?}");
+    app.advance(Duration::from_secs(2 * DAY));
+    let dry = counts(&app, true).await;
+    assert_eq!(get(&dry, "security_events/expired_values"), 3);
+    assert_eq!(get(&dry, "sessions/expired_values"), 1);
+    let done = counts(&app, false).await;
+    assert_eq!(done, dry);
+    let cut = (None, Some("127.0.0.0/24".to_owned()));
+    assert_eq!(
+        ips(&app, "sessions").await,
+        vec![cut.clone()],
+        "the session itself lives on"
+    );
+    assert_eq!(ips(&app, "security_events").await, vec![cut; 3]);
+    let (_, page) = b.get_text("/settings").await;
+    assert!(page.contains("127.0.0.0/24") && !page.contains("127.0.0.1"), "{page}");
+
+    app.advance(Duration::from_secs(83 * DAY));
+    let done = counts(&app, false).await;
+    assert_eq!(get(&done, "security_events/expired_rows"), 3, "{done:?}");
+    assert_eq!(app.count("security_events").await, 0);
 }
 
 #[test]

@@ -609,3 +609,16 @@ sms-banned = Koine: this number cannot be used for an account, because an accoun
 audit-action-ban_fraud = Closed an account for fraud
 table-fraud-bans = Keyed hashes of the identifiers of accounts closed for fraud
 category-user-security-fraud_ban = Records that an account was closed for fraud, and why
+
+settings-security-log = Recent security activity
+settings-security-log-lead = Sign-ins and changes to how you sign in, newest first. We keep them 90 days; after 7 days only the network an address belongs to is kept, not the address itself.
+security-event-signed_in = Signed in
+security-event-sign_in_failed = Failed sign-in (wrong password)
+security-event-reauth_failed = Wrong password when confirming it was you
+security-event-password_changed = Password changed
+security-event-password_reset = Password reset
+security-event-email_confirmed = Email address confirmed
+security-event-phone_confirmed = Phone number confirmed
+table-security-events = Sign-ins and changes to how you sign in
+category-user-device-ip_network = The network an IP address belongs to (the address cut short)
+category-user-behavior-security_event = Sign-ins, failed sign-ins and changes to your password, email or phone

@@ -609,3 +609,16 @@ sms-banned = Koine: este número no puede usarse para una cuenta, porque una cue
 audit-action-ban_fraud = Cerró una cuenta por fraude
 table-fraud-bans = Hashes con clave de los identificadores de cuentas cerradas por fraude
 category-user-security-fraud_ban = Registros de que una cuenta se cerró por fraude, y por qué
+
+settings-security-log = Actividad de seguridad reciente
+settings-security-log-lead = Inicios de sesión y cambios en cómo inicias sesión, del más reciente al más antiguo. Los guardamos 90 días; pasados 7 días solo guardamos la red a la que pertenece una dirección, no la dirección.
+security-event-signed_in = Inicio de sesión
+security-event-sign_in_failed = Inicio de sesión fallido (contraseña incorrecta)
+security-event-reauth_failed = Contraseña incorrecta al confirmar que eras tú
+security-event-password_changed = Contraseña cambiada
+security-event-password_reset = Contraseña restablecida
+security-event-email_confirmed = Correo electrónico confirmado
+security-event-phone_confirmed = Número de teléfono confirmado
+table-security-events = Inicios de sesión y cambios en cómo inicias sesión
+category-user-device-ip_network = La red a la que pertenece una dirección IP (la dirección recortada)
+category-user-behavior-security_event = Inicios de sesión, intentos fallidos y cambios de contraseña, correo o teléfono

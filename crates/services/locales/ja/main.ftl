@@ -609,3 +609,16 @@ sms-banned = Koine：この番号のアカウントは不正により閉鎖さ�
 audit-action-ban_fraud = 不正によりアカウントを閉鎖しました
 table-fraud-bans = 不正により閉鎖されたアカウントの識別子の鍵付きハッシュ
 category-user-security-fraud_ban = アカウントが不正により閉鎖された記録とその理由
+
+settings-security-log = 最近のセキュリティ関連の操作
+settings-security-log-lead = ログインとログイン方法の変更を新しい順に表示します。90 日間保存し、7 日を過ぎるとアドレス自体ではなく、そのアドレスが属するネットワークだけを残します。
+security-event-signed_in = ログイン
+security-event-sign_in_failed = ログイン失敗（パスワード誤り）
+security-event-reauth_failed = 本人確認でのパスワード誤り
+security-event-password_changed = パスワード変更
+security-event-password_reset = パスワード再設定
+security-event-email_confirmed = メールアドレスの確認
+security-event-phone_confirmed = 電話番号の確認
+table-security-events = ログインとログイン方法の変更
+category-user-device-ip_network = IP アドレスが属するネットワーク（アドレスを短くしたもの）
+category-user-behavior-security_event = ログイン、ログイン失敗、パスワード・メール・電話番号の変更

@@ -609,3 +609,16 @@ sms-banned = Koine：使用此号码的账户已因欺诈被关闭，此号码�
 audit-action-ban_fraud = 因欺诈关闭了一个账户
 table-fraud-bans = 因欺诈被关闭账户的标识的带密钥哈希
 category-user-security-fraud_ban = 账户因欺诈被关闭的记录及原因
+
+settings-security-log = 最近的安全活动
+settings-security-log-lead = 登录以及登录方式的变更，按时间倒序排列。我们保存 90 天；7 天后只保留地址所属的网络，不保留地址本身。
+security-event-signed_in = 登录
+security-event-sign_in_failed = 登录失败（密码错误）
+security-event-reauth_failed = 确认身份时密码错误
+security-event-password_changed = 已更改密码
+security-event-password_reset = 已重置密码
+security-event-email_confirmed = 已确认邮箱地址
+security-event-phone_confirmed = 已确认手机号
+table-security-events = 登录以及登录方式的变更
+category-user-device-ip_network = IP 地址所属的网络（截短后的地址）
+category-user-behavior-security_event = 登录、登录失败以及密码、邮箱或手机号的变更

@@ -15,6 +15,7 @@ pub mod policies;
 pub mod profiles;
 pub mod requests;
 pub mod restrictions;
+pub mod security_events;
 pub mod sessions;
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.

@@ -11,18 +11,20 @@ pub struct SessionRow {
     pub authenticated_at: i64,
     pub expires_at: i64,
     pub user_agent: Option<String>,
+    /// Cleared 7 days after sign-in, leaving `ip_network`.
     pub ip: Option<String>,
+    pub ip_network: Option<String>,
 }
 
 const COLUMNS: &str =
-    "id, account_id, token_hash, created_at, last_seen_at, authenticated_at, expires_at, user_agent, ip";
+    "id, account_id, token_hash, created_at, last_seen_at, authenticated_at, expires_at, user_agent, ip, ip_network";
 
 pub async fn insert(conn: Conn<'_>, s: &SessionRow) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
-        "INSERT INTO sessions (id, account_id, token_hash, created_at, last_seen_at, authenticated_at, expires_at, user_agent, ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        "INSERT INTO sessions (id, account_id, token_hash, created_at, last_seen_at, authenticated_at, expires_at, user_agent, ip, ip_network) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(s.id).bind(s.account_id).bind(&s.token_hash).bind(s.created_at).bind(s.last_seen_at)
-        .bind(s.authenticated_at).bind(s.expires_at).bind(&s.user_agent).bind(&s.ip)
+        .bind(s.authenticated_at).bind(s.expires_at).bind(&s.user_agent).bind(&s.ip).bind(&s.ip_network)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -103,8 +103,8 @@ pub struct TokenBody {
 /// Confirm an email address with the token from the link.
 #[utoipa::path(post, path = "/api/v1/verify/email", request_body = TokenBody, tag = "accounts",
     responses((status = 204, description = "Confirmed"), (status = 400, description = "Invalid or expired", body = Problem)))]
-pub async fn verify_email(State(st): State<AppState>, ApiJson(b): ApiJson<TokenBody>) -> ApiResult {
-    st.svc.verify_email(b.token.trim()).await?;
+pub async fn verify_email(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<TokenBody>) -> ApiResult {
+    st.svc.verify_email(b.token.trim(), &ctx.client).await?;
     Ok(no_content())
 }
 
@@ -120,7 +120,7 @@ pub struct PhoneCodeBody {
     responses((status = 204, description = "Confirmed"), (status = 400, description = "Invalid or expired", body = Problem)))]
 pub async fn verify_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PhoneCodeBody>) -> ApiResult {
     let phone = Phone::parse(&b.phone).map_err(invalid)?;
-    st.svc.verify_phone(None, Some(&phone), &b.code, ctx.ip()).await?;
+    st.svc.verify_phone(None, Some(&phone), &b.code, &ctx.client).await?;
     Ok(no_content())
 }
 
@@ -170,6 +170,8 @@ pub struct SessionInfo {
     created_at: i64,
     last_seen_at: i64,
     user_agent: Option<String>,
+    /// The full address for 7 days after sign-in, then only its network
+    /// (e.g. `203.0.113.0/24`).
     ip: Option<String>,
     current: bool,
 }
@@ -189,8 +191,39 @@ pub async fn sessions(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
             created_at: s.created_at,
             last_seen_at: s.last_seen_at,
             user_agent: s.user_agent,
-            ip: s.ip,
+            ip: s.ip.or(s.ip_network),
             current: s.id == p.session_id,
+        })
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SecurityEventInfo {
+    /// `signed_in`, `sign_in_failed`, `reauth_failed`, `password_changed`,
+    /// `password_reset`, `email_confirmed` or `phone_confirmed`.
+    kind: String,
+    created_at: i64,
+    user_agent: Option<String>,
+    /// The full address for 7 days, then only its network.
+    ip: Option<String>,
+}
+
+/// The caller's security log (newest first, kept 90 days).
+#[utoipa::path(get, path = "/api/v1/me/security-events", tag = "sessions", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SecurityEventInfo>), (status = 401, body = Problem)))]
+pub async fn security_events(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    let list: Vec<SecurityEventInfo> = st
+        .svc
+        .security_events(p.account_id)
+        .await?
+        .into_iter()
+        .map(|e| SecurityEventInfo {
+            kind: e.kind,
+            created_at: e.created_at,
+            user_agent: e.user_agent,
+            ip: e.ip.or(e.ip_network),
         })
         .collect();
     Ok(Json(list).into_response())
@@ -255,7 +288,9 @@ pub struct ResetCodeBody {
 pub async fn reset_with_code(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ResetCodeBody>) -> ApiResult {
     let phone = Phone::parse(&b.phone).map_err(invalid)?;
     let new = NewPassword::parse(&b.password, &[]).map_err(invalid)?;
-    st.svc.reset_password_with_code(&phone, &b.code, new, ctx.ip()).await?;
+    st.svc
+        .reset_password_with_code(&phone, &b.code, new, &ctx.client)
+        .await?;
     Ok(no_content())
 }
 
@@ -269,9 +304,9 @@ pub struct ResetBody {
 /// Set a new password from a reset link; every session ends.
 #[utoipa::path(post, path = "/api/v1/password/reset", request_body = ResetBody, tag = "accounts",
     responses((status = 204), (status = 400, body = Problem), (status = 422, body = Problem)))]
-pub async fn reset(State(st): State<AppState>, ApiJson(b): ApiJson<ResetBody>) -> ApiResult {
+pub async fn reset(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ResetBody>) -> ApiResult {
     let p = NewPassword::parse(&b.password, &[]).map_err(invalid)?;
-    st.svc.reset_password(&b.token, p).await?;
+    st.svc.reset_password(&b.token, p, &ctx.client).await?;
     Ok(no_content())
 }
 
@@ -431,7 +466,9 @@ pub struct CodeBody {
     responses((status = 204), (status = 400, body = Problem)))]
 pub async fn verify_new_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CodeBody>) -> ApiResult {
     let p = principal(&ctx)?;
-    st.svc.verify_phone(Some(p.account_id), None, &b.code, ctx.ip()).await?;
+    st.svc
+        .verify_phone(Some(p.account_id), None, &b.code, &ctx.client)
+        .await?;
     Ok(no_content())
 }
 

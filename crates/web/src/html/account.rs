@@ -2,8 +2,8 @@
 //! and the account settings page.
 
 use super::templates::{
-    DeletePage, FormState, InputField, LoginPage, MessagePage, Page, SessionLine, SettingsPage, SignupPage,
-    SingleFormPage, time_zone_names,
+    DeletePage, FormState, InputField, LoginPage, MessagePage, Page, SecurityLine, SessionLine, SettingsPage,
+    SignupPage, SingleFormPage, time_zone_names,
 };
 use super::{StrictForm, signed_in};
 use crate::AppState;
@@ -207,7 +207,7 @@ async fn verify_email(
     ctx: Ctx,
     StrictForm(f): StrictForm<TokenForm>,
 ) -> Result<Response, PageError> {
-    st.svc.verify_email(f.token.trim()).await?;
+    st.svc.verify_email(f.token.trim(), &ctx.client).await?;
     Ok(message(
         &ctx,
         "verify-done-title",
@@ -266,7 +266,7 @@ async fn verify_phone(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, phone_code_page(&ctx, form)).into_response());
         }
     };
-    match st.svc.verify_phone(None, Some(&phone), &f.code, ctx.ip()).await {
+    match st.svc.verify_phone(None, Some(&phone), &f.code, &ctx.client).await {
         Ok(()) => Ok(message(
             &ctx,
             "verify-done-title",
@@ -485,7 +485,7 @@ async fn reset_with_code(
                 .into_response());
         }
     };
-    match st.svc.reset_password_with_code(&phone, &f.code, new, ctx.ip()).await {
+    match st.svc.reset_password_with_code(&phone, &f.code, new, &ctx.client).await {
         Ok(()) => Ok(message(
             &ctx,
             "reset-title",
@@ -540,7 +540,7 @@ async fn reset(
     let i18n = ctx.i18n();
     match NewPassword::parse(&f.password, &[]) {
         Ok(p) => {
-            st.svc.reset_password(&f.token, p).await?;
+            st.svc.reset_password(&f.token, p, &ctx.client).await?;
             Ok(message(
                 &ctx,
                 "reset-title",
@@ -640,15 +640,31 @@ async fn settings_page(
         .map(|s| SessionLine {
             id: s.id,
             user_agent: s.user_agent,
-            ip: s.ip,
+            // The full address for a week, then only its network.
+            ip: s.ip.or(s.ip_network),
             created_at: s.created_at,
             last_seen_at: s.last_seen_at,
             current: s.id == p.session_id,
         })
         .collect();
+    let i18n = ctx.i18n();
+    let security_events = st
+        .svc
+        .security_events(p.account_id)
+        .await?
+        .into_iter()
+        .take(10)
+        .map(|e| SecurityLine {
+            what: i18n.t(&format!("security-event-{}", e.kind)),
+            at: e.created_at,
+            device: e.user_agent,
+            network: e.ip.or(e.ip_network),
+        })
+        .collect();
     Ok((
         status,
         SettingsPage {
+            security_events,
             page: Page::new(ctx, "settings-title"),
             guardian_confirmed_at: st.svc.guardian_confirmed_at(p.account_id).await?,
             contact,
@@ -726,7 +742,11 @@ async fn verify_new_phone(
     StrictForm(f): StrictForm<CodeForm>,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    match st.svc.verify_phone(Some(p.account_id), None, &f.code, ctx.ip()).await {
+    match st
+        .svc
+        .verify_phone(Some(p.account_id), None, &f.code, &ctx.client)
+        .await
+    {
         Ok(()) => settings_notice(&st, &ctx, "verify-done-body").await,
         Err(Error::BadCode | Error::Throttled { .. }) => {
             let mut form = FormState::default();

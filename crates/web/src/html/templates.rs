@@ -207,12 +207,22 @@ pub struct SessionLine {
     pub current: bool,
 }
 
+/// One entry of the member's security log, in their language.
+pub struct SecurityLine {
+    pub what: String,
+    pub at: i64,
+    pub device: Option<String>,
+    /// The full address for a week, then only its network.
+    pub network: Option<String>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "settings.html")]
 pub struct SettingsPage {
     pub page: Page,
     pub contact: koine_services::accounts::ContactDetails,
     pub sessions: Vec<SessionLine>,
+    pub security_events: Vec<SecurityLine>,
     pub notice: Option<String>,
     pub form: FormState,
     /// For a member under 18: when a guardian confirmed, if one has.
