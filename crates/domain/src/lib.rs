@@ -7,6 +7,7 @@
 pub mod age;
 pub mod consent;
 pub mod contact;
+pub mod disclosure;
 pub mod ids;
 pub mod password;
 pub mod privacy;

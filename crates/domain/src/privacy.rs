@@ -48,6 +48,10 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ),
     ("user.security.encryption_key", "Your personal encryption key (wrapped)"),
     ("user.legal.hold", "Legal holds that keep your data for a legal claim"),
+    (
+        "user.legal.disclosure",
+        "Records of your data given to someone outside Koine, such as an authority",
+    ),
     ("user.privacy_preferences", "Your consent choices and privacy signals"),
     (
         "user.privacy_request",
@@ -67,6 +71,7 @@ pub fn is_record_category(c: &str) -> bool {
                 | "user.security.breach"
                 | "user.security.fraud_ban"
                 | "user.legal.hold"
+                | "user.legal.disclosure"
                 | "user.privacy_request"
         )
 }
@@ -158,6 +163,72 @@ pub enum Retention {
     System,
 }
 
+/// Where a value comes from (GDPR Art. 14(2)(f), 15(1)(g)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The person gave it (a form, a setting, an upload).
+    Subject,
+    /// Their browser or device sent it (address, browser name, activity).
+    Device,
+    /// Koine made it (identifiers, keys, records of what happened).
+    Service,
+    /// Staff wrote it (reasons, outcomes, incident records).
+    Staff,
+    /// Someone else gave it (a parent or guardian).
+    OtherPerson,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Subject => "subject",
+            Self::Device => "device",
+            Self::Service => "service",
+            Self::Staff => "staff",
+            Self::OtherPerson => "other_person",
+        }
+    }
+
+    /// The usual source of a category; the map states exceptions.
+    pub const fn of_category(category: &str) -> Self {
+        let b = category.as_bytes();
+        if starts_with(b, b"user.device.") || starts_with(b, b"user.behavior.") {
+            Self::Device
+        } else if starts_with(b, b"user.security.audit")
+            || starts_with(b, b"user.security.breach")
+            || starts_with(b, b"user.security.fraud_ban")
+            || starts_with(b, b"user.legal.")
+        {
+            Self::Staff
+        } else if starts_with(b, b"system.")
+            || starts_with(b, b"user.unique_id")
+            || starts_with(b, b"user.security.encryption_key")
+            || starts_with(b, b"user.authorization.")
+            || starts_with(b, b"user.content.message")
+        {
+            Self::Service
+        } else {
+            Self::Subject
+        }
+    }
+}
+
+/// `str::starts_with` for const contexts (the map is built at compile time).
+const fn starts_with(s: &[u8], prefix: &[u8]) -> bool {
+    if s.len() < prefix.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        if s[i] != prefix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// What erasing the subject does to a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -195,6 +266,18 @@ pub fn ip_network(ip: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sources_follow_the_category() {
+        assert_eq!(Source::of_category("user.contact.email"), Source::Subject);
+        assert_eq!(Source::of_category("user.device.ip_address"), Source::Device);
+        assert_eq!(Source::of_category("user.behavior.session"), Source::Device);
+        assert_eq!(Source::of_category("user.unique_id"), Source::Service);
+        assert_eq!(Source::of_category("system.operations"), Source::Service);
+        assert_eq!(Source::of_category("user.security.audit"), Source::Staff);
+        assert_eq!(Source::of_category("user.legal.hold"), Source::Staff);
+        assert_eq!(Source::of_category("user"), Source::Subject);
+    }
 
     #[test]
     fn ip_networks_keep_only_the_prefix() {

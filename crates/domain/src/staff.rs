@@ -54,6 +54,12 @@ impl StaffRole {
         self == Self::TrustSafety
     }
 
+    /// Giving data to an authority (or another outside recipient) is
+    /// recorded by those who handle legal requests.
+    pub fn can_record_disclosures(self) -> bool {
+        matches!(self, Self::PrivacyOfficer | Self::TrustSafety)
+    }
+
     /// Data-subject requests are the privacy officer's to work.
     pub fn can_handle_privacy_requests(self) -> bool {
         self == Self::PrivacyOfficer

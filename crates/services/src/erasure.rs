@@ -173,7 +173,7 @@ mod tests {
         let kept = super::kept_after_erasure();
         assert_eq!(
             kept.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
-            vec!["audit_events", "legal_holds", "privacy_requests"]
+            vec!["audit_events", "legal_holds", "privacy_requests", "disclosures"]
         );
     }
 }

@@ -9,6 +9,7 @@ pub mod breaches;
 pub mod clock;
 pub mod consent;
 pub mod crypto;
+pub mod disclosures;
 pub mod erasure;
 mod error;
 pub mod export;

@@ -71,6 +71,9 @@ pub struct NoticeEntryRecord {
     pub category: String,
     pub purposes: Vec<String>,
     pub bases: Vec<String>,
+    /// Absent from versions published before sources were stated.
+    #[serde(default)]
+    pub sources: Vec<String>,
     pub retention: serde_json::Value,
 }
 
@@ -86,6 +89,7 @@ impl From<&NoticeEntry> for NoticeEntryRecord {
             category: e.category.into(),
             purposes: strings(serde_json::to_value(&e.purposes).unwrap_or_default()),
             bases: strings(serde_json::to_value(&e.bases).unwrap_or_default()),
+            sources: e.sources.iter().map(|s| s.as_str().to_owned()).collect(),
             retention: serde_json::to_value(e.retention).unwrap_or_default(),
         }
     }

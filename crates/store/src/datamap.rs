@@ -4,7 +4,7 @@
 //! `koine privacy map`, export, erasure and retention read it; a test compares
 //! it with the live schema of both backends, column for column.
 
-use koine_domain::privacy::{Erasure, LegalBasis, Purpose, Retention};
+use koine_domain::privacy::{Erasure, LegalBasis, Purpose, Retention, Source};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -21,6 +21,8 @@ pub struct ColumnMap {
     /// subject column names (P5), with this field label bound in.
     #[serde(serialize_with = "serialize_is_some")]
     pub encrypted: Option<&'static str>,
+    /// Where the value comes from: by default what its category says.
+    pub source: Source,
 }
 
 /// The published map says whether a column is encrypted; the field label
@@ -64,6 +66,7 @@ const fn col(
         export: true,
         erasure,
         encrypted: None,
+        source: Source::of_category(category),
     }
 }
 
@@ -76,6 +79,12 @@ impl ColumnMap {
 
     const fn encrypted(mut self, label: &'static str) -> Self {
         self.encrypted = Some(label);
+        self
+    }
+
+    /// A source other than the category's usual one.
+    const fn from(mut self, source: Source) -> Self {
+        self.source = source;
         self
     }
 }
@@ -148,6 +157,11 @@ const BAN_KEEP: Retention = YearsAfter {
     years: 5,
     column: "created_at",
 };
+/// Records of disclosures are kept 3 years, like staff access.
+const DISCLOSURE_KEEP: Retention = YearsAfter {
+    years: 3,
+    column: "recorded_at",
+};
 /// Staff-access records are kept 3 years for accountability.
 const AUDIT_KEEP: Retention = YearsAfter {
     years: 3,
@@ -178,7 +192,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 Contract,
                 ACCOUNT,
                 DeleteRow,
-            ),
+            )
+            .from(Source::Service),
             col(
                 "phone_hash",
                 "user.contact.phone_number",
@@ -187,7 +202,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 ACCOUNT,
                 DeleteRow,
             )
-            .secret(),
+            .secret()
+            .from(Source::Service),
             col(
                 "phone_enc",
                 "user.contact.phone_number",
@@ -204,7 +220,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 Contract,
                 ACCOUNT,
                 DeleteRow,
-            ),
+            )
+            .from(Source::Service),
             col(
                 "password_hash",
                 "user.authorization.credentials",
@@ -238,7 +255,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 ACCOUNT,
                 DeleteRow,
-            ),
+            )
+            .from(Source::Service),
             col(
                 "staff_role",
                 "user.account.settings",
@@ -246,8 +264,9 @@ pub static DATA_MAP: &[TableMap] = &[
                 Contract,
                 ACCOUNT,
                 DeleteRow,
-            ),
-            col("created_at", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow),
+            )
+            .from(Source::Staff),
+            col("created_at", "user.account.settings", SVC, Contract, ACCOUNT, DeleteRow).from(Source::Service),
         ],
     },
     TableMap {
@@ -538,7 +557,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 CODE_END,
                 DeleteRow,
             )
-            .secret(),
+            .secret()
+            .from(Source::Service),
             col(
                 "new_phone_enc",
                 "user.contact.phone_number",
@@ -789,7 +809,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 EXPORT_END,
                 DeleteRow,
-            ),
+            )
+            .from(Source::Service),
             col(
                 "expires_at",
                 "user.privacy_request",
@@ -797,7 +818,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 EXPORT_END,
                 DeleteRow,
-            ),
+            )
+            .from(Source::Service),
             col(
                 "size_bytes",
                 SYS,
@@ -816,7 +838,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 EXPORT_END,
                 DeleteRow,
             )
-            .secret(),
+            .secret()
+            .from(Source::Service),
             col(
                 "downloaded_at",
                 "user.privacy_request",
@@ -824,7 +847,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 EXPORT_END,
                 DeleteRow,
-            ),
+            )
+            .from(Source::Service),
         ],
     },
     TableMap {
@@ -1025,7 +1049,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 REQUEST_KEEP,
                 WithRow,
-            ),
+            )
+            .from(Source::Service),
             col(
                 "received_at",
                 "user.privacy_request",
@@ -1041,7 +1066,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 REQUEST_KEEP,
                 WithRow,
-            ),
+            )
+            .from(Source::Service),
             col(
                 "due_at",
                 "user.privacy_request",
@@ -1049,7 +1075,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 REQUEST_KEEP,
                 WithRow,
-            ),
+            )
+            .from(Source::Service),
             col(
                 "extension_reason",
                 "user.privacy_request",
@@ -1057,7 +1084,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 REQUEST_KEEP,
                 WithRow,
-            ),
+            )
+            .from(Source::Staff),
             col(
                 "outcome",
                 "user.privacy_request",
@@ -1065,7 +1093,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 REQUEST_KEEP,
                 WithRow,
-            ),
+            )
+            .from(Source::Staff),
             col(
                 "handled_by",
                 UID,
@@ -1081,7 +1110,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 REQUEST_KEEP,
                 WithRow,
-            ),
+            )
+            .from(Source::Service),
         ],
     },
     TableMap {
@@ -1125,7 +1155,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 LegalObligation,
                 ACCOUNT,
                 DeleteRow,
-            ),
+            )
+            .from(Source::OtherPerson),
         ],
     },
     TableMap {
@@ -1292,6 +1323,81 @@ pub static DATA_MAP: &[TableMap] = &[
         ],
     },
     TableMap {
+        table: "disclosures",
+        // GDPR Art. 15(1)(c): a person may learn to whom their data was given;
+        // the record outlives an erasure, pseudonymised, for accountability.
+        about: "Records of your data given to someone outside Koine, such as an authority, and why.",
+        subjects: &["account_id", "recorded_by"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, &[LegalCompliance], LegalObligation, DISCLOSURE_KEEP, WithRow),
+            col(
+                "account_id",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                DISCLOSURE_KEEP,
+                Pseudonymise,
+            ),
+            col(
+                "recipient_kind",
+                "user.legal.disclosure",
+                &[LegalCompliance],
+                LegalObligation,
+                DISCLOSURE_KEEP,
+                WithRow,
+            ),
+            col(
+                "recipient",
+                "user.legal.disclosure",
+                &[LegalCompliance],
+                LegalObligation,
+                DISCLOSURE_KEEP,
+                WithRow,
+            ),
+            col(
+                "categories",
+                "user.legal.disclosure",
+                &[LegalCompliance],
+                LegalObligation,
+                DISCLOSURE_KEEP,
+                WithRow,
+            ),
+            col(
+                "reason",
+                "user.legal.disclosure",
+                &[LegalCompliance],
+                LegalObligation,
+                DISCLOSURE_KEEP,
+                RetainLegal,
+            ),
+            col(
+                "disclosed_at",
+                "user.legal.disclosure",
+                &[LegalCompliance],
+                LegalObligation,
+                DISCLOSURE_KEEP,
+                WithRow,
+            ),
+            col(
+                "recorded_by",
+                UID,
+                &[LegalCompliance],
+                LegalObligation,
+                DISCLOSURE_KEEP,
+                RetainLegal,
+            ),
+            col(
+                "recorded_at",
+                "user.legal.disclosure",
+                &[LegalCompliance],
+                LegalObligation,
+                DISCLOSURE_KEEP,
+                WithRow,
+            ),
+        ],
+    },
+    TableMap {
         table: "fraud_bans",
         // GDPR Recital 47: preventing fraud is a legitimate interest. Only a
         // keyed hash of each identifier is kept, never the address itself,
@@ -1309,8 +1415,9 @@ pub static DATA_MAP: &[TableMap] = &[
                 BAN_KEEP,
                 WithRow,
             )
-            .secret(),
-            col("kind", "user.contact", SEC, LegitimateInterests, BAN_KEEP, WithRow),
+            .secret()
+            .from(Source::Service),
+            col("kind", "user.contact", SEC, LegitimateInterests, BAN_KEEP, WithRow).from(Source::Service),
             col(
                 "reason",
                 "user.security.fraud_ban",
@@ -1460,6 +1567,7 @@ pub struct NoticeEntry {
     pub category: &'static str,
     pub purposes: std::collections::BTreeSet<Purpose>,
     pub bases: std::collections::BTreeSet<LegalBasis>,
+    pub sources: std::collections::BTreeSet<Source>,
     /// The longest-lived rule among the columns of this category.
     pub retention: Retention,
 }
@@ -1488,6 +1596,7 @@ pub fn notice() -> Vec<NoticeEntry> {
                 Some(e) => {
                     e.purposes.extend(c.purposes.iter().copied());
                     e.bases.insert(c.basis);
+                    e.sources.insert(c.source);
                     if retention_rank(&c.retention) > retention_rank(&e.retention) {
                         e.retention = c.retention;
                     }
@@ -1497,6 +1606,7 @@ pub fn notice() -> Vec<NoticeEntry> {
                     category: c.category,
                     purposes: c.purposes.iter().copied().collect(),
                     bases: [c.basis].into(),
+                    sources: [c.source].into(),
                     retention: c.retention,
                 }),
             }

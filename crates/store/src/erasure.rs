@@ -165,7 +165,7 @@ mod tests {
             !t.subjects.is_empty()
                 && !matches!(
                     t.table,
-                    "audit_events" | "legal_holds" | "privacy_requests" | "breaches" | "fraud_bans"
+                    "audit_events" | "legal_holds" | "privacy_requests" | "breaches" | "fraud_bans" | "disclosures"
                 )
         }) {
             assert!(

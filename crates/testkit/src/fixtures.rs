@@ -157,8 +157,8 @@ impl TestApp {
     /// change code, profile languages, an avatar, a second session, staff
     /// access with a reason, a consent, a lifted legal hold, a lifted
     /// restriction of processing, a privacy request
-    /// (extended by the officer), a breach notice, a guardian's confirmation
-    /// and an export.
+    /// (extended by the officer), a breach notice, a guardian's confirmation,
+    /// a disclosure to an authority, security events and an export.
     /// Staff emails are derived from `email`, so two can coexist.
     pub async fn member_everywhere(&self, email: &str, name: &str) -> Everywhere {
         let b = self.member(email, name).await;
@@ -273,6 +273,27 @@ impl TestApp {
             &[Uuid::now_v7(), id],
         )
         .await;
+        // A disclosure of their data to an authority, recorded by the officer.
+        let today = self
+            .svc
+            .clock
+            .now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+            .to_string();
+        let r = officer_browser
+            .post_form(
+                &format!("/staff/members/{id}/disclosures"),
+                &[
+                    ("recipient_kind", "authority"),
+                    ("recipient", "Court of Lyon"),
+                    ("category", "user.contact.email"),
+                    ("reason", "order 7"),
+                    ("disclosed_on", &today),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
         b.post_form("/settings/data/export", &[]).await;
         self.svc.build_pending_exports().await.expect("export built");
         Everywhere {

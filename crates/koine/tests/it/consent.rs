@@ -172,8 +172,15 @@ async fn consent_api(app: TestApp) {
 
 both_backends!(access_report_shows_what_is_held_and_staff_access);
 
-/// "Your data" lists what the map links to the member, and staff looks at it;
-/// another member's data never appears.
+/// Posts a form whose fields may repeat.
+async fn post_fields(b: &koine_testkit::Browser, path: &str, fields: &[(&str, String)]) -> (StatusCode, String) {
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.post_form_text(path, &refs).await
+}
+
+/// "Your data" lists what the map links to the member, where it came from,
+/// to whom it was given, and staff looks at it; another member's data never
+/// appears.
 async fn access_report_shows_what_is_held_and_staff_access(app: TestApp) {
     let b = app.member("me@example.org", "Me").await;
     app.member("someone@example.org", "Someone").await;
@@ -199,6 +206,62 @@ async fn access_report_shows_what_is_held_and_staff_access(app: TestApp) {
         !page.contains("ticket"),
         "staff notes are not part of the member's view"
     );
+    assert!(
+        page.contains("Where it comes from") && page.contains("Your browser or device"),
+        "sources are stated"
+    );
+    assert!(page.contains("Your data has not been given to anyone outside Koine."));
+
+    // A disclosure to an authority, recorded by the privacy officer, is
+    // shown to the member (without staff's notes).
+    let path = format!("/staff/members/{id}/disclosures");
+    let today = app.svc.clock.now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+    let form = |date: &str| {
+        vec![
+            ("recipient_kind", "authority".to_owned()),
+            ("recipient", "Tax Office of Lyon".to_owned()),
+            ("category", "user.contact.email".to_owned()),
+            ("category", "user.name".to_owned()),
+            ("reason", "court order 12/2026".to_owned()),
+            ("disclosed_on", date.to_owned()),
+        ]
+    };
+    let (status, _) = post_fields(&staff, &path, &form(&today)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "support does not record disclosures");
+    let officer = app
+        .staff("dpo@koine.test", koine_domain::staff::StaffRole::PrivacyOfficer)
+        .await;
+    let tomorrow = app
+        .svc
+        .clock
+        .now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .tomorrow()
+        .unwrap()
+        .to_string();
+    let (status, _) = post_fields(&officer, &path, &form(&tomorrow)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not in the future");
+    let mut no_categories = form(&today);
+    no_categories.retain(|(k, _)| *k != "category");
+    let (status, _) = post_fields(&officer, &path, &no_categories).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "some data was given");
+    let mut unknown = form(&today);
+    unknown.push(("urgent", "yes".to_owned()));
+    let (status, _) = post_fields(&officer, &path, &unknown).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("disclosures").await, 0, "nothing half-written");
+    let (status, page) = post_fields(&officer, &path, &form(&today)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let (_, page) = b.get_text("/settings/data").await;
+    let recipients = page.split("Who we share it with").nth(1).unwrap();
+    assert!(
+        recipients.contains("Tax Office of Lyon (Authority)") && recipients.contains("Email address"),
+        "{recipients}"
+    );
+    assert!(!page.contains("court order"), "staff notes stay with staff");
+    assert!(page.contains("Recorded that your data was given to someone outside Koine"));
+
     let anon = app.browser().get("/settings/data").await;
     assert_eq!(anon.status(), StatusCode::SEE_OTHER);
 }

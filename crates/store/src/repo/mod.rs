@@ -6,6 +6,7 @@ pub mod bans;
 pub mod breaches;
 pub mod codes;
 pub mod consent;
+pub mod disclosures;
 pub mod exports;
 pub mod guardians;
 pub mod holds;

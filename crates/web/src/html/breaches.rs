@@ -10,7 +10,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use koine_domain::privacy::CATEGORIES;
 use koine_services::Error;
 use koine_services::breaches::{NewBreach, REPORT_WITHIN_US};
 use serde::Deserialize;
@@ -28,11 +27,7 @@ async fn page(st: &AppState, ctx: &Ctx, form: FormState, status: StatusCode) -> 
     let p = signed_in(ctx)?;
     let i18n = ctx.i18n();
     let breaches = st.svc.breaches(p).await?;
-    let categories = CATEGORIES
-        .iter()
-        .filter(|(c, _)| c.starts_with("user.") && *c != "user.unique_id")
-        .map(|(c, _)| (*c, i18n.t(&format!("category-{}", c.replace('.', "-")))))
-        .collect();
+    let categories = super::personal_categories(&i18n);
     Ok((
         status,
         StaffBreachesPage {

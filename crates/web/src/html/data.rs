@@ -58,9 +58,12 @@ async fn my_data(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageE
             kib: (e.size_bytes.unwrap_or(0) + 1023) / 1024,
         })
         .collect();
+    let disclosures = super::disclosure_lines(&i18n, st.svc.disclosures_of(p.account_id).await?);
     let page = MyDataPage {
         page: Page::new(&ctx, "my-data-title"),
         sections,
+        disclosures,
+        processors: st.svc.settings.controller.processors.clone(),
         staff_access,
         exports,
     };

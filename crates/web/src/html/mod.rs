@@ -160,7 +160,7 @@ async fn set_language(
 /// The notice's rows for one map entry, in the visitor's language.
 pub fn notice_row(i18n: &crate::i18n::I18n, e: &datamap::NoticeEntry) -> NoticeRow {
     NoticeRow {
-        category: i18n.t(&format!("category-{}", e.category.replace('.', "-"))),
+        category: category_name(i18n, e.category),
         purposes: e
             .purposes
             .iter()
@@ -173,8 +173,49 @@ pub fn notice_row(i18n: &crate::i18n::I18n, e: &datamap::NoticeEntry) -> NoticeR
             .map(|b| i18n.t(&format!("basis-{}", b.as_str())))
             .collect::<Vec<_>>()
             .join("; "),
+        sources: e
+            .sources
+            .iter()
+            .map(|s| i18n.t(&format!("source-{}", s.as_str())))
+            .collect::<Vec<_>>()
+            .join("; "),
         retention: retention_text(i18n, &e.retention),
     }
+}
+
+/// The personal-data categories staff can pick (breaches, disclosures),
+/// with their localized names.
+pub fn personal_categories(i18n: &crate::i18n::I18n) -> Vec<(&'static str, String)> {
+    koine_domain::privacy::CATEGORIES
+        .iter()
+        .filter(|(c, _)| c.starts_with("user.") && *c != "user.unique_id")
+        .map(|(c, _)| (*c, category_name(i18n, c)))
+        .collect()
+}
+
+pub fn category_name(i18n: &crate::i18n::I18n, category: &str) -> String {
+    i18n.t(&format!("category-{}", category.replace('.', "-")))
+}
+
+/// Recorded disclosures as shown to the member and to staff.
+pub fn disclosure_lines(
+    i18n: &crate::i18n::I18n,
+    list: Vec<koine_services::disclosures::Disclosure>,
+) -> Vec<templates::DisclosureLine> {
+    list.into_iter()
+        .map(|d| templates::DisclosureLine {
+            disclosed_at: d.disclosed_at,
+            recipient_kind: i18n.t(&format!("recipient-{}", d.recipient_kind)),
+            recipient: d.recipient,
+            categories: d
+                .categories
+                .split(',')
+                .map(|c| category_name(i18n, c))
+                .collect::<Vec<_>>()
+                .join("; "),
+            reason: d.reason,
+        })
+        .collect()
 }
 
 /// The localized description of a map table.

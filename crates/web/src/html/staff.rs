@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/members/{id}/holds/{hold}/lift", post(lift_hold))
         .route("/staff/members/{id}/erase-underage", post(erase_underage))
         .route("/staff/members/{id}/fraud-ban", post(ban_for_fraud))
+        .route("/staff/members/{id}/disclosures", post(record_disclosure))
         .route("/staff/audit", get(audit))
 }
 
@@ -61,6 +62,9 @@ async fn member_form(ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageErr
         holds: Vec::new(),
         can_hold: false,
         can_ban: false,
+        can_disclose: false,
+        disclosures: Vec::new(),
+        categories: Vec::new(),
     };
     Ok(page.into_response())
 }
@@ -88,6 +92,13 @@ async fn open_member(
     } else {
         Vec::new()
     };
+    let can_disclose = p.staff_role.is_some_and(|r| r.can_record_disclosures());
+    let i18n = ctx.i18n();
+    let disclosures = if can_disclose {
+        super::disclosure_lines(&i18n, st.svc.disclosures_of(id).await?)
+    } else {
+        Vec::new()
+    };
     let page = StaffMemberPage {
         page: Page::new(&ctx, "staff-member-title"),
         member_id: id,
@@ -95,6 +106,9 @@ async fn open_member(
         holds,
         can_hold,
         can_ban: p.staff_role.is_some_and(|r| r.can_ban_for_fraud()),
+        can_disclose,
+        disclosures,
+        categories: super::personal_categories(&i18n),
     };
     Ok(page.into_response())
 }
@@ -190,6 +204,53 @@ async fn ban_for_fraud(
         held: "fraud-held",
     };
     closed(&ctx, outcome, keys)
+}
+
+/// Records a disclosure from the member page's form (categories repeat,
+/// so the body is read field by field).
+async fn record_disclosure(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let (mut kind, mut recipient, mut reason, mut date) = (String::new(), String::new(), String::new(), String::new());
+    let mut categories = Vec::new();
+    for (k, v) in form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "recipient_kind" => kind = v.into_owned(),
+            "recipient" => recipient = v.into_owned(),
+            "reason" => reason = v.into_owned(),
+            "disclosed_on" => date = v.into_owned(),
+            "category" => categories.push(v.into_owned()),
+            _ => return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field")),
+        }
+    }
+    let invalid = || PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, "disclosure-invalid");
+    let disclosed_at = date
+        .parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp().as_microsecond())
+        .ok_or_else(invalid)?;
+    let input = koine_services::disclosures::NewDisclosure {
+        recipient_kind: &kind,
+        recipient: &recipient,
+        categories,
+        reason: &reason,
+        disclosed_at,
+    };
+    match st.svc.record_disclosure(p, id, input).await {
+        Ok(_) => Ok(super::templates::MessagePage {
+            page: Page::new(&ctx, "disclosure-title"),
+            body: ctx.i18n().t("disclosure-recorded"),
+            link: Some(("/staff/members", "staff-members")),
+        }
+        .into_response()),
+        Err(koine_services::Error::Invalid(_)) => Err(invalid()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn hold_done(ctx: &Ctx, key: &'static str) -> Response {

@@ -247,6 +247,20 @@ pub struct StaffMemberPage {
     pub holds: Vec<koine_store::repo::holds::HoldRow>,
     pub can_hold: bool,
     pub can_ban: bool,
+    /// Recording and reading disclosures (trust & safety, privacy officer).
+    pub can_disclose: bool,
+    pub disclosures: Vec<DisclosureLine>,
+    /// Category → localized name, for the disclosure form.
+    pub categories: Vec<(&'static str, String)>,
+}
+
+/// A recorded disclosure, in the reader's language.
+pub struct DisclosureLine {
+    pub disclosed_at: i64,
+    pub recipient_kind: String,
+    pub recipient: String,
+    pub categories: String,
+    pub reason: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -260,6 +274,7 @@ pub struct NoticeRow {
     pub category: String,
     pub purposes: String,
     pub basis: String,
+    pub sources: String,
     pub retention: String,
 }
 
@@ -332,6 +347,10 @@ pub struct HeldSection {
 pub struct MyDataPage {
     pub page: Page,
     pub sections: Vec<HeldSection>,
+    /// Who the data was given to outside Koine, as recorded.
+    pub disclosures: Vec<DisclosureLine>,
+    /// Who processes data for the operator (from configuration).
+    pub processors: Vec<koine_services::policy::Processor>,
     /// When and what staff looked at.
     pub staff_access: Vec<(i64, String)>,
     pub exports: Vec<ExportLine>,
