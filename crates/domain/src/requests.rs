@@ -40,6 +40,13 @@ named!(
 );
 
 named!(
+    /// Fields a member cannot change themselves, so asks staff to correct.
+    CorrectableField {
+        BirthDate => "birth_date",
+    }
+);
+
+named!(
     /// The law whose deadline applies, from where the requester lives.
     Regime {
         Gdpr => "gdpr",

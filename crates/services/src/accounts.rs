@@ -110,6 +110,20 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
+/// Until when a member counts as a minor (microseconds), if they do.
+pub(crate) fn minor_until(decision: AgeDecision) -> Result<Option<i64>> {
+    Ok(match decision {
+        AgeDecision::Minor { adult_on } => Some(
+            adult_on
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .map_err(Error::internal)?
+                .timestamp()
+                .as_microsecond(),
+        ),
+        _ => None,
+    })
+}
+
 fn code6() -> String {
     let n = u32::from_le_bytes(crypto::random_bytes::<4>()) % 1_000_000;
     format!("{n:06}")
@@ -231,16 +245,7 @@ impl Services {
             .phone
             .as_ref()
             .map(|p| crypto::seal_field(&key, id, "accounts.phone", p.as_str().as_bytes()));
-        let minor_until = match decision {
-            AgeDecision::Minor { adult_on } => Some(
-                adult_on
-                    .to_zoned(jiff::tz::TimeZone::UTC)
-                    .map_err(Error::internal)?
-                    .timestamp()
-                    .as_microsecond(),
-            ),
-            _ => None,
-        };
+        let minor_until = minor_until(decision)?;
         let inserted = accounts::insert(
             tx.conn(),
             &accounts::AccountRow {

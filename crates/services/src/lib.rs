@@ -8,6 +8,7 @@ mod bans;
 pub mod breaches;
 pub mod clock;
 pub mod consent;
+pub mod corrections;
 pub mod crypto;
 pub mod disclosures;
 pub mod erasure;

@@ -50,14 +50,14 @@ impl NewRequest {
     }
 }
 
-fn date(us: i64) -> String {
+pub(crate) fn date(us: i64) -> String {
     jiff::Timestamp::from_microsecond(us)
         .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
         .unwrap_or_default()
 }
 
 impl Services {
-    fn require_privacy_officer(&self, p: &Principal) -> Result<()> {
+    pub(crate) fn require_privacy_officer(&self, p: &Principal) -> Result<()> {
         if role_of(p)?.can_handle_privacy_requests() {
             Ok(())
         } else {
@@ -65,7 +65,13 @@ impl Services {
         }
     }
 
-    async fn tell_requester(&self, conn: Conn<'_>, r: &RequestRow, locale: UiLocale, body: String) -> Result<()> {
+    pub(crate) async fn tell_requester(
+        &self,
+        conn: Conn<'_>,
+        r: &RequestRow,
+        locale: UiLocale,
+        body: String,
+    ) -> Result<()> {
         let message = Outgoing {
             account: None,
             channel: Channel::Email,
@@ -107,6 +113,8 @@ impl Services {
             outcome: None,
             handled_by: None,
             closed_at: None,
+            correction_field: None,
+            correction_enc: None,
         };
         let token = crypto::new_token();
         let url = format!("{}/privacy/requests/verify?token={token}", self.settings.public_url);
@@ -149,7 +157,7 @@ impl Services {
         Ok(())
     }
 
-    async fn requester_locale(&self, conn: Conn<'_>, r: &RequestRow) -> Result<UiLocale> {
+    pub(crate) async fn requester_locale(&self, conn: Conn<'_>, r: &RequestRow) -> Result<UiLocale> {
         match r.account_id {
             Some(a) => locale_of(conn, a).await,
             None => Ok(UiLocale::En),

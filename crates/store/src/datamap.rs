@@ -1112,6 +1112,23 @@ pub static DATA_MAP: &[TableMap] = &[
                 WithRow,
             )
             .from(Source::Service),
+            col(
+                "correction_field",
+                "user.privacy_request",
+                &[LegalCompliance],
+                LegalObligation,
+                REQUEST_KEEP,
+                Null,
+            ),
+            col(
+                "correction_enc",
+                "user.privacy_request",
+                &[LegalCompliance],
+                LegalObligation,
+                REQUEST_KEEP,
+                Null,
+            )
+            .encrypted("privacy_requests.correction"),
         ],
     },
     TableMap {

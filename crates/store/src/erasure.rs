@@ -158,7 +158,7 @@ mod tests {
             table: "privacy_requests",
             column: "account_id",
             pseudonymise: false,
-            clear: vec!["details"],
+            clear: vec!["details", "correction_field", "correction_enc"],
         }));
         // Tables about no account (pseudonymous visitors) have nothing to erase.
         for t in DATA_MAP.iter().filter(|t| {

@@ -9,6 +9,7 @@ mod breaches;
 mod browser;
 mod consent;
 mod cookies;
+mod corrections;
 mod erasure;
 mod export;
 mod holds;

@@ -654,3 +654,17 @@ my-data-disclosures = Given to others outside Koine
 my-data-disclosures-none = Your data has not been given to anyone outside Koine.
 table-disclosures = Records of your data given to someone outside Koine
 category-user-legal-disclosure = Records of your data given to someone outside Koine, such as an authority
+
+correction-title = Corrections
+correction-lead = Your date of birth decides which parts of Koine you can use, so you cannot change it yourself. If it is wrong, ask us to correct it: our privacy officer answers within a month and tells you by email.
+correction-birth-date = Correct date of birth
+correction-note = Anything we should know (optional)
+correction-submit = Ask for a correction
+correction-requested = Your request has been sent. We will email you when it has been handled.
+correction-requested-title = Correction asked for
+correction-apply = Apply the correction and close the request
+correction-too-young = The corrected date of birth is below the minimum age: close the account instead ("Below the minimum age" on the member's page).
+correction-field-birth_date = Date of birth
+correction-applied-birth_date = We corrected your date of birth as you asked.
+error-correction-needs-email = Add and confirm an email address first: we answer correction requests by email.
+audit-action-apply_correction = Corrected your data as you asked

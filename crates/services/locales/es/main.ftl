@@ -654,3 +654,17 @@ my-data-disclosures = Entregados a terceros ajenos a Koine
 my-data-disclosures-none = Tus datos no se han entregado a nadie ajeno a Koine.
 table-disclosures = Registros de tus datos entregados a alguien ajeno a Koine
 category-user-legal-disclosure = Registros de tus datos entregados a alguien ajeno a Koine, como una autoridad
+
+correction-title = Correcciones
+correction-lead = Tu fecha de nacimiento decide qué partes de Koine puedes usar, así que no puedes cambiarla tú. Si es incorrecta, pídenos que la corrijamos: nuestro delegado de protección de datos responde en un mes y te avisa por correo.
+correction-birth-date = Fecha de nacimiento correcta
+correction-note = Algo que debamos saber (opcional)
+correction-submit = Pedir una corrección
+correction-requested = Hemos recibido tu solicitud. Te escribiremos cuando esté resuelta.
+correction-requested-title = Corrección solicitada
+correction-apply = Aplicar la corrección y cerrar la solicitud
+correction-too-young = La fecha de nacimiento corregida está por debajo de la edad mínima: cierra la cuenta en su lugar («Por debajo de la edad mínima» en la página del miembro).
+correction-field-birth_date = Fecha de nacimiento
+correction-applied-birth_date = Hemos corregido tu fecha de nacimiento como pediste.
+error-correction-needs-email = Añade y confirma antes una dirección de correo: respondemos a las solicitudes de corrección por correo.
+audit-action-apply_correction = Corrigió tus datos como pediste

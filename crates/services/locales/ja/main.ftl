@@ -654,3 +654,17 @@ my-data-disclosures = Koine の外部への提供
 my-data-disclosures-none = あなたのデータは Koine の外部の誰にも提供されていません。
 table-disclosures = あなたのデータを Koine の外部に提供した記録
 category-user-legal-disclosure = あなたのデータを当局など Koine の外部に提供した記録
+
+correction-title = 訂正
+correction-lead = 生年月日によって Koine で利用できる機能が決まるため、ご自身では変更できません。誤りがある場合は訂正を依頼してください。プライバシー責任者が 1 か月以内に対応し、メールでお知らせします。
+correction-birth-date = 正しい生年月日
+correction-note = 補足（任意）
+correction-submit = 訂正を依頼する
+correction-requested = 依頼を受け付けました。対応が済み次第メールでお知らせします。
+correction-requested-title = 依頼された訂正
+correction-apply = 訂正を反映して依頼を完了する
+correction-too-young = 訂正後の生年月日は利用可能年齢に達していません。代わりにアカウントを閉鎖してください（会員ページの「利用可能年齢未満」）。
+correction-field-birth_date = 生年月日
+correction-applied-birth_date = ご依頼どおり生年月日を訂正しました。
+error-correction-needs-email = 先にメールアドレスを追加して確認してください。訂正の依頼にはメールで回答します。
+audit-action-apply_correction = ご依頼どおりデータを訂正しました

@@ -654,3 +654,17 @@ my-data-disclosures = 提供给 Koine 以外的人
 my-data-disclosures-none = 您的数据未被提供给 Koine 以外的任何人。
 table-disclosures = 您的数据被提供给 Koine 以外的人的记录
 category-user-legal-disclosure = 您的数据被提供给机关等 Koine 以外的人的记录
+
+correction-title = 更正
+correction-lead = 您的出生日期决定您可以使用 Koine 的哪些功能，因此您无法自行更改。如有错误，请让我们更正：我们的隐私负责人会在一个月内处理，并通过邮件告知您。
+correction-birth-date = 正确的出生日期
+correction-note = 需要说明的情况（可选）
+correction-submit = 申请更正
+correction-requested = 已收到您的申请。处理完毕后我们会发邮件告知您。
+correction-requested-title = 申请的更正
+correction-apply = 应用更正并关闭申请
+correction-too-young = 更正后的出生日期低于最低年龄：请改为关闭该账户（会员页面上的"低于最低年龄"）。
+correction-field-birth_date = 出生日期
+correction-applied-birth_date = 我们已按您的要求更正了您的出生日期。
+error-correction-needs-email = 请先添加并确认邮箱地址：我们通过邮件答复更正申请。
+audit-action-apply_correction = 按您的要求更正了您的数据

@@ -105,6 +105,13 @@ pub async fn set_password(conn: Conn<'_>, id: Uuid, hash: &str, now: i64) -> Res
     Ok(())
 }
 
+/// A corrected date of birth (sealed) and the minor status that follows.
+pub async fn set_birth_date(conn: Conn<'_>, id: Uuid, enc: &[u8], minor_until: Option<i64>) -> Result<()> {
+    on_conn!(conn, c => sqlx::query("UPDATE accounts SET birth_date_enc = $2, minor_until = $3 WHERE id = $1")
+        .bind(id).bind(enc).bind(minor_until).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn set_staff_role(conn: Conn<'_>, id: Uuid, role: Option<&str>) -> Result<()> {
     on_conn!(conn, c => sqlx::query("UPDATE accounts SET staff_role = $2 WHERE id = $1")
         .bind(id).bind(role).execute(&mut *c).await.map(|r| r.rows_affected()))?;

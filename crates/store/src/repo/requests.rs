@@ -21,10 +21,15 @@ pub struct RequestRow {
     pub outcome: Option<String>,
     pub handled_by: Option<Uuid>,
     pub closed_at: Option<i64>,
+    /// For a correction asked by a signed-in member: which field, and the
+    /// corrected value sealed under their key.
+    pub correction_field: Option<String>,
+    pub correction_enc: Option<Vec<u8>>,
 }
 
 const COLUMNS: &str = "id, kind, regime, relation, requester_name, requester_email, details, account_id, status, \
-     received_at, verified_at, due_at, extension_reason, outcome, handled_by, closed_at";
+     received_at, verified_at, due_at, extension_reason, outcome, handled_by, closed_at, correction_field, \
+     correction_enc";
 
 pub async fn insert(conn: Conn<'_>, r: &RequestRow, verify_hash: &[u8]) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
@@ -33,6 +38,20 @@ pub async fn insert(conn: Conn<'_>, r: &RequestRow, verify_hash: &[u8]) -> Resul
         .bind(r.id).bind(&r.kind).bind(&r.regime).bind(&r.relation).bind(&r.requester_name)
         .bind(&r.requester_email).bind(&r.details).bind(verify_hash).bind(&r.status)
         .bind(r.received_at).bind(r.due_at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Records a request from a signed-in member whose address is confirmed:
+/// verified and linked to their account at once.
+pub async fn insert_verified(conn: Conn<'_>, r: &RequestRow) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO privacy_requests (id, kind, regime, relation, requester_name, requester_email, details, \
+         account_id, status, received_at, verified_at, due_at, correction_field, correction_enc) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
+        .bind(r.id).bind(&r.kind).bind(&r.regime).bind(&r.relation).bind(&r.requester_name)
+        .bind(&r.requester_email).bind(&r.details).bind(r.account_id).bind(&r.status)
+        .bind(r.received_at).bind(r.verified_at).bind(r.due_at).bind(&r.correction_field).bind(&r.correction_enc)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

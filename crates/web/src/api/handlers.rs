@@ -739,6 +739,33 @@ pub async fn restrict(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<
     Ok(no_content())
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionBody {
+    /// A field the caller cannot change themselves: `birth_date`.
+    field: String,
+    /// The corrected value (`YYYY-MM-DD` for a date of birth).
+    value: String,
+    /// Anything staff should know (optional).
+    #[serde(default)]
+    note: String,
+}
+
+/// Ask for a correction of a field the caller cannot change themselves
+/// (GDPR Art. 16). The privacy officer answers by email within a month.
+#[utoipa::path(post, path = "/api/v1/me/corrections", request_body = CorrectionBody, tag = "privacy",
+    security(("bearer" = [])), responses((status = 202), (status = 422, body = Problem)))]
+pub async fn request_correction(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<CorrectionBody>,
+) -> ApiResult {
+    st.svc
+        .request_correction(principal(&ctx)?, &b.field, &b.value, &b.note)
+        .await?;
+    Ok(StatusCode::ACCEPTED.into_response())
+}
+
 /// Lift the caller's restriction of processing.
 #[utoipa::path(delete, path = "/api/v1/me/restriction", tag = "privacy", security(("bearer" = [])),
     responses((status = 204), (status = 404, description = "Not restricted", body = Problem)))]

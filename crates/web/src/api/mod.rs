@@ -24,7 +24,7 @@ use utoipa::OpenApi;
         handlers::sessions, handlers::end_session, handlers::reauth, handlers::forgot, handlers::reset, handlers::reset_with_code,
         handlers::me, handlers::delete_me, handlers::update_profile, handlers::upload_avatar, handlers::delete_avatar, handlers::change_password,
         handlers::change_email, handlers::change_phone, handlers::verify_new_phone, handlers::profile,
-        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::security_events, handlers::place_hold, handlers::lift_hold, handlers::ban_for_fraud, handlers::privacy_map, handlers::consents, handlers::set_consents,
+        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::security_events, handlers::request_correction, handlers::place_hold, handlers::lift_hold, handlers::ban_for_fraud, handlers::privacy_map, handlers::consents, handlers::set_consents,
         handlers::request_export, handlers::exports, handlers::export_archive,
         handlers::restrict, handlers::lift_restriction, handlers::object,
     ),
@@ -77,6 +77,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/me/phone", post(h::change_phone))
         .route("/v1/me/phone/verify", post(h::verify_new_phone))
         .route("/v1/me/security-events", get(h::security_events))
+        .route("/v1/me/corrections", post(h::request_correction))
         .route("/v1/me/consents", get(h::consents).put(h::set_consents))
         .route("/v1/me/exports", post(h::request_export).get(h::exports))
         .route("/v1/me/exports/{id}/archive", get(h::export_archive))

@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/password", post(change_password))
         .route("/settings/sessions/{id}/end", post(end_session))
         .route("/settings/delete", get(delete_form).post(delete_account))
+        .route("/settings/correction", post(request_correction))
 }
 
 pub(super) fn message(
@@ -691,6 +692,28 @@ pub(super) async fn settings_error(st: &AppState, ctx: &Ctx, e: &Invalid) -> Res
     let mut form = FormState::default();
     form.error(&ctx.i18n(), e.field, e.code);
     settings_page(st, ctx, None, form, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorrectionForm {
+    field: String,
+    value: String,
+    note: String,
+}
+
+/// Asks staff to correct a field the member cannot change themselves.
+async fn request_correction(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<CorrectionForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    match st.svc.request_correction(p, &f.field, &f.value, &f.note).await {
+        Ok(()) => settings_notice(&st, &ctx, "correction-requested").await,
+        Err(koine_services::Error::Invalid(e)) => settings_error(&st, &ctx, &e).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn change_email(

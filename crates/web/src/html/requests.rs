@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/requests/{id}", get(view))
         .route("/staff/requests/{id}/extend", post(extend))
         .route("/staff/requests/{id}/close", post(close))
+        .route("/staff/requests/{id}/apply-correction", post(apply_correction))
 }
 
 fn form_page(ctx: &Ctx, form: FormState) -> RequestFormPage {
@@ -139,7 +140,13 @@ async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> R
     let p = signed_in(&ctx)?;
     let r = st.svc.privacy_request(p, request_id(&id)?).await?;
     let status = RequestStatus::parse(&r.status);
+    let correction = st
+        .svc
+        .requested_correction(p, &r)
+        .await?
+        .map(|(field, value)| (ctx.i18n().t(&format!("correction-field-{}", field.as_str())), value));
     Ok(StaffRequestPage {
+        correction,
         page: Page::new(&ctx, "staff-requests-title"),
         open: status.is_some_and(|s| matches!(s, RequestStatus::Open | RequestStatus::Extended)),
         extendable: status == Some(RequestStatus::Open),
@@ -164,6 +171,17 @@ async fn extend(
     let p = signed_in(&ctx)?;
     st.svc.extend_request(p, request_id(&id)?, &f.reason).await?;
     Ok(Redirect::to(&format!("/staff/requests/{id}")).into_response())
+}
+
+async fn apply_correction(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    match st.svc.apply_correction(p, request_id(&id)?).await {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/requests/{id}")).into_response()),
+        Err(Error::Conflict("correction-below-minimum-age")) => {
+            Err(PageError::Status(StatusCode::CONFLICT, "correction-too-young"))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]

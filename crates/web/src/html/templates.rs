@@ -400,6 +400,8 @@ pub struct StaffRequestPage {
     pub req: koine_services::requests::PrivacyRequest,
     pub open: bool,
     pub extendable: bool,
+    /// The field to correct (localized) and its corrected value.
+    pub correction: Option<(String, String)>,
     pub now: i64,
 }
 
