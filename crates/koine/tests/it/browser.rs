@@ -289,4 +289,39 @@ async fn journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     axe(web, axe_js, "records of processing").await;
     web.goto(app.url("/no-such-page")).await.unwrap();
     axe(web, axe_js, "not found").await;
+
+    // Deleting an account, as its owner would: the explanation, the box to
+    // tick, and nothing of the account afterwards.
+    web.goto(app.url("/")).await.unwrap();
+    submit(web, "form[action='/logout']").await;
+    choose(web, "footer-locale", "en").await;
+    submit(web, ".language-form").await;
+    web.goto(app.url("/login")).await.unwrap();
+    fill(web, "identifier", "bea@example.org").await;
+    fill(web, "password", STRONG_PASSWORD).await;
+    submit(web, "main form").await;
+    web.goto(app.url("/settings/delete")).await.unwrap();
+    let explanation = text(web).await;
+    assert!(
+        explanation.contains("cannot be undone") && explanation.contains("3 years"),
+        "{explanation}"
+    );
+    let confirm = web.find(By::Id("confirm")).await.unwrap();
+    web.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![confirm.to_json().unwrap()],
+    )
+    .await
+    .unwrap();
+    confirm.click().await.unwrap();
+    submit(web, "form[action='/settings/delete']").await;
+    assert!(text(web).await.contains("Your account has been deleted"));
+    axe(web, axe_js, "account deleted").await;
+    assert!(
+        !names(web.get_all_cookies().await.unwrap()).contains(&"koine_session".to_owned()),
+        "signed out"
+    );
+    assert_eq!(app.rows_about("accounts", "id", id).await, 0);
+    web.goto(&profile).await.unwrap();
+    assert!(!text(web).await.contains("Beatriz"), "the profile is gone");
 }
