@@ -79,9 +79,42 @@ impl ConsentSource {
     }
 }
 
-/// The revision of the consent request the banner makes. Raise it when the
-/// purposes asked about change: every visitor is asked again.
+/// The revision of the purposes Koine asks consent for. Raise it when they
+/// change; with the recipients, it makes up [`consent_revision`].
 pub const CONSENT_REVISION: u32 = 1;
+
+/// The revision of the consent request: it changes when the purposes asked
+/// about change ([`CONSENT_REVISION`]) or when the recipients data may go
+/// to change (the operator's processors, as the notice lists them). A
+/// consent given to an earlier request no longer counts, and the person is
+/// asked again (GDPR Art. 7, EDPB Guidelines 05/2020 on consent).
+pub fn consent_revision<'a>(recipients: impl IntoIterator<Item = &'a str>) -> u32 {
+    let fnv = |h: u32, bytes: &[u8]| {
+        bytes
+            .iter()
+            .fold(h, |h, b| (h ^ u32::from(*b)).wrapping_mul(0x0100_0193))
+    };
+    let mut h = fnv(0x811c_9dc5, &CONSENT_REVISION.to_le_bytes());
+    for r in recipients {
+        h = fnv(fnv(h, r.as_bytes()), &[0]);
+    }
+    h
+}
+
+/// One event of a consent ledger: purpose, given or not, when, and the
+/// revision of the request it answered (none for events recorded before
+/// revisions were kept).
+pub type Event<'a> = (&'a str, bool, i64, Option<i64>);
+
+/// The latest answer for a purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Given,
+    Refused,
+    /// Given to an earlier consent request: it no longer counts until the
+    /// person gives it again. (A refusal never needs asking again.)
+    GivenBefore,
+}
 
 /// A visitor's cookie-banner choice as kept in their browser: a random
 /// visitor id (the pseudonymous subject of the visitor consent ledger), the
@@ -126,31 +159,62 @@ impl VisitorChoice {
     }
 
     /// Whether the choice answers the current request (else ask again).
-    pub fn is_current(&self) -> bool {
-        self.revision == CONSENT_REVISION
+    pub fn is_current(&self, revision: u32) -> bool {
+        self.revision == revision
     }
 }
 
-/// For each purpose, the latest recorded choice, if any.
-pub fn latest<'a>(events: impl IntoIterator<Item = (&'a str, bool, i64)>) -> Vec<(ConsentPurpose, Option<bool>)> {
-    let mut latest: std::collections::BTreeMap<ConsentPurpose, (i64, bool)> = std::collections::BTreeMap::new();
-    for (purpose, granted, at) in events {
+/// For each purpose, the latest answer, if any, judged against the current
+/// request's `revision`.
+pub fn answers<'a>(
+    events: impl IntoIterator<Item = Event<'a>>,
+    revision: u32,
+) -> Vec<(ConsentPurpose, Option<Answer>)> {
+    let mut latest: std::collections::BTreeMap<ConsentPurpose, (i64, bool, Option<i64>)> =
+        std::collections::BTreeMap::new();
+    for (purpose, granted, at, rev) in events {
         if let Some(p) = ConsentPurpose::parse(purpose) {
-            let slot = latest.entry(p).or_insert((i64::MIN, false));
+            let slot = latest.entry(p).or_insert((i64::MIN, false, None));
             if at >= slot.0 {
-                *slot = (at, granted);
+                *slot = (at, granted, rev);
             }
         }
     }
     ConsentPurpose::ALL
         .iter()
-        .map(|p| (*p, latest.get(p).map(|(_, g)| *g)))
+        .map(|p| {
+            let answer = latest
+                .get(p)
+                .map(|(_, granted, rev)| match (granted, *rev == Some(i64::from(revision))) {
+                    (false, _) => Answer::Refused,
+                    (true, true) => Answer::Given,
+                    (true, false) => Answer::GivenBefore,
+                });
+            (*p, answer)
+        })
         .collect()
 }
 
-/// The current state: the latest choice wins; no choice means no (opt-in).
-pub fn current<'a>(events: impl IntoIterator<Item = (&'a str, bool, i64)>) -> Vec<(ConsentPurpose, bool)> {
-    latest(events)
+/// For each purpose, the latest choice that still counts: a consent given
+/// to an earlier request counts as no choice at all.
+pub fn latest<'a>(events: impl IntoIterator<Item = Event<'a>>, revision: u32) -> Vec<(ConsentPurpose, Option<bool>)> {
+    answers(events, revision)
+        .into_iter()
+        .map(|(p, a)| {
+            let choice = match a {
+                Some(Answer::Given) => Some(true),
+                Some(Answer::Refused) => Some(false),
+                Some(Answer::GivenBefore) | None => None,
+            };
+            (p, choice)
+        })
+        .collect()
+}
+
+/// The current state: the latest choice wins; no choice (or a consent given
+/// to an earlier request) means no (opt-in).
+pub fn current<'a>(events: impl IntoIterator<Item = Event<'a>>, revision: u32) -> Vec<(ConsentPurpose, bool)> {
+    latest(events, revision)
         .into_iter()
         .map(|(p, g)| (p, g.unwrap_or(false)))
         .collect()
@@ -162,17 +226,61 @@ mod tests {
 
     #[test]
     fn latest_event_wins_and_default_is_no() {
-        let state = current([
-            ("analytics", true, 1),
-            ("analytics", false, 5),
-            ("marketing_email", true, 3),
-            ("bogus", true, 9),
-        ]);
+        let r = Some(7);
+        let state = current(
+            [
+                ("analytics", true, 1, r),
+                ("analytics", false, 5, r),
+                ("marketing_email", true, 3, r),
+                ("bogus", true, 9, r),
+            ],
+            7,
+        );
         let get = |p| state.iter().find(|(q, _)| *q == p).unwrap().1;
         assert!(!get(ConsentPurpose::Analytics));
         assert!(get(ConsentPurpose::MarketingEmail));
         assert!(!get(ConsentPurpose::SaleSharing), "opt-in: nothing recorded means no");
         assert_eq!(state.len(), ConsentPurpose::ALL.len());
+    }
+
+    #[test]
+    fn consent_given_to_an_earlier_request_is_asked_again() {
+        let old = consent_revision(["Mailer Inc"]);
+        let new = consent_revision(["Mailer Inc", "Video GmbH"]);
+        assert_ne!(old, new, "a new recipient is a new request");
+        assert_eq!(old, consent_revision(["Mailer Inc"]));
+        let events = [
+            ("marketing_email", true, 1, Some(i64::from(old))),
+            ("analytics", false, 2, Some(i64::from(old))),
+            ("research_recordings", true, 3, None),
+        ];
+        let a = answers(events, new);
+        let get = |p| a.iter().find(|(q, _)| *q == p).unwrap().1;
+        assert_eq!(get(ConsentPurpose::MarketingEmail), Some(Answer::GivenBefore));
+        assert_eq!(
+            get(ConsentPurpose::Analytics),
+            Some(Answer::Refused),
+            "a refusal stands"
+        );
+        assert_eq!(get(ConsentPurpose::ResearchRecordings), Some(Answer::GivenBefore));
+        assert!(
+            current(events, new).iter().all(|(_, g)| !g),
+            "nothing counts until given again"
+        );
+        assert!(
+            current(events, old)
+                .iter()
+                .any(|(p, g)| *p == ConsentPurpose::MarketingEmail && *g)
+        );
+        assert_eq!(
+            latest(events, new)
+                .iter()
+                .find(|(p, _)| *p == ConsentPurpose::MarketingEmail)
+                .unwrap()
+                .1,
+            None,
+            "giving it again is recorded as a new event"
+        );
     }
 
     #[test]
@@ -190,7 +298,7 @@ mod tests {
             granted: vec![ConsentPurpose::Analytics, ConsentPurpose::SaleSharing],
         };
         assert_eq!(VisitorChoice::decode(&c.encode()), Some(c.clone()));
-        assert!(c.is_current());
+        assert!(c.is_current(CONSENT_REVISION));
         let none = VisitorChoice {
             granted: vec![],
             ..c.clone()
@@ -206,6 +314,10 @@ mod tests {
             assert_eq!(VisitorChoice::decode(junk), None, "{junk}");
         }
         let old = VisitorChoice { revision: 0, ..c };
-        assert!(!VisitorChoice::decode(&old.encode()).unwrap().is_current());
+        assert!(
+            !VisitorChoice::decode(&old.encode())
+                .unwrap()
+                .is_current(CONSENT_REVISION)
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! state is derived from it.
 
 use crate::{Result, Services};
-use koine_domain::consent::{self, CONSENT_REVISION, ConsentPurpose, ConsentSource, VisitorChoice};
+use koine_domain::consent::{self, ConsentPurpose, ConsentSource, VisitorChoice};
 use koine_store::repo::accounts;
 use koine_store::repo::consent::{self as ledger, ConsentRow};
 use uuid::Uuid;
@@ -33,13 +33,51 @@ impl Signals {
     }
 }
 
+/// The ledger's rows as the domain reads them.
+pub(crate) fn events(rows: &[ConsentRow]) -> impl Iterator<Item = consent::Event<'_>> {
+    rows.iter()
+        .map(|r| (r.purpose.as_str(), r.granted, r.created_at, r.consent_revision))
+}
+
 impl Services {
+    /// The revision of the consent request this server makes: its purposes
+    /// and the recipients the notice lists. When it changes, consents given
+    /// before no longer count and people are asked again.
+    pub fn consent_revision(&self) -> u32 {
+        let recipients: Vec<String> = self
+            .settings
+            .controller
+            .processors
+            .iter()
+            .map(|p| format!("{}|{}|{}|{}", p.name, p.purpose, p.location, p.transfer_mechanism))
+            .collect();
+        consent::consent_revision(recipients.iter().map(String::as_str))
+    }
+
     pub async fn consent_state(&self, account: Uuid) -> Result<Vec<(ConsentPurpose, bool)>> {
         let mut c = self.db.acquire().await?;
         let rows = ledger::history(c.conn(), account).await?;
-        Ok(consent::current(
-            rows.iter().map(|r| (r.purpose.as_str(), r.granted, r.created_at)),
-        ))
+        Ok(consent::current(events(&rows), self.consent_revision()))
+    }
+
+    /// The purposes the member consented to before the consent request
+    /// changed: they no longer count, and the member is asked again.
+    pub async fn consents_to_ask_again(&self, account: Uuid) -> Result<Vec<ConsentPurpose>> {
+        Ok(self
+            .consent_answers(account)
+            .await?
+            .into_iter()
+            .filter(|(_, a)| *a == Some(consent::Answer::GivenBefore))
+            .map(|(p, _)| p)
+            .collect())
+    }
+
+    /// Each purpose's latest answer, telling consents given to an earlier
+    /// request (to be asked again) from current ones.
+    pub async fn consent_answers(&self, account: Uuid) -> Result<Vec<(ConsentPurpose, Option<consent::Answer>)>> {
+        let mut c = self.db.acquire().await?;
+        let rows = ledger::history(c.conn(), account).await?;
+        Ok(consent::answers(events(&rows), self.consent_revision()))
     }
 
     pub async fn consent_history(&self, account: Uuid) -> Result<Vec<ConsentRow>> {
@@ -61,7 +99,8 @@ impl Services {
         // (a page and its assets, each carrying GPC) record a change once.
         accounts::lock(tx.conn(), account).await?;
         let rows = ledger::history(tx.conn(), account).await?;
-        let recorded = consent::latest(rows.iter().map(|r| (r.purpose.as_str(), r.granted, r.created_at)));
+        let revision = self.consent_revision();
+        let recorded = consent::latest(events(&rows), revision);
         // A choice is recorded unless the ledger already says the same, so a
         // first refusal is on record too.
         let changed: Vec<_> = choices
@@ -85,6 +124,7 @@ impl Services {
                 purpose: purpose.as_str().into(),
                 granted: *granted,
                 policy_version: version.clone(),
+                consent_revision: Some(i64::from(revision)),
                 source: source.as_str().into(),
                 created_at: now,
             };
@@ -134,6 +174,7 @@ impl Services {
         let choices = signals.apply(&choices);
         let now = self.clock.now_us();
         let version = self.policy_version_id();
+        let revision = self.consent_revision();
         let mut tx = self.db.begin().await?;
         for (purpose, granted) in &choices {
             let row = ConsentRow {
@@ -142,6 +183,7 @@ impl Services {
                 purpose: purpose.as_str().into(),
                 granted: *granted,
                 policy_version: version.clone(),
+                consent_revision: Some(i64::from(revision)),
                 source: ConsentSource::Banner.as_str().into(),
                 created_at: now,
             };
@@ -150,7 +192,7 @@ impl Services {
         tx.commit().await?;
         Ok(VisitorChoice {
             visitor,
-            revision: CONSENT_REVISION,
+            revision,
             granted: choices.into_iter().filter(|(_, g)| *g).map(|(p, _)| p).collect(),
         })
     }

@@ -85,7 +85,7 @@ impl Services {
         }
         let rows = ledger::history(c.conn(), account).await?;
         Ok(
-            koine_domain::consent::current(rows.iter().map(|r| (r.purpose.as_str(), r.granted, r.created_at)))
+            koine_domain::consent::current(crate::consent::events(&rows), self.consent_revision())
                 .into_iter()
                 .any(|(p, granted)| p == purpose && granted),
         )

@@ -762,6 +762,14 @@ pub static DATA_MAP: &[TableMap] = &[
                 DeleteRow,
             ),
             col(
+                "consent_revision",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
                 "source",
                 "user.privacy_preferences",
                 &[LegalCompliance],
@@ -941,6 +949,14 @@ pub static DATA_MAP: &[TableMap] = &[
             ),
             col(
                 "policy_version",
+                "user.privacy_preferences",
+                &[LegalCompliance],
+                LegalObligation,
+                VISITOR_CONSENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "consent_revision",
                 "user.privacy_preferences",
                 &[LegalCompliance],
                 LegalObligation,

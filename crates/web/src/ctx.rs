@@ -40,6 +40,9 @@ pub struct Ctx {
     pub signals: Signals,
     /// The cookie-banner choice this browser keeps, if any.
     pub visitor: Option<VisitorChoice>,
+    /// Whether that choice answers the consent request made now (else the
+    /// banner asks again).
+    pub visitor_answered: bool,
 }
 
 impl Ctx {
@@ -232,6 +235,7 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
     {
         tracing::error!("recording a privacy signal failed: {e}");
     }
+    let visitor = cookie(&parts.headers, consent_cookie(tls)).and_then(VisitorChoice::decode);
     let ctx = Ctx {
         principal,
         locale,
@@ -241,7 +245,10 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         tls,
         path: parts.uri.path().to_owned(),
         signals,
-        visitor: cookie(&parts.headers, consent_cookie(tls)).and_then(VisitorChoice::decode),
+        visitor_answered: visitor
+            .as_ref()
+            .is_some_and(|v| v.is_current(st.svc.consent_revision())),
+        visitor,
     };
     parts.extensions.insert(ctx.clone());
 

@@ -1,12 +1,14 @@
 //! Policy versions: a changed data map or controller configuration is a new
 //! version with its date; old versions stay viewable; members are told once.
 
+use koine_domain::consent::ConsentSource;
 use koine_services::policy::Processor;
 use koine_testkit::{TestApp, both_backends};
 use reqwest::StatusCode;
 
 both_backends!(
     a_configuration_change_is_a_new_version_members_are_told_of,
+    consent_is_asked_again_when_recipients_change,
     records_of_processing_come_from_the_map
 );
 
@@ -71,6 +73,73 @@ async fn a_configuration_change_is_a_new_version_members_are_told_of(app: TestAp
     assert!(new.contains("Lingua Ltd"), "{new}");
     let (status, _) = app.browser().get_text("/privacy/versions/nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// A new processor changes the consent request: consents given before are
+/// paused (refusals stand) until the member gives them again.
+async fn consent_is_asked_again_when_recipients_change(app: TestApp) {
+    use koine_domain::consent::ConsentPurpose::{Analytics, MarketingEmail};
+    use koine_services::consent::Signals;
+    let b = app.member("chooser@example.org", "Chooser").await;
+    let id = app.account_id("chooser@example.org").await;
+    b.post_form("/settings/privacy", &[("marketing_email", "on")]).await;
+    assert!(
+        app.svc
+            .may_process(id, MarketingEmail, Signals::default())
+            .await
+            .unwrap()
+    );
+
+    let mut cfg = app.config.clone();
+    cfg.privacy.processors.push(Processor {
+        name: "Clicks Analytics".into(),
+        purpose: "Usage statistics".into(),
+        location: "Ireland".into(),
+        transfer_mechanism: String::new(),
+    });
+    let restarted = koine::services(&cfg, app.clock.clone()).await.unwrap();
+    assert_ne!(restarted.consent_revision(), app.svc.consent_revision());
+    assert!(
+        !restarted
+            .may_process(id, MarketingEmail, Signals::default())
+            .await
+            .unwrap(),
+        "paused until given again"
+    );
+    assert_eq!(restarted.consents_to_ask_again(id).await.unwrap(), [MarketingEmail]);
+    assert!(!restarted.may_process(id, Analytics, Signals::default()).await.unwrap());
+    let given = restarted
+        .set_consents(
+            id,
+            &[(MarketingEmail, true), (Analytics, false)],
+            ConsentSource::Settings,
+        )
+        .await
+        .unwrap();
+    assert_eq!(given, 1, "giving it again is a new event; the refusal stood already");
+    assert!(
+        restarted
+            .may_process(id, MarketingEmail, Signals::default())
+            .await
+            .unwrap()
+    );
+    assert!(restarted.consents_to_ask_again(id).await.unwrap().is_empty());
+
+    // On the pages (served with the first configuration, under which the
+    // new event answered an earlier request): the member is asked.
+    let (_, home) = b.get_text("/").await;
+    assert!(home.contains("Please review your privacy choices"), "{home}");
+    let (_, choices) = b.get_text("/settings/privacy").await;
+    assert!(choices.contains("tick again to keep it"), "{choices}");
+    b.post_form("/settings/privacy", &[("marketing_email", "on")]).await;
+    let (_, home) = b.get_text("/").await;
+    assert!(!home.contains("Please review your privacy choices"));
+    assert!(
+        app.svc
+            .may_process(id, MarketingEmail, Signals::default())
+            .await
+            .unwrap()
+    );
 }
 
 async fn records_of_processing_come_from_the_map(app: TestApp) {

@@ -668,3 +668,8 @@ correction-field-birth_date = Date of birth
 correction-applied-birth_date = We corrected your date of birth as you asked.
 error-correction-needs-email = Add and confirm an email address first: we answer correction requests by email.
 audit-action-apply_correction = Corrected your data as you asked
+
+consent-again-title = Please review your privacy choices
+consent-again-lead = Our privacy notice has changed in a way that affects what you agreed to, so those agreements are paused until you give them again. Nothing you refused has changed.
+consent-again-link = Review your choices
+consent-again-badge = You agreed before the change: tick again to keep it

@@ -668,3 +668,8 @@ correction-field-birth_date = Fecha de nacimiento
 correction-applied-birth_date = Hemos corregido tu fecha de nacimiento como pediste.
 error-correction-needs-email = Añade y confirma antes una dirección de correo: respondemos a las solicitudes de corrección por correo.
 audit-action-apply_correction = Corrigió tus datos como pediste
+
+consent-again-title = Revisa tus opciones de privacidad
+consent-again-lead = Nuestro aviso de privacidad ha cambiado en algo que afecta a lo que aceptaste, así que esos consentimientos quedan en pausa hasta que los vuelvas a dar. Lo que rechazaste no ha cambiado.
+consent-again-link = Revisar tus opciones
+consent-again-badge = Lo aceptaste antes del cambio: márcalo de nuevo para mantenerlo

@@ -668,3 +668,8 @@ correction-field-birth_date = 生年月日
 correction-applied-birth_date = ご依頼どおり生年月日を訂正しました。
 error-correction-needs-email = 先にメールアドレスを追加して確認してください。訂正の依頼にはメールで回答します。
 audit-action-apply_correction = ご依頼どおりデータを訂正しました
+
+consent-again-title = プライバシー設定をご確認ください
+consent-again-lead = 同意いただいた内容に関わる形でプライバシー通知が変更されたため、改めて同意いただくまでその同意は停止しています。拒否された項目は変わりません。
+consent-again-link = 設定を確認する
+consent-again-badge = 変更前に同意済み：続ける場合は再度チェックしてください

@@ -668,3 +668,8 @@ correction-field-birth_date = 出生日期
 correction-applied-birth_date = 我们已按您的要求更正了您的出生日期。
 error-correction-needs-email = 请先添加并确认邮箱地址：我们通过邮件答复更正申请。
 audit-action-apply_correction = 按您的要求更正了您的数据
+
+consent-again-title = 请查看您的隐私选择
+consent-again-lead = 我们的隐私声明发生了影响您所同意内容的变更，因此这些同意已暂停，直到您再次给予。您拒绝的内容没有变化。
+consent-again-link = 查看您的选择
+consent-again-badge = 您在变更前同意过：如需保留请再次勾选

@@ -8,6 +8,8 @@ pub struct ConsentRow {
     pub purpose: String,
     pub granted: bool,
     pub policy_version: String,
+    /// The consent request answered (`koine_domain::consent::consent_revision`).
+    pub consent_revision: Option<i64>,
     pub source: String,
     pub created_at: i64,
 }
@@ -16,8 +18,8 @@ pub struct ConsentRow {
 pub async fn append(conn: Conn<'_>, e: &ConsentRow) -> Result<()> {
     insert(
         conn,
-        "INSERT INTO consent_events (id, account_id, purpose, granted, policy_version, source, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO consent_events (id, account_id, purpose, granted, policy_version, source, created_at, \
+         consent_revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         e,
     )
     .await
@@ -27,8 +29,8 @@ pub async fn append(conn: Conn<'_>, e: &ConsentRow) -> Result<()> {
 pub async fn append_visitor(conn: Conn<'_>, e: &ConsentRow) -> Result<()> {
     insert(
         conn,
-        "INSERT INTO visitor_consent_events (id, visitor_id, purpose, granted, policy_version, source, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO visitor_consent_events (id, visitor_id, purpose, granted, policy_version, source, created_at, \
+         consent_revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         e,
     )
     .await
@@ -37,7 +39,7 @@ pub async fn append_visitor(conn: Conn<'_>, e: &ConsentRow) -> Result<()> {
 async fn insert(conn: Conn<'_>, sql: &'static str, e: &ConsentRow) -> Result<()> {
     on_conn!(conn, c => sqlx::query(sql)
         .bind(e.id).bind(e.account_id).bind(&e.purpose).bind(e.granted).bind(&e.policy_version)
-        .bind(&e.source).bind(e.created_at)
+        .bind(&e.source).bind(e.created_at).bind(e.consent_revision)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -45,7 +47,8 @@ async fn insert(conn: Conn<'_>, sql: &'static str, e: &ConsentRow) -> Result<()>
 /// The person's ledger, oldest first.
 pub async fn history(conn: Conn<'_>, account: Uuid) -> Result<Vec<ConsentRow>> {
     Ok(on_conn!(conn, c => sqlx::query_as::<_, ConsentRow>(
-        "SELECT id, account_id, purpose, granted, policy_version, source, created_at FROM consent_events \
+        "SELECT id, account_id, purpose, granted, policy_version, consent_revision, source, created_at \
+         FROM consent_events \
          WHERE account_id = $1 ORDER BY created_at, id")
         .bind(account).fetch_all(&mut *c).await)?)
 }

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use koine_domain::consent::{CONSENT_REVISION, ConsentPurpose, ConsentSource, VisitorChoice};
+use koine_domain::consent::{ConsentPurpose, ConsentSource, VisitorChoice};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -38,7 +38,7 @@ async fn record(st: &AppState, ctx: &Ctx, granted: &[ConsentPurpose]) -> Result<
                 .await?;
             VisitorChoice {
                 visitor: ctx.visitor.as_ref().map_or_else(Uuid::now_v7, |v| v.visitor),
-                revision: CONSENT_REVISION,
+                revision: st.svc.consent_revision(),
                 granted: applied.into_iter().filter(|(_, g)| *g).map(|(p, _)| p).collect(),
             }
         }

@@ -70,13 +70,17 @@ pub fn signed_in(ctx: &Ctx) -> Result<&koine_services::accounts::Principal, Page
 }
 
 async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePage, PageError> {
-    let security_notices = match &ctx.principal {
-        Some(p) => st.svc.breach_notices(p.account_id).await?,
-        None => Vec::new(),
+    let (security_notices, ask_consent_again) = match &ctx.principal {
+        Some(p) => (
+            st.svc.breach_notices(p.account_id).await?,
+            !st.svc.consents_to_ask_again(p.account_id).await?.is_empty(),
+        ),
+        None => (Vec::new(), false),
     };
     Ok(HomePage {
         page: Page::new(&ctx, "brand"),
         security_notices,
+        ask_consent_again,
     })
 }
 

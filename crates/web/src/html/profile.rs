@@ -381,6 +381,13 @@ pub(super) async fn choices_page(st: &AppState, ctx: &Ctx, saved: bool) -> Resul
             .iter()
             .map(|p| p.as_str())
             .collect(),
+        ask_again: st
+            .svc
+            .consents_to_ask_again(p.account_id)
+            .await?
+            .into_iter()
+            .map(|p| p.as_str())
+            .collect(),
     };
     Ok(page.into_response())
 }

@@ -48,7 +48,7 @@ impl Page {
             is_staff: p.is_some_and(|p| p.staff_role.is_some()),
             path: ctx.path.clone(),
             locales: LOCALES,
-            show_banner: ctx.path != "/cookies" && !ctx.visitor.as_ref().is_some_and(|v| v.is_current()),
+            show_banner: ctx.path != "/cookies" && !ctx.visitor_answered,
         }
     }
 }
@@ -102,6 +102,8 @@ pub struct HomePage {
     pub page: Page,
     /// Breaches the member was told of: (title, description, when).
     pub security_notices: Vec<(String, String, i64)>,
+    /// Whether the member's consents must be asked for again.
+    pub ask_consent_again: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -334,6 +336,8 @@ pub struct PrivacyChoicesPage {
     pub restricted_since: Option<i64>,
     /// Purposes one can object to.
     pub objectable: Vec<&'static str>,
+    /// Purposes consented to before the consent request changed.
+    pub ask_again: Vec<&'static str>,
 }
 
 pub struct HeldSection {
