@@ -197,19 +197,41 @@ async fn seed_member(svc: &Services, n: usize, staff: Uuid, extra: usize) -> Uui
             "expires_at",
             "user_agent",
             "ip",
+            "ip_network",
         ],
+        // Signed in within the last two days: full addresses still kept.
         (0..8)
             .map(|i| {
                 vec![
                     V::U(Uuid::now_v7()),
                     V::U(id),
                     V::B(koine_services::crypto::random_bytes::<32>().to_vec()),
-                    V::I(now - i * DAY_US),
+                    V::I(now - i * DAY_US / 4),
                     V::I(now),
                     V::I(now),
                     V::I(now + 20 * DAY_US),
                     t("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"),
                     t(format!("192.0.2.{i}")),
+                    t("192.0.2.0/24"),
+                ]
+            })
+            .collect(),
+    )
+    .await;
+    insert(
+        tx.conn(),
+        "security_events",
+        &["id", "account_id", "kind", "ip", "ip_network", "user_agent", "created_at"],
+        (0..4)
+            .map(|i| {
+                vec![
+                    V::U(Uuid::now_v7()),
+                    V::U(id),
+                    t(if i == 0 { "password_changed" } else { "signed_in" }),
+                    t(format!("192.0.2.{i}")),
+                    t("192.0.2.0/24"),
+                    t("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"),
+                    V::I(now - i as i64 * DAY_US / 4),
                 ]
             })
             .collect(),
@@ -271,7 +293,7 @@ async fn seed_member(svc: &Services, n: usize, staff: Uuid, extra: usize) -> Uui
             "next_attempt_at",
             "sent_at",
         ],
-        (0..12 + extra * 3 / 10).map(outbox).collect(),
+        (0..8 + extra * 3 / 10).map(outbox).collect(),
     )
     .await;
     insert(
@@ -376,9 +398,10 @@ async fn seed_member(svc: &Services, n: usize, staff: Uuid, extra: usize) -> Uui
     id
 }
 
-/// Inserts `n` outbox rows older than their 30-day retention, spread over
-/// `owners`, with one statement per owner (a recursive CTE makes the rows).
-async fn seed_expired_mail(svc: &Services, owners: &[Uuid], n: usize) {
+/// Inserts `n` security-log rows older than their 90-day retention (their
+/// full addresses long cleared), spread over `owners`, with one statement
+/// per owner (a recursive CTE makes the rows).
+async fn seed_expired_log(svc: &Services, owners: &[Uuid], n: usize) {
     let now = svc.clock.now_us();
     let per = n.div_ceil(owners.len());
     // Random ids differ by dialect: SQLite has randomblob, PostgreSQL gen_random_uuid.
@@ -396,10 +419,11 @@ async fn seed_expired_mail(svc: &Services, owners: &[Uuid], n: usize) {
         left -= k;
         let sql = format!(
             "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {k}) \
-             INSERT INTO outbox (id, account_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at) \
-             SELECT {id}, $1, 'email', '', 'Lesson reminder', '', $2 - i, 1, $2 - i, $2 - i FROM seq"
+             INSERT INTO security_events (id, account_id, kind, ip, ip_network, user_agent, created_at) \
+             SELECT {id}, $1, 'signed_in', NULL, '192.0.2.0/24', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0', $2 - i \
+             FROM seq"
         );
-        exec(tx.conn(), &sql, &[V::U(*owner), V::I(now - 40 * DAY_US)]).await;
+        exec(tx.conn(), &sql, &[V::U(*owner), V::I(now - 100 * DAY_US)]).await;
     }
     tx.commit().await.expect("commit");
 }
@@ -510,18 +534,23 @@ pub async fn run(o: Options) -> Value {
     // sweep, in the order bulk, sweep, sweep, bulk so neither gains from
     // going first; PostgreSQL is vacuumed before each, as autovacuum would.
     let owners: Vec<Uuid> = members.iter().filter(|m| !erased.contains(m)).copied().collect();
-    let cutoff = svc.clock.now_us() - 30 * DAY_US;
+    let cutoff = svc.clock.now_us() - 90 * DAY_US;
     let (mut bulk, mut sweep) = (Vec::new(), Vec::new());
     for round in 0..4 {
-        seed_expired_mail(&svc, &owners, o.log_rows).await;
+        seed_expired_log(&svc, &owners, o.log_rows).await;
         if o.backend == BackendArg::Postgres {
             let mut c = svc.db.acquire().await.expect("conn");
-            exec(c.conn(), "VACUUM ANALYZE outbox", &[]).await;
+            exec(c.conn(), "VACUUM ANALYZE security_events", &[]).await;
         }
         let t = Instant::now();
         let n = if matches!(round, 0 | 3) {
             let mut tx = svc.db.begin().await.expect("begin");
-            let n = exec(tx.conn(), "DELETE FROM outbox WHERE created_at <= $1", &[V::I(cutoff)]).await;
+            let n = exec(
+                tx.conn(),
+                "DELETE FROM security_events WHERE created_at <= $1",
+                &[V::I(cutoff)],
+            )
+            .await;
             tx.commit().await.expect("commit");
             n
         } else {
