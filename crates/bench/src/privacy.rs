@@ -221,7 +221,15 @@ async fn seed_member(svc: &Services, n: usize, staff: Uuid, extra: usize) -> Uui
     insert(
         tx.conn(),
         "security_events",
-        &["id", "account_id", "kind", "ip", "ip_network", "user_agent", "created_at"],
+        &[
+            "id",
+            "account_id",
+            "kind",
+            "ip",
+            "ip_network",
+            "user_agent",
+            "created_at",
+        ],
         (0..4)
             .map(|i| {
                 vec![

@@ -144,72 +144,64 @@ pub async fn erase_if_unconfirmed(mut conn: Conn<'_>, id: Uuid, cutoff: i64) -> 
     Ok(true)
 }
 
-/// How many rows (or accounts) `sweep` would remove at `now`.
-pub async fn count(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
+/// What a row sweep touches at `now`: its table, and the condition (with
+/// `$1` the cutoff it is bound to). `None` for unconfirmed accounts.
+fn scope(sweep: &Sweep, now: i64) -> Option<(&'static str, String, i64)> {
     match *sweep {
         Sweep::Rows {
             table,
             column,
             subjects,
             age_us,
-        } => {
-            let held = not_held(table, subjects);
-            let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {column} <= $1 AND {held}"));
-            let n: i64 = on_conn!(conn, c => sqlx::query_scalar(sql).bind(now - age_us).fetch_one(&mut *c).await)?;
-            Ok(n as u64)
-        }
+        } => Some((
+            table,
+            format!("{column} <= $1 AND {}", not_held(table, subjects)),
+            now - age_us,
+        )),
         Sweep::Clear {
             table,
             column,
             instant,
             subjects,
             age_us,
-        } => {
-            let held = not_held(table, subjects);
-            let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT COUNT(*) FROM {table} WHERE {instant} <= $1 AND {column} IS NOT NULL AND {held}"
-            ));
-            let n: i64 = on_conn!(conn, c => sqlx::query_scalar(sql).bind(now - age_us).fetch_one(&mut *c).await)?;
-            Ok(n as u64)
-        }
-        Sweep::Unconfirmed { age_us, .. } => Ok(unconfirmed_ids(conn, now - age_us).await?.len() as u64),
+        } => Some((
+            table,
+            format!(
+                "{instant} <= $1 AND {column} IS NOT NULL AND {}",
+                not_held(table, subjects)
+            ),
+            now - age_us,
+        )),
+        Sweep::Unconfirmed { .. } => None,
     }
 }
 
-/// Removes the expired rows `sweep` covers at `now`; returns how many. Run
-/// it inside a transaction. (Unconfirmed accounts go one by one instead.)
-pub async fn run(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
-    match *sweep {
-        Sweep::Rows {
-            table,
-            column,
-            subjects,
-            age_us,
-        } => {
-            let held = not_held(table, subjects);
-            let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} <= $1 AND {held}"));
-            Ok(
-                on_conn!(conn, c => sqlx::query(sql).bind(now - age_us).execute(&mut *c).await.map(|r| r.rows_affected()))?,
-            )
-        }
-        Sweep::Clear {
-            table,
-            column,
-            instant,
-            subjects,
-            age_us,
-        } => {
-            let held = not_held(table, subjects);
-            let sql = sqlx::AssertSqlSafe(format!(
-                "UPDATE {table} SET {column} = NULL WHERE {instant} <= $1 AND {column} IS NOT NULL AND {held}"
-            ));
-            Ok(
-                on_conn!(conn, c => sqlx::query(sql).bind(now - age_us).execute(&mut *c).await.map(|r| r.rows_affected()))?,
-            )
-        }
-        // Accounts are erased one transaction each: see `erase_if_unconfirmed`.
-        Sweep::Unconfirmed { .. } => Ok(0),
+/// How many rows (or accounts, or values) `sweep` would remove at `now`.
+pub async fn count(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
+    if let Sweep::Unconfirmed { age_us, .. } = *sweep {
+        return Ok(unconfirmed_ids(conn, now - age_us).await?.len() as u64);
     }
+    let Some((table, cond, cutoff)) = scope(sweep, now) else {
+        return Ok(0);
+    };
+    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {cond}"));
+    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(sql).bind(cutoff).fetch_one(&mut *c).await)?;
+    Ok(n as u64)
+}
+
+/// Removes the expired rows (or clears the expired values) `sweep` covers
+/// at `now`; returns how many. Run it inside a transaction. (Unconfirmed
+/// accounts go one by one instead: see `erase_if_unconfirmed`.)
+pub async fn run(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
+    let Some((table, cond, cutoff)) = scope(sweep, now) else {
+        return Ok(0);
+    };
+    let sql = match *sweep {
+        Sweep::Clear { column, .. } => format!("UPDATE {table} SET {column} = NULL WHERE {cond}"),
+        _ => format!("DELETE FROM {table} WHERE {cond}"),
+    };
+    let sql = sqlx::AssertSqlSafe(sql);
+    Ok(on_conn!(conn, c => sqlx::query(sql).bind(cutoff).execute(&mut *c).await.map(|r| r.rows_affected()))?)
 }
 
 #[cfg(test)]
