@@ -13,7 +13,9 @@ pub mod password;
 pub mod privacy;
 pub mod profile;
 pub mod requests;
+pub mod slots;
 pub mod staff;
+pub mod teaching;
 pub mod validation;
 
 pub use validation::{Invalid, Valid};
