@@ -13,9 +13,11 @@ pub mod password;
 pub mod privacy;
 pub mod profile;
 pub mod requests;
+pub mod search;
 pub mod slots;
 pub mod staff;
 pub mod teaching;
+pub mod uploads;
 pub mod validation;
 
 pub use validation::{Invalid, Valid};

@@ -25,6 +25,20 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("user.demographic.gender", "Gender"),
     ("user.demographic.language", "Languages you speak or learn"),
     ("user.content.public", "Profile texts you write"),
+    ("user.content.video", "Your self-introduction video"),
+    (
+        "user.professional",
+        "Education, teaching experience, expertise and certificates",
+    ),
+    ("user.government_id", "Identity document"),
+    (
+        "user.teaching",
+        "What you teach, your prices and availability, and how you appear as a teacher",
+    ),
+    (
+        "user.teaching.application",
+        "Your application to teach and how it was reviewed",
+    ),
     ("user.content.self_image", "Profile picture"),
     ("user.content.message", "Messages we send you"),
     ("user.content.request", "What you wrote in a request to us"),

@@ -48,6 +48,12 @@ impl StaffRole {
         matches!(self, Self::PrivacyOfficer | Self::TrustSafety)
     }
 
+    /// Applications to teach carry identity documents: trust & safety
+    /// (and admins) review them.
+    pub fn can_review_teachers(self) -> bool {
+        matches!(self, Self::TrustSafety | Self::Admin)
+    }
+
     /// Closing an account for fraud (and banning its identifiers) is trust
     /// & safety's call.
     pub fn can_ban_for_fraud(self) -> bool {
