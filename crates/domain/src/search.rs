@@ -37,6 +37,15 @@ impl Week2 {
         }
     }
 
+    /// These buckets without those of `other`.
+    pub fn without(self, other: &Self) -> Self {
+        let mut out = self;
+        for (a, b) in out.0.iter_mut().zip(&other.0) {
+            *a &= !b;
+        }
+        out
+    }
+
     pub fn intersects(&self, other: &Self) -> bool {
         self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
     }

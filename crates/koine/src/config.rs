@@ -28,6 +28,10 @@ pub struct Config {
     pub mail_poll_ms: u64,
     /// Minutes between retention sweeps.
     pub retention_sweep_minutes: u64,
+    /// Minutes between rebuilds of the teacher search.
+    pub search_rebuild_minutes: u64,
+    /// The platform currency (ISO 4217) lesson prices are in.
+    pub currency: String,
     pub db_max_connections: u32,
     /// Sign-up attempts allowed per client IP per hour.
     pub signups_per_ip_per_hour: u32,
@@ -76,6 +80,8 @@ impl Default for Config {
             mail_from: "Koine <no-reply@koine.localhost>".into(),
             mail_poll_ms: 2000,
             retention_sweep_minutes: 60,
+            search_rebuild_minutes: 60,
+            currency: "EUR".into(),
             db_max_connections: 16,
             signups_per_ip_per_hour: 20,
             smtp: None,
@@ -170,6 +176,12 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_RETENTION_SWEEP_MINUTES", get)? {
             self.retention_sweep_minutes = v;
+        }
+        if let Some(v) = env_parse("KOINE_SEARCH_REBUILD_MINUTES", get)? {
+            self.search_rebuild_minutes = v;
+        }
+        if let Some(v) = get("KOINE_CURRENCY") {
+            self.currency = v;
         }
         if let Some(v) = env_parse("KOINE_SIGNUPS_PER_IP_PER_HOUR", get)? {
             self.signups_per_ip_per_hour = v;

@@ -93,6 +93,18 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
     s.mail_from = cfg.mail_from.clone();
     s.signups_per_ip_per_hour = cfg.signups_per_ip_per_hour;
     s.controller = cfg.privacy.clone();
+    if cfg.currency.len() != 3 || !cfg.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(StartError::Config(format!(
+            "currency {:?}: use an ISO 4217 code such as EUR",
+            cfg.currency
+        )));
+    }
+    if cfg.retention_sweep_minutes == 0 || cfg.search_rebuild_minutes == 0 {
+        return Err(StartError::Config(
+            "retention_sweep_minutes and search_rebuild_minutes must be at least 1".into(),
+        ));
+    }
+    s.currency = cfg.currency.clone();
     s.smtp = cfg.smtp.as_ref().map(|m| SmtpSettings {
         host: m.host.clone(),
         port: m.port,
@@ -114,6 +126,7 @@ pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError
     let svc = Services::new(db, keys, clock, settings(cfg)?)?;
     // A changed map or controller configuration is a new policy version.
     svc.publish_policy().await?;
+    svc.rebuild_search_index().await?;
     Ok(svc)
 }
 
@@ -131,6 +144,8 @@ pub fn app(svc: Services, cfg: &Config) -> axum::Router {
 pub struct Schedules {
     pub mail: Duration,
     pub retention: Duration,
+    /// Rebuilding the teacher search (availability moves on with the clock).
+    pub search: Duration,
 }
 
 impl Schedules {
@@ -138,6 +153,7 @@ impl Schedules {
         Self {
             mail: Duration::from_millis(cfg.mail_poll_ms),
             retention: Duration::from_secs(cfg.retention_sweep_minutes * 60),
+            search: Duration::from_secs(cfg.search_rebuild_minutes * 60),
         }
     }
 }
@@ -167,15 +183,26 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     });
-    let retention = tokio::spawn(every_until(every.retention, stop, move || {
+    let retention = tokio::spawn(every_until(every.retention, stop.clone(), {
         let svc = svc.clone();
-        async move {
-            if let Err(e) = svc.sweep(false).await {
-                tracing::error!("retention sweep failed: {e}");
+        move || {
+            let svc = svc.clone();
+            async move {
+                if let Err(e) = svc.sweep(false).await {
+                    tracing::error!("retention sweep failed: {e}");
+                }
             }
         }
     }));
-    let _ = tokio::join!(mail, exports, policy, retention);
+    let search = tokio::spawn(every_until(every.search, stop, move || {
+        let svc = svc.clone();
+        async move {
+            if let Err(e) = svc.rebuild_search_index().await {
+                tracing::error!("rebuilding the teacher search failed: {e}");
+            }
+        }
+    }));
+    let _ = tokio::join!(mail, exports, policy, retention, search);
 }
 
 /// Builds exports as soon as they are asked for, and once a minute picks

@@ -717,10 +717,25 @@ impl Services {
     /// Tells the owner of an account about a security-relevant change.
     pub(crate) async fn notify_account(
         &self,
+        conn: Conn<'_>,
+        account: &accounts::AccountRow,
+        subject_key: &str,
+        body_key: &str,
+        now: i64,
+    ) -> Result<()> {
+        self.notify_account_with(conn, account, subject_key, body_key, &[], now)
+            .await
+    }
+
+    /// Emails the account's confirmed address, in its language, with `args`
+    /// filled into the body.
+    pub(crate) async fn notify_account_with(
+        &self,
         mut conn: Conn<'_>,
         account: &accounts::AccountRow,
         subject_key: &str,
         body_key: &str,
+        args: &[(&'static str, String)],
         now: i64,
     ) -> Result<()> {
         let Some(email) = account.email.clone().filter(|_| account.email_verified_at.is_some()) else {
@@ -735,7 +750,7 @@ impl Services {
                 channel: Channel::Email,
                 to: email,
                 subject: t(locale, subject_key),
-                body: t(locale, body_key),
+                body: t_args(locale, body_key, args),
             },
         )
         .await

@@ -103,6 +103,7 @@ impl Services {
         }
         let profile = profiles::get(tx.conn(), account_id).await?;
         let avatar = profile.as_ref().and_then(|p| p.avatar_id);
+        let videos = koine_store::repo::teaching::videos(tx.conn(), account_id).await?;
         let locale = profile
             .and_then(|p| p.ui_locale)
             .and_then(|l| UiLocale::parse(&l).ok())
@@ -122,10 +123,16 @@ impl Services {
         }
         tx.commit().await?;
         self.purge_wal().await;
-        if let Some(a) = avatar
-            && let Err(e) = tokio::fs::remove_file(self.avatar_path(a)).await
-        {
-            tracing::error!(avatar = %a, "an erased member's picture file could not be removed: {e}");
+        self.teachers_changed(account_id).await;
+        // Files on disk go with their rows.
+        let files = avatar
+            .map(|a| self.avatar_path(a))
+            .into_iter()
+            .chain(videos.iter().map(|(v, _)| self.video_path(*v)));
+        for path in files {
+            if let Err(e) = tokio::fs::remove_file(&path).await {
+                tracing::error!(file = %path.display(), "an erased member's file could not be removed: {e}");
+            }
         }
         Ok(())
     }

@@ -57,15 +57,18 @@ fn instant(us: i64) -> Value {
 /// One table's rows as JSON values, positionally (column order of `t`):
 /// instants readable, identifiers of other people pseudonymised, the
 /// person's own encrypted fields opened.
-fn table_values(svc: &Services, who: Uuid, key: &[u8; 32], t: &TableRows) -> Result<Vec<Vec<Value>>> {
+/// Also returns the files its binary columns become.
+fn table_values(svc: &Services, who: Uuid, key: &[u8; 32], t: &TableRows) -> Result<(Vec<Vec<Value>>, Attachments)> {
     let owner_column = t.table.subjects.first().copied();
     let owner_at = t.columns.iter().position(|c| Some(c.column) == owner_column);
     let mut names = Pseudonyms {
         svc,
         who,
         seen: HashMap::new(),
+        files: Vec::new(),
     };
-    t.rows
+    let values = t
+        .rows
         .iter()
         .map(|row| {
             let own_row = owner_at.is_some_and(|i| row[i] == Cell::Uuid(who));
@@ -75,14 +78,20 @@ fn table_values(svc: &Services, who: Uuid, key: &[u8; 32], t: &TableRows) -> Res
                 .map(|(c, cell)| cell_json(&mut names, key, t, c, cell, own_row))
                 .collect()
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok((values, names.files))
 }
 
-/// Pseudonyms, computed once per person per export.
+/// Files of the archive beside the tables: (path, bytes).
+type Attachments = Vec<(String, Vec<u8>)>;
+
+/// Pseudonyms, computed once per person per export, and the files binary
+/// columns (documents, scans) become.
 struct Pseudonyms<'a> {
     svc: &'a Services,
     who: Uuid,
     seen: HashMap<Uuid, String>,
+    files: Attachments,
 }
 
 impl Pseudonyms<'_> {
@@ -116,6 +125,16 @@ fn cell_json(
         Cell::Text(s) => Value::String(s.clone()),
         Cell::Uuid(u) if *u != names.who && t.table.subjects.contains(&c.column) => Value::String(names.of(*u)),
         Cell::Uuid(u) => Value::String(u.to_string()),
+        // A document: a file of its own, the table holding its name.
+        Cell::Bytes(b) if c.file && own_row => {
+            let bytes = match c.encrypted {
+                Some(label) => crypto::open_field(key, names.who, label, b).map_err(Error::internal)?,
+                None => b.clone(),
+            };
+            let path = format!("files/{}/{}-{}", t.table.table, c.column, names.files.len() + 1);
+            names.files.push((path.clone(), bytes));
+            Value::String(path)
+        }
         // Sealed under the row owner's key: opened only in the person's own rows.
         Cell::Bytes(b) => match c.encrypted {
             Some(label) if own_row => {
@@ -190,6 +209,8 @@ fn column_type(c: &ColumnMap, subjects: &[&str]) -> &'static str {
         "identifier (yours) or pseudonym (someone else)"
     } else if c.column == "id" || c.column.ends_with("_id") {
         "identifier"
+    } else if c.file {
+        "path of a file in this archive (files/…)"
     } else if c.encrypted.is_some() {
         "text (stored encrypted)"
     } else {
@@ -311,10 +332,10 @@ impl Services {
                     let mut c = svc.db.acquire().await?;
                     koine_store::export::rows_about(c.conn(), table, account).await?
                 };
-                let values = table_values(&svc, account, &key, &rows)?;
+                let (values, attachments) = table_values(&svc, account, &key, &rows)?;
                 let json = json_of(&rows.columns, &values);
                 let csv = csv_of(&rows.columns, &values);
-                Ok::<_, Error>((order, table.table, json, csv))
+                Ok::<_, Error>((order, table.table, json, csv, attachments))
             });
         }
         let mut parts = Vec::new();
@@ -329,9 +350,10 @@ impl Services {
                 serde_json::to_vec_pretty(&schema(now, &self.policy_version_id())).map_err(Error::internal)?,
             ),
         ];
-        for (_, table, json, csv) in parts {
+        for (_, table, json, csv, attachments) in parts {
             files.push((format!("data/{table}.csv"), csv.into_bytes()));
             files.push((format!("data/{table}.json"), json));
+            files.extend(attachments);
         }
         if let Some(a) = avatar {
             match tokio::fs::read(self.avatar_path(a)).await {

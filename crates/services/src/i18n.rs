@@ -61,6 +61,10 @@ pub fn has_own(locale: UiLocale, key: &str) -> bool {
         "reason",
         "outcome",
         "title",
+        "message",
+        "lessons",
+        "zone",
+        "price",
         "description",
     ]
     .into_iter()

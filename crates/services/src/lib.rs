@@ -26,6 +26,7 @@ pub mod restriction;
 pub mod retention;
 pub mod security_log;
 pub mod staff;
+pub mod teaching;
 pub mod throttle;
 
 use std::path::PathBuf;
@@ -56,6 +57,8 @@ pub struct Settings {
     pub signups_per_ip_per_hour: u32,
     /// Who runs this site and who processes data for them (for the notice).
     pub controller: policy::Controller,
+    /// The platform currency prices are in (ISO 4217).
+    pub currency: String,
 }
 
 impl Settings {
@@ -71,6 +74,7 @@ impl Settings {
             mail_from: "Koine <no-reply@koine.localhost>".into(),
             signups_per_ip_per_hour: 20,
             controller: policy::Controller::default(),
+            currency: "EUR".into(),
         }
     }
 }
@@ -89,6 +93,8 @@ pub struct Services {
     pub(crate) signals_seen: Arc<consent::SignalsSeen>,
     /// Wakes the export job when someone asks for an export.
     pub export_requested: Arc<tokio::sync::Notify>,
+    /// Teacher search, in memory (`teaching::search`).
+    pub search: Arc<std::sync::RwLock<koine_domain::search::Index>>,
 }
 
 impl Services {
@@ -103,6 +109,7 @@ impl Services {
             mailer: Arc::new(mailer),
             signals_seen: Arc::default(),
             export_requested: Arc::default(),
+            search: Arc::default(),
         })
     }
 }

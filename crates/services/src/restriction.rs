@@ -46,6 +46,8 @@ impl Services {
         };
         restrictions::insert(tx.conn(), &row).await?;
         tx.commit().await?;
+        // A restricted teacher leaves search (GDPR Art. 18).
+        self.teachers_changed(p.account_id).await;
         Ok(())
     }
 
@@ -56,6 +58,7 @@ impl Services {
             return Err(Error::NotFound);
         }
         tx.commit().await?;
+        self.teachers_changed(p.account_id).await;
         Ok(())
     }
 

@@ -23,6 +23,8 @@ pub struct ColumnMap {
     pub encrypted: Option<&'static str>,
     /// Where the value comes from: by default what its category says.
     pub source: Source,
+    /// Binary content, exported as a file rather than inline.
+    pub file: bool,
 }
 
 /// The published map says whether a column is encrypted; the field label
@@ -67,6 +69,7 @@ const fn col(
         erasure,
         encrypted: None,
         source: Source::of_category(category),
+        file: false,
     }
 }
 
@@ -79,6 +82,12 @@ impl ColumnMap {
 
     const fn encrypted(mut self, label: &'static str) -> Self {
         self.encrypted = Some(label);
+        self
+    }
+
+    /// Binary content (a document, a scan): exported as a file of its own.
+    const fn file(mut self) -> Self {
+        self.file = true;
         self
     }
 
@@ -99,6 +108,7 @@ const SVC: &[Purpose] = &[ProvideService];
 const SEC: &[Purpose] = &[Security];
 const SVC_SEC: &[Purpose] = &[ProvideService, Security];
 const PROFILE: &[Purpose] = &[ProvideService, Profile];
+const APPLY: &[Purpose] = &[ProvideService, Security];
 const OPS: &[Purpose] = &[Operations];
 const UID: &str = "user.unique_id";
 const SYS: &str = "system.operations";
@@ -161,6 +171,18 @@ const BAN_KEEP: Retention = YearsAfter {
 const DISCLOSURE_KEEP: Retention = YearsAfter {
     years: 3,
     column: "recorded_at",
+};
+/// An application is kept a year after it was decided, as the record of
+/// the review; an undecided one as long as the account.
+const APPLICATION_KEEP: Retention = YearsAfter {
+    years: 1,
+    column: "decided_at",
+};
+/// An identity document is deleted 30 days after the application is
+/// decided (time to answer a question about it); only the result stays.
+const ID_DOCUMENT_KEEP: Retention = DaysAfter {
+    days: 30,
+    column: "decided_at",
 };
 /// Staff-access records are kept 3 years for accountability.
 const AUDIT_KEEP: Retention = YearsAfter {
@@ -1428,6 +1450,372 @@ pub static DATA_MAP: &[TableMap] = &[
                 DISCLOSURE_KEEP,
                 WithRow,
             ),
+        ],
+    },
+    TableMap {
+        table: "teacher_applications",
+        // GDPR Art. 6(1)(b): steps the applicant asks for before a contract.
+        about: "Your application to teach: who you are, what you teach, your qualifications, and the review.",
+        subjects: &["account_id", "decided_by"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, SVC, Contract, APPLICATION_KEEP, DeleteRow),
+            col("account_id", UID, SVC, Contract, APPLICATION_KEEP, DeleteRow),
+            col(
+                "status",
+                "user.teaching.application",
+                SVC,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            )
+            .from(Source::Service),
+            col(
+                "real_name_enc",
+                "user.name",
+                APPLY,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            )
+            .encrypted("teacher_applications.real_name"),
+            col(
+                "country",
+                "user.contact.address.country",
+                SVC,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            ),
+            col("languages", "user.teaching", SVC, Contract, APPLICATION_KEEP, DeleteRow),
+            col(
+                "introduction",
+                "user.content.public",
+                SVC,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "education",
+                "user.professional",
+                SVC,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "experience",
+                "user.professional",
+                SVC,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "expertise",
+                "user.professional",
+                SVC,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "id_document_type",
+                "user.government_id",
+                APPLY,
+                LegitimateInterests,
+                ID_DOCUMENT_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "id_document_enc",
+                "user.government_id",
+                APPLY,
+                LegitimateInterests,
+                ID_DOCUMENT_KEEP,
+                DeleteRow,
+            )
+            .encrypted("teacher_applications.id_document")
+            .file(),
+            col("video_id", UID, SVC, Contract, APPLICATION_KEEP, DeleteRow),
+            col(
+                "submitted_at",
+                "user.teaching.application",
+                SVC,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "decided_at",
+                "user.teaching.application",
+                SVC,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            )
+            .from(Source::Staff),
+            col("decided_by", UID, SVC, Contract, APPLICATION_KEEP, RetainLegal),
+            col(
+                "tier",
+                "user.teaching.application",
+                SVC,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            )
+            .from(Source::Staff),
+            col(
+                "staff_message",
+                "user.teaching.application",
+                SVC,
+                Contract,
+                APPLICATION_KEEP,
+                DeleteRow,
+            )
+            .from(Source::Staff),
+            col("updated_at", SYS, OPS, Contract, APPLICATION_KEEP, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "teacher_certificates",
+        about: "Teaching certificates you uploaded, and whether staff verified them.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col("account_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col("application_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col("title", "user.professional", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("content_type", "user.professional", SVC, Contract, ACCOUNT, DeleteRow),
+            col("file_enc", "user.professional", SVC, Contract, ACCOUNT, DeleteRow)
+                .encrypted("teacher_certificates.file")
+                .file(),
+            col(
+                "verified_at",
+                "user.professional",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            )
+            .from(Source::Staff),
+            col("created_at", "user.professional", SVC, Contract, ACCOUNT, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "teacher_videos",
+        about: "Your self-introduction video.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("account_id", UID, PROFILE, Contract, ACCOUNT, DeleteRow),
+            col(
+                "content_type",
+                "user.content.video",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "size_bytes",
+                "user.content.video",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "created_at",
+                "user.content.video",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+        ],
+    },
+    TableMap {
+        table: "teachers",
+        // Applying is consent to show the homepage; each optional field has
+        // its own visibility, like the profile.
+        about: "Your teacher homepage: what you teach, your qualifications as you chose to show them, and your booking rules.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("account_id", UID, PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("tier", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow).from(Source::Staff),
+            col("status", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("real_name_enc", "user.name", APPLY, Contract, ACCOUNT, DeleteRow).encrypted("teachers.real_name"),
+            col("headline", "user.content.public", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("about", "user.content.public", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col(
+                "country",
+                "user.contact.address.country",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col("education", "user.professional", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("experience", "user.professional", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("expertise", "user.professional", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col(
+                "country_visibility",
+                "user.account.settings",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "education_visibility",
+                "user.account.settings",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "experience_visibility",
+                "user.account.settings",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "expertise_visibility",
+                "user.account.settings",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "video_visibility",
+                "user.account.settings",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col("video_id", UID, PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("trial_price_minor", "user.teaching", SVC, Contract, ACCOUNT, DeleteRow),
+            col("min_notice_minutes", "user.teaching", SVC, Contract, ACCOUNT, DeleteRow),
+            col("horizon_days", "user.teaching", SVC, Contract, ACCOUNT, DeleteRow),
+            col(
+                "buffer_before_minutes",
+                "user.teaching",
+                SVC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
+                "buffer_after_minutes",
+                "user.teaching",
+                SVC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col("rating_sum", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow).from(Source::Service),
+            col("rating_count", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow).from(Source::Service),
+            col("approved_at", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow).from(Source::Staff),
+            col("updated_at", SYS, OPS, Contract, ACCOUNT, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "teacher_languages",
+        about: "The languages you teach and your level in each.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("account_id", UID, PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("language", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("level", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "offerings",
+        about: "The lessons you offer: language, levels, length and price.",
+        subjects: &["teacher_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("teacher_id", UID, PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("language", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("levels", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col(
+                "duration_minutes",
+                "user.teaching",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col("price_minor", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("currency", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("status", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("created_at", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("updated_at", SYS, OPS, Contract, ACCOUNT, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "offering_packages",
+        about: "Lesson packages you offer, and their discounts.",
+        subjects: &["teacher_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("offering_id", UID, PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("teacher_id", UID, PROFILE, Contract, ACCOUNT, DeleteRow),
+            col("lessons", "user.teaching", PROFILE, Contract, ACCOUNT, DeleteRow),
+            col(
+                "discount_percent",
+                "user.teaching",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+        ],
+    },
+    TableMap {
+        table: "availability_rules",
+        about: "When you are available each week, in your time zone.",
+        subjects: &["teacher_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col("teacher_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col("weekday", "user.teaching", SVC, Contract, ACCOUNT, DeleteRow),
+            col("start_minute", "user.teaching", SVC, Contract, ACCOUNT, DeleteRow),
+            col("end_minute", "user.teaching", SVC, Contract, ACCOUNT, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "availability_overrides",
+        about: "Days when your availability differs, with the time zone you will be in.",
+        subjects: &["teacher_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col("teacher_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col("day", "user.teaching", SVC, Contract, ACCOUNT, DeleteRow),
+            col(
+                "time_zone",
+                "user.contact.address.city",
+                SVC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col("start_minute", "user.teaching", SVC, Contract, ACCOUNT, DeleteRow),
+            col("end_minute", "user.teaching", SVC, Contract, ACCOUNT, DeleteRow),
         ],
     },
     TableMap {

@@ -62,6 +62,32 @@ impl Browser {
         self.client.post(self.url(path)).form(&all).send().await.expect("POST")
     }
 
+    /// Submits a multipart form (CSRF token first) with text fields and
+    /// files as (field, bytes, file name).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, Vec<u8>, &str)],
+    ) -> Response {
+        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf().await);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (k, bytes, name) in files {
+            form = form.part(
+                k.to_string(),
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+            );
+        }
+        self.client
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
     pub async fn post_form_text(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
         let r = self.post_form(path, fields).await;
         (r.status(), r.text().await.unwrap())

@@ -13,15 +13,17 @@ pub struct Marker {
     pub text: String,
     pub table: &'static TableMap,
     pub column: &'static str,
+    /// The subject columns through which the marked rows name the person.
+    pub via: Vec<&'static str>,
 }
 
 impl Marker {
     /// Whether the map keeps this value when the person is erased: the row
-    /// stays (no subject column deletes it) and the column is retained.
+    /// stays (no subject column naming them deletes it) and the column is
+    /// retained.
     pub fn survives_erasure(&self) -> bool {
         let row_stays = self
-            .table
-            .subjects
+            .via
             .iter()
             .all(|s| self.table.column(s).is_some_and(|c| c.erasure != Erasure::DeleteRow));
         let kept = self
@@ -45,6 +47,17 @@ pub struct Everywhere {
     pub officer_browser: Browser,
 }
 
+/// A (tiny, not really playable) MP4 and a PDF: what their first bytes say.
+pub fn tiny_mp4() -> Vec<u8> {
+    let mut v = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
+    v.extend_from_slice(&[0; 64]);
+    v
+}
+
+pub fn tiny_pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n%%EOF\n").into_bytes()
+}
+
 /// A small PNG for avatar uploads.
 pub fn tiny_png() -> Vec<u8> {
     let mut png = Vec::new();
@@ -55,6 +68,111 @@ pub fn tiny_png() -> Vec<u8> {
 }
 
 impl TestApp {
+    /// Has the member (an adult with a photo) apply to teach Spanish, the
+    /// reviewer approve them as a professional teacher, and the teacher
+    /// offer a lesson with a package and a trial, weekly availability and
+    /// a day abroad. Returns whether they teach afterwards.
+    pub async fn approved_teacher(&self, b: &Browser, id: Uuid, reviewer: &Browser) -> bool {
+        let r = b
+            .post_multipart(
+                "/teach",
+                &[
+                    ("real_name", "Ada María López"),
+                    ("country", "ES"),
+                    ("lang_0", "es"),
+                    ("level_0", "native"),
+                    (
+                        "introduction",
+                        "I teach Spanish grammar and conversation to adults, with care and patience.",
+                    ),
+                    ("education", "Philology, University of Salamanca"),
+                    ("experience", "Eight years in language schools"),
+                    ("expertise", "DELE preparation"),
+                    ("cert_title_0", "ELE teaching certificate"),
+                ],
+                &[
+                    ("id_document", tiny_pdf("passport"), "passport.pdf"),
+                    ("cert_file_0", tiny_pdf("certificate"), "ele.pdf"),
+                    ("video", tiny_mp4(), "hello.mp4"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            reqwest::StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap()
+        );
+        let application: Uuid = self
+            .scalar_uuid("SELECT id FROM teacher_applications WHERE account_id = $1", id)
+            .await;
+        let r = reviewer
+            .post_form(
+                &format!("/staff/applications/{application}/review"),
+                &[("decision", "approve"), ("tier", "professional"), ("message", "")],
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+        for (path, fields) in [
+            (
+                "/teach/offerings",
+                vec![
+                    ("language", "es".to_owned()),
+                    ("duration", "60".to_owned()),
+                    ("price", "20.00".to_owned()),
+                    ("levels", "A1".to_owned()),
+                    ("levels", "B1".to_owned()),
+                    ("discount_5", "5".to_owned()),
+                ],
+            ),
+            ("/teach/trial", vec![("trial_price", "5.00".to_owned())]),
+            (
+                "/teach/availability",
+                vec![
+                    ("day", "2".to_owned()),
+                    ("start", "18:00".to_owned()),
+                    ("end", "21:00".to_owned()),
+                ],
+            ),
+            (
+                "/teach/availability/override",
+                vec![
+                    (
+                        "day",
+                        self.svc
+                            .clock
+                            .today_utc()
+                            .checked_add(jiff::Span::new().days(3))
+                            .unwrap()
+                            .to_string(),
+                    ),
+                    ("zone", "Asia/Tokyo".to_owned()),
+                    ("start", "09:00".to_owned()),
+                    ("end", "11:00".to_owned()),
+                ],
+            ),
+        ] {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = b.post_form(path, &fields).await;
+            assert_eq!(
+                r.status(),
+                reqwest::StatusCode::OK,
+                "{path}: {}",
+                r.text().await.unwrap()
+            );
+        }
+        self.svc.is_teacher(id).await.unwrap()
+    }
+
+    /// The one UUID a query binding `id` returns.
+    pub async fn scalar_uuid(&self, sql: &str, id: Uuid) -> Uuid {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match &self.svc.db {
+            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"),
+            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"),
+        }
+    }
+
     /// Runs a statement binding `ids` in order; returns rows affected.
     pub async fn execute(&self, sql: &str, ids: &[Uuid]) -> u64 {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
@@ -124,10 +242,17 @@ impl TestApp {
                 };
                 if n > 0 {
                     let text = text.split('@').next().unwrap_or_default().to_owned();
+                    let mut via = Vec::new();
+                    for s in t.subjects {
+                        if self.rows_about(t.table, s, who).await > 0 {
+                            via.push(*s);
+                        }
+                    }
                     markers.push(Marker {
                         text,
                         table: t,
                         column: c.column,
+                        via,
                     });
                 }
             }
@@ -294,6 +419,12 @@ impl TestApp {
             )
             .await;
         assert_eq!(r.status(), reqwest::StatusCode::OK);
+        // A teacher: applied with documents and a video, approved as a
+        // professional, with a lesson, a package, a trial and availability.
+        let reviewer_email = format!("ts.{email}");
+        let reviewer = self.staff(&reviewer_email, StaffRole::TrustSafety).await;
+        let teacher = self.approved_teacher(&b, id, &reviewer).await;
+        assert!(teacher, "the member became a teacher");
         b.post_form("/settings/data/export", &[]).await;
         self.svc.build_pending_exports().await.expect("export built");
         Everywhere {

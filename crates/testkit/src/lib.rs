@@ -11,7 +11,7 @@ mod fixtures;
 mod logs;
 
 pub use browser::{Browser, csrf_of};
-pub use fixtures::{Everywhere, Marker, tiny_png};
+pub use fixtures::{Everywhere, Marker, tiny_mp4, tiny_pdf, tiny_png};
 pub use logs::{Logs, with_captured_logs};
 
 use koine::config::Config;
@@ -84,6 +84,15 @@ impl TestApp {
 
     /// Spawns with configuration adjusted by `tweak` (e.g. SMTP settings).
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
+        // Warnings and errors the server logs go to the test's own output
+        // (shown when it fails; threads the test spawns inherit capture).
+        static LOGS: std::sync::Once = std::sync::Once::new();
+        LOGS.call_once(|| {
+            let _ = tracing_subscriber::fmt()
+                .with_test_writer()
+                .with_max_level(tracing::Level::WARN)
+                .try_init();
+        });
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config {
             data_dir: dir.path().join("data"),

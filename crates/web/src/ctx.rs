@@ -23,7 +23,7 @@ use std::net::{IpAddr, SocketAddr};
 
 const FORM_LIMIT: usize = 256 * 1024;
 /// The only pages that take `multipart/form-data`.
-const MULTIPART_PATHS: &[&str] = &["/settings/avatar"];
+const MULTIPART_PATHS: &[&str] = &["/settings/avatar", "/teach"];
 pub const LANG_COOKIE: &str = "koine_lang";
 
 #[derive(Clone)]

@@ -70,7 +70,7 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
             }
         }
     }
-    assert_eq!(app.count("audit_events").await, 4, "staff actions stay, pseudonymised");
+    assert_eq!(app.count("audit_events").await, 5, "staff actions stay, pseudonymised");
     assert_eq!(
         app.count("disclosures").await,
         1,

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod availability;
 pub mod bans;
 pub mod breaches;
 pub mod codes;
@@ -11,6 +12,7 @@ pub mod exports;
 pub mod guardians;
 pub mod holds;
 pub mod keys;
+pub mod offerings;
 pub mod outbox;
 pub mod policies;
 pub mod profiles;
@@ -18,6 +20,7 @@ pub mod requests;
 pub mod restrictions;
 pub mod security_events;
 pub mod sessions;
+pub mod teaching;
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_pattern(needle: &str) -> String {

@@ -10,6 +10,8 @@ mod records;
 mod requests;
 mod rights;
 mod staff;
+mod teachers;
+mod teaching;
 pub mod templates;
 
 use crate::AppState;
@@ -46,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .merge(records::routes())
         .merge(rights::routes())
         .merge(staff::routes())
+        .merge(teaching::routes())
+        .merge(teachers::routes())
         .fallback(not_found)
 }
 
@@ -185,6 +189,38 @@ pub fn notice_row(i18n: &crate::i18n::I18n, e: &datamap::NoticeEntry) -> NoticeR
             .join("; "),
         retention: retention_text(i18n, &e.retention),
     }
+}
+
+/// Countries by their localized names, for a select.
+pub fn country_choices(i18n: &crate::i18n::I18n) -> Vec<(&'static str, String)> {
+    let mut v: Vec<_> = koine_domain::profile::COUNTRY_CODES
+        .iter()
+        .map(|c| (*c, i18n.country(c)))
+        .collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
+}
+
+/// Languages by their localized names, for a select.
+pub fn language_choices(i18n: &crate::i18n::I18n) -> Vec<(&'static str, String)> {
+    let mut v: Vec<_> = koine_domain::profile::LANGUAGE_CODES
+        .iter()
+        .map(|c| (*c, i18n.language(c)))
+        .collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
+}
+
+pub fn level_choices(i18n: &crate::i18n::I18n, levels: &[koine_domain::profile::Cefr]) -> Vec<(&'static str, String)> {
+    levels
+        .iter()
+        .map(|l| (l.as_str(), i18n.t(&format!("level-{}", l.as_str()))))
+        .collect()
+}
+
+/// Weekdays 1 (Monday) … 7 with their localized names.
+pub fn weekday_choices(i18n: &crate::i18n::I18n) -> Vec<(u8, String)> {
+    (1..=7).map(|d| (d, i18n.t(&format!("weekday-{d}")))).collect()
 }
 
 /// The personal-data categories staff can pick (breaches, disclosures),

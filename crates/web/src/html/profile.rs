@@ -14,8 +14,8 @@ use axum::routing::{get, post};
 use koine_domain::Invalid;
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::profile::{
-    COUNTRY_CODES, Cefr, Country, DisplayName, Gender, LANGUAGE_CODES, Language, LanguageSkill, TimeZoneName, UiLocale,
-    Viewer, Visibility, parse_bio, parse_location,
+    Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, parse_bio,
+    parse_location,
 };
 use koine_services::profiles::{OwnProfile, ProfileUpdate};
 use std::collections::HashMap;
@@ -87,14 +87,9 @@ fn form_from(own: &OwnProfile) -> FormState {
 
 fn edit_page(ctx: &Ctx, form: FormState, saved: bool, avatar_url: Option<String>) -> ProfileEditPage {
     let i18n: I18n = ctx.i18n();
-    let mut countries: Vec<(&'static str, String)> = COUNTRY_CODES.iter().map(|c| (*c, i18n.country(c))).collect();
-    countries.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut languages: Vec<(&'static str, String)> = LANGUAGE_CODES.iter().map(|c| (*c, i18n.language(c))).collect();
-    languages.sort_by(|a, b| a.1.cmp(&b.1));
-    let levels = Cefr::ALL
-        .iter()
-        .map(|l| (l.as_str(), i18n.t(&format!("level-{}", l.as_str()))))
-        .collect();
+    let countries = super::country_choices(&i18n);
+    let languages = super::language_choices(&i18n);
+    let levels = super::level_choices(&i18n, Cefr::ALL);
     let visibilities = Visibility::ALL
         .iter()
         .map(|v| (v.as_str(), i18n.t(&format!("visibility-{}", v.as_str()))))

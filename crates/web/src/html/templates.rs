@@ -425,3 +425,122 @@ pub struct RecordsRow {
     /// "Table (name): how long", one per table.
     pub tables: Vec<String>,
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "teach.html")]
+pub struct TeachPage {
+    pub page: Page,
+    pub teacher: bool,
+    pub adult: bool,
+    pub can_apply: bool,
+    pub application: Option<koine_services::teaching::applications::MyApplication>,
+    pub form: FormState,
+    pub has_photo: bool,
+    pub countries: Vec<(&'static str, String)>,
+    pub languages: Vec<(&'static str, String)>,
+    pub levels: Vec<(&'static str, String)>,
+    pub language_slots: Vec<usize>,
+    pub certificate_slots: Vec<usize>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_applications.html")]
+pub struct StaffApplicationsPage {
+    pub page: Page,
+    pub status: &'static str,
+    pub statuses: Vec<&'static str>,
+    pub applications: Vec<koine_store::repo::teaching::QueueRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_application.html")]
+pub struct StaffApplicationPage {
+    pub page: Page,
+    pub r: koine_services::teaching::applications::ForReview,
+    pub open: bool,
+    /// Waiting for a decision (not for the applicant's answer).
+    pub answerable: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "teach_manage.html")]
+pub struct TeachManagePage {
+    pub page: Page,
+    pub saved: bool,
+    pub form: FormState,
+    pub homepage_id: Uuid,
+    pub visibilities: Vec<(&'static str, String)>,
+    pub offerings: Vec<koine_services::teaching::offerings::Offering>,
+    pub languages: Vec<(String, String)>,
+    pub levels: Vec<(&'static str, String)>,
+    pub durations: Vec<u16>,
+    pub package_sizes: Vec<u16>,
+    pub currency: String,
+    pub availability: koine_services::teaching::availability::Availability,
+    pub weekdays: Vec<(u8, String)>,
+    /// Empty rows offered for new weekly windows.
+    pub new_rules: Vec<usize>,
+    pub trial_price: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "teachers.html")]
+pub struct TeachersPage {
+    pub page: Page,
+    pub form: FormState,
+    pub results: Vec<HitLine>,
+    pub more: bool,
+    pub page_no: usize,
+    /// The query string without `page`, to link to the next page.
+    pub query: String,
+    pub languages: Vec<(&'static str, String)>,
+    pub countries: Vec<(&'static str, String)>,
+    pub weekdays: Vec<(u8, String)>,
+    pub chosen_days: Vec<u8>,
+    pub time_zone: String,
+    pub time_zones: Vec<String>,
+    pub sorts: Vec<(&'static str, String)>,
+}
+
+/// A search result, ready to show in the learner's language and zone.
+pub struct HitLine {
+    pub id: Uuid,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+    pub professional: bool,
+    pub country: Option<String>,
+    pub headline: Option<String>,
+    pub languages: String,
+    pub price: String,
+    pub trial_price: Option<String>,
+    pub rating: Option<String>,
+    pub next_slot: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "teacher.html")]
+pub struct TeacherPage {
+    pub page: Page,
+    pub h: koine_services::teaching::homepage::Homepage,
+    pub professional: bool,
+    pub owner: bool,
+    pub languages: String,
+    pub country: Option<String>,
+    pub offerings: Vec<OfferingLine>,
+    pub trial_price: Option<String>,
+    pub rating: Option<String>,
+    /// Upcoming slots by day, in the viewer's time zone.
+    pub days: Vec<(String, Vec<String>)>,
+    pub viewer_zone: String,
+    pub slot_minutes: u16,
+}
+
+pub struct OfferingLine {
+    pub language: String,
+    pub levels: String,
+    pub minutes: u16,
+    pub price: String,
+    pub paused: bool,
+    /// (lessons, discount, total price).
+    pub packages: Vec<(u16, u8, String)>,
+}

@@ -1,0 +1,580 @@
+//! Applications to teach: an adult member sends who they are (real name and
+//! identity document, sealed under their key), what they teach, their
+//! qualifications and certificates, an optional video; trust & safety
+//! approves (as a professional teacher or a community tutor), rejects with a
+//! reason, or asks for more. Every staff look at an application or a
+//! document is audited; the applicant is told each step.
+
+use crate::accounts::Principal;
+use crate::{Error, Result, Services, crypto};
+use koine_domain::Invalid;
+use koine_domain::age::{self, AgeDecision};
+use koine_domain::profile::{Cefr, Country, Language, LanguageSkill, check_languages};
+use koine_domain::teaching::{ApplicationStatus, Review, Tier, public_text};
+use koine_domain::uploads::{self, FileKind};
+use koine_domain::validation::optional_text;
+use koine_store::repo::teaching::{self as repo, ApplicationRow, CertificateRow, QueueRow, TeacherRow};
+use koine_store::repo::{accounts, profiles};
+use uuid::Uuid;
+
+pub const MAX_CERTIFICATES: usize = 5;
+pub const MAX_TAUGHT_LANGUAGES: usize = 5;
+const INTRODUCTION_MIN: usize = 50;
+const TEXT_MAX: usize = 2000;
+
+/// What the application form sends, as typed (files as uploaded bytes).
+#[derive(Debug, Default)]
+pub struct ApplicationForm {
+    pub real_name: String,
+    pub country: String,
+    /// (language code, level) pairs.
+    pub languages: Vec<(String, String)>,
+    pub introduction: String,
+    pub education: String,
+    pub experience: String,
+    pub expertise: String,
+    /// Required on the first submission; on a resubmission, kept if absent.
+    pub id_document: Option<Vec<u8>>,
+    /// (title, file).
+    pub certificates: Vec<(String, Vec<u8>)>,
+    pub video: Option<Vec<u8>>,
+}
+
+struct Valid {
+    real_name: String,
+    country: Country,
+    languages: Vec<LanguageSkill>,
+    introduction: String,
+    education: Option<String>,
+    experience: Option<String>,
+    expertise: Option<String>,
+    id_document: Option<(FileKind, Vec<u8>)>,
+    certificates: Vec<(String, FileKind, Vec<u8>)>,
+    video: Option<(FileKind, Vec<u8>)>,
+}
+
+fn validate(f: ApplicationForm, first: bool) -> std::result::Result<Valid, Invalid> {
+    let real_name = optional_text("real_name", &f.real_name, 100)?.ok_or(Invalid::new("real_name", "required"))?;
+    let country = Country::parse(&f.country)?;
+    let mut languages = Vec::new();
+    for (code, level) in &f.languages {
+        let skill = LanguageSkill {
+            language: Language::parse(code)?,
+            level: Cefr::parse(level)?,
+        };
+        // One teaches a language one speaks natively or at a mastery level.
+        if !matches!(skill.level, Cefr::Native | Cefr::C1 | Cefr::C2) {
+            return Err(Invalid::new("languages", "level-too-low-to-teach"));
+        }
+        languages.push(skill);
+    }
+    if languages.is_empty() {
+        return Err(Invalid::new("languages", "required"));
+    }
+    if languages.len() > MAX_TAUGHT_LANGUAGES {
+        return Err(Invalid::new("languages", "too-many"));
+    }
+    check_languages(&languages)?;
+    let introduction =
+        public_text("introduction", &f.introduction, TEXT_MAX)?.ok_or(Invalid::new("introduction", "required"))?;
+    if introduction.chars().count() < INTRODUCTION_MIN {
+        return Err(Invalid::new("introduction", "too-short"));
+    }
+    let id_document = match f.id_document {
+        Some(bytes) => Some((uploads::document("id_document", &bytes)?, bytes)),
+        None if first => return Err(Invalid::new("id_document", "required")),
+        None => None,
+    };
+    if f.certificates.len() > MAX_CERTIFICATES {
+        return Err(Invalid::new("certificates", "too-many"));
+    }
+    let mut certificates = Vec::new();
+    for (title, bytes) in f.certificates {
+        let kind = uploads::document("certificates", &bytes)?;
+        let title =
+            optional_text("certificate_title", &title, 100)?.ok_or(Invalid::new("certificate_title", "required"))?;
+        certificates.push((title, kind, bytes));
+    }
+    let video = match f.video {
+        Some(bytes) => Some((uploads::video("video", &bytes)?, bytes)),
+        None => None,
+    };
+    Ok(Valid {
+        real_name,
+        country,
+        languages,
+        introduction,
+        education: public_text("education", &f.education, TEXT_MAX)?,
+        experience: public_text("experience", &f.experience, TEXT_MAX)?,
+        expertise: public_text("expertise", &f.expertise, TEXT_MAX)?,
+        id_document,
+        certificates,
+        video,
+    })
+}
+
+fn languages_text(languages: &[LanguageSkill]) -> String {
+    languages
+        .iter()
+        .map(|l| format!("{}:{}", l.language.code(), l.level.as_str()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `code:level` pairs back from the stored text.
+pub fn parse_languages(text: &str) -> Vec<(String, String)> {
+    text.split(',')
+        .filter_map(|p| p.split_once(':'))
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect()
+}
+
+/// The application as its applicant sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MyApplication {
+    pub id: Uuid,
+    pub status: ApplicationStatus,
+    pub submitted_at: i64,
+    pub decided_at: Option<i64>,
+    pub tier: Option<String>,
+    /// Why it was rejected, or what staff asked for.
+    pub staff_message: Option<String>,
+    pub real_name: String,
+    pub country: String,
+    pub languages: Vec<(String, String)>,
+    pub introduction: String,
+    pub education: Option<String>,
+    pub experience: Option<String>,
+    pub expertise: Option<String>,
+    pub certificates: Vec<repo::CertificateInfo>,
+    pub has_id_document: bool,
+    pub has_video: bool,
+}
+
+/// An application as the reviewer sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ForReview {
+    pub application: MyApplication,
+    pub account_id: Uuid,
+    pub display_name: String,
+    pub id_document_type: Option<String>,
+    pub video_id: Option<Uuid>,
+}
+
+/// A reviewer's decision.
+pub enum Decision {
+    Approve(Tier),
+    Reject(String),
+    AskForInfo(String),
+}
+
+fn status_of(row: &ApplicationRow) -> Result<ApplicationStatus> {
+    ApplicationStatus::parse(&row.status).map_err(|_| Error::Internal("unknown application status".into()))
+}
+
+impl Services {
+    fn video_dir(&self) -> std::path::PathBuf {
+        self.settings.data_dir.join("uploads").join("videos")
+    }
+
+    pub fn video_path(&self, id: Uuid) -> std::path::PathBuf {
+        self.video_dir().join(id.to_string())
+    }
+
+    fn require_reviewer(p: &Principal) -> Result<()> {
+        if crate::staff::role_of(p)?.can_review_teachers() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    /// Teaching is for adults (18+), whatever the minimum age to learn.
+    async fn require_adult(&self, account: Uuid) -> Result<()> {
+        let birth = self.contact_details(account).await?.birth_date;
+        match birth.map(|b| age::decide(b, self.clock.today_utc(), self.settings.min_learner_age)) {
+            Some(AgeDecision::Adult) => Ok(()),
+            _ => Err(Error::Forbidden),
+        }
+    }
+
+    async fn my_application(&self, row: &ApplicationRow) -> Result<MyApplication> {
+        let mut c = self.db.acquire().await?;
+        let key = self.subject_key(c.conn(), row.account_id).await?;
+        let real_name = crypto::open_field(
+            &key,
+            row.account_id,
+            "teacher_applications.real_name",
+            &row.real_name_enc,
+        )
+        .map_err(Error::internal)?;
+        Ok(MyApplication {
+            id: row.id,
+            status: status_of(row)?,
+            submitted_at: row.submitted_at,
+            decided_at: row.decided_at,
+            tier: row.tier.clone(),
+            staff_message: row.staff_message.clone(),
+            real_name: String::from_utf8(real_name).map_err(Error::internal)?,
+            country: row.country.clone(),
+            languages: parse_languages(&row.languages),
+            introduction: row.introduction.clone(),
+            education: row.education.clone(),
+            experience: row.experience.clone(),
+            expertise: row.expertise.clone(),
+            certificates: repo::certificates(c.conn(), row.account_id).await?,
+            has_id_document: row.id_document_enc.is_some(),
+            has_video: row.video_id.is_some(),
+        })
+    }
+
+    /// The member's latest application, if any.
+    pub async fn my_teacher_application(&self, p: &Principal) -> Result<Option<MyApplication>> {
+        let row = {
+            let mut c = self.db.acquire().await?;
+            repo::latest_application(c.conn(), p.account_id).await?
+        };
+        match row {
+            Some(r) => Ok(Some(self.my_application(&r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores a video upload on disk (it is shown on the homepage, so not
+    /// sealed) and returns its id; the row is written by the caller's
+    /// transaction.
+    async fn store_video(&self, bytes: &[u8]) -> Result<Uuid> {
+        let id = Uuid::now_v7();
+        tokio::fs::create_dir_all(self.video_dir())
+            .await
+            .map_err(Error::internal)?;
+        tokio::fs::write(self.video_path(id), bytes)
+            .await
+            .map_err(Error::internal)?;
+        Ok(id)
+    }
+
+    /// Sends an application (or, when staff asked for more, the answer).
+    pub async fn apply_to_teach(&self, p: &Principal, form: ApplicationForm) -> Result<Uuid> {
+        if p.staff_role.is_some() {
+            return Err(Error::Forbidden);
+        }
+        self.require_adult(p.account_id).await?;
+        let now = self.clock.now_us();
+        let existing = {
+            let mut c = self.db.acquire().await?;
+            if repo::teacher(c.conn(), p.account_id).await?.is_some() {
+                return Err(Error::Conflict("already-teaching"));
+            }
+            repo::latest_application(c.conn(), p.account_id).await?
+        };
+        let resubmitting = existing
+            .as_ref()
+            .filter(|a| status_of(a).is_ok_and(ApplicationStatus::editable));
+        if existing
+            .as_ref()
+            .is_some_and(|a| status_of(a).is_ok_and(ApplicationStatus::is_open))
+            && resubmitting.is_none()
+        {
+            return Err(Error::Conflict("application-pending"));
+        }
+        let v = validate(form, resubmitting.is_none())?;
+        {
+            let mut c = self.db.acquire().await?;
+            let has_photo = profiles::get(c.conn(), p.account_id)
+                .await?
+                .is_some_and(|pr| pr.avatar_id.is_some());
+            if !has_photo {
+                return Err(Invalid::new("photo", "photo-required").into());
+            }
+        }
+        let video = match &v.video {
+            Some((kind, bytes)) => Some((self.store_video(bytes).await?, *kind, bytes.len())),
+            None => None,
+        };
+        let written = self.write_application(p, &v, resubmitting, video, now).await;
+        if written.is_err()
+            && let Some((id, ..)) = video
+        {
+            let _ = tokio::fs::remove_file(self.video_path(id)).await;
+        }
+        let id = written?;
+        tracing::info!(application = %id, "a teacher application was submitted");
+        Ok(id)
+    }
+
+    async fn write_application(
+        &self,
+        p: &Principal,
+        v: &Valid,
+        resubmitting: Option<&ApplicationRow>,
+        video: Option<(Uuid, FileKind, usize)>,
+        now: i64,
+    ) -> Result<Uuid> {
+        let mut tx = self.db.begin().await?;
+        let account = accounts::get(tx.conn(), p.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let key = self.subject_key(tx.conn(), p.account_id).await?;
+        let seal = |label: &str, bytes: &[u8]| crypto::seal_field(&key, p.account_id, label, bytes);
+        let id = resubmitting.map_or_else(Uuid::now_v7, |a| a.id);
+        let (id_type, id_enc) = match (&v.id_document, resubmitting) {
+            (Some((kind, bytes)), _) => (
+                Some(kind.content_type().to_owned()),
+                Some(seal("teacher_applications.id_document", bytes)),
+            ),
+            (None, Some(old)) => (old.id_document_type.clone(), old.id_document_enc.clone()),
+            (None, None) => return Err(Invalid::new("id_document", "required").into()),
+        };
+        if let Some((vid, kind, size)) = video {
+            repo::insert_video(tx.conn(), vid, p.account_id, kind.content_type(), size as i64, now).await?;
+        }
+        let row = ApplicationRow {
+            id,
+            account_id: p.account_id,
+            status: ApplicationStatus::Submitted.as_str().into(),
+            real_name_enc: seal("teacher_applications.real_name", v.real_name.as_bytes()),
+            country: v.country.code().into(),
+            languages: languages_text(&v.languages),
+            introduction: v.introduction.clone(),
+            education: v.education.clone(),
+            experience: v.experience.clone(),
+            expertise: v.expertise.clone(),
+            id_document_type: id_type,
+            id_document_enc: id_enc,
+            video_id: video.map(|(vid, ..)| vid).or(resubmitting.and_then(|a| a.video_id)),
+            submitted_at: now,
+            decided_at: None,
+            decided_by: None,
+            tier: None,
+            staff_message: None,
+            updated_at: now,
+        };
+        if resubmitting.is_some() {
+            if !repo::resubmit(tx.conn(), &row).await? {
+                return Err(Error::Conflict("application-pending"));
+            }
+        } else {
+            repo::insert_application(tx.conn(), &row).await?;
+        }
+        for (title, kind, bytes) in &v.certificates {
+            let cert = CertificateRow {
+                id: Uuid::now_v7(),
+                account_id: p.account_id,
+                application_id: Some(id),
+                title: title.clone(),
+                content_type: kind.content_type().into(),
+                file_enc: seal("teacher_certificates.file", bytes),
+                verified_at: None,
+                created_at: now,
+            };
+            repo::insert_certificate(tx.conn(), &cert).await?;
+        }
+        self.notify_account(
+            tx.conn(),
+            &account,
+            "mail-teach-subject",
+            "mail-teach-received-body",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The review queue: applications waiting (`submitted`) or answered.
+    pub async fn application_queue(
+        &self,
+        p: &Principal,
+        status: ApplicationStatus,
+        page: i64,
+    ) -> Result<Vec<QueueRow>> {
+        Self::require_reviewer(p)?;
+        let mut c = self.db.acquire().await?;
+        let page = page.clamp(0, 1000);
+        Ok(repo::queue(c.conn(), status.as_str(), crate::staff::PAGE, page * crate::staff::PAGE).await?)
+    }
+
+    /// One application for review, decrypted (audited).
+    pub async fn application_for_review(&self, p: &Principal, id: Uuid) -> Result<ForReview> {
+        Self::require_reviewer(p)?;
+        let row = {
+            let mut c = self.db.acquire().await?;
+            repo::application(c.conn(), id).await?.ok_or(Error::NotFound)?
+        };
+        self.audit(p.account_id, Some(row.account_id), "view_application", None)
+            .await?;
+        let display_name = {
+            let mut c = self.db.acquire().await?;
+            profiles::get(c.conn(), row.account_id)
+                .await?
+                .map(|pr| pr.display_name)
+                .unwrap_or_default()
+        };
+        Ok(ForReview {
+            application: self.my_application(&row).await?,
+            account_id: row.account_id,
+            display_name,
+            id_document_type: row.id_document_type.clone(),
+            video_id: row.video_id,
+        })
+    }
+
+    /// The identity document of an application, opened for the reviewer
+    /// (audited): (content type, bytes).
+    pub async fn identity_document(&self, p: &Principal, id: Uuid) -> Result<(String, Vec<u8>)> {
+        Self::require_reviewer(p)?;
+        let row = {
+            let mut c = self.db.acquire().await?;
+            repo::application(c.conn(), id).await?.ok_or(Error::NotFound)?
+        };
+        let (Some(kind), Some(sealed)) = (row.id_document_type, row.id_document_enc) else {
+            return Err(Error::NotFound);
+        };
+        self.audit(p.account_id, Some(row.account_id), "view_identity_document", None)
+            .await?;
+        let key = {
+            let mut c = self.db.acquire().await?;
+            self.subject_key(c.conn(), row.account_id).await?
+        };
+        let bytes = crypto::open_field(&key, row.account_id, "teacher_applications.id_document", &sealed)
+            .map_err(Error::internal)?;
+        Ok((kind, bytes))
+    }
+
+    /// A certificate file, for its owner or a reviewer (audited).
+    pub async fn certificate_file(&self, p: &Principal, id: Uuid) -> Result<(String, Vec<u8>)> {
+        let cert = {
+            let mut c = self.db.acquire().await?;
+            repo::certificate(c.conn(), id).await?.ok_or(Error::NotFound)?
+        };
+        if cert.account_id != p.account_id {
+            Self::require_reviewer(p).map_err(|_| Error::NotFound)?;
+            self.audit(p.account_id, Some(cert.account_id), "view_certificate", None)
+                .await?;
+        }
+        let key = {
+            let mut c = self.db.acquire().await?;
+            self.subject_key(c.conn(), cert.account_id).await?
+        };
+        let bytes = crypto::open_field(&key, cert.account_id, "teacher_certificates.file", &cert.file_enc)
+            .map_err(Error::internal)?;
+        Ok((cert.content_type, bytes))
+    }
+
+    /// Approves, rejects or asks for more; the applicant is told. Approval
+    /// creates the teacher's homepage from the application.
+    pub async fn review_application(&self, p: &Principal, id: Uuid, decision: Decision) -> Result<()> {
+        Self::require_reviewer(p)?;
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let row = repo::application(tx.conn(), id).await?.ok_or(Error::NotFound)?;
+        if row.account_id == p.account_id {
+            return Err(Error::Forbidden);
+        }
+        let from = status_of(&row)?;
+        let (review, tier, message) = match &decision {
+            Decision::Approve(tier) => (Review::Approve, Some(*tier), None),
+            Decision::Reject(reason) => (Review::Reject, None, Some(crate::staff::required_reason(reason)?)),
+            Decision::AskForInfo(what) => (Review::AskForInfo, None, Some(crate::staff::required_reason(what)?)),
+        };
+        let to = from
+            .after(review)
+            .map_err(|_| Error::Conflict("impossible-transition"))?;
+        if tier == Some(Tier::Professional) && repo::certificates(tx.conn(), row.account_id).await?.is_empty() {
+            return Err(Invalid::new("tier", "professional-needs-certificate").into());
+        }
+        let decided = repo::decide(
+            tx.conn(),
+            repo::Decision {
+                id,
+                from: from.as_str(),
+                to: to.as_str(),
+                tier: tier.map(Tier::as_str),
+                message: message.as_deref(),
+                by: p.account_id,
+                now,
+            },
+        )
+        .await?;
+        if !decided {
+            return Err(Error::Conflict("impossible-transition"));
+        }
+        let account = accounts::get(tx.conn(), row.account_id).await?.ok_or(Error::NotFound)?;
+        if let Some(tier) = tier {
+            self.create_teacher(tx.conn(), &row, tier, now).await?;
+        }
+        let (body, args) = match &decision {
+            Decision::Approve(_) => ("mail-teach-approved-body", vec![]),
+            Decision::Reject(_) => (
+                "mail-teach-rejected-body",
+                vec![("reason", message.clone().unwrap_or_default())],
+            ),
+            Decision::AskForInfo(_) => (
+                "mail-teach-info-body",
+                vec![("message", message.clone().unwrap_or_default())],
+            ),
+        };
+        self.notify_account_with(tx.conn(), &account, "mail-teach-subject", body, &args, now)
+            .await?;
+        tx.commit().await?;
+        self.audit(
+            p.account_id,
+            Some(row.account_id),
+            &format!("review_{}", review.as_str()),
+            message,
+        )
+        .await?;
+        self.teachers_changed(row.account_id).await;
+        Ok(())
+    }
+
+    /// The homepage an approved application becomes: what the applicant
+    /// sent, shown to everyone until they hide a field.
+    async fn create_teacher(
+        &self,
+        mut conn: koine_store::Conn<'_>,
+        a: &ApplicationRow,
+        tier: Tier,
+        now: i64,
+    ) -> Result<()> {
+        let key = self.subject_key(conn.reborrow(), a.account_id).await?;
+        let name = crypto::open_field(&key, a.account_id, "teacher_applications.real_name", &a.real_name_enc)
+            .map_err(Error::internal)?;
+        let public = koine_domain::profile::Visibility::Public.as_str().to_owned();
+        let defaults = koine_domain::slots::Policy::default();
+        let t = TeacherRow {
+            account_id: a.account_id,
+            tier: tier.as_str().into(),
+            status: "active".into(),
+            real_name_enc: crypto::seal_field(&key, a.account_id, "teachers.real_name", &name),
+            headline: None,
+            about: a.introduction.clone(),
+            country: a.country.clone(),
+            country_visibility: public.clone(),
+            education: a.education.clone(),
+            education_visibility: public.clone(),
+            experience: a.experience.clone(),
+            experience_visibility: public.clone(),
+            expertise: a.expertise.clone(),
+            expertise_visibility: public.clone(),
+            video_id: a.video_id,
+            video_visibility: public,
+            trial_price_minor: None,
+            min_notice_minutes: i64::from(defaults.min_notice),
+            horizon_days: i64::from(defaults.horizon / (24 * 60)),
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            rating_sum: 0,
+            rating_count: 0,
+            approved_at: now,
+            updated_at: now,
+        };
+        repo::insert_teacher(conn.reborrow(), &t).await?;
+        repo::set_languages(conn.reborrow(), a.account_id, &parse_languages(&a.languages)).await?;
+        if tier == Tier::Professional {
+            repo::verify_certificates(conn, a.account_id, now).await?;
+        }
+        Ok(())
+    }
+}

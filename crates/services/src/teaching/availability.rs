@@ -1,0 +1,334 @@
+//! Availability: the teacher's weekly rules (in their time zone), date
+//! overrides (in the zone they will be in), booking rules, and the slots
+//! that follow (`koine_domain::slots`).
+
+use crate::accounts::Principal;
+use crate::{Error, Result, Services};
+use jiff::Timestamp;
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+use koine_domain::Invalid;
+use koine_domain::profile::TimeZoneName;
+use koine_domain::slots::{self, Busy, DateOverride, Policy, Schedule, WeeklyRule, Window};
+use koine_store::repo::availability::{self as repo, OverrideRow};
+use koine_store::repo::{profiles, teaching as teachers};
+use uuid::Uuid;
+
+/// One weekly window as typed: weekday 1 (Monday) … 7, `HH:MM` times.
+#[derive(Debug, Clone)]
+pub struct RuleForm {
+    pub weekday: String,
+    pub start: String,
+    pub end: String,
+}
+
+/// Booking rules as typed.
+#[derive(Debug, Clone, Default)]
+pub struct BookingRules {
+    pub min_notice_hours: String,
+    pub horizon_weeks: String,
+    pub buffer_before_minutes: String,
+    pub buffer_after_minutes: String,
+}
+
+/// One day that differs: (day, zone, windows as `HH:MM` pairs; empty:
+/// unavailable).
+pub type DayOverride = (String, String, Vec<(String, String)>);
+
+/// A teacher's availability as stored, for their editing page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Availability {
+    pub time_zone: String,
+    /// (weekday 1–7, start, end) as `HH:MM`.
+    pub weekly: Vec<(u8, String, String)>,
+    pub overrides: Vec<DayOverride>,
+    pub min_notice_hours: i64,
+    pub horizon_weeks: i64,
+    pub buffer_before_minutes: i64,
+    pub buffer_after_minutes: i64,
+}
+
+fn weekday(n: i64) -> Option<Weekday> {
+    i8::try_from(n)
+        .ok()
+        .and_then(|n| Weekday::from_monday_one_offset(n).ok())
+}
+
+fn number(field: &'static str, text: &str, range: std::ops::RangeInclusive<i64>) -> std::result::Result<i64, Invalid> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or(Invalid::new(field, "out-of-range"))
+}
+
+fn window_of(start: i64, end: i64) -> Option<Window> {
+    Window::new(u16::try_from(start).ok()?, u16::try_from(end).ok()?).ok()
+}
+
+/// A schedule from stored rows.
+pub(crate) fn schedule_of(
+    zone: TimeZone,
+    rules: &[(i64, i64, i64)],
+    overrides: &[OverrideRow],
+    policy: Policy,
+) -> Schedule {
+    let weekly = rules
+        .iter()
+        .filter_map(|(d, s, e)| {
+            Some(WeeklyRule {
+                weekday: weekday(*d)?,
+                window: window_of(*s, *e)?,
+            })
+        })
+        .collect();
+    let mut by_day: Vec<DateOverride> = Vec::new();
+    for o in overrides {
+        let (Ok(date), Ok(zone)) = (o.day.parse::<Date>(), TimeZone::get(&o.time_zone)) else {
+            continue;
+        };
+        let window = o.start_minute.zip(o.end_minute).and_then(|(s, e)| window_of(s, e));
+        match by_day.iter_mut().find(|d| d.date == date) {
+            Some(d) => d.windows.extend(window),
+            None => by_day.push(DateOverride {
+                date,
+                zone,
+                windows: window.into_iter().collect(),
+            }),
+        }
+    }
+    Schedule {
+        zone,
+        weekly,
+        overrides: by_day,
+        policy,
+    }
+}
+
+pub(crate) fn policy_of(t: &teachers::TeacherRow) -> Policy {
+    policy_from(
+        t.min_notice_minutes,
+        t.horizon_days,
+        t.buffer_before_minutes,
+        t.buffer_after_minutes,
+    )
+}
+
+pub(crate) fn policy_from(notice: i64, horizon_days: i64, before: i64, after: i64) -> Policy {
+    Policy {
+        min_notice: u32::try_from(notice).unwrap_or(0),
+        horizon: u32::try_from(horizon_days * 24 * 60).unwrap_or(0),
+        buffer_before: u16::try_from(before).unwrap_or(0),
+        buffer_after: u16::try_from(after).unwrap_or(0),
+        ..Policy::default()
+    }
+}
+
+impl Services {
+    /// Replaces the caller's weekly rules; overlapping windows are refused.
+    pub async fn set_weekly_availability(&self, p: &Principal, rules: &[RuleForm]) -> Result<()> {
+        let mut parsed = Vec::new();
+        for r in rules {
+            let day = r
+                .weekday
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(weekday)
+                .ok_or(Invalid::new("weekday", "invalid-choice"))?;
+            let window =
+                Window::parse(&r.start, &r.end).map_err(|_| Invalid::new("window", "impossible-time-range"))?;
+            parsed.push(WeeklyRule { weekday: day, window });
+        }
+        slots::check_weekly(&parsed).map_err(|_| Invalid::new("window", "overlapping-windows"))?;
+        let rows: Vec<_> = parsed
+            .iter()
+            .map(|r| {
+                (
+                    i64::from(r.weekday.to_monday_one_offset()),
+                    i64::from(r.window.start()),
+                    i64::from(r.window.end()),
+                )
+            })
+            .collect();
+        let mut tx = self.db.begin().await?;
+        teachers::teacher(tx.conn(), p.account_id)
+            .await?
+            .ok_or(Error::Forbidden)?;
+        repo::replace_rules(tx.conn(), p.account_id, &rows).await?;
+        tx.commit().await?;
+        self.teachers_changed(p.account_id).await;
+        Ok(())
+    }
+
+    /// Sets what one date looks like, in the zone the teacher will be in:
+    /// these windows instead of the weekly ones, or none (unavailable).
+    /// An empty zone means the teacher's own.
+    pub async fn set_date_override(
+        &self,
+        p: &Principal,
+        day: &str,
+        zone: &str,
+        windows: &[(String, String)],
+    ) -> Result<()> {
+        let date: Date = day.trim().parse().map_err(|_| Invalid::new("day", "invalid-date"))?;
+        if date < self.clock.today_utc().yesterday().unwrap_or(date) {
+            return Err(Invalid::new("day", "in-past").into());
+        }
+        let zone = match zone.trim() {
+            "" => {
+                let mut c = self.db.acquire().await?;
+                profiles::get(c.conn(), p.account_id)
+                    .await?
+                    .ok_or(Error::NotFound)?
+                    .time_zone
+            }
+            z => TimeZoneName::parse(z)?.as_str().to_owned(),
+        };
+        let mut parsed = Vec::new();
+        for (s, e) in windows {
+            let w = Window::parse(s, e).map_err(|_| Invalid::new("window", "impossible-time-range"))?;
+            if parsed
+                .iter()
+                .any(|x: &Window| x.start() < w.end() && w.start() < x.end())
+            {
+                return Err(Invalid::new("window", "overlapping-windows").into());
+            }
+            parsed.push(w);
+        }
+        let day = date.to_string();
+        let rows: Vec<OverrideRow> = if parsed.is_empty() {
+            vec![OverrideRow {
+                teacher_id: p.account_id,
+                day: day.clone(),
+                time_zone: zone,
+                start_minute: None,
+                end_minute: None,
+            }]
+        } else {
+            parsed
+                .iter()
+                .map(|w| OverrideRow {
+                    teacher_id: p.account_id,
+                    day: day.clone(),
+                    time_zone: zone.clone(),
+                    start_minute: Some(i64::from(w.start())),
+                    end_minute: Some(i64::from(w.end())),
+                })
+                .collect()
+        };
+        let mut tx = self.db.begin().await?;
+        teachers::teacher(tx.conn(), p.account_id)
+            .await?
+            .ok_or(Error::Forbidden)?;
+        repo::replace_override(tx.conn(), p.account_id, &day, &rows).await?;
+        tx.commit().await?;
+        self.teachers_changed(p.account_id).await;
+        Ok(())
+    }
+
+    /// Goes back to the weekly rules on `day`.
+    pub async fn clear_date_override(&self, p: &Principal, day: &str) -> Result<()> {
+        let date: Date = day.trim().parse().map_err(|_| Invalid::new("day", "invalid-date"))?;
+        let mut tx = self.db.begin().await?;
+        repo::replace_override(tx.conn(), p.account_id, &date.to_string(), &[]).await?;
+        tx.commit().await?;
+        self.teachers_changed(p.account_id).await;
+        Ok(())
+    }
+
+    pub async fn set_booking_rules(&self, p: &Principal, r: &BookingRules) -> Result<()> {
+        let notice = number("min_notice_hours", &r.min_notice_hours, 0..=168)?;
+        let horizon = number("horizon_weeks", &r.horizon_weeks, 1..=26)?;
+        let before = number("buffer_before_minutes", &r.buffer_before_minutes, 0..=60)?;
+        let after = number("buffer_after_minutes", &r.buffer_after_minutes, 0..=60)?;
+        if before % 5 != 0 || after % 5 != 0 {
+            return Err(Invalid::new("buffer_before_minutes", "out-of-range").into());
+        }
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let mut t = teachers::teacher(tx.conn(), p.account_id)
+            .await?
+            .ok_or(Error::Forbidden)?;
+        t.min_notice_minutes = notice * 60;
+        t.horizon_days = horizon * 7;
+        t.buffer_before_minutes = before;
+        t.buffer_after_minutes = after;
+        t.updated_at = now;
+        teachers::update_teacher(tx.conn(), &t).await?;
+        tx.commit().await?;
+        self.teachers_changed(p.account_id).await;
+        Ok(())
+    }
+
+    pub async fn availability(&self, p: &Principal) -> Result<Availability> {
+        let mut c = self.db.acquire().await?;
+        let t = teachers::teacher(c.conn(), p.account_id)
+            .await?
+            .ok_or(Error::Forbidden)?;
+        let zone = profiles::get(c.conn(), p.account_id)
+            .await?
+            .ok_or(Error::NotFound)?
+            .time_zone;
+        let rules = repo::rules(c.conn(), p.account_id).await?;
+        let overrides = repo::overrides(c.conn(), p.account_id).await?;
+        let hm = |m: i64| slots::hhmm(u16::try_from(m).unwrap_or(0));
+        let mut days: Vec<DayOverride> = Vec::new();
+        for o in overrides {
+            let window = o.start_minute.zip(o.end_minute).map(|(s, e)| (hm(s), hm(e)));
+            match days.iter_mut().find(|d| d.0 == o.day) {
+                Some(d) => d.2.extend(window),
+                None => days.push((o.day, o.time_zone, window.into_iter().collect())),
+            }
+        }
+        Ok(Availability {
+            time_zone: zone,
+            weekly: rules
+                .iter()
+                .map(|(d, s, e)| (u8::try_from(*d).unwrap_or(1), hm(*s), hm(*e)))
+                .collect(),
+            overrides: days,
+            min_notice_hours: t.min_notice_minutes / 60,
+            horizon_weeks: t.horizon_days / 7,
+            buffer_before_minutes: t.buffer_before_minutes,
+            buffer_after_minutes: t.buffer_after_minutes,
+        })
+    }
+
+    /// Lessons that take a teacher's time between `from` and `until`. The
+    /// booking side (issue 5) records lessons; until it does, there are none.
+    pub(crate) async fn busy_times(&self, _teacher: Uuid, _from: i64, _until: i64) -> Result<Vec<Busy>> {
+        Ok(Vec::new())
+    }
+
+    /// Bookable slot starts of a lesson of `duration` minutes with `teacher`
+    /// between `from` and `until`, as of now.
+    pub async fn slots(
+        &self,
+        teacher: Uuid,
+        duration: u16,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<Timestamp>> {
+        let (t, zone, rules, overrides) = {
+            let mut c = self.db.acquire().await?;
+            let t = teachers::teacher(c.conn(), teacher).await?.ok_or(Error::NotFound)?;
+            let zone = profiles::get(c.conn(), teacher)
+                .await?
+                .ok_or(Error::NotFound)?
+                .time_zone;
+            (
+                t,
+                zone,
+                repo::rules(c.conn(), teacher).await?,
+                repo::overrides(c.conn(), teacher).await?,
+            )
+        };
+        let zone = TimeZone::get(&zone).map_err(Error::internal)?;
+        let schedule = schedule_of(zone, &rules, &overrides, policy_of(&t));
+        let busy = self
+            .busy_times(teacher, from.as_microsecond(), until.as_microsecond())
+            .await?;
+        Ok(slots::slots(&schedule, &busy, duration, self.clock.now(), from, until))
+    }
+}

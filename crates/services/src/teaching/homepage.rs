@@ -1,0 +1,198 @@
+//! The teacher's homepage: what they chose to show, to whom (each optional
+//! field has its own visibility, as on the profile), and its editing.
+
+use crate::accounts::Principal;
+use crate::{Error, Result, Services};
+use koine_domain::age::{self, AgeDecision};
+use koine_domain::profile::{Viewer, Visibility};
+use koine_domain::teaching::{Tier, public_text};
+use koine_store::repo::teaching::{self as repo, TeacherRow};
+use koine_store::repo::{profiles, restrictions};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+/// A homepage as one viewer sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Homepage {
+    pub id: Uuid,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+    pub tier: Tier,
+    pub headline: Option<String>,
+    pub about: String,
+    pub country: Option<String>,
+    pub education: Option<String>,
+    pub experience: Option<String>,
+    pub expertise: Option<String>,
+    pub video_url: Option<String>,
+    /// (language, level) taught.
+    pub languages: Vec<(String, String)>,
+    /// The teacher's time zone, in which their availability is set.
+    pub time_zone: String,
+    pub trial_price_minor: Option<i64>,
+    /// Average rating ×100 and how many reviews (reviews come with lessons).
+    pub rating: Option<(i64, i64)>,
+    pub active: bool,
+}
+
+/// What a teacher may change on their homepage.
+#[derive(Debug, Clone, Default)]
+pub struct HomepageForm {
+    pub headline: String,
+    pub about: String,
+    pub education: String,
+    pub experience: String,
+    pub expertise: String,
+    pub country_visibility: String,
+    pub education_visibility: String,
+    pub experience_visibility: String,
+    pub expertise_visibility: String,
+    pub video_visibility: String,
+    /// `active` or `hidden`.
+    pub status: String,
+}
+
+fn vis(s: &str) -> Visibility {
+    Visibility::parse(s).unwrap_or_default()
+}
+
+impl Services {
+    pub async fn is_teacher(&self, account: Uuid) -> Result<bool> {
+        let mut c = self.db.acquire().await?;
+        Ok(repo::teacher(c.conn(), account).await?.is_some())
+    }
+
+    /// Teaching is for adults (18 or older), whatever the minimum age to learn.
+    pub async fn is_adult(&self, account: Uuid) -> Result<bool> {
+        let birth = self.contact_details(account).await?.birth_date;
+        Ok(birth.is_some_and(|b| {
+            age::decide(b, self.clock.today_utc(), self.settings.min_learner_age) == AgeDecision::Adult
+        }))
+    }
+
+    fn viewer_of(p: Option<&Principal>, teacher: Uuid) -> Viewer {
+        match p {
+            Some(p) if p.account_id == teacher => Viewer::Owner,
+            Some(_) => Viewer::Member,
+            None => Viewer::Anonymous,
+        }
+    }
+
+    /// The teacher row, if `viewer` may see the homepage at all: hidden and
+    /// restricted (GDPR Art. 18) homepages are for their owner only.
+    async fn visible_teacher(&self, teacher: Uuid, viewer: Viewer) -> Result<TeacherRow> {
+        let mut c = self.db.acquire().await?;
+        let t = repo::teacher(c.conn(), teacher).await?.ok_or(Error::NotFound)?;
+        if viewer != Viewer::Owner && (t.status != "active" || restrictions::active(c.conn(), teacher).await?.is_some())
+        {
+            return Err(Error::NotFound);
+        }
+        Ok(t)
+    }
+
+    pub async fn homepage(&self, p: Option<&Principal>, teacher: Uuid) -> Result<Homepage> {
+        let viewer = Self::viewer_of(p, teacher);
+        let t = self.visible_teacher(teacher, viewer).await?;
+        let mut c = self.db.acquire().await?;
+        let profile = profiles::get(c.conn(), teacher).await?.ok_or(Error::NotFound)?;
+        let languages = repo::languages(c.conn(), teacher).await?;
+        let shown =
+            |value: &Option<String>, visibility: &str| value.clone().filter(|_| vis(visibility).visible_to(viewer));
+        Ok(Homepage {
+            id: teacher,
+            display_name: profile.display_name,
+            avatar_url: profile.avatar_id.map(|a| format!("/avatars/{a}.png")),
+            tier: Tier::parse(&t.tier).unwrap_or(Tier::Community),
+            headline: t.headline.clone(),
+            about: t.about.clone(),
+            country: shown(&Some(t.country.clone()), &t.country_visibility),
+            education: shown(&t.education, &t.education_visibility),
+            experience: shown(&t.experience, &t.experience_visibility),
+            expertise: shown(&t.expertise, &t.expertise_visibility),
+            video_url: t
+                .video_id
+                .filter(|_| vis(&t.video_visibility).visible_to(viewer))
+                .map(|v| format!("/videos/{v}")),
+            languages,
+            time_zone: profile.time_zone,
+            trial_price_minor: t.trial_price_minor,
+            rating: (t.rating_count > 0).then(|| (t.rating_sum * 100 / t.rating_count, t.rating_count)),
+            active: t.status == "active",
+        })
+    }
+
+    /// The teacher's own homepage settings, to fill the editing form.
+    pub async fn own_homepage(&self, p: &Principal) -> Result<(HomepageForm, Option<Uuid>)> {
+        let mut c = self.db.acquire().await?;
+        let t = repo::teacher(c.conn(), p.account_id).await?.ok_or(Error::NotFound)?;
+        Ok((
+            HomepageForm {
+                headline: t.headline.unwrap_or_default(),
+                about: t.about,
+                education: t.education.unwrap_or_default(),
+                experience: t.experience.unwrap_or_default(),
+                expertise: t.expertise.unwrap_or_default(),
+                country_visibility: t.country_visibility,
+                education_visibility: t.education_visibility,
+                experience_visibility: t.experience_visibility,
+                expertise_visibility: t.expertise_visibility,
+                video_visibility: t.video_visibility,
+                status: t.status,
+            },
+            t.video_id,
+        ))
+    }
+
+    pub async fn update_homepage(&self, p: &Principal, f: HomepageForm) -> Result<()> {
+        let visibility = |field: &'static str, v: &str| {
+            Visibility::parse(v)
+                .map(Visibility::as_str)
+                .map(str::to_owned)
+                .map_err(|_| koine_domain::Invalid::new(field, "invalid-choice"))
+        };
+        let status = match f.status.as_str() {
+            "active" | "hidden" => f.status.clone(),
+            _ => return Err(koine_domain::Invalid::new("status", "invalid-choice").into()),
+        };
+        let about = public_text("about", &f.about, 2000)?.ok_or(koine_domain::Invalid::new("about", "required"))?;
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let mut t = repo::teacher(tx.conn(), p.account_id).await?.ok_or(Error::NotFound)?;
+        t.headline = public_text("headline", &f.headline, 120)?;
+        t.about = about;
+        t.education = public_text("education", &f.education, 2000)?;
+        t.experience = public_text("experience", &f.experience, 2000)?;
+        t.expertise = public_text("expertise", &f.expertise, 2000)?;
+        t.country_visibility = visibility("country_visibility", &f.country_visibility)?;
+        t.education_visibility = visibility("education_visibility", &f.education_visibility)?;
+        t.experience_visibility = visibility("experience_visibility", &f.experience_visibility)?;
+        t.expertise_visibility = visibility("expertise_visibility", &f.expertise_visibility)?;
+        t.video_visibility = visibility("video_visibility", &f.video_visibility)?;
+        t.status = status;
+        t.updated_at = now;
+        repo::update_teacher(tx.conn(), &t).await?;
+        tx.commit().await?;
+        self.teachers_changed(p.account_id).await;
+        Ok(())
+    }
+
+    /// Where a video is, if `p` may watch it: its owner, a reviewer, or
+    /// anyone the homepage shows it to. (path, content type)
+    pub async fn video_for(&self, p: Option<&Principal>, id: Uuid) -> Result<(PathBuf, String)> {
+        let (owner, content_type) = {
+            let mut c = self.db.acquire().await?;
+            repo::video(c.conn(), id).await?.ok_or(Error::NotFound)?
+        };
+        let reviewer = p.and_then(|p| p.staff_role).is_some_and(|r| r.can_review_teachers());
+        if !reviewer {
+            let viewer = Self::viewer_of(p, owner);
+            if viewer != Viewer::Owner {
+                let t = self.visible_teacher(owner, viewer).await?;
+                if t.video_id != Some(id) || !vis(&t.video_visibility).visible_to(viewer) {
+                    return Err(Error::NotFound);
+                }
+            }
+        }
+        Ok((self.video_path(id), content_type))
+    }
+}
