@@ -19,6 +19,7 @@ use koine_domain::profile::{
 };
 use koine_services::accounts::SignUp;
 use koine_services::profiles::ProfileUpdate;
+use koine_services::teaching::search::SearchForm;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -482,6 +483,77 @@ pub async fn profile(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
         None => Viewer::Anonymous,
     };
     Ok(Json(st.svc.view_profile(id, viewer).await?).into_response())
+}
+
+/// Find teachers: every filter optional, availability windows read in `tz`
+/// (the caller's own time zone, else UTC); 20 a page, `more` says whether
+/// another page follows.
+#[utoipa::path(get, path = "/api/v1/teachers", tag = "teachers",
+    params(
+        ("language" = Option<String>, Query, description = "Language code taught, e.g. es"),
+        ("min_price" = Option<String>, Query, description = "Lowest lesson price, e.g. 10.00"),
+        ("max_price" = Option<String>, Query),
+        ("native" = Option<String>, Query, description = "true: native speakers only"),
+        ("tier" = Option<String>, Query, description = "professional or community"),
+        ("country" = Option<String>, Query, description = "ISO 3166 code the teacher shows publicly"),
+        ("min_rating" = Option<String>, Query, description = "e.g. 4.5"),
+        ("days" = Option<String>, Query, description = "Weekdays 1 (Monday) … 7, comma-separated"),
+        ("from" = Option<String>, Query, description = "HH:MM in tz"),
+        ("to" = Option<String>, Query, description = "HH:MM in tz; earlier than from: past midnight"),
+        ("tz" = Option<String>, Query, description = "IANA time zone of the window"),
+        ("q" = Option<String>, Query, description = "Words in the name, headline or introduction"),
+        ("sort" = Option<String>, Query, description = "relevance, price_low, price_high or rating"),
+        ("page" = Option<usize>, Query)),
+    responses((status = 200, description = "A page of teachers"), (status = 400, body = Problem), (status = 422, body = Problem)))]
+pub async fn teachers(State(st): State<AppState>, ctx: Ctx, Query(f): Query<SearchForm>) -> ApiResult {
+    let zone = match &ctx.principal {
+        Some(p) => st.svc.own_profile(p.account_id).await?.view.time_zone,
+        None => "UTC".to_owned(),
+    };
+    let q = st.svc.parse_search(&f, &zone).map_err(invalid)?;
+    Ok(Json(st.svc.search_teachers(&q)).into_response())
+}
+
+/// A teacher's homepage as the caller may see it, with their lessons.
+#[utoipa::path(get, path = "/api/v1/teachers/{id}", tag = "teachers", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Homepage; hidden fields are null"), (status = 404, body = Problem)))]
+pub async fn teacher(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
+    let homepage = st.svc.homepage(ctx.principal.as_ref(), id).await?;
+    let own = ctx.principal.as_ref().is_some_and(|p| p.account_id == id);
+    let offerings = st.svc.offerings(id, own).await?;
+    Ok(Json(json!({ "homepage": homepage, "offerings": offerings })).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SlotParams {
+    /// Lesson length in minutes: 30, 45, 60 or 90.
+    duration: u16,
+    /// How many days ahead (1–56, default 7).
+    days: Option<i64>,
+}
+
+/// Bookable slot starts (UTC instants) of a lesson with the teacher.
+#[utoipa::path(get, path = "/api/v1/teachers/{id}/slots", tag = "teachers",
+    params(("id" = Uuid, Path), SlotParams),
+    responses((status = 200, description = "Slot starts"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn teacher_slots(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Query(q): Query<SlotParams>,
+) -> ApiResult {
+    let duration = koine_domain::teaching::parse_duration(q.duration).map_err(invalid)?;
+    let days = q.days.unwrap_or(7);
+    if !(1..=56).contains(&days) {
+        return Err(invalid(Invalid::new("days", "out-of-range")));
+    }
+    // Only a homepage the caller may see has slots to show.
+    st.svc.homepage(ctx.principal.as_ref(), id).await?;
+    let now = st.svc.clock.now();
+    let until = now + jiff::SignedDuration::from_hours(24 * days);
+    let slots = st.svc.slots(id, duration, now, until).await?;
+    Ok(Json(json!({ "duration": duration, "slots": slots })).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -24,7 +24,7 @@ use utoipa::OpenApi;
         handlers::sessions, handlers::end_session, handlers::reauth, handlers::forgot, handlers::reset, handlers::reset_with_code,
         handlers::me, handlers::delete_me, handlers::update_profile, handlers::upload_avatar, handlers::delete_avatar, handlers::change_password,
         handlers::change_email, handlers::change_phone, handlers::verify_new_phone, handlers::profile,
-        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::security_events, handlers::request_correction, handlers::place_hold, handlers::lift_hold, handlers::ban_for_fraud, handlers::privacy_map, handlers::consents, handlers::set_consents,
+        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::security_events, handlers::teachers, handlers::teacher, handlers::teacher_slots, handlers::request_correction, handlers::place_hold, handlers::lift_hold, handlers::ban_for_fraud, handlers::privacy_map, handlers::consents, handlers::set_consents,
         handlers::request_export, handlers::exports, handlers::export_archive,
         handlers::restrict, handlers::lift_restriction, handlers::object,
     ),
@@ -84,6 +84,9 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/me/restriction", post(h::restrict).delete(h::lift_restriction))
         .route("/v1/me/objections", post(h::object))
         .route("/v1/profiles/{id}", get(h::profile))
+        .route("/v1/teachers", get(h::teachers))
+        .route("/v1/teachers/{id}", get(h::teacher))
+        .route("/v1/teachers/{id}/slots", get(h::teacher_slots))
         .route("/v1/staff/members", get(h::staff_members))
         .route("/v1/staff/members/{id}", get(h::staff_member))
         .route("/v1/staff/members/{id}/holds", post(h::place_hold))

@@ -81,10 +81,21 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePage, PageErro
         ),
         None => (Vec::new(), false),
     };
+    let zone = teachers::viewer_zone(&st, &ctx).await;
+    let zone = jiff::tz::TimeZone::get(&zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let i18n = ctx.i18n();
+    let suggested = st
+        .svc
+        .suggested_teachers(ctx.principal.as_ref(), ctx.signals)
+        .await?
+        .into_iter()
+        .map(|h| teachers::hit_line(&i18n, &zone, h))
+        .collect();
     Ok(HomePage {
         page: Page::new(&ctx, "brand"),
         security_notices,
         ask_consent_again,
+        suggested,
     })
 }
 

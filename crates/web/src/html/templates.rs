@@ -104,6 +104,8 @@ pub struct HomePage {
     pub security_notices: Vec<(String, String, i64)>,
     /// Whether the member's consents must be asked for again.
     pub ask_consent_again: bool,
+    /// Teachers to suggest (personalised only where the learner allowed it).
+    pub suggested: Vec<HitLine>,
 }
 
 #[derive(Template, WebTemplate)]
