@@ -22,6 +22,8 @@ mod requests;
 mod residue;
 mod retention;
 mod rights;
+mod search;
 mod security;
 mod smtp;
 mod staff;
+mod teaching;

@@ -38,6 +38,8 @@ pub struct ApplicationForm {
     /// (title, file).
     pub certificates: Vec<(String, Vec<u8>)>,
     pub video: Option<Vec<u8>>,
+    /// A profile photo, for a member who has none yet.
+    pub photo: Option<Vec<u8>>,
 }
 
 struct Valid {
@@ -278,15 +280,29 @@ impl Services {
         {
             return Err(Error::Conflict("application-pending"));
         }
+        let photo = form.photo.clone();
         let v = validate(form, resubmitting.is_none())?;
-        {
+        // Everything is checked before anything is kept: the photo too.
+        let photo = match photo {
+            Some(bytes) => Some(
+                tokio::task::spawn_blocking(move || crate::avatars::reencode(&bytes))
+                    .await
+                    .map_err(Error::internal)?
+                    .map_err(|e| Invalid::new("photo", e.code))?,
+            ),
+            None => None,
+        };
+        let has_photo = {
             let mut c = self.db.acquire().await?;
-            let has_photo = profiles::get(c.conn(), p.account_id)
+            profiles::get(c.conn(), p.account_id)
                 .await?
-                .is_some_and(|pr| pr.avatar_id.is_some());
-            if !has_photo {
-                return Err(Invalid::new("photo", "photo-required").into());
-            }
+                .is_some_and(|pr| pr.avatar_id.is_some())
+        };
+        if !has_photo && photo.is_none() {
+            return Err(Invalid::new("photo", "photo-required").into());
+        }
+        if let Some(png) = photo {
+            self.set_avatar(p.account_id, &png).await?;
         }
         let video = match &v.video {
             Some((kind, bytes)) => Some((self.store_video(bytes).await?, *kind, bytes.len())),

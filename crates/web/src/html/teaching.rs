@@ -186,16 +186,8 @@ async fn apply(State(st): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
         .into_iter()
         .filter_map(|(title, file)| file.map(|bytes| (title, bytes)))
         .collect();
-    let outcome = match photo {
-        Some(bytes) => st.svc.set_avatar(p.account_id, &bytes).await.map(|_| ()),
-        None => Ok(()),
-    };
-    let outcome = match outcome {
-        Ok(()) => st.svc.apply_to_teach(p, f).await.map(|_| ()),
-        Err(Error::Invalid(e)) => Err(Error::Invalid(koine_domain::Invalid::new("photo", e.code))),
-        Err(e) => Err(e),
-    };
-    match outcome {
+    f.photo = photo;
+    match st.svc.apply_to_teach(p, f).await.map(|_| ()) {
         Ok(()) => Ok(Redirect::to("/teach").into_response()),
         Err(Error::Invalid(e)) => {
             text.error(&ctx.i18n(), e.field, e.code);
