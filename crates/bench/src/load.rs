@@ -47,6 +47,10 @@ impl Outcome {
         self.latencies_us[i] as f64 / 1000.0
     }
 
+    pub fn per_second(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+
     pub fn json(&self) -> Value {
         json!({
             "requests": self.requests,

@@ -8,7 +8,9 @@
 
 mod load;
 mod privacy;
+mod seed;
 mod server;
+mod teaching;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
@@ -44,6 +46,28 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
         /// Concurrent connections for /healthz.
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+    },
+    /// A month of bookable slots for one teacher (weekly rules, 5 overrides, 50 lessons).
+    Slots {
+        #[arg(long, default_value_t = 2000)]
+        iterations: usize,
+    },
+    /// Teacher search over 100,000 teachers under a loopback load, against /healthz.
+    Search {
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: BackendArg,
+        #[arg(
+            long,
+            env = "KOINE_BENCH_DATABASE_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+        )]
+        database_url: String,
+        #[arg(long, default_value_t = 100_000)]
+        teachers: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
         #[arg(long, default_value_t = 32)]
         connections: usize,
     },
@@ -83,6 +107,14 @@ async fn main() {
             seconds,
             connections,
         } => foundation(backend, &database_url, Duration::from_secs(seconds), connections).await,
+        Command::Slots { iterations } => teaching::slots_bench(iterations),
+        Command::Search {
+            backend,
+            database_url,
+            teachers,
+            seconds,
+            connections,
+        } => teaching::search_bench(backend, &database_url, teachers, seconds, connections).await,
         Command::Privacy {
             backend,
             database_url,

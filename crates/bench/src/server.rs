@@ -77,6 +77,17 @@ impl Env {
         env
     }
 
+    /// The configuration the server runs with, to open its database
+    /// in-process (for seeding before it starts).
+    pub fn config(&self) -> koine::config::Config {
+        koine::config::Config {
+            data_dir: self.dir.path().to_path_buf(),
+            master_key: Some(MASTER_KEY.into()),
+            database_url: self.database_url.clone(),
+            ..koine::config::Config::default()
+        }
+    }
+
     fn command(&self) -> Command {
         let mut c = Command::new(binary());
         c.env("KOINE_DATA_DIR", self.dir.path())

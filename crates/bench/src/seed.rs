@@ -1,0 +1,74 @@
+//! Seeding at scale: multi-row inserts bound for either backend.
+
+use koine_store::Conn;
+use uuid::Uuid;
+
+/// A value to bind.
+#[derive(Clone)]
+pub enum V {
+    U(Uuid),
+    I(i64),
+    T(String),
+    B(Vec<u8>),
+    Bool(bool),
+}
+
+pub fn t(s: impl Into<String>) -> V {
+    V::T(s.into())
+}
+
+macro_rules! bind_all {
+    ($q:expr, $vals:expr) => {{
+        let mut q = $q;
+        for v in $vals {
+            q = match v {
+                V::U(u) => q.bind(*u),
+                V::I(i) => q.bind(*i),
+                V::T(s) => q.bind(s.clone()),
+                V::B(b) => q.bind(b.clone()),
+                V::Bool(b) => q.bind(*b),
+            };
+        }
+        q
+    }};
+}
+
+pub async fn exec(conn: Conn<'_>, sql: &str, vals: &[V]) -> u64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match conn {
+        Conn::Sqlite(c) => bind_all!(sqlx::query(sql), vals)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()),
+        Conn::Postgres(c) => bind_all!(sqlx::query(sql), vals)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()),
+    }
+    .expect("seed statement")
+}
+
+/// One multi-row INSERT (in chunks that stay under both backends' limits
+/// on bound parameters).
+pub async fn insert(mut conn: Conn<'_>, table: &str, columns: &[&str], rows: Vec<Vec<V>>) {
+    for chunk in rows.chunks(400) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (r, row) in chunk.iter().enumerate() {
+            assert_eq!(row.len(), columns.len(), "{table}");
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            let marks: Vec<String> = row
+                .iter()
+                .map(|_| {
+                    n += 1;
+                    format!("${n}")
+                })
+                .collect();
+            sql.push_str(&format!("({})", marks.join(", ")));
+        }
+        let vals: Vec<V> = chunk.iter().flatten().cloned().collect();
+        exec(conn.reborrow(), &sql, &vals).await;
+    }
+}
