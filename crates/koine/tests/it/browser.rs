@@ -7,7 +7,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use thirtyfour::prelude::*;
 
-both_backends!(signup_to_logout_in_a_real_browser);
+both_backends!(
+    signup_to_logout_in_a_real_browser,
+    a_teacher_is_found_in_another_time_zone
+);
 
 fn required_env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: browser tests need it (run ./scripts/test)"))
@@ -136,6 +139,151 @@ async fn choose(web: &WebDriver, select_id: &str, value: &str) {
         .click()
         .await
         .unwrap();
+}
+
+/// Sets an input's value directly (time and date inputs take typed text
+/// in the browser's locale format).
+async fn set_value(web: &WebDriver, id: &str, value: &str) {
+    let el = web.find(By::Id(id)).await.unwrap_or_else(|_| panic!("#{id}"));
+    web.execute(&format!("arguments[0].value = '{value}';"), vec![el.to_json().unwrap()])
+        .await
+        .unwrap();
+}
+
+async fn log_in(app: &TestApp, web: &WebDriver, email: &str) {
+    web.goto(app.url("/login")).await.unwrap();
+    fill(web, "identifier", email).await;
+    fill(web, "password", STRONG_PASSWORD).await;
+    submit(web, "main form").await;
+}
+
+async fn log_out(web: &WebDriver) {
+    submit(web, "form[action='/logout']").await;
+}
+
+async fn a_teacher_is_found_in_another_time_zone(app: TestApp) {
+    let axe_js = std::fs::read_to_string(required_env("KOINE_AXE_JS")).expect("axe-core source");
+    let mut driver = start_browser().await;
+    let web = driver.web.take().unwrap();
+    teacher_journey(&app, &web, &axe_js).await;
+    web.quit().await.expect("quit browser");
+}
+
+async fn teacher_journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
+    let zone = |b: koine_testkit::Browser, name: &'static str, zone: &'static str| async move {
+        b.post_form(
+            "/settings/profile",
+            &[
+                ("display_name", name),
+                ("time_zone", zone),
+                ("ui_locale", "en"),
+                ("birth_date_visibility", "private"),
+                ("gender_visibility", "private"),
+                ("location_visibility", "private"),
+            ],
+        )
+        .await;
+    };
+    zone(
+        app.member("profe@example.org", "Carmen").await,
+        "Carmen",
+        "Europe/Madrid",
+    )
+    .await;
+    zone(app.member("tomo@example.org", "Tomo").await, "Tomo", "Asia/Tokyo").await;
+    app.staff("ts@koine.test", StaffRole::TrustSafety).await;
+    let files = app.temp_dir().join("uploads-for-browser");
+    std::fs::create_dir_all(&files).unwrap();
+    let (pdf, png) = (files.join("dni.pdf"), files.join("me.png"));
+    std::fs::write(&pdf, koine_testkit::tiny_pdf("dni")).unwrap();
+    std::fs::write(&png, koine_testkit::tiny_png()).unwrap();
+
+    // Carmen applies to teach.
+    web.goto(app.url("/")).await.unwrap();
+    click(web, ".consent-banner button[value=reject]").await;
+    log_in(app, web, "profe@example.org").await;
+    web.goto(app.url("/teach")).await.unwrap();
+    axe(web, axe_js, "apply to teach").await;
+    fill(web, "real_name", "Carmen Ortega Gil").await;
+    choose(web, "country", "ES").await;
+    choose(web, "lang_0", "es").await;
+    choose(web, "level_0", "native").await;
+    fill(
+        web,
+        "introduction",
+        "Soy profesora de español: gramática, conversación y mucha paciencia.",
+    )
+    .await;
+    for (id, path) in [("id_document", &pdf), ("photo", &png)] {
+        web.find(By::Id(id))
+            .await
+            .unwrap()
+            .send_keys(path.display().to_string())
+            .await
+            .unwrap();
+    }
+    submit(web, "form[action='/teach']").await;
+    assert!(text(web).await.contains("Under review"), "{}", text(web).await);
+    log_out(web).await;
+
+    // Trust & safety approves her.
+    log_in(app, web, "ts@koine.test").await;
+    web.goto(app.url("/staff/applications")).await.unwrap();
+    axe(web, axe_js, "application queue").await;
+    web.find(By::LinkText("Carmen")).await.unwrap().click().await.unwrap();
+    assert!(text(web).await.contains("Carmen Ortega Gil"));
+    axe(web, axe_js, "application review").await;
+    click(web, "button[value=approve]").await;
+    assert!(text(web).await.contains("Approved"));
+    log_out(web).await;
+
+    // Carmen offers a lesson and teaches on Tuesday evenings in Madrid.
+    log_in(app, web, "profe@example.org").await;
+    web.goto(app.url("/teach/manage")).await.unwrap();
+    axe(web, axe_js, "teacher's page").await;
+    fill(web, "price", "18.50").await;
+    submit(web, "form[action='/teach/offerings']").await;
+    assert!(text(web).await.contains("18.50 EUR"));
+    choose(web, "new_day_0", "2").await;
+    set_value(web, "new_start_0", "18:00").await;
+    set_value(web, "new_end_0", "21:00").await;
+    submit(web, "form[action='/teach/availability']").await;
+    assert!(text(web).await.contains("Your changes have been saved."));
+    log_out(web).await;
+
+    // Tomo, in Tokyo, looks for Wednesday 02:00–05:00 his time.
+    log_in(app, web, "tomo@example.org").await;
+    web.goto(app.url("/teachers")).await.unwrap();
+    axe(web, axe_js, "find a teacher").await;
+    choose(web, "language", "es").await;
+    click_box(web, "day-3").await;
+    set_value(web, "from", "02:00").await;
+    set_value(web, "to", "05:00").await;
+    submit(web, "form.search-form").await;
+    let results = text(web).await;
+    assert!(results.contains("Carmen") && results.contains("18.50 EUR"), "{results}");
+    axe(web, axe_js, "search results").await;
+    web.find(By::LinkText("Carmen")).await.unwrap().click().await.unwrap();
+    let homepage = text(web).await;
+    axe(web, axe_js, "teacher homepage").await;
+    assert!(homepage.contains("Asia/Tokyo"), "{homepage}");
+    // 18:00 in Madrid on a Tuesday is 02:00 on Wednesday in Tokyo.
+    assert!(
+        homepage.contains("Wednesday") && homepage.contains("02:00"),
+        "{homepage}"
+    );
+    assert!(!homepage.contains("18:00"), "{homepage}");
+}
+
+async fn click_box(web: &WebDriver, id: &str) {
+    let el = web.find(By::Id(id)).await.unwrap();
+    web.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![el.to_json().unwrap()],
+    )
+    .await
+    .unwrap();
+    el.click().await.unwrap();
 }
 
 async fn text(web: &WebDriver) -> String {

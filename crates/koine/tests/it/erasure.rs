@@ -22,6 +22,11 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
             .unwrap_or(0)
     };
     assert_eq!(avatar_files(), 1);
+    let everyone = app.svc.parse_search(&Default::default(), "UTC").unwrap();
+    assert!(
+        app.svc.search_teachers(&everyone).hits.iter().any(|h| h.id == id),
+        "a teacher, in search"
+    );
     for t in DATA_MAP {
         // Subject columns the law keeps are the staff who acted, not members.
         for s in t
@@ -98,6 +103,21 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
         "why the hold was placed stays on record"
     );
     assert_eq!(avatar_files(), 0, "the picture file is gone");
+    // The teacher's homepage, lessons and availability went with the rows;
+    // the video file and the search card go too.
+    let videos = std::fs::read_dir(app.data_dir().join("uploads/videos"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(videos, 0, "the video file is gone");
+    let everyone = app.svc.parse_search(&Default::default(), "UTC").unwrap();
+    assert!(
+        app.svc.search_teachers(&everyone).hits.iter().all(|h| h.id != id),
+        "out of search"
+    );
+    assert_eq!(
+        app.browser().get(&format!("/teachers/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         other.get("/settings").await.status(),
         StatusCode::SEE_OTHER,
