@@ -222,6 +222,41 @@ async fn an_application_is_reviewed_audited_and_approved(app: TestApp) {
         StatusCode::CONFLICT,
         "decisions are final"
     );
+
+    // The identity document goes 30 days after the decision; the record of
+    // the review stays a year.
+    app.advance(std::time::Duration::from_secs(29 * 86_400));
+    app.svc.sweep(false).await.unwrap();
+    assert_eq!(
+        bytes_of(&app, "SELECT id_document_enc FROM teacher_applications")
+            .await
+            .len(),
+        1
+    );
+    app.advance(std::time::Duration::from_secs(2 * 86_400));
+    let swept = app.svc.sweep(false).await.unwrap();
+    assert!(
+        swept
+            .iter()
+            .any(|l| l.table == "teacher_applications" && l.column == Some("id_document_enc") && l.count == 1),
+        "{swept:?}"
+    );
+    let left: Vec<Option<Vec<u8>>> = match &app.svc.db {
+        koine_store::Db::Sqlite(p) => sqlx::query_scalar("SELECT id_document_enc FROM teacher_applications")
+            .fetch_all(p)
+            .await
+            .unwrap(),
+        koine_store::Db::Postgres(p) => sqlx::query_scalar("SELECT id_document_enc FROM teacher_applications")
+            .fetch_all(p)
+            .await
+            .unwrap(),
+    };
+    assert_eq!(left, [None]);
+    // A month on, the reviewer signs in again.
+    ts.login("ts@koine.test", STRONG_PASSWORD).await;
+    let (_, view) = ts.get_text(&format!("/staff/applications/{application}")).await;
+    assert!(view.contains("Deleted after the decision"), "{view}");
+    assert!(app.svc.is_teacher(id).await.unwrap(), "the teacher stays");
 }
 
 async fn bad_applications_are_refused_and_nothing_is_kept(app: TestApp) {
