@@ -43,6 +43,7 @@ named!(
     /// Fields a member cannot change themselves, so asks staff to correct.
     CorrectableField {
         BirthDate => "birth_date",
+        RealName => "real_name",
     }
 );
 

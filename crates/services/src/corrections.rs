@@ -1,5 +1,6 @@
 //! Rectification (GDPR Art. 16) of what a member cannot change themselves:
-//! a date of birth, which the age gate depends on. The member asks from
+//! a date of birth, which the age gate depends on, and a teacher's verified
+//! legal name. The member asks from
 //! settings; the privacy officer applies or refuses it, as a privacy
 //! request with its statutory deadline.
 
@@ -26,6 +27,12 @@ impl Services {
             CorrectableField::BirthDate => age::parse_birth_date(value, self.clock.today_utc())
                 .map_err(|e| Invalid::new("correction_value", e.code))?
                 .to_string(),
+            CorrectableField::RealName => {
+                if !self.is_teacher(p.account_id).await? {
+                    return Err(Invalid::new("correction_field", "invalid-choice").into());
+                }
+                optional_text("correction_value", value, 100)?.ok_or(Invalid::new("correction_value", "required"))?
+            }
         };
         let note = optional_text("details", note, 4000)?;
         let now = self.clock.now_us();
@@ -82,6 +89,19 @@ impl Services {
         Ok(())
     }
 
+    /// A teacher's verified legal name, opened for themself (it is never
+    /// shown to anyone else).
+    pub async fn own_real_name(&self, p: &Principal) -> Result<Option<String>> {
+        let mut c = self.db.acquire().await?;
+        let Some(t) = koine_store::repo::teaching::teacher(c.conn(), p.account_id).await? else {
+            return Ok(None);
+        };
+        let key = self.subject_key(c.conn(), p.account_id).await?;
+        let plain =
+            crypto::open_field(&key, p.account_id, "teachers.real_name", &t.real_name_enc).map_err(Error::internal)?;
+        Ok(Some(String::from_utf8(plain).map_err(Error::internal)?))
+    }
+
     /// The correction a request asks for, opened for the privacy officer
     /// (who has just opened the request, which is audited).
     pub async fn requested_correction(
@@ -122,6 +142,10 @@ impl Services {
                 }
                 let sealed = crypto::seal_field(&key, account, "accounts.birth_date", value.as_bytes());
                 accounts::set_birth_date(tx.conn(), account, &sealed, minor_until(decision)?).await?;
+            }
+            Some(CorrectableField::RealName) => {
+                let sealed = crypto::seal_field(&key, account, "teachers.real_name", value.as_bytes());
+                koine_store::repo::teaching::set_real_name(tx.conn(), account, &sealed, now).await?;
             }
             None => return Err(Error::Internal("unknown correction field".into())),
         }

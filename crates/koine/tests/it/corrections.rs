@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 both_backends!(
     a_birth_date_correction_is_asked_for_and_applied,
-    corrections_go_through_the_age_gate
+    corrections_go_through_the_age_gate,
+    a_teacher_corrects_their_verified_legal_name
 );
 
 async fn ask(b: &koine_testkit::Browser, value: &str) -> (StatusCode, String) {
@@ -180,4 +181,62 @@ async fn corrections_go_through_the_age_gate(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::ACCEPTED);
+}
+
+async fn a_teacher_corrects_their_verified_legal_name(app: TestApp) {
+    let learner = app.member("learner@example.org", "Learner").await;
+    let (status, _) = learner
+        .post_form_text(
+            "/settings/correction",
+            &[("field", "real_name"), ("value", "Someone Else"), ("note", "")],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only teachers have a verified name"
+    );
+    let b = app.member("ada@example.org", "Ada").await;
+    let form = reqwest::multipart::Form::new().text("csrf", b.csrf().await).part(
+        "avatar",
+        reqwest::multipart::Part::bytes(koine_testkit::tiny_png()).file_name("a.png"),
+    );
+    b.client
+        .post(app.url("/settings/avatar"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let id = app.account_id("ada@example.org").await;
+    let reviewer = app.staff("ts@koine.test", StaffRole::TrustSafety).await;
+    assert!(app.approved_teacher(&b, id, &reviewer).await);
+    let (_, page) = b.get_text("/settings").await;
+    assert!(
+        page.contains("Verified legal name") && page.contains("Ada María López"),
+        "{page}"
+    );
+    let (status, _) = b
+        .post_form_text(
+            "/settings/correction",
+            &[("field", "real_name"), ("value", "Ada María López Ruiz"), ("note", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (request, ..) = only_request(&app).await;
+    let officer = app.staff("dpo@koine.test", StaffRole::PrivacyOfficer).await;
+    let (_, view) = officer.get_text(&format!("/staff/requests/{request}")).await;
+    assert!(
+        view.contains("Verified legal name: <strong>Ada María López Ruiz</strong>"),
+        "{view}"
+    );
+    officer
+        .post_form(&format!("/staff/requests/{request}/apply-correction"), &[])
+        .await;
+    let (_, page) = b.get_text("/settings").await;
+    assert!(page.contains("Ada María López Ruiz"), "{page}");
+    assert!(
+        app.last_mail_to("ada@example.org")
+            .await
+            .contains("We corrected your legal name")
+    );
 }

@@ -855,3 +855,6 @@ home-find-teachers = Find a teacher
 nav-teachers = Teachers
 nav-teach = Teach
 nav-applications = Applications
+correction-field-real_name = Verified legal name
+correction-real-name = Correct legal name
+correction-applied-real_name = We corrected your legal name as you asked.

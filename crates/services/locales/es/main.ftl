@@ -855,3 +855,6 @@ home-find-teachers = Encuentra profesor
 nav-teachers = Profesores
 nav-teach = Enseñar
 nav-applications = Solicitudes
+correction-field-real_name = Nombre legal verificado
+correction-real-name = Nombre legal correcto
+correction-applied-real_name = Hemos corregido tu nombre legal como pediste.

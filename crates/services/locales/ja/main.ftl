@@ -855,3 +855,6 @@ home-find-teachers = 講師を探す
 nav-teachers = 講師
 nav-teach = 教える
 nav-applications = 講師申請
+correction-field-real_name = 確認済みの氏名
+correction-real-name = 正しい氏名
+correction-applied-real_name = ご依頼どおり氏名を訂正しました。

@@ -855,3 +855,6 @@ home-find-teachers = 寻找教师
 nav-teachers = 教师
 nav-teach = 教学
 nav-applications = 教师申请
+correction-field-real_name = 已核实的法定姓名
+correction-real-name = 正确的法定姓名
+correction-applied-real_name = 我们已按您的要求更正了您的法定姓名。

@@ -265,6 +265,13 @@ pub async fn update_teacher(conn: Conn<'_>, t: &TeacherRow) -> Result<()> {
     Ok(())
 }
 
+/// A corrected (verified) legal name, sealed.
+pub async fn set_real_name(conn: Conn<'_>, account: Uuid, enc: &[u8], now: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query("UPDATE teachers SET real_name_enc = $2, updated_at = $3 WHERE account_id = $1")
+        .bind(account).bind(enc).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn teacher(conn: Conn<'_>, account: Uuid) -> Result<Option<TeacherRow>> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {TEACHER} FROM teachers WHERE account_id = $1"));
     Ok(on_conn!(conn, c => sqlx::query_as::<_, TeacherRow>(sql).bind(account).fetch_optional(&mut *c).await)?)

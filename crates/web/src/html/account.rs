@@ -665,6 +665,7 @@ async fn settings_page(
     Ok((
         status,
         SettingsPage {
+            real_name: st.svc.own_real_name(p).await?,
             security_events,
             page: Page::new(ctx, "settings-title"),
             guardian_confirmed_at: st.svc.guardian_confirmed_at(p.account_id).await?,

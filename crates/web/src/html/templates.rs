@@ -227,6 +227,8 @@ pub struct SettingsPage {
     pub contact: koine_services::accounts::ContactDetails,
     pub sessions: Vec<SessionLine>,
     pub security_events: Vec<SecurityLine>,
+    /// A teacher's verified legal name (they ask for corrections of it).
+    pub real_name: Option<String>,
     pub notice: Option<String>,
     pub form: FormState,
     /// For a member under 18: when a guardian confirmed, if one has.
