@@ -80,49 +80,18 @@ impl Visibility {
     }
 }
 
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal, [$($variant:ident = $code:literal),* $(,)?]) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $code)] $variant),* }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $code),* }
-            }
-
-            pub fn parse(s: &str) -> Valid<Self> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == s.trim())
-                    .ok_or(Invalid::new($field, "invalid-choice"))
-            }
-        }
-    };
-}
-
-code_enum!(
+named_enum!(
     /// The interface languages Koine ships.
-    UiLocale, "ui_locale", [En = "en", Ja = "ja", ZhCn = "zh-CN", Es = "es"]
+    UiLocale, "ui_locale" { En => "en", Ja => "ja", ZhCn => "zh-CN", Es => "es" }
 );
 
-code_enum!(
+named_enum!(
     /// Common European Framework of Reference levels, plus native.
-    Cefr, "level", [A1 = "A1", A2 = "A2", B1 = "B1", B2 = "B2", C1 = "C1", C2 = "C2", Native = "native"]
+    Cefr, "level" { A1 => "A1", A2 => "A2", B1 => "B1", B2 => "B2", C1 => "C1", C2 => "C2", Native => "native" }
 );
 
-code_enum!(
-    Gender,
-    "gender",
-    [
-        Female = "female",
-        Male = "male",
-        NonBinary = "non_binary",
-        Other = "other"
-    ]
+named_enum!(
+    Gender, "gender" { Female => "female", Male => "male", NonBinary => "non_binary", Other => "other" }
 );
 
 impl UiLocale {

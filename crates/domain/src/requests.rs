@@ -4,28 +4,7 @@
 
 use jiff::{Span, Timestamp, ToSpan, tz::TimeZone};
 
-macro_rules! named {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $s),* }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-        }
-    };
-}
-
-named!(
+named_enum!(
     /// What is asked for.
     RequestKind {
         Access => "access",
@@ -39,7 +18,7 @@ named!(
     }
 );
 
-named!(
+named_enum!(
     /// Fields a member cannot change themselves, so asks staff to correct.
     CorrectableField {
         BirthDate => "birth_date",
@@ -47,7 +26,7 @@ named!(
     }
 );
 
-named!(
+named_enum!(
     /// The law whose deadline applies, from where the requester lives.
     Regime {
         Gdpr => "gdpr",
@@ -55,7 +34,7 @@ named!(
     }
 );
 
-named!(
+named_enum!(
     /// Who asks, relative to the person the data is about.
     Relation {
         Self_ => "self",
@@ -64,7 +43,7 @@ named!(
     }
 );
 
-named!(
+named_enum!(
     /// Where a request stands.
     RequestStatus {
         Unverified => "unverified",

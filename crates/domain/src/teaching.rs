@@ -3,34 +3,8 @@
 //! that keeps contact details out of what teachers publish.
 
 use crate::{Invalid, Valid};
-use serde::Serialize;
 
-macro_rules! named {
-    ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident => $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $s),* }
-            }
-
-            pub fn parse(s: &str) -> Valid<Self> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == s.trim())
-                    .ok_or(Invalid::new($field, "invalid-choice"))
-            }
-        }
-    };
-}
-
-named!(
+named_enum!(
     /// Professional teachers hold a verified teaching certificate;
     /// community tutors teach from their own command of the language.
     Tier, "tier" {
@@ -39,7 +13,7 @@ named!(
     }
 );
 
-named!(
+named_enum!(
     /// Where an application to teach stands.
     ApplicationStatus, "status" {
         Submitted => "submitted",
@@ -49,7 +23,7 @@ named!(
     }
 );
 
-named!(
+named_enum!(
     /// What happens to an application.
     Review, "action" {
         Approve => "approve",
@@ -83,7 +57,7 @@ impl ApplicationStatus {
     }
 }
 
-named!(
+named_enum!(
     /// Where an offering stands: on the homepage and bookable, paused (shown
     /// as unavailable), or unpublished (hidden).
     OfferingStatus, "status" {

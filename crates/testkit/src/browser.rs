@@ -88,6 +88,22 @@ impl Browser {
             .expect("POST")
     }
 
+    /// Saves the profile with `name` and `zone` (interface in English,
+    /// optional fields private), plus any `extra` fields.
+    pub async fn set_profile(&self, name: &str, zone: &str, extra: &[(&str, &str)]) {
+        let mut fields = vec![
+            ("display_name", name),
+            ("time_zone", zone),
+            ("ui_locale", "en"),
+            ("birth_date_visibility", "private"),
+            ("gender_visibility", "private"),
+            ("location_visibility", "private"),
+        ];
+        fields.extend_from_slice(extra);
+        let r = self.post_form("/settings/profile", &fields).await;
+        assert_eq!(r.status(), StatusCode::OK, "profile saved");
+    }
+
     pub async fn post_form_text(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
         let r = self.post_form(path, fields).await;
         (r.status(), r.text().await.unwrap())

@@ -170,27 +170,10 @@ async fn a_teacher_is_found_in_another_time_zone(app: TestApp) {
 }
 
 async fn teacher_journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
-    let zone = |b: koine_testkit::Browser, name: &'static str, zone: &'static str| async move {
-        b.post_form(
-            "/settings/profile",
-            &[
-                ("display_name", name),
-                ("time_zone", zone),
-                ("ui_locale", "en"),
-                ("birth_date_visibility", "private"),
-                ("gender_visibility", "private"),
-                ("location_visibility", "private"),
-            ],
-        )
-        .await;
-    };
-    zone(
-        app.member("profe@example.org", "Carmen").await,
-        "Carmen",
-        "Europe/Madrid",
-    )
-    .await;
-    zone(app.member("tomo@example.org", "Tomo").await, "Tomo", "Asia/Tokyo").await;
+    let carmen = app.member("profe@example.org", "Carmen").await;
+    carmen.set_profile("Carmen", "Europe/Madrid", &[]).await;
+    let tomo = app.member("tomo@example.org", "Tomo").await;
+    tomo.set_profile("Tomo", "Asia/Tokyo", &[]).await;
     app.staff("ts@koine.test", StaffRole::TrustSafety).await;
     let files = app.temp_dir().join("uploads-for-browser");
     std::fs::create_dir_all(&files).unwrap();

@@ -64,19 +64,7 @@ async fn make(app: &TestApp, s: &Spec) -> Uuid {
             &[("decision", "approve"), ("tier", s.tier)],
         )
         .await;
-    post(
-        &b,
-        "/settings/profile",
-        &[
-            ("display_name", s.name),
-            ("time_zone", s.zone),
-            ("ui_locale", "en"),
-            ("birth_date_visibility", "private"),
-            ("gender_visibility", "private"),
-            ("location_visibility", "private"),
-        ],
-    )
-    .await;
+    b.set_profile(s.name, s.zone, &[]).await;
     post(
         &b,
         "/teach/homepage",
@@ -317,19 +305,7 @@ async fn availability_windows_are_read_in_the_learners_zone(app: TestApp) {
     );
     // A learner's own zone is the default.
     let learner = app.member("tokyo@example.org", "Tomo").await;
-    post(
-        &learner,
-        "/settings/profile",
-        &[
-            ("display_name", "Tomo"),
-            ("time_zone", "Asia/Tokyo"),
-            ("ui_locale", "en"),
-            ("birth_date_visibility", "private"),
-            ("gender_visibility", "private"),
-            ("location_visibility", "private"),
-        ],
-    )
-    .await;
+    learner.set_profile("Tomo", "Asia/Tokyo", &[]).await;
     let (_, page) = learner.get_text("/teachers?day=3&from=02:00&to=05:00").await;
     let results = page.split("teacher-list").nth(1).unwrap_or_default();
     assert!(results.contains("Ana") && !results.contains("Beto"), "{page}");
@@ -362,21 +338,9 @@ async fn suggestions_are_personal_only_with_consent(app: TestApp) {
     make(&app, &BETO).await;
     // …and a learner of Spanish.
     let learner = app.member("learns-es@example.org", "Learner").await;
-    post(
-        &learner,
-        "/settings/profile",
-        &[
-            ("display_name", "Learner"),
-            ("time_zone", "UTC"),
-            ("ui_locale", "en"),
-            ("birth_date_visibility", "private"),
-            ("gender_visibility", "private"),
-            ("location_visibility", "private"),
-            ("lang_0", "es"),
-            ("level_0", "A2"),
-        ],
-    )
-    .await;
+    learner
+        .set_profile("Learner", "UTC", &[("lang_0", "es"), ("level_0", "A2")])
+        .await;
     let suggested = |page: &str| page.split("id=\"suggested\"").nth(1).unwrap_or_default().to_owned();
     let (_, home) = learner.get_text("/").await;
     assert!(!suggested(&home).contains("Beto"), "not personalised without consent");

@@ -612,29 +612,12 @@ async fn offerings_and_availability_refuse_bad_input(app: TestApp) {
     assert!(home.contains("No lessons offered yet"), "{home}");
 }
 
-async fn set_zone(b: &Browser, name: &str, zone: &str) {
-    let r = b
-        .post_form(
-            "/settings/profile",
-            &[
-                ("display_name", name),
-                ("time_zone", zone),
-                ("ui_locale", "en"),
-                ("birth_date_visibility", "private"),
-                ("gender_visibility", "private"),
-                ("location_visibility", "private"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-}
-
 async fn slots_show_in_the_viewers_time_zone(app: TestApp) {
     let (t, id) = teacher(&app, "madrid@example.org").await;
-    set_zone(&t, "Profe", "Europe/Madrid").await;
+    t.set_profile("Profe", "Europe/Madrid", &[]).await;
     // Tuesdays 18:00–21:00 in Madrid (the fixture's rule), 60-minute lessons.
     let ny = app.member("ny@example.org", "NewYorker").await;
-    set_zone(&ny, "NewYorker", "America/New_York").await;
+    ny.set_profile("NewYorker", "America/New_York", &[]).await;
     let (_, page) = ny.get_text(&format!("/teachers/{id}")).await;
     assert!(page.contains("America/New_York"), "{page}");
     // Madrid is six hours ahead of New York in December: 18:00 there is 12:00 here.
