@@ -8,10 +8,10 @@
 /// `as_str`, and `parse` — returning `Valid`, reported under the form field
 /// given after the name, or an `Option` when none is.
 macro_rules! named_enum {
-    ($(#[$m:meta])* $name:ident $(, $field:literal)? { $($variant:ident => $s:literal),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident $(, $field:literal)? { $($(#[$vm:meta])* $variant:ident => $s:literal),* $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        pub enum $name { $(#[serde(rename = $s)] $variant),* }
+        pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $variant),* }
 
         impl $name {
             pub const ALL: &'static [Self] = &[$(Self::$variant),*];
@@ -40,10 +40,15 @@ macro_rules! named_enum {
 }
 
 pub mod age;
+pub mod booking;
+pub mod cards;
 pub mod consent;
 pub mod contact;
+pub mod coupons;
 pub mod disclosure;
+pub mod ics;
 pub mod ids;
+pub mod ledger;
 pub mod password;
 pub mod privacy;
 pub mod profile;

@@ -26,6 +26,18 @@ impl Signals {
         (self.gpc && ConsentPurpose::GPC.contains(&purpose)) || (self.dnt && ConsentPurpose::DNT.contains(&purpose))
     }
 
+    /// What a choice about `purpose` made from this browser is recorded as
+    /// coming from: the signal that decides it, else the banner.
+    pub fn source_for(self, purpose: ConsentPurpose) -> ConsentSource {
+        if self.gpc && ConsentPurpose::GPC.contains(&purpose) {
+            ConsentSource::Gpc
+        } else if self.dnt && ConsentPurpose::DNT.contains(&purpose) {
+            ConsentSource::Dnt
+        } else {
+            ConsentSource::Banner
+        }
+    }
+
     /// Choices with the signals applied: a signal wins over a ticked box
     /// sent from the same browser, so nothing is granted only to be withdrawn.
     pub fn apply(self, choices: &[(ConsentPurpose, bool)]) -> Vec<(ConsentPurpose, bool)> {
@@ -184,7 +196,7 @@ impl Services {
                 granted: *granted,
                 policy_version: version.clone(),
                 consent_revision: Some(i64::from(revision)),
-                source: ConsentSource::Banner.as_str().into(),
+                source: signals.source_for(*purpose).as_str().into(),
                 created_at: now,
             };
             ledger::append_visitor(tx.conn(), &row).await?;
