@@ -99,6 +99,8 @@ named_enum!(
         Funding => "funding",
         /// Wallet credit returned to the card it came from.
         CardRefund => "card_refund",
+        /// A card refund the processor failed: the credit comes back.
+        CardRefundFailed => "card_refund_failed",
         /// A lesson booked: money into escrow.
         Hold => "hold",
         /// A package bought.
@@ -119,6 +121,8 @@ named_enum!(
         PayoutRejected => "payout_rejected",
         /// The payout was sent.
         PayoutPaid => "payout_paid",
+        /// Entries past their legal period, summed into opening balances.
+        CarriedForward => "carried_forward",
     }
 );
 
@@ -229,6 +233,16 @@ pub fn card_refund(provider: &'static str, member: Uuid, amount: i64) -> Result<
     )
 }
 
+/// A card refund that did not go through: the credit returns to the wallet.
+pub fn card_refund_failed(provider: &'static str, member: Uuid, amount: i64) -> Result<Entry, LedgerError> {
+    transfer(
+        EntryKind::CardRefundFailed,
+        Account::Clearing(provider),
+        Account::Wallet(member),
+        amount,
+    )
+}
+
 /// Where the learner's part of a lesson's price comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -324,6 +338,17 @@ pub fn package_expiry(package: Uuid, teacher: Uuid, remaining: i64, basis_points
             leg(Account::Earnings(teacher), remaining - cut),
             leg(Account::Revenue, cut),
         ],
+    )
+}
+
+/// What is left of a package its teacher can no longer teach, back to the
+/// learner's wallet.
+pub fn package_refund(package: Uuid, learner: Uuid, remaining: i64) -> Result<Entry, LedgerError> {
+    transfer(
+        EntryKind::Refund,
+        Account::PackageEscrow(package),
+        Account::Wallet(learner),
+        remaining,
     )
 }
 

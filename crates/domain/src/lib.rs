@@ -40,6 +40,7 @@ macro_rules! named_enum {
 }
 
 pub mod age;
+pub mod banking;
 pub mod booking;
 pub mod cards;
 pub mod consent;

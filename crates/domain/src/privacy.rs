@@ -68,6 +68,34 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ),
     ("user.privacy_preferences", "Your consent choices and privacy signals"),
     (
+        "user.financial.transaction",
+        "Lessons and packages you booked, what they cost and how they went",
+    ),
+    (
+        "user.financial.payment",
+        "Payments and refunds: amount, method, card brand and last four digits",
+    ),
+    ("user.financial.invoice", "Invoices and credit notes issued to you"),
+    ("user.financial.balance", "Your credit and earnings accounts"),
+    (
+        "user.financial.ledger",
+        "Ledger entries recording each movement of money",
+    ),
+    (
+        "user.financial.bank_account",
+        "Where your earnings are paid: bank account or PayPal",
+    ),
+    ("user.financial.payout", "Payouts of your earnings"),
+    ("user.financial.coupon", "Coupons you added to your account"),
+    (
+        "user.content.lesson_note",
+        "What you wrote about a lesson: notes to your teacher and problem reports",
+    ),
+    (
+        "user.content.review",
+        "Reviews and ratings of lessons, and teachers' replies",
+    ),
+    (
         "user.privacy_request",
         "Your data-protection requests and the exports you asked for",
     ),
@@ -109,6 +137,11 @@ pub enum Purpose {
     LegalCompliance,
     /// Keeping the system running (no personal content).
     Operations,
+    /// Taking payments, holding them until lessons are done, paying
+    /// teachers and keeping the accounts.
+    Payments,
+    /// Showing reviews of lessons on teachers' pages and in search.
+    Reviews,
 }
 
 impl Purpose {
@@ -120,6 +153,8 @@ impl Purpose {
             Self::Profile => "profile",
             Self::LegalCompliance => "legal_compliance",
             Self::Operations => "operations",
+            Self::Payments => "payments",
+            Self::Reviews => "reviews",
         }
     }
 }
@@ -175,6 +210,10 @@ pub enum Retention {
     YearsAfter { years: u32, column: &'static str },
     /// Not personal data: kept as long as the system needs it.
     System,
+    /// Ledger rows: kept `years` after the instant in `column`, as the law
+    /// requires of accounts, then folded into one opening balance per
+    /// account (a ledger cannot drop rows without changing its balances).
+    CarriedForward { years: u32, column: &'static str },
 }
 
 /// Where a value comes from (GDPR Art. 14(2)(f), 15(1)(g)).

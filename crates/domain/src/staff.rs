@@ -71,6 +71,18 @@ impl StaffRole {
         self == Self::PrivacyOfficer
     }
 
+    /// Money: recording bank transfers, approving and paying teachers'
+    /// payouts, issuing coupons. Finance, and admins.
+    pub fn can_handle_money(self) -> bool {
+        matches!(self, Self::Finance | Self::Admin)
+    }
+
+    /// Disputes over lessons are settled by support (who hear both sides),
+    /// finance and admins.
+    pub fn can_settle_disputes(self) -> bool {
+        matches!(self, Self::Support | Self::Finance | Self::Admin)
+    }
+
     /// Only the privacy officer reads the audit trail of staff access, so the
     /// people being watched are not the ones reading it.
     pub fn can_read_audit_log(self) -> bool {

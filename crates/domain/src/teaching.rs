@@ -125,16 +125,19 @@ pub fn parse_amount(field: &'static str, text: &str) -> Valid<i64> {
     parse_price(field, minor)
 }
 
-/// Minor units as `12.50`.
+/// Minor units as `12.50` (`-0.50` below zero).
 pub fn format_amount(minor: i64) -> String {
-    format!("{}.{:02}", minor / 100, (minor % 100).abs())
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
-/// A trial costs something, and no more than a regular lesson.
+/// A trial costs something, and less than a regular lesson: it is a
+/// reduced-price first lesson.
 pub fn check_trial_price(trial: i64, regular: i64) -> Valid<i64> {
     let trial = parse_price("trial_price", trial)?;
-    if trial > regular {
-        Err(Invalid::new("trial_price", "trial-dearer-than-lesson"))
+    if trial >= regular {
+        Err(Invalid::new("trial_price", "trial-not-reduced"))
     } else {
         Ok(trial)
     }
@@ -286,8 +289,11 @@ mod tests {
         }
         assert_eq!(parse_amount("price", "0").unwrap_err().code, "price-not-positive");
         assert_eq!(format_amount(1250), "12.50");
+        assert_eq!(format_amount(-50), "-0.50");
+        assert_eq!(format_amount(-1205), "-12.05");
         assert_eq!(check_trial_price(500, 1250), Ok(500));
         assert!(check_trial_price(1500, 1250).is_err());
+        assert_eq!(check_trial_price(1250, 1250).unwrap_err().code, "trial-not-reduced");
         assert_eq!(package_price(1999, 10, 10), Ok(17991));
         assert!(package_price(1000, 7, 10).is_err());
         assert!(package_price(1000, 5, 60).is_err());

@@ -30,8 +30,28 @@ pub struct Config {
     pub retention_sweep_minutes: u64,
     /// Minutes between rebuilds of the teacher search.
     pub search_rebuild_minutes: u64,
+    /// Seconds between checks for exports a restart left waiting (new
+    /// requests wake the job at once).
+    pub export_check_seconds: u64,
     /// The platform currency (ISO 4217) lesson prices are in.
     pub currency: String,
+    /// The platform's commission on lessons, in percent (up to 50).
+    pub commission_percent: f64,
+    /// What share of the price a learner who cancels within 24 hours gets
+    /// back (the rest pays the teacher); teachers who cancel late always
+    /// refund in full.
+    pub late_cancellation_refund_percent: u8,
+    /// Teachers may ask to be paid from this much, in minor units.
+    pub payout_minimum_minor: i64,
+    /// Take card payments through the built-in test processor (no real
+    /// money moves; `serve --demo` turns it on).
+    pub test_card_payments: bool,
+    /// Seconds between runs of the lesson timers (expiry, completion,
+    /// reminders, package expiry).
+    pub lesson_timers_seconds: u64,
+    /// Minutes between compactions of the SQLite file after erasures or
+    /// retention sweeps (no copy of deleted data survives in unused space).
+    pub compaction_minutes: u64,
     pub db_max_connections: u32,
     /// Sign-up attempts allowed per client IP per hour.
     pub signups_per_ip_per_hour: u32,
@@ -81,7 +101,14 @@ impl Default for Config {
             mail_poll_ms: 2000,
             retention_sweep_minutes: 60,
             search_rebuild_minutes: 60,
+            export_check_seconds: 60,
             currency: "EUR".into(),
+            commission_percent: 15.0,
+            late_cancellation_refund_percent: 0,
+            payout_minimum_minor: 2000,
+            test_card_payments: false,
+            lesson_timers_seconds: 60,
+            compaction_minutes: 60,
             db_max_connections: 16,
             signups_per_ip_per_hour: 20,
             smtp: None,
@@ -180,8 +207,29 @@ impl Config {
         if let Some(v) = env_parse("KOINE_SEARCH_REBUILD_MINUTES", get)? {
             self.search_rebuild_minutes = v;
         }
+        if let Some(v) = env_parse("KOINE_EXPORT_CHECK_SECONDS", get)? {
+            self.export_check_seconds = v;
+        }
         if let Some(v) = get("KOINE_CURRENCY") {
             self.currency = v;
+        }
+        if let Some(v) = env_parse("KOINE_COMMISSION_PERCENT", get)? {
+            self.commission_percent = v;
+        }
+        if let Some(v) = env_parse("KOINE_LATE_CANCELLATION_REFUND_PERCENT", get)? {
+            self.late_cancellation_refund_percent = v;
+        }
+        if let Some(v) = env_parse("KOINE_PAYOUT_MINIMUM_MINOR", get)? {
+            self.payout_minimum_minor = v;
+        }
+        if let Some(v) = env_parse("KOINE_TEST_CARD_PAYMENTS", get)? {
+            self.test_card_payments = v;
+        }
+        if let Some(v) = env_parse("KOINE_LESSON_TIMERS_SECONDS", get)? {
+            self.lesson_timers_seconds = v;
+        }
+        if let Some(v) = env_parse("KOINE_COMPACTION_MINUTES", get)? {
+            self.compaction_minutes = v;
         }
         if let Some(v) = env_parse("KOINE_SIGNUPS_PER_IP_PER_HOUR", get)? {
             self.signups_per_ip_per_hour = v;

@@ -107,6 +107,7 @@ pub async fn seed(svc: &Services) -> Result<Vec<DemoLogin>, koine_services::Erro
                 display_name: DisplayName::parse(name)?,
                 locale: *locale,
                 time_zone: (*zone).into(),
+                marketing_email: false,
             };
             svc.sign_up(input, "demo-seed").await?;
             if let Some(id) = svc.account_id_by_email(&e).await? {

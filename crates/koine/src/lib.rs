@@ -99,11 +99,34 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
             cfg.currency
         )));
     }
-    if cfg.retention_sweep_minutes == 0 || cfg.search_rebuild_minutes == 0 {
+    if cfg.retention_sweep_minutes == 0
+        || cfg.search_rebuild_minutes == 0
+        || cfg.export_check_seconds == 0
+        || cfg.lesson_timers_seconds == 0
+        || cfg.compaction_minutes == 0
+    {
         return Err(StartError::Config(
-            "retention_sweep_minutes and search_rebuild_minutes must be at least 1".into(),
+            "retention_sweep_minutes, search_rebuild_minutes, export_check_seconds, lesson_timers_seconds and \
+             compaction_minutes must be at least 1"
+                .into(),
         ));
     }
+    if !(0.0..=50.0).contains(&cfg.commission_percent) {
+        return Err(StartError::Config("commission_percent must be between 0 and 50".into()));
+    }
+    if cfg.late_cancellation_refund_percent > 100 || cfg.payout_minimum_minor < 1 {
+        return Err(StartError::Config(
+            "late_cancellation_refund_percent must be 0–100 and payout_minimum_minor at least 1".into(),
+        ));
+    }
+    s.booking = koine_services::booking::BookingSettings {
+        commission_bp: (cfg.commission_percent * 100.0).round() as u16,
+        cancellation: koine_domain::booking::CancellationPolicy {
+            late_learner_refund_percent: cfg.late_cancellation_refund_percent,
+        },
+        payout_minimum: cfg.payout_minimum_minor,
+        test_card_payments: cfg.test_card_payments,
+    };
     s.currency = cfg.currency.clone();
     s.smtp = cfg.smtp.as_ref().map(|m| SmtpSettings {
         host: m.host.clone(),
@@ -146,6 +169,12 @@ pub struct Schedules {
     pub retention: Duration,
     /// Rebuilding the teacher search (availability moves on with the clock).
     pub search: Duration,
+    /// Looking for exports left waiting.
+    pub exports: Duration,
+    /// The lesson timers.
+    pub lessons: Duration,
+    /// Rewriting the SQLite file after erasures.
+    pub compaction: Duration,
 }
 
 impl Schedules {
@@ -154,13 +183,16 @@ impl Schedules {
             mail: Duration::from_millis(cfg.mail_poll_ms),
             retention: Duration::from_secs(cfg.retention_sweep_minutes * 60),
             search: Duration::from_secs(cfg.search_rebuild_minutes * 60),
+            exports: Duration::from_secs(cfg.export_check_seconds),
+            lessons: Duration::from_secs(cfg.lesson_timers_seconds),
+            compaction: Duration::from_secs(cfg.compaction_minutes * 60),
         }
     }
 }
 
 /// Runs the background jobs on their schedules until `stop` fires: mail
-/// delivery, exports and the retention sweep, each in its own task so a long sweep
-/// never holds up mail.
+/// delivery, exports, the retention sweep, the lesson timers and the search
+/// rebuild, each in its own task so a long sweep never holds up mail.
 pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch::Receiver<bool>) {
     let mail = tokio::spawn(every_until(every.mail, stop.clone(), {
         let svc = svc.clone();
@@ -173,7 +205,7 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     }));
-    let exports = tokio::spawn(export_worker(svc.clone(), stop.clone()));
+    let exports = tokio::spawn(export_worker(svc.clone(), every.exports, stop.clone()));
     // New policy versions appear only at start-up: tell members once.
     let policy = tokio::spawn({
         let svc = svc.clone();
@@ -194,6 +226,28 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     }));
+    let lessons = tokio::spawn(every_until(every.lessons, stop.clone(), {
+        let svc = svc.clone();
+        move || {
+            let svc = svc.clone();
+            async move {
+                if let Err(e) = svc.run_lesson_timers().await {
+                    tracing::error!("lesson timers failed: {e}");
+                }
+            }
+        }
+    }));
+    let compaction = tokio::spawn(every_until(every.compaction, stop.clone(), {
+        let svc = svc.clone();
+        move || {
+            let svc = svc.clone();
+            async move {
+                if let Err(e) = svc.compact_storage().await {
+                    tracing::error!("compacting the database failed: {e}");
+                }
+            }
+        }
+    }));
     let search = tokio::spawn(every_until(every.search, stop, move || {
         let svc = svc.clone();
         async move {
@@ -202,13 +256,13 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     }));
-    let _ = tokio::join!(mail, exports, policy, retention, search);
+    let _ = tokio::join!(mail, exports, policy, retention, lessons, compaction, search);
 }
 
-/// Builds exports as soon as they are asked for, and once a minute picks
+/// Builds exports as soon as they are asked for, and every `check` picks
 /// up any a restart left waiting.
-async fn export_worker(svc: Services, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
+async fn export_worker(svc: Services, check: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(check);
     loop {
         tokio::select! {
             _ = tick.tick() => {}

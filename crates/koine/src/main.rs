@@ -32,7 +32,8 @@ enum Command {
         /// Address to listen on, e.g. 127.0.0.1:8080.
         #[arg(long)]
         listen: Option<String>,
-        /// Seed demo members and staff, and print their logins.
+        /// Seed demo members and staff, print their logins, and take card
+        /// payments with test cards (no real money).
         #[arg(long)]
         demo: bool,
     },
@@ -133,6 +134,9 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
         Command::Serve { listen, demo } => {
             if let Some(l) = listen {
                 cfg.listen = l;
+            }
+            if demo {
+                cfg.test_card_payments = true;
             }
             serve(cfg, demo).await
         }

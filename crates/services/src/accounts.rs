@@ -11,6 +11,7 @@ use crate::security_log::{SecurityEvent, short_user_agent};
 use crate::{Error, Result, Services, passwords, throttle};
 use jiff::civil::Date;
 use koine_domain::age::{self, AgeDecision};
+use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::contact::{Email, Identifier, Phone};
 use koine_domain::password::NewPassword;
 use koine_domain::profile::{DisplayName, UiLocale, Visibility};
@@ -42,6 +43,8 @@ pub struct SignUp {
     pub display_name: DisplayName,
     pub locale: UiLocale,
     pub time_zone: String,
+    /// Ticked "news and offers by email" (never taken from a minor).
+    pub marketing_email: bool,
 }
 
 /// Who a request comes from.
@@ -279,6 +282,24 @@ impl Services {
                 Some(locale.as_str().into()),
                 now,
             ),
+        )
+        .await?;
+        // The sign-up form asks about marketing email, unticked; the answer
+        // is the first entry of the consent ledger. A minor's tick does not
+        // count as consent to marketing.
+        let marketing = input.marketing_email && minor_until.is_none();
+        koine_store::repo::consent::append(
+            tx.conn(),
+            &koine_store::repo::consent::ConsentRow {
+                id: Uuid::now_v7(),
+                account_id: id,
+                purpose: ConsentPurpose::MarketingEmail.as_str().into(),
+                granted: marketing,
+                policy_version: self.policy_version_id(),
+                consent_revision: Some(i64::from(self.consent_revision())),
+                source: ConsentSource::SignUp.as_str().into(),
+                created_at: now,
+            },
         )
         .await?;
         if let Some(e) = &input.email {

@@ -105,6 +105,18 @@ impl Keyring {
         raw.try_into().map_err(|_| CryptoError::Open)
     }
 
+    /// A key for one purpose, derived from the master key (e.g. a
+    /// webhook-signing secret shared with a test processor).
+    pub fn derive(&self, purpose: &[u8]) -> [u8; 32] {
+        hmac(&self.master, &[b"koine/derived", purpose])
+    }
+
+    /// A keyed hash of a member's request, so a retried idempotent request
+    /// can be told from a different one under the same key.
+    pub fn fingerprint(&self, parts: &[&[u8]]) -> Vec<u8> {
+        hmac(&self.codes, parts).to_vec()
+    }
+
     /// Keyed hash of a normalized identifier, for equality lookups.
     pub fn blind_index(&self, kind: &str, value: &str) -> Vec<u8> {
         hmac(&self.blind, &[kind.as_bytes(), value.as_bytes()]).to_vec()
@@ -125,6 +137,13 @@ impl Keyring {
         let expected = self.csrf_token(binding);
         constant_time_eq(expected.as_bytes(), presented.as_bytes())
     }
+}
+
+/// HMAC-SHA256 of `message` under `key`, for signatures on provider webhooks.
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -8,27 +8,18 @@ use crate::mail::{self, Channel, Outgoing};
 use crate::{Error, Result, Services};
 use koine_domain::privacy::{Erasure, Retention};
 use koine_domain::profile::UiLocale;
-use koine_store::datamap::DATA_MAP;
 use koine_store::erasure;
 use koine_store::repo::{accounts, holds, profiles};
 use uuid::Uuid;
 
-/// What erasure keeps of a member, per table, and for how long: the tables
-/// whose rows about them stay, pseudonymised or unlinked. Read from the map
-/// so the explanation shown before deleting matches what the engine does.
-/// (Tables linking only the staff who acted, such as breach records and
-/// fraud bans, keep nothing of the member.)
-pub fn kept_after_erasure() -> Vec<(&'static str, Retention)> {
-    DATA_MAP
-        .iter()
-        .filter_map(|t| {
-            t.subjects
-                .iter()
-                .filter_map(|s| t.column(s))
-                .find(|c| matches!(c.erasure, Erasure::Pseudonymise | Erasure::Null))
-                .map(|c| (t.table, c.retention))
-        })
-        .collect()
+/// What deleting one member's account will do, from the rows that name
+/// them and the map's rule for each link.
+#[derive(Debug, Clone, Default)]
+pub struct ErasurePreview {
+    /// Tables whose rows about the member are deleted.
+    pub deleted: Vec<&'static str>,
+    /// Tables whose rows stay, without the member's name, and for how long.
+    pub kept: Vec<(&'static str, Retention)>,
 }
 
 impl Services {
@@ -41,6 +32,46 @@ impl Services {
             Ok(false) => tracing::warn!("the write-ahead log could not be fully checkpointed: a reader was busy"),
             Err(e) => tracing::error!("the write-ahead log could not be checkpointed: {e}"),
         }
+    }
+
+    /// What deleting `account` will delete and keep, table by table.
+    pub async fn erasure_preview(&self, account: Uuid) -> Result<ErasurePreview> {
+        let links = {
+            let mut c = self.db.acquire().await?;
+            erasure::footprint_by_column(c.conn(), account).await?
+        };
+        let mut preview = ErasurePreview::default();
+        for (t, column, _) in links {
+            let Some(c) = t.column(column) else { continue };
+            if c.erasure == Erasure::DeleteRow {
+                if !preview.deleted.contains(&t.table) {
+                    preview.deleted.push(t.table);
+                }
+            } else if !preview.kept.iter().any(|(k, _)| *k == t.table) {
+                preview.kept.push((t.table, c.retention));
+            }
+        }
+        Ok(preview)
+    }
+
+    /// Rewrites the database file if anything was erased or swept since the
+    /// last time (the compaction job), so no stale copy of a deleted row
+    /// survives in unused page space; returns whether it ran.
+    pub async fn compact_storage(&self) -> Result<bool> {
+        if !self.storage_dirty.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            return Ok(false);
+        }
+        let started = std::time::Instant::now();
+        if let Err(e) = self.db.compact().await {
+            // Try again next time.
+            self.storage_dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+            return Err(e.into());
+        }
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "database compacted after erasures"
+        );
+        Ok(true)
     }
 
     /// Whether an active legal hold keeps this person's data.
@@ -101,6 +132,9 @@ impl Services {
         if let Some(ban) = &ban {
             self.record_bans(tx.conn(), &account, ban, now).await?;
         }
+        // Lessons end and money is settled or forfeited first, in the same
+        // transaction, while the ledger still knows whose accounts are whose.
+        self.settle_before_erasure(tx.conn(), account_id, now).await?;
         let profile = profiles::get(tx.conn(), account_id).await?;
         let avatar = profile.as_ref().and_then(|p| p.avatar_id);
         let videos = koine_store::repo::teaching::videos(tx.conn(), account_id).await?;
@@ -123,6 +157,7 @@ impl Services {
         }
         tx.commit().await?;
         self.purge_wal().await;
+        self.storage_dirty.store(true, std::sync::atomic::Ordering::SeqCst);
         self.teachers_changed(account_id).await;
         // Files on disk go with their rows.
         let files = avatar
@@ -170,17 +205,5 @@ impl Services {
     pub async fn staff_access_to(&self, account: Uuid) -> Result<Vec<koine_store::repo::audit::AuditRow>> {
         let mut c = self.db.acquire().await?;
         Ok(koine_store::repo::audit::list(c.conn(), Some(account), 200, 0).await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn accountability_records_are_what_stays() {
-        let kept = super::kept_after_erasure();
-        assert_eq!(
-            kept.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
-            vec!["audit_events", "legal_holds", "privacy_requests", "disclosures"]
-        );
     }
 }

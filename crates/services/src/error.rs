@@ -26,6 +26,12 @@ pub enum Error {
     Throttled { retry_after_secs: u64 },
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// Money is missing: not enough credit, or the card was refused.
+    #[error("payment required: {0}")]
+    PaymentRequired(&'static str),
+    /// The payment provider could not be reached; nothing was charged.
+    #[error("payment provider unavailable")]
+    ProviderUnavailable,
     #[error(transparent)]
     Store(#[from] koine_store::Error),
     #[error("internal: {0}")]

@@ -8,6 +8,7 @@
 use crate::accounts::{Principal, locale_of};
 use crate::i18n::t;
 use crate::{Error, Result, Services, crypto};
+use koine_domain::uploads::FileKind;
 use koine_store::datamap::{ColumnMap, DATA_MAP};
 use koine_store::export::{Cell, TableRows};
 use koine_store::repo::{accounts, exports, profiles};
@@ -59,8 +60,13 @@ fn instant(us: i64) -> Value {
 /// person's own encrypted fields opened.
 /// Also returns the files its binary columns become.
 fn table_values(svc: &Services, who: Uuid, key: &[u8; 32], t: &TableRows) -> Result<(Vec<Vec<Value>>, Attachments)> {
-    let owner_column = t.table.subjects.first().copied();
-    let owner_at = t.columns.iter().position(|c| Some(c.column) == owner_column);
+    // A row is the person's own where they are one of its parties; where
+    // they appear only as the staff who acted, only the record is theirs.
+    let party_at: Vec<usize> = t
+        .table
+        .parties()
+        .filter_map(|p| t.columns.iter().position(|c| c.column == p))
+        .collect();
     let mut names = Pseudonyms {
         svc,
         who,
@@ -71,7 +77,7 @@ fn table_values(svc: &Services, who: Uuid, key: &[u8; 32], t: &TableRows) -> Res
         .rows
         .iter()
         .map(|row| {
-            let own_row = owner_at.is_some_and(|i| row[i] == Cell::Uuid(who));
+            let own_row = party_at.iter().any(|i| row[*i] == Cell::Uuid(who));
             t.columns
                 .iter()
                 .zip(row)
@@ -291,10 +297,15 @@ impl Services {
     /// Asks for an export. While one is still being built, asking again
     /// returns that one rather than queueing another.
     pub async fn request_export(&self, p: &Principal) -> Result<Uuid> {
+        self.queue_export(p.account_id).await
+    }
+
+    /// Queues an export of `account` for the job (one waiting at a time).
+    pub(crate) async fn queue_export(&self, account: Uuid) -> Result<Uuid> {
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
-        accounts::lock(tx.conn(), p.account_id).await?;
-        if let Some(pending) = exports::list(tx.conn(), p.account_id)
+        accounts::lock(tx.conn(), account).await?;
+        if let Some(pending) = exports::list(tx.conn(), account)
             .await?
             .into_iter()
             .find(|e| e.ready_at.is_none())
@@ -302,7 +313,7 @@ impl Services {
             return Ok(pending.id);
         }
         let id = Uuid::now_v7();
-        exports::insert(tx.conn(), id, p.account_id, now, now + EXPORT_DAYS * DAY_US).await?;
+        exports::insert(tx.conn(), id, account, now, now + EXPORT_DAYS * DAY_US).await?;
         tx.commit().await?;
         self.export_requested.notify_one();
         Ok(id)
@@ -317,12 +328,13 @@ impl Services {
     /// and encoded in parallel, each on its own pooled connection.
     pub async fn build_export(&self, account: Uuid) -> Result<Vec<u8>> {
         let now = self.clock.now_us();
-        let (key, locale, avatar) = {
+        let (key, locale, avatar, videos) = {
             let mut c = self.db.acquire().await?;
             let key = self.subject_key(c.conn(), account).await?;
             let locale = locale_of(c.conn(), account).await?;
             let avatar = profiles::get(c.conn(), account).await?.and_then(|p| p.avatar_id);
-            (key, locale, avatar)
+            let videos = koine_store::repo::teaching::videos(c.conn(), account).await?;
+            (key, locale, avatar, videos)
         };
         let mut tasks = tokio::task::JoinSet::new();
         for (order, table) in koine_store::export::tables().enumerate() {
@@ -355,10 +367,18 @@ impl Services {
             files.push((format!("data/{table}.json"), json));
             files.extend(attachments);
         }
-        if let Some(a) = avatar {
-            match tokio::fs::read(self.avatar_path(a)).await {
-                Ok(png) => files.push((format!("files/avatar-{a}.png"), png)),
-                Err(e) => tracing::error!(avatar = %a, "a picture for an export could not be read: {e}"),
+        // Uploads kept on disk beside their rows: the picture and videos.
+        let uploads = avatar
+            .map(|a| (self.avatar_path(a), format!("files/avatar-{a}.png")))
+            .into_iter()
+            .chain(videos.into_iter().map(|(v, content_type)| {
+                let ext = FileKind::from_content_type(&content_type).map_or("bin", FileKind::extension);
+                (self.video_path(v), format!("files/video-{v}.{ext}"))
+            }));
+        for (path, name) in uploads {
+            match tokio::fs::read(&path).await {
+                Ok(bytes) => files.push((name, bytes)),
+                Err(e) => tracing::error!(file = %name, "an upload for an export could not be read: {e}"),
             }
         }
         zip_files(files, now)

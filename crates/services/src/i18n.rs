@@ -42,6 +42,11 @@ pub fn t_args(locale: UiLocale, key: &str, args: &[(&'static str, String)]) -> S
     LOCALES.lookup_with_args(lang(locale), key, &map)
 }
 
+/// A language's name (by its code) in `locale`.
+pub fn language_name(locale: UiLocale, code: &str) -> String {
+    t(locale, &format!("lang-{code}"))
+}
+
 /// Whether `key` exists and formats in `locale` itself (not through the
 /// fallback), given values for the arguments our messages use.
 pub fn has_own(locale: UiLocale, key: &str) -> bool {
@@ -66,6 +71,12 @@ pub fn has_own(locale: UiLocale, key: &str) -> bool {
         "zone",
         "price",
         "description",
+        "other",
+        "language",
+        "proposed",
+        "amount",
+        "rating",
+        "number",
     ]
     .into_iter()
     .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

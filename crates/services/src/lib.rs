@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod avatars;
 mod bans;
+pub mod booking;
 pub mod breaches;
 pub mod clock;
 pub mod consent;
@@ -14,10 +15,15 @@ pub mod disclosures;
 pub mod erasure;
 mod error;
 pub mod export;
+pub mod faults;
 pub mod guardians;
 pub mod i18n;
+pub mod idempotency;
+pub mod ledger;
 pub mod mail;
+pub mod notifications;
 pub mod passwords;
+pub mod payments;
 pub mod policy;
 pub mod profiles;
 pub mod records;
@@ -59,6 +65,7 @@ pub struct Settings {
     pub controller: policy::Controller,
     /// The platform currency prices are in (ISO 4217).
     pub currency: String,
+    pub booking: booking::BookingSettings,
 }
 
 impl Settings {
@@ -75,6 +82,7 @@ impl Settings {
             signups_per_ip_per_hour: 20,
             controller: policy::Controller::default(),
             currency: "EUR".into(),
+            booking: booking::BookingSettings::default(),
         }
     }
 }
@@ -95,11 +103,22 @@ pub struct Services {
     pub export_requested: Arc<tokio::sync::Notify>,
     /// Teacher search, in memory (`teaching::search`).
     pub search: Arc<std::sync::RwLock<koine_domain::search::Index>>,
+    /// The card processor (the built-in test one when enabled).
+    pub cards: Option<Arc<dyn payments::CardProcessor>>,
+    /// Failures tests inject at named points (never set in production).
+    pub faults: Arc<faults::Faults>,
+    /// Something was erased or swept since the database was last compacted.
+    pub(crate) storage_dirty: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Services {
     pub fn new(db: koine_store::Db, keys: crypto::Keyring, clock: clock::Clock, settings: Settings) -> Result<Self> {
         let mailer = mail::Delivery::new(&settings)?;
+        let cards: Option<Arc<dyn payments::CardProcessor>> = settings.booking.test_card_payments.then(|| {
+            Arc::new(payments::test_cards::TestCards::new(
+                keys.derive(payments::test_cards::WEBHOOK_KEY_PURPOSE),
+            )) as _
+        });
         Ok(Self {
             db,
             keys: Arc::new(keys),
@@ -110,6 +129,9 @@ impl Services {
             signals_seen: Arc::default(),
             export_requested: Arc::default(),
             search: Arc::default(),
+            cards,
+            faults: Arc::default(),
+            storage_dirty: Arc::default(),
         })
     }
 }

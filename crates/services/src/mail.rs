@@ -10,7 +10,7 @@ use crate::clock::micros;
 use crate::{Error, Result, Services, Settings};
 use koine_store::repo::outbox::{self, OutboxRow};
 use koine_store::{Conn, Db};
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -52,6 +52,11 @@ pub struct Outgoing {
 }
 
 pub async fn enqueue(conn: Conn<'_>, now: i64, m: Outgoing) -> Result<()> {
+    enqueue_with_calendar(conn, now, m, None).await
+}
+
+/// Queues an email carrying a calendar event (`lesson.ics`).
+pub async fn enqueue_with_calendar(conn: Conn<'_>, now: i64, m: Outgoing, ics: Option<String>) -> Result<()> {
     let row = OutboxRow {
         id: Uuid::now_v7(),
         account_id: m.account,
@@ -61,6 +66,7 @@ pub async fn enqueue(conn: Conn<'_>, now: i64, m: Outgoing) -> Result<()> {
         body: m.body,
         created_at: now,
         attempts: 0,
+        attachment: ics,
     };
     outbox::enqueue(conn, &row).await?;
     Ok(())
@@ -159,14 +165,28 @@ impl Delivery {
             "sms" => self.sms.send(&m.recipient, &m.body).await,
             _ => {
                 let to = m.recipient.parse::<Mailbox>().map_err(|e| e.to_string())?;
-                let msg = Message::builder()
+                let builder = Message::builder()
                     .from(self.from.clone())
                     .to(to)
                     .subject(m.subject.clone())
-                    .message_id(Some(format!("<{}@koine>", m.id)))
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(m.body.clone())
-                    .map_err(|e| e.to_string())?;
+                    .message_id(Some(format!("<{}@koine>", m.id)));
+                let msg = match &m.attachment {
+                    None => builder
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(m.body.clone())
+                        .map_err(|e| e.to_string())?,
+                    Some(ics) => {
+                        let calendar = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                            .map_err(|e| e.to_string())?;
+                        builder
+                            .multipart(
+                                MultiPart::mixed()
+                                    .singlepart(SinglePart::plain(m.body.clone()))
+                                    .singlepart(Attachment::new("lesson.ics".into()).body(ics.clone(), calendar)),
+                            )
+                            .map_err(|e| e.to_string())?
+                    }
+                };
                 match &self.mail {
                     MailTransport::Smtp(t) => t.send(msg).await.map(|_| ()).map_err(|e| e.to_string()),
                     MailTransport::Files(dir) => {

@@ -234,4 +234,88 @@ impl Services {
         tx.commit().await?;
         Ok(())
     }
+
+    /// The account a request is carried out on: the one the officer names
+    /// (by email or id, after checking a parent's or agent's authority),
+    /// else the one linked to the requester's confirmed address.
+    async fn request_subject(&self, r: &RequestRow, named: &str) -> Result<Uuid> {
+        let named = named.trim();
+        if named.is_empty() {
+            return r
+                .account_id
+                .ok_or(koine_domain::Invalid::new("account", "required").into());
+        }
+        if let Ok(id) = Uuid::parse_str(named) {
+            let mut c = self.db.acquire().await?;
+            return Ok(accounts::get(c.conn(), id).await?.ok_or(Error::NotFound)?.id);
+        }
+        let email = Email::parse(named).map_err(|_| koine_domain::Invalid::new("account", "invalid-choice"))?;
+        self.account_id_by_email(&email).await?.ok_or(Error::NotFound)
+    }
+
+    /// An open request of one of `kinds`, for the privacy officer to carry out.
+    async fn open_request(&self, p: &Principal, id: Uuid, kinds: &[RequestKind]) -> Result<RequestRow> {
+        self.require_privacy_officer(p)?;
+        let row = {
+            let mut c = self.db.acquire().await?;
+            requests::get(c.conn(), id).await?.ok_or(Error::NotFound)?
+        };
+        let open = RequestStatus::parse(&row.status)
+            .is_some_and(|s| matches!(s, RequestStatus::Open | RequestStatus::Extended));
+        if !open {
+            return Err(Error::Conflict("request-not-open"));
+        }
+        if !RequestKind::parse(&row.kind).is_some_and(|k| kinds.contains(&k)) {
+            return Err(Error::Conflict("request-kind-mismatch"));
+        }
+        Ok(row)
+    }
+
+    /// Carries out an erasure request (the requester's own, or a parent's
+    /// for a child): the account is erased per the data map, its holder
+    /// told, the request closed and the requester told. Audited, naming the
+    /// request; a legal hold stops it.
+    pub async fn fulfil_erasure_request(&self, p: &Principal, id: Uuid, account: &str) -> Result<()> {
+        let row = self
+            .open_request(p, id, &[RequestKind::Erasure, RequestKind::ChildErasure])
+            .await?;
+        let subject = self.request_subject(&row, account).await?;
+        if subject == p.account_id {
+            return Err(Error::Forbidden);
+        }
+        let locale = {
+            let mut c = self.db.acquire().await?;
+            self.requester_locale(c.conn(), &row).await?
+        };
+        self.erase_account(subject, "mail-deleted-request-body", None).await?;
+        // The record names the request, not the person: they no longer exist.
+        self.audit(p.account_id, None, "erase_on_request", Some(format!("request {id}")))
+            .await?;
+        self.close_request(p, id, true, &t(locale, "request-outcome-erased"))
+            .await
+    }
+
+    /// Carries out an access or portability request: an export of the
+    /// account is built, and its holder downloads it from "Your data" after
+    /// signing in (the archive never goes by email). Audited.
+    pub async fn fulfil_export_request(&self, p: &Principal, id: Uuid, account: &str) -> Result<()> {
+        let row = self
+            .open_request(p, id, &[RequestKind::Access, RequestKind::Export])
+            .await?;
+        let subject = self.request_subject(&row, account).await?;
+        let locale = {
+            let mut c = self.db.acquire().await?;
+            self.requester_locale(c.conn(), &row).await?
+        };
+        self.queue_export(subject).await?;
+        self.audit(
+            p.account_id,
+            Some(subject),
+            "export_on_request",
+            Some(format!("request {id}")),
+        )
+        .await?;
+        self.close_request(p, id, true, &t(locale, "request-outcome-exported"))
+            .await
+    }
 }

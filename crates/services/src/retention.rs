@@ -10,7 +10,8 @@ pub struct SweepLine {
     pub table: &'static str,
     /// For `expired_values`, the column cleared.
     pub column: Option<&'static str>,
-    /// `expired_rows`, `expired_values` or `unconfirmed_accounts`.
+    /// `expired_rows`, `expired_values`, `unconfirmed_accounts` or
+    /// `carried_forward` (ledger postings folded into opening balances).
     pub rule: &'static str,
     pub count: u64,
 }
@@ -27,7 +28,7 @@ impl Services {
                     let mut c = self.db.acquire().await?;
                     retention::count(c.conn(), &sweep, now).await?
                 }
-                (Sweep::Rows { .. } | Sweep::Clear { .. }, false) => {
+                (Sweep::Rows { .. } | Sweep::Clear { .. } | Sweep::CarryForward { .. }, false) => {
                     let mut tx = self.db.begin().await?;
                     let n = retention::run(tx.conn(), &sweep, now).await?;
                     tx.commit().await?;
@@ -56,6 +57,7 @@ impl Services {
                 Sweep::Rows { .. } => ("expired_rows", None),
                 Sweep::Clear { column, .. } => ("expired_values", Some(column)),
                 Sweep::Unconfirmed { .. } => ("unconfirmed_accounts", None),
+                Sweep::CarryForward { .. } => ("carried_forward", None),
             };
             lines.push(SweepLine {
                 table: sweep.table(),
@@ -68,6 +70,7 @@ impl Services {
             let removed: u64 = lines.iter().map(|l| l.count).sum();
             if removed > 0 {
                 self.purge_wal().await;
+                self.storage_dirty.store(true, std::sync::atomic::Ordering::SeqCst);
             }
             tracing::info!(
                 removed,

@@ -18,6 +18,8 @@ pub enum SecurityEvent {
     PasswordReset,
     EmailConfirmed,
     PhoneConfirmed,
+    /// Where a teacher's earnings are paid changed.
+    PayoutAccountChanged,
 }
 
 impl SecurityEvent {
@@ -30,6 +32,7 @@ impl SecurityEvent {
             Self::PasswordReset => "password_reset",
             Self::EmailConfirmed => "email_confirmed",
             Self::PhoneConfirmed => "phone_confirmed",
+            Self::PayoutAccountChanged => "payout_account_changed",
         }
     }
 }

@@ -49,6 +49,16 @@ impl TableMap {
     pub fn column(&self, name: &str) -> Option<&ColumnMap> {
         self.columns.iter().find(|c| c.column == name)
     }
+
+    /// The subject columns naming the people a row is about (a lesson's
+    /// learner and teacher). The others, kept under a legal obligation,
+    /// name the staff who acted on it.
+    pub fn parties(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.subjects
+            .iter()
+            .copied()
+            .filter(|s| self.column(s).is_some_and(|c| c.erasure != Erasure::RetainLegal))
+    }
 }
 
 const fn col(
@@ -100,7 +110,7 @@ impl ColumnMap {
 
 use Erasure::{DeleteRow, Null, Pseudonymise, RetainLegal, WithRow};
 use LegalBasis::{Contract, LegalObligation, LegitimateInterests};
-use Purpose::{LegalCompliance, Operations, Profile, ProvideService, Security, ServiceMessages};
+use Purpose::{LegalCompliance, Operations, Payments, Profile, ProvideService, Security, ServiceMessages};
 use Retention::{AccountLifetime, DaysAfter, UntilInstant, YearsAfter};
 
 const ACCOUNT: Retention = AccountLifetime;
@@ -184,6 +194,72 @@ const ID_DOCUMENT_KEEP: Retention = DaysAfter {
     days: 30,
     column: "decided_at",
 };
+/// Billing records are kept ten years after the transaction (commercial
+/// and tax law; the strictest of the policies Koine follows).
+const BILLING_YEARS: u32 = 10;
+/// A lesson: ten years after it ended one way or another.
+const LESSON_KEEP: Retention = YearsAfter {
+    years: BILLING_YEARS,
+    column: "closed_at",
+};
+const LESSON_EVENT_KEEP: Retention = YearsAfter {
+    years: BILLING_YEARS,
+    column: "created_at",
+};
+const PACKAGE_KEEP: Retention = YearsAfter {
+    years: BILLING_YEARS,
+    column: "purchased_at",
+};
+const PAYMENT_KEEP: Retention = YearsAfter {
+    years: BILLING_YEARS,
+    column: "created_at",
+};
+const REFUND_KEEP: Retention = YearsAfter {
+    years: BILLING_YEARS,
+    column: "created_at",
+};
+const INVOICE_KEEP: Retention = YearsAfter {
+    years: BILLING_YEARS,
+    column: "issued_at",
+};
+const PAYOUT_KEEP: Retention = YearsAfter {
+    years: BILLING_YEARS,
+    column: "requested_at",
+};
+const LEDGER_KEEP: Retention = Retention::CarriedForward {
+    years: BILLING_YEARS,
+    column: "created_at",
+};
+/// A proposed new time is kept a year, for questions about the lesson.
+const PROPOSAL_KEEP: Retention = YearsAfter {
+    years: 1,
+    column: "created_at",
+};
+/// In-app notices are kept half a year.
+const NOTIFICATION_KEEP: Retention = DaysAfter {
+    days: 180,
+    column: "created_at",
+};
+const IDEMPOTENCY_KEEP: Retention = DaysAfter {
+    days: 1,
+    column: "created_at",
+};
+const PROVIDER_EVENT_KEEP: Retention = DaysAfter {
+    days: 90,
+    column: "received_at",
+};
+const PAY: &[Purpose] = &[Payments, LegalCompliance];
+const REVIEWS: &[Purpose] = &[Purpose::Reviews];
+const TXN: &str = "user.financial.transaction";
+const PAYMENT: &str = "user.financial.payment";
+const INVOICE: &str = "user.financial.invoice";
+const BAL: &str = "user.financial.balance";
+const LEDGER: &str = "user.financial.ledger";
+const BANK: &str = "user.financial.bank_account";
+const PAYOUT: &str = "user.financial.payout";
+const NOTE: &str = "user.content.lesson_note";
+const REVIEW: &str = "user.content.review";
+
 /// Staff-access records are kept 3 years for accountability.
 const AUDIT_KEEP: Retention = YearsAfter {
     years: 3,
@@ -635,6 +711,16 @@ pub static DATA_MAP: &[TableMap] = &[
             col("claimed_until", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
             col("sent_at", SYS, &[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow),
             col("last_error", SYS, OPS, Contract, OUTBOX_KEEP, DeleteRow),
+            // A lesson's calendar event, attached to booking emails.
+            col(
+                "attachment",
+                "user.content.message",
+                &[ServiceMessages],
+                Contract,
+                OUTBOX_KEEP,
+                DeleteRow,
+            )
+            .secret(),
         ],
     },
     TableMap {
@@ -1865,6 +1951,449 @@ pub static DATA_MAP: &[TableMap] = &[
             ),
         ],
     },
+    TableMap {
+        table: "lessons",
+        // GDPR Art. 6(1)(b) while the lesson runs; afterwards the order is a
+        // billing record kept for ten years (commercial and tax law), with
+        // the people in it pseudonymised if they leave.
+        about: "Lessons you booked or taught: when, what, the price, how it was paid and how it went.",
+        subjects: &["learner_id", "teacher_id", "settled_by"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, PAY, Contract, LESSON_KEEP, WithRow),
+            col("learner_id", UID, PAY, LegalObligation, LESSON_KEEP, Pseudonymise),
+            col("teacher_id", UID, PAY, LegalObligation, LESSON_KEEP, Pseudonymise),
+            col("offering_id", UID, PAY, Contract, LESSON_KEEP, WithRow),
+            col("package_id", UID, PAY, Contract, LESSON_KEEP, WithRow),
+            col("kind", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("language", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("duration_minutes", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("starts_at", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("ends_at", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("status", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal).from(Source::Service),
+            col("price_minor", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("paid_minor", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("discount_minor", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("currency", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("coupon_id", UID, PAY, Contract, LESSON_KEEP, WithRow),
+            col("commission_bp", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal).from(Source::Service),
+            col("note", NOTE, SVC, Contract, LESSON_KEEP, Null),
+            col("requested_at", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("respond_by", TXN, PAY, Contract, LESSON_KEEP, WithRow).from(Source::Service),
+            col("confirmed_at", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("closed_at", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal).from(Source::Service),
+            col("cancelled_by", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("late_cancellation", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal).from(Source::Service),
+            col("problem_kind", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal),
+            col("problem_text", NOTE, PAY, Contract, LESSON_KEEP, Null),
+            col(
+                "problem_reported_at",
+                TXN,
+                PAY,
+                LegalObligation,
+                LESSON_KEEP,
+                RetainLegal,
+            ),
+            col("outcome", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal).from(Source::Staff),
+            col("refund_minor", TXN, PAY, LegalObligation, LESSON_KEEP, RetainLegal).from(Source::Staff),
+            col(
+                "settled_by",
+                UID,
+                &[Payments, LegalCompliance],
+                LegalObligation,
+                LESSON_KEEP,
+                RetainLegal,
+            ),
+            col("settlement_reason", TXN, PAY, Contract, LESSON_KEEP, Null).from(Source::Staff),
+            col("reminded_24h_at", SYS, OPS, Contract, LESSON_KEEP, WithRow),
+            col("reminded_1h_at", SYS, OPS, Contract, LESSON_KEEP, WithRow),
+            col("sequence", SYS, OPS, Contract, LESSON_KEEP, WithRow),
+            col("updated_at", SYS, OPS, Contract, LESSON_KEEP, WithRow),
+        ],
+    },
+    TableMap {
+        table: "lesson_events",
+        about: "What happened to each lesson, when and by whom: requests, answers, changes, problems.",
+        subjects: &["actor_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, PAY, LegalObligation, LESSON_EVENT_KEEP, WithRow),
+            col("lesson_id", UID, PAY, LegalObligation, LESSON_EVENT_KEEP, WithRow),
+            col("actor_id", UID, PAY, LegalObligation, LESSON_EVENT_KEEP, Pseudonymise),
+            col("action", TXN, PAY, LegalObligation, LESSON_EVENT_KEEP, RetainLegal),
+            col("from_status", TXN, PAY, LegalObligation, LESSON_EVENT_KEEP, RetainLegal).from(Source::Service),
+            col("to_status", TXN, PAY, LegalObligation, LESSON_EVENT_KEEP, RetainLegal).from(Source::Service),
+            col("detail", NOTE, PAY, Contract, LESSON_EVENT_KEEP, Null),
+            col("created_at", TXN, PAY, LegalObligation, LESSON_EVENT_KEEP, RetainLegal),
+        ],
+    },
+    TableMap {
+        table: "reschedule_proposals",
+        about: "New times you or the other side proposed for a lesson, and the answers.",
+        subjects: &["proposed_by"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, SVC, Contract, PROPOSAL_KEEP, DeleteRow),
+            col("lesson_id", UID, SVC, Contract, PROPOSAL_KEEP, DeleteRow),
+            col("proposed_by", UID, SVC, Contract, PROPOSAL_KEEP, DeleteRow),
+            col("starts_at", TXN, SVC, Contract, PROPOSAL_KEEP, DeleteRow),
+            col("ends_at", TXN, SVC, Contract, PROPOSAL_KEEP, DeleteRow),
+            col("status", TXN, SVC, Contract, PROPOSAL_KEEP, DeleteRow).from(Source::Service),
+            col("created_at", TXN, SVC, Contract, PROPOSAL_KEEP, DeleteRow),
+            col("decided_at", TXN, SVC, Contract, PROPOSAL_KEEP, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "lesson_packages",
+        about: "Packages of lessons you bought or sold: how many, the price, and until when they can be used.",
+        subjects: &["learner_id", "teacher_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, PAY, Contract, PACKAGE_KEEP, WithRow),
+            col("learner_id", UID, PAY, LegalObligation, PACKAGE_KEEP, Pseudonymise),
+            col("teacher_id", UID, PAY, LegalObligation, PACKAGE_KEEP, Pseudonymise),
+            col("offering_id", UID, PAY, Contract, PACKAGE_KEEP, WithRow),
+            col("language", TXN, PAY, LegalObligation, PACKAGE_KEEP, RetainLegal),
+            col("duration_minutes", TXN, PAY, LegalObligation, PACKAGE_KEEP, RetainLegal),
+            col("lessons", TXN, PAY, LegalObligation, PACKAGE_KEEP, RetainLegal),
+            col("price_minor", TXN, PAY, LegalObligation, PACKAGE_KEEP, RetainLegal),
+            col("discount_percent", TXN, PAY, LegalObligation, PACKAGE_KEEP, RetainLegal),
+            col("currency", TXN, PAY, LegalObligation, PACKAGE_KEEP, RetainLegal),
+            col("commission_bp", TXN, PAY, LegalObligation, PACKAGE_KEEP, RetainLegal).from(Source::Service),
+            col("purchased_at", TXN, PAY, LegalObligation, PACKAGE_KEEP, RetainLegal),
+            col("expires_at", TXN, PAY, LegalObligation, PACKAGE_KEEP, RetainLegal).from(Source::Service),
+            col("reminded_month_at", SYS, OPS, Contract, PACKAGE_KEEP, WithRow),
+            col("reminded_week_at", SYS, OPS, Contract, PACKAGE_KEEP, WithRow),
+            col("closed_at", TXN, PAY, LegalObligation, PACKAGE_KEEP, RetainLegal).from(Source::Service),
+        ],
+    },
+    TableMap {
+        table: "ledger_accounts",
+        about: "Your credit on Koine and, if you teach, your earnings: the accounts money moves through.",
+        subjects: &["holder_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, PAY, Contract, ACCOUNT, WithRow),
+            col("kind", BAL, PAY, Contract, ACCOUNT, WithRow).from(Source::Service),
+            col("holder_id", UID, PAY, Contract, ACCOUNT, Pseudonymise),
+            col("ref_id", UID, PAY, Contract, ACCOUNT, WithRow),
+            col("provider", SYS, PAY, Contract, ACCOUNT, WithRow),
+            col("created_at", SYS, PAY, Contract, ACCOUNT, WithRow),
+        ],
+    },
+    TableMap {
+        table: "ledger_entries",
+        // The books: each movement of money, linked to people only through
+        // the accounts it moves between.
+        about: "The double-entry ledger: each movement of money and why it happened.",
+        subjects: &[],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", LEDGER, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+            col("kind", LEDGER, PAY, LegalObligation, LEDGER_KEEP, WithRow).from(Source::Service),
+            col("lesson_id", UID, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+            col("package_id", UID, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+            col("payment_id", UID, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+            col("payout_id", UID, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+            col("created_at", LEDGER, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+        ],
+    },
+    TableMap {
+        table: "ledger_postings",
+        about: "The legs of each ledger entry: how much went into or out of which account.",
+        subjects: &[],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", LEDGER, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+            col("entry_id", LEDGER, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+            col("account_id", LEDGER, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+            col("amount", LEDGER, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+            col("created_at", LEDGER, PAY, LegalObligation, LEDGER_KEEP, WithRow),
+        ],
+    },
+    TableMap {
+        table: "payments",
+        // Commercial and tax law: payment records are kept ten years.
+        about: "Payments you made: amount, method (card brand and last four digits, or bank transfer) and when.",
+        subjects: &["account_id", "recorded_by"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, PAY, LegalObligation, PAYMENT_KEEP, WithRow),
+            col("account_id", UID, PAY, LegalObligation, PAYMENT_KEEP, Pseudonymise),
+            col("provider", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal).from(Source::Service),
+            col("provider_ref", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal).from(Source::Service),
+            col("method", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal),
+            col("card_brand", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal),
+            col("card_last4", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal),
+            col("amount_minor", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal),
+            col(
+                "refunded_minor",
+                PAYMENT,
+                PAY,
+                LegalObligation,
+                PAYMENT_KEEP,
+                RetainLegal,
+            )
+            .from(Source::Service),
+            col("currency", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal),
+            col("status", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal).from(Source::Service),
+            col("reference", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal).from(Source::Staff),
+            col(
+                "recorded_by",
+                UID,
+                &[Payments, LegalCompliance],
+                LegalObligation,
+                PAYMENT_KEEP,
+                RetainLegal,
+            ),
+            col("created_at", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal),
+            col("captured_at", PAYMENT, PAY, LegalObligation, PAYMENT_KEEP, RetainLegal).from(Source::Service),
+        ],
+    },
+    TableMap {
+        table: "card_refunds",
+        about: "Credit sent back to your card.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, PAY, LegalObligation, REFUND_KEEP, WithRow),
+            col("payment_id", UID, PAY, LegalObligation, REFUND_KEEP, WithRow),
+            col("account_id", UID, PAY, LegalObligation, REFUND_KEEP, Pseudonymise),
+            col("amount_minor", PAYMENT, PAY, LegalObligation, REFUND_KEEP, RetainLegal),
+            col("currency", PAYMENT, PAY, LegalObligation, REFUND_KEEP, RetainLegal),
+            col("provider_ref", PAYMENT, PAY, LegalObligation, REFUND_KEEP, RetainLegal).from(Source::Service),
+            col("status", PAYMENT, PAY, LegalObligation, REFUND_KEEP, RetainLegal).from(Source::Service),
+            col("created_at", PAYMENT, PAY, LegalObligation, REFUND_KEEP, RetainLegal),
+        ],
+    },
+    TableMap {
+        table: "invoices",
+        // Invoices are kept, as issued, for ten years (tax law).
+        about: "Invoices and credit notes for your payments and refunds.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, PAY, LegalObligation, INVOICE_KEEP, WithRow),
+            col("number", INVOICE, PAY, LegalObligation, INVOICE_KEEP, RetainLegal).from(Source::Service),
+            col("kind", INVOICE, PAY, LegalObligation, INVOICE_KEEP, RetainLegal).from(Source::Service),
+            col("payment_id", UID, PAY, LegalObligation, INVOICE_KEEP, WithRow),
+            col("refund_id", UID, PAY, LegalObligation, INVOICE_KEEP, WithRow),
+            col("account_id", UID, PAY, LegalObligation, INVOICE_KEEP, Pseudonymise),
+            col(
+                "buyer_name",
+                "user.account.username",
+                PAY,
+                LegalObligation,
+                INVOICE_KEEP,
+                RetainLegal,
+            ),
+            col("description", INVOICE, PAY, LegalObligation, INVOICE_KEEP, RetainLegal).from(Source::Service),
+            col("total_minor", INVOICE, PAY, LegalObligation, INVOICE_KEEP, RetainLegal),
+            col("currency", INVOICE, PAY, LegalObligation, INVOICE_KEEP, RetainLegal),
+            col("seller", SYS, PAY, LegalObligation, INVOICE_KEEP, RetainLegal),
+            col("issued_at", INVOICE, PAY, LegalObligation, INVOICE_KEEP, RetainLegal),
+        ],
+    },
+    TableMap {
+        table: "invoice_counters",
+        about: "The last invoice number used each year.",
+        subjects: &[],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("year", SYS, OPS, LegalObligation, Retention::System, WithRow),
+            col("last", SYS, OPS, LegalObligation, Retention::System, WithRow),
+        ],
+    },
+    TableMap {
+        table: "coupons",
+        about: "Coupon codes: what they take off, until when, and how often each member may use them.",
+        subjects: &[],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", SYS, PAY, Contract, Retention::System, WithRow),
+            col("code", SYS, PAY, Contract, Retention::System, WithRow),
+            col("kind", SYS, PAY, Contract, Retention::System, WithRow),
+            col("value", SYS, PAY, Contract, Retention::System, WithRow),
+            col("currency", SYS, PAY, Contract, Retention::System, WithRow),
+            col("expires_at", SYS, PAY, Contract, Retention::System, WithRow),
+            col("per_member_limit", SYS, PAY, Contract, Retention::System, WithRow),
+            col("max_redemptions", SYS, PAY, Contract, Retention::System, WithRow),
+            col("note", SYS, PAY, Contract, Retention::System, WithRow),
+            col("created_at", SYS, PAY, Contract, Retention::System, WithRow),
+            col("revoked_at", SYS, PAY, Contract, Retention::System, WithRow),
+        ],
+    },
+    TableMap {
+        table: "coupon_claims",
+        about: "Coupons you added to your account (given up if you delete it).",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("coupon_id", "user.financial.coupon", PAY, Contract, ACCOUNT, DeleteRow),
+            col("account_id", UID, PAY, Contract, ACCOUNT, DeleteRow),
+            col("claimed_at", "user.financial.coupon", PAY, Contract, ACCOUNT, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "payout_accounts",
+        about: "Where your earnings are paid: a bank account or PayPal, encrypted under your key.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("account_id", UID, PAY, Contract, ACCOUNT, DeleteRow),
+            col("method", BANK, PAY, Contract, ACCOUNT, DeleteRow),
+            col("details_enc", BANK, PAY, Contract, ACCOUNT, DeleteRow).encrypted("payout_accounts.details"),
+            col("summary", BANK, PAY, Contract, ACCOUNT, DeleteRow).from(Source::Service),
+            col("updated_at", SYS, PAY, Contract, ACCOUNT, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "payouts",
+        // Payments to teachers are billing records: ten years.
+        about: "Payouts of your earnings: amount, where to, and who approved and sent them.",
+        subjects: &["teacher_id", "decided_by", "paid_by"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, PAY, LegalObligation, PAYOUT_KEEP, WithRow),
+            col("teacher_id", UID, PAY, LegalObligation, PAYOUT_KEEP, Pseudonymise),
+            col("amount_minor", PAYOUT, PAY, LegalObligation, PAYOUT_KEEP, RetainLegal),
+            col("currency", PAYOUT, PAY, LegalObligation, PAYOUT_KEEP, RetainLegal),
+            col("method", PAYOUT, PAY, LegalObligation, PAYOUT_KEEP, RetainLegal),
+            col("destination", BANK, PAY, LegalObligation, PAYOUT_KEEP, RetainLegal).from(Source::Service),
+            col("details_enc", BANK, PAY, Contract, PAYOUT_KEEP, Null).encrypted("payouts.details"),
+            col("status", PAYOUT, PAY, LegalObligation, PAYOUT_KEEP, RetainLegal).from(Source::Service),
+            col("requested_at", PAYOUT, PAY, LegalObligation, PAYOUT_KEEP, RetainLegal),
+            col("decided_at", PAYOUT, PAY, LegalObligation, PAYOUT_KEEP, RetainLegal).from(Source::Staff),
+            col(
+                "decided_by",
+                UID,
+                &[Payments, LegalCompliance],
+                LegalObligation,
+                PAYOUT_KEEP,
+                RetainLegal,
+            ),
+            col("paid_at", PAYOUT, PAY, LegalObligation, PAYOUT_KEEP, RetainLegal).from(Source::Staff),
+            col(
+                "paid_by",
+                UID,
+                &[Payments, LegalCompliance],
+                LegalObligation,
+                PAYOUT_KEEP,
+                RetainLegal,
+            ),
+            col("reference", PAYOUT, PAY, LegalObligation, PAYOUT_KEEP, RetainLegal).from(Source::Staff),
+            col("reason", PAYOUT, PAY, Contract, PAYOUT_KEEP, Null).from(Source::Staff),
+        ],
+    },
+    TableMap {
+        table: "reviews",
+        // A review is kept for the teacher and other learners after its
+        // author leaves, shown as from a former member (GDPR Art. 6(1)(f)).
+        about: "Reviews of lessons: the rating, what the learner wrote, and the teacher's reply.",
+        subjects: &["teacher_id", "author_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, REVIEWS, LegitimateInterests, ACCOUNT, WithRow),
+            col("lesson_id", UID, REVIEWS, LegitimateInterests, ACCOUNT, WithRow),
+            col("teacher_id", UID, REVIEWS, LegitimateInterests, ACCOUNT, DeleteRow),
+            col("author_id", UID, REVIEWS, LegitimateInterests, ACCOUNT, Pseudonymise),
+            col("rating", REVIEW, REVIEWS, LegitimateInterests, ACCOUNT, WithRow),
+            col("body", REVIEW, REVIEWS, LegitimateInterests, ACCOUNT, WithRow),
+            col("reply", REVIEW, REVIEWS, LegitimateInterests, ACCOUNT, WithRow).from(Source::OtherPerson),
+            col("replied_at", REVIEW, REVIEWS, LegitimateInterests, ACCOUNT, WithRow).from(Source::OtherPerson),
+            col("created_at", REVIEW, REVIEWS, LegitimateInterests, ACCOUNT, WithRow),
+        ],
+    },
+    TableMap {
+        table: "notifications",
+        about: "Notices shown to you in Koine: lesson requests, answers, reminders and changes.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("id", UID, &[ServiceMessages], Contract, NOTIFICATION_KEEP, DeleteRow),
+            col(
+                "account_id",
+                UID,
+                &[ServiceMessages],
+                Contract,
+                NOTIFICATION_KEEP,
+                DeleteRow,
+            ),
+            col("kind", SYS, &[ServiceMessages], Contract, NOTIFICATION_KEEP, DeleteRow),
+            col(
+                "body",
+                "user.content.message",
+                &[ServiceMessages],
+                Contract,
+                NOTIFICATION_KEEP,
+                DeleteRow,
+            ),
+            col("link", SYS, &[ServiceMessages], Contract, NOTIFICATION_KEEP, DeleteRow),
+            col(
+                "created_at",
+                SYS,
+                &[ServiceMessages],
+                Contract,
+                NOTIFICATION_KEEP,
+                DeleteRow,
+            ),
+            col(
+                "read_at",
+                SYS,
+                &[ServiceMessages],
+                Contract,
+                NOTIFICATION_KEEP,
+                DeleteRow,
+            )
+            .from(Source::Device),
+        ],
+    },
+    TableMap {
+        table: "calendar_feeds",
+        about: "The secret address of your lesson calendar (stored hashed).",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("account_id", UID, SVC, Contract, ACCOUNT, DeleteRow),
+            col(
+                "token_hash",
+                "user.authorization.credentials",
+                SVC,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            )
+            .secret(),
+            col("created_at", SYS, SVC, Contract, ACCOUNT, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "idempotency_keys",
+        // A retried payment request must not pay twice; a day is enough for
+        // any client to retry.
+        about: "Keys your app sent so that a repeated payment or booking request is not carried out twice.",
+        subjects: &["account_id"],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("account_id", UID, PAY, Contract, IDEMPOTENCY_KEEP, DeleteRow),
+            col("key", SYS, PAY, Contract, IDEMPOTENCY_KEEP, DeleteRow).from(Source::Device),
+            col("fingerprint", SYS, PAY, Contract, IDEMPOTENCY_KEEP, DeleteRow).secret(),
+            col("outcome", SYS, PAY, Contract, IDEMPOTENCY_KEEP, DeleteRow),
+            col("created_at", SYS, PAY, Contract, IDEMPOTENCY_KEEP, DeleteRow),
+        ],
+    },
+    TableMap {
+        table: "provider_events",
+        about: "Notifications payment providers sent us, kept to ignore repeats.",
+        subjects: &[],
+        unconfirmed_erased_after_days: None,
+        columns: &[
+            col("provider", SYS, OPS, Contract, PROVIDER_EVENT_KEEP, DeleteRow),
+            col("event_id", SYS, OPS, Contract, PROVIDER_EVENT_KEEP, DeleteRow),
+            col("kind", SYS, OPS, Contract, PROVIDER_EVENT_KEEP, DeleteRow),
+            col("received_at", SYS, OPS, Contract, PROVIDER_EVENT_KEEP, DeleteRow),
+        ],
+    },
 ];
 
 pub fn table(name: &str) -> Option<&'static TableMap> {
@@ -1940,7 +2469,8 @@ mod tests {
                 let referenced = match c.retention {
                     Retention::UntilInstant { column }
                     | Retention::DaysAfter { column, .. }
-                    | Retention::YearsAfter { column, .. } => Some(column),
+                    | Retention::YearsAfter { column, .. }
+                    | Retention::CarriedForward { column, .. } => Some(column),
                     _ => None,
                 };
                 if let Some(r) = referenced {
@@ -1998,7 +2528,7 @@ fn retention_rank(r: &Retention) -> u64 {
         Retention::UntilInstant { .. } => 1,
         Retention::DaysAfter { days, .. } => 10 + u64::from(days),
         Retention::AccountLifetime => 100_000,
-        Retention::YearsAfter { years, .. } => 200_000 + u64::from(years),
+        Retention::YearsAfter { years, .. } | Retention::CarriedForward { years, .. } => 200_000 + u64::from(years),
         Retention::System => 0,
     }
 }

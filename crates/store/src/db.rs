@@ -141,6 +141,20 @@ impl Db {
         }
     }
 
+    /// Rewrites the whole SQLite file (`VACUUM`) and empties the WAL, so no
+    /// copy of deleted rows is left anywhere in it: secure_delete zeroes a
+    /// row when it is deleted, but an earlier copy of it that a page rebuild
+    /// left in the page's unused space survives until the page is written
+    /// anew. Nothing to do on PostgreSQL, whose storage is the server's.
+    /// It takes the write lock for as long as the rewrite lasts.
+    pub async fn compact(&self) -> Result<()> {
+        if let Self::Sqlite(p) = self {
+            sqlx::query("VACUUM").execute(p).await?;
+            self.purge_wal().await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match self {
             Self::Sqlite(p) => p.close().await,

@@ -120,6 +120,27 @@ pub async fn footprint(mut conn: Conn<'_>, subject: Uuid) -> Result<Vec<(&'stati
     Ok(out)
 }
 
+/// How many rows of each table name `subject` in each subject column: the
+/// links erasure follows, one by one, so what it will do to a person's rows
+/// can be told before it happens.
+pub async fn footprint_by_column(
+    mut conn: Conn<'_>,
+    subject: Uuid,
+) -> Result<Vec<(&'static TableMap, &'static str, i64)>> {
+    let mut out = Vec::new();
+    for t in DATA_MAP {
+        for s in t.subjects {
+            let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {} WHERE {s} = $1", t.table));
+            let n: i64 =
+                on_conn!(conn.reborrow(), c => sqlx::query_scalar(sql).bind(subject).fetch_one(&mut *c).await)?;
+            if n > 0 {
+                out.push((t, *s, n));
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,14 +181,29 @@ mod tests {
             pseudonymise: false,
             clear: vec!["details", "correction_field", "correction_enc"],
         }));
-        // Tables about no account (pseudonymous visitors) have nothing to erase.
-        for t in DATA_MAP.iter().filter(|t| {
-            !t.subjects.is_empty()
-                && !matches!(
-                    t.table,
-                    "audit_events" | "legal_holds" | "privacy_requests" | "breaches" | "fraud_bans" | "disclosures"
-                )
-        }) {
+        // Billing records outlive their people, pseudonymised.
+        for (table, column) in [
+            ("lessons", "learner_id"),
+            ("lessons", "teacher_id"),
+            ("payments", "account_id"),
+        ] {
+            assert!(
+                steps.iter().any(
+                    |s| matches!(s, Step::Update { table: t, column: c, pseudonymise: true, .. }
+                        if *t == table && *c == column)
+                ),
+                "{table}.{column} is pseudonymised"
+            );
+        }
+        // Everything else about a person goes with them; tables about no
+        // account (pseudonymous visitors) have nothing to erase.
+        let kept = |t: &TableMap| {
+            t.subjects.iter().any(|s| {
+                t.column(s)
+                    .is_some_and(|c| matches!(c.erasure, Erasure::Pseudonymise | Erasure::Null | Erasure::RetainLegal))
+            })
+        };
+        for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty() && !kept(t)) {
             assert!(
                 steps
                     .iter()

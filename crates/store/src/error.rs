@@ -12,6 +12,23 @@ impl Error {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Sql(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()))
     }
+
+    /// A lesson refused because it would overlap another holding the same
+    /// teacher's time (PostgreSQL's exclusion constraint, SQLite's trigger).
+    pub fn is_lesson_overlap(&self) -> bool {
+        matches!(self, Self::Sql(e) if e.as_database_error().is_some_and(|d| {
+            d.constraint() == Some("lessons_no_overlap") || d.message().contains("lessons_no_overlap")
+        }))
+    }
+
+    /// A second trial with the same teacher (the one-trial index).
+    pub fn is_second_trial(&self) -> bool {
+        matches!(self, Self::Sql(e) if e.as_database_error().is_some_and(|d| {
+            d.is_unique_violation()
+                && (d.constraint() == Some("lessons_one_trial")
+                    || d.message().contains("lessons.learner_id, lessons.teacher_id"))
+        }))
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

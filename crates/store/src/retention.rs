@@ -32,12 +32,18 @@ pub enum Sweep {
     /// Accounts with no confirmed identifier, older than `age_us`; each is
     /// erased like a deletion.
     Unconfirmed { table: &'static str, age_us: i64 },
+    /// Ledger entries older than `age_us`, folded into opening balances
+    /// (the rows of `table`, a ledger table, are what is counted).
+    CarryForward { table: &'static str, age_us: i64 },
 }
 
 impl Sweep {
     pub fn table(&self) -> &'static str {
         match self {
-            Self::Rows { table, .. } | Self::Clear { table, .. } | Self::Unconfirmed { table, .. } => table,
+            Self::Rows { table, .. }
+            | Self::Clear { table, .. }
+            | Self::Unconfirmed { table, .. }
+            | Self::CarryForward { table, .. } => table,
         }
     }
 }
@@ -49,7 +55,9 @@ fn deadline(r: Retention) -> Option<(&'static str, i64)> {
         Retention::UntilInstant { column } => Some((column, 0)),
         Retention::DaysAfter { days, column } => Some((column, i64::from(days) * DAY_US)),
         // Calendar years vary; 366 days keeps at least the required period.
-        Retention::YearsAfter { years, column } => Some((column, i64::from(years) * 366 * DAY_US)),
+        Retention::YearsAfter { years, column } | Retention::CarriedForward { years, column } => {
+            Some((column, i64::from(years) * 366 * DAY_US))
+        }
         Retention::AccountLifetime | Retention::System => None,
     }
 }
@@ -75,6 +83,16 @@ pub fn plan() -> Vec<Sweep> {
             });
         }
         let Some(rule) = row_rule(t) else { continue };
+        if let Retention::CarriedForward { .. } = rule {
+            // One fold covers every ledger table; it is planned once, on
+            // the postings, which hold the money.
+            if t.table == "ledger_postings"
+                && let Some((_, age_us)) = deadline(rule)
+            {
+                sweeps.push(Sweep::CarryForward { table: t.table, age_us });
+            }
+            continue;
+        }
         if let Some((column, age_us)) = deadline(rule) {
             sweeps.push(Sweep::Rows {
                 table: t.table,
@@ -172,14 +190,16 @@ fn scope(sweep: &Sweep, now: i64) -> Option<(&'static str, String, i64)> {
             ),
             now - age_us,
         )),
-        Sweep::Unconfirmed { .. } => None,
+        Sweep::Unconfirmed { .. } | Sweep::CarryForward { .. } => None,
     }
 }
 
 /// How many rows (or accounts, or values) `sweep` would remove at `now`.
 pub async fn count(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
-    if let Sweep::Unconfirmed { age_us, .. } = *sweep {
-        return Ok(unconfirmed_ids(conn, now - age_us).await?.len() as u64);
+    match *sweep {
+        Sweep::Unconfirmed { age_us, .. } => return Ok(unconfirmed_ids(conn, now - age_us).await?.len() as u64),
+        Sweep::CarryForward { age_us, .. } => return crate::repo::ledger::expired_postings(conn, now - age_us).await,
+        _ => {}
     }
     let Some((table, cond, cutoff)) = scope(sweep, now) else {
         return Ok(0);
@@ -193,6 +213,9 @@ pub async fn count(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
 /// at `now`; returns how many. Run it inside a transaction. (Unconfirmed
 /// accounts go one by one instead: see `erase_if_unconfirmed`.)
 pub async fn run(conn: Conn<'_>, sweep: &Sweep, now: i64) -> Result<u64> {
+    if let Sweep::CarryForward { age_us, .. } = *sweep {
+        return crate::repo::ledger::carry_forward(conn, now - age_us, now).await;
+    }
     let Some((table, cond, cutoff)) = scope(sweep, now) else {
         return Ok(0);
     };
@@ -252,5 +275,22 @@ mod tests {
                 ..
             }
         )));
+        // Billing records go ten years on; the ledger is folded, not cut.
+        assert!(rows("payments", "created_at", 10 * 366 * DAY_US));
+        assert!(rows("lessons", "closed_at", 10 * 366 * DAY_US));
+        assert!(p.contains(&Sweep::CarryForward {
+            table: "ledger_postings",
+            age_us: 10 * 366 * DAY_US
+        }));
+        assert!(
+            !p.iter().any(|s| matches!(
+                s,
+                Sweep::Rows {
+                    table: "ledger_postings" | "ledger_entries",
+                    ..
+                }
+            )),
+            "ledger rows are never simply deleted"
+        );
     }
 }

@@ -5,6 +5,7 @@ use crate::{Browser, TestApp};
 use koine_domain::privacy::Erasure;
 use koine_domain::staff::StaffRole;
 use koine_store::datamap::{DATA_MAP, TableMap};
+use reqwest::StatusCode;
 use uuid::Uuid;
 
 /// A unique text put into one column of the rows linked to one person.
@@ -45,6 +46,8 @@ pub struct Everywhere {
     pub support: Uuid,
     pub officer: Uuid,
     pub officer_browser: Browser,
+    /// Another teacher the member took and gave lessons with.
+    pub partner: Uuid,
 }
 
 /// A (tiny, not really playable) MP4 and a PDF: what their first bytes say.
@@ -164,8 +167,176 @@ impl TestApp {
         self.svc.is_teacher(id).await.unwrap()
     }
 
+    /// Gives a teacher (`b`, `id`) rows in every lesson and money table,
+    /// with a partner teacher: card payments and a refund, a coupon, a
+    /// lesson each way (completed and reviewed, with a reply), another
+    /// booked with a new time proposed, a package each way, a payout paid
+    /// by finance, and a calendar feed. Moves the clock past the lessons
+    /// and signs the member in again. Returns the partner.
+    pub async fn lessons_everywhere(&self, b: &Browser, id: Uuid, email: &str, reviewer: &Browser) -> Uuid {
+        use crate::lessons::key;
+        let partner_email = format!("partner.{email}");
+        let p = self.member(&partner_email, "Partner").await;
+        let partner = self.account_id(&partner_email).await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", p.csrf().await)
+            .part("avatar", reqwest::multipart::Part::bytes(tiny_png()).file_name("a.png"));
+        p.client
+            .post(self.url("/settings/avatar"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert!(self.approved_teacher(&p, partner, reviewer).await);
+        for who in [b, &p] {
+            self.top_up(who, "200.00").await;
+        }
+        // A refund of some credit to the card.
+        let payment = self
+            .scalar_uuid("SELECT id FROM payments WHERE account_id = $1", id)
+            .await;
+        let r = b
+            .post_form(
+                &format!("/wallet/payments/{payment}/refund"),
+                &[("amount", "5.00"), ("idempotency_key", &key())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        // Finance staff create a coupon; the member adds it.
+        let finance = self.staff(&format!("fin.{email}"), StaffRole::Finance).await;
+        let code = format!("W{}", &id.simple().to_string()[..10]).to_uppercase();
+        let until = self
+            .svc
+            .clock
+            .today_utc()
+            .checked_add(jiff::Span::new().days(60))
+            .unwrap()
+            .to_string();
+        let r = finance
+            .post_form(
+                "/staff/coupons",
+                &[
+                    ("code", &code),
+                    ("kind", "percent"),
+                    ("value", "10"),
+                    ("expires_on", &until),
+                    ("per_member_limit", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = b.post_form("/wallet/coupons", &[("code", &code)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        // A lesson each way, and one more to move.
+        let slots = self.open_slots(partner, 60, 14).await;
+        let mine = self.open_slots(id, 60, 14).await;
+        let first = self
+            .book_at(
+                b,
+                partner,
+                slots[0],
+                &[("coupon", &code), ("note", "Subjunctive, please")],
+            )
+            .await;
+        assert_eq!(first.status(), StatusCode::SEE_OTHER, "{}", first.text().await.unwrap());
+        let first = crate::lessons::location_id(&first);
+        let later = *slots
+            .iter()
+            .find(|s| s.as_second() > slots[0].as_second() + 5 * 86_400)
+            .unwrap();
+        let second = self.book(b, partner, later).await;
+        let given = self.book(&p, id, mine[1]).await;
+        self.step_ok(&p, first, "confirm").await;
+        self.step_ok(&p, second, "confirm").await;
+        self.step_ok(b, given, "confirm").await;
+        let moved = slots
+            .iter()
+            .find(|s| s.as_second() >= later.as_second() + 2 * 3600)
+            .expect("another free time")
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .strftime("%Y-%m-%dT%H:%M")
+            .to_string();
+        let r = b
+            .post_form(&format!("/lessons/{second}/propose"), &[("starts_at", &moved)])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        // Packages both ways.
+        for (buyer, teacher) in [(b, partner), (&p, id)] {
+            let offering = self.offering_of(teacher).await.to_string();
+            let r = buyer
+                .post_form(
+                    "/packages",
+                    &[("offering", &offering), ("lessons", "5"), ("idempotency_key", &key())],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        }
+        b.post_form("/settings/calendar", &[]).await;
+        // Past both lessons: they end, are confirmed, reviewed and replied to.
+        let end = |t: jiff::Timestamp| t.as_second() + 3600;
+        let past = end(slots[0]).max(end(mine[1])) - self.svc.clock.now().as_second() + 60;
+        self.advance(std::time::Duration::from_secs(u64::try_from(past).unwrap()));
+        self.svc.run_lesson_timers().await.expect("timers");
+        self.step_ok(b, first, "confirm_completion").await;
+        self.step_ok(&p, given, "confirm_completion").await;
+        for (who, lesson) in [(b, first), (&p, given)] {
+            let r = who
+                .post_form(
+                    &format!("/lessons/{lesson}/review"),
+                    &[("rating", "5"), ("body", "Clear and kind")],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        }
+        let review = self
+            .scalar_uuid("SELECT id FROM reviews WHERE teacher_id = $1", id)
+            .await;
+        b.login(email, crate::STRONG_PASSWORD).await;
+        let r = b
+            .post_form(&format!("/reviews/{review}/reply"), &[("reply", "Thank you!")])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        // The member's earnings, paid out through finance.
+        let r = b
+            .post_form(
+                "/earnings/payout-account",
+                &[
+                    ("method", "bank"),
+                    ("holder", "Ada María López"),
+                    ("iban", "ES91 2100 0418 4502 0005 1332"),
+                    ("bic", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+        let r = b
+            .post_form("/earnings/payouts", &[("amount", "10.00"), ("idempotency_key", &key())])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+        let payout = self
+            .scalar_uuid("SELECT id FROM payouts WHERE teacher_id = $1", id)
+            .await;
+        finance.login(&format!("fin.{email}"), crate::STRONG_PASSWORD).await;
+        for (step, text) in [("approve", ""), ("paid", "BANK-REF-1")] {
+            let r = finance
+                .post_form(&format!("/staff/payouts/{payout}/{step}"), &[("text", text)])
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{step}");
+        }
+        partner
+    }
+
     /// The one UUID a query binding `id` returns.
     pub async fn scalar_uuid(&self, sql: &str, id: Uuid) -> Uuid {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match &self.svc.db {
+            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"),
+            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"),
+        }
+    }
+
+    /// The one integer a query binding `id` returns.
+    pub async fn scalar_i64(&self, sql: &str, id: Uuid) -> i64 {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
         match &self.svc.db {
             koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"),
@@ -196,9 +367,12 @@ impl TestApp {
 
     /// Puts a unique marker into every text column of every row the map
     /// links to `who` — exportable ones, and secrets too with `secrets` —
-    /// skipping rows also linked to `exclude`. Email columns get an
-    /// email-shaped marker, so mail to it can still be sent. Markers are
-    /// bound, never spliced into SQL, so statement logs cannot hold them.
+    /// skipping rows also linked to `exclude`. Where a table names people
+    /// in several columns (a review's teacher and author), each link gets
+    /// markers of its own, since erasure treats them differently. Email
+    /// columns get an email-shaped marker, so mail to it can still be sent.
+    /// Markers are bound, never spliced into SQL, so statement logs cannot
+    /// hold them.
     pub async fn mark(&self, who: Uuid, tag: &str, exclude: Option<Uuid>, secrets: bool) -> Vec<Marker> {
         let schema = koine_store::schema::read(&self.svc.db).await.expect("live schema");
         let mut markers = Vec::new();
@@ -210,6 +384,27 @@ impl TestApp {
                     .collect::<Vec<_>>()
                     .join(" OR ")
             };
+            // (the link's name in the marker, the rows it covers, the link)
+            let links: Vec<(String, String, Vec<&'static str>)> = if t.subjects.len() == 1 {
+                vec![(String::new(), about(2), t.subjects.to_vec())]
+            } else {
+                t.subjects
+                    .iter()
+                    .map(|s| {
+                        let others: Vec<String> = t
+                            .subjects
+                            .iter()
+                            .filter(|o| *o != s)
+                            .map(|o| format!("{o} = $2"))
+                            .collect();
+                        (
+                            format!("x{s}"),
+                            format!("{s} = $2 AND NOT ({})", others.join(" OR ")),
+                            vec![*s],
+                        )
+                    })
+                    .collect()
+            };
             for c in t
                 .columns
                 .iter()
@@ -218,46 +413,113 @@ impl TestApp {
                 if schema[t.table][c.column].class != "text" {
                     continue;
                 }
-                // A terminator keeps one marker from being a prefix of another.
-                let mut text = format!("mk{tag}x{}x{}q", t.table, c.column).replace('_', "");
-                if c.category == "user.contact.email" {
-                    text.push_str("@example.org");
-                }
-                let mut sql = format!("UPDATE {} SET {} = $1 WHERE ({})", t.table, c.column, about(2));
-                if exclude.is_some() {
-                    sql.push_str(&format!(" AND NOT ({})", about(3)));
-                }
-                let sql = sqlx::AssertSqlSafe(sql);
-                let n = match &self.svc.db {
-                    koine_store::Db::Sqlite(p) => {
-                        let q = sqlx::query(sql).bind(&text).bind(who);
-                        let q = if let Some(x) = exclude { q.bind(x) } else { q };
-                        q.execute(p).await.expect("marking").rows_affected()
+                for (link, rows, via) in &links {
+                    // A terminator keeps one marker from being a prefix of another.
+                    let mut text = format!("mk{tag}x{}x{}{link}q", t.table, c.column).replace('_', "");
+                    if c.category == "user.contact.email" {
+                        text.push_str("@example.org");
                     }
-                    koine_store::Db::Postgres(p) => {
-                        let q = sqlx::query(sql).bind(&text).bind(who);
-                        let q = if let Some(x) = exclude { q.bind(x) } else { q };
-                        q.execute(p).await.expect("marking").rows_affected()
+                    let mut scope = format!("({rows})");
+                    if exclude.is_some() {
+                        scope.push_str(&format!(" AND NOT ({})", about(3)));
                     }
-                };
-                if n > 0 {
-                    let text = text.split('@').next().unwrap_or_default().to_owned();
-                    let mut via = Vec::new();
-                    for s in t.subjects {
-                        if self.rows_about(t.table, s, who).await > 0 {
-                            via.push(*s);
+                    let sql = sqlx::AssertSqlSafe(format!("UPDATE {} SET {} = $1 WHERE {scope}", t.table, c.column));
+                    let n = match &self.svc.db {
+                        koine_store::Db::Sqlite(p) => {
+                            let q = sqlx::query(sql).bind(&text).bind(who);
+                            let q = if let Some(x) = exclude { q.bind(x) } else { q };
+                            q.execute(p).await.map(|r| r.rows_affected())
                         }
+                        koine_store::Db::Postgres(p) => {
+                            let q = sqlx::query(sql).bind(&text).bind(who);
+                            let q = if let Some(x) = exclude { q.bind(x) } else { q };
+                            q.execute(p).await.map(|r| r.rows_affected())
+                        }
+                    };
+                    let n = match n {
+                        Ok(n) => n,
+                        // A column unique across rows (an invoice number):
+                        // each row gets the marker with a number of its own.
+                        Err(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+                            self.mark_rows(t.table, c.column, &scope, &text, who, exclude).await
+                        }
+                        Err(e) => panic!("marking {}.{}: {e}", t.table, c.column),
+                    };
+                    if n > 0 {
+                        let text = text.split('@').next().unwrap_or_default().to_owned();
+                        let mut linked = Vec::new();
+                        for s in via {
+                            if self.rows_about(t.table, s, who).await > 0 {
+                                linked.push(*s);
+                            }
+                        }
+                        markers.push(Marker {
+                            text,
+                            table: t,
+                            column: c.column,
+                            via: linked,
+                        });
                     }
-                    markers.push(Marker {
-                        text,
-                        table: t,
-                        column: c.column,
-                        via,
-                    });
                 }
             }
         }
         markers
+    }
+
+    /// Marks rows one by one, the second and later with a numbered marker
+    /// (`<marker>-1`, before any `@`). SQLite's `rowid` and PostgreSQL's
+    /// `ctid` tell the rows apart.
+    #[allow(clippy::too_many_arguments)]
+    async fn mark_rows(
+        &self,
+        table: &str,
+        column: &str,
+        scope: &str,
+        text: &str,
+        who: Uuid,
+        exclude: Option<Uuid>,
+    ) -> u64 {
+        let numbered = |n: usize| match (n, text.split_once('@')) {
+            (0, _) => text.to_owned(),
+            (n, Some((local, domain))) => format!("{local}-{n}@{domain}"),
+            (n, None) => format!("{text}-{n}"),
+        };
+        // The scope binds the person as $2 (and who to leave out as $3).
+        let scope = scope.replace("$2", "$1").replace("$3", "$2");
+        let mut marked = 0;
+        match &self.svc.db {
+            koine_store::Db::Sqlite(p) => {
+                let sql = sqlx::AssertSqlSafe(format!("SELECT rowid FROM {table} WHERE {scope}"));
+                let q = sqlx::query_scalar::<_, i64>(sql).bind(who);
+                let q = if let Some(x) = exclude { q.bind(x) } else { q };
+                for (n, row) in q.fetch_all(p).await.expect("rows").into_iter().enumerate() {
+                    let sql = sqlx::AssertSqlSafe(format!("UPDATE {table} SET {column} = $1 WHERE rowid = $2"));
+                    marked += sqlx::query(sql)
+                        .bind(numbered(n))
+                        .bind(row)
+                        .execute(p)
+                        .await
+                        .expect("marking")
+                        .rows_affected();
+                }
+            }
+            koine_store::Db::Postgres(p) => {
+                let sql = sqlx::AssertSqlSafe(format!("SELECT ctid::text FROM {table} WHERE {scope}"));
+                let q = sqlx::query_scalar::<_, String>(sql).bind(who);
+                let q = if let Some(x) = exclude { q.bind(x) } else { q };
+                for (n, row) in q.fetch_all(p).await.expect("rows").into_iter().enumerate() {
+                    let sql = sqlx::AssertSqlSafe(format!("UPDATE {table} SET {column} = $1 WHERE ctid = $2::tid"));
+                    marked += sqlx::query(sql)
+                        .bind(numbered(n))
+                        .bind(row)
+                        .execute(p)
+                        .await
+                        .expect("marking")
+                        .rows_affected();
+                }
+            }
+        }
+        marked
     }
 
     /// Rows of `table` whose `column` is `id`.
@@ -425,6 +687,7 @@ impl TestApp {
         let reviewer = self.staff(&reviewer_email, StaffRole::TrustSafety).await;
         let teacher = self.approved_teacher(&b, id, &reviewer).await;
         assert!(teacher, "the member became a teacher");
+        let partner = self.lessons_everywhere(&b, id, email, &reviewer).await;
         b.post_form("/settings/data/export", &[]).await;
         self.svc.build_pending_exports().await.expect("export built");
         Everywhere {
@@ -434,6 +697,7 @@ impl TestApp {
             support: self.account_id(&support_email).await,
             officer: self.account_id(&officer_email).await,
             officer_browser,
+            partner,
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod browser;
 mod fixtures;
+pub mod lessons;
 mod logs;
 
 pub use browser::{Browser, csrf_of};
@@ -104,6 +105,10 @@ impl TestApp {
             config.database_url = Some(fresh_postgres_database().await);
         }
         config.db_max_connections = 8;
+        // Lessons are paid with the built-in test cards, and a single
+        // lesson's earnings are enough to ask for a payout.
+        config.test_card_payments = true;
+        config.payout_minimum_minor = 1000;
         tweak(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -312,6 +317,16 @@ pub fn decode_eml(raw: &str) -> String {
         .or_else(|| raw.split_once("\n\n"))
         .unwrap_or((raw, ""));
     let head_lower = head.to_ascii_lowercase();
+    if let Some(boundary) = boundary_of(head) {
+        // Each part decoded on its own (a text and an `.ics`, say).
+        let parts: Vec<String> = body
+            .split(&format!("--{boundary}"))
+            .map(|p| p.trim_start_matches(['\r', '\n']))
+            .filter(|p| !p.is_empty() && !p.starts_with("--"))
+            .map(decode_eml)
+            .collect();
+        return format!("{head}\n\n{}", parts.join("\n"));
+    }
     if head_lower.contains("content-transfer-encoding: quoted-printable") {
         return format!("{head}\n\n{}", decode_quoted_printable(body));
     }
@@ -323,6 +338,22 @@ pub fn decode_eml(raw: &str) -> String {
         .decode(compact)
         .expect("base64 body");
     format!("{head}\n\n{}", String::from_utf8(decoded).expect("utf-8 body"))
+}
+
+/// A multipart message's boundary, from its headers.
+fn boundary_of(head: &str) -> Option<String> {
+    let unfolded = head.replace("\r\n ", " ").replace("\n ", " ").replace("\r\n\t", " ");
+    let lower = unfolded.to_ascii_lowercase();
+    if !lower.contains("content-type: multipart/") {
+        return None;
+    }
+    let at = lower.find("boundary=")? + "boundary=".len();
+    let rest = &unfolded[at..];
+    let value = match rest.strip_prefix('"') {
+        Some(q) => q.split('"').next()?,
+        None => rest.split([';', '\r', '\n', ' ']).next()?,
+    };
+    Some(value.to_owned())
 }
 
 /// Undoes quoted-printable: soft line breaks and `=XX` escapes.

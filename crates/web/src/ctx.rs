@@ -43,6 +43,8 @@ pub struct Ctx {
     /// Whether that choice answers the consent request made now (else the
     /// banner asks again).
     pub visitor_answered: bool,
+    /// Notices the member has not read (for the navigation; pages only).
+    pub unread: i64,
 }
 
 impl Ctx {
@@ -236,6 +238,13 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         tracing::error!("recording a privacy signal failed: {e}");
     }
     let visitor = cookie(&parts.headers, consent_cookie(tls)).and_then(VisitorChoice::decode);
+    let unread = match (&principal, is_api || parts.method != Method::GET) {
+        (Some(p), false) => st.svc.unread_notifications(p.account_id).await.unwrap_or_else(|e| {
+            tracing::error!("counting notices failed: {e}");
+            0
+        }),
+        _ => 0,
+    };
     let ctx = Ctx {
         principal,
         locale,
@@ -249,6 +258,7 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
             .as_ref()
             .is_some_and(|v| v.is_current(st.svc.consent_revision())),
         visitor,
+        unread,
     };
     parts.extensions.insert(ctx.clone());
 

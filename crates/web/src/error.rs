@@ -47,9 +47,12 @@ impl From<Error> for PageError {
             Error::BadCode => Self::Status(StatusCode::BAD_REQUEST, "verify-bad-code"),
             Error::Invalid(_) => Self::Status(StatusCode::BAD_REQUEST, "error-form-summary"),
             Error::Throttled { .. } => Self::Status(StatusCode::TOO_MANY_REQUESTS, "error-internal"),
-            Error::Conflict("email-taken") => Self::Status(StatusCode::CONFLICT, "error-email-taken"),
-            Error::Conflict("phone-taken") => Self::Status(StatusCode::CONFLICT, "error-phone-taken"),
-            Error::Conflict(_) => Self::Status(StatusCode::CONFLICT, "error-conflict"),
+            Error::Conflict(code) => Self::Status(StatusCode::CONFLICT, message_key(code, "error-conflict")),
+            Error::PaymentRequired(code) => Self::Status(
+                StatusCode::PAYMENT_REQUIRED,
+                message_key(code, "error-payment-required"),
+            ),
+            Error::ProviderUnavailable => Self::Status(StatusCode::SERVICE_UNAVAILABLE, "error-provider-unavailable"),
             other => {
                 tracing::error!("request failed: {other}");
                 Self::Status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
@@ -69,6 +72,52 @@ impl IntoResponse for PageError {
             }
         }
     }
+}
+
+/// Codes services give for conflicts and refused payments, each with its
+/// message (`error-<code>` in the Fluent files).
+const MESSAGES: &[(&str, &str)] = &[
+    ("email-taken", "error-email-taken"),
+    ("phone-taken", "error-phone-taken"),
+    ("impossible-transition", "error-impossible-transition"),
+    ("request-expired", "error-request-expired"),
+    ("lesson-started", "error-lesson-started"),
+    ("too-late", "error-too-late"),
+    ("not-due", "error-impossible-transition"),
+    ("too-late-to-reschedule", "error-too-late-to-reschedule"),
+    ("proposal-expired", "error-proposal-expired"),
+    ("proposal-answered", "error-proposal-answered"),
+    ("slot-taken", "error-slot-taken"),
+    ("slot-not-available", "error-slot-not-available"),
+    ("trial-already-taken", "error-trial-already-taken"),
+    ("no-trial-offered", "error-no-trial-offered"),
+    ("offering-not-available", "error-offering-not-available"),
+    ("package-expired", "error-package-expired"),
+    ("package-used-up", "error-package-used-up"),
+    ("already-reviewed", "error-already-reviewed"),
+    ("already-replied", "error-already-replied"),
+    ("lesson-not-completed", "error-lesson-not-completed"),
+    ("guardian-confirmation-needed", "error-guardian-confirmation-needed"),
+    ("processing-restricted", "error-processing-restricted"),
+    ("card-payments-off", "error-card-payments-off"),
+    ("insufficient-funds", "error-insufficient-funds"),
+    ("insufficient-balance", "error-insufficient-balance"),
+    ("card-declined", "error-card-declined"),
+    ("expired-card", "error-expired-card"),
+    ("no-payout-account", "error-no-payout-account"),
+    ("transfer-already-recorded", "error-transfer-already-recorded"),
+    ("coupon-code-taken", "error-coupon-code-taken"),
+    ("idempotency-key-reused", "error-idempotency-key-reused"),
+    ("idempotency-key-in-use", "error-idempotency-key-in-use"),
+    ("open-dispute", "error-open-dispute"),
+    ("payout-pending", "error-payout-pending"),
+    ("lessons-awaiting-confirmation", "error-lessons-awaiting-confirmation"),
+    ("legal-hold", "delete-held"),
+];
+
+/// The message for a service's code, or `fallback`.
+pub fn message_key(code: &str, fallback: &'static str) -> &'static str {
+    MESSAGES.iter().find(|(c, _)| *c == code).map_or(fallback, |(_, k)| k)
 }
 
 /// An RFC 9457 problem for the API.
@@ -112,6 +161,11 @@ impl Problem {
         self.detail = Some(d.into());
         self
     }
+
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
 }
 
 impl From<Error> for Problem {
@@ -141,8 +195,21 @@ impl From<Error> for Problem {
             },
             Error::Conflict(code) => Self {
                 code: Some(code),
-                ..Self::new(S::CONFLICT, "conflict", "Conflicts with existing data.")
+                ..Self::new(S::CONFLICT, "conflict", "Conflicts with the current state.")
             },
+            Error::PaymentRequired(code) => Self {
+                code: Some(code),
+                ..Self::new(
+                    S::PAYMENT_REQUIRED,
+                    "payment-required",
+                    "The payment was refused or the credit is not enough.",
+                )
+            },
+            Error::ProviderUnavailable => Self::new(
+                S::SERVICE_UNAVAILABLE,
+                "provider-unavailable",
+                "The payment provider could not be reached; nothing was charged. Try again.",
+            ),
             other => {
                 tracing::error!("api request failed: {other}");
                 Self::new(

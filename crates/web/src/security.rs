@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -29,6 +29,12 @@ pub async fn headers(State(st): State<AppState>, req: Request, next: Next) -> Re
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=63072000; includeSubDomains"),
         );
+    }
+    // An oversize upload is refused before its body is read; the rest of
+    // it would poison the connection, so the client must not reuse it.
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     res
 }

@@ -5,10 +5,60 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_backends!(
+    sign_up_asks_about_marketing_email,
     privacy_choices_are_recorded_in_the_ledger,
     browser_signals_are_honoured,
     consent_api
 );
+
+/// The sign-up form asks about marketing email (unticked); the answer opens
+/// the ledger. A minor's tick is not taken as consent.
+async fn sign_up_asks_about_marketing_email(app: TestApp) {
+    let (_, page) = app.browser().get_text("/signup").await;
+    assert!(
+        page.contains("name=\"marketing_email\" type=\"checkbox\" value=\"on\">"),
+        "offered, unticked: {page}"
+    );
+    let seventeen = app
+        .svc
+        .clock
+        .today_utc()
+        .checked_sub(jiff::Span::new().years(17))
+        .unwrap()
+        .to_string();
+    for (email, birth, expected) in [
+        ("adult@example.org", "1990-01-01", true),
+        ("teen@example.org", seventeen.as_str(), false),
+    ] {
+        let (status, _) = app
+            .browser()
+            .post_form_text(
+                "/signup",
+                &[
+                    ("display_name", "New"),
+                    ("email", email),
+                    ("phone", ""),
+                    ("password", koine_testkit::STRONG_PASSWORD),
+                    ("birth_date", birth),
+                    ("marketing_email", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let id = app.account_id(email).await;
+        let history = app.svc.consent_history(id).await.unwrap();
+        assert_eq!(history.len(), 1, "{email}");
+        assert_eq!(
+            (
+                history[0].purpose.as_str(),
+                history[0].source.as_str(),
+                history[0].granted
+            ),
+            ("marketing_email", "sign_up", expected),
+            "{email}"
+        );
+    }
+}
 
 async fn privacy_choices_are_recorded_in_the_ledger(app: TestApp) {
     let b = app.member("c@example.org", "C").await;
@@ -25,24 +75,24 @@ async fn privacy_choices_are_recorded_in_the_ledger(app: TestApp) {
     );
     assert_eq!(
         app.count("consent_events").await,
-        7,
-        "each purpose's first choice is on record, refusals too"
+        8,
+        "the sign-up answer, and each purpose's first choice, refusals too"
     );
     b.post_form_text("/settings/privacy", &[("marketing_email", "on"), ("analytics", "on")])
         .await;
     assert_eq!(
         app.count("consent_events").await,
-        7,
+        8,
         "saving the same choices adds nothing"
     );
     b.post_form_text("/settings/privacy", &[("marketing_email", "on")])
         .await;
-    assert_eq!(app.count("consent_events").await, 8, "withdrawing is one event");
+    assert_eq!(app.count("consent_events").await, 9, "withdrawing is one event");
     let (_, page) = b.get_text("/settings/privacy").await;
     assert!(page.contains("Withdrawn") && page.contains("In settings"));
     let (status, _) = b.post_form_text("/settings/privacy", &[("telemetry", "on")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(app.count("consent_events").await, 8);
+    assert_eq!(app.count("consent_events").await, 9);
 }
 
 async fn browser_signals_are_honoured(app: TestApp) {
@@ -194,6 +244,17 @@ async fn access_report_shows_what_is_held_and_staff_access(app: TestApp) {
     assert!(page.contains("Devices signed in to your account"));
     assert!(page.contains("No staff member has opened your data."));
     assert!(!page.contains("someone@example.org"));
+    // The consent state derived from the ledger is part of the report.
+    assert!(
+        page.contains("News and offers by email: <strong>Not given</strong>"),
+        "{page}"
+    );
+    b.post_form("/settings/privacy", &[("marketing_email", "on")]).await;
+    let (_, page) = b.get_text("/settings/data").await;
+    assert!(
+        page.contains("News and offers by email: <strong>Given</strong>"),
+        "{page}"
+    );
     let staff = app
         .staff("support@koine.test", koine_domain::staff::StaffRole::Support)
         .await;

@@ -166,6 +166,12 @@ async fn banner_choices_go_to_the_visitor_ledger_with_signals_applied(app: TestA
     assert!(!granted.contains(&ConsentPurpose::SaleSharing));
     assert!(!granted.contains(&ConsentPurpose::PersonalisedRecommendations));
     assert_eq!(app.count("visitor_consent_events").await, 14);
+    assert_eq!(
+        app.count("visitor_consent_events WHERE source = 'gpc' AND granted = false")
+            .await,
+        2,
+        "what GPC decided is recorded as coming from GPC"
+    );
 }
 
 async fn the_choices_page_gives_and_withdraws_alike(app: TestApp) {
@@ -193,7 +199,11 @@ async fn a_members_banner_choice_goes_to_their_ledger(app: TestApp) {
     let state = app.svc.consent_state(id).await.unwrap();
     assert!(state.iter().all(|(_, g)| *g), "{state:?}");
     let history = app.svc.consent_history(id).await.unwrap();
-    assert!(history.iter().all(|h| h.source == "banner"));
+    assert!(
+        history.iter().all(|h| h.source == "banner" || h.source == "sign_up"),
+        "{history:?}"
+    );
+    assert_eq!(history.iter().filter(|h| h.source == "banner").count(), 7);
     assert_eq!(
         app.count("visitor_consent_events").await,
         0,
@@ -209,6 +219,23 @@ async fn a_members_banner_choice_goes_to_their_ledger(app: TestApp) {
 async fn no_choice_changes_a_price_or_feature(app: TestApp) {
     app.member("shown@example.org", "Shown").await;
     let id = app.account_id("shown@example.org").await;
+    // A teacher with prices, a trial and bookable times.
+    let t = app.member("prof@example.org", "Prof").await;
+    let form = reqwest::multipart::Form::new().text("csrf", t.csrf().await).part(
+        "avatar",
+        reqwest::multipart::Part::bytes(koine_testkit::tiny_png()).file_name("a.png"),
+    );
+    t.client
+        .post(app.url("/settings/avatar"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let teacher = app.account_id("prof@example.org").await;
+    let reviewer = app
+        .staff("ts@koine.test", koine_domain::staff::StaffRole::TrustSafety)
+        .await;
+    assert!(app.approved_teacher(&t, teacher, &reviewer).await);
     let mut yes = Visitor::new(false);
     yes.post(&app, "/cookies/banner", &[("choice", "accept")]).await;
     let mut no = Visitor::new(true);
@@ -219,9 +246,72 @@ async fn no_choice_changes_a_price_or_feature(app: TestApp) {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    for path in ["/", "/signup", "/login", "/privacy", &format!("/members/{id}")] {
+    let teacher_page = format!("/teachers/{teacher}");
+    for path in [
+        "/",
+        "/signup",
+        "/login",
+        "/privacy",
+        &format!("/members/{id}"),
+        "/teachers?language=es",
+        &teacher_page,
+    ] {
         let a = without_csrf(yes.get(&app, path).await);
         let b = without_csrf(no.get(&app, path).await);
+        assert!(a.contains("Koine"), "{path}: {a}");
         assert_eq!(a, b, "{path} differs by privacy choice");
+    }
+    let page = yes.get(&app, &teacher_page).await;
+    assert!(page.contains("20.00 EUR"), "prices are shown: {page}");
+
+    // Members too: one who allowed everything, one who objected to all it
+    // can and sends GPC, see the same prices and teachers.
+    let all = app.member("all@example.org", "All").await;
+    all.post_form(
+        "/settings/privacy",
+        &[
+            ("preference_cookies", "on"),
+            ("analytics", "on"),
+            ("marketing_email", "on"),
+            ("personalised_recommendations", "on"),
+            ("sale_sharing", "on"),
+            ("research_recordings", "on"),
+            ("classroom_recording", "on"),
+        ],
+    )
+    .await;
+    let none = app.member("none@example.org", "None").await;
+    for purpose in ["marketing_email", "personalised_recommendations", "analytics"] {
+        let r = none
+            .post_form("/settings/privacy/object", &[("purpose", purpose)])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let (a, b) = (
+        crate::api::token(&app, "all@example.org").await,
+        crate::api::token(&app, "none@example.org").await,
+    );
+    for path in [
+        "/api/v1/teachers?language=es".to_owned(),
+        format!("/api/v1/teachers/{teacher}"),
+        format!("/api/v1/teachers/{teacher}/slots?duration=60"),
+    ] {
+        let get = |token: String, gpc: bool| {
+            let mut r = client().get(app.url(&path)).bearer_auth(token);
+            if gpc {
+                r = r.header("Sec-GPC", "1");
+            }
+            async move {
+                let r = r.send().await.unwrap();
+                assert_eq!(r.status(), StatusCode::OK);
+                r.text().await.unwrap()
+            }
+        };
+        let (x, y) = (get(a.clone(), false).await, get(b.clone(), true).await);
+        assert!(
+            x.contains(&teacher.to_string()) || x.contains("\"slots\":[\""),
+            "{path}: {x}"
+        );
+        assert_eq!(x, y, "{path} differs by privacy choice");
     }
 }

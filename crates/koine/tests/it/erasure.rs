@@ -21,7 +21,7 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
             .map(|d| d.count())
             .unwrap_or(0)
     };
-    assert_eq!(avatar_files(), 1);
+    assert_eq!(avatar_files(), 2, "the member's and their partner teacher's");
     let everyone = app.svc.parse_search(&Default::default(), "UTC").unwrap();
     assert!(
         app.svc.search_teachers(&everyone).hits.iter().any(|h| h.id == id),
@@ -52,6 +52,23 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
         page.contains("Records of staff opening your personal data") && page.contains("3 years"),
         "{page}"
     );
+    // What goes is this member's own data, teaching included.
+    let goes = page
+        .split("What is deleted")
+        .nth(1)
+        .unwrap()
+        .split("What stays")
+        .next()
+        .unwrap();
+    for table in [
+        "Your profile, shown to others as you choose",
+        "Your teacher homepage and booking rules",
+        "Your self-introduction video",
+        "Your application to teach",
+    ] {
+        assert!(goes.contains(table), "{table} is listed as deleted: {goes}");
+    }
+    assert!(!goes.contains("Records of staff opening"), "{goes}");
     let (status, _) = b.post_form_text("/settings/delete", &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "confirmation required");
     let r = b.post_form("/settings/delete", &[("confirm", "on")]).await;
@@ -75,7 +92,9 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
             }
         }
     }
-    assert_eq!(app.count("audit_events").await, 5, "staff actions stay, pseudonymised");
+    // Five on the member's privacy and teaching, and four on money and the
+    // partner's application (a coupon, the payout approved and paid).
+    assert_eq!(app.count("audit_events").await, 9, "staff actions stay, pseudonymised");
     assert_eq!(
         app.count("disclosures").await,
         1,
@@ -102,13 +121,13 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
         Some("dispute 4"),
         "why the hold was placed stays on record"
     );
-    assert_eq!(avatar_files(), 0, "the picture file is gone");
+    assert_eq!(avatar_files(), 1, "the member's picture file is gone");
     // The teacher's homepage, lessons and availability went with the rows;
     // the video file and the search card go too.
     let videos = std::fs::read_dir(app.data_dir().join("uploads/videos"))
         .map(|d| d.count())
         .unwrap_or(0);
-    assert_eq!(videos, 0, "the video file is gone");
+    assert_eq!(videos, 1, "the member's video file is gone (their partner's stays)");
     let everyone = app.svc.parse_search(&Default::default(), "UTC").unwrap();
     assert!(
         app.svc.search_teachers(&everyone).hits.iter().all(|h| h.id != id),

@@ -76,6 +76,12 @@ async fn export_holds_all_markers_of_the_person_and_none_of_others(app: TestApp)
         files.keys().any(|k| k.starts_with("files/avatar-")),
         "the picture is included"
     );
+    assert!(
+        files
+            .iter()
+            .any(|(k, v)| k.starts_with("files/video-") && v.contains("ftypmp42")),
+        "the introduction video is included"
+    );
     let json: String = files
         .iter()
         .filter(|(k, _)| k.ends_with(".json"))

@@ -124,19 +124,39 @@ async fn a_parents_request_is_verified_worked_and_answered(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "one extension");
 
-    dpo.post_form(
-        &format!("/staff/requests/{id}/close"),
-        &[
-            ("decision", "completed"),
-            ("outcome", "Your son's account has been deleted."),
-        ],
-    )
-    .await;
+    // The officer, having checked the parent's authority, erases the
+    // child's account from the request: named by its address.
+    app.member("kid@example.org", "Kid").await;
+    let kid = app.account_id("kid@example.org").await;
+    let erase = format!("/staff/requests/{id}/erase");
+    let (status, page) = dpo.post_form_text(&erase, &[("account", "nobody@example.org")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("No account was found"), "{page}");
+    assert_eq!(app.rows_about("accounts", "id", kid).await, 1);
+    let r = dpo.post_form(&erase, &[("account", "kid@example.org")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.rows_about("accounts", "id", kid).await,
+        0,
+        "the child's account is erased"
+    );
+    assert_eq!(app.count("audit_events WHERE action = 'erase_on_request'").await, 1);
+    assert!(
+        app.last_mail_to("kid@example.org")
+            .await
+            .contains("As asked in a data-protection request")
+    );
     assert_eq!(only_request(&app).await.1, "completed");
     assert!(
         app.last_mail_to("parent@example.org")
             .await
-            .contains("Your son's account has been deleted.")
+            .contains("The account and the personal data linked to it have been erased.")
+    );
+    let (status, _) = dpo.post_form_text(&erase, &[("account", "")]).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a closed request is not carried out again"
     );
     let (status, _) = dpo
         .post_form_text(
@@ -199,5 +219,28 @@ async fn a_members_request_is_linked_to_their_account(app: TestApp) {
         "not linked before the address is confirmed"
     );
     confirm(&app, "mem@example.org").await;
+    let (request, ..) = only_request(&app).await;
     assert_eq!(only_request(&app).await.4, Some(id));
+
+    // The officer carries it out: an export of the linked account, which
+    // its holder downloads after signing in.
+    let dpo = app.staff("dpo@koine.test", StaffRole::PrivacyOfficer).await;
+    let (_, page) = dpo.get_text(&format!("/staff/requests/{request}")).await;
+    assert!(page.contains("Prepare an export of this account"), "{page}");
+    let (status, _) = dpo
+        .post_form_text(&format!("/staff/requests/{request}/erase"), &[("account", "")])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "an access request erases nothing");
+    let r = dpo
+        .post_form(&format!("/staff/requests/{request}/export"), &[("account", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.rows_about("data_exports", "account_id", id).await, 1);
+    assert_eq!(app.count("audit_events WHERE action = 'export_on_request'").await, 1);
+    assert_eq!(only_request(&app).await.1, "completed");
+    assert!(
+        app.last_mail_to("mem@example.org")
+            .await
+            .contains("download it under Settings")
+    );
 }

@@ -187,8 +187,9 @@ fn set(names: &[&str]) -> BTreeSet<String> {
 }
 
 async fn every_filter_finds_the_right_teachers(app: TestApp) {
+    let mut ids = Vec::new();
     for s in [&ANA, &BETO, &CARA, &DENIS] {
-        make(&app, s).await;
+        ids.push(make(&app, s).await);
     }
     assert_eq!(found(&app, "").await, set(&["Ana", "Beto", "Cara", "Denis"]));
     assert_eq!(found(&app, "language=es").await, set(&["Ana", "Beto"]));
@@ -214,6 +215,35 @@ async fn every_filter_finds_the_right_teachers(app: TestApp) {
     assert_eq!(by_price, ["Denis", "Ana", "Beto", "Cara"]);
     let (_, by_price) = names(&app, "sort=price_high").await;
     assert_eq!(by_price, ["Cara", "Beto", "Ana", "Denis"]);
+    // Ratings (their reviews come with lessons) order and filter; pages go on.
+    app.execute(
+        "UPDATE teachers SET rating_sum = 9, rating_count = 2 WHERE account_id = $1",
+        &[ids[1]],
+    )
+    .await;
+    app.execute(
+        "UPDATE teachers SET rating_sum = 4, rating_count = 1 WHERE account_id = $1",
+        &[ids[2]],
+    )
+    .await;
+    app.svc.rebuild_search_index().await.unwrap();
+    let (_, by_rating) = names(&app, "sort=rating").await;
+    assert_eq!(by_rating[..2], ["Beto", "Cara"], "{by_rating:?}");
+    assert_eq!(found(&app, "min_rating=4.5").await, set(&["Beto"]));
+    assert_eq!(found(&app, "min_rating=4").await, set(&["Beto", "Cara"]));
+    let first: Value = reqwest::get(app.url("/api/v1/teachers"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["more"], false, "{first}");
+    let (status, second) = names(&app, "page=1").await;
+    assert_eq!(
+        (status, second.len()),
+        (StatusCode::OK, 0),
+        "four teachers fit one page"
+    );
     let page: Value = reqwest::get(app.url("/api/v1/teachers?language=es"))
         .await
         .unwrap()

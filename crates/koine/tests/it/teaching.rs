@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 both_backends!(
     an_application_is_reviewed_audited_and_approved,
+    a_rejection_needs_a_reason_and_staff_views_of_files_are_audited,
     bad_applications_are_refused_and_nothing_is_kept,
     homepage_fields_follow_their_visibility,
     offerings_and_availability_refuse_bad_input,
@@ -156,6 +157,15 @@ async fn an_application_is_reviewed_audited_and_approved(app: TestApp) {
         StatusCode::OK,
         "the owner can"
     );
+    assert_eq!(
+        audited(&app, "view_certificate").await,
+        0,
+        "the owner's own look is not staff access"
+    );
+    let r = ts.get(&format!("/certificates/{cert}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
+    assert_eq!(audited(&app, "view_certificate").await, 1, "a reviewer's look is");
 
     // Asking for more needs a message; the applicant is told and answers.
     let review = format!("/staff/applications/{application}/review");
@@ -259,6 +269,82 @@ async fn an_application_is_reviewed_audited_and_approved(app: TestApp) {
     assert!(app.svc.is_teacher(id).await.unwrap(), "the teacher stays");
 }
 
+async fn a_rejection_needs_a_reason_and_staff_views_of_files_are_audited(app: TestApp) {
+    let b = app.member("rosa@example.org", "Rosa").await;
+    let id = app.account_id("rosa@example.org").await;
+    // No certificate this time.
+    let text: Vec<_> = fields(&[]).into_iter().filter(|(k, _)| *k != "cert_title_0").collect();
+    let uploads: Vec<_> = files().into_iter().filter(|(k, ..)| *k != "cert_file_0").collect();
+    let r = b.post_multipart("/teach", &text, &uploads).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let application = app
+        .scalar_uuid("SELECT id FROM teacher_applications WHERE account_id = $1", id)
+        .await;
+    let video = app
+        .scalar_uuid("SELECT id FROM teacher_videos WHERE account_id = $1", id)
+        .await;
+    let ts = app.staff("ts@koine.test", StaffRole::TrustSafety).await;
+    let review = format!("/staff/applications/{application}/review");
+    let (status, page) = ts
+        .post_form_text(&review, &[("decision", "approve"), ("tier", "professional")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("A professional teacher needs a teaching certificate."),
+        "{page}"
+    );
+    assert!(!app.svc.is_teacher(id).await.unwrap());
+
+    // The video of an application: only reviewers see it, and each look is audited.
+    let other = app.member("other@example.org", "Other").await;
+    assert_eq!(
+        other.get(&format!("/videos/{video}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.browser().get(&format!("/videos/{video}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        b.get(&format!("/videos/{video}")).await.status(),
+        StatusCode::OK,
+        "the owner's"
+    );
+    assert_eq!(audited(&app, "view_application_video").await, 0);
+    let r = ts.get(&format!("/videos/{video}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(audited(&app, "view_application_video").await, 1);
+
+    // A rejection needs a reason, which the applicant is told.
+    let (status, _) = ts
+        .post_form_text(&review, &[("decision", "reject"), ("message", "  ")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = ts
+        .post_form(
+            &review,
+            &[
+                ("decision", "reject"),
+                ("message", "Your video does not show you teaching."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(audited(&app, "review_reject").await, 1);
+    let mail = app.last_mail_to("rosa@example.org").await;
+    assert!(
+        mail.contains("we cannot approve your application") && mail.contains("does not show you teaching"),
+        "{mail}"
+    );
+    let (_, page) = b.get_text("/teach").await;
+    assert!(
+        page.contains("Not approved") && page.contains("does not show you teaching"),
+        "{page}"
+    );
+    assert!(page.contains("Send my application"), "one may apply again");
+    assert!(!app.svc.is_teacher(id).await.unwrap());
+}
+
 async fn bad_applications_are_refused_and_nothing_is_kept(app: TestApp) {
     // Under 18: the page says so, and applying is refused.
     let young = app.browser();
@@ -356,6 +442,34 @@ async fn bad_applications_are_refused_and_nothing_is_kept(app: TestApp) {
         (
             fields(&[]),
             vec![("id_document", vec![b'%'; 11 * 1024 * 1024], "big.pdf")],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "",
+        ),
+        (
+            fields(&[]),
+            vec![
+                ("id_document", tiny_pdf("x"), "a.pdf"),
+                ("photo", tiny_png(), "p.png"),
+                ("cert_file_0", vec![b'%'; 11 * 1024 * 1024], "big.pdf"),
+            ],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "",
+        ),
+        (
+            fields(&[]),
+            vec![
+                ("id_document", tiny_pdf("x"), "a.pdf"),
+                ("photo", tiny_png(), "p.png"),
+                (
+                    "video",
+                    {
+                        let mut v = tiny_mp4();
+                        v.resize(51 * 1024 * 1024, 0);
+                        v
+                    },
+                    "big.mp4",
+                ),
+            ],
             StatusCode::PAYLOAD_TOO_LARGE,
             "",
         ),
@@ -575,7 +689,7 @@ async fn offerings_and_availability_refuse_bad_input(app: TestApp) {
         (
             "/teach/trial",
             vec![("trial_price", "99.00")],
-            "more than your cheapest lesson",
+            "less than your cheapest lesson",
         ),
     ];
     for (path, f, says) in cases {
@@ -603,6 +717,25 @@ async fn offerings_and_availability_refuse_bad_input(app: TestApp) {
     let offering = app
         .scalar_uuid("SELECT id FROM offerings WHERE teacher_id = $1", id)
         .await;
+    let found = |app: &TestApp| {
+        let url = app.url("/api/v1/teachers?language=es");
+        async move {
+            let v: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+            v.to_string().contains(&id.to_string())
+        }
+    };
+    assert!(found(&app).await);
+    let r = t
+        .post_form(&format!("/teach/offerings/{offering}/status"), &[("status", "paused")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, home) = learner.get_text(&format!("/teachers/{id}")).await;
+    let lessons = home.split("id=\"lessons\"").nth(1).unwrap();
+    assert!(lessons.contains("20.00 EUR") && lessons.contains("Paused"), "{lessons}");
+    assert!(!found(&app).await, "a paused lesson is not found in search");
+    t.post_form(&format!("/teach/offerings/{offering}/status"), &[("status", "active")])
+        .await;
+    assert!(found(&app).await, "resumed");
     t.post_form(
         &format!("/teach/offerings/{offering}/status"),
         &[("status", "unpublished")],
@@ -610,6 +743,7 @@ async fn offerings_and_availability_refuse_bad_input(app: TestApp) {
     .await;
     let (_, home) = learner.get_text(&format!("/teachers/{id}")).await;
     assert!(home.contains("No lessons offered yet"), "{home}");
+    assert!(!found(&app).await);
 }
 
 async fn slots_show_in_the_viewers_time_zone(app: TestApp) {

@@ -58,25 +58,7 @@ struct Valid {
 fn validate(f: ApplicationForm, first: bool) -> std::result::Result<Valid, Invalid> {
     let real_name = optional_text("real_name", &f.real_name, 100)?.ok_or(Invalid::new("real_name", "required"))?;
     let country = Country::parse(&f.country)?;
-    let mut languages = Vec::new();
-    for (code, level) in &f.languages {
-        let skill = LanguageSkill {
-            language: Language::parse(code)?,
-            level: Cefr::parse(level)?,
-        };
-        // One teaches a language one speaks natively or at a mastery level.
-        if !matches!(skill.level, Cefr::Native | Cefr::C1 | Cefr::C2) {
-            return Err(Invalid::new("languages", "level-too-low-to-teach"));
-        }
-        languages.push(skill);
-    }
-    if languages.is_empty() {
-        return Err(Invalid::new("languages", "required"));
-    }
-    if languages.len() > MAX_TAUGHT_LANGUAGES {
-        return Err(Invalid::new("languages", "too-many"));
-    }
-    check_languages(&languages)?;
+    let languages = taught_languages(&f.languages)?;
     let introduction =
         public_text("introduction", &f.introduction, TEXT_MAX)?.ok_or(Invalid::new("introduction", "required"))?;
     if introduction.chars().count() < INTRODUCTION_MIN {
@@ -113,6 +95,38 @@ fn validate(f: ApplicationForm, first: bool) -> std::result::Result<Valid, Inval
         certificates,
         video,
     })
+}
+
+/// The languages someone may teach, as typed: one to five, each spoken
+/// natively or at a mastery level.
+pub fn taught_languages(pairs: &[(String, String)]) -> std::result::Result<Vec<LanguageSkill>, Invalid> {
+    let mut languages = Vec::new();
+    for (code, level) in pairs {
+        let skill = LanguageSkill {
+            language: Language::parse(code)?,
+            level: Cefr::parse(level)?,
+        };
+        if !matches!(skill.level, Cefr::Native | Cefr::C1 | Cefr::C2) {
+            return Err(Invalid::new("languages", "level-too-low-to-teach"));
+        }
+        languages.push(skill);
+    }
+    if languages.is_empty() {
+        return Err(Invalid::new("languages", "required"));
+    }
+    if languages.len() > MAX_TAUGHT_LANGUAGES {
+        return Err(Invalid::new("languages", "too-many"));
+    }
+    check_languages(&languages)?;
+    Ok(languages)
+}
+
+/// Taught languages as the teacher's rows hold them.
+pub(crate) fn language_rows(languages: &[LanguageSkill]) -> Vec<(String, String)> {
+    languages
+        .iter()
+        .map(|l| (l.language.code().to_owned(), l.level.as_str().to_owned()))
+        .collect()
 }
 
 fn languages_text(languages: &[LanguageSkill]) -> String {

@@ -295,10 +295,31 @@ impl Services {
         })
     }
 
-    /// Lessons that take a teacher's time between `from` and `until`. The
-    /// booking side (issue 5) records lessons; until it does, there are none.
-    pub(crate) async fn busy_times(&self, _teacher: Uuid, _from: i64, _until: i64) -> Result<Vec<Busy>> {
-        Ok(Vec::new())
+    /// Lessons that take a teacher's time between `from` and `until` (a
+    /// lesson being moved does not block its own new time).
+    pub(crate) async fn busy_times(
+        &self,
+        conn: koine_store::Conn<'_>,
+        teacher: Uuid,
+        from: i64,
+        until: i64,
+        except: Option<Uuid>,
+    ) -> Result<Vec<Busy>> {
+        // Buffers reach at most an hour either side of a lesson.
+        const REACH: i64 = 3_600_000_000;
+        Ok(
+            koine_store::repo::lessons::busy(conn, teacher, from - REACH, until + REACH)
+                .await?
+                .into_iter()
+                .filter(|(id, ..)| Some(*id) != except)
+                .filter_map(|(_, a, b)| {
+                    Some(Busy {
+                        start: Timestamp::from_microsecond(a).ok()?,
+                        end: Timestamp::from_microsecond(b).ok()?,
+                    })
+                })
+                .collect(),
+        )
     }
 
     /// Bookable slot starts of a lesson of `duration` minutes with `teacher`
@@ -310,25 +331,47 @@ impl Services {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<Vec<Timestamp>> {
-        let (t, zone, rules, overrides) = {
-            let mut c = self.db.acquire().await?;
-            let t = teachers::teacher(c.conn(), teacher).await?.ok_or(Error::NotFound)?;
-            let zone = profiles::get(c.conn(), teacher)
-                .await?
-                .ok_or(Error::NotFound)?
-                .time_zone;
-            (
-                t,
-                zone,
-                repo::rules(c.conn(), teacher).await?,
-                repo::overrides(c.conn(), teacher).await?,
-            )
-        };
+        self.slots_except(teacher, duration, from, until, None).await
+    }
+
+    /// The same, as if lesson `except` were not booked (for moving it).
+    pub(crate) async fn slots_except(
+        &self,
+        teacher: Uuid,
+        duration: u16,
+        from: Timestamp,
+        until: Timestamp,
+        except: Option<Uuid>,
+    ) -> Result<Vec<Timestamp>> {
+        let mut c = self.db.acquire().await?;
+        let t = teachers::teacher(c.conn(), teacher).await?.ok_or(Error::NotFound)?;
+        let zone = profiles::get(c.conn(), teacher)
+            .await?
+            .ok_or(Error::NotFound)?
+            .time_zone;
+        let rules = repo::rules(c.conn(), teacher).await?;
+        let overrides = repo::overrides(c.conn(), teacher).await?;
+        let busy = self
+            .busy_times(c.conn(), teacher, from.as_microsecond(), until.as_microsecond(), except)
+            .await?;
+        drop(c);
         let zone = TimeZone::get(&zone).map_err(Error::internal)?;
         let schedule = schedule_of(zone, &rules, &overrides, policy_of(&t));
-        let busy = self
-            .busy_times(teacher, from.as_microsecond(), until.as_microsecond())
-            .await?;
         Ok(slots::slots(&schedule, &busy, duration, self.clock.now(), from, until))
+    }
+
+    /// Whether a lesson of `duration` minutes may start at `at`.
+    pub(crate) async fn is_bookable(
+        &self,
+        teacher: Uuid,
+        duration: u16,
+        at: Timestamp,
+        except: Option<Uuid>,
+    ) -> Result<bool> {
+        let until = at + jiff::SignedDuration::from_micros(1);
+        Ok(self
+            .slots_except(teacher, duration, at, until, except)
+            .await?
+            .contains(&at))
     }
 }

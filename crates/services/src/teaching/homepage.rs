@@ -4,7 +4,7 @@
 use crate::accounts::Principal;
 use crate::{Error, Result, Services};
 use koine_domain::age::{self, AgeDecision};
-use koine_domain::profile::{Viewer, Visibility};
+use koine_domain::profile::{Country, Viewer, Visibility};
 use koine_domain::teaching::{Tier, public_text};
 use koine_store::repo::teaching::{self as repo, TeacherRow};
 use koine_store::repo::{profiles, restrictions};
@@ -50,6 +50,10 @@ pub struct HomepageForm {
     pub video_visibility: String,
     /// `active` or `hidden`.
     pub status: String,
+    /// Where the teacher lives now (a country code); empty keeps it.
+    pub country: String,
+    /// (language, level) taught; none keeps them.
+    pub languages: Vec<(String, String)>,
 }
 
 fn vis(s: &str) -> Visibility {
@@ -138,6 +142,8 @@ impl Services {
                 expertise_visibility: t.expertise_visibility,
                 video_visibility: t.video_visibility,
                 status: t.status,
+                country: t.country,
+                languages: repo::languages(c.conn(), p.account_id).await?,
             },
             t.video_id,
         ))
@@ -155,9 +161,24 @@ impl Services {
             _ => return Err(koine_domain::Invalid::new("status", "invalid-choice").into()),
         };
         let about = public_text("about", &f.about, 2000)?.ok_or(koine_domain::Invalid::new("about", "required"))?;
+        let country = match f.country.trim() {
+            "" => None,
+            c => Some(Country::parse(c)?),
+        };
+        let languages = if f.languages.is_empty() {
+            None
+        } else {
+            Some(super::applications::taught_languages(&f.languages)?)
+        };
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let mut t = repo::teacher(tx.conn(), p.account_id).await?.ok_or(Error::NotFound)?;
+        if let Some(c) = country {
+            t.country = c.code().to_owned();
+        }
+        if let Some(languages) = &languages {
+            repo::set_languages(tx.conn(), p.account_id, &super::applications::language_rows(languages)).await?;
+        }
         t.headline = public_text("headline", &f.headline, 120)?;
         t.about = about;
         t.education = public_text("education", &f.education, 2000)?;
@@ -183,14 +204,21 @@ impl Services {
             let mut c = self.db.acquire().await?;
             repo::video(c.conn(), id).await?.ok_or(Error::NotFound)?
         };
-        let reviewer = p.and_then(|p| p.staff_role).is_some_and(|r| r.can_review_teachers());
-        if !reviewer {
-            let viewer = Self::viewer_of(p, owner);
-            if viewer != Viewer::Owner {
-                let t = self.visible_teacher(owner, viewer).await?;
-                if t.video_id != Some(id) || !vis(&t.video_visibility).visible_to(viewer) {
-                    return Err(Error::NotFound);
-                }
+        let viewer = Self::viewer_of(p, owner);
+        if viewer != Viewer::Owner {
+            let shown = match self.visible_teacher(owner, viewer).await {
+                Ok(t) => t.video_id == Some(id) && vis(&t.video_visibility).visible_to(viewer),
+                Err(Error::NotFound) => false,
+                Err(e) => return Err(e),
+            };
+            if !shown {
+                // Only a reviewer may see what the homepage does not show,
+                // and that look at an application is audited (P6).
+                let reviewer = p
+                    .filter(|p| p.staff_role.is_some_and(|r| r.can_review_teachers()))
+                    .ok_or(Error::NotFound)?;
+                self.audit(reviewer.account_id, Some(owner), "view_application_video", None)
+                    .await?;
             }
         }
         Ok((self.video_path(id), content_type))

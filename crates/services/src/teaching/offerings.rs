@@ -188,7 +188,18 @@ impl Services {
             .collect())
     }
 
-    /// The trial lesson's price (none: no trial), at most a regular lesson's.
+    /// One published offering and its teacher.
+    pub async fn offering(&self, id: Uuid) -> Result<(Uuid, Offering)> {
+        let mut c = self.db.acquire().await?;
+        let row = repo::get(c.conn(), id)
+            .await?
+            .filter(|o| o.status != OfferingStatus::Unpublished.as_str())
+            .ok_or(Error::NotFound)?;
+        let packages = repo::packages_of(c.conn(), row.teacher_id).await?;
+        Ok((row.teacher_id, offering_of(&row, &packages)))
+    }
+
+    /// The trial lesson's price (none: no trial), less than a regular lesson's.
     pub async fn set_trial_price(&self, p: &Principal, amount: &str) -> Result<()> {
         self.require_teacher(p).await?;
         let trial = match amount.trim() {

@@ -11,14 +11,16 @@ pub struct OutboxRow {
     pub body: String,
     pub created_at: i64,
     pub attempts: i32,
+    /// A calendar event to attach (text/calendar).
+    pub attachment: Option<String>,
 }
 
 pub async fn enqueue(conn: Conn<'_>, m: &OutboxRow) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
-        "INSERT INTO outbox (id, account_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7)")
+        "INSERT INTO outbox (id, account_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, attachment) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, $8)")
         .bind(m.id).bind(m.account_id).bind(&m.channel).bind(&m.recipient).bind(&m.subject).bind(&m.body)
-        .bind(m.created_at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        .bind(m.created_at).bind(&m.attachment).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -34,7 +36,7 @@ pub async fn claim_due(mut conn: Conn<'_>, now: i64, claim_until: i64, limit: i6
         let row = on_conn!(conn.reborrow(), c => sqlx::query_as::<_, OutboxRow>(
             "UPDATE outbox SET claimed_until = $2 WHERE id = $1 AND sent_at IS NULL \
              AND (claimed_until IS NULL OR claimed_until < $3) \
-             RETURNING id, account_id, channel, recipient, subject, body, created_at, attempts")
+             RETURNING id, account_id, channel, recipient, subject, body, created_at, attempts, attachment")
             .bind(id).bind(claim_until).bind(now).fetch_optional(&mut *c).await)?;
         claimed.extend(row);
     }
@@ -44,7 +46,7 @@ pub async fn claim_due(mut conn: Conn<'_>, now: i64, claim_until: i64, limit: i6
 /// Delivered: content and recipient are dropped; only the delivery record stays.
 pub async fn mark_sent(conn: Conn<'_>, id: Uuid, now: i64) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
-        "UPDATE outbox SET sent_at = $2, body = '', recipient = '', claimed_until = NULL, last_error = NULL WHERE id = $1")
+        "UPDATE outbox SET sent_at = $2, body = '', recipient = '', attachment = NULL, claimed_until = NULL, last_error = NULL WHERE id = $1")
         .bind(id).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -54,6 +54,8 @@ pub struct SignupBody {
     locale: Option<String>,
     /// IANA time zone, e.g. `Asia/Tokyo`.
     time_zone: Option<String>,
+    /// Consent to news and offers by email (ignored for minors).
+    marketing_email: Option<bool>,
 }
 
 /// Sign up. The answer is the same whether or not the identifier already has an account.
@@ -90,6 +92,7 @@ pub async fn signup(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<Si
         display_name,
         locale,
         time_zone: time_zone.map_or_else(|| "UTC".into(), |t| t.as_str().to_owned()),
+        marketing_email: b.marketing_email.unwrap_or(false),
     };
     st.svc.sign_up(input, ctx.ip()).await?;
     Ok(accepted())

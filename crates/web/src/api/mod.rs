@@ -4,6 +4,7 @@
 //! `application/problem+json`; unknown fields are rejected.
 
 mod handlers;
+mod money;
 
 use crate::AppState;
 use crate::ctx::Ctx;
@@ -18,7 +19,7 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Koine API", description = "Accounts, profiles, staff and privacy for the Koine language-learning platform."),
+    info(title = "Koine API", description = "Accounts, profiles, teachers, lessons and payments, staff and privacy for the Koine language-learning platform. Calls that move money need an Idempotency-Key header."),
     paths(
         handlers::signup, handlers::verify_email, handlers::verify_phone, handlers::login, handlers::logout,
         handlers::sessions, handlers::end_session, handlers::reauth, handlers::forgot, handlers::reset, handlers::reset_with_code,
@@ -27,6 +28,10 @@ use utoipa::OpenApi;
         handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::security_events, handlers::teachers, handlers::teacher, handlers::teacher_slots, handlers::request_correction, handlers::place_hold, handlers::lift_hold, handlers::ban_for_fraud, handlers::privacy_map, handlers::consents, handlers::set_consents,
         handlers::request_export, handlers::exports, handlers::export_archive,
         handlers::restrict, handlers::lift_restriction, handlers::object,
+        money::book, money::lessons, money::lesson, money::step, money::propose, money::answer, money::review,
+        money::buy_package, money::packages, money::wallet, money::pay, money::refund, money::claim_coupon,
+        money::earnings, money::payout_account, money::set_payout_account, money::request_payout, money::notifications,
+        money::settle, money::disputes, money::finance, money::decide_payout, money::bank_transfer, money::webhook,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -87,6 +92,30 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/teachers", get(h::teachers))
         .route("/v1/teachers/{id}", get(h::teacher))
         .route("/v1/teachers/{id}/slots", get(h::teacher_slots))
+        .route("/v1/lessons", post(money::book).get(money::lessons))
+        .route("/v1/lessons/{id}", get(money::lesson))
+        .route("/v1/lessons/{id}/proposals", post(money::propose))
+        .route("/v1/lessons/{id}/review", post(money::review))
+        .route("/v1/lessons/{id}/{action}", post(money::step))
+        .route("/v1/proposals/{id}", post(money::answer))
+        .route("/v1/packages", post(money::buy_package).get(money::packages))
+        .route("/v1/wallet", get(money::wallet))
+        .route("/v1/wallet/payments", post(money::pay))
+        .route("/v1/wallet/payments/{id}/refunds", post(money::refund))
+        .route("/v1/wallet/coupons", post(money::claim_coupon))
+        .route("/v1/earnings", get(money::earnings))
+        .route(
+            "/v1/payout-account",
+            get(money::payout_account).put(money::set_payout_account),
+        )
+        .route("/v1/payouts", post(money::request_payout))
+        .route("/v1/notifications", get(money::notifications))
+        .route("/v1/payments/webhooks/{provider}", post(money::webhook))
+        .route("/v1/staff/lessons/{id}/settlement", post(money::settle))
+        .route("/v1/staff/disputes", get(money::disputes))
+        .route("/v1/staff/finance", get(money::finance))
+        .route("/v1/staff/payouts/{id}/{decision}", post(money::decide_payout))
+        .route("/v1/staff/bank-transfers", post(money::bank_transfer))
         .route("/v1/staff/members", get(h::staff_members))
         .route("/v1/staff/members/{id}", get(h::staff_member))
         .route("/v1/staff/members/{id}/holds", post(h::place_hold))

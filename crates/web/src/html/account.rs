@@ -92,6 +92,7 @@ struct SignupForm {
     password: String,
     birth_date: String,
     time_zone: Option<String>,
+    marketing_email: Option<String>,
 }
 
 fn optional<T>(raw: &str, parse: impl Fn(&str) -> Result<T, Invalid>) -> Result<Option<T>, Invalid> {
@@ -115,6 +116,7 @@ async fn signup(
         ("phone", f.phone.clone()),
         ("birth_date", f.birth_date.clone()),
         ("time_zone", zone_raw.clone().unwrap_or_default()),
+        ("marketing_email", f.marketing_email.clone().unwrap_or_default()),
     ]);
     let today = st.svc.clock.today_utc();
     let name = DisplayName::parse(&f.display_name);
@@ -154,6 +156,7 @@ async fn signup(
         display_name: name,
         locale: ctx.locale,
         time_zone: zone.as_str().to_owned(),
+        marketing_email: f.marketing_email.as_deref() == Some("on"),
     };
     match st.svc.sign_up(input, ctx.ip()).await {
         Ok(()) => {
@@ -816,31 +819,57 @@ async fn end_session(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
     Ok(Redirect::to("/settings").into_response())
 }
 
-fn delete_page(ctx: &Ctx, form: FormState, held: bool) -> DeletePage {
+/// The explanation before deleting: what goes and what stays of this
+/// member's data, read from their rows and the data map.
+async fn delete_page(st: &AppState, ctx: &Ctx, form: FormState) -> Result<DeletePage, PageError> {
+    let p = signed_in(ctx)?;
     let i18n = ctx.i18n();
-    let kept = koine_services::erasure::kept_after_erasure()
-        .into_iter()
-        .map(|(table, retention)| {
-            (
-                i18n.t(&format!("table-{}", table.replace('_', "-"))),
-                super::retention_text(&i18n, &retention),
-            )
-        })
-        .collect();
-    DeletePage {
+    let held = st.svc.under_legal_hold(p.account_id).await?;
+    let preview = st.svc.erasure_preview(p.account_id).await?;
+    let leaving = st.svc.leaving_preview(p.account_id).await?;
+    let currency = &st.svc.settings.currency;
+    let money = |m: i64| format!("{} {currency}", koine_domain::teaching::format_amount(m));
+    let mut forfeited = Vec::new();
+    if leaving.credit_minor > 0 {
+        forfeited.push(i18n.t1("delete-forfeit-credit", "amount", money(leaving.credit_minor)));
+    }
+    if leaving.earnings_minor > 0 {
+        forfeited.push(i18n.t1("delete-forfeit-earnings", "amount", money(leaving.earnings_minor)));
+    }
+    for c in &leaving.coupons {
+        forfeited.push(i18n.t1("delete-forfeit-coupon", "code", c));
+    }
+    Ok(DeletePage {
         page: Page::new(ctx, "delete-title"),
-        kept,
+        forfeited,
+        open_lessons: leaving.open_lessons,
+        open_packages: leaving.open_packages,
+        blockers: leaving
+            .blockers
+            .iter()
+            .map(|b| i18n.t(crate::error::message_key(b, "error-conflict")))
+            .collect(),
+        deleted: preview.deleted.iter().map(|t| super::table_title(&i18n, t)).collect(),
+        kept: preview
+            .kept
+            .iter()
+            .map(|(table, retention)| {
+                (
+                    super::table_title(&i18n, table),
+                    super::retention_text(&i18n, retention),
+                )
+            })
+            .collect(),
         form,
         held,
-    }
+    })
 }
 
 /// Explains what deleting means; reached only with a recent password entry.
 async fn delete_form(State(st): State<AppState>, ctx: Ctx) -> Result<DeletePage, PageError> {
     let p = signed_in(&ctx)?;
     st.svc.require_recent_auth(p)?;
-    let held = st.svc.under_legal_hold(p.account_id).await?;
-    Ok(delete_page(&ctx, FormState::default(), held))
+    delete_page(&st, &ctx, FormState::default()).await
 }
 
 #[derive(Deserialize)]
@@ -859,11 +888,15 @@ async fn delete_account(
         let mut form = FormState::default();
         form.errors
             .push(("confirm".into(), ctx.i18n().t("delete-confirm-needed")));
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, delete_page(&ctx, form, false)).into_response());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, delete_page(&st, &ctx, form).await?).into_response());
     }
     match st.svc.delete_account(p).await {
-        Err(Error::Conflict("legal-hold")) => {
-            return Ok((StatusCode::CONFLICT, delete_page(&ctx, FormState::default(), true)).into_response());
+        Err(Error::Conflict(_)) => {
+            return Ok((
+                StatusCode::CONFLICT,
+                delete_page(&st, &ctx, FormState::default()).await?,
+            )
+                .into_response());
         }
         other => other?,
     }

@@ -59,10 +59,23 @@ async fn my_data(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageE
         })
         .collect();
     let disclosures = super::disclosure_lines(&i18n, st.svc.disclosures_of(p.account_id).await?);
+    let consents = st
+        .svc
+        .consent_state(p.account_id)
+        .await?
+        .into_iter()
+        .map(|(purpose, given)| {
+            (
+                i18n.t(&format!("consent-{}", purpose.as_str())),
+                i18n.t(if given { "consent-granted" } else { "consent-not-given" }),
+            )
+        })
+        .collect();
     let page = MyDataPage {
         page: Page::new(&ctx, "my-data-title"),
         sections,
         disclosures,
+        consents,
         processors: st.svc.settings.controller.processors.clone(),
         staff_access,
         exports,

@@ -4,7 +4,10 @@ mod account;
 mod breaches;
 mod cookies;
 mod data;
+mod earnings;
+mod finance;
 mod guardian;
+mod lessons;
 mod profile;
 mod records;
 mod requests;
@@ -13,6 +16,7 @@ mod staff;
 mod teachers;
 mod teaching;
 pub mod templates;
+mod wallet;
 
 use crate::AppState;
 use crate::ctx::{Ctx, LANG_COOKIE, set_cookie};
@@ -50,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         .merge(staff::routes())
         .merge(teaching::routes())
         .merge(teachers::routes())
+        .merge(lessons::routes())
+        .merge(wallet::routes())
+        .merge(earnings::routes())
+        .merge(finance::routes())
         .fallback(not_found)
 }
 
@@ -349,6 +357,7 @@ pub fn retention_text(i18n: &crate::i18n::I18n, r: &koine_domain::privacy::Reten
         R::DaysAfter { days, .. } => i18n.t1("retention-days_after", "days", days),
         R::YearsAfter { years, .. } => i18n.t1("retention-years_after", "years", years),
         R::System => i18n.t("retention-system"),
+        R::CarriedForward { years, .. } => i18n.t1("retention-carried_forward", "years", years),
     }
 }
 

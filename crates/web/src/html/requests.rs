@@ -27,6 +27,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/requests/{id}/extend", post(extend))
         .route("/staff/requests/{id}/close", post(close))
         .route("/staff/requests/{id}/apply-correction", post(apply_correction))
+        .route("/staff/requests/{id}/erase", post(fulfil_erasure))
+        .route("/staff/requests/{id}/export", post(fulfil_export))
 }
 
 fn form_page(ctx: &Ctx, form: FormState) -> RequestFormPage {
@@ -150,6 +152,14 @@ async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> R
         page: Page::new(&ctx, "staff-requests-title"),
         open: status.is_some_and(|s| matches!(s, RequestStatus::Open | RequestStatus::Extended)),
         extendable: status == Some(RequestStatus::Open),
+        erasable: matches!(
+            RequestKind::parse(&r.kind),
+            Some(RequestKind::Erasure | RequestKind::ChildErasure)
+        ),
+        exportable: matches!(
+            RequestKind::parse(&r.kind),
+            Some(RequestKind::Access | RequestKind::Export)
+        ),
         req: r,
         now: st.svc.clock.now_us(),
     }
@@ -205,4 +215,47 @@ async fn close(
     };
     st.svc.close_request(p, request_id(&id)?, completed, &f.outcome).await?;
     Ok(Redirect::to(&format!("/staff/requests/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FulfilForm {
+    #[serde(default)]
+    account: String,
+}
+
+/// The officer's action on a request, then its page again; a clear answer
+/// when the account cannot be found or a legal hold stops the erasure.
+async fn fulfilled(id: &str, outcome: koine_services::Result<()>) -> Result<Response, PageError> {
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/requests/{id}")).into_response()),
+        Err(Error::NotFound | Error::Invalid(_)) => Err(PageError::Status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "staff-requests-no-such-account",
+        )),
+        Err(Error::Conflict("legal-hold")) => Err(PageError::Status(StatusCode::CONFLICT, "staff-requests-held")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn fulfil_erasure(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    StrictForm(f): StrictForm<FulfilForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let rid = request_id(&id)?;
+    fulfilled(&id, st.svc.fulfil_erasure_request(p, rid, &f.account).await).await
+}
+
+async fn fulfil_export(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    StrictForm(f): StrictForm<FulfilForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let rid = request_id(&id)?;
+    fulfilled(&id, st.svc.fulfil_export_request(p, rid, &f.account).await).await
 }

@@ -185,12 +185,12 @@ async fn homepage(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
     let owner = ctx.principal.as_ref().is_some_and(|p| p.account_id == id);
     let currency = st.svc.settings.currency.clone();
     let offerings = st.svc.offerings(id, owner).await?;
-    let slot_minutes = offerings
+    let shortest = offerings
         .iter()
         .filter(|o| o.status == OfferingStatus::Active)
-        .map(|o| o.duration_minutes)
-        .min()
-        .unwrap_or(60);
+        .min_by_key(|o| o.duration_minutes);
+    let slot_minutes = shortest.map_or(60, |o| o.duration_minutes);
+    let slot_offering = shortest.map(|o| o.id);
     let zone_name = viewer_zone(&st, &ctx).await;
     let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
     let now = st.svc.clock.now();
@@ -200,20 +200,37 @@ async fn homepage(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
     } else {
         Vec::new()
     };
-    let mut days: Vec<(String, Vec<String>)> = Vec::new();
+    let mut days: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for s in slots {
         let local = s.to_zoned(zone.clone());
         let day = local.strftime("%A %Y-%m-%d").to_string();
-        let time = local.strftime("%H:%M").to_string();
+        let time = (local.strftime("%H:%M").to_string(), s.to_string());
         match days.last_mut() {
             Some((d, times)) if *d == day => times.push(time),
             _ => days.push((day, vec![time])),
         }
     }
+    let reviews = st
+        .svc
+        .reviews_of(id)
+        .await?
+        .into_iter()
+        .map(|r| super::templates::ReviewLine {
+            id: r.row.id,
+            stars: "★".repeat(usize::try_from(r.row.rating).unwrap_or(0)),
+            author: super::lessons::name_or_former(&i18n, r.author_name.as_deref().unwrap_or("")),
+            date: jiff::Timestamp::from_microsecond(r.row.created_at)
+                .map(|t| t.to_zoned(zone.clone()).date().to_string())
+                .unwrap_or_default(),
+            body: r.row.body,
+            reply: r.row.reply,
+        })
+        .collect();
     let money = |m: i64| format!("{} {currency}", format_amount(m));
     let lines = offerings
         .iter()
         .map(|o| OfferingLine {
+            id: o.id,
             language: i18n.language(&o.language),
             levels: o.levels.join(", "),
             minutes: o.duration_minutes,
@@ -242,6 +259,8 @@ async fn homepage(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
         days,
         viewer_zone: zone_name,
         slot_minutes,
+        slot_offering,
+        reviews,
         h,
     }
     .into_response())

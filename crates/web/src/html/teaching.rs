@@ -328,8 +328,10 @@ async fn manage_page(
     let p = signed_in(ctx)?;
     let i18n = ctx.i18n();
     let (homepage, _) = st.svc.own_homepage(p).await?;
+    let taught = homepage.languages.clone();
     let form = form.unwrap_or_else(|| {
-        FormState::with_values([
+        let mut form = FormState::with_values([
+            ("country", homepage.country),
             ("headline", homepage.headline),
             ("about", homepage.about),
             ("education", homepage.education),
@@ -341,7 +343,12 @@ async fn manage_page(
             ("expertise_visibility", homepage.expertise_visibility),
             ("video_visibility", homepage.video_visibility),
             ("status", homepage.status),
-        ])
+        ]);
+        for (i, (l, v)) in taught.iter().enumerate() {
+            form.values.insert(format!("lang_{i}"), l.clone());
+            form.values.insert(format!("level_{i}"), v.clone());
+        }
+        form
     });
     let h = st.svc.homepage(Some(p), p.account_id).await?;
     Ok((
@@ -358,6 +365,10 @@ async fn manage_page(
             offerings: st.svc.offerings(p.account_id, true).await?,
             languages: h.languages.clone(),
             levels: super::level_choices(&i18n, &Cefr::ALL[..6]),
+            countries: super::country_choices(&i18n),
+            all_languages: super::language_choices(&i18n),
+            taught_levels: super::level_choices(&i18n, &[Cefr::Native, Cefr::C2, Cefr::C1]),
+            language_slots: (0..MAX_TAUGHT_LANGUAGES).collect(),
             durations: koine_domain::teaching::DURATIONS.to_vec(),
             package_sizes: koine_domain::teaching::PACKAGE_SIZES.to_vec(),
             currency: st.svc.settings.currency.clone(),
@@ -405,8 +416,18 @@ async fn save_homepage(State(st): State<AppState>, ctx: Ctx, body: axum::body::B
         ..Default::default()
     };
     let given = fields(&body);
+    let mut langs = vec![(String::new(), String::new()); MAX_TAUGHT_LANGUAGES];
     for (k, v) in &given {
+        if let Some(i) = numbered(k, "lang_", MAX_TAUGHT_LANGUAGES) {
+            langs[i].0 = v.clone();
+            continue;
+        }
+        if let Some(i) = numbered(k, "level_", MAX_TAUGHT_LANGUAGES) {
+            langs[i].1 = v.clone();
+            continue;
+        }
         let slot = match k.as_str() {
+            "country" => &mut f.country,
             "headline" => &mut f.headline,
             "about" => &mut f.about,
             "education" => &mut f.education,
@@ -422,6 +443,7 @@ async fn save_homepage(State(st): State<AppState>, ctx: Ctx, body: axum::body::B
         };
         *slot = v.clone();
     }
+    f.languages = langs.into_iter().filter(|(l, _)| !l.is_empty()).collect();
     match st.svc.update_homepage(p, f).await {
         Err(Error::Invalid(e)) => {
             let mut form = FormState::with_values(given.iter().map(|(k, v)| (k.as_str(), v.clone())));

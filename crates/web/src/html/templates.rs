@@ -20,6 +20,12 @@ pub struct Page {
     pub account_id: String,
     pub display_name: String,
     pub is_staff: bool,
+    /// Staff who handle money (the finance console).
+    pub handles_money: bool,
+    /// Staff who settle disputes over lessons.
+    pub settles_disputes: bool,
+    /// Notices not read yet.
+    pub unread: i64,
     pub path: String,
     pub locales: &'static [(&'static str, &'static str)],
     /// The cookie banner: until this browser has answered the current
@@ -46,6 +52,9 @@ impl Page {
             account_id: p.map(|p| p.account_id.to_string()).unwrap_or_default(),
             display_name: p.map(|p| p.display_name.clone()).unwrap_or_default(),
             is_staff: p.is_some_and(|p| p.staff_role.is_some()),
+            handles_money: p.and_then(|p| p.staff_role).is_some_and(|r| r.can_handle_money()),
+            settles_disputes: p.and_then(|p| p.staff_role).is_some_and(|r| r.can_settle_disputes()),
+            unread: ctx.unread,
             path: ctx.path.clone(),
             locales: LOCALES,
             show_banner: ctx.path != "/cookies" && !ctx.visitor_answered,
@@ -319,6 +328,14 @@ pub struct PrivacyVersionPage {
 #[template(path = "delete.html")]
 pub struct DeletePage {
     pub page: Page,
+    /// What erasure deletes of this member.
+    pub deleted: Vec<String>,
+    /// Credit, earnings and coupons given up.
+    pub forfeited: Vec<String>,
+    pub open_lessons: usize,
+    pub open_packages: usize,
+    /// What must be settled before the account can go.
+    pub blockers: Vec<String>,
     /// What stays after erasure, and for how long.
     pub kept: Vec<(String, String)>,
     pub form: FormState,
@@ -357,6 +374,8 @@ pub struct MyDataPage {
     pub sections: Vec<HeldSection>,
     /// Who the data was given to outside Koine, as recorded.
     pub disclosures: Vec<DisclosureLine>,
+    /// What the member allows now, purpose by purpose (from the ledger).
+    pub consents: Vec<(String, String)>,
     /// Who processes data for the operator (from configuration).
     pub processors: Vec<koine_services::policy::Processor>,
     /// When and what staff looked at.
@@ -411,6 +430,10 @@ pub struct StaffRequestPage {
     /// The field to correct (localized) and its corrected value.
     pub correction: Option<(String, String)>,
     pub now: i64,
+    /// An erasure the officer can carry out here.
+    pub erasable: bool,
+    /// An access or export request the officer can carry out here.
+    pub exportable: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -477,6 +500,11 @@ pub struct TeachManagePage {
     pub offerings: Vec<koine_services::teaching::offerings::Offering>,
     pub languages: Vec<(String, String)>,
     pub levels: Vec<(&'static str, String)>,
+    pub countries: Vec<(&'static str, String)>,
+    pub all_languages: Vec<(&'static str, String)>,
+    /// Levels one may teach at.
+    pub taught_levels: Vec<(&'static str, String)>,
+    pub language_slots: Vec<usize>,
     pub durations: Vec<u16>,
     pub package_sizes: Vec<u16>,
     pub currency: String,
@@ -533,13 +561,27 @@ pub struct TeacherPage {
     pub offerings: Vec<OfferingLine>,
     pub trial_price: Option<String>,
     pub rating: Option<String>,
-    /// Upcoming slots by day, in the viewer's time zone.
-    pub days: Vec<(String, Vec<String>)>,
+    /// Upcoming slots by day, in the viewer's time zone: (time, instant).
+    pub days: Vec<(String, Vec<(String, String)>)>,
     pub viewer_zone: String,
     pub slot_minutes: u16,
+    /// The offering the slots are for (booking links open with it).
+    pub slot_offering: Option<uuid::Uuid>,
+    pub reviews: Vec<ReviewLine>,
+}
+
+/// A review on a homepage.
+pub struct ReviewLine {
+    pub id: uuid::Uuid,
+    pub stars: String,
+    pub author: String,
+    pub date: String,
+    pub body: Option<String>,
+    pub reply: Option<String>,
 }
 
 pub struct OfferingLine {
+    pub id: uuid::Uuid,
     pub language: String,
     pub levels: String,
     pub minutes: u16,

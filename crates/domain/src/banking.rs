@@ -1,0 +1,154 @@
+//! Where teachers are paid: a bank account (IBAN) or a PayPal address,
+//! checked as typed and shown masked.
+
+use crate::contact::Email;
+use crate::{Invalid, Valid};
+
+/// An IBAN: country, check digits, account; spaces dropped, upper case,
+/// the ISO 13616 mod-97 check passing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iban(String);
+
+impl Iban {
+    pub fn parse(raw: &str) -> Valid<Self> {
+        let s: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let bad = || Invalid::new("iban", "invalid-iban");
+        if !(15..=34).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(bad());
+        }
+        let b = s.as_bytes();
+        if !b[0].is_ascii_alphabetic()
+            || !b[1].is_ascii_alphabetic()
+            || !b[2].is_ascii_digit()
+            || !b[3].is_ascii_digit()
+        {
+            return Err(bad());
+        }
+        // Move the first four characters to the end, letters to numbers, mod 97.
+        let rotated = s[4..].bytes().chain(s[..4].bytes());
+        let mut rem: u32 = 0;
+        for c in rotated {
+            let v = if c.is_ascii_digit() {
+                u32::from(c - b'0')
+            } else {
+                u32::from(c - b'A') + 10
+            };
+            rem = if v >= 10 {
+                (rem * 100 + v) % 97
+            } else {
+                (rem * 10 + v) % 97
+            };
+        }
+        if rem != 1 {
+            return Err(bad());
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `DE89 •••• 3000`: country and check digits, and the last four.
+    pub fn masked(&self) -> String {
+        format!("{} •••• {}", &self.0[..4], &self.0[self.0.len() - 4..])
+    }
+}
+
+/// A payout destination as the teacher gave it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum PayoutDetails {
+    Bank {
+        holder: String,
+        iban: String,
+        bic: Option<String>,
+    },
+    Paypal {
+        email: String,
+    },
+}
+
+impl PayoutDetails {
+    pub fn bank(holder: &str, iban: &str, bic: &str) -> Valid<Self> {
+        let holder =
+            crate::validation::optional_text("holder", holder, 140)?.ok_or(Invalid::new("holder", "required"))?;
+        let iban = Iban::parse(iban)?;
+        let bic = bic.trim().to_ascii_uppercase();
+        let bic = if bic.is_empty() {
+            None
+        } else if (bic.len() == 8 || bic.len() == 11) && bic.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Some(bic)
+        } else {
+            return Err(Invalid::new("bic", "invalid-bic"));
+        };
+        Ok(Self::Bank {
+            holder,
+            iban: iban.0,
+            bic,
+        })
+    }
+
+    pub fn paypal(email: &str) -> Valid<Self> {
+        Ok(Self::Paypal {
+            email: Email::parse(email)?.as_str().to_owned(),
+        })
+    }
+
+    pub fn method(&self) -> &'static str {
+        match self {
+            Self::Bank { .. } => "bank",
+            Self::Paypal { .. } => "paypal",
+        }
+    }
+
+    /// Safe to show anywhere: the holder's initial and the IBAN masked, or
+    /// the address masked.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Bank { iban, .. } => format!("IBAN {}", Iban(iban.clone()).masked()),
+            Self::Paypal { email } => {
+                let (local, domain) = email.split_once('@').unwrap_or((email, ""));
+                let first: String = local.chars().take(1).collect();
+                format!("PayPal {first}•••@{domain}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ibans_are_checked_and_masked() {
+        let i = Iban::parse("de89 3704 0044 0532 0130 00").unwrap();
+        assert_eq!(i.as_str(), "DE89370400440532013000");
+        assert_eq!(i.masked(), "DE89 •••• 3000");
+        assert!(Iban::parse("GB82 WEST 1234 5698 7654 32").is_ok());
+        for bad in [
+            "DE89 3704 0044 0532 0130 01",
+            "DE89",
+            "1234567890123456",
+            "DE89-3704-0044-0532-0130-00",
+        ] {
+            assert!(Iban::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn details_and_summaries() {
+        let b = PayoutDetails::bank("Ana López", "ES91 2100 0418 4502 0005 1332", "caixesbbxxx").unwrap();
+        assert_eq!(b.summary(), "IBAN ES91 •••• 1332");
+        assert_eq!(b.method(), "bank");
+        assert!(PayoutDetails::bank("", "ES91 2100 0418 4502 0005 1332", "").is_err());
+        assert!(PayoutDetails::bank("Ana", "ES91 2100 0418 4502 0005 1332", "XX").is_err());
+        let p = PayoutDetails::paypal("ana.teacher@example.org").unwrap();
+        assert_eq!(p.summary(), "PayPal a•••@example.org");
+        assert!(PayoutDetails::paypal("not an email").is_err());
+    }
+}

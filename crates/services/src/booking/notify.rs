@@ -1,0 +1,145 @@
+//! Telling the people in a lesson what happened to it: a notice in Koine
+//! and an email in each one's language, with times in each one's zone and,
+//! when the calendar changes, the lesson as an `.ics` event.
+
+use crate::notifications::Notice;
+use crate::{Result, Services};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use koine_domain::booking::LessonStatus;
+use koine_domain::ics::{self, Event, EventStatus};
+use koine_store::Conn;
+use koine_store::repo::lessons::LessonRow;
+use koine_store::repo::profiles;
+use uuid::Uuid;
+
+/// `Tue 2026-12-08 18:00 (Europe/Madrid)`.
+pub(crate) fn when_in(at: i64, zone: &str) -> String {
+    let tz = TimeZone::get(zone).unwrap_or(TimeZone::UTC);
+    Timestamp::from_microsecond(at)
+        .map(|t| format!("{} ({zone})", t.to_zoned(tz).strftime("%a %Y-%m-%d %H:%M")))
+        .unwrap_or_default()
+}
+
+/// The lesson as a calendar event, as `viewer` sees it.
+pub(crate) fn calendar_event(base: &str, l: &LessonRow, summary: String) -> Option<Event> {
+    let status = match LessonStatus::parse(&l.status).ok()? {
+        LessonStatus::Requested => EventStatus::Tentative,
+        LessonStatus::Declined | LessonStatus::Withdrawn | LessonStatus::Expired | LessonStatus::Cancelled => {
+            EventStatus::Cancelled
+        }
+        // Confirmed, and every state after the lesson took place.
+        _ => EventStatus::Confirmed,
+    };
+    Some(Event {
+        uid: format!("{}@koine", l.id),
+        sequence: l.sequence,
+        starts_at: Timestamp::from_microsecond(l.starts_at).ok()?,
+        ends_at: Timestamp::from_microsecond(l.ends_at).ok()?,
+        summary,
+        description: format!("{base}/lessons/{}", l.id),
+        url: format!("{base}/lessons/{}", l.id),
+        status,
+    })
+}
+
+impl Services {
+    /// Tells both the learner and the teacher that `event` happened.
+    pub(crate) async fn tell_both(&self, conn: Conn<'_>, l: &LessonRow, event: &str, now: i64) -> Result<()> {
+        self.tell_both_but(conn, l, event, None, now).await
+    }
+
+    /// The same, naming `leaving` (a member being erased) to nobody.
+    pub(crate) async fn tell_both_but(
+        &self,
+        mut conn: Conn<'_>,
+        l: &LessonRow,
+        event: &str,
+        leaving: Option<Uuid>,
+        now: i64,
+    ) -> Result<()> {
+        for who in [l.learner_id, l.teacher_id] {
+            if Some(who) != leaving {
+                self.tell_one_but(conn.reborrow(), l, who, event, None, leaving, now)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Tells one of them; `proposed` is a new time being proposed.
+    pub(crate) async fn tell_one(
+        &self,
+        conn: Conn<'_>,
+        l: &LessonRow,
+        who: Uuid,
+        event: &str,
+        proposed: Option<i64>,
+        now: i64,
+    ) -> Result<()> {
+        self.tell_one_but(conn, l, who, event, proposed, None, now).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn tell_one_but(
+        &self,
+        mut conn: Conn<'_>,
+        l: &LessonRow,
+        who: Uuid,
+        event: &str,
+        proposed: Option<i64>,
+        leaving: Option<Uuid>,
+        now: i64,
+    ) -> Result<()> {
+        let Some(me) = profiles::get(conn.reborrow(), who).await? else {
+            return Ok(());
+        };
+        let locale = me
+            .ui_locale
+            .as_deref()
+            .and_then(|x| koine_domain::profile::UiLocale::parse(x).ok())
+            .unwrap_or(koine_domain::profile::UiLocale::En);
+        let other = if who == l.learner_id {
+            l.teacher_id
+        } else {
+            l.learner_id
+        };
+        let other_name = if Some(other) == leaving {
+            crate::i18n::t(locale, "former-member")
+        } else {
+            self.display_name_in(conn.reborrow(), other).await?
+        };
+        let language = crate::i18n::language_name(locale, &l.language);
+        let summary = crate::i18n::t_args(
+            locale,
+            "lesson-calendar-summary",
+            &[("language", language.clone()), ("other", other_name.clone())],
+        );
+        // Emails about a change of the calendar carry the event.
+        let ics = calendar_event(&self.settings.public_url, l, summary)
+            .filter(|_| {
+                matches!(
+                    event,
+                    "requested" | "confirm" | "decline" | "withdraw" | "expire" | "cancel" | "rescheduled"
+                )
+            })
+            .map(|e| ics::calendar("Koine", &[e], self.clock.now()));
+        let notice = Notice {
+            kind: event,
+            subject_key: "mail-lesson-subject",
+            body_key: &format!("lesson-event-{event}"),
+            args: vec![
+                ("other", other_name),
+                ("language", language),
+                ("when", when_in(l.starts_at, &me.time_zone)),
+                (
+                    "proposed",
+                    proposed.map(|p| when_in(p, &me.time_zone)).unwrap_or_default(),
+                ),
+            ],
+            link: Some(format!("/lessons/{}", l.id)),
+            ics,
+        };
+        self.tell(conn, who, notice, now).await
+    }
+}

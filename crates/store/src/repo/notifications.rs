@@ -1,0 +1,43 @@
+//! In-app notices (the bell), written beside the emails they echo.
+
+use crate::{Conn, Result, on_conn};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct NotificationRow {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub kind: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+pub async fn insert(conn: Conn<'_>, n: &NotificationRow) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO notifications (id, account_id, kind, body, link, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(n.id).bind(n.account_id).bind(&n.kind).bind(&n.body).bind(&n.link).bind(n.created_at).bind(n.read_at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn of_account(conn: Conn<'_>, account: Uuid, limit: i64) -> Result<Vec<NotificationRow>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, NotificationRow>(
+        "SELECT id, account_id, kind, body, link, created_at, read_at FROM notifications WHERE account_id = $1 \
+         ORDER BY created_at DESC, id DESC LIMIT $2")
+        .bind(account).bind(limit).fetch_all(&mut *c).await)?)
+}
+
+pub async fn unread(conn: Conn<'_>, account: Uuid) -> Result<i64> {
+    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL")
+        .bind(account).fetch_one(&mut *c).await)?)
+}
+
+pub async fn mark_all_read(conn: Conn<'_>, account: Uuid, now: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "UPDATE notifications SET read_at = $2 WHERE account_id = $1 AND read_at IS NULL")
+        .bind(account).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
