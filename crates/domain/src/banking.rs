@@ -53,6 +53,15 @@ impl Iban {
         &self.0
     }
 
+    /// In groups of four, as printed on bank statements and read aloud.
+    pub fn grouped(iban: &str) -> String {
+        iban.as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// `DE89 •••• 3000`: country and check digits, and the last four.
     pub fn masked(&self) -> String {
         format!("{} •••• {}", &self.0[..4], &self.0[self.0.len() - 4..])
@@ -123,6 +132,15 @@ impl PayoutDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ibans_are_grouped_by_four() {
+        assert_eq!(
+            Iban::grouped("ES9121000418450200051332"),
+            "ES91 2100 0418 4502 0005 1332"
+        );
+        assert_eq!(Iban::grouped("NO9386011117947"), "NO93 8601 1117 947");
+    }
 
     #[test]
     fn ibans_are_checked_and_masked() {

@@ -3,6 +3,8 @@
 
 use reqwest::{Client, Response, StatusCode, redirect};
 
+/// Clones share one cookie jar: the same signed-in person.
+#[derive(Clone)]
 pub struct Browser {
     pub client: Client,
     base: String,

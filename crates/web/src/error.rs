@@ -103,6 +103,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ("insufficient-funds", "error-insufficient-funds"),
     ("insufficient-balance", "error-insufficient-balance"),
     ("card-declined", "error-card-declined"),
+    ("card-insufficient-funds", "error-card-insufficient-funds"),
     ("expired-card", "error-expired-card"),
     ("no-payout-account", "error-no-payout-account"),
     ("transfer-already-recorded", "error-transfer-already-recorded"),

@@ -1277,3 +1277,4 @@ table-notifications = Notices shown to you in Koine
 table-calendar-feeds = Your calendar address (stored hashed)
 table-idempotency-keys = Keys that stop a repeated payment being made twice
 table-provider-events = Notifications from payment providers
+error-card-insufficient-funds = The card was declined for insufficient funds. Try another card.

@@ -1277,3 +1277,4 @@ table-notifications = Avisos que te mostramos en Koine
 table-calendar-feeds = Tu dirección de calendario (guardada como hash)
 table-idempotency-keys = Claves que evitan que un pago repetido se haga dos veces
 table-provider-events = Avisos de los proveedores de pago
+error-card-insufficient-funds = La tarjeta fue rechazada por fondos insuficientes. Prueba con otra tarjeta.

@@ -1274,3 +1274,4 @@ table-notifications = Koine 内のお知らせ
 table-calendar-feeds = カレンダーのアドレス（ハッシュで保存）
 table-idempotency-keys = 支払いの二重実行を防ぐキー
 table-provider-events = 決済事業者からの通知
+error-card-insufficient-funds = 残高不足のため、カードが承認されませんでした。別のカードをお試しください。

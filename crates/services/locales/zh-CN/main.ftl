@@ -1274,3 +1274,4 @@ table-notifications = Koine 站内通知
 table-calendar-feeds = 您的日历地址（哈希存储）
 table-idempotency-keys = 防止重复付款的密钥
 table-provider-events = 支付渠道的通知
+error-card-insufficient-funds = 该卡因余额不足被拒绝。请换一张卡。

@@ -50,11 +50,7 @@ impl Services {
         if !repo::insert(tx.conn(), &row).await? {
             return Err(Error::Conflict("already-reviewed"));
         }
-        if let Some(mut t) = teachers::teacher(tx.conn(), l.teacher_id).await? {
-            t.rating_sum += row.rating;
-            t.rating_count += 1;
-            teachers::update_teacher(tx.conn(), &t).await?;
-        }
+        teachers::add_rating(tx.conn(), l.teacher_id, row.rating).await?;
         let notice = Notice {
             kind: "review",
             subject_key: "mail-review-subject",

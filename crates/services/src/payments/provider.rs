@@ -34,7 +34,7 @@ pub struct Authorisation {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProviderError {
     /// The card was refused; `code` says why (`card-declined`,
-    /// `insufficient-funds`, `expired-card`).
+    /// `card-insufficient-funds`, `expired-card`).
     #[error("declined: {0}")]
     Declined(&'static str),
     /// The processor could not be reached or failed; nothing was charged.

@@ -5,7 +5,7 @@
 //! |---------------------|------------------------------------------------|
 //! | 4242 4242 4242 4242 | succeeds                                       |
 //! | 4000 0000 0000 0002 | declined (`card-declined`)                     |
-//! | 4000 0000 0000 9995 | declined (`insufficient-funds`)                |
+//! | 4000 0000 0000 9995 | declined (`card-insufficient-funds`)           |
 //! | 4000 0000 0000 0069 | declined (`expired-card`)                      |
 //! | 4000 0000 0000 0119 | network error when authorising                 |
 //! | 4000 0000 0000 0259 | authorised, then a network error on capture    |
@@ -101,7 +101,7 @@ impl CardProcessor for TestCards {
         Box::pin(async move {
             let behaviour = match req.card.number() {
                 "4000000000000002" => return Err(ProviderError::Declined("card-declined")),
-                "4000000000009995" => return Err(ProviderError::Declined("insufficient-funds")),
+                "4000000000009995" => return Err(ProviderError::Declined("card-insufficient-funds")),
                 "4000000000000069" => return Err(ProviderError::Declined("expired-card")),
                 "4000000000000119" => return Err(unavailable()),
                 "4000000000000259" => Behaviour::CaptureFails,

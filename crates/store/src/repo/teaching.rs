@@ -265,6 +265,15 @@ pub async fn update_teacher(conn: Conn<'_>, t: &TeacherRow) -> Result<()> {
     Ok(())
 }
 
+/// Counts a new review's rating into the teacher's average, atomically
+/// (two reviews at once must both count).
+pub async fn add_rating(conn: Conn<'_>, teacher: Uuid, rating: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "UPDATE teachers SET rating_sum = rating_sum + $2, rating_count = rating_count + 1 WHERE account_id = $1")
+        .bind(teacher).bind(rating).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// A corrected (verified) legal name, sealed.
 pub async fn set_real_name(conn: Conn<'_>, account: Uuid, enc: &[u8], now: i64) -> Result<()> {
     on_conn!(conn, c => sqlx::query("UPDATE teachers SET real_name_enc = $2, updated_at = $3 WHERE account_id = $1")

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
-use koine_domain::banking::PayoutDetails;
+use koine_domain::banking::{Iban, PayoutDetails};
 use koine_domain::teaching::parse_amount;
 use koine_services::Error;
 use koine_services::booking::payouts::Earnings;
@@ -134,7 +134,7 @@ async fn account_view(
             Some(PayoutDetails::Bank { holder, iban, bic }) => FormState::with_values([
                 ("method", "bank".to_owned()),
                 ("holder", holder),
-                ("iban", iban),
+                ("iban", Iban::grouped(&iban)),
                 ("bic", bic.unwrap_or_default()),
             ]),
             Some(PayoutDetails::Paypal { email }) => {

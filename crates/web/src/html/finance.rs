@@ -17,12 +17,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
-use koine_domain::banking::PayoutDetails;
+use koine_domain::banking::{Iban, PayoutDetails};
 use koine_domain::booking::Outcome;
 use koine_domain::contact::Email;
 use koine_domain::coupons::CouponKind;
 use koine_domain::teaching::parse_amount;
 use koine_services::Error;
+use koine_services::accounts::Principal;
 use koine_services::booking::coupons::{CouponLine, NewCoupon};
 use koine_services::booking::payouts::{PayoutDecision, PayoutForFinance};
 use koine_services::idempotency::IdempotencyKey;
@@ -123,7 +124,12 @@ async fn answered(
     }
 }
 
-async fn member_by_email(st: &AppState, email: &str) -> koine_services::Result<Uuid> {
+/// The member an email names, looked up for finance staff only (to anyone
+/// else the answer would tell who has an account).
+async fn member_by_email(st: &AppState, p: &Principal, email: &str) -> koine_services::Result<Uuid> {
+    if !p.staff_role.is_some_and(|r| r.can_handle_money()) {
+        return Err(Error::Forbidden);
+    }
     let email = Email::parse(email).map_err(|_| koine_domain::Invalid::new("member", "invalid-email"))?;
     st.svc
         .account_id_by_email(&email)
@@ -148,7 +154,7 @@ async fn bank_transfer(
     let p = signed_in(&ctx)?;
     let key = key_of(&f.idempotency_key)?;
     let outcome = async {
-        let member = member_by_email(&st, &f.member).await?;
+        let member = member_by_email(&st, p, &f.member).await?;
         let amount = parse_amount("amount", &f.amount)?;
         st.svc
             .record_bank_transfer(p, member, amount, &f.reference, &key)
@@ -253,7 +259,7 @@ async fn grant_coupon(
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let outcome = async {
-        let member = member_by_email(&st, &f.member).await?;
+        let member = member_by_email(&st, p, &f.member).await?;
         st.svc.grant_coupon(p, id, member).await
     }
     .await;
@@ -280,7 +286,7 @@ async fn payout(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> R
         Some(PayoutDetails::Bank { holder, iban, bic }) => {
             let mut d = vec![
                 (i18n.t("payout-holder"), holder.clone()),
-                ("IBAN".to_owned(), iban.clone()),
+                ("IBAN".to_owned(), Iban::grouped(iban)),
             ];
             d.extend(bic.clone().map(|b| ("BIC".to_owned(), b)));
             d

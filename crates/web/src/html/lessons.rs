@@ -810,7 +810,15 @@ async fn buy_package(
                     Error::Conflict(_) => StatusCode::CONFLICT,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
-                package_form(&st, &ctx, &q, form, status).await
+                match package_form(&st, &ctx, &q, form, status).await {
+                    // A package size the offering does not have (a
+                    // tampered form) has no page to show the error on.
+                    Err(PageError::Status(StatusCode::NOT_FOUND, _)) => Err(PageError::Status(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "error-invalid-choice",
+                    )),
+                    shown => shown,
+                }
             }
             None => Err(e.into()),
         },
