@@ -9,7 +9,8 @@ use thirtyfour::prelude::*;
 
 both_backends!(
     signup_to_logout_in_a_real_browser,
-    a_teacher_is_found_in_another_time_zone
+    a_teacher_is_found_in_another_time_zone,
+    a_trial_is_booked_paid_taught_reviewed_and_paid_out
 );
 
 fn required_env(name: &str) -> String {
@@ -259,7 +260,13 @@ async fn teacher_journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
 }
 
 async fn click_box(web: &WebDriver, id: &str) {
-    let el = web.find(By::Id(id)).await.unwrap();
+    click_on(web, &format!("#{id}")).await;
+}
+
+/// Clicks the first element `css` finds (a checkbox, a radio button) when
+/// the click does not leave the page.
+async fn click_on(web: &WebDriver, css: &str) {
+    let el = web.find(By::Css(css)).await.unwrap_or_else(|_| panic!("{css}"));
     web.execute(
         "arguments[0].scrollIntoView({block: 'center'});",
         vec![el.to_json().unwrap()],
@@ -455,4 +462,123 @@ async fn journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     assert_eq!(app.rows_about("accounts", "id", id).await, 0);
     web.goto(&profile).await.unwrap();
     assert!(!text(web).await.contains("Beatriz"), "the profile is gone");
+}
+
+async fn a_trial_is_booked_paid_taught_reviewed_and_paid_out(app: TestApp) {
+    let axe_js = std::fs::read_to_string(required_env("KOINE_AXE_JS")).expect("axe-core source");
+    let mut driver = start_browser().await;
+    let web = driver.web.take().unwrap();
+    lesson_journey(&app, &web, &axe_js).await;
+    web.quit().await.expect("quit browser");
+}
+
+async fn lesson_journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
+    // A teacher (approved, Spanish at 20.00, a 15.00 trial), a learner and
+    // finance staff, made through the pages without a browser.
+    let (teacher_b, teacher) = app.teacher_member("profe@example.org").await;
+    let r = teacher_b.post_form("/teach/trial", &[("trial_price", "15.00")]).await;
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    app.member("ana@example.org", "Ana").await;
+    app.staff("money@koine.test", StaffRole::Finance).await;
+
+    // Ana finds the teacher and books a trial, paying by test card.
+    web.goto(app.url("/")).await.unwrap();
+    click(web, ".consent-banner button[value=reject]").await;
+    log_in(app, web, "ana@example.org").await;
+    web.goto(app.url("/teachers")).await.unwrap();
+    web.find(By::LinkText("Profe")).await.unwrap().click().await.unwrap();
+    assert!(text(web).await.contains("15.00"), "the trial price is shown");
+    click(web, "a.button.small[href*='/book']").await;
+    choose(web, "kind", "trial").await;
+    submit(web, "form[method=get]").await;
+    axe(web, axe_js, "checkout").await;
+    let checkout = text(web).await;
+    assert!(checkout.contains("Test payments"), "{checkout}");
+    click_on(web, "#start input[type=radio]").await;
+    fill(web, "note", "I would like to practise conversation.").await;
+    fill(web, "card_number", "4242 4242 4242 4242").await;
+    fill(web, "card_expiry", "12/40").await;
+    fill(web, "card_cvc", "123").await;
+    submit(web, "form[action='/lessons']").await;
+    let page = text(web).await;
+    assert!(page.contains("Trial") && page.contains("15.00 EUR"), "{page}");
+    axe(web, axe_js, "lesson requested").await;
+    let lesson = web
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse::<uuid::Uuid>()
+        .expect("the lesson's page");
+    log_out(web).await;
+
+    // The teacher accepts it.
+    log_in(app, web, "profe@example.org").await;
+    web.goto(app.url("/lessons")).await.unwrap();
+    axe(web, axe_js, "my lessons").await;
+    web.find(By::Css(&format!("a[href='/lessons/{lesson}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit(web, "form[action$='/actions/confirm']").await;
+    assert_eq!(app.lesson_status(lesson).await, "confirmed");
+    log_out(web).await;
+
+    // The clock passes the lesson; Ana confirms it and reviews.
+    let ends = app
+        .scalar_i64("SELECT ends_at FROM lessons WHERE id = $1", lesson)
+        .await;
+    app.advance_to(jiff::Timestamp::from_microsecond(ends).unwrap() + jiff::SignedDuration::from_mins(5));
+    app.timers().await;
+    log_in(app, web, "ana@example.org").await;
+    web.goto(app.url(&format!("/lessons/{lesson}"))).await.unwrap();
+    axe(web, axe_js, "lesson to confirm").await;
+    submit(web, "form[action$='/actions/confirm_completion']").await;
+    choose(web, "rating", "5").await;
+    fill(web, "body", "Warm, clear and well prepared.").await;
+    submit(web, "form#review").await;
+    let page = text(web).await;
+    assert!(page.contains("Warm, clear and well prepared."), "{page}");
+    log_out(web).await;
+
+    // The teacher sets where to be paid and asks for the 12.75 earned.
+    log_in(app, web, "profe@example.org").await;
+    web.goto(app.url("/earnings")).await.unwrap();
+    assert!(text(web).await.contains("12.75"), "{}", text(web).await);
+    axe(web, axe_js, "earnings").await;
+    click(web, "a.button[href='/earnings/payout-account']").await;
+    axe(web, axe_js, "payout account").await;
+    fill(web, "holder", "Ada María López").await;
+    fill(web, "iban", "ES91 2100 0418 4502 0005 1332").await;
+    submit(web, "form[action='/earnings/payout-account']").await;
+    assert!(text(web).await.contains("Your changes have been saved."));
+    web.goto(app.url("/earnings")).await.unwrap();
+    fill(web, "amount", "12.75").await;
+    submit(web, "form[action='/earnings/payouts']").await;
+    assert!(
+        text(web).await.contains("12.75 EUR is on its way to you"),
+        "{}",
+        text(web).await
+    );
+    log_out(web).await;
+
+    // Finance approves it and marks it paid.
+    log_in(app, web, "money@koine.test").await;
+    web.goto(app.url("/staff/finance")).await.unwrap();
+    axe(web, axe_js, "finance").await;
+    click(web, "#payouts a[href^='/staff/payouts/']").await;
+    axe(web, axe_js, "payout").await;
+    assert!(text(web).await.contains("ES91 2100 0418 4502 0005 1332"));
+    submit(web, "form[action$='/approve']").await;
+    fill(web, "reference", "SEPA-0001").await;
+    submit(web, "form[action$='/paid']").await;
+    assert!(text(web).await.contains("SEPA-0001"), "{}", text(web).await);
+    log_out(web).await;
+    assert_eq!(app.earned(teacher).await, 0);
+    app.assert_books_sound().await;
 }

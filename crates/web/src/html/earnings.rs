@@ -204,7 +204,9 @@ async fn set_account(
                 ("bic", f.bic.clone()),
                 ("paypal_email", f.paypal_email.clone()),
             ]);
-            form.error(&ctx.i18n(), e.field, e.code);
+            // The form names the PayPal address apart from the bank fields.
+            let field = if e.field == "email" { "paypal_email" } else { e.field };
+            form.error(&ctx.i18n(), field, e.code);
             account_view(&st, &ctx, Some(form), false, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
