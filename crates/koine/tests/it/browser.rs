@@ -519,7 +519,7 @@ async fn lesson_journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     log_in(app, web, "profe@example.org").await;
     web.goto(app.url("/lessons")).await.unwrap();
     axe(web, axe_js, "my lessons").await;
-    web.find(By::Css(&format!("a[href='/lessons/{lesson}']")))
+    web.find(By::Css(format!("a[href='/lessons/{lesson}']")))
         .await
         .unwrap()
         .click()
