@@ -266,11 +266,12 @@ async fn cancellation_follows_the_policy(app: TestApp) {
             .unwrap()
     };
     let now = app.svc.clock.now();
+    // Each time is found from the one before, so no two are the same slot
+    // (the teacher's day in Tokyo leaves a gap in the slots).
+    let a_at = after(now, 72);
+    let b_at = after(a_at, 24);
     // More than 24 hours before: free for either side.
-    let (a, b) = (
-        app.book(&lb, teacher, after(now, 72)).await,
-        app.book(&lb, teacher, after(now, 96)).await,
-    );
+    let (a, b) = (app.book(&lb, teacher, a_at).await, app.book(&lb, teacher, b_at).await);
     for l in [a, b] {
         app.step_ok(&tb, l, "confirm").await;
     }
@@ -279,7 +280,8 @@ async fn cancellation_follows_the_policy(app: TestApp) {
     assert_eq!(app.credit(learner).await, 10000);
     // Inside 24 hours: a learner's cancellation pays the teacher (the
     // default policy refunds nothing); a teacher's refunds in full.
-    let (late_at, later_at) = (after(now, 120), after(after(now, 120), 3));
+    let late_at = after(b_at, 24);
+    let later_at = after(late_at, 3);
     let late_l = app.book(&lb, teacher, late_at).await;
     let late_t = app.book(&lb, teacher, later_at).await;
     for l in [late_l, late_t] {
