@@ -637,14 +637,22 @@ impl Services {
         else {
             return Ok(None);
         };
+        let Some(principal) = self.principal_for(c.conn(), &s).await? else {
+            return Ok(None);
+        };
+        // The connection goes back first: a request never holds two.
+        drop(c);
         if now - s.last_seen_at >= micros(TOUCH_EVERY) {
             // Sliding, but never past the absolute lifetime, so the expiry
             // column alone tells the retention sweep when a session is over.
             let expires =
                 (now + micros(self.settings.session_idle)).min(s.created_at + micros(self.settings.session_max));
-            sessions::touch(c.conn(), s.id, now, expires).await?;
+            // A write: in a transaction, so it takes its turn with the others.
+            let mut tx = self.db.begin().await?;
+            sessions::touch(tx.conn(), s.id, now, expires).await?;
+            tx.commit().await?;
         }
-        self.principal_for(c.conn(), &s).await
+        Ok(Some(principal))
     }
 
     pub async fn log_out(&self, p: &Principal) -> Result<()> {

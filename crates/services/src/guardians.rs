@@ -6,6 +6,7 @@ use crate::i18n::{t, t_args};
 use crate::mail::{self, Channel, Outgoing};
 use crate::{Error, Result, Services, crypto, throttle};
 use koine_domain::contact::Email;
+use koine_store::Conn;
 use koine_store::repo::{accounts, guardians};
 use uuid::Uuid;
 
@@ -14,13 +15,18 @@ impl Services {
     /// (messaging, payments): adults always; minors once a guardian confirmed.
     /// Those features call this before doing anything.
     pub async fn full_use_allowed(&self, account: Uuid) -> Result<bool> {
-        let now = self.clock.now_us();
         let mut c = self.db.acquire().await?;
-        let a = accounts::get(c.conn(), account).await?.ok_or(Error::NotFound)?;
+        self.full_use_allowed_in(c.conn(), account).await
+    }
+
+    /// The same, read on the caller's connection.
+    pub(crate) async fn full_use_allowed_in(&self, mut conn: Conn<'_>, account: Uuid) -> Result<bool> {
+        let now = self.clock.now_us();
+        let a = accounts::get(conn.reborrow(), account).await?.ok_or(Error::NotFound)?;
         if a.minor_until.is_none_or(|m| m <= now) {
             return Ok(true);
         }
-        Ok(guardians::confirmed_at(c.conn(), account).await?.is_some())
+        Ok(guardians::confirmed_at(conn, account).await?.is_some())
     }
 
     /// When a guardian confirmed for the member, if one has.

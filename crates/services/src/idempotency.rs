@@ -84,7 +84,31 @@ impl Services {
         key: &IdempotencyKey,
         fingerprint: &[u8],
     ) -> Result<Option<Outcome>> {
-        match repo::claim(conn, account, key.as_str(), fingerprint, self.clock.now_us()).await? {
+        self.claim_key_as(conn, account, key, fingerprint, None).await
+    }
+
+    /// The same, recording the outcome the request will have if its
+    /// transaction commits (its id chosen up front), so `finish_key` is
+    /// not needed.
+    pub(crate) async fn claim_key_as(
+        &self,
+        conn: Conn<'_>,
+        account: Uuid,
+        key: &IdempotencyKey,
+        fingerprint: &[u8],
+        outcome: Option<Outcome>,
+    ) -> Result<Option<Outcome>> {
+        let encoded = outcome.map(Outcome::encode);
+        match repo::claim(
+            conn,
+            account,
+            key.as_str(),
+            fingerprint,
+            encoded.as_deref(),
+            self.clock.now_us(),
+        )
+        .await?
+        {
             Claim::New => Ok(None),
             Claim::Done { fingerprint: f, .. } if f != fingerprint => Err(Error::Conflict("idempotency-key-reused")),
             Claim::Done { outcome, .. } => outcome
@@ -115,7 +139,18 @@ impl Services {
         fingerprint: &[u8],
     ) -> Result<Option<Outcome>> {
         let mut c = self.db.acquire().await?;
-        match repo::outcome(c.conn(), account, key.as_str()).await? {
+        self.earlier_outcome_in(c.conn(), account, key, fingerprint).await
+    }
+
+    /// The same, read on the caller's connection.
+    pub(crate) async fn earlier_outcome_in(
+        &self,
+        conn: Conn<'_>,
+        account: Uuid,
+        key: &IdempotencyKey,
+        fingerprint: &[u8],
+    ) -> Result<Option<Outcome>> {
+        match repo::outcome(conn, account, key.as_str()).await? {
             None => Ok(None),
             Some((f, _)) if f != fingerprint => Err(Error::Conflict("idempotency-key-reused")),
             Some((_, o)) => Ok(Outcome::decode(&o)),

@@ -29,13 +29,32 @@ impl LedgerCheck {
 
 impl Services {
     /// Writes `entry` (nothing if it moves nothing); returns its id.
-    pub(crate) async fn post(&self, mut conn: Conn<'_>, entry: &Entry, refs: Refs, now: i64) -> Result<Option<Uuid>> {
+    pub(crate) async fn post(&self, conn: Conn<'_>, entry: &Entry, refs: Refs, now: i64) -> Result<Option<Uuid>> {
+        self.post_known(conn, entry, refs, &[], now).await
+    }
+
+    /// The same, with account rows the caller already knows: found before
+    /// the transaction (`Some`), or new with the record they belong to
+    /// (`None`) — fewer statements while the write lock is held.
+    pub(crate) async fn post_known(
+        &self,
+        mut conn: Conn<'_>,
+        entry: &Entry,
+        refs: Refs,
+        known: &[(Account, Option<Uuid>)],
+        now: i64,
+    ) -> Result<Option<Uuid>> {
         if entry.is_empty() {
             return Ok(None);
         }
         let mut legs = Vec::with_capacity(entry.legs().len());
         for leg in entry.legs() {
-            legs.push((*leg, repo::account_id(conn.reborrow(), leg.account, now).await?));
+            let id = match known.iter().find(|(a, _)| *a == leg.account) {
+                Some((_, Some(id))) => *id,
+                Some((a, None)) => repo::create(conn.reborrow(), *a, now).await?,
+                None => repo::account_id(conn.reborrow(), leg.account, now).await?,
+            };
+            legs.push((*leg, id));
         }
         // Lock in a stable order so two entries never wait on each other.
         let mut debited: Vec<_> = legs
@@ -64,6 +83,17 @@ impl Services {
             repo::insert_posting(conn.reborrow(), id, *account, leg.amount, now).await?;
         }
         Ok(Some(id))
+    }
+
+    /// Posts one entry in a transaction of its own, for operator tools and
+    /// the benchmark; features post inside their own transactions, with
+    /// the records the money belongs to.
+    pub async fn post_entry(&self, entry: &Entry) -> Result<Option<Uuid>> {
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let id = self.post(tx.conn(), entry, Refs::default(), now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// An account's balance (zero if it was never used).

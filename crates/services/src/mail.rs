@@ -57,7 +57,13 @@ pub async fn enqueue(conn: Conn<'_>, now: i64, m: Outgoing) -> Result<()> {
 
 /// Queues an email carrying a calendar event (`lesson.ics`).
 pub async fn enqueue_with_calendar(conn: Conn<'_>, now: i64, m: Outgoing, ics: Option<String>) -> Result<()> {
-    let row = OutboxRow {
+    outbox::enqueue(conn, &outbox_row(now, m, ics)).await?;
+    Ok(())
+}
+
+/// The outbox row of a message, due at once.
+pub(crate) fn outbox_row(now: i64, m: Outgoing, ics: Option<String>) -> OutboxRow {
+    OutboxRow {
         id: Uuid::now_v7(),
         account_id: m.account,
         channel: m.channel.as_str().into(),
@@ -67,9 +73,7 @@ pub async fn enqueue_with_calendar(conn: Conn<'_>, now: i64, m: Outgoing, ics: O
         created_at: now,
         attempts: 0,
         attachment: ics,
-    };
-    outbox::enqueue(conn, &row).await?;
-    Ok(())
+    }
 }
 
 /// The interface a real SMS provider's adapter implements.
@@ -199,6 +203,33 @@ impl Delivery {
     }
 }
 
+/// How often a batch being sent records what happened so far.
+const RECORD_EVERY: Duration = Duration::from_secs(5);
+
+/// What happened to messages sent but not yet recorded.
+#[derive(Default)]
+struct Outcomes {
+    sent: Vec<Uuid>,
+    failed: Vec<(Uuid, String, i64)>,
+}
+
+impl Outcomes {
+    async fn record(&mut self, db: &Db, now: i64) -> Result<()> {
+        if self.sent.is_empty() && self.failed.is_empty() {
+            return Ok(());
+        }
+        let mut tx = db.begin().await?;
+        outbox::mark_sent(tx.conn(), &self.sent, now).await?;
+        for (id, error, retry) in &self.failed {
+            outbox::mark_failed(tx.conn(), *id, error, *retry).await?;
+        }
+        tx.commit().await?;
+        self.sent.clear();
+        self.failed.clear();
+        Ok(())
+    }
+}
+
 /// Sends every due message once; returns how many were delivered.
 pub async fn deliver_due(svc: &Services) -> Result<usize> {
     deliver_due_with(&svc.db, &svc.mailer, svc.clock.now_us()).await
@@ -213,12 +244,12 @@ async fn deliver_due_with(db: &Db, delivery: &Delivery, now: i64) -> Result<usiz
     };
     let mut sent = 0;
     let mut unlinked_sent = false;
+    let mut outcomes = Outcomes::default();
+    let mut since = std::time::Instant::now();
     for m in claimed {
-        let outcome = delivery.send_one(&m).await;
-        let mut c = db.acquire().await?;
-        match outcome {
+        match delivery.send_one(&m).await {
             Ok(()) => {
-                outbox::mark_sent(c.conn(), m.id, now).await?;
+                outcomes.sent.push(m.id);
                 sent += 1;
                 unlinked_sent |= m.account_id.is_none();
             }
@@ -227,10 +258,18 @@ async fn deliver_due_with(db: &Db, delivery: &Delivery, now: i64) -> Result<usiz
                 let backoff = 60_000_000i64 << m.attempts.clamp(0, 10);
                 let retry = now + backoff.min(86_400_000_000);
                 tracing::warn!(message_id = %m.id, channel = %m.channel, attempt = m.attempts + 1, "delivery failed: {e}");
-                outbox::mark_failed(c.conn(), m.id, &e, retry).await?;
+                outcomes.failed.push((m.id, e, retry));
             }
         }
+        // Outcomes are written together (one write turn, not one per
+        // message), but at least every few seconds: a crash resends only
+        // what was sent since, and never after the claim has lapsed.
+        if since.elapsed() >= RECORD_EVERY {
+            outcomes.record(db, now).await?;
+            since = std::time::Instant::now();
+        }
     }
+    outcomes.record(db, now).await?;
     // A message to no account (an erasure's confirmation, a note to an
     // address's owner) held the last copy of its address, dropped on
     // sending: it must not linger in SQLite's write-ahead log either.

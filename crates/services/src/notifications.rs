@@ -6,9 +6,11 @@ use crate::accounts::locale_of;
 use crate::i18n::t_args;
 use crate::mail::{self, Channel, Outgoing};
 use crate::{Result, Services};
+use koine_domain::profile::UiLocale;
 use koine_store::Conn;
-use koine_store::repo::accounts;
+use koine_store::repo::accounts::{self, AccountRow};
 use koine_store::repo::notifications::{self as repo, NotificationRow};
+use koine_store::repo::outbox::{self, OutboxRow};
 use uuid::Uuid;
 
 /// A message for one member: Fluent keys and their arguments, a link
@@ -22,47 +24,67 @@ pub struct Notice<'a> {
     pub ics: Option<String>,
 }
 
+/// A notice made ready (read and worded) before the transaction that
+/// writes it, so the transaction holds the write lock only for the writes.
+pub(crate) struct Prepared {
+    notification: NotificationRow,
+    mail: Option<OutboxRow>,
+}
+
 impl Services {
     /// Notifies `account` in Koine and by email.
     pub(crate) async fn tell(&self, mut conn: Conn<'_>, account: Uuid, n: Notice<'_>, now: i64) -> Result<()> {
+        let prepared = self.prepare_notice(conn.reborrow(), account, n, now).await?;
+        write_notices(conn, prepared.as_slice()).await
+    }
+
+    /// Words a notice for `account` in their language (nothing if the
+    /// account is gone); `write_notices` then writes it.
+    pub(crate) async fn prepare_notice(
+        &self,
+        mut conn: Conn<'_>,
+        account: Uuid,
+        n: Notice<'_>,
+        now: i64,
+    ) -> Result<Option<Prepared>> {
         let Some(a) = accounts::get(conn.reborrow(), account).await? else {
-            return Ok(());
+            return Ok(None);
         };
         let locale = locale_of(conn.reborrow(), account).await?;
+        Ok(Some(self.word_notice(&a, locale, n, now)))
+    }
+
+    /// Words a notice for the holder of account `a`, in `locale`.
+    pub(crate) fn word_notice(&self, a: &AccountRow, locale: UiLocale, n: Notice<'_>, now: i64) -> Prepared {
+        let account = a.id;
         let body = t_args(locale, n.body_key, &n.args);
-        repo::insert(
-            conn.reborrow(),
-            &NotificationRow {
-                id: Uuid::now_v7(),
-                account_id: account,
-                kind: n.kind.into(),
-                body: body.clone(),
-                link: n.link.clone(),
-                created_at: now,
-                read_at: None,
-            },
-        )
-        .await?;
-        let Some(email) = a.email.filter(|_| a.email_verified_at.is_some()) else {
-            return Ok(());
+        let notification = NotificationRow {
+            id: Uuid::now_v7(),
+            account_id: account,
+            kind: n.kind.into(),
+            body: body.clone(),
+            link: n.link.clone(),
+            created_at: now,
+            read_at: None,
         };
-        let link = n
-            .link
-            .map(|l| format!("\n\n{}{l}", self.settings.public_url))
-            .unwrap_or_default();
-        mail::enqueue_with_calendar(
-            conn,
-            now,
-            Outgoing {
-                account: Some(account),
-                channel: Channel::Email,
-                to: email,
-                subject: t_args(locale, n.subject_key, &n.args),
-                body: format!("{body}{link}"),
-            },
-            n.ics,
-        )
-        .await
+        let mail = a.email.clone().filter(|_| a.email_verified_at.is_some()).map(|email| {
+            let link = n
+                .link
+                .map(|l| format!("\n\n{}{l}", self.settings.public_url))
+                .unwrap_or_default();
+            mail::outbox_row(
+                now,
+                Outgoing {
+                    account: Some(account),
+                    channel: Channel::Email,
+                    to: email,
+                    subject: t_args(locale, n.subject_key, &n.args),
+                    body: format!("{body}{link}"),
+                },
+                n.ics,
+            )
+        });
+        Prepared { notification, mail }
     }
 
     /// The member's notices, newest first.
@@ -80,4 +102,14 @@ impl Services {
         let mut c = self.db.acquire().await?;
         Ok(repo::mark_all_read(c.conn(), account, self.clock.now_us()).await?)
     }
+}
+
+/// Writes prepared notices: all in-app notices in one statement, all
+/// emails in another.
+pub(crate) async fn write_notices(mut conn: Conn<'_>, prepared: &[Prepared]) -> Result<()> {
+    let notices: Vec<NotificationRow> = prepared.iter().map(|p| p.notification.clone()).collect();
+    let mails: Vec<OutboxRow> = prepared.iter().filter_map(|p| p.mail.clone()).collect();
+    repo::insert_many(conn.reborrow(), &notices).await?;
+    outbox::enqueue_many(conn, &mails).await?;
+    Ok(())
 }

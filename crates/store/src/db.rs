@@ -8,9 +8,13 @@ use crate::Result;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -33,10 +37,64 @@ pub enum Conn<'c> {
     Postgres(&'c mut PgConnection),
 }
 
-/// An open transaction; dropped without `commit` it rolls back.
+/// An open transaction; dropped without `commit` it rolls back. On SQLite
+/// it holds the database's write gate until then.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Sqlite(sqlx::Transaction<'static, Sqlite>, Turn),
     Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// How long a writer waits for its turn (as long as SQLite's busy timeout).
+const WRITE_WAIT: Duration = Duration::from_secs(10);
+
+/// SQLite admits one writer at a time, and a writer that finds the lock
+/// taken polls for it with growing sleeps (up to 100 ms), so under load the
+/// lock mostly sits free between writers. The writers of one process queue
+/// here instead, in arrival order, and the lock passes straight to the next
+/// one. One gate per database file: every pool on that file shares it.
+#[derive(Default)]
+struct Gate {
+    lock: Arc<Mutex<()>>,
+    commits: AtomicU64,
+}
+
+fn write_gate(pool: &SqlitePool) -> Arc<Gate> {
+    static GATES: LazyLock<std::sync::Mutex<HashMap<PathBuf, Arc<Gate>>>> = LazyLock::new(Default::default);
+    let file = pool.connect_options().get_filename().to_path_buf();
+    GATES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .entry(file)
+        .or_default()
+        .clone()
+}
+
+/// A writer's turn at the gate, held until its transaction ends.
+pub struct Turn {
+    gate: Arc<Gate>,
+    pool: SqlitePool,
+    _held: OwnedMutexGuard<()>,
+}
+
+/// SQLite's own checkpoint runs inside a committing writer's turn (copying
+/// the WAL into the file and syncing both), stalling every writer queued
+/// behind it; it is off, and every this-many commits the committer runs a
+/// passive checkpoint after leaving the gate, while the next writer goes on.
+const CHECKPOINT_EVERY: u64 = 64;
+
+impl Turn {
+    /// Ends the turn after a commit, checkpointing when it is due. The
+    /// commit stands either way: a failed checkpoint is only logged, and
+    /// the next one copies what this one did not.
+    async fn end(self) {
+        let Turn { gate, pool, _held } = self;
+        drop(_held);
+        if gate.commits.fetch_add(1, Ordering::Relaxed) % CHECKPOINT_EVERY == CHECKPOINT_EVERY - 1
+            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await
+        {
+            tracing::warn!("checkpoint of the write-ahead log failed: {e}");
+        }
+    }
 }
 
 /// A pooled connection for reads outside a transaction.
@@ -67,7 +125,9 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             // Deleted personal data is overwritten, not left in free pages.
-            .pragma("secure_delete", "ON");
+            .pragma("secure_delete", "ON")
+            // Checkpoints are run by writers after their turn (`Turn::end`).
+            .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
             .connect_with(options)
@@ -105,9 +165,44 @@ impl Db {
     /// instead of failing when a read lock cannot be upgraded.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Self::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Sqlite(p) => {
+                let gate = write_gate(p);
+                let held = tokio::time::timeout(WRITE_WAIT, gate.lock.clone().lock_owned())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)?;
+                let turn = Turn {
+                    gate,
+                    pool: p.clone(),
+                    _held: held,
+                };
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Self::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
+    }
+
+    /// Runs `work`, a write transaction, where its turn at the write gate
+    /// is not slowed by other work. On SQLite the turns are taken one after
+    /// another, and each statement of a turn wakes its task again; on the
+    /// request threads that wake-up queues behind every request in flight,
+    /// holding up all the writers waiting their turn, so the work runs on a
+    /// thread of its own. PostgreSQL writers run side by side: in place.
+    pub async fn writing<T: Send + 'static>(&self, work: impl Future<Output = T> + Send + 'static) -> T {
+        static WRITER: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("koine-writer")
+                .enable_all()
+                .build()
+                .expect("the writer thread's runtime")
+        });
+        match self {
+            Self::Sqlite(_) => match WRITER.spawn(work).await {
+                Ok(out) => out,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            },
+            Self::Postgres(_) => work.await,
+        }
     }
 
     pub async fn acquire(&self) -> Result<Pooled> {
@@ -176,14 +271,17 @@ impl Conn<'_> {
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Self::Sqlite(t) => Conn::Sqlite(&mut *t),
+            Self::Sqlite(t, _) => Conn::Sqlite(&mut *t),
             Self::Postgres(t) => Conn::Postgres(&mut *t),
         }
     }
 
     pub async fn commit(self) -> Result<()> {
         match self {
-            Self::Sqlite(t) => t.commit().await?,
+            Self::Sqlite(t, turn) => {
+                t.commit().await?;
+                turn.end().await;
+            }
             Self::Postgres(t) => t.commit().await?,
         }
         Ok(())

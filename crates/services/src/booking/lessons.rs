@@ -5,6 +5,7 @@
 use super::{money_of, rate};
 use crate::accounts::Principal;
 use crate::idempotency::{IdempotencyKey, Outcome};
+use crate::notifications::{Prepared, write_notices};
 use crate::{Error, Result, Services};
 use jiff::Timestamp;
 use koine_domain::Invalid;
@@ -18,7 +19,7 @@ use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES, public_text};
 use koine_domain::validation::optional_text;
 use koine_store::Conn;
 use koine_store::repo::coupons::CouponRow;
-use koine_store::repo::ledger::Refs;
+use koine_store::repo::ledger::{self as ledger_repo, Refs};
 use koine_store::repo::lessons::{self as repo, EventRow, LessonRow, ProposalRow};
 use koine_store::repo::{coupons as coupon_repo, offerings, packages, restrictions, reviews, teaching as teachers};
 use uuid::Uuid;
@@ -156,6 +157,20 @@ fn calendar_changes(to: LessonStatus) -> bool {
     )
 }
 
+/// What a booking writes, decided and worded before its turn to write.
+struct BookingWrite {
+    learner: Uuid,
+    key: IdempotencyKey,
+    fingerprint: Vec<u8>,
+    lesson: LessonRow,
+    package: Option<Uuid>,
+    coupon: Option<String>,
+    price: i64,
+    /// The learner's wallet account, if it exists yet.
+    wallet: Option<Uuid>,
+    notices: Vec<Prepared>,
+}
+
 impl Services {
     /// Books a lesson: the slot must be bookable, the price (less any
     /// coupon) goes into escrow from the wallet (topped up by card if one
@@ -176,14 +191,16 @@ impl Services {
             &r.starts_at.as_microsecond().to_le_bytes(),
             r.coupon.as_deref().unwrap_or_default().as_bytes(),
         ]);
-        if let Some(Outcome::Lesson(id)) = self.earlier_outcome(learner, key, &fingerprint).await? {
+        // Everything before the writes is read on one connection: under
+        // load, each new acquisition queues again behind every request.
+        let mut c = self.db.acquire().await?;
+        if let Some(Outcome::Lesson(id)) = self.earlier_outcome_in(c.conn(), learner, key, &fingerprint).await? {
             return Ok(id);
         }
-        self.require_may_pay(learner).await?;
+        self.require_may_pay_in(c.conn(), learner).await?;
         let now = self.clock.now_us();
         // What is booked, and at what list price.
         let (offering, language, duration, price, package) = {
-            let mut c = self.db.acquire().await?;
             let t = teachers::teacher(c.conn(), r.teacher).await?.ok_or(Error::NotFound)?;
             if t.status != "active" || restrictions::active(c.conn(), r.teacher).await?.is_some() {
                 return Err(Error::NotFound);
@@ -220,7 +237,10 @@ impl Services {
             }
         };
         let minutes = u16::try_from(duration).map_err(Error::internal)?;
-        if !self.is_bookable(r.teacher, minutes, r.starts_at, None).await? {
+        if !self
+            .is_bookable_in(c.conn(), r.teacher, minutes, r.starts_at, None)
+            .await?
+        {
             return Err(Error::Conflict("slot-not-available"));
         }
         let coupon = match (&r.coupon, r.kind) {
@@ -234,41 +254,23 @@ impl Services {
             && package.is_none()
         {
             let discount = match &coupon {
-                Some(code) => {
-                    let mut c = self.db.acquire().await?;
-                    self.usable_coupon(c.conn(), learner, code, price, now).await?.1
-                }
+                Some(code) => self.usable_coupon(c.conn(), learner, code, price, now).await?.1,
                 None => 0,
             };
-            let credit = self.balance(Account::Wallet(learner)).await?;
+            let credit = self.balance_in(c.conn(), Account::Wallet(learner)).await?;
             let short = price - discount - credit;
             if short > 0 {
+                // Paying is a transaction of its own, on a connection of its own.
+                drop(c);
                 let card_key = IdempotencyKey::parse(&format!("{}:card", key.as_str()))?;
                 self.pay_by_card(p, short.max(crate::payments::MIN_CARD_PAYMENT), card, &card_key)
                     .await?;
+                c = self.db.acquire().await?;
             }
         }
-        let mut tx = self.db.begin().await?;
-        if let Some(Outcome::Lesson(id)) = self.claim_key(tx.conn(), learner, key, &fingerprint).await? {
-            return Ok(id);
-        }
-        let (paid, discount, coupon_id) = match (package, &coupon) {
-            (Some(pk), _) => {
-                let pk = packages::get_locked(tx.conn(), pk).await?.ok_or(Error::NotFound)?;
-                let used = repo::package_lessons_used(tx.conn(), pk.id).await?;
-                if used >= pk.lessons {
-                    return Err(Error::Conflict("package-used-up"));
-                }
-                let balance = self.balance_in(tx.conn(), Account::PackageEscrow(pk.id)).await?;
-                (ledger::package_draw(balance, pk.lessons - used), 0, None)
-            }
-            (None, Some(code)) => {
-                let (c, discount) = self.usable_coupon(tx.conn(), learner, code, price, now).await?;
-                coupon_repo::claim(tx.conn(), c.id, learner, now).await?;
-                (price - discount, discount, Some(c.id))
-            }
-            (None, None) => (price, 0, None),
-        };
+        // The lesson as it will be written; what is paid is settled in the
+        // transaction. Its notices are worded first, so the transaction
+        // holds the write lock only for the writes.
         let starts_at = r.starts_at.as_microsecond();
         let lesson = LessonRow {
             id: Uuid::now_v7(),
@@ -282,11 +284,11 @@ impl Services {
             starts_at,
             ends_at: starts_at + duration * MINUTE_US,
             status: LessonStatus::Requested.as_str().into(),
-            price_minor: paid + discount,
-            paid_minor: paid,
-            discount_minor: discount,
+            price_minor: price,
+            paid_minor: price,
+            discount_minor: 0,
             currency: self.settings.currency.clone(),
-            coupon_id,
+            coupon_id: None,
             commission_bp: i64::from(self.settings.booking.commission_bp),
             note,
             requested_at: now,
@@ -307,6 +309,67 @@ impl Services {
             sequence: 0,
             updated_at: now,
         };
+        let notices = self.lesson_notices(c.conn(), &lesson, "requested", None, now).await?;
+        let wallet = ledger_repo::find(c.conn(), Account::Wallet(learner)).await?;
+        drop(c);
+        let write = BookingWrite {
+            learner,
+            key: key.clone(),
+            fingerprint,
+            lesson,
+            package,
+            coupon,
+            price,
+            wallet,
+            notices,
+        };
+        self.db.writing(self.clone().write_booking(write)).await
+    }
+
+    /// The booking's writes, in one transaction.
+    async fn write_booking(self, w: BookingWrite) -> Result<Uuid> {
+        let BookingWrite {
+            learner,
+            key,
+            fingerprint,
+            mut lesson,
+            package,
+            coupon,
+            price,
+            wallet,
+            notices,
+        } = w;
+        let now = lesson.requested_at;
+        let mut tx = self.db.begin().await?;
+        if let Some(Outcome::Lesson(id)) = self
+            .claim_key_as(tx.conn(), learner, &key, &fingerprint, Some(Outcome::Lesson(lesson.id)))
+            .await?
+        {
+            return Ok(id);
+        }
+        let (paid, discount, coupon_id) = match (package, &coupon) {
+            (Some(pk), _) => {
+                let pk = packages::get_locked(tx.conn(), pk).await?.ok_or(Error::NotFound)?;
+                let used = repo::package_lessons_used(tx.conn(), pk.id).await?;
+                if used >= pk.lessons {
+                    return Err(Error::Conflict("package-used-up"));
+                }
+                let balance = self.balance_in(tx.conn(), Account::PackageEscrow(pk.id)).await?;
+                (ledger::package_draw(balance, pk.lessons - used), 0, None)
+            }
+            (None, Some(code)) => {
+                let (c, discount) = self.usable_coupon(tx.conn(), learner, code, price, now).await?;
+                coupon_repo::claim(tx.conn(), c.id, learner, now).await?;
+                (price - discount, discount, Some(c.id))
+            }
+            (None, None) => (price, 0, None),
+        };
+        (
+            lesson.price_minor,
+            lesson.paid_minor,
+            lesson.discount_minor,
+            lesson.coupon_id,
+        ) = (paid + discount, paid, discount, coupon_id);
         match repo::insert(tx.conn(), &lesson).await {
             Err(e) if e.is_lesson_overlap() => return Err(Error::Conflict("slot-taken")),
             Err(e) if e.is_second_trial() => return Err(Error::Conflict("trial-already-taken")),
@@ -318,12 +381,17 @@ impl Services {
             package,
             ..Refs::default()
         };
-        self.post(tx.conn(), &entry, refs, now).await?;
+        // The lesson's escrow is new; a wallet found before is still there
+        // (compaction removes only accounts without postings, which could
+        // not pay anyway).
+        let mut known = vec![(Account::Escrow(lesson.id), None)];
+        if package.is_none() {
+            known.extend(wallet.map(|id| (Account::Wallet(learner), Some(id))));
+        }
+        self.post_known(tx.conn(), &entry, refs, &known, now).await?;
         self.record_step(tx.conn(), &lesson, Actor::Member(learner), "request", "", None, now)
             .await?;
-        self.tell_both(tx.conn(), &lesson, "requested", now).await?;
-        self.finish_key(tx.conn(), learner, key, Outcome::Lesson(lesson.id))
-            .await?;
+        write_notices(tx.conn(), &notices).await?;
         tx.commit().await?;
         Ok(lesson.id)
     }

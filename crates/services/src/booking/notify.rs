@@ -2,13 +2,14 @@
 //! and an email in each one's language, with times in each one's zone and,
 //! when the calendar changes, the lesson as an `.ics` event.
 
-use crate::notifications::Notice;
+use crate::notifications::{Notice, Prepared, write_notices};
 use crate::{Result, Services};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use koine_domain::booking::LessonStatus;
 use koine_domain::ics::{self, Event, EventStatus};
 use koine_store::Conn;
+use koine_store::repo::accounts::{self, AccountRow};
 use koine_store::repo::lessons::LessonRow;
 use koine_store::repo::profiles;
 use uuid::Uuid;
@@ -58,56 +59,83 @@ impl Services {
         leaving: Option<Uuid>,
         now: i64,
     ) -> Result<()> {
-        for who in [l.learner_id, l.teacher_id] {
-            if Some(who) != leaving {
-                self.tell_one_but(conn.reborrow(), l, who, event, None, leaving, now)
-                    .await?;
+        let notices = self.lesson_notices(conn.reborrow(), l, event, leaving, now).await?;
+        write_notices(conn, &notices).await
+    }
+
+    /// Both sides' notices of `event` (not the leaving member's), worded
+    /// and ready to write.
+    pub(crate) async fn lesson_notices(
+        &self,
+        mut conn: Conn<'_>,
+        l: &LessonRow,
+        event: &str,
+        leaving: Option<Uuid>,
+        now: i64,
+    ) -> Result<Vec<Prepared>> {
+        let people = [
+            Person::load(conn.reborrow(), l.learner_id).await?,
+            Person::load(conn.reborrow(), l.teacher_id).await?,
+        ];
+        let mut out = Vec::with_capacity(2);
+        for (me, other) in [(&people[0], &people[1]), (&people[1], &people[0])] {
+            if Some(me.id) != leaving {
+                out.extend(self.lesson_notice(l, me, other, event, None, leaving, now));
             }
         }
-        Ok(())
+        Ok(out)
     }
 
     /// Tells one of them; `proposed` is a new time being proposed.
     pub(crate) async fn tell_one(
-        &self,
-        conn: Conn<'_>,
-        l: &LessonRow,
-        who: Uuid,
-        event: &str,
-        proposed: Option<i64>,
-        now: i64,
-    ) -> Result<()> {
-        self.tell_one_but(conn, l, who, event, proposed, None, now).await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn tell_one_but(
         &self,
         mut conn: Conn<'_>,
         l: &LessonRow,
         who: Uuid,
         event: &str,
         proposed: Option<i64>,
-        leaving: Option<Uuid>,
         now: i64,
     ) -> Result<()> {
-        let Some(me) = profiles::get(conn.reborrow(), who).await? else {
-            return Ok(());
-        };
-        let locale = me
-            .ui_locale
-            .as_deref()
-            .and_then(|x| koine_domain::profile::UiLocale::parse(x).ok())
-            .unwrap_or(koine_domain::profile::UiLocale::En);
         let other = if who == l.learner_id {
             l.teacher_id
         } else {
             l.learner_id
         };
-        let other_name = if Some(other) == leaving {
+        let me = Person::load(conn.reborrow(), who).await?;
+        let other = Person::load(conn.reborrow(), other).await?;
+        let notice = self.lesson_notice(l, &me, &other, event, proposed, None, now);
+        write_notices(conn, notice.as_slice()).await
+    }
+
+    /// `me`'s notice of `event`, in their language and time zone (none if
+    /// their account is gone).
+    #[allow(clippy::too_many_arguments)]
+    fn lesson_notice(
+        &self,
+        l: &LessonRow,
+        me: &Person,
+        other: &Person,
+        event: &str,
+        proposed: Option<i64>,
+        leaving: Option<Uuid>,
+        now: i64,
+    ) -> Option<Prepared> {
+        let (Some(profile), Some(account)) = (&me.profile, &me.account) else {
+            return None;
+        };
+        let locale = profile
+            .ui_locale
+            .as_deref()
+            .and_then(|x| koine_domain::profile::UiLocale::parse(x).ok())
+            .unwrap_or(koine_domain::profile::UiLocale::En);
+        let other_name = if Some(other.id) == leaving {
             crate::i18n::t(locale, "former-member")
         } else {
-            self.display_name_in(conn.reborrow(), other).await?
+            other
+                .profile
+                .as_ref()
+                .map(|p| p.display_name.clone())
+                .unwrap_or_default()
         };
         let language = crate::i18n::language_name(locale, &l.language);
         let summary = crate::i18n::t_args(
@@ -131,15 +159,32 @@ impl Services {
             args: vec![
                 ("other", other_name),
                 ("language", language),
-                ("when", when_in(l.starts_at, &me.time_zone)),
+                ("when", when_in(l.starts_at, &profile.time_zone)),
                 (
                     "proposed",
-                    proposed.map(|p| when_in(p, &me.time_zone)).unwrap_or_default(),
+                    proposed.map(|p| when_in(p, &profile.time_zone)).unwrap_or_default(),
                 ),
             ],
             link: Some(format!("/lessons/{}", l.id)),
             ics,
         };
-        self.tell(conn, who, notice, now).await
+        Some(self.word_notice(account, locale, notice, now))
+    }
+}
+
+/// One side of a lesson, read once for both notices.
+struct Person {
+    id: Uuid,
+    profile: Option<profiles::ProfileRow>,
+    account: Option<AccountRow>,
+}
+
+impl Person {
+    async fn load(mut conn: Conn<'_>, id: Uuid) -> Result<Self> {
+        Ok(Self {
+            id,
+            profile: profiles::get(conn.reborrow(), id).await?,
+            account: accounts::get(conn, id).await?,
+        })
     }
 }

@@ -79,10 +79,16 @@ impl Services {
     /// Paying is for members who may use everything: minors need their
     /// guardian's confirmation, and a restricted account is only stored.
     pub(crate) async fn require_may_pay(&self, account: Uuid) -> Result<()> {
-        if !self.full_use_allowed(account).await? {
+        let mut c = self.db.acquire().await?;
+        self.require_may_pay_in(c.conn(), account).await
+    }
+
+    /// The same, read on the caller's connection.
+    pub(crate) async fn require_may_pay_in(&self, mut conn: Conn<'_>, account: Uuid) -> Result<()> {
+        if !self.full_use_allowed_in(conn.reborrow(), account).await? {
             return Err(Error::Conflict("guardian-confirmation-needed"));
         }
-        if self.restriction(account).await?.is_some() {
+        if koine_store::repo::restrictions::active(conn, account).await?.is_some() {
             return Err(Error::Conflict("processing-restricted"));
         }
         Ok(())

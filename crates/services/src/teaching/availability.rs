@@ -10,6 +10,7 @@ use jiff::tz::TimeZone;
 use koine_domain::Invalid;
 use koine_domain::profile::TimeZoneName;
 use koine_domain::slots::{self, Busy, DateOverride, Policy, Schedule, WeeklyRule, Window};
+use koine_store::Conn;
 use koine_store::repo::availability::{self as repo, OverrideRow};
 use koine_store::repo::{profiles, teaching as teachers};
 use uuid::Uuid;
@@ -344,17 +345,30 @@ impl Services {
         except: Option<Uuid>,
     ) -> Result<Vec<Timestamp>> {
         let mut c = self.db.acquire().await?;
-        let t = teachers::teacher(c.conn(), teacher).await?.ok_or(Error::NotFound)?;
-        let zone = profiles::get(c.conn(), teacher)
+        self.slots_except_in(c.conn(), teacher, duration, from, until, except)
+            .await
+    }
+
+    /// The same, read on the caller's connection.
+    pub(crate) async fn slots_except_in(
+        &self,
+        mut c: Conn<'_>,
+        teacher: Uuid,
+        duration: u16,
+        from: Timestamp,
+        until: Timestamp,
+        except: Option<Uuid>,
+    ) -> Result<Vec<Timestamp>> {
+        let t = teachers::teacher(c.reborrow(), teacher).await?.ok_or(Error::NotFound)?;
+        let zone = profiles::get(c.reborrow(), teacher)
             .await?
             .ok_or(Error::NotFound)?
             .time_zone;
-        let rules = repo::rules(c.conn(), teacher).await?;
-        let overrides = repo::overrides(c.conn(), teacher).await?;
+        let rules = repo::rules(c.reborrow(), teacher).await?;
+        let overrides = repo::overrides(c.reborrow(), teacher).await?;
         let busy = self
-            .busy_times(c.conn(), teacher, from.as_microsecond(), until.as_microsecond(), except)
+            .busy_times(c, teacher, from.as_microsecond(), until.as_microsecond(), except)
             .await?;
-        drop(c);
         let zone = TimeZone::get(&zone).map_err(Error::internal)?;
         let schedule = schedule_of(zone, &rules, &overrides, policy_of(&t));
         Ok(slots::slots(&schedule, &busy, duration, self.clock.now(), from, until))
@@ -368,9 +382,22 @@ impl Services {
         at: Timestamp,
         except: Option<Uuid>,
     ) -> Result<bool> {
+        let mut c = self.db.acquire().await?;
+        self.is_bookable_in(c.conn(), teacher, duration, at, except).await
+    }
+
+    /// The same, read on the caller's connection.
+    pub(crate) async fn is_bookable_in(
+        &self,
+        c: Conn<'_>,
+        teacher: Uuid,
+        duration: u16,
+        at: Timestamp,
+        except: Option<Uuid>,
+    ) -> Result<bool> {
         let until = at + jiff::SignedDuration::from_micros(1);
         Ok(self
-            .slots_except(teacher, duration, at, until, except)
+            .slots_except_in(c, teacher, duration, at, until, except)
             .await?
             .contains(&at))
     }

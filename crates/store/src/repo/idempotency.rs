@@ -17,11 +17,20 @@ pub enum Claim {
     },
 }
 
-pub async fn claim(mut conn: Conn<'_>, account: Uuid, key: &str, fingerprint: &[u8], now: i64) -> Result<Claim> {
+/// Claims `key`; `outcome` is what the request will have produced if its
+/// transaction commits, when known up front (else recorded by `complete`).
+pub async fn claim(
+    mut conn: Conn<'_>,
+    account: Uuid,
+    key: &str,
+    fingerprint: &[u8],
+    outcome: Option<&str>,
+    now: i64,
+) -> Result<Claim> {
     let inserted = on_conn!(conn.reborrow(), c => sqlx::query(
         "INSERT INTO idempotency_keys (account_id, key, fingerprint, outcome, created_at) \
-         VALUES ($1, $2, $3, NULL, $4) ON CONFLICT DO NOTHING")
-        .bind(account).bind(key).bind(fingerprint).bind(now)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+        .bind(account).bind(key).bind(fingerprint).bind(outcome).bind(now)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     if inserted == 1 {
         return Ok(Claim::New);

@@ -3,6 +3,7 @@
 //! a running total. Whether an entry may be posted is decided by the caller
 //! from `balance` read under `lock`.
 
+use super::placeholders;
 use crate::{Conn, Result, on_conn};
 use koine_domain::ledger::{Account, AccountKind, EntryKind};
 use uuid::Uuid;
@@ -14,13 +15,26 @@ pub async fn account_id(mut conn: Conn<'_>, a: Account, now: i64) -> Result<Uuid
     }
     // A parallel transaction may create it first: the unique indexes make
     // this insert a no-op then, and the lookup finds theirs.
-    let id = Uuid::now_v7();
-    on_conn!(conn.reborrow(), c => sqlx::query(
+    let created: Option<Uuid> = on_conn!(conn.reborrow(), c => sqlx::query_scalar(
         "INSERT INTO ledger_accounts (id, kind, holder_id, ref_id, provider, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING")
-        .bind(id).bind(a.kind().as_str()).bind(a.holder()).bind(a.reference()).bind(a.provider()).bind(now)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(find(conn, a).await?.unwrap_or(id))
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id")
+        .bind(Uuid::now_v7()).bind(a.kind().as_str()).bind(a.holder()).bind(a.reference()).bind(a.provider())
+        .bind(now).fetch_optional(&mut *c).await)?;
+    match created {
+        Some(id) => Ok(id),
+        None => find(conn, a).await?.ok_or_else(|| sqlx::Error::RowNotFound.into()),
+    }
+}
+
+/// A row for `a`, which the caller knows is new (the escrow of a lesson
+/// being booked): one statement instead of a lookup and an insert.
+pub async fn create(conn: Conn<'_>, a: Account, now: i64) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO ledger_accounts (id, kind, holder_id, ref_id, provider, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id).bind(a.kind().as_str()).bind(a.holder()).bind(a.reference()).bind(a.provider())
+        .bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(id)
 }
 
 /// The row for `a`, if it exists.
@@ -172,11 +186,6 @@ pub async fn expired_postings(conn: Conn<'_>, cutoff: i64) -> Result<u64> {
     Ok(n as u64)
 }
 
-/// `$1, $2, …` for `n` values.
-fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
 /// Folds every entry older than `cutoff` into one opening-balance entry
 /// dated `now` (one posting per account with money left), then removes
 /// them and the accounts left with nothing: balances do not change, the
@@ -192,7 +201,7 @@ pub async fn carry_forward(mut conn: Conn<'_>, cutoff: i64, now: i64) -> Result<
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT account_id, CAST(SUM(amount) AS BIGINT), COUNT(*) FROM ledger_postings \
              WHERE entry_id IN ({}) GROUP BY account_id",
-            placeholders(chunk.len())
+            placeholders(1, chunk.len())
         ));
         let rows: Vec<(Uuid, i64, i64)> = on_conn!(conn.reborrow(), c => {
             let mut q = sqlx::query_as(sql);
@@ -224,7 +233,7 @@ pub async fn carry_forward(mut conn: Conn<'_>, cutoff: i64, now: i64) -> Result<
         // Postings go with their entries (ON DELETE CASCADE).
         let sql = sqlx::AssertSqlSafe(format!(
             "DELETE FROM ledger_entries WHERE id IN ({})",
-            placeholders(chunk.len())
+            placeholders(1, chunk.len())
         ));
         on_conn!(conn.reborrow(), c => {
             let mut q = sqlx::query(sql);

@@ -32,6 +32,26 @@ pub mod security_events;
 pub mod sessions;
 pub mod teaching;
 
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` values: one
+/// multi-row INSERT instead of a statement per row.
+pub(crate) fn value_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let marks: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `$first, …` for `n` values: an `IN (…)` list.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_pattern(needle: &str) -> String {
     let mut out = String::with_capacity(needle.len() + 2);
@@ -44,4 +64,19 @@ pub fn like_pattern(needle: &str) -> String {
     }
     out.push('%');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn value_rows_number_every_value() {
+        assert_eq!(super::value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::value_rows(1, 1), "($1)");
+    }
+
+    #[test]
+    fn placeholders_start_where_asked() {
+        assert_eq!(super::placeholders(1, 3), "$1, $2, $3");
+        assert_eq!(super::placeholders(2, 1), "$2");
+    }
 }

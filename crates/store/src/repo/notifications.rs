@@ -15,10 +15,26 @@ pub struct NotificationRow {
 }
 
 pub async fn insert(conn: Conn<'_>, n: &NotificationRow) -> Result<()> {
-    on_conn!(conn, c => sqlx::query(
-        "INSERT INTO notifications (id, account_id, kind, body, link, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(n.id).bind(n.account_id).bind(&n.kind).bind(&n.body).bind(&n.link).bind(n.created_at).bind(n.read_at)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    insert_many(conn, std::slice::from_ref(n)).await
+}
+
+/// Several notices in one statement.
+pub async fn insert_many(conn: Conn<'_>, rows: &[NotificationRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO notifications (id, account_id, kind, body, link, created_at, read_at) VALUES {}",
+        super::value_rows(rows.len(), 7)
+    );
+    on_conn!(conn, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for n in rows {
+            q = q.bind(n.id).bind(n.account_id).bind(&n.kind).bind(&n.body).bind(&n.link).bind(n.created_at)
+                .bind(n.read_at);
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 

@@ -16,11 +16,27 @@ pub struct OutboxRow {
 }
 
 pub async fn enqueue(conn: Conn<'_>, m: &OutboxRow) -> Result<()> {
-    on_conn!(conn, c => sqlx::query(
-        "INSERT INTO outbox (id, account_id, channel, recipient, subject, body, created_at, attempts, next_attempt_at, attachment) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $7, $8)")
-        .bind(m.id).bind(m.account_id).bind(&m.channel).bind(&m.recipient).bind(&m.subject).bind(&m.body)
-        .bind(m.created_at).bind(&m.attachment).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    enqueue_many(conn, std::slice::from_ref(m)).await
+}
+
+/// Several messages in one statement.
+pub async fn enqueue_many(conn: Conn<'_>, rows: &[OutboxRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO outbox (id, account_id, channel, recipient, subject, body, created_at, attempts, \
+         next_attempt_at, attachment) VALUES {}",
+        super::value_rows(rows.len(), 10)
+    );
+    on_conn!(conn, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for m in rows {
+            q = q.bind(m.id).bind(m.account_id).bind(&m.channel).bind(&m.recipient).bind(&m.subject)
+                .bind(&m.body).bind(m.created_at).bind(m.attempts).bind(m.created_at).bind(&m.attachment);
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -44,10 +60,23 @@ pub async fn claim_due(mut conn: Conn<'_>, now: i64, claim_until: i64, limit: i6
 }
 
 /// Delivered: content and recipient are dropped; only the delivery record stays.
-pub async fn mark_sent(conn: Conn<'_>, id: Uuid, now: i64) -> Result<()> {
-    on_conn!(conn, c => sqlx::query(
-        "UPDATE outbox SET sent_at = $2, body = '', recipient = '', attachment = NULL, claimed_until = NULL, last_error = NULL WHERE id = $1")
-        .bind(id).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+/// Marks messages sent, dropping their copies of the recipient and body.
+pub async fn mark_sent(conn: Conn<'_>, ids: &[Uuid], now: i64) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "UPDATE outbox SET sent_at = $1, body = '', recipient = '', attachment = NULL, claimed_until = NULL, \
+         last_error = NULL WHERE id IN ({})",
+        super::placeholders(2, ids.len())
+    ));
+    on_conn!(conn, c => {
+        let mut q = sqlx::query(sql).bind(now);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
