@@ -52,7 +52,10 @@ pub struct Config {
     /// Minutes between compactions of the SQLite file after erasures or
     /// retention sweeps (no copy of deleted data survives in unused space).
     pub compaction_minutes: u64,
-    pub db_max_connections: u32,
+    /// Database pool size; unset, 16 on PostgreSQL and four per core on
+    /// SQLite, whose writers take turns and whose readers only contend for
+    /// the CPU beyond that.
+    pub db_max_connections: Option<u32>,
     /// Sign-up attempts allowed per client IP per hour.
     pub signups_per_ip_per_hour: u32,
     pub smtp: Option<SmtpConfig>,
@@ -109,7 +112,7 @@ impl Default for Config {
             test_card_payments: false,
             lesson_timers_seconds: 60,
             compaction_minutes: 60,
-            db_max_connections: 16,
+            db_max_connections: None,
             signups_per_ip_per_hour: 20,
             smtp: None,
             privacy: koine_services::policy::Controller::default(),
@@ -235,7 +238,7 @@ impl Config {
             self.signups_per_ip_per_hour = v;
         }
         if let Some(v) = env_parse("KOINE_DB_MAX_CONNECTIONS", get)? {
-            self.db_max_connections = v;
+            self.db_max_connections = Some(v);
         }
         if let Some(host) = get("KOINE_SMTP_HOST") {
             self.smtp = Some(SmtpConfig {

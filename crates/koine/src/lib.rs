@@ -30,7 +30,9 @@ pub enum StartError {
 /// Opens the database named by the configuration and brings it up to date.
 pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
     let db = match cfg.database_url.as_deref() {
-        Some(url) if url.starts_with("postgres") => Db::open_postgres(url, cfg.db_max_connections).await?,
+        Some(url) if url.starts_with("postgres") => {
+            Db::open_postgres(url, cfg.db_max_connections.unwrap_or(16)).await?
+        }
         Some(other) => {
             return Err(StartError::Config(format!(
                 "unsupported database_url {other:?}: use postgres://…"
@@ -38,7 +40,9 @@ pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
         }
         None => {
             std::fs::create_dir_all(&cfg.data_dir)?;
-            Db::open_sqlite(&cfg.data_dir.join("koine.db"), cfg.db_max_connections).await?
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let pool = cfg.db_max_connections.unwrap_or(4 * cores.clamp(1, 8) as u32);
+            Db::open_sqlite(&cfg.data_dir.join("koine.db"), pool).await?
         }
     };
     db.migrate().await?;

@@ -104,7 +104,7 @@ impl TestApp {
         if backend == Backend::Postgres {
             config.database_url = Some(fresh_postgres_database().await);
         }
-        config.db_max_connections = 8;
+        config.db_max_connections = Some(8);
         // Lessons are paid with the built-in test cards, and a single
         // lesson's earnings are enough to ask for a payout.
         config.test_card_payments = true;
