@@ -10,7 +10,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 pub struct Req {
-    bytes: Vec<u8>,
+    pub bytes: Vec<u8>,
 }
 
 impl Req {
@@ -21,8 +21,14 @@ impl Req {
     }
 
     pub fn post_json(path: &str, body: String) -> Self {
+        Self::post_json_with(path, body, &[])
+    }
+
+    /// A JSON POST with extra headers (`Authorization`, `Idempotency-Key`).
+    pub fn post_json_with(path: &str, body: String, headers: &[(&str, &str)]) -> Self {
+        let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
         let head = format!(
-            "POST {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            "POST {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\n\r\n",
             body.len()
         );
         Self {
@@ -62,7 +68,7 @@ impl Outcome {
 }
 
 /// Reads one response; returns its status code.
-async fn read_response(r: &mut BufReader<TcpStream>) -> std::io::Result<u16> {
+pub async fn read_response(r: &mut BufReader<TcpStream>) -> std::io::Result<u16> {
     let mut line = String::new();
     r.read_line(&mut line).await?;
     let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);

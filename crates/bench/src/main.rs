@@ -6,6 +6,7 @@
 //! stdout. Build the binary first: `cargo build --release -p koine`.
 #![forbid(unsafe_code)]
 
+mod booking;
 mod load;
 mod privacy;
 mod seed;
@@ -71,6 +72,33 @@ enum Command {
         #[arg(long, default_value_t = 32)]
         connections: usize,
     },
+    /// Bookings per second through the API, a thousand parallel requests
+    /// for one slot, and ledger postings per second.
+    Booking {
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: BackendArg,
+        #[arg(
+            long,
+            env = "KOINE_BENCH_DATABASE_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+        )]
+        database_url: String,
+        /// Teachers seeded (their own hours and offerings).
+        #[arg(long, default_value_t = 2000)]
+        teachers: usize,
+        /// Learners seeded, each with a session and credit.
+        #[arg(long, default_value_t = 500)]
+        learners: usize,
+        /// Seconds of booking load, and of ledger postings.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent connections (and ledger writers).
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        /// Parallel requests for the one contended slot.
+        #[arg(long, default_value_t = 1000)]
+        parallel: usize,
+    },
     /// Per-person export and erasure over a populated database, a heavy
     /// subject's export, and the retention sweep against a bulk DELETE.
     Privacy {
@@ -115,6 +143,26 @@ async fn main() {
             seconds,
             connections,
         } => teaching::search_bench(backend, &database_url, teachers, seconds, connections).await,
+        Command::Booking {
+            backend,
+            database_url,
+            teachers,
+            learners,
+            seconds,
+            connections,
+            parallel,
+        } => {
+            booking::run(booking::Options {
+                backend,
+                database_url,
+                teachers,
+                learners,
+                seconds,
+                connections,
+                parallel,
+            })
+            .await
+        }
         Command::Privacy {
             backend,
             database_url,

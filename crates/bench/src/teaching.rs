@@ -175,7 +175,7 @@ const WORDS: [&str; 8] = [
 
 /// Seeds `n` teachers (account, profile, homepage, languages, offerings,
 /// weekly availability) straight into the database.
-async fn seed_teachers(svc: &koine_services::Services, n: usize) {
+pub async fn seed_teachers(svc: &koine_services::Services, n: usize) {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let now = svc.clock.now_us();
     let zones: Vec<((&str, &str), u64)> = ZONES.iter().map(|(z, c, w)| ((*z, *c), *w)).collect();
