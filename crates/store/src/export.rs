@@ -36,14 +36,18 @@ fn exported(t: &'static TableMap) -> Vec<&'static ColumnMap> {
     t.columns.iter().filter(|c| c.export).collect()
 }
 
-fn select_for(t: &TableMap, columns: &[&ColumnMap]) -> String {
-    let list = columns.iter().map(|c| c.column).collect::<Vec<_>>().join(", ");
-    let cond = t
-        .subjects
+/// `a = $1 OR b = $1`: a row of `t` is about the subject in `$1`.
+fn about(t: &TableMap) -> String {
+    t.subjects
         .iter()
         .map(|s| format!("{s} = $1"))
         .collect::<Vec<_>>()
-        .join(" OR ");
+        .join(" OR ")
+}
+
+fn select_for(t: &TableMap, columns: &[&ColumnMap]) -> String {
+    let list = columns.iter().map(|c| c.column).collect::<Vec<_>>().join(", ");
+    let cond = about(t);
     // Ordered by the first column (the row id, time-ordered UUIDv7 where
     // there is one) so an export reads in a stable order.
     format!("SELECT {list} FROM {} WHERE {cond} ORDER BY 1", t.table)
@@ -90,6 +94,45 @@ pub fn tables() -> impl Iterator<Item = &'static TableMap> {
     DATA_MAP.iter().filter(|t| !t.subjects.is_empty())
 }
 
+/// `SELECT 0 WHERE EXISTS (…) UNION ALL SELECT 1 WHERE EXISTS (…) …`:
+/// the positions in `tables()` of the tables holding a row about `$1`.
+fn presence_sql() -> String {
+    tables()
+        .enumerate()
+        .map(|(i, t)| {
+            format!(
+                "SELECT CAST({i} AS BIGINT) WHERE EXISTS (SELECT 1 FROM {} WHERE {})",
+                t.table,
+                about(t)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+/// Which tables hold anything about `subject`, in one statement: most
+/// people appear in few of them, and each statement costs a round trip.
+pub async fn tables_about(conn: Conn<'_>, subject: Uuid) -> Result<Vec<&'static TableMap>> {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(presence_sql);
+    let sql = sqlx::AssertSqlSafe(SQL.as_str());
+    let found: Vec<i64> = crate::on_conn!(conn, c => sqlx::query_scalar(sql).bind(subject).fetch_all(&mut *c).await)?;
+    let all: Vec<_> = tables().collect();
+    Ok(found
+        .into_iter()
+        .filter_map(|i| usize::try_from(i).ok().and_then(|i| all.get(i).copied()))
+        .collect())
+}
+
+/// No rows of `t`: what the export writes for a table that holds nothing
+/// about the person.
+pub fn no_rows(t: &'static TableMap) -> TableRows {
+    TableRows {
+        table: t,
+        columns: exported(t),
+        rows: Vec::new(),
+    }
+}
+
 /// Every exportable row of `t` about `subject`.
 pub async fn rows_about(conn: Conn<'_>, t: &'static TableMap, subject: Uuid) -> Result<TableRows> {
     let columns = exported(t);
@@ -128,6 +171,20 @@ pub async fn rows_about(conn: Conn<'_>, t: &'static TableMap, subject: Uuid) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presence_asks_about_every_exported_table_in_order() {
+        let sql = presence_sql();
+        let terms: Vec<&str> = sql.split(" UNION ALL ").collect();
+        assert_eq!(terms.len(), tables().count());
+        for (i, (term, t)) in terms.iter().zip(tables()).enumerate() {
+            assert!(term.starts_with(&format!("SELECT CAST({i} AS BIGINT)")), "{term}");
+            assert!(
+                term.contains(&format!(" FROM {} WHERE {})", t.table, about(t))),
+                "{term}"
+            );
+        }
+    }
 
     #[test]
     fn secrets_are_never_selected() {
