@@ -175,6 +175,22 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     }
 }
 
+/// A JSON body that may be left out (then `T::default()`), parsed as
+/// strictly as [`ApiJson`].
+pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, Problem> {
+    if body.is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "malformed-body",
+            "The request body is not acceptable.",
+        )
+        .detail(e.to_string())
+    })
+}
+
 pub fn principal(ctx: &Ctx) -> Result<&Principal, Problem> {
     ctx.principal
         .as_ref()

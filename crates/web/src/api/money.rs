@@ -5,7 +5,7 @@
 //! `Idempotency-Key` header: a retry with the same key gets the first
 //! answer and never moves money twice.
 
-use super::{ApiJson, principal};
+use super::{ApiJson, optional_json, principal};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::Problem;
@@ -158,18 +158,7 @@ pub async fn step(
     let action =
         parse_action(&action).ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "not-found", "No such step."))?;
     let key = idempotency(&headers)?;
-    let b: StepBody = if body.is_empty() {
-        StepBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "malformed-body",
-                "The request body is not acceptable.",
-            )
-            .detail(e.to_string())
-        })?
-    };
+    let b: StepBody = optional_json(&body)?;
     let problem = b
         .problem
         .as_deref()
@@ -511,18 +500,7 @@ pub async fn decide_payout(
     body: Bytes,
 ) -> ApiResult {
     let p = principal(&ctx)?;
-    let b: DecisionBody = if body.is_empty() {
-        DecisionBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "malformed-body",
-                "The request body is not acceptable.",
-            )
-            .detail(e.to_string())
-        })?
-    };
+    let b: DecisionBody = optional_json(&body)?;
     let text = b.text.unwrap_or_default();
     let decision = match decision.as_str() {
         "approve" => PayoutDecision::Approve,
