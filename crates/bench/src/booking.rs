@@ -8,7 +8,7 @@
 //! Each booking asks for a different free slot (computed beforehand), as a
 //! steady stream of learners would.
 
-use crate::seed::{V, insert, t};
+use crate::seed::{Members, V, insert};
 use crate::{BackendArg, load, server, teaching};
 use jiff::{SignedDuration, Timestamp};
 use koine_domain::cards::Card;
@@ -72,27 +72,17 @@ fn principal(id: Uuid, now: i64) -> Principal {
 async fn seed_learners(svc: &Services, n: usize) -> Vec<Learner> {
     let now = svc.clock.now_us();
     let mut learners = Vec::new();
-    let (mut accounts, mut profiles, mut sessions) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut members, mut sessions) = (Members::default(), Vec::new());
     for i in 0..n {
         let id = Uuid::now_v7();
         let token = koine_services::crypto::new_token();
-        accounts.push(vec![
-            V::U(id),
-            t(format!("learner{i}@bench.koine.test")),
-            V::I(now),
-            t("$argon2id$v=19$m=19456,t=2,p=1$YmVuY2g$YmVuY2g"),
-            V::I(now),
-            V::I(now),
-        ]);
-        profiles.push(vec![
-            V::U(id),
-            t(format!("Learner {i}")),
-            t("Europe/Madrid"),
-            t("private"),
-            t("private"),
-            t("private"),
-            V::I(now),
-        ]);
+        members.push(
+            id,
+            format!("learner{i}@bench.koine.test"),
+            format!("Learner {i}"),
+            "Europe/Madrid",
+            now,
+        );
         sessions.push(vec![
             V::U(Uuid::now_v7()),
             V::U(id),
@@ -105,35 +95,7 @@ async fn seed_learners(svc: &Services, n: usize) -> Vec<Learner> {
         learners.push(Learner { id, token });
     }
     let mut tx = svc.db.begin().await.expect("begin");
-    insert(
-        tx.conn(),
-        "accounts",
-        &[
-            "id",
-            "email",
-            "email_verified_at",
-            "password_hash",
-            "password_changed_at",
-            "created_at",
-        ],
-        accounts,
-    )
-    .await;
-    insert(
-        tx.conn(),
-        "profiles",
-        &[
-            "account_id",
-            "display_name",
-            "time_zone",
-            "birth_date_visibility",
-            "gender_visibility",
-            "location_visibility",
-            "updated_at",
-        ],
-        profiles,
-    )
-    .await;
+    members.insert(tx.conn()).await;
     insert(
         tx.conn(),
         "sessions",

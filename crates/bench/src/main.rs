@@ -30,19 +30,26 @@ pub enum BackendArg {
     Postgres,
 }
 
+/// Which database a benchmark runs on.
+#[derive(clap::Args)]
+struct Database {
+    #[arg(long, value_enum, default_value = "sqlite")]
+    backend: BackendArg,
+    /// Admin URL of a PostgreSQL server (a fresh database is created on it).
+    #[arg(
+        long,
+        env = "KOINE_BENCH_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    database_url: String,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Binary size, idle memory, start-up time, /healthz throughput, sign-up and login throughput.
     Foundation {
-        #[arg(long, value_enum, default_value = "sqlite")]
-        backend: BackendArg,
-        /// Admin URL of a PostgreSQL server (a fresh database is created on it).
-        #[arg(
-            long,
-            env = "KOINE_BENCH_DATABASE_URL",
-            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-        )]
-        database_url: String,
+        #[command(flatten)]
+        db: Database,
         /// Seconds of load per throughput figure.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
@@ -57,14 +64,8 @@ enum Command {
     },
     /// Teacher search over 100,000 teachers under a loopback load, against /healthz.
     Search {
-        #[arg(long, value_enum, default_value = "sqlite")]
-        backend: BackendArg,
-        #[arg(
-            long,
-            env = "KOINE_BENCH_DATABASE_URL",
-            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-        )]
-        database_url: String,
+        #[command(flatten)]
+        db: Database,
         #[arg(long, default_value_t = 100_000)]
         teachers: usize,
         #[arg(long, default_value_t = 10)]
@@ -75,14 +76,8 @@ enum Command {
     /// Bookings per second through the API, a thousand parallel requests
     /// for one slot, and ledger postings per second.
     Booking {
-        #[arg(long, value_enum, default_value = "sqlite")]
-        backend: BackendArg,
-        #[arg(
-            long,
-            env = "KOINE_BENCH_DATABASE_URL",
-            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-        )]
-        database_url: String,
+        #[command(flatten)]
+        db: Database,
         /// Teachers seeded (their own hours and offerings).
         #[arg(long, default_value_t = 2000)]
         teachers: usize,
@@ -102,14 +97,8 @@ enum Command {
     /// Per-person export and erasure over a populated database, a heavy
     /// subject's export, and the retention sweep against a bulk DELETE.
     Privacy {
-        #[arg(long, value_enum, default_value = "sqlite")]
-        backend: BackendArg,
-        #[arg(
-            long,
-            env = "KOINE_BENCH_DATABASE_URL",
-            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-        )]
-        database_url: String,
+        #[command(flatten)]
+        db: Database,
         /// Members seeded, each with about 70 rows.
         #[arg(long, default_value_t = 1000)]
         members: usize,
@@ -130,22 +119,19 @@ async fn main() {
     let cli = Cli::parse();
     let out = match cli.command {
         Command::Foundation {
-            backend,
-            database_url,
+            db,
             seconds,
             connections,
-        } => foundation(backend, &database_url, Duration::from_secs(seconds), connections).await,
+        } => foundation(db.backend, &db.database_url, Duration::from_secs(seconds), connections).await,
         Command::Slots { iterations } => teaching::slots_bench(iterations),
         Command::Search {
-            backend,
-            database_url,
+            db,
             teachers,
             seconds,
             connections,
-        } => teaching::search_bench(backend, &database_url, teachers, seconds, connections).await,
+        } => teaching::search_bench(db.backend, &db.database_url, teachers, seconds, connections).await,
         Command::Booking {
-            backend,
-            database_url,
+            db,
             teachers,
             learners,
             seconds,
@@ -153,8 +139,8 @@ async fn main() {
             parallel,
         } => {
             booking::run(booking::Options {
-                backend,
-                database_url,
+                backend: db.backend,
+                database_url: db.database_url,
                 teachers,
                 learners,
                 seconds,
@@ -164,16 +150,15 @@ async fn main() {
             .await
         }
         Command::Privacy {
-            backend,
-            database_url,
+            db,
             members,
             samples,
             heavy_rows,
             log_rows,
         } => {
             privacy::run(privacy::Options {
-                backend,
-                database_url,
+                backend: db.backend,
+                database_url: db.database_url,
                 members,
                 samples,
                 heavy_rows,

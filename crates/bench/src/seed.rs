@@ -72,3 +72,65 @@ pub async fn insert(mut conn: Conn<'_>, table: &str, columns: &[&str], rows: Vec
         exec(conn.reborrow(), &sql, &vals).await;
     }
 }
+
+/// Confirmed members with a private profile, gathered and then written in
+/// multi-row inserts.
+#[derive(Default)]
+pub struct Members {
+    accounts: Vec<Vec<V>>,
+    profiles: Vec<Vec<V>>,
+}
+
+impl Members {
+    pub fn push(&mut self, id: Uuid, email: String, name: String, zone: &str, now: i64) {
+        self.accounts.push(vec![
+            V::U(id),
+            t(email),
+            V::I(now),
+            t("$argon2id$v=19$m=19456,t=2,p=1$YmVuY2g$YmVuY2g"),
+            V::I(now),
+            V::I(now),
+        ]);
+        self.profiles.push(vec![
+            V::U(id),
+            t(name),
+            t(zone),
+            t("private"),
+            t("private"),
+            t("private"),
+            V::I(now),
+        ]);
+    }
+
+    pub async fn insert(self, mut conn: Conn<'_>) {
+        insert(
+            conn.reborrow(),
+            "accounts",
+            &[
+                "id",
+                "email",
+                "email_verified_at",
+                "password_hash",
+                "password_changed_at",
+                "created_at",
+            ],
+            self.accounts,
+        )
+        .await;
+        insert(
+            conn,
+            "profiles",
+            &[
+                "account_id",
+                "display_name",
+                "time_zone",
+                "birth_date_visibility",
+                "gender_visibility",
+                "location_visibility",
+                "updated_at",
+            ],
+            self.profiles,
+        )
+        .await;
+    }
+}

@@ -10,7 +10,7 @@
 //! of 32 connections sends a mix of queries, availability windows included;
 //! `/healthz` on the same server gives the ceiling to compare with.
 
-use crate::seed::{V, insert, t};
+use crate::seed::{Members, V, insert, t};
 use crate::{BackendArg, load, server};
 use jiff::SignedDuration;
 use jiff::civil::{Weekday, date};
@@ -180,8 +180,7 @@ pub async fn seed_teachers(svc: &koine_services::Services, n: usize) {
     let now = svc.clock.now_us();
     let zones: Vec<((&str, &str), u64)> = ZONES.iter().map(|(z, c, w)| ((*z, *c), *w)).collect();
     for chunk in (0..n).collect::<Vec<_>>().chunks(2000) {
-        let mut accounts = Vec::new();
-        let mut profiles = Vec::new();
+        let mut members = Members::default();
         let mut teachers = Vec::new();
         let mut languages = Vec::new();
         let mut offerings = Vec::new();
@@ -189,23 +188,13 @@ pub async fn seed_teachers(svc: &koine_services::Services, n: usize) {
         for i in chunk {
             let id = Uuid::now_v7();
             let (zone, country) = *rng.pick(&zones);
-            accounts.push(vec![
-                V::U(id),
-                t(format!("teacher{i}@bench.koine.test")),
-                V::I(now),
-                t("$argon2id$v=19$m=19456,t=2,p=1$YmVuY2g$YmVuY2g"),
-                V::I(now),
-                V::I(now),
-            ]);
-            profiles.push(vec![
-                V::U(id),
-                t(format!("Teacher {i}")),
-                t(zone),
-                t("private"),
-                t("private"),
-                t("private"),
-                V::I(now),
-            ]);
+            members.push(
+                id,
+                format!("teacher{i}@bench.koine.test"),
+                format!("Teacher {i}"),
+                zone,
+                now,
+            );
             let word = WORDS[rng.below(WORDS.len() as u64) as usize];
             let pro = rng.below(10) < 3;
             let reviews = rng.below(40) as i64;
@@ -273,35 +262,7 @@ pub async fn seed_teachers(svc: &koine_services::Services, n: usize) {
             }
         }
         let mut tx = svc.db.begin().await.expect("begin");
-        insert(
-            tx.conn(),
-            "accounts",
-            &[
-                "id",
-                "email",
-                "email_verified_at",
-                "password_hash",
-                "password_changed_at",
-                "created_at",
-            ],
-            accounts,
-        )
-        .await;
-        insert(
-            tx.conn(),
-            "profiles",
-            &[
-                "account_id",
-                "display_name",
-                "time_zone",
-                "birth_date_visibility",
-                "gender_visibility",
-                "location_visibility",
-                "updated_at",
-            ],
-            profiles,
-        )
-        .await;
+        members.insert(tx.conn()).await;
         insert(
             tx.conn(),
             "teachers",
