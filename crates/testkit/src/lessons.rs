@@ -14,6 +14,17 @@ pub fn key() -> String {
 }
 
 /// The id at the end of a redirect's `Location` (`/lessons/<id>`).
+/// The first of `slots` at least `hours` after `from`. Pick each of
+/// several times from the one before: the fixture teacher's day in Tokyo
+/// leaves a gap of more than a day, so two picks a day apart from the same
+/// start can land on the same slot.
+pub fn slot_after(slots: &[jiff::Timestamp], from: jiff::Timestamp, hours: i64) -> jiff::Timestamp {
+    *slots
+        .iter()
+        .find(|s| s.as_second() >= from.as_second() + hours * 3600)
+        .expect("a free slot that late")
+}
+
 pub fn location_id(r: &reqwest::Response) -> Uuid {
     let loc = r.headers()["location"].to_str().unwrap();
     loc.rsplit('/')

@@ -5,6 +5,7 @@
 
 use crate::api::token;
 use jiff::Timestamp;
+use koine_testkit::lessons::slot_after;
 use koine_testkit::{TestApp, both_backends};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -139,14 +140,9 @@ async fn overlapping_new_times_cannot_both_be_accepted(app: TestApp) {
     let (tb, teacher) = app.teacher_member("profe@example.org").await;
     app.open_every_day(&tb).await;
     let slots = app.open_slots(teacher, 60, 14).await;
-    let day = 86_400;
-    let pick = |after: i64| {
-        *slots
-            .iter()
-            .find(|s| s.as_second() >= slots[0].as_second() + after)
-            .unwrap()
-    };
-    let (first, second, wanted) = (pick(3 * day), pick(4 * day), pick(6 * day));
+    let first = slot_after(&slots, slots[0], 72);
+    let second = slot_after(&slots, first, 24);
+    let wanted = slot_after(&slots, second, 48);
     let mut lessons = Vec::new();
     for (i, at) in [first, second].into_iter().enumerate() {
         let email = format!("learner{i}@example.org");

@@ -5,7 +5,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use koine_domain::staff::StaffRole;
-use koine_testkit::lessons::key;
+use koine_testkit::lessons::{key, slot_after};
 use koine_testkit::{Browser, TestApp, both_backends};
 use reqwest::StatusCode;
 use uuid::Uuid;
@@ -259,12 +259,7 @@ async fn cancellation_follows_the_policy(app: TestApp) {
     let (tb, teacher, lb, learner) = pair(&app, "100.00").await;
     app.open_every_day(&tb).await;
     let slots = app.open_slots(teacher, 60, 14).await;
-    let after = |from: Timestamp, hours: i64| {
-        *slots
-            .iter()
-            .find(|s| s.as_second() >= from.as_second() + hours * 3600)
-            .unwrap()
-    };
+    let after = |from: Timestamp, hours: i64| slot_after(&slots, from, hours);
     let now = app.svc.clock.now();
     // Each time is found from the one before, so no two are the same slot
     // (the teacher's day in Tokyo leaves a gap in the slots).
@@ -478,12 +473,7 @@ async fn new_times_need_the_other_sides_yes(app: TestApp) {
     let (tb, teacher, lb, learner) = pair(&app, "100.00").await;
     app.open_every_day(&tb).await;
     let slots = app.open_slots(teacher, 60, 14).await;
-    let later = |from: Timestamp, hours: i64| {
-        *slots
-            .iter()
-            .find(|s| s.as_second() >= from.as_second() + hours * 3600)
-            .unwrap()
-    };
+    let later = |from: Timestamp, hours: i64| slot_after(&slots, from, hours);
     let first = later(app.svc.clock.now(), 72);
     let lesson = app.book(&lb, teacher, first).await;
     // Only a confirmed lesson moves.
@@ -810,13 +800,9 @@ async fn leaving_ends_lessons_and_forfeits_what_is_left(app: TestApp) {
     let (tb, teacher, lb, learner) = pair(&app, "100.00").await;
     app.open_every_day(&tb).await;
     let slots = app.open_slots(teacher, 60, 14).await;
-    let after = |hours: i64| {
-        *slots
-            .iter()
-            .find(|s| s.as_second() >= slots[0].as_second() + hours * 3600)
-            .unwrap()
-    };
-    let (past, booked, asked) = (slots[0], after(72), after(96));
+    let past = slots[0];
+    let booked = slot_after(&slots, past, 72);
+    let asked = slot_after(&slots, booked, 24);
     let taken = app.book(&lb, teacher, past).await;
     let confirmed = app.book(&lb, teacher, booked).await;
     for l in [taken, confirmed] {
