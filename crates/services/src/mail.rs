@@ -116,16 +116,29 @@ pub struct Delivery {
     from: Mailbox,
 }
 
+/// Writes a message file readable by its owner only, whole or not at all:
+/// it is written beside the folder (in `.partial`) and then renamed into
+/// it, so whatever reads the folder never sees half a message, nor a file
+/// with wider permissions.
 async fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
-    tokio::fs::write(path, bytes).await.map_err(|e| e.to_string())?;
+    use tokio::io::AsyncWriteExt;
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(format!("not a file path: {}", path.display()));
+    };
+    let partial_dir = dir.with_file_name(".partial");
+    tokio::fs::create_dir_all(&partial_dir)
+        .await
+        .map_err(|e| e.to_string())?;
+    let partial = partial_dir.join(name);
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tokio::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(())
+    options.mode(0o600);
+    let mut file = options.open(&partial).await.map_err(|e| e.to_string())?;
+    file.write_all(bytes).await.map_err(|e| e.to_string())?;
+    file.flush().await.map_err(|e| e.to_string())?;
+    drop(file);
+    tokio::fs::rename(&partial, path).await.map_err(|e| e.to_string())
 }
 
 impl Delivery {
