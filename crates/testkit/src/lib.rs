@@ -378,11 +378,11 @@ fn decode_quoted_printable(body: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The first URL in `text` containing `path`, with quoted-printable soft breaks undone.
+/// The first URL in `text` (a decoded message, see [`decode_eml`])
+/// containing `path`. Decoding twice would be wrong: a token may itself
+/// read `3D…` after its `=`.
 pub fn link_in(text: &str, path: &str) -> String {
-    let joined = text.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
-    joined
-        .split_whitespace()
+    text.split_whitespace()
         .find(|w| w.starts_with("http") && w.contains(path))
         .unwrap_or_else(|| panic!("no link to {path} in:\n{text}"))
         .to_owned()

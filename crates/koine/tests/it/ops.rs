@@ -1,6 +1,8 @@
 //! The real binary: logs without secrets, graceful shutdown, start-up checks, CLI.
 
-use koine_testkit::{Backend, STRONG_PASSWORD, TestApp, both_backends, code_in, fresh_postgres_database, link_in};
+use koine_testkit::{
+    Backend, STRONG_PASSWORD, TestApp, both_backends, code_in, decode_eml, fresh_postgres_database, link_in,
+};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::process::{Command, Stdio};
@@ -87,7 +89,7 @@ async fn logs_hold_no_secrets(backend: Backend) {
     let read_one = |d: &std::path::Path| {
         std::fs::read_to_string(std::fs::read_dir(d).unwrap().next().unwrap().unwrap().path()).unwrap()
     };
-    let link = link_in(&read_one(&mail_dir), "/verify/email");
+    let link = link_in(&decode_eml(&read_one(&mail_dir)), "/verify/email");
     let token = link.split("token=").nth(1).unwrap().to_owned();
     let code = code_in(&read_one(&sms_dir), 6);
     c.post(format!("{base}/api/v1/verify/email"))
