@@ -344,21 +344,38 @@ impl Services {
         until: Timestamp,
         except: Option<Uuid>,
     ) -> Result<Vec<Timestamp>> {
-        let mut c = self.db.acquire().await?;
-        self.slots_except_in(c.conn(), teacher, duration, from, until, except)
-            .await
+        // The connection goes back before the (pure) computation.
+        let (schedule, busy) = {
+            let mut c = self.db.acquire().await?;
+            self.schedule_in(c.conn(), teacher, from, until, except).await?
+        };
+        Ok(slots::slots(&schedule, &busy, duration, self.clock.now(), from, until))
     }
 
     /// The same, read on the caller's connection.
     pub(crate) async fn slots_except_in(
         &self,
-        mut c: Conn<'_>,
+        c: Conn<'_>,
         teacher: Uuid,
         duration: u16,
         from: Timestamp,
         until: Timestamp,
         except: Option<Uuid>,
     ) -> Result<Vec<Timestamp>> {
+        let (schedule, busy) = self.schedule_in(c, teacher, from, until, except).await?;
+        Ok(slots::slots(&schedule, &busy, duration, self.clock.now(), from, until))
+    }
+
+    /// The teacher's schedule, and what is booked between `from` and
+    /// `until` (but `except`).
+    async fn schedule_in(
+        &self,
+        mut c: Conn<'_>,
+        teacher: Uuid,
+        from: Timestamp,
+        until: Timestamp,
+        except: Option<Uuid>,
+    ) -> Result<(Schedule, Vec<Busy>)> {
         let t = teachers::teacher(c.reborrow(), teacher).await?.ok_or(Error::NotFound)?;
         let zone = profiles::get(c.reborrow(), teacher)
             .await?
@@ -370,8 +387,7 @@ impl Services {
             .busy_times(c, teacher, from.as_microsecond(), until.as_microsecond(), except)
             .await?;
         let zone = TimeZone::get(&zone).map_err(Error::internal)?;
-        let schedule = schedule_of(zone, &rules, &overrides, policy_of(&t));
-        Ok(slots::slots(&schedule, &busy, duration, self.clock.now(), from, until))
+        Ok((schedule_of(zone, &rules, &overrides, policy_of(&t)), busy))
     }
 
     /// Whether a lesson of `duration` minutes may start at `at`.
