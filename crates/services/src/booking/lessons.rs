@@ -370,6 +370,7 @@ impl Services {
             lesson.discount_minor,
             lesson.coupon_id,
         ) = (paid + discount, paid, discount, coupon_id);
+        repo::lock_teacher_time(tx.conn(), lesson.teacher_id).await?;
         match repo::insert(tx.conn(), &lesson).await {
             Err(e) if e.is_lesson_overlap() => return Err(Error::Conflict("slot-taken")),
             Err(e) if e.is_second_trial() => return Err(Error::Conflict("trial-already-taken")),
@@ -756,6 +757,7 @@ impl Services {
         l.reminded_24h_at = None;
         l.reminded_1h_at = None;
         l.updated_at = now;
+        repo::lock_teacher_time(tx.conn(), l.teacher_id).await?;
         match repo::update(tx.conn(), &l).await {
             Err(e) if e.is_lesson_overlap() => return Err(Error::Conflict("slot-taken")),
             other => other?,

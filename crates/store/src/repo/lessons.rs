@@ -52,6 +52,23 @@ const LESSON: &str = "id, learner_id, teacher_id, offering_id, package_id, kind,
     problem_reported_at, outcome, refund_minor, settled_by, settlement_reason, reminded_24h_at, reminded_1h_at, \
     sequence, updated_at";
 
+/// Takes the teacher's time for the rest of the transaction, before a
+/// lesson is written into it. PostgreSQL's exclusion constraint alone is
+/// safe but, when many insert overlapping lessons at once, they wait on
+/// each other's uncommitted rows until the deadlock detector picks
+/// victims (a second each); queued on the teacher's row, each finds the
+/// winner committed and is refused at once. SQLite's writers take turns
+/// already.
+pub async fn lock_teacher_time(conn: Conn<'_>, teacher: Uuid) -> Result<()> {
+    if let Conn::Postgres(c) = conn {
+        sqlx::query("SELECT account_id FROM teachers WHERE account_id = $1 FOR UPDATE")
+            .bind(teacher)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn insert(conn: Conn<'_>, l: &LessonRow) -> Result<()> {
     let sql = sqlx::AssertSqlSafe(format!(
         "INSERT INTO lessons ({LESSON}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
