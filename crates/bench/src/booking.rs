@@ -314,24 +314,49 @@ pub async fn run(o: Options) -> Value {
     let seed_s = seed_started.elapsed().as_secs_f64();
     let contended = targets.pop().expect("a slot to contend for");
     let available = targets.len();
-    let s = server::Server::start(&env).await;
-
-    // Bookings: each request a different slot, by the next learner.
-    let (targets, learners) = (Arc::new(targets), Arc::new(learners));
-    let (tg, lg) = (targets.clone(), learners.clone());
-    let booked = load::run(s.addr, o.connections, Duration::from_secs(o.seconds), move |n| {
-        let target = &tg[n as usize % tg.len()];
-        let learner = &lg[n as usize % lg.len()];
-        load::Req::post_json_with(
-            "/api/v1/lessons",
-            target.body(),
-            &[
-                ("Authorization", &format!("Bearer {}", learner.token)),
-                ("Idempotency-Key", &format!("booking-{n:08}")),
-            ],
-        )
-    })
-    .await;
+    // Bookings: each request a different slot, by the next learner. On
+    // SQLite, once with each durability setting in the same run (a half of
+    // the slots each, `normal` first so `full` cannot gain from a warmer
+    // cache), to tell what durable commits cost.
+    let learners = Arc::new(learners);
+    let settings: &[&str] = match o.backend {
+        BackendArg::Sqlite => &["normal", "full"],
+        BackendArg::Postgres => &["full"],
+    };
+    let per_setting = targets.len() / settings.len();
+    let mut runs = serde_json::Map::new();
+    let mut s: Option<server::Server> = None;
+    for (i, sync) in settings.iter().enumerate() {
+        if let Some(previous) = s.take() {
+            previous.stop().await;
+        }
+        let part: Arc<Vec<Target>> = Arc::new(targets[i * per_setting..(i + 1) * per_setting].to_vec());
+        let server = server::Server::start_with(&env, &[("KOINE_SQLITE_SYNCHRONOUS", sync)]).await;
+        let lg = learners.clone();
+        let booked = load::run(server.addr, o.connections, Duration::from_secs(o.seconds), move |n| {
+            let target = &part[n as usize % part.len()];
+            let learner = &lg[n as usize % lg.len()];
+            load::Req::post_json_with(
+                "/api/v1/lessons",
+                target.body(),
+                &[
+                    ("Authorization", &format!("Bearer {}", learner.token)),
+                    ("Idempotency-Key", &format!("booking-{sync}-{n:08}")),
+                ],
+            )
+        })
+        .await;
+        runs.insert((*sync).to_owned(), booked.json());
+        s = Some(server);
+    }
+    let s = s.expect("a server ran");
+    let per_second = |k: &str| runs.get(k).and_then(|r| r["per_second"].as_f64());
+    let durability_cost = match (per_second("full"), per_second("normal")) {
+        (Some(full), Some(normal)) if o.backend == BackendArg::Sqlite => json!({
+            "full_over_normal": full / normal,
+        }),
+        _ => Value::Null,
+    };
     let contention = contend(s.addr, &contended, &learners, o.parallel).await;
     s.stop().await;
 
@@ -363,7 +388,9 @@ pub async fn run(o: Options) -> Value {
         "bookable_slots": available,
         "seed_seconds": seed_s,
         "connections": o.connections,
-        "bookings": booked.json(),
+        "bookings": runs.get("full").cloned().unwrap_or(Value::Null),
+        "bookings_by_sqlite_synchronous": if o.backend == BackendArg::Sqlite { Value::Object(runs.clone()) } else { Value::Null },
+        "sqlite_durability_cost": durability_cost,
         "lessons_written": lessons,
         "learner_credit_after_minor": wallets_before,
         "contention": contention,

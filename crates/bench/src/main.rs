@@ -1,9 +1,10 @@
 //! `koine-bench`: measures the release binary the way an operator runs it.
 //!
-//! It starts `target/release/koine` as a separate process on loopback and
+//! It starts the `koine` binary beside it (or `--koine PATH`) as a separate
+//! process on loopback and
 //! drives it with a small keep-alive HTTP/1.1 load generator, so figures
 //! include the real server, database and middleware. Results are JSON on
-//! stdout. Build the binary first: `cargo build --release -p koine`.
+//! stdout. Build both first: `cargo build --release -p koine -p koine-bench`.
 #![forbid(unsafe_code)]
 
 mod booking;
@@ -20,6 +21,9 @@ use std::time::{Duration, Instant};
 #[derive(Parser)]
 #[command(name = "koine-bench", about = "Koine benchmarks; prints JSON")]
 struct Cli {
+    /// The koine binary to measure (default: the one beside koine-bench).
+    #[arg(long, global = true)]
+    koine: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -117,6 +121,7 @@ enum Command {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let cli = Cli::parse();
+    server::set_binary(cli.koine);
     let out = match cli.command {
         Command::Foundation {
             db,

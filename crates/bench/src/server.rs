@@ -21,14 +21,30 @@ pub const DEMO_LOGINS: [&str; 7] = [
 ];
 const MASTER_KEY: &str = "6b6f696e652d62656e63682d6b65792d6e6f742d666f722d70726f6475637421";
 
+/// `--koine PATH`, if given.
+static GIVEN: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+
+pub fn set_binary(given: Option<PathBuf>) {
+    GIVEN.set(given).expect("set once, at start");
+}
+
+/// The `koine` binary to measure: `--koine PATH`, else the one beside this
+/// program (cargo builds both into one folder; an install puts them side by
+/// side). Exits with a clear message if it is not there.
 pub fn binary() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let bin = root.join("target/release/koine");
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build --release -p koine` first",
-        bin.display()
-    );
+    let bin = match GIVEN.get().cloned().flatten() {
+        Some(p) => p,
+        None => std::env::current_exe()
+            .expect("koine-bench's own path")
+            .with_file_name(format!("koine{}", std::env::consts::EXE_SUFFIX)),
+    };
+    if !bin.is_file() {
+        eprintln!(
+            "koine-bench: {} is missing: build it (`cargo build --release -p koine`) or pass --koine PATH",
+            bin.display()
+        );
+        std::process::exit(2);
+    }
     bin
 }
 
@@ -116,6 +132,11 @@ pub struct Server {
 impl Server {
     /// Starts the server and returns once `/healthz` answers 200.
     pub async fn start(env: &Env) -> Self {
+        Self::start_with(env, &[]).await
+    }
+
+    /// The same, with extra `KOINE_*` settings in its environment.
+    pub async fn start_with(env: &Env, vars: &[(&str, &str)]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -125,6 +146,7 @@ impl Server {
         let child = env
             .command()
             .args(["serve", "--listen", &addr.to_string()])
+            .envs(vars.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)

@@ -56,8 +56,17 @@ pub struct Config {
     /// SQLite, whose writers take turns and whose readers only contend for
     /// the CPU beyond that.
     pub db_max_connections: Option<u32>,
+    /// How long a request waits for a database connection (or, on SQLite,
+    /// its turn to write) before it is answered 503 with `Retry-After`.
+    pub db_acquire_timeout_ms: u64,
+    /// SQLite: `full` (a commit is on disk before it is acknowledged) or
+    /// `normal` (faster; a power cut can lose the last acknowledged writes).
+    pub sqlite_synchronous: String,
     /// Sign-up attempts allowed per client IP per hour.
     pub signups_per_ip_per_hour: u32,
+    /// Failed sign-ins allowed per client IP per 15 minutes (successful
+    /// ones do not count).
+    pub login_failures_per_ip: u32,
     pub smtp: Option<SmtpConfig>,
     /// The controller's identity, DPO, storage location, supervisory
     /// authority and processors, as the privacy notice states them.
@@ -113,7 +122,10 @@ impl Default for Config {
             lesson_timers_seconds: 60,
             compaction_minutes: 60,
             db_max_connections: None,
+            db_acquire_timeout_ms: 10_000,
+            sqlite_synchronous: "full".into(),
             signups_per_ip_per_hour: 20,
+            login_failures_per_ip: 30,
             smtp: None,
             privacy: koine_services::policy::Controller::default(),
         }
@@ -237,8 +249,17 @@ impl Config {
         if let Some(v) = env_parse("KOINE_SIGNUPS_PER_IP_PER_HOUR", get)? {
             self.signups_per_ip_per_hour = v;
         }
+        if let Some(v) = env_parse("KOINE_LOGIN_FAILURES_PER_IP", get)? {
+            self.login_failures_per_ip = v;
+        }
         if let Some(v) = env_parse("KOINE_DB_MAX_CONNECTIONS", get)? {
             self.db_max_connections = Some(v);
+        }
+        if let Some(v) = env_parse("KOINE_DB_ACQUIRE_TIMEOUT_MS", get)? {
+            self.db_acquire_timeout_ms = v;
+        }
+        if let Some(v) = get("KOINE_SQLITE_SYNCHRONOUS") {
+            self.sqlite_synchronous = v;
         }
         if let Some(host) = get("KOINE_SMTP_HOST") {
             self.smtp = Some(SmtpConfig {
@@ -253,9 +274,47 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Settings that work but are probably not what the operator meant;
+    /// `serve` logs each as a warning at start.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let https = self
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"));
+        if https && !self.tls {
+            out.push(
+                "public_url is https but tls is off: session cookies lack Secure and the __Host- prefix and no \
+                 HSTS is sent; set tls = true (KOINE_TLS=true), also when a TLS proxy is in front"
+                    .into(),
+            );
+        }
+        if self.tls && self.public_url.as_deref().is_some_and(|u| u.starts_with("http://")) {
+            out.push("tls is on but public_url is http: links in emails will not use HTTPS".into());
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warns_of_https_without_tls() {
+        let mut c = Config {
+            public_url: Some("https://koine.example.org".into()),
+            ..Config::default()
+        };
+        assert!(c.warnings()[0].contains("tls is off"), "{:?}", c.warnings());
+        c.tls = true;
+        assert!(c.warnings().is_empty());
+        c.public_url = Some("http://koine.example.org".into());
+        assert!(c.warnings()[0].contains("public_url is http"));
+        c.public_url = None;
+        assert!(c.warnings().is_empty(), "the default URL follows tls");
+    }
     use std::collections::HashMap;
 
     #[test]

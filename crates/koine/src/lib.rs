@@ -10,7 +10,7 @@ use koine_services::clock::Clock;
 use koine_services::crypto::Keyring;
 use koine_services::mail::SmtpSettings;
 use koine_services::{Services, Settings};
-use koine_store::Db;
+use koine_store::{Db, Durability, PoolOptions};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,10 +29,22 @@ pub enum StartError {
 
 /// Opens the database named by the configuration and brings it up to date.
 pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
+    let sqlite_synchronous = Durability::parse(&cfg.sqlite_synchronous).ok_or_else(|| {
+        StartError::Config(format!(
+            "sqlite_synchronous {:?}: use full or normal",
+            cfg.sqlite_synchronous
+        ))
+    })?;
+    if cfg.db_acquire_timeout_ms == 0 {
+        return Err(StartError::Config("db_acquire_timeout_ms must be at least 1".into()));
+    }
+    let pool = |default: u32| PoolOptions {
+        max_connections: cfg.db_max_connections.unwrap_or(default),
+        acquire_timeout: Duration::from_millis(cfg.db_acquire_timeout_ms),
+        sqlite_synchronous,
+    };
     let db = match cfg.database_url.as_deref() {
-        Some(url) if url.starts_with("postgres") => {
-            Db::open_postgres(url, cfg.db_max_connections.unwrap_or(16)).await?
-        }
+        Some(url) if url.starts_with("postgres") => Db::open_postgres(url, pool(16)).await?,
         Some(other) => {
             return Err(StartError::Config(format!(
                 "unsupported database_url {other:?}: use postgres://…"
@@ -41,8 +53,7 @@ pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
         None => {
             std::fs::create_dir_all(&cfg.data_dir)?;
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let pool = cfg.db_max_connections.unwrap_or(4 * cores.clamp(1, 8) as u32);
-            Db::open_sqlite(&cfg.data_dir.join("koine.db"), pool).await?
+            Db::open_sqlite(&cfg.data_dir.join("koine.db"), pool(4 * cores.clamp(1, 8) as u32)).await?
         }
     };
     db.migrate().await?;
@@ -96,6 +107,7 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
     s.session_max = Duration::from_secs(cfg.session_max_days * 86_400);
     s.mail_from = cfg.mail_from.clone();
     s.signups_per_ip_per_hour = cfg.signups_per_ip_per_hour;
+    s.login_failures_per_ip = cfg.login_failures_per_ip;
     s.controller = cfg.privacy.clone();
     if cfg.currency.len() != 3 || !cfg.currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(StartError::Config(format!(

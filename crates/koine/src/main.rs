@@ -245,6 +245,9 @@ fn print_demo(logins: &[koine::demo::DemoLogin]) {
 }
 
 async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>> {
+    for w in cfg.warnings() {
+        tracing::warn!("{w}");
+    }
     let svc = koine::services(&cfg, Clock::System).await?;
     if demo {
         print_demo(&koine::demo::seed(&svc).await?);

@@ -543,7 +543,16 @@ impl Services {
         t.login_identifier
             .acquire(throttle::LOGIN_PER_IDENTIFIER, &id_key, now)
             .map_err(|s| Error::Throttled { retry_after_secs: s })?;
-        if let Err(s) = t.login_ip.acquire(throttle::LOGIN_PER_IP, ip, now) {
+        let Some(_turn) = t
+            .login_ip_turns
+            .wait(ip, throttle::LOGIN_CHECKS_AT_ONCE_PER_IP, throttle::LOGIN_TURN_WAIT)
+            .await
+        else {
+            t.login_identifier.release(&id_key);
+            return Err(Error::Throttled { retry_after_secs: 5 });
+        };
+        let ip_rule = throttle::login_per_ip(self.settings.login_failures_per_ip);
+        if let Err(s) = t.login_ip.acquire(ip_rule, ip, now) {
             t.login_identifier.release(&id_key);
             return Err(Error::Throttled { retry_after_secs: s });
         }

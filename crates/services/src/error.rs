@@ -32,8 +32,12 @@ pub enum Error {
     /// The payment provider could not be reached; nothing was charged.
     #[error("payment provider unavailable")]
     ProviderUnavailable,
+    /// The database could not take the request in time (no connection
+    /// freed up); nothing was written and it may be tried again.
+    #[error("overloaded: {0}")]
+    Overloaded(koine_store::Error),
     #[error(transparent)]
-    Store(#[from] koine_store::Error),
+    Store(koine_store::Error),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -41,6 +45,16 @@ pub enum Error {
 impl Error {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Self::Internal(e.to_string())
+    }
+}
+
+impl From<koine_store::Error> for Error {
+    fn from(e: koine_store::Error) -> Self {
+        if e.is_overload() {
+            Self::Overloaded(e)
+        } else {
+            Self::Store(e)
+        }
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Settings {
     /// Sign-up attempts allowed per client IP per hour (raise it behind a
     /// shared NAT such as a school's).
     pub signups_per_ip_per_hour: u32,
+    /// Failed sign-ins allowed per client address per 15 minutes.
+    pub login_failures_per_ip: u32,
     /// Who runs this site and who processes data for them (for the notice).
     pub controller: policy::Controller,
     /// The platform currency prices are in (ISO 4217).
@@ -80,6 +82,7 @@ impl Settings {
             smtp: None,
             mail_from: "Koine <no-reply@koine.localhost>".into(),
             signups_per_ip_per_hour: 20,
+            login_failures_per_ip: 30,
             controller: policy::Controller::default(),
             currency: "EUR".into(),
             booking: booking::BookingSettings::default(),

@@ -4,7 +4,9 @@
 //! PostgreSQL deployment throttles per process (see README).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
@@ -56,10 +58,47 @@ pub const LOGIN_PER_IDENTIFIER: Rule = Rule {
     max_failures: 5,
     window_us: 15 * MINUTE,
 };
-pub const LOGIN_PER_IP: Rule = Rule {
-    max_failures: 30,
-    window_us: 15 * MINUTE,
-};
+/// Failed sign-ins allowed from one address in 15 minutes (the default of
+/// `login_failures_per_ip`; behind a shared NAT an operator raises it).
+/// Successful ones give their attempt back.
+pub const fn login_per_ip(max_failures: u32) -> Rule {
+    Rule {
+        max_failures,
+        window_us: 15 * MINUTE,
+    }
+}
+
+/// Password checks from one address run this many at a time; the others
+/// wait their turn. So many people behind one NAT signing in at once are
+/// slowed down, not refused, and the per-address count (failures plus
+/// checks in flight) cannot fill up with checks that are about to succeed.
+pub const LOGIN_CHECKS_AT_ONCE_PER_IP: usize = 4;
+/// How long a sign-in waits for its turn before it is refused (429).
+pub const LOGIN_TURN_WAIT: Duration = Duration::from_secs(20);
+
+/// Per-key turns: at most `at_once` holders of one key at a time, the rest
+/// queue in arrival order.
+#[derive(Debug, Default)]
+pub struct Turns {
+    keys: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+impl Turns {
+    /// Waits up to `within` for a turn of `key`; `None` when none came.
+    pub async fn wait(&self, key: &str, at_once: usize, within: Duration) -> Option<OwnedSemaphorePermit> {
+        let gate = {
+            let mut keys = self.keys.lock().expect("turns lock");
+            if keys.len() > 10_000 {
+                // Keys nobody holds or waits for (only the map has them).
+                keys.retain(|_, g| Arc::strong_count(g) > 1);
+            }
+            keys.entry(key.to_owned())
+                .or_insert_with(|| Arc::new(Semaphore::new(at_once)))
+                .clone()
+        };
+        tokio::time::timeout(within, gate.acquire_owned()).await.ok()?.ok()
+    }
+}
 /// Sign-ups, resets and code requests count every attempt, not just failures.
 pub const fn signups_per_ip(per_hour: u32) -> Rule {
     Rule {
@@ -85,6 +124,7 @@ pub const CODE_ATTEMPTS_PER_IP: Rule = Rule {
 pub struct Throttles {
     pub login_identifier: Limiter,
     pub login_ip: Limiter,
+    pub login_ip_turns: Turns,
     pub signup_ip: Limiter,
     pub messages: Limiter,
     pub messages_ip: Limiter,
@@ -94,6 +134,25 @@ pub struct Throttles {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn turns_queue_beyond_the_limit_and_pass_on() {
+        let t = Turns::default();
+        let a = t.wait("ip", 2, Duration::from_millis(10)).await;
+        let b = t.wait("ip", 2, Duration::from_millis(10)).await;
+        assert!(a.is_some() && b.is_some());
+        assert!(
+            t.wait("ip", 2, Duration::from_millis(10)).await.is_none(),
+            "a third waits in vain"
+        );
+        assert!(t.wait("other", 2, Duration::from_millis(10)).await.is_some());
+        let waiting = tokio::spawn(async move {
+            let t = t;
+            t.wait("ip", 2, Duration::from_secs(5)).await.is_some()
+        });
+        drop(a);
+        assert!(waiting.await.unwrap(), "a freed turn goes to the one waiting");
+    }
 
     #[test]
     fn locks_after_max_and_reopens_after_window() {

@@ -44,8 +44,35 @@ pub enum Tx {
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
-/// How long a writer waits for its turn (as long as SQLite's busy timeout).
-const WRITE_WAIT: Duration = Duration::from_secs(10);
+/// How a pool is opened.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    /// How long a request waits for a connection (and, on SQLite, for its
+    /// turn to write) before it is refused as overload.
+    pub acquire_timeout: Duration,
+    /// SQLite only: whether a commit waits until the write-ahead log is on
+    /// disk (`FULL`, the default: a power cut loses no acknowledged
+    /// payment) or only until the operating system has it (`NORMAL`: a
+    /// power cut, though not a crash of Koine, can lose the last commits).
+    pub sqlite_synchronous: Durability,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    Full,
+    Normal,
+}
+
+impl Durability {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "full" => Some(Self::Full),
+            "normal" => Some(Self::Normal),
+            _ => None,
+        }
+    }
+}
 
 /// SQLite admits one writer at a time, and a writer that finds the lock
 /// taken polls for it with growing sleeps (up to 100 ms), so under load the
@@ -56,6 +83,8 @@ const WRITE_WAIT: Duration = Duration::from_secs(10);
 struct Gate {
     lock: Arc<Mutex<()>>,
     commits: AtomicU64,
+    /// How long a writer waits for its turn: the pool's acquire timeout.
+    wait: std::sync::OnceLock<Duration>,
 }
 
 fn write_gate(pool: &SqlitePool) -> Arc<Gate> {
@@ -116,30 +145,37 @@ macro_rules! on_conn {
 
 impl Db {
     /// Opens (creating if needed) a SQLite database file in WAL mode.
-    pub async fn open_sqlite(path: &Path, max_connections: u32) -> Result<Self> {
+    pub async fn open_sqlite(path: &Path, pool: PoolOptions) -> Result<Self> {
+        let synchronous = match pool.sqlite_synchronous {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        };
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(synchronous)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             // Deleted personal data is overwritten, not left in free pages.
             .pragma("secure_delete", "ON")
             // Checkpoints are run by writers after their turn (`Turn::end`).
             .pragma("wal_autocheckpoint", "0");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max_connections)
+        let sqlite = SqlitePoolOptions::new()
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
             .connect_with(options)
             .await?;
-        Ok(Self::Sqlite(pool))
+        // The first pool opened on a file sets its writers' patience.
+        let _ = write_gate(&sqlite).wait.set(pool.acquire_timeout);
+        Ok(Self::Sqlite(sqlite))
     }
 
-    pub async fn open_postgres(url: &str, max_connections: u32) -> Result<Self> {
+    pub async fn open_postgres(url: &str, pool: PoolOptions) -> Result<Self> {
         let options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
             .connect_with(options)
             .await?;
         Ok(Self::Postgres(pool))
@@ -167,7 +203,8 @@ impl Db {
         Ok(match self {
             Self::Sqlite(p) => {
                 let gate = write_gate(p);
-                let held = tokio::time::timeout(WRITE_WAIT, gate.lock.clone().lock_owned())
+                let wait = gate.wait.get().copied().unwrap_or(Duration::from_secs(10));
+                let held = tokio::time::timeout(wait, gate.lock.clone().lock_owned())
                     .await
                     .map_err(|_| sqlx::Error::PoolTimedOut)?;
                 let turn = Turn {

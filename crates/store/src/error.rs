@@ -9,6 +9,22 @@ pub enum Error {
 }
 
 impl Error {
+    /// The database could not take the work in time: no connection freed
+    /// up (or no turn to write came) before the pool's timeout, or SQLite
+    /// stayed locked by another process past its busy timeout (SQLite's
+    /// codes 5 and 6), or PostgreSQL has no connection slot left or is
+    /// starting up (SQLSTATE 53300, 57P03). The request
+    /// may be tried again; nothing was written.
+    pub fn is_overload(&self) -> bool {
+        match self {
+            Self::Sql(sqlx::Error::PoolTimedOut) => true,
+            Self::Sql(e) => e
+                .as_database_error()
+                .is_some_and(|d| matches!(d.code().as_deref(), Some("5" | "6" | "53300" | "57P03"))),
+            _ => false,
+        }
+    }
+
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Sql(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()))
     }

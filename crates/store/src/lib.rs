@@ -12,5 +12,5 @@ pub mod repo;
 pub mod retention;
 pub mod schema;
 
-pub use db::{Backend, Conn, Db, Tx};
+pub use db::{Backend, Conn, Db, Durability, PoolOptions, Tx};
 pub use error::{Error, Result};

@@ -13,7 +13,7 @@ mod logs;
 
 pub use browser::{Browser, csrf_of};
 pub use fixtures::{Everywhere, Marker, tiny_mp4, tiny_pdf, tiny_png};
-pub use logs::{Logs, with_captured_logs};
+pub use logs::{Logs, with_captured_logs, with_captured_logs_and};
 
 use koine::config::Config;
 use koine_services::Services;

@@ -35,6 +35,15 @@ where
     F: FnOnce(TestApp, Logs) -> Fut,
     Fut: Future<Output = ()>,
 {
+    with_captured_logs_and(backend, |_| {}, test)
+}
+
+/// The same, on a server whose configuration `tweak` adjusts.
+pub fn with_captured_logs_and<F, Fut>(backend: Backend, tweak: impl FnOnce(&mut koine::config::Config), test: F)
+where
+    F: FnOnce(TestApp, Logs) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let logs = Logs::default();
     let dispatch = tracing::Dispatch::new(
         tracing_subscriber::fmt()
@@ -60,7 +69,7 @@ where
     // The calling thread drives `block_on`: it logs to the capture too.
     let _guard = tracing::dispatcher::set_default(&dispatch);
     runtime.block_on(async move {
-        let app = TestApp::spawn(backend).await;
+        let app = TestApp::spawn_with(backend, tweak).await;
         test(app, logs).await
     });
 }

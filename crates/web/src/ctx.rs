@@ -6,14 +6,14 @@
 //! can forget it. Multipart forms check it in their handler.
 
 use crate::AppState;
-use crate::error::PageErrorMarker;
+use crate::error::{Overload, PageErrorMarker};
 use crate::i18n::I18n;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use koine_domain::consent::VisitorChoice;
 use koine_domain::profile::UiLocale;
 use koine_services::accounts::{ClientInfo, Principal};
@@ -173,12 +173,19 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
     } else {
         cookie(&parts.headers, session_cookie(tls)).map(str::to_owned)
     };
+    // A session that cannot be looked up (the database is overloaded or
+    // down) is refused with a 503 once the visitor's context is built.
+    let mut refused = None;
     let principal = match &token {
         Some(t) if !t.is_empty() && t.len() < 100 => match st.svc.authenticate(t).await {
             Ok(p) => p,
             Err(e) => {
-                tracing::error!("session lookup failed: {e}");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                tracing::warn!("session lookup failed: {e}");
+                refused = Some(Overload(match e {
+                    koine_services::Error::Overloaded(_) => "database-busy",
+                    _ => "session-lookup-failed",
+                }));
+                None
             }
         },
         _ => None,
@@ -261,6 +268,9 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         unread,
     };
     parts.extensions.insert(ctx.clone());
+    if let Some(why) = refused {
+        return why.response(is_api, &ctx);
+    }
 
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut body = body;
@@ -307,7 +317,11 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
 
     let mut res = next.run(Request::from_parts(parts, body)).await;
     if let Some(marker) = res.extensions_mut().remove::<PageErrorMarker>() {
+        let overload = res.extensions().get::<Overload>().copied();
         res = marker.render(&ctx);
+        if let Some(o) = overload {
+            res.extensions_mut().insert(o);
+        }
     } else if !is_api && res.status().is_client_error() && is_plain_text(&res) {
         // The framework's own rejections (a malformed path, a wrong method)
         // get a page in the visitor's language too.

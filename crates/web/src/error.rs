@@ -26,7 +26,34 @@ impl PageErrorMarker {
             page: Page::new(ctx, "error-title"),
             message_key: self.key,
         };
-        (self.status, page).into_response()
+        let mut res = (self.status, page).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+        }
+        res
+    }
+}
+
+/// Why a request was refused as overload: a response extension the access
+/// log writes out, so an operator sees the cause behind each 503.
+#[derive(Clone, Copy, Debug)]
+pub struct Overload(pub &'static str);
+
+/// The wait an overloaded server asks for: a pool's queue turns over in
+/// well under this.
+pub const RETRY_AFTER_SECS: u32 = 2;
+
+impl Overload {
+    /// A 503 for this cause: a problem for the API, else the error page.
+    pub fn response(self, api: bool, ctx: &Ctx) -> Response {
+        let mut res = if api {
+            Problem::overloaded().into_response()
+        } else {
+            PageErrorMarker::response(StatusCode::SERVICE_UNAVAILABLE, "error-overloaded", ctx)
+        };
+        res.extensions_mut().insert(self);
+        res
     }
 }
 
@@ -35,6 +62,8 @@ impl PageErrorMarker {
 pub enum PageError {
     Status(StatusCode, &'static str),
     Redirect(String),
+    /// No database connection freed up in time: 503, try again shortly.
+    Overloaded,
 }
 
 impl From<Error> for PageError {
@@ -53,6 +82,10 @@ impl From<Error> for PageError {
                 message_key(code, "error-payment-required"),
             ),
             Error::ProviderUnavailable => Self::Status(StatusCode::SERVICE_UNAVAILABLE, "error-provider-unavailable"),
+            Error::Overloaded(e) => {
+                tracing::warn!("request refused as overload: {e}");
+                Self::Overloaded
+            }
             other => {
                 tracing::error!("request failed: {other}");
                 Self::Status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
@@ -65,6 +98,16 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             Self::Redirect(to) => Redirect::to(&to).into_response(),
+            Self::Overloaded => {
+                let status = StatusCode::SERVICE_UNAVAILABLE;
+                let mut res = status.into_response();
+                res.extensions_mut().insert(PageErrorMarker {
+                    status,
+                    key: "error-overloaded",
+                });
+                res.extensions_mut().insert(Overload("database-busy"));
+                res
+            }
             Self::Status(status, key) => {
                 let mut res = status.into_response();
                 res.extensions_mut().insert(PageErrorMarker { status, key });
@@ -138,7 +181,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<&'static str>,
     #[serde(skip)]
-    retry_after: Option<u64>,
+    retry_after: Option<u32>,
+    /// For the access log: why a 503 was given.
+    #[serde(skip)]
+    overload: Option<Overload>,
 }
 
 fn problem_type<S: serde::Serializer>(kind: &&'static str, s: S) -> Result<S::Ok, S::Error> {
@@ -155,6 +201,20 @@ impl Problem {
             field: None,
             code: None,
             retry_after: None,
+            overload: None,
+        }
+    }
+
+    /// No database connection freed up in time.
+    pub fn overloaded() -> Self {
+        Self {
+            retry_after: Some(RETRY_AFTER_SECS),
+            overload: Some(Overload("database-busy")),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "The server is busy; nothing was changed. Try again shortly.",
+            )
         }
     }
 
@@ -191,7 +251,7 @@ impl From<Error> for Problem {
             Error::Forbidden => Self::new(S::FORBIDDEN, "forbidden", "Not allowed."),
             Error::NotFound => Self::new(S::NOT_FOUND, "not-found", "Not found."),
             Error::Throttled { retry_after_secs } => Self {
-                retry_after: Some(retry_after_secs),
+                retry_after: Some(u32::try_from(retry_after_secs).unwrap_or(u32::MAX)),
                 ..Self::new(S::TOO_MANY_REQUESTS, "throttled", "Too many attempts; try again later.")
             },
             Error::Conflict(code) => Self {
@@ -211,6 +271,10 @@ impl From<Error> for Problem {
                 "provider-unavailable",
                 "The payment provider could not be reached; nothing was charged. Try again.",
             ),
+            Error::Overloaded(e) => {
+                tracing::warn!("api request refused as overload: {e}");
+                Self::overloaded()
+            }
             other => {
                 tracing::error!("api request failed: {other}");
                 Self::new(
@@ -227,7 +291,11 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry = self.retry_after;
+        let overload = self.overload;
         let mut res = (status, axum::Json(&self)).into_response();
+        if let Some(o) = overload {
+            res.extensions_mut().insert(o);
+        }
         res.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

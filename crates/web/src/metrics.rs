@@ -77,7 +77,12 @@ pub async fn track(State(st): State<AppState>, req: Request, next: Next) -> Resp
     let res = next.run(req).await;
     let micros = start.elapsed().as_micros() as u64;
     st.metrics.observe(res.status().as_u16(), micros);
-    tracing::info!(target: "koine::access", %method, %path, status = res.status().as_u16(), ms = micros as f64 / 1000.0);
+    let status = res.status().as_u16();
+    let ms = micros as f64 / 1000.0;
+    match res.extensions().get::<crate::error::Overload>() {
+        Some(why) => tracing::info!(target: "koine::access", %method, %path, status, ms, overload = why.0),
+        None => tracing::info!(target: "koine::access", %method, %path, status, ms),
+    }
     res
 }
 

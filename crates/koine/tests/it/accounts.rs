@@ -16,6 +16,7 @@ both_backends!(
     weak_passwords_are_refused,
     repeated_login_failures_are_throttled,
     parallel_login_guesses_are_throttled,
+    many_people_behind_one_address_sign_in_at_once,
     password_reset_flow,
     forgot_password_answers_alike,
     change_password_can_end_other_sessions,
@@ -275,6 +276,61 @@ async fn parallel_login_guesses_are_throttled(app: TestApp) {
         }
     }
     assert_eq!(refused, 5, "exactly the allowed number of guesses were checked");
+}
+
+/// A school behind one NAT: many correct sign-ins at once from one address
+/// all succeed (they wait their turn), while failed ones from it are still
+/// limited.
+async fn many_people_behind_one_address_sign_in_at_once(app: TestApp) {
+    app.member("first@example.org", "First").await;
+    // Sixty more accounts with the same password (a copy of the first's
+    // hash: creating each through sign-up would only slow the test).
+    for i in 0..60 {
+        app.execute(
+            &format!(
+                "INSERT INTO accounts (id, email, email_verified_at, password_hash, password_changed_at, created_at) \
+                 SELECT $1, 'pupil{i}@example.org', created_at, password_hash, created_at, created_at \
+                 FROM accounts WHERE email = 'first@example.org'"
+            ),
+            &[uuid::Uuid::now_v7()],
+        )
+        .await;
+    }
+    let c = reqwest::Client::new();
+    let login = |who: String, password: &'static str| {
+        let c = c.clone();
+        let url = app.url("/api/v1/sessions");
+        async move {
+            c.post(url)
+                .json(&serde_json::json!({ "identifier": who, "password": password }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let tasks: Vec<_> = (0..60)
+        .map(|i| tokio::spawn(login(format!("pupil{i}@example.org"), STRONG_PASSWORD)))
+        .collect();
+    for t in tasks {
+        assert_eq!(
+            t.await.unwrap(),
+            StatusCode::CREATED,
+            "every correct sign-in goes through"
+        );
+    }
+    // Failures from the address are limited all the same (30 per 15
+    // minutes, spread over identifiers so none hits its own limit).
+    for i in 0..30 {
+        let status = login(format!("pupil{}@example.org", i % 10), "wrong-password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "failure {i}");
+    }
+    let status = login("pupil59@example.org".into(), STRONG_PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address has used its failures"
+    );
 }
 
 async fn repeated_login_failures_are_throttled(app: TestApp) {

@@ -18,6 +18,7 @@ mod lessons;
 mod minors;
 mod money;
 mod ops;
+mod overload;
 mod policy;
 mod privacy;
 mod profiles;
