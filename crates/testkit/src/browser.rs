@@ -91,7 +91,8 @@ impl Browser {
     }
 
     /// Saves the profile with `name` and `zone` (interface in English,
-    /// optional fields private), plus any `extra` fields.
+    /// optional fields private), plus any `extra` fields (which replace
+    /// those of the same name).
     pub async fn set_profile(&self, name: &str, zone: &str, extra: &[(&str, &str)]) {
         let mut fields = vec![
             ("display_name", name),
@@ -101,6 +102,7 @@ impl Browser {
             ("gender_visibility", "private"),
             ("location_visibility", "private"),
         ];
+        fields.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
         fields.extend_from_slice(extra);
         let r = self.post_form("/settings/profile", &fields).await;
         assert_eq!(r.status(), StatusCode::OK, "profile saved");

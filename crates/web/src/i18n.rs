@@ -33,7 +33,28 @@ impl I18n {
     /// Formats an instant (µs) in UTC for tables.
     pub fn instant(&self, us: &i64) -> String {
         jiff::Timestamp::from_microsecond(*us)
-            .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+            .map(|t| i18n::dates::utc(self.locale, t))
             .unwrap_or_default()
+    }
+
+    /// A moment in the zone it carries: `Mon 7 Dec 2026, 18:00`.
+    pub fn date_time(&self, at: &jiff::Zoned) -> String {
+        i18n::dates::date_time(self.locale, at)
+    }
+
+    /// A day: `Monday 7 December 2026`.
+    pub fn long_date(&self, d: jiff::civil::Date) -> String {
+        i18n::dates::long_date(self.locale, d)
+    }
+
+    /// A day without its weekday: `7 Dec 2026`.
+    pub fn date(&self, d: jiff::civil::Date) -> String {
+        i18n::dates::plain_date(self.locale, d)
+    }
+
+    /// The same for a day kept as `YYYY-MM-DD` text (shown as it is if it
+    /// is not one).
+    pub fn iso_date(&self, d: &str) -> String {
+        d.parse().map_or_else(|_| d.to_owned(), |d| self.date(d))
     }
 }

@@ -247,6 +247,15 @@ async fn teacher_journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     let results = text(web).await;
     assert!(results.contains("Carmen") && results.contains("18.50 EUR"), "{results}");
     axe(web, axe_js, "search results").await;
+    // Cards are a list for screen readers, without bullets beside them.
+    let bullet = web
+        .execute(
+            "return getComputedStyle(document.querySelector('.teacher-list > li')).listStyleType;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(bullet.json().as_str(), Some("none"));
     web.find(By::LinkText("Carmen")).await.unwrap().click().await.unwrap();
     let homepage = text(web).await;
     axe(web, axe_js, "teacher homepage").await;

@@ -761,6 +761,24 @@ async fn slots_show_in_the_viewers_time_zone(app: TestApp) {
         "{slots}"
     );
     assert!(!slots.contains(">18:00<") && !slots.contains(">15:00<"), "{slots}");
+    // Days are written as the page's language writes them.
+    for (locale, tuesday, not) in [
+        ("es", "martes, ", "Tuesday"),
+        ("ja", "火曜日", "Tue"),
+        ("zh-CN", "星期二", "Tue"),
+    ] {
+        ny.set_profile("NewYorker", "America/New_York", &[("ui_locale", locale)])
+            .await;
+        let (_, page) = ny.get_text(&format!("/teachers/{id}")).await;
+        let slots = page.split("id=\"slots\"").nth(1).unwrap();
+        assert!(slots.contains(tuesday) && !slots.contains(not), "{locale}: {slots}");
+        let (_, search) = ny.get_text("/teachers").await;
+        assert!(
+            !search.contains("Tue ") && !search.contains("Wed "),
+            "{locale}: {search}"
+        );
+    }
+    ny.set_profile("NewYorker", "America/New_York", &[]).await;
     let api: Value = ny
         .get(&format!("/api/v1/teachers/{id}/slots?duration=60&days=14"))
         .await

@@ -8,17 +8,18 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use koine_domain::booking::LessonStatus;
 use koine_domain::ics::{self, Event, EventStatus};
+use koine_domain::profile::UiLocale;
 use koine_store::Conn;
 use koine_store::repo::accounts::{self, AccountRow};
 use koine_store::repo::lessons::LessonRow;
 use koine_store::repo::profiles;
 use uuid::Uuid;
 
-/// `Tue 2026-12-08 18:00 (Europe/Madrid)`.
-pub(crate) fn when_in(at: i64, zone: &str) -> String {
+/// `Tue 8 Dec 2026, 18:00 (Europe/Madrid)`, as `locale` writes it.
+pub(crate) fn when_in(locale: UiLocale, at: i64, zone: &str) -> String {
     let tz = TimeZone::get(zone).unwrap_or(TimeZone::UTC);
     Timestamp::from_microsecond(at)
-        .map(|t| format!("{} ({zone})", t.to_zoned(tz).strftime("%a %Y-%m-%d %H:%M")))
+        .map(|t| format!("{} ({zone})", crate::i18n::dates::date_time(locale, &t.to_zoned(tz))))
         .unwrap_or_default()
 }
 
@@ -159,10 +160,12 @@ impl Services {
             args: vec![
                 ("other", other_name),
                 ("language", language),
-                ("when", when_in(l.starts_at, &profile.time_zone)),
+                ("when", when_in(locale, l.starts_at, &profile.time_zone)),
                 (
                     "proposed",
-                    proposed.map(|p| when_in(p, &profile.time_zone)).unwrap_or_default(),
+                    proposed
+                        .map(|p| when_in(locale, p, &profile.time_zone))
+                        .unwrap_or_default(),
                 ),
             ],
             link: Some(format!("/lessons/{}", l.id)),

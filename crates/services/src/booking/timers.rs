@@ -162,10 +162,13 @@ impl Services {
         let left = pk.lessons - lessons::package_lessons_used(tx.conn(), id).await?;
         if left > 0 {
             let teacher = self.display_name_in(tx.conn(), pk.teacher_id).await?;
-            let zone = koine_store::repo::profiles::get(tx.conn(), pk.learner_id)
-                .await?
-                .map(|p| p.time_zone)
-                .unwrap_or_else(|| "UTC".into());
+            let profile = koine_store::repo::profiles::get(tx.conn(), pk.learner_id).await?;
+            let zone = profile.as_ref().map_or("UTC", |p| p.time_zone.as_str());
+            let locale = profile
+                .as_ref()
+                .and_then(|p| p.ui_locale.as_deref())
+                .and_then(|l| koine_domain::profile::UiLocale::parse(l).ok())
+                .unwrap_or(koine_domain::profile::UiLocale::En);
             let notice = Notice {
                 kind: "package_expiring",
                 subject_key: "mail-package-subject",
@@ -173,7 +176,7 @@ impl Services {
                 args: vec![
                     ("lessons", left.to_string()),
                     ("name", teacher),
-                    ("when", super::notify::when_in(pk.expires_at, &zone)),
+                    ("when", super::notify::when_in(locale, pk.expires_at, zone)),
                 ],
                 link: Some("/lessons".into()),
                 ics: None,

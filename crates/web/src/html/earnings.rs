@@ -46,7 +46,7 @@ impl EarningsPage {
     }
 
     fn when(&self, us: &i64) -> String {
-        local(*us, &self.zone)
+        local(&self.page.i18n, *us, &self.zone)
     }
 }
 

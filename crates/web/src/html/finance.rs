@@ -65,7 +65,7 @@ impl FinancePage {
     }
 
     fn day(&self, us: &i64) -> String {
-        local(*us, &TimeZone::UTC)
+        local(&self.page.i18n, *us, &TimeZone::UTC)
     }
 }
 
@@ -299,7 +299,7 @@ async fn payout(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> R
         destination,
         status: i18n.t(&format!("payout-status-{}", x.row.status)),
         amount: money(x.row.amount_minor, &x.row.currency),
-        requested: local(x.row.requested_at, &TimeZone::UTC),
+        requested: local(&i18n, x.row.requested_at, &TimeZone::UTC),
         x,
     }
     .into_response())
@@ -362,7 +362,7 @@ async fn disputes(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Page
         let (learner, teacher) = st.svc.lesson_names(&l).await?;
         lessons.push(DisputeLine {
             id: l.id,
-            when: local(l.starts_at, &TimeZone::UTC),
+            when: local(&i18n, l.starts_at, &TimeZone::UTC),
             learner: name_or_former(&i18n, &learner),
             teacher: name_or_former(&i18n, &teacher),
             status: i18n.t(&format!("lesson-status-{}", l.status)),

@@ -51,10 +51,10 @@ pub(super) fn money(minor: i64, currency: &str) -> String {
     format!("{} {currency}", format_amount(minor))
 }
 
-/// `Tue 2026-12-08 18:00` in `zone`.
-pub(super) fn local(us: i64, zone: &TimeZone) -> String {
+/// `Tue 8 Dec 2026, 18:00` (as the page's language writes it) in `zone`.
+pub(super) fn local(i18n: &crate::i18n::I18n, us: i64, zone: &TimeZone) -> String {
     Timestamp::from_microsecond(us)
-        .map(|t| t.to_zoned(zone.clone()).strftime("%a %Y-%m-%d %H:%M").to_string())
+        .map(|t| i18n.date_time(&t.to_zoned(zone.clone())))
         .unwrap_or_default()
 }
 
@@ -193,10 +193,10 @@ async fn book_form(
     let mut days: Vec<(String, Vec<SlotChoice>)> = Vec::new();
     for s in slots {
         let z = s.to_zoned(zone.clone());
-        let day = z.strftime("%A %Y-%m-%d").to_string();
+        let day = i18n.long_date(z.date());
         let choice = SlotChoice {
             value: s.to_string(),
-            label: z.strftime("%H:%M").to_string(),
+            label: koine_services::i18n::dates::time(&z),
         };
         match days.last_mut() {
             Some((d, v)) if *d == day => v.push(choice),
@@ -381,7 +381,7 @@ struct LessonsPage {
 fn line(i18n: &crate::i18n::I18n, zone: &TimeZone, l: &Lesson, now: i64) -> LessonLine {
     LessonLine {
         id: l.row.id,
-        when: local(l.row.starts_at, zone),
+        when: local(&i18n, l.row.starts_at, zone),
         with: match l.role {
             "learner" => name_or_former(i18n, &l.teacher_name),
             _ => name_or_former(i18n, &l.learner_name),
@@ -434,7 +434,7 @@ async fn lessons_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, 
             (
                 name_or_former(&i18n, with),
                 i18n.t1("book-package-left", "lessons", k.lessons_left),
-                local(k.row.expires_at, &zone),
+                local(&i18n, k.row.expires_at, &zone),
             )
         })
         .collect();
@@ -505,7 +505,7 @@ async fn lesson_view(
         .into_iter()
         .map(|e: EventRow| {
             (
-                local(e.created_at, &zone),
+                local(&i18n, e.created_at, &zone),
                 i18n.t(&format!("lesson-action-{}", e.action)),
             )
         })
@@ -514,19 +514,19 @@ async fn lesson_view(
     let page = LessonPage {
         page: Page::new(ctx, "lesson-title"),
         with,
-        when: local(l.row.starts_at, &zone),
-        ends: local(l.row.ends_at, &zone),
+        when: local(&i18n, l.row.starts_at, &zone),
+        ends: local(&i18n, l.row.ends_at, &zone),
         zone: zone_name,
         status: i18n.t(&format!("lesson-status-{}", l.row.status)),
         price: money(l.row.price_minor, &c),
         paid: money(l.row.paid_minor, &c),
         discount: (l.row.discount_minor > 0).then(|| money(l.row.discount_minor, &c)),
         refund: l.row.refund_minor.filter(|r| *r > 0).map(|r| money(r, &c)),
-        respond_by: local(l.row.respond_by, &zone),
+        respond_by: local(&i18n, l.row.respond_by, &zone),
         proposal: l
             .proposal
             .as_ref()
-            .map(|x| (x.id, local(x.starts_at, &zone), x.proposed_by != p.account_id)),
+            .map(|x| (x.id, local(&i18n, x.starts_at, &zone), x.proposed_by != p.account_id)),
         events,
         problems: ProblemKind::ALL
             .iter()
@@ -841,7 +841,14 @@ async fn notifications(State(st): State<AppState>, ctx: Ctx) -> Result<Response,
         .notifications(p.account_id)
         .await?
         .into_iter()
-        .map(|n| (local(n.created_at, &zone), n.body, n.link, n.read_at.is_none()))
+        .map(|n| {
+            (
+                local(&ctx.i18n(), n.created_at, &zone),
+                n.body,
+                n.link,
+                n.read_at.is_none(),
+            )
+        })
         .collect();
     st.svc.mark_notifications_read(p.account_id).await?;
     let mut ctx = ctx;

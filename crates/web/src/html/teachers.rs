@@ -111,9 +111,7 @@ pub(super) fn hit_line(i18n: &crate::i18n::I18n, zone: &TimeZone, h: Hit) -> Hit
             .trial_price_minor
             .map(|t| format!("{} {}", format_amount(t), h.currency)),
         rating: rating_text(h.rating),
-        next_slot: h
-            .next_slot
-            .map(|t| t.to_zoned(zone.clone()).strftime("%a %Y-%m-%d %H:%M").to_string()),
+        next_slot: h.next_slot.map(|t| i18n.date_time(&t.to_zoned(zone.clone()))),
     }
 }
 
@@ -203,8 +201,8 @@ async fn homepage(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
     let mut days: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for s in slots {
         let local = s.to_zoned(zone.clone());
-        let day = local.strftime("%A %Y-%m-%d").to_string();
-        let time = (local.strftime("%H:%M").to_string(), s.to_string());
+        let day = i18n.long_date(local.date());
+        let time = (koine_services::i18n::dates::time(&local), s.to_string());
         match days.last_mut() {
             Some((d, times)) if *d == day => times.push(time),
             _ => days.push((day, vec![time])),
@@ -220,7 +218,7 @@ async fn homepage(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
             stars: "★".repeat(usize::try_from(r.row.rating).unwrap_or(0)),
             author: super::lessons::name_or_former(&i18n, r.author_name.as_deref().unwrap_or("")),
             date: jiff::Timestamp::from_microsecond(r.row.created_at)
-                .map(|t| t.to_zoned(zone.clone()).date().to_string())
+                .map(|t| i18n.date(t.to_zoned(zone.clone()).date()))
                 .unwrap_or_default(),
             body: r.row.body,
             reply: r.row.reply,

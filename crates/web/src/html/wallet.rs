@@ -52,7 +52,7 @@ impl WalletPage {
     }
 
     fn when(&self, us: &i64) -> String {
-        local(*us, &self.zone)
+        local(&self.page.i18n, *us, &self.zone)
     }
 }
 
@@ -72,7 +72,7 @@ async fn wallet_view(st: &AppState, ctx: &Ctx, form: FormState, status: StatusCo
             };
             (
                 c.row.code.clone(),
-                i18n.t1("wallet-coupon-until", "when", local(c.row.expires_at, &zone)) + " · " + &what,
+                i18n.t1("wallet-coupon-until", "when", local(&i18n, c.row.expires_at, &zone)) + " · " + &what,
                 c.usable,
             )
         })
@@ -206,7 +206,7 @@ async fn receipt(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> 
     Ok(ReceiptPage {
         page: Page::new(&ctx, "receipt-title"),
         amount: money(row.amount_minor, &row.currency),
-        when: local(row.created_at, &zone),
+        when: local(&ctx.i18n(), row.created_at, &zone),
         seller: [c.name.as_str(), c.address.as_str()]
             .into_iter()
             .filter(|s| !s.is_empty())
