@@ -381,7 +381,7 @@ struct LessonsPage {
 fn line(i18n: &crate::i18n::I18n, zone: &TimeZone, l: &Lesson, now: i64) -> LessonLine {
     LessonLine {
         id: l.row.id,
-        when: local(&i18n, l.row.starts_at, zone),
+        when: local(i18n, l.row.starts_at, zone),
         with: match l.role {
             "learner" => name_or_former(i18n, &l.teacher_name),
             _ => name_or_former(i18n, &l.learner_name),
