@@ -208,11 +208,10 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
 }
 
 fn print_map(format: Format) {
-    use koine_store::datamap::{DATA_MAP, version};
+    use koine_store::datamap::{CONSENT_USES, DATA_MAP, document, version};
     match format {
         Format::Json => {
-            let doc = serde_json::json!({ "version": version(), "tables": DATA_MAP });
-            println!("{}", serde_json::to_string_pretty(&doc).expect("map serializes"));
+            println!("{}", serde_json::to_string_pretty(&document()).expect("map serializes"));
         }
         Format::Text => {
             println!("Koine data map, version {}", version());
@@ -232,6 +231,16 @@ fn print_map(format: Format) {
                         if c.encrypted.is_some() { " encrypted" } else { "" },
                     );
                 }
+            }
+            println!("\nOnly with consent (GDPR Art. 6(1)(a)):");
+            for u in CONSENT_USES {
+                let reads: Vec<String> = u.reads.iter().map(|(t, c)| format!("{t}.{c}")).collect();
+                let reads = if reads.is_empty() {
+                    "nothing at present".into()
+                } else {
+                    reads.join(", ")
+                };
+                println!("  {:<28} reads {reads}", u.purpose.as_str());
             }
         }
     }

@@ -178,6 +178,12 @@ pub fn has_own(locale: UiLocale, key: &str) -> bool {
         "monthnum",
         "year",
         "time",
+        "purposes",
+        "purpose",
+        "field",
+        "before",
+        "after",
+        "what",
     ]
     .into_iter()
     .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))

@@ -5,7 +5,7 @@ use crate::accounts::Principal;
 use crate::policy::{Controller, Processor};
 use crate::{Error, Result, Services};
 use koine_domain::privacy::{LegalBasis, Purpose, Retention};
-use koine_store::datamap::DATA_MAP;
+use koine_store::datamap::{CONSENT_USES, DATA_MAP};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,6 +33,10 @@ pub const DATA_SUBJECTS: &[&str] = &[
 /// One processing activity: everything done for one purpose.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Activity {
+    /// Done only with the person's consent (a purpose of the consent
+    /// request); no categories then means nothing of the kind is done at
+    /// present.
+    pub on_consent: bool,
     pub categories: BTreeSet<&'static str>,
     pub tables: BTreeSet<&'static str>,
     pub legal_bases: BTreeSet<LegalBasis>,
@@ -61,7 +65,8 @@ pub struct ControllerIdentity {
 }
 
 /// The activities, read from the map: every personal column contributes
-/// its category, table, basis and retention to each of its purposes.
+/// its category, table, basis and retention to each of its purposes, and
+/// every purpose Koine asks consent for is an activity on that basis.
 pub fn activities() -> BTreeMap<&'static str, Activity> {
     let mut by_purpose: BTreeMap<&'static str, Activity> = BTreeMap::new();
     for t in DATA_MAP {
@@ -75,6 +80,26 @@ pub fn activities() -> BTreeMap<&'static str, Activity> {
                 if !rules.contains(&c.retention) {
                     rules.push(c.retention);
                 }
+            }
+        }
+    }
+    for u in CONSENT_USES {
+        let a = by_purpose.entry(u.purpose.as_str()).or_default();
+        a.on_consent = true;
+        a.legal_bases.insert(LegalBasis::Consent);
+        for (table, column) in u.reads {
+            let Some(c) = DATA_MAP
+                .iter()
+                .find(|t| t.table == *table)
+                .and_then(|t| t.column(column))
+            else {
+                continue;
+            };
+            a.categories.insert(c.category);
+            a.tables.insert(table);
+            let rules = a.retention.entry(table).or_default();
+            if !rules.contains(&c.retention) {
+                rules.push(c.retention);
             }
         }
     }
@@ -131,5 +156,14 @@ mod tests {
             !a.contains_key("operations"),
             "system-only purposes hold no personal data"
         );
+        for p in koine_domain::consent::ConsentPurpose::ALL {
+            let act = &a[p.as_str()];
+            assert!(
+                act.on_consent && act.legal_bases == [LegalBasis::Consent].into(),
+                "{p:?}"
+            );
+        }
+        let rec = &a["personalised_recommendations"];
+        assert!(rec.tables.contains("profile_languages") && rec.categories.contains("user.demographic.language"));
     }
 }

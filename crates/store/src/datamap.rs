@@ -4,6 +4,7 @@
 //! `koine privacy map`, export, erasure and retention read it; a test compares
 //! it with the live schema of both backends, column for column.
 
+use koine_domain::consent::ConsentPurpose;
 use koine_domain::privacy::{Erasure, LegalBasis, Purpose, Retention, Source};
 use serde::Serialize;
 
@@ -2511,6 +2512,71 @@ mod tests {
     }
 }
 
+/// Processing Koine does only with the person's consent (GDPR Art. 6(1)(a)):
+/// for each purpose it asks about, the columns that processing reads. None
+/// means Koine asks, and keeps the answer in the consent ledger, but does
+/// nothing of the kind at present. Nothing is stored by this processing
+/// beyond the columns read (the map classifies those for their own uses).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ConsentUse {
+    pub purpose: ConsentPurpose,
+    pub reads: &'static [(&'static str, &'static str)],
+}
+
+impl ConsentUse {
+    /// The categories of the columns read, in map order.
+    pub fn categories(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for (table, column) in self.reads {
+            let c = DATA_MAP
+                .iter()
+                .find(|t| t.table == *table)
+                .and_then(|t| t.column(column))
+                .map(|c| c.category);
+            if let Some(c) = c
+                && !out.contains(&c)
+            {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+/// Every consent purpose, with what it reads.
+pub const CONSENT_USES: &[ConsentUse] = &[
+    ConsentUse {
+        purpose: ConsentPurpose::PreferenceCookies,
+        reads: &[],
+    },
+    ConsentUse {
+        purpose: ConsentPurpose::Analytics,
+        reads: &[],
+    },
+    ConsentUse {
+        purpose: ConsentPurpose::MarketingEmail,
+        reads: &[],
+    },
+    // Teachers suggested on the home page for the language the member
+    // learns (`Services::suggested_teachers`).
+    ConsentUse {
+        purpose: ConsentPurpose::PersonalisedRecommendations,
+        reads: &[("profile_languages", "language"), ("profile_languages", "level")],
+    },
+    ConsentUse {
+        purpose: ConsentPurpose::SaleSharing,
+        reads: &[],
+    },
+    ConsentUse {
+        purpose: ConsentPurpose::ResearchRecordings,
+        reads: &[],
+    },
+    ConsentUse {
+        purpose: ConsentPurpose::ClassroomRecording,
+        reads: &[],
+    },
+];
+
 /// One line of the published notice: a kind of data held in one table.
 #[derive(Debug, Clone, Serialize)]
 pub struct NoticeEntry {
@@ -2566,10 +2632,22 @@ pub fn notice() -> Vec<NoticeEntry> {
     out
 }
 
+fn document_body() -> serde_json::Value {
+    serde_json::json!({ "tables": DATA_MAP, "consent_uses": CONSENT_USES })
+}
+
+/// The whole map as one JSON document (`koine privacy map`, the API):
+/// its version, every table, and what is done on consent.
+pub fn document() -> serde_json::Value {
+    let mut doc = document_body();
+    doc["version"] = version().into();
+    doc
+}
+
 /// A short fingerprint of the map; it changes whenever the map does, so a
 /// notice (and later each consent) can say which version it showed.
 pub fn version() -> String {
-    let json = serde_json::to_vec(DATA_MAP).expect("the map serializes");
+    let json = serde_json::to_vec(&document_body()).expect("the map serializes");
     // FNV-1a: stable across builds and platforms, unlike std's hasher.
     let hash = json.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
@@ -2604,6 +2682,26 @@ mod notice_tests {
             n.iter().all(|e| seen.insert((e.table, e.category))),
             "one line per table and category"
         );
+    }
+
+    #[test]
+    fn every_consent_purpose_is_in_the_map_once_reading_real_columns() {
+        for p in ConsentPurpose::ALL {
+            assert_eq!(
+                CONSENT_USES.iter().filter(|u| u.purpose == p).count(),
+                1,
+                "{p:?} is stated once"
+            );
+        }
+        for u in CONSENT_USES {
+            assert_eq!(u.categories().is_empty(), u.reads.is_empty(), "{:?}", u.purpose);
+            for (table, column) in u.reads {
+                assert!(
+                    DATA_MAP.iter().any(|t| t.table == *table && t.column(column).is_some()),
+                    "{table}.{column}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -23,9 +23,34 @@ async fn a_configuration_change_is_a_new_version_members_are_told_of(app: TestAp
         "Your rights and how to use them",
         "Koine may be used from the age of 16",
         "Before you choose, we set only cookies strictly needed",
+        // How browser signals are treated, from the purposes they refuse.
+        "Global Privacy Control and Do Not Track",
+        "we treat it as your refusal of: Sale or sharing of my data with third parties; Personalised teacher \
+         recommendations.",
+        "If your browser sends Do Not Track, we treat it as your refusal of: Anonymous usage analytics.",
+        // Every purpose asked consent for, with its basis and what it uses.
+        "What we do only with your consent",
+        "This is the first published version of this notice.",
     ] {
         assert!(page.contains(text), "{text} missing from the notice");
     }
+    let consent = page
+        .split("id=\"consent\"")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    for p in koine_domain::consent::ConsentPurpose::ALL {
+        let name = koine_services::i18n::t(koine_domain::profile::UiLocale::En, &format!("consent-{}", p.as_str()));
+        assert!(consent.contains(&name), "{name} missing from {consent}");
+    }
+    assert!(
+        consent.contains(
+            "Personalised teacher recommendations</td><td>Your consent (GDPR Art. 6(1)(a))</td><td>Languages and levels"
+        ),
+        "{consent}"
+    );
     let first = app.svc.policy_versions().await.unwrap();
     assert_eq!(first.len(), 1);
     assert_eq!(
@@ -60,17 +85,44 @@ async fn a_configuration_change_is_a_new_version_members_are_told_of(app: TestAp
     let again = koine::services(&cfg, app.clock.clone()).await.unwrap();
     assert_eq!(again.policy_versions().await.unwrap().len(), 2);
 
-    // Both versions stay viewable as published.
+    // Both versions stay viewable as published: everything they stated.
     let (_, old) = app
         .browser()
         .get_text(&format!("/privacy/versions/{}", versions[1].version))
         .await;
     assert!(old.contains("The operator of this Koine site") && !old.contains("Lingua Ltd"));
+    for text in [
+        "This notice as published on",
+        "No one: this site processes your data itself.",
+        "7 days",
+        "10 years, as the law requires",
+        "Global Privacy Control and Do Not Track",
+        "This is the first published version of this notice.",
+    ] {
+        assert!(old.contains(text), "{text} missing from the old version");
+    }
     let (_, new) = app
         .browser()
         .get_text(&format!("/privacy/versions/{}", versions[0].version))
         .await;
-    assert!(new.contains("Lingua Ltd"), "{new}");
+    for text in [
+        "Lingua Ltd",
+        "PostBox Mail",
+        "Standard contractual clauses",
+        // What changed, in words.
+        "Controller: “The operator of this Koine site” → “Lingua Ltd”",
+        "New processor: PostBox Mail (Sending email; United States; Standard contractual clauses)",
+    ] {
+        assert!(new.contains(text), "{text} missing from the new version: {new}");
+    }
+    let changes = new
+        .split("id=\"changes\"")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert_eq!(changes.matches("<li>").count(), 2, "only what changed: {changes}");
     let (status, _) = app.browser().get_text("/privacy/versions/nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -158,6 +210,20 @@ async fn records_of_processing_come_from_the_map(app: TestApp) {
     assert_eq!(r.headers()["content-type"], "application/json");
     let records: serde_json::Value = r.json().await.unwrap();
     assert_eq!(records["controller"]["name"], "The operator of this Koine site");
+    // Processing on consent is in the records, on that basis.
+    for p in koine_domain::consent::ConsentPurpose::ALL {
+        let a = &records["activities"][p.as_str()];
+        assert_eq!(a["on_consent"], true, "{p:?}: {a}");
+        assert_eq!(a["legal_bases"], serde_json::json!(["consent"]), "{p:?}");
+    }
+    assert!(
+        records["activities"]["personalised_recommendations"]["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "profile_languages")
+    );
+    assert!(page.contains("Personalised teacher recommendations"), "{page}");
     let security = &records["activities"]["security"];
     assert!(
         security["tables"].as_array().unwrap().iter().any(|t| t == "sessions"),

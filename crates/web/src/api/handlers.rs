@@ -649,7 +649,7 @@ pub async fn staff_audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<S
 /// The data map: every stored column, classified.
 #[utoipa::path(get, path = "/api/v1/privacy/map", tag = "privacy", responses((status = 200, description = "The data map")))]
 pub async fn privacy_map() -> Json<Value> {
-    Json(json!({ "version": koine_store::datamap::version(), "tables": koine_store::datamap::DATA_MAP }))
+    Json(koine_store::datamap::document())
 }
 
 /// Delete the caller's account, erasing their data as the data map says

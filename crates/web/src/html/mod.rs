@@ -8,6 +8,7 @@ mod earnings;
 mod finance;
 mod guardian;
 mod lessons;
+mod notice;
 mod profile;
 mod records;
 mod requests;
@@ -29,19 +30,18 @@ use axum::routing::{get, post};
 use koine_domain::profile::UiLocale;
 use koine_store::datamap;
 use serde::Deserialize;
-use templates::{HomePage, NoticeRow, NoticeSection, Page, PrivacyPage, PrivacyVersionPage};
+use templates::{HomePage, NoticeRow, Page};
 
 const CSS: &str = include_str!("../../static/app.css");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
-        .route("/privacy", get(privacy))
-        .route("/privacy/versions/{version}", get(privacy_version))
         .route("/language", post(set_language))
         .route("/static/app.css", get(css))
         .route("/.well-known/gpc.json", get(gpc_json))
         .route("/avatars/{file}", get(avatar))
+        .merge(notice::routes())
         .merge(account::routes())
         .merge(profile::routes())
         .merge(data::routes())
@@ -184,30 +184,9 @@ async fn set_language(
     Ok(res)
 }
 
-/// The notice's rows for one map entry, in the visitor's language.
+/// The notice's line for one map entry, in the visitor's language.
 pub fn notice_row(i18n: &crate::i18n::I18n, e: &datamap::NoticeEntry) -> NoticeRow {
-    NoticeRow {
-        category: category_name(i18n, e.category),
-        purposes: e
-            .purposes
-            .iter()
-            .map(|p| i18n.t(&format!("purpose-{}", p.as_str())))
-            .collect::<Vec<_>>()
-            .join("; "),
-        basis: e
-            .bases
-            .iter()
-            .map(|b| i18n.t(&format!("basis-{}", b.as_str())))
-            .collect::<Vec<_>>()
-            .join("; "),
-        sources: e
-            .sources
-            .iter()
-            .map(|s| i18n.t(&format!("source-{}", s.as_str())))
-            .collect::<Vec<_>>()
-            .join("; "),
-        retention: retention_text(i18n, &e.retention),
-    }
+    notice::notice_row(i18n, &koine_services::policy::NoticeEntryRecord::from(e))
 }
 
 /// Countries by their localized names, for a select.
@@ -282,63 +261,6 @@ pub fn table_title(i18n: &crate::i18n::I18n, table: &str) -> String {
     i18n.t(&format!("table-{}", table.replace('_', "-")))
 }
 
-fn notice_sections(i18n: &crate::i18n::I18n, entries: &[datamap::NoticeEntry]) -> Vec<NoticeSection> {
-    let mut sections: Vec<NoticeSection> = Vec::new();
-    for e in entries {
-        let row = notice_row(i18n, e);
-        let about = table_title(i18n, e.table);
-        match sections.last_mut() {
-            Some(s) if s.about == about => s.rows.push(row),
-            _ => sections.push(NoticeSection { about, rows: vec![row] }),
-        }
-    }
-    sections
-}
-
-async fn privacy(State(st): State<AppState>, ctx: Ctx) -> Result<PrivacyPage, PageError> {
-    let versions = st.svc.policy_versions().await?;
-    let current = st.svc.publish_policy().await?;
-    Ok(PrivacyPage {
-        page: Page::new(&ctx, "privacy-title"),
-        sections: notice_sections(&ctx.i18n(), &datamap::notice()),
-        controller: st.svc.settings.controller.clone(),
-        version: current.version,
-        published_at: current.published_at,
-        versions: versions.into_iter().map(|v| (v.version, v.published_at)).collect(),
-        unconfirmed_days: datamap::DATA_MAP.iter().find_map(|t| t.unconfirmed_erased_after_days),
-        min_age: i64::from(st.svc.settings.min_learner_age.years()),
-    })
-}
-
-/// An earlier version of the notice, as it was published.
-async fn privacy_version(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(version): Path<String>,
-) -> Result<PrivacyVersionPage, PageError> {
-    let (v, notice) = st.svc.policy_version(&version).await?;
-    let i18n = ctx.i18n();
-    let rows = notice
-        .entries
-        .iter()
-        .map(|e| {
-            (
-                table_title(&i18n, &e.table),
-                e.category.clone(),
-                e.purposes.join(", "),
-                e.bases.join(", "),
-            )
-        })
-        .collect();
-    Ok(PrivacyVersionPage {
-        page: Page::new(&ctx, "privacy-title"),
-        version: v.version,
-        published_at: v.published_at,
-        controller: notice.controller,
-        rows,
-    })
-}
-
 /// A path on this site: `/` then printable ASCII, with no second slash or
 /// backslash up front (browsers read `//x` and `/\\x` as another host).
 pub(super) fn is_local_path(next: &str) -> bool {
@@ -349,16 +271,9 @@ pub(super) fn is_local_path(next: &str) -> bool {
         && next.len() <= 512
 }
 
+/// How long a rule of the map keeps data.
 pub fn retention_text(i18n: &crate::i18n::I18n, r: &koine_domain::privacy::Retention) -> String {
-    use koine_domain::privacy::Retention as R;
-    match *r {
-        R::AccountLifetime => i18n.t("retention-account_lifetime"),
-        R::UntilInstant { .. } => i18n.t("retention-until_instant"),
-        R::DaysAfter { days, .. } => i18n.t1("retention-days_after", "days", days),
-        R::YearsAfter { years, .. } => i18n.t1("retention-years_after", "years", years),
-        R::System => i18n.t("retention-system"),
-        R::CarriedForward { years, .. } => i18n.t1("retention-carried_forward", "years", years),
-    }
+    notice::retention_text(i18n, &serde_json::to_value(r).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -25,8 +25,16 @@ async fn page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErro
         .activities
         .iter()
         .map(|(purpose, a)| RecordsRow {
-            purpose: i18n.t(&format!("purpose-{purpose}")),
-            categories: a.categories.iter().copied().collect::<Vec<_>>().join("; "),
+            purpose: if a.on_consent {
+                i18n.t(&format!("consent-{purpose}"))
+            } else {
+                i18n.t(&format!("purpose-{purpose}"))
+            },
+            categories: if a.categories.is_empty() {
+                i18n.t("privacy-consent-none")
+            } else {
+                a.categories.iter().copied().collect::<Vec<_>>().join("; ")
+            },
             bases: a
                 .legal_bases
                 .iter()

@@ -299,32 +299,6 @@ pub struct NoticeSection {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "privacy.html")]
-pub struct PrivacyPage {
-    pub page: Page,
-    pub sections: Vec<NoticeSection>,
-    pub controller: koine_services::policy::Controller,
-    pub version: String,
-    pub published_at: i64,
-    /// Every published version, newest first.
-    pub versions: Vec<(String, i64)>,
-    /// Days after which never-confirmed sign-ups are erased.
-    pub unconfirmed_days: Option<u32>,
-    pub min_age: i64,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "privacy_version.html")]
-pub struct PrivacyVersionPage {
-    pub page: Page,
-    pub version: String,
-    pub published_at: i64,
-    pub controller: koine_services::policy::Controller,
-    /// (kind of data, category, purposes, legal bases) as published.
-    pub rows: Vec<(String, String, String, String)>,
-}
-
-#[derive(Template, WebTemplate)]
 #[template(path = "delete.html")]
 pub struct DeletePage {
     pub page: Page,
