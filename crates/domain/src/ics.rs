@@ -72,6 +72,16 @@ fn fold(line: &str, out: &mut String) {
     out.push_str("\r\n");
 }
 
+/// `calendar` with every `mark` in its text values replaced by `value`
+/// (escaped as TEXT), its lines folded again.
+pub fn replace_text(calendar: &str, mark: &str, value: &str) -> String {
+    let mut out = String::with_capacity(calendar.len() + value.len());
+    for line in calendar.replace("\r\n ", "").split_terminator("\r\n") {
+        fold(&line.replace(mark, &text(value)), &mut out);
+    }
+    out
+}
+
 /// A calendar named `name` holding `events`, stamped at `now`.
 pub fn calendar(name: &str, events: &[Event], now: Timestamp) -> String {
     let mut out = String::new();
@@ -102,6 +112,41 @@ pub fn calendar(name: &str, events: &[Event], now: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replaced_text_is_escaped_and_folded_again() {
+        let at = Timestamp::from_second(1_800_000_000).unwrap();
+        let e = Event {
+            uid: "x@koine".into(),
+            sequence: 0,
+            starts_at: at,
+            ends_at: at,
+            summary: format!(
+                "Spanish lesson with {{about}} and a long tail to fold {}",
+                "x".repeat(40)
+            ),
+            description: "d".into(),
+            url: "u".into(),
+            status: EventStatus::Confirmed,
+        };
+        let cal = calendar("Koine", &[e], at);
+        let name = "Ana, María; de la Peña y Cortés del Río Grande";
+        let filled = replace_text(&cal, "{about}", name);
+        assert!(!filled.contains("{about}"));
+        for l in filled.split("\r\n") {
+            assert!(l.len() <= 75, "{l:?}");
+        }
+        let unfolded = filled.replace("\r\n ", "");
+        assert!(
+            unfolded.contains("SUMMARY:Spanish lesson with Ana\\, María\\; de la Peña"),
+            "{unfolded}"
+        );
+        assert_eq!(
+            replace_text(&cal, "{nothing}", "x"),
+            cal,
+            "nothing to replace: the same calendar"
+        );
+    }
 
     #[test]
     fn events_in_utc_escaped_and_folded() {

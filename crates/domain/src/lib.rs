@@ -50,6 +50,7 @@ pub mod disclosure;
 pub mod ics;
 pub mod ids;
 pub mod ledger;
+pub mod mention;
 pub mod password;
 pub mod privacy;
 pub mod profile;

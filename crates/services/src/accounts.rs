@@ -76,8 +76,18 @@ pub(crate) async fn locale_of(conn: Conn<'_>, account: Uuid) -> Result<UiLocale>
         .unwrap_or(UiLocale::En))
 }
 
-fn fresh_profile(id: Uuid, name: String, time_zone: String, ui_locale: Option<String>, now: i64) -> ProfileRow {
+/// A new member's profile: optional fields private; the photo (none yet)
+/// for everyone, or for members only if the member is a minor.
+fn fresh_profile(
+    id: Uuid,
+    name: String,
+    time_zone: String,
+    ui_locale: Option<String>,
+    minor: bool,
+    now: i64,
+) -> ProfileRow {
     let private = || Visibility::Private.as_str().to_owned();
+    let photo = if minor { Visibility::Members } else { Visibility::Public };
     ProfileRow {
         account_id: id,
         display_name: name,
@@ -86,6 +96,7 @@ fn fresh_profile(id: Uuid, name: String, time_zone: String, ui_locale: Option<St
         time_zone,
         ui_locale,
         avatar_id: None,
+        avatar_visibility: photo.as_str().into(),
         birth_date_visibility: private(),
         gender: None,
         gender_visibility: private(),
@@ -280,6 +291,7 @@ impl Services {
                 input.display_name.as_str().to_owned(),
                 input.time_zone.clone(),
                 Some(locale.as_str().into()),
+                minor_until.is_some(),
                 now,
             ),
         )
@@ -1126,7 +1138,7 @@ impl Services {
         keys::insert(tx.conn(), id, &wrapped, now).await?;
         profiles::upsert(
             tx.conn(),
-            &fresh_profile(id, name.as_str().into(), "UTC".into(), None, now),
+            &fresh_profile(id, name.as_str().into(), "UTC".into(), None, false, now),
         )
         .await?;
         tx.commit().await?;

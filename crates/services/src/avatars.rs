@@ -4,6 +4,7 @@
 use crate::{Error, Result, Services};
 use image::{ImageFormat, ImageReader, Limits};
 use koine_domain::Invalid;
+use koine_domain::profile::{Viewer, Visibility};
 use koine_store::repo::profiles;
 use std::io::Cursor;
 use std::path::PathBuf;
@@ -77,6 +78,25 @@ impl Services {
             let _ = tokio::fs::remove_file(self.avatar_path(old)).await;
         }
         Ok(id)
+    }
+
+    /// Whether `viewer` (none: a visitor) may see picture `avatar`, as its
+    /// owner chose; a restricted account's picture is its owner's alone.
+    /// Unknown pictures and refusals alike are "not found".
+    pub async fn may_see_avatar(&self, viewer: Option<Uuid>, avatar: Uuid) -> Result<()> {
+        let mut c = self.db.acquire().await?;
+        let (owner, visibility, restricted) = profiles::avatar_owner(c.conn(), avatar).await?.ok_or(Error::NotFound)?;
+        let viewer = match viewer {
+            Some(v) if v == owner => Viewer::Owner,
+            _ if restricted => return Err(Error::NotFound),
+            Some(_) => Viewer::Member,
+            None => Viewer::Anonymous,
+        };
+        if Visibility::parse(&visibility).unwrap_or_default().visible_to(viewer) {
+            Ok(())
+        } else {
+            Err(Error::NotFound)
+        }
     }
 
     pub async fn remove_avatar(&self, account: Uuid) -> Result<()> {

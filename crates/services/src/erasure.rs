@@ -151,7 +151,11 @@ impl Services {
                 channel: Channel::Email,
                 to: email,
                 subject: t(locale, "mail-deleted-subject"),
-                body: t(locale, body_key),
+                body: crate::i18n::t_args(
+                    locale,
+                    body_key,
+                    &[("years", koine_store::datamap::invoice_name_kept_years().to_string())],
+                ),
             };
             mail::enqueue(tx.conn(), now, message).await?;
         }

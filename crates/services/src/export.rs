@@ -129,7 +129,9 @@ fn cell_json(
         Cell::Int(n) => Value::Number((*n).into()),
         Cell::Bool(b) => Value::Bool(*b),
         Cell::Text(s) => Value::String(s.clone()),
-        Cell::Uuid(u) if *u != names.who && t.table.subjects.contains(&c.column) => Value::String(names.of(*u)),
+        Cell::Uuid(u) if *u != names.who && (c.mention || t.table.subjects.contains(&c.column)) => {
+            Value::String(names.of(*u))
+        }
         Cell::Uuid(u) => Value::String(u.to_string()),
         // A document: a file of its own, the table holding its name.
         Cell::Bytes(b) if c.file && own_row => {
@@ -213,6 +215,8 @@ fn column_type(c: &ColumnMap, subjects: &[&str]) -> &'static str {
         "instant"
     } else if subjects.contains(&c.column) {
         "identifier (yours) or pseudonym (someone else)"
+    } else if c.mention {
+        "pseudonym of the person the row is about; their name appears where the text says {about}"
     } else if c.column == "id" || c.column.ends_with("_id") {
         "identifier"
     } else if c.file {
@@ -497,5 +501,13 @@ mod tests {
                 .iter()
                 .all(|c| c["name"] != "password_hash")
         );
+        let about = s["tables"]["notifications"]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "about_id")
+            .expect("the mention is exported")
+            .to_string();
+        assert!(about.contains(koine_domain::mention::MARK), "{about}");
     }
 }

@@ -8,7 +8,10 @@
 
 use crate::clock::micros;
 use crate::{Error, Result, Services, Settings};
+use koine_domain::mention;
+use koine_domain::profile::UiLocale;
 use koine_store::repo::outbox::{self, OutboxRow};
+use koine_store::repo::profiles;
 use koine_store::{Conn, Db};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
@@ -73,6 +76,7 @@ pub(crate) fn outbox_row(now: i64, m: Outgoing, ics: Option<String>) -> OutboxRo
         created_at: now,
         attempts: 0,
         attachment: ics,
+        about_id: None,
     }
 }
 
@@ -243,6 +247,50 @@ impl Outcomes {
     }
 }
 
+/// The messages with the names of the members they mention put in, as
+/// those members are called now ("a former member", in the recipient's
+/// language, once they are gone). Only the copy being sent holds the name.
+async fn with_names(db: &Db, mut rows: Vec<OutboxRow>) -> Result<Vec<OutboxRow>> {
+    let mentioning = |m: &OutboxRow| {
+        [Some(&m.subject), Some(&m.body), m.attachment.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|t| mention::mentions(t))
+    };
+    let people: Vec<Uuid> = rows
+        .iter()
+        .filter(|m| mentioning(m))
+        .flat_map(|m| [m.about_id, m.account_id])
+        .flatten()
+        .collect();
+    if people.is_empty() {
+        return Ok(rows);
+    }
+    let known = {
+        let mut c = db.acquire().await?;
+        profiles::names_and_locales(c.conn(), &people).await?
+    };
+    for m in rows.iter_mut().filter(|m| mentioning(m)) {
+        let locale = m
+            .account_id
+            .and_then(|a| known.get(&a))
+            .and_then(|(_, l)| l.as_deref())
+            .and_then(|l| UiLocale::parse(l).ok())
+            .unwrap_or(UiLocale::En);
+        let name = crate::notifications::name_or_former(
+            locale,
+            m.about_id.and_then(|a| known.get(&a)).map(|(n, _)| n.as_str()),
+        );
+        m.subject = mention::render(&m.subject, &name);
+        m.body = mention::render(&m.body, &name);
+        m.attachment = m
+            .attachment
+            .as_deref()
+            .map(|cal| koine_domain::ics::replace_text(cal, mention::MARK, &name));
+    }
+    Ok(rows)
+}
+
 /// Sends every due message once; returns how many were delivered.
 pub async fn deliver_due(svc: &Services) -> Result<usize> {
     deliver_due_with(&svc.db, &svc.mailer, svc.clock.now_us()).await
@@ -255,6 +303,7 @@ async fn deliver_due_with(db: &Db, delivery: &Delivery, now: i64) -> Result<usiz
         tx.commit().await?;
         rows
     };
+    let claimed = with_names(db, claimed).await?;
     let mut sent = 0;
     let mut unlinked_sent = false;
     let mut outcomes = Outcomes::default();

@@ -6,6 +6,7 @@ use crate::accounts::locale_of;
 use crate::i18n::t_args;
 use crate::mail::{self, Channel, Outgoing};
 use crate::{Result, Services};
+use koine_domain::mention;
 use koine_domain::profile::UiLocale;
 use koine_store::Conn;
 use koine_store::repo::accounts::{self, AccountRow};
@@ -14,7 +15,10 @@ use koine_store::repo::outbox::{self, OutboxRow};
 use uuid::Uuid;
 
 /// A message for one member: Fluent keys and their arguments, a link
-/// inside Koine, and an optional calendar event for the email.
+/// inside Koine, and an optional calendar event for the email. Another
+/// member it names is `about`, and the arguments carry [`mention::MARK`]
+/// in place of their name, which is put in when the notice is shown or the
+/// email sent — never stored in the recipient's records.
 pub struct Notice<'a> {
     pub kind: &'a str,
     pub subject_key: &'a str,
@@ -22,6 +26,26 @@ pub struct Notice<'a> {
     pub args: Vec<(&'static str, String)>,
     pub link: Option<String>,
     pub ics: Option<String>,
+    pub about: Option<Uuid>,
+}
+
+/// A notice as its recipient sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Notification {
+    pub id: Uuid,
+    pub kind: String,
+    /// With the name of the member it is about, as they are called now
+    /// (or "a former member").
+    pub body: String,
+    pub link: Option<String>,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+/// What a reader in `locale` sees in place of the mark: the person's name,
+/// or "a former member" once they are gone.
+pub(crate) fn name_or_former(locale: UiLocale, name: Option<&str>) -> String {
+    name.map_or_else(|| crate::i18n::t(locale, "former-member"), str::to_owned)
 }
 
 /// A notice made ready (read and worded) before the transaction that
@@ -66,31 +90,52 @@ impl Services {
             link: n.link.clone(),
             created_at: now,
             read_at: None,
+            about_id: n.about,
         };
-        let mail = a.email.clone().filter(|_| a.email_verified_at.is_some()).map(|email| {
-            let link = n
-                .link
-                .map(|l| format!("\n\n{}{l}", self.settings.public_url))
-                .unwrap_or_default();
-            mail::outbox_row(
-                now,
-                Outgoing {
-                    account: Some(account),
-                    channel: Channel::Email,
-                    to: email,
-                    subject: t_args(locale, n.subject_key, &n.args),
-                    body: format!("{body}{link}"),
-                },
-                n.ics,
-            )
-        });
+        let mail = a
+            .email
+            .clone()
+            .filter(|_| a.email_verified_at.is_some())
+            .map(|email| {
+                let link = n
+                    .link
+                    .map(|l| format!("\n\n{}{l}", self.settings.public_url))
+                    .unwrap_or_default();
+                mail::outbox_row(
+                    now,
+                    Outgoing {
+                        account: Some(account),
+                        channel: Channel::Email,
+                        to: email,
+                        subject: t_args(locale, n.subject_key, &n.args),
+                        body: format!("{body}{link}"),
+                    },
+                    n.ics,
+                )
+            })
+            .map(|mail| OutboxRow {
+                about_id: n.about,
+                ..mail
+            });
         Prepared { notification, mail }
     }
 
-    /// The member's notices, newest first.
-    pub async fn notifications(&self, account: Uuid) -> Result<Vec<NotificationRow>> {
+    /// The member's notices, newest first, in their language.
+    pub async fn notifications(&self, account: Uuid) -> Result<Vec<Notification>> {
         let mut c = self.db.acquire().await?;
-        Ok(repo::of_account(c.conn(), account, 100).await?)
+        let locale = locale_of(c.conn(), account).await?;
+        let rows = repo::of_account(c.conn(), account, 100).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Notification {
+                id: r.row.id,
+                kind: r.row.kind,
+                body: mention::render(&r.row.body, &name_or_former(locale, r.about_name.as_deref())),
+                link: r.row.link,
+                created_at: r.row.created_at,
+                read_at: r.row.read_at,
+            })
+            .collect())
     }
 
     pub async fn unread_notifications(&self, account: Uuid) -> Result<i64> {

@@ -21,6 +21,8 @@ pub struct ProfileUpdate {
     pub gender_visibility: Visibility,
     pub location: Option<String>,
     pub location_visibility: Visibility,
+    /// Who sees the photo; `None` keeps the current choice.
+    pub avatar_visibility: Option<Visibility>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -54,6 +56,14 @@ pub struct OwnProfile {
     pub birth_date_visibility: Visibility,
     pub gender_visibility: Visibility,
     pub location_visibility: Visibility,
+    pub avatar_visibility: Visibility,
+}
+
+/// The photo's address, if `viewer` may see it.
+pub(crate) fn avatar_url(avatar: Option<Uuid>, visibility: &str, viewer: Viewer) -> Option<String> {
+    avatar
+        .filter(|_| vis(visibility).visible_to(viewer))
+        .map(|a| format!("/avatars/{a}.png"))
 }
 
 fn vis(s: &str) -> Visibility {
@@ -95,7 +105,7 @@ impl Services {
             view: ProfileView {
                 id: account,
                 display_name: p.display_name,
-                avatar_url: p.avatar_id.map(|a| format!("/avatars/{a}.png")),
+                avatar_url: avatar_url(p.avatar_id, &p.avatar_visibility, viewer),
                 bio: p.bio,
                 country: p.country,
                 time_zone: p.time_zone,
@@ -106,6 +116,7 @@ impl Services {
                 location: p.location.filter(|_| l_vis.visible_to(viewer)),
             },
             ui_locale: p.ui_locale,
+            avatar_visibility: vis(&p.avatar_visibility),
             birth_date_visibility: bd_vis,
             gender_visibility: g_vis,
             location_visibility: l_vis,
@@ -136,6 +147,9 @@ impl Services {
                 time_zone: u.time_zone.as_str().into(),
                 ui_locale: Some(u.ui_locale.as_str().into()),
                 avatar_id: current.avatar_id,
+                avatar_visibility: u
+                    .avatar_visibility
+                    .map_or(current.avatar_visibility, |v| v.as_str().into()),
                 birth_date_visibility: u.birth_date_visibility.as_str().into(),
                 gender: u.gender.map(|g| g.as_str().into()),
                 gender_visibility: u.gender_visibility.as_str().into(),

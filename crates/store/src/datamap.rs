@@ -26,6 +26,11 @@ pub struct ColumnMap {
     pub source: Source,
     /// Binary content, exported as a file rather than inline.
     pub file: bool,
+    /// Names a person the row mentions without being theirs (the learner a
+    /// notice to the teacher is about): their name is rendered from it when
+    /// the row is shown or sent, erasing them clears it, and an export shows
+    /// it as a pseudonym.
+    pub mention: bool,
 }
 
 /// The published map says whether a column is encrypted; the field label
@@ -49,6 +54,11 @@ pub struct TableMap {
 impl TableMap {
     pub fn column(&self, name: &str) -> Option<&ColumnMap> {
         self.columns.iter().find(|c| c.column == name)
+    }
+
+    /// The columns naming people the row mentions without being theirs.
+    pub fn mentions(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.columns.iter().filter(|c| c.mention).map(|c| c.column)
     }
 
     /// The subject columns naming the people a row is about (a lesson's
@@ -81,6 +91,7 @@ const fn col(
         encrypted: None,
         source: Source::of_category(category),
         file: false,
+        mention: false,
     }
 }
 
@@ -105,6 +116,12 @@ impl ColumnMap {
     /// A source other than the category's usual one.
     const fn from(mut self, source: Source) -> Self {
         self.source = source;
+        self
+    }
+
+    /// A person the row mentions (see [`ColumnMap::mention`]).
+    const fn mention(mut self) -> Self {
+        self.mention = true;
         self
     }
 }
@@ -422,6 +439,14 @@ pub static DATA_MAP: &[TableMap] = &[
                 DeleteRow,
             ),
             col(
+                "avatar_visibility",
+                "user.account.settings",
+                PROFILE,
+                Contract,
+                ACCOUNT,
+                DeleteRow,
+            ),
+            col(
                 "birth_date_visibility",
                 "user.account.settings",
                 PROFILE,
@@ -722,6 +747,9 @@ pub static DATA_MAP: &[TableMap] = &[
                 DeleteRow,
             )
             .secret(),
+            // The other member a message is about; their name is put in
+            // when it is sent.
+            col("about_id", UID, &[ServiceMessages], Contract, OUTBOX_KEEP, Null).mention(),
         ],
     },
     TableMap {
@@ -2347,6 +2375,8 @@ pub static DATA_MAP: &[TableMap] = &[
                 DeleteRow,
             )
             .from(Source::Device),
+            // The other member a notice is about; their name is shown from it.
+            col("about_id", UID, &[ServiceMessages], Contract, NOTIFICATION_KEEP, Null).mention(),
         ],
     },
     TableMap {
@@ -2632,6 +2662,21 @@ pub fn notice() -> Vec<NoticeEntry> {
     out
 }
 
+/// How many years an invoice keeps the name of its buyer, as issued, after
+/// the buyer is erased (tax law keeps invoices unaltered). The deletion
+/// page and its emails state it from here.
+pub fn invoice_name_kept_years() -> u32 {
+    let buyer = DATA_MAP
+        .iter()
+        .find(|t| t.table == "invoices")
+        .and_then(|t| t.column("buyer_name"))
+        .expect("invoices name their buyer");
+    match (buyer.erasure, buyer.retention) {
+        (Erasure::RetainLegal, Retention::YearsAfter { years, .. }) => years,
+        _ => 0,
+    }
+}
+
 fn document_body() -> serde_json::Value {
     serde_json::json!({ "tables": DATA_MAP, "consent_uses": CONSENT_USES })
 }
@@ -2682,6 +2727,11 @@ mod notice_tests {
             n.iter().all(|e| seen.insert((e.table, e.category))),
             "one line per table and category"
         );
+    }
+
+    #[test]
+    fn an_invoice_keeps_its_buyers_name_for_the_billing_years() {
+        assert_eq!(invoice_name_kept_years(), BILLING_YEARS);
     }
 
     #[test]

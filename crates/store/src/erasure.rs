@@ -24,7 +24,7 @@ pub enum Step {
 fn nulled_columns(t: &TableMap, except: &str) -> Vec<&'static str> {
     t.columns
         .iter()
-        .filter(|c| c.erasure == Erasure::Null && c.column != except)
+        .filter(|c| c.erasure == Erasure::Null && c.column != except && !c.mention)
         .map(|c| c.column)
         .collect()
 }
@@ -35,6 +35,15 @@ fn nulled_columns(t: &TableMap, except: &str) -> Vec<&'static str> {
 pub fn plan() -> Vec<Step> {
     let mut steps = Vec::new();
     for t in DATA_MAP.iter().rev() {
+        // Rows mentioning the person stay with their owner; the mention goes.
+        for column in t.mentions() {
+            steps.push(Step::Update {
+                table: t.table,
+                column,
+                pseudonymise: false,
+                clear: Vec::new(),
+            });
+        }
         for &s in t.subjects {
             let Some(col) = t.column(s) else { continue };
             match col.erasure {
@@ -175,6 +184,14 @@ mod tests {
             )),
             "staff actions are retained under a legal obligation"
         );
+        for table in ["notifications", "outbox"] {
+            assert!(steps.contains(&Step::Update {
+                table,
+                column: "about_id",
+                pseudonymise: false,
+                clear: vec![],
+            }));
+        }
         assert!(steps.contains(&Step::Update {
             table: "privacy_requests",
             column: "account_id",

@@ -55,9 +55,14 @@ async fn a_lesson_goes_from_request_to_review(app: TestApp) {
     status_after(&app, lesson, "requested").await;
     // The teacher hears of it in Koine and by email, with the event.
     let (_, notices) = tb.get_text("/notifications").await;
-    assert!(notices.contains("New lesson request"), "{notices}");
+    assert!(notices.contains("New lesson request: Spanish with Ana"), "{notices}");
     let mail = app.last_mail_to("profe@example.org").await;
-    assert!(mail.contains("New lesson request") && mail.contains("Ana"), "{mail}");
+    assert!(mail.contains("New lesson request: Spanish with Ana"), "{mail}");
+    // The name is put in as the mail is sent: the calendar event too.
+    assert!(
+        mail.contains("SUMMARY:Spanish lesson with Ana") && !mail.contains("{about}"),
+        "{mail}"
+    );
     assert!(
         mail.contains("BEGIN:VCALENDAR") && mail.contains("STATUS:TENTATIVE"),
         "{mail}"
@@ -864,6 +869,8 @@ async fn leaving_ends_lessons_and_forfeits_what_is_left(app: TestApp) {
     app.step_ok(&tb, taken, "accept_refund").await;
     let (_, page) = lb.get_text("/settings/delete").await;
     assert!(page.contains("Your credit of 60.00 EUR"), "{page}");
+    let invoices = "Invoices issued to you stay as they were issued, with the name on them, for 10 years";
+    assert!(page.contains(invoices), "the page says what the map keeps: {page}");
     let r = lb.post_form("/settings/delete", &[("confirm", "on")]).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(app.lesson_status(asked).await, "withdrawn");
@@ -885,7 +892,21 @@ async fn leaving_ends_lessons_and_forfeits_what_is_left(app: TestApp) {
     assert!(told.iter().any(|m| m.contains("was withdrawn")), "{told:?}");
     assert!(told.iter().any(|m| m.contains("was cancelled")), "{told:?}");
     assert!(told.iter().all(|m| !m.contains("Ana")), "{told:?}");
-    // The billing records stay, no longer naming her.
+    // The billing records stay, no longer naming her; her invoice stays as
+    // issued, with her name, as the page and the confirmation said.
+    let mail = app.last_mail_to("ana@example.org").await;
+    assert!(
+        mail.contains("invoices issued to you stay as they were issued, with the name on them, for 10 years"),
+        "{mail}"
+    );
+    assert_eq!(app.count("invoices").await, 1);
+    let kept: String = match &app.svc.db {
+        koine_store::Db::Sqlite(p) => sqlx::query_scalar("SELECT buyer_name FROM invoices").fetch_one(p).await,
+        koine_store::Db::Postgres(p) => sqlx::query_scalar("SELECT buyer_name FROM invoices").fetch_one(p).await,
+    }
+    .unwrap();
+    assert_eq!(kept, "Ana");
+    assert_eq!(app.rows_about("invoices", "account_id", learner).await, 0);
     assert_eq!(app.rows_about("lessons", "learner_id", learner).await, 0);
     assert_eq!(app.rows_about("payments", "account_id", learner).await, 0);
     assert_eq!(app.count("lessons").await, 3);

@@ -22,6 +22,7 @@ mod overload;
 mod policy;
 mod privacy;
 mod profiles;
+mod readme;
 mod requests;
 mod residue;
 mod retention;

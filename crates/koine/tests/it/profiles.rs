@@ -7,6 +7,7 @@ both_backends!(
     visibility_is_enforced_per_viewer,
     profile_edit_validates_and_keeps_input,
     avatars_are_reencoded_and_limited,
+    the_photo_is_shown_as_its_owner_chooses,
     ui_language_follows_setting_then_header,
 );
 
@@ -61,7 +62,8 @@ async fn visibility_is_enforced_per_viewer(app: TestApp) {
     }
     assert!(as_owner.contains("Sevilla") && as_member.contains("Sevilla"));
     assert!(!as_anon.contains("Sevilla"), "members-only field hidden from visitors");
-    assert!(as_owner.contains("1990-04-01"), "owner sees private birth date");
+    assert!(as_owner.contains("1 Apr 1990"), "owner sees private birth date");
+    assert!(!as_member.contains("1 Apr 1990") && !as_anon.contains("1 Apr 1990"));
     assert!(!as_member.contains("1990-04-01") && !as_anon.contains("1990-04-01"));
     assert!(as_owner.contains("Spanish") && as_owner.contains("Japanese · A2"));
 
@@ -172,6 +174,138 @@ async fn avatars_are_reencoded_and_limited(app: TestApp) {
         StatusCode::NOT_FOUND,
         "file deleted"
     );
+}
+
+/// The photo has the same choice as the other fields, on the pages, the
+/// picture's own address and the API; browsers may keep a copy but must
+/// ask again each time, so a change takes effect at once.
+async fn the_photo_is_shown_as_its_owner_chooses(app: TestApp) {
+    let owner = app.member("pic@example.org", "Pic").await;
+    let id = app.account_id("pic@example.org").await;
+    let member = app.member("viewer@example.org", "Viewer").await;
+    let anon = app.browser();
+    let csrf = owner.csrf().await;
+    assert_eq!(
+        upload(&app, &owner, png(64, 64), Some(csrf)).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, page) = owner.get_text("/settings/profile").await;
+    let src = format!(
+        "/avatars/{}",
+        page.split("src=\"/avatars/").nth(1).unwrap().split('"').next().unwrap()
+    );
+    let profile = format!("/members/{id}");
+    let sees = |b: &Browser| {
+        let (src, profile) = (src.clone(), profile.clone());
+        let b = b.clone();
+        async move {
+            let (_, page) = b.get_text(&profile).await;
+            let shown = page.contains(&src);
+            let fetched = b.get(&src).await.status() == StatusCode::OK;
+            assert_eq!(shown, fetched, "the page and the address agree");
+            shown
+        }
+    };
+    // An adult's photo is public at first.
+    assert!(sees(&anon).await && sees(&member).await && sees(&owner).await);
+    let r = anon.get(&src).await;
+    assert_eq!(r.headers()["cache-control"], "private, no-cache");
+    let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let again = anon
+        .client
+        .get(anon.url(&src))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    for (choice, visitor, members) in [
+        ("members", false, true),
+        ("private", false, false),
+        ("public", true, true),
+    ] {
+        let (status, _) = edit(&owner, &[("avatar_visibility", choice)]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(sees(&anon).await, visitor, "{choice}: visitors");
+        assert_eq!(sees(&member).await, members, "{choice}: members");
+        assert!(sees(&owner).await, "{choice}: the owner");
+        if !visitor {
+            // A browser's copy is asked about again, and refused.
+            let r = anon
+                .client
+                .get(anon.url(&src))
+                .header("if-none-match", &etag)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{choice}");
+        }
+    }
+    let (status, page) = edit(&owner, &[("avatar_visibility", "everyone")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+
+    // The API: the same choice, the same rules.
+    let token = crate::api::token(&app, "pic@example.org").await;
+    let c = reqwest::Client::new();
+    let body = serde_json::json!({
+        "display_name": "Pic", "time_zone": "UTC", "ui_locale": "en",
+        "birth_date_visibility": "private", "gender_visibility": "private", "location_visibility": "private",
+        "avatar_visibility": "members"
+    });
+    let r = c
+        .put(app.url("/api/v1/me/profile"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let seen: serde_json::Value = c
+        .get(app.url(&format!("/api/v1/profiles/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(seen["avatar_url"].is_null(), "{seen}");
+    let mut wrong = body.clone();
+    wrong["avatar_visibility"] = "friends".into();
+    let r = c
+        .put(app.url("/api/v1/me/profile"))
+        .bearer_auth(&token)
+        .json(&wrong)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Removed, it is gone for everyone, cached copies included.
+    owner.post_form("/settings/avatar/remove", &[]).await;
+    let r = owner
+        .client
+        .get(owner.url(&src))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // A minor's photo is for members only from the start.
+    let young = app.browser();
+    let birth = app
+        .svc
+        .clock
+        .today_utc()
+        .saturating_sub(jiff::Span::new().years(17))
+        .to_string();
+    young
+        .signup("Teen", "teen@example.org", "", koine_testkit::STRONG_PASSWORD, &birth)
+        .await;
+    let teen = app.account_id("teen@example.org").await;
+    let p = app.svc.own_profile(teen).await.unwrap();
+    assert_eq!(p.avatar_visibility, koine_domain::profile::Visibility::Members);
 }
 
 async fn ui_language_follows_setting_then_header(app: TestApp) {

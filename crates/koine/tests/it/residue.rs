@@ -79,8 +79,19 @@ fn holds(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// A name only Ada has, given before anything is written about her: what
+/// Koine writes about her into other people's records (the notices and
+/// emails her lessons, packages and reviews send her partner) must not keep
+/// it once she is erased.
+const NAME: &str = "Zyxquorra";
+
 async fn erasure_leaves_no_residue(app: TestApp, logs: Logs) {
-    let ada = app.member_everywhere("ada@example.org", "Ada").await;
+    let ada = app.member_everywhere("ada@example.org", NAME).await;
+    let told = app.svc.notifications(ada.partner).await.unwrap();
+    assert!(
+        told.iter().filter(|n| n.body.contains(NAME)).count() >= 3,
+        "her partner's notices name her while she is a member: {told:?}"
+    );
     let bob = app.member_everywhere("bob@example.org", "Bob").await;
     // Bob's lessons moved the clock on: Ada signs in again to delete.
     ada.browser
@@ -129,6 +140,14 @@ async fn erasure_leaves_no_residue(app: TestApp, logs: Logs) {
         );
     }
     assert!(found_in(&db, &ada.id.to_string()).is_empty(), "the id is gone");
+    // Her name, given before any of it was written, is in nobody's records
+    // (the map keeps it nowhere), and her partner's notices now speak of a
+    // former member.
+    let hits = found_in(&db, NAME);
+    assert!(hits.is_empty(), "{NAME} is still in {hits:?}");
+    let told = app.svc.notifications(ada.partner).await.unwrap();
+    assert!(told.iter().all(|n| !n.body.contains(NAME)), "{told:?}");
+    assert!(told.iter().any(|n| n.body.contains("a former member")), "{told:?}");
     // Kept rows hold only what the map retains: what it clears is NULL.
     for m in &kept {
         let cleared: Vec<&str> = m
@@ -182,6 +201,7 @@ async fn erasure_leaves_no_residue(app: TestApp, logs: Logs) {
         assert!(!holds(&db_bytes, ada.id.as_bytes()), "the id's bytes are gone");
     }
     for (path, bytes) in &files {
+        assert!(!holds(bytes, NAME.as_bytes()), "{NAME} is in {}", path.display());
         for m in &gone {
             assert!(!holds(bytes, m.text.as_bytes()), "{} is in {}", m.text, path.display());
         }
@@ -200,4 +220,5 @@ async fn erasure_leaves_no_residue(app: TestApp, logs: Logs) {
     for m in &gone {
         assert!(!logs.contains(&m.text), "{} is in the logs", m.text);
     }
+    assert!(!logs.contains(NAME), "her name is in the logs");
 }

@@ -131,6 +131,8 @@ avatar-hint = PNG, JPEG, WebP or GIF, up to 5 MB. We re-encode it and remove hid
 avatar-upload = Upload picture
 avatar-remove = Remove picture
 field-avatar = Picture file
+field-avatar-visibility = Who sees your photo
+field-avatar-visibility-hint = Teacher search shows a teacher's photo only when everyone may see it.
 
 gender-female = Female
 gender-male = Male
@@ -346,7 +348,7 @@ delete-confirm-needed = Tick the box to confirm that you want to delete your acc
 delete-submit = Delete my account
 delete-done = Your account has been deleted. We have sent a confirmation to your email address.
 mail-deleted-subject = Your Koine account has been deleted
-mail-deleted-body = As you asked, your Koine account and the personal data linked to it have been deleted. Records we must keep by law are kept only for the required period, without your name. Thank you for learning with us.
+mail-deleted-body = As you asked, your Koine account and the personal data linked to it have been deleted. Records we must keep by law are kept only for the required period: invoices issued to you stay as they were issued, with the name on them, for { $years } years, as tax law requires; our other billing records no longer name you. Thank you for learning with us.
 
 ## Legal holds
 hold-title = Legal holds
@@ -528,7 +530,7 @@ underage-submit = Deactivate and erase this account
 underage-done = The account has been deactivated and its data erased.
 underage-held = A legal hold keeps this account's data; lift it first.
 underage-reason-needed = Say how you found out; the reason is recorded.
-mail-deleted-underage-body = Your Koine account has been closed and its data deleted, because Koine may only be used from the minimum age. Records we must keep by law are kept only for the required period, without your name.
+mail-deleted-underage-body = Your Koine account has been closed and its data deleted, because Koine may only be used from the minimum age. Records we must keep by law are kept only for the required period: invoices issued to you stay as they were issued, with the name on them, for { $years } years, as tax law requires; our other billing records no longer name you.
 audit-action-erase_underage = Closed your account because of the minimum age
 
 table-policy-versions = Versions of this notice
@@ -902,7 +904,7 @@ staff-requests-no-such-account = No account was found for what you entered.
 staff-requests-held = This account is under a legal hold, so it cannot be erased now.
 request-outcome-erased = The account and the personal data linked to it have been erased. Records the law requires us to keep are kept only for the required period, without the person's name.
 request-outcome-exported = A copy of the data has been prepared. The account holder can download it under Settings → Your data after signing in; it stays available for 7 days.
-mail-deleted-request-body = As asked in a data-protection request, this Koine account and the personal data linked to it have been deleted. Records we must keep by law are kept only for the required period, without your name.
+mail-deleted-request-body = As asked in a data-protection request, this Koine account and the personal data linked to it have been deleted. Records we must keep by law are kept only for the required period: invoices issued to the account stay as they were issued, with the name on them, for { $years } years, as tax law requires; our other billing records no longer name its holder.
 audit-action-view_application_video = Watched the video sent with your application to teach
 audit-action-erase_on_request = Erased an account as asked in a privacy request
 audit-action-export_on_request = Prepared a copy of your data as asked in a privacy request
@@ -1220,7 +1222,7 @@ delete-forfeit-title = What you give up
 delete-forfeit-credit = Your credit of { $amount } (send it back to your card from your wallet first)
 delete-forfeit-earnings = Earnings of { $amount } not yet paid out (ask for a payout first)
 delete-forfeit-coupon = Coupon { $code }
-delete-records-stay = Your reviews stay on teachers' pages, shown as from a former member, and your orders and payments stay as billing records without your name.
+delete-records-stay = Your reviews stay on teachers' pages, shown as from a former member. Invoices issued to you stay as they were issued, with the name on them, for { $years } years, as tax law requires; your orders, payments and payouts stay as billing records that no longer name you.
 delete-blocked = Your account can't be deleted yet. First:
 error-payment-required = The payment was refused, or your credit is not enough.
 error-provider-unavailable = The payment service could not be reached; nothing was charged. Please try again in a moment.

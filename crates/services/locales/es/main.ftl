@@ -131,6 +131,8 @@ avatar-hint = PNG, JPEG, WebP o GIF, hasta 5 MB. La volvemos a codificar y elimi
 avatar-upload = Subir foto
 avatar-remove = Eliminar foto
 field-avatar = Archivo de imagen
+field-avatar-visibility = Quién ve tu foto
+field-avatar-visibility-hint = La búsqueda de profesores muestra la foto de un profesor solo si todo el mundo puede verla.
 
 gender-female = Femenino
 gender-male = Masculino
@@ -346,7 +348,7 @@ delete-confirm-needed = Marca la casilla para confirmar que quieres eliminar tu 
 delete-submit = Eliminar mi cuenta
 delete-done = Tu cuenta se ha eliminado. Te hemos enviado una confirmación a tu correo electrónico.
 mail-deleted-subject = Tu cuenta de Koine se ha eliminado
-mail-deleted-body = Como pediste, hemos eliminado tu cuenta de Koine y los datos personales vinculados a ella. Los registros que la ley nos obliga a conservar se guardan solo durante el plazo exigido y sin tu nombre. Gracias por aprender con nosotros.
+mail-deleted-body = Como pediste, hemos eliminado tu cuenta de Koine y los datos personales vinculados a ella. Los registros que la ley nos obliga a conservar se guardan solo durante el plazo exigido: las facturas emitidas a tu nombre se conservan tal como se emitieron, con el nombre que figura en ellas, durante { $years } años, como exige la ley fiscal; el resto de nuestros registros contables ya no te nombran. Gracias por aprender con nosotros.
 
 ## Legal holds
 hold-title = Retenciones legales
@@ -528,7 +530,7 @@ underage-submit = Desactivar y borrar esta cuenta
 underage-done = La cuenta se ha desactivado y sus datos se han borrado.
 underage-held = Una retención legal conserva los datos de esta cuenta; levántala antes.
 underage-reason-needed = Indica cómo lo supiste; el motivo queda registrado.
-mail-deleted-underage-body = Hemos cerrado tu cuenta de Koine y borrado sus datos, porque Koine solo puede usarse a partir de la edad mínima. Los registros que la ley nos obliga a guardar se conservan solo el tiempo exigido y sin tu nombre.
+mail-deleted-underage-body = Hemos cerrado tu cuenta de Koine y borrado sus datos, porque Koine solo puede usarse a partir de la edad mínima. Los registros que la ley nos obliga a guardar se conservan solo el tiempo exigido: las facturas emitidas a tu nombre se conservan tal como se emitieron, con el nombre que figura en ellas, durante { $years } años, como exige la ley fiscal; el resto de nuestros registros contables ya no te nombran.
 audit-action-erase_underage = Cerró tu cuenta por la edad mínima
 
 table-policy-versions = Versiones de este aviso
@@ -902,7 +904,7 @@ staff-requests-no-such-account = No se encontró ninguna cuenta con lo que has i
 staff-requests-held = Esta cuenta está sujeta a una retención legal, así que no se puede borrar ahora.
 request-outcome-erased = Se han borrado la cuenta y los datos personales vinculados a ella. Los registros que la ley nos obliga a conservar se guardan solo durante el plazo exigido y sin el nombre de la persona.
 request-outcome-exported = Se ha preparado una copia de los datos. La persona titular puede descargarla en Ajustes → Tus datos tras iniciar sesión; estará disponible 7 días.
-mail-deleted-request-body = Tal como se pidió en una solicitud de protección de datos, se han borrado esta cuenta de Koine y los datos personales vinculados a ella. Los registros que la ley nos obliga a conservar se guardan solo durante el plazo exigido y sin tu nombre.
+mail-deleted-request-body = Tal como se pidió en una solicitud de protección de datos, se han borrado esta cuenta de Koine y los datos personales vinculados a ella. Los registros que la ley nos obliga a conservar se guardan solo durante el plazo exigido: las facturas emitidas a la cuenta se conservan tal como se emitieron, con el nombre que figura en ellas, durante { $years } años, como exige la ley fiscal; el resto de nuestros registros contables ya no nombran a su titular.
 audit-action-view_application_video = Vio el vídeo enviado con tu solicitud para enseñar
 audit-action-erase_on_request = Borró una cuenta según una solicitud de privacidad
 audit-action-export_on_request = Preparó una copia de tus datos según una solicitud de privacidad
@@ -1220,7 +1222,7 @@ delete-forfeit-title = A lo que renuncias
 delete-forfeit-credit = Tu saldo de { $amount } (devuélvelo antes a tu tarjeta desde tu monedero)
 delete-forfeit-earnings = Ganancias de { $amount } aún sin cobrar (pide antes el pago)
 delete-forfeit-coupon = Cupón { $code }
-delete-records-stay = Tus reseñas siguen en las páginas de los profesores, como de un antiguo miembro, y tus pedidos y pagos se quedan como registros contables sin tu nombre.
+delete-records-stay = Tus reseñas siguen en las páginas de los profesores, como de un antiguo miembro. Las facturas emitidas a tu nombre se conservan tal como se emitieron, con el nombre que figura en ellas, durante { $years } años, como exige la ley fiscal; tus pedidos, pagos y cobros quedan como registros contables que ya no te nombran.
 delete-blocked = Todavía no se puede borrar tu cuenta. Antes:
 error-payment-required = Se ha rechazado el pago o tu saldo no es suficiente.
 error-provider-unavailable = No se ha podido contactar con el servicio de pago; no se ha cobrado nada. Vuelve a intentarlo en un momento.

@@ -131,6 +131,8 @@ avatar-hint = PNG、JPEG、WebP、GIF 形式、5 MB まで。画像は再エン�
 avatar-upload = 写真をアップロード
 avatar-remove = 写真を削除
 field-avatar = 画像ファイル
+field-avatar-visibility = 写真を見られる人
+field-avatar-visibility-hint = 講師検索では、誰でも見られる設定の写真だけが表示されます。
 
 gender-female = 女性
 gender-male = 男性
@@ -346,7 +348,7 @@ delete-confirm-needed = アカウントを削除することを確認するた�
 delete-submit = アカウントを削除する
 delete-done = アカウントを削除しました。確認のメールをお送りしました。
 mail-deleted-subject = Koine アカウントを削除しました
-mail-deleted-body = ご依頼に基づき、Koine アカウントとそれに関連する個人データを削除しました。法律で保存が義務付けられている記録は、必要な期間のみ、お名前なしで保管されます。Koine でのご学習、ありがとうございました。
+mail-deleted-body = ご依頼に基づき、Koine アカウントとそれに関連する個人データを削除しました。法律で保存が義務付けられている記録は、必要な期間のみ保管します。あなた宛てに発行した請求書は、税法の定めにより、記載されたお名前を含め発行時のまま { $years } 年間保管します。その他の会計記録からはお名前を除いています。Koine でのご学習、ありがとうございました。
 
 ## Legal holds
 hold-title = リーガルホールド
@@ -528,7 +530,7 @@ underage-submit = このアカウントを停止して消去する
 underage-done = アカウントを停止し、データを消去しました。
 underage-held = 法的保全によりこのアカウントのデータは保持されています。先に解除してください。
 underage-reason-needed = 判明した経緯を入力してください。理由は記録されます。
-mail-deleted-underage-body = Koine は利用可能年齢に達した方のみご利用いただけるため、あなたの Koine アカウントを閉鎖し、データを削除しました。法律で保存が必要な記録は、必要な期間に限り、お名前を除いて保管します。
+mail-deleted-underage-body = Koine は利用可能年齢に達した方のみご利用いただけるため、あなたの Koine アカウントを閉鎖し、データを削除しました。法律で保存が必要な記録は、必要な期間に限り保管します。あなた宛てに発行した請求書は、税法の定めにより、記載されたお名前を含め発行時のまま { $years } 年間保管します。その他の会計記録からはお名前を除いています。
 audit-action-erase_underage = 年齢制限のためアカウントを閉鎖しました
 
 table-policy-versions = この通知の各版
@@ -902,7 +904,7 @@ staff-requests-no-such-account = 入力された内容に該当するアカウ�
 staff-requests-held = このアカウントは法的保全の対象のため、現在は消去できません。
 request-outcome-erased = アカウントとそれに紐づく個人データを消去しました。法律で保管が義務づけられている記録は、必要な期間のみ、氏名を含まない形で保管します。
 request-outcome-exported = データのコピーを作成しました。アカウント所有者はサインイン後、「設定 → あなたのデータ」からダウンロードできます（7日間有効）。
-mail-deleted-request-body = データ保護に関する依頼に基づき、このKoineアカウントとそれに紐づく個人データを削除しました。法律で保管が義務づけられている記録は、必要な期間のみ、氏名を含まない形で保管します。
+mail-deleted-request-body = データ保護に関するご請求に基づき、この Koine アカウントとそれに関連する個人データを削除しました。法律で保存が義務付けられている記録は、必要な期間のみ保管します。このアカウント宛てに発行した請求書は、税法の定めにより、記載された名前を含め発行時のまま { $years } 年間保管します。その他の会計記録からは名前を除いています。
 audit-action-view_application_video = 講師応募に添付された動画を視聴しました
 audit-action-erase_on_request = プライバシーに関する依頼に基づきアカウントを消去しました
 audit-action-export_on_request = プライバシーに関する依頼に基づきあなたのデータのコピーを作成しました
@@ -1217,7 +1219,7 @@ delete-forfeit-title = 放棄されるもの
 delete-forfeit-credit = 残高 { $amount }（先にウォレットからカードへ返金してください）
 delete-forfeit-earnings = 未払いの収益 { $amount }（先に支払いを申請してください）
 delete-forfeit-coupon = クーポン { $code }
-delete-records-stay = あなたのレビューは「退会したメンバー」として講師のページに残り、注文と支払いは氏名を除いた会計記録として残ります。
+delete-records-stay = あなたのレビューは「退会した会員」からのものとして講師のページに残ります。あなた宛てに発行した請求書は、税法の定めにより、記載されたお名前を含め発行時のまま { $years } 年間保管します。ご注文・お支払い・出金は、お名前を含まない会計記録として残ります。
 delete-blocked = まだアカウントを削除できません。先に次のことを済ませてください：
 error-payment-required = 支払いが拒否されたか、残高が不足しています。
 error-provider-unavailable = 決済サービスに接続できませんでした。請求は発生していません。しばらくしてからもう一度お試しください。

@@ -131,6 +131,8 @@ avatar-hint = 支持 PNG、JPEG、WebP 或 GIF，最大 5 MB。我们会重新�
 avatar-upload = 上传头像
 avatar-remove = 删除头像
 field-avatar = 图片文件
+field-avatar-visibility = 谁能看到你的照片
+field-avatar-visibility-hint = 只有当所有人都可以查看时，教师搜索才会显示教师的照片。
 
 gender-female = 女
 gender-male = 男
@@ -346,7 +348,7 @@ delete-confirm-needed = 请勾选此框，确认您要删除账户。
 delete-submit = 删除我的账户
 delete-done = 您的账户已删除。我们已向您的电子邮件地址发送确认信息。
 mail-deleted-subject = 您的 Koine 账户已删除
-mail-deleted-body = 根据您的要求，您的 Koine 账户及其关联的个人数据已被删除。法律要求保留的记录仅在规定期限内保存，且不含您的姓名。感谢您在 Koine 学习。
+mail-deleted-body = 根据您的要求，您的 Koine 账户及其关联的个人数据已被删除。法律要求保留的记录仅在规定期限内保存：开具给您的发票按税法要求按开具时的原样（包括上面的姓名）保存 { $years } 年；我们的其他账务记录不再含有您的姓名。感谢您在 Koine 学习。
 
 ## Legal holds
 hold-title = 法律保全
@@ -528,7 +530,7 @@ underage-submit = 停用并删除此账户
 underage-done = 该账户已停用，数据已删除。
 underage-held = 法律保全要求保留此账户的数据，请先解除。
 underage-reason-needed = 请说明您是如何发现的；原因会被记录。
-mail-deleted-underage-body = 由于 Koine 仅供达到最低年龄者使用，您的 Koine 账户已关闭，数据已删除。法律要求保留的记录仅在规定期限内保存，且不含您的姓名。
+mail-deleted-underage-body = 由于 Koine 仅供达到最低年龄者使用，您的 Koine 账户已关闭，数据已删除。法律要求保留的记录仅在规定期限内保存：开具给您的发票按税法要求按开具时的原样（包括上面的姓名）保存 { $years } 年；我们的其他账务记录不再含有您的姓名。
 audit-action-erase_underage = 因最低年龄限制关闭了您的账户
 
 table-policy-versions = 本声明的各个版本
@@ -902,7 +904,7 @@ staff-requests-no-such-account = 找不到与您输入内容对应的账户。
 staff-requests-held = 此账户处于法律保全状态，目前无法删除。
 request-outcome-erased = 该账户及其关联的个人数据已被删除。法律要求保留的记录仅在规定期限内保存，且不含本人姓名。
 request-outcome-exported = 数据副本已准备好。账户持有人登录后可在"设置 → 您的数据"中下载，7 天内有效。
-mail-deleted-request-body = 根据一项数据保护请求，此 Koine 账户及其关联的个人数据已被删除。法律要求保留的记录仅在规定期限内保存，且不含您的姓名。
+mail-deleted-request-body = 根据一项数据保护请求，此 Koine 账户及其关联的个人数据已被删除。法律要求保留的记录仅在规定期限内保存：开具给该账户的发票按税法要求按开具时的原样（包括上面的姓名）保存 { $years } 年；我们的其他账务记录不再含有账户持有人的姓名。
 audit-action-view_application_video = 观看了您随教师申请提交的视频
 audit-action-erase_on_request = 根据隐私请求删除了一个账户
 audit-action-export_on_request = 根据隐私请求为您准备了数据副本
@@ -1217,7 +1219,7 @@ delete-forfeit-title = 您将放弃的
 delete-forfeit-credit = 您的余额 { $amount }（请先在钱包中退回到您的银行卡）
 delete-forfeit-earnings = 尚未提现的收入 { $amount }（请先申请提现）
 delete-forfeit-coupon = 优惠券 { $code }
-delete-records-stay = 您的评价将以“已离开的成员”名义保留在教师页面上，您的订单和付款将作为不含姓名的账务记录保留。
+delete-records-stay = 您的评价将以“已离开的成员”名义保留在教师页面上。开具给您的发票按税法要求按开具时的原样（包括上面的姓名）保存 { $years } 年；您的订单、付款和提现将作为不含您姓名的账务记录保留。
 delete-blocked = 您的账户暂时无法删除。请先处理：
 error-payment-required = 付款被拒绝或余额不足。
 error-provider-unavailable = 无法连接支付服务，未产生任何扣款。请稍后重试。

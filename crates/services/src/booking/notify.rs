@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use koine_domain::booking::LessonStatus;
 use koine_domain::ics::{self, Event, EventStatus};
+use koine_domain::mention;
 use koine_domain::profile::UiLocale;
 use koine_store::Conn;
 use koine_store::repo::accounts::{self, AccountRow};
@@ -129,14 +130,12 @@ impl Services {
             .as_deref()
             .and_then(|x| koine_domain::profile::UiLocale::parse(x).ok())
             .unwrap_or(koine_domain::profile::UiLocale::En);
-        let other_name = if Some(other.id) == leaving {
-            crate::i18n::t(locale, "former-member")
+        // The other side is named by id (their name goes in when the notice
+        // is shown or sent); one being erased is named to nobody.
+        let (other_name, about) = if Some(other.id) == leaving || other.profile.is_none() {
+            (crate::i18n::t(locale, "former-member"), None)
         } else {
-            other
-                .profile
-                .as_ref()
-                .map(|p| p.display_name.clone())
-                .unwrap_or_default()
+            (mention::MARK.to_owned(), Some(other.id))
         };
         let language = crate::i18n::language_name(locale, &l.language);
         let summary = crate::i18n::t_args(
@@ -170,6 +169,7 @@ impl Services {
             ],
             link: Some(format!("/lessons/{}", l.id)),
             ics,
+            about,
         };
         Some(self.word_notice(account, locale, notice, now))
     }

@@ -10,6 +10,7 @@ use crate::notifications::Notice;
 use crate::{Error, Result, Services};
 use koine_domain::cards::Card;
 use koine_domain::ledger::{self, Account};
+use koine_domain::mention;
 use koine_domain::teaching::{self, OfferingStatus, PACKAGE_VALID_DAYS, format_amount};
 use koine_store::repo::ledger::Refs;
 use koine_store::repo::packages::{self as repo, PackageRow};
@@ -107,7 +108,6 @@ impl Services {
             ..Refs::default()
         };
         self.post(tx.conn(), &entry, refs, now).await?;
-        let learner_name = self.display_name_in(tx.conn(), learner).await?;
         for (who, key_) in [
             (learner, "package-bought-learner"),
             (o.teacher_id, "package-bought-teacher"),
@@ -119,10 +119,11 @@ impl Services {
                 args: vec![
                     ("lessons", lessons.to_string()),
                     ("price", format!("{} {}", format_amount(price), row.currency)),
-                    ("name", learner_name.clone()),
+                    ("name", mention::MARK.into()),
                 ],
                 link: Some("/lessons".into()),
                 ics: None,
+                about: Some(learner),
             };
             self.tell(tx.conn(), who, notice, now).await?;
         }
@@ -170,14 +171,14 @@ impl Services {
         };
         self.post(conn.reborrow(), &entry, refs, now).await?;
         repo::close(conn.reborrow(), id, now).await?;
-        let teacher_name = self.display_name_in(conn.reborrow(), pk.teacher_id).await?;
         let notice = Notice {
             kind: "package_expired",
             subject_key: "mail-package-subject",
             body_key: "package-expired",
-            args: vec![("lessons", pk.lessons.to_string()), ("name", teacher_name)],
+            args: vec![("lessons", pk.lessons.to_string()), ("name", mention::MARK.into())],
             link: Some("/lessons".into()),
             ics: None,
+            about: Some(pk.teacher_id),
         };
         self.tell(conn, pk.learner_id, notice, now).await?;
         Ok(true)

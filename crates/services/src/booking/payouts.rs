@@ -83,6 +83,7 @@ impl Services {
             args: vec![("name", details.summary())],
             link: Some("/earnings".into()),
             ics: None,
+            about: None,
         };
         self.tell(tx.conn(), p.account_id, notice, now).await?;
         tx.commit().await?;
@@ -285,6 +286,7 @@ impl Services {
             ],
             link: Some("/earnings".into()),
             ics: None,
+            about: None,
         };
         self.tell(tx.conn(), row.teacher_id, notice, now).await?;
         tx.commit().await?;

@@ -8,6 +8,7 @@ use crate::notifications::Notice;
 use crate::{Error, Result, Services};
 use koine_domain::Invalid;
 use koine_domain::booking::{LessonStatus, parse_rating};
+use koine_domain::mention;
 use koine_domain::teaching::public_text;
 use koine_store::repo::reviews::{self as repo, ReviewRow};
 use koine_store::repo::{lessons, teaching as teachers};
@@ -55,9 +56,10 @@ impl Services {
             kind: "review",
             subject_key: "mail-review-subject",
             body_key: "review-posted",
-            args: vec![("rating", rating.to_string()), ("name", p.display_name.clone())],
+            args: vec![("rating", rating.to_string()), ("name", mention::MARK.into())],
             link: Some(format!("/teachers/{}#reviews", l.teacher_id)),
             ics: None,
+            about: Some(p.account_id),
         };
         self.tell(tx.conn(), l.teacher_id, notice, now).await?;
         tx.commit().await?;

@@ -9,6 +9,7 @@ use super::lessons::{Actor, StepInput};
 use crate::notifications::Notice;
 use crate::{Result, Services};
 use koine_domain::booking::{self, Action, LessonStatus};
+use koine_domain::mention;
 use koine_store::repo::{lessons, packages};
 use uuid::Uuid;
 
@@ -161,7 +162,6 @@ impl Services {
         };
         let left = pk.lessons - lessons::package_lessons_used(tx.conn(), id).await?;
         if left > 0 {
-            let teacher = self.display_name_in(tx.conn(), pk.teacher_id).await?;
             let profile = koine_store::repo::profiles::get(tx.conn(), pk.learner_id).await?;
             let zone = profile.as_ref().map_or("UTC", |p| p.time_zone.as_str());
             let locale = profile
@@ -175,11 +175,12 @@ impl Services {
                 body_key: key,
                 args: vec![
                     ("lessons", left.to_string()),
-                    ("name", teacher),
+                    ("name", mention::MARK.into()),
                     ("when", super::notify::when_in(locale, pk.expires_at, zone)),
                 ],
                 link: Some("/lessons".into()),
                 ics: None,
+                about: Some(pk.teacher_id),
             };
             self.tell(tx.conn(), pk.learner_id, notice, now).await?;
         }

@@ -105,7 +105,7 @@ impl Services {
         Ok(Homepage {
             id: teacher,
             display_name: profile.display_name,
-            avatar_url: profile.avatar_id.map(|a| format!("/avatars/{a}.png")),
+            avatar_url: crate::profiles::avatar_url(profile.avatar_id, &profile.avatar_visibility, viewer),
             tier: Tier::parse(&t.tier).unwrap_or(Tier::Community),
             headline: t.headline.clone(),
             about: t.about.clone(),

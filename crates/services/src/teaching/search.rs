@@ -198,7 +198,10 @@ fn card(
     Some(Card {
         id: s.account_id,
         display_name: s.display_name.clone(),
-        avatar: s.avatar_id,
+        // Search lists teachers to everyone: only a photo shown to everyone.
+        avatar: s
+            .avatar_id
+            .filter(|_| s.avatar_visibility == Visibility::Public.as_str()),
         tier: Tier::parse(&s.tier).unwrap_or(Tier::Community),
         country: public.then(|| s.country.clone()),
         headline: s.headline.clone(),

@@ -13,6 +13,9 @@ pub struct OutboxRow {
     pub attempts: i32,
     /// A calendar event to attach (text/calendar).
     pub attachment: Option<String>,
+    /// The other member the message mentions (`mention::MARK` marks where
+    /// their name goes when it is sent).
+    pub about_id: Option<Uuid>,
 }
 
 pub async fn enqueue(conn: Conn<'_>, m: &OutboxRow) -> Result<()> {
@@ -26,14 +29,15 @@ pub async fn enqueue_many(conn: Conn<'_>, rows: &[OutboxRow]) -> Result<()> {
     }
     let sql = format!(
         "INSERT INTO outbox (id, account_id, channel, recipient, subject, body, created_at, attempts, \
-         next_attempt_at, attachment) VALUES {}",
-        super::value_rows(rows.len(), 10)
+         next_attempt_at, attachment, about_id) VALUES {}",
+        super::value_rows(rows.len(), 11)
     );
     on_conn!(conn, c => {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for m in rows {
             q = q.bind(m.id).bind(m.account_id).bind(&m.channel).bind(&m.recipient).bind(&m.subject)
-                .bind(&m.body).bind(m.created_at).bind(m.attempts).bind(m.created_at).bind(&m.attachment);
+                .bind(&m.body).bind(m.created_at).bind(m.attempts).bind(m.created_at).bind(&m.attachment)
+                .bind(m.about_id);
         }
         q.execute(&mut *c).await.map(|r| r.rows_affected())
     })?;
@@ -52,7 +56,7 @@ pub async fn claim_due(mut conn: Conn<'_>, now: i64, claim_until: i64, limit: i6
         let row = on_conn!(conn.reborrow(), c => sqlx::query_as::<_, OutboxRow>(
             "UPDATE outbox SET claimed_until = $2 WHERE id = $1 AND sent_at IS NULL \
              AND (claimed_until IS NULL OR claimed_until < $3) \
-             RETURNING id, account_id, channel, recipient, subject, body, created_at, attempts, attachment")
+             RETURNING id, account_id, channel, recipient, subject, body, created_at, attempts, attachment, about_id")
             .bind(id).bind(claim_until).bind(now).fetch_optional(&mut *c).await)?;
         claimed.extend(row);
     }

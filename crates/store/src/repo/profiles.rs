@@ -10,6 +10,8 @@ pub struct ProfileRow {
     pub time_zone: String,
     pub ui_locale: Option<String>,
     pub avatar_id: Option<Uuid>,
+    /// Who sees the photo: `public`, `members` or `private`.
+    pub avatar_visibility: String,
     pub birth_date_visibility: String,
     pub gender: Option<String>,
     pub gender_visibility: String,
@@ -27,23 +29,62 @@ pub struct LanguageRow {
 pub async fn upsert(conn: Conn<'_>, p: &ProfileRow) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
         "INSERT INTO profiles (account_id, display_name, bio, country, time_zone, ui_locale, avatar_id, \
-         birth_date_visibility, gender, gender_visibility, location, location_visibility, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         birth_date_visibility, gender, gender_visibility, location, location_visibility, updated_at, \
+         avatar_visibility) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          ON CONFLICT (account_id) DO UPDATE SET display_name = $2, bio = $3, country = $4, time_zone = $5, \
          ui_locale = $6, avatar_id = $7, birth_date_visibility = $8, gender = $9, gender_visibility = $10, \
-         location = $11, location_visibility = $12, updated_at = $13")
+         location = $11, location_visibility = $12, updated_at = $13, avatar_visibility = $14")
         .bind(p.account_id).bind(&p.display_name).bind(&p.bio).bind(&p.country).bind(&p.time_zone)
         .bind(&p.ui_locale).bind(p.avatar_id).bind(&p.birth_date_visibility).bind(&p.gender)
         .bind(&p.gender_visibility).bind(&p.location).bind(&p.location_visibility).bind(p.updated_at)
+        .bind(&p.avatar_visibility)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn get(conn: Conn<'_>, account: Uuid) -> Result<Option<ProfileRow>> {
     Ok(on_conn!(conn, c => sqlx::query_as::<_, ProfileRow>(
-        "SELECT account_id, display_name, bio, country, time_zone, ui_locale, avatar_id, birth_date_visibility, \
-         gender, gender_visibility, location, location_visibility, updated_at FROM profiles WHERE account_id = $1")
+        "SELECT account_id, display_name, bio, country, time_zone, ui_locale, avatar_id, avatar_visibility, \
+         birth_date_visibility, gender, gender_visibility, location, location_visibility, updated_at \
+         FROM profiles WHERE account_id = $1")
         .bind(account).fetch_optional(&mut *c).await)?)
+}
+
+/// Whose photo `avatar` is, who may see it, and whether its owner's
+/// processing is restricted (GDPR Art. 18: a restricted profile is shown
+/// to nobody but its owner).
+pub async fn avatar_owner(conn: Conn<'_>, avatar: Uuid) -> Result<Option<(Uuid, String, bool)>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, (Uuid, String, bool)>(
+        "SELECT p.account_id, p.avatar_visibility, EXISTS (SELECT 1 FROM processing_restrictions r \
+         WHERE r.account_id = p.account_id AND r.lifted_at IS NULL) FROM profiles p WHERE p.avatar_id = $1")
+        .bind(avatar).fetch_optional(&mut *c).await)?)
+}
+
+/// Display names and interface languages of `accounts` (those that have a
+/// profile), in one statement.
+pub async fn names_and_locales(
+    conn: Conn<'_>,
+    accounts: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, (String, Option<String>)>> {
+    if accounts.is_empty() {
+        return Ok(Default::default());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT account_id, display_name, ui_locale FROM profiles WHERE account_id IN ({})",
+        super::placeholders(1, accounts.len())
+    ));
+    let rows: Vec<(Uuid, String, Option<String>)> = on_conn!(conn, c => {
+        let mut q = sqlx::query_as(sql);
+        for a in accounts {
+            q = q.bind(*a);
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, locale)| (id, (name, locale)))
+        .collect())
 }
 
 pub async fn set_avatar(conn: Conn<'_>, account: Uuid, avatar: Option<Uuid>, now: i64) -> Result<()> {

@@ -322,12 +322,13 @@ pub struct Searchable {
     pub rating_count: i64,
     pub display_name: String,
     pub avatar_id: Option<Uuid>,
+    pub avatar_visibility: String,
     pub time_zone: String,
 }
 
 const SEARCHABLE: &str = "SELECT t.account_id, t.tier, t.headline, t.about, t.country, t.country_visibility, \
      t.trial_price_minor, t.min_notice_minutes, t.horizon_days, t.buffer_before_minutes, t.buffer_after_minutes, \
-     t.rating_sum, t.rating_count, p.display_name, p.avatar_id, p.time_zone \
+     t.rating_sum, t.rating_count, p.display_name, p.avatar_id, p.avatar_visibility, p.time_zone \
      FROM teachers t JOIN profiles p ON p.account_id = t.account_id \
      WHERE t.status = 'active' \
      AND NOT EXISTS (SELECT 1 FROM processing_restrictions r WHERE r.account_id = t.account_id AND r.lifted_at IS NULL)";

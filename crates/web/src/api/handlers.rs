@@ -348,6 +348,9 @@ pub struct ProfileBody {
     gender_visibility: String,
     location: Option<String>,
     location_visibility: String,
+    /// Who sees the photo: `public`, `members` or `private`; absent keeps
+    /// the current choice.
+    avatar_visibility: Option<String>,
 }
 
 /// Replace the caller's profile.
@@ -385,6 +388,12 @@ pub async fn update_profile(State(st): State<AppState>, ctx: Ctx, ApiJson(b): Ap
         gender_visibility: Visibility::parse(&b.gender_visibility).map_err(invalid)?,
         location: parse_location(b.location.as_deref().unwrap_or("")).map_err(invalid)?,
         location_visibility: Visibility::parse(&b.location_visibility).map_err(invalid)?,
+        avatar_visibility: b
+            .avatar_visibility
+            .as_deref()
+            .map(Visibility::parse)
+            .transpose()
+            .map_err(invalid)?,
     };
     st.svc.update_profile(p.account_id, update).await?;
     Ok(no_content())

@@ -841,6 +841,7 @@ async fn delete_page(st: &AppState, ctx: &Ctx, form: FormState) -> Result<Delete
     }
     Ok(DeletePage {
         page: Page::new(ctx, "delete-title"),
+        invoice_years: koine_store::datamap::invoice_name_kept_years(),
         forfeited,
         open_lessons: leaving.open_lessons,
         open_packages: leaving.open_packages,

@@ -135,22 +135,42 @@ async fn css() -> Response {
         .into_response()
 }
 
-async fn avatar(State(st): State<AppState>, Path(file): Path<String>) -> Result<Response, PageError> {
+/// A member's picture, to those its owner shows it to. Kept by browsers
+/// only (never a shared cache) and asked about again each time it is
+/// shown, so a removed picture, an erased member's or one made private is
+/// gone at once; an unchanged one costs a `304`. Every picture has an
+/// address of its own, so its ETag is its id.
+async fn avatar(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Path(file): Path<String>,
+) -> Result<Response, PageError> {
     let id = file
         .strip_suffix(".png")
         .and_then(|s| s.parse::<uuid::Uuid>().ok())
         .ok_or(PageError::Status(StatusCode::NOT_FOUND, "error-not-found"))?;
+    st.svc
+        .may_see_avatar(ctx.principal.as_ref().map(|p| p.account_id), id)
+        .await?;
+    let etag = format!("\"{id}\"");
+    let cache = [
+        (header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache")),
+        (header::ETAG, HeaderValue::from_str(&etag).expect("a quoted uuid")),
+    ];
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    if unchanged {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
     let bytes = tokio::fs::read(st.svc.avatar_path(id))
         .await
         .map_err(|_| PageError::Status(StatusCode::NOT_FOUND, "error-not-found"))?;
     Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400, immutable"),
-            ),
-        ],
+        cache,
+        [(header::CONTENT_TYPE, HeaderValue::from_static("image/png"))],
         bytes,
     )
         .into_response())

@@ -74,6 +74,7 @@ fn form_from(own: &OwnProfile) -> FormState {
         ("gender_visibility".into(), own.gender_visibility.as_str().into()),
         ("location".into(), v.location.clone().unwrap_or_default()),
         ("location_visibility".into(), own.location_visibility.as_str().into()),
+        ("avatar_visibility".into(), own.avatar_visibility.as_str().into()),
     ];
     for (i, l) in v.native_languages.iter().chain(&v.learning_languages).enumerate() {
         values.push((format!("lang_{i}"), l.language.clone()));
@@ -153,6 +154,7 @@ const FIXED_FIELDS: &[&str] = &[
     "gender_visibility",
     "location",
     "location_visibility",
+    "avatar_visibility",
 ];
 
 /// Parses the edit form into a validated update, collecting every error.
@@ -185,6 +187,11 @@ fn parse_update(fields: &HashMap<String, String>) -> Result<ProfileUpdate, Vec<I
         vis("gender_visibility"),
         vis("location_visibility"),
     );
+    // The photo's choice sits beside the photo; a form without it keeps it.
+    let av = fields
+        .get("avatar_visibility")
+        .map(|_| vis("avatar_visibility"))
+        .transpose();
     let mut languages = Vec::new();
     for i in 0..LANGUAGE_SLOTS {
         let code = get(&format!("lang_{i}"));
@@ -208,6 +215,7 @@ fn parse_update(fields: &HashMap<String, String>) -> Result<ProfileUpdate, Vec<I
         bdv.as_ref().err(),
         gv.as_ref().err(),
         lv.as_ref().err(),
+        av.as_ref().err(),
     ]
     .into_iter()
     .flatten()
@@ -225,6 +233,7 @@ fn parse_update(fields: &HashMap<String, String>) -> Result<ProfileUpdate, Vec<I
         bdv,
         gv,
         lv,
+        av,
     ) {
         (
             Ok(display_name),
@@ -237,6 +246,7 @@ fn parse_update(fields: &HashMap<String, String>) -> Result<ProfileUpdate, Vec<I
             Ok(bdv),
             Ok(gv),
             Ok(lv),
+            Ok(av),
         ) if errors.is_empty() => Ok(ProfileUpdate {
             display_name,
             bio,
@@ -249,6 +259,7 @@ fn parse_update(fields: &HashMap<String, String>) -> Result<ProfileUpdate, Vec<I
             gender_visibility: gv,
             location,
             location_visibility: lv,
+            avatar_visibility: av,
         }),
         _ => Err(errors),
     }

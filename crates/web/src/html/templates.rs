@@ -312,6 +312,8 @@ pub struct DeletePage {
     pub blockers: Vec<String>,
     /// What stays after erasure, and for how long.
     pub kept: Vec<(String, String)>,
+    /// How long invoices keep the name they were issued to.
+    pub invoice_years: u32,
     pub form: FormState,
     /// A legal hold prevents deletion for now.
     pub held: bool,
