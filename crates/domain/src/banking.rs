@@ -84,8 +84,7 @@ pub enum PayoutDetails {
 
 impl PayoutDetails {
     pub fn bank(holder: &str, iban: &str, bic: &str) -> Valid<Self> {
-        let holder =
-            crate::validation::optional_text("holder", holder, 140)?.ok_or(Invalid::new("holder", "required"))?;
+        let holder = crate::validation::name_text("holder", holder, 140)?.ok_or(Invalid::new("holder", "required"))?;
         let iban = Iban::parse(iban)?;
         let bic = bic.trim().to_ascii_uppercase();
         let bic = if bic.is_empty() {

@@ -10,9 +10,10 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Valid<Self> {
-        let s = raw.trim().to_lowercase();
+        use unicode_normalization::UnicodeNormalization;
+        let s: String = raw.trim().nfc().collect::<String>().to_lowercase();
         let bad = || Invalid::new("email", "invalid-email");
-        if s.is_empty() || s.len() > 254 || s.chars().any(char::is_control) {
+        if s.is_empty() || s.len() > 254 || s.chars().any(|c| c.is_control() || crate::validation::is_invisible(c)) {
             return Err(bad());
         }
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;

@@ -15,7 +15,7 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(raw: &str) -> Valid<Self> {
-        match optional_text("display_name", raw, DISPLAY_NAME_MAX)? {
+        match crate::validation::name_text("display_name", raw, DISPLAY_NAME_MAX)? {
             Some(s) if !s.contains(['\n', '\r', '<', '>']) => Ok(Self(s)),
             Some(_) => Err(Invalid::new("display_name", "invalid-characters")),
             None => Err(Invalid::new("display_name", "required")),
@@ -32,7 +32,7 @@ pub fn parse_bio(raw: &str) -> Valid<Option<String>> {
 }
 
 pub fn parse_location(raw: &str) -> Valid<Option<String>> {
-    optional_text("location", raw, LOCATION_MAX)
+    crate::validation::name_text("location", raw, LOCATION_MAX)
 }
 
 /// Who is looking at a profile.

@@ -4,6 +4,7 @@ use crate::{Error, Result, Services};
 use koine_domain::profile::{
     Cefr, Country, DisplayName, Gender, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, check_languages,
 };
+use koine_domain::validation::confusable_skeleton;
 use koine_store::repo::profiles::{self, LanguageRow};
 use serde::Serialize;
 use uuid::Uuid;
@@ -132,8 +133,35 @@ impl Services {
         self.load_profile(account, Viewer::Owner).await
     }
 
+    /// Refuses `name` for a teacher (or someone applying to be one) when it
+    /// looks like another teacher's: the same UTS #39 skeleton, as
+    /// "Maríа López" with a Cyrillic "а" has "María López"'s.
+    pub(crate) async fn check_teacher_name(&self, account: Uuid, name: &str) -> Result<()> {
+        let names = {
+            let mut c = self.db.acquire().await?;
+            koine_store::repo::teaching::other_teacher_names(c.conn(), account).await?
+        };
+        let skeleton = confusable_skeleton(name);
+        if names.iter().any(|n| confusable_skeleton(n) == skeleton) {
+            return Err(koine_domain::Invalid::new("display_name", "looks-like-another-teacher").into());
+        }
+        Ok(())
+    }
+
     pub async fn update_profile(&self, account: Uuid, u: ProfileUpdate) -> Result<()> {
         check_languages(&u.languages)?;
+        let before = {
+            let mut c = self.db.acquire().await?;
+            let teaches = koine_store::repo::teaching::teacher(c.conn(), account).await?.is_some();
+            profiles::get(c.conn(), account)
+                .await?
+                .map(|p| (p.display_name, teaches))
+        };
+        if let Some((name, true)) = &before
+            && name != u.display_name.as_str()
+        {
+            self.check_teacher_name(account, u.display_name.as_str()).await?;
+        }
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let current = profiles::get(tx.conn(), account).await?.ok_or(Error::NotFound)?;

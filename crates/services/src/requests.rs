@@ -43,7 +43,7 @@ impl NewRequest {
             kind: RequestKind::parse(kind).ok_or(Invalid::new("kind", "invalid-choice"))?,
             regime: Regime::parse(regime).ok_or(Invalid::new("regime", "invalid-choice"))?,
             relation: Relation::parse(relation).ok_or(Invalid::new("relation", "invalid-choice"))?,
-            name: optional_text("name", name, 100)?.ok_or(Invalid::new("name", "required"))?,
+            name: koine_domain::validation::name_text("name", name, 100)?.ok_or(Invalid::new("name", "required"))?,
             email: Email::parse(email)?,
             details: optional_text("details", details, 4000)?,
         })

@@ -176,7 +176,10 @@ impl TestApp {
     pub async fn lessons_everywhere(&self, b: &Browser, id: Uuid, email: &str, reviewer: &Browser) -> Uuid {
         use crate::lessons::key;
         let partner_email = format!("partner.{email}");
-        let p = self.member(&partner_email, "Partner").await;
+        // Teachers' names must not pass for each other's: each partner's
+        // is their own.
+        let partner_name = format!("Partner {}", email.split('@').next().unwrap_or_default());
+        let p = self.member(&partner_email, &partner_name).await;
         let partner = self.account_id(&partner_email).await;
         let form = reqwest::multipart::Form::new()
             .text("csrf", p.csrf().await)

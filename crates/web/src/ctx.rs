@@ -13,9 +13,10 @@ use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use koine_domain::consent::VisitorChoice;
 use koine_domain::profile::UiLocale;
+use koine_domain::validation::has_hidden_characters;
 use koine_services::accounts::{ClientInfo, Principal};
 use koine_services::consent::Signals;
 use koine_services::crypto;
@@ -293,16 +294,21 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
                 return PageErrorMarker::response(StatusCode::PAYLOAD_TOO_LARGE, "error-too-long", &ctx);
             };
             let mut presented = None;
+            let mut hidden = false;
             let mut rest = form_urlencoded::Serializer::new(String::new());
             for (k, v) in form_urlencoded::parse(&bytes) {
                 if k == "csrf" {
                     presented = Some(v.into_owned());
                 } else {
+                    hidden |= !is_secret(&k) && (has_hidden_characters(&k) || has_hidden_characters(&v));
                     rest.append_pair(&k, &v);
                 }
             }
             if !presented.is_some_and(|p| ctx.csrf_ok(&st, &p)) {
                 return PageErrorMarker::response(StatusCode::FORBIDDEN, "error-csrf", &ctx);
+            }
+            if hidden {
+                return PageErrorMarker::response(StatusCode::UNPROCESSABLE_ENTITY, "error-invisible-characters", &ctx);
             }
             let rest = rest.finish();
             parts
@@ -313,6 +319,27 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
             // Pages only take forms; anything else is not from our pages.
             return PageErrorMarker::response(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-csrf", &ctx);
         }
+    }
+
+    // API bodies: any string (or key) holding an invisible character is
+    // refused before a handler sees it. A provider's signed webhook is
+    // taken as sent.
+    let is_json = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if is_api && unsafe_method && is_json && !parts.uri.path().starts_with("/api/v1/payments/webhooks/") {
+        let Ok(bytes) = to_bytes(body, crate::BODY_LIMIT).await else {
+            return crate::error::Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "The body is too large.")
+                .into_response();
+        };
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(at) = hidden_in_json(&value, "")
+        {
+            return crate::error::Problem::invalid("invisible-characters", &at).into_response();
+        }
+        body = Body::from(bytes);
     }
 
     let mut res = next.run(Request::from_parts(parts, body)).await;
@@ -335,9 +362,50 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
     res
 }
 
+/// Fields whose text is taken as typed, whatever it holds: passwords.
+fn is_secret(field: &str) -> bool {
+    field.contains("password")
+}
+
+/// The path (`a.b[2]`) of the first string or key in `v` holding an
+/// invisible character, passwords aside.
+fn hidden_in_json(v: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) if has_hidden_characters(s) => Some(at.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| hidden_in_json(x, &format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, x)| {
+            let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+            if has_hidden_characters(k) {
+                Some(path)
+            } else if is_secret(k) {
+                None
+            } else {
+                hidden_in_json(x, &path)
+            }
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_characters_are_found_anywhere_in_a_body_but_passwords() {
+        let v = serde_json::json!({"a": "ok", "b": [{"c": "x\u{202E}y"}], "password": "p\u{200B}w"});
+        assert_eq!(hidden_in_json(&v, "").as_deref(), Some("b[0].c"));
+        let v = serde_json::json!({"password": "p\u{200B}w", "new_password": "\u{FEFF}"});
+        assert_eq!(hidden_in_json(&v, ""), None);
+        assert_eq!(
+            hidden_in_json(&serde_json::json!({"k\u{200B}": 1}), "").as_deref(),
+            Some("k\u{200B}")
+        );
+    }
 
     #[test]
     fn client_ip_respects_proxy_hops() {

@@ -205,6 +205,19 @@ impl Problem {
         }
     }
 
+    /// Input refused for `code` at `detail` (a field, or a path in a body).
+    pub fn invalid(code: &'static str, detail: &str) -> Self {
+        Self {
+            code: Some(code),
+            detail: Some(detail.to_owned()),
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-input",
+                "The input is not valid.",
+            )
+        }
+    }
+
     /// No database connection freed up in time.
     pub fn overloaded() -> Self {
         Self {

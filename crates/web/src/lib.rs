@@ -32,7 +32,7 @@ pub struct AppState {
 }
 
 /// Largest request body accepted (an avatar upload plus form overhead).
-const BODY_LIMIT: usize = koine_services::avatars::MAX_BYTES + 64 * 1024;
+pub(crate) const BODY_LIMIT: usize = koine_services::avatars::MAX_BYTES + 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
     Router::new()

@@ -32,3 +32,4 @@ mod security;
 mod smtp;
 mod staff;
 mod teaching;
+mod unicode;

@@ -56,7 +56,8 @@ struct Valid {
 }
 
 fn validate(f: ApplicationForm, first: bool) -> std::result::Result<Valid, Invalid> {
-    let real_name = optional_text("real_name", &f.real_name, 100)?.ok_or(Invalid::new("real_name", "required"))?;
+    let real_name = koine_domain::validation::name_text("real_name", &f.real_name, 100)?
+        .ok_or(Invalid::new("real_name", "required"))?;
     let country = Country::parse(&f.country)?;
     let languages = taught_languages(&f.languages)?;
     let introduction =
@@ -296,6 +297,8 @@ impl Services {
         }
         let photo = form.photo.clone();
         let v = validate(form, resubmitting.is_none())?;
+        let name = self.own_profile(p.account_id).await?.view.display_name;
+        self.check_teacher_name(p.account_id, &name).await?;
         // Everything is checked before anything is kept: the photo too.
         let photo = match photo {
             Some(bytes) => Some(

@@ -333,6 +333,14 @@ const SEARCHABLE: &str = "SELECT t.account_id, t.tier, t.headline, t.about, t.co
      WHERE t.status = 'active' \
      AND NOT EXISTS (SELECT 1 FROM processing_restrictions r WHERE r.account_id = t.account_id AND r.lifted_at IS NULL)";
 
+/// The display names of every teacher but `except`.
+pub async fn other_teacher_names(conn: Conn<'_>, except: Uuid) -> Result<Vec<String>> {
+    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, String>(
+        "SELECT p.display_name FROM teachers t JOIN profiles p ON p.account_id = t.account_id \
+         WHERE t.account_id <> $1")
+        .bind(except).fetch_all(&mut *c).await)?)
+}
+
 pub async fn searchable(conn: Conn<'_>) -> Result<Vec<Searchable>> {
     Ok(on_conn!(conn, c => sqlx::query_as::<_, Searchable>(SEARCHABLE).fetch_all(&mut *c).await)?)
 }

@@ -276,9 +276,17 @@ async fn edit(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> 
         }
         fields.insert(k.into_owned(), v.into_owned());
     }
-    match parse_update(&fields) {
-        Ok(update) => {
-            st.svc.update_profile(p.account_id, update).await?;
+    // A refusal from the service (a name like another teacher's) is shown
+    // beside its field, as the form's own errors are.
+    let outcome = match parse_update(&fields) {
+        Ok(update) => match st.svc.update_profile(p.account_id, update).await {
+            Err(koine_services::Error::Invalid(e)) => Err(vec![e]),
+            other => Ok(other?),
+        },
+        Err(errors) => Err(errors),
+    };
+    match outcome {
+        Ok(()) => {
             let own = st.svc.own_profile(p.account_id).await?;
             // The language may have changed: render in the new one.
             let ctx = ctx.with_locale(

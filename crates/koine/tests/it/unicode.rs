@@ -1,0 +1,301 @@
+//! Invisible Unicode is refused everywhere text comes in — every text field
+//! of every form a member, teacher or staff sees, every JSON body the API
+//! documents, and the teacher application's upload form — and nothing is
+//! written; text is stored composed (NFC); a teacher cannot take a name
+//! that looks like another teacher's.
+
+use koine_domain::staff::StaffRole;
+use koine_testkit::{Browser, TestApp, both_backends, tiny_pdf};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+both_backends!(
+    every_form_field_refuses_invisible_characters,
+    every_api_body_refuses_invisible_characters,
+    names_are_composed_and_teachers_cannot_look_alike
+);
+
+/// Bidirectional override, zero-width space, byte-order mark, tag letter
+/// and isolate: each makes text read differently from how it looks.
+const HIDDEN: [char; 5] = ['\u{202E}', '\u{200B}', '\u{FEFF}', '\u{E0041}', '\u{2066}'];
+
+/// Rows of the tables a refused request could have written to.
+async fn footprint(app: &TestApp) -> Vec<i64> {
+    let mut out = Vec::new();
+    for t in [
+        "accounts",
+        "profiles",
+        "profile_languages",
+        "teachers",
+        "teacher_applications",
+        "offerings",
+        "availability_rules",
+        "privacy_requests",
+        "processing_restrictions",
+        "payout_accounts",
+        "audit_events",
+        "legal_holds",
+        "breaches",
+        "coupons",
+    ] {
+        out.push(app.count(t).await);
+    }
+    out
+}
+
+/// The post forms of a page: (action, names of its text fields).
+fn text_forms(page: &str) -> Vec<(String, Vec<String>)> {
+    let attr = |tag: &str, name: &str| {
+        tag.split(&format!(" {name}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(str::to_owned)
+    };
+    let mut out = Vec::new();
+    for form in page.split("<form").skip(1) {
+        let (open, body) = form.split_once('>').unwrap_or((form, ""));
+        let body = body.split("</form>").next().unwrap_or("");
+        if !open.contains("method=\"post\"") || open.contains("multipart/form-data") {
+            continue;
+        }
+        let Some(action) = attr(open, "action") else { continue };
+        let mut fields = Vec::new();
+        for tag in body
+            .split('<')
+            .filter(|t| t.starts_with("input") || t.starts_with("textarea"))
+        {
+            let kind = attr(tag, "type").unwrap_or_else(|| "text".into());
+            let Some(name) = attr(tag, "name") else { continue };
+            let is_text =
+                tag.starts_with("textarea") || matches!(kind.as_str(), "text" | "email" | "tel" | "search" | "url");
+            if is_text && name != "csrf" {
+                fields.push(name);
+            }
+        }
+        if !fields.is_empty() {
+            out.push((action.replace("&amp;", "&"), fields));
+        }
+    }
+    out
+}
+
+async fn every_form_field_refuses_invisible_characters(app: TestApp) {
+    let (teacher, teacher_id) = app.teacher_member("profe@example.org").await;
+    let member = app.member("member@example.org", "Member").await;
+    let officer = app.staff("dpo@koine.test", StaffRole::PrivacyOfficer).await;
+    let finance = app.staff("fin@koine.test", StaffRole::Finance).await;
+    let visitor = app.browser();
+    let who: [(&str, &Browser, &[&str]); 5] = [
+        (
+            "visitor",
+            &visitor,
+            &["/signup", "/login", "/password/forgot", "/privacy/request"],
+        ),
+        (
+            "member",
+            &member,
+            &[
+                "/settings",
+                "/settings/profile",
+                "/settings/privacy",
+                "/settings/data",
+                "/wallet",
+                "/lessons",
+            ],
+        ),
+        (
+            "teacher",
+            &teacher,
+            &["/teach/manage", "/earnings", "/settings/profile", "/settings/calendar"],
+        ),
+        (
+            "officer",
+            &officer,
+            &[
+                &format!("/staff/members/{teacher_id}"),
+                "/staff/breaches",
+                "/staff/requests",
+            ],
+        ),
+        ("finance", &finance, &["/staff/finance"]),
+    ];
+    let before = footprint(&app).await;
+    let mut tried = 0;
+    for (role, b, pages) in who {
+        for page in pages {
+            let (status, html) = b.get_text(page).await;
+            assert_eq!(status, StatusCode::OK, "{role}: {page}");
+            for (action, fields) in text_forms(&html) {
+                for field in fields.iter().filter(|f| !f.contains("password")) {
+                    let c = HIDDEN[tried % HIDDEN.len()];
+                    let value = format!("Mar{c}ía");
+                    let r = b.post_form(&action, &[(field.as_str(), value.as_str())]).await;
+                    let status = r.status();
+                    let body = r.text().await.unwrap();
+                    assert_eq!(
+                        status,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "{role} {action} {field}: {body}"
+                    );
+                    assert!(body.contains("invisible characters"), "{role} {action} {field}");
+                    tried += 1;
+                }
+            }
+        }
+    }
+    assert!(tried >= 40, "the pages' text fields were all tried: {tried}");
+    assert_eq!(footprint(&app).await, before, "nothing was written");
+
+    // The upload form of an application checks its text fields too.
+    let applicant = app.member("applicant@example.org", "Applicant").await;
+    let r = applicant
+        .post_multipart(
+            "/teach",
+            &[
+                ("real_name", "Ana\u{202E}Gómez"),
+                ("country", "ES"),
+                ("lang_0", "es"),
+                ("level_0", "native"),
+                (
+                    "introduction",
+                    "I teach Spanish grammar and conversation to adults, with care.",
+                ),
+            ],
+            &[("id_document", tiny_pdf("passport"), "passport.pdf")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("invisible characters"));
+    assert_eq!(footprint(&app).await[4], before[4], "no application kept");
+}
+
+/// Every request body the API document describes, with every property set
+/// to text holding an invisible character: refused, naming where.
+async fn every_api_body_refuses_invisible_characters(app: TestApp) {
+    app.member("api@example.org", "Api").await;
+    let token = crate::api::token(&app, "api@example.org").await;
+    let c = reqwest::Client::new();
+    let doc: Value = c
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let before = footprint(&app).await;
+    let mut tried = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if path.starts_with("/api/v1/payments/webhooks/") {
+            continue;
+        }
+        for (method, op) in item.as_object().unwrap() {
+            let Some(schema) = op["requestBody"]["content"]["application/json"]["schema"].as_object() else {
+                continue;
+            };
+            let schema = match schema.get("$ref").and_then(Value::as_str) {
+                Some(r) => &schemas[r.rsplit('/').next().unwrap()],
+                None => &Value::Object(schema.clone()),
+            };
+            let names: Vec<String> = schema["properties"]
+                .as_object()
+                .map(|p| p.keys().filter(|k| !k.contains("password")).cloned().collect())
+                .unwrap_or_default();
+            for name in names {
+                let c0 = HIDDEN[tried % HIDDEN.len()];
+                let body = serde_json::json!({ name.clone(): format!("x{c0}y") });
+                let url = app.url(
+                    &path
+                        .replace("{id}", &uuid::Uuid::now_v7().to_string())
+                        .replace("{action}", "confirm"),
+                );
+                let r = c
+                    .request(method.to_uppercase().parse().unwrap(), url)
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{method} {path} {name}");
+                let problem: Value = r.json().await.unwrap();
+                assert_eq!(problem["code"], "invisible-characters", "{method} {path} {name}");
+                assert_eq!(problem["detail"], name.as_str());
+                tried += 1;
+            }
+        }
+    }
+    assert!(tried >= 40, "every documented body was tried: {tried}");
+    assert_eq!(footprint(&app).await, before, "nothing was written");
+}
+
+async fn names_are_composed_and_teachers_cannot_look_alike(app: TestApp) {
+    let (teacher, _) = app.teacher_member("maria@example.org").await;
+    teacher.set_profile("María López", "Europe/Madrid", &[]).await;
+    // A decomposed "í" is stored composed, as typed on another keyboard.
+    let other = app.member("other@example.org", "Other").await;
+    other.set_profile("Mari\u{0301}a Sánchez", "UTC", &[]).await;
+    let id = app.account_id("other@example.org").await;
+    let name = app.svc.own_profile(id).await.unwrap().view.display_name;
+    assert_eq!(name, "Mar\u{ED}a Sánchez");
+
+    // A member may call themselves what they like…
+    let lookalike = "Mar\u{ED}\u{0430} L\u{F3}pez"; // a Cyrillic "а"
+    other.set_profile(lookalike, "UTC", &[]).await;
+    // …but cannot teach under a name that passes for another teacher's.
+    let reviewer = app.staff("ts@koine.test", StaffRole::TrustSafety).await;
+    let r = other
+        .post_multipart(
+            "/teach",
+            &[
+                ("real_name", "Marta Ruiz"),
+                ("country", "ES"),
+                ("lang_0", "es"),
+                ("level_0", "native"),
+                (
+                    "introduction",
+                    "I teach Spanish grammar and conversation to adults, with care.",
+                ),
+            ],
+            &[("id_document", tiny_pdf("passport"), "passport.pdf")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("looks like another teacher"));
+    other.set_profile("Marta Ruiz", "UTC", &[]).await;
+    let form = reqwest::multipart::Form::new().text("csrf", other.csrf().await).part(
+        "avatar",
+        reqwest::multipart::Part::bytes(koine_testkit::tiny_png()).file_name("a.png"),
+    );
+    other
+        .client
+        .post(app.url("/settings/avatar"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let other_id = app.account_id("other@example.org").await;
+    assert!(app.approved_teacher(&other, other_id, &reviewer).await);
+    // Nor can a teacher rename themselves into one.
+    for fake in [lookalike, "MARIA LOPEZ", "Maria  Lopez"] {
+        let r = other
+            .post_form(
+                "/settings/profile",
+                &[
+                    ("display_name", fake),
+                    ("time_zone", "UTC"),
+                    ("ui_locale", "en"),
+                    ("birth_date_visibility", "private"),
+                    ("gender_visibility", "private"),
+                    ("location_visibility", "private"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{fake}");
+        assert!(r.text().await.unwrap().contains("looks like another teacher"), "{fake}");
+    }
+    assert_eq!(
+        app.svc.own_profile(other_id).await.unwrap().view.display_name,
+        "Marta Ruiz"
+    );
+}
