@@ -34,6 +34,7 @@ fn conventions() -> Value {
         "encrypted": "Fields stored encrypted under your key are decrypted for you.",
         "csv": "CSV files hold the same rows as the JSON files; text that a spreadsheet would run as a formula (starting with = + - @) is prefixed with an apostrophe there.",
         "omitted": "Secrets (password hashes, token hashes, wrapped keys) and earlier exports are not included.",
+        "absent": "A table holding nothing about you has no file; this schema still describes it.",
     })
 }
 
@@ -228,9 +229,30 @@ fn column_type(c: &ColumnMap, subjects: &[&str]) -> &'static str {
     }
 }
 
-/// `schema.json`: every table and column in the archive, from the map.
-fn schema(generated_at: i64, policy_version: &str) -> Value {
-    let tables: Map<String, Value> = DATA_MAP
+/// `schema.json`: every table and column an archive can hold, from the map.
+/// The map's part is the same for every export: it is written once, and
+/// each export only adds when and under which policy it was made.
+fn schema(generated_at: i64, policy_version: &str) -> Vec<u8> {
+    static TABLES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let both = json!({ "conventions": conventions(), "tables": schema_tables() });
+        serde_json::to_string_pretty(&both).expect("the map serializes")
+    });
+    let head = json!({
+        "format_version": FORMAT_VERSION,
+        "generated_at": instant(generated_at),
+        "policy_version": policy_version,
+    })
+    .to_string();
+    // `{head…, conventions…, tables…}`: two objects joined into one.
+    let mut out = Vec::with_capacity(head.len() + TABLES.len() + 2);
+    out.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
+    out.extend_from_slice(b",");
+    out.extend_from_slice(&TABLES.as_bytes()[1..]);
+    out
+}
+
+fn schema_tables() -> Map<String, Value> {
+    DATA_MAP
         .iter()
         .filter(|t| !t.subjects.is_empty())
         .map(|t| {
@@ -257,14 +279,7 @@ fn schema(generated_at: i64, policy_version: &str) -> Value {
             });
             (t.table.to_owned(), entry)
         })
-        .collect();
-    json!({
-        "format_version": FORMAT_VERSION,
-        "generated_at": instant(generated_at),
-        "policy_version": policy_version,
-        "conventions": conventions(),
-        "tables": tables,
-    })
+        .collect()
 }
 
 /// Writes the archive's files into a ZIP.
@@ -341,18 +356,16 @@ impl Services {
             let holding = koine_store::export::tables_about(c.conn(), account).await?;
             (key, locale, avatar, videos, holding)
         };
+        // Only the tables holding something about the person are read and
+        // written (schema.json describes every table): the cost follows the
+        // person's data, not the size of the map.
         let mut tasks = tokio::task::JoinSet::new();
-        for (order, table) in koine_store::export::tables().enumerate() {
+        for (order, table) in holding.into_iter().enumerate() {
             let svc = self.clone();
-            // Only the tables holding something are read; the others are
-            // written empty, with their columns.
-            let read = holding.iter().any(|t| std::ptr::eq(*t, table));
             tasks.spawn(async move {
-                let rows = if read {
+                let rows = {
                     let mut c = svc.db.acquire().await?;
                     koine_store::export::rows_about(c.conn(), table, account).await?
-                } else {
-                    koine_store::export::no_rows(table)
                 };
                 let (values, attachments) = table_values(&svc, account, &key, &rows)?;
                 let json = json_of(&rows.columns, &values);
@@ -367,10 +380,7 @@ impl Services {
         parts.sort_by_key(|p| p.0);
         let mut files = vec![
             ("README.txt".to_owned(), t(locale, "export-readme").into_bytes()),
-            (
-                "schema.json".to_owned(),
-                serde_json::to_vec_pretty(&schema(now, &self.policy_version_id())).map_err(Error::internal)?,
-            ),
+            ("schema.json".to_owned(), schema(now, &self.policy_version_id())),
         ];
         for (_, table, json, csv, attachments) in parts {
             files.push((format!("data/{table}.csv"), csv.into_bytes()));
@@ -489,7 +499,10 @@ mod tests {
 
     #[test]
     fn schema_describes_every_exported_column() {
-        let s = schema(0, "v");
+        let s: Value = serde_json::from_slice(&schema(0, "v")).expect("one JSON document");
+        assert_eq!(s["policy_version"], "v");
+        assert_eq!(s["format_version"], FORMAT_VERSION);
+        assert!(s["conventions"]["absent"].is_string());
         for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty()) {
             let cols = s["tables"][t.table]["columns"].as_array().expect(t.table);
             assert_eq!(cols.len(), t.columns.iter().filter(|c| c.export).count());

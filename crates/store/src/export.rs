@@ -123,16 +123,6 @@ pub async fn tables_about(conn: Conn<'_>, subject: Uuid) -> Result<Vec<&'static 
         .collect())
 }
 
-/// No rows of `t`: what the export writes for a table that holds nothing
-/// about the person.
-pub fn no_rows(t: &'static TableMap) -> TableRows {
-    TableRows {
-        table: t,
-        columns: exported(t),
-        rows: Vec::new(),
-    }
-}
-
 /// Every exportable row of `t` about `subject`.
 pub async fn rows_about(conn: Conn<'_>, t: &'static TableMap, subject: Uuid) -> Result<TableRows> {
     let columns = exported(t);

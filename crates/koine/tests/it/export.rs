@@ -62,14 +62,23 @@ async fn export_holds_all_markers_of_the_person_and_none_of_others(app: TestApp)
     assert!(theirs.len() > 10, "{theirs:?}");
 
     let files = unzip(&app.svc.build_export(f.id).await.unwrap());
+    // A file for each table holding something about the person, and only
+    // for those; the schema describes every table.
+    let schema: serde_json::Value = serde_json::from_str(&files["schema.json"]).unwrap();
     for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty()) {
+        let mut holds = false;
+        for s in t.subjects {
+            holds |= app.rows_about(t.table, s, f.id).await > 0;
+        }
         for ext in ["json", "csv"] {
-            assert!(
+            assert_eq!(
                 files.contains_key(&format!("data/{}.{ext}", t.table)),
-                "{} missing",
+                holds,
+                "{}: a file if and only if it holds something",
                 t.table
             );
         }
+        assert!(schema["tables"][t.table]["columns"].is_array(), "{} described", t.table);
     }
     assert!(files.contains_key("schema.json") && files.contains_key("README.txt"));
     assert!(

@@ -414,7 +414,7 @@ export-download = Download the ZIP file
 export-pending = Being prepared. Refresh this page in a moment.
 export-readme = This is a copy of the personal data Koine holds about you.
 
-    data/*.json  one file per kind of data, machine-readable
+    data/*.json  one file per kind of data we hold about you, machine-readable
     data/*.csv   the same rows, for spreadsheets
     schema.json  what each file and column means, why we hold it, on which legal basis and for how long
     files/       your uploads, such as your profile picture

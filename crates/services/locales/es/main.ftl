@@ -414,7 +414,7 @@ export-download = Descargar el archivo ZIP
 export-pending = En preparación. Recarga esta página en un momento.
 export-readme = Esta es una copia de los datos personales que Koine guarda sobre ti.
 
-    data/*.json  un archivo por tipo de dato, legible por máquina
+    data/*.json  un archivo por cada tipo de dato que guardamos sobre ti, legible por máquina
     data/*.csv   las mismas filas, para hojas de cálculo
     schema.json  qué significa cada archivo y columna, por qué lo guardamos, con qué base legal y durante cuánto tiempo
     files/       lo que subiste, como tu foto de perfil

@@ -414,7 +414,7 @@ export-download = 下载 ZIP 文件
 export-pending = 正在准备，请稍后刷新此页面。
 export-readme = 这是 Koine 保存的关于您的个人数据副本。
 
-    data/*.json  每类数据一个机器可读文件
+    data/*.json  我们保存的关于您的每类数据一个机器可读文件
     data/*.csv   相同内容，供电子表格使用
     schema.json  每个文件和字段的含义、保存目的、法律依据和保存期限
     files/       您上传的文件，例如头像
