@@ -349,10 +349,20 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         if let Some(o) = overload {
             res.extensions_mut().insert(o);
         }
-    } else if !is_api && res.status().is_client_error() && is_plain_text(&res) {
-        // The framework's own rejections (a malformed path, a wrong method)
-        // get a page in the visitor's language too.
-        res = PageErrorMarker::response(res.status(), "error-bad-request", &ctx);
+    } else if res.status().is_client_error() && is_plain_text(&res) {
+        // The framework's own rejections (a malformed path or query, a
+        // wrong method, no such route) get a page in the visitor's
+        // language, or a problem for the API, like every other refusal.
+        res = if is_api {
+            let status = res.status();
+            let detail =
+                String::from_utf8_lossy(&to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default()).into_owned();
+            crate::error::Problem::new(status, "bad-request", "The request is not acceptable.")
+                .detail(detail)
+                .into_response()
+        } else {
+            PageErrorMarker::response(res.status(), "error-bad-request", &ctx)
+        };
     }
     // API clients authenticate with bearer tokens and get no cookie.
     if let Some(a) = new_anon.filter(|_| !is_api) {

@@ -298,4 +298,50 @@ async fn openapi_document_is_complete(app: TestApp) {
         assert!(paths.contains_key(p), "{p} missing from OpenAPI");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+
+    // Errors are documented as served: problems, with every refusal the
+    // edge can give each operation.
+    let text = doc.to_string();
+    assert!(
+        !text.contains(r##""application/json":{"schema":{"$ref":"#/components/schemas/Problem"}}"##),
+        "a problem documented as plain JSON"
+    );
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let has = |s: &str| responses.contains_key(s);
+            let at = format!("{method} {path}");
+            assert!(has("503"), "{at}: overload");
+            if op.get("security").is_some() {
+                assert!(has("401"), "{at}: 401");
+            }
+            if op.get("requestBody").is_some() {
+                assert!(has("400") && has("415") && has("422"), "{at}: body refusals");
+            }
+            if path.contains('{') {
+                assert!(has("404") && has("400"), "{at}: unknown or malformed id");
+            }
+            for (status, r) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert!(
+                        r["content"].get("application/problem+json").is_some(),
+                        "{at} {status}: {r}"
+                    );
+                }
+            }
+        }
+    }
+    let slots = &paths["/api/v1/teachers/{id}/slots"]["get"]["parameters"];
+    for p in slots.as_array().unwrap() {
+        let expected = if p["name"] == "id" { "path" } else { "query" };
+        assert_eq!(p["in"], expected, "{p}");
+    }
+    // The framework's own refusals are problems too.
+    let r = Client::new()
+        .get(app.url("/api/v1/teachers/not-a-uuid"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
 }

@@ -538,10 +538,13 @@ pub async fn teacher(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SlotParams {
     /// Lesson length in minutes: 30, 45, 60 or 90.
+    #[param(minimum = 30, maximum = 90)]
     duration: u16,
     /// How many days ahead (1–56, default 7).
+    #[param(minimum = 1, maximum = 56)]
     days: Option<i64>,
 }
 
@@ -570,6 +573,7 @@ pub async fn teacher_slots(
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     q: Option<String>,
     page: Option<i64>,
@@ -607,6 +611,7 @@ pub async fn staff_members(State(st): State<AppState>, ctx: Ctx, Query(q): Query
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ReasonParams {
     /// Why the record is opened; kept in the audit log.
     reason: Option<String>,

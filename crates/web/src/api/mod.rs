@@ -52,9 +52,94 @@ impl utoipa::Modify for BearerAuth {
 }
 
 pub fn openapi_json() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the OpenAPI document serializes")
+    let doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
+    serde_json::to_string_pretty(&with_every_refusal(doc)).expect("the OpenAPI document serializes")
+}
+
+/// Paths whose calls are throttled per identifier or client address (429).
+const THROTTLED: &[&str] = &[
+    "/api/v1/signup",
+    "/api/v1/sessions",
+    "/api/v1/session/reauth",
+    "/api/v1/password/forgot",
+    "/api/v1/password/reset",
+    "/api/v1/password/reset/code",
+    "/api/v1/verify/phone",
+    "/api/v1/me/email",
+    "/api/v1/me/phone",
+    "/api/v1/me/phone/verify",
+];
+
+/// The document as the server answers: every error is a problem
+/// (`application/problem+json`), and every refusal the edge can give an
+/// operation is listed — a missing or wrong token, an unknown id, a body
+/// that is not JSON, too large or not valid, a throttle, overload.
+fn with_every_refusal(mut doc: serde_json::Value) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let problem = |description: &str, retry: bool| {
+        let mut r = json!({
+            "description": description,
+            "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
+        });
+        if retry {
+            r["headers"] = json!({ "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": { "type": "integer", "minimum": 1 }
+            }});
+        }
+        r
+    };
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return doc;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (_, op) in item.iter_mut() {
+            let secured = op.get("security").is_some();
+            let has_body = op.get("requestBody").is_some();
+            let has_params = op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+            let Some(responses) = op["responses"].as_object_mut() else {
+                continue;
+            };
+            for r in responses.values_mut() {
+                let content = r.get_mut("content").and_then(Value::as_object_mut);
+                if let Some(content) = content
+                    && let Some(json) = content.get("application/json")
+                    && json["schema"]["$ref"] == "#/components/schemas/Problem"
+                {
+                    let json = content.remove("application/json").expect("just seen");
+                    content.insert("application/problem+json".into(), json);
+                }
+            }
+            let mut add = |status: &str, description: &str, retry: bool| {
+                responses.entry(status).or_insert_with(|| problem(description, retry));
+            };
+            if secured {
+                add("401", "Not signed in, or the session ended.", false);
+            }
+            if path.contains('{') {
+                add("404", "No such resource, or not yours to see.", false);
+            }
+            if has_params {
+                add("400", "A path or query parameter is malformed.", false);
+            }
+            if has_body {
+                add("400", "The body is not well-formed JSON.", false);
+                add("413", "The body is too large.", false);
+                add("415", "The body is not JSON.", false);
+                add("422", "The input is not valid.", false);
+            }
+            if THROTTLED.contains(&path.as_str()) {
+                add("429", "Too many attempts; try again later.", true);
+            }
+            add(
+                "503",
+                "The server is busy; nothing was changed. Try again shortly.",
+                true,
+            );
+        }
+    }
+    doc
 }
 
 pub fn routes() -> Router<AppState> {
