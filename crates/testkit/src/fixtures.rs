@@ -71,6 +71,21 @@ pub fn tiny_png() -> Vec<u8> {
 }
 
 impl TestApp {
+    /// Uploads a small picture as the member's photo.
+    pub async fn upload_avatar(&self, b: &Browser) {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", b.csrf().await)
+            .part("avatar", reqwest::multipart::Part::bytes(tiny_png()).file_name("a.png"));
+        let r = b
+            .client
+            .post(self.url("/settings/avatar"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "photo stored");
+    }
+
     /// Has the member (an adult with a photo) apply to teach Spanish, the
     /// reviewer approve them as a professional teacher, and the teacher
     /// offer a lesson with a package and a trial, weekly availability and
@@ -181,15 +196,7 @@ impl TestApp {
         let partner_name = format!("Partner {}", email.split('@').next().unwrap_or_default());
         let p = self.member(&partner_email, &partner_name).await;
         let partner = self.account_id(&partner_email).await;
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", p.csrf().await)
-            .part("avatar", reqwest::multipart::Part::bytes(tiny_png()).file_name("a.png"));
-        p.client
-            .post(self.url("/settings/avatar"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        self.upload_avatar(&p).await;
         assert!(self.approved_teacher(&p, partner, reviewer).await);
         for who in [b, &p] {
             self.top_up(who, "200.00").await;
@@ -568,15 +575,7 @@ impl TestApp {
             ],
         )
         .await;
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", b.csrf().await)
-            .part("avatar", reqwest::multipart::Part::bytes(tiny_png()).file_name("a.png"));
-        b.client
-            .post(self.url("/settings/avatar"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        self.upload_avatar(&b).await;
         let other_session = self.browser();
         other_session.login(email, crate::STRONG_PASSWORD).await;
         let support_email = format!("support.{email}");

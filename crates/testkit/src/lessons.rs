@@ -40,16 +40,7 @@ impl TestApp {
     /// Tuesdays 18:00–21:00 UTC and a morning in Tokyo in three days).
     pub async fn teacher_member(&self, email: &str) -> (Browser, Uuid) {
         let b = self.member(email, "Profe").await;
-        let form = reqwest::multipart::Form::new().text("csrf", b.csrf().await).part(
-            "avatar",
-            reqwest::multipart::Part::bytes(crate::tiny_png()).file_name("a.png"),
-        );
-        b.client
-            .post(self.url("/settings/avatar"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        self.upload_avatar(&b).await;
         let id = self.account_id(email).await;
         let reviewer = self
             .staff(&format!("ts.{email}"), koine_domain::staff::StaffRole::TrustSafety)

@@ -211,14 +211,7 @@ async fn the_photo_is_shown_as_its_owner_chooses(app: TestApp) {
     let r = anon.get(&src).await;
     assert_eq!(r.headers()["cache-control"], "private, no-cache");
     let etag = r.headers()["etag"].to_str().unwrap().to_owned();
-    let again = anon
-        .client
-        .get(anon.url(&src))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(revalidate(&anon, &src, &etag).await, StatusCode::NOT_MODIFIED);
 
     for (choice, visitor, members) in [
         ("members", false, true),
@@ -232,14 +225,7 @@ async fn the_photo_is_shown_as_its_owner_chooses(app: TestApp) {
         assert!(sees(&owner).await, "{choice}: the owner");
         if !visitor {
             // A browser's copy is asked about again, and refused.
-            let r = anon
-                .client
-                .get(anon.url(&src))
-                .header("if-none-match", &etag)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{choice}");
+            assert_eq!(revalidate(&anon, &src, &etag).await, StatusCode::NOT_FOUND, "{choice}");
         }
     }
     let (status, page) = edit(&owner, &[("avatar_visibility", "everyone")]).await;
@@ -283,14 +269,7 @@ async fn the_photo_is_shown_as_its_owner_chooses(app: TestApp) {
 
     // Removed, it is gone for everyone, cached copies included.
     owner.post_form("/settings/avatar/remove", &[]).await;
-    let r = owner
-        .client
-        .get(owner.url(&src))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(revalidate(&owner, &src, &etag).await, StatusCode::NOT_FOUND);
 
     // A minor's photo is for members only from the start.
     let young = app.browser();
@@ -306,6 +285,17 @@ async fn the_photo_is_shown_as_its_owner_chooses(app: TestApp) {
     let teen = app.account_id("teen@example.org").await;
     let p = app.svc.own_profile(teen).await.unwrap();
     assert_eq!(p.avatar_visibility, koine_domain::profile::Visibility::Members);
+}
+
+/// Asks for `src` again as a browser holding a copy tagged `etag` would.
+async fn revalidate(b: &Browser, src: &str, etag: &str) -> StatusCode {
+    b.client
+        .get(b.url(src))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap()
+        .status()
 }
 
 async fn ui_language_follows_setting_then_header(app: TestApp) {

@@ -43,6 +43,25 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
     out
 }
 
+/// Applies to teach Spanish under `real_name`, with a passport.
+async fn apply(b: &Browser, real_name: &str) -> reqwest::Response {
+    b.post_multipart(
+        "/teach",
+        &[
+            ("real_name", real_name),
+            ("country", "ES"),
+            ("lang_0", "es"),
+            ("level_0", "native"),
+            (
+                "introduction",
+                "I teach Spanish grammar and conversation to adults, with care.",
+            ),
+        ],
+        &[("id_document", tiny_pdf("passport"), "passport.pdf")],
+    )
+    .await
+}
+
 /// The post forms of a page: (action, names of its text fields).
 fn text_forms(page: &str) -> Vec<(String, Vec<String>)> {
     let attr = |tag: &str, name: &str| {
@@ -148,22 +167,7 @@ async fn every_form_field_refuses_invisible_characters(app: TestApp) {
 
     // The upload form of an application checks its text fields too.
     let applicant = app.member("applicant@example.org", "Applicant").await;
-    let r = applicant
-        .post_multipart(
-            "/teach",
-            &[
-                ("real_name", "Ana\u{202E}Gómez"),
-                ("country", "ES"),
-                ("lang_0", "es"),
-                ("level_0", "native"),
-                (
-                    "introduction",
-                    "I teach Spanish grammar and conversation to adults, with care.",
-                ),
-            ],
-            &[("id_document", tiny_pdf("passport"), "passport.pdf")],
-        )
-        .await;
+    let r = apply(&applicant, "Ana\u{202E}Gómez").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("invisible characters"));
     assert_eq!(footprint(&app).await[4], before[4], "no application kept");
@@ -244,36 +248,11 @@ async fn names_are_composed_and_teachers_cannot_look_alike(app: TestApp) {
     other.set_profile(lookalike, "UTC", &[]).await;
     // …but cannot teach under a name that passes for another teacher's.
     let reviewer = app.staff("ts@koine.test", StaffRole::TrustSafety).await;
-    let r = other
-        .post_multipart(
-            "/teach",
-            &[
-                ("real_name", "Marta Ruiz"),
-                ("country", "ES"),
-                ("lang_0", "es"),
-                ("level_0", "native"),
-                (
-                    "introduction",
-                    "I teach Spanish grammar and conversation to adults, with care.",
-                ),
-            ],
-            &[("id_document", tiny_pdf("passport"), "passport.pdf")],
-        )
-        .await;
+    let r = apply(&other, "Marta Ruiz").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("looks like another teacher"));
     other.set_profile("Marta Ruiz", "UTC", &[]).await;
-    let form = reqwest::multipart::Form::new().text("csrf", other.csrf().await).part(
-        "avatar",
-        reqwest::multipart::Part::bytes(koine_testkit::tiny_png()).file_name("a.png"),
-    );
-    other
-        .client
-        .post(app.url("/settings/avatar"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    app.upload_avatar(&other).await;
     let other_id = app.account_id("other@example.org").await;
     assert!(app.approved_teacher(&other, other_id, &reviewer).await);
     // Nor can a teacher rename themselves into one.
