@@ -336,6 +336,15 @@ async fn openapi_document_is_complete(app: TestApp) {
         let expected = if p["name"] == "id" { "path" } else { "query" };
         assert_eq!(p["in"], expected, "{p}");
     }
+    // Who asks is checked before what they sent.
+    for (path, body) in [
+        ("/api/v1/me/email", json!({ "email": "" })),
+        ("/api/v1/me/phone", json!({ "phone": "" })),
+        ("/api/v1/me/objections", json!({ "purpose": "" })),
+    ] {
+        let r = Client::new().post(app.url(path)).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
     // The framework's own refusals are problems too.
     let r = Client::new()
         .get(app.url("/api/v1/teachers/not-a-uuid"))

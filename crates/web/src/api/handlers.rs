@@ -448,8 +448,10 @@ pub async fn change_password(
 #[utoipa::path(post, path = "/api/v1/me/email", request_body = EmailBody, tag = "accounts", security(("bearer" = [])),
     responses((status = 202), (status = 401, body = Problem), (status = 422, body = Problem)))]
 pub async fn change_email(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<EmailBody>) -> ApiResult {
+    // Who asks is checked before what they sent.
+    let p = principal(&ctx)?;
     let email = Email::parse(&b.email).map_err(invalid)?;
-    st.svc.change_email(principal(&ctx)?, &email).await?;
+    st.svc.change_email(p, &email).await?;
     Ok(accepted())
 }
 
@@ -463,8 +465,9 @@ pub struct PhoneBody {
 #[utoipa::path(post, path = "/api/v1/me/phone", request_body = PhoneBody, tag = "accounts", security(("bearer" = [])),
     responses((status = 202), (status = 401, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn change_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<PhoneBody>) -> ApiResult {
+    let p = principal(&ctx)?;
     let phone = Phone::parse(&b.phone).map_err(invalid)?;
-    st.svc.change_phone(principal(&ctx)?, &phone).await?;
+    st.svc.change_phone(p, &phone).await?;
     Ok(accepted())
 }
 
@@ -874,9 +877,10 @@ pub struct ObjectionBody {
 #[utoipa::path(post, path = "/api/v1/me/objections", request_body = ObjectionBody, tag = "privacy",
     security(("bearer" = [])), responses((status = 204), (status = 422, body = Problem)))]
 pub async fn object(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ObjectionBody>) -> ApiResult {
+    let p = principal(&ctx)?;
     let purpose = koine_domain::consent::ConsentPurpose::parse(&b.purpose)
         .ok_or(Invalid::new("purpose", "invalid-choice"))
         .map_err(invalid)?;
-    st.svc.object(principal(&ctx)?.account_id, purpose).await?;
+    st.svc.object(p.account_id, purpose).await?;
     Ok(no_content())
 }

@@ -122,6 +122,7 @@ fn with_every_refusal(mut doc: serde_json::Value) -> serde_json::Value {
             }
             if has_params {
                 add("400", "A path or query parameter is malformed.", false);
+                add("422", "A parameter is not valid.", false);
             }
             if has_body {
                 add("400", "The body is not well-formed JSON.", false);
