@@ -150,9 +150,14 @@ impl Services {
 
     pub async fn update_profile(&self, account: Uuid, u: ProfileUpdate) -> Result<()> {
         check_languages(&u.languages)?;
+        // Teachers, and those whose application is being reviewed.
         let before = {
             let mut c = self.db.acquire().await?;
-            let teaches = koine_store::repo::teaching::teacher(c.conn(), account).await?.is_some();
+            let teaches = koine_store::repo::teaching::teacher(c.conn(), account).await?.is_some()
+                || koine_store::repo::teaching::latest_application(c.conn(), account)
+                    .await?
+                    .and_then(|a| koine_domain::teaching::ApplicationStatus::parse(&a.status).ok())
+                    .is_some_and(koine_domain::teaching::ApplicationStatus::is_open);
             profiles::get(c.conn(), account)
                 .await?
                 .map(|p| (p.display_name, teaches))
