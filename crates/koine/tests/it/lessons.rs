@@ -18,7 +18,8 @@ both_backends!(
     new_times_need_the_other_sides_yes,
     trials_packages_and_coupons,
     the_calendar_feed_is_secret_and_revocable,
-    leaving_ends_lessons_and_forfeits_what_is_left
+    leaving_ends_lessons_and_forfeits_what_is_left,
+    mail_names_the_other_side_as_they_are_when_sent
 );
 
 const HOUR: SignedDuration = SignedDuration::from_hours(1);
@@ -911,4 +912,35 @@ async fn leaving_ends_lessons_and_forfeits_what_is_left(app: TestApp) {
     assert_eq!(app.rows_about("payments", "account_id", learner).await, 0);
     assert_eq!(app.count("lessons").await, 3);
     assert_eq!(app.count("payments").await, 1);
+}
+
+/// A mail about the other side of a lesson carries their name as it is
+/// when the mail goes out: renamed, the new name; gone, a former member.
+async fn mail_names_the_other_side_as_they_are_when_sent(app: TestApp) {
+    let (_, teacher, lb, _) = pair(&app, "50.00").await;
+    let slots = app.open_slots(teacher, 60, 14).await;
+    app.deliver().await;
+    app.book(&lb, teacher, slots[0]).await;
+    lb.set_profile("Anabel", "UTC", &[]).await;
+    let mail = app.last_mail_to("profe@example.org").await;
+    assert!(mail.contains("New lesson request: Spanish with Anabel"), "{mail}");
+    assert!(mail.contains("SUMMARY:Spanish lesson with Anabel"), "{mail}");
+
+    let later = koine_testkit::lessons::slot_after(&slots, slots[0], 48);
+    app.book(&lb, teacher, later).await;
+    // She leaves before the mail about her second request is sent.
+    let r = lb.post_form("/settings/delete", &[("confirm", "on")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let mails = app.mails_to("profe@example.org").await;
+    let request = mails
+        .iter()
+        .rev()
+        .find(|m| m.contains("New lesson request"))
+        .expect("the second request's mail");
+    assert!(request.contains("with a former member"), "{request}");
+    assert_eq!(
+        mails.iter().filter(|m| m.contains("Anabel")).count(),
+        1,
+        "only the mail sent while she was a member names her"
+    );
 }
