@@ -14,6 +14,10 @@ use uuid::Uuid;
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
+    /// What `parse` accepts, as a regular expression for the API document:
+    /// 8 to 128 printable ASCII characters.
+    pub const PATTERN: &'static str = "^[!-~]{8,128}$";
+
     pub fn parse(raw: &str) -> Valid<Self> {
         let k = raw.trim();
         if (8..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) {

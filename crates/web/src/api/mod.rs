@@ -95,6 +95,16 @@ fn with_every_refusal(mut doc: serde_json::Value) -> serde_json::Value {
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else { continue };
         for (_, op) in item.iter_mut() {
+            // The key a money-moving call needs, as the server checks it.
+            if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                for p in params.iter_mut().filter(|p| p["name"] == "Idempotency-Key") {
+                    p["required"] = true.into();
+                    p["schema"] = json!({
+                        "type": "string",
+                        "pattern": koine_services::idempotency::IdempotencyKey::PATTERN,
+                    });
+                }
+            }
             let secured = op.get("security").is_some();
             let has_body = op.get("requestBody").is_some();
             let has_params = op["parameters"].as_array().is_some_and(|p| !p.is_empty());
