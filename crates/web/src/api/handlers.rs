@@ -339,14 +339,18 @@ pub struct ProfileBody {
     bio: Option<String>,
     country: Option<String>,
     time_zone: String,
+    #[schema(schema_with = super::choices::ui_locale)]
     ui_locale: String,
     #[serde(default)]
     languages: Vec<LanguageBody>,
     /// `public`, `members` or `private`.
+    #[schema(schema_with = super::choices::visibility)]
     birth_date_visibility: String,
     gender: Option<String>,
+    #[schema(schema_with = super::choices::visibility)]
     gender_visibility: String,
     location: Option<String>,
+    #[schema(schema_with = super::choices::visibility)]
     location_visibility: String,
     /// Who sees the photo: `public`, `members` or `private`; absent keeps
     /// the current choice.
@@ -835,6 +839,7 @@ pub async fn restrict(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<
 #[serde(deny_unknown_fields)]
 pub struct CorrectionBody {
     /// A field the caller cannot change themselves: `birth_date`.
+    #[schema(schema_with = super::choices::correctable_field)]
     field: String,
     /// The corrected value (`YYYY-MM-DD` for a date of birth).
     value: String,
@@ -869,7 +874,8 @@ pub async fn lift_restriction(State(st): State<AppState>, ctx: Ctx) -> ApiResult
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectionBody {
-    /// `marketing_email`, `personalised_recommendations` or `analytics`.
+    /// The kind of processing objected to.
+    #[schema(schema_with = super::choices::objectable)]
     purpose: String,
 }
 

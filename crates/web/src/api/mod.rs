@@ -287,6 +287,49 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
     })
 }
 
+/// A string schema allowing exactly `values`: a closed set of the domain,
+/// named as the server parses it.
+fn one_of<'a>(values: impl IntoIterator<Item = &'a str>) -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.into_iter().map(str::to_owned)))
+        .build()
+}
+
+/// The closed sets request bodies name, for `#[schema(schema_with = …)]`.
+pub(crate) mod choices {
+    use super::one_of;
+    use koine_domain::booking::{LessonKind, Outcome};
+    use koine_domain::profile::{UiLocale, Visibility};
+    use koine_domain::requests::CorrectableField;
+    use utoipa::openapi::Object;
+
+    /// What a member may object to (GDPR Art. 21).
+    pub fn objectable() -> Object {
+        one_of(koine_services::restriction::OBJECTABLE.iter().map(|p| p.as_str()))
+    }
+    pub fn visibility() -> Object {
+        one_of(Visibility::ALL.iter().map(|v| v.as_str()))
+    }
+    pub fn ui_locale() -> Object {
+        one_of(UiLocale::ALL.iter().map(|l| l.as_str()))
+    }
+    pub fn lesson_kind() -> Object {
+        one_of(LessonKind::ALL.iter().map(|k| k.as_str()))
+    }
+    pub fn outcome() -> Object {
+        one_of(Outcome::ALL.iter().map(|o| o.as_str()))
+    }
+    pub fn correctable_field() -> Object {
+        one_of(CorrectableField::ALL.iter().map(|f| f.as_str()))
+    }
+    /// Where earnings are paid, as `PayoutDetails` takes them.
+    pub fn payout_method() -> Object {
+        one_of(["bank", "paypal"])
+    }
+}
+
 pub fn principal(ctx: &Ctx) -> Result<&Principal, Problem> {
     ctx.principal
         .as_ref()

@@ -68,6 +68,7 @@ pub struct BookBody {
     /// The lesson type; not needed for a lesson from a package.
     offering: Option<Uuid>,
     /// `single`, `trial` or `package`.
+    #[schema(schema_with = super::choices::lesson_kind)]
     kind: String,
     package: Option<Uuid>,
     /// The slot's start, an RFC 3339 instant (from the slots endpoint).
@@ -380,6 +381,7 @@ pub async fn payout_account(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 #[serde(deny_unknown_fields)]
 pub struct PayoutAccountBody {
     /// `bank` or `paypal`.
+    #[schema(schema_with = super::choices::payout_method)]
     method: String,
     holder: Option<String>,
     iban: Option<String>,
@@ -435,6 +437,7 @@ pub async fn notifications(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 #[serde(deny_unknown_fields)]
 pub struct SettleBody {
     /// `refund`, `split` or `release`.
+    #[schema(schema_with = super::choices::outcome)]
     outcome: String,
     /// For a split: what goes back to the learner, in minor units.
     refund: Option<i64>,
