@@ -48,6 +48,7 @@ pub struct SignupBody {
     phone: Option<String>,
     password: String,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     birth_date: String,
     display_name: String,
     /// Interface language: `en`, `ja`, `zh-CN` or `es`.

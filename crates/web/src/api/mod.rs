@@ -89,6 +89,17 @@ fn with_every_refusal(mut doc: serde_json::Value) -> serde_json::Value {
         }
         r
     };
+    // Bodies naming other resources by id (a teacher, an offering): an
+    // unknown one is "not found" too.
+    let schemas = doc["components"]["schemas"].clone();
+    let names_ids = |op: &Value| {
+        let body = &op["requestBody"]["content"]["application/json"]["schema"];
+        let body = match body["$ref"].as_str() {
+            Some(r) => &schemas[r.rsplit('/').next().unwrap_or_default()],
+            None => body,
+        };
+        body.to_string().contains(r#""format":"uuid""#)
+    };
     let Some(paths) = doc["paths"].as_object_mut() else {
         return doc;
     };
@@ -108,6 +119,7 @@ fn with_every_refusal(mut doc: serde_json::Value) -> serde_json::Value {
             let secured = op.get("security").is_some();
             let has_body = op.get("requestBody").is_some();
             let has_params = op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+            let names_ids = names_ids(op);
             let Some(responses) = op["responses"].as_object_mut() else {
                 continue;
             };
@@ -127,7 +139,7 @@ fn with_every_refusal(mut doc: serde_json::Value) -> serde_json::Value {
             if secured {
                 add("401", "Not signed in, or the session ended.", false);
             }
-            if path.contains('{') {
+            if path.contains('{') || names_ids {
                 add("404", "No such resource, or not yours to see.", false);
             }
             if has_params {

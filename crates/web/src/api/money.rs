@@ -72,6 +72,7 @@ pub struct BookBody {
     kind: String,
     package: Option<Uuid>,
     /// The slot's start, an RFC 3339 instant (from the slots endpoint).
+    #[schema(format = DateTime)]
     starts_at: String,
     coupon: Option<String>,
     note: Option<String>,
@@ -176,6 +177,7 @@ pub async fn step(
 #[serde(deny_unknown_fields)]
 pub struct ProposalBody {
     /// The new start, an RFC 3339 instant.
+    #[schema(format = DateTime)]
     starts_at: String,
 }
 
