@@ -85,6 +85,14 @@ named_enum!(
     UiLocale, "ui_locale" { En => "en", Ja => "ja", ZhCn => "zh-CN", Es => "es" }
 );
 
+impl UiLocale {
+    /// The language a stored setting names: English when there is none,
+    /// or it is not one Koine ships.
+    pub fn of_setting(setting: Option<&str>) -> Self {
+        setting.and_then(|l| Self::parse(l).ok()).unwrap_or(Self::En)
+    }
+}
+
 named_enum!(
     /// Common European Framework of Reference levels, plus native.
     Cefr, "level" { A1 => "A1", A2 => "A2", B1 => "B1", B2 => "B2", C1 => "C1", C2 => "C2", Native => "native" }

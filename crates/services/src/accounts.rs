@@ -69,11 +69,10 @@ pub struct NewSession {
 /// A new member's profile: optional fields empty, and private until they choose.
 /// The language a person reads their messages in.
 pub(crate) async fn locale_of(conn: Conn<'_>, account: Uuid) -> Result<UiLocale> {
-    Ok(profiles::get(conn, account)
-        .await?
-        .and_then(|p| p.ui_locale)
-        .and_then(|l| UiLocale::parse(&l).ok())
-        .unwrap_or(UiLocale::En))
+    let profile = profiles::get(conn, account).await?;
+    Ok(UiLocale::of_setting(
+        profile.as_ref().and_then(|p| p.ui_locale.as_deref()),
+    ))
 }
 
 /// A new member's profile: optional fields private; the photo (none yet)

@@ -138,10 +138,7 @@ impl Services {
         let profile = profiles::get(tx.conn(), account_id).await?;
         let avatar = profile.as_ref().and_then(|p| p.avatar_id);
         let videos = koine_store::repo::teaching::videos(tx.conn(), account_id).await?;
-        let locale = profile
-            .and_then(|p| p.ui_locale)
-            .and_then(|l| UiLocale::parse(&l).ok())
-            .unwrap_or(UiLocale::En);
+        let locale = UiLocale::of_setting(profile.as_ref().and_then(|p| p.ui_locale.as_deref()));
         erasure::erase(tx.conn(), account_id, Uuid::now_v7()).await?;
         // The confirmation is not linked to the erased account; its address
         // leaves the outbox once delivered.

@@ -271,12 +271,7 @@ async fn with_names(db: &Db, mut rows: Vec<OutboxRow>) -> Result<Vec<OutboxRow>>
         profiles::names_and_locales(c.conn(), &people).await?
     };
     for m in rows.iter_mut().filter(|m| mentioning(m)) {
-        let locale = m
-            .account_id
-            .and_then(|a| known.get(&a))
-            .and_then(|(_, l)| l.as_deref())
-            .and_then(|l| UiLocale::parse(l).ok())
-            .unwrap_or(UiLocale::En);
+        let locale = UiLocale::of_setting(m.account_id.and_then(|a| known.get(&a)).and_then(|(_, l)| l.as_deref()));
         let name = crate::notifications::name_or_former(
             locale,
             m.about_id.and_then(|a| known.get(&a)).map(|(n, _)| n.as_str()),

@@ -92,31 +92,23 @@ impl Services {
             read_at: None,
             about_id: n.about,
         };
-        let mail = a
-            .email
-            .clone()
-            .filter(|_| a.email_verified_at.is_some())
-            .map(|email| {
-                let link = n
-                    .link
-                    .map(|l| format!("\n\n{}{l}", self.settings.public_url))
-                    .unwrap_or_default();
-                mail::outbox_row(
-                    now,
-                    Outgoing {
-                        account: Some(account),
-                        channel: Channel::Email,
-                        to: email,
-                        subject: t_args(locale, n.subject_key, &n.args),
-                        body: format!("{body}{link}"),
-                    },
-                    n.ics,
-                )
-            })
-            .map(|mail| OutboxRow {
+        let mail = a.email.clone().filter(|_| a.email_verified_at.is_some()).map(|email| {
+            let link = n
+                .link
+                .map(|l| format!("\n\n{}{l}", self.settings.public_url))
+                .unwrap_or_default();
+            let outgoing = Outgoing {
+                account: Some(account),
+                channel: Channel::Email,
+                to: email,
+                subject: t_args(locale, n.subject_key, &n.args),
+                body: format!("{body}{link}"),
+            };
+            OutboxRow {
                 about_id: n.about,
-                ..mail
-            });
+                ..mail::outbox_row(now, outgoing, n.ics)
+            }
+        });
         Prepared { notification, mail }
     }
 

@@ -411,10 +411,7 @@ impl Services {
         }
         let recipients = policies::members_to_tell(tx.conn()).await?;
         for (account, email, locale) in &recipients {
-            let locale = locale
-                .as_deref()
-                .and_then(|l| UiLocale::parse(l).ok())
-                .unwrap_or(UiLocale::En);
+            let locale = UiLocale::of_setting(locale.as_deref());
             let args = [("date", date.clone()), ("url", url.clone())];
             mail::enqueue(
                 tx.conn(),

@@ -94,6 +94,12 @@ impl Browser {
     /// optional fields private), plus any `extra` fields (which replace
     /// those of the same name).
     pub async fn set_profile(&self, name: &str, zone: &str, extra: &[(&str, &str)]) {
+        let (status, page) = self.save_profile(name, zone, extra).await;
+        assert_eq!(status, StatusCode::OK, "profile saved: {page}");
+    }
+
+    /// The same, returning the answer (for edits that may be refused).
+    pub async fn save_profile(&self, name: &str, zone: &str, extra: &[(&str, &str)]) -> (StatusCode, String) {
         let mut fields = vec![
             ("display_name", name),
             ("time_zone", zone),
@@ -104,8 +110,7 @@ impl Browser {
         ];
         fields.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
         fields.extend_from_slice(extra);
-        let r = self.post_form("/settings/profile", &fields).await;
-        assert_eq!(r.status(), StatusCode::OK, "profile saved");
+        self.post_form_text("/settings/profile", &fields).await
     }
 
     pub async fn post_form_text(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {

@@ -257,7 +257,7 @@ async fn names_are_composed_and_teachers_cannot_look_alike(app: TestApp) {
     assert!(app.approved_teacher(&other, other_id, &reviewer).await);
     // Nor can a teacher rename themselves into one.
     for fake in [lookalike, "MARIA LOPEZ", "Maria  Lopez"] {
-        let (status, page) = rename(&other, fake).await;
+        let (status, page) = other.save_profile(fake, "UTC", &[]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{fake}");
         assert!(page.contains("looks like another teacher"), "{fake}");
     }
@@ -270,22 +270,6 @@ async fn names_are_composed_and_teachers_cannot_look_alike(app: TestApp) {
     let applicant = app.member("pablo@example.org", "Pablo Ruiz").await;
     app.upload_avatar(&applicant).await;
     assert_eq!(apply(&applicant, "Pablo Ruiz").await.status(), StatusCode::SEE_OTHER);
-    let (status, _) = rename(&applicant, "MARIA LOPEZ").await;
+    let (status, _) = applicant.save_profile("MARIA LOPEZ", "UTC", &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-}
-
-/// Saves the profile under a new display name.
-async fn rename(b: &Browser, name: &str) -> (StatusCode, String) {
-    b.post_form_text(
-        "/settings/profile",
-        &[
-            ("display_name", name),
-            ("time_zone", "UTC"),
-            ("ui_locale", "en"),
-            ("birth_date_visibility", "private"),
-            ("gender_visibility", "private"),
-            ("location_visibility", "private"),
-        ],
-    )
-    .await
 }

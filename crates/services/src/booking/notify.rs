@@ -125,11 +125,7 @@ impl Services {
         let (Some(profile), Some(account)) = (&me.profile, &me.account) else {
             return None;
         };
-        let locale = profile
-            .ui_locale
-            .as_deref()
-            .and_then(|x| koine_domain::profile::UiLocale::parse(x).ok())
-            .unwrap_or(koine_domain::profile::UiLocale::En);
+        let locale = UiLocale::of_setting(profile.ui_locale.as_deref());
         // The other side is named by id (their name goes in when the notice
         // is shown or sent); one being erased is named to nobody.
         let (other_name, about) = if Some(other.id) == leaving || other.profile.is_none() {

@@ -164,11 +164,8 @@ impl Services {
         if left > 0 {
             let profile = koine_store::repo::profiles::get(tx.conn(), pk.learner_id).await?;
             let zone = profile.as_ref().map_or("UTC", |p| p.time_zone.as_str());
-            let locale = profile
-                .as_ref()
-                .and_then(|p| p.ui_locale.as_deref())
-                .and_then(|l| koine_domain::profile::UiLocale::parse(l).ok())
-                .unwrap_or(koine_domain::profile::UiLocale::En);
+            let locale =
+                koine_domain::profile::UiLocale::of_setting(profile.as_ref().and_then(|p| p.ui_locale.as_deref()));
             let notice = Notice {
                 kind: "package_expiring",
                 subject_key: "mail-package-subject",
