@@ -68,6 +68,9 @@ impl Iban {
     }
 }
 
+/// The longest account holder name taken.
+pub const HOLDER_MAX: usize = 140;
+
 /// A payout destination as the teacher gave it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
@@ -84,7 +87,8 @@ pub enum PayoutDetails {
 
 impl PayoutDetails {
     pub fn bank(holder: &str, iban: &str, bic: &str) -> Valid<Self> {
-        let holder = crate::validation::name_text("holder", holder, 140)?.ok_or(Invalid::new("holder", "required"))?;
+        let holder =
+            crate::validation::name_text("holder", holder, HOLDER_MAX)?.ok_or(Invalid::new("holder", "required"))?;
         let iban = Iban::parse(iban)?;
         let bic = bic.trim().to_ascii_uppercase();
         let bic = if bic.is_empty() {

@@ -27,32 +27,33 @@ pub type Valid<T> = Result<T, Invalid>;
 /// "María\u{200B} López" looks exactly like "María López".
 pub fn is_invisible(c: char) -> bool {
     let u = u32::from(c);
-    matches!(
-        u,
-        0x00AD
-            | 0x0600..=0x0605
-            | 0x061C
-            | 0x06DD
-            | 0x070F
-            | 0x0890..=0x0891
-            | 0x08E2
-            | 0x180E
-            | 0x200B..=0x200F
-            | 0x202A..=0x202E
-            | 0x2060..=0x2064
-            | 0x2066..=0x206F
-            | 0xFEFF
-            | 0xFFF9..=0xFFFB
-            | 0x110BD
-            | 0x110CD
-            | 0x13430..=0x1343F
-            | 0x1BCA0..=0x1BCA3
-            | 0x1D173..=0x1D17A
-            | 0xE0001
-            | 0xE0020..=0xE007F
-            | 0xFDD0..=0xFDEF
-    ) || u & 0xFFFE == 0xFFFE
+    INVISIBLE.iter().any(|r| r.contains(&u)) || u & 0xFFFE == 0xFFFE
 }
+
+const INVISIBLE: &[std::ops::RangeInclusive<u32>] = &[
+    0x00AD..=0x00AD,
+    0x0600..=0x0605,
+    0x061C..=0x061C,
+    0x06DD..=0x06DD,
+    0x070F..=0x070F,
+    0x0890..=0x0891,
+    0x08E2..=0x08E2,
+    0x180E..=0x180E,
+    0x200B..=0x200F,
+    0x202A..=0x202E,
+    0x2060..=0x2064,
+    0x2066..=0x206F,
+    0xFEFF..=0xFEFF,
+    0xFFF9..=0xFFFB,
+    0x110BD..=0x110BD,
+    0x110CD..=0x110CD,
+    0x13430..=0x1343F,
+    0x1BCA0..=0x1BCA3,
+    0x1D173..=0x1D17A,
+    0xE0001..=0xE0001,
+    0xE0020..=0xE007F,
+    0xFDD0..=0xFDEF,
+];
 
 /// The zero-width joiner and non-joiner: invisible, but how Persian, Indic
 /// scripts and emoji sequences are written, so free text keeps them.
@@ -60,36 +61,83 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '\u{200C}' | '\u{200D}')
 }
 
+/// Which characters a kind of text may not hold. The checks here and the
+/// documents that state the rule (the API's schemas) both read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextRule {
+    /// Every string the web edge takes, passwords aside: no invisible
+    /// character but the joiners.
+    Visible,
+    /// Free text (a bio, a note, a reason): also no control character but
+    /// line breaks and tabs.
+    FreeText,
+    /// A name or other identifying text: no control or invisible character
+    /// at all.
+    Name,
+}
+
+impl TextRule {
+    pub fn refuses(self, c: char) -> bool {
+        let invisible = is_invisible(c) && (self == Self::Name || !is_joiner(c));
+        let control = c.is_control()
+            && match self {
+                Self::Visible => false,
+                Self::FreeText => !matches!(c, '\n' | '\r' | '\t'),
+                Self::Name => true,
+            };
+        invisible || control
+    }
+
+    /// The refused characters as ascending code-point ranges.
+    pub fn refused_ranges(self) -> Vec<std::ops::RangeInclusive<u32>> {
+        ranges_of(|c| self.refuses(c))
+    }
+}
+
+/// The characters `trim` takes off (Unicode's White_Space), as ascending
+/// code-point ranges: a value made only of them is empty.
+pub fn whitespace_ranges() -> Vec<std::ops::RangeInclusive<u32>> {
+    ranges_of(char::is_whitespace)
+}
+
+fn ranges_of(holds: impl Fn(char) -> bool) -> Vec<std::ops::RangeInclusive<u32>> {
+    let mut ranges: Vec<std::ops::RangeInclusive<u32>> = Vec::new();
+    for c in (0..=u32::from(char::MAX))
+        .filter_map(char::from_u32)
+        .filter(|c| holds(*c))
+    {
+        let u = u32::from(c);
+        match ranges.last_mut() {
+            Some(r) if *r.end() + 1 == u => *r = *r.start()..=u,
+            _ => ranges.push(u..=u),
+        }
+    }
+    ranges
+}
+
 /// Whether `text` holds a character no text Koine takes may hold: an
 /// invisible one other than the joiners scripts and emoji need. The web
 /// edge refuses every form field and JSON string holding one, before any
 /// handler reads it; names are held to [`name_text`] after that.
 pub fn has_hidden_characters(text: &str) -> bool {
-    text.chars().any(|c| is_invisible(c) && !is_joiner(c))
+    text.chars().any(|c| TextRule::Visible.refuses(c))
 }
 
 /// Trims, normalises (NFC) and bounds free text; `None` for an empty value.
 /// Control characters other than line breaks and tabs, and invisible ones
 /// other than joiners, are refused.
 pub fn optional_text(field: &'static str, raw: &str, max_chars: usize) -> Valid<Option<String>> {
-    checked_text(field, raw, max_chars, |c| {
-        (c.is_control() && c != '\n' && c != '\r' && c != '\t') || (is_invisible(c) && !is_joiner(c))
-    })
+    checked_text(field, raw, max_chars, TextRule::FreeText)
 }
 
 /// A name or other identifying text (a display name, a legal name, an
 /// account holder, a place): trimmed, normalised (NFC), on one line and
 /// with no invisible character at all.
 pub fn name_text(field: &'static str, raw: &str, max_chars: usize) -> Valid<Option<String>> {
-    checked_text(field, raw, max_chars, |c| c.is_control() || is_invisible(c))
+    checked_text(field, raw, max_chars, TextRule::Name)
 }
 
-fn checked_text(
-    field: &'static str,
-    raw: &str,
-    max_chars: usize,
-    refused: impl Fn(char) -> bool,
-) -> Valid<Option<String>> {
+fn checked_text(field: &'static str, raw: &str, max_chars: usize, rule: TextRule) -> Valid<Option<String>> {
     use unicode_normalization::UnicodeNormalization;
     let text: String = raw.trim().nfc().collect();
     if text.is_empty() {
@@ -98,7 +146,7 @@ fn checked_text(
     if text.chars().count() > max_chars {
         return Err(Invalid::new(field, "too-long"));
     }
-    if let Some(c) = text.chars().find(|c| refused(*c)) {
+    if let Some(c) = text.chars().find(|c| rule.refuses(*c)) {
         let code = if c.is_control() {
             "control-characters"
         } else {
@@ -157,6 +205,39 @@ mod tests {
         assert!(name_text("n", "👩\u{200D}💻", 100).is_err());
         assert_eq!(name_text("n", "Ana\nBeta", 100).unwrap_err().code, "control-characters");
         assert_eq!(optional_text("t", "Ana\nBeta", 100).unwrap(), Some("Ana\nBeta".into()));
+    }
+
+    #[test]
+    fn refused_ranges_are_the_rule_coalesced() {
+        let visible = TextRule::Visible.refused_ranges();
+        assert!(
+            visible.contains(&(0x200B..=0x200B)) && visible.contains(&(0x200E..=0x200F)),
+            "joiners split the range"
+        );
+        assert!(TextRule::Name.refused_ranges().contains(&(0x200B..=0x200F)));
+        let free = TextRule::FreeText.refused_ranges();
+        assert_eq!(free[..3], [0x00..=0x08, 0x0B..=0x0C, 0x0E..=0x1F]);
+        for rule in [TextRule::Visible, TextRule::FreeText, TextRule::Name] {
+            let ranges = rule.refused_ranges();
+            assert!(
+                ranges.windows(2).all(|w| w[0].end() + 1 < *w[1].start()),
+                "ascending, apart"
+            );
+            for c in [
+                'a',
+                'é',
+                '日',
+                '\u{200C}',
+                '\u{E0041}',
+                '\u{FFFF}',
+                '\u{10FFFF}',
+                '\u{1F}',
+            ] {
+                let listed = ranges.iter().any(|r| r.contains(&u32::from(c)));
+                assert_eq!(listed, rule.refuses(c), "{rule:?} {c:?}");
+            }
+        }
+        assert!(whitespace_ranges().contains(&(0x3000..=0x3000)));
     }
 
     #[test]

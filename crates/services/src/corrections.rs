@@ -18,6 +18,10 @@ use uuid::Uuid;
 
 const FIELD: &str = "privacy_requests.correction";
 
+/// The longest corrected value (a legal name) and note taken.
+pub const VALUE_MAX: usize = 100;
+pub const NOTE_MAX: usize = 4000;
+
 impl Services {
     /// A signed-in member asks for a field to be corrected. Their confirmed
     /// email address receives the answers, as for any privacy request.
@@ -31,10 +35,11 @@ impl Services {
                 if !self.is_teacher(p.account_id).await? {
                     return Err(Invalid::new("correction_field", "invalid-choice").into());
                 }
-                optional_text("correction_value", value, 100)?.ok_or(Invalid::new("correction_value", "required"))?
+                optional_text("correction_value", value, VALUE_MAX)?
+                    .ok_or(Invalid::new("correction_value", "required"))?
             }
         };
-        let note = optional_text("details", note, 4000)?;
+        let note = optional_text("details", note, NOTE_MAX)?;
         let now = self.clock.now_us();
         self.throttle
             .messages

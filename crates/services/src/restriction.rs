@@ -20,6 +20,9 @@ pub const OBJECTABLE: [ConsentPurpose; 3] = [
     ConsentPurpose::Analytics,
 ];
 
+/// The longest reason a member may give for a restriction.
+pub const REASON_MAX: usize = 1000;
+
 impl Services {
     /// The account's active restriction, if any.
     pub async fn restriction(&self, account: Uuid) -> Result<Option<Restriction>> {
@@ -30,7 +33,7 @@ impl Services {
     /// Restricts processing of the caller's data until they lift it: kept,
     /// but used for nothing beyond storage and legal claims.
     pub async fn restrict_processing(&self, p: &Principal, reason: &str) -> Result<()> {
-        let reason = optional_text("reason", reason, 1000)?;
+        let reason = optional_text("reason", reason, REASON_MAX)?;
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         accounts::lock(tx.conn(), p.account_id).await?;

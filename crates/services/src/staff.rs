@@ -11,8 +11,13 @@ use uuid::Uuid;
 
 pub const PAGE: i64 = 50;
 
+/// The longest member search staff may type.
+pub const QUERY_MAX: usize = 200;
+/// The longest reason staff may give.
+pub const REASON_MAX: usize = 1000;
+
 pub(crate) fn required_reason(reason: &str) -> Result<String> {
-    Ok(koine_domain::validation::optional_text("reason", reason, 1000)?
+    Ok(koine_domain::validation::optional_text("reason", reason, REASON_MAX)?
         .ok_or(koine_domain::Invalid::new("reason", "required"))?)
 }
 /// Deepest page served; beyond it a search should be narrowed instead.
@@ -62,7 +67,7 @@ impl Services {
         if !role_of(p)?.can_view_members() {
             return Err(Error::Forbidden);
         }
-        let query = koine_domain::validation::optional_text("q", query, 200)?.unwrap_or_default();
+        let query = koine_domain::validation::optional_text("q", query, QUERY_MAX)?.unwrap_or_default();
         // What was searched is part of the record of what staff could see.
         self.audit(
             p.account_id,

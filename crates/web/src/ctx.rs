@@ -273,6 +273,19 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
         return why.response(is_api, &ctx);
     }
 
+    // Query parameters are held to the same rule as form fields and JSON
+    // strings: no invisible character.
+    let query = parts.uri.query().unwrap_or("");
+    if let Some((k, _)) =
+        form_urlencoded::parse(query.as_bytes()).find(|(k, v)| has_hidden_characters(k) || has_hidden_characters(v))
+    {
+        return if is_api {
+            crate::error::Problem::invalid("invisible-characters", &k).into_response()
+        } else {
+            PageErrorMarker::response(StatusCode::UNPROCESSABLE_ENTITY, "error-invisible-characters", &ctx)
+        };
+    }
+
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut body = body;
     if !is_api && unsafe_method {

@@ -23,6 +23,18 @@ pub async fn token(app: &TestApp, email: &str) -> String {
     r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
 }
 
+/// The served OpenAPI document.
+pub async fn document(app: &TestApp) -> Value {
+    Client::new()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn api_account_lifecycle(app: TestApp) {
     let c = Client::new();
     let r = c
@@ -275,14 +287,7 @@ async fn api_rejects_bad_input_cleanly(app: TestApp) {
 }
 
 async fn openapi_document_is_complete(app: TestApp) {
-    let doc: Value = Client::new()
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = document(&app).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     let paths = doc["paths"].as_object().unwrap();
     for p in [

@@ -1,6 +1,6 @@
 //! Invisible Unicode is refused everywhere text comes in — every text field
-//! of every form a member, teacher or staff sees, every JSON body the API
-//! documents, and the teacher application's upload form — and nothing is
+//! of every form a member, teacher or staff sees, every JSON body and query
+//! parameter the API documents, a page's query string, and the teacher application's upload form — and nothing is
 //! written; text is stored composed (NFC); a teacher cannot take a name
 //! that looks like another teacher's.
 
@@ -12,6 +12,7 @@ use serde_json::Value;
 both_backends!(
     every_form_field_refuses_invisible_characters,
     every_api_body_refuses_invisible_characters,
+    every_query_parameter_refuses_invisible_characters,
     names_are_composed_and_teachers_cannot_look_alike
 );
 
@@ -179,14 +180,7 @@ async fn every_api_body_refuses_invisible_characters(app: TestApp) {
     app.member("api@example.org", "Api").await;
     let token = crate::api::token(&app, "api@example.org").await;
     let c = reqwest::Client::new();
-    let doc: Value = c
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = crate::api::document(&app).await;
     let schemas = &doc["components"]["schemas"];
     let before = footprint(&app).await;
     let mut tried = 0;
@@ -231,6 +225,51 @@ async fn every_api_body_refuses_invisible_characters(app: TestApp) {
     }
     assert!(tried >= 40, "every documented body was tried: {tried}");
     assert_eq!(footprint(&app).await, before, "nothing was written");
+}
+
+async fn every_query_parameter_refuses_invisible_characters(app: TestApp) {
+    app.member("query@example.org", "Query").await;
+    let token = crate::api::token(&app, "query@example.org").await;
+    let c = reqwest::Client::new();
+    let doc = crate::api::document(&app).await;
+    let mut tried = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let queried = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "query");
+            for name in queried.filter_map(|p| p["name"].as_str()) {
+                let c0 = HIDDEN[tried % HIDDEN.len()];
+                let url = app.url(&path.replace("{id}", &uuid::Uuid::now_v7().to_string()));
+                let r = c
+                    .request(method.to_uppercase().parse().unwrap(), url)
+                    .query(&[(name, format!("x{c0}y"))])
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{method} {path} {name}");
+                let problem: Value = r.json().await.unwrap();
+                assert_eq!(problem["code"], "invisible-characters", "{method} {path} {name}");
+                assert_eq!(problem["detail"], name);
+                tried += 1;
+            }
+        }
+    }
+    assert!(tried >= 15, "every documented query parameter was tried: {tried}");
+    let page = c
+        .get(app.url("/teachers"))
+        .query(&[("q", "Mar\u{202E}ía")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a page's query string too"
+    );
 }
 
 async fn names_are_composed_and_teachers_cannot_look_alike(app: TestApp) {

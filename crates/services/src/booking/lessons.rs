@@ -108,6 +108,11 @@ pub const MEMBER_ACTIONS: [(&str, Action); 9] = [
     ("escalate", Action::Escalate),
 ];
 
+/// The longest note a learner may send with a booking.
+pub const NOTE_MAX: usize = 1000;
+/// The longest text with a step: a problem's description or a reason.
+pub const STEP_TEXT_MAX: usize = 2000;
+
 pub fn parse_action(name: &str) -> Option<Action> {
     MEMBER_ACTIONS.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
 }
@@ -181,7 +186,7 @@ impl Services {
         if learner == r.teacher {
             return Err(Error::Forbidden);
         }
-        let note = public_text("note", &r.note, 1000)?;
+        let note = public_text("note", &r.note, NOTE_MAX)?;
         let fingerprint = self.fingerprint(&[
             b"lesson",
             r.teacher.as_bytes(),
@@ -557,10 +562,10 @@ impl Services {
     ) -> Result<Uuid> {
         let text = match action {
             Action::ReportProblem => Some(
-                optional_text("description", input.text.as_deref().unwrap_or(""), 2000)?
+                optional_text("description", input.text.as_deref().unwrap_or(""), STEP_TEXT_MAX)?
                     .ok_or(Invalid::new("description", "required"))?,
             ),
-            _ => optional_text("reason", input.text.as_deref().unwrap_or(""), 1000)?,
+            _ => optional_text("reason", input.text.as_deref().unwrap_or(""), STEP_TEXT_MAX)?,
         };
         let input = StepInput { text, ..input };
         let fingerprint = self.fingerprint(&[b"lesson-step", lesson.as_bytes(), action.name().as_bytes()]);

@@ -247,7 +247,10 @@ impl Services {
             PayoutDecision::Paid(reference) => (
                 "approved",
                 "paid",
-                Some(optional_text("reference", reference, 100)?.ok_or(Invalid::new("reference", "required"))?),
+                Some(
+                    optional_text("reference", reference, crate::payments::REFERENCE_MAX)?
+                        .ok_or(Invalid::new("reference", "required"))?,
+                ),
                 "payout-paid",
                 "pay_payout",
             ),

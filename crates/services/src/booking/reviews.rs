@@ -23,11 +23,14 @@ pub struct Review {
     pub author_name: Option<String>,
 }
 
+/// The longest review text.
+pub const REVIEW_MAX: usize = 2000;
+
 impl Services {
     /// Rates a completed lesson, once.
     pub async fn review_lesson(&self, p: &Principal, lesson: Uuid, rating: &str, body: &str) -> Result<Uuid> {
         let rating = parse_rating(rating)?;
-        let body = public_text("body", body, 2000)?;
+        let body = public_text("body", body, REVIEW_MAX)?;
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let l = lessons::get(tx.conn(), lesson)

@@ -34,6 +34,8 @@ pub const MANUAL: &str = "manual";
 pub const MAX_PAYMENT: i64 = 1_000_000;
 /// The smallest card payment (1.00): processors charge fees below that.
 pub const MIN_CARD_PAYMENT: i64 = 100;
+/// The longest bank reference recorded.
+pub const REFERENCE_MAX: usize = 100;
 
 /// How a payment failed at the processor, for the member.
 pub(crate) fn provider_error(e: ProviderError) -> Error {
@@ -215,7 +217,7 @@ impl Services {
         if !(1..=MAX_PAYMENT).contains(&amount) {
             return Err(koine_domain::Invalid::new("amount", "out-of-range").into());
         }
-        let reference = koine_domain::validation::optional_text("reference", reference, 100)?
+        let reference = koine_domain::validation::optional_text("reference", reference, REFERENCE_MAX)?
             .ok_or(koine_domain::Invalid::new("reference", "required"))?;
         let now = self.clock.now_us();
         let fingerprint = self.fingerprint(&[

@@ -26,7 +26,18 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 pub const PAGE_SIZE: usize = 20;
-const MAX_PAGE: usize = 50;
+/// How the "native speakers only" filter may be written: a checkbox
+/// sends `on`, an API client `true` or `false`.
+pub const NATIVE_FLAGS: [(&str, bool); 6] = [
+    ("on", true),
+    ("true", true),
+    ("1", true),
+    ("", false),
+    ("false", false),
+    ("0", false),
+];
+/// The deepest result page served.
+pub const MAX_PAGE: usize = 50;
 /// How much of an introduction free-text search reads.
 const TEXT_CHARS: usize = 500;
 
@@ -384,6 +395,16 @@ impl Services {
         if page > MAX_PAGE {
             return Err(Invalid::new("page", "out-of-range"));
         }
+        let native = match f.native.as_deref().map(str::trim) {
+            None => false,
+            Some(n) => {
+                NATIVE_FLAGS
+                    .iter()
+                    .find(|(name, _)| *name == n)
+                    .ok_or(Invalid::new("native", "invalid-choice"))?
+                    .1
+            }
+        };
         let words =
             f.q.to_lowercase()
                 .split_whitespace()
@@ -391,7 +412,7 @@ impl Services {
                 .map(|w| w.chars().take(40).collect())
                 .collect();
         Ok(Query {
-            native: f.native.as_deref().is_some_and(|n| matches!(n, "on" | "true" | "1")),
+            native,
             language,
             min_price,
             max_price,

@@ -43,17 +43,23 @@ fn no_content() -> Response {
 #[serde(deny_unknown_fields)]
 pub struct SignupBody {
     /// Email address; this or `phone` is required.
+    #[schema(schema_with = super::shapes::email_or_null)]
     email: Option<String>,
     /// Mobile number in E.164 form, e.g. `+34612345678`.
+    #[schema(schema_with = super::shapes::phone_or_null)]
     phone: Option<String>,
+    #[schema(schema_with = super::shapes::new_password)]
     password: String,
     /// `YYYY-MM-DD`.
-    #[schema(format = Date)]
+    #[schema(schema_with = super::shapes::birth_date)]
     birth_date: String,
+    #[schema(schema_with = super::shapes::display_name)]
     display_name: String,
     /// Interface language: `en`, `ja`, `zh-CN` or `es`.
+    #[schema(schema_with = super::shapes::ui_locale_or_null)]
     locale: Option<String>,
     /// IANA time zone, e.g. `Asia/Tokyo`.
+    #[schema(schema_with = super::shapes::time_zone_or_null)]
     time_zone: Option<String>,
     /// Consent to news and offers by email (ignored for minors).
     marketing_email: Option<bool>,
@@ -102,6 +108,7 @@ pub async fn signup(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<Si
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
+    #[schema(schema_with = super::shapes::visible)]
     token: String,
 }
 
@@ -116,7 +123,9 @@ pub async fn verify_email(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJ
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PhoneCodeBody {
+    #[schema(schema_with = super::shapes::phone)]
     phone: String,
+    #[schema(schema_with = super::shapes::visible)]
     code: String,
 }
 
@@ -133,7 +142,9 @@ pub async fn verify_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJ
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
     /// Email address or E.164 phone number.
+    #[schema(schema_with = super::shapes::identifier)]
     identifier: String,
+    #[schema(schema_with = super::shapes::password)]
     password: String,
 }
 
@@ -146,7 +157,8 @@ pub struct SessionCreated {
 
 /// Log in; returns a bearer token.
 #[utoipa::path(post, path = "/api/v1/sessions", request_body = LoginBody, tag = "sessions",
-    responses((status = 201, body = SessionCreated), (status = 401, description = "Wrong identifier or password", body = Problem),
+    responses((status = 201, body = SessionCreated, links(
+                  ("end" = (operation_id = "end_session", parameters(("id" = "$response.body#/session_id")))))), (status = 401, description = "Wrong identifier or password", body = Problem),
               (status = 429, description = "Throttled", body = Problem)))]
 pub async fn login(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<LoginBody>) -> ApiResult {
     let identifier = Identifier::parse(&b.identifier).map_err(invalid)?;
@@ -245,6 +257,7 @@ pub async fn end_session(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uu
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordBody {
+    #[schema(schema_with = super::shapes::password)]
     password: String,
 }
 
@@ -259,6 +272,7 @@ pub async fn reauth(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<Pa
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailBody {
+    #[schema(schema_with = super::shapes::email)]
     email: String,
 }
 
@@ -266,6 +280,7 @@ pub struct EmailBody {
 #[serde(deny_unknown_fields)]
 pub struct IdentifierBody {
     /// Email address (a link is sent) or E.164 phone number (a code is texted).
+    #[schema(schema_with = super::shapes::identifier)]
     identifier: String,
 }
 
@@ -282,8 +297,11 @@ pub async fn forgot(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<Id
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetCodeBody {
+    #[schema(schema_with = super::shapes::phone)]
     phone: String,
+    #[schema(schema_with = super::shapes::visible)]
     code: String,
+    #[schema(schema_with = super::shapes::new_password)]
     password: String,
 }
 
@@ -302,7 +320,9 @@ pub async fn reset_with_code(State(st): State<AppState>, ctx: Ctx, ApiJson(b): A
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetBody {
+    #[schema(schema_with = super::shapes::visible)]
     token: String,
+    #[schema(schema_with = super::shapes::new_password)]
     password: String,
 }
 
@@ -328,33 +348,43 @@ pub async fn me(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageBody {
+    #[schema(schema_with = super::shapes::language)]
     language: String,
     /// `A1`…`C2` or `native`.
+    #[schema(schema_with = super::shapes::level)]
     level: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileBody {
+    #[schema(schema_with = super::shapes::display_name)]
     display_name: String,
+    #[schema(schema_with = super::shapes::bio_or_null)]
     bio: Option<String>,
+    #[schema(schema_with = super::shapes::country_or_null)]
     country: Option<String>,
+    #[schema(schema_with = super::shapes::time_zone)]
     time_zone: String,
-    #[schema(schema_with = super::choices::ui_locale)]
+    #[schema(schema_with = super::shapes::ui_locale)]
     ui_locale: String,
     #[serde(default)]
+    #[schema(schema_with = super::shapes::languages)]
     languages: Vec<LanguageBody>,
     /// `public`, `members` or `private`.
-    #[schema(schema_with = super::choices::visibility)]
+    #[schema(schema_with = super::shapes::visibility)]
     birth_date_visibility: String,
+    #[schema(schema_with = super::shapes::gender_or_null)]
     gender: Option<String>,
-    #[schema(schema_with = super::choices::visibility)]
+    #[schema(schema_with = super::shapes::visibility)]
     gender_visibility: String,
+    #[schema(schema_with = super::shapes::location_or_null)]
     location: Option<String>,
-    #[schema(schema_with = super::choices::visibility)]
+    #[schema(schema_with = super::shapes::visibility)]
     location_visibility: String,
     /// Who sees the photo: `public`, `members` or `private`; absent keeps
     /// the current choice.
+    #[schema(schema_with = super::shapes::visibility_or_null)]
     avatar_visibility: Option<String>,
 }
 
@@ -406,7 +436,7 @@ pub async fn update_profile(State(st): State<AppState>, ctx: Ctx, ApiJson(b): Ap
 
 /// Upload a profile picture (the raw image bytes as the body).
 #[utoipa::path(put, path = "/api/v1/me/avatar", tag = "profile", security(("bearer" = [])),
-    request_body(content = Vec<u8>, content_type = "image/*"),
+    request_body(content = Vec<u8>, content_type = "image/*", description = "An image the decoder reads (PNG, JPEG, GIF or WebP)."),
     responses((status = 200, description = "Stored; returns the picture's URL"), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn upload_avatar(State(st): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult {
     let p = principal(&ctx)?;
@@ -427,7 +457,9 @@ pub async fn delete_avatar(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordBody {
+    #[schema(schema_with = super::shapes::password)]
     current_password: String,
+    #[schema(schema_with = super::shapes::new_password)]
     new_password: String,
     #[serde(default)]
     end_other_sessions: bool,
@@ -463,6 +495,7 @@ pub async fn change_email(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJ
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PhoneBody {
+    #[schema(schema_with = super::shapes::phone)]
     phone: String,
 }
 
@@ -479,6 +512,7 @@ pub async fn change_phone(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJ
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CodeBody {
+    #[schema(schema_with = super::shapes::visible)]
     code: String,
 }
 
@@ -505,32 +539,83 @@ pub async fn profile(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
     Ok(Json(st.svc.view_profile(id, viewer).await?).into_response())
 }
 
-/// Find teachers: every filter optional, availability windows read in `tz`
-/// (the caller's own time zone, else UTC); 20 a page, `more` says whether
-/// another page follows.
-#[utoipa::path(get, path = "/api/v1/teachers", tag = "teachers",
-    params(
-        ("language" = Option<String>, Query, description = "Language code taught, e.g. es"),
-        ("min_price" = Option<String>, Query, description = "Lowest lesson price, e.g. 10.00"),
-        ("max_price" = Option<String>, Query),
-        ("native" = Option<String>, Query, description = "true: native speakers only"),
-        ("tier" = Option<String>, Query, description = "professional or community"),
-        ("country" = Option<String>, Query, description = "ISO 3166 code the teacher shows publicly"),
-        ("min_rating" = Option<String>, Query, description = "e.g. 4.5"),
-        ("days" = Option<String>, Query, description = "Weekdays 1 (Monday) … 7, comma-separated"),
-        ("from" = Option<String>, Query, description = "HH:MM in tz"),
-        ("to" = Option<String>, Query, description = "HH:MM in tz; earlier than from: past midnight"),
-        ("tz" = Option<String>, Query, description = "IANA time zone of the window"),
-        ("q" = Option<String>, Query, description = "Words in the name, headline or introduction"),
-        ("sort" = Option<String>, Query, description = "relevance, price_low, price_high or rating"),
-        ("page" = Option<usize>, Query)),
+/// A teacher search as the API takes it: every filter optional.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TeacherSearchParams {
+    /// Language code taught, e.g. `es`.
+    #[param(schema_with = super::shapes::any_language)]
+    language: Option<String>,
+    /// Lowest lesson price, e.g. `10.00`.
+    #[param(schema_with = super::shapes::price)]
+    min_price: Option<String>,
+    /// Highest lesson price; not below `min_price`.
+    #[param(schema_with = super::shapes::price)]
+    max_price: Option<String>,
+    /// Native speakers only.
+    #[param(schema_with = super::shapes::flag)]
+    native: Option<String>,
+    #[param(schema_with = super::shapes::tier)]
+    tier: Option<String>,
+    /// ISO 3166 code the teacher shows publicly.
+    #[param(schema_with = super::shapes::any_country)]
+    country: Option<String>,
+    /// e.g. `4.5`.
+    #[param(schema_with = super::shapes::min_rating)]
+    min_rating: Option<String>,
+    /// Weekdays 1 (Monday) … 7, comma-separated.
+    #[param(schema_with = super::shapes::weekdays)]
+    days: Option<String>,
+    /// Quarter hour `HH:MM` in `tz`; needs `to`.
+    #[param(schema_with = super::shapes::quarter_hour)]
+    from: Option<String>,
+    /// Quarter hour `HH:MM` in `tz`, not `from`; earlier than `from`: past midnight.
+    #[param(schema_with = super::shapes::quarter_hour)]
+    to: Option<String>,
+    /// IANA time zone of the window.
+    #[param(schema_with = super::shapes::any_time_zone)]
+    tz: Option<String>,
+    /// Words in the name, headline or introduction.
+    #[param(schema_with = super::shapes::search_words)]
+    q: Option<String>,
+    #[param(schema_with = super::shapes::sort)]
+    sort: Option<String>,
+    #[param(schema_with = super::shapes::result_page)]
+    page: Option<usize>,
+}
+
+impl From<TeacherSearchParams> for SearchForm {
+    fn from(p: TeacherSearchParams) -> Self {
+        Self {
+            language: p.language.unwrap_or_default(),
+            min_price: p.min_price.unwrap_or_default(),
+            max_price: p.max_price.unwrap_or_default(),
+            native: p.native,
+            tier: p.tier.unwrap_or_default(),
+            country: p.country.unwrap_or_default(),
+            min_rating: p.min_rating.unwrap_or_default(),
+            days: p.days.unwrap_or_default(),
+            from: p.from.unwrap_or_default(),
+            to: p.to.unwrap_or_default(),
+            tz: p.tz.unwrap_or_default(),
+            q: p.q.unwrap_or_default(),
+            sort: p.sort.unwrap_or_default(),
+            page: p.page,
+        }
+    }
+}
+
+/// Find teachers: availability windows read in `tz` (the caller's own time
+/// zone, else UTC); 20 a page, `more` says whether another page follows.
+#[utoipa::path(get, path = "/api/v1/teachers", tag = "teachers", params(TeacherSearchParams),
     responses((status = 200, description = "A page of teachers"), (status = 400, body = Problem), (status = 422, body = Problem)))]
-pub async fn teachers(State(st): State<AppState>, ctx: Ctx, Query(f): Query<SearchForm>) -> ApiResult {
+pub async fn teachers(State(st): State<AppState>, ctx: Ctx, Query(f): Query<TeacherSearchParams>) -> ApiResult {
     let zone = match &ctx.principal {
         Some(p) => st.svc.own_profile(p.account_id).await?.view.time_zone,
         None => "UTC".to_owned(),
     };
-    let q = st.svc.parse_search(&f, &zone).map_err(invalid)?;
+    let q = st.svc.parse_search(&f.into(), &zone).map_err(invalid)?;
     Ok(Json(st.svc.search_teachers(&q)).into_response())
 }
 
@@ -548,10 +633,10 @@ pub async fn teacher(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SlotParams {
-    /// Lesson length in minutes: 30, 45, 60 or 90.
-    #[param(minimum = 30, maximum = 90)]
+    /// Lesson length in minutes.
+    #[param(schema_with = super::shapes::duration)]
     duration: u16,
-    /// How many days ahead (1–56, default 7).
+    /// How many days ahead (default 7).
     #[param(minimum = 1, maximum = 56)]
     days: Option<i64>,
 }
@@ -583,6 +668,7 @@ pub async fn teacher_slots(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    #[param(schema_with = super::shapes::member_query)]
     q: Option<String>,
     page: Option<i64>,
 }
@@ -622,6 +708,7 @@ pub async fn staff_members(State(st): State<AppState>, ctx: Ctx, Query(q): Query
 #[into_params(parameter_in = Query)]
 pub struct ReasonParams {
     /// Why the record is opened; kept in the audit log.
+    #[param(schema_with = super::shapes::view_reason)]
     reason: Option<String>,
 }
 
@@ -634,8 +721,12 @@ pub async fn staff_member(
     Path(id): Path<Uuid>,
     Query(q): Query<ReasonParams>,
 ) -> ApiResult {
-    let reason =
-        koine_domain::validation::optional_text("reason", q.reason.as_deref().unwrap_or(""), 500).map_err(invalid)?;
+    let reason = koine_domain::validation::optional_text(
+        "reason",
+        q.reason.as_deref().unwrap_or(""),
+        koine_services::staff::REASON_MAX,
+    )
+    .map_err(invalid)?;
     Ok(Json(st.svc.view_member(principal(&ctx)?, id, reason).await?).into_response())
 }
 
@@ -687,6 +778,7 @@ pub async fn delete_me(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 #[serde(deny_unknown_fields)]
 pub struct HoldBody {
     /// Why (required; recorded and audited).
+    #[schema(schema_with = super::shapes::staff_reason)]
     reason: String,
 }
 
@@ -694,7 +786,8 @@ pub struct HoldBody {
 /// erasure and retention sweeps for the member.
 #[utoipa::path(post, path = "/api/v1/staff/members/{id}/holds", request_body = HoldBody, tag = "staff",
     security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 201, description = "Placed"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Placed", body = super::Created, links(
+                  ("lift" = (operation_id = "lift_hold", parameters(("id" = "$request.path.id"), ("hold" = "$response.body#/id")))))), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn place_hold(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -702,7 +795,7 @@ pub async fn place_hold(
     ApiJson(b): ApiJson<HoldBody>,
 ) -> ApiResult {
     let hold = st.svc.place_legal_hold(principal(&ctx)?, id, &b.reason).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": hold }))).into_response())
+    Ok((StatusCode::CREATED, Json(super::Created { id: hold })).into_response())
 }
 
 /// Privacy officer: lift a legal hold, with a reason (audited).
@@ -748,14 +841,28 @@ pub async fn consents(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     Ok(Json(map).into_response())
 }
 
+/// Purpose → `true` (give) or `false` (withdraw); purposes left out stay
+/// as they are.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct ConsentChoices(std::collections::BTreeMap<String, bool>);
+
+impl utoipa::PartialSchema for ConsentChoices {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        super::shapes::consent_choices().into()
+    }
+}
+
+impl ToSchema for ConsentChoices {}
+
 /// Give or withdraw consent for some purposes (others unchanged).
 #[utoipa::path(put, path = "/api/v1/me/consents", tag = "privacy", security(("bearer" = [])),
-    request_body(content = Object, description = "Purpose → true (give) or false (withdraw)"),
+    request_body = ConsentChoices,
     responses((status = 204), (status = 422, body = Problem)))]
 pub async fn set_consents(
     State(st): State<AppState>,
     ctx: Ctx,
-    ApiJson(b): ApiJson<std::collections::BTreeMap<String, bool>>,
+    ApiJson(ConsentChoices(b)): ApiJson<ConsentChoices>,
 ) -> ApiResult {
     let p = principal(&ctx)?;
     let choices = b
@@ -778,10 +885,10 @@ pub async fn set_consents(
 /// It is built in the background; while one is being built, asking again
 /// returns that one.
 #[utoipa::path(post, path = "/api/v1/me/exports", tag = "privacy", security(("bearer" = [])),
-    responses((status = 202, description = "Queued: { id }"), (status = 401, body = Problem)))]
+    responses((status = 202, description = "Queued; `GET /api/v1/me/exports` shows when it is ready", body = super::Created), (status = 401, body = Problem)))]
 pub async fn request_export(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let id = st.svc.request_export(principal(&ctx)?).await?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "id": id }))).into_response())
+    Ok((StatusCode::ACCEPTED, Json(super::Created { id })).into_response())
 }
 
 /// The caller's exports, newest first; `ready_at` is null while building.
@@ -823,6 +930,7 @@ pub async fn export_archive(State(st): State<AppState>, ctx: Ctx, Path(id): Path
 pub struct RestrictBody {
     /// Why (optional, up to 1,000 characters).
     #[serde(default)]
+    #[schema(schema_with = super::shapes::restriction_reason)]
     reason: String,
 }
 
@@ -840,12 +948,14 @@ pub async fn restrict(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<
 #[serde(deny_unknown_fields)]
 pub struct CorrectionBody {
     /// A field the caller cannot change themselves: `birth_date`.
-    #[schema(schema_with = super::choices::correctable_field)]
+    #[schema(schema_with = super::shapes::correctable_field)]
     field: String,
     /// The corrected value (`YYYY-MM-DD` for a date of birth).
+    #[schema(schema_with = super::shapes::correction_value)]
     value: String,
     /// Anything staff should know (optional).
     #[serde(default)]
+    #[schema(schema_with = super::shapes::correction_note)]
     note: String,
 }
 
@@ -876,7 +986,7 @@ pub async fn lift_restriction(State(st): State<AppState>, ctx: Ctx) -> ApiResult
 #[serde(deny_unknown_fields)]
 pub struct ObjectionBody {
     /// The kind of processing objected to.
-    #[schema(schema_with = super::choices::objectable)]
+    #[schema(schema_with = super::shapes::objectable)]
     purpose: String,
 }
 

@@ -5,6 +5,7 @@
 
 mod handlers;
 mod money;
+mod shapes;
 
 use crate::AppState;
 use crate::ctx::Ctx;
@@ -15,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post, put};
 use koine_services::accounts::Principal;
+use serde::Deserialize;
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -52,7 +54,21 @@ impl utoipa::Modify for BearerAuth {
 }
 
 pub fn openapi_json() -> String {
-    let doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
+    // Rules across fields, which the derived schemas cannot carry.
+    doc["components"]["schemas"]["SignupBody"]["anyOf"] = serde_json::json!([
+        { "required": ["email"], "properties": { "email": { "type": "string" } } },
+        { "required": ["phone"], "properties": { "phone": { "type": "string" } } },
+    ]);
+    // utoipa drops `required` from a parameter given its own schema function.
+    for p in doc["paths"]["/api/v1/teachers/{id}/slots"]["get"]["parameters"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["name"] == "duration")
+    {
+        p["required"] = true.into();
+    }
     serde_json::to_string_pretty(&with_every_refusal(doc)).expect("the OpenAPI document serializes")
 }
 
@@ -299,47 +315,81 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
     })
 }
 
-/// A string schema allowing exactly `values`: a closed set of the domain,
-/// named as the server parses it.
-fn one_of<'a>(values: impl IntoIterator<Item = &'a str>) -> utoipa::openapi::Object {
-    use utoipa::openapi::{ObjectBuilder, Type};
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some(values.into_iter().map(str::to_owned)))
-        .build()
+/// What a call that makes something answers: the new thing's id, for the
+/// calls the document links to it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: uuid::Uuid,
 }
 
-/// The closed sets request bodies name, for `#[schema(schema_with = …)]`.
-pub(crate) mod choices {
-    use super::one_of;
-    use koine_domain::booking::{LessonKind, Outcome};
-    use koine_domain::profile::{UiLocale, Visibility};
-    use koine_domain::requests::CorrectableField;
-    use utoipa::openapi::Object;
+/// A lesson, as `GET /api/v1/lessons/{id}` shows it.
+#[derive(serde::Serialize)]
+#[serde(transparent)]
+pub struct LessonAnswer(pub koine_services::booking::lessons::Lesson);
 
-    /// What a member may object to (GDPR Art. 21).
-    pub fn objectable() -> Object {
-        one_of(koine_services::restriction::OBJECTABLE.iter().map(|p| p.as_str()))
+impl utoipa::PartialSchema for LessonAnswer {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        shapes::identified("The lesson, with the steps the caller may take.").into()
     }
-    pub fn visibility() -> Object {
-        one_of(Visibility::ALL.iter().map(|v| v.as_str()))
+}
+
+impl utoipa::ToSchema for LessonAnswer {}
+
+/// A card payment into the wallet, as the wallet lists it.
+#[derive(serde::Serialize)]
+pub struct PaymentAnswer {
+    pub payment: koine_store::repo::payments::PaymentRow,
+}
+
+impl utoipa::PartialSchema for PaymentAnswer {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        shapes::holding("payment").into()
     }
-    pub fn ui_locale() -> Object {
-        one_of(UiLocale::ALL.iter().map(|l| l.as_str()))
+}
+
+impl utoipa::ToSchema for PaymentAnswer {}
+
+/// A refund to a card, as the wallet lists it.
+#[derive(serde::Serialize)]
+pub struct RefundAnswer {
+    pub refund: koine_store::repo::payments::RefundRow,
+}
+
+impl utoipa::PartialSchema for RefundAnswer {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        shapes::holding("refund").into()
     }
-    pub fn lesson_kind() -> Object {
-        one_of(LessonKind::ALL.iter().map(|k| k.as_str()))
-    }
-    pub fn outcome() -> Object {
-        one_of(Outcome::ALL.iter().map(|o| o.as_str()))
-    }
-    pub fn correctable_field() -> Object {
-        one_of(CorrectableField::ALL.iter().map(|f| f.as_str()))
-    }
-    /// Where earnings are paid, as `PayoutDetails` takes them.
-    pub fn payout_method() -> Object {
-        one_of(["bank", "paypal"])
-    }
+}
+
+impl utoipa::ToSchema for RefundAnswer {}
+
+/// An integer field that also takes a JSON number written with a zero
+/// fraction (`5.0`), as JSON Schema's `integer` does.
+pub(crate) fn whole<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::de::Error;
+    let n = serde_json::Number::deserialize(d)?;
+    let int = n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && (i64::MIN as f64..i64::MAX as f64).contains(f))
+            .map(|f| f as i64)
+    });
+    int.and_then(|i| T::try_from(i).ok())
+        .ok_or_else(|| D::Error::custom(format!("{n} is not a whole number in range")))
+}
+
+/// [`whole`] for a field that may be `null` or left out.
+pub(crate) fn whole_or_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    #[derive(serde::Deserialize)]
+    struct Whole<T: TryFrom<i64>>(#[serde(deserialize_with = "whole")] T);
+    Ok(Option::<Whole<T>>::deserialize(d)?.map(|w| w.0))
 }
 
 pub fn principal(ctx: &Ctx) -> Result<&Principal, Problem> {

@@ -5,7 +5,7 @@
 //! `Idempotency-Key` header: a retry with the same key gets the first
 //! answer and never moves money twice.
 
-use super::{ApiJson, optional_json, principal};
+use super::{ApiJson, Created, optional_json, principal};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::Problem;
@@ -46,8 +46,11 @@ fn idempotency(headers: &HeaderMap) -> Result<IdempotencyKey, Problem> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CardBody {
+    #[schema(schema_with = super::shapes::card_number)]
     number: String,
+    #[schema(schema_with = super::shapes::card_expiry)]
     expiry: String,
+    #[schema(schema_with = super::shapes::card_cvc)]
     cvc: String,
 }
 
@@ -57,7 +60,7 @@ fn card(st: &AppState, c: Option<CardBody>) -> Result<Option<Card>, Problem> {
         .map_err(invalid)
 }
 
-fn created(v: serde_json::Value) -> Response {
+fn created(v: impl serde::Serialize) -> Response {
     (StatusCode::CREATED, Json(v)).into_response()
 }
 
@@ -68,13 +71,15 @@ pub struct BookBody {
     /// The lesson type; not needed for a lesson from a package.
     offering: Option<Uuid>,
     /// `single`, `trial` or `package`.
-    #[schema(schema_with = super::choices::lesson_kind)]
+    #[schema(schema_with = super::shapes::lesson_kind)]
     kind: String,
     package: Option<Uuid>,
     /// The slot's start, an RFC 3339 instant (from the slots endpoint).
     #[schema(format = DateTime)]
     starts_at: String,
+    #[schema(schema_with = super::shapes::coupon_or_null)]
     coupon: Option<String>,
+    #[schema(schema_with = super::shapes::booking_note_or_null)]
     note: Option<String>,
     /// Pays whatever the wallet does not cover.
     card: Option<CardBody>,
@@ -85,7 +90,12 @@ pub struct BookBody {
 /// the start.
 #[utoipa::path(post, path = "/api/v1/lessons", tag = "lessons", security(("bearer" = [])), request_body = BookBody,
     params(("Idempotency-Key" = String, Header, description = "Unique per booking; a retry returns the same lesson")),
-    responses((status = 201, description = "The lesson, requested"), (status = 402, description = "Not enough credit or card refused", body = Problem),
+    responses((status = 201, description = "The lesson, requested", body = super::LessonAnswer, links(
+                  ("lesson" = (operation_id = "lesson", parameters(("id" = "$response.body#/id")))),
+                  ("step" = (operation_id = "step", parameters(("id" = "$response.body#/id")))),
+                  ("propose" = (operation_id = "propose", parameters(("id" = "$response.body#/id")))),
+                  ("review" = (operation_id = "review", parameters(("id" = "$response.body#/id")))))),
+              (status = 402, description = "Not enough credit or card refused", body = Problem),
               (status = 409, description = "The slot was taken or is not bookable", body = Problem), (status = 422, body = Problem),
               (status = 503, description = "Card processor unavailable; nothing charged", body = Problem)))]
 pub async fn book(
@@ -111,7 +121,7 @@ pub async fn book(
         card: card(&st, b.card)?,
     };
     let id = st.svc.request_lesson(p, r, &key).await?;
-    Ok(created(json!(st.svc.lesson(p, id).await?)))
+    Ok(created(super::LessonAnswer(st.svc.lesson(p, id).await?)))
 }
 
 /// The caller's lessons, as learner or teacher.
@@ -137,8 +147,10 @@ pub async fn lesson(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) 
 #[serde(deny_unknown_fields)]
 pub struct StepBody {
     /// For `report_problem`: teacher_absent, technical, not_as_described or other.
+    #[schema(schema_with = super::shapes::problem_kind_or_null)]
     problem: Option<String>,
     /// A problem's description, or a reason.
+    #[schema(schema_with = super::shapes::step_text_or_null)]
     text: Option<String>,
 }
 
@@ -184,7 +196,8 @@ pub struct ProposalBody {
 /// Propose a new time for a confirmed lesson (at least 24 hours before it).
 #[utoipa::path(post, path = "/api/v1/lessons/{id}/proposals", tag = "lessons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = ProposalBody,
-    responses((status = 201, description = "Proposed"), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Proposed", body = Created, links(
+                  ("answer" = (operation_id = "answer", parameters(("id" = "$response.body#/id")))))), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn propose(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -197,7 +210,7 @@ pub async fn propose(
         .parse()
         .map_err(|_| invalid(Invalid::new("starts_at", "invalid-date")))?;
     let proposal = st.svc.propose_new_time(p, id, at).await?;
-    Ok(created(json!({ "id": proposal })))
+    Ok(created(Created { id: proposal }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -225,14 +238,17 @@ pub async fn answer(
 #[serde(deny_unknown_fields)]
 pub struct ReviewBody {
     /// 1–5.
+    #[schema(schema_with = super::shapes::rating)]
+    #[serde(deserialize_with = "super::whole")]
     rating: u8,
+    #[schema(schema_with = super::shapes::review_body_or_null)]
     body: Option<String>,
 }
 
 /// Review a completed lesson (once).
 #[utoipa::path(post, path = "/api/v1/lessons/{id}/review", tag = "lessons", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = ReviewBody,
-    responses((status = 201, description = "Reviewed"), (status = 409, description = "Not completed, or reviewed already", body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Reviewed", body = Created), (status = 409, description = "Not completed, or reviewed already", body = Problem), (status = 422, body = Problem)))]
 pub async fn review(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -244,7 +260,7 @@ pub async fn review(
         .svc
         .review_lesson(p, id, &b.rating.to_string(), b.body.as_deref().unwrap_or(""))
         .await?;
-    Ok(created(json!({ "id": review })))
+    Ok(created(Created { id: review }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -252,6 +268,8 @@ pub async fn review(
 pub struct PackageBody {
     offering: Uuid,
     /// 5, 10 or 20, as the teacher offers.
+    #[schema(schema_with = super::shapes::package_size)]
+    #[serde(deserialize_with = "super::whole")]
     lessons: u16,
     card: Option<CardBody>,
 }
@@ -259,7 +277,7 @@ pub struct PackageBody {
 /// Buy a package of lessons.
 #[utoipa::path(post, path = "/api/v1/packages", tag = "lessons", security(("bearer" = [])), request_body = PackageBody,
     params(("Idempotency-Key" = String, Header)),
-    responses((status = 201, description = "Bought"), (status = 402, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Bought", body = Created), (status = 402, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn buy_package(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -273,7 +291,7 @@ pub async fn buy_package(
         .svc
         .buy_package(p, b.offering, b.lessons, card.as_ref(), &key)
         .await?;
-    Ok(created(json!({ "id": id })))
+    Ok(created(Created { id }))
 }
 
 /// The caller's packages, with lessons left.
@@ -300,6 +318,8 @@ pub async fn wallet(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
     /// In minor units.
+    #[schema(schema_with = super::shapes::card_payment)]
+    #[serde(deserialize_with = "super::whole")]
     amount: i64,
     card: CardBody,
 }
@@ -307,7 +327,9 @@ pub struct PaymentBody {
 /// Pay into the wallet by card.
 #[utoipa::path(post, path = "/api/v1/wallet/payments", tag = "money", security(("bearer" = [])), request_body = PaymentBody,
     params(("Idempotency-Key" = String, Header)),
-    responses((status = 201, description = "Paid"), (status = 402, description = "Card refused", body = Problem),
+    responses((status = 201, description = "Paid", body = super::PaymentAnswer, links(
+                  ("refund" = (operation_id = "refund", parameters(("id" = "$response.body#/payment/id")))))),
+              (status = 409, description = "Processing of the caller's data is restricted", body = Problem), (status = 402, description = "Card refused", body = Problem),
               (status = 422, body = Problem), (status = 503, description = "Processor unavailable; nothing charged", body = Problem)))]
 pub async fn pay(
     State(st): State<AppState>,
@@ -319,38 +341,47 @@ pub async fn pay(
     let key = idempotency(&headers)?;
     let card = card(&st, Some(b.card))?.ok_or_else(|| invalid(Invalid::new("card", "required")))?;
     let id = st.svc.pay_by_card(p, b.amount, &card, &key).await?;
-    Ok(created(json!({ "payment": st.svc.receipt(p, id).await? })))
+    Ok(created(super::PaymentAnswer {
+        payment: st.svc.receipt(p, id).await?,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AmountBody {
+pub struct RefundBody {
     /// In minor units.
+    #[schema(schema_with = super::shapes::refund_amount)]
+    #[serde(deserialize_with = "super::whole")]
     amount: i64,
 }
 
 /// Send credit back to the card of one of the caller's payments.
 #[utoipa::path(post, path = "/api/v1/wallet/payments/{id}/refunds", tag = "money", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("Idempotency-Key" = String, Header)), request_body = AmountBody,
-    responses((status = 201, description = "The refund (succeeded, or failed with the credit back)"), (status = 402, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = Uuid, Path), ("Idempotency-Key" = String, Header)), request_body = RefundBody,
+    responses((status = 201, description = "The refund (succeeded, or failed with the credit back)", body = super::RefundAnswer), (status = 402, body = Problem), (status = 422, body = Problem)))]
 pub async fn refund(
     State(st): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<Uuid>,
-    ApiJson(b): ApiJson<AmountBody>,
+    ApiJson(b): ApiJson<RefundBody>,
 ) -> ApiResult {
     let p = principal(&ctx)?;
     let key = idempotency(&headers)?;
     let refund = st.svc.refund_to_card(p, id, b.amount, &key).await?;
     let w = st.svc.wallet(p.account_id).await?;
-    let row = w.refunds.into_iter().find(|r| r.id == refund);
-    Ok(created(json!({ "refund": row })))
+    let refund = w
+        .refunds
+        .into_iter()
+        .find(|r| r.id == refund)
+        .ok_or(koine_services::Error::NotFound)?;
+    Ok(created(super::RefundAnswer { refund }))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CouponBody {
+    #[schema(schema_with = super::shapes::coupon)]
     code: String,
 }
 
@@ -373,58 +404,78 @@ pub async fn earnings(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 
 /// The payout account, opened (needs a recent password entry).
 #[utoipa::path(get, path = "/api/v1/payout-account", tag = "money", security(("bearer" = [])),
-    responses((status = 200, description = "The payout details, or null"), (status = 401, description = "Re-authenticate", body = Problem)))]
+    responses((status = 200, description = "The payout details, or null"), (status = 401, description = "Re-authenticate", body = Problem),
+              (status = 403, description = "Only teachers are paid", body = Problem)))]
 pub async fn payout_account(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
     Ok(Json(st.svc.payout_account(p).await?).into_response())
 }
 
+/// Where earnings are paid: a bank account or a PayPal address.
 #[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PayoutAccountBody {
-    /// `bank` or `paypal`.
-    #[schema(schema_with = super::choices::payout_method)]
-    method: String,
-    holder: Option<String>,
-    iban: Option<String>,
-    bic: Option<String>,
-    email: Option<String>,
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PayoutAccountBody {
+    Bank {
+        #[schema(schema_with = super::shapes::account_holder)]
+        holder: String,
+        #[schema(schema_with = super::shapes::iban)]
+        iban: String,
+        #[schema(schema_with = super::shapes::bic_or_null)]
+        #[serde(default)]
+        bic: Option<String>,
+    },
+    Paypal {
+        #[schema(schema_with = super::shapes::email)]
+        email: String,
+    },
 }
 
 /// Set where earnings are paid (needs a recent password entry).
 #[utoipa::path(put, path = "/api/v1/payout-account", tag = "money", security(("bearer" = [])), request_body = PayoutAccountBody,
-    responses((status = 204, description = "Saved"), (status = 401, description = "Re-authenticate", body = Problem), (status = 422, body = Problem)))]
+    responses((status = 204, description = "Saved"), (status = 401, description = "Re-authenticate", body = Problem),
+              (status = 403, description = "Only teachers are paid", body = Problem), (status = 422, body = Problem)))]
 pub async fn set_payout_account(
     State(st): State<AppState>,
     ctx: Ctx,
     ApiJson(b): ApiJson<PayoutAccountBody>,
 ) -> ApiResult {
     let p = principal(&ctx)?;
-    let text = |o: &Option<String>| o.clone().unwrap_or_default();
-    let details = match b.method.as_str() {
-        "bank" => PayoutDetails::bank(&text(&b.holder), &text(&b.iban), &text(&b.bic)),
-        "paypal" => PayoutDetails::paypal(&text(&b.email)),
-        _ => Err(Invalid::new("method", "invalid-choice")),
+    let details = match &b {
+        PayoutAccountBody::Bank { holder, iban, bic } => {
+            PayoutDetails::bank(holder, iban, bic.as_deref().unwrap_or_default())
+        }
+        PayoutAccountBody::Paypal { email } => PayoutDetails::paypal(email),
     }
     .map_err(invalid)?;
     st.svc.set_payout_account(p, details).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayoutBody {
+    /// In minor units.
+    #[schema(schema_with = super::shapes::payout_amount)]
+    #[serde(deserialize_with = "super::whole")]
+    amount: i64,
+}
+
 /// Ask for earnings to be paid out (at least the minimum).
-#[utoipa::path(post, path = "/api/v1/payouts", tag = "money", security(("bearer" = [])), request_body = AmountBody,
+#[utoipa::path(post, path = "/api/v1/payouts", tag = "money", security(("bearer" = [])), request_body = PayoutBody,
     params(("Idempotency-Key" = String, Header)),
-    responses((status = 201, description = "Requested"), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Requested", body = Created, links(
+                  ("decide" = (operation_id = "decide_payout", parameters(("id" = "$response.body#/id")))))),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn request_payout(
     State(st): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    ApiJson(b): ApiJson<AmountBody>,
+    ApiJson(b): ApiJson<PayoutBody>,
 ) -> ApiResult {
     let p = principal(&ctx)?;
     let key = idempotency(&headers)?;
     let id = st.svc.request_payout(p, b.amount, &key).await?;
-    Ok(created(json!({ "id": id })))
+    Ok(created(Created { id }))
 }
 
 /// The caller's notices, newest first.
@@ -439,10 +490,13 @@ pub async fn notifications(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 #[serde(deny_unknown_fields)]
 pub struct SettleBody {
     /// `refund`, `split` or `release`.
-    #[schema(schema_with = super::choices::outcome)]
+    #[schema(schema_with = super::shapes::outcome)]
     outcome: String,
     /// For a split: what goes back to the learner, in minor units.
+    #[schema(schema_with = super::shapes::split_refund_or_null)]
+    #[serde(default, deserialize_with = "super::whole_or_null")]
     refund: Option<i64>,
+    #[schema(schema_with = super::shapes::staff_reason)]
     reason: String,
 }
 
@@ -490,6 +544,7 @@ pub async fn finance(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 #[serde(deny_unknown_fields)]
 pub struct DecisionBody {
     /// The reason of a refusal, or the bank reference of a payment.
+    #[schema(schema_with = super::shapes::staff_reason_or_null)]
     text: Option<String>,
 }
 
@@ -522,15 +577,18 @@ pub async fn decide_payout(
 pub struct TransferBody {
     member: Uuid,
     /// In minor units.
+    #[schema(schema_with = super::shapes::transfer_amount)]
+    #[serde(deserialize_with = "super::whole")]
     amount: i64,
     /// The bank's reference of the transfer (recorded once).
+    #[schema(schema_with = super::shapes::reference)]
     reference: String,
 }
 
 /// Finance: record a bank transfer a member made (audited).
 #[utoipa::path(post, path = "/api/v1/staff/bank-transfers", tag = "staff", security(("bearer" = [])), request_body = TransferBody,
     params(("Idempotency-Key" = String, Header)),
-    responses((status = 201, description = "Recorded"), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Recorded", body = Created), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn bank_transfer(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -543,7 +601,7 @@ pub async fn bank_transfer(
         .svc
         .record_bank_transfer(p, b.member, b.amount, &b.reference, &key)
         .await?;
-    Ok(created(json!({ "id": id })))
+    Ok(created(Created { id }))
 }
 
 /// A card processor's webhook (signed; each event handled once).

@@ -82,7 +82,7 @@ async fn open_member(
     StrictForm(f): StrictForm<ReasonForm>,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    let reason = optional_text("reason", &f.reason, 500)
+    let reason = optional_text("reason", &f.reason, koine_services::staff::REASON_MAX)
         .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-too-long"))?;
     let record = st.svc.view_member(p, id, reason).await?;
     let can_hold = p.staff_role.is_some_and(|r| r.can_place_legal_holds());
