@@ -13,6 +13,7 @@
 //!                   └─ either escalates, or 72 h ────► disputed ─ staff ─► settled
 //! ```
 
+use crate::refusal::Refusal;
 use crate::{Invalid, Valid, ledger};
 
 const HOUR_US: i64 = 3_600_000_000;
@@ -207,8 +208,12 @@ pub fn respond_by(requested_at: i64, starts_at: i64) -> i64 {
     (requested_at + RESPOND_WITHIN_US).min(starts_at)
 }
 
-fn refused(code: &'static str) -> Invalid {
-    Invalid::new("status", code)
+/// Why a step is refused: the lesson's state does not allow it, or the
+/// step's input is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepError {
+    Refused(Refusal),
+    Invalid(Invalid),
 }
 
 /// Decides what `action` by `party` does to a lesson in `from`, which the
@@ -220,7 +225,7 @@ pub fn step(
     t: Timing,
     paid: i64,
     policy: CancellationPolicy,
-) -> Valid<Step> {
+) -> Result<Step, StepError> {
     use Action as A;
     use LessonStatus as S;
     use Party as P;
@@ -233,7 +238,7 @@ pub fn step(
     };
     match (from, action, party) {
         (S::Requested, A::Confirm, P::Teacher) if t.now < t.respond_by => to(S::Confirmed, Escrow::Keep),
-        (S::Requested, A::Confirm, P::Teacher) => Err(refused("request-expired")),
+        (S::Requested, A::Confirm, P::Teacher) => Err(StepError::Refused(Refusal::RequestExpired)),
         (S::Requested, A::Decline, P::Teacher) => to(S::Declined, Escrow::RefundAll),
         (S::Requested, A::Withdraw, P::Learner) => to(S::Withdrawn, Escrow::RefundAll),
         (S::Requested, A::Expire, P::Clock) if t.now >= t.respond_by => to(S::Expired, Escrow::RefundAll),
@@ -253,7 +258,7 @@ pub fn step(
                 late,
             })
         }
-        (S::Confirmed, A::Cancel, _) => Err(refused("lesson-started")),
+        (S::Confirmed, A::Cancel, _) => Err(StepError::Refused(Refusal::LessonStarted)),
         (S::Confirmed, A::End, P::Clock) if t.now >= t.ends_at => to(S::AwaitingConfirmation, Escrow::Keep),
         (S::AwaitingConfirmation, A::ConfirmCompletion, P::Learner) => to(S::Completed, Escrow::ReleaseAll),
         (S::AwaitingConfirmation, A::AutoComplete, P::Clock) if t.now >= t.ends_at + CONFIRM_WITHIN_US => {
@@ -262,7 +267,7 @@ pub fn step(
         (S::AwaitingConfirmation, A::ReportProblem, P::Learner) if t.now < t.ends_at + CONFIRM_WITHIN_US => {
             to(S::ProblemReported, Escrow::Keep)
         }
-        (S::AwaitingConfirmation, A::ReportProblem, P::Learner) => Err(refused("too-late")),
+        (S::AwaitingConfirmation, A::ReportProblem, P::Learner) => Err(StepError::Refused(Refusal::TooLate)),
         (S::ProblemReported, A::WithdrawProblem, P::Learner) => to(S::Completed, Escrow::ReleaseAll),
         (S::ProblemReported, A::AcceptRefund, P::Teacher) => to(S::Settled, Escrow::RefundAll),
         (S::ProblemReported, A::Escalate, P::Learner | P::Teacher) => to(S::Disputed, Escrow::Keep),
@@ -276,12 +281,12 @@ pub fn step(
                 Outcome::Refund => Escrow::RefundAll,
                 Outcome::Release => Escrow::ReleaseAll,
                 Outcome::Split if refund > 0 && refund < paid => Escrow::Split { refund },
-                Outcome::Split => return Err(Invalid::new("refund", "split-out-of-range")),
+                Outcome::Split => return Err(StepError::Invalid(Invalid::new("refund", "split-out-of-range"))),
             };
             to(S::Settled, escrow)
         }
-        (_, _, P::Clock) => Err(refused("not-due")),
-        _ => Err(refused("impossible-transition")),
+        (_, _, P::Clock) => Err(StepError::Refused(Refusal::NotDue)),
+        _ => Err(StepError::Refused(Refusal::ImpossibleTransition)),
     }
 }
 
@@ -292,24 +297,24 @@ pub fn share(amount: i64, percent: u8) -> i64 {
 
 /// Whether a confirmed lesson's time may still be changed at `now`: a new
 /// time is proposed at least 24 hours before the start.
-pub fn may_propose_new_time(status: LessonStatus, now: i64, starts_at: i64) -> Valid<()> {
+pub fn may_propose_new_time(status: LessonStatus, now: i64, starts_at: i64) -> Result<(), Refusal> {
     if status != LessonStatus::Confirmed {
-        return Err(refused("impossible-transition"));
+        return Err(Refusal::ImpossibleTransition);
     }
     if starts_at - now < FREE_CHANGE_BEFORE_US {
-        return Err(refused("too-late-to-reschedule"));
+        return Err(Refusal::TooLateToReschedule);
     }
     Ok(())
 }
 
 /// A proposal can be accepted while both the old and the new time are
 /// still ahead.
-pub fn may_accept_new_time(status: LessonStatus, now: i64, old_start: i64, new_start: i64) -> Valid<()> {
+pub fn may_accept_new_time(status: LessonStatus, now: i64, old_start: i64, new_start: i64) -> Result<(), Refusal> {
     if status != LessonStatus::Confirmed {
-        return Err(refused("impossible-transition"));
+        return Err(Refusal::ImpossibleTransition);
     }
     if now >= old_start.min(new_start) {
-        return Err(refused("proposal-expired"));
+        return Err(Refusal::ProposalExpired);
     }
     Ok(())
 }

@@ -54,6 +54,7 @@ pub mod mention;
 pub mod password;
 pub mod privacy;
 pub mod profile;
+pub mod refusal;
 pub mod requests;
 pub mod search;
 pub mod slots;

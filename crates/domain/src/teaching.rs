@@ -2,6 +2,7 @@
 //! lesson offerings (durations, prices, trials, packages), and the guard
 //! that keeps contact details out of what teachers publish.
 
+use crate::refusal::Refusal;
 use crate::{Invalid, Valid};
 
 named_enum!(
@@ -36,14 +37,14 @@ named_enum!(
 impl ApplicationStatus {
     /// The state machine of review: staff approve, reject or ask for more;
     /// the applicant answers by resubmitting. Decisions are final.
-    pub fn after(self, review: Review) -> Valid<Self> {
+    pub fn after(self, review: Review) -> Result<Self, Refusal> {
         use ApplicationStatus::*;
         match (self, review) {
             (Submitted, Review::Approve) => Ok(Approved),
             (Submitted | InfoRequested, Review::Reject) => Ok(Rejected),
             (Submitted, Review::AskForInfo) => Ok(InfoRequested),
             (InfoRequested, Review::Resubmit) => Ok(Submitted),
-            _ => Err(Invalid::new("status", "impossible-transition")),
+            _ => Err(Refusal::ImpossibleTransition),
         }
     }
 

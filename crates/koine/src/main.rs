@@ -165,7 +165,7 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
                 .create_staff(&email, role, NewPassword::parse(&password, &[])?, &name)
                 .await
             {
-                Err(koine_services::Error::Conflict(_)) => {
+                Err(koine_services::Error::Refused(_)) => {
                     let msg = format!(
                         "{} belongs to an account whose address was never confirmed; \
                          confirm it first or use another address",

@@ -3,6 +3,7 @@
 //! Answers never reveal whether an account exists: sign-up, login and reset
 //! say the same for known and unknown identifiers and do the same work.
 
+use koine_domain::refusal::Refusal;
 use crate::clock::micros;
 use crate::crypto;
 use crate::i18n::{t, t_args};
@@ -445,7 +446,7 @@ impl Services {
             return Err(Error::BadCode);
         }
         match accounts::mark_email_verified(tx.conn(), row.account_id, &email, now).await {
-            Err(e) if e.is_unique_violation() => return Err(Error::Conflict("email-taken")),
+            Err(e) if e.is_unique_violation() => return Err(Error::Refused(Refusal::EmailTaken)),
             other => other?,
         }
         self.record_security_event(tx.conn(), row.account_id, SecurityEvent::EmailConfirmed, client, now)
@@ -490,7 +491,7 @@ impl Services {
             return Err(Error::BadCode);
         };
         match accounts::mark_phone_verified(tx.conn(), row.account_id, &h, &enc, now).await {
-            Err(e) if e.is_unique_violation() => return Err(Error::Conflict("phone-taken")),
+            Err(e) if e.is_unique_violation() => return Err(Error::Refused(Refusal::PhoneTaken)),
             other => other?,
         }
         self.record_security_event(tx.conn(), row.account_id, SecurityEvent::PhoneConfirmed, client, now)
@@ -1105,7 +1106,7 @@ impl Services {
             // Promoting someone else's unconfirmed sign-up would hand staff
             // rights to whoever created it.
             if existing.email_verified_at.is_none() {
-                return Err(Error::Conflict("email-unverified"));
+                return Err(Error::Refused(Refusal::EmailUnverified));
             }
             // The printed password becomes the account's, and earlier sessions end.
             accounts::set_staff_role(tx.conn(), existing.id, Some(role.as_str())).await?;

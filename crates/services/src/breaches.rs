@@ -2,6 +2,7 @@
 //! incident, Koine finds the affected people through the data map, tells
 //! them by email and in the app, and tracks the 72-hour report clock.
 
+use koine_domain::refusal::Refusal;
 use crate::accounts::{Principal, locale_of};
 use crate::i18n::{t, t_args};
 use crate::mail::{self, Channel, Outgoing};
@@ -85,7 +86,7 @@ impl Services {
         let reference = required("reference", reference, 200)?;
         let mut c = self.db.acquire().await?;
         if !breaches::mark_reported(c.conn(), id, self.clock.now_us(), &reference).await? {
-            return Err(Error::Conflict("already-reported"));
+            return Err(Error::Refused(Refusal::AlreadyReported));
         }
         Ok(())
     }
@@ -100,7 +101,7 @@ impl Services {
         let affected = koine_store::breach::affected(tx.conn(), &cats).await?;
         let count = i64::try_from(affected.len()).unwrap_or(i64::MAX);
         if !breaches::mark_notified(tx.conn(), id, now, count).await? {
-            return Err(Error::Conflict("already-notified"));
+            return Err(Error::Refused(Refusal::AlreadyNotified));
         }
         for account in &affected {
             breaches::insert_notice(tx.conn(), id, *account, now).await?;

@@ -4,6 +4,7 @@
 //! settings; the privacy officer applies or refuses it, as a privacy
 //! request with its statutory deadline.
 
+use koine_domain::refusal::Refusal;
 use crate::accounts::{Principal, minor_until};
 use crate::i18n::{t, t_args};
 use crate::requests::{PrivacyRequest, date};
@@ -133,7 +134,7 @@ impl Services {
         let mut tx = self.db.begin().await?;
         let r = requests::get(tx.conn(), id).await?.ok_or(Error::NotFound)?;
         let (Some(field), Some(enc), Some(account)) = (&r.correction_field, &r.correction_enc, r.account_id) else {
-            return Err(Error::Conflict("no-correction"));
+            return Err(Error::Refused(Refusal::NoCorrection));
         };
         let key = self.subject_key(tx.conn(), account).await?;
         let value = String::from_utf8(crypto::open_field(&key, account, FIELD, enc).map_err(Error::internal)?)
@@ -143,7 +144,7 @@ impl Services {
                 let birth: jiff::civil::Date = value.parse().map_err(Error::internal)?;
                 let decision = age::decide(birth, self.clock.today_utc(), self.settings.min_learner_age);
                 if decision == AgeDecision::TooYoung {
-                    return Err(Error::Conflict("correction-below-minimum-age"));
+                    return Err(Error::Refused(Refusal::CorrectionBelowMinimumAge));
                 }
                 let sealed = crypto::seal_field(&key, account, "accounts.birth_date", value.as_bytes());
                 accounts::set_birth_date(tx.conn(), account, &sealed, minor_until(decision)?).await?;
@@ -158,7 +159,7 @@ impl Services {
         let outcome = t(locale, &format!("correction-applied-{field}"));
         let status = RequestStatus::Completed.as_str();
         if !requests::close(tx.conn(), id, status, &outcome, p.account_id, now).await? {
-            return Err(Error::Conflict("request-not-open"));
+            return Err(Error::Refused(Refusal::RequestNotOpen));
         }
         let body = t_args(locale, "mail-request-completed-body", &[("outcome", outcome)]);
         self.tell_requester(tx.conn(), &r, locale, body).await?;

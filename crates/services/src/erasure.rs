@@ -1,6 +1,7 @@
 //! Account deletion: erasure per the data map, crypto-shredding included
 //! (the person's key row is one of the rows the map deletes).
 
+use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::bans::Ban;
 use crate::i18n::t;
@@ -123,7 +124,7 @@ impl Services {
         let account = accounts::get(tx.conn(), account_id).await?.ok_or(Error::NotFound)?;
         // GDPR Art. 17(3)(e): data needed for a legal claim is kept while the hold lasts.
         if holds::is_held(tx.conn(), account_id).await? {
-            return Err(Error::Conflict("legal-hold"));
+            return Err(Error::Refused(Refusal::LegalHold));
         }
         if account.staff_role.is_some() && ban.is_some() {
             // Staff accounts are removed by an admin, not closed as members.

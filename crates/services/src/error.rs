@@ -1,4 +1,6 @@
 use koine_domain::Invalid;
+use koine_domain::booking::StepError;
+use koine_domain::refusal::Refusal;
 
 /// What can go wrong in a service call; the web edge maps each to a status.
 #[derive(Debug, thiserror::Error)]
@@ -24,11 +26,10 @@ pub enum Error {
     NotFound,
     #[error("too many attempts; retry in {retry_after_secs}s")]
     Throttled { retry_after_secs: u64 },
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
-    /// Money is missing: not enough credit, or the card was refused.
-    #[error("payment required: {0}")]
-    PaymentRequired(&'static str),
+    /// Refused as the state of things stands (409), or for want of money
+    /// (402): the refusal says which.
+    #[error("refused: {0}")]
+    Refused(#[from] Refusal),
     /// The payment provider could not be reached; nothing was charged.
     #[error("payment provider unavailable")]
     ProviderUnavailable,
@@ -45,6 +46,15 @@ pub enum Error {
 impl Error {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Self::Internal(e.to_string())
+    }
+}
+
+impl From<StepError> for Error {
+    fn from(e: StepError) -> Self {
+        match e {
+            StepError::Refused(r) => Self::Refused(r),
+            StepError::Invalid(i) => Self::Invalid(i),
+        }
     }
 }
 

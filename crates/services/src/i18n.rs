@@ -198,6 +198,17 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
+    #[test]
+    fn every_refusal_has_its_message_in_every_language() {
+        let missing: Vec<String> = koine_domain::refusal::Refusal::ALL
+            .iter()
+            .flat_map(|r| UiLocale::ALL.iter().map(move |l| (*r, *l)))
+            .filter(|(r, l)| !has_own(*l, r.message_key()))
+            .map(|(r, l)| format!("{} in {}", r.message_key(), l.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "refusals without a message: {missing:?}");
+    }
+
     /// Message keys of every `.ftl` file of a locale.
     fn keys(locale: &str) -> BTreeSet<String> {
         let dir = format!("{}/locales/{locale}", env!("CARGO_MANIFEST_DIR"));

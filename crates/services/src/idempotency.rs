@@ -2,6 +2,7 @@
 //! gets the first request's result, never a second charge or booking; the
 //! same key with a different request is refused.
 
+use koine_domain::refusal::Refusal;
 use crate::{Error, Result, Services};
 use koine_domain::{Invalid, Valid};
 use koine_store::Conn;
@@ -114,12 +115,12 @@ impl Services {
         .await?
         {
             Claim::New => Ok(None),
-            Claim::Done { fingerprint: f, .. } if f != fingerprint => Err(Error::Conflict("idempotency-key-reused")),
+            Claim::Done { fingerprint: f, .. } if f != fingerprint => Err(Error::Refused(Refusal::IdempotencyKeyReused)),
             Claim::Done { outcome, .. } => outcome
                 .as_deref()
                 .and_then(Outcome::decode)
                 .map(Some)
-                .ok_or(Error::Conflict("idempotency-key-in-use")),
+                .ok_or(Error::Refused(Refusal::IdempotencyKeyInUse)),
         }
     }
 
@@ -156,7 +157,7 @@ impl Services {
     ) -> Result<Option<Outcome>> {
         match repo::outcome(conn, account, key.as_str()).await? {
             None => Ok(None),
-            Some((f, _)) if f != fingerprint => Err(Error::Conflict("idempotency-key-reused")),
+            Some((f, _)) if f != fingerprint => Err(Error::Refused(Refusal::IdempotencyKeyReused)),
             Some((_, o)) => Ok(Outcome::decode(&o)),
         }
     }

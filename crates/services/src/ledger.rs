@@ -4,6 +4,7 @@
 //! balance checked, and the legs are written together — or, if anything
 //! fails between them, not at all.
 
+use koine_domain::refusal::Refusal;
 use crate::{Error, Result, Services, faults};
 use koine_domain::ledger::{Account, Entry, LedgerError};
 use koine_store::Conn;
@@ -70,8 +71,8 @@ impl Services {
         entry
             .check(|a| balances.iter().find(|(b, _)| *b == a).map_or(0, |(_, n)| *n))
             .map_err(|e| match e {
-                LedgerError::Insufficient(Account::Wallet(_)) => Error::PaymentRequired("insufficient-funds"),
-                LedgerError::Insufficient(_) => Error::Conflict("insufficient-balance"),
+                LedgerError::Insufficient(Account::Wallet(_)) => Error::Refused(Refusal::InsufficientFunds),
+                LedgerError::Insufficient(_) => Error::Refused(Refusal::InsufficientBalance),
                 other => Error::internal(other),
             })?;
         let id = Uuid::now_v7();

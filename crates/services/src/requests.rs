@@ -3,6 +3,7 @@
 //! them; the privacy officer works each request against its statutory
 //! deadline; the requester is told at every step.
 
+use koine_domain::refusal::Refusal;
 use crate::accounts::{Principal, locale_of};
 use crate::i18n::{t, t_args};
 use crate::mail::{self, Channel, Outgoing};
@@ -193,7 +194,7 @@ impl Services {
         let received = jiff::Timestamp::from_microsecond(row.received_at).map_err(Error::internal)?;
         let due = regime.extended_due(received).as_microsecond();
         if !requests::extend(tx.conn(), id, due, &reason, p.account_id).await? {
-            return Err(Error::Conflict("request-not-open"));
+            return Err(Error::Refused(Refusal::RequestNotOpen));
         }
         let locale = self.requester_locale(tx.conn(), &row).await?;
         let body = t_args(
@@ -221,7 +222,7 @@ impl Services {
         let mut tx = self.db.begin().await?;
         let row = requests::get(tx.conn(), id).await?.ok_or(Error::NotFound)?;
         if !requests::close(tx.conn(), id, status.as_str(), &outcome, p.account_id, now).await? {
-            return Err(Error::Conflict("request-not-open"));
+            return Err(Error::Refused(Refusal::RequestNotOpen));
         }
         let locale = self.requester_locale(tx.conn(), &row).await?;
         let key = if completed {
@@ -263,10 +264,10 @@ impl Services {
         let open = RequestStatus::parse(&row.status)
             .is_some_and(|s| matches!(s, RequestStatus::Open | RequestStatus::Extended));
         if !open {
-            return Err(Error::Conflict("request-not-open"));
+            return Err(Error::Refused(Refusal::RequestNotOpen));
         }
         if !RequestKind::parse(&row.kind).is_some_and(|k| kinds.contains(&k)) {
-            return Err(Error::Conflict("request-kind-mismatch"));
+            return Err(Error::Refused(Refusal::RequestKindMismatch));
         }
         Ok(row)
     }

@@ -1,6 +1,7 @@
 //! Restriction of processing (GDPR Art. 18) and objection (Art. 21), and
 //! the one gate every optional processing point asks: `may_process`.
 
+use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::consent::Signals;
 use crate::{Error, Result, Services};
@@ -38,7 +39,7 @@ impl Services {
         let mut tx = self.db.begin().await?;
         accounts::lock(tx.conn(), p.account_id).await?;
         if restrictions::active(tx.conn(), p.account_id).await?.is_some() {
-            return Err(Error::Conflict("already-restricted"));
+            return Err(Error::Refused(Refusal::AlreadyRestricted));
         }
         let row = RestrictionRow {
             id: Uuid::now_v7(),

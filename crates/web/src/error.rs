@@ -6,6 +6,7 @@ use crate::ctx::Ctx;
 use crate::html::templates::{ErrorPage, Page};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use koine_domain::refusal::{Refusal, RefusalKind};
 use koine_services::Error;
 use serde::Serialize;
 
@@ -76,11 +77,7 @@ impl From<Error> for PageError {
             Error::BadCode => Self::Status(StatusCode::BAD_REQUEST, "verify-bad-code"),
             Error::Invalid(_) => Self::Status(StatusCode::BAD_REQUEST, "error-form-summary"),
             Error::Throttled { .. } => Self::Status(StatusCode::TOO_MANY_REQUESTS, "error-internal"),
-            Error::Conflict(code) => Self::Status(StatusCode::CONFLICT, message_key(code, "error-conflict")),
-            Error::PaymentRequired(code) => Self::Status(
-                StatusCode::PAYMENT_REQUIRED,
-                message_key(code, "error-payment-required"),
-            ),
+            Error::Refused(r) => Self::Status(refusal_status(r), r.message_key()),
             Error::ProviderUnavailable => Self::Status(StatusCode::SERVICE_UNAVAILABLE, "error-provider-unavailable"),
             Error::Overloaded(e) => {
                 tracing::warn!("request refused as overload: {e}");
@@ -117,51 +114,47 @@ impl IntoResponse for PageError {
     }
 }
 
-/// Codes services give for conflicts and refused payments, each with its
-/// message (`error-<code>` in the Fluent files).
-const MESSAGES: &[(&str, &str)] = &[
-    ("email-taken", "error-email-taken"),
-    ("phone-taken", "error-phone-taken"),
-    ("impossible-transition", "error-impossible-transition"),
-    ("request-expired", "error-request-expired"),
-    ("lesson-started", "error-lesson-started"),
-    ("too-late", "error-too-late"),
-    ("not-due", "error-impossible-transition"),
-    ("too-late-to-reschedule", "error-too-late-to-reschedule"),
-    ("proposal-expired", "error-proposal-expired"),
-    ("proposal-answered", "error-proposal-answered"),
-    ("slot-taken", "error-slot-taken"),
-    ("slot-not-available", "error-slot-not-available"),
-    ("trial-already-taken", "error-trial-already-taken"),
-    ("no-trial-offered", "error-no-trial-offered"),
-    ("offering-not-available", "error-offering-not-available"),
-    ("package-expired", "error-package-expired"),
-    ("package-used-up", "error-package-used-up"),
-    ("already-reviewed", "error-already-reviewed"),
-    ("already-replied", "error-already-replied"),
-    ("lesson-not-completed", "error-lesson-not-completed"),
-    ("guardian-confirmation-needed", "error-guardian-confirmation-needed"),
-    ("processing-restricted", "error-processing-restricted"),
-    ("card-payments-off", "error-card-payments-off"),
-    ("insufficient-funds", "error-insufficient-funds"),
-    ("insufficient-balance", "error-insufficient-balance"),
-    ("card-declined", "error-card-declined"),
-    ("card-insufficient-funds", "error-card-insufficient-funds"),
-    ("expired-card", "error-expired-card"),
-    ("no-payout-account", "error-no-payout-account"),
-    ("transfer-already-recorded", "error-transfer-already-recorded"),
-    ("coupon-code-taken", "error-coupon-code-taken"),
-    ("idempotency-key-reused", "error-idempotency-key-reused"),
-    ("idempotency-key-in-use", "error-idempotency-key-in-use"),
-    ("open-dispute", "error-open-dispute"),
-    ("payout-pending", "error-payout-pending"),
-    ("lessons-awaiting-confirmation", "error-lessons-awaiting-confirmation"),
-    ("legal-hold", "delete-held"),
-];
+/// The status a refusal answers with.
+pub fn refusal_status(r: Refusal) -> StatusCode {
+    match r.kind() {
+        RefusalKind::Conflict => StatusCode::CONFLICT,
+        RefusalKind::PaymentRequired => StatusCode::PAYMENT_REQUIRED,
+    }
+}
 
-/// The message for a service's code, or `fallback`.
-pub fn message_key(code: &str, fallback: &'static str) -> &'static str {
-    MESSAGES.iter().find(|(c, _)| *c == code).map_or(fallback, |(_, k)| k)
+/// A refused call as a form shows it: beside a field, with its message and
+/// the status the page answers with. One mapping for every page with a form.
+#[derive(Debug)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message_key: std::borrow::Cow<'static, str>,
+    pub status: StatusCode,
+}
+
+impl FieldError {
+    /// `None` for an error no form can show (the error page is shown).
+    /// A refusal is shown at the form's `refusal_field`.
+    pub fn of(e: &Error, refusal_field: &'static str) -> Option<Self> {
+        let (field, message_key, status) = match e {
+            Error::Invalid(i) => (
+                i.field,
+                format!("error-{}", i.code).into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Error::Refused(r) => (refusal_field, r.message_key().into(), refusal_status(*r)),
+            Error::ProviderUnavailable => (
+                "card_number",
+                "error-provider-unavailable".into(),
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            _ => return None,
+        };
+        Some(Self {
+            field,
+            message_key,
+            status,
+        })
+    }
 }
 
 /// An RFC 9457 problem for the API.
@@ -267,17 +260,16 @@ impl From<Error> for Problem {
                 retry_after: Some(u32::try_from(retry_after_secs).unwrap_or(u32::MAX)),
                 ..Self::new(S::TOO_MANY_REQUESTS, "throttled", "Too many attempts; try again later.")
             },
-            Error::Conflict(code) => Self {
-                code: Some(code),
-                ..Self::new(S::CONFLICT, "conflict", "Conflicts with the current state.")
-            },
-            Error::PaymentRequired(code) => Self {
-                code: Some(code),
-                ..Self::new(
-                    S::PAYMENT_REQUIRED,
-                    "payment-required",
-                    "The payment was refused or the credit is not enough.",
-                )
+            Error::Refused(r) => Self {
+                code: Some(r.code()),
+                ..match r.kind() {
+                    RefusalKind::Conflict => Self::new(S::CONFLICT, "conflict", "Conflicts with the current state."),
+                    RefusalKind::PaymentRequired => Self::new(
+                        S::PAYMENT_REQUIRED,
+                        "payment-required",
+                        "The payment was refused or the credit is not enough.",
+                    ),
+                }
             },
             Error::ProviderUnavailable => Self::new(
                 S::SERVICE_UNAVAILABLE,

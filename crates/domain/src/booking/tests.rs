@@ -13,7 +13,7 @@ fn timing(now: i64) -> Timing {
     }
 }
 
-fn go(from: LessonStatus, a: Action, p: Party, now: i64) -> Valid<Step> {
+fn go(from: LessonStatus, a: Action, p: Party, now: i64) -> Result<Step, StepError> {
     step(from, a, p, timing(now), 2000, CancellationPolicy::default())
 }
 
@@ -28,8 +28,8 @@ fn requests_are_answered_within_48_hours_or_before_the_start() {
     use LessonStatus::*;
     assert_eq!(go(Requested, Action::Confirm, Party::Teacher, H).unwrap().to, Confirmed);
     assert_eq!(
-        go(Requested, Action::Confirm, Party::Teacher, 48 * H).unwrap_err().code,
-        "request-expired"
+        go(Requested, Action::Confirm, Party::Teacher, 48 * H).unwrap_err(),
+        StepError::Refused(Refusal::RequestExpired)
     );
     assert!(
         go(Requested, Action::Confirm, Party::Learner, H).is_err(),
@@ -40,8 +40,8 @@ fn requests_are_answered_within_48_hours_or_before_the_start() {
     let s = go(Requested, Action::Withdraw, Party::Learner, H).unwrap();
     assert_eq!((s.to, s.escrow), (Withdrawn, Escrow::RefundAll));
     assert_eq!(
-        go(Requested, Action::Expire, Party::Clock, 47 * H).unwrap_err().code,
-        "not-due"
+        go(Requested, Action::Expire, Party::Clock, 47 * H).unwrap_err(),
+        StepError::Refused(Refusal::NotDue)
     );
     let s = go(Requested, Action::Expire, Party::Clock, 48 * H).unwrap();
     assert_eq!((s.to, s.escrow), (Expired, Escrow::RefundAll));
@@ -71,8 +71,8 @@ fn cancellation_is_free_until_24_hours_before() {
         assert_eq!(s.escrow, escrow, "{percent}%");
     }
     assert_eq!(
-        go(Confirmed, Action::Cancel, Party::Learner, 100 * H).unwrap_err().code,
-        "lesson-started"
+        go(Confirmed, Action::Cancel, Party::Learner, 100 * H).unwrap_err(),
+        StepError::Refused(Refusal::LessonStarted)
     );
     assert!(
         go(Requested, Action::Cancel, Party::Learner, H).is_err(),
@@ -102,9 +102,8 @@ fn after_the_lesson_the_learner_confirms_or_reports_within_72_hours() {
     );
     assert_eq!(
         go(AwaitingConfirmation, Action::ReportProblem, Party::Learner, 173 * H)
-            .unwrap_err()
-            .code,
-        "too-late"
+            .unwrap_err(),
+        StepError::Refused(Refusal::TooLate)
     );
 }
 
@@ -143,7 +142,10 @@ fn problems_are_resolved_by_the_two_sides_or_settled_by_staff() {
         Escrow::Split { refund: 500 }
     );
     for bad in [0, 2000, -1, 5000] {
-        assert_eq!(settle(Outcome::Split, bad).unwrap_err().code, "split-out-of-range");
+        assert_eq!(
+            settle(Outcome::Split, bad).unwrap_err(),
+            StepError::Invalid(Invalid::new("refund", "split-out-of-range"))
+        );
     }
     assert!(
         step(
@@ -225,8 +227,8 @@ fn rescheduling_needs_a_day_and_two_future_times() {
     use LessonStatus::*;
     assert!(may_propose_new_time(Confirmed, 76 * H, 100 * H).is_ok());
     assert_eq!(
-        may_propose_new_time(Confirmed, 77 * H, 100 * H).unwrap_err().code,
-        "too-late-to-reschedule"
+        may_propose_new_time(Confirmed, 77 * H, 100 * H).unwrap_err(),
+        Refusal::TooLateToReschedule
     );
     assert!(may_propose_new_time(Requested, 0, 100 * H).is_err());
     assert!(may_accept_new_time(Confirmed, 90 * H, 100 * H, 120 * H).is_ok());

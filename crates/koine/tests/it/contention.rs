@@ -3,6 +3,7 @@
 //! never overdraw a wallet, and a teacher cannot accept two new times that
 //! overlap.
 
+use koine_domain::refusal::Refusal;
 use crate::api::token;
 use jiff::Timestamp;
 use koine_testkit::lessons::slot_after;
@@ -183,7 +184,7 @@ async fn overlapping_new_times_cannot_both_be_accepted(app: TestApp) {
     assert!(
         outcomes
             .iter()
-            .any(|o| matches!(o, Err(koine_services::Error::Conflict("slot-taken")))),
+            .any(|o| matches!(o, Err(koine_services::Error::Refused(Refusal::SlotTaken)))),
         "{outcomes:?}"
     );
     let mut at_wanted = 0;

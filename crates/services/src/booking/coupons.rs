@@ -3,6 +3,7 @@
 //! may give one to a member; members add codes to their account and use
 //! them when booking. A fully refunded lesson gives its coupon back.
 
+use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::{Error, Result, Services};
 use koine_domain::Invalid;
@@ -71,7 +72,7 @@ impl Services {
         };
         let mut tx = self.db.begin().await?;
         if !repo::insert(tx.conn(), &row).await? {
-            return Err(Error::Conflict("coupon-code-taken"));
+            return Err(Error::Refused(Refusal::CouponCodeTaken));
         }
         tx.commit().await?;
         self.audit(p.account_id, None, "create_coupon", Some(row.code.clone()))

@@ -7,6 +7,7 @@
 //! dispute, a payout not yet sent, or (for a teacher) a lesson still
 //! awaiting its learner's confirmation must be settled before.
 
+use koine_domain::refusal::Refusal;
 use super::lessons::{Actor, StepInput};
 use super::rate;
 use crate::{Error, Result, Services};
@@ -32,7 +33,7 @@ pub struct Leaving {
     pub open_packages: usize,
     /// What must be settled first (`open-dispute`, `payout-pending`,
     /// `lessons-awaiting-confirmation`); deletion waits until it is.
-    pub blockers: Vec<&'static str>,
+    pub blockers: Vec<Refusal>,
 }
 
 impl Services {
@@ -51,16 +52,16 @@ impl Services {
                 Ok(LessonStatus::ProblemReported | LessonStatus::Disputed)
             )
         }) {
-            blockers.push("open-dispute");
+            blockers.push(Refusal::OpenDispute);
         }
         if open
             .iter()
             .any(|l| l.teacher_id == account && l.status == LessonStatus::AwaitingConfirmation.as_str())
         {
-            blockers.push("lessons-awaiting-confirmation");
+            blockers.push(Refusal::LessonsAwaitingConfirmation);
         }
         if payouts::has_open(conn.reborrow(), account).await? {
-            blockers.push("payout-pending");
+            blockers.push(Refusal::PayoutPending);
         }
         Ok(Leaving {
             credit_minor: self.balance_in(conn.reborrow(), Account::Wallet(account)).await?,
@@ -81,7 +82,7 @@ impl Services {
     pub(crate) async fn settle_before_erasure(&self, mut conn: Conn<'_>, account: Uuid, now: i64) -> Result<()> {
         let leaving = self.leaving(conn.reborrow(), account).await?;
         if let Some(b) = leaving.blockers.first() {
-            return Err(Error::Conflict(b));
+            return Err(Error::Refused(*b));
         }
         for l in lessons::open_of(conn.reborrow(), account).await? {
             let learner = l.learner_id == account;

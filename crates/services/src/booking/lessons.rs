@@ -2,6 +2,7 @@
 //! step is decided by the pure state machine, moves escrow through the
 //! ledger and tells both sides, all in one transaction.
 
+use koine_domain::refusal::Refusal;
 use super::{money_of, rate};
 use crate::accounts::Principal;
 use crate::idempotency::{IdempotencyKey, Outcome};
@@ -118,7 +119,7 @@ pub fn parse_action(name: &str) -> Option<Action> {
 }
 
 fn status_of(l: &LessonRow) -> Result<LessonStatus> {
-    LessonStatus::parse(&l.status).map_err(|_| Error::Conflict("impossible-transition"))
+    LessonStatus::parse(&l.status).map_err(|_| Error::Refused(Refusal::ImpossibleTransition))
 }
 
 fn timing(l: &LessonRow, now: i64) -> Timing {
@@ -138,15 +139,6 @@ fn party_of(l: &LessonRow, actor: Actor) -> Option<Party> {
         Actor::Member(_) | Actor::Leaving(_) => None,
         Actor::Staff(_) => Some(Party::Staff),
         Actor::Clock => Some(Party::Clock),
-    }
-}
-
-/// A refused step: a conflict with the lesson's state, or bad input.
-fn refused(e: Invalid) -> Error {
-    if e.field == "status" {
-        Error::Conflict(e.code)
-    } else {
-        Error::Invalid(e)
     }
 }
 
@@ -217,7 +209,7 @@ impl Services {
                         .filter(|k| k.learner_id == learner && k.teacher_id == r.teacher)
                         .ok_or(Error::NotFound)?;
                     if pk.closed_at.is_some() || pk.expires_at <= r.starts_at.as_microsecond() {
-                        return Err(Error::Conflict("package-expired"));
+                        return Err(Error::Refused(Refusal::PackageExpired));
                     }
                     (pk.offering_id, pk.language.clone(), pk.duration_minutes, 0, Some(pk.id))
                 }
@@ -227,12 +219,12 @@ impl Services {
                         .filter(|o| o.teacher_id == r.teacher)
                         .ok_or(Error::NotFound)?;
                     if o.status != OfferingStatus::Active.as_str() {
-                        return Err(Error::Conflict("offering-not-available"));
+                        return Err(Error::Refused(Refusal::OfferingNotAvailable));
                     }
                     if r.kind == LessonKind::Trial {
-                        let price = t.trial_price_minor.ok_or(Error::Conflict("no-trial-offered"))?;
+                        let price = t.trial_price_minor.ok_or(Error::Refused(Refusal::NoTrialOffered))?;
                         if repo::has_trial(c.conn(), learner, r.teacher).await? {
-                            return Err(Error::Conflict("trial-already-taken"));
+                            return Err(Error::Refused(Refusal::TrialAlreadyTaken));
                         }
                         (Some(o.id), o.language, i64::from(TRIAL_MINUTES), price, None)
                     } else {
@@ -246,7 +238,7 @@ impl Services {
             .is_bookable_in(c.conn(), r.teacher, minutes, r.starts_at, None)
             .await?
         {
-            return Err(Error::Conflict("slot-not-available"));
+            return Err(Error::Refused(Refusal::SlotNotAvailable));
         }
         let coupon = match (&r.coupon, r.kind) {
             (None, _) => None,
@@ -357,7 +349,7 @@ impl Services {
                 let pk = packages::get_locked(tx.conn(), pk).await?.ok_or(Error::NotFound)?;
                 let used = repo::package_lessons_used(tx.conn(), pk.id).await?;
                 if used >= pk.lessons {
-                    return Err(Error::Conflict("package-used-up"));
+                    return Err(Error::Refused(Refusal::PackageUsedUp));
                 }
                 let balance = self.balance_in(tx.conn(), Account::PackageEscrow(pk.id)).await?;
                 (ledger::package_draw(balance, pk.lessons - used), 0, None)
@@ -377,8 +369,8 @@ impl Services {
         ) = (paid + discount, paid, discount, coupon_id);
         repo::lock_teacher_time(tx.conn(), lesson.teacher_id).await?;
         match repo::insert(tx.conn(), &lesson).await {
-            Err(e) if e.is_lesson_overlap() => return Err(Error::Conflict("slot-taken")),
-            Err(e) if e.is_second_trial() => return Err(Error::Conflict("trial-already-taken")),
+            Err(e) if e.is_lesson_overlap() => return Err(Error::Refused(Refusal::SlotTaken)),
+            Err(e) if e.is_second_trial() => return Err(Error::Refused(Refusal::TrialAlreadyTaken)),
             other => other?,
         }
         let entry = ledger::hold(&money_of(&lesson)).map_err(Error::internal)?;
@@ -486,7 +478,7 @@ impl Services {
             l.paid_minor,
             self.settings.booking.cancellation,
         )
-        .map_err(refused)?;
+        ?;
         if let Some(entry) =
             booking::settlement(step.escrow, &money_of(&l), rate(l.commission_bp)).map_err(Error::internal)?
         {
@@ -648,7 +640,7 @@ impl Services {
             repo::get(c.conn(), lesson).await?.ok_or(Error::NotFound)?
         };
         let party = party_of(&l, Actor::Member(p.account_id)).ok_or(Error::NotFound)?;
-        booking::may_propose_new_time(status_of(&l)?, now, l.starts_at).map_err(refused)?;
+        booking::may_propose_new_time(status_of(&l)?, now, l.starts_at)?;
         let start = starts_at.as_microsecond();
         if start == l.starts_at {
             return Err(Invalid::new("starts_at", "same-time").into());
@@ -676,7 +668,7 @@ impl Services {
             }
         };
         if !free {
-            return Err(Error::Conflict("slot-not-available"));
+            return Err(Error::Refused(Refusal::SlotNotAvailable));
         }
         let mut tx = self.db.begin().await?;
         if let Some(old) = repo::pending_proposal(tx.conn(), lesson).await? {
@@ -729,7 +721,7 @@ impl Services {
             return Err(Error::Forbidden);
         }
         if prop.status != "pending" {
-            return Err(Error::Conflict("proposal-answered"));
+            return Err(Error::Refused(Refusal::ProposalAnswered));
         }
         if !accept {
             repo::decide_proposal(tx.conn(), proposal, "declined", now).await?;
@@ -755,7 +747,7 @@ impl Services {
             tx.commit().await?;
             return Ok(());
         }
-        booking::may_accept_new_time(status_of(&l)?, now, l.starts_at, prop.starts_at).map_err(refused)?;
+        booking::may_accept_new_time(status_of(&l)?, now, l.starts_at, prop.starts_at)?;
         l.starts_at = prop.starts_at;
         l.ends_at = prop.ends_at;
         l.sequence += 1;
@@ -764,7 +756,7 @@ impl Services {
         l.updated_at = now;
         repo::lock_teacher_time(tx.conn(), l.teacher_id).await?;
         match repo::update(tx.conn(), &l).await {
-            Err(e) if e.is_lesson_overlap() => return Err(Error::Conflict("slot-taken")),
+            Err(e) if e.is_lesson_overlap() => return Err(Error::Refused(Refusal::SlotTaken)),
             other => other?,
         }
         repo::decide_proposal(tx.conn(), proposal, "accepted", now).await?;

@@ -3,6 +3,7 @@
 //! for 6 months, with reminders a month and a week before they expire.
 //! What is left at expiry is paid to the teacher, who kept the time.
 
+use koine_domain::refusal::Refusal;
 use super::rate;
 use crate::accounts::Principal;
 use crate::idempotency::{IdempotencyKey, Outcome};
@@ -59,7 +60,7 @@ impl Services {
                 || t.status != "active"
                 || restrictions::active(c.conn(), o.teacher_id).await?.is_some()
             {
-                return Err(Error::Conflict("offering-not-available"));
+                return Err(Error::Refused(Refusal::OfferingNotAvailable));
             }
             let discount = offerings::packages_of(c.conn(), o.teacher_id)
                 .await?

@@ -4,6 +4,7 @@
 //! them and mark them paid. Every staff step is audited; the teacher is
 //! told each step.
 
+use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::idempotency::{IdempotencyKey, Outcome};
 use crate::notifications::Notice;
@@ -145,7 +146,7 @@ impl Services {
         }
         let acct = repo::account(tx.conn(), p.account_id)
             .await?
-            .ok_or(Error::Conflict("no-payout-account"))?;
+            .ok_or(Error::Refused(Refusal::NoPayoutAccount))?;
         let subject_key = self.subject_key(tx.conn(), p.account_id).await?;
         let details = crypto::open_field(&subject_key, p.account_id, ACCOUNT_FIELD, &acct.details_enc)
             .map_err(Error::internal)?;
@@ -179,7 +180,7 @@ impl Services {
         )
         .await
         .map_err(|e| match e {
-            Error::Conflict("insufficient-balance") => Invalid::new("amount", "more-than-earned").into(),
+            Error::Refused(Refusal::InsufficientBalance) => Invalid::new("amount", "more-than-earned").into(),
             other => other,
         })?;
         self.finish_key(tx.conn(), p.account_id, key, Outcome::Payout(row.id))
@@ -256,7 +257,7 @@ impl Services {
             ),
         };
         if !repo::decide(tx.conn(), id, from, to, p.account_id, now, text.as_deref()).await? {
-            return Err(Error::Conflict("impossible-transition"));
+            return Err(Error::Refused(Refusal::ImpossibleTransition));
         }
         let entry = match to {
             "rejected" => Some(ledger::payout_rejected(row.teacher_id, row.amount_minor)),

@@ -3,6 +3,7 @@
 //! average on their homepage and in search. A review stays after its
 //! author leaves, shown as from a former member.
 
+use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::notifications::Notice;
 use crate::{Error, Result, Services};
@@ -38,7 +39,7 @@ impl Services {
             .filter(|l| l.learner_id == p.account_id)
             .ok_or(Error::NotFound)?;
         if l.status != LessonStatus::Completed.as_str() {
-            return Err(Error::Conflict("lesson-not-completed"));
+            return Err(Error::Refused(Refusal::LessonNotCompleted));
         }
         let row = ReviewRow {
             id: Uuid::now_v7(),
@@ -52,7 +53,7 @@ impl Services {
             created_at: now,
         };
         if !repo::insert(tx.conn(), &row).await? {
-            return Err(Error::Conflict("already-reviewed"));
+            return Err(Error::Refused(Refusal::AlreadyReviewed));
         }
         teachers::add_rating(tx.conn(), l.teacher_id, row.rating).await?;
         let notice = Notice {
@@ -79,7 +80,7 @@ impl Services {
             .filter(|r| r.teacher_id == p.account_id)
             .ok_or(Error::NotFound)?;
         if !repo::reply(tx.conn(), r.id, &text, self.clock.now_us()).await? {
-            return Err(Error::Conflict("already-replied"));
+            return Err(Error::Refused(Refusal::AlreadyReplied));
         }
         tx.commit().await?;
         Ok(())

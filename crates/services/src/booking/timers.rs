@@ -145,7 +145,7 @@ impl Services {
                 tx.commit().await?;
                 Ok(true)
             }
-            Err(crate::Error::Conflict(_)) => Ok(false),
+            Err(crate::Error::Refused(_)) => Ok(false),
             Err(e) => Err(e),
         }
     }

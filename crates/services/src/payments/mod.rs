@@ -14,6 +14,7 @@ pub mod test_cards;
 
 pub use provider::{Authorisation, CardProcessor, ChargeRequest, EventKind, ProviderError, ProviderEvent};
 
+use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::i18n::t_args;
 use crate::idempotency::{IdempotencyKey, Outcome};
@@ -40,7 +41,7 @@ pub const REFERENCE_MAX: usize = 100;
 /// How a payment failed at the processor, for the member.
 pub(crate) fn provider_error(e: ProviderError) -> Error {
     match e {
-        ProviderError::Declined(code) => Error::PaymentRequired(code),
+        ProviderError::Declined(refusal) => Error::Refused(refusal),
         ProviderError::Unavailable(why) => {
             tracing::warn!("card processor unavailable: {why}");
             Error::ProviderUnavailable
@@ -70,7 +71,7 @@ pub struct Wallet {
 
 impl Services {
     pub(crate) fn card_processor(&self) -> Result<&Arc<dyn CardProcessor>> {
-        self.cards.as_ref().ok_or(Error::Conflict("card-payments-off"))
+        self.cards.as_ref().ok_or(Error::Refused(Refusal::CardPaymentsOff))
     }
 
     /// Whether card payments are simulated (shown at checkout).
@@ -88,10 +89,10 @@ impl Services {
     /// The same, read on the caller's connection.
     pub(crate) async fn require_may_pay_in(&self, mut conn: Conn<'_>, account: Uuid) -> Result<()> {
         if !self.full_use_allowed_in(conn.reborrow(), account).await? {
-            return Err(Error::Conflict("guardian-confirmation-needed"));
+            return Err(Error::Refused(Refusal::GuardianConfirmationNeeded));
         }
         if koine_store::repo::restrictions::active(conn, account).await?.is_some() {
-            return Err(Error::Conflict("processing-restricted"));
+            return Err(Error::Refused(Refusal::ProcessingRestricted));
         }
         Ok(())
     }
@@ -252,7 +253,7 @@ impl Services {
             .await?
             .is_some()
         {
-            return Err(Error::Conflict("transfer-already-recorded"));
+            return Err(Error::Refused(Refusal::TransferAlreadyRecorded));
         }
         let id = self.record_payment(tx.conn(), &row, MANUAL).await?;
         self.finish_key(tx.conn(), p.account_id, key, Outcome::Payment(id))

@@ -36,7 +36,7 @@ pub enum ProviderError {
     /// The card was refused; `code` says why (`card-declined`,
     /// `card-insufficient-funds`, `expired-card`).
     #[error("declined: {0}")]
-    Declined(&'static str),
+    Declined(koine_domain::refusal::Refusal),
     /// The processor could not be reached or failed; nothing was charged.
     #[error("unavailable: {0}")]
     Unavailable(String),

@@ -16,6 +16,7 @@
 //! one) and carries what the card will do on capture and refund. Its
 //! webhooks are signed with HMAC-SHA256 like a real processor's.
 
+use koine_domain::refusal::Refusal;
 use super::provider::{
     Authorisation, BoxFuture, CardProcessor, ChargeRequest, EventKind, ProviderError, ProviderEvent,
 };
@@ -100,9 +101,9 @@ impl CardProcessor for TestCards {
     fn authorise<'a>(&'a self, req: ChargeRequest<'a>) -> BoxFuture<'a, Result<Authorisation, ProviderError>> {
         Box::pin(async move {
             let behaviour = match req.card.number() {
-                "4000000000000002" => return Err(ProviderError::Declined("card-declined")),
-                "4000000000009995" => return Err(ProviderError::Declined("card-insufficient-funds")),
-                "4000000000000069" => return Err(ProviderError::Declined("expired-card")),
+                "4000000000000002" => return Err(ProviderError::Declined(Refusal::CardDeclined)),
+                "4000000000009995" => return Err(ProviderError::Declined(Refusal::CardInsufficientFunds)),
+                "4000000000000069" => return Err(ProviderError::Declined(Refusal::ExpiredCard)),
                 "4000000000000119" => return Err(unavailable()),
                 "4000000000000259" => Behaviour::CaptureFails,
                 "4000000000005126" => Behaviour::RefundFails,
@@ -233,7 +234,7 @@ mod tests {
         assert!(p.capture(&a.reference, 1000).await.is_ok());
         assert_eq!(
             go(card("4000000000000002"), "k3").await,
-            Err(ProviderError::Declined("card-declined"))
+            Err(ProviderError::Declined(Refusal::CardDeclined))
         );
         assert!(matches!(
             go(card("4000000000000119"), "k4").await,

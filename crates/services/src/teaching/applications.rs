@@ -5,6 +5,7 @@
 //! reason, or asks for more. Every staff look at an application or a
 //! document is audited; the applicant is told each step.
 
+use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::{Error, Result, Services, crypto};
 use koine_domain::Invalid;
@@ -281,7 +282,7 @@ impl Services {
         let existing = {
             let mut c = self.db.acquire().await?;
             if repo::teacher(c.conn(), p.account_id).await?.is_some() {
-                return Err(Error::Conflict("already-teaching"));
+                return Err(Error::Refused(Refusal::AlreadyTeaching));
             }
             repo::latest_application(c.conn(), p.account_id).await?
         };
@@ -293,7 +294,7 @@ impl Services {
             .is_some_and(|a| status_of(a).is_ok_and(ApplicationStatus::is_open))
             && resubmitting.is_none()
         {
-            return Err(Error::Conflict("application-pending"));
+            return Err(Error::Refused(Refusal::ApplicationPending));
         }
         let photo = form.photo.clone();
         let v = validate(form, resubmitting.is_none())?;
@@ -385,7 +386,7 @@ impl Services {
         };
         if resubmitting.is_some() {
             if !repo::resubmit(tx.conn(), &row).await? {
-                return Err(Error::Conflict("application-pending"));
+                return Err(Error::Refused(Refusal::ApplicationPending));
             }
         } else {
             repo::insert_application(tx.conn(), &row).await?;
@@ -513,7 +514,7 @@ impl Services {
         };
         let to = from
             .after(review)
-            .map_err(|_| Error::Conflict("impossible-transition"))?;
+            .map_err(|_| Error::Refused(Refusal::ImpossibleTransition))?;
         if tier == Some(Tier::Professional) && repo::certificates(tx.conn(), row.account_id).await?.is_empty() {
             return Err(Invalid::new("tier", "professional-needs-certificate").into());
         }
@@ -531,7 +532,7 @@ impl Services {
         )
         .await?;
         if !decided {
-            return Err(Error::Conflict("impossible-transition"));
+            return Err(Error::Refused(Refusal::ImpossibleTransition));
         }
         let account = accounts::get(tx.conn(), row.account_id).await?.ok_or(Error::NotFound)?;
         if let Some(tier) = tier {

@@ -1,6 +1,7 @@
 //! Sign-up, verification, login/logout, password reset, re-authentication
 //! and the account settings page.
 
+use koine_domain::refusal::Refusal;
 use super::templates::{
     DeletePage, FormState, InputField, LoginPage, MessagePage, Page, SecurityLine, SessionLine, SettingsPage,
     SignupPage, SingleFormPage, time_zone_names,
@@ -752,7 +753,9 @@ async fn change_phone(
     };
     match st.svc.change_phone(p, &phone).await {
         Ok(()) => settings_notice(&st, &ctx, "settings-change-phone-done").await,
-        Err(Error::Conflict(_)) => settings_error(&st, &ctx, &Invalid::new("phone", "phone-taken")).await,
+        Err(Error::Refused(Refusal::PhoneTaken)) => {
+            settings_error(&st, &ctx, &Invalid::new("phone", "phone-taken")).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -848,7 +851,7 @@ async fn delete_page(st: &AppState, ctx: &Ctx, form: FormState) -> Result<Delete
         blockers: leaving
             .blockers
             .iter()
-            .map(|b| i18n.t(crate::error::message_key(b, "error-conflict")))
+            .map(|b| i18n.t(b.message_key()))
             .collect(),
         deleted: preview.deleted.iter().map(|t| super::table_title(&i18n, t)).collect(),
         kept: preview
@@ -892,7 +895,7 @@ async fn delete_account(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, delete_page(&st, &ctx, form).await?).into_response());
     }
     match st.svc.delete_account(p).await {
-        Err(Error::Conflict(_)) => {
+        Err(Error::Refused(_)) => {
             return Ok((
                 StatusCode::CONFLICT,
                 delete_page(&st, &ctx, FormState::default()).await?,

@@ -94,15 +94,10 @@ async fn request_payout(
     match outcome {
         Ok(_) => Ok(Redirect::to("/earnings#payouts").into_response()),
         Err(e) => match form_error(&e) {
-            Some((field, code)) => {
+            Some(refused) => {
                 let mut form = FormState::with_values([("amount", f.amount.clone())]);
-                form.error(&ctx.i18n(), field, code);
-                let status = if matches!(e, Error::Conflict(_)) {
-                    StatusCode::CONFLICT
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                };
-                earnings_view(&st, &ctx, form, status).await
+                form.refused(&ctx.i18n(), &refused);
+                earnings_view(&st, &ctx, form, refused.status).await
             }
             None => Err(e.into()),
         },

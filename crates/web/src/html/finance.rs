@@ -109,15 +109,10 @@ async fn answered(
     match outcome {
         Ok(()) => finance_view(st, ctx, FormState::default(), Some(done), StatusCode::OK).await,
         Err(e) => match super::lessons::form_error(&e) {
-            Some((field, code)) => {
+            Some(refused) => {
                 let mut form = form;
-                form.error(&ctx.i18n(), field, code);
-                let status = if matches!(e, Error::Conflict(_)) {
-                    StatusCode::CONFLICT
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                };
-                finance_view(st, ctx, form, None, status).await
+                form.refused(&ctx.i18n(), &refused);
+                finance_view(st, ctx, form, None, refused.status).await
             }
             None => Err(e.into()),
         },

@@ -8,7 +8,7 @@ use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::Ctx;
-use crate::error::PageError;
+use crate::error::{FieldError, PageError};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -75,14 +75,9 @@ pub(super) fn card_of(
     Card::parse(number, expiry, cvc, st.svc.clock.today_utc()).map(Some)
 }
 
-/// The code and field of a refused booking or payment, for the form.
-pub(super) fn form_error(e: &Error) -> Option<(&'static str, &'static str)> {
-    match e {
-        Error::Invalid(i) => Some((i.field, i.code)),
-        Error::Conflict(c) | Error::PaymentRequired(c) => Some(("booking", c)),
-        Error::ProviderUnavailable => Some(("card_number", "provider-unavailable")),
-        _ => None,
-    }
+/// A refused booking or payment, for the form: a refusal shows at the top.
+pub(super) fn form_error(e: &Error) -> Option<FieldError> {
+    FieldError::of(e, "booking")
 }
 
 #[derive(Deserialize)]
@@ -339,15 +334,9 @@ async fn book(
     match st.svc.request_lesson(p, request, &key).await {
         Ok(id) => Ok(Redirect::to(&format!("/lessons/{id}")).into_response()),
         Err(e) => match form_error(&e) {
-            Some((field, code)) => {
-                let status = match e {
-                    Error::Conflict(_) => StatusCode::CONFLICT,
-                    Error::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
-                    Error::ProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-                    _ => StatusCode::UNPROCESSABLE_ENTITY,
-                };
-                form.error(&ctx.i18n(), field, code);
-                again(form, status).await
+            Some(refused) => {
+                form.refused(&ctx.i18n(), &refused);
+                again(form, refused.status).await
             }
             None => Err(e.into()),
         },
@@ -551,15 +540,10 @@ async fn lesson_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
 /// A refused step: the lesson page again with the reason.
 async fn refused(st: &AppState, ctx: &Ctx, id: Uuid, e: Error) -> Result<Response, PageError> {
     match form_error(&e) {
-        Some((field, code)) => {
-            let status = match e {
-                Error::Conflict(_) => StatusCode::CONFLICT,
-                Error::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
+        Some(refused) => {
             let mut form = FormState::default();
-            form.error(&ctx.i18n(), field, code);
-            lesson_view(st, ctx, id, form, status).await
+            form.refused(&ctx.i18n(), &refused);
+            lesson_view(st, ctx, id, form, refused.status).await
         }
         None => Err(e.into()),
     }
@@ -803,14 +787,9 @@ async fn buy_package(
     match outcome {
         Ok(_) => Ok(Redirect::to("/lessons#packages").into_response()),
         Err(e) => match form_error(&e) {
-            Some((field, code)) => {
-                form.error(&ctx.i18n(), field, code);
-                let status = match e {
-                    Error::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
-                    Error::Conflict(_) => StatusCode::CONFLICT,
-                    _ => StatusCode::UNPROCESSABLE_ENTITY,
-                };
-                match package_form(&st, &ctx, &q, form, status).await {
+            Some(refused) => {
+                form.refused(&ctx.i18n(), &refused);
+                match package_form(&st, &ctx, &q, form, refused.status).await {
                     // A package size the offering does not have (a
                     // tampered form) has no page to show the error on.
                     Err(PageError::Status(StatusCode::NOT_FOUND, _)) => Err(PageError::Status(

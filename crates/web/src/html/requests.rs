@@ -1,6 +1,7 @@
 //! Data-subject requests: the public form (anyone, including parents for a
 //! child), its email verification, and the privacy officer's console.
 
+use koine_domain::refusal::Refusal;
 use super::account::message;
 use super::templates::{FormState, Page, RequestFormPage, StaffRequestPage, StaffRequestsPage};
 use super::{StrictForm, signed_in};
@@ -187,7 +188,7 @@ async fn apply_correction(State(st): State<AppState>, ctx: Ctx, Path(id): Path<S
     let p = signed_in(&ctx)?;
     match st.svc.apply_correction(p, request_id(&id)?).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/requests/{id}")).into_response()),
-        Err(Error::Conflict("correction-below-minimum-age")) => {
+        Err(Error::Refused(Refusal::CorrectionBelowMinimumAge)) => {
             Err(PageError::Status(StatusCode::CONFLICT, "correction-too-young"))
         }
         Err(e) => Err(e.into()),
@@ -233,7 +234,7 @@ async fn fulfilled(id: &str, outcome: koine_services::Result<()>) -> Result<Resp
             StatusCode::UNPROCESSABLE_ENTITY,
             "staff-requests-no-such-account",
         )),
-        Err(Error::Conflict("legal-hold")) => Err(PageError::Status(StatusCode::CONFLICT, "staff-requests-held")),
+        Err(Error::Refused(Refusal::LegalHold)) => Err(PageError::Status(StatusCode::CONFLICT, "staff-requests-held")),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,5 +1,6 @@
 //! The staff console: member directory, audited record view, audit log.
 
+use koine_domain::refusal::Refusal;
 use super::templates::{Page, StaffAuditPage, StaffMemberPage, StaffMembersPage};
 use super::{StrictForm, signed_in};
 use crate::AppState;
@@ -169,7 +170,7 @@ fn closed(ctx: &Ctx, outcome: koine_services::Result<()>, keys: Closing) -> Resu
         Err(koine_services::Error::Invalid(_)) => {
             Err(PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, keys.reason_needed))
         }
-        Err(koine_services::Error::Conflict("legal-hold")) => Err(PageError::Status(StatusCode::CONFLICT, keys.held)),
+        Err(koine_services::Error::Refused(Refusal::LegalHold)) => Err(PageError::Status(StatusCode::CONFLICT, keys.held)),
         Err(e) => Err(e.into()),
     }
 }

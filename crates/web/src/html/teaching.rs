@@ -1,6 +1,7 @@
 //! Applying to teach (`/teach`), the review queue for staff, and the files
 //! that go with applications (identity documents, certificates, videos).
 
+use koine_domain::refusal::Refusal;
 use super::templates::{FormState, Page, StaffApplicationPage, StaffApplicationsPage, TeachPage};
 use super::{StrictForm, signed_in};
 use crate::AppState;
@@ -199,7 +200,9 @@ async fn apply(State(st): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
             page(&st, &ctx, Some(text), status).await
         }
         Err(Error::Forbidden) => Err(PageError::Status(StatusCode::FORBIDDEN, "teach-adults-only")),
-        Err(Error::Conflict(_)) => Err(PageError::Status(StatusCode::CONFLICT, "teach-already")),
+        Err(Error::Refused(Refusal::AlreadyTeaching | Refusal::ApplicationPending)) => {
+            Err(PageError::Status(StatusCode::CONFLICT, "teach-already"))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -305,7 +308,9 @@ async fn review(
         Ok(()) => Ok(Redirect::to(&format!("/staff/applications/{id}")).into_response()),
         Err(Error::Invalid(e)) if e.code == "professional-needs-certificate" => Err(bad("review-needs-certificate")),
         Err(Error::Invalid(_)) => Err(bad("review-message-needed")),
-        Err(Error::Conflict(_)) => Err(PageError::Status(StatusCode::CONFLICT, "review-already-decided")),
+        Err(Error::Refused(Refusal::ImpossibleTransition)) => {
+            Err(PageError::Status(StatusCode::CONFLICT, "review-already-decided"))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -88,6 +88,11 @@ impl FormState {
     pub fn error(&mut self, i18n: &I18n, field: &str, code: &str) {
         self.errors.push((field.to_owned(), i18n.t(&format!("error-{code}"))));
     }
+
+    /// A refused call's message beside its field.
+    pub fn refused(&mut self, i18n: &I18n, e: &crate::error::FieldError) {
+        self.errors.push((e.field.to_owned(), i18n.t(&e.message_key)));
+    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -99,15 +99,9 @@ async fn wallet_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, P
 /// The wallet again with a refused payment's reason, or the error page.
 async fn refused(st: &AppState, ctx: &Ctx, mut form: FormState, e: Error) -> Result<Response, PageError> {
     match form_error(&e) {
-        Some((field, code)) => {
-            form.error(&ctx.i18n(), field, code);
-            let status = match e {
-                Error::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
-                Error::ProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-                Error::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            wallet_view(st, ctx, form, status).await
+        Some(refused) => {
+            form.refused(&ctx.i18n(), &refused);
+            wallet_view(st, ctx, form, refused.status).await
         }
         None => Err(e.into()),
     }
