@@ -208,14 +208,14 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
 }
 
 fn print_map(format: Format) {
-    use koine_store::datamap::{CONSENT_USES, DATA_MAP, document, version};
+    use koine_store::datamap::{CONSENT_USES, document, tables, version};
     match format {
         Format::Json => {
             println!("{}", serde_json::to_string_pretty(&document()).expect("map serializes"));
         }
         Format::Text => {
             println!("Koine data map, version {}", version());
-            for t in DATA_MAP {
+            for t in tables() {
                 println!("\n{} — {}\n  subjects via: {}", t.table, t.about, t.subjects.join(", "));
                 for c in t.columns {
                     let purposes: Vec<_> = c.purposes.iter().map(|p| p.as_str()).collect();

@@ -3,7 +3,6 @@
 //! Answers never reveal whether an account exists: sign-up, login and reset
 //! say the same for known and unknown identifiers and do the same work.
 
-use koine_domain::refusal::Refusal;
 use crate::clock::micros;
 use crate::crypto;
 use crate::i18n::{t, t_args};
@@ -16,6 +15,7 @@ use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::contact::{Email, Identifier, Phone};
 use koine_domain::password::NewPassword;
 use koine_domain::profile::{DisplayName, UiLocale, Visibility};
+use koine_domain::refusal::Refusal;
 use koine_domain::staff::StaffRole;
 use koine_store::Conn;
 use koine_store::repo::codes::CodeRow;

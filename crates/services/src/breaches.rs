@@ -2,12 +2,12 @@
 //! incident, Koine finds the affected people through the data map, tells
 //! them by email and in the app, and tracks the 72-hour report clock.
 
-use koine_domain::refusal::Refusal;
 use crate::accounts::{Principal, locale_of};
 use crate::i18n::{t, t_args};
 use crate::mail::{self, Channel, Outgoing};
 use crate::{Error, Result, Services};
 use koine_domain::privacy::is_known_category;
+use koine_domain::refusal::Refusal;
 use koine_domain::validation::optional_text;
 use koine_store::repo::{accounts, breaches};
 use uuid::Uuid;

@@ -4,7 +4,6 @@
 //! settings; the privacy officer applies or refuses it, as a privacy
 //! request with its statutory deadline.
 
-use koine_domain::refusal::Refusal;
 use crate::accounts::{Principal, minor_until};
 use crate::i18n::{t, t_args};
 use crate::requests::{PrivacyRequest, date};
@@ -12,6 +11,7 @@ use crate::{Error, Result, Services, crypto, throttle};
 use koine_domain::Invalid;
 use koine_domain::age::{self, AgeDecision};
 use koine_domain::profile::UiLocale;
+use koine_domain::refusal::Refusal;
 use koine_domain::requests::{CorrectableField, Regime, Relation, RequestKind, RequestStatus};
 use koine_domain::validation::optional_text;
 use koine_store::repo::{accounts, requests};

@@ -1,7 +1,6 @@
 //! Account deletion: erasure per the data map, crypto-shredding included
 //! (the person's key row is one of the rows the map deletes).
 
-use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::bans::Ban;
 use crate::i18n::t;
@@ -9,6 +8,7 @@ use crate::mail::{self, Channel, Outgoing};
 use crate::{Error, Result, Services};
 use koine_domain::privacy::{Erasure, Retention};
 use koine_domain::profile::UiLocale;
+use koine_domain::refusal::Refusal;
 use koine_store::erasure;
 use koine_store::repo::{accounts, holds, profiles};
 use uuid::Uuid;

@@ -9,7 +9,7 @@ use crate::accounts::{Principal, locale_of};
 use crate::i18n::t;
 use crate::{Error, Result, Services, crypto};
 use koine_domain::uploads::FileKind;
-use koine_store::datamap::{ColumnMap, DATA_MAP};
+use koine_store::datamap::{ColumnMap, tables};
 use koine_store::export::{Cell, TableRows};
 use koine_store::repo::{accounts, exports, profiles};
 use serde_json::{Map, Value, json};
@@ -252,8 +252,7 @@ fn schema(generated_at: i64, policy_version: &str) -> Vec<u8> {
 }
 
 fn schema_tables() -> Map<String, Value> {
-    DATA_MAP
-        .iter()
+    tables()
         .filter(|t| !t.subjects.is_empty())
         .map(|t| {
             let columns: Vec<Value> = t
@@ -503,7 +502,7 @@ mod tests {
         assert_eq!(s["policy_version"], "v");
         assert_eq!(s["format_version"], FORMAT_VERSION);
         assert!(s["conventions"]["absent"].is_string());
-        for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty()) {
+        for t in tables().filter(|t| !t.subjects.is_empty()) {
             let cols = s["tables"][t.table]["columns"].as_array().expect(t.table);
             assert_eq!(cols.len(), t.columns.iter().filter(|c| c.export).count());
         }

@@ -2,8 +2,8 @@
 //! gets the first request's result, never a second charge or booking; the
 //! same key with a different request is refused.
 
-use koine_domain::refusal::Refusal;
 use crate::{Error, Result, Services};
+use koine_domain::refusal::Refusal;
 use koine_domain::{Invalid, Valid};
 use koine_store::Conn;
 use koine_store::repo::idempotency::{self as repo, Claim};
@@ -115,7 +115,9 @@ impl Services {
         .await?
         {
             Claim::New => Ok(None),
-            Claim::Done { fingerprint: f, .. } if f != fingerprint => Err(Error::Refused(Refusal::IdempotencyKeyReused)),
+            Claim::Done { fingerprint: f, .. } if f != fingerprint => {
+                Err(Error::Refused(Refusal::IdempotencyKeyReused))
+            }
             Claim::Done { outcome, .. } => outcome
                 .as_deref()
                 .and_then(Outcome::decode)

@@ -4,9 +4,9 @@
 //! balance checked, and the legs are written together — or, if anything
 //! fails between them, not at all.
 
-use koine_domain::refusal::Refusal;
 use crate::{Error, Result, Services, faults};
 use koine_domain::ledger::{Account, Entry, LedgerError};
+use koine_domain::refusal::Refusal;
 use koine_store::Conn;
 use koine_store::repo::ledger::{self as repo, Refs};
 use uuid::Uuid;

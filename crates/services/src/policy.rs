@@ -146,7 +146,7 @@ pub fn current_notice(controller: &Controller, min_age: MinimumAge) -> Notice {
             dnt: purposes(&ConsentPurpose::DNT),
         }),
         min_learner_age: Some(min_age.years()),
-        unconfirmed_erased_after_days: datamap::DATA_MAP.iter().find_map(|t| t.unconfirmed_erased_after_days),
+        unconfirmed_erased_after_days: datamap::tables().find_map(|t| t.unconfirmed_erased_after_days),
     }
 }
 

@@ -5,7 +5,7 @@ use crate::accounts::Principal;
 use crate::policy::{Controller, Processor};
 use crate::{Error, Result, Services};
 use koine_domain::privacy::{LegalBasis, Purpose, Retention};
-use koine_store::datamap::{CONSENT_USES, DATA_MAP};
+use koine_store::datamap::{CONSENT_USES, tables};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -69,7 +69,7 @@ pub struct ControllerIdentity {
 /// every purpose Koine asks consent for is an activity on that basis.
 pub fn activities() -> BTreeMap<&'static str, Activity> {
     let mut by_purpose: BTreeMap<&'static str, Activity> = BTreeMap::new();
-    for t in DATA_MAP {
+    for t in tables() {
         for c in t.columns.iter().filter(|c| c.category.starts_with("user.")) {
             for purpose in c.purposes {
                 let a = by_purpose.entry(Purpose::as_str(*purpose)).or_default();
@@ -88,11 +88,7 @@ pub fn activities() -> BTreeMap<&'static str, Activity> {
         a.on_consent = true;
         a.legal_bases.insert(LegalBasis::Consent);
         for (table, column) in u.reads {
-            let Some(c) = DATA_MAP
-                .iter()
-                .find(|t| t.table == *table)
-                .and_then(|t| t.column(column))
-            else {
+            let Some(c) = tables().find(|t| t.table == *table).and_then(|t| t.column(column)) else {
                 continue;
             };
             a.categories.insert(c.category);
@@ -142,7 +138,7 @@ mod tests {
     #[test]
     fn every_personal_column_is_under_each_of_its_purposes() {
         let a = activities();
-        for t in DATA_MAP {
+        for t in tables() {
             for c in t.columns.iter().filter(|c| c.category.starts_with("user.")) {
                 for p in c.purposes {
                     let act = &a[p.as_str()];

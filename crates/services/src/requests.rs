@@ -3,7 +3,6 @@
 //! them; the privacy officer works each request against its statutory
 //! deadline; the requester is told at every step.
 
-use koine_domain::refusal::Refusal;
 use crate::accounts::{Principal, locale_of};
 use crate::i18n::{t, t_args};
 use crate::mail::{self, Channel, Outgoing};
@@ -11,6 +10,7 @@ use crate::staff::{required_reason, role_of};
 use crate::{Error, Result, Services, crypto, throttle};
 use koine_domain::contact::Email;
 use koine_domain::profile::UiLocale;
+use koine_domain::refusal::Refusal;
 use koine_domain::requests::{Regime, Relation, RequestKind, RequestStatus};
 use koine_domain::validation::optional_text;
 use koine_store::Conn;

@@ -1,11 +1,11 @@
 //! Restriction of processing (GDPR Art. 18) and objection (Art. 21), and
 //! the one gate every optional processing point asks: `may_process`.
 
-use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::consent::Signals;
 use crate::{Error, Result, Services};
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
+use koine_domain::refusal::Refusal;
 use koine_domain::validation::optional_text;
 use koine_store::repo::restrictions::{self, RestrictionRow};
 use koine_store::repo::{accounts, consent as ledger};

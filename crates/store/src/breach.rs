@@ -1,15 +1,14 @@
 //! Who a breach affects, by a query over the data map: every account with
 //! data in a column of an affected category.
 
-use crate::datamap::DATA_MAP;
+use crate::datamap::tables;
 use crate::{Conn, Result, on_conn};
 use uuid::Uuid;
 
 /// The statements finding the people with data in `categories`: per table,
 /// its first subject column where any column of those categories is set.
 pub fn queries(categories: &[&str]) -> Vec<String> {
-    DATA_MAP
-        .iter()
+    tables()
         .filter_map(|t| {
             let subject = t.subjects.first()?;
             let set: Vec<String> = t

@@ -1,7 +1,7 @@
 //! Erasing a person, driven by the data map (P1): what happens to each
 //! column is read from the map, never listed here.
 
-use crate::datamap::{DATA_MAP, TableMap};
+use crate::datamap::{TableMap, tables};
 use crate::{Conn, Result, on_conn};
 use koine_domain::privacy::Erasure;
 use uuid::Uuid;
@@ -34,7 +34,7 @@ fn nulled_columns(t: &TableMap, except: &str) -> Vec<&'static str> {
 /// obligation produce no step: they stay until their retention ends.
 pub fn plan() -> Vec<Step> {
     let mut steps = Vec::new();
-    for t in DATA_MAP.iter().rev() {
+    for t in tables().rev() {
         // Rows mentioning the person stay with their owner; the mention goes.
         for column in t.mentions() {
             steps.push(Step::Update {
@@ -112,7 +112,7 @@ pub async fn erase(mut conn: Conn<'_>, subject: Uuid, pseudonym: Uuid) -> Result
 /// columns (the same links erasure follows), for the access report.
 pub async fn footprint(mut conn: Conn<'_>, subject: Uuid) -> Result<Vec<(&'static str, i64)>> {
     let mut out = Vec::new();
-    for t in DATA_MAP {
+    for t in tables() {
         let cond = t
             .subjects
             .iter()
@@ -137,7 +137,7 @@ pub async fn footprint_by_column(
     subject: Uuid,
 ) -> Result<Vec<(&'static TableMap, &'static str, i64)>> {
     let mut out = Vec::new();
-    for t in DATA_MAP {
+    for t in tables() {
         for s in t.subjects {
             let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {} WHERE {s} = $1", t.table));
             let n: i64 =
@@ -220,7 +220,7 @@ mod tests {
                     .is_some_and(|c| matches!(c.erasure, Erasure::Pseudonymise | Erasure::Null | Erasure::RetainLegal))
             })
         };
-        for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty() && !kept(t)) {
+        for t in tables().filter(|t| !t.subjects.is_empty() && !kept(t)) {
             assert!(
                 steps
                     .iter()

@@ -2,7 +2,7 @@
 //! (GDPR Art. 20). Like erasure, it follows the map's subject columns and
 //! lists no tables of its own.
 
-use crate::datamap::{ColumnMap, DATA_MAP, TableMap};
+use crate::datamap::{self, ColumnMap, TableMap};
 use crate::{Conn, Result};
 use sqlx::{Column, Row, TypeInfo, ValueRef};
 use uuid::Uuid;
@@ -91,7 +91,7 @@ fn postgres_cell(row: &sqlx::postgres::PgRow, i: usize) -> Result<Cell> {
 
 /// Tables the export covers: every table with a subject column.
 pub fn tables() -> impl Iterator<Item = &'static TableMap> {
-    DATA_MAP.iter().filter(|t| !t.subjects.is_empty())
+    datamap::tables().filter(|t| !t.subjects.is_empty())
 }
 
 /// `SELECT 0 WHERE EXISTS (…) UNION ALL SELECT 1 WHERE EXISTS (…) …`:
@@ -178,7 +178,7 @@ mod tests {
 
     #[test]
     fn secrets_are_never_selected() {
-        for t in DATA_MAP {
+        for t in datamap::tables() {
             let sql = select_for(t, &exported(t));
             for c in t.columns.iter().filter(|c| !c.export) {
                 assert!(

@@ -1,7 +1,7 @@
 //! Retention sweeps, planned from the data map (P1): each table's rows go
 //! when the retention rule of the column naming their subject ends.
 
-use crate::datamap::DATA_MAP;
+use crate::datamap::tables;
 use crate::{Conn, Result, erasure, on_conn};
 use koine_domain::privacy::Retention;
 use uuid::Uuid;
@@ -75,7 +75,7 @@ pub fn row_rule(t: &crate::datamap::TableMap) -> Option<Retention> {
 
 pub fn plan() -> Vec<Sweep> {
     let mut sweeps = Vec::new();
-    for t in DATA_MAP.iter().rev() {
+    for t in tables().rev() {
         if let Some(days) = t.unconfirmed_erased_after_days {
             sweeps.push(Sweep::Unconfirmed {
                 table: t.table,

@@ -94,3 +94,33 @@ pub async fn index_leads(db: &Db) -> Result<std::collections::BTreeSet<(String, 
     };
     Ok(rows.into_iter().collect())
 }
+
+/// Every foreign key as (referencing table, referenced table).
+pub async fn foreign_keys(db: &Db) -> Result<std::collections::BTreeSet<(String, String)>> {
+    let mut pooled = db.acquire().await?;
+    let rows: Vec<(String, String)> = match pooled.conn() {
+        crate::Conn::Sqlite(c) => sqlx::query(
+            "SELECT m.name, f.\"table\" FROM sqlite_master m \
+             JOIN pragma_foreign_key_list(m.name) f \
+             WHERE m.type = 'table'",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect(),
+        crate::Conn::Postgres(c) => sqlx::query(
+            "SELECT t.relname::text, r.relname::text FROM pg_constraint k \
+             JOIN pg_class t ON t.oid = k.conrelid \
+             JOIN pg_class r ON r.oid = k.confrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE k.contype = 'f' AND n.nspname = current_schema()",
+        )
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect(),
+    };
+    Ok(rows.into_iter().collect())
+}

@@ -4,7 +4,7 @@
 use crate::{Browser, TestApp};
 use koine_domain::privacy::Erasure;
 use koine_domain::staff::StaffRole;
-use koine_store::datamap::{DATA_MAP, TableMap};
+use koine_store::datamap::{TableMap, tables};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -386,7 +386,7 @@ impl TestApp {
     pub async fn mark(&self, who: Uuid, tag: &str, exclude: Option<Uuid>, secrets: bool) -> Vec<Marker> {
         let schema = koine_store::schema::read(&self.svc.db).await.expect("live schema");
         let mut markers = Vec::new();
-        for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty()) {
+        for t in tables().filter(|t| !t.subjects.is_empty()) {
             let about = |n: usize| {
                 t.subjects
                     .iter()

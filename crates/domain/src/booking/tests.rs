@@ -101,8 +101,7 @@ fn after_the_lesson_the_learner_confirms_or_reports_within_72_hours() {
         ProblemReported
     );
     assert_eq!(
-        go(AwaitingConfirmation, Action::ReportProblem, Party::Learner, 173 * H)
-            .unwrap_err(),
+        go(AwaitingConfirmation, Action::ReportProblem, Party::Learner, 173 * H).unwrap_err(),
         StepError::Refused(Refusal::TooLate)
     );
 }

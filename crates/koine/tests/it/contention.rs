@@ -3,9 +3,9 @@
 //! never overdraw a wallet, and a teacher cannot accept two new times that
 //! overlap.
 
-use koine_domain::refusal::Refusal;
 use crate::api::token;
 use jiff::Timestamp;
+use koine_domain::refusal::Refusal;
 use koine_testkit::lessons::slot_after;
 use koine_testkit::{TestApp, both_backends};
 use reqwest::{Client, StatusCode};

@@ -2,7 +2,7 @@
 //! what the law keeps is pseudonymised, and sessions and keys are gone.
 
 use koine_domain::privacy::Erasure;
-use koine_store::datamap::DATA_MAP;
+use koine_store::datamap::tables;
 use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends, link_in};
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -27,7 +27,7 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
         app.svc.search_teachers(&everyone).hits.iter().any(|h| h.id == id),
         "a teacher, in search"
     );
-    for t in DATA_MAP {
+    for t in tables() {
         // Subject columns the law keeps are the staff who acted, not members.
         for s in t
             .subjects
@@ -82,7 +82,7 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
     assert!(r.text().await.unwrap().contains("Your account has been deleted"));
 
     // Every column the map links to the person: rows gone, or pseudonymised.
-    for t in DATA_MAP {
+    for t in tables() {
         for s in t.subjects {
             let col = t.column(s).unwrap();
             let left = app.rows_about(t.table, s, id).await;

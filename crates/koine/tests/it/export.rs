@@ -2,7 +2,7 @@
 //! nothing private about anyone else; downloads need the password again and
 //! expire after 7 days.
 
-use koine_store::datamap::DATA_MAP;
+use koine_store::datamap::tables;
 use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends};
 use reqwest::StatusCode;
 use std::collections::BTreeMap;
@@ -65,7 +65,7 @@ async fn export_holds_all_markers_of_the_person_and_none_of_others(app: TestApp)
     // A file for each table holding something about the person, and only
     // for those; the schema describes every table.
     let schema: serde_json::Value = serde_json::from_str(&files["schema.json"]).unwrap();
-    for t in DATA_MAP.iter().filter(|t| !t.subjects.is_empty()) {
+    for t in tables().filter(|t| !t.subjects.is_empty()) {
         let mut holds = false;
         for s in t.subjects {
             holds |= app.rows_about(t.table, s, f.id).await > 0;

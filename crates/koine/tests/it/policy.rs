@@ -230,7 +230,7 @@ async fn records_of_processing_come_from_the_map(app: TestApp) {
         "{security}"
     );
     // Every table and category of the map appears under some purpose.
-    for t in koine_store::datamap::DATA_MAP {
+    for t in koine_store::datamap::tables() {
         for c in t.columns.iter().filter(|c| c.category.starts_with("user.")) {
             assert!(
                 records["activities"].as_object().unwrap().values().any(|a| {

@@ -3,11 +3,11 @@
 //! may give one to a member; members add codes to their account and use
 //! them when booking. A fully refunded lesson gives its coupon back.
 
-use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::{Error, Result, Services};
 use koine_domain::Invalid;
 use koine_domain::coupons::{self, CouponKind};
+use koine_domain::refusal::Refusal;
 use koine_domain::validation::optional_text;
 use koine_store::repo::coupons::{self as repo, CouponRow};
 use koine_store::repo::lessons;

@@ -7,12 +7,12 @@
 //! dispute, a payout not yet sent, or (for a teacher) a lesson still
 //! awaiting its learner's confirmation must be settled before.
 
-use koine_domain::refusal::Refusal;
 use super::lessons::{Actor, StepInput};
 use super::rate;
 use crate::{Error, Result, Services};
 use koine_domain::booking::{Action, LessonStatus};
 use koine_domain::ledger::{self, Account};
+use koine_domain::refusal::Refusal;
 use koine_store::Conn;
 use koine_store::repo::ledger::Refs;
 use koine_store::repo::{coupons, lessons, packages, payouts};

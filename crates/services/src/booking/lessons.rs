@@ -2,7 +2,6 @@
 //! step is decided by the pure state machine, moves escrow through the
 //! ledger and tells both sides, all in one transaction.
 
-use koine_domain::refusal::Refusal;
 use super::{money_of, rate};
 use crate::accounts::Principal;
 use crate::idempotency::{IdempotencyKey, Outcome};
@@ -16,6 +15,7 @@ use koine_domain::booking::{
 use koine_domain::cards::Card;
 use koine_domain::coupons;
 use koine_domain::ledger::{self, Account};
+use koine_domain::refusal::Refusal;
 use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES, public_text};
 use koine_domain::validation::optional_text;
 use koine_store::Conn;
@@ -477,8 +477,7 @@ impl Services {
             timing(&l, now),
             l.paid_minor,
             self.settings.booking.cancellation,
-        )
-        ?;
+        )?;
         if let Some(entry) =
             booking::settlement(step.escrow, &money_of(&l), rate(l.commission_bp)).map_err(Error::internal)?
         {

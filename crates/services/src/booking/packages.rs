@@ -3,7 +3,6 @@
 //! for 6 months, with reminders a month and a week before they expire.
 //! What is left at expiry is paid to the teacher, who kept the time.
 
-use koine_domain::refusal::Refusal;
 use super::rate;
 use crate::accounts::Principal;
 use crate::idempotency::{IdempotencyKey, Outcome};
@@ -12,6 +11,7 @@ use crate::{Error, Result, Services};
 use koine_domain::cards::Card;
 use koine_domain::ledger::{self, Account};
 use koine_domain::mention;
+use koine_domain::refusal::Refusal;
 use koine_domain::teaching::{self, OfferingStatus, PACKAGE_VALID_DAYS, format_amount};
 use koine_store::repo::ledger::Refs;
 use koine_store::repo::packages::{self as repo, PackageRow};

@@ -4,7 +4,6 @@
 //! them and mark them paid. Every staff step is audited; the teacher is
 //! told each step.
 
-use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::idempotency::{IdempotencyKey, Outcome};
 use crate::notifications::Notice;
@@ -13,6 +12,7 @@ use crate::{Error, Result, Services, crypto};
 use koine_domain::Invalid;
 use koine_domain::banking::PayoutDetails;
 use koine_domain::ledger::{self, Account};
+use koine_domain::refusal::Refusal;
 use koine_domain::teaching::format_amount;
 use koine_domain::validation::optional_text;
 use koine_store::repo::ledger::{self as ledger_repo, Refs, StatementLine};

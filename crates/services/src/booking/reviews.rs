@@ -3,13 +3,13 @@
 //! average on their homepage and in search. A review stays after its
 //! author leaves, shown as from a former member.
 
-use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::notifications::Notice;
 use crate::{Error, Result, Services};
 use koine_domain::Invalid;
 use koine_domain::booking::{LessonStatus, parse_rating};
 use koine_domain::mention;
+use koine_domain::refusal::Refusal;
 use koine_domain::teaching::public_text;
 use koine_store::repo::reviews::{self as repo, ReviewRow};
 use koine_store::repo::{lessons, teaching as teachers};

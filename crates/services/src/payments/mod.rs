@@ -14,13 +14,13 @@ pub mod test_cards;
 
 pub use provider::{Authorisation, CardProcessor, ChargeRequest, EventKind, ProviderError, ProviderEvent};
 
-use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::i18n::t_args;
 use crate::idempotency::{IdempotencyKey, Outcome};
 use crate::{Error, Result, Services};
 use koine_domain::cards::Card;
 use koine_domain::ledger::{self, Account};
+use koine_domain::refusal::Refusal;
 use koine_domain::teaching::format_amount;
 use koine_store::Conn;
 use koine_store::repo::ledger::Refs;

@@ -16,11 +16,11 @@
 //! one) and carries what the card will do on capture and refund. Its
 //! webhooks are signed with HMAC-SHA256 like a real processor's.
 
-use koine_domain::refusal::Refusal;
 use super::provider::{
     Authorisation, BoxFuture, CardProcessor, ChargeRequest, EventKind, ProviderError, ProviderEvent,
 };
 use crate::crypto::{constant_time_eq, hmac_sha256};
+use koine_domain::refusal::Refusal;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 

@@ -5,12 +5,12 @@
 //! reason, or asks for more. Every staff look at an application or a
 //! document is audited; the applicant is told each step.
 
-use koine_domain::refusal::Refusal;
 use crate::accounts::Principal;
 use crate::{Error, Result, Services, crypto};
 use koine_domain::Invalid;
 use koine_domain::age::{self, AgeDecision};
 use koine_domain::profile::{Cefr, Country, Language, LanguageSkill, check_languages};
+use koine_domain::refusal::Refusal;
 use koine_domain::teaching::{ApplicationStatus, Review, Tier, public_text};
 use koine_domain::uploads::{self, FileKind};
 use koine_domain::validation::optional_text;

@@ -1,7 +1,6 @@
 //! Sign-up, verification, login/logout, password reset, re-authentication
 //! and the account settings page.
 
-use koine_domain::refusal::Refusal;
 use super::templates::{
     DeletePage, FormState, InputField, LoginPage, MessagePage, Page, SecurityLine, SessionLine, SettingsPage,
     SignupPage, SingleFormPage, time_zone_names,
@@ -20,6 +19,7 @@ use koine_domain::age::parse_birth_date;
 use koine_domain::contact::{Email, Identifier, Phone};
 use koine_domain::password::NewPassword;
 use koine_domain::profile::{DisplayName, TimeZoneName, UiLocale};
+use koine_domain::refusal::Refusal;
 use koine_services::Error;
 use koine_services::accounts::SignUp;
 use serde::Deserialize;
@@ -848,11 +848,7 @@ async fn delete_page(st: &AppState, ctx: &Ctx, form: FormState) -> Result<Delete
         forfeited,
         open_lessons: leaving.open_lessons,
         open_packages: leaving.open_packages,
-        blockers: leaving
-            .blockers
-            .iter()
-            .map(|b| i18n.t(b.message_key()))
-            .collect(),
+        blockers: leaving.blockers.iter().map(|b| i18n.t(b.message_key())).collect(),
         deleted: preview.deleted.iter().map(|t| super::table_title(&i18n, t)).collect(),
         kept: preview
             .kept

@@ -1,7 +1,6 @@
 //! Data-subject requests: the public form (anyone, including parents for a
 //! child), its email verification, and the privacy officer's console.
 
-use koine_domain::refusal::Refusal;
 use super::account::message;
 use super::templates::{FormState, Page, RequestFormPage, StaffRequestPage, StaffRequestsPage};
 use super::{StrictForm, signed_in};
@@ -13,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use koine_domain::refusal::Refusal;
 use koine_domain::requests::{Regime, Relation, RequestKind, RequestStatus};
 use koine_services::Error;
 use koine_services::requests::NewRequest;

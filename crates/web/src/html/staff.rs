@@ -1,6 +1,5 @@
 //! The staff console: member directory, audited record view, audit log.
 
-use koine_domain::refusal::Refusal;
 use super::templates::{Page, StaffAuditPage, StaffMemberPage, StaffMembersPage};
 use super::{StrictForm, signed_in};
 use crate::AppState;
@@ -11,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use koine_domain::refusal::Refusal;
 use koine_domain::validation::optional_text;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -170,7 +170,9 @@ fn closed(ctx: &Ctx, outcome: koine_services::Result<()>, keys: Closing) -> Resu
         Err(koine_services::Error::Invalid(_)) => {
             Err(PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, keys.reason_needed))
         }
-        Err(koine_services::Error::Refused(Refusal::LegalHold)) => Err(PageError::Status(StatusCode::CONFLICT, keys.held)),
+        Err(koine_services::Error::Refused(Refusal::LegalHold)) => {
+            Err(PageError::Status(StatusCode::CONFLICT, keys.held))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -1,7 +1,6 @@
 //! Applying to teach (`/teach`), the review queue for staff, and the files
 //! that go with applications (identity documents, certificates, videos).
 
-use koine_domain::refusal::Refusal;
 use super::templates::{FormState, Page, StaffApplicationPage, StaffApplicationsPage, TeachPage};
 use super::{StrictForm, signed_in};
 use crate::AppState;
@@ -14,6 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use koine_domain::profile::Cefr;
+use koine_domain::refusal::Refusal;
 use koine_domain::teaching::{ApplicationStatus, Tier};
 use koine_domain::uploads::{DOCUMENT_MAX_BYTES, VIDEO_MAX_BYTES};
 use koine_services::Error;
