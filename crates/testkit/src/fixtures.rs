@@ -339,40 +339,25 @@ impl TestApp {
     /// The one UUID a query binding `id` returns.
     pub async fn scalar_uuid(&self, sql: &str, id: Uuid) -> Uuid {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        match &self.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"),
-        }
+        crate::on_db!(&self.svc.db, p => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"))
     }
 
     /// The one integer a query binding `id` returns.
     pub async fn scalar_i64(&self, sql: &str, id: Uuid) -> i64 {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        match &self.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"),
-        }
+        crate::on_db!(&self.svc.db, p => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.expect("one row"))
     }
 
     /// Runs a statement binding `ids` in order; returns rows affected.
     pub async fn execute(&self, sql: &str, ids: &[Uuid]) -> u64 {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        match &self.svc.db {
-            koine_store::Db::Sqlite(p) => {
-                let mut q = sqlx::query(sql);
-                for id in ids {
-                    q = q.bind(*id);
-                }
-                q.execute(p).await.expect("statement").rows_affected()
+        crate::on_db!(&self.svc.db, p => {
+            let mut q = sqlx::query(sql);
+            for id in ids {
+                q = q.bind(*id);
             }
-            koine_store::Db::Postgres(p) => {
-                let mut q = sqlx::query(sql);
-                for id in ids {
-                    q = q.bind(*id);
-                }
-                q.execute(p).await.expect("statement").rows_affected()
-            }
-        }
+            q.execute(p).await.expect("statement").rows_affected()
+        })
     }
 
     /// Puts a unique marker into every text column of every row the map
@@ -434,18 +419,11 @@ impl TestApp {
                         scope.push_str(&format!(" AND NOT ({})", about(3)));
                     }
                     let sql = sqlx::AssertSqlSafe(format!("UPDATE {} SET {} = $1 WHERE {scope}", t.table, c.column));
-                    let n = match &self.svc.db {
-                        koine_store::Db::Sqlite(p) => {
-                            let q = sqlx::query(sql).bind(&text).bind(who);
-                            let q = if let Some(x) = exclude { q.bind(x) } else { q };
-                            q.execute(p).await.map(|r| r.rows_affected())
-                        }
-                        koine_store::Db::Postgres(p) => {
-                            let q = sqlx::query(sql).bind(&text).bind(who);
-                            let q = if let Some(x) = exclude { q.bind(x) } else { q };
-                            q.execute(p).await.map(|r| r.rows_affected())
-                        }
-                    };
+                    let n = crate::on_db!(&self.svc.db, p => {
+                        let q = sqlx::query(sql).bind(&text).bind(who);
+                        let q = if let Some(x) = exclude { q.bind(x) } else { q };
+                        q.execute(p).await.map(|r| r.rows_affected())
+                    });
                     let n = match n {
                         Ok(n) => n,
                         // A column unique across rows (an invoice number):
@@ -497,6 +475,8 @@ impl TestApp {
         // The scope binds the person as $2 (and who to leave out as $3).
         let scope = scope.replace("$2", "$1").replace("$3", "$2");
         let mut marked = 0;
+        // Each row gets its own marker, found by the backend's row address
+        // (SQLite's rowid, PostgreSQL's ctid): tables differ in their keys.
         match &self.svc.db {
             koine_store::Db::Sqlite(p) => {
                 let sql = sqlx::AssertSqlSafe(format!("SELECT rowid FROM {table} WHERE {scope}"));
@@ -535,19 +515,13 @@ impl TestApp {
     /// Rows of `table` whose `column` is `id`.
     pub async fn rows_about(&self, table: &str, column: &str, id: Uuid) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1"));
-        match &self.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap(),
-        }
+        crate::on_db!(&self.svc.db, p => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap())
     }
 
     /// The id of the legal hold placed on `account` (the first, if several).
     pub async fn hold_on(&self, account: Uuid) -> Uuid {
         let sql = "SELECT id FROM legal_holds WHERE account_id = $1 ORDER BY placed_at";
-        match &self.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(account).fetch_one(p).await.unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(account).fetch_one(p).await.unwrap(),
-        }
+        crate::on_db!(&self.svc.db, p => sqlx::query_scalar(sql).bind(account).fetch_one(p).await.unwrap())
     }
 
     /// Signs up `email` and gives them data in every kind of table: a phone
@@ -616,18 +590,7 @@ impl TestApp {
         let link = crate::link_in(&self.last_mail_to(email).await, "/privacy/requests/verify");
         let token = link.split("token=").nth(1).expect("a token").to_owned();
         b.post_form("/privacy/requests/verify", &[("token", &token)]).await;
-        let request: Uuid = match &self.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar("SELECT id FROM privacy_requests WHERE account_id = $1")
-                .bind(id)
-                .fetch_one(p)
-                .await
-                .unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar("SELECT id FROM privacy_requests WHERE account_id = $1")
-                .bind(id)
-                .fetch_one(p)
-                .await
-                .unwrap(),
-        };
+        let request: Uuid = crate::on_db!(&self.svc.db, p => sqlx::query_scalar("SELECT id FROM privacy_requests WHERE account_id = $1") .bind(id) .fetch_one(p) .await .unwrap());
         officer_browser
             .post_form(&format!("/staff/requests/{request}/extend"), &[("reason", "complex")])
             .await;

@@ -147,10 +147,7 @@ impl TestApp {
     /// A lesson's status, read from the database.
     pub async fn lesson_status(&self, lesson: Uuid) -> String {
         let sql = "SELECT status FROM lessons WHERE id = $1";
-        match &self.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(lesson).fetch_one(p).await.unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(lesson).fetch_one(p).await.unwrap(),
-        }
+        crate::on_db!(&self.svc.db, p => sqlx::query_scalar(sql).bind(lesson).fetch_one(p).await.unwrap())
     }
 
     /// A member's wallet credit, in minor units.
@@ -224,9 +221,6 @@ impl TestApp {
     /// The number of audit events of `action`.
     pub async fn audited(&self, action: &str) -> i64 {
         let sql = "SELECT COUNT(*) FROM audit_events WHERE action = $1";
-        match &self.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).bind(action).fetch_one(p).await.unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).bind(action).fetch_one(p).await.unwrap(),
-        }
+        crate::on_db!(&self.svc.db, p => sqlx::query_scalar(sql).bind(action).fetch_one(p).await.unwrap())
     }
 }

@@ -29,6 +29,19 @@ pub enum Backend {
     Postgres,
 }
 
+/// Runs a raw statement in a test on whichever backend `db` is: the body,
+/// written once, is compiled for each driver's pool (as `on_conn!` does for
+/// the store's own SQL).
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            koine_store::Db::Sqlite($pool) => $body,
+            koine_store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
 /// Runs each named `async fn(TestApp)` once per backend, as `name::sqlite`
 /// and `name::postgres`.
 #[macro_export]
@@ -188,10 +201,7 @@ impl TestApp {
     /// Counts rows of a table (for "nothing was written" checks).
     pub async fn count(&self, table: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
-        match &self.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await.unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await.unwrap(),
-        }
+        on_db!(&self.svc.db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await.unwrap())
     }
 
     /// Signs up with an email, follows the verification link, logs in.

@@ -72,16 +72,7 @@ async fn phone_signup_and_login(app: TestApp) {
         "the owner sees their decrypted number"
     );
     // The number is stored encrypted: the raw row does not contain it.
-    let raw: Vec<u8> = match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_scalar("SELECT phone_enc FROM accounts")
-            .fetch_one(p)
-            .await
-            .unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_scalar("SELECT phone_enc FROM accounts")
-            .fetch_one(p)
-            .await
-            .unwrap(),
-    };
+    let raw: Vec<u8> = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT phone_enc FROM accounts") .fetch_one(p) .await .unwrap());
     assert!(!raw.windows(8).any(|w| w == b"90123456"));
 }
 

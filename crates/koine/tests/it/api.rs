@@ -289,19 +289,9 @@ async fn api_rejects_bad_input_cleanly(app: TestApp) {
 async fn openapi_document_is_complete(app: TestApp) {
     let doc = document(&app).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    // That it names every routed call, and only those, is checked by the
+    // web crate's unit test against the router's own list.
     let paths = doc["paths"].as_object().unwrap();
-    for p in [
-        "/api/v1/signup",
-        "/api/v1/sessions",
-        "/api/v1/me/profile",
-        "/api/v1/profiles/{id}",
-        "/api/v1/staff/audit",
-        "/api/v1/staff/members/{id}/fraud-ban",
-        "/api/v1/me/security-events",
-        "/api/v1/privacy/map",
-    ] {
-        assert!(paths.contains_key(p), "{p} missing from OpenAPI");
-    }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 
     // Errors are documented as served: problems, with every refusal the

@@ -65,10 +65,7 @@ async fn a_fraud_ban_erases_the_account_and_stops_re_registration(app: TestApp) 
     // Only keyed hashes: the identifiers themselves are nowhere in the table.
     let rows: Vec<(Vec<u8>, String, String)> = {
         let sql = "SELECT identifier_hash, kind, reason FROM fraud_bans ORDER BY kind";
-        match &app.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
-        }
+        koine_testkit::on_db!(&app.svc.db, p => sqlx::query_as(sql).fetch_all(p).await.unwrap())
     };
     assert_eq!(
         rows.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(),
@@ -82,10 +79,7 @@ async fn a_fraud_ban_erases_the_account_and_stops_re_registration(app: TestApp) 
     }
     let audit: i64 = {
         let sql = "SELECT COUNT(*) FROM audit_events WHERE action = 'ban_fraud' AND reason = 'stolen cards'";
-        match &app.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
-        }
+        koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap())
     };
     assert_eq!(audit, 1, "recorded with its reason");
 

@@ -22,10 +22,7 @@ async fn ask(b: &koine_testkit::Browser, value: &str) -> (StatusCode, String) {
 
 async fn only_request(app: &TestApp) -> (Uuid, String, Option<Vec<u8>>) {
     let sql = "SELECT id, status, correction_enc FROM privacy_requests";
-    match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
-    }
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query_as(sql).fetch_one(p).await.unwrap())
 }
 
 async fn birth_date(app: &TestApp, email: &str) -> (String, bool) {
@@ -132,10 +129,7 @@ async fn corrections_go_through_the_age_gate(app: TestApp) {
     ask(&b, &sixteen).await;
     let id: Uuid = {
         let sql = "SELECT id FROM privacy_requests WHERE status = 'open'";
-        match &app.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
-        }
+        koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap())
     };
     officer
         .post_form(&format!("/staff/requests/{id}/apply-correction"), &[])

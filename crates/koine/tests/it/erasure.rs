@@ -105,16 +105,7 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
         1,
         "the lifted hold's record stays, pseudonymised"
     );
-    let (subject, reason): (Option<Uuid>, Option<String>) = match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_as("SELECT account_id, reason FROM legal_holds")
-            .fetch_one(p)
-            .await
-            .unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_as("SELECT account_id, reason FROM legal_holds")
-            .fetch_one(p)
-            .await
-            .unwrap(),
-    };
+    let (subject, reason): (Option<Uuid>, Option<String>) = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_as("SELECT account_id, reason FROM legal_holds") .fetch_one(p) .await .unwrap());
     assert!(subject.is_some_and(|s| s != id), "{subject:?}");
     assert_eq!(
         reason.as_deref(),

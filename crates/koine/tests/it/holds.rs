@@ -127,22 +127,12 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     // The second hold still keeps the account; lift it too.
-    let second: String = match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_scalar::<_, uuid::Uuid>(
-            "SELECT id FROM legal_holds WHERE lifted_at IS NULL AND reason = 'second claim'",
-        )
+    let sql = "SELECT id FROM legal_holds WHERE lifted_at IS NULL AND reason = 'second claim'";
+    let second = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar::<_, uuid::Uuid>(sql)
         .fetch_one(p)
         .await
-        .unwrap()
-        .to_string(),
-        koine_store::Db::Postgres(p) => sqlx::query_scalar::<_, uuid::Uuid>(
-            "SELECT id FROM legal_holds WHERE lifted_at IS NULL AND reason = 'second claim'",
-        )
-        .fetch_one(p)
-        .await
-        .unwrap()
-        .to_string(),
-    };
+        .unwrap())
+    .to_string();
     app.svc.sweep(false).await.unwrap();
     assert!(
         app.svc

@@ -299,20 +299,7 @@ async fn cancellation_follows_the_policy(app: TestApp) {
     assert_eq!(app.earned(teacher).await, 1700);
     let late: Vec<bool> = {
         let sql = "SELECT late_cancellation FROM lessons WHERE id IN ($1, $2) ORDER BY starts_at";
-        match &app.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql)
-                .bind(late_l)
-                .bind(late_t)
-                .fetch_all(p)
-                .await
-                .unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql)
-                .bind(late_l)
-                .bind(late_t)
-                .fetch_all(p)
-                .await
-                .unwrap(),
-        }
+        koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(sql) .bind(late_l) .bind(late_t) .fetch_all(p) .await .unwrap())
     };
     assert_eq!(late, [true, true]);
     // Cancelled twice: refused, nothing moves.
@@ -901,10 +888,7 @@ async fn leaving_ends_lessons_and_forfeits_what_is_left(app: TestApp) {
         "{mail}"
     );
     assert_eq!(app.count("invoices").await, 1);
-    let kept: String = match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_scalar("SELECT buyer_name FROM invoices").fetch_one(p).await,
-        koine_store::Db::Postgres(p) => sqlx::query_scalar("SELECT buyer_name FROM invoices").fetch_one(p).await,
-    }
+    let kept: String = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT buyer_name FROM invoices").fetch_one(p).await)
     .unwrap();
     assert_eq!(kept, "Ana");
     assert_eq!(app.rows_about("invoices", "account_id", learner).await, 0);

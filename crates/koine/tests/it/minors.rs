@@ -107,10 +107,7 @@ async fn staff_erase_an_account_below_the_minimum_age(app: TestApp) {
     );
     let reasons: Vec<(String, Option<String>)> = {
         let sql = "SELECT action, reason FROM audit_events WHERE action = 'erase_underage'";
-        match &app.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
-        }
+        koine_testkit::on_db!(&app.svc.db, p => sqlx::query_as(sql).fetch_all(p).await.unwrap())
     };
     assert_eq!(
         reasons,

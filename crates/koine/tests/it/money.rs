@@ -311,20 +311,12 @@ async fn refunds_go_back_to_the_card(app: TestApp) {
         let app = &app;
         async move {
             let sql = "SELECT id FROM payments WHERE account_id = $1 AND card_last4 = $2";
-            match &app.svc.db {
-                koine_store::Db::Sqlite(p) => sqlx::query_scalar::<_, Uuid>(sql)
-                    .bind(me)
-                    .bind(last4)
-                    .fetch_one(p)
-                    .await
-                    .unwrap(),
-                koine_store::Db::Postgres(p) => sqlx::query_scalar::<_, Uuid>(sql)
-                    .bind(me)
-                    .bind(last4)
-                    .fetch_one(p)
-                    .await
-                    .unwrap(),
-            }
+            koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar::<_, Uuid>(sql)
+                .bind(me)
+                .bind(last4)
+                .fetch_one(p)
+                .await
+                .unwrap())
         }
     };
     let (good, flaky) = (payment("4242").await, payment("5126").await);
@@ -351,10 +343,7 @@ async fn refunds_go_back_to_the_card(app: TestApp) {
     assert_eq!(app.credit(me).await, 4000);
     let statuses: Vec<String> = {
         let sql = "SELECT status FROM card_refunds ORDER BY status";
-        match &app.svc.db {
-            koine_store::Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
-            koine_store::Db::Postgres(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
-        }
+        koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(sql).fetch_all(p).await.unwrap())
     };
     assert_eq!(statuses, ["failed", "succeeded"]);
     let (_, page) = b.get_text("/wallet").await;

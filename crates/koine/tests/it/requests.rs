@@ -17,10 +17,7 @@ const DAY: Duration = Duration::from_secs(86_400);
 
 async fn only_request(app: &TestApp) -> (Uuid, String, i64, i64, Option<Uuid>) {
     let sql = "SELECT id, status, received_at, due_at, account_id FROM privacy_requests";
-    match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
-    }
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query_as(sql).fetch_one(p).await.unwrap())
 }
 
 fn date_of(us: i64) -> String {

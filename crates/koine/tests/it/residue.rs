@@ -31,6 +31,8 @@ async fn snapshot(app: &TestApp) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (table, columns) in &schema {
         for column in columns.keys() {
+            // Every column as text: SQLite reads any storage class as a
+            // BLOB, PostgreSQL casts to TEXT (its BLOB is BYTEA).
             let values: Vec<String> = match &app.svc.db {
                 Db::Sqlite(p) => {
                     let sql = sqlx::AssertSqlSafe(format!(
@@ -162,18 +164,7 @@ async fn erasure_leaves_no_residue(app: TestApp, logs: Logs) {
                 "SELECT COUNT(*) FROM {} WHERE {} LIKE $1 AND {c} IS NOT NULL",
                 m.table.table, m.column
             );
-            let n: i64 = match &app.svc.db {
-                Db::Sqlite(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-                    .bind(format!("{}%", m.text))
-                    .fetch_one(p)
-                    .await
-                    .unwrap(),
-                Db::Postgres(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-                    .bind(format!("{}%", m.text))
-                    .fetch_one(p)
-                    .await
-                    .unwrap(),
-            };
+            let n: i64 = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)) .bind(format!("{}%", m.text)) .fetch_one(p) .await .unwrap());
             assert_eq!(n, 0, "{}.{c} is kept beside a retained field", m.table.table);
         }
     }

@@ -89,10 +89,7 @@ async fn sweeps_remove_what_the_map_says_has_expired(app: TestApp) {
 /// The full and the cut address of every row of `table`.
 async fn ips(app: &TestApp, table: &str) -> Vec<(Option<String>, Option<String>)> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT ip, ip_network FROM {table}"));
-    match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
-    }
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query_as(sql).fetch_all(p).await.unwrap())
 }
 
 async fn ip_addresses_are_cut_to_their_network_after_a_week(app: TestApp) {

@@ -206,16 +206,7 @@ async fn delivered_messages_drop_content_and_address(app: TestApp) {
         )
         .await;
     assert_eq!(app.deliver().await, 2);
-    let rows: Vec<(String, String)> = match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_as("SELECT recipient, body FROM outbox")
-            .fetch_all(p)
-            .await
-            .unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_as("SELECT recipient, body FROM outbox")
-            .fetch_all(p)
-            .await
-            .unwrap(),
-    };
+    let rows: Vec<(String, String)> = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_as("SELECT recipient, body FROM outbox") .fetch_all(p) .await .unwrap());
     assert_eq!(rows.len(), 2);
     assert!(
         rows.iter().all(|(to, body)| to.is_empty() && body.is_empty()),

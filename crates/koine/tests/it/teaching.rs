@@ -53,24 +53,12 @@ fn files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
 }
 
 async fn bytes_of(app: &TestApp, sql: &str) -> Vec<Vec<u8>> {
-    match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-            .fetch_all(p)
-            .await
-            .unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-            .fetch_all(p)
-            .await
-            .unwrap(),
-    }
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned())) .fetch_all(p) .await .unwrap())
 }
 
 async fn audited(app: &TestApp, action: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'");
-    match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(p).await.unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(p).await.unwrap(),
-    }
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(p).await.unwrap())
 }
 
 async fn an_application_is_reviewed_audited_and_approved(app: TestApp) {
@@ -251,16 +239,7 @@ async fn an_application_is_reviewed_audited_and_approved(app: TestApp) {
             .any(|l| l.table == "teacher_applications" && l.column == Some("id_document_enc") && l.count == 1),
         "{swept:?}"
     );
-    let left: Vec<Option<Vec<u8>>> = match &app.svc.db {
-        koine_store::Db::Sqlite(p) => sqlx::query_scalar("SELECT id_document_enc FROM teacher_applications")
-            .fetch_all(p)
-            .await
-            .unwrap(),
-        koine_store::Db::Postgres(p) => sqlx::query_scalar("SELECT id_document_enc FROM teacher_applications")
-            .fetch_all(p)
-            .await
-            .unwrap(),
-    };
+    let left: Vec<Option<Vec<u8>>> = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT id_document_enc FROM teacher_applications") .fetch_all(p) .await .unwrap());
     assert_eq!(left, [None]);
     // A month on, the reviewer signs in again.
     ts.login("ts@koine.test", STRONG_PASSWORD).await;

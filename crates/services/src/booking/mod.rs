@@ -1,4 +1,4 @@
-//! Lessons, payments and reviews (issue 5): booking a teacher's time and
+//! Lessons, payments and reviews: booking a teacher's time and
 //! paying into escrow, the lesson lifecycle (`koine_domain::booking`) with
 //! its timers, packages, coupons, reviews, teacher payouts and the lesson
 //! calendar. Money moves through the double-entry ledger only.

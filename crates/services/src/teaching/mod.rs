@@ -1,4 +1,4 @@
-//! Teaching (issue 4): applications with verified identity, the teacher's
+//! Teaching: applications with verified identity, the teacher's
 //! homepage, offerings, availability and slots, and the teacher search.
 
 pub mod applications;

@@ -7,6 +7,8 @@ mod handlers;
 mod money;
 mod shapes;
 
+use handlers as h;
+
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::Problem;
@@ -181,72 +183,95 @@ fn with_every_refusal(mut doc: serde_json::Value) -> serde_json::Value {
     doc
 }
 
+/// Every API call: method, path under `/api`, handler — the one list the
+/// router is built from; a test checks the OpenAPI document names exactly
+/// these operations.
+macro_rules! api_routes {
+    ($($method:ident $path:literal => $handler:path,)*) => {
+        /// (method, path) of every API call, as routed.
+        #[cfg(test)]
+        const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        fn calls() -> Router<AppState> {
+            Router::new()$(.route($path, $method($handler)))*
+        }
+    };
+}
+
+api_routes! {
+    post "/v1/signup" => h::signup,
+    post "/v1/verify/email" => h::verify_email,
+    post "/v1/verify/phone" => h::verify_phone,
+    post "/v1/sessions" => h::login,
+    get "/v1/sessions" => h::sessions,
+    delete "/v1/sessions/{id}" => h::end_session,
+    delete "/v1/session" => h::logout,
+    post "/v1/session/reauth" => h::reauth,
+    post "/v1/password/forgot" => h::forgot,
+    post "/v1/password/reset" => h::reset,
+    post "/v1/password/reset/code" => h::reset_with_code,
+    get "/v1/me" => h::me,
+    delete "/v1/me" => h::delete_me,
+    put "/v1/me/profile" => h::update_profile,
+    put "/v1/me/avatar" => h::upload_avatar,
+    delete "/v1/me/avatar" => h::delete_avatar,
+    put "/v1/me/password" => h::change_password,
+    post "/v1/me/email" => h::change_email,
+    post "/v1/me/phone" => h::change_phone,
+    post "/v1/me/phone/verify" => h::verify_new_phone,
+    get "/v1/me/security-events" => h::security_events,
+    post "/v1/me/corrections" => h::request_correction,
+    get "/v1/me/consents" => h::consents,
+    put "/v1/me/consents" => h::set_consents,
+    post "/v1/me/exports" => h::request_export,
+    get "/v1/me/exports" => h::exports,
+    get "/v1/me/exports/{id}/archive" => h::export_archive,
+    post "/v1/me/restriction" => h::restrict,
+    delete "/v1/me/restriction" => h::lift_restriction,
+    post "/v1/me/objections" => h::object,
+    get "/v1/profiles/{id}" => h::profile,
+    get "/v1/teachers" => h::teachers,
+    get "/v1/teachers/{id}" => h::teacher,
+    get "/v1/teachers/{id}/slots" => h::teacher_slots,
+    post "/v1/lessons" => money::book,
+    get "/v1/lessons" => money::lessons,
+    get "/v1/lessons/{id}" => money::lesson,
+    post "/v1/lessons/{id}/proposals" => money::propose,
+    post "/v1/lessons/{id}/review" => money::review,
+    post "/v1/lessons/{id}/{action}" => money::step,
+    post "/v1/proposals/{id}" => money::answer,
+    post "/v1/packages" => money::buy_package,
+    get "/v1/packages" => money::packages,
+    get "/v1/wallet" => money::wallet,
+    post "/v1/wallet/payments" => money::pay,
+    post "/v1/wallet/payments/{id}/refunds" => money::refund,
+    post "/v1/wallet/coupons" => money::claim_coupon,
+    get "/v1/earnings" => money::earnings,
+    get "/v1/payout-account" => money::payout_account,
+    put "/v1/payout-account" => money::set_payout_account,
+    post "/v1/payouts" => money::request_payout,
+    get "/v1/notifications" => money::notifications,
+    post "/v1/payments/webhooks/{provider}" => money::webhook,
+    post "/v1/staff/lessons/{id}/settlement" => money::settle,
+    get "/v1/staff/disputes" => money::disputes,
+    get "/v1/staff/finance" => money::finance,
+    post "/v1/staff/payouts/{id}/{decision}" => money::decide_payout,
+    post "/v1/staff/bank-transfers" => money::bank_transfer,
+    get "/v1/staff/members" => h::staff_members,
+    get "/v1/staff/members/{id}" => h::staff_member,
+    post "/v1/staff/members/{id}/holds" => h::place_hold,
+    post "/v1/staff/members/{id}/holds/{hold}/lift" => h::lift_hold,
+    post "/v1/staff/members/{id}/fraud-ban" => h::ban_for_fraud,
+    get "/v1/staff/audit" => h::staff_audit,
+    get "/v1/privacy/map" => h::privacy_map,
+}
+
 pub fn routes() -> Router<AppState> {
-    use handlers as h;
-    Router::new()
+    calls()
         .route(
             "/openapi.json",
             get(|| async { ([("content-type", "application/json")], openapi_json()) }),
         )
-        .route("/v1/signup", post(h::signup))
-        .route("/v1/verify/email", post(h::verify_email))
-        .route("/v1/verify/phone", post(h::verify_phone))
-        .route("/v1/sessions", post(h::login).get(h::sessions))
-        .route("/v1/sessions/{id}", delete(h::end_session))
-        .route("/v1/session", delete(h::logout))
-        .route("/v1/session/reauth", post(h::reauth))
-        .route("/v1/password/forgot", post(h::forgot))
-        .route("/v1/password/reset", post(h::reset))
-        .route("/v1/password/reset/code", post(h::reset_with_code))
-        .route("/v1/me", get(h::me).delete(h::delete_me))
-        .route("/v1/me/profile", put(h::update_profile))
-        .route("/v1/me/avatar", put(h::upload_avatar).delete(h::delete_avatar))
-        .route("/v1/me/password", put(h::change_password))
-        .route("/v1/me/email", post(h::change_email))
-        .route("/v1/me/phone", post(h::change_phone))
-        .route("/v1/me/phone/verify", post(h::verify_new_phone))
-        .route("/v1/me/security-events", get(h::security_events))
-        .route("/v1/me/corrections", post(h::request_correction))
-        .route("/v1/me/consents", get(h::consents).put(h::set_consents))
-        .route("/v1/me/exports", post(h::request_export).get(h::exports))
-        .route("/v1/me/exports/{id}/archive", get(h::export_archive))
-        .route("/v1/me/restriction", post(h::restrict).delete(h::lift_restriction))
-        .route("/v1/me/objections", post(h::object))
-        .route("/v1/profiles/{id}", get(h::profile))
-        .route("/v1/teachers", get(h::teachers))
-        .route("/v1/teachers/{id}", get(h::teacher))
-        .route("/v1/teachers/{id}/slots", get(h::teacher_slots))
-        .route("/v1/lessons", post(money::book).get(money::lessons))
-        .route("/v1/lessons/{id}", get(money::lesson))
-        .route("/v1/lessons/{id}/proposals", post(money::propose))
-        .route("/v1/lessons/{id}/review", post(money::review))
-        .route("/v1/lessons/{id}/{action}", post(money::step))
-        .route("/v1/proposals/{id}", post(money::answer))
-        .route("/v1/packages", post(money::buy_package).get(money::packages))
-        .route("/v1/wallet", get(money::wallet))
-        .route("/v1/wallet/payments", post(money::pay))
-        .route("/v1/wallet/payments/{id}/refunds", post(money::refund))
-        .route("/v1/wallet/coupons", post(money::claim_coupon))
-        .route("/v1/earnings", get(money::earnings))
-        .route(
-            "/v1/payout-account",
-            get(money::payout_account).put(money::set_payout_account),
-        )
-        .route("/v1/payouts", post(money::request_payout))
-        .route("/v1/notifications", get(money::notifications))
-        .route("/v1/payments/webhooks/{provider}", post(money::webhook))
-        .route("/v1/staff/lessons/{id}/settlement", post(money::settle))
-        .route("/v1/staff/disputes", get(money::disputes))
-        .route("/v1/staff/finance", get(money::finance))
-        .route("/v1/staff/payouts/{id}/{decision}", post(money::decide_payout))
-        .route("/v1/staff/bank-transfers", post(money::bank_transfer))
-        .route("/v1/staff/members", get(h::staff_members))
-        .route("/v1/staff/members/{id}", get(h::staff_member))
-        .route("/v1/staff/members/{id}/holds", post(h::place_hold))
-        .route("/v1/staff/members/{id}/holds/{hold}/lift", post(h::lift_hold))
-        .route("/v1/staff/members/{id}/fraud-ban", post(h::ban_for_fraud))
-        .route("/v1/staff/audit", get(h::staff_audit))
-        .route("/v1/privacy/map", get(h::privacy_map))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not-found", "No such endpoint.") })
         .layer(axum::middleware::map_response(problem_json))
 }
@@ -396,4 +421,40 @@ pub fn principal(ctx: &Ctx) -> Result<&Principal, Problem> {
     ctx.principal
         .as_ref()
         .ok_or_else(|| koine_services::Error::Unauthenticated.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_document_names_every_routed_call_and_only_those() {
+        let doc: serde_json::Value = serde_json::from_str(&super::openapi_json()).unwrap();
+        let documented: BTreeSet<(String, String)> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, item)| {
+                item.as_object()
+                    .unwrap()
+                    .keys()
+                    .map(move |method| (method.clone(), path.clone()))
+            })
+            .collect();
+        let routed: BTreeSet<(String, String)> = super::ROUTES
+            .iter()
+            .map(|(method, path)| ((*method).to_owned(), format!("/api{path}")))
+            .collect();
+        assert_eq!(routed.len(), super::ROUTES.len(), "a call routed twice");
+        assert_eq!(
+            documented.difference(&routed).collect::<Vec<_>>(),
+            Vec::<&(String, String)>::new(),
+            "documented but not routed"
+        );
+        assert_eq!(
+            routed.difference(&documented).collect::<Vec<_>>(),
+            Vec::<&(String, String)>::new(),
+            "routed but not documented"
+        );
+    }
 }
