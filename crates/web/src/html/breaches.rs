@@ -27,7 +27,7 @@ async fn page(st: &AppState, ctx: &Ctx, form: FormState, status: StatusCode) -> 
     let p = signed_in(ctx)?;
     let i18n = ctx.i18n();
     let breaches = st.svc.breaches(p).await?;
-    let categories = super::personal_categories(&i18n);
+    let categories = super::forms::personal_categories(&i18n);
     Ok((
         status,
         StaffBreachesPage {

@@ -1,7 +1,8 @@
 //! A teacher's earnings: the balance and its movements, the payout
 //! account (password asked again to see or change it), payout requests.
 
-use super::lessons::{form_error, key_of, local, money};
+use super::format::{local, money};
+use super::forms::{form_error, key_of};
 use super::teachers::viewer_zone;
 use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};

@@ -3,7 +3,8 @@
 //! transfers to record, coupons; lessons with a reported problem or in
 //! dispute, and their settlement.
 
-use super::lessons::{key_of, local, money, name_or_former};
+use super::format::{local, money, name_or_former};
+use super::forms::key_of;
 use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};
 use crate::AppState;
@@ -108,7 +109,7 @@ async fn answered(
 ) -> Result<Response, PageError> {
     match outcome {
         Ok(()) => finance_view(st, ctx, FormState::default(), Some(done), StatusCode::OK).await,
-        Err(e) => match super::lessons::form_error(&e) {
+        Err(e) => match super::forms::form_error(&e) {
             Some(refused) => {
                 let mut form = form;
                 form.refused(&ctx.i18n(), &refused);

@@ -3,12 +3,14 @@
 //! lesson with the steps its people may take, new times, reviews, the
 //! lesson calendar and the notices.
 
+use super::format::{local, money, name_or_former};
+use super::forms::{card_of, form_error, key_of};
 use super::teachers::viewer_zone;
 use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::Ctx;
-use crate::error::{FieldError, PageError};
+use crate::error::PageError;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -19,9 +21,8 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use koine_domain::booking::{LessonKind, ProblemKind};
-use koine_domain::cards::Card;
 use koine_domain::ledger::Account;
-use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES, format_amount};
+use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES};
 use koine_services::Error;
 use koine_services::booking::lessons::{BookingRequest, Lesson, StepInput, parse_action};
 use koine_services::idempotency::IdempotencyKey;
@@ -45,39 +46,6 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/calendar", get(calendar_page).post(new_feed))
         .route("/settings/calendar/revoke", post(revoke_feed))
         .route("/calendar/{file}", get(feed))
-}
-
-pub(super) fn money(minor: i64, currency: &str) -> String {
-    format!("{} {currency}", format_amount(minor))
-}
-
-/// `Tue 8 Dec 2026, 18:00` (as the page's language writes it) in `zone`.
-pub(super) fn local(i18n: &crate::i18n::I18n, us: i64, zone: &TimeZone) -> String {
-    Timestamp::from_microsecond(us)
-        .map(|t| i18n.date_time(&t.to_zoned(zone.clone())))
-        .unwrap_or_default()
-}
-
-pub(super) fn key_of(raw: &str) -> Result<IdempotencyKey, PageError> {
-    IdempotencyKey::parse(raw).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-idempotency-key"))
-}
-
-/// A card from the checkout's fields; none if the number is empty.
-pub(super) fn card_of(
-    st: &AppState,
-    number: &str,
-    expiry: &str,
-    cvc: &str,
-) -> Result<Option<Card>, koine_domain::Invalid> {
-    if number.trim().is_empty() {
-        return Ok(None);
-    }
-    Card::parse(number, expiry, cvc, st.svc.clock.today_utc()).map(Some)
-}
-
-/// A refused booking or payment, for the form: a refusal shows at the top.
-pub(super) fn form_error(e: &Error) -> Option<FieldError> {
-    FieldError::of(e, "booking")
 }
 
 #[derive(Deserialize)]
@@ -381,14 +349,6 @@ fn line(i18n: &crate::i18n::I18n, zone: &TimeZone, l: &Lesson, now: i64) -> Less
         status: i18n.t(&format!("lesson-status-{}", l.row.status)),
         price: money(l.row.price_minor, &l.row.currency),
         needs_me: !l.actions.is_empty() && l.row.closed_at.is_none() && l.row.ends_at > now - 4 * 86_400_000_000,
-    }
-}
-
-pub(super) fn name_or_former(i18n: &crate::i18n::I18n, name: &str) -> String {
-    if name.is_empty() {
-        i18n.t("former-member")
-    } else {
-        name.to_owned()
     }
 }
 

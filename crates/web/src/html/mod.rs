@@ -6,6 +6,8 @@ mod cookies;
 mod data;
 mod earnings;
 mod finance;
+mod format;
+mod forms;
 mod guardian;
 mod lessons;
 mod notice;
@@ -207,48 +209,6 @@ async fn set_language(
 /// The notice's line for one map entry, in the visitor's language.
 pub fn notice_row(i18n: &crate::i18n::I18n, e: &datamap::NoticeEntry) -> NoticeRow {
     notice::notice_row(i18n, &koine_services::policy::NoticeEntryRecord::from(e))
-}
-
-/// Countries by their localized names, for a select.
-pub fn country_choices(i18n: &crate::i18n::I18n) -> Vec<(&'static str, String)> {
-    let mut v: Vec<_> = koine_domain::profile::COUNTRY_CODES
-        .iter()
-        .map(|c| (*c, i18n.country(c)))
-        .collect();
-    v.sort_by(|a, b| a.1.cmp(&b.1));
-    v
-}
-
-/// Languages by their localized names, for a select.
-pub fn language_choices(i18n: &crate::i18n::I18n) -> Vec<(&'static str, String)> {
-    let mut v: Vec<_> = koine_domain::profile::LANGUAGE_CODES
-        .iter()
-        .map(|c| (*c, i18n.language(c)))
-        .collect();
-    v.sort_by(|a, b| a.1.cmp(&b.1));
-    v
-}
-
-pub fn level_choices(i18n: &crate::i18n::I18n, levels: &[koine_domain::profile::Cefr]) -> Vec<(&'static str, String)> {
-    levels
-        .iter()
-        .map(|l| (l.as_str(), i18n.t(&format!("level-{}", l.as_str()))))
-        .collect()
-}
-
-/// Weekdays 1 (Monday) … 7 with their localized names.
-pub fn weekday_choices(i18n: &crate::i18n::I18n) -> Vec<(u8, String)> {
-    (1..=7).map(|d| (d, i18n.t(&format!("weekday-{d}")))).collect()
-}
-
-/// The personal-data categories staff can pick (breaches, disclosures),
-/// with their localized names.
-pub fn personal_categories(i18n: &crate::i18n::I18n) -> Vec<(&'static str, String)> {
-    koine_domain::privacy::CATEGORIES
-        .iter()
-        .filter(|(c, _)| c.starts_with("user.") && *c != "user.unique_id")
-        .map(|(c, _)| (*c, category_name(i18n, c)))
-        .collect()
 }
 
 pub fn category_name(i18n: &crate::i18n::I18n, category: &str) -> String {

@@ -88,9 +88,9 @@ fn form_from(own: &OwnProfile) -> FormState {
 
 fn edit_page(ctx: &Ctx, form: FormState, saved: bool, avatar_url: Option<String>) -> ProfileEditPage {
     let i18n: I18n = ctx.i18n();
-    let countries = super::country_choices(&i18n);
-    let languages = super::language_choices(&i18n);
-    let levels = super::level_choices(&i18n, Cefr::ALL);
+    let countries = super::forms::country_choices(&i18n);
+    let languages = super::forms::language_choices(&i18n);
+    let levels = super::forms::level_choices(&i18n, Cefr::ALL);
     let visibilities = Visibility::ALL
         .iter()
         .map(|v| (v.as_str(), i18n.t(&format!("visibility-{}", v.as_str()))))

@@ -109,7 +109,7 @@ async fn open_member(
         can_ban: p.staff_role.is_some_and(|r| r.can_ban_for_fraud()),
         can_disclose,
         disclosures,
-        categories: super::personal_categories(&i18n),
+        categories: super::forms::personal_categories(&i18n),
     };
     Ok(page.into_response())
 }

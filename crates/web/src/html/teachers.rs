@@ -157,9 +157,9 @@ async fn search(State(st): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -
             more,
             page_no: form.page.unwrap_or(0),
             query,
-            languages: super::language_choices(&i18n),
-            countries: super::country_choices(&i18n),
-            weekdays: super::weekday_choices(&i18n),
+            languages: super::forms::language_choices(&i18n),
+            countries: super::forms::country_choices(&i18n),
+            weekdays: super::forms::weekday_choices(&i18n),
             chosen_days: days,
             time_zone: zone_name,
             time_zones: super::templates::time_zone_names(),
@@ -216,7 +216,7 @@ async fn homepage(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
         .map(|r| super::templates::ReviewLine {
             id: r.row.id,
             stars: "★".repeat(usize::try_from(r.row.rating).unwrap_or(0)),
-            author: super::lessons::name_or_former(&i18n, r.author_name.as_deref().unwrap_or("")),
+            author: super::format::name_or_former(&i18n, r.author_name.as_deref().unwrap_or("")),
             date: jiff::Timestamp::from_microsecond(r.row.created_at)
                 .map(|t| i18n.date(t.to_zoned(zone.clone()).date()))
                 .unwrap_or_default(),

@@ -1,7 +1,8 @@
 //! The wallet: credit, paying in by card, sending credit back to a card,
 //! receipts and invoices (printable), and coupons.
 
-use super::lessons::{card_of, form_error, key_of, local, money};
+use super::format::{local, money};
+use super::forms::{card_of, form_error, key_of};
 use super::teachers::viewer_zone;
 use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};

@@ -1,0 +1,69 @@
+//! What pages with forms share: the choices a select offers, the fields
+//! of a checkout, an idempotency key from a hidden field, and how a
+//! refused call is shown beside its field.
+
+use crate::AppState;
+use crate::error::{FieldError, PageError};
+use axum::http::StatusCode;
+use koine_domain::cards::Card;
+use koine_services::Error;
+use koine_services::idempotency::IdempotencyKey;
+
+pub fn key_of(raw: &str) -> Result<IdempotencyKey, PageError> {
+    IdempotencyKey::parse(raw).map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-idempotency-key"))
+}
+
+/// A card from the checkout's fields; none if the number is empty.
+pub fn card_of(st: &AppState, number: &str, expiry: &str, cvc: &str) -> Result<Option<Card>, koine_domain::Invalid> {
+    if number.trim().is_empty() {
+        return Ok(None);
+    }
+    Card::parse(number, expiry, cvc, st.svc.clock.today_utc()).map(Some)
+}
+
+/// A refused booking or payment, for the form: a refusal shows at the top.
+pub fn form_error(e: &Error) -> Option<FieldError> {
+    FieldError::of(e, "booking")
+}
+
+/// Countries by their localized names, for a select.
+pub fn country_choices(i18n: &crate::i18n::I18n) -> Vec<(&'static str, String)> {
+    let mut v: Vec<_> = koine_domain::profile::COUNTRY_CODES
+        .iter()
+        .map(|c| (*c, i18n.country(c)))
+        .collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
+}
+
+/// Languages by their localized names, for a select.
+pub fn language_choices(i18n: &crate::i18n::I18n) -> Vec<(&'static str, String)> {
+    let mut v: Vec<_> = koine_domain::profile::LANGUAGE_CODES
+        .iter()
+        .map(|c| (*c, i18n.language(c)))
+        .collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
+}
+
+pub fn level_choices(i18n: &crate::i18n::I18n, levels: &[koine_domain::profile::Cefr]) -> Vec<(&'static str, String)> {
+    levels
+        .iter()
+        .map(|l| (l.as_str(), i18n.t(&format!("level-{}", l.as_str()))))
+        .collect()
+}
+
+/// Weekdays 1 (Monday) … 7 with their localized names.
+pub fn weekday_choices(i18n: &crate::i18n::I18n) -> Vec<(u8, String)> {
+    (1..=7).map(|d| (d, i18n.t(&format!("weekday-{d}")))).collect()
+}
+
+/// The personal-data categories staff can pick (breaches, disclosures),
+/// with their localized names.
+pub fn personal_categories(i18n: &crate::i18n::I18n) -> Vec<(&'static str, String)> {
+    koine_domain::privacy::CATEGORIES
+        .iter()
+        .filter(|(c, _)| c.starts_with("user.") && *c != "user.unique_id")
+        .map(|(c, _)| (*c, super::category_name(i18n, c)))
+        .collect()
+}
