@@ -7,6 +7,7 @@ use crate::clock::micros;
 use crate::crypto;
 use crate::i18n::{t, t_args};
 use crate::mail::{self, Channel, Outgoing};
+use crate::security_log::ClientInfo;
 use crate::security_log::{SecurityEvent, short_user_agent};
 use crate::{Error, Result, Services, passwords, throttle};
 use jiff::civil::Date;
@@ -115,13 +116,6 @@ struct TextedCode<'a> {
     template: &'static str,
     /// (blind index, sealed number) of a number being confirmed.
     new_phone: Option<(Vec<u8>, Vec<u8>)>,
-}
-
-/// Request facts stored with a session, so its owner recognises it.
-#[derive(Debug, Clone, Default)]
-pub struct ClientInfo {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
 }
 
 /// Until when a member counts as a minor (microseconds), if they do.

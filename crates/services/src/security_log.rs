@@ -3,11 +3,17 @@
 //! spot a takeover (ASVS V16.3) and staff can investigate one. Full IP
 //! addresses are cleared after 7 days, rows after 90 (data map).
 
-use crate::accounts::ClientInfo;
 use crate::{Result, Services};
 use koine_store::Conn;
 use koine_store::repo::security_events::{self, SecurityEventRow};
 use uuid::Uuid;
+
+/// Request facts stored with a session, so its owner recognises it.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecurityEvent {

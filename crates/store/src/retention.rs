@@ -62,17 +62,6 @@ fn deadline(r: Retention) -> Option<(&'static str, i64)> {
     }
 }
 
-/// The rule a table's rows follow: that of the column naming the person;
-/// tables about no account (pseudonymous visitors) follow their first
-/// column's rule.
-pub fn row_rule(t: &crate::datamap::TableMap) -> Option<Retention> {
-    t.subjects
-        .first()
-        .and_then(|s| t.column(s))
-        .or(t.columns.first())
-        .map(|c| c.retention)
-}
-
 pub fn plan() -> Vec<Sweep> {
     let mut sweeps = Vec::new();
     for t in tables().rev() {
@@ -82,7 +71,7 @@ pub fn plan() -> Vec<Sweep> {
                 age_us: i64::from(days) * DAY_US,
             });
         }
-        let Some(rule) = row_rule(t) else { continue };
+        let Some(rule) = t.row_retention() else { continue };
         if let Retention::CarriedForward { .. } = rule {
             // One fold covers every ledger table; it is planned once, on
             // the postings, which hold the money.

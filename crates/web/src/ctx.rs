@@ -17,9 +17,10 @@ use axum::response::{IntoResponse, Response};
 use koine_domain::consent::VisitorChoice;
 use koine_domain::profile::UiLocale;
 use koine_domain::validation::has_hidden_characters;
-use koine_services::accounts::{ClientInfo, Principal};
+use koine_services::accounts::Principal;
 use koine_services::consent::Signals;
 use koine_services::crypto;
+use koine_services::security_log::ClientInfo;
 use std::net::{IpAddr, SocketAddr};
 
 const FORM_LIMIT: usize = 256 * 1024;

@@ -68,6 +68,17 @@ impl TableMap {
         self.columns.iter().find(|c| c.column == name)
     }
 
+    /// The rule a table's rows follow: that of the column naming the
+    /// person; tables about no account (pseudonymous visitors) follow
+    /// their first column's rule.
+    pub fn row_retention(&self) -> Option<Retention> {
+        self.subjects
+            .first()
+            .and_then(|s| self.column(s))
+            .or(self.columns.first())
+            .map(|c| c.retention)
+    }
+
     /// The columns naming people the row mentions without being theirs.
     pub fn mentions(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.columns.iter().filter(|c| c.mention).map(|c| c.column)
@@ -272,7 +283,7 @@ pub fn coverage_problems(schema: &crate::schema::Schema) -> Vec<String> {
             problems.push(format!("map names table `{}` which does not exist", t.table));
             continue;
         };
-        let row = crate::retention::row_rule(t);
+        let row = t.row_retention();
         for c in t.columns {
             match live.get(c.column) {
                 None => problems.push(format!(
@@ -345,7 +356,7 @@ mod tests {
                         c.column
                     );
                 }
-                let row = crate::retention::row_rule(t).unwrap();
+                let row = t.row_retention().unwrap();
                 let same_clock = |a: &Retention, b: &Retention| match (a, b) {
                     (
                         Retention::DaysAfter { column: x, .. } | Retention::YearsAfter { column: x, .. },
