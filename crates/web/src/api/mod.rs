@@ -3,39 +3,53 @@
 //! so no cookie is involved and CSRF does not apply. Errors are
 //! `application/problem+json`; unknown fields are rejected.
 
-mod handlers;
-mod money;
+mod account;
+mod data;
+mod earnings;
+mod finance;
+mod lessons;
+mod notice;
+mod profile;
+mod rights;
 mod shapes;
-
-use handlers as h;
+mod staff;
+mod teachers;
+mod wallet;
 
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::Problem;
+use axum::Json;
 use axum::Router;
 use axum::extract::{FromRequest, Request};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use axum::response::Response;
 use axum::routing::{delete, get, post, put};
+use koine_domain::Invalid;
+use koine_domain::cards::Card;
 use koine_services::accounts::Principal;
+use koine_services::idempotency::IdempotencyKey;
 use serde::Deserialize;
-use utoipa::OpenApi;
+use serde_json::json;
+use utoipa::{OpenApi, ToSchema};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Koine API", description = "Accounts, profiles, teachers, lessons and payments, staff and privacy for the Koine language-learning platform. Calls that move money need an Idempotency-Key header."),
     paths(
-        handlers::signup, handlers::verify_email, handlers::verify_phone, handlers::login, handlers::logout,
-        handlers::sessions, handlers::end_session, handlers::reauth, handlers::forgot, handlers::reset, handlers::reset_with_code,
-        handlers::me, handlers::delete_me, handlers::update_profile, handlers::upload_avatar, handlers::delete_avatar, handlers::change_password,
-        handlers::change_email, handlers::change_phone, handlers::verify_new_phone, handlers::profile,
-        handlers::staff_members, handlers::staff_member, handlers::staff_audit, handlers::security_events, handlers::teachers, handlers::teacher, handlers::teacher_slots, handlers::request_correction, handlers::place_hold, handlers::lift_hold, handlers::ban_for_fraud, handlers::privacy_map, handlers::consents, handlers::set_consents,
-        handlers::request_export, handlers::exports, handlers::export_archive,
-        handlers::restrict, handlers::lift_restriction, handlers::object,
-        money::book, money::lessons, money::lesson, money::step, money::propose, money::answer, money::review,
-        money::buy_package, money::packages, money::wallet, money::pay, money::refund, money::claim_coupon,
-        money::earnings, money::payout_account, money::set_payout_account, money::request_payout, money::notifications,
-        money::settle, money::disputes, money::finance, money::decide_payout, money::bank_transfer, money::webhook,
+        account::signup, account::verify_email, account::verify_phone, account::login, account::logout,
+        account::sessions, account::end_session, account::reauth, account::forgot, account::reset, account::reset_with_code,
+        account::me, account::delete_me, profile::update_profile, profile::upload_avatar, profile::delete_avatar, account::change_password,
+        account::change_email, account::change_phone, account::verify_new_phone, profile::profile,
+        staff::staff_members, staff::staff_member, staff::staff_audit, account::security_events, teachers::teachers, teachers::teacher, teachers::teacher_slots, account::request_correction, staff::place_hold, staff::lift_hold, staff::ban_for_fraud, notice::privacy_map, profile::consents, profile::set_consents,
+        data::request_export, data::exports, data::export_archive,
+        rights::restrict, rights::lift_restriction, rights::object,
+        lessons::book, lessons::lessons, lessons::lesson, lessons::step, lessons::propose, lessons::answer, lessons::review,
+        lessons::buy_package, lessons::packages, wallet::wallet, wallet::pay, wallet::refund, wallet::claim_coupon,
+        earnings::earnings, earnings::payout_account, earnings::set_payout_account, earnings::request_payout, lessons::notifications,
+        finance::settle, finance::disputes, finance::finance, finance::decide_payout, finance::bank_transfer, wallet::webhook,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -199,71 +213,71 @@ macro_rules! api_routes {
 }
 
 api_routes! {
-    post "/v1/signup" => h::signup,
-    post "/v1/verify/email" => h::verify_email,
-    post "/v1/verify/phone" => h::verify_phone,
-    post "/v1/sessions" => h::login,
-    get "/v1/sessions" => h::sessions,
-    delete "/v1/sessions/{id}" => h::end_session,
-    delete "/v1/session" => h::logout,
-    post "/v1/session/reauth" => h::reauth,
-    post "/v1/password/forgot" => h::forgot,
-    post "/v1/password/reset" => h::reset,
-    post "/v1/password/reset/code" => h::reset_with_code,
-    get "/v1/me" => h::me,
-    delete "/v1/me" => h::delete_me,
-    put "/v1/me/profile" => h::update_profile,
-    put "/v1/me/avatar" => h::upload_avatar,
-    delete "/v1/me/avatar" => h::delete_avatar,
-    put "/v1/me/password" => h::change_password,
-    post "/v1/me/email" => h::change_email,
-    post "/v1/me/phone" => h::change_phone,
-    post "/v1/me/phone/verify" => h::verify_new_phone,
-    get "/v1/me/security-events" => h::security_events,
-    post "/v1/me/corrections" => h::request_correction,
-    get "/v1/me/consents" => h::consents,
-    put "/v1/me/consents" => h::set_consents,
-    post "/v1/me/exports" => h::request_export,
-    get "/v1/me/exports" => h::exports,
-    get "/v1/me/exports/{id}/archive" => h::export_archive,
-    post "/v1/me/restriction" => h::restrict,
-    delete "/v1/me/restriction" => h::lift_restriction,
-    post "/v1/me/objections" => h::object,
-    get "/v1/profiles/{id}" => h::profile,
-    get "/v1/teachers" => h::teachers,
-    get "/v1/teachers/{id}" => h::teacher,
-    get "/v1/teachers/{id}/slots" => h::teacher_slots,
-    post "/v1/lessons" => money::book,
-    get "/v1/lessons" => money::lessons,
-    get "/v1/lessons/{id}" => money::lesson,
-    post "/v1/lessons/{id}/proposals" => money::propose,
-    post "/v1/lessons/{id}/review" => money::review,
-    post "/v1/lessons/{id}/{action}" => money::step,
-    post "/v1/proposals/{id}" => money::answer,
-    post "/v1/packages" => money::buy_package,
-    get "/v1/packages" => money::packages,
-    get "/v1/wallet" => money::wallet,
-    post "/v1/wallet/payments" => money::pay,
-    post "/v1/wallet/payments/{id}/refunds" => money::refund,
-    post "/v1/wallet/coupons" => money::claim_coupon,
-    get "/v1/earnings" => money::earnings,
-    get "/v1/payout-account" => money::payout_account,
-    put "/v1/payout-account" => money::set_payout_account,
-    post "/v1/payouts" => money::request_payout,
-    get "/v1/notifications" => money::notifications,
-    post "/v1/payments/webhooks/{provider}" => money::webhook,
-    post "/v1/staff/lessons/{id}/settlement" => money::settle,
-    get "/v1/staff/disputes" => money::disputes,
-    get "/v1/staff/finance" => money::finance,
-    post "/v1/staff/payouts/{id}/{decision}" => money::decide_payout,
-    post "/v1/staff/bank-transfers" => money::bank_transfer,
-    get "/v1/staff/members" => h::staff_members,
-    get "/v1/staff/members/{id}" => h::staff_member,
-    post "/v1/staff/members/{id}/holds" => h::place_hold,
-    post "/v1/staff/members/{id}/holds/{hold}/lift" => h::lift_hold,
-    post "/v1/staff/members/{id}/fraud-ban" => h::ban_for_fraud,
-    get "/v1/staff/audit" => h::staff_audit,
-    get "/v1/privacy/map" => h::privacy_map,
+    post "/v1/signup" => account::signup,
+    post "/v1/verify/email" => account::verify_email,
+    post "/v1/verify/phone" => account::verify_phone,
+    post "/v1/sessions" => account::login,
+    get "/v1/sessions" => account::sessions,
+    delete "/v1/sessions/{id}" => account::end_session,
+    delete "/v1/session" => account::logout,
+    post "/v1/session/reauth" => account::reauth,
+    post "/v1/password/forgot" => account::forgot,
+    post "/v1/password/reset" => account::reset,
+    post "/v1/password/reset/code" => account::reset_with_code,
+    get "/v1/me" => account::me,
+    delete "/v1/me" => account::delete_me,
+    put "/v1/me/profile" => profile::update_profile,
+    put "/v1/me/avatar" => profile::upload_avatar,
+    delete "/v1/me/avatar" => profile::delete_avatar,
+    put "/v1/me/password" => account::change_password,
+    post "/v1/me/email" => account::change_email,
+    post "/v1/me/phone" => account::change_phone,
+    post "/v1/me/phone/verify" => account::verify_new_phone,
+    get "/v1/me/security-events" => account::security_events,
+    post "/v1/me/corrections" => account::request_correction,
+    get "/v1/me/consents" => profile::consents,
+    put "/v1/me/consents" => profile::set_consents,
+    post "/v1/me/exports" => data::request_export,
+    get "/v1/me/exports" => data::exports,
+    get "/v1/me/exports/{id}/archive" => data::export_archive,
+    post "/v1/me/restriction" => rights::restrict,
+    delete "/v1/me/restriction" => rights::lift_restriction,
+    post "/v1/me/objections" => rights::object,
+    get "/v1/profiles/{id}" => profile::profile,
+    get "/v1/teachers" => teachers::teachers,
+    get "/v1/teachers/{id}" => teachers::teacher,
+    get "/v1/teachers/{id}/slots" => teachers::teacher_slots,
+    post "/v1/lessons" => lessons::book,
+    get "/v1/lessons" => lessons::lessons,
+    get "/v1/lessons/{id}" => lessons::lesson,
+    post "/v1/lessons/{id}/proposals" => lessons::propose,
+    post "/v1/lessons/{id}/review" => lessons::review,
+    post "/v1/lessons/{id}/{action}" => lessons::step,
+    post "/v1/proposals/{id}" => lessons::answer,
+    post "/v1/packages" => lessons::buy_package,
+    get "/v1/packages" => lessons::packages,
+    get "/v1/wallet" => wallet::wallet,
+    post "/v1/wallet/payments" => wallet::pay,
+    post "/v1/wallet/payments/{id}/refunds" => wallet::refund,
+    post "/v1/wallet/coupons" => wallet::claim_coupon,
+    get "/v1/earnings" => earnings::earnings,
+    get "/v1/payout-account" => earnings::payout_account,
+    put "/v1/payout-account" => earnings::set_payout_account,
+    post "/v1/payouts" => earnings::request_payout,
+    get "/v1/notifications" => lessons::notifications,
+    post "/v1/payments/webhooks/{provider}" => wallet::webhook,
+    post "/v1/staff/lessons/{id}/settlement" => finance::settle,
+    get "/v1/staff/disputes" => finance::disputes,
+    get "/v1/staff/finance" => finance::finance,
+    post "/v1/staff/payouts/{id}/{decision}" => finance::decide_payout,
+    post "/v1/staff/bank-transfers" => finance::bank_transfer,
+    get "/v1/staff/members" => staff::staff_members,
+    get "/v1/staff/members/{id}" => staff::staff_member,
+    post "/v1/staff/members/{id}/holds" => staff::place_hold,
+    post "/v1/staff/members/{id}/holds/{hold}/lift" => staff::lift_hold,
+    post "/v1/staff/members/{id}/fraud-ban" => staff::ban_for_fraud,
+    get "/v1/staff/audit" => staff::staff_audit,
+    get "/v1/privacy/map" => notice::privacy_map,
 }
 
 pub fn routes() -> Router<AppState> {
@@ -338,6 +352,53 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> R
         )
         .detail(e.to_string())
     })
+}
+
+// What the handler files share.
+
+type ApiResult = Result<Response, Problem>;
+
+fn invalid(e: Invalid) -> Problem {
+    koine_services::Error::Invalid(e).into()
+}
+
+fn accepted() -> Response {
+    (StatusCode::ACCEPTED, Json(json!({ "status": "accepted" }))).into_response()
+}
+
+fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The `Idempotency-Key` header, which money-moving calls require.
+fn idempotency(headers: &HeaderMap) -> Result<IdempotencyKey, Problem> {
+    let raw = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| invalid(Invalid::new("idempotency_key", "idempotency-key-required")))?;
+    IdempotencyKey::parse(raw).map_err(invalid)
+}
+
+/// A card as sent: number, `MM/YY` expiry, CVC.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CardBody {
+    #[schema(schema_with = shapes::card_number)]
+    number: String,
+    #[schema(schema_with = shapes::card_expiry)]
+    expiry: String,
+    #[schema(schema_with = shapes::card_cvc)]
+    cvc: String,
+}
+
+fn card(st: &AppState, c: Option<CardBody>) -> Result<Option<Card>, Problem> {
+    c.map(|c| Card::parse(&c.number, &c.expiry, &c.cvc, st.svc.clock.today_utc()))
+        .transpose()
+        .map_err(invalid)
+}
+
+fn created(v: impl serde::Serialize) -> Response {
+    (StatusCode::CREATED, Json(v)).into_response()
 }
 
 /// What a call that makes something answers: the new thing's id, for the

@@ -1,0 +1,97 @@
+//! A teacher's earnings, payout account and payouts (the pages: `html/earnings.rs`).
+
+use super::{ApiJson, ApiResult, Created, created, idempotency, invalid, principal};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::Problem;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use koine_domain::banking::PayoutDetails;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A teacher's earnings, payout account (masked) and payouts.
+#[utoipa::path(get, path = "/api/v1/earnings", tag = "earnings", security(("bearer" = [])),
+    responses((status = 200, description = "Earnings")))]
+pub async fn earnings(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(st.svc.earnings(p).await?).into_response())
+}
+
+/// The payout account, opened (needs a recent password entry).
+#[utoipa::path(get, path = "/api/v1/payout-account", tag = "earnings", security(("bearer" = [])),
+    responses((status = 200, description = "The payout details, or null"), (status = 401, description = "Re-authenticate", body = Problem),
+              (status = 403, description = "Only teachers are paid", body = Problem)))]
+pub async fn payout_account(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(st.svc.payout_account(p).await?).into_response())
+}
+
+/// Where earnings are paid: a bank account or a PayPal address.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PayoutAccountBody {
+    Bank {
+        #[schema(schema_with = super::shapes::account_holder)]
+        holder: String,
+        #[schema(schema_with = super::shapes::iban)]
+        iban: String,
+        #[schema(schema_with = super::shapes::bic_or_null)]
+        #[serde(default)]
+        bic: Option<String>,
+    },
+    Paypal {
+        #[schema(schema_with = super::shapes::email)]
+        email: String,
+    },
+}
+
+/// Set where earnings are paid (needs a recent password entry).
+#[utoipa::path(put, path = "/api/v1/payout-account", tag = "earnings", security(("bearer" = [])), request_body = PayoutAccountBody,
+    responses((status = 204, description = "Saved"), (status = 401, description = "Re-authenticate", body = Problem),
+              (status = 403, description = "Only teachers are paid", body = Problem), (status = 422, body = Problem)))]
+pub async fn set_payout_account(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<PayoutAccountBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let details = match &b {
+        PayoutAccountBody::Bank { holder, iban, bic } => {
+            PayoutDetails::bank(holder, iban, bic.as_deref().unwrap_or_default())
+        }
+        PayoutAccountBody::Paypal { email } => PayoutDetails::paypal(email),
+    }
+    .map_err(invalid)?;
+    st.svc.set_payout_account(p, details).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayoutBody {
+    /// In minor units.
+    #[schema(schema_with = super::shapes::payout_amount)]
+    #[serde(deserialize_with = "super::whole")]
+    amount: i64,
+}
+
+/// Ask for earnings to be paid out (at least the minimum).
+#[utoipa::path(post, path = "/api/v1/payouts", tag = "earnings", security(("bearer" = [])), request_body = PayoutBody,
+    params(("Idempotency-Key" = String, Header)),
+    responses((status = 201, description = "Requested", body = Created, links(
+                  ("decide" = (operation_id = "decide_payout", parameters(("id" = "$response.body#/id")))))),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn request_payout(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<PayoutBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let key = idempotency(&headers)?;
+    let id = st.svc.request_payout(p, b.amount, &key).await?;
+    Ok(created(Created { id }))
+}

@@ -1,0 +1,265 @@
+//! Lessons: booking, steps, new times, reviews, packages and notices (the pages: `html/lessons.rs`).
+
+use super::{ApiJson, ApiResult, CardBody, Created, card, created, idempotency, invalid, optional_json, principal};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::Problem;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use jiff::Timestamp;
+use koine_domain::Invalid;
+use koine_domain::booking::{LessonKind, ProblemKind};
+use koine_services::booking::lessons::{BookingRequest, StepInput, parse_action};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BookBody {
+    teacher: Uuid,
+    /// The lesson type; not needed for a lesson from a package.
+    offering: Option<Uuid>,
+    /// `single`, `trial` or `package`.
+    #[schema(schema_with = super::shapes::lesson_kind)]
+    kind: String,
+    package: Option<Uuid>,
+    /// The slot's start, an RFC 3339 instant (from the slots endpoint).
+    #[schema(format = DateTime)]
+    starts_at: String,
+    #[schema(schema_with = super::shapes::coupon_or_null)]
+    coupon: Option<String>,
+    #[schema(schema_with = super::shapes::booking_note_or_null)]
+    note: Option<String>,
+    /// Pays whatever the wallet does not cover.
+    card: Option<CardBody>,
+}
+
+/// Book a lesson: the price goes into escrow from the wallet (topped up by
+/// the card if given); the teacher must answer within 48 hours or before
+/// the start.
+#[utoipa::path(post, path = "/api/v1/lessons", tag = "lessons", security(("bearer" = [])), request_body = BookBody,
+    params(("Idempotency-Key" = String, Header, description = "Unique per booking; a retry returns the same lesson")),
+    responses((status = 201, description = "The lesson, requested", body = super::LessonAnswer, links(
+                  ("lesson" = (operation_id = "lesson", parameters(("id" = "$response.body#/id")))),
+                  ("step" = (operation_id = "step", parameters(("id" = "$response.body#/id")))),
+                  ("propose" = (operation_id = "propose", parameters(("id" = "$response.body#/id")))),
+                  ("review" = (operation_id = "review", parameters(("id" = "$response.body#/id")))))),
+              (status = 402, description = "Not enough credit or card refused", body = Problem),
+              (status = 409, description = "The slot was taken or is not bookable", body = Problem), (status = 422, body = Problem),
+              (status = 503, description = "Card processor unavailable; nothing charged", body = Problem)))]
+pub async fn book(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<BookBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let key = idempotency(&headers)?;
+    let starts_at: Timestamp = b
+        .starts_at
+        .parse()
+        .map_err(|_| invalid(Invalid::new("starts_at", "invalid-date")))?;
+    let r = BookingRequest {
+        teacher: b.teacher,
+        offering: b.offering,
+        kind: LessonKind::parse(&b.kind).map_err(invalid)?,
+        package: b.package,
+        starts_at,
+        coupon: b.coupon.filter(|c| !c.trim().is_empty()),
+        note: b.note.unwrap_or_default(),
+        card: card(&st, b.card)?,
+    };
+    let id = st.svc.request_lesson(p, r, &key).await?;
+    Ok(created(super::LessonAnswer(st.svc.lesson(p, id).await?)))
+}
+
+/// The caller's lessons, as learner or teacher.
+#[utoipa::path(get, path = "/api/v1/lessons", tag = "lessons", security(("bearer" = [])),
+    responses((status = 200, description = "Lessons, newest first, with the steps the caller may take")))]
+pub async fn lessons(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(st.svc.my_lessons(p).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/lessons/{id}", tag = "lessons", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The lesson, with the steps the caller may take"), (status = 404, body = Problem)))]
+pub async fn lesson(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(json!({
+        "lesson": st.svc.lesson(p, id).await?,
+        "history": st.svc.lesson_history(p, id).await?,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StepBody {
+    /// For `report_problem`: teacher_absent, technical, not_as_described or other.
+    #[schema(schema_with = super::shapes::problem_kind_or_null)]
+    problem: Option<String>,
+    /// A problem's description, or a reason.
+    #[schema(schema_with = super::shapes::step_text_or_null)]
+    text: Option<String>,
+}
+
+/// A step on a lesson: confirm, decline, withdraw, cancel,
+/// confirm_completion, report_problem, withdraw_problem, accept_refund or
+/// escalate. Impossible steps (an expired request, a lesson that started)
+/// answer 409.
+#[utoipa::path(post, path = "/api/v1/lessons/{id}/{action}", tag = "lessons", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("action" = String, Path), ("Idempotency-Key" = String, Header)), request_body = StepBody,
+    responses((status = 200, description = "The lesson after the step"), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn step(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((id, action)): Path<(Uuid, String)>,
+    body: Bytes,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let action =
+        parse_action(&action).ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "not-found", "No such step."))?;
+    let key = idempotency(&headers)?;
+    let b: StepBody = optional_json(&body)?;
+    let problem = b
+        .problem
+        .as_deref()
+        .map(ProblemKind::parse)
+        .transpose()
+        .map_err(invalid)?;
+    st.svc
+        .lesson_action(p, id, action, StepInput { problem, text: b.text }, &key)
+        .await?;
+    Ok(Json(st.svc.lesson(p, id).await?).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalBody {
+    /// The new start, an RFC 3339 instant.
+    #[schema(format = DateTime)]
+    starts_at: String,
+}
+
+/// Propose a new time for a confirmed lesson (at least 24 hours before it).
+#[utoipa::path(post, path = "/api/v1/lessons/{id}/proposals", tag = "lessons", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = ProposalBody,
+    responses((status = 201, description = "Proposed", body = Created, links(
+                  ("answer" = (operation_id = "answer", parameters(("id" = "$response.body#/id")))))), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn propose(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<ProposalBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let at: Timestamp = b
+        .starts_at
+        .parse()
+        .map_err(|_| invalid(Invalid::new("starts_at", "invalid-date")))?;
+    let proposal = st.svc.propose_new_time(p, id, at).await?;
+    Ok(created(Created { id: proposal }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerBody {
+    accept: bool,
+}
+
+/// Accept or decline a proposed new time.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}", tag = "lessons", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = AnswerBody,
+    responses((status = 204, description = "Answered"), (status = 409, description = "Too late, or the time was taken", body = Problem)))]
+pub async fn answer(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<AnswerBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    st.svc.answer_new_time(p, id, b.accept).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// 1–5.
+    #[schema(schema_with = super::shapes::rating)]
+    #[serde(deserialize_with = "super::whole")]
+    rating: u8,
+    #[schema(schema_with = super::shapes::review_body_or_null)]
+    body: Option<String>,
+}
+
+/// Review a completed lesson (once).
+#[utoipa::path(post, path = "/api/v1/lessons/{id}/review", tag = "lessons", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = ReviewBody,
+    responses((status = 201, description = "Reviewed", body = Created), (status = 409, description = "Not completed, or reviewed already", body = Problem), (status = 422, body = Problem)))]
+pub async fn review(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<ReviewBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let review = st
+        .svc
+        .review_lesson(p, id, &b.rating.to_string(), b.body.as_deref().unwrap_or(""))
+        .await?;
+    Ok(created(Created { id: review }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageBody {
+    offering: Uuid,
+    /// 5, 10 or 20, as the teacher offers.
+    #[schema(schema_with = super::shapes::package_size)]
+    #[serde(deserialize_with = "super::whole")]
+    lessons: u16,
+    card: Option<CardBody>,
+}
+
+/// Buy a package of lessons.
+#[utoipa::path(post, path = "/api/v1/packages", tag = "lessons", security(("bearer" = [])), request_body = PackageBody,
+    params(("Idempotency-Key" = String, Header)),
+    responses((status = 201, description = "Bought", body = Created), (status = 402, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn buy_package(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<PackageBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let key = idempotency(&headers)?;
+    let card = card(&st, b.card)?;
+    let id = st
+        .svc
+        .buy_package(p, b.offering, b.lessons, card.as_ref(), &key)
+        .await?;
+    Ok(created(Created { id }))
+}
+
+/// The caller's packages, with lessons left.
+#[utoipa::path(get, path = "/api/v1/packages", tag = "lessons", security(("bearer" = [])),
+    responses((status = 200, description = "Packages")))]
+pub async fn packages(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(st.svc.packages(p.account_id).await?).into_response())
+}
+
+/// The caller's notices, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "lessons", security(("bearer" = [])),
+    responses((status = 200, description = "Notices")))]
+pub async fn notifications(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(st.svc.notifications(p.account_id).await?).into_response())
+}

@@ -1,0 +1,194 @@
+//! Profiles and the privacy choices beside them (the pages: `html/profile.rs`).
+
+use super::{ApiJson, ApiResult, invalid, no_content, principal};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::Problem;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use koine_domain::Invalid;
+use koine_domain::profile::{
+    Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, parse_bio,
+    parse_location,
+};
+use koine_services::profiles::ProfileUpdate;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageBody {
+    #[schema(schema_with = super::shapes::language)]
+    language: String,
+    /// `A1`…`C2` or `native`.
+    #[schema(schema_with = super::shapes::level)]
+    level: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileBody {
+    #[schema(schema_with = super::shapes::display_name)]
+    display_name: String,
+    #[schema(schema_with = super::shapes::bio_or_null)]
+    bio: Option<String>,
+    #[schema(schema_with = super::shapes::country_or_null)]
+    country: Option<String>,
+    #[schema(schema_with = super::shapes::time_zone)]
+    time_zone: String,
+    #[schema(schema_with = super::shapes::ui_locale)]
+    ui_locale: String,
+    #[serde(default)]
+    #[schema(schema_with = super::shapes::languages)]
+    languages: Vec<LanguageBody>,
+    /// `public`, `members` or `private`.
+    #[schema(schema_with = super::shapes::visibility)]
+    birth_date_visibility: String,
+    #[schema(schema_with = super::shapes::gender_or_null)]
+    gender: Option<String>,
+    #[schema(schema_with = super::shapes::visibility)]
+    gender_visibility: String,
+    #[schema(schema_with = super::shapes::location_or_null)]
+    location: Option<String>,
+    #[schema(schema_with = super::shapes::visibility)]
+    location_visibility: String,
+    /// Who sees the photo: `public`, `members` or `private`; absent keeps
+    /// the current choice.
+    #[schema(schema_with = super::shapes::visibility_or_null)]
+    avatar_visibility: Option<String>,
+}
+
+/// Replace the caller's profile.
+#[utoipa::path(put, path = "/api/v1/me/profile", request_body = ProfileBody, tag = "profile", security(("bearer" = [])),
+    responses((status = 204), (status = 422, body = Problem)))]
+pub async fn update_profile(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ProfileBody>) -> ApiResult {
+    let p = principal(&ctx)?;
+    let nonempty = |s: &Option<String>| s.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let languages = b
+        .languages
+        .iter()
+        .map(|l| {
+            Ok(LanguageSkill {
+                language: Language::parse(&l.language)?,
+                level: Cefr::parse(&l.level)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Invalid>>()
+        .map_err(invalid)?;
+    let update = ProfileUpdate {
+        display_name: DisplayName::parse(&b.display_name).map_err(invalid)?,
+        bio: parse_bio(b.bio.as_deref().unwrap_or("")).map_err(invalid)?,
+        country: nonempty(&b.country)
+            .map(|c| Country::parse(&c))
+            .transpose()
+            .map_err(invalid)?,
+        time_zone: TimeZoneName::parse(&b.time_zone).map_err(invalid)?,
+        ui_locale: UiLocale::parse(&b.ui_locale).map_err(invalid)?,
+        languages,
+        birth_date_visibility: Visibility::parse(&b.birth_date_visibility).map_err(invalid)?,
+        gender: nonempty(&b.gender)
+            .map(|g| Gender::parse(&g))
+            .transpose()
+            .map_err(invalid)?,
+        gender_visibility: Visibility::parse(&b.gender_visibility).map_err(invalid)?,
+        location: parse_location(b.location.as_deref().unwrap_or("")).map_err(invalid)?,
+        location_visibility: Visibility::parse(&b.location_visibility).map_err(invalid)?,
+        avatar_visibility: b
+            .avatar_visibility
+            .as_deref()
+            .map(Visibility::parse)
+            .transpose()
+            .map_err(invalid)?,
+    };
+    st.svc.update_profile(p.account_id, update).await?;
+    Ok(no_content())
+}
+
+/// Upload a profile picture (the raw image bytes as the body).
+#[utoipa::path(put, path = "/api/v1/me/avatar", tag = "profile", security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "image/*", description = "An image the decoder reads (PNG, JPEG, GIF or WebP)."),
+    responses((status = 200, description = "Stored; returns the picture's URL"), (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn upload_avatar(State(st): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult {
+    let p = principal(&ctx)?;
+    if body.len() > koine_services::avatars::MAX_BYTES {
+        return Err(invalid(Invalid::new("avatar", "file-too-large")).with_status(StatusCode::PAYLOAD_TOO_LARGE));
+    }
+    let id = st.svc.set_avatar(p.account_id, &body).await?;
+    Ok(Json(json!({ "avatar_url": format!("/avatars/{id}.png") })).into_response())
+}
+
+/// Remove the profile picture.
+#[utoipa::path(delete, path = "/api/v1/me/avatar", tag = "profile", security(("bearer" = [])), responses((status = 204)))]
+pub async fn delete_avatar(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    st.svc.remove_avatar(principal(&ctx)?.account_id).await?;
+    Ok(no_content())
+}
+
+/// A member's profile as the caller may see it (anonymous, member or owner).
+#[utoipa::path(get, path = "/api/v1/profiles/{id}", tag = "profile", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Profile; hidden fields are null"), (status = 404, body = Problem)))]
+pub async fn profile(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
+    let viewer = match &ctx.principal {
+        Some(p) if p.account_id == id => Viewer::Owner,
+        Some(_) => Viewer::Member,
+        None => Viewer::Anonymous,
+    };
+    Ok(Json(st.svc.view_profile(id, viewer).await?).into_response())
+}
+
+/// The caller's consent per purpose (opt-in: false until given).
+#[utoipa::path(get, path = "/api/v1/me/consents", tag = "privacy", security(("bearer" = [])),
+    responses((status = 200, description = "Purpose → given"), (status = 401, body = Problem)))]
+pub async fn consents(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let state = st.svc.consent_state(principal(&ctx)?.account_id).await?;
+    let map: serde_json::Map<String, Value> = state
+        .into_iter()
+        .map(|(p, g)| (p.as_str().to_owned(), json!(g)))
+        .collect();
+    Ok(Json(map).into_response())
+}
+
+/// Purpose → `true` (give) or `false` (withdraw); purposes left out stay
+/// as they are.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct ConsentChoices(std::collections::BTreeMap<String, bool>);
+
+impl utoipa::PartialSchema for ConsentChoices {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        super::shapes::consent_choices().into()
+    }
+}
+
+impl ToSchema for ConsentChoices {}
+
+/// Give or withdraw consent for some purposes (others unchanged).
+#[utoipa::path(put, path = "/api/v1/me/consents", tag = "privacy", security(("bearer" = [])),
+    request_body = ConsentChoices,
+    responses((status = 204), (status = 422, body = Problem)))]
+pub async fn set_consents(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(ConsentChoices(b)): ApiJson<ConsentChoices>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let choices = b
+        .iter()
+        .map(|(k, v)| {
+            koine_domain::consent::ConsentPurpose::parse(k)
+                .map(|p| (p, *v))
+                .ok_or(Invalid::new("purpose", "invalid-choice"))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(invalid)?;
+    st.svc
+        .set_consents(p.account_id, &choices, koine_domain::consent::ConsentSource::Api)
+        .await?;
+    st.svc.honour_signals(p.account_id, ctx.signals).await?;
+    Ok(no_content())
+}

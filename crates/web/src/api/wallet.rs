@@ -1,0 +1,140 @@
+//! The wallet: card payments, refunds, coupons, and the processor's webhook (the pages: `html/wallet.rs`).
+
+use super::{ApiJson, ApiResult, CardBody, card, created, idempotency, invalid, principal};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::Problem;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use koine_domain::Invalid;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The wallet: credit, payments, refunds, invoices and coupons.
+#[utoipa::path(get, path = "/api/v1/wallet", tag = "wallet", security(("bearer" = [])),
+    responses((status = 200, description = "The wallet")))]
+pub async fn wallet(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(json!({
+        "wallet": st.svc.wallet(p.account_id).await?,
+        "coupons": st.svc.my_coupons(p.account_id).await?,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentBody {
+    /// In minor units.
+    #[schema(schema_with = super::shapes::card_payment)]
+    #[serde(deserialize_with = "super::whole")]
+    amount: i64,
+    card: CardBody,
+}
+
+/// Pay into the wallet by card.
+#[utoipa::path(post, path = "/api/v1/wallet/payments", tag = "wallet", security(("bearer" = [])), request_body = PaymentBody,
+    params(("Idempotency-Key" = String, Header)),
+    responses((status = 201, description = "Paid", body = super::PaymentAnswer, links(
+                  ("refund" = (operation_id = "refund", parameters(("id" = "$response.body#/payment/id")))))),
+              (status = 409, description = "Processing of the caller's data is restricted", body = Problem), (status = 402, description = "Card refused", body = Problem),
+              (status = 422, body = Problem), (status = 503, description = "Processor unavailable; nothing charged", body = Problem)))]
+pub async fn pay(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<PaymentBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let key = idempotency(&headers)?;
+    let card = card(&st, Some(b.card))?.ok_or_else(|| invalid(Invalid::new("card", "required")))?;
+    let id = st.svc.pay_by_card(p, b.amount, &card, &key).await?;
+    Ok(created(super::PaymentAnswer {
+        payment: st.svc.receipt(p, id).await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundBody {
+    /// In minor units.
+    #[schema(schema_with = super::shapes::refund_amount)]
+    #[serde(deserialize_with = "super::whole")]
+    amount: i64,
+}
+
+/// Send credit back to the card of one of the caller's payments.
+#[utoipa::path(post, path = "/api/v1/wallet/payments/{id}/refunds", tag = "wallet", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("Idempotency-Key" = String, Header)), request_body = RefundBody,
+    responses((status = 201, description = "The refund (succeeded, or failed with the credit back)", body = super::RefundAnswer), (status = 402, body = Problem), (status = 422, body = Problem)))]
+pub async fn refund(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<RefundBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let key = idempotency(&headers)?;
+    let refund = st.svc.refund_to_card(p, id, b.amount, &key).await?;
+    let w = st.svc.wallet(p.account_id).await?;
+    let refund = w
+        .refunds
+        .into_iter()
+        .find(|r| r.id == refund)
+        .ok_or(koine_services::Error::NotFound)?;
+    Ok(created(super::RefundAnswer { refund }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CouponBody {
+    #[schema(schema_with = super::shapes::coupon)]
+    code: String,
+}
+
+/// Add a coupon code to the caller's account.
+#[utoipa::path(post, path = "/api/v1/wallet/coupons", tag = "wallet", security(("bearer" = [])), request_body = CouponBody,
+    responses((status = 204, description = "Added"), (status = 422, body = Problem)))]
+pub async fn claim_coupon(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<CouponBody>) -> ApiResult {
+    let p = principal(&ctx)?;
+    st.svc.claim_coupon(p, &b.code).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A card processor's webhook (signed; each event handled once).
+#[utoipa::path(post, path = "/api/v1/payments/webhooks/{provider}", tag = "wallet",
+    params(("provider" = String, Path)),
+    responses((status = 204, description = "Handled (or seen before)"), (status = 400, description = "Bad signature", body = Problem), (status = 404, body = Problem)))]
+pub async fn webhook(
+    State(st): State<AppState>,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let cards = st
+        .svc
+        .cards
+        .as_ref()
+        .filter(|c| c.name() == provider)
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "not-found", "No such provider."))?;
+    let signature = headers
+        .get(cards.signature_header())
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match st.svc.handle_card_webhook(signature, &body).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(koine_services::Error::Invalid(i)) => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-webhook",
+            "The webhook's signature does not check out.",
+        )
+        .code(i.code)),
+        Err(e) => Err(e.into()),
+    }
+}
