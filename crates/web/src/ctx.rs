@@ -165,95 +165,26 @@ pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, hops: usize) -> Opti
         .copied()
 }
 
+/// Builds the request's context in named steps — session, CSRF binding,
+/// language, client, privacy signals, unread notices — then guards what
+/// comes in (query, form, JSON body) before the handler, and finishes the
+/// response (error pages, the pre-session cookie).
 pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let is_api = parts.uri.path().starts_with("/api/");
     let tls = st.tls;
-
-    let token = if is_api {
-        bearer(&parts.headers).map(str::to_owned)
-    } else {
-        cookie(&parts.headers, session_cookie(tls)).map(str::to_owned)
-    };
-    // A session that cannot be looked up (the database is overloaded or
-    // down) is refused with a 503 once the visitor's context is built.
-    let mut refused = None;
-    let principal = match &token {
-        Some(t) if !t.is_empty() && t.len() < 100 => match st.svc.authenticate(t).await {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::warn!("session lookup failed: {e}");
-                refused = Some(Overload(match e {
-                    koine_services::Error::Overloaded(_) => "database-busy",
-                    _ => "session-lookup-failed",
-                }));
-                None
-            }
-        },
-        _ => None,
-    };
-    let session_token = token.filter(|_| principal.is_some());
-
-    // Visitors without a session get a random pre-session cookie to bind CSRF tokens to.
-    let mut new_anon = None;
-    let binding = match (&session_token, cookie(&parts.headers, anon_cookie(tls))) {
-        (Some(t), _) => t.clone(),
-        (None, Some(a)) if a.len() == 43 => a.to_owned(),
-        _ => {
-            let a = crypto::new_token();
-            new_anon = Some(a.clone());
-            a
-        }
-    };
-
-    let locale = principal
-        .as_ref()
-        .and_then(|p| p.locale)
-        .or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(|l| UiLocale::parse(l).ok()))
-        .or_else(|| {
-            parts
-                .headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(UiLocale::negotiate)
-        })
-        .unwrap_or(UiLocale::En);
-
-    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let ip = client_ip(peer, &parts.headers, st.proxy_hops).map(|ip| ip.to_string());
-    let user_agent = parts
-        .headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let client = ClientInfo { ip, user_agent };
+    let (principal, token, refused) = session(&st, &parts.headers, is_api).await;
+    let (binding, new_anon) = csrf_binding(&parts.headers, token, tls);
+    let locale = locale(principal.as_ref(), &parts.headers);
+    let client = client(&st, &parts);
     let principal = principal.map(|p| Principal {
         client: client.clone(),
         ..p
     });
-    let header_is_one = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .is_some_and(|v| v.as_bytes().trim_ascii() == b"1")
-    };
-    let signals = Signals {
-        gpc: header_is_one("sec-gpc"),
-        dnt: header_is_one("dnt"),
-    };
-    if let (Some(p), true) = (&principal, signals.gpc || signals.dnt)
-        && let Err(e) = st.svc.honour_signals(p.account_id, signals).await
-    {
-        tracing::error!("recording a privacy signal failed: {e}");
-    }
+    let signals = privacy_signals(&st, principal.as_ref(), &parts.headers).await;
     let visitor = cookie(&parts.headers, consent_cookie(tls)).and_then(VisitorChoice::decode);
-    let unread = match (&principal, is_api || parts.method != Method::GET) {
-        (Some(p), false) => st.svc.unread_notifications(p.account_id).await.unwrap_or_else(|e| {
-            tracing::error!("counting notices failed: {e}");
-            0
-        }),
-        _ => 0,
-    };
+    let pages_get = !is_api && parts.method == Method::GET;
+    let unread = unread(&st, principal.as_ref().filter(|_| pages_get)).await;
     let ctx = Ctx {
         principal,
         locale,
@@ -273,100 +204,226 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
     if let Some(why) = refused {
         return why.response(is_api, &ctx);
     }
+    if let Some(refusal) = hidden_in_query(&parts, is_api, &ctx) {
+        return refusal;
+    }
+    let body = match guard_body(&st, &mut parts, body, is_api, &ctx).await {
+        Ok(body) => body,
+        Err(refusal) => return refusal,
+    };
+    let res = next.run(Request::from_parts(parts, body)).await;
+    finish(res, &ctx, is_api, new_anon).await
+}
 
-    // Query parameters are held to the same rule as form fields and JSON
-    // strings: no invisible character.
-    let query = parts.uri.query().unwrap_or("");
-    if let Some((k, _)) =
-        form_urlencoded::parse(query.as_bytes()).find(|(k, v)| has_hidden_characters(k) || has_hidden_characters(v))
+/// Who is asking: the session behind the cookie (pages) or the bearer token
+/// (API), and the token itself while it names a live session. A session
+/// that cannot be looked up (the database is overloaded or down) is refused
+/// with a 503 once the visitor's context is built.
+async fn session(
+    st: &AppState,
+    headers: &HeaderMap,
+    is_api: bool,
+) -> (Option<Principal>, Option<String>, Option<Overload>) {
+    let token = if is_api {
+        bearer(headers).map(str::to_owned)
+    } else {
+        cookie(headers, session_cookie(st.tls)).map(str::to_owned)
+    };
+    let mut refused = None;
+    let principal = match &token {
+        Some(t) if !t.is_empty() && t.len() < 100 => match st.svc.authenticate(t).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!("session lookup failed: {e}");
+                refused = Some(Overload(match e {
+                    koine_services::Error::Overloaded(_) => "database-busy",
+                    _ => "session-lookup-failed",
+                }));
+                None
+            }
+        },
+        _ => None,
+    };
+    let token = token.filter(|_| principal.is_some());
+    (principal, token, refused)
+}
+
+/// What CSRF tokens are bound to: the session token, or for visitors a
+/// random pre-session cookie (returned when it is new, to be set).
+fn csrf_binding(headers: &HeaderMap, session_token: Option<String>, tls: bool) -> (String, Option<String>) {
+    match (session_token, cookie(headers, anon_cookie(tls))) {
+        (Some(t), _) => (t, None),
+        (None, Some(a)) if a.len() == 43 => (a.to_owned(), None),
+        _ => {
+            let a = crypto::new_token();
+            (a.clone(), Some(a))
+        }
+    }
+}
+
+/// The page's language: the member's setting, else the language cookie,
+/// else the browser's `Accept-Language`, else English.
+fn locale(principal: Option<&Principal>, headers: &HeaderMap) -> UiLocale {
+    principal
+        .and_then(|p| p.locale)
+        .or_else(|| cookie(headers, LANG_COOKIE).and_then(|l| UiLocale::parse(l).ok()))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(UiLocale::negotiate)
+        })
+        .unwrap_or(UiLocale::En)
+}
+
+/// The client's address (through the configured proxies) and user agent.
+fn client(st: &AppState, parts: &Parts) -> ClientInfo {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let ip = client_ip(peer, &parts.headers, st.proxy_hops).map(|ip| ip.to_string());
+    let user_agent = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    ClientInfo { ip, user_agent }
+}
+
+/// Global Privacy Control and Do Not Track as sent; for a member they are
+/// recorded as the refusals they stand for.
+async fn privacy_signals(st: &AppState, principal: Option<&Principal>, headers: &HeaderMap) -> Signals {
+    let is_one = |name: &str| headers.get(name).is_some_and(|v| v.as_bytes().trim_ascii() == b"1");
+    let signals = Signals {
+        gpc: is_one("sec-gpc"),
+        dnt: is_one("dnt"),
+    };
+    if let (Some(p), true) = (principal, signals.gpc || signals.dnt)
+        && let Err(e) = st.svc.honour_signals(p.account_id, signals).await
     {
-        return if is_api {
-            crate::error::Problem::invalid("invisible-characters", &k).into_response()
-        } else {
-            PageErrorMarker::response(StatusCode::UNPROCESSABLE_ENTITY, "error-invisible-characters", &ctx)
-        };
+        tracing::error!("recording a privacy signal failed: {e}");
     }
+    signals
+}
 
+/// Notices the member has not read, for the navigation of a page.
+async fn unread(st: &AppState, member: Option<&Principal>) -> i64 {
+    let Some(p) = member else { return 0 };
+    st.svc.unread_notifications(p.account_id).await.unwrap_or_else(|e| {
+        tracing::error!("counting notices failed: {e}");
+        0
+    })
+}
+
+/// Query parameters are held to the same rule as form fields and JSON
+/// strings: no invisible character.
+fn hidden_in_query(parts: &Parts, is_api: bool, ctx: &Ctx) -> Option<Response> {
+    let query = parts.uri.query().unwrap_or("");
+    let (k, _) =
+        form_urlencoded::parse(query.as_bytes()).find(|(k, v)| has_hidden_characters(k) || has_hidden_characters(v))?;
+    Some(if is_api {
+        crate::error::Problem::invalid("invisible-characters", &k).into_response()
+    } else {
+        PageErrorMarker::response(StatusCode::UNPROCESSABLE_ENTITY, "error-invisible-characters", ctx)
+    })
+}
+
+/// The body a handler may see. Pages take only forms (CSRF checked and
+/// removed here) or the uploads that check it themselves; API bodies are
+/// refused when any string holds an invisible character (a processor's
+/// signed webhook is taken as sent).
+async fn guard_body(st: &AppState, parts: &mut Parts, body: Body, is_api: bool, ctx: &Ctx) -> Result<Body, Response> {
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let mut body = body;
-    if !is_api && unsafe_method {
-        let probe = Request::from_parts(parts.clone(), Body::empty());
-        if crate::security::cross_site(&probe) {
-            return PageErrorMarker::response(StatusCode::FORBIDDEN, "error-csrf", &ctx);
-        }
-        let content_type = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let is_form = content_type.starts_with("application/x-www-form-urlencoded");
-        // Multipart is accepted only where a file is uploaded; those handlers
-        // check the CSRF field themselves.
-        let is_upload = content_type.starts_with("multipart/form-data") && MULTIPART_PATHS.contains(&parts.uri.path());
-        if is_form {
-            let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
-                return PageErrorMarker::response(StatusCode::PAYLOAD_TOO_LARGE, "error-too-long", &ctx);
-            };
-            let mut presented = None;
-            let mut hidden = false;
-            let mut rest = form_urlencoded::Serializer::new(String::new());
-            for (k, v) in form_urlencoded::parse(&bytes) {
-                if k == "csrf" {
-                    presented = Some(v.into_owned());
-                } else {
-                    hidden |= !is_secret(&k) && (has_hidden_characters(&k) || has_hidden_characters(&v));
-                    rest.append_pair(&k, &v);
-                }
-            }
-            if !presented.is_some_and(|p| ctx.csrf_ok(&st, &p)) {
-                return PageErrorMarker::response(StatusCode::FORBIDDEN, "error-csrf", &ctx);
-            }
-            if hidden {
-                return PageErrorMarker::response(StatusCode::UNPROCESSABLE_ENTITY, "error-invisible-characters", &ctx);
-            }
-            let rest = rest.finish();
-            parts
-                .headers
-                .insert(header::CONTENT_LENGTH, HeaderValue::from(rest.len()));
-            body = Body::from(rest);
-        } else if !is_upload {
-            // Pages only take forms; anything else is not from our pages.
-            return PageErrorMarker::response(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-csrf", &ctx);
-        }
+    if !unsafe_method {
+        return Ok(body);
     }
-
-    // API bodies: any string (or key) holding an invisible character is
-    // refused before a handler sees it. A provider's signed webhook is
-    // taken as sent.
-    let is_json = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"));
-    if is_api && unsafe_method && is_json && !parts.uri.path().starts_with("/api/v1/payments/webhooks/") {
+        .unwrap_or("")
+        .to_owned();
+    if is_api {
+        let is_json = content_type.starts_with("application/json");
+        if !is_json || parts.uri.path().starts_with("/api/v1/payments/webhooks/") {
+            return Ok(body);
+        }
         let Ok(bytes) = to_bytes(body, crate::BODY_LIMIT).await else {
-            return crate::error::Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "The body is too large.")
-                .into_response();
+            return Err(crate::error::Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "The body is too large.",
+            )
+            .into_response());
         };
         if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
             && let Some(at) = hidden_in_json(&value, "")
         {
-            return crate::error::Problem::invalid("invisible-characters", &at).into_response();
+            return Err(crate::error::Problem::invalid("invisible-characters", &at).into_response());
         }
-        body = Body::from(bytes);
+        return Ok(Body::from(bytes));
     }
+    let probe = Request::from_parts(parts.clone(), Body::empty());
+    if crate::security::cross_site(&probe) {
+        return Err(PageErrorMarker::response(StatusCode::FORBIDDEN, "error-csrf", ctx));
+    }
+    // Multipart is accepted only where a file is uploaded; those handlers
+    // check the CSRF field themselves.
+    if content_type.starts_with("multipart/form-data") && MULTIPART_PATHS.contains(&parts.uri.path()) {
+        return Ok(body);
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        // Pages only take forms; anything else is not from our pages.
+        return Err(PageErrorMarker::response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "error-csrf",
+            ctx,
+        ));
+    }
+    let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
+        return Err(PageErrorMarker::response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "error-too-long",
+            ctx,
+        ));
+    };
+    let mut presented = None;
+    let mut hidden = false;
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(&bytes) {
+        if k == "csrf" {
+            presented = Some(v.into_owned());
+        } else {
+            hidden |= !is_secret(&k) && (has_hidden_characters(&k) || has_hidden_characters(&v));
+            rest.append_pair(&k, &v);
+        }
+    }
+    if !presented.is_some_and(|p| ctx.csrf_ok(st, &p)) {
+        return Err(PageErrorMarker::response(StatusCode::FORBIDDEN, "error-csrf", ctx));
+    }
+    if hidden {
+        return Err(PageErrorMarker::response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-invisible-characters",
+            ctx,
+        ));
+    }
+    let rest = rest.finish();
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(rest.len()));
+    Ok(Body::from(rest))
+}
 
-    let mut res = next.run(Request::from_parts(parts, body)).await;
+/// The handler's answer as the visitor gets it: an error page in their
+/// language (or a problem for the API) for every refusal, the framework's
+/// own included, and a new pre-session cookie for pages.
+async fn finish(mut res: Response, ctx: &Ctx, is_api: bool, new_anon: Option<String>) -> Response {
     if let Some(marker) = res.extensions_mut().remove::<PageErrorMarker>() {
         let overload = res.extensions().get::<Overload>().copied();
-        res = marker.render(&ctx);
+        res = marker.render(ctx);
         if let Some(o) = overload {
             res.extensions_mut().insert(o);
         }
     } else if res.status().is_client_error() && is_plain_text(&res) {
-        // The framework's own rejections (a malformed path or query, a
-        // wrong method, no such route) get a page in the visitor's
-        // language, or a problem for the API, like every other refusal.
         res = if is_api {
             let status = res.status();
             let detail =
@@ -375,13 +432,13 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
                 .detail(detail)
                 .into_response()
         } else {
-            PageErrorMarker::response(res.status(), "error-bad-request", &ctx)
+            PageErrorMarker::response(res.status(), "error-bad-request", ctx)
         };
     }
     // API clients authenticate with bearer tokens and get no cookie.
     if let Some(a) = new_anon.filter(|_| !is_api) {
         res.headers_mut()
-            .append(header::SET_COOKIE, set_cookie(anon_cookie(tls), &a, None, tls));
+            .append(header::SET_COOKIE, set_cookie(anon_cookie(ctx.tls), &a, None, ctx.tls));
     }
     res
 }
