@@ -8,11 +8,13 @@
 
 mod browser;
 mod fixtures;
+mod html;
 pub mod lessons;
 mod logs;
 
 pub use browser::{Browser, csrf_of};
 pub use fixtures::{Everywhere, Marker, tiny_mp4, tiny_pdf, tiny_png};
+pub use html::{Field, field, fields, offers_value};
 pub use logs::{Logs, with_captured_logs, with_captured_logs_and};
 
 use koine::config::Config;
