@@ -86,6 +86,17 @@ named_enum!(
 );
 
 impl UiLocale {
+    /// A first guess at the time zone of someone who reads this language,
+    /// until they say otherwise.
+    pub fn likely_time_zone(self) -> &'static str {
+        match self {
+            Self::Ja => "Asia/Tokyo",
+            Self::ZhCn => "Asia/Shanghai",
+            Self::Es => "Europe/Madrid",
+            Self::En => "UTC",
+        }
+    }
+
     /// The language a stored setting names: English when there is none,
     /// or it is not one Koine ships.
     pub fn of_setting(setting: Option<&str>) -> Self {

@@ -15,9 +15,10 @@ use koine_domain::age::{self, AgeDecision};
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::contact::{Email, Identifier, Phone};
 use koine_domain::password::NewPassword;
-use koine_domain::profile::{DisplayName, UiLocale, Visibility};
+use koine_domain::profile::{DisplayName, TimeZoneName, UiLocale, Visibility};
 use koine_domain::refusal::Refusal;
 use koine_domain::staff::StaffRole;
+use koine_domain::{Invalid, Valid};
 use koine_store::Conn;
 use koine_store::repo::codes::CodeRow;
 use koine_store::repo::profiles::ProfileRow;
@@ -37,6 +38,7 @@ const MAX_CODE_ATTEMPTS: i32 = 5;
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
 
 /// Validated sign-up input.
+#[derive(Debug)]
 pub struct SignUp {
     pub email: Option<Email>,
     pub phone: Option<Phone>,
@@ -47,6 +49,86 @@ pub struct SignUp {
     pub time_zone: String,
     /// Ticked "news and offers by email" (never taken from a minor).
     pub marketing_email: bool,
+}
+
+/// A sign-up as typed, on the page or in the API, before it is checked.
+#[derive(Debug, Clone)]
+pub struct SignUpInput {
+    pub display_name: String,
+    /// Email address; this or `phone` is required (empty: not given).
+    pub email: String,
+    pub phone: String,
+    pub password: String,
+    pub birth_date: String,
+    /// Empty: the language's likely zone.
+    pub time_zone: String,
+    pub locale: UiLocale,
+    pub marketing_email: bool,
+}
+
+impl SignUp {
+    /// The one reading of a sign-up, for the page and the API alike: the
+    /// valid sign-up, or every field's error at once.
+    pub fn parse(input: &SignUpInput, today: Date) -> std::result::Result<Self, Vec<Invalid>> {
+        fn optional<T>(raw: &str, parse: impl Fn(&str) -> Valid<T>) -> Valid<Option<T>> {
+            if raw.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse(raw).map(Some)
+            }
+        }
+        let display_name = DisplayName::parse(&input.display_name);
+        let email = optional(&input.email, Email::parse);
+        let phone = optional(&input.phone, Phone::parse);
+        let birth_date = age::parse_birth_date(&input.birth_date, today);
+        let zone = match input.time_zone.trim() {
+            "" => input.locale.likely_time_zone(),
+            typed => typed,
+        };
+        let time_zone = TimeZoneName::parse(zone);
+        // A password built from what the person typed elsewhere is guessable
+        // (the number as typed and as its digits alone).
+        let digits: String = input.phone.chars().filter(char::is_ascii_digit).collect();
+        let context = [
+            input.email.as_str(),
+            input.display_name.as_str(),
+            input.phone.as_str(),
+            digits.as_str(),
+        ];
+        let password = NewPassword::parse(&input.password, &context);
+        let mut errors: Vec<Invalid> = [
+            display_name.as_ref().err(),
+            email.as_ref().err(),
+            phone.as_ref().err(),
+            birth_date.as_ref().err(),
+            time_zone.as_ref().err(),
+            password.as_ref().err(),
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+        if matches!((&email, &phone), (Ok(None), Ok(None))) {
+            errors.push(Invalid::new("email", "email-or-phone-required"));
+        }
+        match (display_name, email, phone, birth_date, time_zone, password) {
+            (Ok(display_name), Ok(email), Ok(phone), Ok(birth_date), Ok(time_zone), Ok(password))
+                if errors.is_empty() =>
+            {
+                Ok(Self {
+                    email,
+                    phone,
+                    password,
+                    birth_date,
+                    display_name,
+                    locale: input.locale,
+                    time_zone: time_zone.as_str().to_owned(),
+                    marketing_email: input.marketing_email,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
 }
 
 /// Who a request comes from.
@@ -1166,4 +1248,77 @@ pub async fn mark_demo_verified(svc: &Services, account: Uuid, email: &str) -> R
     let mut c = svc.db.acquire().await?;
     accounts::mark_email_verified(c.conn(), account, email, svc.clock.now_us()).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod sign_up_tests {
+    use super::*;
+
+    fn input() -> SignUpInput {
+        SignUpInput {
+            display_name: "Ana".into(),
+            email: String::new(),
+            phone: "+34 612 345 678".into(),
+            password: "34612345678-Zz".into(),
+            birth_date: "1990-05-01".into(),
+            time_zone: String::new(),
+            locale: UiLocale::Ja,
+            marketing_email: false,
+        }
+    }
+
+    fn today() -> Date {
+        jiff::civil::date(2026, 12, 4)
+    }
+
+    #[test]
+    fn a_password_made_of_the_phone_number_is_guessable() {
+        let errors = SignUp::parse(&input(), today()).unwrap_err();
+        assert_eq!(errors, [Invalid::new("password", "password-too-guessable")]);
+        let other = SignUpInput {
+            phone: "+44 7700 900123".into(),
+            ..input()
+        };
+        assert!(
+            SignUp::parse(&other, today()).is_ok(),
+            "the same password with another number"
+        );
+    }
+
+    #[test]
+    fn the_time_zone_is_guessed_from_the_language_when_left_out() {
+        let ok = SignUpInput {
+            phone: "+44 7700 900123".into(),
+            ..input()
+        };
+        assert_eq!(SignUp::parse(&ok, today()).unwrap().time_zone, "Asia/Tokyo");
+    }
+
+    #[test]
+    fn every_field_error_comes_at_once() {
+        let bad = SignUpInput {
+            display_name: " ".into(),
+            email: "not-an-email".into(),
+            phone: String::new(),
+            password: "short".into(),
+            birth_date: "1990-13-01".into(),
+            time_zone: "Mars/Olympus".into(),
+            ..input()
+        };
+        let fields: Vec<&str> = SignUp::parse(&bad, today())
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["display_name", "email", "birth_date", "time_zone", "password"]);
+        let neither = SignUpInput {
+            phone: String::new(),
+            ..input()
+        };
+        let errors = SignUp::parse(&neither, today()).unwrap_err();
+        assert!(
+            errors.contains(&Invalid::new("email", "email-or-phone-required")),
+            "{errors:?}"
+        );
+    }
 }

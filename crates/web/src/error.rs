@@ -6,6 +6,8 @@ use crate::ctx::Ctx;
 use crate::html::templates::{ErrorPage, Page};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use koine_domain::Invalid;
+use koine_domain::profile::UiLocale;
 use koine_domain::refusal::{Refusal, RefusalKind};
 use koine_services::Error;
 use serde::Serialize;
@@ -166,18 +168,35 @@ pub struct Problem {
     pub title: &'static str,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: Option<Box<str>>,
     /// The input field at fault, for validation problems.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
     /// Machine-readable reason, e.g. `password-too-guessable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<&'static str>,
+    /// Every field refused, for input that was not valid (`field` and
+    /// `code` repeat the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[allow(
+        clippy::box_collection,
+        reason = "one pointer keeps every Problem small; few carry field errors"
+    )]
+    pub errors: Option<Box<Vec<FieldProblem>>>,
     #[serde(skip)]
     retry_after: Option<u32>,
     /// For the access log: why a 503 was given.
     #[serde(skip)]
     overload: Option<Overload>,
+}
+
+/// One refused field of a problem: where, why, and the message a page
+/// shows beside it (in the caller's language where it is known).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: String,
 }
 
 fn problem_type<S: serde::Serializer>(kind: &&'static str, s: S) -> Result<S::Ok, S::Error> {
@@ -193,8 +212,34 @@ impl Problem {
             detail: None,
             field: None,
             code: None,
+            errors: None,
             retry_after: None,
             overload: None,
+        }
+    }
+
+    /// Input refused field by field: every error with its message in
+    /// `locale`, the first also as `field` and `code`.
+    pub fn invalid_fields(errors: &[Invalid], locale: UiLocale) -> Self {
+        let first = errors.first();
+        Self {
+            field: first.map(|i| i.field),
+            code: first.map(|i| i.code),
+            errors: Some(Box::new(
+                errors
+                    .iter()
+                    .map(|i| FieldProblem {
+                        field: i.field,
+                        code: i.code,
+                        message: koine_services::i18n::t(locale, &format!("error-{}", i.code)),
+                    })
+                    .collect(),
+            )),
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-input",
+                "The input is not valid.",
+            )
         }
     }
 
@@ -202,7 +247,7 @@ impl Problem {
     pub fn invalid(code: &'static str, detail: &str) -> Self {
         Self {
             code: Some(code),
-            detail: Some(detail.to_owned()),
+            detail: Some(detail.into()),
             ..Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid-input",
@@ -225,7 +270,7 @@ impl Problem {
     }
 
     pub fn detail(mut self, d: impl Into<String>) -> Self {
-        self.detail = Some(d.into());
+        self.detail = Some(d.into().into_boxed_str());
         self
     }
 
@@ -239,11 +284,7 @@ impl From<Error> for Problem {
     fn from(e: Error) -> Self {
         use StatusCode as S;
         match e {
-            Error::Invalid(i) => Self {
-                field: Some(i.field),
-                code: Some(i.code),
-                ..Self::new(S::UNPROCESSABLE_ENTITY, "invalid-input", "The input is not valid.")
-            },
+            Error::Invalid(i) => Self::invalid_fields(&[i], UiLocale::En),
             Error::TooYoung => Self::new(S::FORBIDDEN, "age-gate", "Below the minimum age; nothing was stored."),
             Error::BadCredentials => Self::new(S::UNAUTHORIZED, "bad-credentials", "Wrong identifier or password."),
             Error::NotVerified => Self::new(S::FORBIDDEN, "not-verified", "Confirm your email or phone first."),

@@ -8,6 +8,7 @@ use std::time::Duration;
 both_backends!(
     api_account_lifecycle,
     api_rejects_bad_input_cleanly,
+    sign_up_reads_alike_in_the_api_and_on_the_page,
     openapi_document_is_complete
 );
 
@@ -348,4 +349,64 @@ async fn openapi_document_is_complete(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
+}
+
+/// The API reads a sign-up as the page does: every field's error at once
+/// (with the message the page would show, in the caller's language), and a
+/// time zone left out guessed from the language.
+async fn sign_up_reads_alike_in_the_api_and_on_the_page(app: TestApp) {
+    let c = Client::new();
+    let r = c
+        .post(app.url("/api/v1/signup"))
+        .header("accept-language", "es")
+        .json(&json!({ "display_name": " ", "email": "not-an-email", "password": "short", "birth_date": "1990-01-01" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    let errors = problem["errors"].as_array().expect("every field's error");
+    let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["display_name", "email", "password"]);
+    assert_eq!(problem["field"], "display_name");
+    assert_eq!(
+        errors[1]["message"],
+        koine_services::i18n::t(koine_domain::profile::UiLocale::Es, "error-invalid-email")
+    );
+    let (_, page) = app
+        .browser()
+        .post_form_text(
+            "/signup",
+            &[
+                ("display_name", " "),
+                ("email", "not-an-email"),
+                ("phone", ""),
+                ("password", "short"),
+                ("birth_date", "1990-01-01"),
+                ("time_zone", ""),
+            ],
+        )
+        .await;
+    for e in errors {
+        let message = koine_services::i18n::t(
+            koine_domain::profile::UiLocale::En,
+            &format!("error-{}", e["code"].as_str().unwrap()),
+        );
+        assert!(page.contains(&message), "the page shows {message}");
+    }
+    assert_eq!(app.count("accounts").await, 0);
+
+    let r = c
+        .post(app.url("/api/v1/signup"))
+        .header("accept-language", "ja")
+        .json(&json!({ "display_name": "Kenji", "email": "kenji@example.org", "password": STRONG_PASSWORD, "birth_date": "1990-01-01" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let zone = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar::<_, String>("SELECT time_zone FROM profiles")
+        .fetch_one(p)
+        .await
+        .unwrap());
+    assert_eq!(zone, "Asia/Tokyo", "guessed from the language, not UTC");
 }

@@ -8,11 +8,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use koine_domain::age::parse_birth_date;
 use koine_domain::contact::{Email, Identifier, Phone};
 use koine_domain::password::NewPassword;
-use koine_domain::profile::{DisplayName, TimeZoneName, UiLocale};
-use koine_services::accounts::SignUp;
+use koine_domain::profile::UiLocale;
+use koine_services::accounts::{SignUp, SignUpInput};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -37,7 +36,8 @@ pub struct SignupBody {
     /// Interface language: `en`, `ja`, `zh-CN` or `es`.
     #[schema(schema_with = super::shapes::ui_locale_or_null)]
     locale: Option<String>,
-    /// IANA time zone, e.g. `Asia/Tokyo`.
+    /// IANA time zone, e.g. `Asia/Tokyo`; by default a first guess from
+    /// the language.
     #[schema(schema_with = super::shapes::time_zone_or_null)]
     time_zone: Option<String>,
     /// Consent to news and offers by email (ignored for minors).
@@ -48,15 +48,8 @@ pub struct SignupBody {
 #[utoipa::path(post, path = "/api/v1/signup", request_body = SignupBody, tag = "accounts",
     responses((status = 202, description = "Accepted; a verification message was sent if possible"),
               (status = 403, description = "Below the minimum age; nothing stored", body = Problem),
-              (status = 422, description = "Invalid input", body = Problem)))]
+              (status = 422, description = "Invalid input: `errors` lists every field refused", body = Problem)))]
 pub async fn signup(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<SignupBody>) -> ApiResult {
-    let opt = |s: &Option<String>| s.as_deref().filter(|v| !v.trim().is_empty()).map(str::to_owned);
-    let email = opt(&b.email).map(|e| Email::parse(&e)).transpose().map_err(invalid)?;
-    let phone = opt(&b.phone).map(|p| Phone::parse(&p)).transpose().map_err(invalid)?;
-    let birth_date = parse_birth_date(&b.birth_date, st.svc.clock.today_utc()).map_err(invalid)?;
-    let display_name = DisplayName::parse(&b.display_name).map_err(invalid)?;
-    let context = [b.email.as_deref().unwrap_or(""), b.display_name.as_str()];
-    let password = NewPassword::parse(&b.password, &context).map_err(invalid)?;
     let locale = b
         .locale
         .as_deref()
@@ -64,23 +57,19 @@ pub async fn signup(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<Si
         .transpose()
         .map_err(invalid)?
         .unwrap_or(ctx.locale);
-    let time_zone = b
-        .time_zone
-        .as_deref()
-        .map(TimeZoneName::parse)
-        .transpose()
-        .map_err(invalid)?;
-    let input = SignUp {
-        email,
-        phone,
-        password,
-        birth_date,
-        display_name,
+    let input = SignUpInput {
+        display_name: b.display_name,
+        email: b.email.unwrap_or_default(),
+        phone: b.phone.unwrap_or_default(),
+        password: b.password,
+        birth_date: b.birth_date,
+        time_zone: b.time_zone.unwrap_or_default(),
         locale,
-        time_zone: time_zone.map_or_else(|| "UTC".into(), |t| t.as_str().to_owned()),
         marketing_email: b.marketing_email.unwrap_or(false),
     };
-    st.svc.sign_up(input, ctx.ip()).await?;
+    let sign_up = SignUp::parse(&input, st.svc.clock.today_utc())
+        .map_err(|errors| Problem::invalid_fields(&errors, ctx.locale))?;
+    st.svc.sign_up(sign_up, ctx.ip()).await?;
     Ok(accepted())
 }
 

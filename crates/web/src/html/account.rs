@@ -15,13 +15,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use koine_domain::Invalid;
-use koine_domain::age::parse_birth_date;
 use koine_domain::contact::{Email, Identifier, Phone};
 use koine_domain::password::NewPassword;
-use koine_domain::profile::{DisplayName, TimeZoneName, UiLocale};
 use koine_domain::refusal::Refusal;
 use koine_services::Error;
-use koine_services::accounts::SignUp;
+use koine_services::accounts::{SignUp, SignUpInput};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -61,15 +59,6 @@ pub(super) fn message(
 }
 
 /// A first guess at the visitor's zone from their language; they can change it.
-fn likely_time_zone(locale: UiLocale) -> &'static str {
-    match locale {
-        UiLocale::Ja => "Asia/Tokyo",
-        UiLocale::ZhCn => "Asia/Shanghai",
-        UiLocale::Es => "Europe/Madrid",
-        UiLocale::En => "UTC",
-    }
-}
-
 fn signup_page(ctx: &Ctx, form: FormState, status: StatusCode) -> Response {
     let page = SignupPage {
         page: Page::new(ctx, "signup-title"),
@@ -80,7 +69,7 @@ fn signup_page(ctx: &Ctx, form: FormState, status: StatusCode) -> Response {
 }
 
 async fn signup_form(ctx: Ctx) -> Response {
-    let form = FormState::with_values([("time_zone", likely_time_zone(ctx.locale).to_owned())]);
+    let form = FormState::with_values([("time_zone", ctx.locale.likely_time_zone().to_owned())]);
     signup_page(&ctx, form, StatusCode::OK)
 }
 
@@ -94,14 +83,6 @@ struct SignupForm {
     birth_date: String,
     time_zone: Option<String>,
     marketing_email: Option<String>,
-}
-
-fn optional<T>(raw: &str, parse: impl Fn(&str) -> Result<T, Invalid>) -> Result<Option<T>, Invalid> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse(raw).map(Some)
-    }
 }
 
 async fn signup(
@@ -119,46 +100,26 @@ async fn signup(
         ("time_zone", zone_raw.clone().unwrap_or_default()),
         ("marketing_email", f.marketing_email.clone().unwrap_or_default()),
     ]);
-    let today = st.svc.clock.today_utc();
-    let name = DisplayName::parse(&f.display_name);
-    let email = optional(&f.email, Email::parse);
-    let phone = optional(&f.phone, Phone::parse);
-    let birth = parse_birth_date(&f.birth_date, today);
-    let zone = TimeZoneName::parse(zone_raw.as_deref().unwrap_or(likely_time_zone(ctx.locale)));
-    let context = [f.email.as_str(), f.display_name.as_str(), f.phone.as_str()];
-    let password = NewPassword::parse(&f.password, &context);
-    let errors = [
-        name.as_ref().err(),
-        email.as_ref().err(),
-        phone.as_ref().err(),
-        birth.as_ref().err(),
-        zone.as_ref().err(),
-        password.as_ref().err(),
-    ];
-    for e in errors.into_iter().flatten() {
-        form.error(&i18n, e.field, e.code);
-    }
-    if let (Ok(None), Ok(None)) = (&email, &phone) {
-        form.error(&i18n, "email", "email-or-phone-required");
-    }
-    let (Ok(name), Ok(email), Ok(phone), Ok(birth), Ok(zone), Ok(password)) =
-        (name, email, phone, birth, zone, password)
-    else {
-        return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
-    };
-    if email.is_none() && phone.is_none() {
-        return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
-    }
-    let input = SignUp {
-        email,
-        phone: phone.clone(),
-        password,
-        birth_date: birth,
-        display_name: name,
+    let input = SignUpInput {
+        display_name: f.display_name,
+        email: f.email,
+        phone: f.phone,
+        password: f.password,
+        birth_date: f.birth_date,
+        time_zone: zone_raw.unwrap_or_default(),
         locale: ctx.locale,
-        time_zone: zone.as_str().to_owned(),
         marketing_email: f.marketing_email.as_deref() == Some("on"),
     };
+    let input = match SignUp::parse(&input, st.svc.clock.today_utc()) {
+        Ok(input) => input,
+        Err(errors) => {
+            for e in &errors {
+                form.error(&i18n, e.field, e.code);
+            }
+            return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let phone = input.phone.clone();
     match st.svc.sign_up(input, ctx.ip()).await {
         Ok(()) => {
             let link = phone.map(|_| ("/verify/phone", "signup-enter-code"));
