@@ -337,9 +337,15 @@ impl Services {
         Ok(id)
     }
 
+    /// The member's exports that can still be downloaded (or are being
+    /// built), newest first; an expired one is gone for the page and the
+    /// API alike.
     pub async fn exports(&self, account: Uuid) -> Result<Vec<ExportRow>> {
+        let now = self.clock.now_us();
         let mut c = self.db.acquire().await?;
-        Ok(exports::list(c.conn(), account).await?)
+        let mut list = exports::list(c.conn(), account).await?;
+        list.retain(|e| e.expires_at > now);
+        Ok(list)
     }
 
     /// The ZIP (unsealed) of everything about `account`. Tables are read

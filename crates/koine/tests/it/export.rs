@@ -237,4 +237,16 @@ async fn export_over_the_api(app: TestApp) {
     let r = c.get(&archive).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "needs a recent password entry");
     assert_eq!(r.headers()["content-type"], "application/problem+json");
+    // Expired, it is gone from the list, as from the page.
+    app.advance(Duration::from_secs(7 * 24 * 3600));
+    let list: serde_json::Value = c
+        .get(app.url("/api/v1/me/exports"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list, serde_json::json!([]), "an expired export is not listed");
 }

@@ -43,13 +43,11 @@ async fn my_data(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageE
         .into_iter()
         .map(|a| (a.created_at, a.action))
         .collect();
-    let now = st.svc.clock.now_us();
     let exports = st
         .svc
         .exports(p.account_id)
         .await?
         .into_iter()
-        .filter(|e| e.expires_at > now)
         .map(|e| ExportLine {
             id: e.id.to_string(),
             requested_at: e.requested_at,
