@@ -47,6 +47,10 @@ async fn a_lesson_goes_from_request_to_review(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("20.00"), "{page}");
+    // A malformed lesson type is refused, not dropped (as the API does).
+    let r = app.book_at(&lb, teacher, at, &[("offering", "not-an-id")]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("lessons").await, 0);
     let r = app.book_at(&lb, teacher, at, &[("note", "Subjunctive, please")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let lesson = koine_testkit::lessons::location_id(&r);

@@ -21,6 +21,18 @@ pub fn card_of(st: &AppState, number: &str, expiry: &str, cvc: &str) -> Result<O
     Card::parse(number, expiry, cvc, st.svc.clock.today_utc()).map(Some)
 }
 
+/// An optional id from a form's hidden field: empty is none, anything
+/// else must be an id (a malformed one is refused, never dropped).
+pub fn optional_id(raw: &str) -> Result<Option<uuid::Uuid>, PageError> {
+    match raw.trim() {
+        "" => Ok(None),
+        id => id
+            .parse()
+            .map(Some)
+            .map_err(|_| PageError::Status(StatusCode::BAD_REQUEST, "error-bad-request")),
+    }
+}
+
 /// A refused booking or payment, for the form: a refusal shows at the top.
 pub fn form_error(e: &Error) -> Option<FieldError> {
     FieldError::of(e, "booking")

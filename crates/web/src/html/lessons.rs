@@ -4,7 +4,7 @@
 //! lesson calendar and the notices.
 
 use super::format::{local, money, name_or_former};
-use super::forms::{card_of, form_error, key_of};
+use super::forms::{card_of, form_error, key_of, optional_id};
 use super::teachers::viewer_zone;
 use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};
@@ -259,11 +259,12 @@ async fn book(
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let key = key_of(&f.idempotency_key)?;
+    let (offering, package) = (optional_id(&f.offering)?, optional_id(&f.package)?);
     let again = |form: FormState, status| {
         let q = BookQuery {
-            offering: f.offering.parse().ok(),
+            offering,
             kind: Some(f.kind.clone()),
-            package: f.package.parse().ok(),
+            package,
             start: None,
         };
         book_form(&st, &ctx, f.teacher, q, form, status)
@@ -283,9 +284,9 @@ async fn book(
         let card = card_of(&st, &f.card_number, &f.card_expiry, &f.card_cvc)?;
         Ok::<_, koine_domain::Invalid>(BookingRequest {
             teacher: f.teacher,
-            offering: f.offering.parse().ok(),
+            offering,
             kind,
-            package: f.package.parse().ok(),
+            package,
             starts_at,
             coupon: Some(f.coupon.trim().to_owned()).filter(|c| !c.is_empty()),
             note: f.note.clone(),
