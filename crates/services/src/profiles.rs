@@ -2,12 +2,34 @@
 
 use crate::{Error, Result, Services};
 use koine_domain::profile::{
-    Cefr, Country, DisplayName, Gender, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, check_languages,
+    Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility,
+    check_languages, parse_bio, parse_location,
 };
 use koine_domain::validation::confusable_skeleton;
+use koine_domain::{Invalid, Valid};
 use koine_store::repo::profiles::{self, LanguageRow};
 use serde::Serialize;
 use uuid::Uuid;
+
+/// A profile edit as typed, on the page or in the API, before it is checked.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileInput {
+    pub display_name: String,
+    pub bio: String,
+    /// Empty: not shown.
+    pub country: String,
+    pub time_zone: String,
+    pub ui_locale: String,
+    /// (language code, level) pairs, in the order given.
+    pub languages: Vec<(String, String)>,
+    pub birth_date_visibility: String,
+    pub gender: String,
+    pub gender_visibility: String,
+    pub location: String,
+    pub location_visibility: String,
+    /// `None` keeps the photo's current choice.
+    pub avatar_visibility: Option<String>,
+}
 
 /// A validated profile edit.
 pub struct ProfileUpdate {
@@ -24,6 +46,103 @@ pub struct ProfileUpdate {
     pub location_visibility: Visibility,
     /// Who sees the photo; `None` keeps the current choice.
     pub avatar_visibility: Option<Visibility>,
+}
+
+impl ProfileUpdate {
+    /// The one reading of a profile edit, for the page and the API alike:
+    /// the valid update, or every field's error at once.
+    pub fn parse(input: &ProfileInput) -> std::result::Result<Self, Vec<Invalid>> {
+        fn optional<T>(raw: &str, parse: impl Fn(&str) -> Valid<T>) -> Valid<Option<T>> {
+            match raw.trim() {
+                "" => Ok(None),
+                text => parse(text).map(Some),
+            }
+        }
+        let mut errors = Vec::new();
+        let display_name = DisplayName::parse(&input.display_name);
+        let bio = parse_bio(&input.bio);
+        let country = optional(&input.country, Country::parse);
+        let time_zone = TimeZoneName::parse(&input.time_zone);
+        let ui_locale = UiLocale::parse(&input.ui_locale);
+        let gender = optional(&input.gender, Gender::parse);
+        let location = parse_location(&input.location);
+        let vis = |raw: &str| Visibility::parse(raw).map_err(|_| Invalid::new("visibility", "invalid-choice"));
+        let (bdv, gv, lv) = (
+            vis(&input.birth_date_visibility),
+            vis(&input.gender_visibility),
+            vis(&input.location_visibility),
+        );
+        let av = input.avatar_visibility.as_deref().map(vis).transpose();
+        let mut languages = Vec::new();
+        for (code, level) in &input.languages {
+            match (Language::parse(code), Cefr::parse(level)) {
+                (Ok(language), Ok(level)) => languages.push(LanguageSkill { language, level }),
+                (Err(e), _) | (_, Err(e)) => errors.push(e),
+            }
+        }
+        if let Err(e) = check_languages(&languages) {
+            errors.push(e);
+        }
+        errors.extend(
+            [
+                display_name.as_ref().err(),
+                bio.as_ref().err(),
+                country.as_ref().err(),
+                time_zone.as_ref().err(),
+                ui_locale.as_ref().err(),
+                gender.as_ref().err(),
+                location.as_ref().err(),
+                bdv.as_ref().err(),
+                gv.as_ref().err(),
+                lv.as_ref().err(),
+                av.as_ref().err(),
+            ]
+            .into_iter()
+            .flatten()
+            .cloned(),
+        );
+        match (
+            display_name,
+            bio,
+            country,
+            time_zone,
+            ui_locale,
+            gender,
+            location,
+            bdv,
+            gv,
+            lv,
+            av,
+        ) {
+            (
+                Ok(display_name),
+                Ok(bio),
+                Ok(country),
+                Ok(time_zone),
+                Ok(ui_locale),
+                Ok(gender),
+                Ok(location),
+                Ok(bdv),
+                Ok(gv),
+                Ok(lv),
+                Ok(av),
+            ) if errors.is_empty() => Ok(Self {
+                display_name,
+                bio,
+                country,
+                time_zone,
+                ui_locale,
+                languages,
+                birth_date_visibility: bdv,
+                gender,
+                gender_visibility: gv,
+                location,
+                location_visibility: lv,
+                avatar_visibility: av,
+            }),
+            _ => Err(errors),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -9,6 +9,7 @@ both_backends!(
     avatars_are_reencoded_and_limited,
     the_photo_is_shown_as_its_owner_chooses,
     ui_language_follows_setting_then_header,
+    the_api_refuses_a_profile_edit_field_by_field,
 );
 
 async fn edit(b: &Browser, fields: &[(&str, &str)]) -> (StatusCode, String) {
@@ -331,4 +332,43 @@ async fn ui_language_follows_setting_then_header(app: TestApp) {
         .post_form("/language", &[("locale", "en"), ("next", "//evil.example")])
         .await;
     assert_eq!(r.headers()["location"], "/", "no open redirect");
+}
+
+/// The API reads a profile edit as the page does: every field's error at
+/// once, nothing saved.
+async fn the_api_refuses_a_profile_edit_field_by_field(app: TestApp) {
+    app.member("fields@example.org", "Fields").await;
+    let token = crate::api::token(&app, "fields@example.org").await;
+    let body = serde_json::json!({
+        "display_name": "",
+        "time_zone": "Mars/Olympus",
+        "ui_locale": "en",
+        "birth_date_visibility": "private",
+        "gender_visibility": "private",
+        "location_visibility": "private",
+        "languages": [{ "language": "xx", "level": "B2" }],
+    });
+    let r = reqwest::Client::new()
+        .put(app.url("/api/v1/me/profile"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    let mut fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["display_name", "language", "time_zone"], "{problem}");
+    let own = app
+        .svc
+        .own_profile(app.account_id("fields@example.org").await)
+        .await
+        .unwrap();
+    assert_eq!(own.view.display_name, "Fields", "nothing saved");
 }

@@ -10,11 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use koine_domain::Invalid;
-use koine_domain::profile::{
-    Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, parse_bio,
-    parse_location,
-};
-use koine_services::profiles::ProfileUpdate;
+use koine_domain::profile::Viewer;
+use koine_services::profiles::{ProfileInput, ProfileUpdate};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -68,43 +65,21 @@ pub struct ProfileBody {
     responses((status = 204), (status = 422, body = Problem)))]
 pub async fn update_profile(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<ProfileBody>) -> ApiResult {
     let p = principal(&ctx)?;
-    let nonempty = |s: &Option<String>| s.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-    let languages = b
-        .languages
-        .iter()
-        .map(|l| {
-            Ok(LanguageSkill {
-                language: Language::parse(&l.language)?,
-                level: Cefr::parse(&l.level)?,
-            })
-        })
-        .collect::<Result<Vec<_>, Invalid>>()
-        .map_err(invalid)?;
-    let update = ProfileUpdate {
-        display_name: DisplayName::parse(&b.display_name).map_err(invalid)?,
-        bio: parse_bio(b.bio.as_deref().unwrap_or("")).map_err(invalid)?,
-        country: nonempty(&b.country)
-            .map(|c| Country::parse(&c))
-            .transpose()
-            .map_err(invalid)?,
-        time_zone: TimeZoneName::parse(&b.time_zone).map_err(invalid)?,
-        ui_locale: UiLocale::parse(&b.ui_locale).map_err(invalid)?,
-        languages,
-        birth_date_visibility: Visibility::parse(&b.birth_date_visibility).map_err(invalid)?,
-        gender: nonempty(&b.gender)
-            .map(|g| Gender::parse(&g))
-            .transpose()
-            .map_err(invalid)?,
-        gender_visibility: Visibility::parse(&b.gender_visibility).map_err(invalid)?,
-        location: parse_location(b.location.as_deref().unwrap_or("")).map_err(invalid)?,
-        location_visibility: Visibility::parse(&b.location_visibility).map_err(invalid)?,
-        avatar_visibility: b
-            .avatar_visibility
-            .as_deref()
-            .map(Visibility::parse)
-            .transpose()
-            .map_err(invalid)?,
+    let input = ProfileInput {
+        display_name: b.display_name,
+        bio: b.bio.unwrap_or_default(),
+        country: b.country.unwrap_or_default(),
+        time_zone: b.time_zone,
+        ui_locale: b.ui_locale,
+        languages: b.languages.into_iter().map(|l| (l.language, l.level)).collect(),
+        birth_date_visibility: b.birth_date_visibility,
+        gender: b.gender.unwrap_or_default(),
+        gender_visibility: b.gender_visibility,
+        location: b.location.unwrap_or_default(),
+        location_visibility: b.location_visibility,
+        avatar_visibility: b.avatar_visibility,
     };
+    let update = ProfileUpdate::parse(&input).map_err(|errors| Problem::invalid_fields(&errors, ctx.locale))?;
     st.svc.update_profile(p.account_id, update).await?;
     Ok(no_content())
 }

@@ -11,13 +11,9 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use koine_domain::Invalid;
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
-use koine_domain::profile::{
-    Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility, parse_bio,
-    parse_location,
-};
-use koine_services::profiles::{OwnProfile, ProfileUpdate};
+use koine_domain::profile::{Cefr, Gender, UiLocale, Viewer, Visibility};
+use koine_services::profiles::{OwnProfile, ProfileInput, ProfileUpdate};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -157,111 +153,26 @@ const FIXED_FIELDS: &[&str] = &[
     "avatar_visibility",
 ];
 
-/// Parses the edit form into a validated update, collecting every error.
-fn parse_update(fields: &HashMap<String, String>) -> Result<ProfileUpdate, Vec<Invalid>> {
-    let get = |k: &str| fields.get(k).map_or("", String::as_str);
-    let mut errors = Vec::new();
-    let mut ok = |r: Result<(), Invalid>| {
-        if let Err(e) = r {
-            errors.push(e)
-        }
-    };
-    let display_name = DisplayName::parse(get("display_name"));
-    let bio = parse_bio(get("bio"));
-    let country = if get("country").is_empty() {
-        Ok(None)
-    } else {
-        Country::parse(get("country")).map(Some)
-    };
-    let time_zone = TimeZoneName::parse(get("time_zone"));
-    let ui_locale = UiLocale::parse(get("ui_locale"));
-    let gender = if get("gender").is_empty() {
-        Ok(None)
-    } else {
-        Gender::parse(get("gender")).map(Some)
-    };
-    let location = parse_location(get("location"));
-    let vis = |k: &str| Visibility::parse(get(k)).map_err(|_| Invalid::new("visibility", "invalid-choice"));
-    let (bdv, gv, lv) = (
-        vis("birth_date_visibility"),
-        vis("gender_visibility"),
-        vis("location_visibility"),
-    );
-    // The photo's choice sits beside the photo; a form without it keeps it.
-    let av = fields
-        .get("avatar_visibility")
-        .map(|_| vis("avatar_visibility"))
-        .transpose();
-    let mut languages = Vec::new();
-    for i in 0..LANGUAGE_SLOTS {
-        let code = get(&format!("lang_{i}"));
-        if code.is_empty() {
-            continue;
-        }
-        match (Language::parse(code), Cefr::parse(get(&format!("level_{i}")))) {
-            (Ok(language), Ok(level)) => languages.push(LanguageSkill { language, level }),
-            (Err(e), _) | (_, Err(e)) => ok(Err(e)),
-        }
-    }
-    ok(koine_domain::profile::check_languages(&languages));
-    for r in [
-        display_name.as_ref().err(),
-        bio.as_ref().err(),
-        country.as_ref().err(),
-        time_zone.as_ref().err(),
-        ui_locale.as_ref().err(),
-        gender.as_ref().err(),
-        location.as_ref().err(),
-        bdv.as_ref().err(),
-        gv.as_ref().err(),
-        lv.as_ref().err(),
-        av.as_ref().err(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        ok(Err(r.clone()));
-    }
-    match (
-        display_name,
-        bio,
-        country,
-        time_zone,
-        ui_locale,
-        gender,
-        location,
-        bdv,
-        gv,
-        lv,
-        av,
-    ) {
-        (
-            Ok(display_name),
-            Ok(bio),
-            Ok(country),
-            Ok(time_zone),
-            Ok(ui_locale),
-            Ok(gender),
-            Ok(location),
-            Ok(bdv),
-            Ok(gv),
-            Ok(lv),
-            Ok(av),
-        ) if errors.is_empty() => Ok(ProfileUpdate {
-            display_name,
-            bio,
-            country,
-            time_zone,
-            ui_locale,
-            languages,
-            birth_date_visibility: bdv,
-            gender,
-            gender_visibility: gv,
-            location,
-            location_visibility: lv,
-            avatar_visibility: av,
-        }),
-        _ => Err(errors),
+/// The edit form as typed: its fixed fields and its language slots.
+fn profile_input(fields: &HashMap<String, String>) -> ProfileInput {
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    ProfileInput {
+        display_name: get("display_name"),
+        bio: get("bio"),
+        country: get("country"),
+        time_zone: get("time_zone"),
+        ui_locale: get("ui_locale"),
+        languages: (0..LANGUAGE_SLOTS)
+            .map(|i| (get(&format!("lang_{i}")), get(&format!("level_{i}"))))
+            .filter(|(code, _)| !code.is_empty())
+            .collect(),
+        birth_date_visibility: get("birth_date_visibility"),
+        gender: get("gender"),
+        gender_visibility: get("gender_visibility"),
+        location: get("location"),
+        location_visibility: get("location_visibility"),
+        // The photo's choice sits beside the photo; a form without it keeps it.
+        avatar_visibility: fields.get("avatar_visibility").cloned(),
     }
 }
 
@@ -278,7 +189,7 @@ async fn edit(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> 
     }
     // A refusal from the service (a name like another teacher's) is shown
     // beside its field, as the form's own errors are.
-    let outcome = match parse_update(&fields) {
+    let outcome = match ProfileUpdate::parse(&profile_input(&fields)) {
         Ok(update) => match st.svc.update_profile(p.account_id, update).await {
             Err(koine_services::Error::Invalid(e)) => Err(vec![e]),
             other => Ok(other?),
