@@ -158,6 +158,12 @@ async fn retries_with_the_same_key_move_money_once(app: TestApp) {
     let (s2, again) = api(&app, &t, "/api/v1/wallet/payments", Some("pay-0001"), pay.clone()).await;
     assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::CREATED));
     assert_eq!(first["payment"]["id"], again["payment"]["id"]);
+    // The API answers with its own shape, not the stored row: no processor
+    // reference, no account or staff ids.
+    for inside in ["provider_ref", "provider", "account_id", "recorded_by"] {
+        assert!(first["payment"].get(inside).is_none(), "{inside} served: {first}");
+    }
+    assert_eq!(first["payment"]["refundable_minor"], first["payment"]["amount_minor"]);
     assert_eq!(app.count("payments").await, 1);
     assert_eq!(app.credit(me).await, 5000);
     // The same key for something else is refused.

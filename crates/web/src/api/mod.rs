@@ -421,34 +421,6 @@ impl utoipa::PartialSchema for LessonAnswer {
 
 impl utoipa::ToSchema for LessonAnswer {}
 
-/// A card payment into the wallet, as the wallet lists it.
-#[derive(serde::Serialize)]
-pub struct PaymentAnswer {
-    pub payment: koine_store::repo::payments::PaymentRow,
-}
-
-impl utoipa::PartialSchema for PaymentAnswer {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        shapes::holding("payment").into()
-    }
-}
-
-impl utoipa::ToSchema for PaymentAnswer {}
-
-/// A refund to a card, as the wallet lists it.
-#[derive(serde::Serialize)]
-pub struct RefundAnswer {
-    pub refund: koine_store::repo::payments::RefundRow,
-}
-
-impl utoipa::PartialSchema for RefundAnswer {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        shapes::holding("refund").into()
-    }
-}
-
-impl utoipa::ToSchema for RefundAnswer {}
-
 /// An integer field that also takes a JSON number written with a zero
 /// fraction (`5.0`), as JSON Schema's `integer` does.
 pub(crate) fn whole<'de, D, T>(d: D) -> Result<T, D::Error>

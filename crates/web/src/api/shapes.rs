@@ -233,14 +233,6 @@ pub fn identified(description: &str) -> Object {
         .build()
 }
 
-/// An object whose one field `name` holds an [`identified`] object.
-pub fn holding(name: &str) -> Object {
-    ObjectBuilder::new()
-        .property(name, identified(&format!("The {name}.")))
-        .required(name)
-        .build()
-}
-
 /// A profile's languages, each once, with its level.
 pub fn languages() -> Array {
     let skill = ObjectBuilder::new()

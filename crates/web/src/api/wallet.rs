@@ -10,18 +10,154 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use koine_domain::Invalid;
-use serde::Deserialize;
+use koine_store::repo::payments::{InvoiceRow, RefundRow};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// A payment into the wallet, as the API shows it (the processor's
+/// reference and who recorded a transfer stay inside).
+#[derive(Serialize, ToSchema)]
+pub struct Payment {
+    id: Uuid,
+    /// `card` or `bank_transfer`.
+    method: String,
+    card_brand: Option<String>,
+    card_last4: Option<String>,
+    amount_minor: i64,
+    refunded_minor: i64,
+    /// What can still go back to the card.
+    refundable_minor: i64,
+    currency: String,
+    status: String,
+    /// A bank transfer's reference.
+    reference: Option<String>,
+    created_at: i64,
+    invoice_id: Option<Uuid>,
+}
+
+impl From<koine_services::payments::Payment> for Payment {
+    fn from(p: koine_services::payments::Payment) -> Self {
+        let r = p.row;
+        Self {
+            id: r.id,
+            method: r.method,
+            card_brand: r.card_brand,
+            card_last4: r.card_last4,
+            amount_minor: r.amount_minor,
+            refunded_minor: r.refunded_minor,
+            refundable_minor: p.refundable_minor,
+            currency: r.currency,
+            status: r.status,
+            reference: r.reference,
+            created_at: r.created_at,
+            invoice_id: p.invoice_id,
+        }
+    }
+}
+
+/// Credit sent back to a card.
+#[derive(Serialize, ToSchema)]
+pub struct Refund {
+    id: Uuid,
+    payment_id: Uuid,
+    amount_minor: i64,
+    currency: String,
+    /// `pending`, `succeeded` or `failed`.
+    status: String,
+    created_at: i64,
+}
+
+impl From<RefundRow> for Refund {
+    fn from(r: RefundRow) -> Self {
+        Self {
+            id: r.id,
+            payment_id: r.payment_id,
+            amount_minor: r.amount_minor,
+            currency: r.currency,
+            status: r.status,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// An invoice or credit note as issued.
+#[derive(Serialize, ToSchema)]
+pub struct Invoice {
+    id: Uuid,
+    number: String,
+    /// `invoice` or `credit_note`.
+    kind: String,
+    payment_id: Option<Uuid>,
+    refund_id: Option<Uuid>,
+    buyer_name: String,
+    description: String,
+    total_minor: i64,
+    currency: String,
+    seller: String,
+    issued_at: i64,
+}
+
+impl From<InvoiceRow> for Invoice {
+    fn from(i: InvoiceRow) -> Self {
+        Self {
+            id: i.id,
+            number: i.number,
+            kind: i.kind,
+            payment_id: i.payment_id,
+            refund_id: i.refund_id,
+            buyer_name: i.buyer_name,
+            description: i.description,
+            total_minor: i.total_minor,
+            currency: i.currency,
+            seller: i.seller,
+            issued_at: i.issued_at,
+        }
+    }
+}
+
+/// The wallet as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct Wallet {
+    balance_minor: i64,
+    currency: String,
+    payments: Vec<Payment>,
+    refunds: Vec<Refund>,
+    invoices: Vec<Invoice>,
+}
+
+impl From<koine_services::payments::Wallet> for Wallet {
+    fn from(w: koine_services::payments::Wallet) -> Self {
+        Self {
+            balance_minor: w.balance_minor,
+            currency: w.currency,
+            payments: w.payments.into_iter().map(Payment::from).collect(),
+            refunds: w.refunds.into_iter().map(Refund::from).collect(),
+            invoices: w.invoices.into_iter().map(Invoice::from).collect(),
+        }
+    }
+}
+
+/// What a card payment answers.
+#[derive(Serialize, ToSchema)]
+pub struct PaymentAnswer {
+    payment: Payment,
+}
+
+/// What a refund answers.
+#[derive(Serialize, ToSchema)]
+pub struct RefundAnswer {
+    refund: Refund,
+}
+
 /// The wallet: credit, payments, refunds, invoices and coupons.
 #[utoipa::path(get, path = "/api/v1/wallet", tag = "wallet", security(("bearer" = [])),
-    responses((status = 200, description = "The wallet")))]
+    responses((status = 200, description = "The wallet (credit, payments, refunds, invoices) and the caller's coupons")))]
 pub async fn wallet(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
     Ok(Json(json!({
-        "wallet": st.svc.wallet(p.account_id).await?,
+        "wallet": Wallet::from(st.svc.wallet(p.account_id).await?),
         "coupons": st.svc.my_coupons(p.account_id).await?,
     }))
     .into_response())
@@ -40,7 +176,7 @@ pub struct PaymentBody {
 /// Pay into the wallet by card.
 #[utoipa::path(post, path = "/api/v1/wallet/payments", tag = "wallet", security(("bearer" = [])), request_body = PaymentBody,
     params(("Idempotency-Key" = String, Header)),
-    responses((status = 201, description = "Paid", body = super::PaymentAnswer, links(
+    responses((status = 201, description = "Paid", body = PaymentAnswer, links(
                   ("refund" = (operation_id = "refund", parameters(("id" = "$response.body#/payment/id")))))),
               (status = 409, description = "Processing of the caller's data is restricted", body = Problem), (status = 402, description = "Card refused", body = Problem),
               (status = 422, body = Problem), (status = 503, description = "Processor unavailable; nothing charged", body = Problem)))]
@@ -54,8 +190,16 @@ pub async fn pay(
     let key = idempotency(&headers)?;
     let card = card(&st, Some(b.card))?.ok_or_else(|| invalid(Invalid::new("card", "required")))?;
     let id = st.svc.pay_by_card(p, b.amount, &card, &key).await?;
-    Ok(created(super::PaymentAnswer {
-        payment: st.svc.receipt(p, id).await?,
+    let payment = st
+        .svc
+        .wallet(p.account_id)
+        .await?
+        .payments
+        .into_iter()
+        .find(|x| x.row.id == id)
+        .ok_or(koine_services::Error::NotFound)?;
+    Ok(created(PaymentAnswer {
+        payment: payment.into(),
     }))
 }
 
@@ -71,7 +215,7 @@ pub struct RefundBody {
 /// Send credit back to the card of one of the caller's payments.
 #[utoipa::path(post, path = "/api/v1/wallet/payments/{id}/refunds", tag = "wallet", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("Idempotency-Key" = String, Header)), request_body = RefundBody,
-    responses((status = 201, description = "The refund (succeeded, or failed with the credit back)", body = super::RefundAnswer), (status = 402, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "The refund (succeeded, or failed with the credit back)", body = RefundAnswer), (status = 402, body = Problem), (status = 422, body = Problem)))]
 pub async fn refund(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -88,7 +232,7 @@ pub async fn refund(
         .into_iter()
         .find(|r| r.id == refund)
         .ok_or(koine_services::Error::NotFound)?;
-    Ok(created(super::RefundAnswer { refund }))
+    Ok(created(RefundAnswer { refund: refund.into() }))
 }
 
 #[derive(Deserialize, ToSchema)]
