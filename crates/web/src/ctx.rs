@@ -435,12 +435,36 @@ async fn finish(mut res: Response, ctx: &Ctx, is_api: bool, new_anon: Option<Str
             PageErrorMarker::response(res.status(), "error-bad-request", ctx)
         };
     }
+    if is_api && res.status() == StatusCode::UNPROCESSABLE_ENTITY {
+        res = in_callers_language(res, ctx.locale).await;
+    }
     // API clients authenticate with bearer tokens and get no cookie.
     if let Some(a) = new_anon.filter(|_| !is_api) {
         res.headers_mut()
             .append(header::SET_COOKIE, set_cookie(anon_cookie(ctx.tls), &a, None, ctx.tls));
     }
     res
+}
+
+/// A problem's field messages in `locale` (handlers build them without
+/// knowing who asks).
+async fn in_callers_language(res: Response, locale: UiLocale) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = to_bytes(body, crate::BODY_LIMIT).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let mut problem: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => return Response::from_parts(parts, Body::from(bytes)),
+    };
+    for e in problem["errors"].as_array_mut().into_iter().flatten() {
+        if let Some(code) = e["code"].as_str() {
+            e["message"] = crate::error::field_message(locale, code).into();
+        }
+    }
+    let bytes = serde_json::to_vec(&problem).unwrap_or_else(|_| bytes.to_vec());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Fields whose text is taken as typed, whatever it holds: passwords.

@@ -190,8 +190,13 @@ pub struct Problem {
     overload: Option<Overload>,
 }
 
+/// The message a page shows beside a field refused for `code`.
+pub fn field_message(locale: UiLocale, code: &str) -> String {
+    koine_services::i18n::t(locale, &format!("error-{code}"))
+}
+
 /// One refused field of a problem: where, why, and the message a page
-/// shows beside it (in the caller's language where it is known).
+/// shows beside it, in the caller's language.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FieldProblem {
     pub field: &'static str,
@@ -218,9 +223,10 @@ impl Problem {
         }
     }
 
-    /// Input refused field by field: every error with its message in
-    /// `locale`, the first also as `field` and `code`.
-    pub fn invalid_fields(errors: &[Invalid], locale: UiLocale) -> Self {
+    /// Input refused field by field: every error with its message (the
+    /// context middleware puts it in the caller's language), the first also
+    /// as `field` and `code`.
+    pub fn invalid_fields(errors: &[Invalid]) -> Self {
         let first = errors.first();
         Self {
             field: first.map(|i| i.field),
@@ -231,7 +237,7 @@ impl Problem {
                     .map(|i| FieldProblem {
                         field: i.field,
                         code: i.code,
-                        message: koine_services::i18n::t(locale, &format!("error-{}", i.code)),
+                        message: field_message(UiLocale::En, i.code),
                     })
                     .collect(),
             )),
@@ -284,7 +290,7 @@ impl From<Error> for Problem {
     fn from(e: Error) -> Self {
         use StatusCode as S;
         match e {
-            Error::Invalid(i) => Self::invalid_fields(&[i], UiLocale::En),
+            Error::Invalid(i) => Self::invalid_fields(&[i]),
             Error::TooYoung => Self::new(S::FORBIDDEN, "age-gate", "Below the minimum age; nothing was stored."),
             Error::BadCredentials => Self::new(S::UNAUTHORIZED, "bad-credentials", "Wrong identifier or password."),
             Error::NotVerified => Self::new(S::FORBIDDEN, "not-verified", "Confirm your email or phone first."),

@@ -395,6 +395,20 @@ async fn sign_up_reads_alike_in_the_api_and_on_the_page(app: TestApp) {
         assert!(page.contains(&message), "the page shows {message}");
     }
     assert_eq!(app.count("accounts").await, 0);
+    // Any call's field errors come in the caller's language.
+    let r = c
+        .post(app.url("/api/v1/password/forgot"))
+        .header("accept-language", "ja")
+        .json(&json!({ "identifier": "nonsense" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(
+        problem["errors"][0]["message"],
+        koine_services::i18n::t(koine_domain::profile::UiLocale::Ja, "error-invalid-identifier")
+    );
 
     let r = c
         .post(app.url("/api/v1/signup"))

@@ -67,8 +67,7 @@ pub async fn signup(State(st): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<Si
         locale,
         marketing_email: b.marketing_email.unwrap_or(false),
     };
-    let sign_up = SignUp::parse(&input, st.svc.clock.today_utc())
-        .map_err(|errors| Problem::invalid_fields(&errors, ctx.locale))?;
+    let sign_up = SignUp::parse(&input, st.svc.clock.today_utc()).map_err(|errors| Problem::invalid_fields(&errors))?;
     st.svc.sign_up(sign_up, ctx.ip()).await?;
     Ok(accepted())
 }

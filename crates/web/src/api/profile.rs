@@ -79,7 +79,7 @@ pub async fn update_profile(State(st): State<AppState>, ctx: Ctx, ApiJson(b): Ap
         location_visibility: b.location_visibility,
         avatar_visibility: b.avatar_visibility,
     };
-    let update = ProfileUpdate::parse(&input).map_err(|errors| Problem::invalid_fields(&errors, ctx.locale))?;
+    let update = ProfileUpdate::parse(&input).map_err(|errors| Problem::invalid_fields(&errors))?;
     st.svc.update_profile(p.account_id, update).await?;
     Ok(no_content())
 }
