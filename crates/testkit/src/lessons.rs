@@ -101,7 +101,7 @@ impl TestApp {
             ("teacher", teacher.as_str()),
             ("offering", offering.as_str()),
             ("kind", "single"),
-            ("start", start.as_str()),
+            ("starts_at", start.as_str()),
             ("idempotency_key", k.as_str()),
         ];
         for (name, value) in extra {

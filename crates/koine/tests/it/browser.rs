@@ -503,7 +503,7 @@ async fn lesson_journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     axe(web, axe_js, "checkout").await;
     let checkout = text(web).await;
     assert!(checkout.contains("Test payments"), "{checkout}");
-    click_on(web, "#start input[type=radio]").await;
+    click_on(web, "#starts_at input[type=radio]").await;
     fill(web, "note", "I would like to practise conversation.").await;
     fill(web, "card_number", "4242 4242 4242 4242").await;
     fill(web, "card_expiry", "12/40").await;

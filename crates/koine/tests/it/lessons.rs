@@ -43,7 +43,7 @@ async fn a_lesson_goes_from_request_to_review(app: TestApp) {
     // The checkout shows what is booked and what it costs.
     let offering = app.offering_of(teacher).await;
     let (s, page) = lb
-        .get_text(&format!("/teachers/{teacher}/book?offering={offering}&start={at}"))
+        .get_text(&format!("/teachers/{teacher}/book?offering={offering}&starts_at={at}"))
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("20.00"), "{page}");
@@ -51,6 +51,15 @@ async fn a_lesson_goes_from_request_to_review(app: TestApp) {
     let r = app.book_at(&lb, teacher, at, &[("offering", "not-an-id")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(app.count("lessons").await, 0);
+    // Every field's error at once: a lesson kind not offered, no time chosen.
+    let r = app
+        .book_at(&lb, teacher, at, &[("kind", "bogus"), ("starts_at", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    let i18n = |k: &str| koine_services::i18n::t(koine_domain::profile::UiLocale::En, k);
+    assert!(page.contains(&i18n("error-choose-a-time")), "{page}");
+    assert!(page.contains(&i18n("error-invalid-choice")), "{page}");
     let r = app.book_at(&lb, teacher, at, &[("note", "Subjunctive, please")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let lesson = koine_testkit::lessons::location_id(&r);

@@ -27,6 +27,66 @@ use uuid::Uuid;
 
 const MINUTE_US: i64 = 60_000_000;
 
+/// A booking as typed, at the checkout or in the API, before it is checked.
+#[derive(Debug, Clone)]
+pub struct BookingInput {
+    pub teacher: Uuid,
+    pub offering: Option<Uuid>,
+    pub kind: String,
+    pub package: Option<Uuid>,
+    /// The slot's start, an RFC 3339 instant.
+    pub starts_at: String,
+    /// Empty: none.
+    pub coupon: String,
+    pub note: String,
+    /// `None`: the wallet pays.
+    pub card: Option<CardInput>,
+}
+
+/// A card as typed: number, `MM/YY` expiry, CVC.
+#[derive(Debug, Clone)]
+pub struct CardInput {
+    pub number: String,
+    pub expiry: String,
+    pub cvc: String,
+}
+
+impl CardInput {
+    pub fn parse(&self, today: jiff::civil::Date) -> Result<Card, Invalid> {
+        Card::parse(&self.number, &self.expiry, &self.cvc, today)
+    }
+}
+
+impl BookingRequest {
+    /// The one reading of a booking, for the checkout page and the API
+    /// alike: the request, or every field's error at once.
+    pub fn parse(input: &BookingInput, today: jiff::civil::Date) -> std::result::Result<Self, Vec<Invalid>> {
+        let kind = LessonKind::parse(&input.kind);
+        let starts_at = input
+            .starts_at
+            .trim()
+            .parse::<Timestamp>()
+            .map_err(|_| Invalid::new("starts_at", "choose-a-time"));
+        let card = input.card.as_ref().map(|c| c.parse(today)).transpose();
+        match (kind, starts_at, card) {
+            (Ok(kind), Ok(starts_at), Ok(card)) => Ok(Self {
+                teacher: input.teacher,
+                offering: input.offering,
+                kind,
+                package: input.package,
+                starts_at,
+                coupon: Some(input.coupon.trim().to_owned()).filter(|c| !c.is_empty()),
+                note: input.note.clone(),
+                card,
+            }),
+            (kind, starts_at, card) => Err([kind.err(), starts_at.err(), card.err()]
+                .into_iter()
+                .flatten()
+                .collect()),
+        }
+    }
+}
+
 /// A lesson as a learner asks for it.
 #[derive(Debug, Clone)]
 pub struct BookingRequest {

@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use jiff::Timestamp;
 use koine_domain::Invalid;
-use koine_domain::booking::{LessonKind, ProblemKind};
-use koine_services::booking::lessons::{BookingRequest, StepInput, parse_action};
+use koine_domain::booking::ProblemKind;
+use koine_services::booking::lessons::{BookingInput, BookingRequest, StepInput, parse_action};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -60,20 +60,18 @@ pub async fn book(
 ) -> ApiResult {
     let p = principal(&ctx)?;
     let key = idempotency(&headers)?;
-    let starts_at: Timestamp = b
-        .starts_at
-        .parse()
-        .map_err(|_| invalid(Invalid::new("starts_at", "invalid-date")))?;
-    let r = BookingRequest {
+    let input = BookingInput {
         teacher: b.teacher,
         offering: b.offering,
-        kind: LessonKind::parse(&b.kind).map_err(invalid)?,
+        kind: b.kind,
         package: b.package,
-        starts_at,
-        coupon: b.coupon.filter(|c| !c.trim().is_empty()),
+        starts_at: b.starts_at,
+        coupon: b.coupon.unwrap_or_default(),
         note: b.note.unwrap_or_default(),
-        card: card(&st, b.card)?,
+        card: b.card.map(CardBody::into_input),
     };
+    let r =
+        BookingRequest::parse(&input, st.svc.clock.today_utc()).map_err(|errors| Problem::invalid_fields(&errors))?;
     let id = st.svc.request_lesson(p, r, &key).await?;
     Ok(created(super::LessonAnswer(st.svc.lesson(p, id).await?)))
 }

@@ -391,6 +391,16 @@ pub struct CardBody {
     cvc: String,
 }
 
+impl CardBody {
+    fn into_input(self) -> koine_services::booking::lessons::CardInput {
+        koine_services::booking::lessons::CardInput {
+            number: self.number,
+            expiry: self.expiry,
+            cvc: self.cvc,
+        }
+    }
+}
+
 fn card(st: &AppState, c: Option<CardBody>) -> Result<Option<Card>, Problem> {
     c.map(|c| Card::parse(&c.number, &c.expiry, &c.cvc, st.svc.clock.today_utc()))
         .transpose()

@@ -18,13 +18,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use koine_domain::booking::{LessonKind, ProblemKind};
 use koine_domain::ledger::Account;
 use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES};
 use koine_services::Error;
-use koine_services::booking::lessons::{BookingRequest, Lesson, StepInput, parse_action};
+use koine_services::booking::lessons::{BookingInput, BookingRequest, CardInput, Lesson, StepInput, parse_action};
 use koine_services::idempotency::IdempotencyKey;
 use koine_store::repo::lessons::EventRow;
 use serde::Deserialize;
@@ -55,7 +54,7 @@ struct BookQuery {
     kind: Option<String>,
     package: Option<Uuid>,
     /// A slot start, as an RFC 3339 instant.
-    start: Option<String>,
+    starts_at: Option<String>,
 }
 
 /// One bookable time, in the viewer's zone.
@@ -166,8 +165,8 @@ async fn book_form(
             _ => days.push((day, vec![choice])),
         }
     }
-    if let Some(start) = &q.start {
-        form.values.entry("start".into()).or_insert_with(|| start.clone());
+    if let Some(start) = &q.starts_at {
+        form.values.entry("starts_at".into()).or_insert_with(|| start.clone());
     }
     let balance = st.svc.balance(Account::Wallet(p.account_id)).await?;
     let coupons = st
@@ -238,7 +237,7 @@ struct BookForm {
     #[serde(default)]
     package: String,
     #[serde(default)]
-    start: String,
+    starts_at: String,
     #[serde(default)]
     coupon: String,
     #[serde(default)]
@@ -265,38 +264,37 @@ async fn book(
             offering,
             kind: Some(f.kind.clone()),
             package,
-            start: None,
+            starts_at: None,
         };
         book_form(&st, &ctx, f.teacher, q, form, status)
     };
     let mut form = FormState::with_values([
-        ("start", f.start.clone()),
+        ("starts_at", f.starts_at.clone()),
         ("coupon", f.coupon.clone()),
         ("note", f.note.clone()),
         ("card_expiry", f.card_expiry.clone()),
     ]);
-    let parsed = (|| {
-        let kind = LessonKind::parse(&f.kind)?;
-        let starts_at: Timestamp = f
-            .start
-            .parse()
-            .map_err(|_| koine_domain::Invalid::new("start", "choose-a-time"))?;
-        let card = card_of(&st, &f.card_number, &f.card_expiry, &f.card_cvc)?;
-        Ok::<_, koine_domain::Invalid>(BookingRequest {
-            teacher: f.teacher,
-            offering,
-            kind,
-            package,
-            starts_at,
-            coupon: Some(f.coupon.trim().to_owned()).filter(|c| !c.is_empty()),
-            note: f.note.clone(),
-            card,
-        })
-    })();
-    let request = match parsed {
+    let input = BookingInput {
+        teacher: f.teacher,
+        offering,
+        kind: f.kind.clone(),
+        package,
+        starts_at: f.starts_at.clone(),
+        coupon: f.coupon.clone(),
+        note: f.note.clone(),
+        // An empty number: the wallet pays.
+        card: (!f.card_number.trim().is_empty()).then(|| CardInput {
+            number: f.card_number.clone(),
+            expiry: f.card_expiry.clone(),
+            cvc: f.card_cvc.clone(),
+        }),
+    };
+    let request = match BookingRequest::parse(&input, st.svc.clock.today_utc()) {
         Ok(r) => r,
-        Err(e) => {
-            form.error(&ctx.i18n(), e.field, e.code);
+        Err(errors) => {
+            for e in &errors {
+                form.error(&ctx.i18n(), e.field, e.code);
+            }
             return again(form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
