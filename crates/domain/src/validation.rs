@@ -123,6 +123,14 @@ pub fn has_hidden_characters(text: &str) -> bool {
     text.chars().any(|c| TextRule::Visible.refuses(c))
 }
 
+/// An optional value as typed: blank is none, anything else must parse.
+pub fn optional<T>(raw: &str, parse: impl Fn(&str) -> Valid<T>) -> Valid<Option<T>> {
+    match raw.trim() {
+        "" => Ok(None),
+        text => parse(text).map(Some),
+    }
+}
+
 /// Trims, normalises (NFC) and bounds free text; `None` for an empty value.
 /// Control characters other than line breaks and tabs, and invisible ones
 /// other than joiners, are refused.

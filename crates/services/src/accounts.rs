@@ -11,6 +11,7 @@ use crate::security_log::ClientInfo;
 use crate::security_log::{SecurityEvent, short_user_agent};
 use crate::{Error, Result, Services, passwords, throttle};
 use jiff::civil::Date;
+use koine_domain::Invalid;
 use koine_domain::age::{self, AgeDecision};
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::contact::{Email, Identifier, Phone};
@@ -18,7 +19,7 @@ use koine_domain::password::NewPassword;
 use koine_domain::profile::{DisplayName, TimeZoneName, UiLocale, Visibility};
 use koine_domain::refusal::Refusal;
 use koine_domain::staff::StaffRole;
-use koine_domain::{Invalid, Valid};
+use koine_domain::validation::optional;
 use koine_store::Conn;
 use koine_store::repo::codes::CodeRow;
 use koine_store::repo::profiles::ProfileRow;
@@ -70,13 +71,6 @@ impl SignUp {
     /// The one reading of a sign-up, for the page and the API alike: the
     /// valid sign-up, or every field's error at once.
     pub fn parse(input: &SignUpInput, today: Date) -> std::result::Result<Self, Vec<Invalid>> {
-        fn optional<T>(raw: &str, parse: impl Fn(&str) -> Valid<T>) -> Valid<Option<T>> {
-            if raw.trim().is_empty() {
-                Ok(None)
-            } else {
-                parse(raw).map(Some)
-            }
-        }
         let display_name = DisplayName::parse(&input.display_name);
         let email = optional(&input.email, Email::parse);
         let phone = optional(&input.phone, Phone::parse);

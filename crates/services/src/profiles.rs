@@ -1,12 +1,12 @@
 //! Profiles: the owner's editing and what each kind of viewer may see.
 
 use crate::{Error, Result, Services};
+use koine_domain::Invalid;
 use koine_domain::profile::{
     Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility,
     check_languages, parse_bio, parse_location,
 };
-use koine_domain::validation::confusable_skeleton;
-use koine_domain::{Invalid, Valid};
+use koine_domain::validation::{confusable_skeleton, optional};
 use koine_store::repo::profiles::{self, LanguageRow};
 use serde::Serialize;
 use uuid::Uuid;
@@ -52,12 +52,6 @@ impl ProfileUpdate {
     /// The one reading of a profile edit, for the page and the API alike:
     /// the valid update, or every field's error at once.
     pub fn parse(input: &ProfileInput) -> std::result::Result<Self, Vec<Invalid>> {
-        fn optional<T>(raw: &str, parse: impl Fn(&str) -> Valid<T>) -> Valid<Option<T>> {
-            match raw.trim() {
-                "" => Ok(None),
-                text => parse(text).map(Some),
-            }
-        }
         let mut errors = Vec::new();
         let display_name = DisplayName::parse(&input.display_name);
         let bio = parse_bio(&input.bio);

@@ -69,6 +69,19 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The document as served: built once (it is the same for every caller),
+/// on a blocking thread the first time.
+async fn served_document() -> impl IntoResponse {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let doc: &'static str = match DOCUMENT.get() {
+        Some(doc) => doc,
+        None => tokio::task::spawn_blocking(|| DOCUMENT.get_or_init(openapi_json).as_str())
+            .await
+            .expect("the OpenAPI document builds"),
+    };
+    ([("content-type", "application/json")], doc)
+}
+
 pub fn openapi_json() -> String {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
     // Rules across fields, which the derived schemas cannot carry.
@@ -282,10 +295,7 @@ api_routes! {
 
 pub fn routes() -> Router<AppState> {
     calls()
-        .route(
-            "/openapi.json",
-            get(|| async { ([("content-type", "application/json")], openapi_json()) }),
-        )
+        .route("/openapi.json", get(served_document))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not-found", "No such endpoint.") })
         .layer(axum::middleware::map_response(problem_json))
 }
@@ -402,7 +412,7 @@ impl CardBody {
 }
 
 fn card(st: &AppState, c: Option<CardBody>) -> Result<Option<Card>, Problem> {
-    c.map(|c| Card::parse(&c.number, &c.expiry, &c.cvc, st.svc.clock.today_utc()))
+    c.map(|c| c.into_input().parse(st.svc.clock.today_utc()))
         .transpose()
         .map_err(invalid)
 }

@@ -28,8 +28,22 @@ fn class(ranges: &[RangeInclusive<u32>]) -> String {
         .collect()
 }
 
+/// The class of characters `rule` refuses: read once, as finding the
+/// ranges walks every code point.
 fn refused(rule: TextRule, also: &str) -> String {
-    format!("{}{also}", class(&rule.refused_ranges()))
+    use std::sync::LazyLock;
+    static CLASSES: LazyLock<[(TextRule, String); 3]> = LazyLock::new(|| {
+        [TextRule::Visible, TextRule::FreeText, TextRule::Name].map(|r| (r, class(&r.refused_ranges())))
+    });
+    let (_, refused) = CLASSES.iter().find(|(r, _)| *r == rule).expect("every rule is listed");
+    format!("{refused}{also}")
+}
+
+/// The class of the characters `trim` takes off, read once.
+fn whitespace() -> &'static str {
+    use std::sync::LazyLock;
+    static WHITESPACE: LazyLock<String> = LazyLock::new(|| class(&whitespace_ranges()));
+    &WHITESPACE
 }
 
 fn string() -> ObjectBuilder {
@@ -49,7 +63,7 @@ fn text(rule: TextRule, max: usize) -> ObjectBuilder {
 /// without the characters in `also`, up to `max` characters.
 fn filled(rule: TextRule, also: &str, max: usize) -> ObjectBuilder {
     let no = refused(rule, also);
-    let space = class(&whitespace_ranges());
+    let space = whitespace();
     pattern(format!("^[^{no}]*[^{no}{space}][^{no}]*$")).max_length(Some(max))
 }
 

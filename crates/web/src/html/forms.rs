@@ -7,6 +7,7 @@ use crate::error::{FieldError, PageError};
 use axum::http::StatusCode;
 use koine_domain::cards::Card;
 use koine_services::Error;
+use koine_services::booking::lessons::CardInput;
 use koine_services::idempotency::IdempotencyKey;
 
 pub fn key_of(raw: &str) -> Result<IdempotencyKey, PageError> {
@@ -15,10 +16,19 @@ pub fn key_of(raw: &str) -> Result<IdempotencyKey, PageError> {
 
 /// A card from the checkout's fields; none if the number is empty.
 pub fn card_of(st: &AppState, number: &str, expiry: &str, cvc: &str) -> Result<Option<Card>, koine_domain::Invalid> {
-    if number.trim().is_empty() {
-        return Ok(None);
-    }
-    Card::parse(number, expiry, cvc, st.svc.clock.today_utc()).map(Some)
+    card_input(number, expiry, cvc)
+        .map(|c| c.parse(st.svc.clock.today_utc()))
+        .transpose()
+}
+
+/// A checkout's card fields as typed; none when the number is empty (the
+/// wallet pays).
+pub fn card_input(number: &str, expiry: &str, cvc: &str) -> Option<CardInput> {
+    (!number.trim().is_empty()).then(|| CardInput {
+        number: number.to_owned(),
+        expiry: expiry.to_owned(),
+        cvc: cvc.to_owned(),
+    })
 }
 
 /// An optional id from a form's hidden field: empty is none, anything

@@ -4,7 +4,7 @@
 //! lesson calendar and the notices.
 
 use super::format::{local, money, name_or_former};
-use super::forms::{card_of, form_error, key_of, optional_id};
+use super::forms::{card_input, card_of, form_error, key_of, optional_id};
 use super::teachers::viewer_zone;
 use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};
@@ -23,7 +23,7 @@ use koine_domain::booking::{LessonKind, ProblemKind};
 use koine_domain::ledger::Account;
 use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES};
 use koine_services::Error;
-use koine_services::booking::lessons::{BookingInput, BookingRequest, CardInput, Lesson, StepInput, parse_action};
+use koine_services::booking::lessons::{BookingInput, BookingRequest, Lesson, StepInput, parse_action};
 use koine_services::idempotency::IdempotencyKey;
 use koine_store::repo::lessons::EventRow;
 use serde::Deserialize;
@@ -282,12 +282,7 @@ async fn book(
         starts_at: f.starts_at.clone(),
         coupon: f.coupon.clone(),
         note: f.note.clone(),
-        // An empty number: the wallet pays.
-        card: (!f.card_number.trim().is_empty()).then(|| CardInput {
-            number: f.card_number.clone(),
-            expiry: f.card_expiry.clone(),
-            cvc: f.card_cvc.clone(),
-        }),
+        card: card_input(&f.card_number, &f.card_expiry, &f.card_cvc),
     };
     let request = match BookingRequest::parse(&input, st.svc.clock.today_utc()) {
         Ok(r) => r,
