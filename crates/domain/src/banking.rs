@@ -68,6 +68,18 @@ impl Iban {
     }
 }
 
+/// A bank's identifier (8 or 11 letters and digits), optional.
+fn parse_bic(raw: &str) -> Valid<Option<String>> {
+    let bic = raw.trim().to_ascii_uppercase();
+    if bic.is_empty() {
+        Ok(None)
+    } else if (bic.len() == 8 || bic.len() == 11) && bic.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(Some(bic))
+    } else {
+        Err(Invalid::new("bic", "invalid-bic"))
+    }
+}
+
 /// The longest account holder name taken.
 pub const HOLDER_MAX: usize = 140;
 
@@ -85,30 +97,44 @@ pub enum PayoutDetails {
     },
 }
 
-impl PayoutDetails {
-    pub fn bank(holder: &str, iban: &str, bic: &str) -> Valid<Self> {
-        let holder =
-            crate::validation::name_text("holder", holder, HOLDER_MAX)?.ok_or(Invalid::new("holder", "required"))?;
-        let iban = Iban::parse(iban)?;
-        let bic = bic.trim().to_ascii_uppercase();
-        let bic = if bic.is_empty() {
-            None
-        } else if (bic.len() == 8 || bic.len() == 11) && bic.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            Some(bic)
-        } else {
-            return Err(Invalid::new("bic", "invalid-bic"));
-        };
-        Ok(Self::Bank {
-            holder,
-            iban: iban.0,
-            bic,
-        })
-    }
+/// A payout destination as typed, on the page or in the API, before it is
+/// checked.
+#[derive(Debug, Clone)]
+pub enum PayoutInput {
+    Bank { holder: String, iban: String, bic: String },
+    Paypal { email: String },
+}
 
-    pub fn paypal(email: &str) -> Valid<Self> {
-        Ok(Self::Paypal {
-            email: Email::parse(email)?.as_str().to_owned(),
-        })
+impl PayoutDetails {
+    /// The one reading of a payout destination: the details, or every
+    /// field's error at once.
+    pub fn parse(input: &PayoutInput) -> Result<Self, Vec<Invalid>> {
+        let mut errors = crate::validation::FieldErrors::default();
+        match input {
+            PayoutInput::Bank { holder, iban, bic } => {
+                let holder = errors.take(
+                    crate::validation::name_text("holder", holder, HOLDER_MAX)
+                        .and_then(|h| h.ok_or(Invalid::new("holder", "required"))),
+                );
+                let iban = errors.take(Iban::parse(iban));
+                let bic = errors.take(parse_bic(bic));
+                errors.finish(|| {
+                    Some(Self::Bank {
+                        holder: holder?,
+                        iban: iban?.0,
+                        bic: bic?,
+                    })
+                })
+            }
+            PayoutInput::Paypal { email } => {
+                let email = errors.take(Email::parse(email));
+                errors.finish(|| {
+                    Some(Self::Paypal {
+                        email: email?.as_str().to_owned(),
+                    })
+                })
+            }
+        }
     }
 
     pub fn method(&self) -> &'static str {
@@ -163,13 +189,23 @@ mod tests {
 
     #[test]
     fn details_and_summaries() {
-        let b = PayoutDetails::bank("Ana López", "ES91 2100 0418 4502 0005 1332", "caixesbbxxx").unwrap();
+        let bank = |holder: &str, iban: &str, bic: &str| {
+            PayoutDetails::parse(&PayoutInput::Bank {
+                holder: holder.into(),
+                iban: iban.into(),
+                bic: bic.into(),
+            })
+        };
+        let paypal = |email: &str| PayoutDetails::parse(&PayoutInput::Paypal { email: email.into() });
+        let b = bank("Ana López", "ES91 2100 0418 4502 0005 1332", "caixesbbxxx").unwrap();
         assert_eq!(b.summary(), "IBAN ES91 •••• 1332");
         assert_eq!(b.method(), "bank");
-        assert!(PayoutDetails::bank("", "ES91 2100 0418 4502 0005 1332", "").is_err());
-        assert!(PayoutDetails::bank("Ana", "ES91 2100 0418 4502 0005 1332", "XX").is_err());
-        let p = PayoutDetails::paypal("ana.teacher@example.org").unwrap();
+        assert!(bank("", "ES91 2100 0418 4502 0005 1332", "").is_err());
+        assert!(bank("Ana", "ES91 2100 0418 4502 0005 1332", "XX").is_err());
+        let fields = |e: Vec<Invalid>| e.iter().map(|i| i.field).collect::<Vec<_>>();
+        assert_eq!(fields(bank("", "ES00", "XX").unwrap_err()), ["holder", "iban", "bic"]);
+        let p = paypal("ana.teacher@example.org").unwrap();
         assert_eq!(p.summary(), "PayPal a•••@example.org");
-        assert!(PayoutDetails::paypal("not an email").is_err());
+        assert!(paypal("not an email").is_err());
     }
 }

@@ -44,6 +44,27 @@ impl ConsentPurpose {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
+    /// The one reading of consent choices as given (a purpose's name,
+    /// given or not), on the settings page or in the API: the choices, or
+    /// every unknown purpose refused. Purposes left out are not in the
+    /// answer.
+    pub fn parse_choices<'a>(
+        given: impl IntoIterator<Item = (&'a str, bool)>,
+    ) -> Result<Vec<(Self, bool)>, Vec<crate::Invalid>> {
+        let mut errors = crate::validation::FieldErrors::default();
+        let choices: Vec<_> = given
+            .into_iter()
+            .filter_map(|(name, granted)| {
+                errors.take(
+                    Self::parse(name)
+                        .map(|p| (p, granted))
+                        .ok_or(crate::Invalid::new("purpose", "invalid-choice")),
+                )
+            })
+            .collect();
+        errors.finish(|| Some(choices))
+    }
+
     /// What a Global Privacy Control signal opts out of: sale/sharing, and
     /// (Koine's reading, the strictest) personalised recommendations.
     pub const GPC: [Self; 2] = [Self::SaleSharing, Self::PersonalisedRecommendations];
@@ -223,6 +244,20 @@ pub fn current<'a>(events: impl IntoIterator<Item = Event<'a>>, revision: u32) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn consent_choices_are_read_whole_or_refused() {
+        let given = ConsentPurpose::parse_choices([("analytics", true), ("marketing_email", false)]).unwrap();
+        assert_eq!(
+            given,
+            [
+                (ConsentPurpose::Analytics, true),
+                (ConsentPurpose::MarketingEmail, false)
+            ]
+        );
+        let refused = ConsentPurpose::parse_choices([("analytics", true), ("mind_reading", true), ("x", false)]);
+        assert_eq!(refused.unwrap_err().len(), 2, "every unknown purpose");
+    }
 
     #[test]
     fn latest_event_wins_and_default_is_no() {

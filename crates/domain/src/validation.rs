@@ -123,6 +123,47 @@ pub fn has_hidden_characters(text: &str) -> bool {
     text.chars().any(|c| TextRule::Visible.refuses(c))
 }
 
+/// Every field's error of one request, gathered while its fields are read,
+/// so a form or an API call answers all of them at once rather than the
+/// first:
+///
+/// ```
+/// # use koine_domain::validation::FieldErrors;
+/// # use koine_domain::Invalid;
+/// let mut errors = FieldErrors::default();
+/// let a = errors.take(Ok::<u8, Invalid>(1));
+/// let b = errors.take(Err::<u8, Invalid>(Invalid::new("b", "required")));
+/// assert_eq!(errors.finish(|| Some((a?, b?))), Err(vec![Invalid::new("b", "required")]));
+/// ```
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<Invalid>);
+
+impl FieldErrors {
+    /// The field's value, or `None` with its error noted.
+    pub fn take<T>(&mut self, field: Valid<T>) -> Option<T> {
+        field.map_err(|e| self.0.push(e)).ok()
+    }
+
+    /// Notes an error found across fields (two that contradict each other).
+    pub fn push(&mut self, error: Invalid) {
+        self.0.push(error);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The request built from the fields taken, or every error noted. The
+    /// builder returns `None` only when a field was missing, and then an
+    /// error was noted.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, Vec<Invalid>> {
+        match build() {
+            Some(value) if self.0.is_empty() => Ok(value),
+            _ => Err(self.0),
+        }
+    }
+}
+
 /// An optional value as typed: blank is none, anything else must parse.
 pub fn optional<T>(raw: &str, parse: impl Fn(&str) -> Valid<T>) -> Valid<Option<T>> {
     match raw.trim() {

@@ -8,9 +8,9 @@ use koine_domain::staff::StaffRole;
 use koine_domain::teaching::Tier;
 use koine_services::Services;
 use koine_services::accounts::{Principal, SignUp};
-use koine_services::teaching::applications::{ApplicationForm, Decision};
-use koine_services::teaching::availability::RuleForm;
-use koine_services::teaching::offerings::OfferingForm;
+use koine_services::teaching::applications::{ApplicationInput, Decision};
+use koine_services::teaching::availability::{RuleInput, parse_weekly};
+use koine_services::teaching::offerings::{NewOffering, OfferingInput};
 
 /// Printed at start-up; demo data is for trying Koine locally, never for production.
 pub const PASSWORD: &str = "koine-demo-river-lantern";
@@ -194,7 +194,7 @@ async fn make_teacher(
     }
     let now = svc.clock.now_us();
     let me = principal(id, None, now);
-    let form = ApplicationForm {
+    let form = ApplicationInput {
         real_name: "Demo Teacher".into(),
         country: if *language == "es" { "ES" } else { "JP" }.into(),
         languages: vec![((*language).into(), "native".into())],
@@ -205,7 +205,7 @@ async fn make_teacher(
         } else {
             [60, 110, 190]
         })),
-        ..ApplicationForm::default()
+        ..ApplicationInput::default()
     };
     let application = svc.apply_to_teach(&me, form).await?;
     svc.review_application(
@@ -214,7 +214,7 @@ async fn make_teacher(
         Decision::Approve(Tier::Community),
     )
     .await?;
-    let offer = OfferingForm {
+    let offer = OfferingInput {
         language: (*language).into(),
         levels: ["A1", "A2", "B1", "B2", "C1"].map(String::from).to_vec(),
         duration: "60".into(),
@@ -222,15 +222,15 @@ async fn make_teacher(
         discounts: vec![(10, "10".into())],
         status: "active".into(),
     };
-    svc.save_offering(&me, None, offer).await?;
-    let rules: Vec<RuleForm> = windows
+    svc.save_offering(&me, None, NewOffering::parse(&offer)?).await?;
+    let rules: Vec<RuleInput> = windows
         .iter()
-        .map(|(d, a, b)| RuleForm {
+        .map(|(d, a, b)| RuleInput {
             weekday: (*d).into(),
             start: (*a).into(),
             end: (*b).into(),
         })
         .collect();
-    svc.set_weekly_availability(&me, &rules).await?;
+    svc.set_weekly_availability(&me, &parse_weekly(&rules)?).await?;
     svc.set_trial_price(&me, "8.00").await
 }

@@ -19,7 +19,7 @@ use koine_domain::password::NewPassword;
 use koine_domain::profile::{DisplayName, TimeZoneName, UiLocale, Visibility};
 use koine_domain::refusal::Refusal;
 use koine_domain::staff::StaffRole;
-use koine_domain::validation::optional;
+use koine_domain::validation::{FieldErrors, optional};
 use koine_store::Conn;
 use koine_store::repo::codes::CodeRow;
 use koine_store::repo::profiles::ProfileRow;
@@ -71,15 +71,16 @@ impl SignUp {
     /// The one reading of a sign-up, for the page and the API alike: the
     /// valid sign-up, or every field's error at once.
     pub fn parse(input: &SignUpInput, today: Date) -> std::result::Result<Self, Vec<Invalid>> {
-        let display_name = DisplayName::parse(&input.display_name);
-        let email = optional(&input.email, Email::parse);
-        let phone = optional(&input.phone, Phone::parse);
-        let birth_date = age::parse_birth_date(&input.birth_date, today);
+        let mut errors = FieldErrors::default();
+        let display_name = errors.take(DisplayName::parse(&input.display_name));
+        let email = errors.take(optional(&input.email, Email::parse));
+        let phone = errors.take(optional(&input.phone, Phone::parse));
+        let birth_date = errors.take(age::parse_birth_date(&input.birth_date, today));
         let zone = match input.time_zone.trim() {
             "" => input.locale.likely_time_zone(),
             typed => typed,
         };
-        let time_zone = TimeZoneName::parse(zone);
+        let time_zone = errors.take(TimeZoneName::parse(zone));
         // A password built from what the person typed elsewhere is guessable
         // (the number as typed and as its digits alone).
         let digits: String = input.phone.chars().filter(char::is_ascii_digit).collect();
@@ -89,39 +90,22 @@ impl SignUp {
             input.phone.as_str(),
             digits.as_str(),
         ];
-        let password = NewPassword::parse(&input.password, &context);
-        let mut errors: Vec<Invalid> = [
-            display_name.as_ref().err(),
-            email.as_ref().err(),
-            phone.as_ref().err(),
-            birth_date.as_ref().err(),
-            time_zone.as_ref().err(),
-            password.as_ref().err(),
-        ]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
-        if matches!((&email, &phone), (Ok(None), Ok(None))) {
+        let password = errors.take(NewPassword::parse(&input.password, &context));
+        if matches!((&email, &phone), (Some(None), Some(None))) {
             errors.push(Invalid::new("email", "email-or-phone-required"));
         }
-        match (display_name, email, phone, birth_date, time_zone, password) {
-            (Ok(display_name), Ok(email), Ok(phone), Ok(birth_date), Ok(time_zone), Ok(password))
-                if errors.is_empty() =>
-            {
-                Ok(Self {
-                    email,
-                    phone,
-                    password,
-                    birth_date,
-                    display_name,
-                    locale: input.locale,
-                    time_zone: time_zone.as_str().to_owned(),
-                    marketing_email: input.marketing_email,
-                })
-            }
-            _ => Err(errors),
-        }
+        errors.finish(|| {
+            Some(Self {
+                email: email?,
+                phone: phone?,
+                password: password?,
+                birth_date: birth_date?,
+                display_name: display_name?,
+                locale: input.locale,
+                time_zone: time_zone?.as_str().to_owned(),
+                marketing_email: input.marketing_email,
+            })
+        })
     }
 }
 

@@ -7,6 +7,9 @@ use koine_domain::refusal::Refusal;
 pub enum Error {
     #[error("invalid input: {0}")]
     Invalid(#[from] Invalid),
+    /// A request's every field error, from its parse.
+    #[error("invalid input: {} fields", .0.len())]
+    InvalidFields(Vec<Invalid>),
     /// Sign-up refused by the age gate; nothing was stored.
     #[error("below the minimum age")]
     TooYoung,
@@ -46,6 +49,12 @@ pub enum Error {
 impl Error {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Self::Internal(e.to_string())
+    }
+}
+
+impl From<Vec<Invalid>> for Error {
+    fn from(errors: Vec<Invalid>) -> Self {
+        Self::InvalidFields(errors)
     }
 }
 

@@ -6,7 +6,7 @@ use koine_domain::profile::{
     Cefr, Country, DisplayName, Gender, Language, LanguageSkill, TimeZoneName, UiLocale, Viewer, Visibility,
     check_languages, parse_bio, parse_location,
 };
-use koine_domain::validation::{confusable_skeleton, optional};
+use koine_domain::validation::{FieldErrors, confusable_skeleton, optional};
 use koine_store::repo::profiles::{self, LanguageRow};
 use serde::Serialize;
 use uuid::Uuid;
@@ -52,90 +52,43 @@ impl ProfileUpdate {
     /// The one reading of a profile edit, for the page and the API alike:
     /// the valid update, or every field's error at once.
     pub fn parse(input: &ProfileInput) -> std::result::Result<Self, Vec<Invalid>> {
-        let mut errors = Vec::new();
-        let display_name = DisplayName::parse(&input.display_name);
-        let bio = parse_bio(&input.bio);
-        let country = optional(&input.country, Country::parse);
-        let time_zone = TimeZoneName::parse(&input.time_zone);
-        let ui_locale = UiLocale::parse(&input.ui_locale);
-        let gender = optional(&input.gender, Gender::parse);
-        let location = parse_location(&input.location);
+        let mut errors = FieldErrors::default();
+        let display_name = errors.take(DisplayName::parse(&input.display_name));
+        let bio = errors.take(parse_bio(&input.bio));
+        let country = errors.take(optional(&input.country, Country::parse));
+        let time_zone = errors.take(TimeZoneName::parse(&input.time_zone));
+        let ui_locale = errors.take(UiLocale::parse(&input.ui_locale));
+        let gender = errors.take(optional(&input.gender, Gender::parse));
+        let location = errors.take(parse_location(&input.location));
         let vis = |raw: &str| Visibility::parse(raw).map_err(|_| Invalid::new("visibility", "invalid-choice"));
-        let (bdv, gv, lv) = (
-            vis(&input.birth_date_visibility),
-            vis(&input.gender_visibility),
-            vis(&input.location_visibility),
-        );
-        let av = input.avatar_visibility.as_deref().map(vis).transpose();
+        let birth_date_visibility = errors.take(vis(&input.birth_date_visibility));
+        let gender_visibility = errors.take(vis(&input.gender_visibility));
+        let location_visibility = errors.take(vis(&input.location_visibility));
+        let avatar_visibility = errors.take(input.avatar_visibility.as_deref().map(vis).transpose());
         let mut languages = Vec::new();
         for (code, level) in &input.languages {
-            match (Language::parse(code), Cefr::parse(level)) {
-                (Ok(language), Ok(level)) => languages.push(LanguageSkill { language, level }),
-                (Err(e), _) | (_, Err(e)) => errors.push(e),
+            let language = errors.take(Language::parse(code));
+            if let (Some(language), Some(level)) = (language, errors.take(Cefr::parse(level))) {
+                languages.push(LanguageSkill { language, level });
             }
         }
-        if let Err(e) = check_languages(&languages) {
-            errors.push(e);
-        }
-        errors.extend(
-            [
-                display_name.as_ref().err(),
-                bio.as_ref().err(),
-                country.as_ref().err(),
-                time_zone.as_ref().err(),
-                ui_locale.as_ref().err(),
-                gender.as_ref().err(),
-                location.as_ref().err(),
-                bdv.as_ref().err(),
-                gv.as_ref().err(),
-                lv.as_ref().err(),
-                av.as_ref().err(),
-            ]
-            .into_iter()
-            .flatten()
-            .cloned(),
-        );
-        match (
-            display_name,
-            bio,
-            country,
-            time_zone,
-            ui_locale,
-            gender,
-            location,
-            bdv,
-            gv,
-            lv,
-            av,
-        ) {
-            (
-                Ok(display_name),
-                Ok(bio),
-                Ok(country),
-                Ok(time_zone),
-                Ok(ui_locale),
-                Ok(gender),
-                Ok(location),
-                Ok(bdv),
-                Ok(gv),
-                Ok(lv),
-                Ok(av),
-            ) if errors.is_empty() => Ok(Self {
-                display_name,
-                bio,
-                country,
-                time_zone,
-                ui_locale,
+        errors.take(check_languages(&languages));
+        errors.finish(|| {
+            Some(Self {
+                display_name: display_name?,
+                bio: bio?,
+                country: country?,
+                time_zone: time_zone?,
+                ui_locale: ui_locale?,
                 languages,
-                birth_date_visibility: bdv,
-                gender,
-                gender_visibility: gv,
-                location,
-                location_visibility: lv,
-                avatar_visibility: av,
-            }),
-            _ => Err(errors),
-        }
+                birth_date_visibility: birth_date_visibility?,
+                gender: gender?,
+                gender_visibility: gender_visibility?,
+                location: location?,
+                location_visibility: location_visibility?,
+                avatar_visibility: avatar_visibility?,
+            })
+        })
     }
 }
 

@@ -89,6 +89,27 @@ impl TestApp {
     /// Has the member (an adult with a photo) apply to teach Spanish, the
     /// reviewer approve them as a professional teacher, and the teacher
     /// offer a lesson with a package and a trial, weekly availability and
+    /// The day the fixture teacher spends in Tokyo: three days ahead, or
+    /// the next day after that which does not touch their Madrid Tuesday
+    /// evenings (a Tuesday, or the Wednesday those evenings run into in
+    /// Tokyo), so tests see both the weekly rule and the day abroad
+    /// whatever the date.
+    pub fn day_abroad(&self) -> jiff::civil::Date {
+        let mut day = self
+            .svc
+            .clock
+            .today_utc()
+            .checked_add(jiff::Span::new().days(3))
+            .unwrap();
+        while matches!(
+            day.weekday(),
+            jiff::civil::Weekday::Tuesday | jiff::civil::Weekday::Wednesday
+        ) {
+            day = day.tomorrow().unwrap();
+        }
+        day
+    }
+
     /// a day abroad. Returns whether they teach afterwards.
     pub async fn approved_teacher(&self, b: &Browser, id: Uuid, reviewer: &Browser) -> bool {
         let r = b
@@ -155,15 +176,7 @@ impl TestApp {
             (
                 "/teach/availability/override",
                 vec![
-                    (
-                        "day",
-                        self.svc
-                            .clock
-                            .today_utc()
-                            .checked_add(jiff::Span::new().days(3))
-                            .unwrap()
-                            .to_string(),
-                    ),
+                    ("day", self.day_abroad().to_string()),
                     ("zone", "Asia/Tokyo".to_owned()),
                     ("start", "09:00".to_owned()),
                     ("end", "11:00".to_owned()),

@@ -77,7 +77,7 @@ impl From<Error> for PageError {
             Error::Forbidden => Self::Status(StatusCode::FORBIDDEN, "error-forbidden"),
             Error::NotFound => Self::Status(StatusCode::NOT_FOUND, "error-not-found"),
             Error::BadCode => Self::Status(StatusCode::BAD_REQUEST, "verify-bad-code"),
-            Error::Invalid(_) => Self::Status(StatusCode::BAD_REQUEST, "error-form-summary"),
+            Error::Invalid(_) | Error::InvalidFields(_) => Self::Status(StatusCode::BAD_REQUEST, "error-form-summary"),
             Error::Throttled { .. } => Self::Status(StatusCode::TOO_MANY_REQUESTS, "error-internal"),
             Error::Refused(r) => Self::Status(refusal_status(r), r.message_key()),
             Error::ProviderUnavailable => Self::Status(StatusCode::SERVICE_UNAVAILABLE, "error-provider-unavailable"),
@@ -291,6 +291,7 @@ impl From<Error> for Problem {
         use StatusCode as S;
         match e {
             Error::Invalid(i) => Self::invalid_fields(&[i]),
+            Error::InvalidFields(errors) => Self::invalid_fields(&errors),
             Error::TooYoung => Self::new(S::FORBIDDEN, "age-gate", "Below the minimum age; nothing was stored."),
             Error::BadCredentials => Self::new(S::UNAUTHORIZED, "bad-credentials", "Wrong identifier or password."),
             Error::NotVerified => Self::new(S::FORBIDDEN, "not-verified", "Confirm your email or phone first."),

@@ -676,6 +676,23 @@ async fn offerings_and_availability_refuse_bad_input(app: TestApp) {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {f:?}");
         assert!(page.contains(says), "{path} {f:?}: {page}");
     }
+    // Every field's error at once, each linked to its field.
+    let (status, page) = t
+        .post_form_text(
+            "/teach/booking-rules",
+            &[
+                ("min_notice_hours", "500"),
+                ("horizon_weeks", "0"),
+                ("buffer_before_minutes", "7"),
+                ("buffer_after_minutes", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["min_notice_hours", "horizon_weeks", "buffer_before_minutes"] {
+        assert!(page.contains(&format!("href=\"#{field}\"")), "{field}: {page}");
+    }
+    assert!(!page.contains("href=\"#buffer_after_minutes\""), "{page}");
     let (status, _) = t
         .post_form_text("/teach/offerings", &[("language", "es"), ("surprise", "1")])
         .await;
@@ -775,7 +792,7 @@ async fn slots_show_in_the_viewers_time_zone(app: TestApp) {
     for s in &starts {
         let (m, t) = (s.to_zoned(madrid.clone()), s.to_zoned(tokyo.clone()));
         let weekly = m.weekday() == jiff::civil::Weekday::Tuesday && (18..=20).contains(&m.hour());
-        // The fixture's day in Tokyo, three days ahead, 09:00–11:00 there.
+        // The fixture's day in Tokyo (`day_abroad`), 09:00–11:00 there.
         let abroad = (9..=10).contains(&t.hour());
         assert!(
             weekly || abroad,

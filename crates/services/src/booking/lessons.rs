@@ -17,7 +17,7 @@ use koine_domain::coupons;
 use koine_domain::ledger::{self, Account};
 use koine_domain::refusal::Refusal;
 use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES, public_text};
-use koine_domain::validation::optional_text;
+use koine_domain::validation::{FieldErrors, optional_text};
 use koine_store::Conn;
 use koine_store::repo::coupons::CouponRow;
 use koine_store::repo::ledger::{self as ledger_repo, Refs};
@@ -61,29 +61,28 @@ impl BookingRequest {
     /// The one reading of a booking, for the checkout page and the API
     /// alike: the request, or every field's error at once.
     pub fn parse(input: &BookingInput, today: jiff::civil::Date) -> std::result::Result<Self, Vec<Invalid>> {
-        let kind = LessonKind::parse(&input.kind);
-        let starts_at = input
-            .starts_at
-            .trim()
-            .parse::<Timestamp>()
-            .map_err(|_| Invalid::new("starts_at", "choose-a-time"));
-        let card = input.card.as_ref().map(|c| c.parse(today)).transpose();
-        match (kind, starts_at, card) {
-            (Ok(kind), Ok(starts_at), Ok(card)) => Ok(Self {
+        let mut errors = FieldErrors::default();
+        let kind = errors.take(LessonKind::parse(&input.kind));
+        let starts_at = errors.take(
+            input
+                .starts_at
+                .trim()
+                .parse::<Timestamp>()
+                .map_err(|_| Invalid::new("starts_at", "choose-a-time")),
+        );
+        let card = errors.take(input.card.as_ref().map(|c| c.parse(today)).transpose());
+        errors.finish(|| {
+            Some(Self {
                 teacher: input.teacher,
                 offering: input.offering,
-                kind,
+                kind: kind?,
                 package: input.package,
-                starts_at,
+                starts_at: starts_at?,
                 coupon: Some(input.coupon.trim().to_owned()).filter(|c| !c.is_empty()),
                 note: input.note.clone(),
-                card,
-            }),
-            (kind, starts_at, card) => Err([kind.err(), starts_at.err(), card.err()]
-                .into_iter()
-                .flatten()
-                .collect()),
-        }
+                card: card?,
+            })
+        })
     }
 }
 

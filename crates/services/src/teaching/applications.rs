@@ -13,7 +13,7 @@ use koine_domain::profile::{Cefr, Country, Language, LanguageSkill, check_langua
 use koine_domain::refusal::Refusal;
 use koine_domain::teaching::{ApplicationStatus, Review, Tier, public_text};
 use koine_domain::uploads::{self, FileKind};
-use koine_domain::validation::optional_text;
+use koine_domain::validation::{FieldErrors, optional_text};
 use koine_store::repo::teaching::{self as repo, ApplicationRow, CertificateRow, QueueRow, TeacherRow};
 use koine_store::repo::{accounts, profiles};
 use uuid::Uuid;
@@ -25,7 +25,7 @@ const TEXT_MAX: usize = 2000;
 
 /// What the application form sends, as typed (files as uploaded bytes).
 #[derive(Debug, Default)]
-pub struct ApplicationForm {
+pub struct ApplicationInput {
     pub real_name: String,
     pub country: String,
     /// (language code, level) pairs.
@@ -43,7 +43,8 @@ pub struct ApplicationForm {
     pub photo: Option<Vec<u8>>,
 }
 
-struct Valid {
+/// A checked application.
+struct TeacherApplication {
     real_name: String,
     country: Country,
     languages: Vec<LanguageSkill>,
@@ -56,47 +57,77 @@ struct Valid {
     video: Option<(FileKind, Vec<u8>)>,
 }
 
-fn validate(f: ApplicationForm, first: bool) -> std::result::Result<Valid, Invalid> {
-    let real_name = koine_domain::validation::name_text("real_name", &f.real_name, 100)?
-        .ok_or(Invalid::new("real_name", "required"))?;
-    let country = Country::parse(&f.country)?;
-    let languages = taught_languages(&f.languages)?;
-    let introduction =
-        public_text("introduction", &f.introduction, TEXT_MAX)?.ok_or(Invalid::new("introduction", "required"))?;
-    if introduction.chars().count() < INTRODUCTION_MIN {
-        return Err(Invalid::new("introduction", "too-short"));
+impl TeacherApplication {
+    /// The one reading of an application: the application, or every
+    /// field's error at once. `first`: no earlier application to keep the
+    /// ID document of.
+    fn parse(f: ApplicationInput, first: bool) -> std::result::Result<Self, Vec<Invalid>> {
+        let mut errors = FieldErrors::default();
+        let real_name = errors.take(
+            koine_domain::validation::name_text("real_name", &f.real_name, 100)
+                .and_then(|n| n.ok_or(Invalid::new("real_name", "required"))),
+        );
+        let country = errors.take(Country::parse(&f.country));
+        let languages = errors.take(taught_languages(&f.languages));
+        let introduction = errors.take(
+            public_text("introduction", &f.introduction, TEXT_MAX)
+                .and_then(|i| i.ok_or(Invalid::new("introduction", "required")))
+                .and_then(|i| {
+                    if i.chars().count() < INTRODUCTION_MIN {
+                        Err(Invalid::new("introduction", "too-short"))
+                    } else {
+                        Ok(i)
+                    }
+                }),
+        );
+        let education = errors.take(public_text("education", &f.education, TEXT_MAX));
+        let experience = errors.take(public_text("experience", &f.experience, TEXT_MAX));
+        let expertise = errors.take(public_text("expertise", &f.expertise, TEXT_MAX));
+        let id_document = match f.id_document {
+            Some(bytes) => errors
+                .take(uploads::document("id_document", &bytes))
+                .map(|kind| Some((kind, bytes))),
+            None if first => {
+                errors.push(Invalid::new("id_document", "required"));
+                None
+            }
+            None => Some(None),
+        };
+        if f.certificates.len() > MAX_CERTIFICATES {
+            errors.push(Invalid::new("certificates", "too-many"));
+        }
+        let mut certificates = Vec::new();
+        for (title, bytes) in f.certificates {
+            let kind = errors.take(uploads::document("certificates", &bytes));
+            let title = errors.take(
+                optional_text("certificate_title", &title, 100)
+                    .and_then(|t| t.ok_or(Invalid::new("certificate_title", "required"))),
+            );
+            if let (Some(kind), Some(title)) = (kind, title) {
+                certificates.push((title, kind, bytes));
+            }
+        }
+        let video = match f.video {
+            Some(bytes) => errors
+                .take(uploads::video("video", &bytes))
+                .map(|kind| Some((kind, bytes))),
+            None => Some(None),
+        };
+        errors.finish(|| {
+            Some(Self {
+                real_name: real_name?,
+                country: country?,
+                languages: languages?,
+                introduction: introduction?,
+                education: education?,
+                experience: experience?,
+                expertise: expertise?,
+                id_document: id_document?,
+                certificates,
+                video: video?,
+            })
+        })
     }
-    let id_document = match f.id_document {
-        Some(bytes) => Some((uploads::document("id_document", &bytes)?, bytes)),
-        None if first => return Err(Invalid::new("id_document", "required")),
-        None => None,
-    };
-    if f.certificates.len() > MAX_CERTIFICATES {
-        return Err(Invalid::new("certificates", "too-many"));
-    }
-    let mut certificates = Vec::new();
-    for (title, bytes) in f.certificates {
-        let kind = uploads::document("certificates", &bytes)?;
-        let title =
-            optional_text("certificate_title", &title, 100)?.ok_or(Invalid::new("certificate_title", "required"))?;
-        certificates.push((title, kind, bytes));
-    }
-    let video = match f.video {
-        Some(bytes) => Some((uploads::video("video", &bytes)?, bytes)),
-        None => None,
-    };
-    Ok(Valid {
-        real_name,
-        country,
-        languages,
-        introduction,
-        education: public_text("education", &f.education, TEXT_MAX)?,
-        experience: public_text("experience", &f.experience, TEXT_MAX)?,
-        expertise: public_text("expertise", &f.expertise, TEXT_MAX)?,
-        id_document,
-        certificates,
-        video,
-    })
 }
 
 /// The languages someone may teach, as typed: one to five, each spoken
@@ -273,7 +304,7 @@ impl Services {
     }
 
     /// Sends an application (or, when staff asked for more, the answer).
-    pub async fn apply_to_teach(&self, p: &Principal, form: ApplicationForm) -> Result<Uuid> {
+    pub async fn apply_to_teach(&self, p: &Principal, form: ApplicationInput) -> Result<Uuid> {
         if p.staff_role.is_some() {
             return Err(Error::Forbidden);
         }
@@ -297,7 +328,7 @@ impl Services {
             return Err(Error::Refused(Refusal::ApplicationPending));
         }
         let photo = form.photo.clone();
-        let v = validate(form, resubmitting.is_none())?;
+        let v = TeacherApplication::parse(form, resubmitting.is_none())?;
         let name = self.own_profile(p.account_id).await?.view.display_name;
         self.check_teacher_name(p.account_id, &name).await?;
         // Everything is checked before anything is kept: the photo too.
@@ -340,7 +371,7 @@ impl Services {
     async fn write_application(
         &self,
         p: &Principal,
-        v: &Valid,
+        v: &TeacherApplication,
         resubmitting: Option<&ApplicationRow>,
         video: Option<(Uuid, FileKind, usize)>,
         now: i64,

@@ -10,6 +10,7 @@ use jiff::tz::TimeZone;
 use koine_domain::Invalid;
 use koine_domain::profile::TimeZoneName;
 use koine_domain::slots::{self, Busy, DateOverride, Policy, Schedule, WeeklyRule, Window};
+use koine_domain::validation::FieldErrors;
 use koine_store::Conn;
 use koine_store::repo::availability::{self as repo, OverrideRow};
 use koine_store::repo::{profiles, teaching as teachers};
@@ -17,19 +18,140 @@ use uuid::Uuid;
 
 /// One weekly window as typed: weekday 1 (Monday) … 7, `HH:MM` times.
 #[derive(Debug, Clone)]
-pub struct RuleForm {
+pub struct RuleInput {
     pub weekday: String,
     pub start: String,
     pub end: String,
 }
 
+/// The one reading of a week's rules: the rules, or every row's error
+/// (and overlaps) at once.
+pub fn parse_weekly(rules: &[RuleInput]) -> std::result::Result<Vec<WeeklyRule>, Vec<Invalid>> {
+    let mut errors = FieldErrors::default();
+    let mut parsed = Vec::new();
+    for r in rules {
+        let day = errors.take(
+            r.weekday
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(weekday)
+                .ok_or(Invalid::new("weekday", "invalid-choice")),
+        );
+        let window =
+            errors.take(Window::parse(&r.start, &r.end).map_err(|_| Invalid::new("window", "impossible-time-range")));
+        if let (Some(weekday), Some(window)) = (day, window) {
+            parsed.push(WeeklyRule { weekday, window });
+        }
+    }
+    if errors.is_empty() {
+        errors.take(slots::check_weekly(&parsed).map_err(|_| Invalid::new("window", "overlapping-windows")));
+    }
+    errors.finish(|| Some(parsed))
+}
+
 /// Booking rules as typed.
 #[derive(Debug, Clone, Default)]
-pub struct BookingRules {
+pub struct BookingRulesInput {
     pub min_notice_hours: String,
     pub horizon_weeks: String,
     pub buffer_before_minutes: String,
     pub buffer_after_minutes: String,
+}
+
+/// How far ahead and how close together a teacher may be booked.
+#[derive(Debug, Clone, Copy)]
+pub struct BookingRules {
+    pub min_notice_hours: i64,
+    pub horizon_weeks: i64,
+    /// Whole multiples of 5 minutes.
+    pub buffer_before_minutes: i64,
+    pub buffer_after_minutes: i64,
+}
+
+impl BookingRules {
+    /// The one reading of booking rules: the rules, or every field's error.
+    pub fn parse(input: &BookingRulesInput) -> std::result::Result<Self, Vec<Invalid>> {
+        let mut errors = FieldErrors::default();
+        let notice = errors.take(number("min_notice_hours", &input.min_notice_hours, 0..=168));
+        let horizon = errors.take(number("horizon_weeks", &input.horizon_weeks, 1..=26));
+        let buffer = |field, text: &str| {
+            number(field, text, 0..=60).and_then(|n| {
+                if n % 5 == 0 {
+                    Ok(n)
+                } else {
+                    Err(Invalid::new(field, "out-of-range"))
+                }
+            })
+        };
+        let before = errors.take(buffer("buffer_before_minutes", &input.buffer_before_minutes));
+        let after = errors.take(buffer("buffer_after_minutes", &input.buffer_after_minutes));
+        errors.finish(|| {
+            Some(Self {
+                min_notice_hours: notice?,
+                horizon_weeks: horizon?,
+                buffer_before_minutes: before?,
+                buffer_after_minutes: after?,
+            })
+        })
+    }
+}
+
+/// What one date looks like, as typed: the day, the zone the teacher will
+/// be in (empty: their own), windows as `HH:MM` pairs (none: unavailable).
+#[derive(Debug, Clone, Default)]
+pub struct DayOverrideInput {
+    pub day: String,
+    pub zone: String,
+    pub windows: Vec<(String, String)>,
+}
+
+/// A checked date override.
+#[derive(Debug, Clone)]
+pub struct DayOverrideRequest {
+    pub day: Date,
+    /// `None`: the teacher's own zone.
+    pub zone: Option<TimeZoneName>,
+    /// Not overlapping; empty: unavailable all day.
+    pub windows: Vec<Window>,
+}
+
+impl DayOverrideRequest {
+    /// The one reading of a date override: the override, or every field's
+    /// error. A day before yesterday (in UTC) is past everywhere.
+    pub fn parse(input: &DayOverrideInput, today: Date) -> std::result::Result<Self, Vec<Invalid>> {
+        let mut errors = FieldErrors::default();
+        let day = errors.take(parse_day(&input.day).and_then(|d| {
+            if d < today.yesterday().unwrap_or(d) {
+                Err(Invalid::new("day", "in-past"))
+            } else {
+                Ok(d)
+            }
+        }));
+        let zone = errors.take(koine_domain::validation::optional(&input.zone, TimeZoneName::parse));
+        let mut windows: Vec<Window> = Vec::new();
+        for (s, e) in &input.windows {
+            match errors.take(Window::parse(s, e).map_err(|_| Invalid::new("window", "impossible-time-range"))) {
+                Some(w) if windows.iter().any(|x| x.start() < w.end() && w.start() < x.end()) => {
+                    errors.push(Invalid::new("window", "overlapping-windows"));
+                }
+                Some(w) => windows.push(w),
+                None => {}
+            }
+        }
+        errors.finish(|| {
+            Some(Self {
+                day: day?,
+                zone: zone?,
+                windows,
+            })
+        })
+    }
+}
+
+/// A calendar day as typed (`YYYY-MM-DD`).
+pub fn parse_day(raw: &str) -> std::result::Result<Date, Invalid> {
+    raw.trim().parse().map_err(|_| Invalid::new("day", "invalid-date"))
 }
 
 /// One day that differs: (day, zone, windows as `HH:MM` pairs; empty:
@@ -127,21 +249,7 @@ pub(crate) fn policy_from(notice: i64, horizon_days: i64, before: i64, after: i6
 
 impl Services {
     /// Replaces the caller's weekly rules; overlapping windows are refused.
-    pub async fn set_weekly_availability(&self, p: &Principal, rules: &[RuleForm]) -> Result<()> {
-        let mut parsed = Vec::new();
-        for r in rules {
-            let day = r
-                .weekday
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .and_then(weekday)
-                .ok_or(Invalid::new("weekday", "invalid-choice"))?;
-            let window =
-                Window::parse(&r.start, &r.end).map_err(|_| Invalid::new("window", "impossible-time-range"))?;
-            parsed.push(WeeklyRule { weekday: day, window });
-        }
-        slots::check_weekly(&parsed).map_err(|_| Invalid::new("window", "overlapping-windows"))?;
+    pub async fn set_weekly_availability(&self, p: &Principal, parsed: &[WeeklyRule]) -> Result<()> {
         let rows: Vec<_> = parsed
             .iter()
             .map(|r| {
@@ -165,38 +273,18 @@ impl Services {
     /// Sets what one date looks like, in the zone the teacher will be in:
     /// these windows instead of the weekly ones, or none (unavailable).
     /// An empty zone means the teacher's own.
-    pub async fn set_date_override(
-        &self,
-        p: &Principal,
-        day: &str,
-        zone: &str,
-        windows: &[(String, String)],
-    ) -> Result<()> {
-        let date: Date = day.trim().parse().map_err(|_| Invalid::new("day", "invalid-date"))?;
-        if date < self.clock.today_utc().yesterday().unwrap_or(date) {
-            return Err(Invalid::new("day", "in-past").into());
-        }
-        let zone = match zone.trim() {
-            "" => {
+    pub async fn set_date_override(&self, p: &Principal, o: DayOverrideRequest) -> Result<()> {
+        let zone = match o.zone {
+            None => {
                 let mut c = self.db.acquire().await?;
                 profiles::get(c.conn(), p.account_id)
                     .await?
                     .ok_or(Error::NotFound)?
                     .time_zone
             }
-            z => TimeZoneName::parse(z)?.as_str().to_owned(),
+            Some(z) => z.as_str().to_owned(),
         };
-        let mut parsed = Vec::new();
-        for (s, e) in windows {
-            let w = Window::parse(s, e).map_err(|_| Invalid::new("window", "impossible-time-range"))?;
-            if parsed
-                .iter()
-                .any(|x: &Window| x.start() < w.end() && w.start() < x.end())
-            {
-                return Err(Invalid::new("window", "overlapping-windows").into());
-            }
-            parsed.push(w);
-        }
+        let (date, parsed) = (o.day, o.windows);
         let day = date.to_string();
         let rows: Vec<OverrideRow> = if parsed.is_empty() {
             vec![OverrideRow {
@@ -229,8 +317,7 @@ impl Services {
     }
 
     /// Goes back to the weekly rules on `day`.
-    pub async fn clear_date_override(&self, p: &Principal, day: &str) -> Result<()> {
-        let date: Date = day.trim().parse().map_err(|_| Invalid::new("day", "invalid-date"))?;
+    pub async fn clear_date_override(&self, p: &Principal, date: Date) -> Result<()> {
         let mut tx = self.db.begin().await?;
         repo::replace_override(tx.conn(), p.account_id, &date.to_string(), &[]).await?;
         tx.commit().await?;
@@ -238,23 +325,16 @@ impl Services {
         Ok(())
     }
 
-    pub async fn set_booking_rules(&self, p: &Principal, r: &BookingRules) -> Result<()> {
-        let notice = number("min_notice_hours", &r.min_notice_hours, 0..=168)?;
-        let horizon = number("horizon_weeks", &r.horizon_weeks, 1..=26)?;
-        let before = number("buffer_before_minutes", &r.buffer_before_minutes, 0..=60)?;
-        let after = number("buffer_after_minutes", &r.buffer_after_minutes, 0..=60)?;
-        if before % 5 != 0 || after % 5 != 0 {
-            return Err(Invalid::new("buffer_before_minutes", "out-of-range").into());
-        }
+    pub async fn set_booking_rules(&self, p: &Principal, r: BookingRules) -> Result<()> {
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let mut t = teachers::teacher(tx.conn(), p.account_id)
             .await?
             .ok_or(Error::Forbidden)?;
-        t.min_notice_minutes = notice * 60;
-        t.horizon_days = horizon * 7;
-        t.buffer_before_minutes = before;
-        t.buffer_after_minutes = after;
+        t.min_notice_minutes = r.min_notice_hours * 60;
+        t.horizon_days = r.horizon_weeks * 7;
+        t.buffer_before_minutes = r.buffer_before_minutes;
+        t.buffer_after_minutes = r.buffer_after_minutes;
         t.updated_at = now;
         teachers::update_teacher(tx.conn(), &t).await?;
         tx.commit().await?;
@@ -416,5 +496,90 @@ impl Services {
             .slots_except_in(c, teacher, duration, at, until, except)
             .await?
             .contains(&at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(e: Vec<Invalid>) -> Vec<&'static str> {
+        e.into_iter().map(|i| i.field).collect()
+    }
+
+    fn rule(weekday: &str, start: &str, end: &str) -> RuleInput {
+        RuleInput {
+            weekday: weekday.into(),
+            start: start.into(),
+            end: end.into(),
+        }
+    }
+
+    #[test]
+    fn a_week_is_read_whole_or_refused_with_every_error() {
+        assert_eq!(parse_weekly(&[rule("2", "18:00", "21:00")]).unwrap().len(), 1);
+        assert_eq!(
+            fields(parse_weekly(&[rule("8", "18:00", "21:00"), rule("3", "21:00", "18:00")]).unwrap_err()),
+            ["weekday", "window"]
+        );
+        assert_eq!(
+            fields(parse_weekly(&[rule("2", "18:00", "21:00"), rule("2", "20:00", "22:00")]).unwrap_err()),
+            ["window"],
+            "overlaps"
+        );
+    }
+
+    #[test]
+    fn booking_rules_report_every_field() {
+        let input = BookingRulesInput {
+            min_notice_hours: "200".into(),
+            horizon_weeks: "0".into(),
+            buffer_before_minutes: "7".into(),
+            buffer_after_minutes: "10".into(),
+        };
+        assert_eq!(
+            fields(BookingRules::parse(&input).unwrap_err()),
+            ["min_notice_hours", "horizon_weeks", "buffer_before_minutes"]
+        );
+        let ok = BookingRulesInput {
+            min_notice_hours: "12".into(),
+            horizon_weeks: "4".into(),
+            buffer_before_minutes: "5".into(),
+            ..input
+        };
+        let r = BookingRules::parse(&ok).unwrap();
+        assert_eq!(
+            (
+                r.min_notice_hours,
+                r.horizon_weeks,
+                r.buffer_before_minutes,
+                r.buffer_after_minutes
+            ),
+            (12, 4, 5, 10)
+        );
+    }
+
+    #[test]
+    fn a_day_override_reports_every_field() {
+        let today = jiff::civil::date(2026, 12, 5);
+        let input = DayOverrideInput {
+            day: "2026-12-01".into(),
+            zone: "Mars/Base".into(),
+            windows: vec![("09:00".into(), "11:00".into()), ("10:00".into(), "12:00".into())],
+        };
+        assert_eq!(
+            fields(DayOverrideRequest::parse(&input, today).unwrap_err()),
+            ["day", "time_zone", "window"]
+        );
+        let ok = DayOverrideInput {
+            day: "2026-12-08".into(),
+            zone: String::new(),
+            windows: vec![],
+        };
+        let o = DayOverrideRequest::parse(&ok, today).unwrap();
+        assert!(
+            o.zone.is_none() && o.windows.is_empty(),
+            "the own zone, unavailable all day"
+        );
     }
 }

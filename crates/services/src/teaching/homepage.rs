@@ -3,9 +3,11 @@
 
 use crate::accounts::Principal;
 use crate::{Error, Result, Services};
+use koine_domain::Invalid;
 use koine_domain::age::{self, AgeDecision};
-use koine_domain::profile::{Country, Viewer, Visibility};
+use koine_domain::profile::{Country, LanguageSkill, Viewer, Visibility};
 use koine_domain::teaching::{Tier, public_text};
+use koine_domain::validation::{FieldErrors, optional};
 use koine_store::repo::teaching::{self as repo, TeacherRow};
 use koine_store::repo::{profiles, restrictions};
 use std::path::PathBuf;
@@ -35,9 +37,9 @@ pub struct Homepage {
     pub active: bool,
 }
 
-/// What a teacher may change on their homepage.
+/// What a teacher may change on their homepage, as typed.
 #[derive(Debug, Clone, Default)]
-pub struct HomepageForm {
+pub struct HomepageInput {
     pub headline: String,
     pub about: String,
     pub education: String,
@@ -54,6 +56,79 @@ pub struct HomepageForm {
     pub country: String,
     /// (language, level) taught; none keeps them.
     pub languages: Vec<(String, String)>,
+}
+
+/// A checked homepage edit.
+#[derive(Debug, Clone)]
+pub struct HomepageUpdate {
+    pub headline: Option<String>,
+    pub about: String,
+    pub education: Option<String>,
+    pub experience: Option<String>,
+    pub expertise: Option<String>,
+    pub country_visibility: Visibility,
+    pub education_visibility: Visibility,
+    pub experience_visibility: Visibility,
+    pub expertise_visibility: Visibility,
+    pub video_visibility: Visibility,
+    /// Shown in search and to members (`false`: hidden).
+    pub active: bool,
+    /// `None` keeps the country.
+    pub country: Option<Country>,
+    /// `None` keeps the languages.
+    pub languages: Option<Vec<LanguageSkill>>,
+}
+
+impl HomepageUpdate {
+    /// The one reading of a homepage edit: the edit, or every field's
+    /// error at once.
+    pub fn parse(f: &HomepageInput) -> std::result::Result<Self, Vec<Invalid>> {
+        let mut errors = FieldErrors::default();
+        let mut visibility = |field: &'static str, v: &str| {
+            errors.take(Visibility::parse(v).map_err(|_| Invalid::new(field, "invalid-choice")))
+        };
+        let country_visibility = visibility("country_visibility", &f.country_visibility);
+        let education_visibility = visibility("education_visibility", &f.education_visibility);
+        let experience_visibility = visibility("experience_visibility", &f.experience_visibility);
+        let expertise_visibility = visibility("expertise_visibility", &f.expertise_visibility);
+        let video_visibility = visibility("video_visibility", &f.video_visibility);
+        let active = errors.take(match f.status.as_str() {
+            "active" => Ok(true),
+            "hidden" => Ok(false),
+            _ => Err(Invalid::new("status", "invalid-choice")),
+        });
+        let headline = errors.take(public_text("headline", &f.headline, 120));
+        let about =
+            errors.take(public_text("about", &f.about, 2000).and_then(|a| a.ok_or(Invalid::new("about", "required"))));
+        let education = errors.take(public_text("education", &f.education, 2000));
+        let experience = errors.take(public_text("experience", &f.experience, 2000));
+        let expertise = errors.take(public_text("expertise", &f.expertise, 2000));
+        let country = errors.take(optional(&f.country, Country::parse));
+        let languages = if f.languages.is_empty() {
+            Some(None)
+        } else {
+            errors
+                .take(super::applications::taught_languages(&f.languages))
+                .map(Some)
+        };
+        errors.finish(|| {
+            Some(Self {
+                headline: headline?,
+                about: about?,
+                education: education?,
+                experience: experience?,
+                expertise: expertise?,
+                country_visibility: country_visibility?,
+                education_visibility: education_visibility?,
+                experience_visibility: experience_visibility?,
+                expertise_visibility: expertise_visibility?,
+                video_visibility: video_visibility?,
+                active: active?,
+                country: country?,
+                languages: languages?,
+            })
+        })
+    }
 }
 
 fn vis(s: &str) -> Visibility {
@@ -126,11 +201,11 @@ impl Services {
     }
 
     /// The teacher's own homepage settings, to fill the editing form.
-    pub async fn own_homepage(&self, p: &Principal) -> Result<(HomepageForm, Option<Uuid>)> {
+    pub async fn own_homepage(&self, p: &Principal) -> Result<(HomepageInput, Option<Uuid>)> {
         let mut c = self.db.acquire().await?;
         let t = repo::teacher(c.conn(), p.account_id).await?.ok_or(Error::NotFound)?;
         Ok((
-            HomepageForm {
+            HomepageInput {
                 headline: t.headline.unwrap_or_default(),
                 about: t.about,
                 education: t.education.unwrap_or_default(),
@@ -149,47 +224,27 @@ impl Services {
         ))
     }
 
-    pub async fn update_homepage(&self, p: &Principal, f: HomepageForm) -> Result<()> {
-        let visibility = |field: &'static str, v: &str| {
-            Visibility::parse(v)
-                .map(Visibility::as_str)
-                .map(str::to_owned)
-                .map_err(|_| koine_domain::Invalid::new(field, "invalid-choice"))
-        };
-        let status = match f.status.as_str() {
-            "active" | "hidden" => f.status.clone(),
-            _ => return Err(koine_domain::Invalid::new("status", "invalid-choice").into()),
-        };
-        let about = public_text("about", &f.about, 2000)?.ok_or(koine_domain::Invalid::new("about", "required"))?;
-        let country = match f.country.trim() {
-            "" => None,
-            c => Some(Country::parse(c)?),
-        };
-        let languages = if f.languages.is_empty() {
-            None
-        } else {
-            Some(super::applications::taught_languages(&f.languages)?)
-        };
+    pub async fn update_homepage(&self, p: &Principal, u: HomepageUpdate) -> Result<()> {
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let mut t = repo::teacher(tx.conn(), p.account_id).await?.ok_or(Error::NotFound)?;
-        if let Some(c) = country {
+        if let Some(c) = u.country {
             t.country = c.code().to_owned();
         }
-        if let Some(languages) = &languages {
+        if let Some(languages) = &u.languages {
             repo::set_languages(tx.conn(), p.account_id, &super::applications::language_rows(languages)).await?;
         }
-        t.headline = public_text("headline", &f.headline, 120)?;
-        t.about = about;
-        t.education = public_text("education", &f.education, 2000)?;
-        t.experience = public_text("experience", &f.experience, 2000)?;
-        t.expertise = public_text("expertise", &f.expertise, 2000)?;
-        t.country_visibility = visibility("country_visibility", &f.country_visibility)?;
-        t.education_visibility = visibility("education_visibility", &f.education_visibility)?;
-        t.experience_visibility = visibility("experience_visibility", &f.experience_visibility)?;
-        t.expertise_visibility = visibility("expertise_visibility", &f.expertise_visibility)?;
-        t.video_visibility = visibility("video_visibility", &f.video_visibility)?;
-        t.status = status;
+        t.headline = u.headline;
+        t.about = u.about;
+        t.education = u.education;
+        t.experience = u.experience;
+        t.expertise = u.expertise;
+        t.country_visibility = u.country_visibility.as_str().to_owned();
+        t.education_visibility = u.education_visibility.as_str().to_owned();
+        t.experience_visibility = u.experience_visibility.as_str().to_owned();
+        t.expertise_visibility = u.expertise_visibility.as_str().to_owned();
+        t.video_visibility = u.video_visibility.as_str().to_owned();
+        t.status = if u.active { "active" } else { "hidden" }.to_owned();
         t.updated_at = now;
         repo::update_teacher(tx.conn(), &t).await?;
         tx.commit().await?;
@@ -222,5 +277,56 @@ impl Services {
             }
         }
         Ok((self.video_path(id), content_type))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_homepage_edit_reports_every_field() {
+        let input = HomepageInput {
+            about: String::new(),
+            status: "gone".into(),
+            country_visibility: "everyone".into(),
+            country: "Atlantis".into(),
+            languages: vec![("es".into(), "A1".into())],
+            ..HomepageInput::default()
+        };
+        let fields: Vec<_> = HomepageUpdate::parse(&input)
+            .unwrap_err()
+            .into_iter()
+            .map(|i| i.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "country_visibility",
+                "education_visibility",
+                "experience_visibility",
+                "expertise_visibility",
+                "video_visibility",
+                "status",
+                "about",
+                "country",
+                "languages"
+            ]
+        );
+        let ok = HomepageInput {
+            about: "I teach Spanish.".into(),
+            status: "hidden".into(),
+            country_visibility: "members".into(),
+            education_visibility: "members".into(),
+            experience_visibility: "members".into(),
+            expertise_visibility: "members".into(),
+            video_visibility: "members".into(),
+            ..HomepageInput::default()
+        };
+        let u = HomepageUpdate::parse(&ok).unwrap();
+        assert!(
+            !u.active && u.country.is_none() && u.languages.is_none(),
+            "blank keeps country and languages"
+        );
     }
 }

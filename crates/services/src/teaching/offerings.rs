@@ -7,13 +7,14 @@ use crate::{Error, Result, Services};
 use koine_domain::Invalid;
 use koine_domain::profile::{Cefr, Language};
 use koine_domain::teaching::{self, OfferingStatus, PACKAGE_SIZES};
+use koine_domain::validation::FieldErrors;
 use koine_store::repo::offerings::{self as repo, OfferingRow};
 use koine_store::repo::teaching as teachers;
 use uuid::Uuid;
 
-/// An offering as typed on the form.
+/// An offering as typed, before it is checked.
 #[derive(Debug, Clone, Default)]
-pub struct OfferingForm {
+pub struct OfferingInput {
     pub language: String,
     pub levels: Vec<String>,
     pub duration: String,
@@ -22,6 +23,84 @@ pub struct OfferingForm {
     /// Per package size (5, 10, 20), the discount in percent, empty for none.
     pub discounts: Vec<(u16, String)>,
     pub status: String,
+}
+
+/// A checked offering, ready to save.
+#[derive(Debug, Clone)]
+pub struct NewOffering {
+    pub language: Language,
+    /// Distinct, in CEFR order.
+    pub levels: Vec<Cefr>,
+    pub duration_minutes: u16,
+    pub price_minor: i64,
+    pub status: OfferingStatus,
+    /// (lessons, discount in percent) per package offered.
+    pub packages: Vec<(u16, u8)>,
+}
+
+impl NewOffering {
+    /// The one reading of an offering: the offering, or every field's
+    /// error at once.
+    pub fn parse(input: &OfferingInput) -> std::result::Result<Self, Vec<Invalid>> {
+        let mut errors = FieldErrors::default();
+        let language = errors.take(Language::parse(&input.language));
+        let mut levels = Vec::new();
+        for l in &input.levels {
+            match errors.take(Cefr::parse(l)) {
+                Some(Cefr::Native) => errors.push(Invalid::new("levels", "invalid-choice")),
+                Some(level) if !levels.contains(&level) => levels.push(level),
+                _ => {}
+            }
+        }
+        if input.levels.is_empty() {
+            errors.push(Invalid::new("levels", "required"));
+        }
+        levels.sort_by_key(|l| Cefr::ALL.iter().position(|x| x == l));
+        let duration = errors.take(
+            input
+                .duration
+                .trim()
+                .parse::<u16>()
+                .map_err(|_| Invalid::new("duration", "invalid-choice"))
+                .and_then(teaching::parse_duration),
+        );
+        let price = errors.take(teaching::parse_amount("price", &input.price));
+        let status = errors.take(OfferingStatus::parse(match input.status.as_str() {
+            "" => "active",
+            s => s,
+        }));
+        let mut packages = Vec::new();
+        for (lessons, discount) in &input.discounts {
+            let discount = discount.trim();
+            if discount.is_empty() {
+                continue;
+            }
+            if !PACKAGE_SIZES.contains(lessons) {
+                errors.push(Invalid::new("package_lessons", "invalid-choice"));
+                continue;
+            }
+            let pct = errors.take(
+                discount
+                    .parse::<u8>()
+                    .map_err(|_| Invalid::new("package_discount", "invalid-amount")),
+            );
+            if let (Some(pct), Some(price)) = (pct, price)
+                && errors.take(teaching::package_price(price, *lessons, pct)).is_some()
+            {
+                packages.push((*lessons, pct));
+            }
+        }
+        errors.finish(|| {
+            Some(Self {
+                language: language?,
+                levels,
+                duration_minutes: duration?,
+                price_minor: price?,
+                status: status?,
+                packages,
+            })
+        })
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -88,48 +167,10 @@ impl Services {
     }
 
     /// Creates (`id` none) or changes one of the caller's offerings.
-    pub async fn save_offering(&self, p: &Principal, id: Option<Uuid>, f: OfferingForm) -> Result<Uuid> {
+    pub async fn save_offering(&self, p: &Principal, id: Option<Uuid>, o: NewOffering) -> Result<Uuid> {
         let taught = self.require_teacher(p).await?;
-        let language = Language::parse(&f.language)?;
-        if !taught.iter().any(|(l, _)| l == language.code()) {
+        if !taught.iter().any(|(l, _)| l == o.language.code()) {
             return Err(Invalid::new("language", "not-a-taught-language").into());
-        }
-        let mut levels = Vec::new();
-        for l in &f.levels {
-            let level = Cefr::parse(l)?;
-            if level == Cefr::Native {
-                return Err(Invalid::new("levels", "invalid-choice").into());
-            }
-            if !levels.contains(&level) {
-                levels.push(level);
-            }
-        }
-        if levels.is_empty() {
-            return Err(Invalid::new("levels", "required").into());
-        }
-        levels.sort_by_key(|l| Cefr::ALL.iter().position(|x| x == l));
-        let duration = f
-            .duration
-            .trim()
-            .parse::<u16>()
-            .map_err(|_| Invalid::new("duration", "invalid-choice"))
-            .and_then(teaching::parse_duration)?;
-        let price = teaching::parse_amount("price", &f.price)?;
-        let status = OfferingStatus::parse(if f.status.is_empty() { "active" } else { &f.status })?;
-        let mut packages = Vec::new();
-        for (lessons, discount) in &f.discounts {
-            let discount = discount.trim();
-            if discount.is_empty() {
-                continue;
-            }
-            if !PACKAGE_SIZES.contains(lessons) {
-                return Err(Invalid::new("package_lessons", "invalid-choice").into());
-            }
-            let pct: u8 = discount
-                .parse()
-                .map_err(|_| Invalid::new("package_discount", "invalid-amount"))?;
-            teaching::package_price(price, *lessons, pct)?;
-            packages.push((i64::from(*lessons), i64::from(pct)));
         }
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
@@ -143,16 +184,21 @@ impl Services {
         let row = OfferingRow {
             id,
             teacher_id: p.account_id,
-            language: language.code().into(),
-            levels: levels.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(","),
-            duration_minutes: i64::from(duration),
-            price_minor: price,
+            language: o.language.code().into(),
+            levels: o.levels.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(","),
+            duration_minutes: i64::from(o.duration_minutes),
+            price_minor: o.price_minor,
             currency: self.settings.currency.clone(),
-            status: status.as_str().into(),
+            status: o.status.as_str().into(),
             created_at,
             updated_at: now,
         };
         repo::upsert(tx.conn(), &row).await?;
+        let packages: Vec<_> = o
+            .packages
+            .iter()
+            .map(|(lessons, pct)| (i64::from(*lessons), i64::from(*pct)))
+            .collect();
         repo::set_packages(tx.conn(), id, p.account_id, &packages).await?;
         tx.commit().await?;
         self.teachers_changed(p.account_id).await;
@@ -227,5 +273,55 @@ impl Services {
         tx.commit().await?;
         self.teachers_changed(p.account_id).await;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(e: Vec<Invalid>) -> Vec<&'static str> {
+        e.into_iter().map(|i| i.field).collect()
+    }
+
+    #[test]
+    fn an_offering_is_read_whole_or_refused_with_every_error() {
+        let good = OfferingInput {
+            language: "es".into(),
+            levels: vec!["B1".into(), "A1".into(), "B1".into()],
+            duration: "60".into(),
+            price: "20.00".into(),
+            discounts: vec![(5, "5".into()), (10, String::new())],
+            status: String::new(),
+        };
+        let o = NewOffering::parse(&good).unwrap();
+        assert_eq!(o.levels, [Cefr::A1, Cefr::B1], "distinct, in CEFR order");
+        assert_eq!(
+            (o.duration_minutes, o.price_minor, o.status),
+            (60, 2000, OfferingStatus::Active)
+        );
+        assert_eq!(o.packages, [(5, 5)]);
+        let bad = OfferingInput {
+            language: "xx".into(),
+            levels: vec!["native".into()],
+            duration: "61".into(),
+            price: "free".into(),
+            discounts: vec![(7, "5".into()), (5, "lots".into())],
+            status: "gone".into(),
+        };
+        assert_eq!(
+            fields(NewOffering::parse(&bad).unwrap_err()),
+            [
+                "language",
+                "levels",
+                "duration",
+                "price",
+                "status",
+                "package_lessons",
+                "package_discount"
+            ]
+        );
+        let none = OfferingInput { levels: vec![], ..good };
+        assert_eq!(fields(NewOffering::parse(&none).unwrap_err()), ["levels"]);
     }
 }

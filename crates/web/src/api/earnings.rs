@@ -1,6 +1,6 @@
 //! A teacher's earnings, payout account and payouts (the pages: `html/earnings.rs`).
 
-use super::{ApiJson, ApiResult, Created, created, idempotency, invalid, principal};
+use super::{ApiJson, ApiResult, Created, created, idempotency, principal};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::Problem;
@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use koine_domain::banking::PayoutDetails;
+use koine_domain::banking::{PayoutDetails, PayoutInput};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -58,13 +58,15 @@ pub async fn set_payout_account(
     ApiJson(b): ApiJson<PayoutAccountBody>,
 ) -> ApiResult {
     let p = principal(&ctx)?;
-    let details = match &b {
-        PayoutAccountBody::Bank { holder, iban, bic } => {
-            PayoutDetails::bank(holder, iban, bic.as_deref().unwrap_or_default())
-        }
-        PayoutAccountBody::Paypal { email } => PayoutDetails::paypal(email),
-    }
-    .map_err(invalid)?;
+    let input = match b {
+        PayoutAccountBody::Bank { holder, iban, bic } => PayoutInput::Bank {
+            holder,
+            iban,
+            bic: bic.unwrap_or_default(),
+        },
+        PayoutAccountBody::Paypal { email } => PayoutInput::Paypal { email },
+    };
+    let details = PayoutDetails::parse(&input).map_err(|errors| Problem::invalid_fields(&errors))?;
     st.svc.set_payout_account(p, details).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

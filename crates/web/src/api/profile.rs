@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use koine_domain::Invalid;
+use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::profile::Viewer;
 use koine_services::profiles::{ProfileInput, ProfileUpdate};
 use serde::Deserialize;
@@ -152,18 +153,12 @@ pub async fn set_consents(
     ApiJson(ConsentChoices(b)): ApiJson<ConsentChoices>,
 ) -> ApiResult {
     let p = principal(&ctx)?;
-    let choices = b
-        .iter()
-        .map(|(k, v)| {
-            koine_domain::consent::ConsentPurpose::parse(k)
-                .map(|p| (p, *v))
-                .ok_or(Invalid::new("purpose", "invalid-choice"))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(invalid)?;
+    let choices = ConsentPurpose::parse_choices(b.iter().map(|(k, v)| (k.as_str(), *v)))
+        .map_err(|errors| Problem::invalid_fields(&errors))?;
+    // A purpose a browser signal covers is not granted from that browser, as
+    // on the settings page.
     st.svc
-        .set_consents(p.account_id, &choices, koine_domain::consent::ConsentSource::Api)
+        .set_consents(p.account_id, &ctx.signals.apply(&choices), ConsentSource::Api)
         .await?;
-    st.svc.honour_signals(p.account_id, ctx.signals).await?;
     Ok(no_content())
 }

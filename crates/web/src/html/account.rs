@@ -113,9 +113,7 @@ async fn signup(
     let input = match SignUp::parse(&input, st.svc.clock.today_utc()) {
         Ok(input) => input,
         Err(errors) => {
-            for e in &errors {
-                form.error(&i18n, e.field, e.code);
-            }
+            form.invalid(&i18n, &errors);
             return Ok(signup_page(&ctx, form, StatusCode::UNPROCESSABLE_ENTITY));
         }
     };

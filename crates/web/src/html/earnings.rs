@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
-use koine_domain::banking::{Iban, PayoutDetails};
+use koine_domain::banking::{Iban, PayoutDetails, PayoutInput};
 use koine_domain::teaching::parse_amount;
 use koine_services::Error;
 use koine_services::booking::payouts::Earnings;
@@ -180,19 +180,24 @@ async fn set_account(
     StrictForm(f): StrictForm<AccountForm>,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    let details = match f.method.as_str() {
-        "bank" => PayoutDetails::bank(&f.holder, &f.iban, &f.bic),
-        "paypal" => PayoutDetails::paypal(&f.paypal_email),
+    let input = match f.method.as_str() {
+        "bank" => PayoutInput::Bank {
+            holder: f.holder.clone(),
+            iban: f.iban.clone(),
+            bic: f.bic.clone(),
+        },
+        "paypal" => PayoutInput::Paypal {
+            email: f.paypal_email.clone(),
+        },
         _ => return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice")),
     };
-    let outcome = match details {
-        Ok(d) => st.svc.set_payout_account(p, d).await,
-        Err(e) => Err(e.into()),
-    };
-    match outcome {
-        Ok(()) => account_view(&st, &ctx, None, true, StatusCode::OK).await,
-        Err(Error::ReauthRequired) => Err(PageError::Redirect("/reauth?next=/earnings/payout-account".into())),
-        Err(Error::Invalid(e)) => {
+    match PayoutDetails::parse(&input) {
+        Ok(details) => match st.svc.set_payout_account(p, details).await {
+            Ok(()) => account_view(&st, &ctx, None, true, StatusCode::OK).await,
+            Err(Error::ReauthRequired) => Err(PageError::Redirect("/reauth?next=/earnings/payout-account".into())),
+            Err(e) => Err(e.into()),
+        },
+        Err(mut errors) => {
             let mut form = FormState::with_values([
                 ("method", f.method.clone()),
                 ("holder", f.holder.clone()),
@@ -201,10 +206,13 @@ async fn set_account(
                 ("paypal_email", f.paypal_email.clone()),
             ]);
             // The form names the PayPal address apart from the bank fields.
-            let field = if e.field == "email" { "paypal_email" } else { e.field };
-            form.error(&ctx.i18n(), field, e.code);
+            for e in &mut errors {
+                if e.field == "email" {
+                    e.field = "paypal_email";
+                }
+            }
+            form.invalid(&ctx.i18n(), &errors);
             account_view(&st, &ctx, Some(form), false, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -287,9 +287,7 @@ async fn book(
     let request = match BookingRequest::parse(&input, st.svc.clock.today_utc()) {
         Ok(r) => r,
         Err(errors) => {
-            for e in &errors {
-                form.error(&ctx.i18n(), e.field, e.code);
-            }
+            form.invalid(&ctx.i18n(), &errors);
             return again(form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };

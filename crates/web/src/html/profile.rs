@@ -214,9 +214,7 @@ async fn edit(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> 
                 values: fields.into_iter().collect(),
                 errors: Vec::new(),
             };
-            for e in errors {
-                form.error(&ctx.i18n(), e.field, e.code);
-            }
+            form.invalid(&ctx.i18n(), &errors);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 edit_page(&ctx, form, false, own.view.avatar_url),
@@ -328,15 +326,17 @@ async fn save_privacy_choices(
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    let mut given = Vec::new();
-    for (k, v) in form_urlencoded::parse(&body) {
-        match ConsentPurpose::parse(&k) {
-            Some(purpose) if v == "on" => given.push(purpose),
-            _ => return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field")),
-        }
-    }
+    let sent: Vec<_> = form_urlencoded::parse(&body).collect();
+    // A ticked box sends "on"; any other value is not this form's.
+    let given = ConsentPurpose::parse_choices(sent.iter().map(|(k, v)| (k.as_ref(), v == "on")))
+        .ok()
+        .filter(|given| given.iter().all(|(_, on)| *on))
+        .ok_or(PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field"))?;
     // Unticked boxes are not sent: every purpose not ticked is withdrawn.
-    let choices: Vec<_> = ConsentPurpose::ALL.iter().map(|p| (*p, given.contains(p))).collect();
+    let choices: Vec<_> = ConsentPurpose::ALL
+        .iter()
+        .map(|p| (*p, given.contains(&(*p, true))))
+        .collect();
     st.svc
         .set_consents(p.account_id, &ctx.signals.apply(&choices), ConsentSource::Settings)
         .await?;

@@ -17,7 +17,12 @@ use koine_domain::refusal::Refusal;
 use koine_domain::teaching::{ApplicationStatus, Tier};
 use koine_domain::uploads::{DOCUMENT_MAX_BYTES, VIDEO_MAX_BYTES};
 use koine_services::Error;
-use koine_services::teaching::applications::{ApplicationForm, Decision, MAX_CERTIFICATES, MAX_TAUGHT_LANGUAGES};
+use koine_services::teaching::applications::{ApplicationInput, Decision, MAX_CERTIFICATES, MAX_TAUGHT_LANGUAGES};
+use koine_services::teaching::availability::{
+    BookingRules, BookingRulesInput, DayOverrideInput, DayOverrideRequest, RuleInput, parse_day, parse_weekly,
+};
+use koine_services::teaching::homepage::{HomepageInput, HomepageUpdate};
+use koine_services::teaching::offerings::{NewOffering, OfferingInput};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -133,7 +138,7 @@ fn numbered(name: &str, prefix: &str, max: usize) -> Option<usize> {
 async fn apply(State(st): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let unknown = || PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field");
-    let mut f = ApplicationForm::default();
+    let mut f = ApplicationInput::default();
     let (mut csrf_ok, mut photo) = (false, None);
     let mut langs = vec![(String::new(), String::new()); MAX_TAUGHT_LANGUAGES];
     let mut certs: Vec<(String, Option<Vec<u8>>)> = vec![(String::new(), None); MAX_CERTIFICATES];
@@ -190,9 +195,10 @@ async fn apply(State(st): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
     f.photo = photo;
     match st.svc.apply_to_teach(p, f).await.map(|_| ()) {
         Ok(()) => Ok(Redirect::to("/teach").into_response()),
-        Err(Error::Invalid(e)) => {
-            text.error(&ctx.i18n(), e.field, e.code);
-            let status = if e.code == "file-too-large" {
+        Err(e @ (Error::Invalid(_) | Error::InvalidFields(_))) => {
+            let errors = invalid_fields(e);
+            text.invalid(&ctx.i18n(), &errors);
+            let status = if errors.iter().any(|e| e.code == "file-too-large") {
                 StatusCode::PAYLOAD_TOO_LARGE
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -398,9 +404,9 @@ async fn manage(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageEr
 async fn managed(st: &AppState, ctx: &Ctx, outcome: koine_services::Result<()>) -> Result<Response, PageError> {
     match outcome {
         Ok(()) => manage_page(st, ctx, None, true, StatusCode::OK).await,
-        Err(Error::Invalid(e)) => {
+        Err(e @ (Error::Invalid(_) | Error::InvalidFields(_))) => {
             let mut form = FormState::default();
-            form.error(&ctx.i18n(), e.field, e.code);
+            form.invalid(&ctx.i18n(), &invalid_fields(e));
             // Keep what the teacher typed on the homepage form.
             let (h, _) = st.svc.own_homepage(signed_in(ctx)?).await?;
             form.values.extend([
@@ -414,9 +420,18 @@ async fn managed(st: &AppState, ctx: &Ctx, outcome: koine_services::Result<()>) 
     }
 }
 
+/// A refused parse's or call's field errors, all of them.
+fn invalid_fields(e: Error) -> Vec<koine_domain::Invalid> {
+    match e {
+        Error::Invalid(e) => vec![e],
+        Error::InvalidFields(errors) => errors,
+        _ => Vec::new(),
+    }
+}
+
 async fn save_homepage(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    let mut f = koine_services::teaching::homepage::HomepageForm {
+    let mut f = HomepageInput {
         status: "active".into(),
         ..Default::default()
     };
@@ -449,10 +464,14 @@ async fn save_homepage(State(st): State<AppState>, ctx: Ctx, body: axum::body::B
         *slot = v.clone();
     }
     f.languages = langs.into_iter().filter(|(l, _)| !l.is_empty()).collect();
-    match st.svc.update_homepage(p, f).await {
-        Err(Error::Invalid(e)) => {
+    let outcome = match HomepageUpdate::parse(&f) {
+        Ok(update) => st.svc.update_homepage(p, update).await,
+        Err(errors) => Err(errors.into()),
+    };
+    match outcome {
+        Err(e @ (Error::Invalid(_) | Error::InvalidFields(_))) => {
             let mut form = FormState::with_values(given.iter().map(|(k, v)| (k.as_str(), v.clone())));
-            form.error(&ctx.i18n(), e.field, e.code);
+            form.invalid(&ctx.i18n(), &invalid_fields(e));
             manage_page(&st, &ctx, Some(form), false, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         other => managed(&st, &ctx, other).await,
@@ -461,7 +480,7 @@ async fn save_homepage(State(st): State<AppState>, ctx: Ctx, body: axum::body::B
 
 async fn add_offering(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    let mut f = koine_services::teaching::offerings::OfferingForm::default();
+    let mut f = OfferingInput::default();
     for (k, v) in fields(&body) {
         match k.as_str() {
             "language" => f.language = v,
@@ -477,7 +496,10 @@ async fn add_offering(State(st): State<AppState>, ctx: Ctx, body: axum::body::By
             _ => return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field")),
         }
     }
-    let outcome = st.svc.save_offering(p, None, f).await.map(|_| ());
+    let outcome = match NewOffering::parse(&f) {
+        Ok(offering) => st.svc.save_offering(p, None, offering).await.map(|_| ()),
+        Err(errors) => Err(errors.into()),
+    };
     managed(&st, &ctx, outcome).await
 }
 
@@ -535,9 +557,12 @@ async fn weekly(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -
         .zip(starts)
         .zip(ends)
         .filter(|((d, s), e)| !(d.is_empty() && s.is_empty() && e.is_empty()))
-        .map(|((weekday, start), end)| koine_services::teaching::availability::RuleForm { weekday, start, end })
+        .map(|((weekday, start), end)| RuleInput { weekday, start, end })
         .collect();
-    let outcome = st.svc.set_weekly_availability(p, &rules).await;
+    let outcome = match parse_weekly(&rules) {
+        Ok(rules) => st.svc.set_weekly_availability(p, &rules).await,
+        Err(errors) => Err(errors.into()),
+    };
     managed(&st, &ctx, outcome).await
 }
 
@@ -558,14 +583,18 @@ async fn add_override(
     ctx: Ctx,
     StrictForm(f): StrictForm<OverrideForm>,
 ) -> Result<Response, PageError> {
-    let windows = match (f.start.trim(), f.end.trim()) {
-        ("", "") => vec![],
-        (s, e) => vec![(s.to_owned(), e.to_owned())],
+    let input = DayOverrideInput {
+        windows: match (f.start.trim(), f.end.trim()) {
+            ("", "") => vec![],
+            (s, e) => vec![(s.to_owned(), e.to_owned())],
+        },
+        day: f.day,
+        zone: f.zone,
     };
-    let outcome = st
-        .svc
-        .set_date_override(signed_in(&ctx)?, &f.day, &f.zone, &windows)
-        .await;
+    let outcome = match DayOverrideRequest::parse(&input, st.svc.clock.today_utc()) {
+        Ok(o) => st.svc.set_date_override(signed_in(&ctx)?, o).await,
+        Err(errors) => Err(errors.into()),
+    };
     managed(&st, &ctx, outcome).await
 }
 
@@ -580,7 +609,10 @@ async fn clear_override(
     ctx: Ctx,
     StrictForm(f): StrictForm<DayForm>,
 ) -> Result<Response, PageError> {
-    let outcome = st.svc.clear_date_override(signed_in(&ctx)?, &f.day).await;
+    let outcome = match parse_day(&f.day) {
+        Ok(day) => st.svc.clear_date_override(signed_in(&ctx)?, day).await,
+        Err(e) => Err(e.into()),
+    };
     managed(&st, &ctx, outcome).await
 }
 
@@ -598,12 +630,15 @@ async fn booking_rules(
     ctx: Ctx,
     StrictForm(f): StrictForm<RulesForm>,
 ) -> Result<Response, PageError> {
-    let rules = koine_services::teaching::availability::BookingRules {
+    let input = BookingRulesInput {
         min_notice_hours: f.min_notice_hours,
         horizon_weeks: f.horizon_weeks,
         buffer_before_minutes: f.buffer_before_minutes,
         buffer_after_minutes: f.buffer_after_minutes,
     };
-    let outcome = st.svc.set_booking_rules(signed_in(&ctx)?, &rules).await;
+    let outcome = match BookingRules::parse(&input) {
+        Ok(rules) => st.svc.set_booking_rules(signed_in(&ctx)?, rules).await,
+        Err(errors) => Err(errors.into()),
+    };
     managed(&st, &ctx, outcome).await
 }

@@ -89,6 +89,13 @@ impl FormState {
         self.errors.push((field.to_owned(), i18n.t(&format!("error-{code}"))));
     }
 
+    /// Every field's error of a refused parse, each beside its field.
+    pub fn invalid(&mut self, i18n: &I18n, errors: &[koine_domain::Invalid]) {
+        for e in errors {
+            self.error(i18n, e.field, e.code);
+        }
+    }
+
     /// A refused call's message beside its field.
     pub fn refused(&mut self, i18n: &I18n, e: &crate::error::FieldError) {
         self.errors.push((e.field.to_owned(), i18n.t(&e.message_key)));
