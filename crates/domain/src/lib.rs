@@ -22,6 +22,25 @@ macro_rules! named_enum {
 
             named_enum!(@parse $($field)?);
         }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// How the store reads the name back (`#[sqlx(try_from = "String")]`).
+        impl TryFrom<String> for $name {
+            type Error = $crate::UnknownName;
+
+            fn try_from(s: String) -> Result<Self, $crate::UnknownName> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or($crate::UnknownName(stringify!($name)))
+            }
+        }
     };
     (@parse) => {
         pub fn parse(s: &str) -> Option<Self> {
@@ -64,3 +83,9 @@ pub mod uploads;
 pub mod validation;
 
 pub use validation::{Invalid, Valid};
+
+/// A stored name that names no member of its set: the database holds a
+/// value this build does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a stored {0} this build does not know")]
+pub struct UnknownName(pub &'static str);

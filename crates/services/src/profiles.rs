@@ -222,7 +222,7 @@ impl Services {
             let teaches = koine_store::repo::teaching::teacher(c.conn(), account).await?.is_some()
                 || koine_store::repo::teaching::latest_application(c.conn(), account)
                     .await?
-                    .and_then(|a| koine_domain::teaching::ApplicationStatus::parse(&a.status).ok())
+                    .map(|a| a.status)
                     .is_some_and(koine_domain::teaching::ApplicationStatus::is_open);
             profiles::get(c.conn(), account)
                 .await?

@@ -251,7 +251,7 @@ impl TestApp {
         let r = b.post_form("/wallet/coupons", &[("code", &code)]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
         // A lesson each way, and one more to move.
-        let slots = self.open_slots(partner, 60, 14).await;
+        let slots = self.open_slots(partner, 60, 28).await;
         let mine = self.open_slots(id, 60, 14).await;
         let first = self
             .book_at(
@@ -263,19 +263,22 @@ impl TestApp {
             .await;
         assert_eq!(first.status(), StatusCode::SEE_OTHER, "{}", first.text().await.unwrap());
         let first = crate::lessons::location_id(&first);
-        let later = *slots
+        // A lesson to move, at least five days on, and a free time two hours
+        // after it to move it to (whatever weekday the suite runs on).
+        let (later, moved) = slots
             .iter()
-            .find(|s| s.as_second() > slots[0].as_second() + 5 * 86_400)
-            .unwrap();
+            .filter(|s| s.as_second() > slots[0].as_second() + 5 * 86_400)
+            .find_map(|l| {
+                let to = slots.iter().find(|m| m.as_second() >= l.as_second() + 2 * 3600)?;
+                Some((*l, *to))
+            })
+            .unwrap_or_else(|| panic!("two free times five days on in {slots:?}"));
         let second = self.book(b, partner, later).await;
         let given = self.book(&p, id, mine[1]).await;
         self.step_ok(&p, first, "confirm").await;
         self.step_ok(&p, second, "confirm").await;
         self.step_ok(b, given, "confirm").await;
-        let moved = slots
-            .iter()
-            .find(|s| s.as_second() >= later.as_second() + 2 * 3600)
-            .expect("another free time")
+        let moved = moved
             .to_zoned(jiff::tz::TimeZone::UTC)
             .strftime("%Y-%m-%dT%H:%M")
             .to_string();

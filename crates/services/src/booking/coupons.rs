@@ -27,9 +27,8 @@ pub struct NewCoupon {
 }
 
 /// A coupon with how often it was used.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct CouponLine {
-    #[serde(flatten)]
     pub row: CouponRow,
     /// Uses by the member looking (or by everyone, for staff).
     pub used: i64,
@@ -60,7 +59,7 @@ impl Services {
         let row = CouponRow {
             id: Uuid::now_v7(),
             code,
-            kind: c.kind.as_str().into(),
+            kind: c.kind,
             value,
             currency: self.settings.currency.clone(),
             expires_at: c.expires_at,

@@ -46,17 +46,15 @@ impl Services {
     async fn leaving(&self, mut conn: Conn<'_>, account: Uuid) -> Result<Leaving> {
         let open = lessons::open_of(conn.reborrow(), account).await?;
         let mut blockers = Vec::new();
-        if open.iter().any(|l| {
-            matches!(
-                LessonStatus::parse(&l.status),
-                Ok(LessonStatus::ProblemReported | LessonStatus::Disputed)
-            )
-        }) {
+        if open
+            .iter()
+            .any(|l| matches!(l.status, LessonStatus::ProblemReported | LessonStatus::Disputed))
+        {
             blockers.push(Refusal::OpenDispute);
         }
         if open
             .iter()
-            .any(|l| l.teacher_id == account && l.status == LessonStatus::AwaitingConfirmation.as_str())
+            .any(|l| l.teacher_id == account && l.status == LessonStatus::AwaitingConfirmation)
         {
             blockers.push(Refusal::LessonsAwaitingConfirmation);
         }
@@ -86,11 +84,11 @@ impl Services {
         }
         for l in lessons::open_of(conn.reborrow(), account).await? {
             let learner = l.learner_id == account;
-            let action = match (LessonStatus::parse(&l.status), learner) {
-                (Ok(LessonStatus::Requested), true) => Action::Withdraw,
-                (Ok(LessonStatus::Requested), false) => Action::Decline,
-                (Ok(LessonStatus::Confirmed), _) if l.starts_at > now => Action::Cancel,
-                (Ok(LessonStatus::AwaitingConfirmation), true) => Action::ConfirmCompletion,
+            let action = match (l.status, learner) {
+                (LessonStatus::Requested, true) => Action::Withdraw,
+                (LessonStatus::Requested, false) => Action::Decline,
+                (LessonStatus::Confirmed, _) if l.starts_at > now => Action::Cancel,
+                (LessonStatus::AwaitingConfirmation, true) => Action::ConfirmCompletion,
                 // A lesson under way, or in a state the timers will move on.
                 _ => continue,
             };

@@ -140,9 +140,8 @@ pub struct StepInput {
 }
 
 /// A lesson as one of the people in it (or staff) sees it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Lesson {
-    #[serde(flatten)]
     pub row: LessonRow,
     /// `learner`, `teacher` or `staff`.
     pub role: &'static str,
@@ -175,10 +174,6 @@ pub const STEP_TEXT_MAX: usize = 2000;
 
 pub fn parse_action(name: &str) -> Option<Action> {
     MEMBER_ACTIONS.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
-}
-
-fn status_of(l: &LessonRow) -> Result<LessonStatus> {
-    LessonStatus::parse(&l.status).map_err(|_| Error::Refused(Refusal::ImpossibleTransition))
 }
 
 fn timing(l: &LessonRow, now: i64) -> Timing {
@@ -277,7 +272,7 @@ impl Services {
                         .await?
                         .filter(|o| o.teacher_id == r.teacher)
                         .ok_or(Error::NotFound)?;
-                    if o.status != OfferingStatus::Active.as_str() {
+                    if o.status != OfferingStatus::Active {
                         return Err(Error::Refused(Refusal::OfferingNotAvailable));
                     }
                     if r.kind == LessonKind::Trial {
@@ -334,12 +329,12 @@ impl Services {
             teacher_id: r.teacher,
             offering_id: offering,
             package_id: package,
-            kind: r.kind.as_str().into(),
+            kind: r.kind,
             language,
             duration_minutes: duration,
             starts_at,
             ends_at: starts_at + duration * MINUTE_US,
-            status: LessonStatus::Requested.as_str().into(),
+            status: LessonStatus::Requested,
             price_minor: price,
             paid_minor: price,
             discount_minor: 0,
@@ -465,7 +460,7 @@ impl Services {
         let c = coupon_repo::by_code(conn.reborrow(), code)
             .await?
             .ok_or(Invalid::new("coupon", "coupon-unknown"))?;
-        let kind = coupons::CouponKind::parse(&c.kind)?;
+        let kind = c.kind;
         if kind == coupons::CouponKind::Amount && c.currency != self.settings.currency {
             return Err(Invalid::new("coupon", "coupon-unknown").into());
         }
@@ -505,7 +500,7 @@ impl Services {
                 actor_id: actor.id(),
                 action: action.into(),
                 from_status: from.into(),
-                to_status: l.status.clone(),
+                to_status: l.status.as_str().into(),
                 detail,
                 created_at: now,
             },
@@ -528,7 +523,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         let party = party_of(&l, actor).ok_or(Error::NotFound)?;
-        let from = status_of(&l)?;
+        let from = l.status;
         let step = booking::step(
             from,
             action,
@@ -547,7 +542,7 @@ impl Services {
             };
             self.post(conn.reborrow(), &entry, refs, now).await?;
         }
-        l.status = step.to.as_str().into();
+        l.status = step.to;
         l.updated_at = now;
         if step.to == LessonStatus::Confirmed {
             l.confirmed_at = Some(now);
@@ -698,7 +693,7 @@ impl Services {
             repo::get(c.conn(), lesson).await?.ok_or(Error::NotFound)?
         };
         let party = party_of(&l, Actor::Member(p.account_id)).ok_or(Error::NotFound)?;
-        booking::may_propose_new_time(status_of(&l)?, now, l.starts_at)?;
+        booking::may_propose_new_time(l.status, now, l.starts_at)?;
         let start = starts_at.as_microsecond();
         if start == l.starts_at {
             return Err(Invalid::new("starts_at", "same-time").into());
@@ -748,7 +743,7 @@ impl Services {
             &l,
             Actor::Member(p.account_id),
             "propose_time",
-            &l.status,
+            l.status.as_str(),
             None,
             now,
         )
@@ -788,7 +783,7 @@ impl Services {
                 &l,
                 Actor::Member(p.account_id),
                 "decline_time",
-                &l.status,
+                l.status.as_str(),
                 None,
                 now,
             )
@@ -805,7 +800,7 @@ impl Services {
             tx.commit().await?;
             return Ok(());
         }
-        booking::may_accept_new_time(status_of(&l)?, now, l.starts_at, prop.starts_at)?;
+        booking::may_accept_new_time(l.status, now, l.starts_at, prop.starts_at)?;
         l.starts_at = prop.starts_at;
         l.ends_at = prop.ends_at;
         l.sequence += 1;
@@ -823,7 +818,7 @@ impl Services {
             &l,
             Actor::Member(p.account_id),
             "accept_time",
-            &l.status,
+            l.status.as_str(),
             None,
             now,
         )
@@ -879,9 +874,7 @@ impl Services {
         reviewed: bool,
     ) -> Vec<&'static str> {
         let now = self.clock.now_us();
-        let Ok(status) = LessonStatus::parse(&l.status) else {
-            return Vec::new();
-        };
+        let status = l.status;
         let party = match role {
             "learner" => Party::Learner,
             "teacher" => Party::Teacher,

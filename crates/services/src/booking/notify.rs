@@ -26,7 +26,7 @@ pub(crate) fn when_in(locale: UiLocale, at: i64, zone: &str) -> String {
 
 /// The lesson as a calendar event, as `viewer` sees it.
 pub(crate) fn calendar_event(base: &str, l: &LessonRow, summary: String) -> Option<Event> {
-    let status = match LessonStatus::parse(&l.status).ok()? {
+    let status = match l.status {
         LessonStatus::Requested => EventStatus::Tentative,
         LessonStatus::Declined | LessonStatus::Withdrawn | LessonStatus::Expired | LessonStatus::Cancelled => {
             EventStatus::Cancelled

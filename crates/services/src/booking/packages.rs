@@ -21,9 +21,8 @@ use uuid::Uuid;
 const DAY_US: i64 = 86_400_000_000;
 
 /// A package as its learner or teacher sees it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Package {
-    #[serde(flatten)]
     pub row: PackageRow,
     pub lessons_left: i64,
     pub teacher_name: String,
@@ -56,7 +55,7 @@ impl Services {
             if o.teacher_id == learner {
                 return Err(Error::Forbidden);
             }
-            if o.status != OfferingStatus::Active.as_str()
+            if o.status != OfferingStatus::Active
                 || t.status != "active"
                 || restrictions::active(c.conn(), o.teacher_id).await?.is_some()
             {

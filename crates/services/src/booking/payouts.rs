@@ -23,7 +23,7 @@ const ACCOUNT_FIELD: &str = "payout_accounts.details";
 const PAYOUT_FIELD: &str = "payouts.details";
 
 /// A teacher's earnings: what they may be paid, where, and the history.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Earnings {
     pub balance_minor: i64,
     /// In payouts asked for and not yet sent.
@@ -38,9 +38,8 @@ pub struct Earnings {
 }
 
 /// A payout as finance staff see it: the destination opened (audited).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct PayoutForFinance {
-    #[serde(flatten)]
     pub row: PayoutRow,
     pub teacher_name: String,
     pub details: Option<PayoutDetails>,

@@ -16,9 +16,8 @@ use koine_store::repo::{lessons, teaching as teachers};
 use uuid::Uuid;
 
 /// A review as shown on a homepage.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Review {
-    #[serde(flatten)]
     pub row: ReviewRow,
     /// The author's display name; none once they left ("former member").
     pub author_name: Option<String>,
@@ -38,7 +37,7 @@ impl Services {
             .await?
             .filter(|l| l.learner_id == p.account_id)
             .ok_or(Error::NotFound)?;
-        if l.status != LessonStatus::Completed.as_str() {
+        if l.status != LessonStatus::Completed {
             return Err(Error::Refused(Refusal::LessonNotCompleted));
         }
         let row = ReviewRow {

@@ -51,16 +51,15 @@ pub(crate) fn provider_error(e: ProviderError) -> Error {
 }
 
 /// A payment as its payer sees it, with what can still go back to the card.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Payment {
-    #[serde(flatten)]
     pub row: PaymentRow,
     pub refundable_minor: i64,
     pub invoice_id: Option<Uuid>,
 }
 
 /// A member's wallet: credit, payments, refunds and invoices.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Wallet {
     pub balance_minor: i64,
     pub currency: String,

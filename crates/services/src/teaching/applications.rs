@@ -179,7 +179,7 @@ pub fn parse_languages(text: &str) -> Vec<(String, String)> {
 }
 
 /// The application as its applicant sees it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct MyApplication {
     pub id: Uuid,
     pub status: ApplicationStatus,
@@ -201,7 +201,7 @@ pub struct MyApplication {
 }
 
 /// An application as the reviewer sees it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct ForReview {
     pub application: MyApplication,
     pub account_id: Uuid,
@@ -215,10 +215,6 @@ pub enum Decision {
     Approve(Tier),
     Reject(String),
     AskForInfo(String),
-}
-
-fn status_of(row: &ApplicationRow) -> Result<ApplicationStatus> {
-    ApplicationStatus::parse(&row.status).map_err(|_| Error::Internal("unknown application status".into()))
 }
 
 impl Services {
@@ -259,7 +255,7 @@ impl Services {
         .map_err(Error::internal)?;
         Ok(MyApplication {
             id: row.id,
-            status: status_of(row)?,
+            status: row.status,
             submitted_at: row.submitted_at,
             decided_at: row.decided_at,
             tier: row.tier.clone(),
@@ -317,14 +313,8 @@ impl Services {
             }
             repo::latest_application(c.conn(), p.account_id).await?
         };
-        let resubmitting = existing
-            .as_ref()
-            .filter(|a| status_of(a).is_ok_and(ApplicationStatus::editable));
-        if existing
-            .as_ref()
-            .is_some_and(|a| status_of(a).is_ok_and(ApplicationStatus::is_open))
-            && resubmitting.is_none()
-        {
+        let resubmitting = existing.as_ref().filter(|a| a.status.editable());
+        if existing.as_ref().is_some_and(|a| a.status.is_open()) && resubmitting.is_none() {
             return Err(Error::Refused(Refusal::ApplicationPending));
         }
         let photo = form.photo.clone();
@@ -397,7 +387,7 @@ impl Services {
         let row = ApplicationRow {
             id,
             account_id: p.account_id,
-            status: ApplicationStatus::Submitted.as_str().into(),
+            status: ApplicationStatus::Submitted,
             real_name_enc: seal("teacher_applications.real_name", v.real_name.as_bytes()),
             country: v.country.code().into(),
             languages: languages_text(&v.languages),
@@ -537,7 +527,7 @@ impl Services {
         if row.account_id == p.account_id {
             return Err(Error::Forbidden);
         }
-        let from = status_of(&row)?;
+        let from = row.status;
         let (review, tier, message) = match &decision {
             Decision::Approve(tier) => (Review::Approve, Some(*tier), None),
             Decision::Reject(reason) => (Review::Reject, None, Some(crate::staff::required_reason(reason)?)),
@@ -610,7 +600,7 @@ impl Services {
         let defaults = koine_domain::slots::Policy::default();
         let t = TeacherRow {
             account_id: a.account_id,
-            tier: tier.as_str().into(),
+            tier,
             status: "active".into(),
             real_name_enc: crypto::seal_field(&key, a.account_id, "teachers.real_name", &name),
             headline: None,

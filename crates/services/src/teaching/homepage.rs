@@ -181,7 +181,7 @@ impl Services {
             id: teacher,
             display_name: profile.display_name,
             avatar_url: crate::profiles::avatar_url(profile.avatar_id, &profile.avatar_visibility, viewer),
-            tier: Tier::parse(&t.tier).unwrap_or(Tier::Community),
+            tier: t.tier,
             headline: t.headline.clone(),
             about: t.about.clone(),
             country: shown(&Some(t.country.clone()), &t.country_visibility),

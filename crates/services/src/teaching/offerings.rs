@@ -137,7 +137,7 @@ fn offering_of(row: &OfferingRow, packages: &[(Uuid, i64, i64)]) -> Offering {
         duration_minutes: u16::try_from(row.duration_minutes).unwrap_or(0),
         price_minor: price,
         currency: row.currency.clone(),
-        status: OfferingStatus::parse(&row.status).unwrap_or(OfferingStatus::Unpublished),
+        status: row.status,
         packages: packages
             .iter()
             .filter(|(o, ..)| *o == row.id)
@@ -189,7 +189,7 @@ impl Services {
             duration_minutes: i64::from(o.duration_minutes),
             price_minor: o.price_minor,
             currency: self.settings.currency.clone(),
-            status: o.status.as_str().into(),
+            status: o.status,
             created_at,
             updated_at: now,
         };
@@ -213,7 +213,7 @@ impl Services {
             .await?
             .filter(|o| o.teacher_id == p.account_id)
             .ok_or(Error::NotFound)?;
-        row.status = status.as_str().into();
+        row.status = status;
         row.updated_at = now;
         repo::upsert(tx.conn(), &row).await?;
         tx.commit().await?;
@@ -239,7 +239,7 @@ impl Services {
         let mut c = self.db.acquire().await?;
         let row = repo::get(c.conn(), id)
             .await?
-            .filter(|o| o.status != OfferingStatus::Unpublished.as_str())
+            .filter(|o| o.status != OfferingStatus::Unpublished)
             .ok_or(Error::NotFound)?;
         let packages = repo::packages_of(c.conn(), row.teacher_id).await?;
         Ok((row.teacher_id, offering_of(&row, &packages)))
@@ -258,7 +258,7 @@ impl Services {
             let cheapest = repo::of_teacher(tx.conn(), p.account_id)
                 .await?
                 .iter()
-                .filter(|o| o.status == OfferingStatus::Active.as_str())
+                .filter(|o| o.status == OfferingStatus::Active)
                 .map(|o| o.price_minor)
                 .min()
                 .ok_or(Invalid::new("trial_price", "trial-needs-offering"))?;

@@ -213,7 +213,7 @@ fn card(
         avatar: s
             .avatar_id
             .filter(|_| s.avatar_visibility == Visibility::Public.as_str()),
-        tier: Tier::parse(&s.tier).unwrap_or(Tier::Community),
+        tier: s.tier,
         country: public.then(|| s.country.clone()),
         headline: s.headline.clone(),
         taught,
@@ -308,7 +308,7 @@ impl Services {
                 let offers: Vec<OfferingRow> = offerings::of_teacher(c.conn(), teacher)
                     .await?
                     .into_iter()
-                    .filter(|o| o.status == teaching::OfferingStatus::Active.as_str())
+                    .filter(|o| o.status == teaching::OfferingStatus::Active)
                     .collect();
                 let rules = availability::rules(c.conn(), teacher).await?;
                 let overrides = availability::overrides(c.conn(), teacher).await?;

@@ -1,13 +1,15 @@
 //! Coupon codes and the members who added them.
 
 use crate::{Conn, Result, on_conn};
+use koine_domain::coupons::CouponKind;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CouponRow {
     pub id: Uuid,
     pub code: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: CouponKind,
     pub value: i64,
     pub currency: String,
     pub expires_at: i64,
@@ -27,7 +29,7 @@ pub async fn insert(conn: Conn<'_>, c: &CouponRow) -> Result<bool> {
         "INSERT INTO coupons ({COUPON}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (code) DO NOTHING"
     ));
     let n = on_conn!(conn, x => sqlx::query(sql)
-        .bind(c.id).bind(&c.code).bind(&c.kind).bind(c.value).bind(&c.currency).bind(c.expires_at)
+        .bind(c.id).bind(&c.code).bind(c.kind.as_str()).bind(c.value).bind(&c.currency).bind(c.expires_at)
         .bind(c.per_member_limit).bind(c.max_redemptions).bind(&c.note).bind(c.created_at).bind(c.revoked_at)
         .execute(&mut *x).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)

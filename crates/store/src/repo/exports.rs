@@ -3,7 +3,7 @@
 use crate::{Conn, Result, on_conn};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ExportRow {
     pub id: Uuid,
     pub account_id: Uuid,

@@ -108,7 +108,7 @@ pub async fn insert_posting(conn: Conn<'_>, entry: Uuid, account: Uuid, amount: 
 }
 
 /// One line of an account's statement.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StatementLine {
     pub entry_id: Uuid,
     pub kind: String,

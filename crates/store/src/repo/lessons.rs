@@ -1,21 +1,24 @@
 //! Lessons, their history and proposed new times.
 
 use crate::{Conn, Result, on_conn};
+use koine_domain::booking::{LessonKind, LessonStatus};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LessonRow {
     pub id: Uuid,
     pub learner_id: Uuid,
     pub teacher_id: Uuid,
     pub offering_id: Option<Uuid>,
     pub package_id: Option<Uuid>,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: LessonKind,
     pub language: String,
     pub duration_minutes: i64,
     pub starts_at: i64,
     pub ends_at: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: LessonStatus,
     pub price_minor: i64,
     pub paid_minor: i64,
     pub discount_minor: i64,
@@ -75,8 +78,8 @@ pub async fn insert(conn: Conn<'_>, l: &LessonRow) -> Result<()> {
          $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)"
     ));
     on_conn!(conn, c => sqlx::query(sql)
-        .bind(l.id).bind(l.learner_id).bind(l.teacher_id).bind(l.offering_id).bind(l.package_id).bind(&l.kind)
-        .bind(&l.language).bind(l.duration_minutes).bind(l.starts_at).bind(l.ends_at).bind(&l.status)
+        .bind(l.id).bind(l.learner_id).bind(l.teacher_id).bind(l.offering_id).bind(l.package_id).bind(l.kind.as_str())
+        .bind(&l.language).bind(l.duration_minutes).bind(l.starts_at).bind(l.ends_at).bind(l.status.as_str())
         .bind(l.price_minor).bind(l.paid_minor).bind(l.discount_minor).bind(&l.currency).bind(l.coupon_id)
         .bind(l.commission_bp).bind(&l.note).bind(l.requested_at).bind(l.respond_by).bind(l.confirmed_at)
         .bind(l.closed_at).bind(&l.cancelled_by).bind(l.late_cancellation).bind(&l.problem_kind)
@@ -111,7 +114,7 @@ pub async fn update(conn: Conn<'_>, l: &LessonRow) -> Result<()> {
          cancelled_by = $7, late_cancellation = $8, problem_kind = $9, problem_text = $10, problem_reported_at = $11, \
          outcome = $12, refund_minor = $13, settled_by = $14, settlement_reason = $15, reminded_24h_at = $16, \
          reminded_1h_at = $17, sequence = $18, updated_at = $19 WHERE id = $1")
-        .bind(l.id).bind(&l.status).bind(l.starts_at).bind(l.ends_at).bind(l.confirmed_at).bind(l.closed_at)
+        .bind(l.id).bind(l.status.as_str()).bind(l.starts_at).bind(l.ends_at).bind(l.confirmed_at).bind(l.closed_at)
         .bind(&l.cancelled_by).bind(l.late_cancellation).bind(&l.problem_kind).bind(&l.problem_text)
         .bind(l.problem_reported_at).bind(&l.outcome).bind(l.refund_minor).bind(l.settled_by)
         .bind(&l.settlement_reason).bind(l.reminded_24h_at).bind(l.reminded_1h_at).bind(l.sequence)
@@ -207,7 +210,7 @@ pub async fn coupon_uses(conn: Conn<'_>, coupon: Uuid, member: Uuid) -> Result<(
         .bind(coupon).bind(member).fetch_one(&mut *c).await)?)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     pub id: Uuid,
     pub lesson_id: Uuid,
@@ -235,7 +238,7 @@ pub async fn events(conn: Conn<'_>, lesson: Uuid) -> Result<Vec<EventRow>> {
         .bind(lesson).fetch_all(&mut *c).await)?)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProposalRow {
     pub id: Uuid,
     pub lesson_id: Uuid,

@@ -1,9 +1,10 @@
 //! Teachers' lesson offerings and packages.
 
 use crate::{Conn, Result, on_conn};
+use koine_domain::teaching::OfferingStatus;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OfferingRow {
     pub id: Uuid,
     pub teacher_id: Uuid,
@@ -13,7 +14,8 @@ pub struct OfferingRow {
     pub duration_minutes: i64,
     pub price_minor: i64,
     pub currency: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: OfferingStatus,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -29,7 +31,7 @@ pub async fn upsert(conn: Conn<'_>, o: &OfferingRow) -> Result<()> {
     ));
     on_conn!(conn, c => sqlx::query(sql)
         .bind(o.id).bind(o.teacher_id).bind(&o.language).bind(&o.levels).bind(o.duration_minutes)
-        .bind(o.price_minor).bind(&o.currency).bind(&o.status).bind(o.created_at).bind(o.updated_at)
+        .bind(o.price_minor).bind(&o.currency).bind(o.status.as_str()).bind(o.created_at).bind(o.updated_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 use crate::{Conn, Result, on_conn};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PaymentRow {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -80,7 +80,7 @@ pub async fn release_refund(conn: Conn<'_>, id: Uuid, amount: i64) -> Result<()>
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RefundRow {
     pub id: Uuid,
     pub payment_id: Uuid,
@@ -120,7 +120,7 @@ pub async fn refunds_of(conn: Conn<'_>, account: Uuid, limit: i64) -> Result<Vec
     Ok(on_conn!(conn, c => sqlx::query_as::<_, RefundRow>(sql).bind(account).bind(limit).fetch_all(&mut *c).await)?)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InvoiceRow {
     pub id: Uuid,
     pub number: String,

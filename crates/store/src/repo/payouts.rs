@@ -29,7 +29,7 @@ pub async fn account(conn: Conn<'_>, account: Uuid) -> Result<Option<PayoutAccou
         .bind(account).fetch_optional(&mut *c).await)?)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PayoutRow {
     pub id: Uuid,
     pub teacher_id: Uuid,
@@ -37,7 +37,6 @@ pub struct PayoutRow {
     pub currency: String,
     pub method: String,
     pub destination: String,
-    #[serde(skip)]
     pub details_enc: Option<Vec<u8>>,
     /// `requested`, `approved`, `paid` or `rejected`.
     pub status: String,

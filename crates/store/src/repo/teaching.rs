@@ -1,13 +1,15 @@
 //! Applications to teach, their documents, and teachers' homepages.
 
 use crate::{Conn, Result, on_conn};
+use koine_domain::teaching::{ApplicationStatus, Tier};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApplicationRow {
     pub id: Uuid,
     pub account_id: Uuid,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ApplicationStatus,
     pub real_name_enc: Vec<u8>,
     pub country: String,
     /// `code:level` pairs, comma-separated.
@@ -37,7 +39,7 @@ pub async fn insert_application(conn: Conn<'_>, a: &ApplicationRow) -> Result<()
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     ));
     on_conn!(conn, c => sqlx::query(sql)
-        .bind(a.id).bind(a.account_id).bind(&a.status).bind(&a.real_name_enc).bind(&a.country)
+        .bind(a.id).bind(a.account_id).bind(a.status.as_str()).bind(&a.real_name_enc).bind(&a.country)
         .bind(&a.languages).bind(&a.introduction).bind(&a.education).bind(&a.experience).bind(&a.expertise)
         .bind(&a.id_document_type).bind(&a.id_document_enc).bind(a.video_id).bind(a.submitted_at)
         .bind(a.decided_at).bind(a.decided_by).bind(&a.tier).bind(&a.staff_message).bind(a.updated_at)
@@ -97,7 +99,7 @@ pub async fn latest_application(conn: Conn<'_>, account: Uuid) -> Result<Option<
 }
 
 /// One line of the review queue (no documents).
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct QueueRow {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -140,7 +142,7 @@ pub async fn insert_certificate(conn: Conn<'_>, r: &CertificateRow) -> Result<()
 }
 
 /// The member's certificates (without the files), oldest first.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CertificateInfo {
     pub id: Uuid,
     pub title: String,
@@ -200,7 +202,8 @@ pub async fn video(conn: Conn<'_>, id: Uuid) -> Result<Option<(Uuid, String)>> {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TeacherRow {
     pub account_id: Uuid,
-    pub tier: String,
+    #[sqlx(try_from = "String")]
+    pub tier: Tier,
     pub status: String,
     pub real_name_enc: Vec<u8>,
     pub headline: Option<String>,
@@ -237,7 +240,7 @@ pub async fn insert_teacher(conn: Conn<'_>, t: &TeacherRow) -> Result<()> {
          $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
     ));
     on_conn!(conn, c => sqlx::query(sql)
-        .bind(t.account_id).bind(&t.tier).bind(&t.status).bind(&t.real_name_enc).bind(&t.headline)
+        .bind(t.account_id).bind(t.tier.as_str()).bind(&t.status).bind(&t.real_name_enc).bind(&t.headline)
         .bind(&t.about).bind(&t.country).bind(&t.country_visibility).bind(&t.education)
         .bind(&t.education_visibility).bind(&t.experience).bind(&t.experience_visibility).bind(&t.expertise)
         .bind(&t.expertise_visibility).bind(t.video_id).bind(&t.video_visibility).bind(t.trial_price_minor)
@@ -308,7 +311,8 @@ pub async fn languages(conn: Conn<'_>, account: Uuid) -> Result<Vec<(String, Str
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Searchable {
     pub account_id: Uuid,
-    pub tier: String,
+    #[sqlx(try_from = "String")]
+    pub tier: Tier,
     pub headline: Option<String>,
     pub about: String,
     pub country: String,

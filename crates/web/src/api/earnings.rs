@@ -1,6 +1,6 @@
 //! A teacher's earnings, payout account and payouts (the pages: `html/earnings.rs`).
 
-use super::{ApiJson, ApiResult, Created, created, idempotency, principal};
+use super::{ApiJson, ApiResult, Created, all, created, idempotency, principal};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::Problem;
@@ -9,15 +9,119 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use koine_domain::banking::{PayoutDetails, PayoutInput};
-use serde::Deserialize;
+use koine_store::repo::ledger::StatementLine;
+use koine_store::repo::payouts::PayoutRow;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A teacher's earnings as the API shows them (money in minor units).
+#[derive(Serialize)]
+pub struct Earnings {
+    balance_minor: i64,
+    /// In payouts asked for and not yet sent.
+    pending_minor: i64,
+    minimum_minor: i64,
+    currency: String,
+    /// The payout account, masked; none until set.
+    destination: Option<String>,
+    payouts: Vec<Payout>,
+    /// Recent movements of the earnings account.
+    statement: Vec<Movement>,
+}
+
+impl From<koine_services::booking::payouts::Earnings> for Earnings {
+    fn from(e: koine_services::booking::payouts::Earnings) -> Self {
+        Self {
+            balance_minor: e.balance_minor,
+            pending_minor: e.pending_minor,
+            minimum_minor: e.minimum_minor,
+            currency: e.currency,
+            destination: e.destination,
+            payouts: all(e.payouts),
+            statement: all(e.statement),
+        }
+    }
+}
+
+/// A payout, with its destination masked.
+#[derive(Serialize)]
+pub struct Payout {
+    id: Uuid,
+    teacher_id: Uuid,
+    amount_minor: i64,
+    currency: String,
+    /// `bank` or `paypal`.
+    method: String,
+    destination: String,
+    /// `requested`, `approved`, `paid` or `rejected`.
+    status: String,
+    requested_at: i64,
+    decided_at: Option<i64>,
+    decided_by: Option<Uuid>,
+    paid_at: Option<i64>,
+    paid_by: Option<Uuid>,
+    /// The bank's reference of the transfer.
+    reference: Option<String>,
+    /// Why it was refused.
+    reason: Option<String>,
+}
+
+impl From<PayoutRow> for Payout {
+    fn from(p: PayoutRow) -> Self {
+        Self {
+            id: p.id,
+            teacher_id: p.teacher_id,
+            amount_minor: p.amount_minor,
+            currency: p.currency,
+            method: p.method,
+            destination: p.destination,
+            status: p.status,
+            requested_at: p.requested_at,
+            decided_at: p.decided_at,
+            decided_by: p.decided_by,
+            paid_at: p.paid_at,
+            paid_by: p.paid_by,
+            reference: p.reference,
+            reason: p.reason,
+        }
+    }
+}
+
+/// One movement of the earnings account.
+#[derive(Serialize)]
+pub struct Movement {
+    entry_id: Uuid,
+    kind: String,
+    lesson_id: Option<Uuid>,
+    package_id: Option<Uuid>,
+    payment_id: Option<Uuid>,
+    payout_id: Option<Uuid>,
+    amount: i64,
+    created_at: i64,
+}
+
+impl From<StatementLine> for Movement {
+    fn from(l: StatementLine) -> Self {
+        Self {
+            entry_id: l.entry_id,
+            kind: l.kind,
+            lesson_id: l.lesson_id,
+            package_id: l.package_id,
+            payment_id: l.payment_id,
+            payout_id: l.payout_id,
+            amount: l.amount,
+            created_at: l.created_at,
+        }
+    }
+}
 
 /// A teacher's earnings, payout account (masked) and payouts.
 #[utoipa::path(get, path = "/api/v1/earnings", tag = "earnings", security(("bearer" = [])),
     responses((status = 200, description = "Earnings")))]
 pub async fn earnings(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
-    Ok(Json(st.svc.earnings(p).await?).into_response())
+    Ok(Json(Earnings::from(st.svc.earnings(p).await?)).into_response())
 }
 
 /// The payout account, opened (needs a recent password entry).

@@ -55,7 +55,7 @@ pub async fn settle(
     responses((status = 200, description = "Lessons"), (status = 403, body = Problem)))]
 pub async fn disputes(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
-    Ok(Json(st.svc.disputes(p).await?).into_response())
+    Ok(Json(super::all::<_, super::lessons::LessonRecord>(st.svc.disputes(p).await?)).into_response())
 }
 
 /// Finance: payouts waiting, and the state of the books.
@@ -64,7 +64,7 @@ pub async fn disputes(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 pub async fn finance(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
     Ok(Json(json!({
-        "payouts": st.svc.payout_queue(p).await?,
+        "payouts": super::all::<_, super::earnings::Payout>(st.svc.payout_queue(p).await?),
         "ledger": st.svc.ledger_check().await?,
     }))
     .into_response())

@@ -1,6 +1,8 @@
 //! Lessons: booking, steps, new times, reviews, packages and notices (the pages: `html/lessons.rs`).
 
-use super::{ApiJson, ApiResult, CardBody, Created, card, created, idempotency, invalid, optional_json, principal};
+use super::{
+    ApiJson, ApiResult, CardBody, Created, all, card, created, idempotency, invalid, optional_json, principal,
+};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::Problem;
@@ -11,12 +13,260 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use jiff::Timestamp;
 use koine_domain::Invalid;
-use koine_domain::booking::ProblemKind;
+use koine_domain::booking::{LessonKind, LessonStatus, ProblemKind};
 use koine_services::booking::lessons::{BookingInput, BookingRequest, StepInput, parse_action};
-use serde::Deserialize;
+use koine_store::repo::lessons::{EventRow, LessonRow, ProposalRow};
+use koine_store::repo::reviews::ReviewRow;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// What a lesson is, as the API shows it to its members and to staff
+/// (times in microseconds since the epoch, money in minor units).
+#[derive(Serialize)]
+pub struct LessonRecord {
+    id: Uuid,
+    learner_id: Uuid,
+    teacher_id: Uuid,
+    offering_id: Option<Uuid>,
+    package_id: Option<Uuid>,
+    kind: LessonKind,
+    language: String,
+    duration_minutes: i64,
+    starts_at: i64,
+    ends_at: i64,
+    status: LessonStatus,
+    price_minor: i64,
+    paid_minor: i64,
+    discount_minor: i64,
+    currency: String,
+    coupon_id: Option<Uuid>,
+    /// The platform's share, in basis points.
+    commission_bp: i64,
+    note: Option<String>,
+    requested_at: i64,
+    /// When a request expires unanswered.
+    respond_by: i64,
+    confirmed_at: Option<i64>,
+    closed_at: Option<i64>,
+    /// `learner`, `teacher` or `staff`.
+    cancelled_by: Option<String>,
+    late_cancellation: bool,
+    problem_kind: Option<String>,
+    problem_text: Option<String>,
+    problem_reported_at: Option<i64>,
+    /// `refund`, `release` or `split`, once closed.
+    outcome: Option<String>,
+    refund_minor: Option<i64>,
+    settled_by: Option<Uuid>,
+    settlement_reason: Option<String>,
+    /// Bumped on every change a calendar should show.
+    sequence: i64,
+    updated_at: i64,
+}
+
+impl From<LessonRow> for LessonRecord {
+    fn from(l: LessonRow) -> Self {
+        Self {
+            id: l.id,
+            learner_id: l.learner_id,
+            teacher_id: l.teacher_id,
+            offering_id: l.offering_id,
+            package_id: l.package_id,
+            kind: l.kind,
+            language: l.language,
+            duration_minutes: l.duration_minutes,
+            starts_at: l.starts_at,
+            ends_at: l.ends_at,
+            status: l.status,
+            price_minor: l.price_minor,
+            paid_minor: l.paid_minor,
+            discount_minor: l.discount_minor,
+            currency: l.currency,
+            coupon_id: l.coupon_id,
+            commission_bp: l.commission_bp,
+            note: l.note,
+            requested_at: l.requested_at,
+            respond_by: l.respond_by,
+            confirmed_at: l.confirmed_at,
+            closed_at: l.closed_at,
+            cancelled_by: l.cancelled_by,
+            late_cancellation: l.late_cancellation,
+            problem_kind: l.problem_kind,
+            problem_text: l.problem_text,
+            problem_reported_at: l.problem_reported_at,
+            outcome: l.outcome,
+            refund_minor: l.refund_minor,
+            settled_by: l.settled_by,
+            settlement_reason: l.settlement_reason,
+            sequence: l.sequence,
+            updated_at: l.updated_at,
+        }
+    }
+}
+
+/// A lesson as one of its members (or staff) sees it, with the steps they
+/// may take now.
+#[derive(Serialize)]
+pub struct Lesson {
+    #[serde(flatten)]
+    record: LessonRecord,
+    /// `learner`, `teacher` or `staff`.
+    role: &'static str,
+    /// Display names; "" once the person left.
+    learner_name: String,
+    teacher_name: String,
+    /// `confirm`, `cancel`, `propose`, …
+    actions: Vec<&'static str>,
+    proposal: Option<Proposal>,
+    review: Option<Review>,
+}
+
+impl From<koine_services::booking::lessons::Lesson> for Lesson {
+    fn from(l: koine_services::booking::lessons::Lesson) -> Self {
+        Self {
+            record: l.row.into(),
+            role: l.role,
+            learner_name: l.learner_name,
+            teacher_name: l.teacher_name,
+            actions: l.actions,
+            proposal: l.proposal.map(Proposal::from),
+            review: l.review.map(Review::from),
+        }
+    }
+}
+
+/// A new time proposed for a lesson.
+#[derive(Serialize)]
+pub struct Proposal {
+    id: Uuid,
+    lesson_id: Uuid,
+    proposed_by: Uuid,
+    starts_at: i64,
+    ends_at: i64,
+    /// `pending`, `accepted`, `declined`, `withdrawn` or `expired`.
+    status: String,
+    created_at: i64,
+    decided_at: Option<i64>,
+}
+
+impl From<ProposalRow> for Proposal {
+    fn from(p: ProposalRow) -> Self {
+        Self {
+            id: p.id,
+            lesson_id: p.lesson_id,
+            proposed_by: p.proposed_by,
+            starts_at: p.starts_at,
+            ends_at: p.ends_at,
+            status: p.status,
+            created_at: p.created_at,
+            decided_at: p.decided_at,
+        }
+    }
+}
+
+/// A lesson's review, and the teacher's reply.
+#[derive(Serialize)]
+pub struct Review {
+    id: Uuid,
+    lesson_id: Uuid,
+    teacher_id: Uuid,
+    author_id: Uuid,
+    rating: i64,
+    body: Option<String>,
+    reply: Option<String>,
+    replied_at: Option<i64>,
+    created_at: i64,
+}
+
+impl From<ReviewRow> for Review {
+    fn from(r: ReviewRow) -> Self {
+        Self {
+            id: r.id,
+            lesson_id: r.lesson_id,
+            teacher_id: r.teacher_id,
+            author_id: r.author_id,
+            rating: r.rating,
+            body: r.body,
+            reply: r.reply,
+            replied_at: r.replied_at,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// One step in a lesson's history.
+#[derive(Serialize)]
+pub struct Event {
+    id: Uuid,
+    /// Who took it; none for the clock.
+    actor_id: Option<Uuid>,
+    action: String,
+    from_status: String,
+    to_status: String,
+    detail: Option<String>,
+    created_at: i64,
+}
+
+impl From<EventRow> for Event {
+    fn from(e: EventRow) -> Self {
+        Self {
+            id: e.id,
+            actor_id: e.actor_id,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            detail: e.detail,
+            created_at: e.created_at,
+        }
+    }
+}
+
+/// A package of lessons, with how many are left.
+#[derive(Serialize)]
+pub struct Package {
+    id: Uuid,
+    learner_id: Uuid,
+    teacher_id: Uuid,
+    offering_id: Option<Uuid>,
+    language: String,
+    duration_minutes: i64,
+    lessons: i64,
+    lessons_left: i64,
+    price_minor: i64,
+    discount_percent: i64,
+    currency: String,
+    purchased_at: i64,
+    expires_at: i64,
+    closed_at: Option<i64>,
+    teacher_name: String,
+    learner_name: String,
+}
+
+impl From<koine_services::booking::packages::Package> for Package {
+    fn from(p: koine_services::booking::packages::Package) -> Self {
+        let r = p.row;
+        Self {
+            id: r.id,
+            learner_id: r.learner_id,
+            teacher_id: r.teacher_id,
+            offering_id: r.offering_id,
+            language: r.language,
+            duration_minutes: r.duration_minutes,
+            lessons: r.lessons,
+            lessons_left: p.lessons_left,
+            price_minor: r.price_minor,
+            discount_percent: r.discount_percent,
+            currency: r.currency,
+            purchased_at: r.purchased_at,
+            expires_at: r.expires_at,
+            closed_at: r.closed_at,
+            teacher_name: p.teacher_name,
+            learner_name: p.learner_name,
+        }
+    }
+}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -73,7 +323,7 @@ pub async fn book(
     let r =
         BookingRequest::parse(&input, st.svc.clock.today_utc()).map_err(|errors| Problem::invalid_fields(&errors))?;
     let id = st.svc.request_lesson(p, r, &key).await?;
-    Ok(created(super::LessonAnswer(st.svc.lesson(p, id).await?)))
+    Ok(created(super::LessonAnswer(st.svc.lesson(p, id).await?.into())))
 }
 
 /// The caller's lessons, as learner or teacher.
@@ -81,7 +331,7 @@ pub async fn book(
     responses((status = 200, description = "Lessons, newest first, with the steps the caller may take")))]
 pub async fn lessons(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
-    Ok(Json(st.svc.my_lessons(p).await?).into_response())
+    Ok(Json(all::<_, Lesson>(st.svc.my_lessons(p).await?)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/lessons/{id}", tag = "lessons", security(("bearer" = [])), params(("id" = Uuid, Path)),
@@ -89,8 +339,8 @@ pub async fn lessons(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 pub async fn lesson(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
     let p = principal(&ctx)?;
     Ok(Json(json!({
-        "lesson": st.svc.lesson(p, id).await?,
-        "history": st.svc.lesson_history(p, id).await?,
+        "lesson": Lesson::from(st.svc.lesson(p, id).await?),
+        "history": all::<_, Event>(st.svc.lesson_history(p, id).await?),
     }))
     .into_response())
 }
@@ -134,7 +384,7 @@ pub async fn step(
     st.svc
         .lesson_action(p, id, action, StepInput { problem, text: b.text }, &key)
         .await?;
-    Ok(Json(st.svc.lesson(p, id).await?).into_response())
+    Ok(Json(Lesson::from(st.svc.lesson(p, id).await?)).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -251,7 +501,7 @@ pub async fn buy_package(
     responses((status = 200, description = "Packages")))]
 pub async fn packages(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
-    Ok(Json(st.svc.packages(p.account_id).await?).into_response())
+    Ok(Json(all::<_, Package>(st.svc.packages(p.account_id).await?)).into_response())
 }
 
 /// The caller's notices, newest first.

@@ -417,6 +417,11 @@ fn card(st: &AppState, c: Option<CardBody>) -> Result<Option<Card>, Problem> {
         .map_err(invalid)
 }
 
+/// Service values as the API's own types, in order.
+fn all<T, A: From<T>>(items: Vec<T>) -> Vec<A> {
+    items.into_iter().map(A::from).collect()
+}
+
 fn created(v: impl serde::Serialize) -> Response {
     (StatusCode::CREATED, Json(v)).into_response()
 }
@@ -431,7 +436,7 @@ pub struct Created {
 /// A lesson, as `GET /api/v1/lessons/{id}` shows it.
 #[derive(serde::Serialize)]
 #[serde(transparent)]
-pub struct LessonAnswer(pub koine_services::booking::lessons::Lesson);
+pub struct LessonAnswer(pub lessons::Lesson);
 
 impl utoipa::PartialSchema for LessonAnswer {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {

@@ -117,6 +117,46 @@ impl From<InvoiceRow> for Invoice {
     }
 }
 
+/// A coupon the member claimed, with how often they used it.
+#[derive(Serialize)]
+pub struct Coupon {
+    id: Uuid,
+    code: String,
+    kind: koine_domain::coupons::CouponKind,
+    /// Percent, or minor units.
+    value: i64,
+    currency: String,
+    expires_at: i64,
+    per_member_limit: i64,
+    max_redemptions: Option<i64>,
+    note: Option<String>,
+    created_at: i64,
+    revoked_at: Option<i64>,
+    used: i64,
+    usable: bool,
+}
+
+impl From<koine_services::booking::coupons::CouponLine> for Coupon {
+    fn from(c: koine_services::booking::coupons::CouponLine) -> Self {
+        let r = c.row;
+        Self {
+            id: r.id,
+            code: r.code,
+            kind: r.kind,
+            value: r.value,
+            currency: r.currency,
+            expires_at: r.expires_at,
+            per_member_limit: r.per_member_limit,
+            max_redemptions: r.max_redemptions,
+            note: r.note,
+            created_at: r.created_at,
+            revoked_at: r.revoked_at,
+            used: c.used,
+            usable: c.usable,
+        }
+    }
+}
+
 /// The wallet as the API shows it.
 #[derive(Serialize, ToSchema)]
 pub struct Wallet {
@@ -158,7 +198,7 @@ pub async fn wallet(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
     Ok(Json(json!({
         "wallet": Wallet::from(st.svc.wallet(p.account_id).await?),
-        "coupons": st.svc.my_coupons(p.account_id).await?,
+        "coupons": super::all::<_, Coupon>(st.svc.my_coupons(p.account_id).await?),
     }))
     .into_response())
 }
