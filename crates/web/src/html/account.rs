@@ -1,14 +1,13 @@
 //! Sign-up, verification, login/logout, password reset, re-authentication
 //! and the account settings page.
 
-use super::templates::{
-    DeletePage, FormState, InputField, LoginPage, MessagePage, Page, SecurityLine, SessionLine, SettingsPage,
-    SignupPage, SingleFormPage, time_zone_names,
-};
+use super::templates::{FormState, InputField, MessagePage, Page, SingleFormPage, time_zone_names};
 use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::{Ctx, session_cookie, set_cookie};
 use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -56,6 +55,14 @@ pub(super) fn message(
         link,
     }
     .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "signup.html")]
+pub struct SignupPage {
+    pub page: Page,
+    pub form: FormState,
+    pub time_zones: Vec<String>,
 }
 
 /// A first guess at the visitor's zone from their language; they can change it.
@@ -243,6 +250,14 @@ async fn verify_phone(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub page: Page,
+    pub identifier: String,
+    pub message: Option<String>,
 }
 
 async fn login_form(ctx: Ctx) -> Response {
@@ -587,6 +602,39 @@ async fn reauth(
     }
 }
 
+pub struct SessionLine {
+    pub id: Uuid,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub current: bool,
+}
+
+/// One entry of the member's security log, in their language.
+pub struct SecurityLine {
+    pub what: String,
+    pub at: i64,
+    pub device: Option<String>,
+    /// The full address for a week, then only its network.
+    pub network: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    pub page: Page,
+    pub contact: koine_services::accounts::ContactDetails,
+    pub sessions: Vec<SessionLine>,
+    pub security_events: Vec<SecurityLine>,
+    /// A teacher's verified legal name (they ask for corrections of it).
+    pub real_name: Option<String>,
+    pub notice: Option<String>,
+    pub form: FormState,
+    /// For a member under 18: when a guardian confirmed, if one has.
+    pub guardian_confirmed_at: Option<i64>,
+}
+
 async fn settings_page(
     st: &AppState,
     ctx: &Ctx,
@@ -779,6 +827,27 @@ async fn end_session(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
     let p = signed_in(&ctx)?;
     st.svc.end_session(p, id).await?;
     Ok(Redirect::to("/settings").into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "delete.html")]
+pub struct DeletePage {
+    pub page: Page,
+    /// What erasure deletes of this member.
+    pub deleted: Vec<String>,
+    /// Credit, earnings and coupons given up.
+    pub forfeited: Vec<String>,
+    pub open_lessons: usize,
+    pub open_packages: usize,
+    /// What must be settled before the account can go.
+    pub blockers: Vec<String>,
+    /// What stays after erasure, and for how long.
+    pub kept: Vec<(String, String)>,
+    /// How long invoices keep the name they were issued to.
+    pub invoice_years: u32,
+    pub form: FormState,
+    /// A legal hold prevents deletion for now.
+    pub held: bool,
 }
 
 /// The explanation before deleting: what goes and what stays of this

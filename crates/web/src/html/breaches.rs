@@ -1,10 +1,12 @@
 //! The privacy officer's breach register: record, report, notify.
 
-use super::templates::{FormState, Page, StaffBreachPage, StaffBreachesPage};
+use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -21,6 +23,18 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/breaches/{id}", get(view))
         .route("/staff/breaches/{id}/report", post(report))
         .route("/staff/breaches/{id}/notify", post(notify))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_breaches.html")]
+pub struct StaffBreachesPage {
+    pub page: Page,
+    pub breaches: Vec<koine_services::breaches::Breach>,
+    pub categories: Vec<(&'static str, String)>,
+    pub now: i64,
+    /// The supervisory authority must hear within this long of discovery.
+    pub report_within: i64,
+    pub form: FormState,
 }
 
 async fn page(st: &AppState, ctx: &Ctx, form: FormState, status: StatusCode) -> Result<Response, PageError> {
@@ -98,6 +112,16 @@ async fn record(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -
 
 fn breach_id(id: &str) -> Result<Uuid, PageError> {
     Uuid::parse_str(id).map_err(|_| PageError::from(Error::NotFound))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_breach.html")]
+pub struct StaffBreachPage {
+    pub page: Page,
+    pub b: koine_services::breaches::Breach,
+    pub affected: usize,
+    pub report_due: i64,
+    pub now: i64,
 }
 
 async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {

@@ -3,11 +3,13 @@
 //! page's footer. Works without JavaScript; before a choice, only strictly
 //! necessary cookies are set.
 
-use super::templates::{CookiesPage, Page};
+use super::templates::Page;
 use super::{StrictForm, is_local_path};
 use crate::AppState;
 use crate::ctx::{Ctx, consent_cookie, set_cookie};
 use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -82,6 +84,16 @@ async fn banner(
     let mut res = Redirect::to(&next).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(res)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cookies.html")]
+pub struct CookiesPage {
+    pub page: Page,
+    /// Purpose name, whether it is given, and whether a browser signal decides it.
+    pub choices: Vec<(&'static str, bool, bool)>,
+    pub gpc: bool,
+    pub saved: bool,
 }
 
 async fn render(st: &AppState, ctx: &Ctx, saved: bool) -> Result<Response, PageError> {

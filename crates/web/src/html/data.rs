@@ -1,10 +1,13 @@
 //! "Your data": the access report (GDPR Art. 15) and exports (Art. 20).
 
 use super::signed_in;
-use super::templates::{ExportLine, HeldSection, MyDataPage, Page};
+use super::templates::Page;
+use super::templates::{DisclosureLine, NoticeRow};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -18,6 +21,37 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/data", get(my_data))
         .route("/settings/data/export", post(request_export))
         .route("/settings/data/exports/{id}", get(download))
+}
+
+pub struct HeldSection {
+    pub title: String,
+    pub rows: i64,
+    pub rows_detail: Vec<NoticeRow>,
+}
+
+/// An export the person asked for, on "Your data".
+pub struct ExportLine {
+    pub id: String,
+    pub requested_at: i64,
+    pub ready: bool,
+    pub expires_at: i64,
+    pub kib: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my_data.html")]
+pub struct MyDataPage {
+    pub page: Page,
+    pub sections: Vec<HeldSection>,
+    /// Who the data was given to outside Koine, as recorded.
+    pub disclosures: Vec<DisclosureLine>,
+    /// What the member allows now, purpose by purpose (from the ledger).
+    pub consents: Vec<(String, String)>,
+    /// Who processes data for the operator (from configuration).
+    pub processors: Vec<koine_services::policy::Processor>,
+    /// When and what staff looked at.
+    pub staff_access: Vec<(i64, String)>,
+    pub exports: Vec<ExportLine>,
 }
 
 /// What Koine holds about the member, why, on which basis, for how long,

@@ -24,6 +24,8 @@ mod wallet;
 use crate::AppState;
 use crate::ctx::{Ctx, LANG_COOKIE, set_cookie};
 use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -32,7 +34,8 @@ use axum::routing::{get, post};
 use koine_domain::profile::UiLocale;
 use koine_store::datamap;
 use serde::Deserialize;
-use templates::{HomePage, NoticeRow, Page};
+use teachers::HitLine;
+use templates::{NoticeRow, Page};
 
 const CSS: &str = include_str!("../../static/app.css");
 
@@ -81,6 +84,18 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
 
 pub fn signed_in(ctx: &Ctx) -> Result<&koine_services::accounts::Principal, PageError> {
     ctx.principal.as_ref().ok_or(PageError::Redirect("/login".into()))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub page: Page,
+    /// Breaches the member was told of: (title, description, when).
+    pub security_notices: Vec<(String, String, i64)>,
+    /// Whether the member's consents must be asked for again.
+    pub ask_consent_again: bool,
+    /// Teachers to suggest (personalised only where the learner allowed it).
+    pub suggested: Vec<HitLine>,
 }
 
 async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePage, PageError> {

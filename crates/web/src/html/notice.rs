@@ -2,7 +2,7 @@
 //! page, rendered from what the version stored when it was published, with
 //! what changed from the version before.
 
-use super::templates::{NoticeRow, NoticeSection, Page};
+use super::templates::{NoticeRow, Page};
 use super::{category_name, table_title};
 use crate::AppState;
 use crate::ctx::Ctx;
@@ -27,6 +27,11 @@ pub struct ConsentLine {
     /// The kinds of data it uses; empty: nothing of the kind is done.
     pub uses: String,
     pub in_use: bool,
+}
+
+pub struct NoticeSection {
+    pub about: String,
+    pub rows: Vec<NoticeRow>,
 }
 
 #[derive(Template, WebTemplate)]

@@ -1,11 +1,13 @@
 //! Profile pages: viewing (visibility enforced per field), editing, avatar.
 
 use super::signed_in;
-use super::templates::{FormState, OptionalField, Page, ProfileEditPage, ProfilePage};
+use super::templates::{FormState, Page};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
 use crate::i18n::I18n;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -13,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::profile::{Cefr, Gender, UiLocale, Viewer, Visibility};
+use koine_services::profiles::ProfileView;
 use koine_services::profiles::{OwnProfile, ProfileInput, ProfileUpdate};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -27,6 +30,15 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/avatar", post(upload_avatar))
         .route("/settings/avatar/remove", post(remove_avatar))
         .route("/settings/privacy", get(privacy_choices).post(save_privacy_choices))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "profile.html")]
+pub struct ProfilePage {
+    pub page: Page,
+    pub profile: ProfileView,
+    pub initial: String,
+    pub is_owner: bool,
 }
 
 async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<ProfilePage, PageError> {
@@ -80,6 +92,29 @@ fn form_from(own: &OwnProfile) -> FormState {
         values: values.into_iter().collect(),
         errors: Vec::new(),
     }
+}
+
+pub struct OptionalField {
+    pub name: &'static str,
+    pub label_key: &'static str,
+    pub choices: Vec<(String, String)>,
+    pub readonly: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "profile_edit.html")]
+pub struct ProfileEditPage {
+    pub page: Page,
+    pub form: FormState,
+    pub saved: bool,
+    pub avatar_url: Option<String>,
+    pub countries: Vec<(&'static str, String)>,
+    pub time_zones: Vec<String>,
+    pub languages: Vec<(&'static str, String)>,
+    pub levels: Vec<(&'static str, String)>,
+    pub visibilities: Vec<(&'static str, String)>,
+    pub slots: Vec<usize>,
+    pub optional: Vec<OptionalField>,
 }
 
 fn edit_page(ctx: &Ctx, form: FormState, saved: bool, avatar_url: Option<String>) -> ProfileEditPage {
@@ -281,6 +316,24 @@ async fn remove_avatar(State(st): State<AppState>, ctx: Ctx) -> Result<Response,
     Ok(Redirect::to("/settings/profile").into_response())
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "privacy_choices.html")]
+pub struct PrivacyChoicesPage {
+    pub page: Page,
+    /// Purpose name, whether it is given, and whether a browser signal decides it.
+    pub choices: Vec<(&'static str, bool, bool)>,
+    pub history: Vec<koine_store::repo::consent::ConsentRow>,
+    pub gpc: bool,
+    pub dnt: bool,
+    pub saved: bool,
+    /// Since when processing is restricted, if it is.
+    pub restricted_since: Option<i64>,
+    /// Purposes one can object to.
+    pub objectable: Vec<&'static str>,
+    /// Purposes consented to before the consent request changed.
+    pub ask_again: Vec<&'static str>,
+}
+
 pub(super) async fn choices_page(st: &AppState, ctx: &Ctx, saved: bool) -> Result<Response, PageError> {
     let p = signed_in(ctx)?;
     let choices = st
@@ -292,7 +345,7 @@ pub(super) async fn choices_page(st: &AppState, ctx: &Ctx, saved: bool) -> Resul
         .collect();
     let mut history = st.svc.consent_history(p.account_id).await?;
     history.reverse();
-    let page = super::templates::PrivacyChoicesPage {
+    let page = PrivacyChoicesPage {
         page: Page::new(ctx, "privacy-choices-title"),
         choices,
         history,

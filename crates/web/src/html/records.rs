@@ -1,11 +1,13 @@
 //! Records of processing activities (GDPR Art. 30) for the privacy officer,
 //! as a page and as a JSON download, generated from the data map.
 
-use super::templates::{Page, RecordsPage, RecordsRow};
+use super::templates::Page;
 use super::{retention_text, signed_in, table_title};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::http::header;
@@ -16,6 +18,23 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/records", get(page))
         .route("/staff/records.json", get(download))
+}
+
+/// One processing activity, in the reader's language.
+pub struct RecordsRow {
+    pub purpose: String,
+    pub categories: String,
+    pub bases: String,
+    /// "Table (name): how long", one per table.
+    pub tables: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "records.html")]
+pub struct RecordsPage {
+    pub page: Page,
+    pub rows: Vec<RecordsRow>,
+    pub records: koine_services::records::Records,
 }
 
 async fn page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {

@@ -2,11 +2,13 @@
 //! child), its email verification, and the privacy officer's console.
 
 use super::account::message;
-use super::templates::{FormState, Page, RequestFormPage, StaffRequestPage, StaffRequestsPage};
+use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -30,6 +32,16 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/requests/{id}/apply-correction", post(apply_correction))
         .route("/staff/requests/{id}/erase", post(fulfil_erasure))
         .route("/staff/requests/{id}/export", post(fulfil_export))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "request_form.html")]
+pub struct RequestFormPage {
+    pub page: Page,
+    pub form: FormState,
+    pub kinds: &'static [koine_domain::requests::RequestKind],
+    pub regimes: &'static [koine_domain::requests::Regime],
+    pub relations: &'static [koine_domain::requests::Relation],
 }
 
 fn form_page(ctx: &Ctx, form: FormState) -> RequestFormPage {
@@ -124,6 +136,14 @@ struct PageQuery {
     page: Option<i64>,
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_requests.html")]
+pub struct StaffRequestsPage {
+    pub page: Page,
+    pub requests: Vec<koine_services::requests::PrivacyRequest>,
+    pub now: i64,
+}
+
 async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let requests = st.svc.privacy_requests(p, q.page.unwrap_or(0)).await?;
@@ -137,6 +157,22 @@ async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) 
 
 fn request_id(id: &str) -> Result<Uuid, PageError> {
     Uuid::parse_str(id).map_err(|_| PageError::from(Error::NotFound))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_request.html")]
+pub struct StaffRequestPage {
+    pub page: Page,
+    pub req: koine_services::requests::PrivacyRequest,
+    pub open: bool,
+    pub extendable: bool,
+    /// The field to correct (localized) and its corrected value.
+    pub correction: Option<(String, String)>,
+    pub now: i64,
+    /// An erasure the officer can carry out here.
+    pub erasable: bool,
+    /// An access or export request the officer can carry out here.
+    pub exportable: bool,
 }
 
 async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {

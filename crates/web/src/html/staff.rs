@@ -1,10 +1,13 @@
 //! The staff console: member directory, audited record view, audit log.
 
-use super::templates::{Page, StaffAuditPage, StaffMemberPage, StaffMembersPage};
+use super::templates::DisclosureLine;
+use super::templates::Page;
 use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -12,6 +15,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use koine_domain::refusal::Refusal;
 use koine_domain::validation::optional_text;
+use koine_services::staff::MemberRecord;
+use koine_store::repo::accounts::MemberSummary;
+use koine_store::repo::audit::AuditRow;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -35,6 +41,15 @@ struct SearchQuery {
     page: Option<i64>,
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_members.html")]
+pub struct StaffMembersPage {
+    pub page: Page,
+    pub query: String,
+    pub members: Vec<MemberSummary>,
+    pub can_audit: bool,
+}
+
 async fn members(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -49,6 +64,22 @@ async fn members(
         members: list,
         can_audit: p.staff_role.is_some_and(|r| r.can_read_audit_log()),
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_member.html")]
+pub struct StaffMemberPage {
+    pub page: Page,
+    pub member_id: Uuid,
+    pub record: Option<MemberRecord>,
+    pub holds: Vec<koine_store::repo::holds::HoldRow>,
+    pub can_hold: bool,
+    pub can_ban: bool,
+    /// Recording and reading disclosures (trust & safety, privacy officer).
+    pub can_disclose: bool,
+    pub disclosures: Vec<DisclosureLine>,
+    /// Category → localized name, for the disclosure form.
+    pub categories: Vec<(&'static str, String)>,
 }
 
 async fn member_form(ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
@@ -264,6 +295,13 @@ fn hold_done(ctx: &Ctx, key: &'static str) -> Response {
         link: Some(("/staff/members", "staff-members")),
     }
     .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_audit.html")]
+pub struct StaffAuditPage {
+    pub page: Page,
+    pub events: Vec<AuditRow>,
 }
 
 async fn audit(

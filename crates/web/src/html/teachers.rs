@@ -1,10 +1,12 @@
 //! Finding a teacher (`/teachers`) and a teacher's homepage, with prices in
 //! the platform currency and times in the viewer's own time zone.
 
-use super::templates::{FormState, HitLine, OfferingLine, Page, TeacherPage, TeachersPage};
+use super::templates::{FormState, Page};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -97,6 +99,21 @@ fn languages_text(i18n: &crate::i18n::I18n, langs: impl Iterator<Item = (String,
         .join(", ")
 }
 
+/// A search result, ready to show in the learner's language and zone.
+pub struct HitLine {
+    pub id: Uuid,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+    pub professional: bool,
+    pub country: Option<String>,
+    pub headline: Option<String>,
+    pub languages: String,
+    pub price: String,
+    pub trial_price: Option<String>,
+    pub rating: Option<String>,
+    pub next_slot: Option<String>,
+}
+
 pub(super) fn hit_line(i18n: &crate::i18n::I18n, zone: &TimeZone, h: Hit) -> HitLine {
     HitLine {
         id: h.id,
@@ -113,6 +130,25 @@ pub(super) fn hit_line(i18n: &crate::i18n::I18n, zone: &TimeZone, h: Hit) -> Hit
         rating: rating_text(h.rating),
         next_slot: h.next_slot.map(|t| i18n.date_time(&t.to_zoned(zone.clone()))),
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "teachers.html")]
+pub struct TeachersPage {
+    pub page: Page,
+    pub form: FormState,
+    pub results: Vec<HitLine>,
+    pub more: bool,
+    pub page_no: usize,
+    /// The query string without `page`, to link to the next page.
+    pub query: String,
+    pub languages: Vec<(&'static str, String)>,
+    pub countries: Vec<(&'static str, String)>,
+    pub weekdays: Vec<(u8, String)>,
+    pub chosen_days: Vec<u8>,
+    pub time_zone: String,
+    pub time_zones: Vec<String>,
+    pub sorts: Vec<(&'static str, String)>,
 }
 
 async fn search(State(st): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
@@ -176,6 +212,48 @@ async fn search(State(st): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -
 /// Days ahead shown on a homepage.
 const SLOT_DAYS: i64 = 7;
 
+/// A review on a homepage.
+pub struct ReviewLine {
+    pub id: uuid::Uuid,
+    pub stars: String,
+    pub author: String,
+    pub date: String,
+    pub body: Option<String>,
+    pub reply: Option<String>,
+}
+
+pub struct OfferingLine {
+    pub id: uuid::Uuid,
+    pub language: String,
+    pub levels: String,
+    pub minutes: u16,
+    pub price: String,
+    pub paused: bool,
+    /// (lessons, discount, total price).
+    pub packages: Vec<(u16, u8, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "teacher.html")]
+pub struct TeacherPage {
+    pub page: Page,
+    pub h: koine_services::teaching::homepage::Homepage,
+    pub professional: bool,
+    pub owner: bool,
+    pub languages: String,
+    pub country: Option<String>,
+    pub offerings: Vec<OfferingLine>,
+    pub trial_price: Option<String>,
+    pub rating: Option<String>,
+    /// Upcoming slots by day, in the viewer's time zone: (time, instant).
+    pub days: Vec<(String, Vec<(String, String)>)>,
+    pub viewer_zone: String,
+    pub slot_minutes: u16,
+    /// The offering the slots are for (booking links open with it).
+    pub slot_offering: Option<uuid::Uuid>,
+    pub reviews: Vec<ReviewLine>,
+}
+
 async fn homepage(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let id = Uuid::parse_str(&id).map_err(|_| PageError::from(Error::NotFound))?;
     let i18n = ctx.i18n();
@@ -213,7 +291,7 @@ async fn homepage(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
         .reviews_of(id)
         .await?
         .into_iter()
-        .map(|r| super::templates::ReviewLine {
+        .map(|r| ReviewLine {
             id: r.row.id,
             stars: "★".repeat(usize::try_from(r.row.rating).unwrap_or(0)),
             author: super::format::name_or_former(&i18n, r.author_name.as_deref().unwrap_or("")),

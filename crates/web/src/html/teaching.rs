@@ -1,11 +1,13 @@
 //! Applying to teach (`/teach`), the review queue for staff, and the files
 //! that go with applications (identity documents, certificates, videos).
 
-use super::templates::{FormState, Page, StaffApplicationPage, StaffApplicationsPage, TeachPage};
+use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::multipart::Field;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -74,6 +76,23 @@ fn form_of(a: &koine_services::teaching::applications::MyApplication) -> FormSta
         values: values.into_iter().collect(),
         errors: Vec::new(),
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "teach.html")]
+pub struct TeachPage {
+    pub page: Page,
+    pub teacher: bool,
+    pub adult: bool,
+    pub can_apply: bool,
+    pub application: Option<koine_services::teaching::applications::MyApplication>,
+    pub form: FormState,
+    pub has_photo: bool,
+    pub countries: Vec<(&'static str, String)>,
+    pub languages: Vec<(&'static str, String)>,
+    pub levels: Vec<(&'static str, String)>,
+    pub language_slots: Vec<usize>,
+    pub certificate_slots: Vec<usize>,
 }
 
 async fn page(st: &AppState, ctx: &Ctx, form: Option<FormState>, status: StatusCode) -> Result<Response, PageError> {
@@ -251,6 +270,15 @@ struct QueueQuery {
     page: Option<i64>,
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_applications.html")]
+pub struct StaffApplicationsPage {
+    pub page: Page,
+    pub status: &'static str,
+    pub statuses: Vec<&'static str>,
+    pub applications: Vec<koine_store::repo::teaching::QueueRow>,
+}
+
 async fn queue(State(st): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let status = match q.status.as_deref() {
@@ -266,6 +294,16 @@ async fn queue(State(st): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>
         applications,
     }
     .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_application.html")]
+pub struct StaffApplicationPage {
+    pub page: Page,
+    pub r: koine_services::teaching::applications::ForReview,
+    pub open: bool,
+    /// Waiting for a decision (not for the applicant's answer).
+    pub answerable: bool,
 }
 
 async fn review_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
@@ -328,6 +366,32 @@ fn fields(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "teach_manage.html")]
+pub struct TeachManagePage {
+    pub page: Page,
+    pub saved: bool,
+    pub form: FormState,
+    pub homepage_id: Uuid,
+    pub visibilities: Vec<(&'static str, String)>,
+    pub offerings: Vec<koine_services::teaching::offerings::Offering>,
+    pub languages: Vec<(String, String)>,
+    pub levels: Vec<(&'static str, String)>,
+    pub countries: Vec<(&'static str, String)>,
+    pub all_languages: Vec<(&'static str, String)>,
+    /// Levels one may teach at.
+    pub taught_levels: Vec<(&'static str, String)>,
+    pub language_slots: Vec<usize>,
+    pub durations: Vec<u16>,
+    pub package_sizes: Vec<u16>,
+    pub currency: String,
+    pub availability: koine_services::teaching::availability::Availability,
+    pub weekdays: Vec<(u8, String)>,
+    /// Empty rows offered for new weekly windows.
+    pub new_rules: Vec<usize>,
+    pub trial_price: String,
+}
+
 /// The teacher's page for their homepage, offerings and availability.
 async fn manage_page(
     st: &AppState,
@@ -364,7 +428,7 @@ async fn manage_page(
     let h = st.svc.homepage(Some(p), p.account_id).await?;
     Ok((
         status,
-        super::templates::TeachManagePage {
+        TeachManagePage {
             page: Page::new(ctx, "teach-manage"),
             saved,
             form,
