@@ -51,6 +51,16 @@ impl Browser {
         (r.status(), r.text().await.unwrap())
     }
 
+    /// A page's text, fetched with extra request headers (a language, a
+    /// privacy signal).
+    pub async fn get_text_with(&self, path: &str, headers: &[(&str, &str)]) -> String {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.unwrap().text().await.unwrap()
+    }
+
     /// A CSRF token valid for this browser (taken from the home page).
     pub async fn csrf(&self) -> String {
         csrf_of(&self.get_text("/").await.1)

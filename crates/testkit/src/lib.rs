@@ -148,6 +148,44 @@ impl TestApp {
         }
     }
 
+    /// An API call with a bearer token.
+    pub async fn api(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// An API call with a bearer token and a JSON body.
+    pub async fn api_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        reqwest::Client::new()
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The birth date, as a form takes it, of someone `years` old today
+    /// (on the server's clock).
+    pub fn born_years_ago(&self, years: i16) -> String {
+        self.svc
+            .clock
+            .today_utc()
+            .checked_sub(jiff::Span::new().years(years))
+            .unwrap()
+            .to_string()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -744,16 +744,7 @@ both_backends!(sign_up_keeps_the_chosen_time_zone);
 
 async fn sign_up_keeps_the_chosen_time_zone(app: TestApp) {
     let b = app.browser();
-    let ja = b
-        .client
-        .get(app.url("/signup"))
-        .header("accept-language", "ja")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let ja = b.get_text_with("/signup", &[("accept-language", "ja")]).await;
     assert_eq!(
         koine_testkit::field(&ja, "time_zone").value,
         "Asia/Tokyo",

@@ -63,12 +63,9 @@ async fn api_account_lifecycle(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let t = token(&app, "api@example.org").await;
-    let me: Value = c
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&t)
-        .send()
+    let me: Value = app
+        .api(reqwest::Method::GET, "/api/v1/me", &t)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -80,20 +77,11 @@ async fn api_account_lifecycle(app: TestApp) {
         "birth_date_visibility": "members", "gender": null, "gender_visibility": "private",
         "location": "Osaka", "location_visibility": "public"
     });
-    let r = c
-        .put(app.url("/api/v1/me/profile"))
-        .bearer_auth(&t)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let r = app.api_json(reqwest::Method::PUT, "/api/v1/me/profile", &t, body).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let me: Value = c
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&t)
-        .send()
+    let me: Value = app
+        .api(reqwest::Method::GET, "/api/v1/me", &t)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -101,37 +89,37 @@ async fn api_account_lifecycle(app: TestApp) {
     assert_eq!(me["profile"]["location_visibility"], "public");
     // Re-authentication for sensitive changes.
     app.advance(Duration::from_secs(20 * 60));
-    let r = c
-        .put(app.url("/api/v1/me/password"))
-        .bearer_auth(&t)
-        .json(&json!({ "current_password": STRONG_PASSWORD, "new_password": "tundra-mosaic-ferry-31" }))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::PUT,
+            "/api/v1/me/password",
+            &t,
+            json!({ "current_password": STRONG_PASSWORD, "new_password": "tundra-mosaic-ferry-31" }),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(r.json::<Value>().await.unwrap()["type"], "/problems/reauth-required");
-    let r = c
-        .post(app.url("/api/v1/session/reauth"))
-        .bearer_auth(&t)
-        .json(&json!({ "password": STRONG_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::POST,
+            "/api/v1/session/reauth",
+            &t,
+            json!({ "password": STRONG_PASSWORD }),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let r = c
-        .put(app.url("/api/v1/me/password"))
-        .bearer_auth(&t)
-        .json(&json!({ "current_password": STRONG_PASSWORD, "new_password": "tundra-mosaic-ferry-31" }))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::PUT,
+            "/api/v1/me/password",
+            &t,
+            json!({ "current_password": STRONG_PASSWORD, "new_password": "tundra-mosaic-ferry-31" }),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let log: Value = c
-        .get(app.url("/api/v1/me/security-events"))
-        .bearer_auth(&t)
-        .send()
+    let log: Value = app
+        .api(reqwest::Method::GET, "/api/v1/me/security-events", &t)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -166,21 +154,11 @@ async fn api_account_lifecycle(app: TestApp) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // Logging out invalidates the token.
     assert_eq!(
-        c.delete(app.url("/api/v1/session"))
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.api(reqwest::Method::DELETE, "/api/v1/session", &t).await.status(),
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        c.get(app.url("/api/v1/me"))
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.api(reqwest::Method::GET, "/api/v1/me", &t).await.status(),
         StatusCode::UNAUTHORIZED
     );
 }

@@ -20,13 +20,7 @@ async fn sign_up_asks_about_marketing_email(app: TestApp) {
         offered.kind == "checkbox" && !offered.checked,
         "offered, unticked: {page}"
     );
-    let seventeen = app
-        .svc
-        .clock
-        .today_utc()
-        .checked_sub(jiff::Span::new().years(17))
-        .unwrap()
-        .to_string();
+    let seventeen = app.born_years_ago(17);
     for (email, birth, expected) in [
         ("adult@example.org", "1990-01-01", true),
         ("teen@example.org", seventeen.as_str(), false),
@@ -106,16 +100,8 @@ async fn browser_signals_are_honoured(app: TestApp) {
     )
     .await;
     let page = b
-        .client
-        .get(app.url("/settings/privacy"))
-        .header("sec-gpc", "1")
-        .header("dnt", "1")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_text_with("/settings/privacy", &[("sec-gpc", "1"), ("dnt", "1")])
+        .await;
     assert!(
         page.contains("Global Privacy Control signal"),
         "the signal is acknowledged"
@@ -165,51 +151,47 @@ async fn browser_signals_are_honoured(app: TestApp) {
 async fn consent_api(app: TestApp) {
     app.member("capi@example.org", "Capi").await;
     let token = crate::api::token(&app, "capi@example.org").await;
-    let c = reqwest::Client::new();
-    let state: Value = c
-        .get(app.url("/api/v1/me/consents"))
-        .bearer_auth(&token)
-        .send()
+    let state: Value = app
+        .api(reqwest::Method::GET, "/api/v1/me/consents", &token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(state["marketing_email"], false);
-    let r = c
-        .put(app.url("/api/v1/me/consents"))
-        .bearer_auth(&token)
-        .json(&json!({"marketing_email": true}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::PUT,
+            "/api/v1/me/consents",
+            &token,
+            json!({"marketing_email": true}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let state: Value = c
-        .get(app.url("/api/v1/me/consents"))
-        .bearer_auth(&token)
-        .send()
+    let state: Value = app
+        .api(reqwest::Method::GET, "/api/v1/me/consents", &token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(state["marketing_email"], true);
     assert_eq!(state["analytics"], false);
-    let r = c
-        .put(app.url("/api/v1/me/consents"))
-        .bearer_auth(&token)
-        .json(&json!({"telemetry": true}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::PUT,
+            "/api/v1/me/consents",
+            &token,
+            json!({"telemetry": true}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = c
-        .put(app.url("/api/v1/me/consents"))
-        .bearer_auth(&token)
-        .json(&json!({"marketing_email": "yes"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::PUT,
+            "/api/v1/me/consents",
+            &token,
+            json!({"marketing_email": "yes"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 

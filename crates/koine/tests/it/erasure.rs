@@ -162,33 +162,23 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
 async fn api_deletion_needs_recent_password(app: TestApp) {
     app.member("api-gone@example.org", "ApiGone").await;
     let token = crate::api::token(&app, "api-gone@example.org").await;
-    let c = reqwest::Client::new();
     app.advance(Duration::from_secs(16 * 60));
-    let r = c
-        .delete(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.api(reqwest::Method::DELETE, "/api/v1/me", &token).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.count("accounts").await, 1);
-    let r = c
-        .post(app.url("/api/v1/session/reauth"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"password": STRONG_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::POST,
+            "/api/v1/session/reauth",
+            &token,
+            serde_json::json!({"password": STRONG_PASSWORD}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let r = c
-        .delete(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.api(reqwest::Method::DELETE, "/api/v1/me", &token).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.count("accounts").await, 0);
     assert_eq!(app.count("subject_keys").await, 0, "the personal key is destroyed");
-    let r = c.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    let r = app.api(reqwest::Method::GET, "/api/v1/me", &token).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }

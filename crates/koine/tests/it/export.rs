@@ -206,24 +206,16 @@ async fn export_over_the_api(app: TestApp) {
     app.member("api-exp@example.org", "ApiExp").await;
     let token = crate::api::token(&app, "api-exp@example.org").await;
     let c = reqwest::Client::new();
-    let r = c
-        .post(app.url("/api/v1/me/exports"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.api(reqwest::Method::POST, "/api/v1/me/exports", &token).await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let id = r.json::<serde_json::Value>().await.unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned();
     app.svc.build_pending_exports().await.unwrap();
-    let list: serde_json::Value = c
-        .get(app.url("/api/v1/me/exports"))
-        .bearer_auth(&token)
-        .send()
+    let list: serde_json::Value = app
+        .api(reqwest::Method::GET, "/api/v1/me/exports", &token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -239,12 +231,9 @@ async fn export_over_the_api(app: TestApp) {
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     // Expired, it is gone from the list, as from the page.
     app.advance(Duration::from_secs(7 * 24 * 3600));
-    let list: serde_json::Value = c
-        .get(app.url("/api/v1/me/exports"))
-        .bearer_auth(&token)
-        .send()
+    let list: serde_json::Value = app
+        .api(reqwest::Method::GET, "/api/v1/me/exports", &token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -39,14 +39,14 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let token = crate::api::token(&app, "dpo@koine.test").await;
-    let c = reqwest::Client::new();
-    let r = c
-        .post(app.url(&format!("/api/v1/staff/members/{pending}/holds")))
-        .bearer_auth(&token)
-        .json(&json!({"reason": "fraud investigation"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::POST,
+            &format!("/api/v1/staff/members/{pending}/holds"),
+            &token,
+            json!({"reason": "fraud investigation"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let pending_hold = r.json::<serde_json::Value>().await.unwrap()["id"]
         .as_str()
@@ -93,38 +93,32 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK, "trust & safety may place holds");
     let tns_token = crate::api::token(&app, "tns@koine.test").await;
-    let r = c
-        .post(app.url(&lift))
-        .bearer_auth(&tns_token)
-        .json(&json!({"reason": "done"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(reqwest::Method::POST, &lift, &tns_token, json!({"reason": "done"}))
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "but not lift them");
     let dpo_id = app.account_id("dpo@koine.test").await;
-    let r = c
-        .post(app.url(&format!("/api/v1/staff/members/{dpo_id}/holds")))
-        .bearer_auth(&dpo)
-        .json(&json!({"reason": "myself"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::POST,
+            &format!("/api/v1/staff/members/{dpo_id}/holds"),
+            &dpo,
+            json!({"reason": "myself"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "no holds on oneself");
-    let r = c
-        .post(app.url(&lift))
-        .bearer_auth(&dpo)
-        .json(&json!({"reason": ""}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(reqwest::Method::POST, &lift, &dpo, json!({"reason": ""}))
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "lifting needs a reason");
-    let r = c
-        .post(app.url(&lift))
-        .bearer_auth(&dpo)
-        .json(&json!({"reason": "investigation closed"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::POST,
+            &lift,
+            &dpo,
+            json!({"reason": "investigation closed"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     // The second hold still keeps the account; lift it too.
     let sql = "SELECT id FROM legal_holds WHERE lifted_at IS NULL AND reason = 'second claim'";
@@ -141,13 +135,14 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
             .unwrap()
             .is_some()
     );
-    let r = c
-        .post(app.url(&format!("/api/v1/staff/members/{pending}/holds/{second}/lift")))
-        .bearer_auth(&dpo)
-        .json(&json!({"reason": "closed too"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(
+            reqwest::Method::POST,
+            &format!("/api/v1/staff/members/{pending}/holds/{second}/lift"),
+            &dpo,
+            json!({"reason": "closed too"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     app.svc.sweep(false).await.unwrap();
     assert!(
@@ -157,13 +152,9 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
             .unwrap()
             .is_none()
     );
-    let r = c
-        .post(app.url(&lift))
-        .bearer_auth(&dpo)
-        .json(&json!({"reason": "again"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(reqwest::Method::POST, &lift, &dpo, json!({"reason": "again"}))
+        .await;
     assert_eq!(
         r.status(),
         StatusCode::NOT_FOUND,

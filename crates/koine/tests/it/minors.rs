@@ -11,13 +11,7 @@ both_backends!(
 );
 
 async fn a_minor_has_limited_use_until_a_guardian_confirms(app: TestApp) {
-    let seventeen = app
-        .svc
-        .clock
-        .today_utc()
-        .checked_sub(jiff::Span::new().years(17))
-        .unwrap()
-        .to_string();
+    let seventeen = app.born_years_ago(17);
     let b = app.browser();
     b.signup("Teen", "teen@example.org", "", STRONG_PASSWORD, &seventeen)
         .await;

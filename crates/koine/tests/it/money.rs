@@ -658,13 +658,7 @@ async fn receipts_invoices_and_bank_transfers(app: TestApp) {
 
 async fn only_members_in_full_use_may_pay(app: TestApp) {
     // A minor, until a guardian confirms.
-    let seventeen = app
-        .svc
-        .clock
-        .today_utc()
-        .checked_sub(jiff::Span::new().years(17))
-        .unwrap()
-        .to_string();
+    let seventeen = app.born_years_ago(17);
     let teen = app.browser();
     teen.signup("Teen", "teen@example.org", "", STRONG_PASSWORD, &seventeen)
         .await;

@@ -54,7 +54,7 @@ async fn overload_answers_503_with_retry_after(app: TestApp, logs: Logs) {
 
     // The only connection is taken, as by thousands of requests in flight.
     let held = app.svc.db.acquire().await.unwrap();
-    let r = c.get(app.url("/api/v1/me")).bearer_auth(&bearer).send().await.unwrap();
+    let r = app.api(reqwest::Method::GET, "/api/v1/me", &bearer).await;
     assert_overloaded(&r, "API with a session (the session lookup waits)", true);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["status"], 503);
@@ -73,7 +73,7 @@ async fn overload_answers_503_with_retry_after(app: TestApp, logs: Logs) {
     assert_eq!(app.count("accounts").await, 1);
     let r = c.post(app.url("/api/v1/signup")).json(&signup).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let r = c.get(app.url("/api/v1/me")).bearer_auth(&bearer).send().await.unwrap();
+    let r = app.api(reqwest::Method::GET, "/api/v1/me", &bearer).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(member.get("/settings").await.status(), StatusCode::OK);
 

@@ -73,15 +73,8 @@ async fn privacy_notice_is_generated_from_the_map(app: TestApp) {
     assert!(!page.contains("Unknown localization key"));
     let ja = app
         .browser()
-        .client
-        .get(app.url("/privacy"))
-        .header("accept-language", "ja")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_text_with("/privacy", &[("accept-language", "ja")])
+        .await;
     assert!(!ja.contains("Unknown localization key") && ja.contains("lang=\"ja\""));
 }
 

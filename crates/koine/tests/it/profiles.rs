@@ -240,13 +240,9 @@ async fn the_photo_is_shown_as_its_owner_chooses(app: TestApp) {
         "birth_date_visibility": "private", "gender_visibility": "private", "location_visibility": "private",
         "avatar_visibility": "members"
     });
-    let r = c
-        .put(app.url("/api/v1/me/profile"))
-        .bearer_auth(&token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(reqwest::Method::PUT, "/api/v1/me/profile", &token, body.clone())
+        .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let seen: serde_json::Value = c
         .get(app.url(&format!("/api/v1/profiles/{id}")))
@@ -259,13 +255,9 @@ async fn the_photo_is_shown_as_its_owner_chooses(app: TestApp) {
     assert!(seen["avatar_url"].is_null(), "{seen}");
     let mut wrong = body.clone();
     wrong["avatar_visibility"] = "friends".into();
-    let r = c
-        .put(app.url("/api/v1/me/profile"))
-        .bearer_auth(&token)
-        .json(&wrong)
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api_json(reqwest::Method::PUT, "/api/v1/me/profile", &token, wrong)
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Removed, it is gone for everyone, cached copies included.
@@ -274,12 +266,7 @@ async fn the_photo_is_shown_as_its_owner_chooses(app: TestApp) {
 
     // A minor's photo is for members only from the start.
     let young = app.browser();
-    let birth = app
-        .svc
-        .clock
-        .today_utc()
-        .saturating_sub(jiff::Span::new().years(17))
-        .to_string();
+    let birth = app.born_years_ago(17);
     young
         .signup("Teen", "teen@example.org", "", koine_testkit::STRONG_PASSWORD, &birth)
         .await;
@@ -315,16 +302,7 @@ async fn ui_language_follows_setting_then_header(app: TestApp) {
         .post_form("/language", &[("locale", "es"), ("next", "/settings")])
         .await;
     assert_eq!(r.headers()["location"], "/settings");
-    let page = b
-        .client
-        .get(app.url("/settings"))
-        .header("accept-language", "ja")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = b.get_text_with("/settings", &[("accept-language", "ja")]).await;
     assert!(page.contains("lang=\"es\""), "the saved setting wins over the header");
     let r = b.post_form("/language", &[("locale", "xx")]).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);

@@ -151,30 +151,29 @@ async fn cross_user_access_matrix(app: TestApp) {
     }
     let other_token = crate::api::token(&app, "other@example.org").await;
     let owner_token = crate::api::token(&app, "owner@example.org").await;
-    let owner_sessions: serde_json::Value = c
-        .get(app.url("/api/v1/sessions"))
-        .bearer_auth(&owner_token)
-        .send()
+    let owner_sessions: serde_json::Value = app
+        .api(reqwest::Method::GET, "/api/v1/sessions", &owner_token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     let owner_session = owner_sessions[0]["id"].as_str().unwrap().to_owned();
-    let r = c
-        .delete(app.url(&format!("/api/v1/sessions/{owner_session}")))
-        .bearer_auth(&other_token)
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/sessions/{owner_session}"),
+            &other_token,
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "cannot end someone else's session");
     // Staff see the member only through the audited console.
-    let r = c
-        .get(app.url(&format!("/api/v1/staff/members/{owner_id}")))
-        .bearer_auth(&other_token)
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/staff/members/{owner_id}"),
+            &other_token,
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     drop(owner);
 }

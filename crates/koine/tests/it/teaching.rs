@@ -327,13 +327,7 @@ async fn a_rejection_needs_a_reason_and_staff_views_of_files_are_audited(app: Te
 async fn bad_applications_are_refused_and_nothing_is_kept(app: TestApp) {
     // Under 18: the page says so, and applying is refused.
     let young = app.browser();
-    let sixteen = app
-        .svc
-        .clock
-        .today_utc()
-        .checked_sub(jiff::Span::new().years(16))
-        .unwrap()
-        .to_string();
+    let sixteen = app.born_years_ago(16);
     young
         .signup("Teen", "teen@example.org", "", STRONG_PASSWORD, &sixteen)
         .await;

@@ -2,48 +2,22 @@
 
 use super::*;
 
-const IDEMPOTENCY_KEEP: Retention = DaysAfter {
-    days: 1,
-    column: "created_at",
-};
+const IDEMPOTENCY_KEEP: Retention = days_after(1, "created_at");
 
-const PROVIDER_EVENT_KEEP: Retention = DaysAfter {
-    days: 90,
-    column: "received_at",
-};
+const PROVIDER_EVENT_KEEP: Retention = days_after(90, "received_at");
 
 pub(super) static TABLES: &[TableMap] = &[
-    TableMap {
-        table: "idempotency_keys",
-        // A retried payment request must not pay twice; a day is enough for
-        // any client to retry.
-        about: "Keys your app sent so that a repeated payment or booking request is not carried out twice.",
-        subjects: &["account_id"],
-        unconfirmed_erased_after_days: None,
-        columns: &{
-            const T: Defaults = Defaults::new(PAY, Contract, IDEMPOTENCY_KEEP, DeleteRow);
-            [
-                T.col("account_id", UID),
-                T.col("key", SYS).from(Source::Device),
-                T.col("fingerprint", SYS).secret(),
-                T.col("outcome", SYS),
-                T.col("created_at", SYS),
-            ]
-        },
-    },
-    TableMap {
-        table: "provider_events",
-        about: "Notifications payment providers sent us, kept to ignore repeats.",
-        subjects: &[],
-        unconfirmed_erased_after_days: None,
-        columns: &{
-            const T: Defaults = Defaults::new(OPS, Contract, PROVIDER_EVENT_KEEP, DeleteRow);
-            [
-                T.col("provider", SYS),
-                T.col("event_id", SYS),
-                T.col("kind", SYS),
-                T.col("received_at", SYS),
-            ]
-        },
-    },
+    // A retried payment request must not pay twice; a day is enough for
+    // any client to retry.
+    table!("idempotency_keys", ["account_id"], Defaults::new(PAY, Contract, IDEMPOTENCY_KEEP, DeleteRow);
+        about "Keys your app sent so that a repeated payment or booking request is not carried out twice.";
+        UID => ["account_id"];
+        SYS => ["key"].from(Source::Device);
+        SYS => ["fingerprint"].secret();
+        SYS => ["outcome", "created_at"];
+    ),
+    table!("provider_events", [], Defaults::new(OPS, Contract, PROVIDER_EVENT_KEEP, DeleteRow);
+        about "Notifications payment providers sent us, kept to ignore repeats.";
+        SYS => ["provider", "event_id", "kind", "received_at"];
+    ),
 ];

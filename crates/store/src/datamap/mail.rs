@@ -3,36 +3,24 @@
 use super::*;
 
 /// Sent messages are kept 30 days for delivery troubleshooting.
-const OUTBOX_KEEP: Retention = DaysAfter {
-    days: 30,
-    column: "created_at",
-};
+const OUTBOX_KEEP: Retention = days_after(30, "created_at");
 
-pub(super) static TABLES: &[TableMap] = &[TableMap {
-    table: "outbox",
-    about: "Emails and text messages we send you; content and address are removed once delivered.",
-    subjects: &["account_id"],
-    unconfirmed_erased_after_days: None,
-    columns: &{
-        const T: Defaults = Defaults::new(&[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow);
-        [
-            T.col("id", UID),
-            T.col("account_id", UID),
-            T.col("channel", SYS),
-            T.col("recipient", "user.contact"),
-            T.col("subject", "user.content.message"),
-            T.col("body", "user.content.message").secret(),
-            T.col("created_at", SYS),
-            T.col("attempts", SYS).purposes(OPS),
-            T.col("next_attempt_at", SYS).purposes(OPS),
-            T.col("claimed_until", SYS).purposes(OPS),
-            T.col("sent_at", SYS),
-            T.col("last_error", SYS).purposes(OPS),
-            // A lesson's calendar event, attached to booking emails.
-            T.col("attachment", "user.content.message").secret(),
-            // The other member a message is about; their name is put in
-            // when it is sent.
-            T.col("about_id", UID).erasure(Null).mention(),
-        ]
-    },
-}];
+pub(super) static TABLES: &[TableMap] = &[
+    table!("outbox", ["account_id"], Defaults::new(&[ServiceMessages], Contract, OUTBOX_KEEP, DeleteRow);
+        about "Emails and text messages we send you; content and address are removed once delivered.";
+        UID => ["id", "account_id"];
+        SYS => ["channel"];
+        "user.contact" => ["recipient"];
+        "user.content.message" => ["subject"];
+        "user.content.message" => ["body"].secret();
+        SYS => ["created_at"];
+        SYS => ["attempts", "next_attempt_at", "claimed_until"].purposes(OPS);
+        SYS => ["sent_at"];
+        SYS => ["last_error"].purposes(OPS);
+        // A lesson's calendar event, attached to booking emails.
+        "user.content.message" => ["attachment"].secret();
+        // The other member a message is about; their name is put in
+        // when it is sent.
+        UID => ["about_id"].erasure(Null).mention();
+    ),
+];

@@ -8,6 +8,48 @@ use koine_domain::consent::ConsentPurpose;
 use koine_domain::privacy::{Erasure, LegalBasis, Purpose, Retention, Source};
 use serde::Serialize;
 
+/// One table of the map, written the way a data map is read:
+///
+/// ```text
+/// table!("name", ["subject_column", …], Defaults::new(purposes, basis, retention, erasure);
+///     about "What the table holds, in the notice's words.";
+///     CATEGORY => ["column", "column"];
+///     CATEGORY => ["column"].erasure(Null).from(Source::Staff);
+/// )
+/// ```
+///
+/// Each line gives columns of one category, in the table's order, under the
+/// table's defaults and what follows the brackets (as [`ColumnMap`]'s
+/// builder methods).
+macro_rules! table {
+    ($name:literal, [$($subject:literal),* $(,)?], $defaults:expr; about $about:literal; $($columns:tt)*) => {
+        TableMap {
+            table: $name,
+            about: $about,
+            subjects: &[$($subject),*],
+            unconfirmed_erased_after_days: None,
+            columns: &{
+                const T: Defaults = $defaults;
+                columns!(T [] $($columns)*)
+            },
+        }
+    };
+}
+
+/// `table!`'s column lines, one column at a time into an array.
+macro_rules! columns {
+    ($t:ident [$($done:expr),*]) => {
+        [$($done),*]
+    };
+    ($t:ident [$($done:expr),*] $category:expr => [] $(.$method:ident($($arg:expr),*))* ; $($rest:tt)*) => {
+        columns!($t [$($done),*] $($rest)*)
+    };
+    ($t:ident [$($done:expr),*] $category:expr => [$column:literal $(, $more:literal)*] $(.$method:ident($($arg:expr),*))* ; $($rest:tt)*) => {
+        columns!($t [$($done,)* $t.col($column, $category)$(.$method($($arg),*))*]
+            $category => [$($more),*] $(.$method($($arg),*))* ; $($rest)*)
+    };
+}
+
 mod accounts;
 mod audit;
 mod bans;
@@ -64,6 +106,13 @@ pub struct TableMap {
 }
 
 impl TableMap {
+    /// An account-like table: a row whose identifiers were never confirmed
+    /// is erased `days` after it was created.
+    const fn erased_unconfirmed_after(mut self, days: u32) -> Self {
+        self.unconfirmed_erased_after_days = Some(days);
+        self
+    }
+
     pub fn column(&self, name: &str) -> Option<&ColumnMap> {
         self.columns.iter().find(|c| c.column == name)
     }
@@ -209,6 +258,14 @@ use Purpose::{LegalCompliance, Operations, Payments, Profile, ProvideService, Se
 use Retention::{AccountLifetime, DaysAfter, UntilInstant, YearsAfter};
 
 const ACCOUNT: Retention = AccountLifetime;
+
+const fn years_after(years: u32, column: &'static str) -> Retention {
+    YearsAfter { years, column }
+}
+
+const fn days_after(days: u32, column: &'static str) -> Retention {
+    DaysAfter { days, column }
+}
 const SVC: &[Purpose] = &[ProvideService];
 const SEC: &[Purpose] = &[Security];
 const PROFILE: &[Purpose] = &[ProvideService, Profile];

@@ -5,25 +5,16 @@ use super::*;
 const REVIEWS: &[Purpose] = &[Purpose::Reviews];
 const REVIEW: &str = "user.content.review";
 
-pub(super) static TABLES: &[TableMap] = &[TableMap {
-    table: "reviews",
+pub(super) static TABLES: &[TableMap] = &[
     // A review is kept for the teacher and other learners after its
     // author leaves, shown as from a former member (GDPR Art. 6(1)(f)).
-    about: "Reviews of lessons: the rating, what the learner wrote, and the teacher's reply.",
-    subjects: &["teacher_id", "author_id"],
-    unconfirmed_erased_after_days: None,
-    columns: &{
-        const T: Defaults = Defaults::new(REVIEWS, LegitimateInterests, ACCOUNT, WithRow);
-        [
-            T.col("id", UID),
-            T.col("lesson_id", UID),
-            T.col("teacher_id", UID).erasure(DeleteRow),
-            T.col("author_id", UID).erasure(Pseudonymise),
-            T.col("rating", REVIEW),
-            T.col("body", REVIEW),
-            T.col("reply", REVIEW).from(Source::OtherPerson),
-            T.col("replied_at", REVIEW).from(Source::OtherPerson),
-            T.col("created_at", REVIEW),
-        ]
-    },
-}];
+    table!("reviews", ["teacher_id", "author_id"], Defaults::new(REVIEWS, LegitimateInterests, ACCOUNT, WithRow);
+        about "Reviews of lessons: the rating, what the learner wrote, and the teacher's reply.";
+        UID => ["id", "lesson_id"];
+        UID => ["teacher_id"].erasure(DeleteRow);
+        UID => ["author_id"].erasure(Pseudonymise);
+        REVIEW => ["rating", "body"];
+        REVIEW => ["reply", "replied_at"].from(Source::OtherPerson);
+        REVIEW => ["created_at"];
+    ),
+];
