@@ -2,7 +2,7 @@
 
 use crate::validation::optional_text;
 use crate::{Invalid, Valid};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub const DISPLAY_NAME_MAX: usize = 60;
 pub const BIO_MAX: usize = 2000;
@@ -43,34 +43,13 @@ pub enum Viewer {
     Owner,
 }
 
-/// Per-field visibility chosen by the owner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Visibility {
-    Public,
-    Members,
-    #[default]
-    Private,
-}
+named_enum!(
+    /// Per-field visibility chosen by the owner.
+    #[derive(Default)]
+    Visibility, "visibility" { Public => "public", Members => "members", #[default] Private => "private" }
+);
 
 impl Visibility {
-    pub const ALL: [Self; 3] = [Self::Public, Self::Members, Self::Private];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Public => "public",
-            Self::Members => "members",
-            Self::Private => "private",
-        }
-    }
-
-    pub fn parse(s: &str) -> Valid<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or(Invalid::new("visibility", "invalid-choice"))
-    }
-
     pub fn visible_to(self, viewer: Viewer) -> bool {
         match (self, viewer) {
             (_, Viewer::Owner) | (Self::Public, _) => true,

@@ -147,7 +147,6 @@ fn fresh_profile(
     minor: bool,
     now: i64,
 ) -> ProfileRow {
-    let private = || Visibility::Private.as_str().to_owned();
     let photo = if minor { Visibility::Members } else { Visibility::Public };
     ProfileRow {
         account_id: id,
@@ -157,12 +156,12 @@ fn fresh_profile(
         time_zone,
         ui_locale,
         avatar_id: None,
-        avatar_visibility: photo.as_str().into(),
-        birth_date_visibility: private(),
+        avatar_visibility: photo,
+        birth_date_visibility: Visibility::Private,
         gender: None,
-        gender_visibility: private(),
+        gender_visibility: Visibility::Private,
         location: None,
-        location_visibility: private(),
+        location_visibility: Visibility::Private,
         updated_at: now,
     }
 }

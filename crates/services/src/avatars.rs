@@ -4,7 +4,7 @@
 use crate::{Error, Result, Services};
 use image::{ImageFormat, ImageReader, Limits};
 use koine_domain::Invalid;
-use koine_domain::profile::{Viewer, Visibility};
+use koine_domain::profile::Viewer;
 use koine_store::repo::profiles;
 use std::io::Cursor;
 use std::path::PathBuf;
@@ -85,14 +85,14 @@ impl Services {
     /// Unknown pictures and refusals alike are "not found".
     pub async fn may_see_avatar(&self, viewer: Option<Uuid>, avatar: Uuid) -> Result<()> {
         let mut c = self.db.acquire().await?;
-        let (owner, visibility, restricted) = profiles::avatar_owner(c.conn(), avatar).await?.ok_or(Error::NotFound)?;
+        let owner = profiles::avatar_owner(c.conn(), avatar).await?.ok_or(Error::NotFound)?;
         let viewer = match viewer {
-            Some(v) if v == owner => Viewer::Owner,
-            _ if restricted => return Err(Error::NotFound),
+            Some(v) if v == owner.account_id => Viewer::Owner,
+            _ if owner.restricted => return Err(Error::NotFound),
             Some(_) => Viewer::Member,
             None => Viewer::Anonymous,
         };
-        if Visibility::parse(&visibility).unwrap_or_default().visible_to(viewer) {
+        if owner.avatar_visibility.visible_to(viewer) {
             Ok(())
         } else {
             Err(Error::NotFound)

@@ -62,14 +62,14 @@ impl Services {
         let received = jiff::Timestamp::from_microsecond(now).map_err(Error::internal)?;
         let row = PrivacyRequest {
             id: Uuid::now_v7(),
-            kind: RequestKind::Rectification.as_str().into(),
-            regime: regime.as_str().into(),
-            relation: Relation::Self_.as_str().into(),
+            kind: RequestKind::Rectification,
+            regime,
+            relation: Relation::Self_,
             requester_name: p.display_name.clone(),
             requester_email: email,
             details: note,
             account_id: Some(p.account_id),
-            status: RequestStatus::Open.as_str().into(),
+            status: RequestStatus::Open,
             received_at: now,
             verified_at: Some(now),
             due_at: regime.due(received).as_microsecond(),

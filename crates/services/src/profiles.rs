@@ -127,14 +127,10 @@ pub struct OwnProfile {
 }
 
 /// The photo's address, if `viewer` may see it.
-pub(crate) fn avatar_url(avatar: Option<Uuid>, visibility: &str, viewer: Viewer) -> Option<String> {
+pub(crate) fn avatar_url(avatar: Option<Uuid>, visibility: Visibility, viewer: Viewer) -> Option<String> {
     avatar
-        .filter(|_| vis(visibility).visible_to(viewer))
+        .filter(|_| visibility.visible_to(viewer))
         .map(|a| format!("/avatars/{a}.png"))
-}
-
-fn vis(s: &str) -> Visibility {
-    Visibility::parse(s).unwrap_or_default()
 }
 
 impl Services {
@@ -151,11 +147,7 @@ impl Services {
         let p = profiles::get(c.conn(), account).await?.ok_or(Error::NotFound)?;
         let langs = profiles::languages(c.conn(), account).await?;
         drop(c);
-        let (bd_vis, g_vis, l_vis) = (
-            vis(&p.birth_date_visibility),
-            vis(&p.gender_visibility),
-            vis(&p.location_visibility),
-        );
+        let (bd_vis, g_vis, l_vis) = (p.birth_date_visibility, p.gender_visibility, p.location_visibility);
         let birth_date = if bd_vis.visible_to(viewer) {
             self.contact_details(account).await?.birth_date.map(|d| d.to_string())
         } else {
@@ -172,7 +164,7 @@ impl Services {
             view: ProfileView {
                 id: account,
                 display_name: p.display_name,
-                avatar_url: avatar_url(p.avatar_id, &p.avatar_visibility, viewer),
+                avatar_url: avatar_url(p.avatar_id, p.avatar_visibility, viewer),
                 bio: p.bio,
                 country: p.country,
                 time_zone: p.time_zone,
@@ -183,7 +175,7 @@ impl Services {
                 location: p.location.filter(|_| l_vis.visible_to(viewer)),
             },
             ui_locale: p.ui_locale,
-            avatar_visibility: vis(&p.avatar_visibility),
+            avatar_visibility: p.avatar_visibility,
             birth_date_visibility: bd_vis,
             gender_visibility: g_vis,
             location_visibility: l_vis,
@@ -246,14 +238,12 @@ impl Services {
                 time_zone: u.time_zone.as_str().into(),
                 ui_locale: Some(u.ui_locale.as_str().into()),
                 avatar_id: current.avatar_id,
-                avatar_visibility: u
-                    .avatar_visibility
-                    .map_or(current.avatar_visibility, |v| v.as_str().into()),
-                birth_date_visibility: u.birth_date_visibility.as_str().into(),
+                avatar_visibility: u.avatar_visibility.unwrap_or(current.avatar_visibility),
+                birth_date_visibility: u.birth_date_visibility,
                 gender: u.gender.map(|g| g.as_str().into()),
-                gender_visibility: u.gender_visibility.as_str().into(),
+                gender_visibility: u.gender_visibility,
                 location: u.location,
-                location_visibility: u.location_visibility.as_str().into(),
+                location_visibility: u.location_visibility,
                 updated_at: now,
             },
         )

@@ -31,6 +31,8 @@ pub struct NewRequest {
 }
 
 impl NewRequest {
+    /// The one reading of the public request form: the request, or every
+    /// field's error at once.
     pub fn parse(
         kind: &str,
         regime: &str,
@@ -38,15 +40,27 @@ impl NewRequest {
         name: &str,
         email: &str,
         details: &str,
-    ) -> std::result::Result<Self, koine_domain::Invalid> {
+    ) -> std::result::Result<Self, Vec<koine_domain::Invalid>> {
         use koine_domain::Invalid;
-        Ok(Self {
-            kind: RequestKind::parse(kind).ok_or(Invalid::new("kind", "invalid-choice"))?,
-            regime: Regime::parse(regime).ok_or(Invalid::new("regime", "invalid-choice"))?,
-            relation: Relation::parse(relation).ok_or(Invalid::new("relation", "invalid-choice"))?,
-            name: koine_domain::validation::name_text("name", name, 100)?.ok_or(Invalid::new("name", "required"))?,
-            email: Email::parse(email)?,
-            details: optional_text("details", details, 4000)?,
+        let mut errors = koine_domain::validation::FieldErrors::default();
+        let kind = errors.take(RequestKind::parse(kind).ok_or(Invalid::new("kind", "invalid-choice")));
+        let regime = errors.take(Regime::parse(regime).ok_or(Invalid::new("regime", "invalid-choice")));
+        let relation = errors.take(Relation::parse(relation).ok_or(Invalid::new("relation", "invalid-choice")));
+        let name = errors.take(
+            koine_domain::validation::name_text("name", name, 100)
+                .and_then(|n| n.ok_or(Invalid::new("name", "required"))),
+        );
+        let email = errors.take(Email::parse(email));
+        let details = errors.take(optional_text("details", details, 4000));
+        errors.finish(|| {
+            Some(Self {
+                kind: kind?,
+                regime: regime?,
+                relation: relation?,
+                name: name?,
+                email: email?,
+                details: details?,
+            })
         })
     }
 }
@@ -99,14 +113,14 @@ impl Services {
         let received = jiff::Timestamp::from_microsecond(now).map_err(Error::internal)?;
         let row = RequestRow {
             id: Uuid::now_v7(),
-            kind: r.kind.as_str().into(),
-            regime: r.regime.as_str().into(),
-            relation: r.relation.as_str().into(),
+            kind: r.kind,
+            regime: r.regime,
+            relation: r.relation,
             requester_name: r.name,
             requester_email: r.email.as_str().into(),
             details: r.details,
             account_id: None,
-            status: RequestStatus::Unverified.as_str().into(),
+            status: RequestStatus::Unverified,
             received_at: now,
             verified_at: None,
             due_at: r.regime.due(received).as_microsecond(),
@@ -190,7 +204,7 @@ impl Services {
         let reason = required_reason(reason)?;
         let mut tx = self.db.begin().await?;
         let row = requests::get(tx.conn(), id).await?.ok_or(Error::NotFound)?;
-        let regime = Regime::parse(&row.regime).ok_or(Error::Internal("unknown regime".into()))?;
+        let regime = row.regime;
         let received = jiff::Timestamp::from_microsecond(row.received_at).map_err(Error::internal)?;
         let due = regime.extended_due(received).as_microsecond();
         if !requests::extend(tx.conn(), id, due, &reason, p.account_id).await? {
@@ -261,12 +275,10 @@ impl Services {
             let mut c = self.db.acquire().await?;
             requests::get(c.conn(), id).await?.ok_or(Error::NotFound)?
         };
-        let open = RequestStatus::parse(&row.status)
-            .is_some_and(|s| matches!(s, RequestStatus::Open | RequestStatus::Extended));
-        if !open {
+        if !matches!(row.status, RequestStatus::Open | RequestStatus::Extended) {
             return Err(Error::Refused(Refusal::RequestNotOpen));
         }
-        if !RequestKind::parse(&row.kind).is_some_and(|k| kinds.contains(&k)) {
+        if !kinds.contains(&row.kind) {
             return Err(Error::Refused(Refusal::RequestKindMismatch));
         }
         Ok(row)

@@ -419,7 +419,7 @@ impl TestApp {
             for c in t
                 .columns
                 .iter()
-                .filter(|c| (c.export || secrets) && !t.subjects.contains(&c.column))
+                .filter(|c| (c.export || secrets) && !c.choice && !t.subjects.contains(&c.column))
             {
                 if schema[t.table][c.column].class != "text" {
                     continue;

@@ -596,7 +596,7 @@ impl Services {
         let key = self.subject_key(conn.reborrow(), a.account_id).await?;
         let name = crypto::open_field(&key, a.account_id, "teacher_applications.real_name", &a.real_name_enc)
             .map_err(Error::internal)?;
-        let public = koine_domain::profile::Visibility::Public.as_str().to_owned();
+        let public = koine_domain::profile::Visibility::Public;
         let defaults = koine_domain::slots::Policy::default();
         let t = TeacherRow {
             account_id: a.account_id,
@@ -606,13 +606,13 @@ impl Services {
             headline: None,
             about: a.introduction.clone(),
             country: a.country.clone(),
-            country_visibility: public.clone(),
+            country_visibility: public,
             education: a.education.clone(),
-            education_visibility: public.clone(),
+            education_visibility: public,
             experience: a.experience.clone(),
-            experience_visibility: public.clone(),
+            experience_visibility: public,
             expertise: a.expertise.clone(),
-            expertise_visibility: public.clone(),
+            expertise_visibility: public,
             video_id: a.video_id,
             video_visibility: public,
             trial_price_minor: None,

@@ -131,10 +131,6 @@ impl HomepageUpdate {
     }
 }
 
-fn vis(s: &str) -> Visibility {
-    Visibility::parse(s).unwrap_or_default()
-}
-
 impl Services {
     pub async fn is_teacher(&self, account: Uuid) -> Result<bool> {
         let mut c = self.db.acquire().await?;
@@ -176,21 +172,21 @@ impl Services {
         let profile = profiles::get(c.conn(), teacher).await?.ok_or(Error::NotFound)?;
         let languages = repo::languages(c.conn(), teacher).await?;
         let shown =
-            |value: &Option<String>, visibility: &str| value.clone().filter(|_| vis(visibility).visible_to(viewer));
+            |value: &Option<String>, visibility: Visibility| value.clone().filter(|_| visibility.visible_to(viewer));
         Ok(Homepage {
             id: teacher,
             display_name: profile.display_name,
-            avatar_url: crate::profiles::avatar_url(profile.avatar_id, &profile.avatar_visibility, viewer),
+            avatar_url: crate::profiles::avatar_url(profile.avatar_id, profile.avatar_visibility, viewer),
             tier: t.tier,
             headline: t.headline.clone(),
             about: t.about.clone(),
-            country: shown(&Some(t.country.clone()), &t.country_visibility),
-            education: shown(&t.education, &t.education_visibility),
-            experience: shown(&t.experience, &t.experience_visibility),
-            expertise: shown(&t.expertise, &t.expertise_visibility),
+            country: shown(&Some(t.country.clone()), t.country_visibility),
+            education: shown(&t.education, t.education_visibility),
+            experience: shown(&t.experience, t.experience_visibility),
+            expertise: shown(&t.expertise, t.expertise_visibility),
             video_url: t
                 .video_id
-                .filter(|_| vis(&t.video_visibility).visible_to(viewer))
+                .filter(|_| t.video_visibility.visible_to(viewer))
                 .map(|v| format!("/videos/{v}")),
             languages,
             time_zone: profile.time_zone,
@@ -211,11 +207,11 @@ impl Services {
                 education: t.education.unwrap_or_default(),
                 experience: t.experience.unwrap_or_default(),
                 expertise: t.expertise.unwrap_or_default(),
-                country_visibility: t.country_visibility,
-                education_visibility: t.education_visibility,
-                experience_visibility: t.experience_visibility,
-                expertise_visibility: t.expertise_visibility,
-                video_visibility: t.video_visibility,
+                country_visibility: t.country_visibility.as_str().into(),
+                education_visibility: t.education_visibility.as_str().into(),
+                experience_visibility: t.experience_visibility.as_str().into(),
+                expertise_visibility: t.expertise_visibility.as_str().into(),
+                video_visibility: t.video_visibility.as_str().into(),
                 status: t.status,
                 country: t.country,
                 languages: repo::languages(c.conn(), p.account_id).await?,
@@ -239,11 +235,11 @@ impl Services {
         t.education = u.education;
         t.experience = u.experience;
         t.expertise = u.expertise;
-        t.country_visibility = u.country_visibility.as_str().to_owned();
-        t.education_visibility = u.education_visibility.as_str().to_owned();
-        t.experience_visibility = u.experience_visibility.as_str().to_owned();
-        t.expertise_visibility = u.expertise_visibility.as_str().to_owned();
-        t.video_visibility = u.video_visibility.as_str().to_owned();
+        t.country_visibility = u.country_visibility;
+        t.education_visibility = u.education_visibility;
+        t.experience_visibility = u.experience_visibility;
+        t.expertise_visibility = u.expertise_visibility;
+        t.video_visibility = u.video_visibility;
         t.status = if u.active { "active" } else { "hidden" }.to_owned();
         t.updated_at = now;
         repo::update_teacher(tx.conn(), &t).await?;
@@ -262,7 +258,7 @@ impl Services {
         let viewer = Self::viewer_of(p, owner);
         if viewer != Viewer::Owner {
             let shown = match self.visible_teacher(owner, viewer).await {
-                Ok(t) => t.video_id == Some(id) && vis(&t.video_visibility).visible_to(viewer),
+                Ok(t) => t.video_id == Some(id) && t.video_visibility.visible_to(viewer),
                 Err(Error::NotFound) => false,
                 Err(e) => return Err(e),
             };

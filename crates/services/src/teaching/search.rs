@@ -203,16 +203,14 @@ fn card(
     for slot in slots::slots(&schedule, &[], u16::try_from(shortest).ok()?, now, now, until) {
         bits.set(usize::try_from((slot.as_microsecond() - epoch) / BUCKET_US).ok()?);
     }
-    let public = s.country_visibility == Visibility::Public.as_str();
+    let public = s.country_visibility == Visibility::Public;
     let mut text = format!("{} {} ", s.display_name, s.headline.as_deref().unwrap_or(""));
     text.extend(s.about.chars().take(TEXT_CHARS));
     Some(Card {
         id: s.account_id,
         display_name: s.display_name.clone(),
         // Search lists teachers to everyone: only a photo shown to everyone.
-        avatar: s
-            .avatar_id
-            .filter(|_| s.avatar_visibility == Visibility::Public.as_str()),
+        avatar: s.avatar_id.filter(|_| s.avatar_visibility == Visibility::Public),
         tier: s.tier,
         country: public.then(|| s.country.clone()),
         headline: s.headline.clone(),

@@ -57,11 +57,11 @@ pub(super) static TABLES: &[TableMap] = &[
         "user.contact.address.country" => ["country"];
         "user.account.settings" => ["time_zone", "ui_locale"].purposes(SVC);
         "user.content.self_image" => ["avatar_id"];
-        "user.account.settings" => ["avatar_visibility", "birth_date_visibility"];
+        "user.account.settings" => ["avatar_visibility", "birth_date_visibility"].choice();
         "user.demographic.gender" => ["gender"];
-        "user.account.settings" => ["gender_visibility"];
+        "user.account.settings" => ["gender_visibility"].choice();
         "user.contact.address.city" => ["location"];
-        "user.account.settings" => ["location_visibility"];
+        "user.account.settings" => ["location_visibility"].choice();
         SYS => ["updated_at"].purposes(SVC).erasure(WithRow);
     ),
     table!("profile_languages", ["account_id"], Defaults::new(PROFILE, Contract, ACCOUNT, DeleteRow);

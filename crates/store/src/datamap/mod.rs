@@ -85,6 +85,11 @@ pub struct ColumnMap {
     /// the row is shown or sent, erasing them clears it, and an export shows
     /// it as a pseudonym.
     pub mention: bool,
+    /// Holds one name of a closed set (a status, a kind, a visibility),
+    /// which the store reads back as its enum: never free text, so the
+    /// residue test does not write its markers there.
+    #[serde(skip)]
+    pub choice: bool,
 }
 
 /// The published map says whether a column is encrypted; the field label
@@ -164,6 +169,7 @@ const fn col(
         source: Source::of_category(category),
         file: false,
         mention: false,
+        choice: false,
     }
 }
 
@@ -230,6 +236,11 @@ impl ColumnMap {
 
     const fn encrypted(mut self, label: &'static str) -> Self {
         self.encrypted = Some(label);
+        self
+    }
+
+    const fn choice(mut self) -> Self {
+        self.choice = true;
         self
     }
 

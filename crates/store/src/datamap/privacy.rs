@@ -77,14 +77,14 @@ pub(super) static TABLES: &[TableMap] = &[
             Defaults::new(&[LegalCompliance], LegalObligation, REQUEST_KEEP, WithRow);
         about "Data-protection requests made through our form, and how we answered them.";
         UID => ["id"];
-        "user.privacy_request" => ["kind", "regime", "relation"];
+        "user.privacy_request" => ["kind", "regime", "relation"].choice();
         "user.name" => ["requester_name"].erasure(RetainLegal);
         "user.contact.email" => ["requester_email"].erasure(RetainLegal);
         "user.content.request" => ["details"].erasure(Null);
         "user.authorization.credentials" => ["verify_hash"].secret();
         // Nulled, not pseudonymised: it references accounts.
         UID => ["account_id"].erasure(Null);
-        "user.privacy_request" => ["status"].from(Source::Service);
+        "user.privacy_request" => ["status"].from(Source::Service).choice();
         "user.privacy_request" => ["received_at"];
         "user.privacy_request" => ["verified_at", "due_at"].from(Source::Service);
         "user.privacy_request" => ["extension_reason", "outcome"].from(Source::Staff);

@@ -18,7 +18,7 @@ pub(super) static TABLES: &[TableMap] = &[
             Defaults::new(SVC, Contract, APPLICATION_KEEP, DeleteRow);
         about "Your application to teach: who you are, what you teach, your qualifications, and the review.";
         UID => ["id", "account_id"];
-        "user.teaching.application" => ["status"].from(Source::Service);
+        "user.teaching.application" => ["status"].from(Source::Service).choice();
         "user.name" => ["real_name_enc"].purposes(APPLY).encrypted("teacher_applications.real_name");
         "user.contact.address.country" => ["country"];
         "user.teaching" => ["languages"];
@@ -60,14 +60,14 @@ pub(super) static TABLES: &[TableMap] = &[
     table!("teachers", ["account_id"], Defaults::new(PROFILE, Contract, ACCOUNT, DeleteRow);
         about "Your teacher homepage: what you teach, your qualifications as you chose to show them, and your booking rules.";
         UID => ["account_id"];
-        "user.teaching" => ["tier"].from(Source::Staff);
+        "user.teaching" => ["tier"].from(Source::Staff).choice();
         "user.teaching" => ["status"];
         "user.name" => ["real_name_enc"].purposes(APPLY).encrypted("teachers.real_name");
         "user.content.public" => ["headline", "about"];
         "user.contact.address.country" => ["country"];
         "user.professional" => ["education", "experience", "expertise"];
         "user.account.settings" => ["country_visibility", "education_visibility", "experience_visibility",
-            "expertise_visibility", "video_visibility"];
+            "expertise_visibility", "video_visibility"].choice();
         UID => ["video_id"];
         "user.teaching" => ["trial_price_minor", "min_notice_minutes", "horizon_days", "buffer_before_minutes",
             "buffer_after_minutes"].purposes(SVC);
@@ -83,8 +83,9 @@ pub(super) static TABLES: &[TableMap] = &[
     table!("offerings", ["teacher_id"], Defaults::new(PROFILE, Contract, ACCOUNT, DeleteRow);
         about "The lessons you offer: language, levels, length and price.";
         UID => ["id", "teacher_id"];
-        "user.teaching" => ["language", "levels", "duration_minutes", "price_minor", "currency", "status",
-            "created_at"];
+        "user.teaching" => ["language", "levels", "duration_minutes", "price_minor", "currency"];
+        "user.teaching" => ["status"].choice();
+        "user.teaching" => ["created_at"];
         SYS => ["updated_at"].purposes(OPS);
     ),
     table!("offering_packages", ["teacher_id"], Defaults::new(PROFILE, Contract, ACCOUNT, DeleteRow);

@@ -1,4 +1,5 @@
 use crate::{Conn, Result, on_conn};
+use koine_domain::profile::Visibility;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -11,12 +12,16 @@ pub struct ProfileRow {
     pub ui_locale: Option<String>,
     pub avatar_id: Option<Uuid>,
     /// Who sees the photo: `public`, `members` or `private`.
-    pub avatar_visibility: String,
-    pub birth_date_visibility: String,
+    #[sqlx(try_from = "String")]
+    pub avatar_visibility: Visibility,
+    #[sqlx(try_from = "String")]
+    pub birth_date_visibility: Visibility,
     pub gender: Option<String>,
-    pub gender_visibility: String,
+    #[sqlx(try_from = "String")]
+    pub gender_visibility: Visibility,
     pub location: Option<String>,
-    pub location_visibility: String,
+    #[sqlx(try_from = "String")]
+    pub location_visibility: Visibility,
     pub updated_at: i64,
 }
 
@@ -36,9 +41,9 @@ pub async fn upsert(conn: Conn<'_>, p: &ProfileRow) -> Result<()> {
          ui_locale = $6, avatar_id = $7, birth_date_visibility = $8, gender = $9, gender_visibility = $10, \
          location = $11, location_visibility = $12, updated_at = $13, avatar_visibility = $14")
         .bind(p.account_id).bind(&p.display_name).bind(&p.bio).bind(&p.country).bind(&p.time_zone)
-        .bind(&p.ui_locale).bind(p.avatar_id).bind(&p.birth_date_visibility).bind(&p.gender)
-        .bind(&p.gender_visibility).bind(&p.location).bind(&p.location_visibility).bind(p.updated_at)
-        .bind(&p.avatar_visibility)
+        .bind(&p.ui_locale).bind(p.avatar_id).bind(p.birth_date_visibility.as_str()).bind(&p.gender)
+        .bind(p.gender_visibility.as_str()).bind(&p.location).bind(p.location_visibility.as_str()).bind(p.updated_at)
+        .bind(p.avatar_visibility.as_str())
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -54,11 +59,22 @@ pub async fn get(conn: Conn<'_>, account: Uuid) -> Result<Option<ProfileRow>> {
 /// Whose photo `avatar` is, who may see it, and whether its owner's
 /// processing is restricted (GDPR Art. 18: a restricted profile is shown
 /// to nobody but its owner).
-pub async fn avatar_owner(conn: Conn<'_>, avatar: Uuid) -> Result<Option<(Uuid, String, bool)>> {
-    Ok(on_conn!(conn, c => sqlx::query_as::<_, (Uuid, String, bool)>(
+/// Whose photo `avatar` is, who may see it, and whether its owner
+/// restricted processing.
+pub async fn avatar_owner(conn: Conn<'_>, avatar: Uuid) -> Result<Option<AvatarOwner>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, AvatarOwner>(
         "SELECT p.account_id, p.avatar_visibility, EXISTS (SELECT 1 FROM processing_restrictions r \
-         WHERE r.account_id = p.account_id AND r.lifted_at IS NULL) FROM profiles p WHERE p.avatar_id = $1")
+         WHERE r.account_id = p.account_id AND r.lifted_at IS NULL) AS restricted FROM profiles p \
+         WHERE p.avatar_id = $1")
         .bind(avatar).fetch_optional(&mut *c).await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AvatarOwner {
+    pub account_id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub avatar_visibility: Visibility,
+    pub restricted: bool,
 }
 
 /// Display names and interface languages of `accounts` (those that have a

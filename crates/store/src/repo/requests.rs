@@ -1,19 +1,24 @@
 //! Data-subject requests from the public form.
 
 use crate::{Conn, Result, on_conn};
+use koine_domain::requests::{Regime, Relation, RequestKind, RequestStatus};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RequestRow {
     pub id: Uuid,
-    pub kind: String,
-    pub regime: String,
-    pub relation: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RequestKind,
+    #[sqlx(try_from = "String")]
+    pub regime: Regime,
+    #[sqlx(try_from = "String")]
+    pub relation: Relation,
     pub requester_name: String,
     pub requester_email: String,
     pub details: Option<String>,
     pub account_id: Option<Uuid>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RequestStatus,
     pub received_at: i64,
     pub verified_at: Option<i64>,
     pub due_at: i64,
@@ -35,8 +40,8 @@ pub async fn insert(conn: Conn<'_>, r: &RequestRow, verify_hash: &[u8]) -> Resul
     on_conn!(conn, c => sqlx::query(
         "INSERT INTO privacy_requests (id, kind, regime, relation, requester_name, requester_email, details, \
          verify_hash, status, received_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-        .bind(r.id).bind(&r.kind).bind(&r.regime).bind(&r.relation).bind(&r.requester_name)
-        .bind(&r.requester_email).bind(&r.details).bind(verify_hash).bind(&r.status)
+        .bind(r.id).bind(r.kind.as_str()).bind(r.regime.as_str()).bind(r.relation.as_str()).bind(&r.requester_name)
+        .bind(&r.requester_email).bind(&r.details).bind(verify_hash).bind(r.status.as_str())
         .bind(r.received_at).bind(r.due_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -49,8 +54,8 @@ pub async fn insert_verified(conn: Conn<'_>, r: &RequestRow) -> Result<()> {
         "INSERT INTO privacy_requests (id, kind, regime, relation, requester_name, requester_email, details, \
          account_id, status, received_at, verified_at, due_at, correction_field, correction_enc) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
-        .bind(r.id).bind(&r.kind).bind(&r.regime).bind(&r.relation).bind(&r.requester_name)
-        .bind(&r.requester_email).bind(&r.details).bind(r.account_id).bind(&r.status)
+        .bind(r.id).bind(r.kind.as_str()).bind(r.regime.as_str()).bind(r.relation.as_str()).bind(&r.requester_name)
+        .bind(&r.requester_email).bind(&r.details).bind(r.account_id).bind(r.status.as_str())
         .bind(r.received_at).bind(r.verified_at).bind(r.due_at).bind(&r.correction_field).bind(&r.correction_enc)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -1,6 +1,7 @@
 //! Applications to teach, their documents, and teachers' homepages.
 
 use crate::{Conn, Result, on_conn};
+use koine_domain::profile::Visibility;
 use koine_domain::teaching::{ApplicationStatus, Tier};
 use uuid::Uuid;
 
@@ -209,15 +210,20 @@ pub struct TeacherRow {
     pub headline: Option<String>,
     pub about: String,
     pub country: String,
-    pub country_visibility: String,
+    #[sqlx(try_from = "String")]
+    pub country_visibility: Visibility,
     pub education: Option<String>,
-    pub education_visibility: String,
+    #[sqlx(try_from = "String")]
+    pub education_visibility: Visibility,
     pub experience: Option<String>,
-    pub experience_visibility: String,
+    #[sqlx(try_from = "String")]
+    pub experience_visibility: Visibility,
     pub expertise: Option<String>,
-    pub expertise_visibility: String,
+    #[sqlx(try_from = "String")]
+    pub expertise_visibility: Visibility,
     pub video_id: Option<Uuid>,
-    pub video_visibility: String,
+    #[sqlx(try_from = "String")]
+    pub video_visibility: Visibility,
     pub trial_price_minor: Option<i64>,
     pub min_notice_minutes: i64,
     pub horizon_days: i64,
@@ -241,9 +247,9 @@ pub async fn insert_teacher(conn: Conn<'_>, t: &TeacherRow) -> Result<()> {
     ));
     on_conn!(conn, c => sqlx::query(sql)
         .bind(t.account_id).bind(t.tier.as_str()).bind(&t.status).bind(&t.real_name_enc).bind(&t.headline)
-        .bind(&t.about).bind(&t.country).bind(&t.country_visibility).bind(&t.education)
-        .bind(&t.education_visibility).bind(&t.experience).bind(&t.experience_visibility).bind(&t.expertise)
-        .bind(&t.expertise_visibility).bind(t.video_id).bind(&t.video_visibility).bind(t.trial_price_minor)
+        .bind(&t.about).bind(&t.country).bind(t.country_visibility.as_str()).bind(&t.education)
+        .bind(t.education_visibility.as_str()).bind(&t.experience).bind(t.experience_visibility.as_str()).bind(&t.expertise)
+        .bind(t.expertise_visibility.as_str()).bind(t.video_id).bind(t.video_visibility.as_str()).bind(t.trial_price_minor)
         .bind(t.min_notice_minutes).bind(t.horizon_days).bind(t.buffer_before_minutes)
         .bind(t.buffer_after_minutes).bind(t.rating_sum).bind(t.rating_count).bind(t.approved_at)
         .bind(t.updated_at)
@@ -259,9 +265,9 @@ pub async fn update_teacher(conn: Conn<'_>, t: &TeacherRow) -> Result<()> {
          expertise_visibility = $11, video_visibility = $12, trial_price_minor = $13, min_notice_minutes = $14, \
          horizon_days = $15, buffer_before_minutes = $16, buffer_after_minutes = $17, updated_at = $18 \
          WHERE account_id = $1")
-        .bind(t.account_id).bind(&t.status).bind(&t.headline).bind(&t.about).bind(&t.country_visibility)
-        .bind(&t.education).bind(&t.education_visibility).bind(&t.experience).bind(&t.experience_visibility)
-        .bind(&t.expertise).bind(&t.expertise_visibility).bind(&t.video_visibility).bind(t.trial_price_minor)
+        .bind(t.account_id).bind(&t.status).bind(&t.headline).bind(&t.about).bind(t.country_visibility.as_str())
+        .bind(&t.education).bind(t.education_visibility.as_str()).bind(&t.experience).bind(t.experience_visibility.as_str())
+        .bind(&t.expertise).bind(t.expertise_visibility.as_str()).bind(t.video_visibility.as_str()).bind(t.trial_price_minor)
         .bind(t.min_notice_minutes).bind(t.horizon_days).bind(t.buffer_before_minutes)
         .bind(t.buffer_after_minutes).bind(t.updated_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -316,7 +322,8 @@ pub struct Searchable {
     pub headline: Option<String>,
     pub about: String,
     pub country: String,
-    pub country_visibility: String,
+    #[sqlx(try_from = "String")]
+    pub country_visibility: Visibility,
     pub trial_price_minor: Option<i64>,
     pub min_notice_minutes: i64,
     pub horizon_days: i64,
@@ -326,7 +333,8 @@ pub struct Searchable {
     pub rating_count: i64,
     pub display_name: String,
     pub avatar_id: Option<Uuid>,
-    pub avatar_visibility: String,
+    #[sqlx(try_from = "String")]
+    pub avatar_visibility: Visibility,
     pub time_zone: String,
 }
 

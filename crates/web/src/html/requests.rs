@@ -81,7 +81,7 @@ async fn submit(
             let body = ctx.i18n().t("request-sent");
             Ok(message(&ctx, "request-title", body, None))
         }
-        Err(e) => {
+        Err(errors) => {
             let mut form = FormState::with_values([
                 ("kind", f.kind),
                 ("regime", f.regime),
@@ -90,7 +90,7 @@ async fn submit(
                 ("email", f.email),
                 ("details", f.details),
             ]);
-            form.error(&ctx.i18n(), e.field, e.code);
+            form.invalid(&ctx.i18n(), &errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(&ctx, form)).into_response())
         }
     }
@@ -178,7 +178,6 @@ pub struct StaffRequestPage {
 async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let r = st.svc.privacy_request(p, request_id(&id)?).await?;
-    let status = RequestStatus::parse(&r.status);
     let correction = st
         .svc
         .requested_correction(p, &r)
@@ -187,16 +186,10 @@ async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> R
     Ok(StaffRequestPage {
         correction,
         page: Page::new(&ctx, "staff-requests-title"),
-        open: status.is_some_and(|s| matches!(s, RequestStatus::Open | RequestStatus::Extended)),
-        extendable: status == Some(RequestStatus::Open),
-        erasable: matches!(
-            RequestKind::parse(&r.kind),
-            Some(RequestKind::Erasure | RequestKind::ChildErasure)
-        ),
-        exportable: matches!(
-            RequestKind::parse(&r.kind),
-            Some(RequestKind::Access | RequestKind::Export)
-        ),
+        open: matches!(r.status, RequestStatus::Open | RequestStatus::Extended),
+        extendable: r.status == RequestStatus::Open,
+        erasable: matches!(r.kind, RequestKind::Erasure | RequestKind::ChildErasure),
+        exportable: matches!(r.kind, RequestKind::Access | RequestKind::Export),
         req: r,
         now: st.svc.clock.now_us(),
     }
