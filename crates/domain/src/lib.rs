@@ -64,6 +64,7 @@ pub mod booking;
 pub mod cards;
 pub mod consent;
 pub mod contact;
+pub mod contact_guard;
 pub mod coupons;
 pub mod disclosure;
 pub mod ics;

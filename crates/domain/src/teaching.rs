@@ -2,6 +2,7 @@
 //! lesson offerings (durations, prices, trials, packages), and the guard
 //! that keeps contact details out of what teachers publish.
 
+use crate::contact_guard::ContactDetail;
 use crate::refusal::Refusal;
 use crate::{Invalid, Valid};
 
@@ -156,95 +157,11 @@ pub fn package_price(lesson_price: i64, lessons: u16, discount: u8) -> Valid<i64
     Ok(lesson_price * i64::from(lessons) * i64::from(100 - discount) / 100)
 }
 
-/// What kind of contact detail a text contains.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContactDetail {
-    Email,
-    Phone,
-    Link,
-    Messenger,
-}
-
-/// Messaging apps people move lessons to (lower case).
-const MESSENGERS: &[&str] = &[
-    "skype",
-    "whatsapp",
-    "whats app",
-    "telegram",
-    "wechat",
-    "weixin",
-    "viber",
-    "kakaotalk",
-    "line id",
-    "discord",
-    "zoom id",
-];
-
-/// Finds contact details in a text teachers publish: lessons are booked
-/// and paid through Koine, so emails, phone numbers, links and messenger
-/// handles are not allowed in profiles and offerings.
-pub fn find_contact_detail(text: &str) -> Option<ContactDetail> {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '\'' | '<' | '>'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.iter().any(|w| {
-        let w = w.trim_matches(|c: char| c == '.' || c == ':' || c == '!' || c == '?');
-        match w.split_once('@') {
-            Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.ends_with('.'),
-            None => false,
-        }
-    }) || spelled_email(&words)
-    {
-        return Some(ContactDetail::Email);
-    }
-    if words.iter().any(|w| {
-        w.starts_with("http://")
-            || w.starts_with("https://")
-            || w.starts_with("www.")
-            || w.contains("t.me/")
-            || w.contains("wa.me/")
-            || w.contains(".com/")
-    }) {
-        return Some(ContactDetail::Link);
-    }
-    if MESSENGERS.iter().any(|m| lower.contains(m))
-        || words.iter().any(|w| {
-            w.len() > 3 && w.starts_with('@') && w[1..].chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        })
-    {
-        return Some(ContactDetail::Messenger);
-    }
-    if longest_digit_run(text) >= 9 {
-        return Some(ContactDetail::Phone);
-    }
-    None
-}
-
-/// `name at example dot com`.
-fn spelled_email(words: &[&str]) -> bool {
-    words.windows(5).any(|w| {
-        matches!(w[1], "at" | "[at]" | "(at)")
-            && matches!(w[3], "dot" | "[dot]" | "(dot)")
-            && (2..=4).contains(&w[4].len())
-            && w[4].chars().all(|c| c.is_ascii_alphabetic())
-    })
-}
-
-/// The most digits in a row, allowing the separators people type in phone
-/// numbers (`+44 (0)20 7946-0018`).
-fn longest_digit_run(text: &str) -> usize {
-    let (mut best, mut run) = (0, 0);
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run += 1;
-            best = best.max(run);
-        } else if !matches!(c, ' ' | '-' | '.' | '(' | ')' | '+' | '/') {
-            run = 0;
-        }
-    }
-    best
+/// Whether a text teachers publish holds a contact detail: lessons are
+/// booked and paid through Koine, so emails, phone numbers, links and
+/// messenger handles are not allowed in profiles and offerings.
+fn find_contact_detail(text: &str) -> Option<ContactDetail> {
+    crate::contact_guard::find(text).first().map(|f| f.kind)
 }
 
 /// Free text a teacher publishes: bounded, and free of contact details.
