@@ -14,6 +14,8 @@ pub struct Field {
     pub checked: bool,
     pub disabled: bool,
     pub id: Option<String>,
+    /// The ids of what describes it (`aria-describedby`): a hint, an error.
+    pub described_by: Option<String>,
 }
 
 /// The attributes of a start tag's body (`name="x" checked …`).
@@ -83,6 +85,7 @@ pub fn fields(html: &str, name: &str) -> Vec<Field> {
                 checked: a.contains_key("checked"),
                 disabled: a.contains_key("disabled"),
                 id: a.get("id").cloned(),
+                described_by: a.get("aria-describedby").cloned(),
             });
         }
     }
@@ -103,6 +106,7 @@ pub fn fields(html: &str, name: &str) -> Vec<Field> {
             value: selected,
             disabled: a.contains_key("disabled"),
             id: a.get("id").cloned(),
+            described_by: a.get("aria-describedby").cloned(),
             ..Field::default()
         });
     }
@@ -117,6 +121,7 @@ pub fn fields(html: &str, name: &str) -> Vec<Field> {
             value: unescape(&html[after..end]),
             disabled: a.contains_key("disabled"),
             id: a.get("id").cloned(),
+            described_by: a.get("aria-describedby").cloned(),
             ..Field::default()
         });
     }

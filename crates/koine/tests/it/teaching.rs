@@ -685,6 +685,12 @@ async fn offerings_and_availability_refuse_bad_input(app: TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     for field in ["min_notice_hours", "horizon_weeks", "buffer_before_minutes"] {
         assert!(page.contains(&format!("href=\"#{field}\"")), "{field}: {page}");
+        // The message stands under the field too, and the field points to it.
+        assert!(page.contains(&format!("id=\"{field}-error\"")), "{field}: {page}");
+        assert_eq!(
+            koine_testkit::field(&page, field).described_by,
+            Some(format!("{field}-error"))
+        );
     }
     assert!(!page.contains("href=\"#buffer_after_minutes\""), "{page}");
     let (status, _) = t

@@ -83,6 +83,11 @@ impl FormState {
         self.errors.iter().any(|(f, _)| f == field)
     }
 
+    /// The first error beside `field`, shown under it.
+    pub fn message(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
     pub fn error(&mut self, i18n: &I18n, field: &str, code: &str) {
         self.errors.push((field.to_owned(), i18n.t(&format!("error-{code}"))));
     }
