@@ -693,6 +693,27 @@ async fn offerings_and_availability_refuse_bad_input(app: TestApp) {
         );
     }
     assert!(!page.contains("href=\"#buffer_after_minutes\""), "{page}");
+    assert_eq!(
+        koine_testkit::field(&page, "min_notice_hours").value,
+        "500",
+        "what was typed stays"
+    );
+    let (status, page) = t
+        .post_form_text(
+            "/teach/availability/override",
+            &[
+                ("day", "2030-01-01"),
+                ("zone", "Mars/Olympus"),
+                ("start", "10:00"),
+                ("end", "09:00"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["override_zone", "override_start"] {
+        assert!(page.contains(&format!("id=\"{field}-error\"")), "{field}: {page}");
+    }
+    assert_eq!(koine_testkit::field(&page, "zone").value, "Mars/Olympus");
     let (status, _) = t
         .post_form_text("/teach/offerings", &[("language", "es"), ("surprise", "1")])
         .await;

@@ -463,13 +463,19 @@ async fn manage(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageEr
     manage_page(&st, &ctx, None, false, StatusCode::OK).await
 }
 
-/// The outcome of a change on the management page: the page again, saved
-/// or with the field's error.
-async fn managed(st: &AppState, ctx: &Ctx, outcome: koine_services::Result<()>) -> Result<Response, PageError> {
+/// The outcome of a change on the management page: the page again, saved,
+/// or with every field's error and what the teacher typed (`typed`, by the
+/// ids of the page's fields).
+async fn managed(
+    st: &AppState,
+    ctx: &Ctx,
+    outcome: koine_services::Result<()>,
+    typed: &[(&str, &str)],
+) -> Result<Response, PageError> {
     match outcome {
         Ok(()) => manage_page(st, ctx, None, true, StatusCode::OK).await,
         Err(e @ (Error::Invalid(_) | Error::InvalidFields(_))) => {
-            let mut form = FormState::default();
+            let mut form = FormState::with_values(typed.iter().map(|(k, v)| (*k, (*v).to_owned())));
             form.invalid(&ctx.i18n(), &invalid_fields(e));
             // Keep what the teacher typed on the homepage form.
             let (h, _) = st.svc.own_homepage(signed_in(ctx)?).await?;
@@ -538,7 +544,7 @@ async fn save_homepage(State(st): State<AppState>, ctx: Ctx, body: axum::body::B
             form.invalid(&ctx.i18n(), &invalid_fields(e));
             manage_page(&st, &ctx, Some(form), false, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        other => managed(&st, &ctx, other).await,
+        other => managed(&st, &ctx, other, &[]).await,
     }
 }
 
@@ -564,7 +570,7 @@ async fn add_offering(State(st): State<AppState>, ctx: Ctx, body: axum::body::By
         Ok(offering) => st.svc.save_offering(p, None, offering).await.map(|_| ()),
         Err(errors) => Err(errors.into()),
     };
-    managed(&st, &ctx, outcome).await
+    managed(&st, &ctx, outcome, &[]).await
 }
 
 #[derive(Deserialize)]
@@ -598,7 +604,7 @@ async fn trial(
     StrictForm(f): StrictForm<TrialForm>,
 ) -> Result<Response, PageError> {
     let outcome = st.svc.set_trial_price(signed_in(&ctx)?, &f.trial_price).await;
-    managed(&st, &ctx, outcome).await
+    managed(&st, &ctx, outcome, &[("trial_price", &f.trial_price)]).await
 }
 
 async fn weekly(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> Result<Response, PageError> {
@@ -627,7 +633,7 @@ async fn weekly(State(st): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -
         Ok(rules) => st.svc.set_weekly_availability(p, &rules).await,
         Err(errors) => Err(errors.into()),
     };
-    managed(&st, &ctx, outcome).await
+    managed(&st, &ctx, outcome, &[]).await
 }
 
 #[derive(Deserialize)]
@@ -652,14 +658,30 @@ async fn add_override(
             ("", "") => vec![],
             (s, e) => vec![(s.to_owned(), e.to_owned())],
         },
-        day: f.day,
-        zone: f.zone,
+        day: f.day.clone(),
+        zone: f.zone.clone(),
     };
     let outcome = match DayOverrideRequest::parse(&input, st.svc.clock.today_utc()) {
         Ok(o) => st.svc.set_date_override(signed_in(&ctx)?, o).await,
-        Err(errors) => Err(errors.into()),
+        // The form's fields are named apart from the weekly ones.
+        Err(mut errors) => {
+            for e in &mut errors {
+                e.field = match e.field {
+                    "day" => "override_day",
+                    "time_zone" => "override_zone",
+                    _ => "override_start",
+                };
+            }
+            Err(errors.into())
+        }
     };
-    managed(&st, &ctx, outcome).await
+    let typed = [
+        ("override_day", f.day.as_str()),
+        ("override_zone", f.zone.as_str()),
+        ("override_start", f.start.as_str()),
+        ("override_end", f.end.as_str()),
+    ];
+    managed(&st, &ctx, outcome, &typed).await
 }
 
 #[derive(Deserialize)]
@@ -677,7 +699,7 @@ async fn clear_override(
         Ok(day) => st.svc.clear_date_override(signed_in(&ctx)?, day).await,
         Err(e) => Err(e.into()),
     };
-    managed(&st, &ctx, outcome).await
+    managed(&st, &ctx, outcome, &[]).await
 }
 
 #[derive(Deserialize)]
@@ -694,15 +716,21 @@ async fn booking_rules(
     ctx: Ctx,
     StrictForm(f): StrictForm<RulesForm>,
 ) -> Result<Response, PageError> {
+    let typed = [
+        ("min_notice_hours", f.min_notice_hours.as_str()),
+        ("horizon_weeks", f.horizon_weeks.as_str()),
+        ("buffer_before_minutes", f.buffer_before_minutes.as_str()),
+        ("buffer_after_minutes", f.buffer_after_minutes.as_str()),
+    ];
     let input = BookingRulesInput {
-        min_notice_hours: f.min_notice_hours,
-        horizon_weeks: f.horizon_weeks,
-        buffer_before_minutes: f.buffer_before_minutes,
-        buffer_after_minutes: f.buffer_after_minutes,
+        min_notice_hours: f.min_notice_hours.clone(),
+        horizon_weeks: f.horizon_weeks.clone(),
+        buffer_before_minutes: f.buffer_before_minutes.clone(),
+        buffer_after_minutes: f.buffer_after_minutes.clone(),
     };
     let outcome = match BookingRules::parse(&input) {
         Ok(rules) => st.svc.set_booking_rules(signed_in(&ctx)?, rules).await,
         Err(errors) => Err(errors.into()),
     };
-    managed(&st, &ctx, outcome).await
+    managed(&st, &ctx, outcome, &typed).await
 }

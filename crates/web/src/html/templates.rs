@@ -79,6 +79,12 @@ impl FormState {
         self.values.get(field).map_or("", String::as_str)
     }
 
+    /// What the person typed in `field`, or `stored` when the form was
+    /// not sent back (a page showing saved values).
+    pub fn val_or(&self, field: &str, stored: impl std::fmt::Display) -> String {
+        self.values.get(field).cloned().unwrap_or_else(|| stored.to_string())
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.errors.iter().any(|(f, _)| f == field)
     }
