@@ -89,14 +89,15 @@ async fn api_account_lifecycle(app: TestApp) {
     assert_eq!(me["profile"]["location_visibility"], "public");
     // Re-authentication for sensitive changes.
     app.advance(Duration::from_secs(20 * 60));
-    let r = app
-        .api_json(
+    let change_password = || {
+        app.api_json(
             reqwest::Method::PUT,
             "/api/v1/me/password",
             &t,
             json!({ "current_password": STRONG_PASSWORD, "new_password": "tundra-mosaic-ferry-31" }),
         )
-        .await;
+    };
+    let r = change_password().await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(r.json::<Value>().await.unwrap()["type"], "/problems/reauth-required");
     let r = app
@@ -108,14 +109,7 @@ async fn api_account_lifecycle(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let r = app
-        .api_json(
-            reqwest::Method::PUT,
-            "/api/v1/me/password",
-            &t,
-            json!({ "current_password": STRONG_PASSWORD, "new_password": "tundra-mosaic-ferry-31" }),
-        )
-        .await;
+    let r = change_password().await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let log: Value = app
         .api(reqwest::Method::GET, "/api/v1/me/security-events", &t)
