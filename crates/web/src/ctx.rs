@@ -320,7 +320,7 @@ fn hidden_in_query(parts: &Parts, is_api: bool, ctx: &Ctx) -> Option<Response> {
     let (k, _) =
         form_urlencoded::parse(query.as_bytes()).find(|(k, v)| has_hidden_characters(k) || has_hidden_characters(v))?;
     Some(if is_api {
-        crate::error::Problem::invalid("invisible-characters", &k).into_response()
+        crate::error::Problem::hidden_characters(&k).into_response()
     } else {
         PageErrorMarker::response(StatusCode::UNPROCESSABLE_ENTITY, "error-invisible-characters", ctx)
     })
@@ -357,7 +357,7 @@ async fn guard_body(st: &AppState, parts: &mut Parts, body: Body, is_api: bool, 
         if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
             && let Some(at) = hidden_in_json(&value, "")
         {
-            return Err(crate::error::Problem::invalid("invisible-characters", &at).into_response());
+            return Err(crate::error::Problem::hidden_characters(&at).into_response());
         }
         return Ok(Body::from(bytes));
     }

@@ -199,7 +199,8 @@ pub fn field_message(locale: UiLocale, code: &str) -> String {
 /// shows beside it, in the caller's language.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FieldProblem {
-    pub field: &'static str,
+    /// The field's name, or the path to a string in a JSON body (`a.b[0]`).
+    pub field: std::borrow::Cow<'static, str>,
     pub code: &'static str,
     pub message: String,
 }
@@ -235,7 +236,7 @@ impl Problem {
                 errors
                     .iter()
                     .map(|i| FieldProblem {
-                        field: i.field,
+                        field: i.field.into(),
                         code: i.code,
                         message: field_message(UiLocale::En, i.code),
                     })
@@ -250,6 +251,20 @@ impl Problem {
     }
 
     /// Input refused for `code` at `detail` (a field, or a path in a body).
+    /// A string holding invisible characters, at `at` (a query parameter,
+    /// or a path in a JSON body): named in `detail` and in `errors`.
+    pub fn hidden_characters(at: &str) -> Self {
+        let code = "invisible-characters";
+        Self {
+            errors: Some(Box::new(vec![FieldProblem {
+                field: at.to_owned().into(),
+                code,
+                message: field_message(UiLocale::En, code),
+            }])),
+            ..Self::invalid(code, at)
+        }
+    }
+
     pub fn invalid(code: &'static str, detail: &str) -> Self {
         Self {
             code: Some(code),

@@ -219,6 +219,7 @@ async fn every_api_body_refuses_invisible_characters(app: TestApp) {
                 let problem: Value = r.json().await.unwrap();
                 assert_eq!(problem["code"], "invisible-characters", "{method} {path} {name}");
                 assert_eq!(problem["detail"], name.as_str());
+                assert_eq!(problem["errors"][0]["field"], name.as_str(), "in the errors list too");
                 tried += 1;
             }
         }
@@ -254,6 +255,8 @@ async fn every_query_parameter_refuses_invisible_characters(app: TestApp) {
                 let problem: Value = r.json().await.unwrap();
                 assert_eq!(problem["code"], "invisible-characters", "{method} {path} {name}");
                 assert_eq!(problem["detail"], name);
+                assert_eq!(problem["errors"][0]["field"], name, "in the errors list too");
+                assert!(problem["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
                 tried += 1;
             }
         }
