@@ -111,6 +111,7 @@ refusals! {
         AlreadyRestricted => "already-restricted",
         AlreadyReported => "already-reported",
         AlreadyNotified => "already-notified",
+        ExportNotReady => "export-not-ready",
     }
     payment {
         InsufficientFunds => "insufficient-funds",

@@ -8,6 +8,7 @@
 use crate::accounts::{Principal, locale_of};
 use crate::i18n::t;
 use crate::{Error, Result, Services, crypto};
+use koine_domain::refusal::Refusal;
 use koine_domain::uploads::FileKind;
 use koine_store::datamap::{ColumnMap, tables};
 use koine_store::export::{Cell, TableRows};
@@ -453,9 +454,11 @@ impl Services {
         self.require_recent_auth(p)?;
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
-        let sealed = exports::archive(tx.conn(), id, p.account_id, now)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let sealed = match exports::archive(tx.conn(), id, p.account_id, now).await? {
+            Some(exports::Archive::Ready(sealed)) => sealed,
+            Some(exports::Archive::Building) => return Err(Refusal::ExportNotReady.into()),
+            None => return Err(Error::NotFound),
+        };
         let key = self.subject_key(tx.conn(), p.account_id).await?;
         let zip = crypto::open_field(&key, p.account_id, ARCHIVE_FIELD, &sealed).map_err(Error::internal)?;
         exports::mark_downloaded(tx.conn(), id, now).await?;

@@ -212,6 +212,16 @@ async fn export_over_the_api(app: TestApp) {
         .as_str()
         .unwrap()
         .to_owned();
+    // Still being built: not "not found", but "not ready yet".
+    let r = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/me/exports/{id}/archive"),
+            &token,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], "export-not-ready");
     app.svc.build_pending_exports().await.unwrap();
     let list: serde_json::Value = app
         .api(reqwest::Method::GET, "/api/v1/me/exports", &token)

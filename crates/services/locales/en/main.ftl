@@ -1230,6 +1230,7 @@ error-payment-required = The payment was refused, or your credit is not enough.
 error-provider-unavailable = The payment service could not be reached; nothing was charged. Please try again in a moment.
 error-insufficient-funds = Your credit is not enough for this. Add credit or pay the rest by card.
 error-insufficient-balance = There is not enough money in that account.
+error-export-not-ready = This copy of your data is still being prepared; try again in a moment.
 error-request-not-open = This request is already closed.
 error-request-kind-mismatch = This action does not fit this kind of request.
 error-no-correction = This request asks for no correction.

@@ -1230,6 +1230,7 @@ error-payment-required = Se ha rechazado el pago o tu saldo no es suficiente.
 error-provider-unavailable = No se ha podido contactar con el servicio de pago; no se ha cobrado nada. Vuelve a intentarlo en un momento.
 error-insufficient-funds = Tu saldo no alcanza. Añade saldo o paga el resto con tarjeta.
 error-insufficient-balance = No hay dinero suficiente en esa cuenta.
+error-export-not-ready = Esta copia de tus datos aún se está preparando; vuelve a intentarlo en un momento.
 error-request-not-open = Esta solicitud ya está cerrada.
 error-request-kind-mismatch = Esta acción no corresponde a este tipo de solicitud.
 error-no-correction = Esta solicitud no pide ninguna corrección.

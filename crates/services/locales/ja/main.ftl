@@ -1227,6 +1227,7 @@ error-payment-required = 支払いが拒否されたか、残高が不足して�
 error-provider-unavailable = 決済サービスに接続できませんでした。請求は発生していません。しばらくしてからもう一度お試しください。
 error-insufficient-funds = 残高が足りません。チャージするか、不足分をカードで支払ってください。
 error-insufficient-balance = その口座の残高が足りません。
+error-export-not-ready = このデータのコピーはまだ準備中です。しばらくしてからもう一度お試しください。
 error-request-not-open = この依頼はすでに終了しています。
 error-request-kind-mismatch = この操作はこの種類の依頼には使えません。
 error-no-correction = この依頼には訂正の内容がありません。

@@ -1227,6 +1227,7 @@ error-payment-required = 付款被拒绝或余额不足。
 error-provider-unavailable = 无法连接支付服务，未产生任何扣款。请稍后重试。
 error-insufficient-funds = 余额不足。请充值或用银行卡支付差额。
 error-insufficient-balance = 该账户余额不足。
+error-export-not-ready = 这份数据副本仍在准备中，请稍后再试。
 error-request-not-open = 此请求已关闭。
 error-request-kind-mismatch = 此操作不适用于这类请求。
 error-no-correction = 此请求没有要更正的内容。

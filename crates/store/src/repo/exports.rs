@@ -52,11 +52,23 @@ pub async fn set_ready(conn: Conn<'_>, id: Uuid, now: i64, expires_at: i64, arch
 }
 
 /// The sealed archive of one of the person's ready, unexpired exports.
-pub async fn archive(conn: Conn<'_>, id: Uuid, account: Uuid, now: i64) -> Result<Option<Vec<u8>>> {
-    let found: Option<Option<Vec<u8>>> = on_conn!(conn, c => sqlx::query_scalar(
-        "SELECT archive FROM data_exports WHERE id = $1 AND account_id = $2 AND expires_at > $3")
+/// An export as its owner may download it.
+pub enum Archive {
+    Ready(Vec<u8>),
+    /// Asked for and still being built.
+    Building,
+}
+
+/// The owner's export `id`, unless it is unknown, someone else's or expired.
+pub async fn archive(conn: Conn<'_>, id: Uuid, account: Uuid, now: i64) -> Result<Option<Archive>> {
+    let found: Option<(Option<Vec<u8>>, Option<i64>)> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT archive, ready_at FROM data_exports WHERE id = $1 AND account_id = $2 AND expires_at > $3")
         .bind(id).bind(account).bind(now).fetch_optional(&mut *c).await)?;
-    Ok(found.flatten())
+    Ok(found.and_then(|(archive, ready)| match (archive, ready) {
+        (Some(zip), Some(_)) => Some(Archive::Ready(zip)),
+        (None, None) => Some(Archive::Building),
+        _ => None,
+    }))
 }
 
 pub async fn mark_downloaded(conn: Conn<'_>, id: Uuid, now: i64) -> Result<()> {

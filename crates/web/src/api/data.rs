@@ -42,7 +42,8 @@ pub async fn exports(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
 /// `/api/v1/session/reauth`). Gone after 7 days.
 #[utoipa::path(get, path = "/api/v1/me/exports/{id}/archive", tag = "privacy", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, description = "application/zip"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "application/zip"), (status = 401, body = Problem), (status = 404, body = Problem),
+              (status = 409, description = "Still being built", body = Problem)))]
 pub async fn export_archive(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
     let zip = st.svc.download_export(principal(&ctx)?, id).await?;
     Ok((
