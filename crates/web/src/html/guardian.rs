@@ -1,7 +1,8 @@
 //! A minor asks a parent or guardian to confirm; the guardian confirms from
 //! the emailed link.
 
-use super::account::{message, settings_error, settings_notice};
+use super::settings::{settings_error, settings_notice};
+use super::templates::message;
 use super::templates::{FormState, Page, SingleFormPage};
 use super::{StrictForm, signed_in};
 use crate::AppState;

@@ -15,6 +15,7 @@ mod profile;
 mod records;
 mod requests;
 mod rights;
+mod settings;
 mod staff;
 mod teachers;
 mod teaching;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/avatars/{file}", get(avatar))
         .merge(notice::routes())
         .merge(account::routes())
+        .merge(settings::routes())
         .merge(profile::routes())
         .merge(data::routes())
         .merge(cookies::routes())

@@ -1,7 +1,7 @@
 //! Data-subject requests: the public form (anyone, including parents for a
 //! child), its email verification, and the privacy officer's console.
 
-use super::account::message;
+use super::templates::message;
 use super::templates::{FormState, Page};
 use super::{StrictForm, signed_in};
 use crate::AppState;

@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::i18n::I18n;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 
 /// What every page's layout needs.
@@ -165,4 +166,14 @@ pub struct NoticeRow {
     pub basis: String,
     pub sources: String,
     pub retention: String,
+}
+
+/// A page that only says something (and perhaps links on).
+pub fn message(ctx: &Ctx, title: &'static str, body: String, link: Option<(&'static str, &'static str)>) -> Response {
+    MessagePage {
+        page: Page::new(ctx, title),
+        body,
+        link,
+    }
+    .into_response()
 }
