@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A teacher's earnings as the API shows them (money in minor units).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Earnings {
     balance_minor: i64,
     /// In payouts asked for and not yet sent.
@@ -45,7 +45,7 @@ impl From<koine_services::booking::payouts::Earnings> for Earnings {
 }
 
 /// A payout, with its destination masked.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Payout {
     id: Uuid,
     teacher_id: Uuid,
@@ -89,7 +89,7 @@ impl From<PayoutRow> for Payout {
 }
 
 /// One movement of the earnings account.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Movement {
     entry_id: Uuid,
     kind: String,
@@ -118,7 +118,7 @@ impl From<StatementLine> for Movement {
 
 /// A teacher's earnings, payout account (masked) and payouts.
 #[utoipa::path(get, path = "/api/v1/earnings", tag = "earnings", security(("bearer" = [])),
-    responses((status = 200, description = "Earnings")))]
+    responses((status = 200, description = "Earnings", body = Earnings)))]
 pub async fn earnings(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
     Ok(Json(Earnings::from(st.svc.earnings(p).await?)).into_response())

@@ -52,7 +52,7 @@ pub async fn settle(
 
 /// Staff: lessons with a reported problem or in dispute.
 #[utoipa::path(get, path = "/api/v1/staff/disputes", tag = "staff", security(("bearer" = [])),
-    responses((status = 200, description = "Lessons"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "Lessons", body = Vec<super::lessons::LessonRecord>), (status = 403, body = Problem)))]
 pub async fn disputes(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
     Ok(Json(super::all::<_, super::lessons::LessonRecord>(st.svc.disputes(p).await?)).into_response())

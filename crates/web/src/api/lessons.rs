@@ -18,24 +18,25 @@ use koine_services::booking::lessons::{BookingInput, BookingRequest, StepInput, 
 use koine_store::repo::lessons::{EventRow, LessonRow, ProposalRow};
 use koine_store::repo::reviews::ReviewRow;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// What a lesson is, as the API shows it to its members and to staff
 /// (times in microseconds since the epoch, money in minor units).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct LessonRecord {
     id: Uuid,
     learner_id: Uuid,
     teacher_id: Uuid,
     offering_id: Option<Uuid>,
     package_id: Option<Uuid>,
+    #[schema(schema_with = super::shapes::lesson_kind)]
     kind: LessonKind,
     language: String,
     duration_minutes: i64,
     starts_at: i64,
     ends_at: i64,
+    #[schema(schema_with = super::shapes::lesson_status)]
     status: LessonStatus,
     price_minor: i64,
     paid_minor: i64,
@@ -108,7 +109,7 @@ impl From<LessonRow> for LessonRecord {
 
 /// A lesson as one of its members (or staff) sees it, with the steps they
 /// may take now.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Lesson {
     #[serde(flatten)]
     record: LessonRecord,
@@ -137,8 +138,15 @@ impl From<koine_services::booking::lessons::Lesson> for Lesson {
     }
 }
 
+/// A lesson and its history, oldest step first.
+#[derive(Serialize, ToSchema)]
+pub struct LessonDetail {
+    lesson: Lesson,
+    history: Vec<Event>,
+}
+
 /// A new time proposed for a lesson.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Proposal {
     id: Uuid,
     lesson_id: Uuid,
@@ -167,7 +175,7 @@ impl From<ProposalRow> for Proposal {
 }
 
 /// A lesson's review, and the teacher's reply.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Review {
     id: Uuid,
     lesson_id: Uuid,
@@ -197,7 +205,7 @@ impl From<ReviewRow> for Review {
 }
 
 /// One step in a lesson's history.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Event {
     id: Uuid,
     /// Who took it; none for the clock.
@@ -224,7 +232,7 @@ impl From<EventRow> for Event {
 }
 
 /// A package of lessons, with how many are left.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Package {
     id: Uuid,
     learner_id: Uuid,
@@ -294,7 +302,7 @@ pub struct BookBody {
 /// the start.
 #[utoipa::path(post, path = "/api/v1/lessons", tag = "lessons", security(("bearer" = [])), request_body = BookBody,
     params(("Idempotency-Key" = String, Header, description = "Unique per booking; a retry returns the same lesson")),
-    responses((status = 201, description = "The lesson, requested", body = super::LessonAnswer, links(
+    responses((status = 201, description = "The lesson, requested", body = Lesson, links(
                   ("lesson" = (operation_id = "lesson", parameters(("id" = "$response.body#/id")))),
                   ("step" = (operation_id = "step", parameters(("id" = "$response.body#/id")))),
                   ("propose" = (operation_id = "propose", parameters(("id" = "$response.body#/id")))),
@@ -323,25 +331,25 @@ pub async fn book(
     let r =
         BookingRequest::parse(&input, st.svc.clock.today_utc()).map_err(|errors| Problem::invalid_fields(&errors))?;
     let id = st.svc.request_lesson(p, r, &key).await?;
-    Ok(created(super::LessonAnswer(st.svc.lesson(p, id).await?.into())))
+    Ok(created(Lesson::from(st.svc.lesson(p, id).await?)))
 }
 
 /// The caller's lessons, as learner or teacher.
 #[utoipa::path(get, path = "/api/v1/lessons", tag = "lessons", security(("bearer" = [])),
-    responses((status = 200, description = "Lessons, newest first, with the steps the caller may take")))]
+    responses((status = 200, description = "Lessons, newest first, with the steps the caller may take", body = Vec<Lesson>)))]
 pub async fn lessons(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
     Ok(Json(all::<_, Lesson>(st.svc.my_lessons(p).await?)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/lessons/{id}", tag = "lessons", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, description = "The lesson, with the steps the caller may take"), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The lesson, with the steps the caller may take", body = LessonDetail), (status = 404, body = Problem)))]
 pub async fn lesson(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
     let p = principal(&ctx)?;
-    Ok(Json(json!({
-        "lesson": Lesson::from(st.svc.lesson(p, id).await?),
-        "history": all::<_, Event>(st.svc.lesson_history(p, id).await?),
-    }))
+    Ok(Json(LessonDetail {
+        lesson: st.svc.lesson(p, id).await?.into(),
+        history: all(st.svc.lesson_history(p, id).await?),
+    })
     .into_response())
 }
 
@@ -362,7 +370,7 @@ pub struct StepBody {
 /// answer 409.
 #[utoipa::path(post, path = "/api/v1/lessons/{id}/{action}", tag = "lessons", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("action" = String, Path), ("Idempotency-Key" = String, Header)), request_body = StepBody,
-    responses((status = 200, description = "The lesson after the step"), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "The lesson after the step", body = Lesson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn step(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -498,7 +506,7 @@ pub async fn buy_package(
 
 /// The caller's packages, with lessons left.
 #[utoipa::path(get, path = "/api/v1/packages", tag = "lessons", security(("bearer" = [])),
-    responses((status = 200, description = "Packages")))]
+    responses((status = 200, description = "Packages", body = Vec<Package>)))]
 pub async fn packages(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
     Ok(Json(all::<_, Package>(st.svc.packages(p.account_id).await?)).into_response())

@@ -433,19 +433,6 @@ pub struct Created {
     pub id: uuid::Uuid,
 }
 
-/// A lesson, as `GET /api/v1/lessons/{id}` shows it.
-#[derive(serde::Serialize)]
-#[serde(transparent)]
-pub struct LessonAnswer(pub lessons::Lesson);
-
-impl utoipa::PartialSchema for LessonAnswer {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        shapes::identified("The lesson, with the steps the caller may take.").into()
-    }
-}
-
-impl utoipa::ToSchema for LessonAnswer {}
-
 /// An integer field that also takes a JSON number written with a zero
 /// fraction (`5.0`), as JSON Schema's `integer` does.
 pub(crate) fn whole<'de, D, T>(d: D) -> Result<T, D::Error>

@@ -156,6 +156,8 @@ shapes! {
     correctable_field =>
         one_of(koine_domain::requests::CorrectableField::ALL.iter().map(|f| f.as_str()));
     lesson_kind => one_of(koine_domain::booking::LessonKind::ALL.iter().map(|k| k.as_str()));
+    lesson_status => one_of(koine_domain::booking::LessonStatus::ALL.iter().map(|s| s.as_str()));
+    coupon_kind => one_of(koine_domain::coupons::CouponKind::ALL.iter().map(|k| k.as_str()));
     outcome => one_of(koine_domain::booking::Outcome::ALL.iter().map(|o| o.as_str()));
     / problem_kind_or_null =>
         one_of(koine_domain::booking::ProblemKind::ALL.iter().map(|k| k.as_str()));
@@ -233,18 +235,6 @@ shapes! {
         .description(Some("In minor units; at least the operator's payout minimum."));
     // What a split gives back to the learner, in minor units.
     / split_refund_or_null => integer(0, i64::MAX);
-}
-
-/// An object named by its `id`, with more fields as `description` says.
-pub fn identified(description: &str) -> Object {
-    ObjectBuilder::new()
-        .description(Some(description))
-        .property(
-            "id",
-            string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
-        )
-        .required("id")
-        .build()
 }
 
 /// A profile's languages, each once, with its level.

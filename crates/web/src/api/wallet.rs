@@ -12,7 +12,6 @@ use axum::response::IntoResponse;
 use koine_domain::Invalid;
 use koine_store::repo::payments::{InvoiceRow, RefundRow};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -118,10 +117,11 @@ impl From<InvoiceRow> for Invoice {
 }
 
 /// A coupon the member claimed, with how often they used it.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Coupon {
     id: Uuid,
     code: String,
+    #[schema(schema_with = super::shapes::coupon_kind)]
     kind: koine_domain::coupons::CouponKind,
     /// Percent, or minor units.
     value: i64,
@@ -191,15 +191,22 @@ pub struct RefundAnswer {
     refund: Refund,
 }
 
+/// The wallet and the caller's coupons.
+#[derive(Serialize, ToSchema)]
+pub struct WalletAnswer {
+    wallet: Wallet,
+    coupons: Vec<Coupon>,
+}
+
 /// The wallet: credit, payments, refunds, invoices and coupons.
 #[utoipa::path(get, path = "/api/v1/wallet", tag = "wallet", security(("bearer" = [])),
-    responses((status = 200, description = "The wallet (credit, payments, refunds, invoices) and the caller's coupons")))]
+    responses((status = 200, description = "The wallet (credit, payments, refunds, invoices) and the caller's coupons", body = WalletAnswer)))]
 pub async fn wallet(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
-    Ok(Json(json!({
-        "wallet": Wallet::from(st.svc.wallet(p.account_id).await?),
-        "coupons": super::all::<_, Coupon>(st.svc.my_coupons(p.account_id).await?),
-    }))
+    Ok(Json(WalletAnswer {
+        wallet: st.svc.wallet(p.account_id).await?.into(),
+        coupons: super::all(st.svc.my_coupons(p.account_id).await?),
+    })
     .into_response())
 }
 
