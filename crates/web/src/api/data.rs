@@ -8,7 +8,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Ask for a copy of everything Koine holds about the caller (GDPR Art. 20).
@@ -21,18 +22,32 @@ pub async fn request_export(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     Ok((StatusCode::ACCEPTED, Json(super::Created { id })).into_response())
 }
 
+/// A copy of one's data, as listed.
+#[derive(Serialize, ToSchema)]
+pub struct ExportInfo {
+    id: Uuid,
+    requested_at: i64,
+    /// Null while it is being built.
+    ready_at: Option<i64>,
+    expires_at: i64,
+    size_bytes: Option<i64>,
+    downloaded_at: Option<i64>,
+}
+
 /// The caller's exports, newest first; `ready_at` is null while building.
 #[utoipa::path(get, path = "/api/v1/me/exports", tag = "privacy", security(("bearer" = [])),
-    responses((status = 200, description = "Exports"), (status = 401, body = Problem)))]
+    responses((status = 200, description = "Exports", body = Vec<ExportInfo>), (status = 401, body = Problem)))]
 pub async fn exports(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let list = st.svc.exports(principal(&ctx)?.account_id).await?;
-    let out: Vec<Value> = list
+    let out: Vec<ExportInfo> = list
         .into_iter()
-        .map(|e| {
-            json!({
-                "id": e.id, "requested_at": e.requested_at, "ready_at": e.ready_at,
-                "expires_at": e.expires_at, "size_bytes": e.size_bytes, "downloaded_at": e.downloaded_at,
-            })
+        .map(|e| ExportInfo {
+            id: e.id,
+            requested_at: e.requested_at,
+            ready_at: e.ready_at,
+            expires_at: e.expires_at,
+            size_bytes: e.size_bytes,
+            downloaded_at: e.downloaded_at,
         })
         .collect();
     Ok(Json(out).into_response())

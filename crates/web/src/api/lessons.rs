@@ -512,10 +512,34 @@ pub async fn packages(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     Ok(Json(all::<_, Package>(st.svc.packages(p.account_id).await?)).into_response())
 }
 
+/// A notice as its recipient sees it.
+#[derive(Serialize, ToSchema)]
+pub struct Notice {
+    id: Uuid,
+    kind: String,
+    body: String,
+    link: Option<String>,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
+impl From<koine_services::notifications::Notification> for Notice {
+    fn from(n: koine_services::notifications::Notification) -> Self {
+        Self {
+            id: n.id,
+            kind: n.kind,
+            body: n.body,
+            link: n.link,
+            created_at: n.created_at,
+            read_at: n.read_at,
+        }
+    }
+}
+
 /// The caller's notices, newest first.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "lessons", security(("bearer" = [])),
-    responses((status = 200, description = "Notices")))]
+    responses((status = 200, description = "Notices", body = Vec<Notice>)))]
 pub async fn notifications(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
-    Ok(Json(st.svc.notifications(p.account_id).await?).into_response())
+    Ok(Json(all::<_, Notice>(st.svc.notifications(p.account_id).await?)).into_response())
 }

@@ -85,17 +85,26 @@ pub async fn update_profile(State(st): State<AppState>, ctx: Ctx, ApiJson(b): Ap
     Ok(no_content())
 }
 
+/// Where a stored picture is served.
+#[derive(serde::Serialize, ToSchema)]
+pub struct AvatarAnswer {
+    avatar_url: String,
+}
+
 /// Upload a profile picture (the raw image bytes as the body).
 #[utoipa::path(put, path = "/api/v1/me/avatar", tag = "profile", security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "image/*", description = "An image the decoder reads (PNG, JPEG, GIF or WebP)."),
-    responses((status = 200, description = "Stored; returns the picture's URL"), (status = 413, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "Stored; returns the picture's URL", body = AvatarAnswer), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn upload_avatar(State(st): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult {
     let p = principal(&ctx)?;
     if body.len() > koine_services::avatars::MAX_BYTES {
         return Err(invalid(Invalid::new("avatar", "file-too-large")).with_status(StatusCode::PAYLOAD_TOO_LARGE));
     }
     let id = st.svc.set_avatar(p.account_id, &body).await?;
-    Ok(Json(json!({ "avatar_url": format!("/avatars/{id}.png") })).into_response())
+    Ok(Json(AvatarAnswer {
+        avatar_url: format!("/avatars/{id}.png"),
+    })
+    .into_response())
 }
 
 /// Remove the profile picture.

@@ -11,7 +11,7 @@ use koine_domain::Invalid;
 use koine_services::teaching::search::SearchForm;
 use serde::Deserialize;
 use serde_json::json;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// A teacher search as the API takes it: every filter optional.
@@ -116,10 +116,19 @@ pub struct SlotParams {
     days: Option<i64>,
 }
 
+/// Bookable starts of a lesson of `duration` minutes.
+#[derive(serde::Serialize, ToSchema)]
+pub struct Slots {
+    duration: u16,
+    /// UTC instants (RFC 3339), earliest first.
+    #[schema(value_type = Vec<String>, format = DateTime)]
+    slots: Vec<jiff::Timestamp>,
+}
+
 /// Bookable slot starts (UTC instants) of a lesson with the teacher.
 #[utoipa::path(get, path = "/api/v1/teachers/{id}/slots", tag = "teachers",
     params(("id" = Uuid, Path), SlotParams),
-    responses((status = 200, description = "Slot starts"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "Slot starts", body = Slots), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn teacher_slots(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -136,5 +145,5 @@ pub async fn teacher_slots(
     let now = st.svc.clock.now();
     let until = now + jiff::SignedDuration::from_hours(24 * days);
     let slots = st.svc.slots(id, duration, now, until).await?;
-    Ok(Json(json!({ "duration": duration, "slots": slots })).into_response())
+    Ok(Json(Slots { duration, slots }).into_response())
 }
