@@ -71,6 +71,7 @@ pub mod ics;
 pub mod ids;
 pub mod ledger;
 pub mod mention;
+pub mod messaging;
 pub mod password;
 pub mod privacy;
 pub mod profile;

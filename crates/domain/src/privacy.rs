@@ -41,6 +41,11 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ),
     ("user.content.self_image", "Profile picture"),
     ("user.content.message", "Messages we send you"),
+    (
+        "user.content.conversation",
+        "Messages you exchange with other members, and who takes part",
+    ),
+    ("user.account.blocks", "Members you blocked, and why"),
     ("user.content.request", "What you wrote in a request to us"),
     ("user.device.ip_address", "IP address"),
     (
@@ -214,6 +219,9 @@ pub enum Retention {
     /// requires of accounts, then folded into one opening balance per
     /// account (a ledger cannot drop rows without changing its balances).
     CarriedForward { years: u32, column: &'static str },
+    /// As long as the row of `parent` that `column` names (a message and
+    /// its conversation): deleted with it, by the database's cascade.
+    WithParent { column: &'static str, parent: &'static str },
 }
 
 /// Where a value comes from (GDPR Art. 14(2)(f), 15(1)(g)).

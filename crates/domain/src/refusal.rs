@@ -112,6 +112,10 @@ refusals! {
         AlreadyReported => "already-reported",
         AlreadyNotified => "already-notified",
         ExportNotReady => "export-not-ready",
+        Blocked => "blocked",
+        MessagingRestricted => "messaging-restricted",
+        TooManyUnanswered => "too-many-unanswered",
+        RecipientLeft => "recipient-left",
     }
     payment {
         InsufficientFunds => "insufficient-funds",

@@ -8,6 +8,7 @@
 use crate::accounts::{Principal, locale_of};
 use crate::i18n::t;
 use crate::{Error, Result, Services, crypto};
+use koine_domain::profile::UiLocale;
 use koine_domain::refusal::Refusal;
 use koine_domain::uploads::FileKind;
 use koine_store::datamap::{ColumnMap, tables};
@@ -61,7 +62,13 @@ fn instant(us: i64) -> Value {
 /// instants readable, identifiers of other people pseudonymised, the
 /// person's own encrypted fields opened.
 /// Also returns the files its binary columns become.
-fn table_values(svc: &Services, who: Uuid, key: &[u8; 32], t: &TableRows) -> Result<(Vec<Vec<Value>>, Attachments)> {
+fn table_values(
+    svc: &Services,
+    who: Uuid,
+    key: &[u8; 32],
+    t: &TableRows,
+    named: HashMap<Uuid, String>,
+) -> Result<(Vec<Vec<Value>>, Attachments)> {
     // A row is the person's own where they are one of its parties; where
     // they appear only as the staff who acted, only the record is theirs.
     let party_at: Vec<usize> = t
@@ -72,14 +79,16 @@ fn table_values(svc: &Services, who: Uuid, key: &[u8; 32], t: &TableRows) -> Res
     let mut names = Pseudonyms {
         svc,
         who,
-        seen: HashMap::new(),
+        seen: named,
         files: Vec::new(),
     };
     let values = t
         .rows
         .iter()
         .map(|row| {
-            let own_row = party_at.iter().any(|i| row[*i] == Cell::Uuid(who));
+            // The other member's messages in the person's conversations
+            // are part of what they took part in.
+            let own_row = t.table.shared.is_some() || party_at.iter().any(|i| row[*i] == Cell::Uuid(who));
             t.columns
                 .iter()
                 .zip(row)
@@ -373,7 +382,11 @@ impl Services {
                     let mut c = svc.db.acquire().await?;
                     koine_store::export::rows_about(c.conn(), table, account).await?
                 };
-                let (values, attachments) = table_values(&svc, account, &key, &rows)?;
+                let named = match table.shared {
+                    Some(_) => svc.names_in_shared_rows(account, locale, &rows).await?,
+                    None => HashMap::new(),
+                };
+                let (values, attachments) = table_values(&svc, account, &key, &rows, named)?;
                 let json = json_of(&rows.columns, &values);
                 let csv = csv_of(&rows.columns, &values);
                 Ok::<_, Error>((order, table.table, json, csv, attachments))
@@ -408,6 +421,44 @@ impl Services {
             }
         }
         zip_files(files, now)
+    }
+
+    /// In rows shared with the person (a conversation's messages), the
+    /// other members by their public display name, or as a former member
+    /// once they have left: never by an identifier.
+    async fn names_in_shared_rows(
+        &self,
+        who: Uuid,
+        locale: UiLocale,
+        rows: &TableRows,
+    ) -> Result<HashMap<Uuid, String>> {
+        let others: Vec<Uuid> = rows
+            .table
+            .subjects
+            .iter()
+            .filter_map(|s| rows.columns.iter().position(|c| c.column == *s))
+            .flat_map(|i| rows.rows.iter().map(move |r| &r[i]))
+            .filter_map(|cell| match cell {
+                Cell::Uuid(u) if *u != who => Some(*u),
+                _ => None,
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let known = {
+            let mut c = self.db.acquire().await?;
+            profiles::names_and_locales(c.conn(), &others).await?
+        };
+        let former = t(locale, "former-member");
+        Ok(others
+            .into_iter()
+            .map(|o| {
+                (
+                    o,
+                    known.get(&o).map_or_else(|| former.clone(), |(name, _)| name.clone()),
+                )
+            })
+            .collect())
     }
 
     /// Builds every waiting export (the background job); returns how many.

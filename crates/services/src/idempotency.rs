@@ -1,4 +1,5 @@
-//! Idempotency keys on money-moving requests: a retry with the same key
+//! Idempotency keys on requests that must not happen twice (money moving,
+//! a message sent): a retry with the same key
 //! gets the first request's result, never a second charge or booking; the
 //! same key with a different request is refused.
 
@@ -46,6 +47,7 @@ pub enum Outcome {
     Payment(Uuid),
     Refund(Uuid),
     Payout(Uuid),
+    Message(Uuid),
 }
 
 impl Outcome {
@@ -56,6 +58,7 @@ impl Outcome {
             Self::Payment(id) => ("payment", id),
             Self::Refund(id) => ("refund", id),
             Self::Payout(id) => ("payout", id),
+            Self::Message(id) => ("message", id),
         };
         format!("{kind}:{id}")
     }
@@ -69,6 +72,7 @@ impl Outcome {
             "payment" => Self::Payment(id),
             "refund" => Self::Refund(id),
             "payout" => Self::Payout(id),
+            "message" => Self::Message(id),
             _ => return None,
         })
     }
@@ -176,7 +180,12 @@ mod tests {
         assert!(IdempotencyKey::parse(&"k".repeat(129)).is_err());
         assert_eq!(IdempotencyKey::parse(" abcdefgh ").unwrap().as_str(), "abcdefgh");
         let id = Uuid::now_v7();
-        for o in [Outcome::Lesson(id), Outcome::Payout(id), Outcome::Refund(id)] {
+        for o in [
+            Outcome::Lesson(id),
+            Outcome::Payout(id),
+            Outcome::Refund(id),
+            Outcome::Message(id),
+        ] {
             assert_eq!(Outcome::decode(&o.encode()), Some(o));
         }
         assert_eq!(Outcome::decode("lesson:nope"), None);

@@ -7,6 +7,7 @@ pub mod avatars;
 mod bans;
 pub mod booking;
 pub mod breaches;
+pub mod bus;
 pub mod clock;
 pub mod consent;
 pub mod corrections;
@@ -21,6 +22,7 @@ pub mod i18n;
 pub mod idempotency;
 pub mod ledger;
 pub mod mail;
+pub mod messaging;
 pub mod notifications;
 pub mod passwords;
 pub mod payments;
@@ -112,6 +114,8 @@ pub struct Services {
     pub faults: Arc<faults::Faults>,
     /// Something was erased or swept since the database was last compacted.
     pub(crate) storage_dirty: Arc<std::sync::atomic::AtomicBool>,
+    /// Live events to members' open connections.
+    pub bus: Arc<dyn bus::Bus>,
 }
 
 impl Services {
@@ -135,6 +139,7 @@ impl Services {
             cards,
             faults: Arc::default(),
             storage_dirty: Arc::default(),
+            bus: Arc::new(bus::LocalBus::default()),
         })
     }
 }

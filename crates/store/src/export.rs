@@ -36,11 +36,20 @@ fn exported(t: &'static TableMap) -> Vec<&'static ColumnMap> {
     t.columns.iter().filter(|c| c.export).collect()
 }
 
-/// `a = $1 OR b = $1`: a row of `t` is about the subject in `$1`.
+/// `a = $1 OR b = $1`: a row of `t` is about the subject in `$1`, or
+/// (for a shared table) belongs to a group they are a member of.
 fn about(t: &TableMap) -> String {
     t.subjects
         .iter()
         .map(|s| format!("{s} = $1"))
+        .chain(t.shared.map(|sh| {
+            format!(
+                "{g} IN (SELECT {g} FROM {m} WHERE {a} = $1)",
+                g = sh.group,
+                m = sh.members,
+                a = sh.member
+            )
+        }))
         .collect::<Vec<_>>()
         .join(" OR ")
 }

@@ -58,7 +58,8 @@ fn deadline(r: Retention) -> Option<(&'static str, i64)> {
         Retention::YearsAfter { years, column } | Retention::CarriedForward { years, column } => {
             Some((column, i64::from(years) * 366 * DAY_US))
         }
-        Retention::AccountLifetime | Retention::System => None,
+        // The parent's rule covers it; the database cascades the delete.
+        Retention::AccountLifetime | Retention::System | Retention::WithParent { .. } => None,
     }
 }
 

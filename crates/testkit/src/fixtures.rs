@@ -540,12 +540,39 @@ impl TestApp {
         crate::on_db!(&self.svc.db, p => sqlx::query_scalar(sql).bind(account).fetch_one(p).await.unwrap())
     }
 
+    /// A conversation between the member and their partner, each writing,
+    /// the member's messaging preferences, and a block each way.
+    pub async fn conversation_everywhere(&self, id: Uuid, partner: Uuid) {
+        use koine_domain::messaging::{BlockReason, EmailNotices, MessageText};
+        use koine_services::idempotency::IdempotencyKey;
+        use koine_services::messaging::MessagingPreferences;
+        let (me, them) = (self.principal(id), self.principal(partner));
+        let c = self.svc.start_conversation(&me, partner).await.expect("a conversation");
+        for (who, text) in [(&me, "Hola, ¿qué tal?"), (&them, "Muy bien, gracias")] {
+            let text = MessageText::parse(text).unwrap();
+            self.svc
+                .send_message(who, c, &text, &IdempotencyKey::fresh())
+                .await
+                .expect("sent");
+        }
+        let prefs = MessagingPreferences {
+            read_receipts: true,
+            typing_indicators: false,
+            email: EmailNotices::Digest,
+            away_message: Some("Back on Monday".into()),
+        };
+        self.svc.set_messaging_preferences(&me, prefs).await.unwrap();
+        self.svc.block_member(&me, partner, BlockReason::Other).await.unwrap();
+        self.svc.block_member(&them, id, BlockReason::Scam).await.unwrap();
+    }
+
     /// Signs up `email` and gives them data in every kind of table: a phone
     /// change code, profile languages, an avatar, a second session, staff
     /// access with a reason, a consent, a lifted legal hold, a lifted
     /// restriction of processing, a privacy request
     /// (extended by the officer), a breach notice, a guardian's confirmation,
-    /// a disclosure to an authority, security events and an export.
+    /// a disclosure to an authority, security events, lessons, money, a
+    /// conversation and blocks, and an export.
     /// Staff emails are derived from `email`, so two can coexist.
     pub async fn member_everywhere(&self, email: &str, name: &str) -> Everywhere {
         let b = self.member(email, name).await;
@@ -669,6 +696,7 @@ impl TestApp {
         let teacher = self.approved_teacher(&b, id, &reviewer).await;
         assert!(teacher, "the member became a teacher");
         let partner = self.lessons_everywhere(&b, id, email, &reviewer).await;
+        self.conversation_everywhere(id, partner).await;
         b.post_form("/settings/data/export", &[]).await;
         self.svc.build_pending_exports().await.expect("export built");
         Everywhere {

@@ -47,6 +47,8 @@ pub struct Ctx {
     pub visitor_answered: bool,
     /// Notices the member has not read (for the navigation; pages only).
     pub unread: i64,
+    /// Messages the member has not read (for the navigation; pages only).
+    pub unread_messages: i64,
 }
 
 impl Ctx {
@@ -137,6 +139,24 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The stream's session token, from where `session` took it: the bearer
+/// token, or the page's session cookie.
+pub(crate) fn stream_token(headers: &HeaderMap, tls: bool) -> Option<(String, StreamAuth)> {
+    match bearer(headers) {
+        Some(t) => Some((t.to_owned(), StreamAuth::Bearer)),
+        None => cookie(headers, session_cookie(tls)).map(|t| (t.to_owned(), StreamAuth::Cookie)),
+    }
+}
+
+/// How the stream's caller authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StreamAuth {
+    Bearer,
+    /// A browser sends the cookie from any page that opens a WebSocket to
+    /// Koine, so the origin must be checked.
+    Cookie,
+}
+
 fn is_plain_text(res: &Response) -> bool {
     res.headers()
         .get(header::CONTENT_TYPE)
@@ -173,7 +193,8 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
     let (mut parts, body) = req.into_parts();
     let is_api = parts.uri.path().starts_with("/api/");
     let tls = st.tls;
-    let (principal, token, refused) = session(&st, &parts.headers, is_api).await;
+    let stream = parts.uri.path() == crate::api::STREAM_PATH;
+    let (principal, token, refused) = session(&st, &parts.headers, is_api, stream).await;
     let (binding, new_anon) = csrf_binding(&parts.headers, token, tls);
     let locale = locale(principal.as_ref(), &parts.headers);
     let client = client(&st, &parts);
@@ -184,7 +205,7 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
     let signals = privacy_signals(&st, principal.as_ref(), &parts.headers).await;
     let visitor = cookie(&parts.headers, consent_cookie(tls)).and_then(VisitorChoice::decode);
     let pages_get = !is_api && parts.method == Method::GET;
-    let unread = unread(&st, principal.as_ref().filter(|_| pages_get)).await;
+    let (unread, unread_messages) = unread(&st, principal.as_ref().filter(|_| pages_get)).await;
     let ctx = Ctx {
         principal,
         locale,
@@ -199,6 +220,7 @@ pub async fn middleware(State(st): State<AppState>, req: Request, next: Next) ->
             .is_some_and(|v| v.is_current(st.svc.consent_revision())),
         visitor,
         unread,
+        unread_messages,
     };
     parts.extensions.insert(ctx.clone());
     if let Some(why) = refused {
@@ -223,9 +245,14 @@ async fn session(
     st: &AppState,
     headers: &HeaderMap,
     is_api: bool,
+    stream: bool,
 ) -> (Option<Principal>, Option<String>, Option<Overload>) {
     let token = if is_api {
-        bearer(headers).map(str::to_owned)
+        // The live stream is opened by pages too, with their cookie (its
+        // handler checks the origin, as a browser sends no CSRF token).
+        bearer(headers)
+            .or_else(|| stream.then(|| cookie(headers, session_cookie(st.tls))).flatten())
+            .map(str::to_owned)
     } else {
         cookie(headers, session_cookie(st.tls)).map(str::to_owned)
     };
@@ -304,13 +331,20 @@ async fn privacy_signals(st: &AppState, principal: Option<&Principal>, headers: 
     signals
 }
 
-/// Notices the member has not read, for the navigation of a page.
-async fn unread(st: &AppState, member: Option<&Principal>) -> i64 {
-    let Some(p) = member else { return 0 };
-    st.svc.unread_notifications(p.account_id).await.unwrap_or_else(|e| {
-        tracing::error!("counting notices failed: {e}");
-        0
-    })
+/// Notices and messages the member has not read, for the navigation of a
+/// page.
+async fn unread(st: &AppState, member: Option<&Principal>) -> (i64, i64) {
+    let Some(p) = member else { return (0, 0) };
+    let count = |what: &str, n: koine_services::Result<i64>| {
+        n.unwrap_or_else(|e| {
+            tracing::error!("counting unread {what} failed: {e}");
+            0
+        })
+    };
+    (
+        count("notices", st.svc.unread_notifications(p.account_id).await),
+        count("messages", st.svc.unread_messages(p.account_id).await),
+    )
 }
 
 /// Query parameters are held to the same rule as form fields and JSON

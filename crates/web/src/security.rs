@@ -6,13 +6,42 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-    font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The content security policy. `connect-src` names the stream's
+/// WebSocket origin as well as 'self': Safari does not let 'self' cover
+/// `ws:`/`wss:`.
+fn csp(public_url: &str) -> String {
+    let socket = public_url
+        .strip_prefix("https://")
+        .map(|host| format!("wss://{host}"))
+        .or_else(|| public_url.strip_prefix("http://").map(|host| format!("ws://{host}")))
+        .unwrap_or_default();
+    format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         font-src 'self'; connect-src 'self' {socket}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+}
 
-pub async fn headers(State(st): State<AppState>, req: Request, next: Next) -> Response {
+/// The headers' values that depend on the site, worked out once.
+#[derive(Clone)]
+pub struct Policy {
+    csp: HeaderValue,
+    tls: bool,
+}
+
+impl Policy {
+    pub fn for_site(st: &AppState) -> Self {
+        let csp = csp(st.svc.settings.public_url.trim_end_matches('/'));
+        Self {
+            csp: HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'")),
+            tls: st.tls,
+        }
+    }
+}
+
+pub async fn headers(State(policy): State<Policy>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::CONTENT_SECURITY_POLICY, policy.csp.clone());
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -24,7 +53,7 @@ pub async fn headers(State(st): State<AppState>, req: Request, next: Next) -> Re
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if st.tls {
+    if policy.tls {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=63072000; includeSubDomains"),

@@ -9,6 +9,7 @@ mod breaches;
 mod browser;
 mod consent;
 mod contention;
+mod conversations;
 mod cookies;
 mod corrections;
 mod erasure;

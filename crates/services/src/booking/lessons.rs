@@ -22,7 +22,9 @@ use koine_store::Conn;
 use koine_store::repo::coupons::CouponRow;
 use koine_store::repo::ledger::{self as ledger_repo, Refs};
 use koine_store::repo::lessons::{self as repo, EventRow, LessonRow, ProposalRow};
-use koine_store::repo::{coupons as coupon_repo, offerings, packages, restrictions, reviews, teaching as teachers};
+use koine_store::repo::{
+    conversations, coupons as coupon_repo, offerings, packages, restrictions, reviews, teaching as teachers,
+};
 use uuid::Uuid;
 
 const MINUTE_US: i64 = 60_000_000;
@@ -255,6 +257,10 @@ impl Services {
             let t = teachers::teacher(c.conn(), r.teacher).await?.ok_or(Error::NotFound)?;
             if t.status != "active" || restrictions::active(c.conn(), r.teacher).await?.is_some() {
                 return Err(Error::NotFound);
+            }
+            // A teacher who blocked the learner cannot be booked by them.
+            if conversations::blocks(c.conn(), r.teacher, learner).await? {
+                return Err(Error::Refused(Refusal::Blocked));
             }
             match r.kind {
                 LessonKind::Package => {

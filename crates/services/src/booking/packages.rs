@@ -61,6 +61,9 @@ impl Services {
             {
                 return Err(Error::Refused(Refusal::OfferingNotAvailable));
             }
+            if koine_store::repo::conversations::blocks(c.conn(), o.teacher_id, learner).await? {
+                return Err(Error::Refused(Refusal::Blocked));
+            }
             let discount = offerings::packages_of(c.conn(), o.teacher_id)
                 .await?
                 .into_iter()

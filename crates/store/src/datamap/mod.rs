@@ -28,6 +28,7 @@ macro_rules! table {
             about: $about,
             subjects: &[$($subject),*],
             unconfirmed_erased_after_days: None,
+            shared: None,
             columns: &{
                 const T: Defaults = $defaults;
                 columns!(T [] $($columns)*)
@@ -54,6 +55,7 @@ mod accounts;
 mod audit;
 mod bans;
 mod booking;
+mod conversations;
 mod exactly_once;
 mod mail;
 mod money;
@@ -108,6 +110,19 @@ pub struct TableMap {
     /// For account-like tables: a row whose identifiers were never confirmed
     /// is erased this many days after it was created.
     pub unconfirmed_erased_after_days: Option<u32>,
+    /// Rows a person takes part in without being their subject: the other
+    /// member's messages in a conversation the person is a member of.
+    pub shared: Option<Shared>,
+}
+
+/// How a row is shared with the members of a group (a conversation): the
+/// row's `group` column names it, and `members` lists its members, one
+/// `member` per row, beside their `group` column of the same name.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Shared {
+    pub group: &'static str,
+    pub members: &'static str,
+    pub member: &'static str,
 }
 
 impl TableMap {
@@ -115,6 +130,12 @@ impl TableMap {
     /// is erased `days` after it was created.
     const fn erased_unconfirmed_after(mut self, days: u32) -> Self {
         self.unconfirmed_erased_after_days = Some(days);
+        self
+    }
+
+    /// Shared with the members of the group `group` names (see [`Shared`]).
+    const fn shared_through(mut self, group: &'static str, members: &'static str, member: &'static str) -> Self {
+        self.shared = Some(Shared { group, members, member });
         self
     }
 
@@ -266,7 +287,7 @@ impl ColumnMap {
 use Erasure::{DeleteRow, Null, Pseudonymise, RetainLegal, WithRow};
 use LegalBasis::{Contract, LegalObligation, LegitimateInterests};
 use Purpose::{LegalCompliance, Operations, Payments, Profile, ProvideService, Security, ServiceMessages};
-use Retention::{AccountLifetime, DaysAfter, UntilInstant, YearsAfter};
+use Retention::{AccountLifetime, DaysAfter, UntilInstant, WithParent, YearsAfter};
 
 const ACCOUNT: Retention = AccountLifetime;
 
@@ -303,6 +324,7 @@ static FEATURES: &[&[TableMap]] = &[
     money::TABLES,
     reviews::TABLES,
     notifications::TABLES,
+    conversations::TABLES,
     exactly_once::TABLES,
 ];
 
@@ -413,7 +435,8 @@ mod tests {
                     Retention::UntilInstant { column }
                     | Retention::DaysAfter { column, .. }
                     | Retention::YearsAfter { column, .. }
-                    | Retention::CarriedForward { column, .. } => Some(column),
+                    | Retention::CarriedForward { column, .. }
+                    | Retention::WithParent { column, .. } => Some(column),
                     _ => None,
                 };
                 if let Some(r) = referenced {
@@ -535,6 +558,8 @@ fn retention_rank(r: &Retention) -> u64 {
         Retention::UntilInstant { .. } => 1,
         Retention::DaysAfter { days, .. } => 10 + u64::from(days),
         Retention::AccountLifetime => 100_000,
+        // At least as long as its parent, which may outlive an account.
+        Retention::WithParent { .. } => 150_000,
         Retention::YearsAfter { years, .. } | Retention::CarriedForward { years, .. } => 200_000 + u64::from(years),
         Retention::System => 0,
     }

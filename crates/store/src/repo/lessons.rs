@@ -186,6 +186,15 @@ pub async fn open_of(conn: Conn<'_>, account: Uuid) -> Result<Vec<LessonRow>> {
 
 /// Whether the learner has a trial with the teacher that counts (one not
 /// ended refunded).
+/// Whether the two have any lesson together, as learner and teacher
+/// either way round, whatever became of it.
+pub async fn between(conn: Conn<'_>, a: Uuid, b: Uuid) -> Result<bool> {
+    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM lessons WHERE (learner_id = $1 AND teacher_id = $2) OR (learner_id = $2 AND teacher_id = $1)")
+        .bind(a).bind(b).fetch_one(&mut *c).await)?;
+    Ok(n > 0)
+}
+
 pub async fn has_trial(conn: Conn<'_>, learner: Uuid, teacher: Uuid) -> Result<bool> {
     let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM lessons WHERE learner_id = $1 AND teacher_id = $2 AND kind = 'trial' \

@@ -8,6 +8,7 @@ pub mod breaches;
 pub mod calendar;
 pub mod codes;
 pub mod consent;
+pub mod conversations;
 pub mod coupons;
 pub mod disclosures;
 pub mod exports;

@@ -4,6 +4,7 @@
 //! `application/problem+json`; unknown fields are rejected.
 
 mod account;
+mod conversations;
 mod data;
 mod earnings;
 mod finance;
@@ -13,6 +14,7 @@ mod profile;
 mod rights;
 mod shapes;
 mod staff;
+mod stream;
 mod teachers;
 mod wallet;
 
@@ -35,9 +37,11 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::{OpenApi, ToSchema};
 
+pub use stream::STREAM_PATH;
+
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Koine API", description = "Accounts, profiles, teachers, lessons and payments, staff and privacy for the Koine language-learning platform. Calls that move money need an Idempotency-Key header."),
+    info(title = "Koine API", description = "Accounts, profiles, teachers, lessons and payments, conversations, staff and privacy for the Koine language-learning platform. Calls that move money need an Idempotency-Key header."),
     paths(
         account::signup, account::verify_email, account::verify_phone, account::login, account::logout,
         account::sessions, account::end_session, account::reauth, account::forgot, account::reset, account::reset_with_code,
@@ -50,6 +54,8 @@ use utoipa::{OpenApi, ToSchema};
         lessons::buy_package, lessons::packages, wallet::wallet, wallet::pay, wallet::refund, wallet::claim_coupon,
         earnings::earnings, earnings::payout_account, earnings::set_payout_account, earnings::request_payout, lessons::notifications,
         finance::settle, finance::disputes, finance::finance, finance::decide_payout, finance::bank_transfer, wallet::webhook,
+        conversations::conversations, conversations::start, conversations::messages, conversations::send, conversations::read,
+        conversations::search, conversations::block, conversations::unblock, stream::stream,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
@@ -90,13 +96,15 @@ pub fn openapi_json() -> String {
         { "required": ["phone"], "properties": { "phone": { "type": "string" } } },
     ]);
     // utoipa drops `required` from a parameter given its own schema function.
-    for p in doc["paths"]["/api/v1/teachers/{id}/slots"]["get"]["parameters"]
-        .as_array_mut()
-        .into_iter()
-        .flatten()
-        .filter(|p| p["name"] == "duration")
-    {
-        p["required"] = true.into();
+    for (path, name) in [("/api/v1/teachers/{id}/slots", "duration"), ("/api/v1/messages", "q")] {
+        for p in doc["paths"][path]["get"]["parameters"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["name"] == name)
+        {
+            p["required"] = true.into();
+        }
     }
     serde_json::to_string_pretty(&with_every_refusal(doc)).expect("the OpenAPI document serializes")
 }
@@ -278,6 +286,15 @@ api_routes! {
     put "/v1/payout-account" => earnings::set_payout_account,
     post "/v1/payouts" => earnings::request_payout,
     get "/v1/notifications" => lessons::notifications,
+    get "/v1/conversations" => conversations::conversations,
+    post "/v1/conversations" => conversations::start,
+    get "/v1/conversations/{id}/messages" => conversations::messages,
+    post "/v1/conversations/{id}/messages" => conversations::send,
+    post "/v1/conversations/{id}/read" => conversations::read,
+    get "/v1/messages" => conversations::search,
+    post "/v1/members/{id}/block" => conversations::block,
+    delete "/v1/members/{id}/block" => conversations::unblock,
+    get "/v1/stream" => stream::stream,
     post "/v1/payments/webhooks/{provider}" => wallet::webhook,
     post "/v1/staff/lessons/{id}/settlement" => finance::settle,
     get "/v1/staff/disputes" => finance::disputes,

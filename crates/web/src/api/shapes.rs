@@ -197,6 +197,13 @@ shapes! {
     correction_value => filled(TextRule::FreeText, "", koine_services::corrections::VALUE_MAX)
         .description(Some("`YYYY-MM-DD` for `birth_date`; a name for `real_name`, which only a teacher has."));
     correction_note => text(TextRule::FreeText, koine_services::corrections::NOTE_MAX);
+    // A message between members; until the two have had a paid lesson,
+    // contact details in it are hidden.
+    message_body / message_body_or_null => filled(TextRule::FreeText, "", koine_domain::messaging::MAX_CHARS)
+        .description(Some("Until the two members have had a paid lesson, email addresses, phone numbers, messenger handles and links are hidden."));
+    message_kind => one_of(koine_domain::messaging::MessageKind::ALL.iter().map(|k| k.as_str()));
+    block_reason => one_of(koine_domain::messaging::BlockReason::ALL.iter().map(|r| r.as_str()));
+    message_query => filled(TextRule::FreeText, "", koine_services::messaging::QUERY_MAX);
     rating => integer(1, 5);
     duration => ObjectBuilder::new()
         .schema_type(Type::Integer)

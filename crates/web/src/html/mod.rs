@@ -2,6 +2,7 @@
 
 mod account;
 mod breaches;
+mod conversations;
 mod cookies;
 mod data;
 mod earnings;
@@ -65,6 +66,7 @@ pub fn routes() -> Router<AppState> {
         .merge(wallet::routes())
         .merge(earnings::routes())
         .merge(finance::routes())
+        .merge(conversations::routes())
         .fallback(not_found)
 }
 

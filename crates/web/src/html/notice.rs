@@ -145,6 +145,10 @@ pub fn retention_text(i18n: &I18n, rule: &serde_json::Value) -> String {
         "days_after" => i18n.t1("retention-days_after", "days", number("days")),
         "years_after" => i18n.t1("retention-years_after", "years", number("years")),
         "carried_forward" => i18n.t1("retention-carried_forward", "years", number("years")),
+        "with_parent" => i18n.t(&format!(
+            "retention-with_parent-{}",
+            rule["parent"].as_str().unwrap_or_default()
+        )),
         _ => i18n.t("retention-system"),
     }
 }

@@ -25,6 +25,8 @@ pub struct Page {
     pub settles_disputes: bool,
     /// Notices not read yet.
     pub unread: i64,
+    /// Messages not read yet.
+    pub unread_messages: i64,
     pub path: String,
     pub locales: &'static [(&'static str, &'static str)],
     /// The cookie banner: until this browser has answered the current
@@ -54,6 +56,7 @@ impl Page {
             handles_money: p.and_then(|p| p.staff_role).is_some_and(|r| r.can_handle_money()),
             settles_disputes: p.and_then(|p| p.staff_role).is_some_and(|r| r.can_settle_disputes()),
             unread: ctx.unread,
+            unread_messages: ctx.unread_messages,
             path: ctx.path.clone(),
             locales: LOCALES,
             show_banner: ctx.path != "/cookies" && !ctx.visitor_answered,

@@ -1,0 +1,758 @@
+//! Conversations between members: through the pages without JavaScript and
+//! through the API; the contact guard and its lifting; who may reach a
+//! conversation; blocks, limits, minors; the live stream and its gap-free
+//! replay; receipts and typing; email digests; export and erasure.
+
+use crate::api::token;
+use futures_util::{SinkExt, StreamExt};
+use koine_testkit::lessons::key;
+use koine_testkit::{Browser, STRONG_PASSWORD, TestApp, both_backends, link_in};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use uuid::Uuid;
+
+both_backends!(
+    members_write_through_the_pages,
+    the_api_sends_replays_and_refuses_bad_input,
+    the_guard_hides_contact_details_until_a_paid_lesson,
+    only_the_two_members_reach_a_conversation,
+    blocks_stop_messages_and_bookings,
+    new_accounts_may_not_write_on_and_on_unanswered,
+    minors_and_restricted_members_cannot_write,
+    the_stream_delivers_live_and_a_replay_fills_every_gap,
+    receipts_and_typing_are_off_by_default_and_symmetric,
+    away_members_are_emailed_at_most_every_half_hour,
+    an_away_teacher_answers_by_itself,
+    leaving_keeps_the_conversation_for_the_other_member
+);
+
+/// A teacher and a learner, signed in on pages.
+async fn pair(app: &TestApp) -> (Browser, Uuid, Browser, Uuid) {
+    let (tb, teacher) = app.teacher_member("profe@example.org").await;
+    let lb = app.member("ana@example.org", "Ana").await;
+    let learner = app.account_id("ana@example.org").await;
+    (tb, teacher, lb, learner)
+}
+
+/// Opens the conversation with `with` from a page; returns its id.
+async fn open(b: &Browser, with: Uuid) -> Uuid {
+    let r = b.post_form("/messages/start", &[("member", &with.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    to.trim_start_matches("/messages/").parse().unwrap()
+}
+
+/// Sends `text` from a page; the answer's status.
+async fn write(b: &Browser, conversation: Uuid, text: &str) -> StatusCode {
+    b.post_form(
+        &format!("/messages/{conversation}"),
+        &[("body", text), ("idempotency_key", &key())],
+    )
+    .await
+    .status()
+}
+
+/// Sends `text` through the API; the answer's status and body.
+async fn send(app: &TestApp, token: &str, conversation: Uuid, text: &str) -> (StatusCode, Value) {
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/conversations/{conversation}/messages")))
+        .bearer_auth(token)
+        .header("idempotency-key", key())
+        .json(&json!({ "body": text }))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn bodies(app: &TestApp, conversation: Uuid) -> Vec<Option<String>> {
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT body FROM messages WHERE conversation_id = $1 ORDER BY seq")
+        .bind(conversation).fetch_all(p).await.unwrap())
+}
+
+async fn members_write_through_the_pages(app: TestApp) {
+    let (tb, teacher, lb, _) = pair(&app).await;
+    // The teacher's homepage offers "Message".
+    let (_, page) = lb.get_text(&format!("/teachers/{teacher}")).await;
+    assert!(page.contains("action=\"/messages/start\""), "{page}");
+    let c = open(&lb, teacher).await;
+    assert_eq!(open(&lb, teacher).await, c, "one conversation per pair");
+    let (s, page) = lb.get_text(&format!("/messages/{c}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("Profe") && page.contains("Say hello"), "{page}");
+    // Before a paid lesson the page says why details will be hidden.
+    assert!(page.contains("id=\"guard-note\""), "{page}");
+    assert_eq!(
+        write(&lb, c, "Hola! Write to me at ana(at)example(dot)com").await,
+        StatusCode::SEE_OTHER
+    );
+    let stored = bodies(&app, c).await;
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].as_deref().unwrap().contains("example"), "{stored:?}");
+    // The teacher sees it unread in the inbox and the navigation.
+    let (_, inbox) = tb.get_text("/messages").await;
+    assert!(inbox.contains("Ana") && inbox.contains("1 new"), "{inbox}");
+    assert!(inbox.contains("id=\"unread-messages\" class=\"badge\">1<"), "{inbox}");
+    let (_, page) = tb.get_text(&format!("/messages/{c}")).await;
+    assert!(
+        page.contains("Hola!") && page.contains("contact details hidden"),
+        "{page}"
+    );
+    let (_, inbox) = tb.get_text("/messages").await;
+    assert!(!inbox.contains("1 new"), "opening the conversation read it: {inbox}");
+    assert_eq!(
+        write(&tb, c, "¡Hola Ana! ¿Qué quieres practicar?").await,
+        StatusCode::SEE_OTHER
+    );
+    // An empty message is refused beside the field, the text kept.
+    let (s, page) = lb
+        .post_form_text(
+            &format!("/messages/{c}"),
+            &[("body", "   "), ("idempotency_key", &key())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("id=\"body-error\""), "{page}");
+    // Search finds one's own conversations' messages.
+    let (_, found) = lb.get_text("/messages?q=practicar").await;
+    assert!(found.contains("Qué quieres practicar"), "{found}");
+    let (_, found) = lb.get_text("/messages?q=nothing-like-this").await;
+    assert!(found.contains("No message holds those words"), "{found}");
+    assert_eq!(bodies(&app, c).await.len(), 2);
+}
+
+async fn the_api_sends_replays_and_refuses_bad_input(app: TestApp) {
+    let (_, teacher, _, learner) = pair(&app).await;
+    let lt = token(&app, "ana@example.org").await;
+    let r = app
+        .api_json(Method::POST, "/api/v1/conversations", &lt, json!({ "member": teacher }))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let c: Uuid = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // A retry with the same key sends nothing twice; another text with it is refused.
+    let client = reqwest::Client::new();
+    let post = |k: &str, body: Value| {
+        client
+            .post(app.url(&format!("/api/v1/conversations/{c}/messages")))
+            .bearer_auth(&lt)
+            .header("idempotency-key", k)
+            .json(&body)
+            .send()
+    };
+    let k = key();
+    let first: Value = post(&k, json!({ "body": "¿Tienes hueco el martes?" }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let again = post(&k, json!({ "body": "¿Tienes hueco el martes?" })).await.unwrap();
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(again.json::<Value>().await.unwrap()["id"], first["id"]);
+    assert_eq!(first["seq"], 1);
+    assert_eq!(first["sender"], learner.to_string());
+    let reused = post(&k, json!({ "body": "something else" })).await.unwrap();
+    assert_eq!(reused.status(), StatusCode::CONFLICT);
+    // Bad input: a clear 4xx, nothing stored.
+    let long = "a".repeat(4001);
+    for (body, status) in [
+        (json!({ "body": "" }), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({ "body": " \n " }), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({ "body": long }), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({ "body": "bell\u{7}" }), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({ "body": "zero\u{200B}width" }), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({ "body": "hi", "extra": 1 }), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({ "text": "hi" }), StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let r = post(&key(), body.clone()).await.unwrap();
+        assert_eq!(r.status(), status, "{body}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/problem+json")
+        );
+    }
+    let no_key = client
+        .post(app.url(&format!("/api/v1/conversations/{c}/messages")))
+        .bearer_auth(&lt)
+        .json(&json!({ "body": "hi" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_key.status(), StatusCode::UNPROCESSABLE_ENTITY, "a key is required");
+    let r = client
+        .post(app.url(&format!("/api/v1/conversations/{c}/messages")))
+        .bearer_auth(&lt)
+        .header("idempotency-key", key())
+        .header("content-type", "application/json")
+        .body(b"{\"body\": \"\xff\xfe\"}".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "invalid UTF-8: {}", r.status());
+    for (member, status) in [
+        (learner, StatusCode::UNPROCESSABLE_ENTITY),
+        (Uuid::now_v7(), StatusCode::NOT_FOUND),
+    ] {
+        let r = app
+            .api_json(Method::POST, "/api/v1/conversations", &lt, json!({ "member": member }))
+            .await;
+        assert_eq!(r.status(), status, "to {member}");
+    }
+    assert_eq!(bodies(&app, c).await.len(), 1, "nothing else stored");
+    assert_eq!(app.count("conversations").await, 1);
+    // The inbox and a replay.
+    let inbox: Value = app
+        .api(Method::GET, "/api/v1/conversations", &lt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox[0]["id"], c.to_string());
+    assert_eq!(inbox[0]["other"]["name"], "Profe");
+    assert_eq!(inbox[0]["preview_mine"], true);
+    let replay: Value = app
+        .api(Method::GET, &format!("/api/v1/conversations/{c}/messages?after=0"), &lt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(replay["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(replay["reload"], false);
+    let r = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/conversations/{c}/messages?after=-1"),
+            &lt,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Reading moves the mark, never past the newest message.
+    let tt = token(&app, "profe@example.org").await;
+    let r = app
+        .api_json(
+            Method::POST,
+            &format!("/api/v1/conversations/{c}/read"),
+            &tt,
+            json!({ "seq": 99 }),
+        )
+        .await;
+    assert_eq!(r.json::<Value>().await.unwrap()["last_read_seq"], 1);
+    let found: Value = app
+        .api(Method::GET, "/api/v1/messages?q=martes", &tt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1);
+}
+
+async fn the_guard_hides_contact_details_until_a_paid_lesson(app: TestApp) {
+    let (tb, teacher, lb, _) = pair(&app).await;
+    let lt = token(&app, "ana@example.org").await;
+    let c = open(&lb, teacher).await;
+    let text = "Mi WhatsApp es +34 612 345 678, o escríbeme a ana.perez@gmail.com";
+    let (s, first) = send(&app, &lt, c, text).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let m = &first;
+    assert!(!m["body"].as_str().unwrap().contains("612"), "{m}");
+    assert!(!m["body"].as_str().unwrap().contains("gmail"), "{m}");
+    let redacted: Vec<&str> = m["redacted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        redacted.contains(&"phone") && redacted.contains(&"email"),
+        "{redacted:?}"
+    );
+    // Innocent text passes untouched.
+    let (_, m) = send(&app, &lt, c, "¿La clase del 12/03 a las 18:30 cuesta 20.00 €?").await;
+    assert_eq!(m["redacted"], json!([]));
+    assert_eq!(m["body"], "¿La clase del 12/03 a las 18:30 cuesta 20.00 €?");
+    let learner = app.account_id("ana@example.org").await;
+    let masked = first["body"]
+        .as_str()
+        .unwrap()
+        .matches(koine_domain::contact_guard::MASK)
+        .count() as i64;
+    assert!(masked >= 2, "{first}");
+    assert_eq!(
+        app.svc.redactions_of(learner).await.unwrap(),
+        masked,
+        "each redaction is counted"
+    );
+    // A requested lesson is not paid for yet; once the teacher confirms it, the guard lifts.
+    app.top_up(&lb, "50.00").await;
+    let at = app.open_slots(teacher, 60, 14).await[0];
+    let lesson = app.book(&lb, teacher, at).await;
+    let (_, m) = send(&app, &lt, c, text).await;
+    assert!(
+        !m["redacted"].as_array().unwrap().is_empty(),
+        "requested is not paid: {m}"
+    );
+    app.step_ok(&tb, lesson, "confirm").await;
+    let (_, m) = send(&app, &lt, c, text).await;
+    assert_eq!(m["body"], text, "the guard lifted");
+    assert_eq!(m["redacted"], json!([]));
+    let (_, page) = lb.get_text(&format!("/messages/{c}")).await;
+    assert!(!page.contains("id=\"guard-note\""), "{page}");
+}
+
+async fn only_the_two_members_reach_a_conversation(app: TestApp) {
+    let (_, teacher, lb, _) = pair(&app).await;
+    let c = open(&lb, teacher).await;
+    let lt = token(&app, "ana@example.org").await;
+    send(&app, &lt, c, "hola").await;
+    let mallory = app.member("mallory@example.org", "Mallory").await;
+    let mt = token(&app, "mallory@example.org").await;
+    for path in [format!("/messages/{c}"), format!("/messages/{c}/after?after=0")] {
+        let (s, _) = mallory.get_text(&path).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(write(&mallory, c, "let me in").await, StatusCode::NOT_FOUND);
+    for (method, path, body) in [
+        (Method::GET, format!("/api/v1/conversations/{c}/messages"), None),
+        (Method::POST, format!("/api/v1/conversations/{c}/read"), Some(json!({}))),
+    ] {
+        let r = match body {
+            Some(b) => app.api_json(method, &path, &mt, b).await,
+            None => app.api(method, &path, &mt).await,
+        };
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(send(&app, &mt, c, "let me in").await.0, StatusCode::NOT_FOUND);
+    let r = app
+        .api(Method::GET, "/api/v1/messages?q=hola", &mt)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(r, json!([]), "search covers only one's own conversations");
+    let inbox: Value = app
+        .api(Method::GET, "/api/v1/conversations", &mt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox, json!([]));
+    // A member who is not a teacher and has no lesson with Mallory cannot be approached.
+    let learner = app.account_id("ana@example.org").await;
+    let r = app
+        .api_json(Method::POST, "/api/v1/conversations", &mt, json!({ "member": learner }))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Without a session: nothing.
+    let anon = app.browser();
+    let r = anon.get(&format!("/messages/{c}")).await;
+    assert_eq!(r.headers()["location"], "/login");
+    let r = reqwest::get(app.url("/api/v1/conversations")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(bodies(&app, c).await.len(), 1, "nothing written by outsiders");
+}
+
+async fn blocks_stop_messages_and_bookings(app: TestApp) {
+    let (tb, teacher, lb, learner) = pair(&app).await;
+    let c = open(&lb, teacher).await;
+    assert_eq!(write(&lb, c, "hola").await, StatusCode::SEE_OTHER);
+    let tt = token(&app, "profe@example.org").await;
+    let r = app
+        .api_json(
+            Method::POST,
+            &format!("/api/v1/members/{learner}/block"),
+            &tt,
+            json!({ "reason": "nonsense" }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .api_json(
+            Method::POST,
+            &format!("/api/v1/members/{learner}/block"),
+            &tt,
+            json!({ "reason": "harassment" }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(write(&lb, c, "¿por qué?").await, StatusCode::CONFLICT);
+    assert_eq!(
+        write(&tb, c, "adiós").await,
+        StatusCode::CONFLICT,
+        "the blocker cannot write either"
+    );
+    // History stays visible to both.
+    for b in [&lb, &tb] {
+        let (s, page) = b.get_text(&format!("/messages/{c}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("hola"), "{page}");
+    }
+    // The blocked learner cannot book the teacher.
+    app.top_up(&lb, "50.00").await;
+    let at = app.open_slots(teacher, 60, 14).await[0];
+    let r = app.book_at(&lb, teacher, at, &[]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "{}", r.text().await.unwrap());
+    assert_eq!(app.count("lessons").await, 0);
+    // Unblocked from the page, they can write again.
+    let r = tb.post_form(&format!("/messages/{c}/unblock"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(write(&lb, c, "gracias").await, StatusCode::SEE_OTHER);
+    let r = app
+        .api(Method::DELETE, &format!("/api/v1/members/{learner}/block"), &tt)
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "no block left to lift");
+}
+
+async fn new_accounts_may_not_write_on_and_on_unanswered(app: TestApp) {
+    let (tb, teacher, lb, _) = pair(&app).await;
+    let c = open(&lb, teacher).await;
+    for n in 0..10 {
+        assert_eq!(write(&lb, c, &format!("message {n}")).await, StatusCode::SEE_OTHER);
+    }
+    let (s, page) = lb
+        .post_form_text(
+            &format!("/messages/{c}"),
+            &[("body", "one more"), ("idempotency_key", &key())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(page.contains("up to 10 messages"), "{page}");
+    assert_eq!(bodies(&app, c).await.len(), 10);
+    // An answer opens the conversation.
+    assert_eq!(write(&tb, c, "¡Hola!").await, StatusCode::SEE_OTHER);
+    assert_eq!(write(&lb, c, "one more").await, StatusCode::SEE_OTHER);
+    // An account older than a month is no longer new.
+    let leo = app.member("leo@example.org", "Leo").await;
+    let c2 = open(&leo, teacher).await;
+    for n in 0..10 {
+        assert_eq!(write(&leo, c2, &format!("message {n}")).await, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(write(&leo, c2, "hola").await, StatusCode::CONFLICT);
+    app.advance(Duration::from_secs(31 * 86_400));
+    leo.login("leo@example.org", STRONG_PASSWORD).await;
+    assert_eq!(write(&leo, c2, "hola").await, StatusCode::SEE_OTHER);
+}
+
+async fn minors_and_restricted_members_cannot_write(app: TestApp) {
+    let (_, teacher) = app.teacher_member("profe@example.org").await;
+    let teen = app.browser();
+    teen.signup("Teen", "teen@example.org", "", STRONG_PASSWORD, &app.born_years_ago(16))
+        .await;
+    teen.verify_email_link(&link_in(&app.last_mail_to("teen@example.org").await, "/verify/email"))
+        .await;
+    teen.login("teen@example.org", STRONG_PASSWORD).await;
+    let r = teen
+        .post_form("/messages/start", &[("member", &teacher.to_string())])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "a guardian must confirm first");
+    assert_eq!(app.count("conversations").await, 0);
+    // A member who restricted processing of their data cannot write.
+    let lb = app.member("ana@example.org", "Ana").await;
+    let c = open(&lb, teacher).await;
+    lb.post_form("/settings/privacy/restrict", &[("reason", "")]).await;
+    assert_eq!(write(&lb, c, "hola").await, StatusCode::CONFLICT);
+    let (_, page) = lb.get_text(&format!("/messages/{c}")).await;
+    assert!(page.contains("not available on your account"), "{page}");
+    assert_eq!(bodies(&app, c).await.len(), 0);
+}
+
+/// A WebSocket to the stream with the member's bearer token.
+async fn stream(
+    app: &TestApp,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let url = app.url("/api/v1/stream").replacen("http", "ws", 1);
+    let mut req = url.into_client_request().unwrap();
+    req.headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let (ws, _) = tokio_tungstenite::connect_async(req).await.expect("the stream opens");
+    ws
+}
+
+/// The next frame of `kind`, skipping others (waits at most 5 s).
+async fn next_of<S>(ws: &mut S, kind: &str) -> Value
+where
+    S: futures_util::Stream<
+            Item = Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
+        > + Unpin,
+{
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .unwrap_or_else(|_| panic!("no {kind} frame"))
+            .expect("open")
+            .expect("a frame");
+        if let tokio_tungstenite::tungstenite::Message::Text(t) = frame {
+            let v: Value = serde_json::from_str(t.as_str()).unwrap();
+            if v["kind"] == kind {
+                return v["data"].clone();
+            }
+        }
+    }
+}
+
+async fn the_stream_delivers_live_and_a_replay_fills_every_gap(app: TestApp) {
+    let (_, teacher, lb, _) = pair(&app).await;
+    let c = open(&lb, teacher).await;
+    let lt = token(&app, "ana@example.org").await;
+    let tt = token(&app, "profe@example.org").await;
+    // Without a token, or from another site's page with the cookie: refused.
+    let r = reqwest::get(app.url("/api/v1/stream")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = app.api(Method::GET, "/api/v1/stream", &tt).await;
+    assert_eq!(r.status(), StatusCode::UPGRADE_REQUIRED, "not a WebSocket request");
+    let mut req = app
+        .url("/api/v1/stream")
+        .replacen("http", "ws", 1)
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    req.headers_mut()
+        .insert("cookie", "koine_session=whatever".parse().unwrap());
+    assert!(
+        tokio_tungstenite::connect_async(req).await.is_err(),
+        "no session, no stream"
+    );
+
+    // The teacher answered, so the new learner may write on.
+    assert_eq!(send(&app, &tt, c, "¡Hola!").await.0, StatusCode::CREATED);
+    let mut ws = stream(&app, &tt).await;
+    assert_eq!(next_of(&mut ws, "hello").await["unread"], 0);
+    assert!(app.svc.bus.online(teacher), "the teacher is online");
+    let mut seen = vec![1];
+    for n in 1..=5 {
+        let (s, m) = send(&app, &lt, c, &format!("live {n}")).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        let m = next_of(&mut ws, "message").await;
+        assert_eq!(m["conversation"], c.to_string());
+        seen.push(m["seq"].as_i64().unwrap());
+    }
+    assert_eq!(next_of(&mut ws, "unread").await["count"], 5);
+    // The connection drops; messages sent meanwhile are not lost.
+    ws.close(None).await.unwrap();
+    drop(ws);
+    for n in 6..=9 {
+        send(&app, &lt, c, &format!("while away {n}")).await;
+    }
+    let mut ws = stream(&app, &tt).await;
+    assert_eq!(next_of(&mut ws, "hello").await["unread"], 9);
+    let last = *seen.last().unwrap();
+    let replay: Value = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/conversations/{c}/messages?after={last}"),
+            &tt,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    seen.extend(
+        replay["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["seq"].as_i64().unwrap()),
+    );
+    send(&app, &lt, c, "back live").await;
+    seen.push(next_of(&mut ws, "message").await["seq"].as_i64().unwrap());
+    assert_eq!(seen, (1..=11).collect::<Vec<_>>(), "gap-free and duplicate-free");
+    // The sender's own stream carries their message too (their other tabs).
+    let mut mine = stream(&app, &lt).await;
+    next_of(&mut mine, "hello").await;
+    send(&app, &lt, c, "to my tabs").await;
+    assert_eq!(next_of(&mut mine, "message").await["seq"], 12);
+    // Signing out ends the session's stream at the next heartbeat at the latest.
+    mine.send(tokio_tungstenite::tungstenite::Message::Text(
+        json!({ "kind": "typing", "data": { "conversation": c } })
+            .to_string()
+            .into(),
+    ))
+    .await
+    .unwrap();
+    let r = app.api(Method::DELETE, "/api/v1/session", &lt).await;
+    assert!(r.status().is_success());
+}
+
+async fn receipts_and_typing_are_off_by_default_and_symmetric(app: TestApp) {
+    let (tb, teacher, lb, learner) = pair(&app).await;
+    let c = open(&lb, teacher).await;
+    assert_eq!(write(&lb, c, "hola").await, StatusCode::SEE_OTHER);
+    let (me, them) = (app.principal(learner), app.principal(teacher));
+    app.svc.mark_read(&them, c, None).await.unwrap();
+    assert_eq!(
+        app.svc.conversation(&me, c).await.unwrap().other_read_seq,
+        None,
+        "off by default"
+    );
+    let on = |receipts: &'static str| {
+        let mut f = vec![("email", "digest"), ("away_message", "")];
+        if !receipts.is_empty() {
+            f.push(("read_receipts", "on"));
+            f.push(("typing_indicators", "on"));
+        }
+        f
+    };
+    // Only the teacher sends receipts: the learner, who does not, sees none.
+    let r = tb.post_form("/messages/settings", &on("on")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(app.svc.conversation(&me, c).await.unwrap().other_read_seq, None);
+    assert_eq!(app.svc.conversation(&them, c).await.unwrap().other_read_seq, None);
+    lb.post_form("/messages/settings", &on("on")).await;
+    assert_eq!(app.svc.conversation(&me, c).await.unwrap().other_read_seq, Some(1));
+    let (_, page) = lb.get_text(&format!("/messages/{c}")).await;
+    assert!(page.contains(" · seen"), "{page}");
+    // Typing reaches the other side's stream only while both send it.
+    let lt = token(&app, "ana@example.org").await;
+    let tt = token(&app, "profe@example.org").await;
+    let mut theirs = stream(&app, &tt).await;
+    next_of(&mut theirs, "hello").await;
+    app.svc.typing(&me, c).await.unwrap();
+    assert_eq!(next_of(&mut theirs, "typing").await["conversation"], c.to_string());
+    lb.post_form("/messages/settings", &on("")).await;
+    app.svc.typing(&me, c).await.unwrap();
+    send(&app, &lt, c, "after typing").await;
+    // The next frame for the teacher is the message: no typing came first.
+    let frame = loop {
+        let v = next_of_any(&mut theirs).await;
+        if v["kind"] != "unread" {
+            break v;
+        }
+    };
+    assert_eq!(frame["kind"], "message", "{frame}");
+    // Bad settings are refused beside the field.
+    let (s, page) = lb
+        .post_form_text("/messages/settings", &[("email", "sometimes"), ("away_message", "")])
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("aria-invalid") || page.contains("error"), "{page}");
+}
+
+async fn next_of_any<S>(ws: &mut S) -> Value
+where
+    S: futures_util::Stream<
+            Item = Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
+        > + Unpin,
+{
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a frame in time")
+            .expect("open")
+            .expect("a frame");
+        if let tokio_tungstenite::tungstenite::Message::Text(t) = frame {
+            return serde_json::from_str(t.as_str()).unwrap();
+        }
+    }
+}
+
+async fn away_members_are_emailed_at_most_every_half_hour(app: TestApp) {
+    let (tb, teacher, lb, _) = pair(&app).await;
+    let c = open(&lb, teacher).await;
+    let mails = || async { app.mails_to("profe@example.org").await.len() };
+    app.deliver().await;
+    let before = mails().await;
+    let secret = "my secret plan for Tuesday";
+    assert_eq!(write(&lb, c, secret).await, StatusCode::SEE_OTHER);
+    app.deliver().await;
+    assert_eq!(mails().await, before + 1, "the first message is emailed at once");
+    let mail = app.last_mail_to("profe@example.org").await;
+    let subject = mail.lines().find(|l| l.starts_with("Subject:")).unwrap_or_default();
+    assert!(!subject.contains("secret"), "{subject}");
+    assert!(!mail.contains(secret), "the text never goes by email: {mail}");
+    assert!(mail.contains("Ana wrote to you"), "{mail}");
+    assert!(mail.contains(&format!("/messages/{c}")), "{mail}");
+    write(&lb, c, "and another thing").await;
+    app.deliver().await;
+    assert_eq!(mails().await, before + 1, "at most one per half hour");
+    app.advance(Duration::from_secs(31 * 60));
+    lb.login("ana@example.org", STRONG_PASSWORD).await;
+    write(&lb, c, "still there?").await;
+    app.deliver().await;
+    assert_eq!(mails().await, before + 2);
+    // Online (a stream open), no email; "never" means never.
+    let tt = token(&app, "profe@example.org").await;
+    let mut ws = stream(&app, &tt).await;
+    next_of(&mut ws, "hello").await;
+    app.advance(Duration::from_secs(31 * 60));
+    lb.login("ana@example.org", STRONG_PASSWORD).await;
+    write(&lb, c, "you are online").await;
+    app.deliver().await;
+    assert_eq!(mails().await, before + 2, "online: no email");
+    drop(ws);
+    tb.post_form("/messages/settings", &[("email", "never"), ("away_message", "")])
+        .await;
+    app.advance(Duration::from_secs(31 * 60));
+    lb.login("ana@example.org", STRONG_PASSWORD).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    write(&lb, c, "hello?").await;
+    app.deliver().await;
+    assert_eq!(mails().await, before + 2, "never");
+}
+
+async fn an_away_teacher_answers_by_itself(app: TestApp) {
+    let (tb, teacher, lb, _) = pair(&app).await;
+    let r = tb
+        .post_form(
+            "/messages/settings",
+            &[("email", "digest"), ("away_message", "On holiday until the 20th.")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let c = open(&lb, teacher).await;
+    write(&lb, c, "hola").await;
+    write(&lb, c, "¿hola?").await;
+    let stored = bodies(&app, c).await;
+    assert_eq!(
+        stored,
+        [
+            Some("hola".into()),
+            Some("On holiday until the 20th.".into()),
+            Some("¿hola?".into())
+        ],
+        "once per conversation"
+    );
+    let (_, page) = lb.get_text(&format!("/messages/{c}")).await;
+    assert!(page.contains("Automatic reply"), "{page}");
+}
+
+async fn leaving_keeps_the_conversation_for_the_other_member(app: TestApp) {
+    let (tb, teacher, lb, learner) = pair(&app).await;
+    let c = open(&lb, teacher).await;
+    write(&lb, c, "Soy Ana y quiero aprender").await;
+    write(&tb, c, "Bienvenida, Ana").await;
+    // The export holds the learner's conversation: both sides' messages,
+    // the teacher named by display name only.
+    let files = app.svc.build_export(learner).await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(files)).unwrap();
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("data/messages.json").unwrap(), &mut json).unwrap();
+    assert!(json.contains("Soy Ana") && json.contains("Bienvenida"), "{json}");
+    assert!(
+        json.contains("\"Profe\"") && !json.contains(&teacher.to_string()),
+        "{json}"
+    );
+    // The learner leaves.
+    app.svc.delete_account(&app.principal(learner)).await.expect("erased");
+    let (s, page) = tb.get_text(&format!("/messages/{c}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("a former member") && page.contains("Bienvenida"),
+        "{page}"
+    );
+    assert!(!page.contains("Soy Ana"), "{page}");
+    assert!(page.contains("has left Koine"), "{page}");
+    assert_eq!(bodies(&app, c).await, [None, Some("Bienvenida, Ana".into())]);
+    let tt = token(&app, "profe@example.org").await;
+    let (s, _) = send(&app, &tt, c, "¿Sigues ahí?").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "nobody to write to");
+}

@@ -1,0 +1,168 @@
+//! Live fan-out to members' open connections (the `/api/v1/stream`
+//! WebSocket). The database stays the source of truth: an event is
+//! published after its transaction commits, and a client that missed some
+//! (a dropped connection, a lagging reader) catches up from the database
+//! by sequence number. So at-most-once delivery is enough here, and a bus
+//! over the network (NATS, when Koine runs on several nodes) can replace
+//! the in-process one behind the same interface.
+
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// One event for a member's connections, sent as the stream's envelope
+/// `{"kind": "...", "data": {...}}`; the classroom's signalling will be
+/// further kinds.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum Event {
+    /// A new message in one of the member's conversations.
+    Message(crate::messaging::Message),
+    /// The other member read up to `seq` (only where both send receipts).
+    Read { conversation: Uuid, seq: i64 },
+    /// The other member is typing (only where both send indicators).
+    Typing { conversation: Uuid },
+    /// The member's unread count changed (another tab read something).
+    Unread { count: i64 },
+}
+
+/// Where events for a member go. Every node of a cluster subscribes for
+/// the members connected to it.
+pub trait Bus: Send + Sync {
+    /// Sends `event` to every open connection of `account` (none: nothing).
+    fn publish(&self, account: Uuid, event: Arc<Event>);
+
+    /// Events for `account` from now on, until the subscription is dropped.
+    fn subscribe(&self, account: Uuid) -> Subscription;
+
+    /// Whether `account` has an open connection (then no email is needed).
+    fn online(&self, account: Uuid) -> bool;
+}
+
+/// How many events wait for a slow connection before it must catch up
+/// from the database instead.
+const BACKLOG: usize = 256;
+
+/// The bus inside one process: a broadcast channel per connected member.
+#[derive(Default)]
+pub struct LocalBus {
+    members: Arc<Mutex<HashMap<Uuid, broadcast::Sender<Arc<Event>>>>>,
+}
+
+impl Bus for LocalBus {
+    fn publish(&self, account: Uuid, event: Arc<Event>) {
+        let members = self.members.lock().expect("bus lock");
+        if let Some(tx) = members.get(&account) {
+            // No receiver left is not an error: the member went away.
+            let _ = tx.send(event);
+        }
+    }
+
+    fn subscribe(&self, account: Uuid) -> Subscription {
+        let mut members = self.members.lock().expect("bus lock");
+        let rx = members
+            .entry(account)
+            .or_insert_with(|| broadcast::channel(BACKLOG).0)
+            .subscribe();
+        Subscription {
+            rx: Some(rx),
+            account,
+            members: self.members.clone(),
+        }
+    }
+
+    fn online(&self, account: Uuid) -> bool {
+        self.members.lock().expect("bus lock").contains_key(&account)
+    }
+}
+
+/// A member's events. Dropping it leaves the bus (the last one for a member
+/// removes their channel).
+pub struct Subscription {
+    rx: Option<broadcast::Receiver<Arc<Event>>>,
+    account: Uuid,
+    members: Arc<Mutex<HashMap<Uuid, broadcast::Sender<Arc<Event>>>>>,
+}
+
+/// What the next receive gave.
+#[derive(Debug)]
+pub enum Received {
+    Event(Arc<Event>),
+    /// Events were missed (the connection was too slow): the client must
+    /// catch up from the database.
+    Missed,
+}
+
+impl Subscription {
+    pub async fn recv(&mut self) -> Received {
+        let rx = self.rx.as_mut().expect("held until drop");
+        match rx.recv().await {
+            Ok(e) => Received::Event(e),
+            Err(broadcast::error::RecvError::Lagged(_)) => Received::Missed,
+            // The sender lives in the map while this receiver does.
+            Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
+        }
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let mut members = self.members.lock().expect("bus lock");
+        drop(self.rx.take());
+        if members.get(&self.account).is_some_and(|tx| tx.receiver_count() == 0) {
+            members.remove(&self.account);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typing() -> Arc<Event> {
+        Arc::new(Event::Typing {
+            conversation: Uuid::nil(),
+        })
+    }
+
+    #[tokio::test]
+    async fn events_reach_every_connection_of_the_member_only() {
+        let bus = LocalBus::default();
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let mut tab1 = bus.subscribe(a);
+        let mut tab2 = bus.subscribe(a);
+        let mut other = bus.subscribe(b);
+        bus.publish(a, typing());
+        for tab in [&mut tab1, &mut tab2] {
+            assert!(matches!(tab.recv().await, Received::Event(e) if *e == *typing()));
+        }
+        let nothing = tokio::time::timeout(std::time::Duration::from_millis(20), other.recv()).await;
+        assert!(nothing.is_err(), "b got a's event");
+    }
+
+    #[tokio::test]
+    async fn a_slow_connection_is_told_to_catch_up() {
+        let bus = LocalBus::default();
+        let a = Uuid::now_v7();
+        let mut slow = bus.subscribe(a);
+        for _ in 0..BACKLOG + 1 {
+            bus.publish(a, typing());
+        }
+        assert!(matches!(slow.recv().await, Received::Missed));
+    }
+
+    #[test]
+    fn online_while_subscribed() {
+        let bus = LocalBus::default();
+        let a = Uuid::now_v7();
+        assert!(!bus.online(a));
+        let one = bus.subscribe(a);
+        let two = bus.subscribe(a);
+        drop(one);
+        assert!(bus.online(a), "another tab is still open");
+        drop(two);
+        assert!(!bus.online(a));
+    }
+}

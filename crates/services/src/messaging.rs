@@ -1,0 +1,635 @@
+//! Conversations between members: starting one, sending (with the contact
+//! guard, the limits and an idempotency key), reading, replay by sequence,
+//! blocks, search and preferences. Live delivery goes through the bus
+//! after each commit (`bus.rs`).
+
+use crate::accounts::Principal;
+use crate::bus::Event;
+use crate::idempotency::{IdempotencyKey, Outcome};
+use crate::mail::{self, Channel, Outgoing};
+use crate::{Error, Result, Services};
+use koine_domain::Invalid;
+use koine_domain::messaging::{
+    self as rules, BlockReason, EmailNotices, Guarded, MessageKind, MessageText, SendFacts, SendRefusal,
+};
+use koine_domain::profile::Visibility;
+use koine_domain::refusal::Refusal;
+use koine_domain::validation::optional_text;
+use koine_store::Conn;
+use koine_store::repo::conversations::{self as repo, MessageRow, NewMessage, PreferencesRow};
+use koine_store::repo::outbox::OutboxRow;
+use koine_store::repo::{accounts, lessons, outbox, restrictions, teaching};
+use serde::Serialize;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The longest away message, in characters.
+pub const AWAY_MAX: usize = 500;
+
+/// The longest search over one's messages, in characters.
+pub const QUERY_MAX: usize = 100;
+
+/// How many conversations an inbox lists.
+const INBOX_MAX: i64 = 200;
+
+/// How many messages a conversation page shows at first.
+const PAGE_MESSAGES: i64 = 100;
+
+/// A message as its conversation's members see it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Message {
+    pub id: Uuid,
+    pub conversation: Uuid,
+    pub seq: i64,
+    /// The sender; none once they have left Koine ("a former member").
+    pub sender: Option<Uuid>,
+    pub kind: MessageKind,
+    /// None once its sender has left Koine.
+    pub body: Option<String>,
+    /// Kinds of contact detail the guard took out (`email`, `phone`, …).
+    pub redacted: Vec<String>,
+    pub created_at: i64,
+}
+
+impl Message {
+    fn of(row: MessageRow, members: &[Uuid]) -> Self {
+        Self {
+            id: row.id,
+            conversation: row.conversation_id,
+            seq: row.seq,
+            sender: members.contains(&row.sender_id).then_some(row.sender_id),
+            kind: row.kind,
+            body: row.body,
+            redacted: row
+                .redacted_kinds
+                .map(|k| k.split(',').map(str::to_owned).collect())
+                .unwrap_or_default(),
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// The other member as a member sees them: public name and, as their
+/// visibility allows, photo.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherMember {
+    pub id: Uuid,
+    pub name: String,
+    pub avatar: Option<Uuid>,
+}
+
+fn other_member(
+    id: Option<Uuid>,
+    name: Option<String>,
+    avatar: Option<Uuid>,
+    visibility: Option<String>,
+) -> Option<OtherMember> {
+    let visible = visibility
+        .and_then(|v| Visibility::try_from(v).ok())
+        .is_some_and(|v| v != Visibility::Private);
+    Some(OtherMember {
+        id: id?,
+        name: name.unwrap_or_default(),
+        avatar: avatar.filter(|_| visible),
+    })
+}
+
+/// One line of an inbox.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversationLine {
+    pub id: Uuid,
+    /// None once the other member has left Koine.
+    pub other: Option<OtherMember>,
+    pub last_activity_at: i64,
+    pub last_seq: i64,
+    pub unread: i64,
+    /// The newest message's text, and whether the member wrote it.
+    pub preview: Option<String>,
+    pub preview_mine: bool,
+}
+
+/// A conversation opened by one of its members.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conversation {
+    pub id: Uuid,
+    pub other: Option<OtherMember>,
+    /// The newest messages, in order.
+    pub messages: Vec<Message>,
+    /// Older messages exist than those listed.
+    pub earlier: bool,
+    pub last_seq: i64,
+    pub last_read_seq: i64,
+    /// How far the other member has read, where both send read receipts.
+    pub other_read_seq: Option<i64>,
+    /// Contact details are hidden until the two have had a paid lesson.
+    pub guarded: bool,
+    /// The viewer blocked the other member.
+    pub blocked_by_me: bool,
+    /// Why the viewer cannot write here now, if they cannot.
+    pub cannot_send: Option<Refusal>,
+}
+
+/// Messages after a sequence number: at most [`rules::REPLAY_CAP`]; past
+/// that, `reload` says the client should reload the conversation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Replay {
+    pub messages: Vec<Message>,
+    pub reload: bool,
+    pub last_seq: i64,
+}
+
+/// A member's messaging preferences, as they set them.
+#[derive(Debug, Clone)]
+pub struct MessagingPreferences {
+    pub read_receipts: bool,
+    pub typing_indicators: bool,
+    pub email: EmailNotices,
+    pub away_message: Option<String>,
+}
+
+/// The preferences form or body as given.
+pub struct PreferencesInput<'a> {
+    pub read_receipts: bool,
+    pub typing_indicators: bool,
+    pub email: &'a str,
+    pub away_message: &'a str,
+}
+
+impl MessagingPreferences {
+    pub fn parse(input: &PreferencesInput<'_>) -> std::result::Result<Self, Vec<Invalid>> {
+        let mut errors = koine_domain::validation::FieldErrors::default();
+        let email = errors.take(EmailNotices::parse(input.email));
+        let away = errors.take(optional_text("away_message", input.away_message, AWAY_MAX));
+        errors.finish(|| {
+            Some(Self {
+                read_receipts: input.read_receipts,
+                typing_indicators: input.typing_indicators,
+                email: email?,
+                away_message: away?,
+            })
+        })
+    }
+}
+
+impl From<PreferencesRow> for MessagingPreferences {
+    fn from(r: PreferencesRow) -> Self {
+        Self {
+            read_receipts: r.read_receipts,
+            typing_indicators: r.typing_indicators,
+            email: r.email,
+            away_message: r.away_message,
+        }
+    }
+}
+
+fn send_refusal(r: SendRefusal) -> Error {
+    match r {
+        SendRefusal::ToSelf => Invalid::new("member", "message-to-self").into(),
+        SendRefusal::RecipientGone => Error::NotFound,
+        SendRefusal::Refused(r) => Error::Refused(r),
+    }
+}
+
+impl Services {
+    /// Why `p` may not write to `other` now, if they may not.
+    async fn send_check(
+        &self,
+        mut conn: Conn<'_>,
+        p: &Principal,
+        other: Option<Uuid>,
+        conversation: Option<Uuid>,
+    ) -> Result<()> {
+        let me = p.account_id;
+        let now = self.clock.now_us();
+        let Some(other) = other else {
+            return Err(send_refusal(SendRefusal::RecipientGone));
+        };
+        let account = accounts::get(conn.reborrow(), me)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let recipient_gone = other != me && accounts::get(conn.reborrow(), other).await?.is_none();
+        let had_lesson = repo::had_lesson(conn.reborrow(), me, other, false).await?;
+        let answered_here = match conversation {
+            Some(c) => repo::has_written(conn.reborrow(), c, other).await?,
+            None => false,
+        };
+        let new_account = now - account.created_at < rules::NEW_ACCOUNT_US;
+        let facts = SendFacts {
+            to_self: other == me,
+            recipient_gone,
+            blocked: repo::blocked_between(conn.reborrow(), me, other).await?,
+            minor_unconfirmed: !self.full_use_allowed_in(conn.reborrow(), me).await?,
+            restricted: restrictions::active(conn.reborrow(), me).await?.is_some(),
+            new_account,
+            had_lesson,
+            unanswered: if new_account && !had_lesson && !answered_here {
+                repo::unanswered(conn.reborrow(), me).await?
+            } else {
+                0
+            },
+            answered_here,
+        };
+        rules::may_send(facts).map_err(send_refusal)
+    }
+
+    /// Opens the conversation with `with` (starting it if the two have
+    /// none): a member may start one with a teacher, or with someone they
+    /// have a lesson with.
+    pub async fn start_conversation(&self, p: &Principal, with: Uuid) -> Result<Uuid> {
+        let me = p.account_id;
+        if me == with {
+            return Err(send_refusal(SendRefusal::ToSelf));
+        }
+        let mut c = self.db.acquire().await?;
+        if let Some(id) = repo::between(c.conn(), me, with).await? {
+            return Ok(id);
+        }
+        drop(c);
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        // Both accounts locked in one order: two first messages at once
+        // still make one conversation.
+        let (first, second) = if me < with { (me, with) } else { (with, me) };
+        accounts::lock(tx.conn(), first).await?;
+        accounts::lock(tx.conn(), second).await?;
+        if let Some(id) = repo::between(tx.conn(), me, with).await? {
+            return Ok(id);
+        }
+        self.send_check(tx.conn(), p, Some(with), None).await?;
+        let is_teacher = teaching::teacher(tx.conn(), with)
+            .await?
+            .is_some_and(|t| t.status == "active");
+        let had_any_lesson = lessons::between(tx.conn(), me, with).await?;
+        if !is_teacher && !had_any_lesson {
+            return Err(Error::NotFound);
+        }
+        let id = Uuid::now_v7();
+        repo::create(tx.conn(), id, [me, with], now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Sends a message. A retry with the same key returns the first
+    /// message and sends nothing.
+    pub async fn send_message(
+        &self,
+        p: &Principal,
+        conversation: Uuid,
+        text: &MessageText,
+        key: &IdempotencyKey,
+    ) -> Result<Message> {
+        let me = p.account_id;
+        let now = self.clock.now_us();
+        let fingerprint = self.fingerprint(&[b"message", conversation.as_bytes(), text.as_str().as_bytes()]);
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        repo::member(tx.conn(), conversation, me)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if let Some(Outcome::Message(earlier)) = self
+            .claim_key_as(tx.conn(), me, key, &fingerprint, Some(Outcome::Message(id)))
+            .await?
+        {
+            let row = repo::message(tx.conn(), earlier).await?.ok_or(Error::NotFound)?;
+            return Ok(Message::of(row, &[me]));
+        }
+        let other = repo::others(tx.conn(), conversation, me).await?.into_iter().next();
+        self.send_check(tx.conn(), p, other.as_ref().map(|o| o.account_id), Some(conversation))
+            .await?;
+        let other = other.ok_or(Error::NotFound)?;
+        let guard_on = !repo::had_lesson(tx.conn(), me, other.account_id, true).await?;
+        let guarded = Guarded::apply(text, guard_on);
+        let kinds = guarded.kinds();
+        let sent = repo::append(
+            tx.conn(),
+            &NewMessage {
+                id,
+                conversation_id: conversation,
+                sender_id: me,
+                kind: MessageKind::Text,
+                body: &guarded.text,
+                redactions: guarded.redacted.len() as i64,
+                redacted_kinds: kinds.as_deref(),
+                created_at: now,
+            },
+        )
+        .await?;
+        let mut published = vec![sent.clone()];
+        // A teacher who is away answers once per conversation, by itself.
+        let theirs = repo::preferences(tx.conn(), other.account_id).await?;
+        if let Some(away) = &theirs.away_message
+            && !repo::auto_replied(tx.conn(), conversation, other.account_id).await?
+        {
+            let reply = repo::append(
+                tx.conn(),
+                &NewMessage {
+                    id: Uuid::now_v7(),
+                    conversation_id: conversation,
+                    sender_id: other.account_id,
+                    kind: MessageKind::AutoReply,
+                    body: away,
+                    redactions: 0,
+                    redacted_kinds: None,
+                    created_at: now,
+                },
+            )
+            .await?;
+            published.push(reply);
+        }
+        let online = self.bus.online(other.account_id);
+        if !online && rules::email_due(theirs.email, other.emailed_at, other.emailed_seq < sent.seq, now) {
+            self.email_about_message(tx.conn(), other.account_id, me, conversation, now)
+                .await?;
+            repo::mark_emailed(tx.conn(), conversation, other.account_id, sent.seq, now).await?;
+        }
+        tx.commit().await?;
+        let members = [me, other.account_id];
+        for row in published {
+            let event = Arc::new(Event::Message(Message::of(row, &members)));
+            for m in members {
+                self.bus.publish(m, event.clone());
+            }
+        }
+        self.publish_unread(other.account_id).await;
+        Ok(Message::of(sent, &members))
+    }
+
+    /// Writes a member's message to `account` and sends it, in one step
+    /// (the first message of a conversation).
+    pub async fn message_member(
+        &self,
+        p: &Principal,
+        to: Uuid,
+        text: &MessageText,
+        key: &IdempotencyKey,
+    ) -> Result<Message> {
+        let conversation = self.start_conversation(p, to).await?;
+        self.send_message(p, conversation, text, key).await
+    }
+
+    /// The email telling `account` that `from` wrote: never the text.
+    async fn email_about_message(
+        &self,
+        mut conn: Conn<'_>,
+        account: Uuid,
+        from: Uuid,
+        conversation: Uuid,
+        now: i64,
+    ) -> Result<()> {
+        let Some(a) = accounts::get(conn.reborrow(), account).await? else {
+            return Ok(());
+        };
+        let Some(email) = a.email.clone().filter(|_| a.email_verified_at.is_some()) else {
+            return Ok(());
+        };
+        let locale = crate::accounts::locale_of(conn.reborrow(), account).await?;
+        let args = [("name", koine_domain::mention::MARK.to_owned())];
+        let body = format!(
+            "{}\n\n{}/messages/{conversation}",
+            crate::i18n::t_args(locale, "message-email-body", &args),
+            self.settings.public_url
+        );
+        let row = OutboxRow {
+            about_id: Some(from),
+            ..mail::outbox_row(
+                now,
+                Outgoing {
+                    account: Some(account),
+                    channel: Channel::Email,
+                    to: email,
+                    subject: crate::i18n::t(locale, "message-email-subject"),
+                    body,
+                },
+                None,
+            )
+        };
+        outbox::enqueue_many(conn, &[row]).await?;
+        Ok(())
+    }
+
+    /// The member's conversations, most recently active first.
+    pub async fn inbox(&self, p: &Principal) -> Result<Vec<ConversationLine>> {
+        let mut c = self.db.acquire().await?;
+        let rows = repo::inbox(c.conn(), p.account_id, INBOX_MAX).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ConversationLine {
+                id: r.id,
+                other: other_member(r.other_id, r.other_name, r.other_avatar, r.other_avatar_visibility),
+                last_activity_at: r.last_activity_at,
+                last_seq: r.last_seq,
+                unread: r.unread,
+                preview: r.last_body,
+                preview_mine: r.last_sender == Some(p.account_id),
+            })
+            .collect())
+    }
+
+    /// Messages from others the member has not read yet.
+    pub async fn unread_messages(&self, account: Uuid) -> Result<i64> {
+        let mut c = self.db.acquire().await?;
+        Ok(repo::unread_total(c.conn(), account).await?)
+    }
+
+    async fn publish_unread(&self, account: Uuid) {
+        if !self.bus.online(account) {
+            return;
+        }
+        match self.unread_messages(account).await {
+            Ok(count) => self.bus.publish(account, Arc::new(Event::Unread { count })),
+            Err(e) => tracing::warn!("unread count for the stream: {e}"),
+        }
+    }
+
+    /// One conversation, for one of its members.
+    pub async fn conversation(&self, p: &Principal, id: Uuid) -> Result<Conversation> {
+        let me = p.account_id;
+        let mut c = self.db.acquire().await?;
+        let mine = repo::member(c.conn(), id, me).await?.ok_or(Error::NotFound)?;
+        let other = repo::others(c.conn(), id, me).await?.into_iter().next();
+        let mut messages = repo::latest(c.conn(), id, PAGE_MESSAGES + 1).await?;
+        let earlier = messages.len() as i64 > PAGE_MESSAGES;
+        if earlier {
+            messages.remove(0);
+        }
+        let last_seq = repo::last_seq(c.conn(), id).await?.unwrap_or_default();
+        let members: Vec<Uuid> = std::iter::once(me)
+            .chain(other.as_ref().map(|o| o.account_id))
+            .collect();
+        let (other_view, other_read_seq, guarded, blocked_by_me) = match &other {
+            Some(o) => {
+                let profile = koine_store::repo::profiles::get(c.conn(), o.account_id).await?;
+                let view = other_member(
+                    Some(o.account_id),
+                    profile.as_ref().map(|p| p.display_name.clone()),
+                    profile.as_ref().and_then(|p| p.avatar_id),
+                    profile.as_ref().map(|p| p.avatar_visibility.as_str().to_owned()),
+                );
+                let mine_prefs = repo::preferences(c.conn(), me).await?;
+                let theirs = repo::preferences(c.conn(), o.account_id).await?;
+                let receipts = rules::sees_signal(mine_prefs.read_receipts, theirs.read_receipts);
+                (
+                    view,
+                    receipts.then_some(o.last_read_seq),
+                    !repo::had_lesson(c.conn(), me, o.account_id, true).await?,
+                    repo::blocks(c.conn(), me, o.account_id).await?,
+                )
+            }
+            None => (None, None, false, false),
+        };
+        let cannot_send = match self
+            .send_check(c.conn(), p, other.as_ref().map(|o| o.account_id), Some(id))
+            .await
+        {
+            Ok(()) => None,
+            Err(Error::Refused(r)) => Some(r),
+            Err(Error::NotFound) => Some(Refusal::RecipientLeft),
+            Err(e) => return Err(e),
+        };
+        Ok(Conversation {
+            id,
+            other: other_view,
+            messages: messages.into_iter().map(|m| Message::of(m, &members)).collect(),
+            earlier,
+            last_seq,
+            last_read_seq: mine.last_read_seq,
+            other_read_seq,
+            guarded,
+            blocked_by_me,
+            cannot_send,
+        })
+    }
+
+    /// Every message after `after`, in order, with no gap: at most
+    /// [`rules::REPLAY_CAP`], then `reload`.
+    pub async fn messages_after(&self, p: &Principal, id: Uuid, after: i64) -> Result<Replay> {
+        let me = p.account_id;
+        let mut c = self.db.acquire().await?;
+        repo::member(c.conn(), id, me).await?.ok_or(Error::NotFound)?;
+        let members: Vec<Uuid> = std::iter::once(me)
+            .chain(repo::others(c.conn(), id, me).await?.into_iter().map(|o| o.account_id))
+            .collect();
+        let mut rows = repo::after(c.conn(), id, after, rules::REPLAY_CAP + 1).await?;
+        let reload = rows.len() as i64 > rules::REPLAY_CAP;
+        rows.truncate(rules::REPLAY_CAP as usize);
+        let last_seq = repo::last_seq(c.conn(), id).await?.unwrap_or_default();
+        Ok(Replay {
+            messages: rows.into_iter().map(|m| Message::of(m, &members)).collect(),
+            reload,
+            last_seq,
+        })
+    }
+
+    /// Marks the conversation read up to `seq` (everything when `None`);
+    /// returns the read mark. The member's other tabs and devices hear of
+    /// the new unread count, the other member of the receipt (where both
+    /// send receipts).
+    pub async fn mark_read(&self, p: &Principal, id: Uuid, seq: Option<i64>) -> Result<i64> {
+        let me = p.account_id;
+        let mut c = self.db.acquire().await?;
+        repo::member(c.conn(), id, me).await?.ok_or(Error::NotFound)?;
+        let seq = seq.unwrap_or(i64::MAX);
+        let mark = repo::mark_read(c.conn(), id, me, seq).await?;
+        let others = repo::others(c.conn(), id, me).await?;
+        let mine = repo::preferences(c.conn(), me).await?;
+        for o in others {
+            let theirs = repo::preferences(c.conn(), o.account_id).await?;
+            if rules::sees_signal(theirs.read_receipts, mine.read_receipts) {
+                self.bus.publish(
+                    o.account_id,
+                    Arc::new(Event::Read {
+                        conversation: id,
+                        seq: mark,
+                    }),
+                );
+            }
+        }
+        drop(c);
+        self.publish_unread(me).await;
+        Ok(mark)
+    }
+
+    /// Tells the other member that `p` is typing, where both send typing
+    /// indicators.
+    pub async fn typing(&self, p: &Principal, id: Uuid) -> Result<()> {
+        let me = p.account_id;
+        let mut c = self.db.acquire().await?;
+        repo::member(c.conn(), id, me).await?.ok_or(Error::NotFound)?;
+        let mine = repo::preferences(c.conn(), me).await?;
+        for o in repo::others(c.conn(), id, me).await? {
+            let theirs = repo::preferences(c.conn(), o.account_id).await?;
+            if rules::sees_signal(theirs.typing_indicators, mine.typing_indicators) {
+                self.bus
+                    .publish(o.account_id, Arc::new(Event::Typing { conversation: id }));
+            }
+        }
+        Ok(())
+    }
+
+    /// Blocks another member: neither can write to the other, and they
+    /// cannot book the blocker. History stays.
+    pub async fn block_member(&self, p: &Principal, who: Uuid, reason: BlockReason) -> Result<()> {
+        if who == p.account_id {
+            return Err(Invalid::new("member", "block-self").into());
+        }
+        let mut tx = self.db.begin().await?;
+        accounts::get(tx.conn(), who).await?.ok_or(Error::NotFound)?;
+        repo::block(tx.conn(), p.account_id, who, reason, self.clock.now_us()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Lifts the member's block; `NotFound` if there was none.
+    pub async fn unblock_member(&self, p: &Principal, who: Uuid) -> Result<()> {
+        let mut c = self.db.acquire().await?;
+        if repo::unblock(c.conn(), p.account_id, who).await? {
+            Ok(())
+        } else {
+            Err(Error::NotFound)
+        }
+    }
+
+    /// Messages in the member's conversations holding `words`, newest first.
+    pub async fn search_messages(&self, p: &Principal, words: &str) -> Result<Vec<Message>> {
+        let words = optional_text("q", words, QUERY_MAX)?.ok_or(Invalid::new("q", "required"))?;
+        let mut c = self.db.acquire().await?;
+        let rows = repo::search(c.conn(), p.account_id, &words, 50).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let members: Vec<Uuid> = std::iter::once(p.account_id)
+                .chain(
+                    repo::others(c.conn(), r.conversation_id, p.account_id)
+                        .await?
+                        .into_iter()
+                        .map(|o| o.account_id),
+                )
+                .collect();
+            out.push(Message::of(r, &members));
+        }
+        Ok(out)
+    }
+
+    pub async fn messaging_preferences(&self, account: Uuid) -> Result<MessagingPreferences> {
+        let mut c = self.db.acquire().await?;
+        Ok(repo::preferences(c.conn(), account).await?.into())
+    }
+
+    pub async fn set_messaging_preferences(&self, p: &Principal, prefs: MessagingPreferences) -> Result<()> {
+        let mut c = self.db.acquire().await?;
+        let row = PreferencesRow {
+            read_receipts: prefs.read_receipts,
+            typing_indicators: prefs.typing_indicators,
+            email: prefs.email,
+            away_message: prefs.away_message,
+        };
+        repo::set_preferences(c.conn(), p.account_id, &row, self.clock.now_us()).await?;
+        Ok(())
+    }
+
+    /// Contact details the guard took out of the member's messages (for
+    /// trust and safety).
+    pub async fn redactions_of(&self, account: Uuid) -> Result<i64> {
+        let mut c = self.db.acquire().await?;
+        Ok(repo::redactions_of(c.conn(), account).await?)
+    }
+}

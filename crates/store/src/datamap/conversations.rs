@@ -1,0 +1,64 @@
+//! Conversations between members: who takes part, the messages, blocks and
+//! messaging preferences.
+
+use super::*;
+
+/// A conversation nobody has written in for three years is deleted, with
+/// its messages.
+const CONVERSATION_KEEP: Retention = days_after(3 * 365, "last_activity_at");
+
+const IN_CONVERSATION: Retention = WithParent {
+    column: "conversation_id",
+    parent: "conversations",
+};
+
+const CONVERSATION: &str = "user.content.conversation";
+const BLOCKS: &str = "user.account.blocks";
+
+pub(super) static TABLES: &[TableMap] = &[
+    // A conversation belongs to its members together; it has no subject of
+    // its own, and stays for the other member when one leaves.
+    table!("conversations", [], Defaults::new(SVC, Contract, CONVERSATION_KEEP, WithRow);
+        about "Conversations between members: when each began and was last written in.";
+        UID => ["id"];
+        CONVERSATION => ["created_at", "last_activity_at"].from(Source::Service);
+        SYS => ["last_seq"].purposes(OPS);
+    ),
+    table!("conversation_members", ["account_id"], Defaults::new(SVC, Contract, IN_CONVERSATION, DeleteRow);
+        about "The conversations you take part in, how far you have read, and when we emailed you about them.";
+        UID => ["conversation_id", "account_id"];
+        CONVERSATION => ["joined_at"].from(Source::Service);
+        CONVERSATION => ["last_read_seq"].from(Source::Device);
+        "user.content.message" => ["emailed_seq", "emailed_at"].purposes(&[ServiceMessages]).from(Source::Service);
+    ),
+    // Someone who leaves keeps no messages in others' conversations: each
+    // stays in its place, from "a former member", with its text deleted.
+    table!("messages", ["sender_id"], Defaults::new(SVC, Contract, IN_CONVERSATION, WithRow);
+        about "Messages you sent, and those the other member sent you.";
+        UID => ["id", "conversation_id"];
+        SYS => ["seq"].purposes(OPS);
+        UID => ["sender_id"].erasure(Pseudonymise);
+        CONVERSATION => ["kind"].from(Source::Service).choice();
+        CONVERSATION => ["body"].erasure(Null);
+        // Contact details taken out before the two had a paid lesson
+        // (keeping payments on Koine protects both sides): how many and
+        // of which kinds, never the details themselves.
+        CONVERSATION => ["redactions", "redacted_kinds"].purposes(SEC).basis(LegitimateInterests).from(Source::Service);
+        CONVERSATION => ["created_at"].from(Source::Service);
+    )
+    .shared_through("conversation_id", "conversation_members", "account_id"),
+    table!("member_blocks", ["blocker_id", "blocked_id"], Defaults::new(SEC, LegitimateInterests, ACCOUNT, DeleteRow);
+        about "Members you blocked, and why: they cannot message or book you.";
+        UID => ["blocker_id", "blocked_id"];
+        BLOCKS => ["reason"].choice();
+        BLOCKS => ["created_at"].from(Source::Service);
+    ),
+    table!("messaging_preferences", ["account_id"], Defaults::new(SVC, Contract, ACCOUNT, DeleteRow);
+        about "How you message: read receipts, typing indicators, email notices and your away message.";
+        UID => ["account_id"];
+        "user.account.settings" => ["read_receipts", "typing_indicators"];
+        "user.account.settings" => ["email"].choice();
+        CONVERSATION => ["away_message"];
+        "user.account.settings" => ["updated_at"].from(Source::Service);
+    ),
+];

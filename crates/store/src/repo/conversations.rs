@@ -1,0 +1,347 @@
+//! Conversations, their members and messages, blocks and messaging
+//! preferences.
+
+use crate::{Conn, Result, on_conn};
+use koine_domain::messaging::{BlockReason, EmailNotices, MessageKind};
+use uuid::Uuid;
+
+/// Lesson statuses that mean the teacher accepted and the learner paid:
+/// the two have "had a lesson" for messaging's rules.
+const CONFIRMED: &str =
+    "('confirmed', 'awaiting_confirmation', 'completed', 'problem_reported', 'disputed', 'settled')";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: Uuid,
+    pub conversation_id: Uuid,
+    pub seq: i64,
+    pub sender_id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub kind: MessageKind,
+    /// None once its sender was erased.
+    pub body: Option<String>,
+    pub redactions: i64,
+    pub redacted_kinds: Option<String>,
+    pub created_at: i64,
+}
+
+const MESSAGE: &str = "id, conversation_id, seq, sender_id, kind, body, redactions, redacted_kinds, created_at";
+
+fn prefixed(columns: &str, alias: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A member's own state in a conversation.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub conversation_id: Uuid,
+    pub account_id: Uuid,
+    pub joined_at: i64,
+    pub last_read_seq: i64,
+    pub emailed_seq: i64,
+    pub emailed_at: Option<i64>,
+}
+
+/// One line of a member's inbox.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InboxRow {
+    pub id: Uuid,
+    pub last_activity_at: i64,
+    pub last_seq: i64,
+    pub last_read_seq: i64,
+    /// The other member; None once they have left.
+    pub other_id: Option<Uuid>,
+    pub other_name: Option<String>,
+    pub other_avatar: Option<Uuid>,
+    pub other_avatar_visibility: Option<String>,
+    pub unread: i64,
+    pub last_body: Option<String>,
+    pub last_sender: Option<Uuid>,
+}
+
+/// The conversation the two members share, if they have one.
+pub async fn between(conn: Conn<'_>, a: Uuid, b: Uuid) -> Result<Option<Uuid>> {
+    Ok(on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT m1.conversation_id FROM conversation_members m1 \
+         JOIN conversation_members m2 ON m2.conversation_id = m1.conversation_id \
+         WHERE m1.account_id = $1 AND m2.account_id = $2 LIMIT 1")
+        .bind(a).bind(b).fetch_optional(&mut *c).await)?)
+}
+
+/// A new conversation between `members`.
+pub async fn create(mut conn: Conn<'_>, id: Uuid, members: [Uuid; 2], now: i64) -> Result<()> {
+    on_conn!(conn.reborrow(), c => sqlx::query(
+        "INSERT INTO conversations (id, created_at, last_activity_at, last_seq) VALUES ($1, $2, $2, 0)")
+        .bind(id).bind(now).execute(&mut *c).await.map(|_| ()))?;
+    for m in members {
+        on_conn!(conn.reborrow(), c => sqlx::query(
+            "INSERT INTO conversation_members (conversation_id, account_id, joined_at) VALUES ($1, $2, $3)")
+            .bind(id).bind(m).bind(now).execute(&mut *c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+pub async fn member(conn: Conn<'_>, conversation: Uuid, account: Uuid) -> Result<Option<MemberRow>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, MemberRow>(
+        "SELECT conversation_id, account_id, joined_at, last_read_seq, emailed_seq, emailed_at \
+         FROM conversation_members WHERE conversation_id = $1 AND account_id = $2")
+        .bind(conversation).bind(account).fetch_optional(&mut *c).await)?)
+}
+
+/// The other members of a conversation (none once they have all left).
+pub async fn others(conn: Conn<'_>, conversation: Uuid, account: Uuid) -> Result<Vec<MemberRow>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, MemberRow>(
+        "SELECT conversation_id, account_id, joined_at, last_read_seq, emailed_seq, emailed_at \
+         FROM conversation_members WHERE conversation_id = $1 AND account_id <> $2 ORDER BY account_id")
+        .bind(conversation).bind(account).fetch_all(&mut *c).await)?)
+}
+
+/// What a new message records.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub id: Uuid,
+    pub conversation_id: Uuid,
+    pub sender_id: Uuid,
+    pub kind: MessageKind,
+    pub body: &'a str,
+    pub redactions: i64,
+    pub redacted_kinds: Option<&'a str>,
+    pub created_at: i64,
+}
+
+/// Appends a message with the conversation's next sequence number. The
+/// update takes the conversation's row lock first, so concurrent senders
+/// get consecutive numbers with no gap; run it inside a transaction.
+pub async fn append(mut conn: Conn<'_>, m: &NewMessage<'_>) -> Result<MessageRow> {
+    let seq: i64 = on_conn!(conn.reborrow(), c => sqlx::query_scalar(
+        "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $2 WHERE id = $1 RETURNING last_seq")
+        .bind(m.conversation_id).bind(m.created_at).fetch_one(&mut *c).await)?;
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO messages ({MESSAGE}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ));
+    on_conn!(conn.reborrow(), c => sqlx::query(sql)
+        .bind(m.id).bind(m.conversation_id).bind(seq).bind(m.sender_id).bind(m.kind.as_str()).bind(m.body)
+        .bind(m.redactions).bind(m.redacted_kinds).bind(m.created_at).execute(&mut *c).await.map(|_| ()))?;
+    Ok(MessageRow {
+        id: m.id,
+        conversation_id: m.conversation_id,
+        seq,
+        sender_id: m.sender_id,
+        kind: m.kind,
+        body: Some(m.body.to_owned()),
+        redactions: m.redactions,
+        redacted_kinds: m.redacted_kinds.map(str::to_owned),
+        created_at: m.created_at,
+    })
+}
+
+pub async fn message(conn: Conn<'_>, id: Uuid) -> Result<Option<MessageRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {MESSAGE} FROM messages WHERE id = $1"));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, MessageRow>(sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+/// Messages after `after`, in order, at most `limit`.
+pub async fn after(conn: Conn<'_>, conversation: Uuid, after: i64, limit: i64) -> Result<Vec<MessageRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, MessageRow>(sql)
+        .bind(conversation).bind(after).bind(limit).fetch_all(&mut *c).await)?)
+}
+
+/// The newest `limit` messages, in order.
+pub async fn latest(conn: Conn<'_>, conversation: Uuid, limit: i64) -> Result<Vec<MessageRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE} FROM messages WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2"
+    ));
+    let mut rows = on_conn!(conn, c => sqlx::query_as::<_, MessageRow>(sql)
+        .bind(conversation).bind(limit).fetch_all(&mut *c).await)?;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// The newest sequence number of a conversation.
+pub async fn last_seq(conn: Conn<'_>, conversation: Uuid) -> Result<Option<i64>> {
+    Ok(
+        on_conn!(conn, c => sqlx::query_scalar("SELECT last_seq FROM conversations WHERE id = $1")
+        .bind(conversation).fetch_optional(&mut *c).await)?,
+    )
+}
+
+/// A member's conversations, most recently active first.
+pub async fn inbox(conn: Conn<'_>, account: Uuid, limit: i64) -> Result<Vec<InboxRow>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, InboxRow>(
+        "SELECT cv.id, cv.last_activity_at, cv.last_seq, me.last_read_seq, \
+           o.account_id AS other_id, p.display_name AS other_name, p.avatar_id AS other_avatar, \
+           p.avatar_visibility AS other_avatar_visibility, \
+           (SELECT COUNT(*) FROM messages u WHERE u.conversation_id = cv.id AND u.seq > me.last_read_seq \
+              AND u.sender_id <> $1) AS unread, \
+           lm.body AS last_body, lm.sender_id AS last_sender \
+         FROM conversation_members me \
+         JOIN conversations cv ON cv.id = me.conversation_id \
+         LEFT JOIN conversation_members o ON o.conversation_id = cv.id AND o.account_id <> $1 \
+         LEFT JOIN profiles p ON p.account_id = o.account_id \
+         LEFT JOIN messages lm ON lm.conversation_id = cv.id AND lm.seq = cv.last_seq \
+         WHERE me.account_id = $1 \
+         ORDER BY cv.last_activity_at DESC, cv.id LIMIT $2")
+        .bind(account).bind(limit).fetch_all(&mut *c).await)?)
+}
+
+/// Messages from others the member has not read, over all conversations.
+pub async fn unread_total(conn: Conn<'_>, account: Uuid) -> Result<i64> {
+    Ok(on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM conversation_members me JOIN messages u ON u.conversation_id = me.conversation_id \
+         WHERE me.account_id = $1 AND u.seq > me.last_read_seq AND u.sender_id <> $1")
+        .bind(account).fetch_one(&mut *c).await)?)
+}
+
+/// Moves the member's read mark forward to `seq` (never back, never past
+/// the newest message); returns the mark.
+pub async fn mark_read(mut conn: Conn<'_>, conversation: Uuid, account: Uuid, seq: i64) -> Result<i64> {
+    on_conn!(conn.reborrow(), c => sqlx::query(
+        "UPDATE conversation_members SET last_read_seq = (SELECT CASE WHEN $3 < cv.last_seq THEN $3 ELSE cv.last_seq END \
+           FROM conversations cv WHERE cv.id = $1) \
+         WHERE conversation_id = $1 AND account_id = $2 AND last_read_seq < $3")
+        .bind(conversation).bind(account).bind(seq).execute(&mut *c).await.map(|_| ()))?;
+    Ok(on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT last_read_seq FROM conversation_members WHERE conversation_id = $1 AND account_id = $2")
+        .bind(conversation).bind(account).fetch_one(&mut *c).await)?)
+}
+
+/// Messages in the member's conversations whose text holds `words`
+/// (case-insensitively for ASCII on SQLite, fully on PostgreSQL), newest
+/// first.
+pub async fn search(conn: Conn<'_>, account: Uuid, words: &str, limit: i64) -> Result<Vec<MessageRow>> {
+    let pattern = format!(
+        "%{}%",
+        words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    );
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM messages m JOIN conversation_members me ON me.conversation_id = m.conversation_id \
+         WHERE me.account_id = $1 AND LOWER(m.body) LIKE LOWER($2) ESCAPE '\\' \
+         ORDER BY m.created_at DESC, m.id LIMIT $3",
+        prefixed(MESSAGE, "m")
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, MessageRow>(sql)
+        .bind(account).bind(pattern).bind(limit).fetch_all(&mut *c).await)?)
+}
+
+/// Messages `sender` wrote that nobody answered, in conversations with
+/// people it has had no lesson with.
+pub async fn unanswered(conn: Conn<'_>, sender: Uuid) -> Result<i64> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM messages m WHERE m.sender_id = $1 AND m.kind = 'text' \
+         AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.conversation_id = m.conversation_id \
+             AND r.sender_id <> $1 AND r.kind = 'text') \
+         AND NOT EXISTS (SELECT 1 FROM conversation_members o JOIN lessons l \
+             ON (l.learner_id = $1 AND l.teacher_id = o.account_id) OR (l.teacher_id = $1 AND l.learner_id = o.account_id) \
+             WHERE o.conversation_id = m.conversation_id AND o.account_id <> $1 AND l.status IN {CONFIRMED})"
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_scalar(sql).bind(sender).fetch_one(&mut *c).await)?)
+}
+
+/// Whether `account` has written (not an automatic reply) in the conversation.
+pub async fn has_written(conn: Conn<'_>, conversation: Uuid, account: Uuid) -> Result<bool> {
+    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND sender_id = $2 AND kind = 'text'")
+        .bind(conversation).bind(account).fetch_one(&mut *c).await)?;
+    Ok(n > 0)
+}
+
+/// Whether `account`'s away message went to this conversation already.
+pub async fn auto_replied(conn: Conn<'_>, conversation: Uuid, account: Uuid) -> Result<bool> {
+    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND sender_id = $2 AND kind = 'auto_reply'")
+        .bind(conversation).bind(account).fetch_one(&mut *c).await)?;
+    Ok(n > 0)
+}
+
+/// Whether the two have a lesson together that the teacher accepted and
+/// the learner paid for (`paid`: at a price above nothing).
+pub async fn had_lesson(conn: Conn<'_>, a: Uuid, b: Uuid, paid: bool) -> Result<bool> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM lessons WHERE ((learner_id = $1 AND teacher_id = $2) OR (learner_id = $2 AND teacher_id = $1)) \
+         AND status IN {CONFIRMED} AND price_minor >= $3"
+    ));
+    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(sql).bind(a).bind(b).bind(i64::from(paid))
+        .fetch_one(&mut *c).await)?;
+    Ok(n > 0)
+}
+
+/// Contact details the guard took out of `account`'s messages.
+pub async fn redactions_of(conn: Conn<'_>, account: Uuid) -> Result<i64> {
+    Ok(on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(redactions), 0) AS BIGINT) FROM messages WHERE sender_id = $1")
+        .bind(account).fetch_one(&mut *c).await)?)
+}
+
+/// Records the email about the conversation up to `seq`.
+pub async fn mark_emailed(conn: Conn<'_>, conversation: Uuid, account: Uuid, seq: i64, now: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "UPDATE conversation_members SET emailed_seq = $3, emailed_at = $4 WHERE conversation_id = $1 AND account_id = $2")
+        .bind(conversation).bind(account).bind(seq).bind(now).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Blocks `blocked` for `blocker` (again: the reason is updated).
+pub async fn block(conn: Conn<'_>, blocker: Uuid, blocked: Uuid, reason: BlockReason, now: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO member_blocks (blocker_id, blocked_id, reason, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (blocker_id, blocked_id) DO UPDATE SET reason = $3")
+        .bind(blocker).bind(blocked).bind(reason.as_str()).bind(now).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// `false` if there was no such block.
+pub async fn unblock(conn: Conn<'_>, blocker: Uuid, blocked: Uuid) -> Result<bool> {
+    let n = on_conn!(conn, c => sqlx::query("DELETE FROM member_blocks WHERE blocker_id = $1 AND blocked_id = $2")
+        .bind(blocker).bind(blocked).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Whether `blocker` blocked `blocked`.
+pub async fn blocks(conn: Conn<'_>, blocker: Uuid, blocked: Uuid) -> Result<bool> {
+    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM member_blocks WHERE blocker_id = $1 AND blocked_id = $2")
+        .bind(blocker).bind(blocked).fetch_one(&mut *c).await)?;
+    Ok(n > 0)
+}
+
+/// Whether either of the two blocked the other.
+pub async fn blocked_between(conn: Conn<'_>, a: Uuid, b: Uuid) -> Result<bool> {
+    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM member_blocks WHERE (blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)")
+        .bind(a).bind(b).fetch_one(&mut *c).await)?;
+    Ok(n > 0)
+}
+
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct PreferencesRow {
+    pub read_receipts: bool,
+    pub typing_indicators: bool,
+    #[sqlx(try_from = "String")]
+    pub email: EmailNotices,
+    pub away_message: Option<String>,
+}
+
+/// A member's messaging preferences (the defaults until they change one).
+pub async fn preferences(conn: Conn<'_>, account: Uuid) -> Result<PreferencesRow> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, PreferencesRow>(
+        "SELECT read_receipts, typing_indicators, email, away_message FROM messaging_preferences WHERE account_id = $1")
+        .bind(account).fetch_optional(&mut *c).await)?
+    .unwrap_or_default())
+}
+
+pub async fn set_preferences(conn: Conn<'_>, account: Uuid, p: &PreferencesRow, now: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO messaging_preferences (account_id, read_receipts, typing_indicators, email, away_message, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO UPDATE SET read_receipts = $2, \
+         typing_indicators = $3, email = $4, away_message = $5, updated_at = $6")
+        .bind(account).bind(p.read_receipts).bind(p.typing_indicators).bind(p.email.as_str())
+        .bind(&p.away_message).bind(now).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}

@@ -1,0 +1,312 @@
+//! Conversations between members, blocks, and the live stream (the pages:
+//! `html/conversations.rs`).
+
+use super::{ApiJson, ApiResult, all, created, idempotency, invalid, no_content, principal};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::Problem;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::IntoResponse;
+use koine_domain::messaging::{BlockReason, MessageKind, MessageText};
+use koine_services::messaging as svc;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// A message as the API answers it.
+#[derive(Serialize, ToSchema)]
+pub struct Message {
+    id: Uuid,
+    conversation: Uuid,
+    /// Its place in the conversation: 1, 2, 3 … with no gap.
+    seq: i64,
+    /// The sender; null once they have left Koine (a former member).
+    sender: Option<Uuid>,
+    #[schema(schema_with = super::shapes::message_kind)]
+    kind: MessageKind,
+    /// Null once its sender has left Koine.
+    body: Option<String>,
+    /// Kinds of contact detail hidden by the guard: `email`, `phone`,
+    /// `link`, `messenger`.
+    redacted: Vec<String>,
+    /// Microseconds since the Unix epoch.
+    created_at: i64,
+}
+
+impl From<svc::Message> for Message {
+    fn from(m: svc::Message) -> Self {
+        Self {
+            id: m.id,
+            conversation: m.conversation,
+            seq: m.seq,
+            sender: m.sender,
+            kind: m.kind,
+            body: m.body,
+            redacted: m.redacted,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// The other member of a conversation.
+#[derive(Serialize, ToSchema)]
+pub struct Member {
+    id: Uuid,
+    /// Their public display name.
+    name: String,
+    /// Their photo (`/avatars/{id}.png`), where they show it.
+    avatar: Option<Uuid>,
+}
+
+impl From<svc::OtherMember> for Member {
+    fn from(m: svc::OtherMember) -> Self {
+        Self {
+            id: m.id,
+            name: m.name,
+            avatar: m.avatar,
+        }
+    }
+}
+
+/// One conversation of the caller's inbox.
+#[derive(Serialize, ToSchema)]
+pub struct ConversationLine {
+    id: Uuid,
+    /// Null once the other member has left Koine.
+    other: Option<Member>,
+    last_activity_at: i64,
+    last_seq: i64,
+    /// Messages from the other member not read yet.
+    unread: i64,
+    /// The newest message's text.
+    preview: Option<String>,
+    /// Whether the caller wrote the newest message.
+    preview_mine: bool,
+}
+
+impl From<svc::ConversationLine> for ConversationLine {
+    fn from(c: svc::ConversationLine) -> Self {
+        Self {
+            id: c.id,
+            other: c.other.map(Member::from),
+            last_activity_at: c.last_activity_at,
+            last_seq: c.last_seq,
+            unread: c.unread,
+            preview: c.preview,
+            preview_mine: c.preview_mine,
+        }
+    }
+}
+
+/// Messages after a sequence number.
+#[derive(Serialize, ToSchema)]
+pub struct Replay {
+    /// In order, with no gap, at most 200.
+    messages: Vec<Message>,
+    /// More messages follow than were sent: reload the conversation.
+    reload: bool,
+    /// The newest message's sequence number.
+    last_seq: i64,
+}
+
+/// What starting a conversation answers.
+#[derive(Serialize, ToSchema)]
+pub struct Started {
+    id: Uuid,
+    /// The first message, when one was sent.
+    message: Option<Message>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartBody {
+    /// The member to write to: a teacher, or someone the caller has a
+    /// lesson with.
+    member: Uuid,
+    /// A first message (then the Idempotency-Key header is required).
+    #[schema(schema_with = super::shapes::message_body_or_null)]
+    body: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageBody {
+    #[schema(schema_with = super::shapes::message_body)]
+    body: String,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ReadBody {
+    /// Read up to this message; everything when left out.
+    #[serde(default, deserialize_with = "super::whole_or_null")]
+    #[schema(minimum = 0)]
+    seq: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReadMark {
+    /// Everything up to here is read.
+    last_read_seq: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockBody {
+    #[schema(schema_with = super::shapes::block_reason)]
+    reason: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AfterParams {
+    /// The last sequence number the client has (0: from the start).
+    #[param(minimum = 0)]
+    after: Option<i64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words to find in the caller's conversations.
+    #[param(schema_with = super::shapes::message_query)]
+    q: String,
+}
+
+fn text(raw: &str) -> Result<MessageText, Problem> {
+    MessageText::parse(raw).map_err(invalid)
+}
+
+/// The caller's conversations, most recently active first.
+#[utoipa::path(get, path = "/api/v1/conversations", tag = "conversations", security(("bearer" = [])),
+    responses((status = 200, description = "The inbox", body = Vec<ConversationLine>)))]
+pub async fn conversations(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(all::<_, ConversationLine>(st.svc.inbox(p).await?)).into_response())
+}
+
+/// Opens the conversation with a member (starting it if there is none),
+/// optionally with a first message.
+#[utoipa::path(post, path = "/api/v1/conversations", tag = "conversations", security(("bearer" = [])), request_body = StartBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Required with a first message; a retry returns the same message")),
+    responses((status = 201, description = "The conversation", body = Started, links(
+                  ("messages" = (operation_id = "messages", parameters(("id" = "$response.body#/id")))),
+                  ("send" = (operation_id = "send", parameters(("id" = "$response.body#/id")))))),
+              (status = 404, description = "No such member, or not one the caller may write to", body = Problem),
+              (status = 409, description = "Blocked, restricted or limited", body = Problem), (status = 422, body = Problem)))]
+pub async fn start(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<StartBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let first = b.body.as_deref().map(text).transpose()?;
+    let key = first.as_ref().map(|_| idempotency(&headers)).transpose()?;
+    let id = st.svc.start_conversation(p, b.member).await?;
+    let message = match (first, key) {
+        (Some(text), Some(key)) => Some(st.svc.send_message(p, id, &text, &key).await?.into()),
+        _ => None,
+    };
+    Ok(created(Started { id, message }))
+}
+
+/// Messages of a conversation after a sequence number, gap-free: how a
+/// client catches up after a dropped connection.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/messages", tag = "conversations", security(("bearer" = [])),
+    params(("id" = Uuid, Path), AfterParams),
+    responses((status = 200, description = "Messages after `after`", body = Replay), (status = 404, body = Problem)))]
+pub async fn messages(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Query(q): Query<AfterParams>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let after = q.after.unwrap_or(0);
+    if after < 0 {
+        return Err(invalid(koine_domain::Invalid::new("after", "invalid")));
+    }
+    let r = st.svc.messages_after(p, id, after).await?;
+    Ok(Json(Replay {
+        messages: all(r.messages),
+        reload: r.reload,
+        last_seq: r.last_seq,
+    })
+    .into_response())
+}
+
+/// Sends a message. Until the two have had a paid lesson, contact details
+/// in it are hidden (the answer says which kinds).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "conversations", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("Idempotency-Key" = String, Header, description = "Unique per message; a retry returns the same message")),
+    request_body = MessageBody,
+    responses((status = 201, description = "The message, as sent", body = Message), (status = 404, body = Problem),
+              (status = 409, description = "Blocked, restricted, limited, or the other member left", body = Problem),
+              (status = 422, body = Problem)))]
+pub async fn send(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<MessageBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let text = text(&b.body)?;
+    let key = idempotency(&headers)?;
+    Ok(created(Message::from(st.svc.send_message(p, id, &text, &key).await?)))
+}
+
+/// Marks a conversation read (up to `seq`).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/read", tag = "conversations", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body(content = Option<ReadBody>, description = "Up to which message; everything when left out"),
+    responses((status = 200, description = "The read mark", body = ReadMark), (status = 404, body = Problem)))]
+pub async fn read(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>, body: axum::body::Bytes) -> ApiResult {
+    let p = principal(&ctx)?;
+    // Left out, empty or null: everything is read.
+    let b: ReadBody = super::optional_json::<Option<ReadBody>>(&body)?.unwrap_or_default();
+    if b.seq.is_some_and(|s| s < 0) {
+        return Err(invalid(koine_domain::Invalid::new("seq", "invalid")));
+    }
+    let last_read_seq = st.svc.mark_read(p, id, b.seq).await?;
+    Ok(Json(ReadMark { last_read_seq }).into_response())
+}
+
+/// Finds messages in the caller's conversations.
+#[utoipa::path(get, path = "/api/v1/messages", tag = "conversations", security(("bearer" = [])), params(SearchParams),
+    responses((status = 200, description = "Matching messages, newest first (at most 50)", body = Vec<Message>), (status = 422, body = Problem)))]
+pub async fn search(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchParams>) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(all::<_, Message>(st.svc.search_messages(p, &q.q).await?)).into_response())
+}
+
+/// Blocks a member: neither can write to the other, and they cannot book
+/// the caller. The conversation's history stays.
+#[utoipa::path(post, path = "/api/v1/members/{id}/block", tag = "conversations", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = BlockBody,
+    responses((status = 204, description = "Blocked"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn block(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<BlockBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let reason = BlockReason::parse(&b.reason).map_err(invalid)?;
+    st.svc.block_member(p, id, reason).await?;
+    Ok(no_content())
+}
+
+/// Lifts the caller's block of a member.
+#[utoipa::path(delete, path = "/api/v1/members/{id}/block", tag = "conversations", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204, description = "No longer blocked"), (status = 404, description = "Not blocked", body = Problem)))]
+pub async fn unblock(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
+    let p = principal(&ctx)?;
+    st.svc.unblock_member(p, id).await?;
+    Ok(no_content())
+}

@@ -1,0 +1,162 @@
+//! The live stream: one WebSocket per browser tab or client, carrying
+//! events for the member (`koine_services::bus::Event`) as JSON envelopes
+//! `{"kind": "...", "data": {...}}`. It only speeds things up: whatever a
+//! client misses it catches up on from the conversation's messages by
+//! sequence number, so a dropped or slow connection loses nothing.
+
+use super::{ApiResult, principal};
+use crate::AppState;
+use crate::ctx::{Ctx, StreamAuth, stream_token};
+use crate::error::Problem;
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use koine_services::accounts::Principal;
+use koine_services::bus::Received;
+use serde::Deserialize;
+use serde_json::json;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Where the stream is served (the request middleware takes a page's
+/// session cookie here, as well as a bearer token).
+pub const STREAM_PATH: &str = "/api/v1/stream";
+
+/// How often the connection is pinged and its session checked again.
+const HEARTBEAT: Duration = Duration::from_secs(25);
+
+/// The largest frame a client may send (they send only small signals).
+const MAX_CLIENT_FRAME: usize = 4096;
+
+/// What a client may send.
+#[derive(Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case", deny_unknown_fields)]
+enum ClientFrame {
+    /// The member is typing in a conversation.
+    Typing { conversation: Uuid },
+}
+
+/// Whether the request comes from a page of this site: a cookie-borne
+/// WebSocket from another site's page would otherwise act as the member.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    match (host, origin) {
+        (Some(host), Some(origin)) => origin
+            .split_once("://")
+            .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host)),
+        _ => false,
+    }
+}
+
+/// Opens the live stream (a WebSocket). Server frames: `hello` (with the
+/// unread count), `message`, `read`, `typing`, `unread`, and `resync` —
+/// events were missed, so fetch each open conversation's messages after
+/// the last sequence number held. A client may send `typing`.
+#[utoipa::path(get, path = "/api/v1/stream", tag = "conversations", security(("bearer" = [])),
+    responses((status = 101, description = "Switched to the WebSocket protocol"),
+              (status = 403, description = "Opened with a cookie from another site's page", body = Problem),
+              (status = 426, description = "Not a WebSocket upgrade request", body = Problem)))]
+pub async fn stream(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> ApiResult {
+    let p = principal(&ctx)?.clone();
+    let Some((token, auth)) = stream_token(&headers, st.tls) else {
+        return Err(koine_services::Error::Unauthenticated.into());
+    };
+    if auth == StreamAuth::Cookie && !same_origin(&headers) {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "cross-origin",
+            "Open the stream from Koine's own pages.",
+        ));
+    }
+    let upgrade = upgrade.map_err(|_| {
+        Problem::new(
+            StatusCode::UPGRADE_REQUIRED,
+            "websocket-required",
+            "This endpoint speaks the WebSocket protocol.",
+        )
+    })?;
+    Ok(upgrade
+        .max_message_size(MAX_CLIENT_FRAME)
+        .on_upgrade(move |socket| run(socket, st, p, token))
+        .into_response())
+}
+
+async fn run(mut socket: WebSocket, st: AppState, p: Principal, token: String) {
+    let mut events = st.svc.bus.subscribe(p.account_id);
+    let unread = st.svc.unread_messages(p.account_id).await.unwrap_or_default();
+    let hello = json!({ "kind": "hello", "data": { "unread": unread } }).to_string();
+    if socket.send(Message::Text(hello.into())).await.is_err() {
+        return;
+    }
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.tick().await;
+    loop {
+        tokio::select! {
+            received = events.recv() => {
+                let frame = match received {
+                    Received::Event(e) => serde_json::to_string(&*e).expect("events serialize"),
+                    Received::Missed => json!({ "kind": "resync" }).to_string(),
+                };
+                if socket.send(Message::Text(frame.into())).await.is_err() {
+                    return;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(t))) => {
+                    // A malformed frame is ignored: the stream carries only
+                    // signals, and an old client must not lose its stream.
+                    if let Ok(ClientFrame::Typing { conversation }) = serde_json::from_str(t.as_str())
+                        && let Err(e) = st.svc.typing(&p, conversation).await
+                    {
+                        tracing::debug!("typing signal refused: {e}");
+                    }
+                }
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            },
+            _ = heartbeat.tick() => {
+                // A session ended elsewhere (sign-out, deletion) ends its stream.
+                if !matches!(st.svc.authenticate(&token).await, Ok(Some(s)) if s.session_id == p.session_id) {
+                    let close = CloseFrame { code: close_code::POLICY, reason: "session ended".into() };
+                    let _ = socket.send(Message::Close(Some(close))).await;
+                    return;
+                }
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_sites_pages_may_use_the_cookie() {
+        let headers = |host: &str, origin: Option<&str>| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, host.parse().unwrap());
+            if let Some(o) = origin {
+                h.insert(header::ORIGIN, o.parse().unwrap());
+            }
+            h
+        };
+        assert!(same_origin(&headers("koine.example", Some("https://koine.example"))));
+        assert!(same_origin(&headers("127.0.0.1:8080", Some("http://127.0.0.1:8080"))));
+        assert!(!same_origin(&headers("koine.example", Some("https://evil.example"))));
+        assert!(!same_origin(&headers(
+            "koine.example",
+            Some("https://koine.example.evil.example")
+        )));
+        assert!(!same_origin(&headers("koine.example", None)));
+    }
+}

@@ -1,0 +1,432 @@
+//! The member's conversations (`/messages`; the API: `api/conversations.rs`).
+//! Every page works without JavaScript (a form post, then the page);
+//! `messages.js` makes them live over the stream.
+
+use super::format::local;
+use super::forms::key_of;
+use super::teachers::viewer_zone;
+use super::templates::{FormState, Page};
+use super::{StrictForm, signed_in};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jiff::tz::TimeZone;
+use koine_domain::messaging::{BlockReason, MessageKind, MessageText};
+use koine_services::Error;
+use koine_services::idempotency::IdempotencyKey;
+use koine_services::messaging::{self as svc, MessagingPreferences, PreferencesInput};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/messages", get(inbox))
+        .route("/messages/start", post(start))
+        .route("/messages/settings", get(settings_page).post(save_settings))
+        .route("/messages/{id}", get(conversation).post(send))
+        .route("/messages/{id}/after", get(after))
+        .route("/messages/{id}/read", post(read))
+        .route("/messages/{id}/block", post(block))
+        .route("/messages/{id}/unblock", post(unblock))
+        .route("/static/messages.js", get(script))
+}
+
+const SCRIPT: &str = include_str!("../../static/messages.js");
+
+async fn script() -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+/// A message as a page shows it.
+pub struct MessageLine {
+    pub seq: i64,
+    pub mine: bool,
+    pub auto_reply: bool,
+    /// None: its sender has left Koine.
+    pub body: Option<String>,
+    pub redacted: bool,
+    pub when: String,
+}
+
+fn line(i18n: &crate::i18n::I18n, zone: &TimeZone, me: Uuid, m: svc::Message) -> MessageLine {
+    MessageLine {
+        seq: m.seq,
+        mine: m.sender == Some(me),
+        auto_reply: m.kind == MessageKind::AutoReply,
+        redacted: !m.redacted.is_empty(),
+        body: m.body,
+        when: local(i18n, m.created_at, zone),
+    }
+}
+
+/// One conversation in the inbox.
+pub struct InboxLine {
+    pub id: Uuid,
+    pub name: Option<String>,
+    pub avatar: Option<Uuid>,
+    pub unread: i64,
+    pub preview: Option<String>,
+    pub preview_mine: bool,
+    pub when: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "messages.html")]
+struct InboxPage {
+    page: Page,
+    lines: Vec<InboxLine>,
+    q: String,
+    /// Search results: (conversation, message).
+    found: Option<Vec<(Uuid, MessageLine)>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InboxQuery {
+    q: Option<String>,
+}
+
+async fn inbox(State(st): State<AppState>, ctx: Ctx, Query(query): Query<InboxQuery>) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let i18n = ctx.i18n();
+    let zone = TimeZone::get(&viewer_zone(&st, &ctx).await).unwrap_or(TimeZone::UTC);
+    let lines = st
+        .svc
+        .inbox(p)
+        .await?
+        .into_iter()
+        .map(|c| InboxLine {
+            id: c.id,
+            name: c.other.as_ref().map(|o| o.name.clone()),
+            avatar: c.other.and_then(|o| o.avatar),
+            unread: c.unread,
+            preview: c.preview,
+            preview_mine: c.preview_mine,
+            when: local(&i18n, c.last_activity_at, &zone),
+        })
+        .collect();
+    let q = query.q.unwrap_or_default();
+    let found = match q.trim() {
+        "" => None,
+        words => Some(
+            st.svc
+                .search_messages(p, words)
+                .await?
+                .into_iter()
+                .map(|m| (m.conversation, line(&i18n, &zone, p.account_id, m)))
+                .collect(),
+        ),
+    };
+    Ok(InboxPage {
+        page: Page::new(&ctx, "messages-title"),
+        lines,
+        q,
+        found,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StartForm {
+    member: Uuid,
+}
+
+/// "Message" on a teacher's homepage or a lesson: opens the conversation.
+async fn start(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<StartForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let id = st.svc.start_conversation(p, f.member).await?;
+    Ok(Redirect::to(&format!("/messages/{id}")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "conversation.html")]
+struct ConversationPage {
+    page: Page,
+    c: svc::Conversation,
+    lines: Vec<MessageLine>,
+    /// Why the member cannot write now, worded.
+    cannot_send: Option<String>,
+    body: String,
+    key: String,
+    form: FormState,
+    reasons: Vec<(&'static str, String)>,
+}
+
+impl ConversationPage {
+    fn other_name(&self) -> String {
+        self.c
+            .other
+            .as_ref()
+            .map_or_else(|| self.page.i18n.t("former-member"), |o| o.name.clone())
+    }
+
+    /// The other member has read up to here (where both share receipts).
+    fn seen(&self, seq: &i64) -> bool {
+        self.c.other_read_seq.is_some_and(|r| r >= *seq)
+    }
+}
+
+async fn conversation_page(
+    st: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    body: String,
+    form: FormState,
+) -> Result<ConversationPage, PageError> {
+    let p = signed_in(ctx)?;
+    let i18n = ctx.i18n();
+    let zone = TimeZone::get(&viewer_zone(st, ctx).await).unwrap_or(TimeZone::UTC);
+    let c = st.svc.conversation(p, id).await?;
+    // Opening the conversation reads what it shows.
+    if c.last_seq > c.last_read_seq {
+        st.svc.mark_read(p, id, Some(c.last_seq)).await?;
+    }
+    let lines = c
+        .messages
+        .iter()
+        .cloned()
+        .map(|m| line(&i18n, &zone, p.account_id, m))
+        .collect();
+    let mut ctx = ctx.clone();
+    ctx.unread_messages = st.svc.unread_messages(p.account_id).await?;
+    Ok(ConversationPage {
+        cannot_send: c.cannot_send.map(|r| i18n.t(r.message_key())),
+        page: Page::new(&ctx, "conversation-title"),
+        lines,
+        c,
+        body,
+        key: IdempotencyKey::fresh().as_str().to_owned(),
+        form,
+        reasons: BlockReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), i18n.t(&format!("block-reason-{}", r.as_str()))))
+            .collect(),
+    })
+}
+
+async fn conversation(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
+    Ok(conversation_page(&st, &ctx, id, String::new(), FormState::default())
+        .await?
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SendForm {
+    body: String,
+    idempotency_key: String,
+}
+
+async fn send(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<SendForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let key = key_of(&f.idempotency_key)?;
+    let i18n = ctx.i18n();
+    let mut form = FormState::default();
+    let sent = match MessageText::parse(&f.body) {
+        Ok(text) => st.svc.send_message(p, id, &text, &key).await,
+        Err(e) => Err(e.into()),
+    };
+    match sent {
+        Ok(m) => Ok(Redirect::to(&format!("/messages/{id}#m{}", m.seq)).into_response()),
+        Err(Error::Invalid(e)) => {
+            form.invalid(&i18n, &[e]);
+            let page = conversation_page(&st, &ctx, id, f.body, form).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(Error::Refused(r)) => {
+            form.error(&i18n, "body", r.code());
+            let page = conversation_page(&st, &ctx, id, f.body, form).await?;
+            Ok((crate::error::refusal_status(r), page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AfterQuery {
+    after: i64,
+}
+
+/// The messages after a sequence number, for the page's script to catch
+/// up after a dropped connection (the API's replay, with the page's cookie).
+async fn after(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    Query(q): Query<AfterQuery>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let r = st.svc.messages_after(p, id, q.after.max(0)).await?;
+    Ok(Json(r).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReadForm {
+    seq: i64,
+}
+
+async fn read(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<ReadForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let mark = st.svc.mark_read(p, id, Some(f.seq.max(0))).await?;
+    Ok(Json(serde_json::json!({ "last_read_seq": mark })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockForm {
+    reason: String,
+}
+
+/// The other member of a conversation the viewer belongs to.
+async fn other_of(st: &AppState, p: &koine_services::accounts::Principal, id: Uuid) -> Result<Uuid, PageError> {
+    st.svc
+        .conversation(p, id)
+        .await?
+        .other
+        .map(|o| o.id)
+        .ok_or(PageError::from(Error::NotFound))
+}
+
+async fn block(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<BlockForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let reason = BlockReason::parse(&f.reason).map_err(Error::from)?;
+    let other = other_of(&st, p, id).await?;
+    st.svc.block_member(p, other, reason).await?;
+    Ok(Redirect::to(&format!("/messages/{id}")).into_response())
+}
+
+async fn unblock(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let other = other_of(&st, p, id).await?;
+    st.svc.unblock_member(p, other).await?;
+    Ok(Redirect::to(&format!("/messages/{id}")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "messages_settings.html")]
+struct SettingsPage {
+    page: Page,
+    prefs: MessagingPreferences,
+    form: FormState,
+    saved: bool,
+}
+
+impl SettingsPage {
+    fn email_options(&self) -> Vec<(&'static str, String, bool)> {
+        koine_domain::messaging::EmailNotices::ALL
+            .iter()
+            .map(|e| {
+                (
+                    e.as_str(),
+                    self.page.i18n.t(&format!("messages-email-{}", e.as_str())),
+                    *e == self.prefs.email,
+                )
+            })
+            .collect()
+    }
+}
+
+async fn settings_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    Ok(SettingsPage {
+        page: Page::new(&ctx, "messages-settings-title"),
+        prefs: st.svc.messaging_preferences(p.account_id).await?,
+        form: FormState::default(),
+        saved: false,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsForm {
+    #[serde(default)]
+    read_receipts: Option<String>,
+    #[serde(default)]
+    typing_indicators: Option<String>,
+    email: String,
+    #[serde(default)]
+    away_message: String,
+}
+
+async fn save_settings(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    StrictForm(f): StrictForm<SettingsForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let input = PreferencesInput {
+        read_receipts: f.read_receipts.is_some(),
+        typing_indicators: f.typing_indicators.is_some(),
+        email: &f.email,
+        away_message: &f.away_message,
+    };
+    match MessagingPreferences::parse(&input) {
+        Ok(prefs) => {
+            st.svc.set_messaging_preferences(p, prefs.clone()).await?;
+            Ok(SettingsPage {
+                page: Page::new(&ctx, "messages-settings-title"),
+                prefs,
+                form: FormState::default(),
+                saved: true,
+            }
+            .into_response())
+        }
+        Err(errors) => {
+            let mut form = FormState::default();
+            form.invalid(&ctx.i18n(), &errors);
+            let prefs = MessagingPreferences {
+                read_receipts: input.read_receipts,
+                typing_indicators: input.typing_indicators,
+                email: koine_domain::messaging::EmailNotices::parse(&f.email).unwrap_or_default(),
+                away_message: Some(f.away_message.clone()),
+            };
+            Ok((
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                SettingsPage {
+                    page: Page::new(&ctx, "messages-settings-title"),
+                    prefs,
+                    form,
+                    saved: false,
+                },
+            )
+                .into_response())
+        }
+    }
+}

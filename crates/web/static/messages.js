@@ -1,0 +1,156 @@
+// Live conversations: one WebSocket per tab (/api/v1/stream). The page
+// works without this script; with it, messages arrive without a reload,
+// are sent without leaving the page, and after any dropped connection the
+// script fetches everything after the last sequence number it holds, so
+// nothing is lost or shown twice.
+(function () {
+  "use strict";
+  var list = document.getElementById("messages");
+  var badge = document.getElementById("unread-messages");
+  var form = document.getElementById("compose");
+  var typing = document.getElementById("typing");
+  var conversation = list ? list.dataset.conversation : null;
+  var lastSeq = list ? Number(list.dataset.lastSeq) : 0;
+  var socket = null;
+  var retry = 500;
+  var typingTimer = null;
+  var lastTypingSent = 0;
+
+  function csrf() {
+    var field = form && form.querySelector("input[name=csrf]");
+    return field ? field.value : "";
+  }
+
+  function setUnread(count) {
+    if (!badge) return;
+    badge.textContent = String(count);
+    badge.hidden = count === 0;
+  }
+
+  function append(m) {
+    if (!list || m.conversation !== conversation || m.seq <= lastSeq) return;
+    var empty = document.getElementById("conversation-empty");
+    if (empty) empty.remove();
+    var mine = m.sender === list.dataset.me;
+    var li = document.createElement("li");
+    li.id = "m" + m.seq;
+    li.dataset.seq = String(m.seq);
+    li.className = "message" + (mine ? " mine" : "") + (m.kind === "auto_reply" ? " auto" : "");
+    if (m.kind === "auto_reply") {
+      var note = document.createElement("span");
+      note.className = "muted small";
+      note.textContent = list.dataset.away;
+      li.appendChild(note);
+    }
+    var body = document.createElement("p");
+    body.className = "body";
+    if (m.body === null) {
+      var em = document.createElement("em");
+      em.textContent = list.dataset.removed;
+      body.appendChild(em);
+    } else {
+      body.textContent = m.body;
+    }
+    li.appendChild(body);
+    var meta = document.createElement("p");
+    meta.className = "meta muted";
+    meta.textContent = new Date(m.created_at / 1000).toLocaleString() +
+      (m.redacted.length ? " · " + list.dataset.redacted : "");
+    li.appendChild(meta);
+    list.appendChild(li);
+    lastSeq = m.seq;
+    list.dataset.lastSeq = String(lastSeq);
+    if (typing) typing.hidden = true;
+    if (!mine) markRead();
+  }
+
+  function markRead() {
+    if (document.hidden || !form) return;
+    var body = new URLSearchParams({ csrf: csrf(), seq: String(lastSeq) });
+    fetch("/messages/" + conversation + "/read", { method: "POST", body: body, credentials: "same-origin" });
+  }
+
+  // Everything after the last message shown, in order, until caught up.
+  function catchUp() {
+    if (!conversation) return Promise.resolve();
+    return fetch("/messages/" + conversation + "/after?after=" + lastSeq, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (replay) {
+        replay.messages.forEach(append);
+        if (replay.reload) location.reload();
+      })
+      .catch(function () {});
+  }
+
+  function showSeen(seq) {
+    if (!list) return;
+    Array.prototype.forEach.call(list.querySelectorAll("li.mine"), function (li) {
+      var meta = li.querySelector(".meta");
+      if (Number(li.dataset.seq) <= seq && meta && !li.dataset.seen) {
+        li.dataset.seen = "1";
+        meta.textContent += " · " + list.dataset.seen;
+      }
+    });
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/api/v1/stream");
+    socket.onopen = function () { retry = 500; catchUp(); };
+    socket.onmessage = function (e) {
+      var frame;
+      try { frame = JSON.parse(e.data); } catch (err) { return; }
+      switch (frame.kind) {
+        case "hello": setUnread(frame.data.unread); break;
+        case "unread": setUnread(frame.data.count); break;
+        case "message": append(frame.data); break;
+        case "resync": catchUp(); break;
+        case "read": if (frame.data.conversation === conversation) showSeen(frame.data.seq); break;
+        case "typing":
+          if (typing && frame.data.conversation === conversation) {
+            typing.hidden = false;
+            clearTimeout(typingTimer);
+            typingTimer = setTimeout(function () { typing.hidden = true; }, 4000);
+          }
+          break;
+      }
+    };
+    socket.onclose = function () {
+      socket = null;
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 15000);
+    };
+  }
+
+  if (form) {
+    var text = form.querySelector("textarea[name=body]");
+    var key = form.querySelector("input[name=idempotency_key]");
+    text.addEventListener("input", function () {
+      var now = Date.now();
+      if (socket && socket.readyState === 1 && now - lastTypingSent > 3000) {
+        lastTypingSent = now;
+        socket.send(JSON.stringify({ kind: "typing", data: { conversation: conversation } }));
+      }
+    });
+    form.addEventListener("submit", function (e) {
+      if (!window.fetch || !text.value.trim()) return;
+      e.preventDefault();
+      var body = new URLSearchParams(new FormData(form));
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
+        .then(function (r) {
+          // Sent: the page would follow a redirect to the message.
+          if (r.type === "opaqueredirect" || r.ok) {
+            text.value = "";
+            key.value = self.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + "-" + Math.random().toString(36).slice(2);
+            return catchUp();
+          }
+          // Refused: the form posts normally and the page says why.
+          form.submit();
+        })
+        .catch(function () { form.submit(); });
+    });
+  }
+
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) markRead(); });
+  if (window.WebSocket) connect();
+}());
