@@ -139,6 +139,7 @@ pub async fn seed(svc: &Services) -> Result<Vec<DemoLogin>, koine_services::Erro
     for t in TEACHERS {
         make_teacher(svc, admin_id, t).await?;
     }
+    seed_conversation(svc).await?;
     for l in logins.iter_mut().filter(|l| TEACHERS.iter().any(|t| t.0 == l.email)) {
         l.who = match l.email {
             "maria@demo.koine.test" => "María López (teacher)",
@@ -154,6 +155,42 @@ pub async fn seed(svc: &Services) -> Result<Vec<DemoLogin>, koine_services::Erro
         email: "privacy@demo.koine.test",
     });
     Ok(logins)
+}
+
+/// Ana asks María about lessons (once: a conversation that exists stays).
+async fn seed_conversation(svc: &Services) -> Result<(), koine_services::Error> {
+    use koine_domain::messaging::MessageText;
+    use koine_services::idempotency::IdempotencyKey;
+    let id = |email: &str| {
+        let email = Email::parse(email);
+        async move {
+            svc.account_id_by_email(&email?)
+                .await?
+                .ok_or(koine_services::Error::NotFound)
+        }
+    };
+    let now = svc.clock.now_us();
+    let ana = principal(id("ana@demo.koine.test").await?, None, now);
+    let maria = principal(id("maria@demo.koine.test").await?, None, now);
+    let c = svc.start_conversation(&ana, maria.account_id).await?;
+    if svc.conversation(&ana, c).await?.last_seq > 0 {
+        return Ok(());
+    }
+    for (who, text) in [
+        (
+            &ana,
+            "¡Hola María! I'd like to practise Spanish for a trip to Mexico in March. Do you do conversation lessons?",
+        ),
+        (
+            &maria,
+            "¡Hola Ana! Sí, claro. We can focus on travel situations: ordering food, directions, small talk. Book a trial and we'll plan it together.",
+        ),
+        (&ana, "Perfect, I'll book the trial for Tuesday evening."),
+    ] {
+        svc.send_message(who, c, &MessageText::parse(text)?, &IdempotencyKey::fresh())
+            .await?;
+    }
+    Ok(())
 }
 
 fn principal(account_id: uuid::Uuid, staff_role: Option<StaffRole>, now: i64) -> Principal {

@@ -10,7 +10,8 @@ use thirtyfour::prelude::*;
 both_backends!(
     signup_to_logout_in_a_real_browser,
     a_teacher_is_found_in_another_time_zone,
-    a_trial_is_booked_paid_taught_reviewed_and_paid_out
+    a_trial_is_booked_paid_taught_reviewed_and_paid_out,
+    two_members_talk_live_and_without_javascript
 );
 
 fn required_env(name: &str) -> String {
@@ -31,6 +32,11 @@ impl Drop for Driver {
 }
 
 async fn start_browser() -> Driver {
+    start_browser_with(true).await
+}
+
+/// A browser with JavaScript on or off.
+async fn start_browser_with(javascript: bool) -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -58,6 +64,9 @@ async fn start_browser() -> Driver {
         &format!("--user-data-dir={}", profile.path().display()),
     ] {
         caps.add_arg(arg).unwrap();
+    }
+    if !javascript {
+        caps.add_arg("--blink-settings=scriptEnabled=false").unwrap();
     }
     let url = format!("http://127.0.0.1:{port}");
     let mut last_err = None;
@@ -590,4 +599,109 @@ async fn lesson_journey(app: &TestApp, web: &WebDriver, axe_js: &str) {
     log_out(web).await;
     assert_eq!(app.earned(teacher).await, 0);
     app.assert_books_sound().await;
+}
+
+/// The texts of the conversation's messages as the page shows them now.
+async fn shown_messages(web: &WebDriver) -> Vec<String> {
+    let mut out = Vec::new();
+    for li in web.find_all(By::Css("#messages li .body")).await.unwrap() {
+        out.push(li.text().await.unwrap());
+    }
+    out
+}
+
+/// Waits (up to 10 s, without reloading) until the page shows `text`.
+async fn until_shown(web: &WebDriver, text: &str) {
+    for _ in 0..100 {
+        if shown_messages(web).await.iter().any(|m| m == text) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{text:?} never arrived: {:?}", shown_messages(web).await);
+}
+
+/// Types `text` into the conversation's box and presses Send.
+async fn type_and_send(web: &WebDriver, text: &str) {
+    fill(web, "body", text).await;
+    let send = web.find(By::Css("#compose button[type=submit]")).await.unwrap();
+    send.click().await.unwrap();
+}
+
+async fn two_members_talk_live_and_without_javascript(app: TestApp) {
+    let axe_js = std::fs::read_to_string(required_env("KOINE_AXE_JS")).expect("axe-core source");
+    let (_, teacher) = app.teacher_member("profe@example.org").await;
+    let lb = app.member("ana@example.org", "Ana").await;
+    let r = lb
+        .post_form("/messages/start", &[("member", &teacher.to_string())])
+        .await;
+    let path = r.headers()["location"].to_str().unwrap().to_owned();
+
+    // With the script: each side sees the other's message arrive, no reload.
+    let (mut a, mut b) = (start_browser().await, start_browser().await);
+    let (ana, profe) = (a.web.take().unwrap(), b.web.take().unwrap());
+    for (web, email) in [(&ana, "ana@example.org"), (&profe, "profe@example.org")] {
+        web.goto(app.url("/")).await.unwrap();
+        click(web, ".consent-banner button[value=reject]").await;
+        log_in(&app, web, email).await;
+        web.goto(app.url(&path)).await.unwrap();
+    }
+    axe(&ana, &axe_js, "a conversation").await;
+    // The stream is open on both sides before anyone writes.
+    for email in ["ana@example.org", "profe@example.org"] {
+        let id = app.account_id(email).await;
+        for _ in 0..100 {
+            if app.svc.bus.online(id) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(app.svc.bus.online(id), "{email}'s page opened the stream");
+    }
+    let profe_page = profe.current_url().await.unwrap();
+    type_and_send(&ana, "¡Hola! ¿Empezamos el martes?").await;
+    until_shown(&profe, "¡Hola! ¿Empezamos el martes?").await;
+    until_shown(&ana, "¡Hola! ¿Empezamos el martes?").await;
+    assert_eq!(profe.current_url().await.unwrap(), profe_page, "no reload");
+    type_and_send(&profe, "¡Claro! Hasta el martes.").await;
+    until_shown(&ana, "¡Claro! Hasta el martes.").await;
+    assert_eq!(
+        shown_messages(&ana).await,
+        ["¡Hola! ¿Empezamos el martes?", "¡Claro! Hasta el martes."],
+        "each message once, in order"
+    );
+    ana.goto(app.url("/messages")).await.unwrap();
+    axe(&ana, &axe_js, "the inbox").await;
+    ana.goto(app.url("/messages/settings")).await.unwrap();
+    axe(&ana, &axe_js, "message settings").await;
+    ana.quit().await.unwrap();
+    profe.quit().await.unwrap();
+
+    // Without JavaScript: a form post, then the page.
+    let (mut a, mut b) = (start_browser_with(false).await, start_browser_with(false).await);
+    let (ana, profe) = (a.web.take().unwrap(), b.web.take().unwrap());
+    for (web, email) in [(&ana, "ana@example.org"), (&profe, "profe@example.org")] {
+        web.goto(app.url("/")).await.unwrap();
+        click(web, ".consent-banner button[value=reject]").await;
+        log_in(&app, web, email).await;
+        web.goto(app.url(&path)).await.unwrap();
+    }
+    fill(&ana, "body", "Sin JavaScript también funciona.").await;
+    click(&ana, "#compose button[type=submit]").await;
+    assert!(
+        shown_messages(&ana)
+            .await
+            .contains(&"Sin JavaScript también funciona.".to_owned())
+    );
+    profe.refresh().await.unwrap();
+    assert_eq!(
+        shown_messages(&profe).await,
+        [
+            "¡Hola! ¿Empezamos el martes?",
+            "¡Claro! Hasta el martes.",
+            "Sin JavaScript también funciona."
+        ]
+    );
+    ana.quit().await.unwrap();
+    profe.quit().await.unwrap();
 }
