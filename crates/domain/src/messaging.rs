@@ -65,6 +65,47 @@ named_enum!(
 );
 
 named_enum!(
+    /// Why a member reports a message or a conversation.
+    ReportReason, "reason" {
+        Harassment => "harassment",
+        Scam => "scam",
+        OffPlatformPayment => "off_platform_payment",
+        Inappropriate => "inappropriate",
+        Spam => "spam",
+        Other => "other",
+    }
+);
+
+named_enum!(
+    /// Where a report stands.
+    ReportStatus { Open => "open", Closed => "closed" }
+);
+
+named_enum!(
+    /// What trust and safety decided about a report.
+    ReportOutcome, "outcome" {
+        /// Nothing against the rules.
+        Dismissed => "dismissed",
+        /// The reported member is warned.
+        Warned => "warned",
+        /// The reported member can no longer send messages.
+        Restricted => "restricted",
+        /// The account is closed for fraud and its identifiers banned.
+        Banned => "banned",
+    }
+);
+
+/// How many messages before a reported one go with it as context.
+pub const REPORT_CONTEXT: usize = 10;
+
+/// How many of a conversation's newest messages a report of the whole
+/// conversation copies.
+pub const REPORT_CONVERSATION: i64 = 50;
+
+/// The longest note a member adds to a report, in characters.
+pub const REPORT_DETAILS_MAX: usize = 2000;
+
+named_enum!(
     /// What a message is.
     MessageKind {
         /// Written by the sender.

@@ -46,6 +46,10 @@ pub const CATEGORIES: &[(&str, &str)] = &[
         "Messages you exchange with other members, and who takes part",
     ),
     ("user.account.blocks", "Members you blocked, and why"),
+    (
+        "user.content.report",
+        "Reports of messages to trust & safety, and what was decided",
+    ),
     ("user.content.request", "What you wrote in a request to us"),
     ("user.device.ip_address", "IP address"),
     (

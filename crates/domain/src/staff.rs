@@ -56,6 +56,11 @@ impl StaffRole {
 
     /// Closing an account for fraud (and banning its identifiers) is trust
     /// & safety's call.
+    /// Reports of messages: reading the reported messages and deciding.
+    pub fn can_handle_reports(self) -> bool {
+        matches!(self, Self::TrustSafety | Self::Admin)
+    }
+
     pub fn can_ban_for_fraud(self) -> bool {
         self == Self::TrustSafety
     }

@@ -29,6 +29,7 @@ pub mod payments;
 pub mod policy;
 pub mod profiles;
 pub mod records;
+pub mod reports;
 pub mod requests;
 pub mod restriction;
 pub mod retention;

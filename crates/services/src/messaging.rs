@@ -219,7 +219,8 @@ impl Services {
             recipient_gone,
             blocked: repo::blocked_between(conn.reborrow(), me, other).await?,
             minor_unconfirmed: !self.full_use_allowed_in(conn.reborrow(), me).await?,
-            restricted: restrictions::active(conn.reborrow(), me).await?.is_some(),
+            restricted: restrictions::active(conn.reborrow(), me).await?.is_some()
+                || repo::messaging_restricted(conn.reborrow(), me).await?,
             new_account,
             had_lesson,
             unanswered: if new_account && !had_lesson && !answered_here {

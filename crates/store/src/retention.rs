@@ -254,6 +254,24 @@ mod tests {
             );
         }
         assert!(rows("security_events", "created_at", 90 * DAY_US));
+        // A conversation goes three years after its last message, its
+        // messages and members with it (the database cascades).
+        assert!(rows("conversations", "last_activity_at", 3 * 365 * DAY_US));
+        assert!(!p.iter().any(|s| matches!(
+            s,
+            Sweep::Rows {
+                table: "messages" | "conversation_members",
+                ..
+            }
+        )));
+        assert!(rows("message_reports", "closed_at", 2 * 365 * DAY_US));
+        assert!(p.contains(&Sweep::Clear {
+            table: "message_reports",
+            column: "evidence",
+            instant: "closed_at",
+            subjects: &["reporter_id", "reported_id"],
+            age_us: 90 * DAY_US
+        }));
         assert!(p.contains(&Sweep::Unconfirmed {
             table: "accounts",
             age_us: 7 * DAY_US

@@ -541,11 +541,13 @@ impl TestApp {
     }
 
     /// A conversation between the member and their partner, each writing,
-    /// the member's messaging preferences, and a block each way.
-    pub async fn conversation_everywhere(&self, id: Uuid, partner: Uuid) {
-        use koine_domain::messaging::{BlockReason, EmailNotices, MessageText};
+    /// the member's messaging preferences, a report each way (trust and
+    /// safety, `trust_safety`, stop the member messaging), and a block each way.
+    pub async fn conversation_everywhere(&self, id: Uuid, partner: Uuid, trust_safety: Uuid) {
+        use koine_domain::messaging::{BlockReason, EmailNotices, MessageText, ReportOutcome, ReportReason};
         use koine_services::idempotency::IdempotencyKey;
         use koine_services::messaging::MessagingPreferences;
+        use koine_services::reports::Reported;
         let (me, them) = (self.principal(id), self.principal(partner));
         let c = self.svc.start_conversation(&me, partner).await.expect("a conversation");
         for (who, text) in [(&me, "Hola, ¿qué tal?"), (&them, "Muy bien, gracias")] {
@@ -562,6 +564,35 @@ impl TestApp {
             away_message: Some("Back on Monday".into()),
         };
         self.svc.set_messaging_preferences(&me, prefs).await.unwrap();
+        // Each reports the other's message; trust and safety stop the
+        // member messaging over the partner's report.
+        let report = self
+            .svc
+            .report(
+                &them,
+                Reported::Conversation(c),
+                ReportReason::Spam,
+                "Sends the same text again and again",
+            )
+            .await
+            .unwrap();
+        self.svc
+            .report(
+                &me,
+                Reported::Conversation(c),
+                ReportReason::Other,
+                "A misunderstanding, I think",
+            )
+            .await
+            .unwrap();
+        let staff = koine_services::accounts::Principal {
+            staff_role: Some(StaffRole::TrustSafety),
+            ..self.principal(trust_safety)
+        };
+        self.svc
+            .decide_report(&staff, report, ReportOutcome::Restricted, "repeated unwanted messages")
+            .await
+            .unwrap();
         self.svc.block_member(&me, partner, BlockReason::Other).await.unwrap();
         self.svc.block_member(&them, id, BlockReason::Scam).await.unwrap();
     }
@@ -696,7 +727,8 @@ impl TestApp {
         let teacher = self.approved_teacher(&b, id, &reviewer).await;
         assert!(teacher, "the member became a teacher");
         let partner = self.lessons_everywhere(&b, id, email, &reviewer).await;
-        self.conversation_everywhere(id, partner).await;
+        self.conversation_everywhere(id, partner, self.account_id(&reviewer_email).await)
+            .await;
         b.post_form("/settings/data/export", &[]).await;
         self.svc.build_pending_exports().await.expect("export built");
         Everywhere {

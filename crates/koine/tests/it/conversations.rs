@@ -25,7 +25,8 @@ both_backends!(
     receipts_and_typing_are_off_by_default_and_symmetric,
     away_members_are_emailed_at_most_every_half_hour,
     an_away_teacher_answers_by_itself,
-    leaving_keeps_the_conversation_for_the_other_member
+    leaving_keeps_the_conversation_for_the_other_member,
+    reports_reach_trust_and_safety_who_decide
 );
 
 /// A teacher and a learner, signed in on pages.
@@ -755,4 +756,134 @@ async fn leaving_keeps_the_conversation_for_the_other_member(app: TestApp) {
     let tt = token(&app, "profe@example.org").await;
     let (s, _) = send(&app, &tt, c, "¿Sigues ahí?").await;
     assert_eq!(s, StatusCode::NOT_FOUND, "nobody to write to");
+}
+
+async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
+    let (tb, teacher, lb, _) = pair(&app).await;
+    let c = open(&lb, teacher).await;
+    write(&lb, c, "Hola, ¿das clases los sábados?").await;
+    write(&tb, c, "Only if you pay me by bank transfer, outside Koine").await;
+    let lt = token(&app, "ana@example.org").await;
+    let replay: Value = app
+        .api(Method::GET, &format!("/api/v1/conversations/{c}/messages"), &lt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (mine, theirs) = (
+        replay["messages"][0]["id"].as_str().unwrap(),
+        replay["messages"][1]["id"].as_str().unwrap(),
+    );
+    let report = |id: &str, reason: &str| {
+        let path = format!("/api/v1/messages/{id}/report");
+        let body = json!({ "reason": reason, "details": "They want to be paid off the platform" });
+        let (app, lt) = (&app, lt.clone());
+        async move { app.api_json(Method::POST, &path, &lt, body).await }
+    };
+    assert_eq!(
+        report(theirs, "nonsense").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        report(mine, "scam").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not one's own"
+    );
+    let r = report(theirs, "off_platform_payment").await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id: Uuid = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        report(theirs, "scam").await.status(),
+        StatusCode::CONFLICT,
+        "already reported"
+    );
+    app.member("mallory@example.org", "Mallory").await;
+    let mt = token(&app, "mallory@example.org").await;
+    let r = app
+        .api_json(
+            Method::POST,
+            &format!("/api/v1/messages/{theirs}/report"),
+            &mt,
+            json!({ "reason": "scam" }),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "outsiders cannot report what they cannot read"
+    );
+    // Only trust and safety (and admins) see the queue and the messages.
+    let support = app.support("support@koine.test").await;
+    let (s, _) = support.get_text("/staff/reports").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = support.get_text(&format!("/staff/reports/{id}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let ts = app
+        .staff("ts@koine.test", koine_domain::staff::StaffRole::TrustSafety)
+        .await;
+    let (_, queue) = ts.get_text("/staff/reports").await;
+    assert!(
+        queue.contains(&format!("/staff/reports/{id}")) && !queue.contains("bank transfer"),
+        "{queue}"
+    );
+    let before = app.audited("view_report").await;
+    let (s, page) = ts.get_text(&format!("/staff/reports/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("Only if you pay me by bank transfer") && page.contains("¿das clases"),
+        "{page}"
+    );
+    assert_eq!(app.audited("view_report").await, before + 1, "opening is audited");
+    // A decision needs a reason; then the teacher can no longer write.
+    let (s, page) = ts
+        .post_form_text(
+            &format!("/staff/reports/{id}"),
+            &[("outcome", "restricted"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("id=\"reason-error\""), "{page}");
+    let r = ts
+        .post_form(
+            &format!("/staff/reports/{id}"),
+            &[("outcome", "restricted"), ("reason", "asked for payment outside Koine")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(write(&tb, c, "hello?").await, StatusCode::CONFLICT);
+    let (_, notices) = tb.get_text("/notifications").await;
+    assert!(notices.contains("stopped your account sending messages"), "{notices}");
+    let r = ts
+        .post_form(
+            &format!("/staff/reports/{id}"),
+            &[("outcome", "dismissed"), ("reason", "twice")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "decided once");
+    // A whole conversation, reported from the page, and a warning.
+    let r = tb
+        .post_form(
+            &format!("/messages/{c}/report"),
+            &[("target", "conversation"), ("reason", "other"), ("details", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let second: Uuid = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT id FROM message_reports WHERE status = 'open'")
+        .fetch_one(p).await.unwrap());
+    ts.post_form(
+        &format!("/staff/reports/{second}"),
+        &[("outcome", "warned"), ("reason", "be kind")],
+    )
+    .await;
+    let (_, notices) = lb.get_text("/notifications").await;
+    assert!(notices.contains("break Koine"), "{notices}");
+    let (_, closed) = ts.get_text("/staff/reports?status=closed").await;
+    assert!(
+        closed.contains(&format!("/staff/reports/{id}")) && closed.contains(&format!("/staff/reports/{second}")),
+        "{closed}"
+    );
 }

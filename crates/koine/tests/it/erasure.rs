@@ -92,9 +92,10 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
             }
         }
     }
-    // Five on the member's privacy and teaching, and four on money and the
-    // partner's application (a coupon, the payout approved and paid).
-    assert_eq!(app.count("audit_events").await, 9, "staff actions stay, pseudonymised");
+    // Five on the member's privacy and teaching, four on money and the
+    // partner's application (a coupon, the payout approved and paid), and
+    // one on messaging (trust and safety stopping the member's messages).
+    assert_eq!(app.count("audit_events").await, 10, "staff actions stay, pseudonymised");
     assert_eq!(
         app.count("disclosures").await,
         1,

@@ -12,7 +12,14 @@ const IN_CONVERSATION: Retention = WithParent {
     parent: "conversations",
 };
 
+/// A closed report is kept two years (repeated abuse shows across
+/// reports); the copy of the reported messages goes 90 days after it closed,
+/// time enough for an appeal.
+const REPORT_KEEP: Retention = days_after(2 * 365, "closed_at");
+const EVIDENCE_KEEP: Retention = days_after(90, "closed_at");
+
 const CONVERSATION: &str = "user.content.conversation";
+const REPORT: &str = "user.content.report";
 const BLOCKS: &str = "user.account.blocks";
 
 pub(super) static TABLES: &[TableMap] = &[
@@ -52,6 +59,28 @@ pub(super) static TABLES: &[TableMap] = &[
         UID => ["blocker_id", "blocked_id"];
         BLOCKS => ["reason"].choice();
         BLOCKS => ["created_at"].from(Source::Service);
+    ),
+    // Trust and safety (GDPR Art. 6(1)(f): keeping members safe). A report
+    // stays while open whoever leaves, the people in it pseudonymised.
+    // Who decided is in the audit log, kept for staff accountability.
+    table!("message_reports", ["reporter_id", "reported_id"],
+            Defaults::new(SEC, LegitimateInterests, REPORT_KEEP, WithRow);
+        about "Reports of messages to trust & safety: who reported whom, why, a copy of the messages, and the decision.";
+        UID => ["id", "conversation_id", "message_id"];
+        UID => ["reporter_id", "reported_id"].erasure(Pseudonymise);
+        REPORT => ["reason"].choice();
+        REPORT => ["details"];
+        REPORT => ["evidence"].retention(EVIDENCE_KEEP).from(Source::Service);
+        REPORT => ["status"].from(Source::Service).choice();
+        REPORT => ["outcome"].from(Source::Staff).choice();
+        REPORT => ["decision_note"].from(Source::Staff);
+        REPORT => ["created_at", "closed_at"].from(Source::Service);
+    ),
+    table!("messaging_restrictions", ["account_id"], Defaults::new(SEC, LegitimateInterests, ACCOUNT, DeleteRow);
+        about "Whether trust & safety stopped you sending messages, and why.";
+        UID => ["account_id", "report_id"];
+        REPORT => ["reason"].from(Source::Staff);
+        REPORT => ["created_at"].from(Source::Service);
     ),
     table!("messaging_preferences", ["account_id"], Defaults::new(SVC, Contract, ACCOUNT, DeleteRow);
         about "How you message: read receipts, typing indicators, email notices and your away message.";

@@ -2,7 +2,7 @@
 //! preferences.
 
 use crate::{Conn, Result, on_conn};
-use koine_domain::messaging::{BlockReason, EmailNotices, MessageKind};
+use koine_domain::messaging::{BlockReason, EmailNotices, MessageKind, ReportReason, ReportStatus};
 use uuid::Uuid;
 
 /// Lesson statuses that mean the teacher accepted and the learner paid:
@@ -344,4 +344,96 @@ pub async fn set_preferences(conn: Conn<'_>, account: Uuid, p: &PreferencesRow, 
         .bind(account).bind(p.read_receipts).bind(p.typing_indicators).bind(p.email.as_str())
         .bind(&p.away_message).bind(now).execute(&mut *c).await.map(|_| ()))?;
     Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportRow {
+    pub id: Uuid,
+    pub conversation_id: Uuid,
+    pub message_id: Option<Uuid>,
+    pub reporter_id: Uuid,
+    pub reported_id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub reason: ReportReason,
+    pub details: Option<String>,
+    pub evidence: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub status: ReportStatus,
+    pub outcome: Option<String>,
+    pub decision_note: Option<String>,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+const REPORT: &str = "id, conversation_id, message_id, reporter_id, reported_id, reason, details, evidence, status, \
+    outcome, decision_note, created_at, closed_at";
+
+pub async fn insert_report(conn: Conn<'_>, r: &ReportRow) -> Result<()> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO message_reports ({REPORT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    ));
+    on_conn!(conn, c => sqlx::query(sql)
+        .bind(r.id).bind(r.conversation_id).bind(r.message_id).bind(r.reporter_id).bind(r.reported_id)
+        .bind(r.reason.as_str()).bind(&r.details).bind(&r.evidence).bind(r.status.as_str()).bind(&r.outcome)
+        .bind(&r.decision_note).bind(r.created_at).bind(r.closed_at).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Whether `reporter` has an open report of this message (or, with none,
+/// of this conversation as a whole).
+pub async fn open_report_exists(
+    conn: Conn<'_>,
+    reporter: Uuid,
+    conversation: Uuid,
+    message: Option<Uuid>,
+) -> Result<bool> {
+    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM message_reports WHERE reporter_id = $1 AND conversation_id = $2 AND status = 'open' \
+         AND ((message_id IS NULL AND $3 IS NULL) OR message_id = $3)")
+        .bind(reporter).bind(conversation).bind(message).fetch_one(&mut *c).await)?;
+    Ok(n > 0)
+}
+
+pub async fn report(conn: Conn<'_>, id: Uuid) -> Result<Option<ReportRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {REPORT} FROM message_reports WHERE id = $1"));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, ReportRow>(sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+/// Reports in `status`, oldest first.
+pub async fn reports(conn: Conn<'_>, status: ReportStatus, limit: i64) -> Result<Vec<ReportRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {REPORT} FROM message_reports WHERE status = $1 ORDER BY created_at, id LIMIT $2"
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, ReportRow>(sql)
+        .bind(status.as_str()).bind(limit).fetch_all(&mut *c).await)?)
+}
+
+/// Closes an open report with its outcome; `false` if it was not open.
+pub async fn close_report(conn: Conn<'_>, id: Uuid, outcome: &str, note: Option<&str>, now: i64) -> Result<bool> {
+    let n = on_conn!(conn, c => sqlx::query(
+        "UPDATE message_reports SET status = 'closed', outcome = $2, decision_note = $3, closed_at = $4 \
+         WHERE id = $1 AND status = 'open'")
+        .bind(id).bind(outcome).bind(note).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Stops `account` sending messages (again: the reason is updated).
+pub async fn restrict_messaging(
+    conn: Conn<'_>,
+    account: Uuid,
+    report: Option<Uuid>,
+    reason: &str,
+    now: i64,
+) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO messaging_restrictions (account_id, report_id, reason, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (account_id) DO UPDATE SET report_id = $2, reason = $3")
+        .bind(account).bind(report).bind(reason).bind(now).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn messaging_restricted(conn: Conn<'_>, account: Uuid) -> Result<bool> {
+    let n: i64 = on_conn!(conn, c => sqlx::query_scalar("SELECT COUNT(*) FROM messaging_restrictions WHERE account_id = $1")
+        .bind(account).fetch_one(&mut *c).await)?;
+    Ok(n > 0)
 }

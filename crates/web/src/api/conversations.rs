@@ -9,8 +9,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
-use koine_domain::messaging::{BlockReason, MessageKind, MessageText};
+use koine_domain::messaging::{BlockReason, MessageKind, MessageText, ReportReason};
 use koine_services::messaging as svc;
+use koine_services::reports::Reported;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -309,4 +310,56 @@ pub async fn unblock(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
     let p = principal(&ctx)?;
     st.svc.unblock_member(p, id).await?;
     Ok(no_content())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportBody {
+    #[schema(schema_with = super::shapes::report_reason)]
+    reason: String,
+    /// What happened, in the reporter's words.
+    #[schema(schema_with = super::shapes::report_details_or_null)]
+    details: Option<String>,
+}
+
+async fn report(st: &AppState, ctx: &Ctx, what: Reported, b: ReportBody) -> ApiResult {
+    let p = principal(ctx)?;
+    let reason = ReportReason::parse(&b.reason).map_err(invalid)?;
+    let id = st
+        .svc
+        .report(p, what, reason, b.details.as_deref().unwrap_or_default())
+        .await?;
+    Ok(created(super::Created { id }))
+}
+
+/// Reports a message the other member wrote to trust & safety, with the
+/// messages before it as context.
+#[utoipa::path(post, path = "/api/v1/messages/{id}/report", tag = "conversations", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = ReportBody,
+    responses((status = 201, description = "Reported", body = super::Created), (status = 404, body = Problem),
+              (status = 409, description = "Already reported, or the other member left", body = Problem),
+              (status = 422, description = "Invalid, or one's own message", body = Problem)))]
+pub async fn report_message(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<ReportBody>,
+) -> ApiResult {
+    report(&st, &ctx, Reported::Message(id), b).await
+}
+
+/// Reports a whole conversation to trust & safety (its newest 50 messages go
+/// with the report).
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/report", tag = "conversations", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = ReportBody,
+    responses((status = 201, description = "Reported", body = super::Created), (status = 404, body = Problem),
+              (status = 409, description = "Already reported, or the other member left", body = Problem),
+              (status = 422, body = Problem)))]
+pub async fn report_conversation(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<ReportBody>,
+) -> ApiResult {
+    report(&st, &ctx, Reported::Conversation(id), b).await
 }

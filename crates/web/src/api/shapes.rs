@@ -203,6 +203,8 @@ shapes! {
         .description(Some("Until the two members have had a paid lesson, email addresses, phone numbers, messenger handles and links are hidden."));
     message_kind => one_of(koine_domain::messaging::MessageKind::ALL.iter().map(|k| k.as_str()));
     block_reason => one_of(koine_domain::messaging::BlockReason::ALL.iter().map(|r| r.as_str()));
+    report_reason => one_of(koine_domain::messaging::ReportReason::ALL.iter().map(|r| r.as_str()));
+    / report_details_or_null => text(TextRule::FreeText, koine_domain::messaging::REPORT_DETAILS_MAX);
     message_query => filled(TextRule::FreeText, "", koine_services::messaging::QUERY_MAX);
     rating => integer(1, 5);
     duration => ObjectBuilder::new()

@@ -18,10 +18,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
-use koine_domain::messaging::{BlockReason, MessageKind, MessageText};
+use koine_domain::messaging::{BlockReason, MessageKind, MessageText, ReportOutcome, ReportReason, ReportStatus};
 use koine_services::Error;
 use koine_services::idempotency::IdempotencyKey;
 use koine_services::messaging::{self as svc, MessagingPreferences, PreferencesInput};
+use koine_services::reports::{Report, Reported};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -35,6 +36,9 @@ pub fn routes() -> Router<AppState> {
         .route("/messages/{id}/read", post(read))
         .route("/messages/{id}/block", post(block))
         .route("/messages/{id}/unblock", post(unblock))
+        .route("/messages/{id}/report", post(report))
+        .route("/staff/reports", get(report_queue))
+        .route("/staff/reports/{id}", get(report_page).post(decide))
         .route("/static/messages.js", get(script))
 }
 
@@ -53,6 +57,7 @@ async fn script() -> Response {
 
 /// A message as a page shows it.
 pub struct MessageLine {
+    pub id: Uuid,
     pub seq: i64,
     pub mine: bool,
     pub auto_reply: bool,
@@ -64,6 +69,7 @@ pub struct MessageLine {
 
 fn line(i18n: &crate::i18n::I18n, zone: &TimeZone, me: Uuid, m: svc::Message) -> MessageLine {
     MessageLine {
+        id: m.id,
         seq: m.seq,
         mine: m.sender == Some(me),
         auto_reply: m.kind == MessageKind::AutoReply,
@@ -169,9 +175,21 @@ struct ConversationPage {
     key: String,
     form: FormState,
     reasons: Vec<(&'static str, String)>,
+    report_reasons: Vec<(&'static str, String)>,
 }
 
 impl ConversationPage {
+    /// What the viewer may report: the other member's newest messages.
+    fn reportable(&self) -> Vec<(Uuid, String)> {
+        self.lines
+            .iter()
+            .rev()
+            .filter(|m| !m.mine && !m.auto_reply)
+            .filter_map(|m| m.body.as_ref().map(|b| (m.id, b.chars().take(60).collect())))
+            .take(10)
+            .collect()
+    }
+
     fn other_name(&self) -> String {
         self.c
             .other
@@ -219,6 +237,10 @@ async fn conversation_page(
         reasons: BlockReason::ALL
             .iter()
             .map(|r| (r.as_str(), i18n.t(&format!("block-reason-{}", r.as_str()))))
+            .collect(),
+        report_reasons: ReportReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), i18n.t(&format!("report-reason-{}", r.as_str()))))
             .collect(),
     })
 }
@@ -428,5 +450,163 @@ async fn save_settings(
             )
                 .into_response())
         }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportForm {
+    /// `conversation`, or the id of one of the other member's messages.
+    target: String,
+    reason: String,
+    #[serde(default)]
+    details: String,
+}
+
+async fn report(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<ReportForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let what = match f.target.as_str() {
+        "conversation" => Reported::Conversation(id),
+        other => Reported::Message(
+            other
+                .parse()
+                .map_err(|_| Error::from(koine_domain::Invalid::new("target", "invalid-choice")))?,
+        ),
+    };
+    let reason = ReportReason::parse(&f.reason).map_err(Error::from)?;
+    st.svc.report(p, what, reason, &f.details).await?;
+    Ok(super::templates::message(
+        &ctx,
+        "report-sent-title",
+        ctx.i18n().t("report-sent-body"),
+        Some(("messages-back", "/messages")),
+    ))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_reports.html")]
+struct QueuePage {
+    page: Page,
+    open: bool,
+    reports: Vec<(Report, String, String)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueueQuery {
+    status: Option<String>,
+}
+
+/// Trust and safety's queue of reported messages (without the messages).
+async fn report_queue(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let status = match q.status.as_deref() {
+        Some("closed") => ReportStatus::Closed,
+        _ => ReportStatus::Open,
+    };
+    let i18n = ctx.i18n();
+    let reports = st
+        .svc
+        .report_queue(p, status)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let when = local(&i18n, r.created_at, &TimeZone::UTC);
+            let reason = i18n.t(&format!("report-reason-{}", r.reason.as_str()));
+            (r, when, reason)
+        })
+        .collect();
+    Ok(QueuePage {
+        page: Page::new(&ctx, "reports-title"),
+        open: status == ReportStatus::Open,
+        reports,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff_report.html")]
+struct ReportPage {
+    page: Page,
+    report: Report,
+    /// (who, text, when, the reported message)
+    evidence: Vec<(String, Option<String>, String, bool)>,
+    outcomes: Vec<(&'static str, String)>,
+    form: FormState,
+}
+
+async fn report_page_for(st: &AppState, ctx: &Ctx, id: Uuid, form: FormState) -> Result<ReportPage, PageError> {
+    let p = signed_in(ctx)?;
+    let report = st.svc.open_report(p, id).await?;
+    let i18n = ctx.i18n();
+    let evidence = report
+        .evidence
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| {
+            (
+                i18n.t(&format!("report-from-{}", e.from)),
+                e.body,
+                local(&i18n, e.created_at, &TimeZone::UTC),
+                e.reported,
+            )
+        })
+        .collect();
+    let can_ban = p.staff_role.is_some_and(|r| r.can_ban_for_fraud());
+    Ok(ReportPage {
+        page: Page::new(ctx, "report-title"),
+        report,
+        evidence,
+        outcomes: ReportOutcome::ALL
+            .iter()
+            .filter(|o| **o != ReportOutcome::Banned || can_ban)
+            .map(|o| (o.as_str(), i18n.t(&format!("report-outcome-{}", o.as_str()))))
+            .collect(),
+        form,
+    })
+}
+
+/// One report with its copy of the messages (the opening is audited).
+async fn report_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
+    Ok(report_page_for(&st, &ctx, id, FormState::default())
+        .await?
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionForm {
+    outcome: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decide(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<DecisionForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let outcome = ReportOutcome::parse(&f.outcome).map_err(Error::from)?;
+    match st.svc.decide_report(p, id, outcome, &f.reason).await {
+        Ok(()) => Ok(Redirect::to("/staff/reports").into_response()),
+        Err(Error::Invalid(e)) => {
+            let mut form = FormState::default();
+            form.invalid(&ctx.i18n(), &[e]);
+            let page = report_page_for(&st, &ctx, id, form).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -23,6 +23,8 @@ pub struct Page {
     pub handles_money: bool,
     /// Staff who settle disputes over lessons.
     pub settles_disputes: bool,
+    /// Staff who handle reports of messages.
+    pub handles_reports: bool,
     /// Notices not read yet.
     pub unread: i64,
     /// Messages not read yet.
@@ -55,6 +57,7 @@ impl Page {
             is_staff: p.is_some_and(|p| p.staff_role.is_some()),
             handles_money: p.and_then(|p| p.staff_role).is_some_and(|r| r.can_handle_money()),
             settles_disputes: p.and_then(|p| p.staff_role).is_some_and(|r| r.can_settle_disputes()),
+            handles_reports: p.and_then(|p| p.staff_role).is_some_and(|r| r.can_handle_reports()),
             unread: ctx.unread,
             unread_messages: ctx.unread_messages,
             path: ctx.path.clone(),

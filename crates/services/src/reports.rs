@@ -1,0 +1,282 @@
+//! Reports of messages and conversations: a member reports, trust and
+//! safety read a copy of the reported messages (every opening audited, P6)
+//! and decide: dismiss, warn, stop the member messaging, or close the
+//! account for fraud.
+
+use crate::accounts::Principal;
+use crate::notifications::Notice;
+use crate::{Error, Result, Services};
+use koine_domain::Invalid;
+use koine_domain::messaging::{
+    REPORT_CONTEXT, REPORT_CONVERSATION, REPORT_DETAILS_MAX, ReportOutcome, ReportReason, ReportStatus,
+};
+use koine_domain::refusal::Refusal;
+use koine_domain::validation::optional_text;
+use koine_store::repo::conversations::{self as repo, ReportRow};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// How many reports a queue lists.
+const QUEUE_MAX: i64 = 200;
+
+/// What is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reported {
+    Message(Uuid),
+    Conversation(Uuid),
+}
+
+/// One reported message as the report keeps it: who wrote it is said by
+/// role, never by name or id.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Evidence {
+    pub seq: i64,
+    /// `reported`, `reporter`, or `former` (someone who has left).
+    pub from: String,
+    pub body: Option<String>,
+    pub created_at: i64,
+    /// The message the report is about (others are context).
+    pub reported: bool,
+}
+
+/// A report as staff see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub id: Uuid,
+    pub reporter: Uuid,
+    pub reported: Uuid,
+    pub reason: ReportReason,
+    pub details: Option<String>,
+    pub status: ReportStatus,
+    pub outcome: Option<String>,
+    pub decision_note: Option<String>,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+    /// Only in an opened report (audited), never in the queue.
+    pub evidence: Option<Vec<Evidence>>,
+}
+
+impl Report {
+    fn of(r: ReportRow, with_evidence: bool) -> Self {
+        let evidence = with_evidence.then(|| {
+            r.evidence
+                .as_deref()
+                .and_then(|e| serde_json::from_str(e).ok())
+                .unwrap_or_default()
+        });
+        Self {
+            id: r.id,
+            reporter: r.reporter_id,
+            reported: r.reported_id,
+            reason: r.reason,
+            details: r.details,
+            status: r.status,
+            outcome: r.outcome,
+            decision_note: r.decision_note,
+            created_at: r.created_at,
+            closed_at: r.closed_at,
+            evidence,
+        }
+    }
+}
+
+fn require_reports_role(p: &Principal) -> Result<()> {
+    if crate::staff::role_of(p)?.can_handle_reports() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+impl Services {
+    /// A member reports a message the other member wrote, or their whole
+    /// conversation. The report keeps a copy of the messages concerned.
+    pub async fn report(&self, p: &Principal, what: Reported, reason: ReportReason, details: &str) -> Result<Uuid> {
+        let me = p.account_id;
+        let details = optional_text("details", details, REPORT_DETAILS_MAX)?;
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let (conversation, message) = match what {
+            Reported::Message(id) => {
+                let m = repo::message(tx.conn(), id).await?.ok_or(Error::NotFound)?;
+                (m.conversation_id, Some(m))
+            }
+            Reported::Conversation(id) => (id, None),
+        };
+        repo::member(tx.conn(), conversation, me)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if message.as_ref().is_some_and(|m| m.sender_id == me) {
+            return Err(Invalid::new("message", "report-own-message").into());
+        }
+        let Some(reported) = repo::others(tx.conn(), conversation, me).await?.into_iter().next() else {
+            return Err(Error::Refused(Refusal::RecipientLeft));
+        };
+        let message_id = message.as_ref().map(|m| m.id);
+        if repo::open_report_exists(tx.conn(), me, conversation, message_id).await? {
+            return Err(Error::Refused(Refusal::AlreadyReported));
+        }
+        let rows = match &message {
+            Some(m) => repo::after(
+                tx.conn(),
+                conversation,
+                (m.seq - 1 - REPORT_CONTEXT as i64).max(0),
+                REPORT_CONTEXT as i64 + 1,
+            )
+            .await?
+            .into_iter()
+            .filter(|r| r.seq <= m.seq)
+            .collect(),
+            None => repo::latest(tx.conn(), conversation, REPORT_CONVERSATION).await?,
+        };
+        let evidence: Vec<Evidence> = rows
+            .into_iter()
+            .map(|r| Evidence {
+                seq: r.seq,
+                from: if r.sender_id == me {
+                    "reporter"
+                } else if r.sender_id == reported.account_id {
+                    "reported"
+                } else {
+                    "former"
+                }
+                .into(),
+                reported: message_id.is_none_or(|id| id == r.id),
+                body: r.body,
+                created_at: r.created_at,
+            })
+            .collect();
+        let id = Uuid::now_v7();
+        repo::insert_report(
+            tx.conn(),
+            &ReportRow {
+                id,
+                conversation_id: conversation,
+                message_id,
+                reporter_id: me,
+                reported_id: reported.account_id,
+                reason,
+                details,
+                evidence: Some(serde_json::to_string(&evidence).map_err(Error::internal)?),
+                status: ReportStatus::Open,
+                outcome: None,
+                decision_note: None,
+                created_at: now,
+                closed_at: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The reports waiting for trust and safety (or closed ones), oldest
+    /// first, without the messages.
+    pub async fn report_queue(&self, p: &Principal, status: ReportStatus) -> Result<Vec<Report>> {
+        require_reports_role(p)?;
+        let mut c = self.db.acquire().await?;
+        Ok(repo::reports(c.conn(), status, QUEUE_MAX)
+            .await?
+            .into_iter()
+            .map(|r| Report::of(r, false))
+            .collect())
+    }
+
+    /// Opens a report with its copy of the messages; the opening is
+    /// recorded in the audit log of the reported member.
+    pub async fn open_report(&self, p: &Principal, id: Uuid) -> Result<Report> {
+        require_reports_role(p)?;
+        let row = {
+            let mut c = self.db.acquire().await?;
+            repo::report(c.conn(), id).await?.ok_or(Error::NotFound)?
+        };
+        self.audit(
+            p.account_id,
+            Some(row.reported_id),
+            "view_report",
+            Some(format!("report {id}")),
+        )
+        .await?;
+        Ok(Report::of(row, true))
+    }
+
+    /// Decides an open report. A warning tells the reported member; a
+    /// restriction stops them sending messages; a ban closes the account
+    /// for fraud (trust and safety only). Audited.
+    pub async fn decide_report(&self, p: &Principal, id: Uuid, outcome: ReportOutcome, note: &str) -> Result<()> {
+        require_reports_role(p)?;
+        let note = crate::staff::required_reason(note)?;
+        if outcome == ReportOutcome::Banned {
+            if !crate::staff::role_of(p)?.can_ban_for_fraud() {
+                return Err(Error::Forbidden);
+            }
+            let row = {
+                let mut c = self.db.acquire().await?;
+                repo::report(c.conn(), id).await?.ok_or(Error::NotFound)?
+            };
+            if row.status != ReportStatus::Open {
+                return Err(Error::Refused(Refusal::RequestNotOpen));
+            }
+            // The account goes first: if it cannot (a legal hold), the
+            // report stays open.
+            self.ban_for_fraud(p, row.reported_id, &format!("report {id}: {note}"))
+                .await?;
+        }
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let row = repo::report(tx.conn(), id).await?.ok_or(Error::NotFound)?;
+        if !repo::close_report(tx.conn(), id, outcome.as_str(), Some(&note), now).await? {
+            return Err(Error::Refused(Refusal::RequestNotOpen));
+        }
+        let reported = row.reported_id;
+        let gone = koine_store::repo::accounts::get(tx.conn(), reported).await?.is_none();
+        match outcome {
+            ReportOutcome::Dismissed | ReportOutcome::Banned => {}
+            _ if gone => return Err(Error::Refused(Refusal::RecipientLeft)),
+            ReportOutcome::Warned => {
+                self.tell(
+                    tx.conn(),
+                    reported,
+                    Notice {
+                        kind: "messaging_warning",
+                        subject_key: "report-warning-subject",
+                        body_key: "report-warning-body",
+                        args: Vec::new(),
+                        link: Some("/messages".into()),
+                        ics: None,
+                        about: None,
+                    },
+                    now,
+                )
+                .await?;
+            }
+            ReportOutcome::Restricted => {
+                repo::restrict_messaging(tx.conn(), reported, Some(id), &note, now).await?;
+                self.tell(
+                    tx.conn(),
+                    reported,
+                    Notice {
+                        kind: "messaging_restricted",
+                        subject_key: "report-restricted-subject",
+                        body_key: "report-restricted-body",
+                        args: Vec::new(),
+                        link: None,
+                        ics: None,
+                        about: None,
+                    },
+                    now,
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        self.audit(
+            p.account_id,
+            Some(reported).filter(|_| !gone),
+            &format!("report_{}", outcome.as_str()),
+            Some(note.clone()),
+        )
+        .await?;
+        Ok(())
+    }
+}
