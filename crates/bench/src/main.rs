@@ -9,6 +9,7 @@
 
 mod booking;
 mod load;
+mod messaging;
 mod privacy;
 mod seed;
 mod server;
@@ -116,6 +117,28 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         log_rows: usize,
     },
+    /// Live messages over WebSocket streams: delivered per second,
+    /// send → deliver latency, memory per socket, /healthz in the same run,
+    /// and a soak with streams cut at random (lost and duplicated must be 0).
+    Messaging {
+        #[command(flatten)]
+        db: Database,
+        /// Members, each with one stream (two per conversation).
+        #[arg(long, default_value_t = 2000)]
+        clients: usize,
+        /// Seconds of measured sending.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Messages each member sends per second.
+        #[arg(long, default_value_t = 1.0)]
+        rate: f64,
+        /// Seconds of the reconnect soak.
+        #[arg(long, default_value_t = 60)]
+        soak_seconds: u64,
+        /// Keep-alive connections the senders post over.
+        #[arg(long, default_value_t = 64)]
+        senders: usize,
+    },
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -168,6 +191,25 @@ async fn main() {
                 samples,
                 heavy_rows,
                 log_rows,
+            })
+            .await
+        }
+        Command::Messaging {
+            db,
+            clients,
+            seconds,
+            rate,
+            soak_seconds,
+            senders,
+        } => {
+            messaging::run(messaging::Options {
+                backend: db.backend,
+                database_url: db.database_url,
+                clients,
+                seconds,
+                rate,
+                soak_seconds,
+                senders,
             })
             .await
         }

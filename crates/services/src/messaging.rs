@@ -18,7 +18,7 @@ use koine_domain::validation::optional_text;
 use koine_store::Conn;
 use koine_store::repo::conversations::{self as repo, MessageRow, NewMessage, PreferencesRow};
 use koine_store::repo::outbox::OutboxRow;
-use koine_store::repo::{accounts, lessons, outbox, restrictions, teaching};
+use koine_store::repo::{accounts, lessons, outbox, teaching};
 use serde::Serialize;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -191,46 +191,41 @@ fn send_refusal(r: SendRefusal) -> Error {
 }
 
 impl Services {
-    /// Why `p` may not write to `other` now, if they may not.
+    /// Why `p` may not write to `other` now, if they may not; else
+    /// whether the contact guard applies (no paid lesson between them yet).
     async fn send_check(
         &self,
         mut conn: Conn<'_>,
         p: &Principal,
         other: Option<Uuid>,
         conversation: Option<Uuid>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let me = p.account_id;
         let now = self.clock.now_us();
         let Some(other) = other else {
             return Err(send_refusal(SendRefusal::RecipientGone));
         };
-        let account = accounts::get(conn.reborrow(), me)
-            .await?
-            .ok_or(Error::Unauthenticated)?;
-        let recipient_gone = other != me && accounts::get(conn.reborrow(), other).await?.is_none();
-        let had_lesson = repo::had_lesson(conn.reborrow(), me, other, false).await?;
-        let answered_here = match conversation {
-            Some(c) => repo::has_written(conn.reborrow(), c, other).await?,
-            None => false,
-        };
-        let new_account = now - account.created_at < rules::NEW_ACCOUNT_US;
+        let f = repo::send_facts(conn.reborrow(), conversation, me, other).await?;
+        let created_at = f.my_created_at.ok_or(Error::Unauthenticated)?;
+        let new_account = now - created_at < rules::NEW_ACCOUNT_US;
+        let minor = f.my_minor_until.is_some_and(|m| m > now);
         let facts = SendFacts {
             to_self: other == me,
-            recipient_gone,
-            blocked: repo::blocked_between(conn.reborrow(), me, other).await?,
-            minor_unconfirmed: !self.full_use_allowed_in(conn.reborrow(), me).await?,
-            restricted: restrictions::active(conn.reborrow(), me).await?.is_some()
-                || repo::messaging_restricted(conn.reborrow(), me).await?,
+            recipient_gone: other != me && !f.other_exists,
+            blocked: f.blocked,
+            minor_unconfirmed: minor && !f.guardian_confirmed,
+            restricted: f.processing_restricted || f.messaging_restricted,
             new_account,
-            had_lesson,
-            unanswered: if new_account && !had_lesson && !answered_here {
-                repo::unanswered(conn.reborrow(), me).await?
+            had_lesson: f.had_lesson,
+            unanswered: if new_account && !f.had_lesson && !f.answered_here {
+                repo::unanswered(conn, me).await?
             } else {
                 0
             },
-            answered_here,
+            answered_here: f.answered_here,
         };
-        rules::may_send(facts).map_err(send_refusal)
+        rules::may_send(facts).map_err(send_refusal)?;
+        Ok(!f.paid_lesson)
     }
 
     /// Opens the conversation with `with` (starting it if the two have
@@ -282,25 +277,47 @@ impl Services {
         let me = p.account_id;
         let now = self.clock.now_us();
         let fingerprint = self.fingerprint(&[b"message", conversation.as_bytes(), text.as_str().as_bytes()]);
+        // Everything that decides the message is read first, on a read
+        // connection: the write transaction (one writer at a time on
+        // SQLite) holds only the key's claim and the inserts.
+        let mut c = self.db.acquire().await?;
+        let members = repo::members(c.conn(), conversation).await?;
+        if !members.iter().any(|m| m.account_id == me) {
+            return Err(Error::NotFound);
+        }
+        if let Some(Outcome::Message(earlier)) = self.earlier_outcome_in(c.conn(), me, key, &fingerprint).await? {
+            return self.message_by_id(c.conn(), me, earlier).await;
+        }
+        let other = members.into_iter().find(|m| m.account_id != me);
+        let guard_on = self
+            .send_check(c.conn(), p, other.as_ref().map(|o| o.account_id), Some(conversation))
+            .await?;
+        let other = other.ok_or(Error::NotFound)?;
+        let guarded = Guarded::apply(text, guard_on);
+        let kinds = guarded.kinds();
+        let theirs = repo::preferences(c.conn(), other.account_id).await?;
+        // A teacher who is away answers once per conversation, by itself.
+        let away = match &theirs.away_message {
+            Some(away) if !repo::auto_replied(c.conn(), conversation, other.account_id).await? => Some(away),
+            _ => None,
+        };
+        let email = if !self.bus.online(other.account_id) && rules::email_due(theirs.email, other.emailed_at, true, now)
+        {
+            self.email_about_message(c.conn(), other.account_id, me, conversation, now)
+                .await?
+        } else {
+            None
+        };
+        drop(c);
         let id = Uuid::now_v7();
         let mut tx = self.db.begin().await?;
-        repo::member(tx.conn(), conversation, me)
-            .await?
-            .ok_or(Error::NotFound)?;
         if let Some(Outcome::Message(earlier)) = self
             .claim_key_as(tx.conn(), me, key, &fingerprint, Some(Outcome::Message(id)))
             .await?
         {
-            let row = repo::message(tx.conn(), earlier).await?.ok_or(Error::NotFound)?;
-            return Ok(Message::of(row, &[me]));
+            // The same key, sent twice at once: the first one stands.
+            return self.message_by_id(tx.conn(), me, earlier).await;
         }
-        let other = repo::others(tx.conn(), conversation, me).await?.into_iter().next();
-        self.send_check(tx.conn(), p, other.as_ref().map(|o| o.account_id), Some(conversation))
-            .await?;
-        let other = other.ok_or(Error::NotFound)?;
-        let guard_on = !repo::had_lesson(tx.conn(), me, other.account_id, true).await?;
-        let guarded = Guarded::apply(text, guard_on);
-        let kinds = guarded.kinds();
         let sent = repo::append(
             tx.conn(),
             &NewMessage {
@@ -316,11 +333,7 @@ impl Services {
         )
         .await?;
         let mut published = vec![sent.clone()];
-        // A teacher who is away answers once per conversation, by itself.
-        let theirs = repo::preferences(tx.conn(), other.account_id).await?;
-        if let Some(away) = &theirs.away_message
-            && !repo::auto_replied(tx.conn(), conversation, other.account_id).await?
-        {
+        if let Some(away) = away {
             let reply = repo::append(
                 tx.conn(),
                 &NewMessage {
@@ -337,11 +350,20 @@ impl Services {
             .await?;
             published.push(reply);
         }
-        let online = self.bus.online(other.account_id);
-        if !online && rules::email_due(theirs.email, other.emailed_at, other.emailed_seq < sent.seq, now) {
-            self.email_about_message(tx.conn(), other.account_id, me, conversation, now)
-                .await?;
-            repo::mark_emailed(tx.conn(), conversation, other.account_id, sent.seq, now).await?;
+        // Whoever records the email first sends it: two messages at once
+        // make one email.
+        if let Some(mail) = email
+            && repo::mark_emailed(
+                tx.conn(),
+                conversation,
+                other.account_id,
+                sent.seq,
+                now,
+                other.emailed_at,
+            )
+            .await?
+        {
+            outbox::enqueue_many(tx.conn(), &[mail]).await?;
         }
         tx.commit().await?;
         let members = [me, other.account_id];
@@ -351,24 +373,14 @@ impl Services {
                 self.bus.publish(m, event.clone());
             }
         }
-        self.publish_unread(other.account_id).await;
+        // Each open tab counts the new message itself; a count is sent
+        // only when reading changes it (`mark_read`), so a send costs no
+        // count of everything unread.
         Ok(Message::of(sent, &members))
     }
 
-    /// Writes a member's message to `account` and sends it, in one step
-    /// (the first message of a conversation).
-    pub async fn message_member(
-        &self,
-        p: &Principal,
-        to: Uuid,
-        text: &MessageText,
-        key: &IdempotencyKey,
-    ) -> Result<Message> {
-        let conversation = self.start_conversation(p, to).await?;
-        self.send_message(p, conversation, text, key).await
-    }
-
-    /// The email telling `account` that `from` wrote: never the text.
+    /// The email telling `account` that `from` wrote (never the text),
+    /// if they have a confirmed address.
     async fn email_about_message(
         &self,
         mut conn: Conn<'_>,
@@ -376,21 +388,21 @@ impl Services {
         from: Uuid,
         conversation: Uuid,
         now: i64,
-    ) -> Result<()> {
+    ) -> Result<Option<OutboxRow>> {
         let Some(a) = accounts::get(conn.reborrow(), account).await? else {
-            return Ok(());
+            return Ok(None);
         };
         let Some(email) = a.email.clone().filter(|_| a.email_verified_at.is_some()) else {
-            return Ok(());
+            return Ok(None);
         };
-        let locale = crate::accounts::locale_of(conn.reborrow(), account).await?;
+        let locale = crate::accounts::locale_of(conn, account).await?;
         let args = [("name", koine_domain::mention::MARK.to_owned())];
         let body = format!(
             "{}\n\n{}/messages/{conversation}",
             crate::i18n::t_args(locale, "message-email-body", &args),
             self.settings.public_url
         );
-        let row = OutboxRow {
+        Ok(Some(OutboxRow {
             about_id: Some(from),
             ..mail::outbox_row(
                 now,
@@ -403,9 +415,21 @@ impl Services {
                 },
                 None,
             )
-        };
-        outbox::enqueue_many(conn, &[row]).await?;
-        Ok(())
+        }))
+    }
+
+    /// A message by id, as its sender sees it (an idempotent retry).
+    async fn message_by_id(&self, mut conn: Conn<'_>, me: Uuid, id: Uuid) -> Result<Message> {
+        let row = repo::message(conn.reborrow(), id).await?.ok_or(Error::NotFound)?;
+        let members: Vec<Uuid> = std::iter::once(me)
+            .chain(
+                repo::others(conn, row.conversation_id, me)
+                    .await?
+                    .into_iter()
+                    .map(|o| o.account_id),
+            )
+            .collect();
+        Ok(Message::of(row, &members))
     }
 
     /// The member's conversations, most recently active first.
@@ -482,7 +506,7 @@ impl Services {
             .send_check(c.conn(), p, other.as_ref().map(|o| o.account_id), Some(id))
             .await
         {
-            Ok(()) => None,
+            Ok(_) => None,
             Err(Error::Refused(r)) => Some(r),
             Err(Error::NotFound) => Some(Refusal::RecipientLeft),
             Err(e) => return Err(e),

@@ -10,6 +10,7 @@
   var form = document.getElementById("compose");
   var typing = document.getElementById("typing");
   var conversation = list ? list.dataset.conversation : null;
+  var me = document.body.dataset.me || (list ? list.dataset.me : null);
   var lastSeq = list ? Number(list.dataset.lastSeq) : 0;
   var socket = null;
   var retry = 500;
@@ -103,7 +104,13 @@
       switch (frame.kind) {
         case "hello": setUnread(frame.data.unread); break;
         case "unread": setUnread(frame.data.count); break;
-        case "message": append(frame.data); break;
+        case "message":
+          // Unread elsewhere: counted here until a read sends the true count.
+          if (frame.data.sender !== me && (frame.data.conversation !== conversation || document.hidden)) {
+            setUnread(Number(badge ? badge.textContent : 0) + 1);
+          }
+          append(frame.data);
+          break;
         case "resync": catchUp(); break;
         case "read": if (frame.data.conversation === conversation) showSeen(frame.data.seq); break;
         case "typing":

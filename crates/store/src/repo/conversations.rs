@@ -244,14 +244,6 @@ pub async fn unanswered(conn: Conn<'_>, sender: Uuid) -> Result<i64> {
     Ok(on_conn!(conn, c => sqlx::query_scalar(sql).bind(sender).fetch_one(&mut *c).await)?)
 }
 
-/// Whether `account` has written (not an automatic reply) in the conversation.
-pub async fn has_written(conn: Conn<'_>, conversation: Uuid, account: Uuid) -> Result<bool> {
-    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND sender_id = $2 AND kind = 'text'")
-        .bind(conversation).bind(account).fetch_one(&mut *c).await)?;
-    Ok(n > 0)
-}
-
 /// Whether `account`'s away message went to this conversation already.
 pub async fn auto_replied(conn: Conn<'_>, conversation: Uuid, account: Uuid) -> Result<bool> {
     let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
@@ -279,12 +271,22 @@ pub async fn redactions_of(conn: Conn<'_>, account: Uuid) -> Result<i64> {
         .bind(account).fetch_one(&mut *c).await)?)
 }
 
-/// Records the email about the conversation up to `seq`.
-pub async fn mark_emailed(conn: Conn<'_>, conversation: Uuid, account: Uuid, seq: i64, now: i64) -> Result<()> {
-    on_conn!(conn, c => sqlx::query(
-        "UPDATE conversation_members SET emailed_seq = $3, emailed_at = $4 WHERE conversation_id = $1 AND account_id = $2")
-        .bind(conversation).bind(account).bind(seq).bind(now).execute(&mut *c).await.map(|_| ()))?;
-    Ok(())
+/// Records the email about the conversation up to `seq`, if nobody
+/// recorded one since `seen` (the last email's time read before); `false`
+/// if another message's email came first.
+pub async fn mark_emailed(
+    conn: Conn<'_>,
+    conversation: Uuid,
+    account: Uuid,
+    seq: i64,
+    now: i64,
+    seen: Option<i64>,
+) -> Result<bool> {
+    let n = on_conn!(conn, c => sqlx::query(
+        "UPDATE conversation_members SET emailed_seq = $3, emailed_at = $4 WHERE conversation_id = $1 AND account_id = $2 \
+         AND ((emailed_at IS NULL AND $5 IS NULL) OR emailed_at = $5)")
+        .bind(conversation).bind(account).bind(seq).bind(now).bind(seen).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// Blocks `blocked` for `blocker` (again: the reason is updated).
@@ -308,14 +310,6 @@ pub async fn blocks(conn: Conn<'_>, blocker: Uuid, blocked: Uuid) -> Result<bool
     let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM member_blocks WHERE blocker_id = $1 AND blocked_id = $2")
         .bind(blocker).bind(blocked).fetch_one(&mut *c).await)?;
-    Ok(n > 0)
-}
-
-/// Whether either of the two blocked the other.
-pub async fn blocked_between(conn: Conn<'_>, a: Uuid, b: Uuid) -> Result<bool> {
-    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM member_blocks WHERE (blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)")
-        .bind(a).bind(b).fetch_one(&mut *c).await)?;
     Ok(n > 0)
 }
 
@@ -432,8 +426,51 @@ pub async fn restrict_messaging(
     Ok(())
 }
 
-pub async fn messaging_restricted(conn: Conn<'_>, account: Uuid) -> Result<bool> {
-    let n: i64 = on_conn!(conn, c => sqlx::query_scalar("SELECT COUNT(*) FROM messaging_restrictions WHERE account_id = $1")
-        .bind(account).fetch_one(&mut *c).await)?;
-    Ok(n > 0)
+/// Everything that decides whether `me` may write to `other` in a
+/// conversation, and how, read in one statement (a message is sent often;
+/// each statement costs a round trip).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SendFactsRow {
+    /// None: the sender's account is gone.
+    pub my_created_at: Option<i64>,
+    pub my_minor_until: Option<i64>,
+    pub guardian_confirmed: bool,
+    pub other_exists: bool,
+    pub blocked: bool,
+    pub processing_restricted: bool,
+    pub messaging_restricted: bool,
+    /// A lesson the teacher accepted, between the two.
+    pub had_lesson: bool,
+    /// The same, at a price above nothing: the contact guard lifts.
+    pub paid_lesson: bool,
+    /// The other member wrote here (not an automatic reply).
+    pub answered_here: bool,
+}
+
+pub async fn send_facts(conn: Conn<'_>, conversation: Option<Uuid>, me: Uuid, other: Uuid) -> Result<SendFactsRow> {
+    let between = "((l.learner_id = $1 AND l.teacher_id = $2) OR (l.learner_id = $2 AND l.teacher_id = $1))";
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT \
+           (SELECT created_at FROM accounts WHERE id = $1) AS my_created_at, \
+           (SELECT minor_until FROM accounts WHERE id = $1) AS my_minor_until, \
+           EXISTS (SELECT 1 FROM guardian_consents WHERE account_id = $1 AND confirmed_at IS NOT NULL) AS guardian_confirmed, \
+           EXISTS (SELECT 1 FROM accounts WHERE id = $2) AS other_exists, \
+           EXISTS (SELECT 1 FROM member_blocks WHERE (blocker_id = $1 AND blocked_id = $2) \
+              OR (blocker_id = $2 AND blocked_id = $1)) AS blocked, \
+           EXISTS (SELECT 1 FROM processing_restrictions WHERE account_id = $1 AND lifted_at IS NULL) AS processing_restricted, \
+           EXISTS (SELECT 1 FROM messaging_restrictions WHERE account_id = $1) AS messaging_restricted, \
+           EXISTS (SELECT 1 FROM lessons l WHERE {between} AND l.status IN {CONFIRMED}) AS had_lesson, \
+           EXISTS (SELECT 1 FROM lessons l WHERE {between} AND l.status IN {CONFIRMED} AND l.price_minor > 0) AS paid_lesson, \
+           EXISTS (SELECT 1 FROM messages WHERE conversation_id = $3 AND sender_id = $2 AND kind = 'text') AS answered_here"
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, SendFactsRow>(sql)
+        .bind(me).bind(other).bind(conversation).fetch_one(&mut *c).await)?)
+}
+
+/// The members of a conversation (none: no such conversation).
+pub async fn members(conn: Conn<'_>, conversation: Uuid) -> Result<Vec<MemberRow>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, MemberRow>(
+        "SELECT conversation_id, account_id, joined_at, last_read_seq, emailed_seq, emailed_at \
+         FROM conversation_members WHERE conversation_id = $1 ORDER BY account_id")
+        .bind(conversation).fetch_all(&mut *c).await)?)
 }

@@ -29,6 +29,12 @@ const HEARTBEAT: Duration = Duration::from_secs(25);
 /// The largest frame a client may send (they send only small signals).
 const MAX_CLIENT_FRAME: usize = 4096;
 
+/// Bytes read from the socket at a time.
+const READ_BUFFER: usize = 4096;
+
+/// Unsent bytes a connection may hold before it is closed.
+const MAX_BACKLOG_BYTES: usize = 1 << 20;
+
 /// What a client may send.
 #[derive(Deserialize)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case", deny_unknown_fields)]
@@ -84,6 +90,13 @@ pub async fn stream(
     })?;
     Ok(upgrade
         .max_message_size(MAX_CLIENT_FRAME)
+        .max_frame_size(MAX_CLIENT_FRAME)
+        // Small buffers keep an idle socket cheap; frames go out at once.
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        // A reader too slow to take this much is cut off, and its client
+        // reconnects and catches up from the database.
+        .max_write_buffer_size(MAX_BACKLOG_BYTES)
         .on_upgrade(move |socket| run(socket, st, p, token))
         .into_response())
 }

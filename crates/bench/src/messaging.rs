@@ -1,0 +1,613 @@
+//! `koine-bench messaging`: live delivery of messages between members over
+//! the real server's WebSocket stream.
+//!
+//! `clients` members in `clients / 2` conversations each hold one stream
+//! (`GET /api/v1/stream`, bearer token) and send messages at a steady rate
+//! through the API (`POST /api/v1/conversations/{id}/messages`, an
+//! idempotency key each). A message's text carries the instant it was sent,
+//! so its receiver measures send → deliver. Then a soak: every stream is
+//! dropped at random moments and reconnects, catching up with
+//! `…/messages?after=N`, while senders also retry some posts with the same
+//! key; at the end every member must hold every message of their
+//! conversation exactly once, and the database no message twice.
+
+use crate::seed::{Members, V, insert};
+use crate::{BackendArg, load, server};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message as Frame;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use uuid::Uuid;
+
+const DAY_US: i64 = 86_400_000_000;
+
+pub struct Options {
+    pub backend: BackendArg,
+    pub database_url: String,
+    pub clients: usize,
+    pub seconds: u64,
+    pub rate: f64,
+    pub soak_seconds: u64,
+    pub senders: usize,
+}
+
+struct Member {
+    id: Uuid,
+    token: String,
+    conversation: Uuid,
+}
+
+/// What one member's client saw.
+#[derive(Default)]
+struct Seen {
+    /// seq → message id, as applied (each seq once).
+    applied: BTreeMap<i64, String>,
+    /// Deliveries of a seq already applied (live and replay overlapping),
+    /// dropped by sequence number as a client does.
+    redelivered: u64,
+    /// A seq delivered again with a different message: the protocol broken.
+    conflicting: u64,
+}
+
+impl Seen {
+    fn apply(&mut self, seq: i64, id: &str) {
+        match self.applied.get(&seq) {
+            None => {
+                self.applied.insert(seq, id.to_owned());
+            }
+            Some(first) if first == id => self.redelivered += 1,
+            Some(_) => self.conflicting += 1,
+        }
+    }
+
+    /// The last seq before the first gap: where a catch-up starts.
+    fn contiguous(&self) -> i64 {
+        let mut n = 0;
+        while self.applied.contains_key(&(n + 1)) {
+            n += 1;
+        }
+        n
+    }
+}
+
+/// Shared by every client: the measuring window and what it found.
+#[derive(Default)]
+struct Tally {
+    measuring: AtomicBool,
+    delivered: AtomicU64,
+    latencies_us: Mutex<Vec<u64>>,
+}
+
+fn now_us() -> i64 {
+    jiff::Timestamp::now().as_microsecond()
+}
+
+/// An instant as letters only: digits in a message would be taken for a
+/// phone number by the contact guard (the two have had no lesson).
+fn letters(mut us: i64) -> String {
+    let mut out = Vec::new();
+    while us > 0 {
+        out.push(b'a' + (us % 26) as u8);
+        us /= 26;
+    }
+    String::from_utf8(out).expect("ASCII")
+}
+
+fn from_letters(s: &str) -> Option<i64> {
+    s.bytes().rev().try_fold(0i64, |n, b| {
+        b.is_ascii_lowercase().then(|| n * 26 + i64::from(b - b'a'))
+    })
+}
+
+/// Members old enough not to be "new", a session each, and a conversation
+/// per pair.
+async fn seed(svc: &koine_services::Services, clients: usize) -> Vec<Member> {
+    let now = svc.clock.now_us();
+    let created = now - 400 * DAY_US;
+    let (mut members, mut sessions, mut out) = (Members::default(), Vec::new(), Vec::new());
+    let (mut conversations, mut memberships) = (Vec::new(), Vec::new());
+    for i in 0..clients {
+        let id = Uuid::now_v7();
+        let token = koine_services::crypto::new_token();
+        members.push(
+            id,
+            format!("talker{i}@bench.koine.test"),
+            format!("Talker {i}"),
+            "UTC",
+            created,
+        );
+        sessions.push(vec![
+            V::U(Uuid::now_v7()),
+            V::U(id),
+            V::B(koine_services::crypto::token_hash(&token)),
+            V::I(now),
+            V::I(now),
+            V::I(now),
+            V::I(now + 7 * DAY_US),
+        ]);
+        let conversation = if i % 2 == 0 {
+            let c = Uuid::now_v7();
+            conversations.push(vec![V::U(c), V::I(now), V::I(now), V::I(0)]);
+            c
+        } else {
+            out.last().map(|m: &Member| m.conversation).expect("a pair")
+        };
+        memberships.push(vec![V::U(conversation), V::U(id), V::I(now)]);
+        out.push(Member {
+            id,
+            token,
+            conversation,
+        });
+    }
+    let mut tx = svc.db.begin().await.expect("begin");
+    members.insert(tx.conn()).await;
+    insert(
+        tx.conn(),
+        "sessions",
+        &[
+            "id",
+            "account_id",
+            "token_hash",
+            "created_at",
+            "last_seen_at",
+            "authenticated_at",
+            "expires_at",
+        ],
+        sessions,
+    )
+    .await;
+    insert(
+        tx.conn(),
+        "conversations",
+        &["id", "created_at", "last_activity_at", "last_seq"],
+        conversations,
+    )
+    .await;
+    insert(
+        tx.conn(),
+        "conversation_members",
+        &["conversation_id", "account_id", "joined_at"],
+        memberships,
+    )
+    .await;
+    tx.commit().await.expect("commit");
+    out
+}
+
+/// One request on a fresh connection: (status, body).
+async fn http(addr: SocketAddr, request: &[u8]) -> Option<(u16, Vec<u8>)> {
+    let stream = TcpStream::connect(addr).await.ok()?;
+    let mut r = BufReader::new(stream);
+    r.get_mut().write_all(request).await.ok()?;
+    read_with_body(&mut r).await.ok()
+}
+
+async fn read_with_body(r: &mut BufReader<TcpStream>) -> std::io::Result<(u16, Vec<u8>)> {
+    let mut line = String::new();
+    r.read_line(&mut line).await?;
+    let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut length = 0usize;
+    loop {
+        line.clear();
+        r.read_line(&mut line).await?;
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0u8; length];
+    r.read_exact(&mut body).await?;
+    Ok((status, body))
+}
+
+/// Everything after the last contiguous seq, until caught up (the replay
+/// answers at most 200 at a time).
+async fn catch_up(addr: SocketAddr, m: &Member, seen: &Mutex<Seen>) {
+    loop {
+        let after = seen.lock().expect("seen").contiguous();
+        let req = format!(
+            "GET /api/v1/conversations/{}/messages?after={after} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            m.conversation, m.token
+        );
+        let Some((200, body)) = http(addr, req.as_bytes()).await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let replay: Value = serde_json::from_slice(&body).expect("a replay");
+        let messages = replay["messages"].as_array().cloned().unwrap_or_default();
+        {
+            let mut s = seen.lock().expect("seen");
+            for msg in &messages {
+                s.apply(msg["seq"].as_i64().unwrap_or(0), msg["id"].as_str().unwrap_or(""));
+            }
+        }
+        if messages.is_empty() || !replay["reload"].as_bool().unwrap_or(false) && messages.len() < 200 {
+            return;
+        }
+    }
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
+
+async fn connect(addr: SocketAddr, token: &str) -> Socket {
+    loop {
+        let mut req = format!("ws://{addr}/api/v1/stream")
+            .into_client_request()
+            .expect("a request");
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().expect("a header"));
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((mut ws, _)) => {
+                // The hello frame: the server has subscribed this socket.
+                while let Some(Ok(f)) = ws.next().await {
+                    if matches!(&f, Frame::Text(t) if t.as_str().contains("\"hello\"")) {
+                        return ws;
+                    }
+                }
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+}
+
+/// A member's client: holds its stream, applies what arrives, and (while
+/// `churn` is set) drops the stream at random moments, reconnecting and
+/// catching up each time.
+#[allow(clippy::too_many_arguments)]
+async fn client(
+    addr: SocketAddr,
+    m: Arc<Member>,
+    seen: Arc<Mutex<Seen>>,
+    tally: Arc<Tally>,
+    churn: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    ready: tokio::sync::mpsc::Sender<()>,
+    seed: u64,
+) {
+    let mut rng = seed | 1;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let mut ws = connect(addr, &m.token).await;
+    let _ = ready.send(()).await;
+    let me = m.id.to_string();
+    while !stop.load(Ordering::Relaxed) {
+        // While churning, each stream lives 1–10 s before it is cut.
+        let life = Duration::from_millis(1000 + next() % 9000);
+        let until = Instant::now() + life;
+        loop {
+            let wait = if churn.load(Ordering::Relaxed) {
+                until.saturating_duration_since(Instant::now())
+            } else {
+                Duration::from_millis(200)
+            };
+            match tokio::time::timeout(wait, ws.next()).await {
+                Ok(Some(Ok(Frame::Text(t)))) => {
+                    let v: Value = serde_json::from_str(t.as_str()).unwrap_or(Value::Null);
+                    match v["kind"].as_str() {
+                        Some("message") => {
+                            let d = &v["data"];
+                            seen.lock()
+                                .expect("seen")
+                                .apply(d["seq"].as_i64().unwrap_or(0), d["id"].as_str().unwrap_or(""));
+                            if d["sender"].as_str() != Some(me.as_str()) && tally.measuring.load(Ordering::Relaxed) {
+                                tally.delivered.fetch_add(1, Ordering::Relaxed);
+                                let sent = d["body"]
+                                    .as_str()
+                                    .and_then(|b| b.strip_prefix("sent "))
+                                    .and_then(from_letters)
+                                    .unwrap_or(0);
+                                if sent > 0 {
+                                    let lat = (now_us() - sent).max(0) as u64;
+                                    tally.latencies_us.lock().expect("latencies").push(lat);
+                                }
+                            }
+                        }
+                        Some("resync") => catch_up(addr, &m, &seen).await,
+                        _ => {}
+                    }
+                }
+                Ok(Some(Ok(_))) => {}
+                Ok(Some(Err(_)) | None) => break,
+                Err(_) if churn.load(Ordering::Relaxed) => break,
+                Err(_) => {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                }
+            }
+        }
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        // Cut (or lost): away for up to half a second, then back and caught up.
+        let _ = ws.close(None).await;
+        drop(ws);
+        tokio::time::sleep(Duration::from_millis(next() % 500)).await;
+        ws = connect(addr, &m.token).await;
+        catch_up(addr, &m, &seen).await;
+    }
+}
+
+/// Posts messages for a share of the members at a steady rate on one
+/// keep-alive connection; with `retry`, about one post in twenty is sent
+/// again with the same key (as after a lost answer).
+#[allow(clippy::too_many_arguments)]
+async fn sender(
+    addr: SocketAddr,
+    members: Vec<Arc<Member>>,
+    every: Duration,
+    until: Instant,
+    retry: bool,
+    statuses: Arc<Mutex<BTreeMap<u16, u64>>>,
+    sent_keys: Arc<AtomicU64>,
+    post_us: Arc<Mutex<Vec<u64>>>,
+    seed: u64,
+) {
+    let mut rng = seed | 1;
+    let stream = TcpStream::connect(addr).await.expect("connect");
+    stream.set_nodelay(true).ok();
+    let mut r = BufReader::new(stream);
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut i = 0usize;
+    while Instant::now() < until {
+        tick.tick().await;
+        let m = &members[i % members.len()];
+        i += 1;
+        let key = Uuid::now_v7().to_string();
+        let body = json!({ "body": format!("sent {}", letters(now_us())) }).to_string();
+        let req = load::Req::post_json_with(
+            &format!("/api/v1/conversations/{}/messages", m.conversation),
+            body,
+            &[
+                ("Authorization", &format!("Bearer {}", m.token)),
+                ("Idempotency-Key", &key),
+            ],
+        );
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let times = if retry && rng % 20 == 0 { 2 } else { 1 };
+        for attempt in 0..times {
+            let t = Instant::now();
+            if r.get_mut().write_all(&req.bytes).await.is_err() {
+                return;
+            }
+            let Ok((status, _)) = read_with_body(&mut r).await else {
+                return;
+            };
+            *statuses.lock().expect("statuses").entry(status).or_insert(0) += 1;
+            if attempt == 0 && status == 201 {
+                sent_keys.fetch_add(1, Ordering::Relaxed);
+                post_us
+                    .lock()
+                    .expect("post latencies")
+                    .push(t.elapsed().as_micros() as u64);
+            }
+        }
+    }
+}
+
+async fn send_for(
+    addr: SocketAddr,
+    members: &[Arc<Member>],
+    o: &Options,
+    seconds: u64,
+    retry: bool,
+) -> (BTreeMap<u16, u64>, u64, f64, Vec<u64>) {
+    let statuses = Arc::new(Mutex::new(BTreeMap::new()));
+    let post_us = Arc::new(Mutex::new(Vec::new()));
+    let sent = Arc::new(AtomicU64::new(0));
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for k in 0..o.senders {
+        let share: Vec<Arc<Member>> = members.iter().skip(k).step_by(o.senders).cloned().collect();
+        // Each member sends `rate` messages a second.
+        let every = Duration::from_secs_f64(1.0 / (o.rate * share.len() as f64));
+        tasks.push(tokio::spawn(sender(
+            addr,
+            share,
+            every,
+            until,
+            retry,
+            statuses.clone(),
+            sent.clone(),
+            post_us.clone(),
+            k as u64 + 7,
+        )));
+    }
+    for t in tasks {
+        t.await.expect("sender");
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let statuses = statuses.lock().expect("statuses").clone();
+    let mut posts = std::mem::take(&mut *post_us.lock().expect("post latencies"));
+    posts.sort_unstable();
+    (statuses, sent.load(Ordering::Relaxed), seconds, posts)
+}
+
+fn pct(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0
+}
+
+pub async fn run(o: Options) -> Value {
+    let env = server::Env::prepare(o.backend, &o.database_url).await;
+    let members: Vec<Arc<Member>> = {
+        let svc = koine::services(&env.config(), koine_services::clock::Clock::System)
+            .await
+            .expect("services");
+        let m = seed(&svc, o.clients).await;
+        svc.db.close().await;
+        m.into_iter().map(Arc::new).collect()
+    };
+    let count_messages = || async {
+        let svc = koine::services(&env.config(), koine_services::clock::Clock::System)
+            .await
+            .expect("services");
+        let n: i64 = {
+            let mut c = svc.db.acquire().await.expect("connection");
+            let sql = "SELECT COUNT(*) FROM messages";
+            match c.conn() {
+                koine_store::Conn::Sqlite(c) => sqlx::query_scalar(sql).fetch_one(&mut *c).await,
+                koine_store::Conn::Postgres(c) => sqlx::query_scalar(sql).fetch_one(&mut *c).await,
+            }
+            .expect("count")
+        };
+        svc.db.close().await;
+        n
+    };
+    // The demo's own conversation is not the benchmark's.
+    let stored_before = count_messages().await;
+    let s = server::Server::start(&env).await;
+    let addr = s.addr;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let rss_before = s.rss_kib();
+
+    // Every member opens their stream.
+    let tally = Arc::new(Tally::default());
+    let (churn, stop) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel(o.clients);
+    let mut seen = Vec::new();
+    let mut clients = Vec::new();
+    let connecting = Instant::now();
+    for (i, m) in members.iter().enumerate() {
+        let s = Arc::new(Mutex::new(Seen::default()));
+        seen.push(s.clone());
+        clients.push(tokio::spawn(client(
+            addr,
+            m.clone(),
+            s,
+            tally.clone(),
+            churn.clone(),
+            stop.clone(),
+            ready_tx.clone(),
+            0x9e37_79b9_7f4a_7c15 ^ i as u64,
+        )));
+        // Opened in waves, as tabs open over time, not in one burst.
+        if i % 200 == 199 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    for _ in 0..o.clients {
+        ready_rx.recv().await.expect("a client ready");
+    }
+    let connect_s = connecting.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_open = s.rss_kib();
+    let per_socket_kib = rss_open.saturating_sub(rss_before) as f64 / o.clients as f64;
+
+    // The same binary's ceiling, with every stream open.
+    let healthz = load::run(addr, 32, Duration::from_secs(5), |_| load::Req::get("/healthz")).await;
+
+    // Steady sending, measured.
+    tally.measuring.store(true, Ordering::Relaxed);
+    let measured_from = Instant::now();
+    let (statuses, sent, send_s, posts) = send_for(addr, &members, &o, o.seconds, false).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    tally.measuring.store(false, Ordering::Relaxed);
+    let window = measured_from.elapsed().as_secs_f64();
+    let delivered = tally.delivered.load(Ordering::Relaxed);
+    let mut lat = std::mem::take(&mut *tally.latencies_us.lock().expect("latencies"));
+    lat.sort_unstable();
+    let rss_busy = s.rss_kib();
+
+    // The soak: streams cut at random while sending goes on, with retries.
+    churn.store(true, Ordering::Relaxed);
+    let (soak_statuses, soak_sent, _, _) = send_for(addr, &members, &o, o.soak_seconds, true).await;
+    churn.store(false, Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        let _ = c.await;
+    }
+    // Each client makes sure it is caught up, then the ledger is compared
+    // with the database.
+    let svc = koine::services(&env.config(), koine_services::clock::Clock::System)
+        .await
+        .expect("services");
+    let mut lost = 0u64;
+    let (mut redelivered, mut conflicting) = (0u64, 0u64);
+    let mut last_seqs: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for (m, s_) in members.iter().zip(&seen) {
+        catch_up(addr, m, s_).await;
+        let last = match last_seqs.get(&m.conversation) {
+            Some(l) => *l,
+            None => {
+                let mut c = svc.db.acquire().await.expect("connection");
+                let l = koine_store::repo::conversations::last_seq(c.conn(), m.conversation)
+                    .await
+                    .expect("last seq")
+                    .unwrap_or(0);
+                last_seqs.insert(m.conversation, l);
+                l
+            }
+        };
+        let s_ = s_.lock().expect("seen");
+        lost += (1..=last).filter(|q| !s_.applied.contains_key(q)).count() as u64;
+        redelivered += s_.redelivered;
+        conflicting += s_.conflicting;
+    }
+    svc.db.close().await;
+    s.stop().await;
+    let stored = count_messages().await - stored_before;
+    env.cleanup().await;
+    json!({
+        "benchmark": "messaging",
+        "backend": format!("{:?}", o.backend).to_lowercase(),
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        "clients": o.clients,
+        "conversations": o.clients / 2,
+        "rate_per_client_per_second": o.rate,
+        "streams_opened_in_seconds": connect_s,
+        "server_rss_mb": { "before_streams": rss_before as f64 / 1024.0, "streams_open": rss_open as f64 / 1024.0, "after_load": rss_busy as f64 / 1024.0 },
+        "idle_kib_per_socket": per_socket_kib,
+        "healthz_with_streams_open": healthz.json(),
+        "load": {
+            "seconds": send_s,
+            "sent": sent,
+            "status_counts": statuses.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
+            "delivered": delivered,
+            "delivered_per_second": delivered as f64 / window,
+            "post_ms": { "p50": pct(&posts, 0.5), "p99": pct(&posts, 0.99) },
+            "send_to_deliver_ms": { "p50": pct(&lat, 0.5), "p90": pct(&lat, 0.9), "p99": pct(&lat, 0.99), "max": pct(&lat, 1.0) },
+        },
+        "soak": {
+            "seconds": o.soak_seconds,
+            "messages_sent": soak_sent,
+            "status_counts": soak_statuses.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
+            "lost": lost,
+            "duplicated_in_a_client": conflicting,
+            "duplicated_in_the_database": stored - (sent as i64 + soak_sent as i64),
+            "redelivered_and_dropped_by_seq": redelivered,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn instants_travel_as_letters() {
+        let t = 1_796_441_948_417_707;
+        let l = super::letters(t);
+        assert!(l.bytes().all(|b| b.is_ascii_lowercase()), "{l}");
+        assert_eq!(super::from_letters(&l), Some(t));
+        assert!(koine_domain::contact_guard::find(&format!("sent {l}")).is_empty());
+    }
+}
