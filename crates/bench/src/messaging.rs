@@ -380,7 +380,7 @@ async fn sender(
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        let times = if retry && rng % 20 == 0 { 2 } else { 1 };
+        let times = if retry && rng.is_multiple_of(20) { 2 } else { 1 };
         for attempt in 0..times {
             let t = Instant::now();
             if r.get_mut().write_all(&req.bytes).await.is_err() {

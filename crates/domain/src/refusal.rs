@@ -116,6 +116,7 @@ refusals! {
         MessagingRestricted => "messaging-restricted",
         TooManyUnanswered => "too-many-unanswered",
         RecipientLeft => "recipient-left",
+        ReportOwnMessage => "report-own-message",
     }
     payment {
         InsufficientFunds => "insufficient-funds",

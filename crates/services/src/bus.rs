@@ -42,8 +42,9 @@ pub trait Bus: Send + Sync {
 }
 
 /// How many events wait for a slow connection before it must catch up
-/// from the database instead.
-const BACKLOG: usize = 256;
+/// from the database instead (each slot costs memory on every open
+/// connection, so a live socket's short queue is kept short).
+const BACKLOG: usize = 64;
 
 /// The bus inside one process: a broadcast channel per connected member.
 #[derive(Default)]

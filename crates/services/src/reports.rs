@@ -6,7 +6,6 @@
 use crate::accounts::Principal;
 use crate::notifications::Notice;
 use crate::{Error, Result, Services};
-use koine_domain::Invalid;
 use koine_domain::messaging::{
     REPORT_CONTEXT, REPORT_CONVERSATION, REPORT_DETAILS_MAX, ReportOutcome, ReportReason, ReportStatus,
 };
@@ -107,7 +106,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         if message.as_ref().is_some_and(|m| m.sender_id == me) {
-            return Err(Invalid::new("message", "report-own-message").into());
+            return Err(Error::Refused(Refusal::ReportOwnMessage));
         }
         let Some(reported) = repo::others(tx.conn(), conversation, me).await?.into_iter().next() else {
             return Err(Error::Refused(Refusal::RecipientLeft));

@@ -805,7 +805,7 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
     );
     assert_eq!(
         report(mine, "scam").await.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::CONFLICT,
         "not one's own"
     );
     let r = report(theirs, "off_platform_payment").await;

@@ -337,8 +337,8 @@ async fn report(st: &AppState, ctx: &Ctx, what: Reported, b: ReportBody) -> ApiR
 #[utoipa::path(post, path = "/api/v1/messages/{id}/report", tag = "conversations", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = ReportBody,
     responses((status = 201, description = "Reported", body = super::Created), (status = 404, body = Problem),
-              (status = 409, description = "Already reported, or the other member left", body = Problem),
-              (status = 422, description = "Invalid, or one's own message", body = Problem)))]
+              (status = 409, description = "Already reported, one's own message, or the other member left", body = Problem),
+              (status = 422, body = Problem)))]
 pub async fn report_message(
     State(st): State<AppState>,
     ctx: Ctx,

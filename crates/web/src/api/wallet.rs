@@ -262,7 +262,8 @@ pub struct RefundBody {
 /// Send credit back to the card of one of the caller's payments.
 #[utoipa::path(post, path = "/api/v1/wallet/payments/{id}/refunds", tag = "wallet", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("Idempotency-Key" = String, Header)), request_body = RefundBody,
-    responses((status = 201, description = "The refund (succeeded, or failed with the credit back)", body = RefundAnswer), (status = 402, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "The refund (succeeded, or failed with the credit back)", body = RefundAnswer), (status = 402, body = Problem),
+              (status = 409, description = "The idempotency key was used for another request", body = Problem), (status = 422, body = Problem)))]
 pub async fn refund(
     State(st): State<AppState>,
     ctx: Ctx,
