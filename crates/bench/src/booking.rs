@@ -8,7 +8,7 @@
 //! Each booking asks for a different free slot (computed beforehand), as a
 //! steady stream of learners would.
 
-use crate::seed::{Members, V, insert};
+use crate::seed::{Members, Sessions};
 use crate::{BackendArg, load, server, teaching};
 use jiff::{SignedDuration, Timestamp};
 use koine_domain::cards::Card;
@@ -72,10 +72,10 @@ fn principal(id: Uuid, now: i64) -> Principal {
 async fn seed_learners(svc: &Services, n: usize) -> Vec<Learner> {
     let now = svc.clock.now_us();
     let mut learners = Vec::new();
-    let (mut members, mut sessions) = (Members::default(), Vec::new());
+    let (mut members, mut sessions) = (Members::default(), Sessions::default());
     for i in 0..n {
         let id = Uuid::now_v7();
-        let token = koine_services::crypto::new_token();
+        let token = sessions.push(id, now);
         members.push(
             id,
             format!("learner{i}@bench.koine.test"),
@@ -83,34 +83,11 @@ async fn seed_learners(svc: &Services, n: usize) -> Vec<Learner> {
             "Europe/Madrid",
             now,
         );
-        sessions.push(vec![
-            V::U(Uuid::now_v7()),
-            V::U(id),
-            V::B(koine_services::crypto::token_hash(&token)),
-            V::I(now),
-            V::I(now),
-            V::I(now),
-            V::I(now + 7 * 86_400_000_000),
-        ]);
         learners.push(Learner { id, token });
     }
     let mut tx = svc.db.begin().await.expect("begin");
     members.insert(tx.conn()).await;
-    insert(
-        tx.conn(),
-        "sessions",
-        &[
-            "id",
-            "account_id",
-            "token_hash",
-            "created_at",
-            "last_seen_at",
-            "authenticated_at",
-            "expires_at",
-        ],
-        sessions,
-    )
-    .await;
+    sessions.insert(tx.conn()).await;
     tx.commit().await.expect("commit");
     let card = Card::parse("4242 4242 4242 4242", "12/40", "123", svc.clock.today_utc()).expect("test card");
     for l in &learners {

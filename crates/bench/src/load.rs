@@ -69,6 +69,11 @@ impl Outcome {
 
 /// Reads one response; returns its status code.
 pub async fn read_response(r: &mut BufReader<TcpStream>) -> std::io::Result<u16> {
+    read_response_body(r).await.map(|(status, _)| status)
+}
+
+/// Reads one response: its status code and body.
+pub async fn read_response_body(r: &mut BufReader<TcpStream>) -> std::io::Result<(u16, Vec<u8>)> {
     let mut line = String::new();
     r.read_line(&mut line).await?;
     let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -85,7 +90,7 @@ pub async fn read_response(r: &mut BufReader<TcpStream>) -> std::io::Result<u16>
     }
     let mut body = vec![0u8; length];
     r.read_exact(&mut body).await?;
-    Ok(status)
+    Ok((status, body))
 }
 
 pub async fn run(

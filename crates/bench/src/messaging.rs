@@ -11,7 +11,7 @@
 //! key; at the end every member must hold every message of their
 //! conversation exactly once, and the database no message twice.
 
-use crate::seed::{Members, V, insert};
+use crate::seed::{Members, Sessions, V, insert};
 use crate::{BackendArg, load, server};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -20,7 +20,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as Frame;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -111,11 +111,11 @@ fn from_letters(s: &str) -> Option<i64> {
 async fn seed(svc: &koine_services::Services, clients: usize) -> Vec<Member> {
     let now = svc.clock.now_us();
     let created = now - 400 * DAY_US;
-    let (mut members, mut sessions, mut out) = (Members::default(), Vec::new(), Vec::new());
+    let (mut members, mut sessions, mut out) = (Members::default(), Sessions::default(), Vec::new());
     let (mut conversations, mut memberships) = (Vec::new(), Vec::new());
     for i in 0..clients {
         let id = Uuid::now_v7();
-        let token = koine_services::crypto::new_token();
+        let token = sessions.push(id, now);
         members.push(
             id,
             format!("talker{i}@bench.koine.test"),
@@ -123,15 +123,6 @@ async fn seed(svc: &koine_services::Services, clients: usize) -> Vec<Member> {
             "UTC",
             created,
         );
-        sessions.push(vec![
-            V::U(Uuid::now_v7()),
-            V::U(id),
-            V::B(koine_services::crypto::token_hash(&token)),
-            V::I(now),
-            V::I(now),
-            V::I(now),
-            V::I(now + 7 * DAY_US),
-        ]);
         let conversation = if i % 2 == 0 {
             let c = Uuid::now_v7();
             conversations.push(vec![V::U(c), V::I(now), V::I(now), V::I(0)]);
@@ -148,21 +139,7 @@ async fn seed(svc: &koine_services::Services, clients: usize) -> Vec<Member> {
     }
     let mut tx = svc.db.begin().await.expect("begin");
     members.insert(tx.conn()).await;
-    insert(
-        tx.conn(),
-        "sessions",
-        &[
-            "id",
-            "account_id",
-            "token_hash",
-            "created_at",
-            "last_seen_at",
-            "authenticated_at",
-            "expires_at",
-        ],
-        sessions,
-    )
-    .await;
+    sessions.insert(tx.conn()).await;
     insert(
         tx.conn(),
         "conversations",
@@ -186,27 +163,7 @@ async fn http(addr: SocketAddr, request: &[u8]) -> Option<(u16, Vec<u8>)> {
     let stream = TcpStream::connect(addr).await.ok()?;
     let mut r = BufReader::new(stream);
     r.get_mut().write_all(request).await.ok()?;
-    read_with_body(&mut r).await.ok()
-}
-
-async fn read_with_body(r: &mut BufReader<TcpStream>) -> std::io::Result<(u16, Vec<u8>)> {
-    let mut line = String::new();
-    r.read_line(&mut line).await?;
-    let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let mut length = 0usize;
-    loop {
-        line.clear();
-        r.read_line(&mut line).await?;
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0u8; length];
-    r.read_exact(&mut body).await?;
-    Ok((status, body))
+    load::read_response_body(&mut r).await.ok()
 }
 
 /// Everything after the last contiguous seq, until caught up (the replay
@@ -386,7 +343,7 @@ async fn sender(
             if r.get_mut().write_all(&req.bytes).await.is_err() {
                 return;
             }
-            let Ok((status, _)) = read_with_body(&mut r).await else {
+            let Ok((status, _)) = load::read_response_body(&mut r).await else {
                 return;
             };
             *statuses.lock().expect("statuses").entry(status).or_insert(0) += 1;
@@ -414,8 +371,10 @@ async fn send_for(
     let until = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for k in 0..o.senders {
-        let share: Vec<Arc<Member>> = members.iter().skip(k).step_by(o.senders).cloned().collect();
+    // No sender without members to send for.
+    let senders = o.senders.min(members.len()).max(1);
+    for k in 0..senders {
+        let share: Vec<Arc<Member>> = members.iter().skip(k).step_by(senders).cloned().collect();
         // Each member sends `rate` messages a second.
         let every = Duration::from_secs_f64(1.0 / (o.rate * share.len() as f64));
         tasks.push(tokio::spawn(sender(

@@ -134,3 +134,43 @@ impl Members {
         .await;
     }
 }
+
+/// Signed-in sessions, a week long, one per member (each token is returned
+/// to whoever seeds it, to act as that member).
+#[derive(Default)]
+pub struct Sessions(Vec<Vec<V>>);
+
+impl Sessions {
+    /// A session for `account`; returns its bearer token.
+    pub fn push(&mut self, account: Uuid, now: i64) -> String {
+        let token = koine_services::crypto::new_token();
+        self.0.push(vec![
+            V::U(Uuid::now_v7()),
+            V::U(account),
+            V::B(koine_services::crypto::token_hash(&token)),
+            V::I(now),
+            V::I(now),
+            V::I(now),
+            V::I(now + 7 * 86_400_000_000),
+        ]);
+        token
+    }
+
+    pub async fn insert(self, conn: Conn<'_>) {
+        insert(
+            conn,
+            "sessions",
+            &[
+                "id",
+                "account_id",
+                "token_hash",
+                "created_at",
+                "last_seen_at",
+                "authenticated_at",
+                "expires_at",
+            ],
+            self.0,
+        )
+        .await;
+    }
+}

@@ -182,6 +182,16 @@ impl From<PreferencesRow> for MessagingPreferences {
     }
 }
 
+/// Who takes part in a conversation now (a message's sender outside it has
+/// left Koine).
+async fn member_ids(conn: Conn<'_>, conversation: Uuid) -> Result<Vec<Uuid>> {
+    Ok(repo::members(conn, conversation)
+        .await?
+        .into_iter()
+        .map(|m| m.account_id)
+        .collect())
+}
+
 fn send_refusal(r: SendRefusal) -> Error {
     match r {
         SendRefusal::ToSelf => Invalid::new("member", "message-to-self").into(),
@@ -286,7 +296,7 @@ impl Services {
             return Err(Error::NotFound);
         }
         if let Some(Outcome::Message(earlier)) = self.earlier_outcome_in(c.conn(), me, key, &fingerprint).await? {
-            return self.message_by_id(c.conn(), me, earlier).await;
+            return self.message_by_id(c.conn(), earlier).await;
         }
         let other = members.into_iter().find(|m| m.account_id != me);
         let guard_on = self
@@ -316,7 +326,7 @@ impl Services {
             .await?
         {
             // The same key, sent twice at once: the first one stands.
-            return self.message_by_id(tx.conn(), me, earlier).await;
+            return self.message_by_id(tx.conn(), earlier).await;
         }
         let sent = repo::append(
             tx.conn(),
@@ -419,16 +429,9 @@ impl Services {
     }
 
     /// A message by id, as its sender sees it (an idempotent retry).
-    async fn message_by_id(&self, mut conn: Conn<'_>, me: Uuid, id: Uuid) -> Result<Message> {
+    async fn message_by_id(&self, mut conn: Conn<'_>, id: Uuid) -> Result<Message> {
         let row = repo::message(conn.reborrow(), id).await?.ok_or(Error::NotFound)?;
-        let members: Vec<Uuid> = std::iter::once(me)
-            .chain(
-                repo::others(conn, row.conversation_id, me)
-                    .await?
-                    .into_iter()
-                    .map(|o| o.account_id),
-            )
-            .collect();
+        let members = member_ids(conn, row.conversation_id).await?;
         Ok(Message::of(row, &members))
     }
 
@@ -530,10 +533,10 @@ impl Services {
     pub async fn messages_after(&self, p: &Principal, id: Uuid, after: i64) -> Result<Replay> {
         let me = p.account_id;
         let mut c = self.db.acquire().await?;
-        repo::member(c.conn(), id, me).await?.ok_or(Error::NotFound)?;
-        let members: Vec<Uuid> = std::iter::once(me)
-            .chain(repo::others(c.conn(), id, me).await?.into_iter().map(|o| o.account_id))
-            .collect();
+        let members = member_ids(c.conn(), id).await?;
+        if !members.contains(&me) {
+            return Err(Error::NotFound);
+        }
         let mut rows = repo::after(c.conn(), id, after, rules::REPLAY_CAP + 1).await?;
         let reload = rows.len() as i64 > rules::REPLAY_CAP;
         rows.truncate(rules::REPLAY_CAP as usize);
@@ -619,17 +622,15 @@ impl Services {
         let words = optional_text("q", words, QUERY_MAX)?.ok_or(Invalid::new("q", "required"))?;
         let mut c = self.db.acquire().await?;
         let rows = repo::search(c.conn(), p.account_id, &words, 50).await?;
+        // Members read once per conversation, however many matches it has.
+        let mut members: std::collections::HashMap<Uuid, Vec<Uuid>> = std::collections::HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let members: Vec<Uuid> = std::iter::once(p.account_id)
-                .chain(
-                    repo::others(c.conn(), r.conversation_id, p.account_id)
-                        .await?
-                        .into_iter()
-                        .map(|o| o.account_id),
-                )
-                .collect();
-            out.push(Message::of(r, &members));
+            if let std::collections::hash_map::Entry::Vacant(e) = members.entry(r.conversation_id) {
+                e.insert(member_ids(c.conn(), r.conversation_id).await?);
+            }
+            let ids = &members[&r.conversation_id];
+            out.push(Message::of(r, ids));
         }
         Ok(out)
     }
