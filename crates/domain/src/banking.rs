@@ -80,6 +80,32 @@ fn parse_bic(raw: &str) -> Valid<Option<String>> {
     }
 }
 
+named_enum!(
+    /// Where a payout goes.
+    PayoutMethod, "method" {
+        Bank => "bank",
+        Paypal => "paypal",
+    }
+);
+
+named_enum!(
+    /// Where a payout request stands: finance approves or rejects it, then
+    /// marks an approved one paid.
+    PayoutStatus {
+        Requested => "requested",
+        Approved => "approved",
+        Paid => "paid",
+        Rejected => "rejected",
+    }
+);
+
+impl PayoutStatus {
+    /// Still owed to the teacher and not yet sent.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Requested | Self::Approved)
+    }
+}
+
 /// The longest account holder name taken.
 pub const HOLDER_MAX: usize = 140;
 
@@ -137,10 +163,10 @@ impl PayoutDetails {
         }
     }
 
-    pub fn method(&self) -> &'static str {
+    pub fn method(&self) -> PayoutMethod {
         match self {
-            Self::Bank { .. } => "bank",
-            Self::Paypal { .. } => "paypal",
+            Self::Bank { .. } => PayoutMethod::Bank,
+            Self::Paypal { .. } => PayoutMethod::Paypal,
         }
     }
 
@@ -199,7 +225,7 @@ mod tests {
         let paypal = |email: &str| PayoutDetails::parse(&PayoutInput::Paypal { email: email.into() });
         let b = bank("Ana López", "ES91 2100 0418 4502 0005 1332", "caixesbbxxx").unwrap();
         assert_eq!(b.summary(), "IBAN ES91 •••• 1332");
-        assert_eq!(b.method(), "bank");
+        assert_eq!(b.method(), PayoutMethod::Bank);
         assert!(bank("", "ES91 2100 0418 4502 0005 1332", "").is_err());
         assert!(bank("Ana", "ES91 2100 0418 4502 0005 1332", "XX").is_err());
         let fields = |e: Vec<Invalid>| e.iter().map(|i| i.field).collect::<Vec<_>>();

@@ -108,6 +108,26 @@ named_enum!(
     }
 );
 
+named_enum!(
+    /// Who called a lesson off (the clock's expiries are not cancellations).
+    CancelledBy {
+        Learner => "learner",
+        Teacher => "teacher",
+        Staff => "staff",
+    }
+);
+
+named_enum!(
+    /// Where a proposal to move a lesson stands.
+    ProposalStatus {
+        Pending => "pending",
+        Accepted => "accepted",
+        Declined => "declined",
+        Withdrawn => "withdrawn",
+        Expired => "expired",
+    }
+);
+
 /// Who acts on a lesson.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Party {

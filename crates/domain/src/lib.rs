@@ -73,6 +73,7 @@ pub mod ledger;
 pub mod mention;
 pub mod messaging;
 pub mod password;
+pub mod payments;
 pub mod privacy;
 pub mod profile;
 pub mod refusal;

@@ -16,6 +16,15 @@ named_enum!(
 );
 
 named_enum!(
+    /// Whether a teacher's homepage is listed: an approved teacher can hide
+    /// it (and staff restrictions hide it whatever it says).
+    TeacherStatus, "status" {
+        Active => "active",
+        Hidden => "hidden",
+    }
+);
+
+named_enum!(
     /// Where an application to teach stands.
     ApplicationStatus, "status" {
         Submitted => "submitted",

@@ -14,6 +14,7 @@ use koine_domain::messaging::{
 };
 use koine_domain::profile::Visibility;
 use koine_domain::refusal::Refusal;
+use koine_domain::teaching::TeacherStatus;
 use koine_domain::validation::optional_text;
 use koine_store::Conn;
 use koine_store::repo::conversations::{self as repo, MessageRow, NewMessage, PreferencesRow};
@@ -264,7 +265,7 @@ impl Services {
         self.send_check(tx.conn(), p, Some(with), None).await?;
         let is_teacher = teaching::teacher(tx.conn(), with)
             .await?
-            .is_some_and(|t| t.status == "active");
+            .is_some_and(|t| t.status == TeacherStatus::Active);
         let had_any_lesson = lessons::between(tx.conn(), me, with).await?;
         if !is_teacher && !had_any_lesson {
             return Err(Error::NotFound);

@@ -47,7 +47,7 @@ pub struct Report {
     pub reason: ReportReason,
     pub details: Option<String>,
     pub status: ReportStatus,
-    pub outcome: Option<String>,
+    pub outcome: Option<ReportOutcome>,
     pub decision_note: Option<String>,
     pub created_at: i64,
     pub closed_at: Option<i64>,
@@ -224,7 +224,7 @@ impl Services {
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let row = repo::report(tx.conn(), id).await?.ok_or(Error::NotFound)?;
-        if !repo::close_report(tx.conn(), id, outcome.as_str(), Some(&note), now).await? {
+        if !repo::close_report(tx.conn(), id, outcome, Some(&note), now).await? {
             return Err(Error::Refused(Refusal::RequestNotOpen));
         }
         let reported = row.reported_id;

@@ -10,13 +10,14 @@ use crate::{Error, Result, Services};
 use jiff::Timestamp;
 use koine_domain::Invalid;
 use koine_domain::booking::{
-    self, Action, Escrow, LessonKind, LessonStatus, Outcome as Settlement, Party, ProblemKind, Timing,
+    self, Action, CancelledBy, Escrow, LessonKind, LessonStatus, Outcome as Settlement, Party, ProblemKind,
+    ProposalStatus, Timing,
 };
 use koine_domain::cards::Card;
 use koine_domain::coupons;
 use koine_domain::ledger::{self, Account};
 use koine_domain::refusal::Refusal;
-use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES, public_text};
+use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES, TeacherStatus, public_text};
 use koine_domain::validation::{FieldErrors, optional_text};
 use koine_store::Conn;
 use koine_store::repo::coupons::CouponRow;
@@ -255,7 +256,7 @@ impl Services {
         // What is booked, and at what list price.
         let (offering, language, duration, price, package) = {
             let t = teachers::teacher(c.conn(), r.teacher).await?.ok_or(Error::NotFound)?;
-            if t.status != "active" || restrictions::active(c.conn(), r.teacher).await?.is_some() {
+            if t.status != TeacherStatus::Active || restrictions::active(c.conn(), r.teacher).await?.is_some() {
                 return Err(Error::NotFound);
             }
             // A teacher who blocked the learner cannot be booked by them.
@@ -561,24 +562,21 @@ impl Services {
         }
         match step.escrow {
             Escrow::Keep => {}
-            Escrow::RefundAll => (l.outcome, l.refund_minor) = (Some("refund".into()), Some(l.paid_minor)),
-            Escrow::ReleaseAll => (l.outcome, l.refund_minor) = (Some("release".into()), Some(0)),
-            Escrow::Split { refund } => (l.outcome, l.refund_minor) = (Some("split".into()), Some(refund)),
+            Escrow::RefundAll => (l.outcome, l.refund_minor) = (Some(Settlement::Refund), Some(l.paid_minor)),
+            Escrow::ReleaseAll => (l.outcome, l.refund_minor) = (Some(Settlement::Release), Some(0)),
+            Escrow::Split { refund } => (l.outcome, l.refund_minor) = (Some(Settlement::Split), Some(refund)),
         }
         match action {
             Action::Cancel | Action::Decline | Action::Withdraw => {
-                l.cancelled_by = Some(
-                    match party {
-                        Party::Learner => "learner",
-                        Party::Teacher => "teacher",
-                        _ => "staff",
-                    }
-                    .into(),
-                );
+                l.cancelled_by = Some(match party {
+                    Party::Learner => CancelledBy::Learner,
+                    Party::Teacher => CancelledBy::Teacher,
+                    Party::Staff | Party::Clock => CancelledBy::Staff,
+                });
                 l.late_cancellation = step.late;
             }
             Action::ReportProblem => {
-                l.problem_kind = Some(input.problem.unwrap_or(ProblemKind::Other).as_str().into());
+                l.problem_kind = Some(input.problem.unwrap_or(ProblemKind::Other));
                 l.problem_text = input.text.clone();
                 l.problem_reported_at = Some(now);
             }
@@ -731,7 +729,7 @@ impl Services {
         }
         let mut tx = self.db.begin().await?;
         if let Some(old) = repo::pending_proposal(tx.conn(), lesson).await? {
-            repo::decide_proposal(tx.conn(), old.id, "withdrawn", now).await?;
+            repo::decide_proposal(tx.conn(), old.id, ProposalStatus::Withdrawn, now).await?;
         }
         let proposal = ProposalRow {
             id: Uuid::now_v7(),
@@ -739,7 +737,7 @@ impl Services {
             proposed_by: p.account_id,
             starts_at: start,
             ends_at: start + l.duration_minutes * MINUTE_US,
-            status: "pending".into(),
+            status: ProposalStatus::Pending,
             created_at: now,
             decided_at: None,
         };
@@ -779,11 +777,11 @@ impl Services {
         if prop.proposed_by == p.account_id || !matches!(party, Party::Learner | Party::Teacher) {
             return Err(Error::Forbidden);
         }
-        if prop.status != "pending" {
+        if prop.status != ProposalStatus::Pending {
             return Err(Error::Refused(Refusal::ProposalAnswered));
         }
         if !accept {
-            repo::decide_proposal(tx.conn(), proposal, "declined", now).await?;
+            repo::decide_proposal(tx.conn(), proposal, ProposalStatus::Declined, now).await?;
             self.record_step(
                 tx.conn(),
                 &l,
@@ -818,7 +816,7 @@ impl Services {
             Err(e) if e.is_lesson_overlap() => return Err(Error::Refused(Refusal::SlotTaken)),
             other => other?,
         }
-        repo::decide_proposal(tx.conn(), proposal, "accepted", now).await?;
+        repo::decide_proposal(tx.conn(), proposal, ProposalStatus::Accepted, now).await?;
         self.record_step(
             tx.conn(),
             &l,

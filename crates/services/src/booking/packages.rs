@@ -12,7 +12,7 @@ use koine_domain::cards::Card;
 use koine_domain::ledger::{self, Account};
 use koine_domain::mention;
 use koine_domain::refusal::Refusal;
-use koine_domain::teaching::{self, OfferingStatus, PACKAGE_VALID_DAYS, format_amount};
+use koine_domain::teaching::{self, OfferingStatus, PACKAGE_VALID_DAYS, TeacherStatus, format_amount};
 use koine_store::repo::ledger::Refs;
 use koine_store::repo::packages::{self as repo, PackageRow};
 use koine_store::repo::{lessons, offerings, restrictions, teaching as teachers};
@@ -56,7 +56,7 @@ impl Services {
                 return Err(Error::Forbidden);
             }
             if o.status != OfferingStatus::Active
-                || t.status != "active"
+                || t.status != TeacherStatus::Active
                 || restrictions::active(c.conn(), o.teacher_id).await?.is_some()
             {
                 return Err(Error::Refused(Refusal::OfferingNotAvailable));

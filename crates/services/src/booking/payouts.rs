@@ -10,7 +10,7 @@ use crate::notifications::Notice;
 use crate::security_log::SecurityEvent;
 use crate::{Error, Result, Services, crypto};
 use koine_domain::Invalid;
-use koine_domain::banking::PayoutDetails;
+use koine_domain::banking::{PayoutDetails, PayoutStatus};
 use koine_domain::ledger::{self, Account};
 use koine_domain::refusal::Refusal;
 use koine_domain::teaching::format_amount;
@@ -61,7 +61,7 @@ impl Services {
             tx.conn(),
             &PayoutAccountRow {
                 account_id: p.account_id,
-                method: details.method().into(),
+                method: details.method(),
                 details_enc: crypto::seal_field(&key, p.account_id, ACCOUNT_FIELD, &json),
                 summary: details.summary(),
                 updated_at: now,
@@ -117,7 +117,7 @@ impl Services {
             balance_minor,
             pending_minor: payouts
                 .iter()
-                .filter(|x| matches!(x.status.as_str(), "requested" | "approved"))
+                .filter(|x| x.status.is_open())
                 .map(|x| x.amount_minor)
                 .sum(),
             minimum_minor: self.settings.booking.payout_minimum,
@@ -154,10 +154,10 @@ impl Services {
             teacher_id: p.account_id,
             amount_minor: amount,
             currency: self.settings.currency.clone(),
-            method: acct.method.clone(),
+            method: acct.method,
             destination: acct.summary.clone(),
             details_enc: Some(crypto::seal_field(&subject_key, p.account_id, PAYOUT_FIELD, &details)),
-            status: "requested".into(),
+            status: PayoutStatus::Requested,
             requested_at: now,
             decided_at: None,
             decided_by: None,
@@ -236,17 +236,23 @@ impl Services {
             return Err(Error::Forbidden);
         }
         let (from, to, text, body, action) = match decision {
-            PayoutDecision::Approve => ("requested", "approved", None, "payout-approved", "approve_payout"),
+            PayoutDecision::Approve => (
+                PayoutStatus::Requested,
+                PayoutStatus::Approved,
+                None,
+                "payout-approved",
+                "approve_payout",
+            ),
             PayoutDecision::Reject(reason) => (
-                "requested",
-                "rejected",
+                PayoutStatus::Requested,
+                PayoutStatus::Rejected,
                 Some(crate::staff::required_reason(reason)?),
                 "payout-rejected",
                 "reject_payout",
             ),
             PayoutDecision::Paid(reference) => (
-                "approved",
-                "paid",
+                PayoutStatus::Approved,
+                PayoutStatus::Paid,
                 Some(
                     optional_text("reference", reference, crate::payments::REFERENCE_MAX)?
                         .ok_or(Invalid::new("reference", "required"))?,
@@ -259,8 +265,8 @@ impl Services {
             return Err(Error::Refused(Refusal::ImpossibleTransition));
         }
         let entry = match to {
-            "rejected" => Some(ledger::payout_rejected(row.teacher_id, row.amount_minor)),
-            "paid" => Some(ledger::payout_paid(crate::payments::MANUAL, row.amount_minor)),
+            PayoutStatus::Rejected => Some(ledger::payout_rejected(row.teacher_id, row.amount_minor)),
+            PayoutStatus::Paid => Some(ledger::payout_paid(crate::payments::MANUAL, row.amount_minor)),
             _ => None,
         };
         if let Some(entry) = entry {

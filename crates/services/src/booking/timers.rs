@@ -8,7 +8,7 @@
 use super::lessons::{Actor, StepInput};
 use crate::notifications::Notice;
 use crate::{Result, Services};
-use koine_domain::booking::{self, Action, LessonStatus};
+use koine_domain::booking::{self, Action, LessonStatus, ProposalStatus};
 use koine_domain::mention;
 use koine_store::repo::{lessons, packages};
 use uuid::Uuid;
@@ -97,7 +97,7 @@ impl Services {
         };
         for id in stale {
             let mut tx = self.db.begin().await?;
-            if lessons::decide_proposal(tx.conn(), id, "expired", now).await? {
+            if lessons::decide_proposal(tx.conn(), id, ProposalStatus::Expired, now).await? {
                 report.proposals_lapsed += 1;
             }
             tx.commit().await?;

@@ -20,6 +20,7 @@ use crate::idempotency::{IdempotencyKey, Outcome};
 use crate::{Error, Result, Services};
 use koine_domain::cards::Card;
 use koine_domain::ledger::{self, Account};
+use koine_domain::payments::{InvoiceKind, PaymentMethod, PaymentStatus, RefundStatus};
 use koine_domain::refusal::Refusal;
 use koine_domain::teaching::format_amount;
 use koine_store::Conn;
@@ -160,13 +161,13 @@ impl Services {
             account_id: account,
             provider: cards.name().into(),
             provider_ref: auth.reference.clone(),
-            method: "card".into(),
+            method: PaymentMethod::Card,
             card_brand: Some(auth.brand.clone()),
             card_last4: Some(auth.last4.clone()),
             amount_minor: amount,
             refunded_minor: 0,
             currency: self.settings.currency.clone(),
-            status: "captured".into(),
+            status: PaymentStatus::Captured,
             reference: None,
             recorded_by: None,
             created_at: now,
@@ -236,13 +237,13 @@ impl Services {
             account_id: member,
             provider: MANUAL.into(),
             provider_ref: reference.to_uppercase(),
-            method: "bank_transfer".into(),
+            method: PaymentMethod::BankTransfer,
             card_brand: None,
             card_last4: None,
             amount_minor: amount,
             refunded_minor: 0,
             currency: self.settings.currency.clone(),
-            status: "captured".into(),
+            status: PaymentStatus::Captured,
             reference: Some(reference),
             recorded_by: Some(p.account_id),
             created_at: now,
@@ -287,7 +288,9 @@ impl Services {
             }
             let pay = repo::get(tx.conn(), payment)
                 .await?
-                .filter(|x| x.account_id == p.account_id && x.method == "card" && x.provider == cards.name())
+                .filter(|x| {
+                    x.account_id == p.account_id && x.method == PaymentMethod::Card && x.provider == cards.name()
+                })
                 .ok_or(Error::NotFound)?;
             if !repo::reserve_refund(tx.conn(), payment, amount).await? {
                 return Err(koine_domain::Invalid::new("amount", "more-than-refundable").into());
@@ -305,7 +308,7 @@ impl Services {
                 amount_minor: amount,
                 currency: pay.currency.clone(),
                 provider_ref: String::new(),
-                status: "pending".into(),
+                status: RefundStatus::Pending,
                 created_at: now,
             };
             repo::insert_refund(tx.conn(), &row).await?;
@@ -319,12 +322,12 @@ impl Services {
         let mut tx = self.db.begin().await?;
         match outcome {
             Ok(reference) => {
-                repo::finish_refund(tx.conn(), row.id, "succeeded", &reference).await?;
+                repo::finish_refund(tx.conn(), row.id, RefundStatus::Succeeded, &reference).await?;
                 self.issue_invoice(tx.conn(), InvoiceFor::Refund(&row), now).await?;
             }
             Err(e) => {
                 tracing::warn!(refund = %row.id, "a card refund failed: {e}");
-                repo::finish_refund(tx.conn(), row.id, "failed", "").await?;
+                repo::finish_refund(tx.conn(), row.id, RefundStatus::Failed, "").await?;
                 repo::release_refund(tx.conn(), payment, amount).await?;
                 let entry = ledger::card_refund_failed(cards.name(), p.account_id, amount).map_err(Error::internal)?;
                 let refs = Refs {
@@ -402,7 +405,7 @@ impl Services {
             .await?
             .into_iter()
             .map(|row| Payment {
-                refundable_minor: if row.method == "card"
+                refundable_minor: if row.method == PaymentMethod::Card
                     && Some(row.provider.as_str()) == self.cards.as_ref().map(|c| c.name())
                 {
                     (row.amount_minor - row.refunded_minor).min(balance_minor).max(0)
@@ -451,7 +454,7 @@ impl Services {
         let (account, kind, prefix, total, currency, payment_id, refund_id, description_key) = match what {
             InvoiceFor::Payment(p) => (
                 p.account_id,
-                "invoice",
+                InvoiceKind::Invoice,
                 "KOI",
                 p.amount_minor,
                 p.currency.clone(),
@@ -461,7 +464,7 @@ impl Services {
             ),
             InvoiceFor::Refund(r) => (
                 r.account_id,
-                "credit_note",
+                InvoiceKind::CreditNote,
                 "KOC",
                 -r.amount_minor,
                 r.currency.clone(),
@@ -479,7 +482,7 @@ impl Services {
         let row = InvoiceRow {
             id: Uuid::now_v7(),
             number: format!("{prefix}-{year}-{n:06}"),
-            kind: kind.into(),
+            kind,
             payment_id,
             refund_id,
             account_id: account,

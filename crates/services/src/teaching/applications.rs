@@ -11,7 +11,7 @@ use koine_domain::Invalid;
 use koine_domain::age::{self, AgeDecision};
 use koine_domain::profile::{Cefr, Country, Language, LanguageSkill, check_languages};
 use koine_domain::refusal::Refusal;
-use koine_domain::teaching::{ApplicationStatus, Review, Tier, public_text};
+use koine_domain::teaching::{ApplicationStatus, Review, TeacherStatus, Tier, public_text};
 use koine_domain::uploads::{self, FileKind};
 use koine_domain::validation::{FieldErrors, optional_text};
 use koine_store::repo::teaching::{self as repo, ApplicationRow, CertificateRow, QueueRow, TeacherRow};
@@ -185,7 +185,7 @@ pub struct MyApplication {
     pub status: ApplicationStatus,
     pub submitted_at: i64,
     pub decided_at: Option<i64>,
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     /// Why it was rejected, or what staff asked for.
     pub staff_message: Option<String>,
     pub real_name: String,
@@ -258,7 +258,7 @@ impl Services {
             status: row.status,
             submitted_at: row.submitted_at,
             decided_at: row.decided_at,
-            tier: row.tier.clone(),
+            tier: row.tier,
             staff_message: row.staff_message.clone(),
             real_name: String::from_utf8(real_name).map_err(Error::internal)?,
             country: row.country.clone(),
@@ -601,7 +601,7 @@ impl Services {
         let t = TeacherRow {
             account_id: a.account_id,
             tier,
-            status: "active".into(),
+            status: TeacherStatus::Active,
             real_name_enc: crypto::seal_field(&key, a.account_id, "teachers.real_name", &name),
             headline: None,
             about: a.introduction.clone(),

@@ -6,7 +6,7 @@ use crate::{Error, Result, Services};
 use koine_domain::Invalid;
 use koine_domain::age::{self, AgeDecision};
 use koine_domain::profile::{Country, LanguageSkill, Viewer, Visibility};
-use koine_domain::teaching::{Tier, public_text};
+use koine_domain::teaching::{TeacherStatus, Tier, public_text};
 use koine_domain::validation::{FieldErrors, optional};
 use koine_store::repo::teaching::{self as repo, TeacherRow};
 use koine_store::repo::{profiles, restrictions};
@@ -92,11 +92,7 @@ impl HomepageUpdate {
         let experience_visibility = visibility("experience_visibility", &f.experience_visibility);
         let expertise_visibility = visibility("expertise_visibility", &f.expertise_visibility);
         let video_visibility = visibility("video_visibility", &f.video_visibility);
-        let active = errors.take(match f.status.as_str() {
-            "active" => Ok(true),
-            "hidden" => Ok(false),
-            _ => Err(Invalid::new("status", "invalid-choice")),
-        });
+        let active = errors.take(TeacherStatus::parse(&f.status).map(|s| s == TeacherStatus::Active));
         let headline = errors.take(public_text("headline", &f.headline, 120));
         let about =
             errors.take(public_text("about", &f.about, 2000).and_then(|a| a.ok_or(Invalid::new("about", "required"))));
@@ -158,7 +154,8 @@ impl Services {
     async fn visible_teacher(&self, teacher: Uuid, viewer: Viewer) -> Result<TeacherRow> {
         let mut c = self.db.acquire().await?;
         let t = repo::teacher(c.conn(), teacher).await?.ok_or(Error::NotFound)?;
-        if viewer != Viewer::Owner && (t.status != "active" || restrictions::active(c.conn(), teacher).await?.is_some())
+        if viewer != Viewer::Owner
+            && (t.status != TeacherStatus::Active || restrictions::active(c.conn(), teacher).await?.is_some())
         {
             return Err(Error::NotFound);
         }
@@ -192,7 +189,7 @@ impl Services {
             time_zone: profile.time_zone,
             trial_price_minor: t.trial_price_minor,
             rating: (t.rating_count > 0).then(|| (t.rating_sum * 100 / t.rating_count, t.rating_count)),
-            active: t.status == "active",
+            active: t.status == TeacherStatus::Active,
         })
     }
 
@@ -212,7 +209,7 @@ impl Services {
                 experience_visibility: t.experience_visibility.as_str().into(),
                 expertise_visibility: t.expertise_visibility.as_str().into(),
                 video_visibility: t.video_visibility.as_str().into(),
-                status: t.status,
+                status: t.status.as_str().into(),
                 country: t.country,
                 languages: repo::languages(c.conn(), p.account_id).await?,
             },
@@ -240,7 +237,11 @@ impl Services {
         t.experience_visibility = u.experience_visibility;
         t.expertise_visibility = u.expertise_visibility;
         t.video_visibility = u.video_visibility;
-        t.status = if u.active { "active" } else { "hidden" }.to_owned();
+        t.status = if u.active {
+            TeacherStatus::Active
+        } else {
+            TeacherStatus::Hidden
+        };
         t.updated_at = now;
         repo::update_teacher(tx.conn(), &t).await?;
         tx.commit().await?;

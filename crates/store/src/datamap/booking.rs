@@ -36,12 +36,13 @@ pub(super) static TABLES: &[TableMap] = &[
         TXN => ["respond_by"].basis(Contract).erasure(WithRow).from(Source::Service);
         TXN => ["confirmed_at"];
         TXN => ["closed_at"].from(Source::Service);
-        TXN => ["cancelled_by"];
+        TXN => ["cancelled_by"].choice();
         TXN => ["late_cancellation"].from(Source::Service);
-        TXN => ["problem_kind"];
+        TXN => ["problem_kind"].choice();
         NOTE => ["problem_text"].basis(Contract).erasure(Null);
         TXN => ["problem_reported_at"];
-        TXN => ["outcome", "refund_minor"].from(Source::Staff);
+        TXN => ["outcome"].from(Source::Staff).choice();
+        TXN => ["refund_minor"].from(Source::Staff);
         UID => ["settled_by"].purposes(&[Payments, LegalCompliance]);
         TXN => ["settlement_reason"].basis(Contract).erasure(Null).from(Source::Staff);
         SYS => ["reminded_24h_at", "reminded_1h_at", "sequence", "updated_at"]
@@ -62,7 +63,7 @@ pub(super) static TABLES: &[TableMap] = &[
         about "New times you or the other side proposed for a lesson, and the answers.";
         UID => ["id", "lesson_id", "proposed_by"];
         TXN => ["starts_at", "ends_at"];
-        TXN => ["status"].from(Source::Service);
+        TXN => ["status"].from(Source::Service).choice();
         TXN => ["created_at", "decided_at"];
     ),
     table!("lesson_packages", ["learner_id", "teacher_id"],

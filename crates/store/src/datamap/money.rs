@@ -50,10 +50,11 @@ pub(super) static TABLES: &[TableMap] = &[
         UID => ["id"].erasure(WithRow);
         UID => ["account_id"].erasure(Pseudonymise);
         PAYMENT => ["provider", "provider_ref"].from(Source::Service);
-        PAYMENT => ["method", "card_brand", "card_last4", "amount_minor"];
+        PAYMENT => ["method"].choice();
+        PAYMENT => ["card_brand", "card_last4", "amount_minor"];
         PAYMENT => ["refunded_minor"].from(Source::Service);
         PAYMENT => ["currency"];
-        PAYMENT => ["status"].from(Source::Service);
+        PAYMENT => ["status"].from(Source::Service).choice();
         PAYMENT => ["reference"].from(Source::Staff);
         UID => ["recorded_by"].purposes(&[Payments, LegalCompliance]);
         PAYMENT => ["created_at"];
@@ -64,14 +65,16 @@ pub(super) static TABLES: &[TableMap] = &[
         UID => ["id", "payment_id"].erasure(WithRow);
         UID => ["account_id"].erasure(Pseudonymise);
         PAYMENT => ["amount_minor", "currency"];
-        PAYMENT => ["provider_ref", "status"].from(Source::Service);
+        PAYMENT => ["provider_ref"].from(Source::Service);
+        PAYMENT => ["status"].from(Source::Service).choice();
         PAYMENT => ["created_at"];
     ),
     // Invoices are kept, as issued, for ten years (tax law).
     table!("invoices", ["account_id"], Defaults::new(PAY, LegalObligation, INVOICE_KEEP, RetainLegal);
         about "Invoices and credit notes for your payments and refunds.";
         UID => ["id"].erasure(WithRow);
-        INVOICE => ["number", "kind"].from(Source::Service);
+        INVOICE => ["number"].from(Source::Service);
+        INVOICE => ["kind"].from(Source::Service).choice();
         UID => ["payment_id", "refund_id"].erasure(WithRow);
         UID => ["account_id"].erasure(Pseudonymise);
         "user.account.username" => ["buyer_name"];
@@ -98,7 +101,7 @@ pub(super) static TABLES: &[TableMap] = &[
     table!("payout_accounts", ["account_id"], Defaults::new(PAY, Contract, ACCOUNT, DeleteRow);
         about "Where your earnings are paid: a bank account or PayPal, encrypted under your key.";
         UID => ["account_id"];
-        BANK => ["method"];
+        BANK => ["method"].choice();
         BANK => ["details_enc"].encrypted("payout_accounts.details");
         BANK => ["summary"].from(Source::Service);
         SYS => ["updated_at"];
@@ -109,10 +112,11 @@ pub(super) static TABLES: &[TableMap] = &[
         about "Payouts of your earnings: amount, where to, and who approved and sent them.";
         UID => ["id"].erasure(WithRow);
         UID => ["teacher_id"].erasure(Pseudonymise);
-        PAYOUT => ["amount_minor", "currency", "method"];
+        PAYOUT => ["amount_minor", "currency"];
+        PAYOUT => ["method"].choice();
         BANK => ["destination"].from(Source::Service);
         BANK => ["details_enc"].basis(Contract).erasure(Null).encrypted("payouts.details");
-        PAYOUT => ["status"].from(Source::Service);
+        PAYOUT => ["status"].from(Source::Service).choice();
         PAYOUT => ["requested_at"];
         PAYOUT => ["decided_at"].from(Source::Staff);
         UID => ["decided_by"].purposes(&[Payments, LegalCompliance]);

@@ -2,7 +2,7 @@
 //! preferences.
 
 use crate::{Conn, Result, on_conn};
-use koine_domain::messaging::{BlockReason, EmailNotices, MessageKind, ReportReason, ReportStatus};
+use koine_domain::messaging::{BlockReason, EmailNotices, MessageKind, ReportOutcome, ReportReason, ReportStatus};
 use uuid::Uuid;
 
 /// Lesson statuses that mean the teacher accepted and the learner paid:
@@ -353,7 +353,8 @@ pub struct ReportRow {
     pub evidence: Option<String>,
     #[sqlx(try_from = "String")]
     pub status: ReportStatus,
-    pub outcome: Option<String>,
+    #[sqlx(try_from = "super::OptionalName")]
+    pub outcome: Option<ReportOutcome>,
     pub decision_note: Option<String>,
     pub created_at: i64,
     pub closed_at: Option<i64>,
@@ -368,7 +369,7 @@ pub async fn insert_report(conn: Conn<'_>, r: &ReportRow) -> Result<()> {
     ));
     on_conn!(conn, c => sqlx::query(sql)
         .bind(r.id).bind(r.conversation_id).bind(r.message_id).bind(r.reporter_id).bind(r.reported_id)
-        .bind(r.reason.as_str()).bind(&r.details).bind(&r.evidence).bind(r.status.as_str()).bind(&r.outcome)
+        .bind(r.reason.as_str()).bind(&r.details).bind(&r.evidence).bind(r.status.as_str()).bind(r.outcome.map(ReportOutcome::as_str))
         .bind(&r.decision_note).bind(r.created_at).bind(r.closed_at).execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
@@ -403,11 +404,17 @@ pub async fn reports(conn: Conn<'_>, status: ReportStatus, limit: i64) -> Result
 }
 
 /// Closes an open report with its outcome; `false` if it was not open.
-pub async fn close_report(conn: Conn<'_>, id: Uuid, outcome: &str, note: Option<&str>, now: i64) -> Result<bool> {
+pub async fn close_report(
+    conn: Conn<'_>,
+    id: Uuid,
+    outcome: ReportOutcome,
+    note: Option<&str>,
+    now: i64,
+) -> Result<bool> {
     let n = on_conn!(conn, c => sqlx::query(
         "UPDATE message_reports SET status = 'closed', outcome = $2, decision_note = $3, closed_at = $4 \
          WHERE id = $1 AND status = 'open'")
-        .bind(id).bind(outcome).bind(note).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        .bind(id).bind(outcome.as_str()).bind(note).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 

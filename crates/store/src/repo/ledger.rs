@@ -111,7 +111,8 @@ pub async fn insert_posting(conn: Conn<'_>, entry: Uuid, account: Uuid, amount: 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StatementLine {
     pub entry_id: Uuid,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: EntryKind,
     pub lesson_id: Option<Uuid>,
     pub package_id: Option<Uuid>,
     pub payment_id: Option<Uuid>,

@@ -1,7 +1,8 @@
 //! Lessons, their history and proposed new times.
 
+use super::OptionalName;
 use crate::{Conn, Result, on_conn};
-use koine_domain::booking::{LessonKind, LessonStatus};
+use koine_domain::booking::{CancelledBy, LessonKind, LessonStatus, Outcome, ProblemKind, ProposalStatus};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -30,15 +31,16 @@ pub struct LessonRow {
     pub respond_by: i64,
     pub confirmed_at: Option<i64>,
     pub closed_at: Option<i64>,
-    /// `learner`, `teacher` or `staff`.
-    pub cancelled_by: Option<String>,
+    #[sqlx(try_from = "OptionalName")]
+    pub cancelled_by: Option<CancelledBy>,
     pub late_cancellation: bool,
-    pub problem_kind: Option<String>,
+    #[sqlx(try_from = "OptionalName")]
+    pub problem_kind: Option<ProblemKind>,
     pub problem_text: Option<String>,
     pub problem_reported_at: Option<i64>,
-    /// What happened to the money when the lesson closed: `refund`,
-    /// `release` or `split`.
-    pub outcome: Option<String>,
+    /// What happened to the money when the lesson closed.
+    #[sqlx(try_from = "OptionalName")]
+    pub outcome: Option<Outcome>,
     pub refund_minor: Option<i64>,
     pub settled_by: Option<Uuid>,
     pub settlement_reason: Option<String>,
@@ -82,8 +84,8 @@ pub async fn insert(conn: Conn<'_>, l: &LessonRow) -> Result<()> {
         .bind(&l.language).bind(l.duration_minutes).bind(l.starts_at).bind(l.ends_at).bind(l.status.as_str())
         .bind(l.price_minor).bind(l.paid_minor).bind(l.discount_minor).bind(&l.currency).bind(l.coupon_id)
         .bind(l.commission_bp).bind(&l.note).bind(l.requested_at).bind(l.respond_by).bind(l.confirmed_at)
-        .bind(l.closed_at).bind(&l.cancelled_by).bind(l.late_cancellation).bind(&l.problem_kind)
-        .bind(&l.problem_text).bind(l.problem_reported_at).bind(&l.outcome).bind(l.refund_minor)
+        .bind(l.closed_at).bind(l.cancelled_by.map(CancelledBy::as_str)).bind(l.late_cancellation).bind(l.problem_kind.map(ProblemKind::as_str))
+        .bind(&l.problem_text).bind(l.problem_reported_at).bind(l.outcome.map(Outcome::as_str)).bind(l.refund_minor)
         .bind(l.settled_by).bind(&l.settlement_reason).bind(l.reminded_24h_at).bind(l.reminded_1h_at)
         .bind(l.sequence).bind(l.updated_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -115,8 +117,8 @@ pub async fn update(conn: Conn<'_>, l: &LessonRow) -> Result<()> {
          outcome = $12, refund_minor = $13, settled_by = $14, settlement_reason = $15, reminded_24h_at = $16, \
          reminded_1h_at = $17, sequence = $18, updated_at = $19 WHERE id = $1")
         .bind(l.id).bind(l.status.as_str()).bind(l.starts_at).bind(l.ends_at).bind(l.confirmed_at).bind(l.closed_at)
-        .bind(&l.cancelled_by).bind(l.late_cancellation).bind(&l.problem_kind).bind(&l.problem_text)
-        .bind(l.problem_reported_at).bind(&l.outcome).bind(l.refund_minor).bind(l.settled_by)
+        .bind(l.cancelled_by.map(CancelledBy::as_str)).bind(l.late_cancellation).bind(l.problem_kind.map(ProblemKind::as_str)).bind(&l.problem_text)
+        .bind(l.problem_reported_at).bind(l.outcome.map(Outcome::as_str)).bind(l.refund_minor).bind(l.settled_by)
         .bind(&l.settlement_reason).bind(l.reminded_24h_at).bind(l.reminded_1h_at).bind(l.sequence)
         .bind(l.updated_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -254,8 +256,8 @@ pub struct ProposalRow {
     pub proposed_by: Uuid,
     pub starts_at: i64,
     pub ends_at: i64,
-    /// `pending`, `accepted`, `declined`, `withdrawn` or `expired`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ProposalStatus,
     pub created_at: i64,
     pub decided_at: Option<i64>,
 }
@@ -267,7 +269,7 @@ pub async fn insert_proposal(conn: Conn<'_>, p: &ProposalRow) -> Result<()> {
         "INSERT INTO reschedule_proposals ({PROPOSAL}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     ));
     on_conn!(conn, c => sqlx::query(sql)
-        .bind(p.id).bind(p.lesson_id).bind(p.proposed_by).bind(p.starts_at).bind(p.ends_at).bind(&p.status)
+        .bind(p.id).bind(p.lesson_id).bind(p.proposed_by).bind(p.starts_at).bind(p.ends_at).bind(p.status.as_str())
         .bind(p.created_at).bind(p.decided_at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -286,10 +288,10 @@ pub async fn proposal(conn: Conn<'_>, id: Uuid) -> Result<Option<ProposalRow>> {
 }
 
 /// Moves a pending proposal to `status`; `false` if it was no longer pending.
-pub async fn decide_proposal(conn: Conn<'_>, id: Uuid, status: &str, now: i64) -> Result<bool> {
+pub async fn decide_proposal(conn: Conn<'_>, id: Uuid, status: ProposalStatus, now: i64) -> Result<bool> {
     let n = on_conn!(conn, c => sqlx::query(
         "UPDATE reschedule_proposals SET status = $2, decided_at = $3 WHERE id = $1 AND status = 'pending'")
-        .bind(id).bind(status).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        .bind(id).bind(status.as_str()).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 

@@ -33,6 +33,21 @@ pub mod security_events;
 pub mod sessions;
 pub mod teaching;
 
+/// A nullable column holding a name of a closed set, read into
+/// `Option<T>` with `#[sqlx(try_from = "OptionalName")]` (a plain
+/// `String` column reads with `try_from = "String"`).
+#[derive(sqlx::Type)]
+#[sqlx(transparent)]
+pub struct OptionalName(Option<String>);
+
+impl<T: TryFrom<String, Error = koine_domain::UnknownName>> TryFrom<OptionalName> for Option<T> {
+    type Error = koine_domain::UnknownName;
+
+    fn try_from(n: OptionalName) -> Result<Self, Self::Error> {
+        n.0.map(T::try_from).transpose()
+    }
+}
+
 /// `($1, $2), ($3, $4)` for `rows` rows of `columns` values: one
 /// multi-row INSERT instead of a statement per row.
 pub(crate) fn value_rows(rows: usize, columns: usize) -> String {

@@ -2,6 +2,7 @@
 //! invoices for both, and processor events already handled.
 
 use crate::{Conn, Result, on_conn};
+use koine_domain::payments::{InvoiceKind, PaymentMethod, PaymentStatus, RefundStatus};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -10,15 +11,15 @@ pub struct PaymentRow {
     pub account_id: Uuid,
     pub provider: String,
     pub provider_ref: String,
-    /// `card` or `bank_transfer`.
-    pub method: String,
+    #[sqlx(try_from = "String")]
+    pub method: PaymentMethod,
     pub card_brand: Option<String>,
     pub card_last4: Option<String>,
     pub amount_minor: i64,
     pub refunded_minor: i64,
     pub currency: String,
-    /// `captured`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PaymentStatus,
     pub reference: Option<String>,
     pub recorded_by: Option<Uuid>,
     pub created_at: i64,
@@ -36,9 +37,9 @@ pub async fn insert(conn: Conn<'_>, p: &PaymentRow) -> Result<bool> {
          ON CONFLICT (provider, provider_ref) DO NOTHING"
     ));
     let n = on_conn!(conn, c => sqlx::query(sql)
-        .bind(p.id).bind(p.account_id).bind(&p.provider).bind(&p.provider_ref).bind(&p.method)
+        .bind(p.id).bind(p.account_id).bind(&p.provider).bind(&p.provider_ref).bind(p.method.as_str())
         .bind(&p.card_brand).bind(&p.card_last4).bind(p.amount_minor).bind(p.refunded_minor).bind(&p.currency)
-        .bind(&p.status).bind(&p.reference).bind(p.recorded_by).bind(p.created_at).bind(p.captured_at)
+        .bind(p.status.as_str()).bind(&p.reference).bind(p.recorded_by).bind(p.created_at).bind(p.captured_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
@@ -88,8 +89,8 @@ pub struct RefundRow {
     pub amount_minor: i64,
     pub currency: String,
     pub provider_ref: String,
-    /// `pending`, `succeeded` or `failed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RefundStatus,
     pub created_at: i64,
 }
 
@@ -101,15 +102,15 @@ pub async fn insert_refund(conn: Conn<'_>, r: &RefundRow) -> Result<()> {
     ));
     on_conn!(conn, c => sqlx::query(sql)
         .bind(r.id).bind(r.payment_id).bind(r.account_id).bind(r.amount_minor).bind(&r.currency)
-        .bind(&r.provider_ref).bind(&r.status).bind(r.created_at)
+        .bind(&r.provider_ref).bind(r.status.as_str()).bind(r.created_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-pub async fn finish_refund(conn: Conn<'_>, id: Uuid, status: &str, provider_ref: &str) -> Result<()> {
+pub async fn finish_refund(conn: Conn<'_>, id: Uuid, status: RefundStatus, provider_ref: &str) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
         "UPDATE card_refunds SET status = $2, provider_ref = $3 WHERE id = $1 AND status = 'pending'")
-        .bind(id).bind(status).bind(provider_ref).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        .bind(id).bind(status.as_str()).bind(provider_ref).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -124,8 +125,8 @@ pub async fn refunds_of(conn: Conn<'_>, account: Uuid, limit: i64) -> Result<Vec
 pub struct InvoiceRow {
     pub id: Uuid,
     pub number: String,
-    /// `invoice` or `credit_note`.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: InvoiceKind,
     pub payment_id: Option<Uuid>,
     pub refund_id: Option<Uuid>,
     pub account_id: Uuid,
@@ -154,7 +155,7 @@ pub async fn insert_invoice(conn: Conn<'_>, i: &InvoiceRow) -> Result<()> {
         "INSERT INTO invoices ({INVOICE}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     ));
     on_conn!(conn, c => sqlx::query(sql)
-        .bind(i.id).bind(&i.number).bind(&i.kind).bind(i.payment_id).bind(i.refund_id).bind(i.account_id)
+        .bind(i.id).bind(&i.number).bind(i.kind.as_str()).bind(i.payment_id).bind(i.refund_id).bind(i.account_id)
         .bind(&i.buyer_name).bind(&i.description).bind(i.total_minor).bind(&i.currency).bind(&i.seller)
         .bind(i.issued_at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())

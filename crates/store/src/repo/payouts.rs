@@ -1,13 +1,14 @@
 //! Teachers' payout accounts and payout requests.
 
 use crate::{Conn, Result, on_conn};
+use koine_domain::banking::{PayoutMethod, PayoutStatus};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PayoutAccountRow {
     pub account_id: Uuid,
-    /// `bank` or `paypal`.
-    pub method: String,
+    #[sqlx(try_from = "String")]
+    pub method: PayoutMethod,
     pub details_enc: Vec<u8>,
     /// Masked, safe to show (`IBAN ••••4321`).
     pub summary: String,
@@ -18,7 +19,7 @@ pub async fn set_account(conn: Conn<'_>, a: &PayoutAccountRow) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
         "INSERT INTO payout_accounts (account_id, method, details_enc, summary, updated_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (account_id) DO UPDATE SET method = $2, details_enc = $3, summary = $4, updated_at = $5")
-        .bind(a.account_id).bind(&a.method).bind(&a.details_enc).bind(&a.summary).bind(a.updated_at)
+        .bind(a.account_id).bind(a.method.as_str()).bind(&a.details_enc).bind(&a.summary).bind(a.updated_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -35,11 +36,12 @@ pub struct PayoutRow {
     pub teacher_id: Uuid,
     pub amount_minor: i64,
     pub currency: String,
-    pub method: String,
+    #[sqlx(try_from = "String")]
+    pub method: PayoutMethod,
     pub destination: String,
     pub details_enc: Option<Vec<u8>>,
-    /// `requested`, `approved`, `paid` or `rejected`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PayoutStatus,
     pub requested_at: i64,
     pub decided_at: Option<i64>,
     pub decided_by: Option<Uuid>,
@@ -57,8 +59,8 @@ pub async fn insert(conn: Conn<'_>, p: &PayoutRow) -> Result<()> {
         "INSERT INTO payouts ({PAYOUT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     ));
     on_conn!(conn, c => sqlx::query(sql)
-        .bind(p.id).bind(p.teacher_id).bind(p.amount_minor).bind(&p.currency).bind(&p.method).bind(&p.destination)
-        .bind(&p.details_enc).bind(&p.status).bind(p.requested_at).bind(p.decided_at).bind(p.decided_by)
+        .bind(p.id).bind(p.teacher_id).bind(p.amount_minor).bind(&p.currency).bind(p.method.as_str()).bind(&p.destination)
+        .bind(&p.details_enc).bind(p.status.as_str()).bind(p.requested_at).bind(p.decided_at).bind(p.decided_by)
         .bind(p.paid_at).bind(p.paid_by).bind(&p.reference).bind(&p.reason)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -89,21 +91,21 @@ pub async fn queue(conn: Conn<'_>, limit: i64) -> Result<Vec<PayoutRow>> {
 pub async fn decide(
     conn: Conn<'_>,
     id: Uuid,
-    from: &str,
-    to: &str,
+    from: PayoutStatus,
+    to: PayoutStatus,
     by: Uuid,
     now: i64,
     text: Option<&str>,
 ) -> Result<bool> {
     let sql = match to {
-        "paid" => {
+        PayoutStatus::Paid => {
             "UPDATE payouts SET status = $3, paid_by = $4, paid_at = $5, reference = $6 WHERE id = $1 AND status = $2"
         }
         _ => {
             "UPDATE payouts SET status = $3, decided_by = $4, decided_at = $5, reason = $6 WHERE id = $1 AND status = $2"
         }
     };
-    let n = on_conn!(conn, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(by).bind(now).bind(text)
+    let n = on_conn!(conn, c => sqlx::query(sql).bind(id).bind(from.as_str()).bind(to.as_str()).bind(by).bind(now).bind(text)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

@@ -2,7 +2,7 @@
 
 use crate::{Conn, Result, on_conn};
 use koine_domain::profile::Visibility;
-use koine_domain::teaching::{ApplicationStatus, Tier};
+use koine_domain::teaching::{ApplicationStatus, TeacherStatus, Tier};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -25,7 +25,8 @@ pub struct ApplicationRow {
     pub submitted_at: i64,
     pub decided_at: Option<i64>,
     pub decided_by: Option<Uuid>,
-    pub tier: Option<String>,
+    #[sqlx(try_from = "super::OptionalName")]
+    pub tier: Option<Tier>,
     pub staff_message: Option<String>,
     pub updated_at: i64,
 }
@@ -43,7 +44,7 @@ pub async fn insert_application(conn: Conn<'_>, a: &ApplicationRow) -> Result<()
         .bind(a.id).bind(a.account_id).bind(a.status.as_str()).bind(&a.real_name_enc).bind(&a.country)
         .bind(&a.languages).bind(&a.introduction).bind(&a.education).bind(&a.experience).bind(&a.expertise)
         .bind(&a.id_document_type).bind(&a.id_document_enc).bind(a.video_id).bind(a.submitted_at)
-        .bind(a.decided_at).bind(a.decided_by).bind(&a.tier).bind(&a.staff_message).bind(a.updated_at)
+        .bind(a.decided_at).bind(a.decided_by).bind(a.tier.map(Tier::as_str)).bind(&a.staff_message).bind(a.updated_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -205,7 +206,8 @@ pub struct TeacherRow {
     pub account_id: Uuid,
     #[sqlx(try_from = "String")]
     pub tier: Tier,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: TeacherStatus,
     pub real_name_enc: Vec<u8>,
     pub headline: Option<String>,
     pub about: String,
@@ -246,7 +248,7 @@ pub async fn insert_teacher(conn: Conn<'_>, t: &TeacherRow) -> Result<()> {
          $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
     ));
     on_conn!(conn, c => sqlx::query(sql)
-        .bind(t.account_id).bind(t.tier.as_str()).bind(&t.status).bind(&t.real_name_enc).bind(&t.headline)
+        .bind(t.account_id).bind(t.tier.as_str()).bind(t.status.as_str()).bind(&t.real_name_enc).bind(&t.headline)
         .bind(&t.about).bind(&t.country).bind(t.country_visibility.as_str()).bind(&t.education)
         .bind(t.education_visibility.as_str()).bind(&t.experience).bind(t.experience_visibility.as_str()).bind(&t.expertise)
         .bind(t.expertise_visibility.as_str()).bind(t.video_id).bind(t.video_visibility.as_str()).bind(t.trial_price_minor)
@@ -265,7 +267,7 @@ pub async fn update_teacher(conn: Conn<'_>, t: &TeacherRow) -> Result<()> {
          expertise_visibility = $11, video_visibility = $12, trial_price_minor = $13, min_notice_minutes = $14, \
          horizon_days = $15, buffer_before_minutes = $16, buffer_after_minutes = $17, updated_at = $18 \
          WHERE account_id = $1")
-        .bind(t.account_id).bind(&t.status).bind(&t.headline).bind(&t.about).bind(t.country_visibility.as_str())
+        .bind(t.account_id).bind(t.status.as_str()).bind(&t.headline).bind(&t.about).bind(t.country_visibility.as_str())
         .bind(&t.education).bind(t.education_visibility.as_str()).bind(&t.experience).bind(t.experience_visibility.as_str())
         .bind(&t.expertise).bind(t.expertise_visibility.as_str()).bind(t.video_visibility.as_str()).bind(t.trial_price_minor)
         .bind(t.min_notice_minutes).bind(t.horizon_days).bind(t.buffer_before_minutes)

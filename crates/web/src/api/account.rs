@@ -12,6 +12,7 @@ use koine_domain::contact::{Email, Identifier, Phone};
 use koine_domain::password::NewPassword;
 use koine_domain::profile::UiLocale;
 use koine_services::accounts::{SignUp, SignUpInput};
+use koine_store::repo::security_events::SecurityEventRow;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -193,24 +194,24 @@ pub struct SecurityEventInfo {
     ip: Option<String>,
 }
 
+impl From<SecurityEventRow> for SecurityEventInfo {
+    fn from(e: SecurityEventRow) -> Self {
+        Self {
+            kind: e.kind,
+            created_at: e.created_at,
+            user_agent: e.user_agent,
+            ip: e.ip.or(e.ip_network),
+        }
+    }
+}
+
 /// The caller's security log (newest first, kept 90 days).
 #[utoipa::path(get, path = "/api/v1/me/security-events", tag = "sessions", security(("bearer" = [])),
     responses((status = 200, body = Vec<SecurityEventInfo>), (status = 401, body = Problem)))]
 pub async fn security_events(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
     let p = principal(&ctx)?;
-    let list: Vec<SecurityEventInfo> = st
-        .svc
-        .security_events(p.account_id)
-        .await?
-        .into_iter()
-        .map(|e| SecurityEventInfo {
-            kind: e.kind,
-            created_at: e.created_at,
-            user_agent: e.user_agent,
-            ip: e.ip.or(e.ip_network),
-        })
-        .collect();
-    Ok(Json(list).into_response())
+    let list = st.svc.security_events(p.account_id).await?;
+    Ok(Json(super::all::<_, SecurityEventInfo>(list)).into_response())
 }
 
 /// End one of the caller's sessions.

@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use koine_store::repo::exports::ExportRow;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -34,23 +35,25 @@ pub struct ExportInfo {
     downloaded_at: Option<i64>,
 }
 
-/// The caller's exports, newest first; `ready_at` is null while building.
-#[utoipa::path(get, path = "/api/v1/me/exports", tag = "privacy", security(("bearer" = [])),
-    responses((status = 200, description = "Exports", body = Vec<ExportInfo>), (status = 401, body = Problem)))]
-pub async fn exports(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
-    let list = st.svc.exports(principal(&ctx)?.account_id).await?;
-    let out: Vec<ExportInfo> = list
-        .into_iter()
-        .map(|e| ExportInfo {
+impl From<ExportRow> for ExportInfo {
+    fn from(e: ExportRow) -> Self {
+        Self {
             id: e.id,
             requested_at: e.requested_at,
             ready_at: e.ready_at,
             expires_at: e.expires_at,
             size_bytes: e.size_bytes,
             downloaded_at: e.downloaded_at,
-        })
-        .collect();
-    Ok(Json(out).into_response())
+        }
+    }
+}
+
+/// The caller's exports, newest first; `ready_at` is null while building.
+#[utoipa::path(get, path = "/api/v1/me/exports", tag = "privacy", security(("bearer" = [])),
+    responses((status = 200, description = "Exports", body = Vec<ExportInfo>), (status = 401, body = Problem)))]
+pub async fn exports(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let list = st.svc.exports(principal(&ctx)?.account_id).await?;
+    Ok(Json(super::all::<_, ExportInfo>(list)).into_response())
 }
 
 /// Download a ready export as a ZIP (needs a recent password entry; see

@@ -8,7 +8,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use koine_domain::banking::{PayoutDetails, PayoutInput};
+use koine_domain::banking::{PayoutDetails, PayoutInput, PayoutMethod, PayoutStatus};
+use koine_domain::ledger::EntryKind;
 use koine_store::repo::ledger::StatementLine;
 use koine_store::repo::payouts::PayoutRow;
 use serde::{Deserialize, Serialize};
@@ -51,11 +52,11 @@ pub struct Payout {
     teacher_id: Uuid,
     amount_minor: i64,
     currency: String,
-    /// `bank` or `paypal`.
-    method: String,
+    #[schema(schema_with = super::shapes::payout_method)]
+    method: PayoutMethod,
     destination: String,
-    /// `requested`, `approved`, `paid` or `rejected`.
-    status: String,
+    #[schema(schema_with = super::shapes::payout_status)]
+    status: PayoutStatus,
     requested_at: i64,
     decided_at: Option<i64>,
     decided_by: Option<Uuid>,
@@ -92,7 +93,8 @@ impl From<PayoutRow> for Payout {
 #[derive(Serialize, ToSchema)]
 pub struct Movement {
     entry_id: Uuid,
-    kind: String,
+    #[schema(schema_with = super::shapes::entry_kind)]
+    kind: EntryKind,
     lesson_id: Option<Uuid>,
     package_id: Option<Uuid>,
     payment_id: Option<Uuid>,

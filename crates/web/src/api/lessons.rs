@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use jiff::Timestamp;
 use koine_domain::Invalid;
-use koine_domain::booking::{LessonKind, LessonStatus, ProblemKind};
+use koine_domain::booking::{CancelledBy, LessonKind, LessonStatus, Outcome, ProblemKind, ProposalStatus};
 use koine_services::booking::lessons::{BookingInput, BookingRequest, StepInput, parse_action};
 use koine_store::repo::lessons::{EventRow, LessonRow, ProposalRow};
 use koine_store::repo::reviews::ReviewRow;
@@ -51,14 +51,16 @@ pub struct LessonRecord {
     respond_by: i64,
     confirmed_at: Option<i64>,
     closed_at: Option<i64>,
-    /// `learner`, `teacher` or `staff`.
-    cancelled_by: Option<String>,
+    #[schema(schema_with = super::shapes::cancelled_by_or_null)]
+    cancelled_by: Option<CancelledBy>,
     late_cancellation: bool,
-    problem_kind: Option<String>,
+    #[schema(schema_with = super::shapes::problem_kind_or_null)]
+    problem_kind: Option<ProblemKind>,
     problem_text: Option<String>,
     problem_reported_at: Option<i64>,
-    /// `refund`, `release` or `split`, once closed.
-    outcome: Option<String>,
+    /// What happened to the money, once closed.
+    #[schema(schema_with = super::shapes::outcome_or_null)]
+    outcome: Option<Outcome>,
     refund_minor: Option<i64>,
     settled_by: Option<Uuid>,
     settlement_reason: Option<String>,
@@ -153,8 +155,8 @@ pub struct Proposal {
     proposed_by: Uuid,
     starts_at: i64,
     ends_at: i64,
-    /// `pending`, `accepted`, `declined`, `withdrawn` or `expired`.
-    status: String,
+    #[schema(schema_with = super::shapes::proposal_status)]
+    status: ProposalStatus,
     created_at: i64,
     decided_at: Option<i64>,
 }

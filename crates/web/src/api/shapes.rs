@@ -84,6 +84,11 @@ fn blank_or<V: Into<serde_json::Value>>(values: impl IntoIterator<Item = V>) -> 
     one_of(std::iter::once(serde_json::Value::from("")).chain(values.into_iter().map(Into::into)))
 }
 
+/// The names of a closed set.
+fn names<T: std::fmt::Display>(all: &[T]) -> ObjectBuilder {
+    one_of(all.iter().map(ToString::to_string))
+}
+
 /// The same shape, or `null` (which the server takes as "not given").
 fn or_null(b: ObjectBuilder) -> Object {
     let mut o = b.build();
@@ -146,21 +151,30 @@ shapes! {
     time_zone / time_zone_or_null => one_of(time_zones());
     / country_or_null => one_of(koine_domain::profile::COUNTRY_CODES.iter().copied());
     language => one_of(koine_domain::profile::LANGUAGE_CODES.iter().copied());
-    level => one_of(koine_domain::profile::Cefr::ALL.iter().map(|l| l.as_str()));
-    / gender_or_null => one_of(koine_domain::profile::Gender::ALL.iter().map(|g| g.as_str()));
-    visibility / visibility_or_null => one_of(koine_domain::profile::Visibility::ALL.iter().map(|v| v.as_str()));
-    ui_locale / ui_locale_or_null => one_of(koine_domain::profile::UiLocale::ALL.iter().map(|l| l.as_str()));
+    level => names(koine_domain::profile::Cefr::ALL);
+    / gender_or_null => names(koine_domain::profile::Gender::ALL);
+    visibility / visibility_or_null => names(koine_domain::profile::Visibility::ALL);
+    ui_locale / ui_locale_or_null => names(koine_domain::profile::UiLocale::ALL);
     // What a member may object to (GDPR Art. 21).
     objectable =>
         one_of(koine_services::restriction::OBJECTABLE.iter().map(|p| p.as_str()));
     correctable_field =>
-        one_of(koine_domain::requests::CorrectableField::ALL.iter().map(|f| f.as_str()));
-    lesson_kind => one_of(koine_domain::booking::LessonKind::ALL.iter().map(|k| k.as_str()));
-    lesson_status => one_of(koine_domain::booking::LessonStatus::ALL.iter().map(|s| s.as_str()));
-    coupon_kind => one_of(koine_domain::coupons::CouponKind::ALL.iter().map(|k| k.as_str()));
-    outcome => one_of(koine_domain::booking::Outcome::ALL.iter().map(|o| o.as_str()));
+        names(koine_domain::requests::CorrectableField::ALL);
+    lesson_kind => names(koine_domain::booking::LessonKind::ALL);
+    lesson_status => names(koine_domain::booking::LessonStatus::ALL);
+    coupon_kind => names(koine_domain::coupons::CouponKind::ALL);
+    outcome / outcome_or_null => names(koine_domain::booking::Outcome::ALL);
+    / cancelled_by_or_null => names(koine_domain::booking::CancelledBy::ALL);
+    proposal_status => names(koine_domain::booking::ProposalStatus::ALL);
+    payout_method => names(koine_domain::banking::PayoutMethod::ALL);
+    payout_status => names(koine_domain::banking::PayoutStatus::ALL);
+    entry_kind => names(koine_domain::ledger::EntryKind::ALL);
+    payment_method => names(koine_domain::payments::PaymentMethod::ALL);
+    payment_status => names(koine_domain::payments::PaymentStatus::ALL);
+    refund_status => names(koine_domain::payments::RefundStatus::ALL);
+    invoice_kind => names(koine_domain::payments::InvoiceKind::ALL);
     / problem_kind_or_null =>
-        one_of(koine_domain::booking::ProblemKind::ALL.iter().map(|k| k.as_str()));
+        names(koine_domain::booking::ProblemKind::ALL);
     // A coupon code (any case).
     coupon / coupon_or_null => pattern(r"^[A-Za-z0-9-]{4,32}$".into())
         .description(Some("Must name a coupon that exists and has not expired."));
@@ -201,9 +215,9 @@ shapes! {
     // contact details in it are hidden.
     message_body / message_body_or_null => filled(TextRule::FreeText, "", koine_domain::messaging::MAX_CHARS)
         .description(Some("Until the two members have had a paid lesson, email addresses, phone numbers, messenger handles and links are hidden."));
-    message_kind => one_of(koine_domain::messaging::MessageKind::ALL.iter().map(|k| k.as_str()));
-    block_reason => one_of(koine_domain::messaging::BlockReason::ALL.iter().map(|r| r.as_str()));
-    report_reason => one_of(koine_domain::messaging::ReportReason::ALL.iter().map(|r| r.as_str()));
+    message_kind => names(koine_domain::messaging::MessageKind::ALL);
+    block_reason => names(koine_domain::messaging::BlockReason::ALL);
+    report_reason => names(koine_domain::messaging::ReportReason::ALL);
     / report_details_or_null => text(TextRule::FreeText, koine_domain::messaging::REPORT_DETAILS_MAX);
     message_query => filled(TextRule::FreeText, "", koine_services::messaging::QUERY_MAX);
     rating => integer(1, 5);

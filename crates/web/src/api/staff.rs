@@ -8,6 +8,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use koine_store::repo::accounts::MemberSummary;
+use koine_store::repo::audit::AuditRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -30,6 +32,18 @@ pub struct MemberLine {
     created_at: i64,
 }
 
+impl From<MemberSummary> for MemberLine {
+    fn from(m: MemberSummary) -> Self {
+        Self {
+            id: m.id,
+            display_name: m.display_name,
+            email: m.email,
+            staff_role: m.staff_role,
+            created_at: m.created_at,
+        }
+    }
+}
+
 /// Staff: search members (audited).
 #[utoipa::path(get, path = "/api/v1/staff/members", tag = "staff", security(("bearer" = [])), params(SearchParams),
     responses((status = 200, body = Vec<MemberLine>), (status = 403, body = Problem)))]
@@ -38,17 +52,7 @@ pub async fn staff_members(State(st): State<AppState>, ctx: Ctx, Query(q): Query
         .svc
         .search_members(principal(&ctx)?, q.q.as_deref().unwrap_or(""), q.page.unwrap_or(0))
         .await?;
-    let lines: Vec<MemberLine> = list
-        .into_iter()
-        .map(|m| MemberLine {
-            id: m.id,
-            display_name: m.display_name,
-            email: m.email,
-            staff_role: m.staff_role,
-            created_at: m.created_at,
-        })
-        .collect();
-    Ok(Json(lines).into_response())
+    Ok(Json(super::all::<_, MemberLine>(list)).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -88,23 +92,25 @@ pub struct AuditLine {
     created_at: i64,
 }
 
-/// Privacy officer: the staff-access audit log.
-#[utoipa::path(get, path = "/api/v1/staff/audit", tag = "staff", security(("bearer" = [])), params(SearchParams),
-    responses((status = 200, body = Vec<AuditLine>), (status = 403, body = Problem)))]
-pub async fn staff_audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchParams>) -> ApiResult {
-    let rows = st.svc.audit_log(principal(&ctx)?, None, q.page.unwrap_or(0)).await?;
-    let lines: Vec<AuditLine> = rows
-        .into_iter()
-        .map(|r| AuditLine {
+impl From<AuditRow> for AuditLine {
+    fn from(r: AuditRow) -> Self {
+        Self {
             id: r.id,
             actor_id: r.actor_id,
             subject_id: r.subject_id,
             action: r.action,
             reason: r.reason,
             created_at: r.created_at,
-        })
-        .collect();
-    Ok(Json(lines).into_response())
+        }
+    }
+}
+
+/// Privacy officer: the staff-access audit log.
+#[utoipa::path(get, path = "/api/v1/staff/audit", tag = "staff", security(("bearer" = [])), params(SearchParams),
+    responses((status = 200, body = Vec<AuditLine>), (status = 403, body = Problem)))]
+pub async fn staff_audit(State(st): State<AppState>, ctx: Ctx, Query(q): Query<SearchParams>) -> ApiResult {
+    let rows = st.svc.audit_log(principal(&ctx)?, None, q.page.unwrap_or(0)).await?;
+    Ok(Json(super::all::<_, AuditLine>(rows)).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use koine_domain::Invalid;
+use koine_domain::payments::{InvoiceKind, PaymentMethod, PaymentStatus, RefundStatus};
 use koine_store::repo::payments::{InvoiceRow, RefundRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,8 +21,8 @@ use uuid::Uuid;
 #[derive(Serialize, ToSchema)]
 pub struct Payment {
     id: Uuid,
-    /// `card` or `bank_transfer`.
-    method: String,
+    #[schema(schema_with = super::shapes::payment_method)]
+    method: PaymentMethod,
     card_brand: Option<String>,
     card_last4: Option<String>,
     amount_minor: i64,
@@ -29,7 +30,8 @@ pub struct Payment {
     /// What can still go back to the card.
     refundable_minor: i64,
     currency: String,
-    status: String,
+    #[schema(schema_with = super::shapes::payment_status)]
+    status: PaymentStatus,
     /// A bank transfer's reference.
     reference: Option<String>,
     created_at: i64,
@@ -63,8 +65,8 @@ pub struct Refund {
     payment_id: Uuid,
     amount_minor: i64,
     currency: String,
-    /// `pending`, `succeeded` or `failed`.
-    status: String,
+    #[schema(schema_with = super::shapes::refund_status)]
+    status: RefundStatus,
     created_at: i64,
 }
 
@@ -86,8 +88,8 @@ impl From<RefundRow> for Refund {
 pub struct Invoice {
     id: Uuid,
     number: String,
-    /// `invoice` or `credit_note`.
-    kind: String,
+    #[schema(schema_with = super::shapes::invoice_kind)]
+    kind: InvoiceKind,
     payment_id: Option<Uuid>,
     refund_id: Option<Uuid>,
     buyer_name: String,

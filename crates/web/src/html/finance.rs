@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
-use koine_domain::banking::{Iban, PayoutDetails};
+use koine_domain::banking::{Iban, PayoutDetails, PayoutStatus};
 use koine_domain::booking::Outcome;
 use koine_domain::contact::Email;
 use koine_domain::coupons::CouponKind;
@@ -364,7 +364,6 @@ async fn disputes(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Page
             status: i18n.t(&format!("lesson-status-{}", l.status)),
             problem: l
                 .problem_kind
-                .as_deref()
                 .map(|k| i18n.t(&format!("problem-{k}")))
                 .unwrap_or_default(),
             paid: money(l.paid_minor, &l.currency),

@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
+use koine_domain::payments::InvoiceKind;
 use koine_domain::teaching::parse_amount;
 use koine_services::Error;
 use koine_services::idempotency::IdempotencyKey;
