@@ -51,6 +51,11 @@ impl Browser {
         (r.status(), r.text().await.unwrap())
     }
 
+    /// A `GET` answered with JSON (this browser's session, if any).
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        self.get(path).await.json().await.expect("a JSON answer")
+    }
+
     /// A page's text, fetched with extra request headers (a language, a
     /// privacy signal).
     pub async fn get_text_with(&self, path: &str, headers: &[(&str, &str)]) -> String {

@@ -175,6 +175,19 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `POST` with a bearer token and a JSON body.
+    pub async fn post_json(&self, path: &str, token: &str, body: serde_json::Value) -> reqwest::Response {
+        self.api_json(reqwest::Method::POST, path, token, body).await
+    }
+
+    /// `GET` with a bearer token, the answer's JSON (after checking it is a
+    /// success).
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        let r = self.api(reqwest::Method::GET, path, token).await;
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.json().await.unwrap()
+    }
+
     /// The birth date, as a form takes it, of someone `years` old today
     /// (on the server's clock).
     pub fn born_years_ago(&self, years: i16) -> String {

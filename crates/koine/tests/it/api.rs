@@ -26,14 +26,7 @@ pub async fn token(app: &TestApp, email: &str) -> String {
 
 /// The served OpenAPI document.
 pub async fn document(app: &TestApp) -> Value {
-    Client::new()
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    app.browser().get_json("/api/openapi.json").await
 }
 
 async fn api_account_lifecycle(app: TestApp) {
@@ -63,12 +56,7 @@ async fn api_account_lifecycle(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let t = token(&app, "api@example.org").await;
-    let me: Value = app
-        .api(reqwest::Method::GET, "/api/v1/me", &t)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json("/api/v1/me", &t).await;
     assert_eq!(me["account"]["email"], "api@example.org");
     assert_eq!(me["profile"]["time_zone"], "Asia/Tokyo");
     let body = json!({
@@ -79,12 +67,7 @@ async fn api_account_lifecycle(app: TestApp) {
     });
     let r = app.api_json(reqwest::Method::PUT, "/api/v1/me/profile", &t, body).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let me: Value = app
-        .api(reqwest::Method::GET, "/api/v1/me", &t)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json("/api/v1/me", &t).await;
     assert_eq!(me["profile"]["learning_languages"][0]["language"], "en");
     assert_eq!(me["profile"]["location_visibility"], "public");
     // Re-authentication for sensitive changes.
@@ -101,22 +84,12 @@ async fn api_account_lifecycle(app: TestApp) {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(r.json::<Value>().await.unwrap()["type"], "/problems/reauth-required");
     let r = app
-        .api_json(
-            reqwest::Method::POST,
-            "/api/v1/session/reauth",
-            &t,
-            json!({ "password": STRONG_PASSWORD }),
-        )
+        .post_json("/api/v1/session/reauth", &t, json!({ "password": STRONG_PASSWORD }))
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let r = change_password().await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let log: Value = app
-        .api(reqwest::Method::GET, "/api/v1/me/security-events", &t)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let log: Value = app.get_json("/api/v1/me/security-events", &t).await;
     let kinds: Vec<&str> = log
         .as_array()
         .unwrap()

@@ -151,12 +151,7 @@ async fn browser_signals_are_honoured(app: TestApp) {
 async fn consent_api(app: TestApp) {
     app.member("capi@example.org", "Capi").await;
     let token = crate::api::token(&app, "capi@example.org").await;
-    let state: Value = app
-        .api(reqwest::Method::GET, "/api/v1/me/consents", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let state: Value = app.get_json("/api/v1/me/consents", &token).await;
     assert_eq!(state["marketing_email"], false);
     let r = app
         .api_json(
@@ -167,12 +162,7 @@ async fn consent_api(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let state: Value = app
-        .api(reqwest::Method::GET, "/api/v1/me/consents", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let state: Value = app.get_json("/api/v1/me/consents", &token).await;
     assert_eq!(state["marketing_email"], true);
     assert_eq!(state["analytics"], false);
     let r = app

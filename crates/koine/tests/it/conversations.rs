@@ -129,7 +129,7 @@ async fn the_api_sends_replays_and_refuses_bad_input(app: TestApp) {
     let (_, teacher, _, learner) = pair(&app).await;
     let lt = token(&app, "ana@example.org").await;
     let r = app
-        .api_json(Method::POST, "/api/v1/conversations", &lt, json!({ "member": teacher }))
+        .post_json("/api/v1/conversations", &lt, json!({ "member": teacher }))
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let c: Uuid = r.json::<Value>().await.unwrap()["id"]
@@ -204,28 +204,20 @@ async fn the_api_sends_replays_and_refuses_bad_input(app: TestApp) {
         (Uuid::now_v7(), StatusCode::NOT_FOUND),
     ] {
         let r = app
-            .api_json(Method::POST, "/api/v1/conversations", &lt, json!({ "member": member }))
+            .post_json("/api/v1/conversations", &lt, json!({ "member": member }))
             .await;
         assert_eq!(r.status(), status, "to {member}");
     }
     assert_eq!(bodies(&app, c).await.len(), 1, "nothing else stored");
     assert_eq!(app.count("conversations").await, 1);
     // The inbox and a replay.
-    let inbox: Value = app
-        .api(Method::GET, "/api/v1/conversations", &lt)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let inbox: Value = app.get_json("/api/v1/conversations", &lt).await;
     assert_eq!(inbox[0]["id"], c.to_string());
     assert_eq!(inbox[0]["other"]["name"], "Profe");
     assert_eq!(inbox[0]["preview_mine"], true);
     let replay: Value = app
-        .api(Method::GET, &format!("/api/v1/conversations/{c}/messages?after=0"), &lt)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/conversations/{c}/messages?after=0"), &lt)
+        .await;
     assert_eq!(replay["messages"].as_array().unwrap().len(), 1);
     assert_eq!(replay["reload"], false);
     let r = app
@@ -239,20 +231,10 @@ async fn the_api_sends_replays_and_refuses_bad_input(app: TestApp) {
     // Reading moves the mark, never past the newest message.
     let tt = token(&app, "profe@example.org").await;
     let r = app
-        .api_json(
-            Method::POST,
-            &format!("/api/v1/conversations/{c}/read"),
-            &tt,
-            json!({ "seq": 99 }),
-        )
+        .post_json(&format!("/api/v1/conversations/{c}/read"), &tt, json!({ "seq": 99 }))
         .await;
     assert_eq!(r.json::<Value>().await.unwrap()["last_read_seq"], 1);
-    let found: Value = app
-        .api(Method::GET, "/api/v1/messages?q=martes", &tt)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let found: Value = app.get_json("/api/v1/messages?q=martes", &tt).await;
     assert_eq!(found.as_array().unwrap().len(), 1);
 }
 
@@ -332,24 +314,14 @@ async fn only_the_two_members_reach_a_conversation(app: TestApp) {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
     }
     assert_eq!(send(&app, &mt, c, "let me in").await.0, StatusCode::NOT_FOUND);
-    let r = app
-        .api(Method::GET, "/api/v1/messages?q=hola", &mt)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap();
+    let r = app.get_json("/api/v1/messages?q=hola", &mt).await;
     assert_eq!(r, json!([]), "search covers only one's own conversations");
-    let inbox: Value = app
-        .api(Method::GET, "/api/v1/conversations", &mt)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let inbox: Value = app.get_json("/api/v1/conversations", &mt).await;
     assert_eq!(inbox, json!([]));
     // A member who is not a teacher and has no lesson with Mallory cannot be approached.
     let learner = app.account_id("ana@example.org").await;
     let r = app
-        .api_json(Method::POST, "/api/v1/conversations", &mt, json!({ "member": learner }))
+        .post_json("/api/v1/conversations", &mt, json!({ "member": learner }))
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // Without a session: nothing.
@@ -367,8 +339,7 @@ async fn blocks_stop_messages_and_bookings(app: TestApp) {
     assert_eq!(write(&lb, c, "hola").await, StatusCode::SEE_OTHER);
     let tt = token(&app, "profe@example.org").await;
     let r = app
-        .api_json(
-            Method::POST,
+        .post_json(
             &format!("/api/v1/members/{learner}/block"),
             &tt,
             json!({ "reason": "nonsense" }),
@@ -376,8 +347,7 @@ async fn blocks_stop_messages_and_bookings(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = app
-        .api_json(
-            Method::POST,
+        .post_json(
             &format!("/api/v1/members/{learner}/block"),
             &tt,
             json!({ "reason": "harassment" }),
@@ -540,13 +510,8 @@ async fn the_stream_delivers_live_and_a_replay_fills_every_gap(app: TestApp) {
     // Reading sends the true unread count to the reader's other tabs.
     let mut other_tab = stream(&app, &tt).await;
     next_of(&mut other_tab, "hello").await;
-    app.api_json(
-        Method::POST,
-        &format!("/api/v1/conversations/{c}/read"),
-        &tt,
-        json!({ "seq": 4 }),
-    )
-    .await;
+    app.post_json(&format!("/api/v1/conversations/{c}/read"), &tt, json!({ "seq": 4 }))
+        .await;
     assert_eq!(
         next_of(&mut other_tab, "unread").await["count"],
         2,
@@ -567,15 +532,8 @@ async fn the_stream_delivers_live_and_a_replay_fills_every_gap(app: TestApp) {
     );
     let last = *seen.last().unwrap();
     let replay: Value = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/conversations/{c}/messages?after={last}"),
-            &tt,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/conversations/{c}/messages?after={last}"), &tt)
+        .await;
     seen.extend(
         replay["messages"]
             .as_array()
@@ -783,12 +741,7 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
     write(&lb, c, "Hola, ¿das clases los sábados?").await;
     write(&tb, c, "Only if you pay me by bank transfer, outside Koine").await;
     let lt = token(&app, "ana@example.org").await;
-    let replay: Value = app
-        .api(Method::GET, &format!("/api/v1/conversations/{c}/messages"), &lt)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let replay: Value = app.get_json(&format!("/api/v1/conversations/{c}/messages"), &lt).await;
     let (mine, theirs) = (
         replay["messages"][0]["id"].as_str().unwrap(),
         replay["messages"][1]["id"].as_str().unwrap(),
@@ -797,7 +750,7 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
         let path = format!("/api/v1/messages/{id}/report");
         let body = json!({ "reason": reason, "details": "They want to be paid off the platform" });
         let (app, lt) = (&app, lt.clone());
-        async move { app.api_json(Method::POST, &path, &lt, body).await }
+        async move { app.post_json(&path, &lt, body).await }
     };
     assert_eq!(
         report(theirs, "nonsense").await.status(),
@@ -823,8 +776,7 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
     app.member("mallory@example.org", "Mallory").await;
     let mt = token(&app, "mallory@example.org").await;
     let r = app
-        .api_json(
-            Method::POST,
+        .post_json(
             &format!("/api/v1/messages/{theirs}/report"),
             &mt,
             json!({ "reason": "scam" }),

@@ -168,8 +168,7 @@ async fn api_deletion_needs_recent_password(app: TestApp) {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.count("accounts").await, 1);
     let r = app
-        .api_json(
-            reqwest::Method::POST,
+        .post_json(
             "/api/v1/session/reauth",
             &token,
             serde_json::json!({"password": STRONG_PASSWORD}),

@@ -223,12 +223,7 @@ async fn export_over_the_api(app: TestApp) {
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], "export-not-ready");
     app.svc.build_pending_exports().await.unwrap();
-    let list: serde_json::Value = app
-        .api(reqwest::Method::GET, "/api/v1/me/exports", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: serde_json::Value = app.get_json("/api/v1/me/exports", &token).await;
     assert_eq!(list[0]["id"], id.as_str());
     assert!(list[0]["ready_at"].is_i64());
     let archive = app.url(&format!("/api/v1/me/exports/{id}/archive"));
@@ -241,11 +236,6 @@ async fn export_over_the_api(app: TestApp) {
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     // Expired, it is gone from the list, as from the page.
     app.advance(Duration::from_secs(7 * 24 * 3600));
-    let list: serde_json::Value = app
-        .api(reqwest::Method::GET, "/api/v1/me/exports", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: serde_json::Value = app.get_json("/api/v1/me/exports", &token).await;
     assert_eq!(list, serde_json::json!([]), "an expired export is not listed");
 }

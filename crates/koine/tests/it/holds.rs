@@ -40,8 +40,7 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
     assert_eq!(status, StatusCode::OK, "{page}");
     let token = crate::api::token(&app, "dpo@koine.test").await;
     let r = app
-        .api_json(
-            reqwest::Method::POST,
+        .post_json(
             &format!("/api/v1/staff/members/{pending}/holds"),
             &token,
             json!({"reason": "fraud investigation"}),
@@ -93,31 +92,21 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::OK, "trust & safety may place holds");
     let tns_token = crate::api::token(&app, "tns@koine.test").await;
-    let r = app
-        .api_json(reqwest::Method::POST, &lift, &tns_token, json!({"reason": "done"}))
-        .await;
+    let r = app.post_json(&lift, &tns_token, json!({"reason": "done"})).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "but not lift them");
     let dpo_id = app.account_id("dpo@koine.test").await;
     let r = app
-        .api_json(
-            reqwest::Method::POST,
+        .post_json(
             &format!("/api/v1/staff/members/{dpo_id}/holds"),
             &dpo,
             json!({"reason": "myself"}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "no holds on oneself");
-    let r = app
-        .api_json(reqwest::Method::POST, &lift, &dpo, json!({"reason": ""}))
-        .await;
+    let r = app.post_json(&lift, &dpo, json!({"reason": ""})).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "lifting needs a reason");
     let r = app
-        .api_json(
-            reqwest::Method::POST,
-            &lift,
-            &dpo,
-            json!({"reason": "investigation closed"}),
-        )
+        .post_json(&lift, &dpo, json!({"reason": "investigation closed"}))
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     // The second hold still keeps the account; lift it too.
@@ -136,8 +125,7 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
             .is_some()
     );
     let r = app
-        .api_json(
-            reqwest::Method::POST,
+        .post_json(
             &format!("/api/v1/staff/members/{pending}/holds/{second}/lift"),
             &dpo,
             json!({"reason": "closed too"}),
@@ -152,9 +140,7 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
             .unwrap()
             .is_none()
     );
-    let r = app
-        .api_json(reqwest::Method::POST, &lift, &dpo, json!({"reason": "again"}))
-        .await;
+    let r = app.post_json(&lift, &dpo, json!({"reason": "again"})).await;
     assert_eq!(
         r.status(),
         StatusCode::NOT_FOUND,

@@ -186,27 +186,9 @@ async fn a_lesson_goes_from_request_to_review(app: TestApp) {
         home.contains("Patient and well prepared") && home.contains("¡Gracias, Ana!"),
         "{home}"
     );
-    let found: serde_json::Value = app
-        .browser()
-        .client
-        .get(app.url("/api/v1/teachers?min_rating=4"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let found: serde_json::Value = app.browser().get_json("/api/v1/teachers?min_rating=4").await;
     assert!(found.to_string().contains(&teacher.to_string()), "{found}");
-    let found: serde_json::Value = app
-        .browser()
-        .client
-        .get(app.url("/api/v1/teachers?min_rating=5"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let found: serde_json::Value = app.browser().get_json("/api/v1/teachers?min_rating=5").await;
     assert!(!found.to_string().contains(&teacher.to_string()), "{found}");
     // The history records every step and who took it.
     let events = app.rows_about("lesson_events", "lesson_id", lesson).await;

@@ -231,12 +231,7 @@ async fn every_filter_finds_the_right_teachers(app: TestApp) {
     assert_eq!(by_rating[..2], ["Beto", "Cara"], "{by_rating:?}");
     assert_eq!(found(&app, "min_rating=4.5").await, set(&["Beto"]));
     assert_eq!(found(&app, "min_rating=4").await, set(&["Beto", "Cara"]));
-    let first: Value = reqwest::get(app.url("/api/v1/teachers"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let first: Value = app.browser().get_json("/api/v1/teachers").await;
     assert_eq!(first["more"], false, "{first}");
     let (status, second) = names(&app, "page=1").await;
     assert_eq!(
@@ -244,12 +239,7 @@ async fn every_filter_finds_the_right_teachers(app: TestApp) {
         (StatusCode::OK, 0),
         "four teachers fit one page"
     );
-    let page: Value = reqwest::get(app.url("/api/v1/teachers?language=es"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.browser().get_json("/api/v1/teachers?language=es").await;
     let ana = &page["hits"]
         .as_array()
         .unwrap()

@@ -151,12 +151,7 @@ async fn cross_user_access_matrix(app: TestApp) {
     }
     let other_token = crate::api::token(&app, "other@example.org").await;
     let owner_token = crate::api::token(&app, "owner@example.org").await;
-    let owner_sessions: serde_json::Value = app
-        .api(reqwest::Method::GET, "/api/v1/sessions", &owner_token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let owner_sessions: serde_json::Value = app.get_json("/api/v1/sessions", &owner_token).await;
     let owner_session = owner_sessions[0]["id"].as_str().unwrap().to_owned();
     let r = app
         .api(

@@ -526,7 +526,7 @@ async fn homepage_fields_follow_their_visibility(app: TestApp) {
         "the owner sees everything"
     );
     // The video: for members only (the API answers as the page does).
-    let video: Value = anon.get(&format!("/api/v1/teachers/{id}")).await.json().await.unwrap();
+    let video: Value = anon.get_json(&format!("/api/v1/teachers/{id}")).await;
     assert!(video["homepage"]["video_url"].is_null() && !a.contains("<video"));
     let url = m
         .split("<video controls preload=\"metadata\" src=\"")
@@ -797,11 +797,8 @@ async fn slots_show_in_the_viewers_time_zone(app: TestApp) {
     }
     ny.set_profile("NewYorker", "America/New_York", &[]).await;
     let api: Value = ny
-        .get(&format!("/api/v1/teachers/{id}/slots?duration=60&days=14"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/teachers/{id}/slots?duration=60&days=14"))
+        .await;
     let starts: Vec<jiff::Timestamp> = api["slots"]
         .as_array()
         .unwrap()
