@@ -88,6 +88,11 @@ named_enum!(
     Cefr, "level" { A1 => "A1", A2 => "A2", B1 => "B1", B2 => "B2", C1 => "C1", C2 => "C2", Native => "native" }
 );
 
+impl Cefr {
+    /// The levels at which one may teach a language.
+    pub const TEACHABLE: &'static [Self] = &[Self::Native, Self::C2, Self::C1];
+}
+
 named_enum!(
     Gender, "gender" { Female => "female", Male => "male", NonBinary => "non_binary", Other => "other" }
 );

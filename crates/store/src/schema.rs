@@ -3,7 +3,7 @@
 
 use crate::{Db, Result};
 use sqlx::Row;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A column as both backends can describe it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,63 +64,46 @@ pub async fn read(db: &Db) -> Result<Schema> {
 
 /// (table, column) pairs that lead some index (primary keys included): a
 /// lookup by such a column need not scan its table.
-pub async fn index_leads(db: &Db) -> Result<std::collections::BTreeSet<(String, String)>> {
-    let mut pooled = db.acquire().await?;
-    let rows: Vec<(String, String)> = match pooled.conn() {
-        crate::Conn::Sqlite(c) => sqlx::query(
-            "SELECT m.name, ii.name FROM sqlite_master m \
-             JOIN pragma_index_list(m.name) il \
-             JOIN pragma_index_info(il.name) ii \
-             WHERE m.type = 'table' AND ii.seqno = 0 AND il.partial = 0",
-        )
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect(),
+pub async fn index_leads(db: &Db) -> Result<BTreeSet<(String, String)>> {
+    catalogue_pairs(
+        db,
+        "SELECT m.name, ii.name FROM sqlite_master m \
+         JOIN pragma_index_list(m.name) il \
+         JOIN pragma_index_info(il.name) ii \
+         WHERE m.type = 'table' AND ii.seqno = 0 AND il.partial = 0",
         // indkey[0] is the first column of each index (int2vector is 0-based).
-        crate::Conn::Postgres(c) => sqlx::query(
-            "SELECT t.relname::text, a.attname::text FROM pg_index i \
-             JOIN pg_class t ON t.oid = i.indrelid \
-             JOIN pg_namespace n ON n.oid = t.relnamespace \
-             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] \
-             WHERE n.nspname = current_schema() AND i.indpred IS NULL",
-        )
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect(),
-    };
-    Ok(rows.into_iter().collect())
+        "SELECT t.relname::text, a.attname::text FROM pg_index i \
+         JOIN pg_class t ON t.oid = i.indrelid \
+         JOIN pg_namespace n ON n.oid = t.relnamespace \
+         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] \
+         WHERE n.nspname = current_schema() AND i.indpred IS NULL",
+    )
+    .await
 }
 
 /// Every foreign key as (referencing table, referenced table).
-pub async fn foreign_keys(db: &Db) -> Result<std::collections::BTreeSet<(String, String)>> {
+pub async fn foreign_keys(db: &Db) -> Result<BTreeSet<(String, String)>> {
+    catalogue_pairs(
+        db,
+        "SELECT m.name, f.\"table\" FROM sqlite_master m \
+         JOIN pragma_foreign_key_list(m.name) f \
+         WHERE m.type = 'table'",
+        "SELECT t.relname::text, r.relname::text FROM pg_constraint k \
+         JOIN pg_class t ON t.oid = k.conrelid \
+         JOIN pg_class r ON r.oid = k.confrelid \
+         JOIN pg_namespace n ON n.oid = t.relnamespace \
+         WHERE k.contype = 'f' AND n.nspname = current_schema()",
+    )
+    .await
+}
+
+/// Pairs of names from each backend's own catalogue (their catalogues
+/// share no SQL).
+async fn catalogue_pairs(db: &Db, sqlite: &'static str, postgres: &'static str) -> Result<BTreeSet<(String, String)>> {
     let mut pooled = db.acquire().await?;
     let rows: Vec<(String, String)> = match pooled.conn() {
-        crate::Conn::Sqlite(c) => sqlx::query(
-            "SELECT m.name, f.\"table\" FROM sqlite_master m \
-             JOIN pragma_foreign_key_list(m.name) f \
-             WHERE m.type = 'table'",
-        )
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect(),
-        crate::Conn::Postgres(c) => sqlx::query(
-            "SELECT t.relname::text, r.relname::text FROM pg_constraint k \
-             JOIN pg_class t ON t.oid = k.conrelid \
-             JOIN pg_class r ON r.oid = k.confrelid \
-             JOIN pg_namespace n ON n.oid = t.relnamespace \
-             WHERE k.contype = 'f' AND n.nspname = current_schema()",
-        )
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect(),
+        crate::Conn::Sqlite(c) => sqlx::query_as(sqlite).fetch_all(&mut *c).await?,
+        crate::Conn::Postgres(c) => sqlx::query_as(postgres).fetch_all(&mut *c).await?,
     };
     Ok(rows.into_iter().collect())
 }

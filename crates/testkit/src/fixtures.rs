@@ -493,37 +493,23 @@ impl TestApp {
         let mut marked = 0;
         // Each row gets its own marker, found by the backend's row address
         // (SQLite's rowid, PostgreSQL's ctid): tables differ in their keys.
-        match &self.svc.db {
-            koine_store::Db::Sqlite(p) => {
-                let sql = sqlx::AssertSqlSafe(format!("SELECT rowid FROM {table} WHERE {scope}"));
-                let q = sqlx::query_scalar::<_, i64>(sql).bind(who);
-                let q = if let Some(x) = exclude { q.bind(x) } else { q };
-                for (n, row) in q.fetch_all(p).await.expect("rows").into_iter().enumerate() {
-                    let sql = sqlx::AssertSqlSafe(format!("UPDATE {table} SET {column} = $1 WHERE rowid = $2"));
-                    marked += sqlx::query(sql)
-                        .bind(numbered(n))
-                        .bind(row)
-                        .execute(p)
-                        .await
-                        .expect("marking")
-                        .rows_affected();
-                }
-            }
-            koine_store::Db::Postgres(p) => {
-                let sql = sqlx::AssertSqlSafe(format!("SELECT ctid::text FROM {table} WHERE {scope}"));
-                let q = sqlx::query_scalar::<_, String>(sql).bind(who);
-                let q = if let Some(x) = exclude { q.bind(x) } else { q };
-                for (n, row) in q.fetch_all(p).await.expect("rows").into_iter().enumerate() {
-                    let sql = sqlx::AssertSqlSafe(format!("UPDATE {table} SET {column} = $1 WHERE ctid = $2::tid"));
-                    marked += sqlx::query(sql)
-                        .bind(numbered(n))
-                        .bind(row)
-                        .execute(p)
-                        .await
-                        .expect("marking")
-                        .rows_affected();
-                }
-            }
+        let (address, by_address) = match &self.svc.db {
+            koine_store::Db::Sqlite(_) => ("CAST(rowid AS TEXT)", "rowid = CAST($2 AS INTEGER)"),
+            koine_store::Db::Postgres(_) => ("ctid::text", "ctid = $2::tid"),
+        };
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {address} FROM {table} WHERE {scope}"));
+        let rows = crate::on_db!(&self.svc.db, p => {
+            let q = sqlx::query_scalar::<_, String>(sql).bind(who);
+            let q = if let Some(x) = exclude { q.bind(x) } else { q };
+            q.fetch_all(p).await
+        })
+        .expect("rows");
+        for (n, row) in rows.into_iter().enumerate() {
+            let sql = sqlx::AssertSqlSafe(format!("UPDATE {table} SET {column} = $1 WHERE {by_address}"));
+            marked += crate::on_db!(&self.svc.db, p => {
+                sqlx::query(sql).bind(numbered(n)).bind(&row).execute(p).await.map(|r| r.rows_affected())
+            })
+            .expect("marking");
         }
         marked
     }

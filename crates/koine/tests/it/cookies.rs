@@ -221,16 +221,7 @@ async fn no_choice_changes_a_price_or_feature(app: TestApp) {
     let id = app.account_id("shown@example.org").await;
     // A teacher with prices, a trial and bookable times.
     let t = app.member("prof@example.org", "Prof").await;
-    let form = reqwest::multipart::Form::new().text("csrf", t.csrf().await).part(
-        "avatar",
-        reqwest::multipart::Part::bytes(koine_testkit::tiny_png()).file_name("a.png"),
-    );
-    t.client
-        .post(app.url("/settings/avatar"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    app.upload_avatar(&t).await;
     let teacher = app.account_id("prof@example.org").await;
     let reviewer = app
         .staff("ts@koine.test", koine_domain::staff::StaffRole::TrustSafety)

@@ -191,16 +191,7 @@ async fn a_teacher_corrects_their_verified_legal_name(app: TestApp) {
         "only teachers have a verified name"
     );
     let b = app.member("ada@example.org", "Ada").await;
-    let form = reqwest::multipart::Form::new().text("csrf", b.csrf().await).part(
-        "avatar",
-        reqwest::multipart::Part::bytes(koine_testkit::tiny_png()).file_name("a.png"),
-    );
-    b.client
-        .post(app.url("/settings/avatar"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    app.upload_avatar(&b).await;
     let id = app.account_id("ada@example.org").await;
     let reviewer = app.staff("ts@koine.test", StaffRole::TrustSafety).await;
     assert!(app.approved_teacher(&b, id, &reviewer).await);

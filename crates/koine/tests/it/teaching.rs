@@ -472,15 +472,7 @@ async fn bad_applications_are_refused_and_nothing_is_kept(app: TestApp) {
 /// A teacher (through the shared fixture's application) and who looks.
 async fn teacher(app: &TestApp, email: &str) -> (Browser, Uuid) {
     let b = app.member(email, "Profe").await;
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", b.csrf().await)
-        .part("avatar", reqwest::multipart::Part::bytes(tiny_png()).file_name("a.png"));
-    b.client
-        .post(app.url("/settings/avatar"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    app.upload_avatar(&b).await;
     let id = app.account_id(email).await;
     let reviewer = app.staff(&format!("ts.{email}"), StaffRole::TrustSafety).await;
     assert!(app.approved_teacher(&b, id, &reviewer).await);

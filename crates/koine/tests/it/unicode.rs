@@ -215,17 +215,24 @@ async fn every_api_body_refuses_invisible_characters(app: TestApp) {
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{method} {path} {name}");
-                let problem: Value = r.json().await.unwrap();
-                assert_eq!(problem["code"], "invisible-characters", "{method} {path} {name}");
-                assert_eq!(problem["detail"], name.as_str());
-                assert_eq!(problem["errors"][0]["field"], name.as_str(), "in the errors list too");
+                refused_as_invisible(r, &format!("{method} {path}"), &name).await;
                 tried += 1;
             }
         }
     }
     assert!(tried >= 40, "every documented body was tried: {tried}");
     assert_eq!(footprint(&app).await, before, "nothing was written");
+}
+
+/// The refusal of a field holding an invisible character: named as the
+/// problem's detail and in its errors list.
+async fn refused_as_invisible(r: reqwest::Response, call: &str, name: &str) {
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{call} {name}");
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["code"], "invisible-characters", "{call} {name}");
+    assert_eq!(problem["detail"], name);
+    assert_eq!(problem["errors"][0]["field"], name, "in the errors list too");
+    assert!(problem["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
 }
 
 async fn every_query_parameter_refuses_invisible_characters(app: TestApp) {
@@ -251,12 +258,7 @@ async fn every_query_parameter_refuses_invisible_characters(app: TestApp) {
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{method} {path} {name}");
-                let problem: Value = r.json().await.unwrap();
-                assert_eq!(problem["code"], "invisible-characters", "{method} {path} {name}");
-                assert_eq!(problem["detail"], name);
-                assert_eq!(problem["errors"][0]["field"], name, "in the errors list too");
-                assert!(problem["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+                refused_as_invisible(r, &format!("{method} {path}"), name).await;
                 tried += 1;
             }
         }

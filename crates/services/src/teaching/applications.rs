@@ -139,7 +139,7 @@ pub fn taught_languages(pairs: &[(String, String)]) -> std::result::Result<Vec<L
             language: Language::parse(code)?,
             level: Cefr::parse(level)?,
         };
-        if !matches!(skill.level, Cefr::Native | Cefr::C1 | Cefr::C2) {
+        if !Cefr::TEACHABLE.contains(&skill.level) {
             return Err(Invalid::new("languages", "level-too-low-to-teach"));
         }
         languages.push(skill);

@@ -75,6 +75,25 @@ pub fn level_choices(i18n: &crate::i18n::I18n, levels: &[koine_domain::profile::
         .collect()
 }
 
+/// The repeated language-and-level pickers of a form (a profile's
+/// languages, the languages a teacher teaches), shown by
+/// `language_rows.html`.
+pub struct LanguageRows {
+    pub slots: Vec<usize>,
+    pub languages: Vec<(&'static str, String)>,
+    pub levels: Vec<(&'static str, String)>,
+}
+
+impl LanguageRows {
+    pub fn new(i18n: &crate::i18n::I18n, slots: usize, levels: &[koine_domain::profile::Cefr]) -> Self {
+        Self {
+            slots: (0..slots).collect(),
+            languages: language_choices(i18n),
+            levels: level_choices(i18n, levels),
+        }
+    }
+}
+
 /// Weekdays 1 (Monday) … 7 with their localized names.
 pub fn weekday_choices(i18n: &crate::i18n::I18n) -> Vec<(u8, String)> {
     (1..=7).map(|d| (d, i18n.t(&format!("weekday-{d}")))).collect()

@@ -490,6 +490,19 @@ async fn lesson_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
 }
 
 /// A refused step: the lesson page again with the reason.
+/// Back to the lesson after a step, or its page again with the refusal.
+async fn back_to_lesson<T>(
+    st: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    outcome: koine_services::Result<T>,
+) -> Result<Response, PageError> {
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!("/lessons/{id}")).into_response()),
+        Err(e) => refused(st, ctx, id, e).await,
+    }
+}
+
 async fn refused(st: &AppState, ctx: &Ctx, id: Uuid, e: Error) -> Result<Response, PageError> {
     match form_error(&e) {
         Some(refused) => {
@@ -532,10 +545,7 @@ async fn act(
         problem,
         text: Some(f.text),
     };
-    match st.svc.lesson_action(p, id, action, input, &key).await {
-        Ok(_) => Ok(Redirect::to(&format!("/lessons/{id}")).into_response()),
-        Err(e) => refused(&st, &ctx, id, e).await,
-    }
+    back_to_lesson(&st, &ctx, id, st.svc.lesson_action(p, id, action, input, &key).await).await
 }
 
 #[derive(Deserialize)]
@@ -564,10 +574,7 @@ async fn propose(
         Some(at) => st.svc.propose_new_time(p, id, at).await.map(|_| ()),
         None => Err(koine_domain::Invalid::new("starts_at", "invalid-date").into()),
     };
-    match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/lessons/{id}")).into_response()),
-        Err(e) => refused(&st, &ctx, id, e).await,
-    }
+    back_to_lesson(&st, &ctx, id, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -589,10 +596,7 @@ async fn answer(
         "decline" => false,
         _ => return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice")),
     };
-    match st.svc.answer_new_time(p, id, accept).await {
-        Ok(()) => Ok(Redirect::to(&format!("/lessons/{}", f.lesson)).into_response()),
-        Err(e) => refused(&st, &ctx, f.lesson, e).await,
-    }
+    back_to_lesson(&st, &ctx, f.lesson, st.svc.answer_new_time(p, id, accept).await).await
 }
 
 #[derive(Deserialize)]
@@ -610,10 +614,7 @@ async fn review(
     StrictForm(f): StrictForm<ReviewForm>,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    match st.svc.review_lesson(p, id, &f.rating, &f.body).await {
-        Ok(_) => Ok(Redirect::to(&format!("/lessons/{id}")).into_response()),
-        Err(e) => refused(&st, &ctx, id, e).await,
-    }
+    back_to_lesson(&st, &ctx, id, st.svc.review_lesson(p, id, &f.rating, &f.body).await).await
 }
 
 #[derive(Deserialize)]

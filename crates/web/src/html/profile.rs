@@ -1,5 +1,6 @@
 //! Profile pages: viewing (visibility enforced per field), editing, avatar.
 
+use super::forms::LanguageRows;
 use super::signed_in;
 use super::templates::{FormState, Page};
 use crate::AppState;
@@ -110,18 +111,14 @@ pub struct ProfileEditPage {
     pub avatar_url: Option<String>,
     pub countries: Vec<(&'static str, String)>,
     pub time_zones: Vec<String>,
-    pub languages: Vec<(&'static str, String)>,
-    pub levels: Vec<(&'static str, String)>,
+    pub language_rows: LanguageRows,
     pub visibilities: Vec<(&'static str, String)>,
-    pub slots: Vec<usize>,
     pub optional: Vec<OptionalField>,
 }
 
 fn edit_page(ctx: &Ctx, form: FormState, saved: bool, avatar_url: Option<String>) -> ProfileEditPage {
     let i18n: I18n = ctx.i18n();
     let countries = super::forms::country_choices(&i18n);
-    let languages = super::forms::language_choices(&i18n);
-    let levels = super::forms::level_choices(&i18n, Cefr::ALL);
     let visibilities = Visibility::ALL
         .iter()
         .map(|v| (v.as_str(), i18n.t(&format!("visibility-{}", v.as_str()))))
@@ -139,10 +136,8 @@ fn edit_page(ctx: &Ctx, form: FormState, saved: bool, avatar_url: Option<String>
         avatar_url,
         countries,
         time_zones: super::templates::time_zone_names(),
-        languages,
-        levels,
+        language_rows: LanguageRows::new(&i18n, LANGUAGE_SLOTS, Cefr::ALL),
         visibilities,
-        slots: (0..LANGUAGE_SLOTS).collect(),
         optional: vec![
             // The birth date itself is set at sign-up; only its visibility is chosen here.
             OptionalField {

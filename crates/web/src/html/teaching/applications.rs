@@ -5,6 +5,7 @@ use super::{invalid_fields, numbered};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
+use crate::html::forms::LanguageRows;
 use crate::html::templates::{FormState, Page};
 use crate::html::{StrictForm, signed_in};
 use askama::Template;
@@ -76,9 +77,7 @@ pub struct TeachPage {
     pub form: FormState,
     pub has_photo: bool,
     pub countries: Vec<(&'static str, String)>,
-    pub languages: Vec<(&'static str, String)>,
-    pub levels: Vec<(&'static str, String)>,
-    pub language_slots: Vec<usize>,
+    pub language_rows: LanguageRows,
     pub certificate_slots: Vec<usize>,
 }
 
@@ -108,9 +107,7 @@ async fn page(st: &AppState, ctx: &Ctx, form: Option<FormState>, status: StatusC
             form,
             has_photo,
             countries: crate::html::forms::country_choices(&i18n),
-            languages: crate::html::forms::language_choices(&i18n),
-            levels: crate::html::forms::level_choices(&i18n, &[Cefr::Native, Cefr::C2, Cefr::C1]),
-            language_slots: (0..MAX_TAUGHT_LANGUAGES).collect(),
+            language_rows: LanguageRows::new(&i18n, MAX_TAUGHT_LANGUAGES, Cefr::TEACHABLE),
             certificate_slots: (0..MAX_CERTIFICATES).collect(),
         },
     )

@@ -5,6 +5,7 @@ use super::{invalid_fields, numbered};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
+use crate::html::forms::LanguageRows;
 use crate::html::templates::{FormState, Page};
 use crate::html::{StrictForm, signed_in};
 use askama::Template;
@@ -57,10 +58,8 @@ pub struct TeachManagePage {
     pub languages: Vec<(String, String)>,
     pub levels: Vec<(&'static str, String)>,
     pub countries: Vec<(&'static str, String)>,
-    pub all_languages: Vec<(&'static str, String)>,
-    /// Levels one may teach at.
-    pub taught_levels: Vec<(&'static str, String)>,
-    pub language_slots: Vec<usize>,
+    /// The languages taught, at the levels one may teach at.
+    pub language_rows: LanguageRows,
     pub durations: Vec<u16>,
     pub package_sizes: Vec<u16>,
     pub currency: String,
@@ -120,9 +119,7 @@ async fn manage_page(
             languages: h.languages.clone(),
             levels: crate::html::forms::level_choices(&i18n, &Cefr::ALL[..6]),
             countries: crate::html::forms::country_choices(&i18n),
-            all_languages: crate::html::forms::language_choices(&i18n),
-            taught_levels: crate::html::forms::level_choices(&i18n, &[Cefr::Native, Cefr::C2, Cefr::C1]),
-            language_slots: (0..MAX_TAUGHT_LANGUAGES).collect(),
+            language_rows: LanguageRows::new(&i18n, MAX_TAUGHT_LANGUAGES, Cefr::TEACHABLE),
             durations: koine_domain::teaching::DURATIONS.to_vec(),
             package_sizes: koine_domain::teaching::PACKAGE_SIZES.to_vec(),
             currency: st.svc.settings.currency.clone(),
