@@ -3,7 +3,8 @@
 
 use crate::contact_guard::{self, ContactDetail};
 use crate::refusal::Refusal;
-use crate::validation::optional_text;
+use crate::uploads::{self, FileKind};
+use crate::validation::{TextRule, optional_text};
 use crate::{Invalid, Valid};
 
 /// The longest message, in characters.
@@ -23,8 +24,15 @@ pub const DIGEST_INTERVAL_US: i64 = 30 * 60_000_000;
 /// The most messages one replay answers; a client further behind reloads.
 pub const REPLAY_CAP: i64 = 200;
 
+/// The most files one message carries.
+pub const MAX_ATTACHMENTS: usize = 5;
+
+/// The longest attachment name kept, in characters.
+pub const ATTACHMENT_NAME_MAX: usize = 120;
+
 /// A message's text as sent: trimmed, normalised (NFC), 1–4,000
-/// characters, no control characters but line breaks and tabs.
+/// characters, no control characters but line breaks and tabs (or empty
+/// beside files).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageText(String);
 
@@ -35,9 +43,50 @@ impl MessageText {
             .ok_or(Invalid::new("body", "required"))
     }
 
+    /// The text of a message that carries files: it may be empty.
+    pub fn parse_beside_files(raw: &str, files: usize) -> Valid<Self> {
+        match optional_text("body", raw, MAX_CHARS)? {
+            Some(text) => Ok(Self(text)),
+            None if files > 0 => Ok(Self(String::new())),
+            None => Err(Invalid::new("body", "required")),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What a message's files may be: at most `MAX_ATTACHMENTS`, each a PDF,
+/// JPEG or PNG (by its bytes) of at most 10 MB. Returns each file's kind.
+pub fn attachment_kinds<'a>(files: impl ExactSizeIterator<Item = &'a [u8]>) -> Valid<Vec<FileKind>> {
+    if files.len() > MAX_ATTACHMENTS {
+        return Err(Invalid::new("files", "too-many"));
+    }
+    files.map(|bytes| uploads::document("files", bytes)).collect()
+}
+
+/// The name an attachment is shown and saved under: the last part of what
+/// the sender's device called it, without invisible or control characters,
+/// at most `ATTACHMENT_NAME_MAX` characters, ending in its real type's
+/// extension (a PDF named `x.exe` is saved as `x.pdf`).
+pub fn attachment_name(raw: &str, kind: FileKind) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last
+        .nfc()
+        .filter(|c| !TextRule::Name.refuses(*c) && !matches!(c, '"' | '\\' | '/'))
+        .collect();
+    let stem = clean
+        .trim()
+        .rsplit_once('.')
+        .map_or(clean.trim(), |(stem, _)| stem)
+        .trim();
+    let stem = if stem.is_empty() { "attachment" } else { stem };
+    let ext = kind.extension();
+    let room = ATTACHMENT_NAME_MAX - ext.len() - 1;
+    let stem: String = stem.chars().take(room).collect();
+    format!("{stem}.{ext}")
 }
 
 named_enum!(
@@ -226,6 +275,42 @@ pub fn sees_signal(viewer_sends: bool, other_sends: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attachments_are_few_typed_by_their_bytes_and_safely_named() {
+        let pdf: &[u8] = b"%PDF-1.7 homework";
+        let png: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0];
+        assert_eq!(
+            attachment_kinds([pdf, png].into_iter()),
+            Ok(vec![FileKind::Pdf, FileKind::Png])
+        );
+        assert_eq!(
+            attachment_kinds([&b"MZ\x90"[..]].into_iter()).unwrap_err().code,
+            "not-a-document"
+        );
+        let big = vec![b'%'; uploads::DOCUMENT_MAX_BYTES + 1];
+        assert_eq!(
+            attachment_kinds([&big[..]].into_iter()).unwrap_err().code,
+            "file-too-large"
+        );
+        let six = [pdf; MAX_ATTACHMENTS + 1];
+        assert_eq!(attachment_kinds(six.into_iter()).unwrap_err().code, "too-many");
+        assert_eq!(MessageText::parse_beside_files("  ", 1).unwrap().as_str(), "");
+        assert_eq!(MessageText::parse_beside_files("  ", 0).unwrap_err().code, "required");
+
+        assert_eq!(
+            attachment_name("C:\\Users\\ana\\Deberes 3.pdf", FileKind::Pdf),
+            "Deberes 3.pdf"
+        );
+        assert_eq!(attachment_name("../../etc/passwd", FileKind::Pdf), "passwd.pdf");
+        assert_eq!(attachment_name("virus.exe", FileKind::Png), "virus.png");
+        assert_eq!(attachment_name("a\u{202E}gnp.exe", FileKind::Png), "agnp.png");
+        assert_eq!(attachment_name("\"quoted\".jpg", FileKind::Jpeg), "quoted.jpg");
+        assert_eq!(attachment_name("", FileKind::Jpeg), "attachment.jpg");
+        let long = attachment_name(&"é".repeat(500), FileKind::Pdf);
+        assert_eq!(long.chars().count(), ATTACHMENT_NAME_MAX);
+        assert!(long.ends_with(".pdf"));
+    }
 
     #[test]
     fn message_text_is_bounded_and_clean() {

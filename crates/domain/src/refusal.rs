@@ -117,6 +117,7 @@ refusals! {
         TooManyUnanswered => "too-many-unanswered",
         RecipientLeft => "recipient-left",
         ReportOwnMessage => "report-own-message",
+        AttachmentsNeedLesson => "attachments-need-lesson",
     }
     payment {
         InsufficientFunds => "insufficient-funds",

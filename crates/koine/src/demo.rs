@@ -187,7 +187,7 @@ async fn seed_conversation(svc: &Services) -> Result<(), koine_services::Error> 
         ),
         (&ana, "Perfect, I'll book the trial for Tuesday evening."),
     ] {
-        svc.send_message(who, c, &MessageText::parse(text)?, &IdempotencyKey::fresh())
+        svc.send_message(who, c, &MessageText::parse(text)?, &[], &IdempotencyKey::fresh())
             .await?;
     }
     Ok(())

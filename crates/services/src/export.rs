@@ -60,15 +60,22 @@ fn instant(us: i64) -> Value {
 
 /// One table's rows as JSON values, positionally (column order of `t`):
 /// instants readable, identifiers of other people pseudonymised, the
-/// person's own encrypted fields opened.
+/// person's own encrypted fields opened (in a shared table, a row's
+/// fields are sealed under the key of the member it belongs to: `keys`
+/// holds theirs).
 /// Also returns the files its binary columns become.
 fn table_values(
     svc: &Services,
     who: Uuid,
-    key: &[u8; 32],
+    keys: &HashMap<Uuid, [u8; 32]>,
     t: &TableRows,
     named: HashMap<Uuid, String>,
 ) -> Result<(Vec<Vec<Value>>, Attachments)> {
+    let owner_at = t
+        .table
+        .shared
+        .and(t.table.subjects.first())
+        .and_then(|s| t.columns.iter().position(|c| c.column == *s));
     // A row is the person's own where they are one of its parties; where
     // they appear only as the staff who acted, only the record is theirs.
     let party_at: Vec<usize> = t
@@ -89,14 +96,35 @@ fn table_values(
             // The other member's messages in the person's conversations
             // are part of what they took part in.
             let own_row = t.table.shared.is_some() || party_at.iter().any(|i| row[*i] == Cell::Uuid(who));
+            let owner = match owner_at.map(|i| &row[i]) {
+                Some(Cell::Uuid(owner)) => *owner,
+                _ => who,
+            };
+            let sealer = keys.get(&owner).map(|k| (owner, k));
             t.columns
                 .iter()
                 .zip(row)
-                .map(|(c, cell)| cell_json(&mut names, key, t, c, cell, own_row))
+                .map(|(c, cell)| cell_json(&mut names, sealer, t, c, cell, own_row))
                 .collect()
         })
         .collect::<Result<_>>()?;
     Ok((values, names.files))
+}
+
+/// The people a table's rows are about, `who` left out.
+fn others_in(rows: &TableRows, who: Uuid) -> Vec<Uuid> {
+    rows.table
+        .subjects
+        .iter()
+        .filter_map(|s| rows.columns.iter().position(|c| c.column == *s))
+        .flat_map(|i| rows.rows.iter().map(move |r| &r[i]))
+        .filter_map(|cell| match cell {
+            Cell::Uuid(u) if *u != who => Some(*u),
+            _ => None,
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Files of the archive beside the tables: (path, bytes).
@@ -121,9 +149,11 @@ impl Pseudonyms<'_> {
     }
 }
 
+/// `sealer`: whose key the row's encrypted fields are sealed under (none
+/// when that key is gone: the fields stay closed).
 fn cell_json(
     names: &mut Pseudonyms<'_>,
-    key: &[u8; 32],
+    sealer: Option<(Uuid, &[u8; 32])>,
     t: &TableRows,
     c: &ColumnMap,
     cell: &Cell,
@@ -146,22 +176,25 @@ fn cell_json(
         Cell::Uuid(u) => Value::String(u.to_string()),
         // A document: a file of its own, the table holding its name.
         Cell::Bytes(b) if c.file && own_row => {
-            let bytes = match c.encrypted {
-                Some(label) => crypto::open_field(key, names.who, label, b).map_err(Error::internal)?,
-                None => b.clone(),
+            let bytes = match (c.encrypted, sealer) {
+                (Some(label), Some((owner, key))) => {
+                    crypto::open_field(key, owner, label, b).map_err(Error::internal)?
+                }
+                (Some(_), None) => return Ok(Value::Null),
+                (None, _) => b.clone(),
             };
             let path = format!("files/{}/{}-{}", t.table.table, c.column, names.files.len() + 1);
             names.files.push((path.clone(), bytes));
             Value::String(path)
         }
         // Sealed under the row owner's key: opened only in the person's own rows.
-        Cell::Bytes(b) => match c.encrypted {
-            Some(label) if own_row => {
-                let plain = crypto::open_field(key, names.who, label, b).map_err(Error::internal)?;
+        Cell::Bytes(b) => match (c.encrypted, sealer) {
+            (Some(label), Some((owner, key))) if own_row => {
+                let plain = crypto::open_field(key, owner, label, b).map_err(Error::internal)?;
                 Value::String(String::from_utf8(plain).map_err(Error::internal)?)
             }
-            Some(_) => Value::Null,
-            None => {
+            (Some(_), _) => Value::Null,
+            (None, _) => {
                 use base64::Engine;
                 Value::String(base64::engine::general_purpose::STANDARD.encode(b))
             }
@@ -386,7 +419,11 @@ impl Services {
                     Some(_) => svc.names_in_shared_rows(account, locale, &rows).await?,
                     None => HashMap::new(),
                 };
-                let (values, attachments) = table_values(&svc, account, &key, &rows, named)?;
+                let mut keys = HashMap::from([(account, key)]);
+                if table.shared.is_some() && table.columns.iter().any(|c| c.encrypted.is_some()) {
+                    svc.keys_of_owners(&rows, &mut keys).await?;
+                }
+                let (values, attachments) = table_values(&svc, account, &keys, &rows, named)?;
                 let json = json_of(&rows.columns, &values);
                 let csv = csv_of(&rows.columns, &values);
                 Ok::<_, Error>((order, table.table, json, csv, attachments))
@@ -423,6 +460,23 @@ impl Services {
         zip_files(files, now)
     }
 
+    /// The keys of the other members whose rows of a shared table are in
+    /// the person's copy (their files are sealed under them); a member who
+    /// has left has no key, and their rows' sealed fields stay closed.
+    async fn keys_of_owners(&self, rows: &TableRows, keys: &mut HashMap<Uuid, [u8; 32]>) -> Result<()> {
+        let mut c = self.db.acquire().await?;
+        for owner in others_in(rows, Uuid::nil()) {
+            if keys.contains_key(&owner) {
+                continue;
+            }
+            if let Some(wrapped) = koine_store::repo::keys::get(c.conn(), owner).await? {
+                let key = self.keys.unwrap_subject_key(owner, &wrapped).map_err(Error::internal)?;
+                keys.insert(owner, key);
+            }
+        }
+        Ok(())
+    }
+
     /// In rows shared with the person (a conversation's messages), the
     /// other members by their public display name, or as a former member
     /// once they have left: never by an identifier.
@@ -432,19 +486,7 @@ impl Services {
         locale: UiLocale,
         rows: &TableRows,
     ) -> Result<HashMap<Uuid, String>> {
-        let others: Vec<Uuid> = rows
-            .table
-            .subjects
-            .iter()
-            .filter_map(|s| rows.columns.iter().position(|c| c.column == *s))
-            .flat_map(|i| rows.rows.iter().map(move |r| &r[i]))
-            .filter_map(|cell| match cell {
-                Cell::Uuid(u) if *u != who => Some(*u),
-                _ => None,
-            })
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let others = others_in(rows, who);
         let known = {
             let mut c = self.db.acquire().await?;
             profiles::names_and_locales(c.conn(), &others).await?

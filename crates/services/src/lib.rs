@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod attachments;
 pub mod avatars;
 mod bans;
 pub mod booking;

@@ -4,6 +4,7 @@
 //! after each commit (`bus.rs`).
 
 use crate::accounts::Principal;
+use crate::attachments::{self, Attachment, Upload};
 use crate::bus::Event;
 use crate::idempotency::{IdempotencyKey, Outcome};
 use crate::mail::{self, Channel, Outgoing};
@@ -49,6 +50,8 @@ pub struct Message {
     pub body: Option<String>,
     /// Kinds of contact detail the guard took out (`email`, `phone`, …).
     pub redacted: Vec<String>,
+    /// Files sent with it (none once its sender has left Koine).
+    pub attachments: Vec<Attachment>,
     pub created_at: i64,
 }
 
@@ -65,9 +68,23 @@ impl Message {
                 .redacted_kinds
                 .map(|k| k.split(',').map(str::to_owned).collect())
                 .unwrap_or_default(),
+            attachments: Vec::new(),
             created_at: row.created_at,
         }
     }
+}
+
+/// Lists each message's files beside it (one query for them all).
+async fn with_attachments(conn: Conn<'_>, mut messages: Vec<Message>) -> Result<Vec<Message>> {
+    let ids: Vec<Uuid> = messages.iter().map(|m| m.id).collect();
+    let mut files: std::collections::HashMap<Uuid, Vec<Attachment>> = std::collections::HashMap::new();
+    for line in repo::attachments_of(conn, &ids).await? {
+        files.entry(line.message_id).or_default().push(line.into());
+    }
+    for m in &mut messages {
+        m.attachments = files.remove(&m.id).unwrap_or_default();
+    }
+    Ok(messages)
 }
 
 /// The other member as a member sees them: public name and, as their
@@ -124,6 +141,8 @@ pub struct Conversation {
     pub other_read_seq: Option<i64>,
     /// Contact details are hidden until the two have had a paid lesson.
     pub guarded: bool,
+    /// Files may be sent: the two have had a confirmed lesson.
+    pub may_attach: bool,
     /// The viewer blocked the other member.
     pub blocked_by_me: bool,
     /// Why the viewer cannot write here now, if they cannot.
@@ -276,18 +295,21 @@ impl Services {
         Ok(id)
     }
 
-    /// Sends a message. A retry with the same key returns the first
-    /// message and sends nothing.
+    /// Sends a message, with any files. A retry with the same key returns
+    /// the first message and sends nothing.
     pub async fn send_message(
         &self,
         p: &Principal,
         conversation: Uuid,
         text: &MessageText,
+        files: &[Upload],
         key: &IdempotencyKey,
     ) -> Result<Message> {
         let me = p.account_id;
         let now = self.clock.now_us();
-        let fingerprint = self.fingerprint(&[b"message", conversation.as_bytes(), text.as_str().as_bytes()]);
+        let mut parts: Vec<&[u8]> = vec![b"message", conversation.as_bytes(), text.as_str().as_bytes()];
+        parts.extend(files.iter().flat_map(|f| [f.name.as_bytes(), f.bytes.as_slice()]));
+        let fingerprint = self.fingerprint(&parts);
         // Everything that decides the message is read first, on a read
         // connection: the write transaction (one writer at a time on
         // SQLite) holds only the key's claim and the inserts.
@@ -304,6 +326,9 @@ impl Services {
             .send_check(c.conn(), p, other.as_ref().map(|o| o.account_id), Some(conversation))
             .await?;
         let other = other.ok_or(Error::NotFound)?;
+        if !files.is_empty() && !repo::had_lesson(c.conn(), me, other.account_id, false).await? {
+            return Err(Error::Refused(Refusal::AttachmentsNeedLesson));
+        }
         let guarded = Guarded::apply(text, guard_on);
         let kinds = guarded.kinds();
         let theirs = repo::preferences(c.conn(), other.account_id).await?;
@@ -320,6 +345,7 @@ impl Services {
             None
         };
         drop(c);
+        let files = attachments::clean(files).await?;
         let id = Uuid::now_v7();
         let mut tx = self.db.begin().await?;
         if let Some(Outcome::Message(earlier)) = self
@@ -343,7 +369,10 @@ impl Services {
             },
         )
         .await?;
-        let mut published = vec![sent.clone()];
+        let sent_files = self
+            .store_attachments(tx.conn(), id, conversation, me, files, now)
+            .await?;
+        let mut published = vec![(sent.clone(), sent_files.clone())];
         if let Some(away) = away {
             let reply = repo::append(
                 tx.conn(),
@@ -359,7 +388,7 @@ impl Services {
                 },
             )
             .await?;
-            published.push(reply);
+            published.push((reply, Vec::new()));
         }
         // Whoever records the email first sends it: two messages at once
         // make one email.
@@ -378,8 +407,12 @@ impl Services {
         }
         tx.commit().await?;
         let members = [me, other.account_id];
-        for row in published {
-            let event = Arc::new(Event::Message(Message::of(row, &members)));
+        for (row, files) in published {
+            let message = Message {
+                attachments: files,
+                ..Message::of(row, &members)
+            };
+            let event = Arc::new(Event::Message(message));
             for m in members {
                 self.bus.publish(m, event.clone());
             }
@@ -387,7 +420,10 @@ impl Services {
         // Each open tab counts the new message itself; a count is sent
         // only when reading changes it (`mark_read`), so a send costs no
         // count of everything unread.
-        Ok(Message::of(sent, &members))
+        Ok(Message {
+            attachments: sent_files,
+            ..Message::of(sent, &members)
+        })
     }
 
     /// The email telling `account` that `from` wrote (never the text),
@@ -432,8 +468,9 @@ impl Services {
     /// A message by id, as its sender sees it (an idempotent retry).
     async fn message_by_id(&self, mut conn: Conn<'_>, id: Uuid) -> Result<Message> {
         let row = repo::message(conn.reborrow(), id).await?.ok_or(Error::NotFound)?;
-        let members = member_ids(conn, row.conversation_id).await?;
-        Ok(Message::of(row, &members))
+        let members = member_ids(conn.reborrow(), row.conversation_id).await?;
+        let mut one = with_attachments(conn, vec![Message::of(row, &members)]).await?;
+        one.pop().ok_or(Error::NotFound)
     }
 
     /// The member's conversations, most recently active first.
@@ -485,7 +522,7 @@ impl Services {
         let members: Vec<Uuid> = std::iter::once(me)
             .chain(other.as_ref().map(|o| o.account_id))
             .collect();
-        let (other_view, other_read_seq, guarded, blocked_by_me) = match &other {
+        let (other_view, other_read_seq, guarded, may_attach, blocked_by_me) = match &other {
             Some(o) => {
                 let profile = koine_store::repo::profiles::get(c.conn(), o.account_id).await?;
                 let view = other_member(
@@ -501,10 +538,11 @@ impl Services {
                     view,
                     receipts.then_some(o.last_read_seq),
                     !repo::had_lesson(c.conn(), me, o.account_id, true).await?,
+                    repo::had_lesson(c.conn(), me, o.account_id, false).await?,
                     repo::blocks(c.conn(), me, o.account_id).await?,
                 )
             }
-            None => (None, None, false, false),
+            None => (None, None, false, false, false),
         };
         let cannot_send = match self
             .send_check(c.conn(), p, other.as_ref().map(|o| o.account_id), Some(id))
@@ -518,12 +556,17 @@ impl Services {
         Ok(Conversation {
             id,
             other: other_view,
-            messages: messages.into_iter().map(|m| Message::of(m, &members)).collect(),
+            messages: with_attachments(
+                c.conn(),
+                messages.into_iter().map(|m| Message::of(m, &members)).collect(),
+            )
+            .await?,
             earlier,
             last_seq,
             last_read_seq: mine.last_read_seq,
             other_read_seq,
             guarded,
+            may_attach,
             blocked_by_me,
             cannot_send,
         })
@@ -543,7 +586,7 @@ impl Services {
         rows.truncate(rules::REPLAY_CAP as usize);
         let last_seq = repo::last_seq(c.conn(), id).await?.unwrap_or_default();
         Ok(Replay {
-            messages: rows.into_iter().map(|m| Message::of(m, &members)).collect(),
+            messages: with_attachments(c.conn(), rows.into_iter().map(|m| Message::of(m, &members)).collect()).await?,
             reload,
             last_seq,
         })
@@ -633,7 +676,7 @@ impl Services {
             let ids = &members[&r.conversation_id];
             out.push(Message::of(r, ids));
         }
-        Ok(out)
+        with_attachments(c.conn(), out).await
     }
 
     pub async fn messaging_preferences(&self, account: Uuid) -> Result<MessagingPreferences> {

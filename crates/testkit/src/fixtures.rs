@@ -539,9 +539,24 @@ impl TestApp {
         for (who, text) in [(&me, "Hola, ¿qué tal?"), (&them, "Muy bien, gracias")] {
             let text = MessageText::parse(text).unwrap();
             self.svc
-                .send_message(who, c, &text, &IdempotencyKey::fresh())
+                .send_message(who, c, &text, &[], &IdempotencyKey::fresh())
                 .await
                 .expect("sent");
+        }
+        // Files each way (the two have had lessons): a document and a picture.
+        for (who, name, bytes) in [
+            (&me, "notes.pdf", tiny_pdf("Lesson notes")),
+            (&them, "board.png", tiny_png()),
+        ] {
+            let files = [koine_services::attachments::Upload {
+                name: name.into(),
+                bytes,
+            }];
+            let text = MessageText::parse_beside_files("", files.len()).unwrap();
+            self.svc
+                .send_message(who, c, &text, &files, &IdempotencyKey::fresh())
+                .await
+                .expect("sent with a file");
         }
         let prefs = MessagingPreferences {
             read_receipts: true,

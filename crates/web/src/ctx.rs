@@ -26,6 +26,14 @@ use std::net::{IpAddr, SocketAddr};
 const FORM_LIMIT: usize = 256 * 1024;
 /// The only pages that take `multipart/form-data`.
 const MULTIPART_PATHS: &[&str] = &["/settings/avatar", "/teach"];
+
+/// Pages a file is sent to: those above, and a conversation (`/messages/{id}`).
+fn takes_files(path: &str) -> bool {
+    MULTIPART_PATHS.contains(&path)
+        || path
+            .strip_prefix("/messages/")
+            .is_some_and(|id| uuid::Uuid::parse_str(id).is_ok())
+}
 pub const LANG_COOKIE: &str = "koine_lang";
 
 #[derive(Clone)]
@@ -401,7 +409,7 @@ async fn guard_body(st: &AppState, parts: &mut Parts, body: Body, is_api: bool, 
     }
     // Multipart is accepted only where a file is uploaded; those handlers
     // check the CSRF field themselves.
-    if content_type.starts_with("multipart/form-data") && MULTIPART_PATHS.contains(&parts.uri.path()) {
+    if content_type.starts_with("multipart/form-data") && takes_files(parts.uri.path()) {
         return Ok(body);
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {

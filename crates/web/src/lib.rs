@@ -6,6 +6,7 @@
 mod api;
 mod ctx;
 mod error;
+mod files;
 mod html;
 mod i18n;
 mod metrics;

@@ -53,6 +53,7 @@
       body.textContent = m.body;
     }
     li.appendChild(body);
+    if (m.attachments && m.attachments.length) li.appendChild(files(m));
     var meta = document.createElement("p");
     meta.className = "meta muted";
     meta.textContent = new Date(m.created_at / 1000).toLocaleString() +
@@ -63,6 +64,31 @@
     list.dataset.lastSeq = String(lastSeq);
     if (typing) typing.hidden = true;
     if (!mine) markRead();
+  }
+
+  // A message's files, as the page lists them: pictures shown in place,
+  // PDFs as a link to download.
+  function files(m) {
+    var ul = document.createElement("ul");
+    ul.className = "files";
+    m.attachments.forEach(function (a) {
+      var li = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "/messages/" + m.conversation + "/files/" + a.id;
+      if (a.content_type.indexOf("image/") === 0) {
+        var img = document.createElement("img");
+        img.src = link.href;
+        img.alt = a.name;
+        img.loading = "lazy";
+        link.appendChild(img);
+      } else {
+        link.textContent = a.name;
+        link.setAttribute("download", "");
+      }
+      li.appendChild(link);
+      ul.appendChild(li);
+    });
+    return ul;
   }
 
   function markRead() {
@@ -132,6 +158,7 @@
   if (form) {
     var text = form.querySelector("textarea[name=body]");
     var key = form.querySelector("input[name=idempotency_key]");
+    var chosen = form.querySelector("input[name=files]");
     text.addEventListener("input", function () {
       var now = Date.now();
       if (socket && socket.readyState === 1 && now - lastTypingSent > 3000) {
@@ -140,9 +167,12 @@
       }
     });
     form.addEventListener("submit", function (e) {
-      if (!window.fetch || !text.value.trim()) return;
+      // Files go with an ordinary post: the page comes back with them.
+      if (!window.fetch || !text.value.trim() || (chosen && chosen.files.length)) return;
       e.preventDefault();
-      var body = new URLSearchParams(new FormData(form));
+      var data = new FormData(form);
+      data.delete("files");
+      var body = new URLSearchParams(data);
       fetch(form.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
         .then(function (r) {
           // Sent: the page would follow a redirect to the message.

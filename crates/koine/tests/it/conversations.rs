@@ -26,7 +26,8 @@ both_backends!(
     away_members_are_emailed_at_most_every_half_hour,
     an_away_teacher_answers_by_itself,
     leaving_keeps_the_conversation_for_the_other_member,
-    reports_reach_trust_and_safety_who_decide
+    reports_reach_trust_and_safety_who_decide,
+    files_go_only_after_a_confirmed_lesson_and_only_to_the_two
 );
 
 /// A teacher and a learner, signed in on pages.
@@ -856,5 +857,256 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
     assert!(
         closed.contains(&format!("/staff/reports/{id}")) && closed.contains(&format!("/staff/reports/{second}")),
         "{closed}"
+    );
+}
+
+/// A JPEG whose EXIF block holds `secret` (where a camera puts GPS).
+fn photo_with_exif(secret: &str) -> Vec<u8> {
+    let pixels = image::RgbImage::from_pixel(16, 16, image::Rgb([200, 30, 30]));
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+        .encode_image(&pixels)
+        .unwrap();
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\0".to_vec();
+    exif.extend_from_slice(secret.as_bytes());
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    out.extend_from_slice(&exif);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// Sends text and files through the API as `multipart/form-data`.
+async fn send_files(
+    app: &TestApp,
+    token: &str,
+    conversation: Uuid,
+    body: &str,
+    files: &[(&str, Vec<u8>)],
+) -> (StatusCode, Value) {
+    let mut form = reqwest::multipart::Form::new().text("body", body.to_owned());
+    for (name, bytes) in files {
+        form = form.part(
+            "files",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+        );
+    }
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/conversations/{conversation}/messages")))
+        .bearer_auth(token)
+        .header("idempotency-key", key())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn stored_files(app: &TestApp) -> Vec<Vec<u8>> {
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT file_enc FROM message_attachments ORDER BY created_at, position")
+        .fetch_all(p).await.unwrap())
+}
+
+async fn files_go_only_after_a_confirmed_lesson_and_only_to_the_two(app: TestApp) {
+    let (tb, teacher, lb, learner) = pair(&app).await;
+    let lt = token(&app, "ana@example.org").await;
+    let tt = token(&app, "profe@example.org").await;
+    let c = open(&lb, teacher).await;
+    let pdf = koine_testkit::tiny_pdf("Deberes para el martes");
+    let secret = "GPS-40.4168N-3.7038W";
+    let photo = photo_with_exif(secret);
+
+    // Before a confirmed lesson: refused, nothing stored; the page says when.
+    let (s, problem) = send_files(&app, &lt, c, "Mis deberes", &[("deberes.pdf", pdf.clone())]).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{problem}");
+    assert_eq!(problem["code"], "attachments-need-lesson");
+    assert!(bodies(&app, c).await.is_empty() && stored_files(&app).await.is_empty());
+    let (_, page) = lb.get_text(&format!("/messages/{c}")).await;
+    assert!(
+        page.contains("once you have a confirmed lesson") && !page.contains("name=\"files\""),
+        "{page}"
+    );
+
+    // A confirmed lesson opens the way.
+    app.top_up(&lb, "50.00").await;
+    let at = app.open_slots(teacher, 60, 14).await[0];
+    let lesson = app.book(&lb, teacher, at).await;
+    let (s, _) = send_files(&app, &lt, c, "Mis deberes", &[("deberes.pdf", pdf.clone())]).await;
+    assert_eq!(s, StatusCode::CONFLICT, "a requested lesson is not confirmed");
+    app.step_ok(&tb, lesson, "confirm").await;
+    let (_, page) = lb.get_text(&format!("/messages/{c}")).await;
+    assert!(
+        page.contains("name=\"files\"") && page.contains("multipart/form-data"),
+        "{page}"
+    );
+
+    // Bad files: a clear refusal each, nothing stored.
+    let (s, problem) = send_files(&app, &lt, c, "x", &[("run.exe", b"MZ\x90\0binary".to_vec())]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "files");
+    let six: Vec<(&str, Vec<u8>)> = (0..6).map(|_| ("a.pdf", pdf.clone())).collect();
+    let (s, problem) = send_files(&app, &lt, c, "x", &six).await;
+    assert_eq!(problem["errors"][0]["code"], "too-many", "{problem}");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let big = vec![b'%'; 10 * 1024 * 1024 + 1];
+    let (s, _) = send_files(&app, &lt, c, "x", &[("big.pdf", big)]).await;
+    assert!(
+        matches!(s, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::PAYLOAD_TOO_LARGE),
+        "{s}"
+    );
+    let (s, problem) = send_files(&app, &lt, c, " ", &[]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "neither text nor file: {problem}");
+    assert!(bodies(&app, c).await.is_empty() && stored_files(&app).await.is_empty());
+
+    // A PDF and a photo, with a text; the photo's metadata does not survive.
+    let (s, m) = send_files(
+        &app,
+        &lt,
+        c,
+        "Mis deberes",
+        &[
+            ("C:\\fakepath\\deberes.pdf", pdf.clone()),
+            ("IMG_0001.JPG", photo.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let files = m["attachments"].as_array().unwrap().clone();
+    assert_eq!(files.len(), 2, "{m}");
+    assert_eq!(files[0]["name"], "deberes.pdf");
+    assert_eq!(files[0]["content_type"], "application/pdf");
+    assert_eq!(files[1]["name"], "IMG_0001.jpg");
+    assert_eq!(files[1]["content_type"], "image/jpeg");
+    let (pdf_id, photo_id) = (files[0]["id"].as_str().unwrap(), files[1]["id"].as_str().unwrap());
+    // Sealed at rest: neither the document nor the picture is readable in the database.
+    for sealed in stored_files(&app).await {
+        let text = String::from_utf8_lossy(&sealed);
+        assert!(!text.contains("Deberes para el martes") && !text.contains("%PDF") && !text.contains(secret));
+    }
+
+    // The other member opens both, through the API and the page.
+    let r = app
+        .api(Method::GET, &format!("/api/v1/attachments/{pdf_id}"), &tt)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"deberes.pdf\"")
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    let r = tb.get(&format!("/messages/{c}/files/{photo_id}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    let clean = r.bytes().await.unwrap().to_vec();
+    assert!(!String::from_utf8_lossy(&clean).contains(secret), "EXIF dropped");
+    assert_ne!(clean, photo);
+    let decoded = image::load_from_memory(&clean).expect("still a picture");
+    assert_eq!((decoded.width(), decoded.height()), (16, 16));
+    let (_, page) = tb.get_text(&format!("/messages/{c}")).await;
+    assert!(
+        page.contains(&format!("src=\"/messages/{c}/files/{photo_id}\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("href=\"/messages/{c}/files/{pdf_id}\" download>deberes.pdf<")),
+        "{page}"
+    );
+    let replay = app
+        .get_json(&format!("/api/v1/conversations/{c}/messages?after=0"), &tt)
+        .await;
+    assert_eq!(
+        replay["messages"][0]["attachments"].as_array().unwrap().len(),
+        2,
+        "{replay}"
+    );
+
+    // Nobody else: another member, a visitor, the wrong conversation.
+    app.member("mallory@example.org", "Mallory").await;
+    let mt = token(&app, "mallory@example.org").await;
+    let r = app
+        .api(Method::GET, &format!("/api/v1/attachments/{pdf_id}"), &mt)
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let mb = app.browser();
+    mb.login("mallory@example.org", STRONG_PASSWORD).await;
+    assert_eq!(
+        mb.get(&format!("/messages/{c}/files/{pdf_id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = reqwest::get(app.url(&format!("/api/v1/attachments/{pdf_id}")))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = app.browser().get(&format!("/messages/{c}/files/{pdf_id}")).await;
+    assert_eq!(r.headers()["location"], "/login");
+    let other = Uuid::now_v7();
+    assert_eq!(
+        tb.get(&format!("/messages/{other}/files/{pdf_id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // From the page without JavaScript: a multipart form with its CSRF token.
+    let form = |csrf: String| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("idempotency_key", key())
+            .text("body", "")
+            .part(
+                "files",
+                reqwest::multipart::Part::bytes(pdf.clone()).file_name("hoja.pdf"),
+            )
+    };
+    let r = tb
+        .client
+        .post(app.url(&format!("/messages/{c}")))
+        .multipart(form("forged".into()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "the CSRF token is checked");
+    let r = tb
+        .client
+        .post(app.url(&format!("/messages/{c}")))
+        .multipart(form(tb.csrf().await))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stored_files(&app).await.len(), 3);
+
+    // Each member's copy of their data holds the files of the conversation.
+    for who in [learner, teacher] {
+        let archive = app.svc.build_export(who).await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive)).unwrap();
+        let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        let in_archive: Vec<Vec<u8>> = names
+            .iter()
+            .filter(|n| n.starts_with("files/message_attachments/"))
+            .map(|n| {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut zip.by_name(n).unwrap(), &mut bytes).unwrap();
+                bytes
+            })
+            .collect();
+        assert_eq!(in_archive.len(), 3, "{names:?}");
+        assert!(in_archive.contains(&pdf) && in_archive.contains(&clean));
+    }
+
+    // The learner leaves: their files go with their key; the teacher's stays.
+    app.svc.delete_account(&app.principal(learner)).await.expect("erased");
+    let r = app
+        .api(Method::GET, &format!("/api/v1/attachments/{pdf_id}"), &tt)
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(stored_files(&app).await.len(), 1, "only the teacher's file is left");
+    let (_, page) = tb.get_text(&format!("/messages/{c}")).await;
+    assert!(
+        !page.contains(&photo_id.to_string()) && page.contains("hoja.pdf"),
+        "{page}"
     );
 }

@@ -54,6 +54,18 @@ pub(super) static TABLES: &[TableMap] = &[
         CONVERSATION => ["created_at"].from(Source::Service);
     )
     .shared_through("conversation_id", "conversation_members", "account_id"),
+    // Files go with their message; an erased sender's files are deleted
+    // (and the key they were sealed under destroyed).
+    table!("message_attachments", ["sender_id"], Defaults::new(SVC, Contract, IN_CONVERSATION, DeleteRow);
+        about "Files (pictures and PDFs) you sent, and those the other member sent you.";
+        UID => ["id", "message_id", "conversation_id", "sender_id"];
+        SYS => ["position"].purposes(OPS);
+        CONVERSATION => ["name", "size_bytes"];
+        CONVERSATION => ["content_type"].from(Source::Service).choice();
+        CONVERSATION => ["file_enc"].encrypted("message_attachments.file").file();
+        CONVERSATION => ["created_at"].from(Source::Service);
+    )
+    .shared_through("conversation_id", "conversation_members", "account_id"),
     table!("member_blocks", ["blocker_id", "blocked_id"], Defaults::new(SEC, LegitimateInterests, ACCOUNT, DeleteRow);
         about "Members you blocked, and why: they cannot message or book you.";
         UID => ["blocker_id", "blocked_id"];

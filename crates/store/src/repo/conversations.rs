@@ -164,6 +164,69 @@ pub async fn latest(conn: Conn<'_>, conversation: Uuid, limit: i64) -> Result<Ve
     Ok(rows)
 }
 
+/// A file sent with a message, as stored: sealed under its sender's key.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: Uuid,
+    pub message_id: Uuid,
+    pub conversation_id: Uuid,
+    pub sender_id: Uuid,
+    pub position: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub file_enc: Vec<u8>,
+    pub created_at: i64,
+}
+
+/// A message's file as listed beside it (without its contents).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentLine {
+    pub id: Uuid,
+    pub message_id: Uuid,
+    pub name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+const ATTACHMENT: &str =
+    "id, message_id, conversation_id, sender_id, position, name, content_type, size_bytes, file_enc, created_at";
+
+pub async fn insert_attachment(conn: Conn<'_>, a: &AttachmentRow) -> Result<()> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO message_attachments ({ATTACHMENT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ));
+    on_conn!(conn, c => sqlx::query(sql)
+        .bind(a.id).bind(a.message_id).bind(a.conversation_id).bind(a.sender_id).bind(a.position).bind(&a.name)
+        .bind(&a.content_type).bind(a.size_bytes).bind(&a.file_enc).bind(a.created_at)
+        .execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The files of these messages, in their order within each.
+pub async fn attachments_of(conn: Conn<'_>, messages: &[Uuid]) -> Result<Vec<AttachmentLine>> {
+    if messages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, message_id, name, content_type, size_bytes FROM message_attachments \
+         WHERE message_id IN ({}) ORDER BY message_id, position",
+        super::placeholders(1, messages.len())
+    ));
+    Ok(on_conn!(conn, c => {
+        let mut q = sqlx::query_as::<_, AttachmentLine>(sql);
+        for m in messages {
+            q = q.bind(*m);
+        }
+        q.fetch_all(&mut *c).await
+    })?)
+}
+
+pub async fn attachment(conn: Conn<'_>, id: Uuid) -> Result<Option<AttachmentRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {ATTACHMENT} FROM message_attachments WHERE id = $1"));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, AttachmentRow>(sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
 /// The newest sequence number of a conversation.
 pub async fn last_seq(conn: Conn<'_>, conversation: Uuid) -> Result<Option<i64>> {
     Ok(

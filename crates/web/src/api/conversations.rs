@@ -5,11 +5,13 @@ use super::{ApiJson, ApiResult, all, created, idempotency, invalid, no_content, 
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::Problem;
+use crate::files::{MessageForm, Unreadable};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use koine_domain::messaging::{BlockReason, MessageKind, MessageText, ReportReason};
+use koine_services::attachments::Attachment;
 use koine_services::messaging as svc;
 use koine_services::reports::Reported;
 use serde::{Deserialize, Serialize};
@@ -32,9 +34,45 @@ pub struct Message {
     /// Kinds of contact detail hidden by the guard: `email`, `phone`,
     /// `link`, `messenger`.
     redacted: Vec<String>,
+    /// Files sent with it (`GET /api/v1/attachments/{id}` fetches one).
+    attachments: Vec<AttachmentInfo>,
     /// Microseconds since the Unix epoch.
     created_at: i64,
 }
+
+/// A file sent with a message.
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentInfo {
+    id: Uuid,
+    /// Its name, ending in its real type's extension.
+    name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    content_type: String,
+    size_bytes: i64,
+}
+
+impl From<Attachment> for AttachmentInfo {
+    fn from(a: Attachment) -> Self {
+        Self {
+            id: a.id,
+            name: a.name,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+        }
+    }
+}
+
+/// A message with files, sent as `multipart/form-data` (read by
+/// `files::MessageForm`).
+pub struct MessageWithFiles;
+
+impl utoipa::PartialSchema for MessageWithFiles {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        super::shapes::message_with_files().into()
+    }
+}
+
+impl ToSchema for MessageWithFiles {}
 
 impl From<svc::Message> for Message {
     fn from(m: svc::Message) -> Self {
@@ -46,6 +84,7 @@ impl From<svc::Message> for Message {
             kind: m.kind,
             body: m.body,
             redacted: m.redacted,
+            attachments: all(m.attachments),
             created_at: m.created_at,
         }
     }
@@ -210,7 +249,7 @@ pub async fn start(
     let key = first.as_ref().map(|_| idempotency(&headers)).transpose()?;
     let id = st.svc.start_conversation(p, b.member).await?;
     let message = match (first, key) {
-        (Some(text), Some(key)) => Some(st.svc.send_message(p, id, &text, &key).await?.into()),
+        (Some(text), Some(key)) => Some(st.svc.send_message(p, id, &text, &[], &key).await?.into()),
         _ => None,
     };
     Ok(created(Started { id, message }))
@@ -241,25 +280,60 @@ pub async fn messages(
     .into_response())
 }
 
-/// Sends a message. Until the two have had a paid lesson, contact details
-/// in it are hidden (the answer says which kinds).
+/// Sends a message: JSON, or `multipart/form-data` with files. Until the
+/// two have had a paid lesson, contact details in it are hidden (the
+/// answer says which kinds).
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "conversations", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("Idempotency-Key" = String, Header, description = "Unique per message; a retry returns the same message")),
-    request_body = MessageBody,
+    request_body(content((MessageBody = "application/json"), (MessageWithFiles = "multipart/form-data"))),
     responses((status = 201, description = "The message, as sent", body = Message), (status = 404, body = Problem),
-              (status = 409, description = "Blocked, restricted, limited, or the other member left", body = Problem),
+              (status = 409, description = "Blocked, restricted, limited, the other member left, or files before a confirmed lesson", body = Problem),
+              (status = 413, description = "A file or the body is too large", body = Problem),
               (status = 422, body = Problem)))]
 pub async fn send(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<Uuid>,
-    headers: HeaderMap,
-    ApiJson(b): ApiJson<MessageBody>,
+    req: axum::extract::Request,
 ) -> ApiResult {
     let p = principal(&ctx)?;
-    let text = text(&b.body)?;
-    let key = idempotency(&headers)?;
-    Ok(created(Message::from(st.svc.send_message(p, id, &text, &key).await?)))
+    let key = idempotency(req.headers())?;
+    let with_files = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
+    let (text, files) = if with_files {
+        let mp = Multipart::from_request(req, &st)
+            .await
+            .map_err(|_| Problem::from(Unreadable::Malformed))?;
+        let f = MessageForm::read(mp, false).await.map_err(Problem::from)?;
+        // Text alone goes as JSON; this form is for files.
+        if f.files.is_empty() {
+            return Err(invalid(koine_domain::Invalid::new("files", "required")));
+        }
+        let text = MessageText::parse_beside_files(&f.body, f.files.len()).map_err(invalid)?;
+        (text, f.files)
+    } else {
+        // A body that is not the JSON asked for answers as ApiJson words it.
+        match ApiJson::<MessageBody>::from_request(req, &st).await {
+            Ok(ApiJson(b)) => (text(&b.body)?, Vec::new()),
+            Err(refused) => return Ok(refused),
+        }
+    };
+    Ok(created(Message::from(
+        st.svc.send_message(p, id, &text, &files, &key).await?,
+    )))
+}
+
+/// A file sent in one of the caller's conversations.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "conversations", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The file: a picture shown in place, a PDF downloaded under its name",
+                content(("application/pdf"), ("image/jpeg"), ("image/png"))),
+              (status = 404, body = Problem)))]
+pub async fn attachment(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
+    let f = st.svc.attachment(principal(&ctx)?, id).await?;
+    Ok(crate::files::stored_file(f.content_type, f.bytes, &f.name))
 }
 
 /// Marks a conversation read (up to `seq`).

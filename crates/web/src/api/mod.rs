@@ -55,6 +55,7 @@ pub use stream::STREAM_PATH;
         earnings::earnings, earnings::payout_account, earnings::set_payout_account, earnings::request_payout, lessons::notifications,
         finance::settle, finance::disputes, finance::finance, finance::decide_payout, finance::bank_transfer, wallet::webhook,
         conversations::conversations, conversations::start, conversations::messages, conversations::send, conversations::read,
+        conversations::attachment,
         conversations::search, conversations::block, conversations::unblock, stream::stream,
         conversations::report_message, conversations::report_conversation,
     ),
@@ -223,13 +224,13 @@ fn with_every_refusal(mut doc: serde_json::Value) -> serde_json::Value {
 /// router is built from; a test checks the OpenAPI document names exactly
 /// these operations.
 macro_rules! api_routes {
-    ($($method:ident $path:literal => $handler:path,)*) => {
+    ($($method:ident $path:literal => $handler:path $([$layer:expr])?,)*) => {
         /// (method, path) of every API call, as routed.
         #[cfg(test)]
         const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
 
         fn calls() -> Router<AppState> {
-            Router::new()$(.route($path, $method($handler)))*
+            Router::new()$(.route($path, $method($handler)$(.layer($layer))?))*
         }
     };
 }
@@ -290,7 +291,9 @@ api_routes! {
     get "/v1/conversations" => conversations::conversations,
     post "/v1/conversations" => conversations::start,
     get "/v1/conversations/{id}/messages" => conversations::messages,
-    post "/v1/conversations/{id}/messages" => conversations::send,
+    post "/v1/conversations/{id}/messages" => conversations::send
+        [axum::extract::DefaultBodyLimit::max(crate::files::MESSAGE_BODY_LIMIT)],
+    get "/v1/attachments/{id}" => conversations::attachment,
     post "/v1/conversations/{id}/read" => conversations::read,
     get "/v1/messages" => conversations::search,
     post "/v1/members/{id}/block" => conversations::block,

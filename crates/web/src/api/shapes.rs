@@ -286,6 +286,27 @@ pub fn consent_choices() -> Object {
         .build()
 }
 
+/// A message with files, as `multipart/form-data`: its text (may be left
+/// out) and one to five files.
+pub fn message_with_files() -> Object {
+    let max = koine_domain::messaging::MAX_ATTACHMENTS;
+    ObjectBuilder::new()
+        .property("body", filled(TextRule::FreeText, "", koine_domain::messaging::MAX_CHARS))
+        .property(
+            "files",
+            ArrayBuilder::new()
+                .items(string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary))))
+                .min_items(Some(1))
+                .max_items(Some(max)),
+        )
+        .required("files")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .description(Some(
+            "Each file a PDF, JPEG or PNG (judged by its bytes) of at most 10 MB; pictures are re-encoded, which drops their metadata. Files may be sent once the two members have had a confirmed lesson.",
+        ))
+        .build()
+}
+
 /// Every IANA name the bundled time-zone database knows, as `TimeZoneName`
 /// takes it.
 fn time_zones() -> Vec<String> {

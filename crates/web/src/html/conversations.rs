@@ -10,11 +10,12 @@ use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
+use crate::files::{MessageForm, Unreadable};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
@@ -31,7 +32,13 @@ pub fn routes() -> Router<AppState> {
         .route("/messages", get(inbox))
         .route("/messages/start", post(start))
         .route("/messages/settings", get(settings_page).post(save_settings))
-        .route("/messages/{id}", get(conversation).post(send))
+        .route(
+            "/messages/{id}",
+            get(conversation)
+                .post(send)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::files::MESSAGE_BODY_LIMIT)),
+        )
+        .route("/messages/{id}/files/{file}", get(file))
         .route("/messages/{id}/after", get(after))
         .route("/messages/{id}/read", post(read))
         .route("/messages/{id}/block", post(block))
@@ -65,6 +72,34 @@ pub struct MessageLine {
     pub body: Option<String>,
     pub redacted: bool,
     pub when: String,
+    pub files: Vec<FileLine>,
+}
+
+/// A file beside its message: where to fetch it, its name, its size
+/// worded, and whether it is a picture (shown in place).
+pub struct FileLine {
+    pub href: String,
+    pub name: String,
+    pub size: String,
+    pub picture: bool,
+}
+
+fn file_line(conversation: Uuid, a: koine_services::attachments::Attachment) -> FileLine {
+    FileLine {
+        href: format!("/messages/{conversation}/files/{}", a.id),
+        picture: a.content_type.starts_with("image/"),
+        size: size_text(a.size_bytes),
+        name: a.name,
+    }
+}
+
+/// A size as people read it: 512 B, 84 KB, 3.2 MB.
+fn size_text(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{} KB", b / 1024),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
 }
 
 fn line(i18n: &crate::i18n::I18n, zone: &TimeZone, me: Uuid, m: svc::Message) -> MessageLine {
@@ -76,6 +111,11 @@ fn line(i18n: &crate::i18n::I18n, zone: &TimeZone, me: Uuid, m: svc::Message) ->
         redacted: !m.redacted.is_empty(),
         body: m.body,
         when: local(i18n, m.created_at, zone),
+        files: m
+            .attachments
+            .into_iter()
+            .map(|a| file_line(m.conversation, a))
+            .collect(),
     }
 }
 
@@ -258,18 +298,40 @@ struct SendForm {
     idempotency_key: String,
 }
 
+/// A message from the page: a plain form, or a multipart one with files.
 async fn send(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<Uuid>,
-    StrictForm(f): StrictForm<SendForm>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    let key = key_of(&f.idempotency_key)?;
+    let with_files = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
+    let f = if with_files {
+        let mp = Multipart::from_request(req, &st)
+            .await
+            .map_err(|_| Unreadable::Malformed)?;
+        let f = MessageForm::read(mp, true).await?;
+        if !f.csrf.as_deref().is_some_and(|t| ctx.csrf_ok(&st, t)) {
+            return Err(PageError::Status(axum::http::StatusCode::FORBIDDEN, "error-csrf"));
+        }
+        f
+    } else {
+        let StrictForm(f) = StrictForm::<SendForm>::from_request(req, &st).await?;
+        MessageForm {
+            body: f.body,
+            idempotency_key: Some(f.idempotency_key),
+            ..MessageForm::default()
+        }
+    };
+    let key = key_of(f.idempotency_key.as_deref().unwrap_or_default())?;
     let i18n = ctx.i18n();
     let mut form = FormState::default();
-    let sent = match MessageText::parse(&f.body) {
-        Ok(text) => st.svc.send_message(p, id, &text, &key).await,
+    let sent = match MessageText::parse_beside_files(&f.body, f.files.len()) {
+        Ok(text) => st.svc.send_message(p, id, &text, &f.files, &key).await,
         Err(e) => Err(e.into()),
     };
     match sent {
@@ -286,6 +348,19 @@ async fn send(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A file sent in the conversation, for one of its members.
+async fn file(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((conversation, id)): Path<(Uuid, Uuid)>,
+) -> Result<Response, PageError> {
+    let f = st.svc.attachment(signed_in(&ctx)?, id).await?;
+    if f.conversation != conversation {
+        return Err(Error::NotFound.into());
+    }
+    Ok(crate::files::stored_file(f.content_type, f.bytes, &f.name))
 }
 
 #[derive(Deserialize)]

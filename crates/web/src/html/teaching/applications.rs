@@ -11,7 +11,6 @@ use crate::html::{StrictForm, signed_in};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::multipart::Field;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -120,18 +119,6 @@ async fn teach_page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, Pa
 
 /// Reads one uploaded file, refusing it as soon as it passes `cap` bytes;
 /// an empty file input is no file.
-async fn capped(mut field: Field<'_>, cap: usize) -> Result<Option<Vec<u8>>, PageError> {
-    let too_large = || PageError::Status(StatusCode::PAYLOAD_TOO_LARGE, "error-file-too-large");
-    let mut out = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
-        if out.len() + chunk.len() > cap {
-            return Err(too_large());
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok((!out.is_empty()).then_some(out))
-}
-
 async fn apply(State(st): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
     let unknown = || PageError::Status(StatusCode::BAD_REQUEST, "error-unknown-field");
@@ -147,12 +134,12 @@ async fn apply(State(st): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
     {
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
-            "id_document" => f.id_document = capped(field, DOCUMENT_MAX_BYTES + 1).await?,
-            "video" => f.video = capped(field, VIDEO_MAX_BYTES + 1).await?,
-            "photo" => photo = capped(field, koine_services::avatars::MAX_BYTES + 1).await?,
+            "id_document" => f.id_document = crate::files::capped(field, DOCUMENT_MAX_BYTES + 1).await?,
+            "video" => f.video = crate::files::capped(field, VIDEO_MAX_BYTES + 1).await?,
+            "photo" => photo = crate::files::capped(field, koine_services::avatars::MAX_BYTES + 1).await?,
             n if n.starts_with("cert_file_") => {
                 let i = numbered(n, "cert_file_", MAX_CERTIFICATES).ok_or_else(unknown)?;
-                certs[i].1 = capped(field, DOCUMENT_MAX_BYTES + 1).await?;
+                certs[i].1 = crate::files::capped(field, DOCUMENT_MAX_BYTES + 1).await?;
             }
             _ => {
                 let value = field.text().await.map_err(|_| unknown())?;
@@ -210,19 +197,6 @@ async fn apply(State(st): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Resul
     }
 }
 
-/// A file to download, never cached or sniffed.
-fn attachment(content_type: String, bytes: Vec<u8>, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 fn extension(content_type: &str) -> &'static str {
     koine_domain::uploads::FileKind::from_content_type(content_type).map_or("bin", |k| k.extension())
 }
@@ -230,7 +204,7 @@ fn extension(content_type: &str) -> &'static str {
 async fn certificate(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
     let (ct, bytes) = st.svc.certificate_file(signed_in(&ctx)?, id).await?;
     let name = format!("certificate.{}", extension(&ct));
-    Ok(attachment(ct, bytes, &name))
+    Ok(crate::files::stored_file(ct, bytes, &name))
 }
 
 async fn video(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
@@ -299,7 +273,7 @@ async fn review_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
 async fn id_document(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
     let (ct, bytes) = st.svc.identity_document(signed_in(&ctx)?, id).await?;
     let name = format!("identity-document.{}", extension(&ct));
-    Ok(attachment(ct, bytes, &name))
+    Ok(crate::files::stored_file(ct, bytes, &name))
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,189 @@
+//! Files sent with messages: checked by their bytes, pictures decoded and
+//! re-encoded (which drops EXIF, GPS and anything that is not pixels),
+//! sealed under the sender's key, and opened only for the conversation's
+//! members.
+
+use crate::accounts::Principal;
+use crate::{Error, Result, Services, crypto};
+use image::codecs::jpeg::JpegEncoder;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use koine_domain::messaging::{attachment_kinds, attachment_name};
+use koine_domain::uploads::FileKind;
+use koine_domain::{Invalid, Valid};
+use koine_store::Conn;
+use koine_store::repo::conversations::{self as repo, AttachmentLine, AttachmentRow};
+use serde::Serialize;
+use std::io::Cursor;
+use uuid::Uuid;
+
+/// The label a file is sealed under (the data map names it too).
+pub const SEALED_AS: &str = "message_attachments.file";
+
+/// The largest picture side decoded, in pixels.
+const MAX_SIDE: u32 = 10_000;
+
+/// A file as the sender's device sent it.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file ready to store: its shown name, its kind, and clean bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct CleanFile {
+    pub name: String,
+    pub kind: FileKind,
+    pub bytes: Vec<u8>,
+}
+
+/// A message's file as its members see it listed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+impl From<AttachmentLine> for Attachment {
+    fn from(a: AttachmentLine) -> Self {
+        Self {
+            id: a.id,
+            name: a.name,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+        }
+    }
+}
+
+/// A file opened for one of its conversation's members.
+#[derive(Debug, Clone)]
+pub struct OpenedFile {
+    pub conversation: Uuid,
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Checks every file and cleans the pictures (off the async runtime:
+/// decoding is CPU work). Every file's error is reported under `files`.
+pub(crate) async fn clean(uploads: &[Upload]) -> Result<Vec<CleanFile>> {
+    let kinds = attachment_kinds(uploads.iter().map(|u| u.bytes.as_slice()))?;
+    let uploads = uploads.to_vec();
+    tokio::task::spawn_blocking(move || {
+        uploads
+            .into_iter()
+            .zip(kinds)
+            .map(|(u, kind)| {
+                Ok(CleanFile {
+                    name: attachment_name(&u.name, kind),
+                    kind,
+                    bytes: match kind {
+                        FileKind::Jpeg | FileKind::Png => repaint(&u.bytes, kind)?,
+                        _ => u.bytes,
+                    },
+                })
+            })
+            .collect::<Valid<Vec<_>>>()
+    })
+    .await
+    .map_err(Error::internal)?
+    .map_err(Error::from)
+}
+
+/// Decodes a picture and encodes its pixels again in the same format,
+/// turned the way its EXIF orientation said (the tag itself is dropped).
+fn repaint(bytes: &[u8], kind: FileKind) -> Valid<Vec<u8>> {
+    let bad = || Invalid::new("files", "not-a-document");
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| bad())?;
+    let format = match kind {
+        FileKind::Jpeg => ImageFormat::Jpeg,
+        _ => ImageFormat::Png,
+    };
+    if reader.format() != Some(format) {
+        return Err(bad());
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|_| bad())?;
+    let orientation = decoder.orientation().map_err(|_| bad())?;
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(|_| bad())?;
+    picture.apply_orientation(orientation);
+    let mut out = Vec::new();
+    match kind {
+        FileKind::Jpeg => JpegEncoder::new_with_quality(&mut out, 90)
+            .encode_image(&picture.to_rgb8())
+            .map_err(|_| bad())?,
+        _ => picture
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .map_err(|_| bad())?,
+    }
+    Ok(out)
+}
+
+impl Services {
+    /// Stores a message's files, sealed under the sender's key.
+    pub(crate) async fn store_attachments(
+        &self,
+        mut conn: Conn<'_>,
+        message: Uuid,
+        conversation: Uuid,
+        sender: Uuid,
+        files: Vec<CleanFile>,
+        now: i64,
+    ) -> Result<Vec<Attachment>> {
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let key = self.subject_key(conn.reborrow(), sender).await?;
+        let mut stored = Vec::with_capacity(files.len());
+        for (position, f) in files.into_iter().enumerate() {
+            let row = AttachmentRow {
+                id: Uuid::now_v7(),
+                message_id: message,
+                conversation_id: conversation,
+                sender_id: sender,
+                position: position as i64,
+                name: f.name,
+                content_type: f.kind.content_type().to_owned(),
+                size_bytes: f.bytes.len() as i64,
+                file_enc: crypto::seal_field(&key, sender, SEALED_AS, &f.bytes),
+                created_at: now,
+            };
+            repo::insert_attachment(conn.reborrow(), &row).await?;
+            stored.push(Attachment {
+                id: row.id,
+                name: row.name,
+                content_type: row.content_type,
+                size_bytes: row.size_bytes,
+            });
+        }
+        Ok(stored)
+    }
+
+    /// A file, for a member of its conversation (anyone else: not found).
+    pub async fn attachment(&self, p: &Principal, id: Uuid) -> Result<OpenedFile> {
+        let mut c = self.db.acquire().await?;
+        let row = repo::attachment(c.conn(), id).await?.ok_or(Error::NotFound)?;
+        if repo::member(c.conn(), row.conversation_id, p.account_id)
+            .await?
+            .is_none()
+        {
+            return Err(Error::NotFound);
+        }
+        let key = self.subject_key(c.conn(), row.sender_id).await?;
+        let bytes = crypto::open_field(&key, row.sender_id, SEALED_AS, &row.file_enc).map_err(Error::internal)?;
+        Ok(OpenedFile {
+            conversation: row.conversation_id,
+            name: row.name,
+            content_type: row.content_type,
+            bytes,
+        })
+    }
+}
