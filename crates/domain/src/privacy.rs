@@ -215,6 +215,14 @@ pub enum Retention {
     UntilInstant { column: &'static str },
     /// `days` after the instant held in `column`.
     DaysAfter { days: u32, column: &'static str },
+    /// `days` after the instant held in `column`, unless the operator set
+    /// another period for `setting` in configuration: read it through
+    /// [`Retention::under`].
+    DaysAfterSet {
+        days: u32,
+        column: &'static str,
+        setting: RetentionSetting,
+    },
     /// `years` after the instant held in `column`, because a law requires it.
     YearsAfter { years: u32, column: &'static str },
     /// Not personal data: kept as long as the system needs it.
@@ -226,6 +234,43 @@ pub enum Retention {
     /// As long as the row of `parent` that `column` names (a message and
     /// its conversation): deleted with it, by the database's cascade.
     WithParent { column: &'static str, parent: &'static str },
+}
+
+named_enum!(
+    /// Retention periods an operator may set in configuration.
+    RetentionSetting {
+        /// How long a conversation nobody writes in is kept.
+        Conversations => "conversations",
+    }
+);
+
+/// The retention periods set in configuration, in days; a period not set
+/// keeps the data map's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetentionSettings(std::collections::BTreeMap<RetentionSetting, u32>);
+
+impl RetentionSettings {
+    pub fn set(&mut self, setting: RetentionSetting, days: u32) {
+        self.0.insert(setting, days);
+    }
+
+    pub fn days(&self, setting: RetentionSetting) -> Option<u32> {
+        self.0.get(&setting).copied()
+    }
+}
+
+impl Retention {
+    /// The rule as this server applies it: a period set in configuration
+    /// in place of the map's default.
+    pub fn under(self, settings: &RetentionSettings) -> Self {
+        match self {
+            Self::DaysAfterSet { days, column, setting } => Self::DaysAfter {
+                days: settings.days(setting).unwrap_or(days),
+                column,
+            },
+            other => other,
+        }
+    }
 }
 
 /// Where a value comes from (GDPR Art. 14(2)(f), 15(1)(g)).
@@ -331,6 +376,37 @@ pub fn ip_network(ip: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_configured_period_replaces_the_default_and_nothing_else() {
+        let rule = Retention::DaysAfterSet {
+            days: 1095,
+            column: "last_activity_at",
+            setting: RetentionSetting::Conversations,
+        };
+        let none = RetentionSettings::default();
+        assert_eq!(
+            rule.under(&none),
+            Retention::DaysAfter {
+                days: 1095,
+                column: "last_activity_at"
+            }
+        );
+        let mut set = RetentionSettings::default();
+        set.set(RetentionSetting::Conversations, 30);
+        assert_eq!(
+            rule.under(&set),
+            Retention::DaysAfter {
+                days: 30,
+                column: "last_activity_at"
+            }
+        );
+        let other = Retention::DaysAfter {
+            days: 7,
+            column: "created_at",
+        };
+        assert_eq!(other.under(&set), other);
+    }
 
     #[test]
     fn sources_follow_the_category() {

@@ -67,6 +67,9 @@ pub struct Config {
     /// Failed sign-ins allowed per client IP per 15 minutes (successful
     /// ones do not count).
     pub login_failures_per_ip: u32,
+    /// Days a conversation nobody writes in is kept (the privacy notice
+    /// states it); three years when not set.
+    pub conversation_retention_days: Option<u32>,
     pub smtp: Option<SmtpConfig>,
     /// The controller's identity, DPO, storage location, supervisory
     /// authority and processors, as the privacy notice states them.
@@ -126,6 +129,7 @@ impl Default for Config {
             sqlite_synchronous: "full".into(),
             signups_per_ip_per_hour: 20,
             login_failures_per_ip: 30,
+            conversation_retention_days: None,
             smtp: None,
             privacy: koine_services::policy::Controller::default(),
         }
@@ -251,6 +255,9 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_LOGIN_FAILURES_PER_IP", get)? {
             self.login_failures_per_ip = v;
+        }
+        if let Some(v) = env_parse("KOINE_CONVERSATION_RETENTION_DAYS", get)? {
+            self.conversation_retention_days = Some(v);
         }
         if let Some(v) = env_parse("KOINE_DB_MAX_CONNECTIONS", get)? {
             self.db_max_connections = Some(v);

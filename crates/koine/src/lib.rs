@@ -6,6 +6,7 @@ pub mod demo;
 
 use config::Config;
 use koine_domain::age::MinimumAge;
+use koine_domain::privacy::RetentionSetting;
 use koine_services::clock::Clock;
 use koine_services::crypto::Keyring;
 use koine_services::mail::SmtpSettings;
@@ -109,6 +110,15 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
     s.signups_per_ip_per_hour = cfg.signups_per_ip_per_hour;
     s.login_failures_per_ip = cfg.login_failures_per_ip;
     s.controller = cfg.privacy.clone();
+    if let Some(days) = cfg.conversation_retention_days {
+        // At least a month (members need time to answer), at most a century.
+        if !(30..=36_500).contains(&days) {
+            return Err(StartError::Config(format!(
+                "conversation_retention_days {days}: use 30 to 36500"
+            )));
+        }
+        s.retention.set(RetentionSetting::Conversations, days);
+    }
     if cfg.currency.len() != 3 || !cfg.currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(StartError::Config(format!(
             "currency {:?}: use an ISO 4217 code such as EUR",

@@ -191,7 +191,7 @@ impl Services {
             let mut c = self.db.acquire().await?;
             koine_store::erasure::footprint(c.conn(), account).await?
         };
-        let notice = koine_store::datamap::notice();
+        let notice = koine_store::datamap::notice(&self.settings.retention);
         Ok(counts
             .into_iter()
             .filter(|(_, n)| *n > 0)

@@ -72,6 +72,9 @@ pub struct Settings {
     /// The platform currency prices are in (ISO 4217).
     pub currency: String,
     pub booking: booking::BookingSettings,
+    /// Retention periods set in place of the data map's defaults (the
+    /// notice, the sweeps and the pages all read them from here).
+    pub retention: koine_store::datamap::RetentionSettings,
 }
 
 impl Settings {
@@ -90,6 +93,7 @@ impl Settings {
             controller: policy::Controller::default(),
             currency: "EUR".into(),
             booking: booking::BookingSettings::default(),
+            retention: koine_store::datamap::RetentionSettings::default(),
         }
     }
 }

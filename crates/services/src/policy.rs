@@ -9,7 +9,7 @@ use crate::{Error, Result, Services};
 use koine_domain::age::MinimumAge;
 use koine_domain::consent::ConsentPurpose;
 use koine_domain::profile::UiLocale;
-use koine_store::datamap::{self, NoticeEntry};
+use koine_store::datamap::{self, NoticeEntry, RetentionSettings};
 use koine_store::repo::policies::{self, PolicyVersion};
 use serde::{Deserialize, Serialize};
 
@@ -128,11 +128,11 @@ impl From<&NoticeEntry> for NoticeEntryRecord {
 
 /// The notice this server publishes: the controller's details and age
 /// limit from configuration, everything else from the data map.
-pub fn current_notice(controller: &Controller, min_age: MinimumAge) -> Notice {
+pub fn current_notice(controller: &Controller, min_age: MinimumAge, retention: &RetentionSettings) -> Notice {
     let purposes = |ps: &[ConsentPurpose]| ps.iter().map(|p| p.as_str().to_owned()).collect();
     Notice {
         controller: controller.clone(),
-        entries: datamap::notice().iter().map(NoticeEntryRecord::from).collect(),
+        entries: datamap::notice(retention).iter().map(NoticeEntryRecord::from).collect(),
         map_version: datamap::version(),
         consent_uses: datamap::CONSENT_USES
             .iter()
@@ -332,7 +332,11 @@ impl Services {
     }
 
     fn current_notice(&self) -> Notice {
-        current_notice(&self.settings.controller, self.settings.min_learner_age)
+        current_notice(
+            &self.settings.controller,
+            self.settings.min_learner_age,
+            &self.settings.retention,
+        )
     }
 
     /// Records the current notice as a policy version if it is new (at
@@ -436,7 +440,11 @@ mod tests {
     use super::*;
 
     fn notice() -> Notice {
-        current_notice(&Controller::default(), MinimumAge::DEFAULT)
+        current_notice(
+            &Controller::default(),
+            MinimumAge::DEFAULT,
+            &RetentionSettings::default(),
+        )
     }
 
     #[test]
@@ -508,7 +516,7 @@ mod tests {
             location: "USA".into(),
             transfer_mechanism: "EU-US Data Privacy Framework".into(),
         });
-        let b = current_notice(&changed, MinimumAge::DEFAULT);
+        let b = current_notice(&changed, MinimumAge::DEFAULT, &RetentionSettings::default());
         assert_eq!(version_of(&a), version_of(&notice()));
         assert_ne!(version_of(&a), version_of(&b));
     }

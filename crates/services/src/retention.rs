@@ -22,7 +22,7 @@ impl Services {
     pub async fn sweep(&self, dry_run: bool) -> Result<Vec<SweepLine>> {
         let now = self.clock.now_us();
         let mut lines = Vec::new();
-        for sweep in retention::plan() {
+        for sweep in retention::plan(&self.settings.retention) {
             let count = match (&sweep, dry_run) {
                 (_, true) => {
                     let mut c = self.db.acquire().await?;

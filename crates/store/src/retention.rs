@@ -3,7 +3,7 @@
 
 use crate::datamap::tables;
 use crate::{Conn, Result, erasure, on_conn};
-use koine_domain::privacy::Retention;
+use koine_domain::privacy::{Retention, RetentionSettings};
 use uuid::Uuid;
 
 const DAY_US: i64 = 86_400_000_000;
@@ -52,6 +52,8 @@ impl Sweep {
 /// with no end of their own.
 fn deadline(r: Retention) -> Option<(&'static str, i64)> {
     match r {
+        // `plan` reads a configured period before asking.
+        Retention::DaysAfterSet { days, column, .. } => Some((column, i64::from(days) * DAY_US)),
         Retention::UntilInstant { column } => Some((column, 0)),
         Retention::DaysAfter { days, column } => Some((column, i64::from(days) * DAY_US)),
         // Calendar years vary; 366 days keeps at least the required period.
@@ -63,7 +65,9 @@ fn deadline(r: Retention) -> Option<(&'static str, i64)> {
     }
 }
 
-pub fn plan() -> Vec<Sweep> {
+/// The sweeps the map asks for, with the retention periods set in
+/// configuration in place of the map's defaults.
+pub fn plan(settings: &RetentionSettings) -> Vec<Sweep> {
     let mut sweeps = Vec::new();
     for t in tables().rev() {
         if let Some(days) = t.unconfirmed_erased_after_days {
@@ -83,7 +87,7 @@ pub fn plan() -> Vec<Sweep> {
             }
             continue;
         }
-        if let Some((column, age_us)) = deadline(rule) {
+        if let Some((column, age_us)) = deadline(rule.under(settings)) {
             sweeps.push(Sweep::Rows {
                 table: t.table,
                 column,
@@ -92,7 +96,7 @@ pub fn plan() -> Vec<Sweep> {
             });
         }
         for c in t.columns.iter().filter(|c| c.retention != rule) {
-            if let Some((instant, age_us)) = deadline(c.retention) {
+            if let Some((instant, age_us)) = deadline(c.retention.under(settings)) {
                 sweeps.push(Sweep::Clear {
                     table: t.table,
                     column: c.column,
@@ -223,7 +227,7 @@ mod tests {
 
     #[test]
     fn plan_follows_the_map() {
-        let p = plan();
+        let p = plan(&RetentionSettings::default());
         let rows = |table: &str, column: &str, age_us: i64| {
             p.iter().any(|s| {
                 matches!(s, Sweep::Rows { table: t, column: c, age_us: a, .. } if *t == table && *c == column && *a == age_us)
@@ -260,10 +264,29 @@ mod tests {
         assert!(!p.iter().any(|s| matches!(
             s,
             Sweep::Rows {
-                table: "messages" | "conversation_members",
+                table: "messages" | "conversation_members" | "message_attachments",
                 ..
             }
         )));
+        // …or as long as the operator set, and only that.
+        let mut set = RetentionSettings::default();
+        set.set(koine_domain::privacy::RetentionSetting::Conversations, 30);
+        let configured = plan(&set);
+        assert!(configured.iter().any(|s| matches!(
+            s,
+            Sweep::Rows { table: "conversations", age_us, .. } if *age_us == 30 * DAY_US
+        )));
+        assert!(
+            !configured.iter().any(|s| matches!(
+                s,
+                Sweep::Clear {
+                    table: "conversations",
+                    ..
+                }
+            )),
+            "its columns follow the row"
+        );
+        assert_eq!(configured.len(), p.len());
         assert!(rows("message_reports", "closed_at", 2 * 365 * DAY_US));
         assert!(p.contains(&Sweep::Clear {
             table: "message_reports",

@@ -42,9 +42,10 @@ async fn person_and_retention_lookups_use_indexes(app: TestApp) {
     let mut missing = Vec::new();
     for t in datamap::tables() {
         let mut needed: Vec<&str> = t.subjects.to_vec();
-        if let Some(koine_store::retention::Sweep::Rows { column, .. }) = koine_store::retention::plan()
-            .into_iter()
-            .find(|s| s.table() == t.table && matches!(s, koine_store::retention::Sweep::Rows { .. }))
+        if let Some(koine_store::retention::Sweep::Rows { column, .. }) =
+            koine_store::retention::plan(&app.svc.settings.retention)
+                .into_iter()
+                .find(|s| s.table() == t.table && matches!(s, koine_store::retention::Sweep::Rows { .. }))
         {
             needed.push(column);
         }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 both_backends!(
     sweeps_remove_what_the_map_says_has_expired,
-    ip_addresses_are_cut_to_their_network_after_a_week
+    ip_addresses_are_cut_to_their_network_after_a_week,
+    conversations_are_kept_as_long_as_configured
 );
 
 const DAY: u64 = 86_400;
@@ -154,4 +155,39 @@ fn sweep_command_reports_per_table() {
             "{table}: {text}"
         );
     }
+}
+
+async fn conversations_are_kept_as_long_as_configured(backend_app: TestApp) {
+    // Its own server: the period is set in configuration.
+    let app = TestApp::spawn_with(backend_app.backend, |c| c.conversation_retention_days = Some(60)).await;
+    drop(backend_app);
+    let (_, teacher) = app.teacher_member("profe@example.org").await;
+    let learner = app.member("ana@example.org", "Ana").await;
+    let r = learner
+        .post_form("/messages/start", &[("member", &teacher.to_string())])
+        .await;
+    let c = r.headers()["location"].to_str().unwrap().to_owned();
+    let sent = learner
+        .post_form(
+            &c,
+            &[("body", "Hola"), ("idempotency_key", &koine_testkit::lessons::key())],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    // The notice states the period in force, and its version records it.
+    let (_, notice) = app.browser().get_text("/privacy").await;
+    assert!(notice.contains("60 days") && !notice.contains("1095 days"), "{notice}");
+    let default = TestApp::spawn_with(app.backend, |_| {}).await;
+    let (_, usual) = default.browser().get_text("/privacy").await;
+    assert!(usual.contains("1095 days") && !usual.contains("60 days"), "{usual}");
+    assert_ne!(app.svc.policy_version_id(), default.svc.policy_version_id());
+    drop(default);
+    // Kept while it is younger than the period, gone once it is older.
+    app.advance(Duration::from_secs(59 * DAY));
+    assert_eq!(get(&counts(&app, false).await, "conversations/expired_rows"), 0);
+    assert_eq!(app.count("messages").await, 1);
+    app.advance(Duration::from_secs(2 * DAY));
+    assert_eq!(get(&counts(&app, false).await, "conversations/expired_rows"), 1);
+    assert_eq!(app.count("conversations").await, 0);
+    assert_eq!(app.count("messages").await, 0, "its messages went with it");
 }

@@ -4,8 +4,12 @@
 use super::*;
 
 /// A conversation nobody has written in for three years is deleted, with
-/// its messages.
-const CONVERSATION_KEEP: Retention = days_after(3 * 365, "last_activity_at");
+/// its messages (the operator may set another period in configuration).
+const CONVERSATION_KEEP: Retention = DaysAfterSet {
+    days: 3 * 365,
+    column: "last_activity_at",
+    setting: RetentionSetting::Conversations,
+};
 
 const IN_CONVERSATION: Retention = WithParent {
     column: "conversation_id",

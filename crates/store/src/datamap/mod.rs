@@ -5,7 +5,8 @@
 //! it with the live schema of both backends, column for column.
 
 use koine_domain::consent::ConsentPurpose;
-use koine_domain::privacy::{Erasure, LegalBasis, Purpose, Retention, Source};
+pub use koine_domain::privacy::RetentionSettings;
+use koine_domain::privacy::{Erasure, LegalBasis, Purpose, Retention, RetentionSetting, Source};
 use serde::Serialize;
 
 /// One table of the map, written the way a data map is read:
@@ -287,7 +288,7 @@ impl ColumnMap {
 use Erasure::{DeleteRow, Null, Pseudonymise, RetainLegal, WithRow};
 use LegalBasis::{Contract, LegalObligation, LegitimateInterests};
 use Purpose::{LegalCompliance, Operations, Payments, Profile, ProvideService, Security, ServiceMessages};
-use Retention::{AccountLifetime, DaysAfter, UntilInstant, WithParent, YearsAfter};
+use Retention::{AccountLifetime, DaysAfter, DaysAfterSet, UntilInstant, WithParent, YearsAfter};
 
 const ACCOUNT: Retention = AccountLifetime;
 
@@ -434,6 +435,7 @@ mod tests {
                 let referenced = match c.retention {
                     Retention::UntilInstant { column }
                     | Retention::DaysAfter { column, .. }
+                    | Retention::DaysAfterSet { column, .. }
                     | Retention::YearsAfter { column, .. }
                     | Retention::CarriedForward { column, .. }
                     | Retention::WithParent { column, .. } => Some(column),
@@ -556,7 +558,7 @@ pub struct NoticeEntry {
 fn retention_rank(r: &Retention) -> u64 {
     match *r {
         Retention::UntilInstant { .. } => 1,
-        Retention::DaysAfter { days, .. } => 10 + u64::from(days),
+        Retention::DaysAfter { days, .. } | Retention::DaysAfterSet { days, .. } => 10 + u64::from(days),
         Retention::AccountLifetime => 100_000,
         // At least as long as its parent, which may outlive an account.
         Retention::WithParent { .. } => 150_000,
@@ -567,7 +569,7 @@ fn retention_rank(r: &Retention) -> u64 {
 
 /// The notice, derived from the map: per table, per category, the purposes,
 /// legal bases and retention. System-only columns are left out.
-pub fn notice() -> Vec<NoticeEntry> {
+pub fn notice(settings: &RetentionSettings) -> Vec<NoticeEntry> {
     let mut out: Vec<NoticeEntry> = Vec::new();
     for t in tables() {
         for c in t
@@ -580,8 +582,8 @@ pub fn notice() -> Vec<NoticeEntry> {
                     e.purposes.extend(c.purposes.iter().copied());
                     e.bases.insert(c.basis);
                     e.sources.insert(c.source);
-                    if retention_rank(&c.retention) > retention_rank(&e.retention) {
-                        e.retention = c.retention;
+                    if retention_rank(&c.retention.under(settings)) > retention_rank(&e.retention) {
+                        e.retention = c.retention.under(settings);
                     }
                 }
                 None => out.push(NoticeEntry {
@@ -590,7 +592,7 @@ pub fn notice() -> Vec<NoticeEntry> {
                     purposes: c.purposes.iter().copied().collect(),
                     bases: [c.basis].into(),
                     sources: [c.source].into(),
-                    retention: c.retention,
+                    retention: c.retention.under(settings),
                 }),
             }
         }
@@ -641,7 +643,7 @@ mod notice_tests {
 
     #[test]
     fn notice_groups_by_table_and_category_and_keeps_longest_retention() {
-        let n = notice();
+        let n = notice(&RetentionSettings::default());
         let email = n
             .iter()
             .find(|e| e.table == "accounts" && e.category == "user.contact.email")

@@ -270,9 +270,14 @@ pub(super) fn is_local_path(next: &str) -> bool {
         && next.len() <= 512
 }
 
-/// How long a rule of the map keeps data.
-pub fn retention_text(i18n: &crate::i18n::I18n, r: &koine_domain::privacy::Retention) -> String {
-    notice::retention_text(i18n, &serde_json::to_value(r).unwrap_or_default())
+/// How long a rule of the map keeps data on this server (with the periods
+/// set in configuration).
+pub fn retention_text(
+    i18n: &crate::i18n::I18n,
+    r: &koine_domain::privacy::Retention,
+    settings: &koine_store::datamap::RetentionSettings,
+) -> String {
+    notice::retention_text(i18n, &serde_json::to_value(r.under(settings)).unwrap_or_default())
 }
 
 #[cfg(test)]

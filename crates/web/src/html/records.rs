@@ -64,7 +64,10 @@ async fn page(State(st): State<AppState>, ctx: Ctx) -> Result<Response, PageErro
                 .retention
                 .iter()
                 .map(|(table, rules)| {
-                    let kept = rules.iter().map(|r| retention_text(&i18n, r)).collect::<Vec<_>>();
+                    let kept = rules
+                        .iter()
+                        .map(|r| retention_text(&i18n, r, &st.svc.settings.retention))
+                        .collect::<Vec<_>>();
                     format!("{} ({table}): {}", table_title(&i18n, table), kept.join(", "))
                 })
                 .collect(),

@@ -321,7 +321,7 @@ async fn delete_page(st: &AppState, ctx: &Ctx, form: FormState) -> Result<Delete
             .map(|(table, retention)| {
                 (
                     super::table_title(&i18n, table),
-                    super::retention_text(&i18n, retention),
+                    super::retention_text(&i18n, retention, &st.svc.settings.retention),
                 )
             })
             .collect(),
