@@ -18,6 +18,7 @@ pub mod erasure;
 mod error;
 pub mod export;
 pub mod faults;
+mod group_commit;
 pub mod guardians;
 pub mod i18n;
 pub mod idempotency;
@@ -122,6 +123,8 @@ pub struct Services {
     pub(crate) storage_dirty: Arc<std::sync::atomic::AtomicBool>,
     /// Live events to members' open connections.
     pub bus: Arc<dyn bus::Bus>,
+    /// Messages sent together are committed together.
+    pub(crate) message_writes: Arc<group_commit::GroupCommit>,
 }
 
 impl Services {
@@ -146,6 +149,7 @@ impl Services {
             faults: Arc::default(),
             storage_dirty: Arc::default(),
             bus: Arc::new(bus::LocalBus::default()),
+            message_writes: Arc::default(),
         })
     }
 }

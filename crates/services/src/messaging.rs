@@ -6,6 +6,7 @@
 use crate::accounts::Principal;
 use crate::attachments::{self, Attachment, Upload};
 use crate::bus::Event;
+use crate::group_commit::{Batched, BoxFuture};
 use crate::idempotency::{IdempotencyKey, Outcome};
 use crate::mail::{self, Channel, Outgoing};
 use crate::{Error, Result, Services};
@@ -346,67 +347,37 @@ impl Services {
         };
         drop(c);
         let files = attachments::clean(files).await?;
-        let id = Uuid::now_v7();
-        let mut tx = self.db.begin().await?;
-        if let Some(Outcome::Message(earlier)) = self
-            .claim_key_as(tx.conn(), me, key, &fingerprint, Some(Outcome::Message(id)))
-            .await?
-        {
-            // The same key, sent twice at once: the first one stands.
-            return self.message_by_id(tx.conn(), earlier).await;
-        }
-        let sent = repo::append(
-            tx.conn(),
-            &NewMessage {
-                id,
-                conversation_id: conversation,
-                sender_id: me,
-                kind: MessageKind::Text,
-                body: &guarded.text,
-                redactions: guarded.redacted.len() as i64,
-                redacted_kinds: kinds.as_deref(),
-                created_at: now,
-            },
-        )
-        .await?;
-        let sent_files = self
-            .store_attachments(tx.conn(), id, conversation, me, files, now)
-            .await?;
-        let mut published = vec![(sent.clone(), sent_files.clone())];
-        if let Some(away) = away {
-            let reply = repo::append(
-                tx.conn(),
-                &NewMessage {
-                    id: Uuid::now_v7(),
-                    conversation_id: conversation,
-                    sender_id: other.account_id,
-                    kind: MessageKind::AutoReply,
-                    body: away,
-                    redactions: 0,
-                    redacted_kinds: None,
-                    created_at: now,
-                },
-            )
-            .await?;
-            published.push((reply, Vec::new()));
-        }
-        // Whoever records the email first sends it: two messages at once
-        // make one email.
-        if let Some(mail) = email
-            && repo::mark_emailed(
-                tx.conn(),
-                conversation,
-                other.account_id,
-                sent.seq,
-                now,
-                other.emailed_at,
-            )
-            .await?
-        {
-            outbox::enqueue_many(tx.conn(), &[mail]).await?;
-        }
-        tx.commit().await?;
+        // The rows are written in a batch with the other messages sent at
+        // the same moment: one commit (one disk sync) for them all.
+        let (reply, written) = tokio::sync::oneshot::channel();
+        let write = MessageWrite {
+            svc: self.clone(),
+            id: Uuid::now_v7(),
+            me,
+            conversation,
+            key: key.clone(),
+            fingerprint,
+            body: guarded.text,
+            redactions: guarded.redacted.len() as i64,
+            kinds,
+            files,
+            other: other.account_id,
+            away: away.cloned(),
+            email: email.map(|mail| (mail, other.emailed_at)),
+            now,
+            written: None,
+            reply: Some(reply),
+        };
+        self.message_writes.submit(&self.db, Box::new(write));
+        let (sent, sent_files, away_reply) = match written.await.map_err(Error::internal)?? {
+            Written::Earlier(earlier) => {
+                let mut c = self.db.acquire().await?;
+                return self.message_by_id(c.conn(), earlier).await;
+            }
+            Written::Sent(rows) => (rows.sent, rows.files, rows.away),
+        };
         let members = [me, other.account_id];
+        let published = std::iter::once((sent.clone(), sent_files.clone())).chain(away_reply.map(|r| (r, Vec::new())));
         for (row, files) in published {
             let message = Message {
                 attachments: files,
@@ -701,5 +672,124 @@ impl Services {
     pub async fn redactions_of(&self, account: Uuid) -> Result<i64> {
         let mut c = self.db.acquire().await?;
         Ok(repo::redactions_of(c.conn(), account).await?)
+    }
+}
+
+/// What a batched message write did.
+enum Written {
+    /// The idempotency key had already sent this message.
+    Earlier(Uuid),
+    Sent(Box<SentRows>),
+}
+
+struct SentRows {
+    sent: MessageRow,
+    files: Vec<Attachment>,
+    /// The other member's away message, sent back once.
+    away: Option<MessageRow>,
+}
+
+/// A message's rows, written in one batch with those sent at the same
+/// moment (`group_commit`).
+struct MessageWrite {
+    svc: Services,
+    id: Uuid,
+    me: Uuid,
+    conversation: Uuid,
+    key: IdempotencyKey,
+    fingerprint: Vec<u8>,
+    body: String,
+    redactions: i64,
+    kinds: Option<String>,
+    files: Vec<attachments::CleanFile>,
+    other: Uuid,
+    away: Option<String>,
+    /// The email to the other member, and when they were last emailed.
+    email: Option<(OutboxRow, Option<i64>)>,
+    now: i64,
+    written: Option<Written>,
+    reply: Option<tokio::sync::oneshot::Sender<Result<Written>>>,
+}
+
+impl Batched for MessageWrite {
+    fn write<'a>(&'a mut self, mut conn: Conn<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let svc = self.svc.clone();
+            let claim = Some(Outcome::Message(self.id));
+            if let Some(Outcome::Message(earlier)) = svc
+                .claim_key_as(conn.reborrow(), self.me, &self.key, &self.fingerprint, claim)
+                .await?
+            {
+                // The same key, sent twice at once: the first one stands.
+                self.written = Some(Written::Earlier(earlier));
+                return Ok(());
+            }
+            let sent = repo::append(
+                conn.reborrow(),
+                &NewMessage {
+                    id: self.id,
+                    conversation_id: self.conversation,
+                    sender_id: self.me,
+                    kind: MessageKind::Text,
+                    body: &self.body,
+                    redactions: self.redactions,
+                    redacted_kinds: self.kinds.as_deref(),
+                    created_at: self.now,
+                },
+            )
+            .await?;
+            let files = std::mem::take(&mut self.files);
+            let files = svc
+                .store_attachments(conn.reborrow(), self.id, self.conversation, self.me, files, self.now)
+                .await?;
+            let away = match &self.away {
+                Some(text) => Some(
+                    repo::append(
+                        conn.reborrow(),
+                        &NewMessage {
+                            id: Uuid::now_v7(),
+                            conversation_id: self.conversation,
+                            sender_id: self.other,
+                            kind: MessageKind::AutoReply,
+                            body: text,
+                            redactions: 0,
+                            redacted_kinds: None,
+                            created_at: self.now,
+                        },
+                    )
+                    .await?,
+                ),
+                None => None,
+            };
+            // Whoever records the email first sends it: two messages at
+            // once make one email.
+            if let Some((mail, emailed_at)) = self.email.take()
+                && repo::mark_emailed(
+                    conn.reborrow(),
+                    self.conversation,
+                    self.other,
+                    sent.seq,
+                    self.now,
+                    emailed_at,
+                )
+                .await?
+            {
+                outbox::enqueue_many(conn, &[mail]).await?;
+            }
+            self.written = Some(Written::Sent(Box::new(SentRows { sent, files, away })));
+            Ok(())
+        })
+    }
+
+    fn finish(mut self: Box<Self>, outcome: Result<()>) {
+        let written = outcome.and_then(|()| {
+            self.written
+                .take()
+                .ok_or_else(|| Error::Internal("a batched message wrote nothing".into()))
+        });
+        if let Some(reply) = self.reply.take() {
+            // The sender may have gone (its request ended): the message stands.
+            let _ = reply.send(written);
+        }
     }
 }

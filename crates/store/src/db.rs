@@ -313,6 +313,25 @@ impl Tx {
         }
     }
 
+    /// Marks where one of several writes sharing the transaction begins
+    /// (group commit): `undo_to_savepoint` takes back that write alone.
+    pub async fn savepoint(&mut self) -> Result<()> {
+        self.execute("SAVEPOINT batched").await
+    }
+
+    pub async fn undo_to_savepoint(&mut self) -> Result<()> {
+        self.execute("ROLLBACK TO SAVEPOINT batched").await
+    }
+
+    pub async fn release_savepoint(&mut self) -> Result<()> {
+        self.execute("RELEASE SAVEPOINT batched").await
+    }
+
+    async fn execute(&mut self, sql: &'static str) -> Result<()> {
+        on_conn!(self.conn(), c => sqlx::query(sql).execute(&mut *c).await.map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<()> {
         match self {
             Self::Sqlite(t, turn) => {

@@ -25,6 +25,11 @@ impl Error {
         }
     }
 
+    /// The error of work that found no turn in time (see `is_overload`).
+    pub fn timed_out() -> Self {
+        Self::Sql(sqlx::Error::PoolTimedOut)
+    }
+
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Sql(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()))
     }

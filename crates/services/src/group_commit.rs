@@ -1,0 +1,137 @@
+//! Group commit: writes that arrive together share one transaction (one
+//! disk sync) instead of one each. Each write runs inside its own savepoint,
+//! so one that fails is undone alone; each learns its outcome only once the
+//! whole batch is committed. A writer task takes the writes waiting in
+//! arrival order, at most `BATCH_MAX` at a time; it ends after a quiet
+//! spell (holding nothing between bursts) and starts again with the next
+//! write.
+
+use crate::{Error, Result};
+use koine_store::{Conn, Db};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// The most writes one transaction takes.
+const BATCH_MAX: usize = 64;
+
+/// A writer with nothing to do for this long ends.
+const QUIET: Duration = Duration::from_secs(5);
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One write of a batch.
+pub trait Batched: Send + 'static {
+    /// Writes its rows in the batch's transaction. An error undoes this
+    /// write alone; it is told to `finish` with the rest.
+    fn write<'a>(&'a mut self, conn: Conn<'a>) -> BoxFuture<'a, Result<()>>;
+
+    /// Tells the waiting caller how it ended: its own write's outcome, or
+    /// the batch's error when the transaction was not committed (then
+    /// nothing was written).
+    fn finish(self: Box<Self>, outcome: Result<()>);
+}
+
+/// The queue of one kind of write (messages).
+#[derive(Default)]
+pub struct GroupCommit {
+    queue: Mutex<Option<mpsc::UnboundedSender<Box<dyn Batched>>>>,
+}
+
+impl GroupCommit {
+    /// Queues a write; its `finish` says how it ended.
+    pub fn submit(&self, db: &Db, work: Box<dyn Batched>) {
+        let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        let work = match queue.as_ref() {
+            Some(q) => match q.send(work) {
+                Ok(()) => return,
+                // The writer ended after a quiet spell.
+                Err(mpsc::error::SendError(work)) => work,
+            },
+            None => work,
+        };
+        let (tx, rx) = mpsc::unbounded_channel();
+        tx.send(work)
+            .unwrap_or_else(|_| unreachable!("the receiver is held here"));
+        *queue = Some(tx);
+        let db = db.clone();
+        tokio::spawn(run(db, rx));
+    }
+}
+
+async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Box<dyn Batched>>) {
+    loop {
+        let first = match tokio::time::timeout(QUIET, rx.recv()).await {
+            Ok(Some(first)) => first,
+            // Quiet, or every sender gone: end; the next write starts anew.
+            _ => {
+                rx.close();
+                // Writes that raced the closing still get their turn.
+                let mut late = Vec::new();
+                while let Ok(w) = rx.try_recv() {
+                    late.push(w);
+                }
+                if !late.is_empty() {
+                    commit_batch(&db, late).await;
+                }
+                return;
+            }
+        };
+        let mut batch = vec![first];
+        while batch.len() < BATCH_MAX {
+            match rx.try_recv() {
+                Ok(w) => batch.push(w),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&db, batch).await;
+    }
+}
+
+/// One transaction for the batch, a savepoint per write.
+async fn commit_batch(db: &Db, batch: Vec<Box<dyn Batched>>) {
+    let db2 = db.clone();
+    db.writing(async move {
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut batch = batch;
+        let committed = async {
+            let mut tx = db2.begin().await?;
+            for work in batch.iter_mut() {
+                tx.savepoint().await?;
+                let outcome = work.write(tx.conn()).await;
+                if outcome.is_err() {
+                    tx.undo_to_savepoint().await?;
+                }
+                tx.release_savepoint().await?;
+                outcomes.push(outcome);
+            }
+            tx.commit().await?;
+            Ok::<_, Error>(())
+        }
+        .await;
+        match committed {
+            Ok(()) => {
+                for (work, outcome) in batch.into_iter().zip(outcomes) {
+                    work.finish(outcome);
+                }
+            }
+            Err(e) => {
+                tracing::warn!("a batch of writes was not committed: {e}");
+                for work in batch {
+                    work.finish(Err(again(&e)));
+                }
+            }
+        }
+    })
+    .await;
+}
+
+/// The batch's error, for each of its writes (nothing of any was written).
+fn again(e: &Error) -> Error {
+    match e {
+        Error::Overloaded(_) => Error::Overloaded(koine_store::Error::timed_out()),
+        other => Error::Internal(format!("not committed: {other}")),
+    }
+}
