@@ -69,6 +69,9 @@ pub struct OpenedFile {
 /// Checks every file and cleans the pictures (off the async runtime:
 /// decoding is CPU work). Every file's error is reported under `files`.
 pub(crate) async fn clean(uploads: &[Upload]) -> Result<Vec<CleanFile>> {
+    if uploads.is_empty() {
+        return Ok(Vec::new());
+    }
     let kinds = attachment_kinds(uploads.iter().map(|u| u.bytes.as_slice()))?;
     let uploads = uploads.to_vec();
     tokio::task::spawn_blocking(move || {

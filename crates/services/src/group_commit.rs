@@ -5,6 +5,10 @@
 //! arrival order, at most `BATCH_MAX` at a time; it ends after a quiet
 //! spell (holding nothing between bursts) and starts again with the next
 //! write.
+//!
+//! SQLite has one writer, so one lane; PostgreSQL commits side by side, so
+//! several lanes, each write going to the lane of its key (a message's
+//! conversation): two batches never wait on each other's rows in turn.
 
 use crate::{Error, Result};
 use koine_store::{Conn, Db};
@@ -34,16 +38,32 @@ pub trait Batched: Send + 'static {
     fn finish(self: Box<Self>, outcome: Result<()>);
 }
 
-/// The queue of one kind of write (messages).
-#[derive(Default)]
+/// Lanes on PostgreSQL.
+const POSTGRES_LANES: usize = 8;
+
+/// A lane's queue, while its writer runs.
+type Lane = Mutex<Option<mpsc::UnboundedSender<Box<dyn Batched>>>>;
+
+/// The queues of one kind of write (messages), one per lane.
 pub struct GroupCommit {
-    queue: Mutex<Option<mpsc::UnboundedSender<Box<dyn Batched>>>>,
+    lanes: Vec<Lane>,
 }
 
 impl GroupCommit {
-    /// Queues a write; its `finish` says how it ended.
-    pub fn submit(&self, db: &Db, work: Box<dyn Batched>) {
-        let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+    pub fn for_backend(backend: koine_store::Backend) -> Self {
+        let lanes = match backend {
+            koine_store::Backend::Sqlite => 1,
+            koine_store::Backend::Postgres => POSTGRES_LANES,
+        };
+        Self {
+            lanes: (0..lanes).map(|_| Mutex::default()).collect(),
+        }
+    }
+
+    /// Queues a write in the lane of `key`; its `finish` says how it ended.
+    pub fn submit(&self, db: &Db, key: uuid::Uuid, work: Box<dyn Batched>) {
+        let lane = (key.as_u128() % self.lanes.len() as u128) as usize;
+        let mut queue = self.lanes[lane].lock().unwrap_or_else(|p| p.into_inner());
         let work = match queue.as_ref() {
             Some(q) => match q.send(work) {
                 Ok(()) => return,

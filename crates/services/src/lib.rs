@@ -130,6 +130,7 @@ pub struct Services {
 impl Services {
     pub fn new(db: koine_store::Db, keys: crypto::Keyring, clock: clock::Clock, settings: Settings) -> Result<Self> {
         let mailer = mail::Delivery::new(&settings)?;
+        let backend = db.backend();
         let cards: Option<Arc<dyn payments::CardProcessor>> = settings.booking.test_card_payments.then(|| {
             Arc::new(payments::test_cards::TestCards::new(
                 keys.derive(payments::test_cards::WEBHOOK_KEY_PURPOSE),
@@ -149,7 +150,7 @@ impl Services {
             faults: Arc::default(),
             storage_dirty: Arc::default(),
             bus: Arc::new(bus::LocalBus::default()),
-            message_writes: Arc::default(),
+            message_writes: Arc::new(group_commit::GroupCommit::for_backend(backend)),
         })
     }
 }

@@ -368,7 +368,7 @@ impl Services {
             written: None,
             reply: Some(reply),
         };
-        self.message_writes.submit(&self.db, Box::new(write));
+        self.message_writes.submit(&self.db, conversation, Box::new(write));
         let (sent, sent_files, away_reply) = match written.await.map_err(Error::internal)?? {
             Written::Earlier(earlier) => {
                 let mut c = self.db.acquire().await?;

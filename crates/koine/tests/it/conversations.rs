@@ -858,6 +858,60 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
         closed.contains(&format!("/staff/reports/{id}")) && closed.contains(&format!("/staff/reports/{second}")),
         "{closed}"
     );
+    // The same work through the API.
+    let r = lb
+        .post_form(
+            &format!("/messages/{c}/report"),
+            &[("target", "conversation"), ("reason", "spam"), ("details", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let third: Uuid = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT id FROM message_reports WHERE status = 'open'")
+        .fetch_one(p).await.unwrap());
+    let st = token(&app, "support@koine.test").await;
+    let r = app.api(Method::GET, "/api/v1/staff/reports", &st).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "support is not trust & safety");
+    let r = app
+        .api(Method::GET, &format!("/api/v1/staff/reports/{third}"), &st)
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let tst = token(&app, "ts@koine.test").await;
+    let queue = app.get_json("/api/v1/staff/reports", &tst).await;
+    assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
+    assert_eq!(queue[0]["id"], third.to_string());
+    assert!(queue[0]["evidence"].is_null(), "the queue holds no messages: {queue}");
+    let before = app.audited("view_report").await;
+    let opened = app.get_json(&format!("/api/v1/staff/reports/{third}"), &tst).await;
+    assert!(opened["evidence"].to_string().contains("bank transfer"), "{opened}");
+    assert_eq!(app.audited("view_report").await, before + 1, "opening is audited");
+    let decide = |body: Value| {
+        let (app, tst) = (&app, tst.clone());
+        async move {
+            app.post_json(&format!("/api/v1/staff/reports/{third}/decision"), &tst, body)
+                .await
+                .status()
+        }
+    };
+    assert_eq!(
+        decide(json!({"outcome": "dismissed", "note": " "})).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        decide(json!({"outcome": "pardoned", "note": "x"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        decide(json!({"outcome": "dismissed", "note": "checked"})).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        decide(json!({"outcome": "dismissed", "note": "again"})).await,
+        StatusCode::CONFLICT
+    );
+    let closed = app.get_json("/api/v1/staff/reports?status=closed", &tst).await;
+    assert_eq!(closed.as_array().unwrap().len(), 3, "{closed}");
+    let r = app.api(Method::GET, "/api/v1/staff/reports?status=lost", &tst).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 /// A JPEG whose EXIF block holds `secret` (where a camera puts GPS).

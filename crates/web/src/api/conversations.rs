@@ -10,10 +10,10 @@ use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
-use koine_domain::messaging::{BlockReason, MessageKind, MessageText, ReportReason};
+use koine_domain::messaging::{BlockReason, MessageKind, MessageText, ReportOutcome, ReportReason, ReportStatus};
 use koine_services::attachments::Attachment;
 use koine_services::messaging as svc;
-use koine_services::reports::Reported;
+use koine_services::reports::{Evidence, Report, Reported};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -436,4 +436,131 @@ pub async fn report_conversation(
     ApiJson(b): ApiJson<ReportBody>,
 ) -> ApiResult {
     report(&st, &ctx, Reported::Conversation(id), b).await
+}
+
+/// A line of the copy of the messages a report keeps.
+#[derive(Serialize, ToSchema)]
+pub struct EvidenceLine {
+    seq: i64,
+    /// `reported`, `reporter`, or `former` (someone who has left).
+    from: String,
+    body: Option<String>,
+    created_at: i64,
+    /// The message the report is about (the others are context).
+    reported: bool,
+}
+
+impl From<Evidence> for EvidenceLine {
+    fn from(e: Evidence) -> Self {
+        Self {
+            seq: e.seq,
+            from: e.from,
+            body: e.body,
+            created_at: e.created_at,
+            reported: e.reported,
+        }
+    }
+}
+
+/// A report to trust & safety, as staff see it.
+#[derive(Serialize, ToSchema)]
+pub struct ReportInfo {
+    id: Uuid,
+    reporter: Uuid,
+    reported: Uuid,
+    #[schema(schema_with = super::shapes::report_reason)]
+    reason: ReportReason,
+    details: Option<String>,
+    #[schema(schema_with = super::shapes::report_status)]
+    status: ReportStatus,
+    #[schema(schema_with = super::shapes::report_outcome_or_null)]
+    outcome: Option<ReportOutcome>,
+    decision_note: Option<String>,
+    created_at: i64,
+    closed_at: Option<i64>,
+    /// The copy of the messages: only when one report is opened (audited).
+    evidence: Option<Vec<EvidenceLine>>,
+}
+
+impl From<Report> for ReportInfo {
+    fn from(r: Report) -> Self {
+        Self {
+            id: r.id,
+            reporter: r.reporter,
+            reported: r.reported,
+            reason: r.reason,
+            details: r.details,
+            status: r.status,
+            outcome: r.outcome,
+            decision_note: r.decision_note,
+            created_at: r.created_at,
+            closed_at: r.closed_at,
+            evidence: r.evidence.map(all),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// `open` (the default) or `closed`.
+    #[param(schema_with = super::shapes::report_status)]
+    status: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    #[schema(schema_with = super::shapes::report_outcome)]
+    outcome: String,
+    /// Why (kept with the report and in the audit log).
+    #[schema(schema_with = super::shapes::staff_reason)]
+    note: String,
+}
+
+/// Trust & safety: the reports waiting (or closed), oldest first, without
+/// the messages.
+#[utoipa::path(get, path = "/api/v1/staff/reports", tag = "staff", security(("bearer" = [])), params(QueueParams),
+    responses((status = 200, description = "The queue", body = Vec<ReportInfo>), (status = 403, body = Problem),
+              (status = 422, body = Problem)))]
+pub async fn report_queue(State(st): State<AppState>, ctx: Ctx, Query(q): Query<QueueParams>) -> ApiResult {
+    let status = match q.status.as_deref() {
+        None => ReportStatus::Open,
+        Some(s) => {
+            ReportStatus::parse(s).ok_or_else(|| invalid(koine_domain::Invalid::new("status", "invalid-choice")))?
+        }
+    };
+    Ok(Json(all::<_, ReportInfo>(
+        st.svc.report_queue(principal(&ctx)?, status).await?,
+    ))
+    .into_response())
+}
+
+/// Trust & safety: one report with its copy of the messages; the opening
+/// is recorded in the reported member's audit log.
+#[utoipa::path(get, path = "/api/v1/staff/reports/{id}", tag = "staff", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The report", body = ReportInfo), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub async fn staff_report(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
+    Ok(Json(ReportInfo::from(st.svc.open_report(principal(&ctx)?, id).await?)).into_response())
+}
+
+/// Trust & safety: decides an open report — dismiss it, warn the member,
+/// stop them sending messages, or close the account for fraud (trust &
+/// safety only). Audited.
+#[utoipa::path(post, path = "/api/v1/staff/reports/{id}/decision", tag = "staff", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = DecisionBody,
+    responses((status = 204, description = "Decided"), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, description = "Already decided", body = Problem), (status = 422, body = Problem)))]
+pub async fn decide_report(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<DecisionBody>,
+) -> ApiResult {
+    let outcome = ReportOutcome::parse(&b.outcome).map_err(invalid)?;
+    st.svc.decide_report(principal(&ctx)?, id, outcome, &b.note).await?;
+    Ok(no_content())
 }

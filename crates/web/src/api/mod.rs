@@ -55,7 +55,8 @@ pub use stream::STREAM_PATH;
         earnings::earnings, earnings::payout_account, earnings::set_payout_account, earnings::request_payout, lessons::notifications,
         finance::settle, finance::disputes, finance::finance, finance::decide_payout, finance::bank_transfer, wallet::webhook,
         conversations::conversations, conversations::start, conversations::messages, conversations::send, conversations::read,
-        conversations::attachment,
+        conversations::attachment, conversations::report_queue, conversations::staff_report,
+        conversations::decide_report,
         conversations::search, conversations::block, conversations::unblock, stream::stream,
         conversations::report_message, conversations::report_conversation,
     ),
@@ -313,6 +314,9 @@ api_routes! {
     post "/v1/staff/members/{id}/holds/{hold}/lift" => staff::lift_hold,
     post "/v1/staff/members/{id}/fraud-ban" => staff::ban_for_fraud,
     get "/v1/staff/audit" => staff::staff_audit,
+    get "/v1/staff/reports" => conversations::report_queue,
+    get "/v1/staff/reports/{id}" => conversations::staff_report,
+    post "/v1/staff/reports/{id}/decision" => conversations::decide_report,
     get "/v1/privacy/map" => notice::privacy_map,
 }
 

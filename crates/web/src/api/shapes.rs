@@ -218,6 +218,8 @@ shapes! {
     message_kind => names(koine_domain::messaging::MessageKind::ALL);
     block_reason => names(koine_domain::messaging::BlockReason::ALL);
     report_reason => names(koine_domain::messaging::ReportReason::ALL);
+    report_status => names(koine_domain::messaging::ReportStatus::ALL);
+    report_outcome / report_outcome_or_null => names(koine_domain::messaging::ReportOutcome::ALL);
     / report_details_or_null => text(TextRule::FreeText, koine_domain::messaging::REPORT_DETAILS_MAX);
     message_query => filled(TextRule::FreeText, "", koine_services::messaging::QUERY_MAX);
     rating => integer(1, 5);
