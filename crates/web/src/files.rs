@@ -113,7 +113,7 @@ pub fn stored_file(content_type: String, bytes: Vec<u8>, name: &str) -> Response
         [
             (header::CONTENT_TYPE, content_type),
             (header::CONTENT_DISPOSITION, disposition(how, name)),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         bytes,
     )
