@@ -6,7 +6,7 @@
 use crate::accounts::Principal;
 use crate::{Error, Result, Services, crypto};
 use image::codecs::jpeg::JpegEncoder;
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageFormat};
 use koine_domain::messaging::{attachment_kinds, attachment_name};
 use koine_domain::uploads::FileKind;
 use koine_domain::{Invalid, Valid};
@@ -99,21 +99,11 @@ pub(crate) async fn clean(uploads: &[Upload]) -> Result<Vec<CleanFile>> {
 /// turned the way its EXIF orientation said (the tag itself is dropped).
 fn repaint(bytes: &[u8], kind: FileKind) -> Valid<Vec<u8>> {
     let bad = || Invalid::new("files", "not-a-document");
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|_| bad())?;
     let format = match kind {
         FileKind::Jpeg => ImageFormat::Jpeg,
         _ => ImageFormat::Png,
     };
-    if reader.format() != Some(format) {
-        return Err(bad());
-    }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
+    let reader = crate::avatars::picture_reader(bytes, &[format], MAX_SIDE, 512).ok_or_else(bad)?;
     let mut decoder = reader.into_decoder().map_err(|_| bad())?;
     let orientation = decoder.orientation().map_err(|_| bad())?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(|_| bad())?;

@@ -14,27 +14,38 @@ pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 const MAX_SIDE: u32 = 8000;
 const STORED_SIDE: u32 = 512;
 
+/// A reader of an uploaded picture in one of `formats` (judged by its
+/// bytes), refusing to decode one wider or taller than `max_side` pixels or
+/// needing more than `max_mib` of memory.
+pub(crate) fn picture_reader<'a>(
+    bytes: &'a [u8],
+    formats: &[ImageFormat],
+    max_side: u32,
+    max_mib: u64,
+) -> Option<ImageReader<Cursor<&'a [u8]>>> {
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().ok()?;
+    if !reader.format().is_some_and(|f| formats.contains(&f)) {
+        return None;
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(max_side);
+    limits.max_image_height = Some(max_side);
+    limits.max_alloc = Some(max_mib * 1024 * 1024);
+    reader.limits(limits);
+    Some(reader)
+}
+
 /// Decodes an upload and returns a clean PNG of at most 512×512 pixels.
 pub fn reencode(bytes: &[u8]) -> Result<Vec<u8>, Invalid> {
     let bad = || Invalid::new("avatar", "not-an-image");
     if bytes.len() > MAX_BYTES {
         return Err(Invalid::new("avatar", "file-too-large"));
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
+    let formats = [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::WebP, ImageFormat::Gif];
+    let img = picture_reader(bytes, &formats, MAX_SIDE, 256)
+        .ok_or_else(bad)?
+        .decode()
         .map_err(|_| bad())?;
-    if !matches!(
-        reader.format(),
-        Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif)
-    ) {
-        return Err(bad());
-    }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    reader.limits(limits);
-    let img = reader.decode().map_err(|_| bad())?;
     let img = if img.width() > STORED_SIDE || img.height() > STORED_SIDE {
         img.thumbnail(STORED_SIDE, STORED_SIDE)
     } else {

@@ -511,7 +511,7 @@ pub struct QueueParams {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionBody {
+pub struct ReportDecision {
     #[schema(schema_with = super::shapes::report_outcome)]
     outcome: String,
     /// Why (kept with the report and in the audit log).
@@ -551,14 +551,14 @@ pub async fn staff_report(State(st): State<AppState>, ctx: Ctx, Path(id): Path<U
 /// stop them sending messages, or close the account for fraud (trust &
 /// safety only). Audited.
 #[utoipa::path(post, path = "/api/v1/staff/reports/{id}/decision", tag = "staff", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), request_body = DecisionBody,
+    params(("id" = Uuid, Path)), request_body = ReportDecision,
     responses((status = 204, description = "Decided"), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, description = "Already decided", body = Problem), (status = 422, body = Problem)))]
 pub async fn decide_report(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<Uuid>,
-    ApiJson(b): ApiJson<DecisionBody>,
+    ApiJson(b): ApiJson<ReportDecision>,
 ) -> ApiResult {
     let outcome = ReportOutcome::parse(&b.outcome).map_err(invalid)?;
     st.svc.decide_report(principal(&ctx)?, id, outcome, &b.note).await?;
