@@ -499,6 +499,37 @@ pub fn principal(ctx: &Ctx) -> Result<&Principal, Problem> {
 mod tests {
     use std::collections::BTreeSet;
 
+    /// The document names a schema by its type's name alone: two types of
+    /// one name would share one schema, the later replacing the earlier
+    /// (a body would then be documented as another's).
+    #[test]
+    fn every_documented_type_has_a_name_of_its_own() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+        let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+        let mut clashes = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut documented = false;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                    documented = true;
+                } else if let Some(rest) = line.strip_prefix("pub struct ").filter(|_| documented) {
+                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+                    if let Some(first) = seen.insert(name.clone(), file.clone()) {
+                        clashes.push(format!("{name} in {first} and {file}"));
+                    }
+                    documented = false;
+                } else if !line.starts_with("#[") && !line.starts_with("///") {
+                    documented = false;
+                }
+            }
+        }
+        assert!(seen.len() > 50, "the API's types were read: {}", seen.len());
+        assert!(clashes.is_empty(), "{clashes:?}");
+    }
+
     #[test]
     fn the_document_names_every_routed_call_and_only_those() {
         let doc: serde_json::Value = serde_json::from_str(&super::openapi_json()).unwrap();
