@@ -53,6 +53,10 @@ pub struct Report {
     pub closed_at: Option<i64>,
     /// Only in an opened report (audited), never in the queue.
     pub evidence: Option<Vec<Evidence>>,
+    /// The two members' display names, in an opened report (none once one
+    /// has left Koine).
+    pub reporter_name: Option<String>,
+    pub reported_name: Option<String>,
 }
 
 impl Report {
@@ -75,6 +79,8 @@ impl Report {
             created_at: r.created_at,
             closed_at: r.closed_at,
             evidence,
+            reporter_name: None,
+            reported_name: None,
         }
     }
 }
@@ -185,9 +191,12 @@ impl Services {
     /// recorded in the audit log of the reported member.
     pub async fn open_report(&self, p: &Principal, id: Uuid) -> Result<Report> {
         require_reports_role(p)?;
-        let row = {
+        let (row, mut names) = {
             let mut c = self.db.acquire().await?;
-            repo::report(c.conn(), id).await?.ok_or(Error::NotFound)?
+            let row = repo::report(c.conn(), id).await?.ok_or(Error::NotFound)?;
+            let names =
+                koine_store::repo::profiles::names_and_locales(c.conn(), &[row.reporter_id, row.reported_id]).await?;
+            (row, names)
         };
         self.audit(
             p.account_id,
@@ -196,7 +205,12 @@ impl Services {
             Some(format!("report {id}")),
         )
         .await?;
-        Ok(Report::of(row, true))
+        let mut name = |id: Uuid| names.remove(&id).map(|(name, _)| name);
+        Ok(Report {
+            reporter_name: name(row.reporter_id),
+            reported_name: name(row.reported_id),
+            ..Report::of(row, true)
+        })
     }
 
     /// Decides an open report. A warning tells the reported member; a

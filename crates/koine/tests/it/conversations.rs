@@ -809,6 +809,11 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
         page.contains("Only if you pay me by bank transfer") && page.contains("¿das clases"),
         "{page}"
     );
+    // The two members by name, each a link to their (audited) record.
+    assert!(
+        page.contains(&format!("href=\"/staff/members/{teacher}\">Profe<")),
+        "{page}"
+    );
     assert_eq!(app.audited("view_report").await, before + 1, "opening is audited");
     // A decision needs a reason; then the teacher can no longer write.
     let (s, page) = ts
@@ -883,6 +888,10 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
     let before = app.audited("view_report").await;
     let opened = app.get_json(&format!("/api/v1/staff/reports/{third}"), &tst).await;
     assert!(opened["evidence"].to_string().contains("bank transfer"), "{opened}");
+    assert_eq!(
+        (opened["reporter_name"].as_str(), opened["reported_name"].as_str()),
+        (Some("Ana"), Some("Profe"))
+    );
     assert_eq!(app.audited("view_report").await, before + 1, "opening is audited");
     let decide = |body: Value| {
         let (app, tst) = (&app, tst.clone());

@@ -480,6 +480,10 @@ pub struct ReportInfo {
     closed_at: Option<i64>,
     /// The copy of the messages: only when one report is opened (audited).
     evidence: Option<Vec<EvidenceLine>>,
+    /// The two members' display names, when one report is opened (null
+    /// once one has left Koine).
+    reporter_name: Option<String>,
+    reported_name: Option<String>,
 }
 
 impl From<Report> for ReportInfo {
@@ -496,6 +500,8 @@ impl From<Report> for ReportInfo {
             created_at: r.created_at,
             closed_at: r.closed_at,
             evidence: r.evidence.map(all),
+            reporter_name: r.reporter_name,
+            reported_name: r.reported_name,
         }
     }
 }
