@@ -152,31 +152,25 @@ async fn fraud_bans_over_the_api(app: TestApp) {
     let id = app.account_id("api-fraud@example.org").await;
     app.staff("ts@koine.test", StaffRole::TrustSafety).await;
     let token = crate::api::token(&app, "ts@koine.test").await;
-    let c = reqwest::Client::new();
     let ban = |target: uuid::Uuid, body: serde_json::Value| {
-        c.post(app.url(&format!("/api/v1/staff/members/{target}/fraud-ban")))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
+        let (app, token) = (&app, token.clone());
+        async move {
+            app.post_json(&format!("/api/v1/staff/members/{target}/fraud-ban"), &token, body)
+                .await
+        }
     };
-    let r = ban(id, serde_json::json!({"reason": ""})).await.unwrap();
+    let r = ban(id, serde_json::json!({"reason": ""})).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = ban(id, serde_json::json!({"reason": "x", "force": true}))
-        .await
-        .unwrap();
+    let r = ban(id, serde_json::json!({"reason": "x", "force": true})).await;
     assert_eq!(
         r.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "unknown fields are refused"
     );
-    let r = ban(uuid::Uuid::now_v7(), serde_json::json!({"reason": "x"}))
-        .await
-        .unwrap();
+    let r = ban(uuid::Uuid::now_v7(), serde_json::json!({"reason": "x"})).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.count("fraud_bans").await, 0);
-    let r = ban(id, serde_json::json!({"reason": "fake teacher payouts"}))
-        .await
-        .unwrap();
+    let r = ban(id, serde_json::json!({"reason": "fake teacher payouts"})).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.count("fraud_bans").await, 1, "its email (it had no phone)");
     assert_eq!(app.rows_about("accounts", "id", id).await, 0);

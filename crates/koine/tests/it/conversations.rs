@@ -56,6 +56,15 @@ async fn write(b: &Browser, conversation: Uuid, text: &str) -> StatusCode {
     .status()
 }
 
+/// Sends `text` from a page that comes back (a refusal): its status and text.
+async fn write_page(b: &Browser, conversation: Uuid, text: &str) -> (StatusCode, String) {
+    b.post_form_text(
+        &format!("/messages/{conversation}"),
+        &[("body", text), ("idempotency_key", &key())],
+    )
+    .await
+}
+
 /// Sends `text` through the API; the answer's status and body.
 async fn send(app: &TestApp, token: &str, conversation: Uuid, text: &str) -> (StatusCode, Value) {
     let r = reqwest::Client::new()
@@ -110,12 +119,7 @@ async fn members_write_through_the_pages(app: TestApp) {
         StatusCode::SEE_OTHER
     );
     // An empty message is refused beside the field, the text kept.
-    let (s, page) = lb
-        .post_form_text(
-            &format!("/messages/{c}"),
-            &[("body", "   "), ("idempotency_key", &key())],
-        )
-        .await;
+    let (s, page) = write_page(&lb, c, "   ").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("id=\"body-error\""), "{page}");
     // Search finds one's own conversations' messages.
@@ -389,12 +393,7 @@ async fn new_accounts_may_not_write_on_and_on_unanswered(app: TestApp) {
     for n in 0..10 {
         assert_eq!(write(&lb, c, &format!("message {n}")).await, StatusCode::SEE_OTHER);
     }
-    let (s, page) = lb
-        .post_form_text(
-            &format!("/messages/{c}"),
-            &[("body", "one more"), ("idempotency_key", &key())],
-        )
-        .await;
+    let (s, page) = write_page(&lb, c, "one more").await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert!(page.contains("up to 10 messages"), "{page}");
     assert_eq!(bodies(&app, c).await.len(), 10);
@@ -736,6 +735,19 @@ async fn leaving_keeps_the_conversation_for_the_other_member(app: TestApp) {
     assert_eq!(s, StatusCode::NOT_FOUND, "nobody to write to");
 }
 
+/// Reports the whole conversation from its page; the (only) open report.
+async fn report_conversation(app: &TestApp, b: &Browser, c: Uuid, reason: &str) -> Uuid {
+    let r = b
+        .post_form(
+            &format!("/messages/{c}/report"),
+            &[("target", "conversation"), ("reason", reason), ("details", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT id FROM message_reports WHERE status = 'open'")
+        .fetch_one(p).await.unwrap())
+}
+
 async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
     let (tb, teacher, lb, _) = pair(&app).await;
     let c = open(&lb, teacher).await;
@@ -842,15 +854,7 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT, "decided once");
     // A whole conversation, reported from the page, and a warning.
-    let r = tb
-        .post_form(
-            &format!("/messages/{c}/report"),
-            &[("target", "conversation"), ("reason", "other"), ("details", "")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let second: Uuid = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT id FROM message_reports WHERE status = 'open'")
-        .fetch_one(p).await.unwrap());
+    let second = report_conversation(&app, &tb, c, "other").await;
     ts.post_form(
         &format!("/staff/reports/{second}"),
         &[("outcome", "warned"), ("reason", "be kind")],
@@ -864,15 +868,7 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
         "{closed}"
     );
     // The same work through the API.
-    let r = lb
-        .post_form(
-            &format!("/messages/{c}/report"),
-            &[("target", "conversation"), ("reason", "spam"), ("details", "")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let third: Uuid = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT id FROM message_reports WHERE status = 'open'")
-        .fetch_one(p).await.unwrap());
+    let third = report_conversation(&app, &lb, c, "spam").await;
     let st = token(&app, "support@koine.test").await;
     let r = app.api(Method::GET, "/api/v1/staff/reports", &st).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "support is not trust & safety");

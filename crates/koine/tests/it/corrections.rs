@@ -152,28 +152,16 @@ async fn corrections_go_through_the_age_gate(app: TestApp) {
 
     // The same over the API.
     let token = crate::api::token(&app, "young@example.org").await;
-    let c = reqwest::Client::new();
-    let post = |body: serde_json::Value| {
-        c.post(app.url("/api/v1/me/corrections"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-    };
-    let r = post(serde_json::json!({"field": "birth_date", "value": "not a date"}))
-        .await
-        .unwrap();
+    let post = |body: serde_json::Value| app.post_json("/api/v1/me/corrections", &token, body);
+    let r = post(serde_json::json!({"field": "birth_date", "value": "not a date"})).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = post(serde_json::json!({"field": "birth_date", "value": "1990-01-02", "x": 1}))
-        .await
-        .unwrap();
+    let r = post(serde_json::json!({"field": "birth_date", "value": "1990-01-02", "x": 1})).await;
     assert_eq!(
         r.status(),
         StatusCode::UNPROCESSABLE_ENTITY,
         "unknown fields are refused"
     );
-    let r = post(serde_json::json!({"field": "birth_date", "value": "1990-01-02"}))
-        .await
-        .unwrap();
+    let r = post(serde_json::json!({"field": "birth_date", "value": "1990-01-02"})).await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
 }
 

@@ -8,6 +8,39 @@ use std::time::Duration;
 
 both_backends!(a_legal_hold_suspends_erasure_and_retention);
 
+/// Places a legal hold through the API.
+async fn hold_by_api(app: &TestApp, token: &str, member: impl std::fmt::Display, reason: &str) -> reqwest::Response {
+    app.post_json(
+        &format!("/api/v1/staff/members/{member}/holds"),
+        token,
+        json!({ "reason": reason }),
+    )
+    .await
+}
+
+/// Lifts a legal hold through the API.
+async fn lift_by_api(
+    app: &TestApp,
+    token: &str,
+    member: impl std::fmt::Display,
+    hold: impl std::fmt::Display,
+    reason: &str,
+) -> reqwest::Response {
+    app.post_json(
+        &format!("/api/v1/staff/members/{member}/holds/{hold}/lift"),
+        token,
+        json!({ "reason": reason }),
+    )
+    .await
+}
+
+/// Places a legal hold from the member's staff page: the page's answer.
+async fn hold_from_page(staff: &koine_testkit::Browser, member: uuid::Uuid, reason: &str) -> (StatusCode, String) {
+    staff
+        .post_form_text(&format!("/staff/members/{member}/holds"), &[("reason", reason)])
+        .await
+}
+
 async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
     let member = app.member("held@example.org", "Held").await;
     let id = app.account_id("held@example.org").await;
@@ -17,9 +50,7 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
     let pending = app.account_id("pending@example.org").await;
 
     let support = app.staff("support@koine.test", StaffRole::Support).await;
-    let (status, _) = support
-        .post_form_text(&format!("/staff/members/{id}/holds"), &[("reason", "x")])
-        .await;
+    let (status, _) = hold_from_page(&support, id, "x").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "support cannot place holds");
 
     let officer = app.staff("dpo@koine.test", StaffRole::PrivacyOfficer).await;
@@ -27,25 +58,12 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
         .post_form_text(&format!("/staff/members/{id}"), &[("reason", "claim 12")])
         .await;
     assert!(record.contains("No legal hold.") && record.contains("Place a legal hold"));
-    let (status, _) = officer
-        .post_form_text(&format!("/staff/members/{id}/holds"), &[("reason", "  ")])
-        .await;
+    let (status, _) = hold_from_page(&officer, id, "  ").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required");
-    let (status, page) = officer
-        .post_form_text(
-            &format!("/staff/members/{id}/holds"),
-            &[("reason", "court order 2026-17")],
-        )
-        .await;
+    let (status, page) = hold_from_page(&officer, id, "court order 2026-17").await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let token = crate::api::token(&app, "dpo@koine.test").await;
-    let r = app
-        .post_json(
-            &format!("/api/v1/staff/members/{pending}/holds"),
-            &token,
-            json!({"reason": "fraud investigation"}),
-        )
-        .await;
+    let r = hold_by_api(&app, &token, pending, "fraud investigation").await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let pending_hold = r.json::<serde_json::Value>().await.unwrap()["id"]
         .as_str()
@@ -84,24 +102,13 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
     let lift = format!("/api/v1/staff/members/{pending}/holds/{pending_hold}/lift");
     let dpo = crate::api::token(&app, "dpo@koine.test").await;
     let tns = app.staff("tns@koine.test", StaffRole::TrustSafety).await;
-    let (status, _) = tns
-        .post_form_text(
-            &format!("/staff/members/{pending}/holds"),
-            &[("reason", "second claim")],
-        )
-        .await;
+    let (status, _) = hold_from_page(&tns, pending, "second claim").await;
     assert_eq!(status, StatusCode::OK, "trust & safety may place holds");
     let tns_token = crate::api::token(&app, "tns@koine.test").await;
     let r = app.post_json(&lift, &tns_token, json!({"reason": "done"})).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "but not lift them");
     let dpo_id = app.account_id("dpo@koine.test").await;
-    let r = app
-        .post_json(
-            &format!("/api/v1/staff/members/{dpo_id}/holds"),
-            &dpo,
-            json!({"reason": "myself"}),
-        )
-        .await;
+    let r = hold_by_api(&app, &dpo, dpo_id, "myself").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "no holds on oneself");
     let r = app.post_json(&lift, &dpo, json!({"reason": ""})).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "lifting needs a reason");
@@ -124,13 +131,7 @@ async fn a_legal_hold_suspends_erasure_and_retention(app: TestApp) {
             .unwrap()
             .is_some()
     );
-    let r = app
-        .post_json(
-            &format!("/api/v1/staff/members/{pending}/holds/{second}/lift"),
-            &dpo,
-            json!({"reason": "closed too"}),
-        )
-        .await;
+    let r = lift_by_api(&app, &dpo, pending, second, "closed too").await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     app.svc.sweep(false).await.unwrap();
     assert!(

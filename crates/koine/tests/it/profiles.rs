@@ -234,7 +234,6 @@ async fn the_photo_is_shown_as_its_owner_chooses(app: TestApp) {
 
     // The API: the same choice, the same rules.
     let token = crate::api::token(&app, "pic@example.org").await;
-    let c = reqwest::Client::new();
     let body = serde_json::json!({
         "display_name": "Pic", "time_zone": "UTC", "ui_locale": "en",
         "birth_date_visibility": "private", "gender_visibility": "private", "location_visibility": "private",
@@ -244,14 +243,7 @@ async fn the_photo_is_shown_as_its_owner_chooses(app: TestApp) {
         .api_json(reqwest::Method::PUT, "/api/v1/me/profile", &token, body.clone())
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let seen: serde_json::Value = c
-        .get(app.url(&format!("/api/v1/profiles/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen = app.browser().get_json(&format!("/api/v1/profiles/{id}")).await;
     assert!(seen["avatar_url"].is_null(), "{seen}");
     let mut wrong = body.clone();
     wrong["avatar_visibility"] = "friends".into();
