@@ -2,8 +2,8 @@
 //! multipart body with a cap, a message sent as a multipart body, and a
 //! stored file answered (never cached by others, never sniffed).
 
-use axum::extract::Multipart;
 use axum::extract::multipart::Field;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use koine_domain::messaging::MAX_ATTACHMENTS;
@@ -71,9 +71,31 @@ pub struct MessageForm {
     pub files: Vec<Upload>,
 }
 
+/// How a message was sent: as a multipart body (with files), or otherwise
+/// (the request is handed back to its own reader).
+pub enum Sent {
+    Multipart(MessageForm),
+    Other(Request),
+}
+
 impl MessageForm {
-    /// Reads the body; `page` forms may carry `csrf` and `idempotency_key`.
-    pub async fn read(mut mp: Multipart, page: bool) -> Result<Self, Unreadable> {
+    /// Reads a message sent as `multipart/form-data`; `page` forms may
+    /// carry `csrf` and `idempotency_key`.
+    pub async fn of(req: Request, page: bool) -> Result<Sent, Unreadable> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
+        if !multipart {
+            return Ok(Sent::Other(req));
+        }
+        let mp = Multipart::from_request(req, &())
+            .await
+            .map_err(|_| Unreadable::Malformed)?;
+        Self::read(mp, page).await.map(Sent::Multipart)
+    }
+
+    async fn read(mut mp: Multipart, page: bool) -> Result<Self, Unreadable> {
         let mut form = Self::default();
         while let Some(field) = mp.next_field().await.map_err(|_| Unreadable::Malformed)? {
             let name = field.name().unwrap_or_default().to_owned();

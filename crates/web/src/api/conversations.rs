@@ -5,9 +5,9 @@ use super::{ApiJson, ApiResult, all, created, idempotency, invalid, no_content, 
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::Problem;
-use crate::files::{MessageForm, Unreadable};
+use crate::files::{MessageForm, Sent};
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use koine_domain::messaging::{BlockReason, MessageKind, MessageText, ReportOutcome, ReportReason, ReportStatus};
@@ -298,27 +298,20 @@ pub async fn send(
 ) -> ApiResult {
     let p = principal(&ctx)?;
     let key = idempotency(req.headers())?;
-    let with_files = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
-    let (text, files) = if with_files {
-        let mp = Multipart::from_request(req, &st)
-            .await
-            .map_err(|_| Problem::from(Unreadable::Malformed))?;
-        let f = MessageForm::read(mp, false).await.map_err(Problem::from)?;
-        // Text alone goes as JSON; this form is for files.
-        if f.files.is_empty() {
-            return Err(invalid(koine_domain::Invalid::new("files", "required")));
+    let (text, files) = match MessageForm::of(req, false).await.map_err(Problem::from)? {
+        Sent::Multipart(f) => {
+            // Text alone goes as JSON; this form is for files.
+            if f.files.is_empty() {
+                return Err(invalid(koine_domain::Invalid::new("files", "required")));
+            }
+            let text = MessageText::parse_beside_files(&f.body, f.files.len()).map_err(invalid)?;
+            (text, f.files)
         }
-        let text = MessageText::parse_beside_files(&f.body, f.files.len()).map_err(invalid)?;
-        (text, f.files)
-    } else {
         // A body that is not the JSON asked for answers as ApiJson words it.
-        match ApiJson::<MessageBody>::from_request(req, &st).await {
+        Sent::Other(req) => match ApiJson::<MessageBody>::from_request(req, &st).await {
             Ok(ApiJson(b)) => (text(&b.body)?, Vec::new()),
             Err(refused) => return Ok(refused),
-        }
+        },
     };
     Ok(created(Message::from(
         st.svc.send_message(p, id, &text, &files, &key).await?,

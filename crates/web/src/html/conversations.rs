@@ -10,12 +10,12 @@ use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
-use crate::files::{MessageForm, Unreadable};
+use crate::files::{MessageForm, Sent};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::Router;
-use axum::extract::{FromRequest, Multipart, Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
@@ -306,25 +306,20 @@ async fn send(
     req: axum::extract::Request,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    let with_files = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
-    let f = if with_files {
-        let mp = Multipart::from_request(req, &st)
-            .await
-            .map_err(|_| Unreadable::Malformed)?;
-        let f = MessageForm::read(mp, true).await?;
-        if !f.csrf.as_deref().is_some_and(|t| ctx.csrf_ok(&st, t)) {
-            return Err(PageError::Status(axum::http::StatusCode::FORBIDDEN, "error-csrf"));
+    let f = match MessageForm::of(req, true).await? {
+        Sent::Multipart(f) => {
+            if !f.csrf.as_deref().is_some_and(|t| ctx.csrf_ok(&st, t)) {
+                return Err(PageError::Status(axum::http::StatusCode::FORBIDDEN, "error-csrf"));
+            }
+            f
         }
-        f
-    } else {
-        let StrictForm(f) = StrictForm::<SendForm>::from_request(req, &st).await?;
-        MessageForm {
-            body: f.body,
-            idempotency_key: Some(f.idempotency_key),
-            ..MessageForm::default()
+        Sent::Other(req) => {
+            let StrictForm(f) = StrictForm::<SendForm>::from_request(req, &st).await?;
+            MessageForm {
+                body: f.body,
+                idempotency_key: Some(f.idempotency_key),
+                ..MessageForm::default()
+            }
         }
     };
     let key = key_of(f.idempotency_key.as_deref().unwrap_or_default())?;
