@@ -249,10 +249,17 @@ impl Services {
 
     /// Unwraps the person's key (P5).
     pub(crate) async fn subject_key(&self, conn: Conn<'_>, account: Uuid) -> Result<[u8; 32]> {
-        let wrapped = keys::get(conn, account)
+        self.subject_key_if_any(conn, account)
             .await?
-            .ok_or(Error::Internal("personal key missing".into()))?;
-        self.keys.unwrap_subject_key(account, &wrapped).map_err(Error::internal)
+            .ok_or(Error::Internal("personal key missing".into()))
+    }
+
+    /// A person's key, or none once they have left (erasure destroys it).
+    pub(crate) async fn subject_key_if_any(&self, conn: Conn<'_>, account: Uuid) -> Result<Option<[u8; 32]>> {
+        keys::get(conn, account)
+            .await?
+            .map(|wrapped| self.keys.unwrap_subject_key(account, &wrapped).map_err(Error::internal))
+            .transpose()
     }
 
     /// Signs a person up. The answer is the same whether or not the email or

@@ -469,8 +469,7 @@ impl Services {
             if keys.contains_key(&owner) {
                 continue;
             }
-            if let Some(wrapped) = koine_store::repo::keys::get(c.conn(), owner).await? {
-                let key = self.keys.unwrap_subject_key(owner, &wrapped).map_err(Error::internal)?;
+            if let Some(key) = self.subject_key_if_any(c.conn(), owner).await? {
                 keys.insert(owner, key);
             }
         }
