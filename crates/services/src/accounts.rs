@@ -23,7 +23,7 @@ use koine_domain::validation::{FieldErrors, optional};
 use koine_store::Conn;
 use koine_store::repo::codes::CodeRow;
 use koine_store::repo::profiles::ProfileRow;
-use koine_store::repo::sessions::SessionRow;
+use koine_store::repo::sessions::{SessionPerson, SessionRow};
 use koine_store::repo::{accounts, codes, keys, profiles, sessions};
 use std::time::Duration;
 use uuid::Uuid;
@@ -676,39 +676,30 @@ impl Services {
             .await?;
         tx.commit().await?;
         let mut c = self.db.acquire().await?;
-        let principal = self
-            .principal_for(c.conn(), &row)
-            .await?
-            .ok_or(Error::Unauthenticated)?;
+        let person = sessions::person(c.conn(), account).await?.ok_or(Error::Unauthenticated)?;
+        let principal = self.principal_for(&row, person);
         Ok(NewSession { token, principal })
     }
 
-    async fn principal_for(&self, mut conn: Conn<'_>, s: &SessionRow) -> Result<Option<Principal>> {
-        let Some(a) = accounts::get(conn.reborrow(), s.account_id).await? else {
-            return Ok(None);
-        };
-        let profile = profiles::get(conn, s.account_id).await?;
+    fn principal_for(&self, s: &SessionRow, person: SessionPerson) -> Principal {
         let now = self.clock.now_us();
-        Ok(Some(Principal {
-            account_id: a.id,
+        Principal {
+            account_id: s.account_id,
             client: ClientInfo::default(),
             session_id: s.id,
             authenticated_at: s.authenticated_at,
-            staff_role: a.staff_role.as_deref().and_then(StaffRole::parse),
-            minor: a.minor_until.is_some_and(|m| m > now),
-            locale: profile
-                .as_ref()
-                .and_then(|p| p.ui_locale.as_deref())
-                .and_then(|l| UiLocale::parse(l).ok()),
-            display_name: profile.map(|p| p.display_name).unwrap_or_default(),
-        }))
+            staff_role: person.staff_role.as_deref().and_then(StaffRole::parse),
+            minor: person.minor_until.is_some_and(|m| m > now),
+            locale: person.ui_locale.as_deref().and_then(|l| UiLocale::parse(l).ok()),
+            display_name: person.display_name.unwrap_or_default(),
+        }
     }
 
     /// Resolves a session token; slides the idle expiry forward.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>> {
         let now = self.clock.now_us();
         let mut c = self.db.acquire().await?;
-        let Some(s) = sessions::find_live(
+        let Some(live) = sessions::find_live(
             c.conn(),
             &crypto::token_hash(token),
             now,
@@ -718,9 +709,8 @@ impl Services {
         else {
             return Ok(None);
         };
-        let Some(principal) = self.principal_for(c.conn(), &s).await? else {
-            return Ok(None);
-        };
+        let principal = self.principal_for(&live.session, live.person);
+        let s = live.session;
         // The connection goes back first: a request never holds two.
         drop(c);
         if now - s.last_seen_at >= micros(TOUCH_EVERY) {

@@ -128,7 +128,7 @@ impl Services {
         message: Uuid,
         conversation: Uuid,
         sender: Uuid,
-        files: Vec<CleanFile>,
+        files: &[CleanFile],
         now: i64,
     ) -> Result<Vec<Attachment>> {
         if files.is_empty() {
@@ -136,14 +136,14 @@ impl Services {
         }
         let key = self.subject_key(conn.reborrow(), sender).await?;
         let mut stored = Vec::with_capacity(files.len());
-        for (position, f) in files.into_iter().enumerate() {
+        for (position, f) in files.iter().enumerate() {
             let row = AttachmentRow {
                 id: Uuid::now_v7(),
                 message_id: message,
                 conversation_id: conversation,
                 sender_id: sender,
                 position: position as i64,
-                name: f.name,
+                name: f.name.clone(),
                 content_type: f.kind.content_type().to_owned(),
                 size_bytes: f.bytes.len() as i64,
                 file_enc: crypto::seal_field(&key, sender, SEALED_AS, &f.bytes),

@@ -1,7 +1,7 @@
 //! Group commit: writes that arrive together share one transaction (one
-//! disk sync) instead of one each. Each write runs inside its own savepoint,
-//! so one that fails is undone alone; each learns its outcome only once the
-//! whole batch is committed. A writer task takes the writes waiting in
+//! disk sync) instead of one each. One that fails is undone alone (see
+//! `commit_batch`); each learns its outcome only once the whole batch is
+//! committed. A writer task takes the writes waiting in
 //! arrival order, at most `BATCH_MAX` at a time; it ends after a quiet
 //! spell (holding nothing between bursts) and starts again with the next
 //! write.
@@ -29,7 +29,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// One write of a batch.
 pub trait Batched: Send + 'static {
     /// Writes its rows in the batch's transaction. An error undoes this
-    /// write alone; it is told to `finish` with the rest.
+    /// write alone; it is told to `finish` with the rest. It may be called
+    /// again after an undone attempt, so it must not use up its input.
     fn write<'a>(&'a mut self, conn: Conn<'a>) -> BoxFuture<'a, Result<()>>;
 
     /// Tells the waiting caller how it ended: its own write's outcome, or
@@ -110,29 +111,21 @@ async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Box<dyn Batched>>) {
     }
 }
 
-/// One transaction for the batch, a savepoint per write.
+/// One transaction for the batch. Writes rarely fail, so the batch is
+/// first written plainly; if one fails, the transaction is undone and the
+/// batch written again with a savepoint per write, so the failed one is
+/// undone alone (a savepoint costs two round trips per write on
+/// PostgreSQL, and its error aborts the whole transaction).
 async fn commit_batch(db: &Db, batch: Vec<Box<dyn Batched>>) {
     let db2 = db.clone();
     db.writing(async move {
-        let mut outcomes = Vec::with_capacity(batch.len());
         let mut batch = batch;
-        let committed = async {
-            let mut tx = db2.begin().await?;
-            for work in batch.iter_mut() {
-                tx.savepoint().await?;
-                let outcome = work.write(tx.conn()).await;
-                if outcome.is_err() {
-                    tx.undo_to_savepoint().await?;
-                }
-                tx.release_savepoint().await?;
-                outcomes.push(outcome);
-            }
-            tx.commit().await?;
-            Ok::<_, Error>(())
+        let mut committed = write_batch(&db2, &mut batch, false).await;
+        if matches!(&committed, Ok(outcomes) if outcomes.iter().any(Result::is_err)) {
+            committed = write_batch(&db2, &mut batch, true).await;
         }
-        .await;
         match committed {
-            Ok(()) => {
+            Ok(outcomes) => {
                 for (work, outcome) in batch.into_iter().zip(outcomes) {
                     work.finish(outcome);
                 }
@@ -146,6 +139,32 @@ async fn commit_batch(db: &Db, batch: Vec<Box<dyn Batched>>) {
         }
     })
     .await;
+}
+
+/// Writes the batch in one transaction: committed when every write
+/// succeeded or each has its savepoint; else undone, with the outcomes.
+async fn write_batch(db: &Db, batch: &mut [Box<dyn Batched>], savepoints: bool) -> Result<Vec<Result<()>>> {
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut tx = db.begin().await?;
+    for work in batch.iter_mut() {
+        if savepoints {
+            tx.savepoint().await?;
+        }
+        let outcome = work.write(tx.conn()).await;
+        if savepoints {
+            if outcome.is_err() {
+                tx.undo_to_savepoint().await?;
+            }
+            tx.release_savepoint().await?;
+        } else if outcome.is_err() {
+            outcomes.push(outcome);
+            // Dropping the transaction undoes it.
+            return Ok(outcomes);
+        }
+        outcomes.push(outcome);
+    }
+    tx.commit().await?;
+    Ok(outcomes)
 }
 
 /// The batch's error, for each of its writes (nothing of any was written).

@@ -51,7 +51,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn encode(self) -> String {
+    pub(crate) fn encode(self) -> String {
         let (kind, id) = match self {
             Self::Lesson(id) => ("lesson", id),
             Self::Package(id) => ("package", id),
@@ -161,11 +161,18 @@ impl Services {
         key: &IdempotencyKey,
         fingerprint: &[u8],
     ) -> Result<Option<Outcome>> {
-        match repo::outcome(conn, account, key.as_str()).await? {
-            None => Ok(None),
-            Some((f, _)) if f != fingerprint => Err(Error::Refused(Refusal::IdempotencyKeyReused)),
-            Some((_, o)) => Ok(Outcome::decode(&o)),
-        }
+        earlier_outcome_of(repo::outcome(conn, account, key.as_str()).await?, fingerprint)
+    }
+}
+
+/// The outcome found under a key (its request's fingerprint and what it
+/// did), for a request with `fingerprint`: another request under the same
+/// key is refused.
+pub(crate) fn earlier_outcome_of(found: Option<(Vec<u8>, String)>, fingerprint: &[u8]) -> Result<Option<Outcome>> {
+    match found {
+        None => Ok(None),
+        Some((f, _)) if f != fingerprint => Err(Error::Refused(Refusal::IdempotencyKeyReused)),
+        Some((_, o)) => Ok(Outcome::decode(&o)),
     }
 }
 

@@ -7,7 +7,7 @@ use crate::accounts::Principal;
 use crate::attachments::{self, Attachment, Upload};
 use crate::bus::Event;
 use crate::group_commit::{Batched, BoxFuture};
-use crate::idempotency::{IdempotencyKey, Outcome};
+use crate::idempotency::{IdempotencyKey, Outcome, earlier_outcome_of};
 use crate::mail::{self, Channel, Outgoing};
 use crate::{Error, Result, Services};
 use koine_domain::Invalid;
@@ -19,7 +19,7 @@ use koine_domain::refusal::Refusal;
 use koine_domain::teaching::TeacherStatus;
 use koine_domain::validation::optional_text;
 use koine_store::Conn;
-use koine_store::repo::conversations::{self as repo, MessageRow, NewMessage, PreferencesRow};
+use koine_store::repo::conversations::{self as repo, KeyClaim, MessageRow, NewMessage, PreferencesRow};
 use koine_store::repo::outbox::OutboxRow;
 use koine_store::repo::{accounts, lessons, outbox, teaching};
 use serde::Serialize;
@@ -222,21 +222,15 @@ fn send_refusal(r: SendRefusal) -> Error {
 }
 
 impl Services {
-    /// Why `p` may not write to `other` now, if they may not; else
-    /// whether the contact guard applies (no paid lesson between them yet).
-    async fn send_check(
-        &self,
-        mut conn: Conn<'_>,
-        p: &Principal,
-        other: Option<Uuid>,
-        conversation: Option<Uuid>,
-    ) -> Result<bool> {
+    /// Why `p` may not write to the other member of `f` now, if they may
+    /// not; else whether the contact guard applies (no paid lesson between
+    /// them yet).
+    async fn send_check(&self, conn: Conn<'_>, p: &Principal, f: &repo::SendFactsRow) -> Result<bool> {
         let me = p.account_id;
         let now = self.clock.now_us();
-        let Some(other) = other else {
+        let Some(other) = f.other_id else {
             return Err(send_refusal(SendRefusal::RecipientGone));
         };
-        let f = repo::send_facts(conn.reborrow(), conversation, me, other).await?;
         let created_at = f.my_created_at.ok_or(Error::Unauthenticated)?;
         let new_account = now - created_at < rules::NEW_ACCOUNT_US;
         let minor = f.my_minor_until.is_some_and(|m| m > now);
@@ -282,7 +276,8 @@ impl Services {
         if let Some(id) = repo::between(tx.conn(), me, with).await? {
             return Ok(id);
         }
-        self.send_check(tx.conn(), p, Some(with), None).await?;
+        let facts = repo::send_facts(tx.conn(), None, me, Some(with), None).await?;
+        self.send_check(tx.conn(), p, &facts).await?;
         let is_teacher = teaching::teacher(tx.conn(), with)
             .await?
             .is_some_and(|t| t.status == TeacherStatus::Active);
@@ -315,32 +310,26 @@ impl Services {
         // connection: the write transaction (one writer at a time on
         // SQLite) holds only the key's claim and the inserts.
         let mut c = self.db.acquire().await?;
-        let members = repo::members(c.conn(), conversation).await?;
-        if !members.iter().any(|m| m.account_id == me) {
+        let f = repo::send_facts(c.conn(), Some(conversation), me, None, Some(key.as_str())).await?;
+        if !f.member {
             return Err(Error::NotFound);
         }
-        if let Some(Outcome::Message(earlier)) = self.earlier_outcome_in(c.conn(), me, key, &fingerprint).await? {
+        let earlier = f.key_fingerprint.clone().zip(f.key_outcome.clone());
+        if let Some(Outcome::Message(earlier)) = earlier_outcome_of(earlier, &fingerprint)? {
             return self.message_by_id(c.conn(), earlier).await;
         }
-        let other = members.into_iter().find(|m| m.account_id != me);
-        let guard_on = self
-            .send_check(c.conn(), p, other.as_ref().map(|o| o.account_id), Some(conversation))
-            .await?;
-        let other = other.ok_or(Error::NotFound)?;
-        if !files.is_empty() && !repo::had_lesson(c.conn(), me, other.account_id, false).await? {
+        let guard_on = self.send_check(c.conn(), p, &f).await?;
+        let other = f.other_id.ok_or(Error::NotFound)?;
+        if !files.is_empty() && !f.had_lesson {
             return Err(Error::Refused(Refusal::AttachmentsNeedLesson));
         }
         let guarded = Guarded::apply(text, guard_on);
         let kinds = guarded.kinds();
-        let theirs = repo::preferences(c.conn(), other.account_id).await?;
         // A teacher who is away answers once per conversation, by itself.
-        let away = match &theirs.away_message {
-            Some(away) if !repo::auto_replied(c.conn(), conversation, other.account_id).await? => Some(away),
-            _ => None,
-        };
-        let email = if !self.bus.online(other.account_id) && rules::email_due(theirs.email, other.emailed_at, true, now)
-        {
-            self.email_about_message(c.conn(), other.account_id, me, conversation, now)
+        let away = f.other_away.filter(|_| !f.auto_replied);
+        let email_setting = f.other_email.unwrap_or_default();
+        let email = if !self.bus.online(other) && rules::email_due(email_setting, f.other_emailed_at, true, now) {
+            self.email_about_message(c.conn(), other, me, conversation, now)
                 .await?
         } else {
             None
@@ -361,9 +350,9 @@ impl Services {
             redactions: guarded.redacted.len() as i64,
             kinds,
             files,
-            other: other.account_id,
-            away: away.cloned(),
-            email: email.map(|mail| (mail, other.emailed_at)),
+            other,
+            away,
+            email: email.map(|mail| (mail, f.other_emailed_at)),
             now,
             written: None,
             reply: Some(reply),
@@ -376,7 +365,7 @@ impl Services {
             }
             Written::Sent(rows) => (rows.sent, rows.files, rows.away),
         };
-        let members = [me, other.account_id];
+        let members = [me, other];
         let published = std::iter::once((sent.clone(), sent_files.clone())).chain(away_reply.map(|r| (r, Vec::new())));
         for (row, files) in published {
             let message = Message {
@@ -493,7 +482,8 @@ impl Services {
         let members: Vec<Uuid> = std::iter::once(me)
             .chain(other.as_ref().map(|o| o.account_id))
             .collect();
-        let (other_view, other_read_seq, guarded, may_attach, blocked_by_me) = match &other {
+        let facts = repo::send_facts(c.conn(), Some(id), me, None, None).await?;
+        let (other_view, other_read_seq, blocked_by_me) = match &other {
             Some(o) => {
                 let profile = koine_store::repo::profiles::get(c.conn(), o.account_id).await?;
                 let view = other_member(
@@ -508,17 +498,16 @@ impl Services {
                 (
                     view,
                     receipts.then_some(o.last_read_seq),
-                    !repo::had_lesson(c.conn(), me, o.account_id, true).await?,
-                    repo::had_lesson(c.conn(), me, o.account_id, false).await?,
                     repo::blocks(c.conn(), me, o.account_id).await?,
                 )
             }
-            None => (None, None, false, false, false),
+            None => (None, None, false),
         };
-        let cannot_send = match self
-            .send_check(c.conn(), p, other.as_ref().map(|o| o.account_id), Some(id))
-            .await
-        {
+        let (guarded, may_attach) = match other {
+            Some(_) => (!facts.paid_lesson, facts.had_lesson),
+            None => (false, false),
+        };
+        let cannot_send = match self.send_check(c.conn(), p, &facts).await {
             Ok(_) => None,
             Err(Error::Refused(r)) => Some(r),
             Err(Error::NotFound) => Some(Refusal::RecipientLeft),
@@ -715,32 +704,35 @@ impl Batched for MessageWrite {
     fn write<'a>(&'a mut self, mut conn: Conn<'a>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let svc = self.svc.clone();
-            let claim = Some(Outcome::Message(self.id));
-            if let Some(Outcome::Message(earlier)) = svc
-                .claim_key_as(conn.reborrow(), self.me, &self.key, &self.fingerprint, claim)
-                .await?
-            {
-                // The same key, sent twice at once: the first one stands.
-                self.written = Some(Written::Earlier(earlier));
+            let outcome = Outcome::Message(self.id).encode();
+            let claim = KeyClaim {
+                account: self.me,
+                key: self.key.as_str(),
+                fingerprint: &self.fingerprint,
+                outcome: &outcome,
+            };
+            let message = NewMessage {
+                id: self.id,
+                conversation_id: self.conversation,
+                sender_id: self.me,
+                kind: MessageKind::Text,
+                body: &self.body,
+                redactions: self.redactions,
+                redacted_kinds: self.kinds.as_deref(),
+                created_at: self.now,
+            };
+            let Some(sent) = repo::append_claimed(conn.reborrow(), &message, &claim).await? else {
+                // The same key, sent twice at once: the first one stands
+                // (another text under it is refused).
+                let earlier = svc.claim_key_as(conn.reborrow(), self.me, &self.key, &self.fingerprint, None);
+                match earlier.await? {
+                    Some(Outcome::Message(earlier)) => self.written = Some(Written::Earlier(earlier)),
+                    _ => return Err(Error::Refused(Refusal::IdempotencyKeyInUse)),
+                }
                 return Ok(());
-            }
-            let sent = repo::append(
-                conn.reborrow(),
-                &NewMessage {
-                    id: self.id,
-                    conversation_id: self.conversation,
-                    sender_id: self.me,
-                    kind: MessageKind::Text,
-                    body: &self.body,
-                    redactions: self.redactions,
-                    redacted_kinds: self.kinds.as_deref(),
-                    created_at: self.now,
-                },
-            )
-            .await?;
-            let files = std::mem::take(&mut self.files);
+            };
             let files = svc
-                .store_attachments(conn.reborrow(), self.id, self.conversation, self.me, files, self.now)
+                .store_attachments(conn.reborrow(), self.id, self.conversation, self.me, &self.files, self.now)
                 .await?;
             let away = match &self.away {
                 Some(text) => Some(
@@ -763,18 +755,18 @@ impl Batched for MessageWrite {
             };
             // Whoever records the email first sends it: two messages at
             // once make one email.
-            if let Some((mail, emailed_at)) = self.email.take()
+            if let Some((mail, emailed_at)) = &self.email
                 && repo::mark_emailed(
                     conn.reborrow(),
                     self.conversation,
                     self.other,
                     sent.seq,
                     self.now,
-                    emailed_at,
+                    *emailed_at,
                 )
                 .await?
             {
-                outbox::enqueue_many(conn, &[mail]).await?;
+                outbox::enqueue_many(conn, std::slice::from_ref(mail)).await?;
             }
             self.written = Some(Written::Sent(Box::new(SentRows { sent, files, away })));
             Ok(())

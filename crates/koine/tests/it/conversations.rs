@@ -16,6 +16,7 @@ use uuid::Uuid;
 both_backends!(
     members_write_through_the_pages,
     the_api_sends_replays_and_refuses_bad_input,
+    messages_sent_at_once_are_each_written_once_or_refused_alone,
     the_guard_hides_contact_details_until_a_paid_lesson,
     only_the_two_members_reach_a_conversation,
     blocks_stop_messages_and_bookings,
@@ -241,6 +242,62 @@ async fn the_api_sends_replays_and_refuses_bad_input(app: TestApp) {
     assert_eq!(r.json::<Value>().await.unwrap()["last_read_seq"], 1);
     let found: Value = app.get_json("/api/v1/messages?q=martes", &tt).await;
     assert_eq!(found.as_array().unwrap().len(), 1);
+}
+
+/// Messages sent at the same moment share one transaction (group commit);
+/// one refused inside it (its key already used for another text) must
+/// take back only itself.
+async fn messages_sent_at_once_are_each_written_once_or_refused_alone(app: TestApp) {
+    let (_, teacher, _, _) = pair(&app).await;
+    let lt = token(&app, "ana@example.org").await;
+    let tt = token(&app, "profe@example.org").await;
+    let r = app
+        .post_json("/api/v1/conversations", &lt, json!({ "member": teacher }))
+        .await;
+    let c: Uuid = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // An answer first, so the new account's limit on unanswered messages stays out of the way.
+    assert_eq!(send(&app, &tt, c, "Hola, ¿qué tal?").await.0, StatusCode::CREATED);
+    let client = reqwest::Client::new();
+    let shared = [key(), key()];
+    let posts: Vec<(String, String)> = (0..20)
+        .map(|i| (key(), format!("mensaje {i}")))
+        .chain(
+            shared.iter().zip(["uno", "dos"]).flat_map(|(k, name)| {
+                [(k.clone(), format!("{name}, primero")), (k.clone(), format!("{name}, segundo"))]
+            }),
+        )
+        .collect();
+    let answers = futures_util::future::join_all(posts.iter().map(|(k, body)| {
+        client
+            .post(app.url(&format!("/api/v1/conversations/{c}/messages")))
+            .bearer_auth(&lt)
+            .header("idempotency-key", k)
+            .json(&json!({ "body": body }))
+            .send()
+    }))
+    .await;
+    let statuses: Vec<StatusCode> = answers.iter().map(|a| a.as_ref().unwrap().status()).collect();
+    let sent: Vec<&str> = posts
+        .iter()
+        .zip(&statuses)
+        .filter(|(_, s)| **s == StatusCode::CREATED)
+        .map(|((_, body), _)| body.as_str())
+        .collect();
+    // Of two texts under one key, one is sent and the other refused.
+    assert_eq!(sent.len(), 22, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(), 2, "{statuses:?}");
+    let stored = bodies(&app, c).await;
+    assert_eq!(stored.len(), 23, "the answer and every message sent, once each");
+    for body in sent {
+        assert_eq!(stored.iter().filter(|b| b.as_deref() == Some(body)).count(), 1, "{body}");
+    }
+    let seqs: Vec<i64> = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(
+        "SELECT seq FROM messages WHERE conversation_id = $1 ORDER BY seq").bind(c).fetch_all(p).await.unwrap());
+    assert_eq!(seqs, (1..=23).collect::<Vec<i64>>(), "no gap where a refused message was undone");
 }
 
 async fn the_guard_hides_contact_details_until_a_paid_lesson(app: TestApp) {

@@ -113,6 +113,23 @@ pub struct NewMessage<'a> {
     pub created_at: i64,
 }
 
+impl NewMessage<'_> {
+    /// The row as written with sequence number `seq`.
+    fn written(&self, seq: i64) -> MessageRow {
+        MessageRow {
+            id: self.id,
+            conversation_id: self.conversation_id,
+            seq,
+            sender_id: self.sender_id,
+            kind: self.kind,
+            body: Some(self.body.to_owned()),
+            redactions: self.redactions,
+            redacted_kinds: self.redacted_kinds.map(str::to_owned),
+            created_at: self.created_at,
+        }
+    }
+}
+
 /// Appends a message with the conversation's next sequence number. The
 /// update takes the conversation's row lock first, so concurrent senders
 /// get consecutive numbers with no gap; run it inside a transaction.
@@ -126,17 +143,68 @@ pub async fn append(mut conn: Conn<'_>, m: &NewMessage<'_>) -> Result<MessageRow
     on_conn!(conn.reborrow(), c => sqlx::query(sql)
         .bind(m.id).bind(m.conversation_id).bind(seq).bind(m.sender_id).bind(m.kind.as_str()).bind(m.body)
         .bind(m.redactions).bind(m.redacted_kinds).bind(m.created_at).execute(&mut *c).await.map(|_| ()))?;
-    Ok(MessageRow {
-        id: m.id,
-        conversation_id: m.conversation_id,
-        seq,
-        sender_id: m.sender_id,
-        kind: m.kind,
-        body: Some(m.body.to_owned()),
-        redactions: m.redactions,
-        redacted_kinds: m.redacted_kinds.map(str::to_owned),
-        created_at: m.created_at,
-    })
+    Ok(m.written(seq))
+}
+
+/// The idempotency key a message is sent under, claimed as it is written.
+pub struct KeyClaim<'a> {
+    pub account: Uuid,
+    pub key: &'a str,
+    pub fingerprint: &'a [u8],
+    pub outcome: &'a str,
+}
+
+/// Claims the key and appends the message ([`append`]); None, with
+/// nothing written, when the key was claimed before. On PostgreSQL in one
+/// statement: a message is sent often, and each statement there costs a
+/// round trip and the server's time to take it in (SQLite, in process,
+/// has neither cost and no data-modifying `WITH`).
+pub async fn append_claimed(mut conn: Conn<'_>, m: &NewMessage<'_>, k: &KeyClaim<'_>) -> Result<Option<MessageRow>> {
+    let seq = match conn.reborrow() {
+        Conn::Postgres(c) => {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "WITH k AS (INSERT INTO idempotency_keys (account_id, key, fingerprint, outcome, created_at) \
+                   VALUES ($9, $10, $11, $12, $8) ON CONFLICT DO NOTHING RETURNING 1), \
+                 s AS (UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $8 \
+                   WHERE id = $2 AND EXISTS (SELECT 1 FROM k) RETURNING last_seq) \
+                 INSERT INTO messages ({MESSAGE}) SELECT $1, $2, s.last_seq, $3, $4, $5, $6, $7, $8 FROM s \
+                 RETURNING seq"
+            ));
+            let seq: Option<i64> = sqlx::query_scalar(sql)
+                .bind(m.id)
+                .bind(m.conversation_id)
+                .bind(m.sender_id)
+                .bind(m.kind.as_str())
+                .bind(m.body)
+                .bind(m.redactions)
+                .bind(m.redacted_kinds)
+                .bind(m.created_at)
+                .bind(k.account)
+                .bind(k.key)
+                .bind(k.fingerprint)
+                .bind(k.outcome)
+                .fetch_optional(&mut *c)
+                .await?;
+            let Some(seq) = seq else { return Ok(None) };
+            seq
+        }
+        Conn::Sqlite(_) => {
+            let claim = super::idempotency::claim(
+                conn.reborrow(),
+                k.account,
+                k.key,
+                k.fingerprint,
+                Some(k.outcome),
+                m.created_at,
+            )
+            .await?;
+            if !matches!(claim, super::idempotency::Claim::New) {
+                return Ok(None);
+            }
+            return append(conn, m).await.map(Some);
+        }
+    };
+    Ok(Some(m.written(seq)))
 }
 
 pub async fn message(conn: Conn<'_>, id: Uuid) -> Result<Option<MessageRow>> {
@@ -257,8 +325,12 @@ pub async fn inbox(conn: Conn<'_>, account: Uuid, limit: i64) -> Result<Vec<Inbo
 /// Messages from others the member has not read, over all conversations.
 pub async fn unread_total(conn: Conn<'_>, account: Uuid) -> Result<i64> {
     Ok(on_conn!(conn, c => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM conversation_members me JOIN messages u ON u.conversation_id = me.conversation_id \
-         WHERE me.account_id = $1 AND u.seq > me.last_read_seq AND u.sender_id <> $1")
+        // Counted conversation by conversation, so each count reads only
+        // the unread end of one conversation's index (a join may be
+        // planned as a scan of every message).
+        "SELECT CAST(COALESCE(SUM((SELECT COUNT(*) FROM messages u WHERE u.conversation_id = me.conversation_id \
+           AND u.seq > me.last_read_seq AND u.sender_id <> $1)), 0) AS BIGINT) \
+         FROM conversation_members me WHERE me.account_id = $1")
         .bind(account).fetch_one(&mut *c).await)?)
 }
 
@@ -305,26 +377,6 @@ pub async fn unanswered(conn: Conn<'_>, sender: Uuid) -> Result<i64> {
              WHERE o.conversation_id = m.conversation_id AND o.account_id <> $1 AND l.status IN {CONFIRMED})"
     ));
     Ok(on_conn!(conn, c => sqlx::query_scalar(sql).bind(sender).fetch_one(&mut *c).await)?)
-}
-
-/// Whether `account`'s away message went to this conversation already.
-pub async fn auto_replied(conn: Conn<'_>, conversation: Uuid, account: Uuid) -> Result<bool> {
-    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND sender_id = $2 AND kind = 'auto_reply'")
-        .bind(conversation).bind(account).fetch_one(&mut *c).await)?;
-    Ok(n > 0)
-}
-
-/// Whether the two have a lesson together that the teacher accepted and
-/// the learner paid for (`paid`: at a price above nothing).
-pub async fn had_lesson(conn: Conn<'_>, a: Uuid, b: Uuid, paid: bool) -> Result<bool> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM lessons WHERE ((learner_id = $1 AND teacher_id = $2) OR (learner_id = $2 AND teacher_id = $1)) \
-         AND status IN {CONFIRMED} AND price_minor >= $3"
-    ));
-    let n: i64 = on_conn!(conn, c => sqlx::query_scalar(sql).bind(a).bind(b).bind(i64::from(paid))
-        .fetch_one(&mut *c).await)?;
-    Ok(n > 0)
 }
 
 /// Contact details the guard took out of `account`'s messages.
@@ -496,11 +548,17 @@ pub async fn restrict_messaging(
     Ok(())
 }
 
-/// Everything that decides whether `me` may write to `other` in a
-/// conversation, and how, read in one statement (a message is sent often;
-/// each statement costs a round trip).
+/// Everything that decides whether `me` may write to the other member of
+/// a conversation, and how, read in one statement (a message is sent
+/// often; each statement costs a round trip).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SendFactsRow {
+    /// `me` takes part in the conversation.
+    pub member: bool,
+    /// The other member (None: they left, or there is no such person).
+    pub other_id: Option<Uuid>,
+    /// When the other member was last emailed about this conversation.
+    pub other_emailed_at: Option<i64>,
     /// None: the sender's account is gone.
     pub my_created_at: Option<i64>,
     pub my_minor_until: Option<i64>,
@@ -515,26 +573,54 @@ pub struct SendFactsRow {
     pub paid_lesson: bool,
     /// The other member wrote here (not an automatic reply).
     pub answered_here: bool,
+    /// The other member's away message answered here already.
+    pub auto_replied: bool,
+    /// The other member's email notices (None: the default).
+    #[sqlx(try_from = "super::OptionalName")]
+    pub other_email: Option<EmailNotices>,
+    pub other_away: Option<String>,
+    /// What `me` sent under the idempotency key asked about, if anything.
+    pub key_fingerprint: Option<Vec<u8>>,
+    pub key_outcome: Option<String>,
 }
 
-pub async fn send_facts(conn: Conn<'_>, conversation: Option<Uuid>, me: Uuid, other: Uuid) -> Result<SendFactsRow> {
-    let between = "((l.learner_id = $1 AND l.teacher_id = $2) OR (l.learner_id = $2 AND l.teacher_id = $1))";
+/// The facts for `me` writing in `conversation` (to its other member), or
+/// starting one with `other`; `key`, an idempotency key to look up.
+pub async fn send_facts(
+    conn: Conn<'_>,
+    conversation: Option<Uuid>,
+    me: Uuid,
+    other: Option<Uuid>,
+    key: Option<&str>,
+) -> Result<SendFactsRow> {
+    let between = "((l.learner_id = $1 AND l.teacher_id = o.id) OR (l.learner_id = o.id AND l.teacher_id = $1))";
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT \
-           (SELECT created_at FROM accounts WHERE id = $1) AS my_created_at, \
-           (SELECT minor_until FROM accounts WHERE id = $1) AS my_minor_until, \
+        "WITH o AS (SELECT COALESCE($2, (SELECT account_id FROM conversation_members \
+                    WHERE conversation_id = $3 AND account_id <> $1 LIMIT 1)) AS id) \
+         SELECT \
+           EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = $3 AND account_id = $1) AS member, \
+           o.id AS other_id, \
+           (SELECT emailed_at FROM conversation_members WHERE conversation_id = $3 AND account_id = o.id) AS other_emailed_at, \
+           me.created_at AS my_created_at, me.minor_until AS my_minor_until, \
            EXISTS (SELECT 1 FROM guardian_consents WHERE account_id = $1 AND confirmed_at IS NOT NULL) AS guardian_confirmed, \
-           EXISTS (SELECT 1 FROM accounts WHERE id = $2) AS other_exists, \
-           EXISTS (SELECT 1 FROM member_blocks WHERE (blocker_id = $1 AND blocked_id = $2) \
-              OR (blocker_id = $2 AND blocked_id = $1)) AS blocked, \
+           EXISTS (SELECT 1 FROM accounts WHERE id = o.id) AS other_exists, \
+           EXISTS (SELECT 1 FROM member_blocks WHERE (blocker_id = $1 AND blocked_id = o.id) \
+              OR (blocker_id = o.id AND blocked_id = $1)) AS blocked, \
            EXISTS (SELECT 1 FROM processing_restrictions WHERE account_id = $1 AND lifted_at IS NULL) AS processing_restricted, \
            EXISTS (SELECT 1 FROM messaging_restrictions WHERE account_id = $1) AS messaging_restricted, \
            EXISTS (SELECT 1 FROM lessons l WHERE {between} AND l.status IN {CONFIRMED}) AS had_lesson, \
            EXISTS (SELECT 1 FROM lessons l WHERE {between} AND l.status IN {CONFIRMED} AND l.price_minor > 0) AS paid_lesson, \
-           EXISTS (SELECT 1 FROM messages WHERE conversation_id = $3 AND sender_id = $2 AND kind = 'text') AS answered_here"
+           EXISTS (SELECT 1 FROM messages WHERE conversation_id = $3 AND sender_id = o.id AND kind = 'text') AS answered_here, \
+           EXISTS (SELECT 1 FROM messages WHERE conversation_id = $3 AND sender_id = o.id AND kind = 'auto_reply') AS auto_replied, \
+           pr.email AS other_email, pr.away_message AS other_away, \
+           k.fingerprint AS key_fingerprint, k.outcome AS key_outcome \
+         FROM o \
+         LEFT JOIN accounts me ON me.id = $1 \
+         LEFT JOIN messaging_preferences pr ON pr.account_id = o.id \
+         LEFT JOIN idempotency_keys k ON k.account_id = $1 AND k.key = $4"
     ));
     Ok(on_conn!(conn, c => sqlx::query_as::<_, SendFactsRow>(sql)
-        .bind(me).bind(other).bind(conversation).fetch_one(&mut *c).await)?)
+        .bind(me).bind(other).bind(conversation).bind(key).fetch_one(&mut *c).await)?)
 }
 
 /// The members of a conversation (none: no such conversation).

@@ -29,14 +29,46 @@ pub async fn insert(conn: Conn<'_>, s: &SessionRow) -> Result<()> {
     Ok(())
 }
 
+/// Who a session belongs to, as every request needs them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionPerson {
+    pub staff_role: Option<String>,
+    pub minor_until: Option<i64>,
+    pub ui_locale: Option<String>,
+    pub display_name: Option<String>,
+}
+
+/// A live session with its person, read in one statement (every signed-in
+/// request reads it).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveSession {
+    #[sqlx(flatten)]
+    pub session: SessionRow,
+    #[sqlx(flatten)]
+    pub person: SessionPerson,
+}
+
+const PERSON: &str = "a.staff_role, a.minor_until, p.ui_locale, p.display_name \
+    FROM accounts a LEFT JOIN profiles p ON p.account_id = a.id";
+
 /// The live session holding this token hash: not idle past its expiry and
-/// created after `created_after` (the absolute lifetime).
-pub async fn find_live(conn: Conn<'_>, token_hash: &[u8], now: i64, created_after: i64) -> Result<Option<SessionRow>> {
+/// created after `created_after` (the absolute lifetime); none when its
+/// account is gone.
+pub async fn find_live(conn: Conn<'_>, token_hash: &[u8], now: i64, created_after: i64) -> Result<Option<LiveSession>> {
+    let session = COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ");
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM sessions WHERE token_hash = $1 AND expires_at > $2 AND created_at > $3"
+        "SELECT {session}, {PERSON} JOIN sessions s ON s.account_id = a.id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3"
     ));
-    Ok(on_conn!(conn, c => sqlx::query_as::<_, SessionRow>(sql)
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, LiveSession>(sql)
         .bind(token_hash).bind(now).bind(created_after).fetch_optional(&mut *c).await)?)
+}
+
+/// The person of a new session.
+pub async fn person(conn: Conn<'_>, account: Uuid) -> Result<Option<SessionPerson>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {PERSON} WHERE a.id = $1"));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, SessionPerson>(sql)
+        .bind(account).fetch_optional(&mut *c).await)?)
 }
 
 /// Records activity and slides the idle expiry forward.
