@@ -676,7 +676,9 @@ impl Services {
             .await?;
         tx.commit().await?;
         let mut c = self.db.acquire().await?;
-        let person = sessions::person(c.conn(), account).await?.ok_or(Error::Unauthenticated)?;
+        let person = sessions::person(c.conn(), account)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         let principal = self.principal_for(&row, person);
         Ok(NewSession { token, principal })
     }

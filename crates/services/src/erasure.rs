@@ -6,11 +6,12 @@ use crate::bans::Ban;
 use crate::i18n::t;
 use crate::mail::{self, Channel, Outgoing};
 use crate::{Error, Result, Services};
+use crate::{attachments, crypto};
 use koine_domain::privacy::{Erasure, Retention};
 use koine_domain::profile::UiLocale;
 use koine_domain::refusal::Refusal;
 use koine_store::erasure;
-use koine_store::repo::{accounts, holds, profiles};
+use koine_store::repo::{accounts, conversations, holds, keys, profiles};
 use uuid::Uuid;
 
 /// What deleting one member's account will do, from the rows that name
@@ -140,7 +141,26 @@ impl Services {
         let avatar = profile.as_ref().and_then(|p| p.avatar_id);
         let videos = koine_store::repo::teaching::videos(tx.conn(), account_id).await?;
         let locale = UiLocale::of_setting(profile.as_ref().and_then(|p| p.ui_locale.as_deref()));
-        erasure::erase(tx.conn(), account_id, Uuid::now_v7()).await?;
+        // Files an open report keeps are read before the key goes, and
+        // sealed anew under a key of the unfinished erasure's own.
+        let held_files = conversations::held_files(tx.conn(), account_id).await?;
+        let key = if held_files.is_empty() {
+            None
+        } else {
+            Some(self.subject_key(tx.conn(), account_id).await?)
+        };
+        let pseudonym = Uuid::now_v7();
+        erasure::erase(tx.conn(), account_id, pseudonym, now).await?;
+        if let Some(key) = key {
+            let (held_key, wrapped) = self.keys.new_subject_key(pseudonym);
+            keys::set_held(tx.conn(), pseudonym, &wrapped).await?;
+            for (id, sealed) in held_files {
+                let file =
+                    crypto::open_field(&key, account_id, attachments::SEALED_AS, &sealed).map_err(Error::internal)?;
+                let resealed = crypto::seal_field(&held_key, pseudonym, attachments::SEALED_AS, &file);
+                conversations::reseal_file(tx.conn(), id, &resealed).await?;
+            }
+        }
         // The confirmation is not linked to the erased account; its address
         // leaves the outbox once delivered.
         if let (Some(email), Some(_)) = (account.email, account.email_verified_at) {

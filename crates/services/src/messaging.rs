@@ -329,8 +329,7 @@ impl Services {
         let away = f.other_away.filter(|_| !f.auto_replied);
         let email_setting = f.other_email.unwrap_or_default();
         let email = if !self.bus.online(other) && rules::email_due(email_setting, f.other_emailed_at, true, now) {
-            self.email_about_message(c.conn(), other, me, conversation, now)
-                .await?
+            self.email_about_message(c.conn(), other, me, conversation, now).await?
         } else {
             None
         };
@@ -732,7 +731,14 @@ impl Batched for MessageWrite {
                 return Ok(());
             };
             let files = svc
-                .store_attachments(conn.reborrow(), self.id, self.conversation, self.me, &self.files, self.now)
+                .store_attachments(
+                    conn.reborrow(),
+                    self.id,
+                    self.conversation,
+                    self.me,
+                    &self.files,
+                    self.now,
+                )
                 .await?;
             let away = match &self.away {
                 Some(text) => Some(

@@ -134,6 +134,8 @@ impl Services {
             .collect(),
             None => repo::latest(tx.conn(), conversation, REPORT_CONVERSATION).await?,
         };
+        let first_seq = rows.first().map_or(0, |r| r.seq);
+        let last_seq = rows.last().map_or(0, |r| r.seq);
         let evidence: Vec<Evidence> = rows
             .into_iter()
             .map(|r| Evidence {
@@ -168,6 +170,8 @@ impl Services {
                 decision_note: None,
                 created_at: now,
                 closed_at: None,
+                first_seq,
+                last_seq,
             },
         )
         .await?;
@@ -282,7 +286,13 @@ impl Services {
                 .await?;
             }
         }
+        // What the report kept of a member who has left goes with it.
+        let released = koine_store::erasure::release_held(tx.conn()).await?;
         tx.commit().await?;
+        if released.iter().any(|(_, n)| *n > 0) {
+            self.purge_wal().await;
+            self.storage_dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         self.audit(
             p.account_id,
             Some(reported).filter(|_| !gone),

@@ -10,8 +10,9 @@ pub struct SweepLine {
     pub table: &'static str,
     /// For `expired_values`, the column cleared.
     pub column: Option<&'static str>,
-    /// `expired_rows`, `expired_values`, `unconfirmed_accounts` or
-    /// `carried_forward` (ledger postings folded into opening balances).
+    /// `expired_rows`, `expired_values`, `unconfirmed_accounts`,
+    /// `carried_forward` (ledger postings folded into opening balances) or
+    /// `hold_ended` (an erased member's rows an open report kept).
     pub rule: &'static str,
     pub count: u64,
 }
@@ -45,7 +46,7 @@ impl Services {
                     let mut erased = 0;
                     for id in ids {
                         let mut tx = self.db.begin().await?;
-                        if retention::erase_if_unconfirmed(tx.conn(), id, cutoff).await? {
+                        if retention::erase_if_unconfirmed(tx.conn(), id, cutoff, now).await? {
                             erased += 1;
                         }
                         tx.commit().await?;
@@ -65,6 +66,21 @@ impl Services {
                 rule,
                 count,
             });
+        }
+        // Erasures an open report left unfinished end with the report (a
+        // dry run counts by releasing and taking it back).
+        {
+            let mut tx = self.db.begin().await?;
+            let released = koine_store::erasure::release_held(tx.conn()).await?;
+            if !dry_run {
+                tx.commit().await?;
+            }
+            lines.extend(released.into_iter().map(|(table, count)| SweepLine {
+                table,
+                column: None,
+                rule: "hold_ended",
+                count,
+            }));
         }
         if !dry_run {
             let removed: u64 = lines.iter().map(|l| l.count).sum();

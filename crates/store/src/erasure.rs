@@ -10,7 +10,11 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// `DELETE FROM table WHERE column = subject`.
-    Delete { table: &'static str, column: &'static str },
+    Delete {
+        table: &'static str,
+        column: &'static str,
+        held: Option<&'static str>,
+    },
     /// `UPDATE table SET … WHERE column = subject`: the subject column gets a
     /// pseudonym (or NULL), and the table's `Null` columns are cleared.
     Update {
@@ -18,8 +22,13 @@ pub enum Step {
         column: &'static str,
         pseudonymise: bool,
         clear: Vec<&'static str>,
+        held: Option<&'static str>,
     },
 }
+
+// Rows a hold keeps (`held`, the map's SQL) are left whole, but the
+// subject column gets the pseudonym: the rows no longer name the person,
+// and `release_held` finishes their erasure once the hold ends.
 
 fn nulled_columns(t: &TableMap, except: &str) -> Vec<&'static str> {
     t.columns
@@ -42,20 +51,24 @@ pub fn plan() -> Vec<Step> {
                 column,
                 pseudonymise: false,
                 clear: Vec::new(),
+                held: None,
             });
         }
+        let held = t.held.map(|h| h.while_sql);
         for &s in t.subjects {
             let Some(col) = t.column(s) else { continue };
             match col.erasure {
                 Erasure::DeleteRow => steps.push(Step::Delete {
                     table: t.table,
                     column: s,
+                    held,
                 }),
                 Erasure::Pseudonymise | Erasure::Null => steps.push(Step::Update {
                     table: t.table,
                     column: s,
                     pseudonymise: col.erasure == Erasure::Pseudonymise,
                     clear: nulled_columns(t, s),
+                    held,
                 }),
                 Erasure::RetainLegal | Erasure::WithRow => {}
             }
@@ -69,22 +82,27 @@ pub type Report = Vec<(&'static str, u64)>;
 
 /// Applies the plan for `subject`; `pseudonym` replaces the subject's id
 /// where the map says to pseudonymise (one per erasure, so records stay
-/// grouped without pointing at anyone). Run it inside a transaction.
-pub async fn erase(mut conn: Conn<'_>, subject: Uuid, pseudonym: Uuid) -> Result<Report> {
+/// grouped without pointing at anyone). Rows a hold keeps are recorded as
+/// an unfinished erasure under the pseudonym. Run it inside a transaction.
+pub async fn erase(mut conn: Conn<'_>, subject: Uuid, pseudonym: Uuid, now: i64) -> Result<Report> {
     let mut report = Report::new();
+    let mut kept = 0;
     for step in plan() {
         let (table, n) = match step {
-            Step::Delete { table, column } => {
-                let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} = $1"));
+            Step::Delete { table, column, held } => {
+                let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} = $1{}", unless(held)));
                 let n = on_conn!(conn.reborrow(), c => sqlx::query(sql).bind(subject)
                     .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-                (table, n)
+                let k = keep_held(conn.reborrow(), table, column, held, subject, pseudonym).await?;
+                kept += k;
+                (table, n + k)
             }
             Step::Update {
                 table,
                 column,
                 pseudonymise,
                 clear,
+                held,
             } => {
                 let mut sets = vec![if pseudonymise {
                     format!("{column} = $2")
@@ -92,7 +110,11 @@ pub async fn erase(mut conn: Conn<'_>, subject: Uuid, pseudonym: Uuid) -> Result
                     format!("{column} = NULL")
                 }];
                 sets.extend(clear.iter().map(|c| format!("{c} = NULL")));
-                let sql = sqlx::AssertSqlSafe(format!("UPDATE {table} SET {} WHERE {column} = $1", sets.join(", ")));
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "UPDATE {table} SET {} WHERE {column} = $1{}",
+                    sets.join(", "),
+                    unless(held)
+                ));
                 let n = if pseudonymise {
                     on_conn!(conn.reborrow(), c => sqlx::query(sql).bind(subject).bind(pseudonym)
                         .execute(&mut *c).await.map(|r| r.rows_affected()))?
@@ -100,10 +122,92 @@ pub async fn erase(mut conn: Conn<'_>, subject: Uuid, pseudonym: Uuid) -> Result
                     on_conn!(conn.reborrow(), c => sqlx::query(sql).bind(subject)
                         .execute(&mut *c).await.map(|r| r.rows_affected()))?
                 };
-                (table, n)
+                let k = keep_held(conn.reborrow(), table, column, held, subject, pseudonym).await?;
+                kept += k;
+                (table, n + k)
             }
         };
         report.push((table, n));
+    }
+    if kept > 0 {
+        on_conn!(conn, c => sqlx::query("INSERT INTO held_erasures (pseudonym, created_at) VALUES ($1, $2)")
+            .bind(pseudonym).bind(now).execute(&mut *c).await.map(|_| ()))?;
+    }
+    Ok(report)
+}
+
+/// ` AND NOT (hold)`, for a step on a table with a hold.
+fn unless(held: Option<&str>) -> String {
+    held.map(|h| format!(" AND NOT ({h})")).unwrap_or_default()
+}
+
+/// The rows a hold keeps: whole, under the pseudonym.
+async fn keep_held(
+    conn: Conn<'_>,
+    table: &str,
+    column: &str,
+    held: Option<&str>,
+    subject: Uuid,
+    pseudonym: Uuid,
+) -> Result<u64> {
+    if held.is_none() {
+        return Ok(0);
+    }
+    let sql = sqlx::AssertSqlSafe(format!("UPDATE {table} SET {column} = $2 WHERE {column} = $1"));
+    Ok(on_conn!(conn, c => sqlx::query(sql).bind(subject).bind(pseudonym)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?)
+}
+
+/// Finishes the erasures a hold left unfinished where it has ended: each
+/// kept row, under the pseudonym of an unfinished erasure, that no hold
+/// covers any more is deleted or cleared as the map says; an erasure with
+/// nothing left kept is finished (its key destroyed). Rows touched per
+/// table.
+pub async fn release_held(mut conn: Conn<'_>) -> Result<Report> {
+    let mut report = Report::new();
+    let mut still_kept = Vec::new();
+    for step in plan() {
+        let (table, sql, kept) = match step {
+            Step::Delete {
+                table,
+                column,
+                held: Some(held),
+            } => (
+                table,
+                format!("DELETE FROM {table} WHERE {column} IN (SELECT pseudonym FROM held_erasures) AND NOT ({held})"),
+                format!("SELECT 1 FROM {table} WHERE {table}.{column} = held_erasures.pseudonym"),
+            ),
+            Step::Update {
+                table,
+                column,
+                clear,
+                held: Some(held),
+                ..
+            } if !clear.is_empty() => {
+                let sets: Vec<String> = clear.iter().map(|c| format!("{c} = NULL")).collect();
+                let kept: Vec<String> = clear.iter().map(|c| format!("{c} IS NOT NULL")).collect();
+                let kept = kept.join(" OR ");
+                (
+                    table,
+                    format!(
+                        "UPDATE {table} SET {} WHERE {column} IN (SELECT pseudonym FROM held_erasures) \
+                         AND ({kept}) AND NOT ({held})",
+                        sets.join(", ")
+                    ),
+                    format!("SELECT 1 FROM {table} WHERE {table}.{column} = held_erasures.pseudonym AND ({kept})"),
+                )
+            }
+            _ => continue,
+        };
+        let sql = sqlx::AssertSqlSafe(sql);
+        let n = on_conn!(conn.reborrow(), c => sqlx::query(sql).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        report.push((table, n));
+        still_kept.push(format!("NOT EXISTS ({kept})"));
+    }
+    if !still_kept.is_empty() {
+        let sql = sqlx::AssertSqlSafe(format!("DELETE FROM held_erasures WHERE {}", still_kept.join(" AND ")));
+        let n = on_conn!(conn, c => sqlx::query(sql).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        report.push(("held_erasures", n));
     }
     Ok(report)
 }
@@ -161,7 +265,8 @@ mod tests {
             steps.last(),
             Some(&Step::Delete {
                 table: "accounts",
-                column: "id"
+                column: "id",
+                held: None,
             })
         );
         assert!(steps.contains(&Step::Update {
@@ -169,6 +274,7 @@ mod tests {
             column: "subject_id",
             pseudonymise: true,
             clear: vec!["reason"],
+            held: None,
         }));
         assert!(
             !steps.iter().any(|s| matches!(
@@ -190,6 +296,7 @@ mod tests {
                 column: "about_id",
                 pseudonymise: false,
                 clear: vec![],
+                held: None,
             }));
         }
         assert!(steps.contains(&Step::Update {
@@ -197,7 +304,27 @@ mod tests {
             column: "account_id",
             pseudonymise: false,
             clear: vec!["details", "correction_field", "correction_enc"],
+            held: None,
         }));
+        // An erased member's reported messages and files wait for the report.
+        assert!(steps.iter().any(|s| matches!(
+            s,
+            Step::Update {
+                table: "messages",
+                column: "sender_id",
+                pseudonymise: true,
+                held: Some(_),
+                ..
+            }
+        )));
+        assert!(steps.iter().any(|s| matches!(
+            s,
+            Step::Delete {
+                table: "message_attachments",
+                column: "sender_id",
+                held: Some(_)
+            }
+        )));
         // Billing records outlive their people, pseudonymised.
         for (table, column) in [
             ("lessons", "learner_id"),

@@ -141,7 +141,7 @@ pub async fn unconfirmed_ids(conn: Conn<'_>, cutoff: i64) -> Result<Vec<Uuid>> {
 /// Erases one account if, with its row locked, it is still unconfirmed and
 /// unheld (it may have been confirmed since it was listed). Run it in its own
 /// transaction; returns whether it was erased.
-pub async fn erase_if_unconfirmed(mut conn: Conn<'_>, id: Uuid, cutoff: i64) -> Result<bool> {
+pub async fn erase_if_unconfirmed(mut conn: Conn<'_>, id: Uuid, cutoff: i64, now: i64) -> Result<bool> {
     crate::repo::accounts::lock(conn.reborrow(), id).await?;
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM accounts WHERE id = $2 AND {UNCONFIRMED} AND {}",
@@ -152,7 +152,7 @@ pub async fn erase_if_unconfirmed(mut conn: Conn<'_>, id: Uuid, cutoff: i64) -> 
     if still == 0 {
         return Ok(false);
     }
-    erasure::erase(conn, id, Uuid::now_v7()).await?;
+    erasure::erase(conn, id, Uuid::now_v7(), now).await?;
     Ok(true)
 }
 

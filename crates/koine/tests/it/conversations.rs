@@ -28,7 +28,8 @@ both_backends!(
     an_away_teacher_answers_by_itself,
     leaving_keeps_the_conversation_for_the_other_member,
     reports_reach_trust_and_safety_who_decide,
-    files_go_only_after_a_confirmed_lesson_and_only_to_the_two
+    files_go_only_after_a_confirmed_lesson_and_only_to_the_two,
+    an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided
 );
 
 /// A teacher and a learner, signed in on pages.
@@ -265,11 +266,12 @@ async fn messages_sent_at_once_are_each_written_once_or_refused_alone(app: TestA
     let shared = [key(), key()];
     let posts: Vec<(String, String)> = (0..20)
         .map(|i| (key(), format!("mensaje {i}")))
-        .chain(
-            shared.iter().zip(["uno", "dos"]).flat_map(|(k, name)| {
-                [(k.clone(), format!("{name}, primero")), (k.clone(), format!("{name}, segundo"))]
-            }),
-        )
+        .chain(shared.iter().zip(["uno", "dos"]).flat_map(|(k, name)| {
+            [
+                (k.clone(), format!("{name}, primero")),
+                (k.clone(), format!("{name}, segundo")),
+            ]
+        }))
         .collect();
     let answers = futures_util::future::join_all(posts.iter().map(|(k, body)| {
         client
@@ -289,15 +291,27 @@ async fn messages_sent_at_once_are_each_written_once_or_refused_alone(app: TestA
         .collect();
     // Of two texts under one key, one is sent and the other refused.
     assert_eq!(sent.len(), 22, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(), 2, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(),
+        2,
+        "{statuses:?}"
+    );
     let stored = bodies(&app, c).await;
     assert_eq!(stored.len(), 23, "the answer and every message sent, once each");
     for body in sent {
-        assert_eq!(stored.iter().filter(|b| b.as_deref() == Some(body)).count(), 1, "{body}");
+        assert_eq!(
+            stored.iter().filter(|b| b.as_deref() == Some(body)).count(),
+            1,
+            "{body}"
+        );
     }
     let seqs: Vec<i64> = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(
         "SELECT seq FROM messages WHERE conversation_id = $1 ORDER BY seq").bind(c).fetch_all(p).await.unwrap());
-    assert_eq!(seqs, (1..=23).collect::<Vec<i64>>(), "no gap where a refused message was undone");
+    assert_eq!(
+        seqs,
+        (1..=23).collect::<Vec<i64>>(),
+        "no gap where a refused message was undone"
+    );
 }
 
 async fn the_guard_hides_contact_details_until_a_paid_lesson(app: TestApp) {
@@ -1225,4 +1239,85 @@ async fn files_go_only_after_a_confirmed_lesson_and_only_to_the_two(app: TestApp
         !page.contains(&photo_id.to_string()) && page.contains("hoja.pdf"),
         "{page}"
     );
+}
+
+/// Erasure under an open report: what the report covers keeps its text and
+/// files (no longer naming the sender, the files sealed under a key of
+/// their own) until the report is decided; the rest goes at once.
+async fn an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided(app: TestApp) {
+    let (tb, teacher, lb, _) = pair(&app).await;
+    let lt = token(&app, "ana@example.org").await;
+    let tt = token(&app, "profe@example.org").await;
+    let c = open(&lb, teacher).await;
+    app.top_up(&lb, "50.00").await;
+    let at = app.open_slots(teacher, 60, 14).await[0];
+    let lesson = app.book(&lb, teacher, at).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    write(&lb, c, "Hola, ¿qué hacemos el martes?").await;
+    let pdf = koine_testkit::tiny_pdf("Una amenaza en un PDF");
+    let (s, sent) = send_files(&app, &tt, c, "Un mensaje ofensivo", &[("amenaza.pdf", pdf.clone())]).await;
+    assert_eq!(s, StatusCode::CREATED, "{sent}");
+    let file = sent["attachments"][0]["id"].as_str().unwrap().to_owned();
+    let report = report_conversation(&app, &lb, c, "harassment").await;
+    // Written after the report: not covered by it.
+    assert_eq!(send(&app, &tt, c, "Y otro después").await.0, StatusCode::CREATED);
+
+    // The page that deletes an account says so before it happens.
+    let (_, page) = tb.get_text("/settings/delete").await;
+    assert!(
+        page.contains("no longer naming you, until the report is decided"),
+        "{page}"
+    );
+    app.svc.delete_account(&app.principal(teacher)).await.expect("erased");
+    assert_eq!(
+        bodies(&app, c).await,
+        [
+            Some("Hola, ¿qué hacemos el martes?".into()),
+            Some("Un mensaje ofensivo".into()),
+            None
+        ]
+    );
+    let senders: Vec<Uuid> = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(
+        "SELECT sender_id FROM messages WHERE conversation_id = $1 ORDER BY seq").bind(c).fetch_all(p).await.unwrap());
+    assert!(!senders.contains(&teacher), "kept messages no longer name the sender");
+    assert_eq!(senders[1], senders[2], "one pseudonym per erasure");
+    let (_, page) = lb.get_text(&format!("/messages/{c}")).await;
+    assert!(
+        page.contains("a former member") && page.contains("Un mensaje ofensivo"),
+        "{page}"
+    );
+    // The kept file still opens for the other member, under its new key.
+    let opened = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/attachments/{file}")))
+        .bearer_auth(&lt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), StatusCode::OK);
+    assert_eq!(opened.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    let held: i64 = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM held_erasures WHERE wrapped_key IS NOT NULL").fetch_one(p).await.unwrap());
+    assert_eq!(held, 1);
+
+    // The decision ends the hold: text, file and key go.
+    let ts = app
+        .staff("ts@koine.test", koine_domain::staff::StaffRole::TrustSafety)
+        .await;
+    let r = ts
+        .post_form(
+            &format!("/staff/reports/{report}"),
+            &[("outcome", "dismissed"), ("reason", "the sender has left")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        bodies(&app, c).await,
+        [Some("Hola, ¿qué hacemos el martes?".into()), None, None]
+    );
+    assert!(stored_files(&app).await.is_empty(), "the kept file is deleted");
+    let held: i64 = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM held_erasures").fetch_one(p).await.unwrap());
+    assert_eq!(held, 0, "the unfinished erasure is finished, its key destroyed");
+    let (_, page) = lb.get_text(&format!("/messages/{c}")).await;
+    assert!(!page.contains("Un mensaje ofensivo"), "{page}");
 }

@@ -22,6 +22,25 @@ const IN_CONVERSATION: Retention = WithParent {
 const REPORT_KEEP: Retention = days_after(2 * 365, "closed_at");
 const EVIDENCE_KEEP: Retention = days_after(90, "closed_at");
 
+/// An open report keeps the messages it copied (their sequence numbers
+/// from `first_seq` to `last_seq`): an erased member's among them keep
+/// their text and files until it is decided, then lose them.
+const OPEN_REPORT_COVERS_MESSAGE: &str = "EXISTS (SELECT 1 FROM message_reports r \
+    WHERE r.status = 'open' AND r.conversation_id = messages.conversation_id \
+    AND messages.seq BETWEEN r.first_seq AND r.last_seq)";
+
+const REPORTED_MESSAGE: Hold = Hold {
+    while_sql: OPEN_REPORT_COVERS_MESSAGE,
+    why: "open-report",
+};
+
+const REPORTED_FILE: Hold = Hold {
+    while_sql: "EXISTS (SELECT 1 FROM messages JOIN message_reports r ON r.conversation_id = messages.conversation_id \
+        WHERE messages.id = message_attachments.message_id AND r.status = 'open' \
+        AND messages.seq BETWEEN r.first_seq AND r.last_seq)",
+    why: "open-report",
+};
+
 const CONVERSATION: &str = "user.content.conversation";
 const REPORT: &str = "user.content.report";
 const BLOCKS: &str = "user.account.blocks";
@@ -57,9 +76,12 @@ pub(super) static TABLES: &[TableMap] = &[
         CONVERSATION => ["redactions", "redacted_kinds"].purposes(SEC).basis(LegitimateInterests).from(Source::Service);
         CONVERSATION => ["created_at"].from(Source::Service);
     )
-    .shared_through("conversation_id", "conversation_members", "account_id"),
+    .shared_through("conversation_id", "conversation_members", "account_id")
+    .held_while(REPORTED_MESSAGE),
     // Files go with their message; an erased sender's files are deleted
-    // (and the key they were sealed under destroyed).
+    // (and the key they were sealed under destroyed), unless an open
+    // report keeps them: then they are sealed anew under a key of their
+    // own (`held_erasures`), destroyed when the last of them goes.
     table!("message_attachments", ["sender_id"], Defaults::new(SVC, Contract, IN_CONVERSATION, DeleteRow);
         about "Files (pictures and PDFs) you sent, and those the other member sent you.";
         UID => ["id", "message_id", "conversation_id", "sender_id"];
@@ -69,7 +91,16 @@ pub(super) static TABLES: &[TableMap] = &[
         CONVERSATION => ["file_enc"].encrypted("message_attachments.file").file();
         CONVERSATION => ["created_at"].from(Source::Service);
     )
-    .shared_through("conversation_id", "conversation_members", "account_id"),
+    .shared_through("conversation_id", "conversation_members", "account_id")
+    .held_while(REPORTED_FILE),
+    // Named by a pseudonym, not a person: deleted once the last row it
+    // kept has gone the erasure's way (`erasure::release_held`).
+    table!("held_erasures", [], Defaults::new(SEC, LegitimateInterests, Retention::System, WithRow);
+        about "Erasures an open report left unfinished: the pseudonym in the rows it keeps, and the key of the files it keeps.";
+        UID => ["pseudonym"];
+        "user.security.encryption_key" => ["wrapped_key"].secret();
+        SYS => ["created_at"];
+    ),
     table!("member_blocks", ["blocker_id", "blocked_id"], Defaults::new(SEC, LegitimateInterests, ACCOUNT, DeleteRow);
         about "Members you blocked, and why: they cannot message or book you.";
         UID => ["blocker_id", "blocked_id"];
@@ -84,6 +115,7 @@ pub(super) static TABLES: &[TableMap] = &[
         about "Reports of messages to trust & safety: who reported whom, why, a copy of the messages, and the decision.";
         UID => ["id", "conversation_id", "message_id"];
         UID => ["reporter_id", "reported_id"].erasure(Pseudonymise);
+        SYS => ["first_seq", "last_seq"].purposes(SEC);
         REPORT => ["reason"].choice();
         REPORT => ["details"];
         REPORT => ["evidence"].retention(EVIDENCE_KEEP).from(Source::Service);

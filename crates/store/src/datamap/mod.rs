@@ -30,6 +30,7 @@ macro_rules! table {
             subjects: &[$($subject),*],
             unconfirmed_erased_after_days: None,
             shared: None,
+            held: None,
             columns: &{
                 const T: Defaults = $defaults;
                 columns!(T [] $($columns)*)
@@ -114,6 +115,20 @@ pub struct TableMap {
     /// Rows a person takes part in without being their subject: the other
     /// member's messages in a conversation the person is a member of.
     pub shared: Option<Shared>,
+    /// Rows an erasure keeps, no longer naming the person, while a
+    /// condition holds (an open report covers them); they follow the
+    /// erasure's rule once it no longer does.
+    pub held: Option<Hold>,
+}
+
+/// Rows kept past their subject's erasure while `while_sql` holds.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Hold {
+    /// SQL, true for a row (its columns qualified by the table's name)
+    /// while it must be kept.
+    pub while_sql: &'static str,
+    /// Why, for the erasure preview and the notice.
+    pub why: &'static str,
 }
 
 /// How a row is shared with the members of a group (a conversation): the
@@ -135,6 +150,12 @@ impl TableMap {
     }
 
     /// Shared with the members of the group `group` names (see [`Shared`]).
+    /// Rows kept past their subject's erasure while `hold` says so.
+    const fn held_while(mut self, hold: Hold) -> Self {
+        self.held = Some(hold);
+        self
+    }
+
     const fn shared_through(mut self, group: &'static str, members: &'static str, member: &'static str) -> Self {
         self.shared = Some(Shared { group, members, member });
         self

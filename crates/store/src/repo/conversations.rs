@@ -473,19 +473,44 @@ pub struct ReportRow {
     pub decision_note: Option<String>,
     pub created_at: i64,
     pub closed_at: Option<i64>,
+    /// The messages the report copied, by sequence number: while it is
+    /// open, they are kept even if their sender leaves.
+    pub first_seq: i64,
+    pub last_seq: i64,
 }
 
 const REPORT: &str = "id, conversation_id, message_id, reporter_id, reported_id, reason, details, evidence, status, \
-    outcome, decision_note, created_at, closed_at";
+    outcome, decision_note, created_at, closed_at, first_seq, last_seq";
 
 pub async fn insert_report(conn: Conn<'_>, r: &ReportRow) -> Result<()> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "INSERT INTO message_reports ({REPORT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        "INSERT INTO message_reports ({REPORT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     ));
     on_conn!(conn, c => sqlx::query(sql)
         .bind(r.id).bind(r.conversation_id).bind(r.message_id).bind(r.reporter_id).bind(r.reported_id)
         .bind(r.reason.as_str()).bind(&r.details).bind(&r.evidence).bind(r.status.as_str()).bind(r.outcome.map(ReportOutcome::as_str))
-        .bind(&r.decision_note).bind(r.created_at).bind(r.closed_at).execute(&mut *c).await.map(|_| ()))?;
+        .bind(&r.decision_note).bind(r.created_at).bind(r.closed_at).bind(r.first_seq).bind(r.last_seq)
+        .execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The files of `sender` that an open report keeps past their erasure
+/// (the map's hold on `message_attachments`): id and sealed contents.
+pub async fn held_files(conn: Conn<'_>, sender: Uuid) -> Result<Vec<(Uuid, Vec<u8>)>> {
+    let held = crate::datamap::table("message_attachments")
+        .and_then(|t| t.held)
+        .map_or("1 = 0", |h| h.while_sql);
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, file_enc FROM message_attachments WHERE sender_id = $1 AND ({held})"
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_as(sql).bind(sender).fetch_all(&mut *c).await)?)
+}
+
+/// Seals a kept file anew (under the key of the pseudonym that replaces
+/// its sender).
+pub async fn reseal_file(conn: Conn<'_>, id: Uuid, file_enc: &[u8]) -> Result<()> {
+    on_conn!(conn, c => sqlx::query("UPDATE message_attachments SET file_enc = $2 WHERE id = $1")
+        .bind(id).bind(file_enc).execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
 

@@ -55,7 +55,11 @@ const PERSON: &str = "a.staff_role, a.minor_until, p.ui_locale, p.display_name \
 /// created after `created_after` (the absolute lifetime); none when its
 /// account is gone.
 pub async fn find_live(conn: Conn<'_>, token_hash: &[u8], now: i64, created_after: i64) -> Result<Option<LiveSession>> {
-    let session = COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ");
+    let session = COLUMNS
+        .split(", ")
+        .map(|c| format!("s.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {session}, {PERSON} JOIN sessions s ON s.account_id = a.id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3"
