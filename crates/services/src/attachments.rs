@@ -170,7 +170,13 @@ impl Services {
         {
             return Err(Error::NotFound);
         }
-        let key = self.subject_key(c.conn(), row.sender_id).await?;
+        self.open_attachment(c.conn(), row).await
+    }
+
+    /// A stored file, unsealed with its sender's key (or, once they have
+    /// left, the key of what a report keeps).
+    pub(crate) async fn open_attachment(&self, conn: Conn<'_>, row: AttachmentRow) -> Result<OpenedFile> {
+        let key = self.subject_key(conn, row.sender_id).await?;
         let bytes = crypto::open_field(&key, row.sender_id, SEALED_AS, &row.file_enc).map_err(Error::internal)?;
         Ok(OpenedFile {
             conversation: row.conversation_id,

@@ -4,6 +4,7 @@
 //! account for fraud.
 
 use crate::accounts::Principal;
+use crate::attachments::OpenedFile;
 use crate::notifications::Notice;
 use crate::{Error, Result, Services};
 use koine_domain::messaging::{
@@ -38,6 +39,18 @@ pub struct Evidence {
     pub reported: bool,
 }
 
+/// A file of a message the report covers (opened by staff only through
+/// the report, audited).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportFile {
+    pub id: Uuid,
+    /// The message it was sent with.
+    pub seq: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
 /// A report as staff see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -53,6 +66,9 @@ pub struct Report {
     pub closed_at: Option<i64>,
     /// Only in an opened report (audited), never in the queue.
     pub evidence: Option<Vec<Evidence>>,
+    /// The files of the messages the report covers, while it keeps its
+    /// copy of them; only in an opened report.
+    pub files: Option<Vec<ReportFile>>,
     /// The two members' display names, in an opened report (none once one
     /// has left Koine).
     pub reporter_name: Option<String>,
@@ -79,6 +95,7 @@ impl Report {
             created_at: r.created_at,
             closed_at: r.closed_at,
             evidence,
+            files: None,
             reporter_name: None,
             reported_name: None,
         }
@@ -195,12 +212,16 @@ impl Services {
     /// recorded in the audit log of the reported member.
     pub async fn open_report(&self, p: &Principal, id: Uuid) -> Result<Report> {
         require_reports_role(p)?;
-        let (row, mut names) = {
+        let (row, mut names, files) = {
             let mut c = self.db.acquire().await?;
             let row = repo::report(c.conn(), id).await?.ok_or(Error::NotFound)?;
             let names =
                 koine_store::repo::profiles::names_and_locales(c.conn(), &[row.reporter_id, row.reported_id]).await?;
-            (row, names)
+            let files = match row.evidence {
+                Some(_) => repo::files_between(c.conn(), row.conversation_id, row.first_seq, row.last_seq).await?,
+                None => Vec::new(),
+            };
+            (row, names, files)
         };
         self.audit(
             p.account_id,
@@ -210,11 +231,49 @@ impl Services {
         )
         .await?;
         let mut name = |id: Uuid| names.remove(&id).map(|(name, _)| name);
+        let files = files
+            .into_iter()
+            .map(|f| ReportFile {
+                id: f.file.id,
+                seq: f.seq,
+                name: f.file.name,
+                content_type: f.file.content_type,
+                size_bytes: f.file.size_bytes,
+            })
+            .collect();
         Ok(Report {
             reporter_name: name(row.reporter_id),
             reported_name: name(row.reported_id),
+            files: Some(files),
             ..Report::of(row, true)
         })
+    }
+
+    /// A file of a message the report covers, while the report keeps its
+    /// copy of the messages; the opening is recorded in the audit log of
+    /// the reported member.
+    pub async fn report_file(&self, p: &Principal, id: Uuid, file: Uuid) -> Result<OpenedFile> {
+        require_reports_role(p)?;
+        let mut c = self.db.acquire().await?;
+        let row = repo::report(c.conn(), id).await?.ok_or(Error::NotFound)?;
+        let covered = match row.evidence {
+            Some(_) => repo::files_between(c.conn(), row.conversation_id, row.first_seq, row.last_seq).await?,
+            None => Vec::new(),
+        };
+        if !covered.iter().any(|f| f.file.id == file) {
+            return Err(Error::NotFound);
+        }
+        let file = repo::attachment(c.conn(), file).await?.ok_or(Error::NotFound)?;
+        drop(c);
+        self.audit(
+            p.account_id,
+            Some(row.reported_id),
+            "view_report_file",
+            Some(format!("report {id}")),
+        )
+        .await?;
+        let mut c = self.db.acquire().await?;
+        self.open_attachment(c.conn(), file).await
     }
 
     /// Decides an open report. A warning tells the reported member; a

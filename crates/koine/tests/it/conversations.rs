@@ -1299,10 +1299,35 @@ async fn an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided(app
         "SELECT COUNT(*) FROM held_erasures WHERE wrapped_key IS NOT NULL").fetch_one(p).await.unwrap());
     assert_eq!(held, 1);
 
-    // The decision ends the hold: text, file and key go.
+    // Trust and safety open the report's files from it, each opening audited;
+    // nobody else, and nothing it does not cover.
     let ts = app
         .staff("ts@koine.test", koine_domain::staff::StaffRole::TrustSafety)
         .await;
+    let (_, page) = ts.get_text(&format!("/staff/reports/{report}")).await;
+    let link = format!("/staff/reports/{report}/files/{file}");
+    assert!(page.contains(&link) && page.contains("amenaza.pdf"), "{page}");
+    let before = app.audited("view_report_file").await;
+    let r = ts.get(&link).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    assert_eq!(app.audited("view_report_file").await, before + 1);
+    let support = app.support("support@koine.test").await;
+    assert_eq!(support.get(&link).await.status(), StatusCode::FORBIDDEN);
+    let elsewhere = format!("/staff/reports/{report}/files/{}", Uuid::now_v7());
+    assert_eq!(ts.get(&elsewhere).await.status(), StatusCode::NOT_FOUND);
+    let tst = token(&app, "ts@koine.test").await;
+    let opened = app.get_json(&format!("/api/v1/staff/reports/{report}"), &tst).await;
+    assert_eq!(opened["files"][0]["id"], file.as_str(), "{opened}");
+    let r = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/staff/reports/{report}/files/{file}")))
+        .bearer_auth(&tst)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // The decision ends the hold: text, file and key go.
     let r = ts
         .post_form(
             &format!("/staff/reports/{report}"),

@@ -290,6 +290,23 @@ pub async fn attachments_of(conn: Conn<'_>, messages: &[Uuid]) -> Result<Vec<Att
     })?)
 }
 
+/// A file of a message, with the message's sequence number.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NumberedFile {
+    pub seq: i64,
+    #[sqlx(flatten)]
+    pub file: AttachmentLine,
+}
+
+/// The files of a conversation's messages numbered `first` to `last`, in order.
+pub async fn files_between(conn: Conn<'_>, conversation: Uuid, first: i64, last: i64) -> Result<Vec<NumberedFile>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, NumberedFile>(
+        "SELECT m.seq, a.id, a.message_id, a.name, a.content_type, a.size_bytes \
+         FROM message_attachments a JOIN messages m ON m.id = a.message_id \
+         WHERE a.conversation_id = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq, a.position")
+        .bind(conversation).bind(first).bind(last).fetch_all(&mut *c).await)?)
+}
+
 pub async fn attachment(conn: Conn<'_>, id: Uuid) -> Result<Option<AttachmentRow>> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {ATTACHMENT} FROM message_attachments WHERE id = $1"));
     Ok(on_conn!(conn, c => sqlx::query_as::<_, AttachmentRow>(sql).bind(id).fetch_optional(&mut *c).await)?)

@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use koine_domain::messaging::{BlockReason, MessageKind, MessageText, ReportOutcome, ReportReason, ReportStatus};
 use koine_services::attachments::Attachment;
 use koine_services::messaging as svc;
-use koine_services::reports::{Evidence, Report, Reported};
+use koine_services::reports::{Evidence, Report, ReportFile, Reported};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -455,6 +455,30 @@ impl From<Evidence> for EvidenceLine {
     }
 }
 
+/// A file of a message a report covers.
+#[derive(Serialize, ToSchema)]
+pub struct ReportFileInfo {
+    id: Uuid,
+    /// The message it was sent with (`seq` of an evidence line).
+    seq: i64,
+    name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    content_type: String,
+    size_bytes: i64,
+}
+
+impl From<ReportFile> for ReportFileInfo {
+    fn from(f: ReportFile) -> Self {
+        Self {
+            id: f.id,
+            seq: f.seq,
+            name: f.name,
+            content_type: f.content_type,
+            size_bytes: f.size_bytes,
+        }
+    }
+}
+
 /// A report to trust & safety, as staff see it.
 #[derive(Serialize, ToSchema)]
 pub struct ReportInfo {
@@ -473,6 +497,9 @@ pub struct ReportInfo {
     closed_at: Option<i64>,
     /// The copy of the messages: only when one report is opened (audited).
     evidence: Option<Vec<EvidenceLine>>,
+    /// The files of those messages, while the report keeps its copy
+    /// (`GET /api/v1/staff/reports/{id}/files/{file}` fetches one, audited).
+    files: Option<Vec<ReportFileInfo>>,
     /// The two members' display names, when one report is opened (null
     /// once one has left Koine).
     reporter_name: Option<String>,
@@ -493,6 +520,7 @@ impl From<Report> for ReportInfo {
             created_at: r.created_at,
             closed_at: r.closed_at,
             evidence: r.evidence.map(all),
+            files: r.files.map(all),
             reporter_name: r.reporter_name,
             reported_name: r.reported_name,
         }
@@ -544,6 +572,23 @@ pub async fn report_queue(State(st): State<AppState>, ctx: Ctx, Query(q): Query<
               (status = 404, body = Problem)))]
 pub async fn staff_report(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
     Ok(Json(ReportInfo::from(st.svc.open_report(principal(&ctx)?, id).await?)).into_response())
+}
+
+/// Trust & safety: a file of a message the report covers, while it keeps
+/// its copy of the messages; the opening is recorded in the reported
+/// member's audit log.
+#[utoipa::path(get, path = "/api/v1/staff/reports/{id}/files/{file}", tag = "staff", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("file" = Uuid, Path)),
+    responses((status = 200, description = "The file: a picture shown in place, a PDF downloaded under its name",
+                content(("application/pdf"), ("image/jpeg"), ("image/png"))),
+              (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn staff_report_file(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, file)): Path<(Uuid, Uuid)>,
+) -> ApiResult {
+    let f = st.svc.report_file(principal(&ctx)?, id, file).await?;
+    Ok(crate::files::stored_file(f.content_type, f.bytes, &f.name))
 }
 
 /// Trust & safety: decides an open report — dismiss it, warn the member,

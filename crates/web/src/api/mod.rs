@@ -316,6 +316,7 @@ api_routes! {
     get "/v1/staff/audit" => staff::staff_audit,
     get "/v1/staff/reports" => conversations::report_queue,
     get "/v1/staff/reports/{id}" => conversations::staff_report,
+    get "/v1/staff/reports/{id}/files/{file}" => conversations::staff_report_file,
     post "/v1/staff/reports/{id}/decision" => conversations::decide_report,
     get "/v1/privacy/map" => notice::privacy_map,
 }

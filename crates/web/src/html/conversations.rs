@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/messages/{id}/report", post(report))
         .route("/staff/reports", get(report_queue))
         .route("/staff/reports/{id}", get(report_page).post(decide))
+        .route("/staff/reports/{id}/files/{file}", get(report_file))
         .route("/static/messages.js", get(script))
 }
 
@@ -608,8 +609,8 @@ async fn report_queue(
 struct ReportPage {
     page: Page,
     report: Report,
-    /// (who, text, when, the reported message)
-    evidence: Vec<(String, Option<String>, String, bool)>,
+    /// (who, text, when, the reported message, its files: id and name)
+    evidence: Vec<(String, Option<String>, String, bool, Vec<(Uuid, String)>)>,
     outcomes: Vec<(&'static str, String)>,
     form: FormState,
 }
@@ -618,6 +619,7 @@ async fn report_page_for(st: &AppState, ctx: &Ctx, id: Uuid, form: FormState) ->
     let p = signed_in(ctx)?;
     let report = st.svc.open_report(p, id).await?;
     let i18n = ctx.i18n();
+    let files = report.files.clone().unwrap_or_default();
     let evidence = report
         .evidence
         .clone()
@@ -629,6 +631,11 @@ async fn report_page_for(st: &AppState, ctx: &Ctx, id: Uuid, form: FormState) ->
                 e.body,
                 local(&i18n, e.created_at, &TimeZone::UTC),
                 e.reported,
+                files
+                    .iter()
+                    .filter(|f| f.seq == e.seq)
+                    .map(|f| (f.id, f.name.clone()))
+                    .collect(),
             )
         })
         .collect();
@@ -651,6 +658,16 @@ async fn report_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
     Ok(report_page_for(&st, &ctx, id, FormState::default())
         .await?
         .into_response())
+}
+
+/// A file of a message the report covers (the opening is audited).
+async fn report_file(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, file)): Path<(Uuid, Uuid)>,
+) -> Result<Response, PageError> {
+    let f = st.svc.report_file(signed_in(&ctx)?, id, file).await?;
+    Ok(crate::files::stored_file(f.content_type, f.bytes, &f.name))
 }
 
 #[derive(Deserialize)]
