@@ -604,13 +604,23 @@ async fn report_queue(
     .into_response())
 }
 
+/// One message of a report's copy, as the page shows it.
+struct EvidenceItem {
+    who: String,
+    body: Option<String>,
+    when: String,
+    /// The message the report is about (the others are context).
+    reported: bool,
+    /// Its files: id and name.
+    files: Vec<(Uuid, String)>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "staff_report.html")]
 struct ReportPage {
     page: Page,
     report: Report,
-    /// (who, text, when, the reported message, its files: id and name)
-    evidence: Vec<(String, Option<String>, String, bool, Vec<(Uuid, String)>)>,
+    evidence: Vec<EvidenceItem>,
     outcomes: Vec<(&'static str, String)>,
     form: FormState,
 }
@@ -625,18 +635,16 @@ async fn report_page_for(st: &AppState, ctx: &Ctx, id: Uuid, form: FormState) ->
         .clone()
         .unwrap_or_default()
         .into_iter()
-        .map(|e| {
-            (
-                i18n.t(&format!("report-from-{}", e.from)),
-                e.body,
-                local(&i18n, e.created_at, &TimeZone::UTC),
-                e.reported,
-                files
-                    .iter()
-                    .filter(|f| f.seq == e.seq)
-                    .map(|f| (f.id, f.name.clone()))
-                    .collect(),
-            )
+        .map(|e| EvidenceItem {
+            who: i18n.t(&format!("report-from-{}", e.from)),
+            body: e.body,
+            when: local(&i18n, e.created_at, &TimeZone::UTC),
+            reported: e.reported,
+            files: files
+                .iter()
+                .filter(|f| f.seq == e.seq)
+                .map(|f| (f.id, f.name.clone()))
+                .collect(),
         })
         .collect();
     let can_ban = p.staff_role.is_some_and(|r| r.can_ban_for_fraud());
