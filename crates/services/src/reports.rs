@@ -12,7 +12,8 @@ use koine_domain::messaging::{
 };
 use koine_domain::refusal::Refusal;
 use koine_domain::validation::optional_text;
-use koine_store::repo::conversations::{self as repo, ReportRow};
+use koine_store::Conn;
+use koine_store::repo::conversations::{self as repo, NumberedFile, ReportRow};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -100,6 +101,15 @@ impl Report {
             reported_name: None,
         }
     }
+}
+
+/// The files of the messages a report covers, while it keeps its copy of
+/// them.
+async fn covered_files(conn: Conn<'_>, row: &ReportRow) -> Result<Vec<NumberedFile>> {
+    Ok(match row.evidence {
+        Some(_) => repo::files_between(conn, row.conversation_id, row.first_seq, row.last_seq).await?,
+        None => Vec::new(),
+    })
 }
 
 fn require_reports_role(p: &Principal) -> Result<()> {
@@ -217,19 +227,10 @@ impl Services {
             let row = repo::report(c.conn(), id).await?.ok_or(Error::NotFound)?;
             let names =
                 koine_store::repo::profiles::names_and_locales(c.conn(), &[row.reporter_id, row.reported_id]).await?;
-            let files = match row.evidence {
-                Some(_) => repo::files_between(c.conn(), row.conversation_id, row.first_seq, row.last_seq).await?,
-                None => Vec::new(),
-            };
+            let files = covered_files(c.conn(), &row).await?;
             (row, names, files)
         };
-        self.audit(
-            p.account_id,
-            Some(row.reported_id),
-            "view_report",
-            Some(format!("report {id}")),
-        )
-        .await?;
+        self.audit_report(p, &row, "view_report").await?;
         let mut name = |id: Uuid| names.remove(&id).map(|(name, _)| name);
         let files = files
             .into_iter()
@@ -256,24 +257,26 @@ impl Services {
         require_reports_role(p)?;
         let mut c = self.db.acquire().await?;
         let row = repo::report(c.conn(), id).await?.ok_or(Error::NotFound)?;
-        let covered = match row.evidence {
-            Some(_) => repo::files_between(c.conn(), row.conversation_id, row.first_seq, row.last_seq).await?,
-            None => Vec::new(),
-        };
-        if !covered.iter().any(|f| f.file.id == file) {
+        if !covered_files(c.conn(), &row).await?.iter().any(|f| f.file.id == file) {
             return Err(Error::NotFound);
         }
         let file = repo::attachment(c.conn(), file).await?.ok_or(Error::NotFound)?;
         drop(c);
+        self.audit_report(p, &row, "view_report_file").await?;
+        let mut c = self.db.acquire().await?;
+        self.open_attachment(c.conn(), file).await
+    }
+
+    /// Records staff opening a report (or one of its files) in the audit
+    /// log of the reported member.
+    async fn audit_report(&self, p: &Principal, row: &ReportRow, action: &str) -> Result<()> {
         self.audit(
             p.account_id,
             Some(row.reported_id),
-            "view_report_file",
-            Some(format!("report {id}")),
+            action,
+            Some(format!("report {}", row.id)),
         )
-        .await?;
-        let mut c = self.db.acquire().await?;
-        self.open_attachment(c.conn(), file).await
+        .await
     }
 
     /// Decides an open report. A warning tells the reported member; a

@@ -806,6 +806,17 @@ async fn leaving_keeps_the_conversation_for_the_other_member(app: TestApp) {
     assert_eq!(s, StatusCode::NOT_FOUND, "nobody to write to");
 }
 
+/// Trust and safety decide a report from its page.
+pub(crate) async fn decide_on_page(ts: &Browser, report: Uuid, outcome: &str, reason: &str) {
+    let r = ts
+        .post_form(
+            &format!("/staff/reports/{report}"),
+            &[("outcome", outcome), ("reason", reason)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "decided");
+}
+
 /// Reports the whole conversation from its page; the (only) open report.
 async fn report_conversation(app: &TestApp, b: &Browser, c: Uuid, reason: &str) -> Uuid {
     let r = b
@@ -907,13 +918,7 @@ async fn reports_reach_trust_and_safety_who_decide(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("id=\"reason-error\""), "{page}");
-    let r = ts
-        .post_form(
-            &format!("/staff/reports/{id}"),
-            &[("outcome", "restricted"), ("reason", "asked for payment outside Koine")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    decide_on_page(&ts, id, "restricted", "asked for payment outside Koine").await;
     assert_eq!(write(&tb, c, "hello?").await, StatusCode::CONFLICT);
     let (_, notices) = tb.get_text("/notifications").await;
     assert!(notices.contains("stopped your account sending messages"), "{notices}");
@@ -1328,13 +1333,7 @@ async fn an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided(app
     assert_eq!(r.status(), StatusCode::OK);
 
     // The decision ends the hold: text, file and key go.
-    let r = ts
-        .post_form(
-            &format!("/staff/reports/{report}"),
-            &[("outcome", "dismissed"), ("reason", "the sender has left")],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    decide_on_page(&ts, report, "dismissed", "the sender has left").await;
     assert_eq!(
         bodies(&app, c).await,
         [Some("Hola, ¿qué hacemos el martes?".into()), None, None]

@@ -55,7 +55,7 @@ pub use stream::STREAM_PATH;
         earnings::earnings, earnings::payout_account, earnings::set_payout_account, earnings::request_payout, lessons::notifications,
         finance::settle, finance::disputes, finance::finance, finance::decide_payout, finance::bank_transfer, wallet::webhook,
         conversations::conversations, conversations::start, conversations::messages, conversations::send, conversations::read,
-        conversations::attachment, conversations::report_queue, conversations::staff_report,
+        conversations::attachment, conversations::report_queue, conversations::staff_report, conversations::staff_report_file,
         conversations::decide_report,
         conversations::search, conversations::block, conversations::unblock, stream::stream,
         conversations::report_message, conversations::report_conversation,
