@@ -26,14 +26,16 @@ pub struct ErasurePreview {
 
 impl Services {
     /// After erasing: the erased values must not linger in SQLite's
-    /// write-ahead log. It has been committed already, so a failure here is
-    /// logged, and the next erasure or sweep checkpoints again.
-    pub(crate) async fn purge_wal(&self) {
+    /// write-ahead log, nor in the file's unused pages (the compaction job
+    /// rewrites it next time). It has been committed already, so a failure
+    /// here is logged, and the next erasure or sweep checkpoints again.
+    pub(crate) async fn after_erasing(&self) {
         match self.db.purge_wal().await {
             Ok(true) => {}
             Ok(false) => tracing::warn!("the write-ahead log could not be fully checkpointed: a reader was busy"),
             Err(e) => tracing::error!("the write-ahead log could not be checkpointed: {e}"),
         }
+        self.storage_dirty.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// What deleting `account` will delete and keep, table by table.
@@ -178,8 +180,7 @@ impl Services {
             mail::enqueue(tx.conn(), now, message).await?;
         }
         tx.commit().await?;
-        self.purge_wal().await;
-        self.storage_dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.after_erasing().await;
         self.teachers_changed(account_id).await;
         // Files on disk go with their rows.
         let files = avatar

@@ -352,8 +352,7 @@ impl Services {
         let released = koine_store::erasure::release_held(tx.conn()).await?;
         tx.commit().await?;
         if released.iter().any(|(_, n)| *n > 0) {
-            self.purge_wal().await;
-            self.storage_dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+            self.after_erasing().await;
         }
         self.audit(
             p.account_id,

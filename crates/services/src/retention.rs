@@ -85,8 +85,7 @@ impl Services {
         if !dry_run {
             let removed: u64 = lines.iter().map(|l| l.count).sum();
             if removed > 0 {
-                self.purge_wal().await;
-                self.storage_dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+                self.after_erasing().await;
             }
             tracing::info!(
                 removed,
