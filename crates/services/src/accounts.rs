@@ -700,21 +700,20 @@ impl Services {
     /// Resolves a session token; slides the idle expiry forward.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>> {
         let now = self.clock.now_us();
-        let mut c = self.db.acquire().await?;
-        let Some(live) = sessions::find_live(
-            c.conn(),
-            &crypto::token_hash(token),
-            now,
-            now - micros(self.settings.session_max),
-        )
-        .await?
-        else {
-            return Ok(None);
+        let hash = crypto::token_hash(token);
+        let created_after = now - micros(self.settings.session_max);
+        let mut live = match self.sessions.get(&hash, now, created_after) {
+            Some(live) => live,
+            None => {
+                let mut c = self.db.acquire().await?;
+                match sessions::find_live(c.conn(), &hash, now, created_after).await? {
+                    Some(live) => live,
+                    None => return Ok(None),
+                }
+            }
         };
-        let principal = self.principal_for(&live.session, live.person);
-        let s = live.session;
-        // The connection goes back first: a request never holds two.
-        drop(c);
+        let principal = self.principal_for(&live.session, live.person.clone());
+        let s = &mut live.session;
         if now - s.last_seen_at >= micros(TOUCH_EVERY) {
             // Sliding, but never past the absolute lifetime, so the expiry
             // column alone tells the retention sweep when a session is over.
@@ -724,13 +723,22 @@ impl Services {
             let mut tx = self.db.begin().await?;
             sessions::touch(tx.conn(), s.id, now, expires).await?;
             tx.commit().await?;
+            (s.last_seen_at, s.expires_at) = (now, expires);
         }
+        self.sessions.put(live, now);
         Ok(Some(principal))
+    }
+
+    /// Called after a change that ends an account's sessions or alters who
+    /// they belong to: requests stop using what `session_cache` remembers.
+    pub(crate) fn sessions_changed(&self, account: Uuid) {
+        self.sessions.forget(account);
     }
 
     pub async fn log_out(&self, p: &Principal) -> Result<()> {
         let mut c = self.db.acquire().await?;
         sessions::delete(c.conn(), p.account_id, p.session_id).await?;
+        self.sessions_changed(p.account_id);
         Ok(())
     }
 
@@ -760,6 +768,7 @@ impl Services {
         }
         t.clear(&key);
         sessions::mark_authenticated(c.conn(), p.session_id, now).await?;
+        self.sessions_changed(p.account_id);
         Ok(())
     }
 
@@ -772,6 +781,7 @@ impl Services {
     pub async fn end_session(&self, p: &Principal, session: Uuid) -> Result<()> {
         let mut c = self.db.acquire().await?;
         if sessions::delete(c.conn(), p.account_id, session).await? {
+            self.sessions_changed(p.account_id);
             Ok(())
         } else {
             Err(Error::NotFound)
@@ -813,6 +823,7 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
+        self.sessions_changed(p.account_id);
         Ok(())
     }
 
@@ -980,6 +991,7 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
+        self.sessions_changed(a.id);
         Ok(())
     }
 
@@ -1025,6 +1037,7 @@ impl Services {
             .await?;
         }
         tx.commit().await?;
+        self.sessions_changed(row.account_id);
         Ok(())
     }
 
@@ -1165,6 +1178,7 @@ impl Services {
             accounts::set_password(tx.conn(), existing.id, &hash, now).await?;
             sessions::delete_all_except(tx.conn(), existing.id, None).await?;
             tx.commit().await?;
+            self.sessions_changed(existing.id);
             return Ok(existing.id);
         }
         let id = Uuid::now_v7();

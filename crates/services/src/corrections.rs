@@ -164,6 +164,8 @@ impl Services {
         let body = t_args(locale, "mail-request-completed-body", &[("outcome", outcome)]);
         self.tell_requester(tx.conn(), &r, locale, body).await?;
         tx.commit().await?;
+        // A date of birth decides whether the account is a minor's.
+        self.sessions_changed(account);
         self.audit(p.account_id, Some(account), "apply_correction", None)
             .await?;
         Ok(())

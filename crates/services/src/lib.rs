@@ -36,6 +36,7 @@ pub mod requests;
 pub mod restriction;
 pub mod retention;
 pub mod security_log;
+mod session_cache;
 pub mod staff;
 pub mod teaching;
 pub mod throttle;
@@ -125,6 +126,8 @@ pub struct Services {
     pub bus: Arc<dyn bus::Bus>,
     /// Messages sent together are committed together.
     pub(crate) message_writes: Arc<group_commit::GroupCommit>,
+    /// Sessions read a moment ago (`session_cache`).
+    pub(crate) sessions: Arc<session_cache::SessionCache>,
 }
 
 impl Services {
@@ -151,6 +154,7 @@ impl Services {
             storage_dirty: Arc::default(),
             bus: Arc::new(bus::LocalBus::default()),
             message_writes: Arc::new(group_commit::GroupCommit::for_backend(backend)),
+            sessions: Arc::default(),
         })
     }
 }

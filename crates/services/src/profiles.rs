@@ -258,12 +258,14 @@ impl Services {
             .collect();
         profiles::replace_languages(tx.conn(), account, &rows).await?;
         tx.commit().await?;
+        self.sessions_changed(account);
         Ok(())
     }
 
     pub async fn set_ui_locale(&self, account: Uuid, locale: UiLocale) -> Result<()> {
         let mut c = self.db.acquire().await?;
         profiles::set_locale(c.conn(), account, locale.as_str(), self.clock.now_us()).await?;
+        self.sessions_changed(account);
         Ok(())
     }
 }

@@ -22,6 +22,7 @@ both_backends!(
     change_password_can_end_other_sessions,
     sensitive_actions_need_recent_password,
     sessions_can_be_listed_and_ended,
+    a_changed_or_ended_session_is_seen_at_once,
     login_issues_a_fresh_session_id,
     email_change_needs_confirmation,
     phone_change_with_code,
@@ -769,4 +770,49 @@ async fn sign_up_keeps_the_chosen_time_zone(app: TestApp) {
     b.login("ze@example.org", STRONG_PASSWORD).await;
     let (_, page) = b.get_text("/settings/profile").await;
     assert_eq!(koine_testkit::field(&page, "time_zone").value, "America/Sao_Paulo");
+}
+
+/// Sessions are remembered for a moment between requests; a change to one
+/// must still show on the very next request.
+async fn a_changed_or_ended_session_is_seen_at_once(app: TestApp) {
+    let a = app.member("cleo@example.org", "Cleo").await;
+    let (_, home) = a.get_text("/").await;
+    assert!(home.contains("Welcome back, Cleo!"), "{home}");
+    a.set_profile("Clio", "Europe/Berlin", &[]).await;
+    let (_, home) = a.get_text("/").await;
+    assert!(home.contains("Welcome back, Clio!"), "the new name at once: {home}");
+
+    // A signed-out session's cookie, replayed, is signed out.
+    let b = app.browser();
+    let login = b.login("cleo@example.org", STRONG_PASSWORD).await;
+    let cookie = login
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("koine_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let settings = || replay.get(app.url("/settings")).header("Cookie", &cookie).send();
+    assert_eq!(settings().await.unwrap().status(), StatusCode::OK);
+    b.logout().await;
+    assert_eq!(settings().await.unwrap().status(), StatusCode::SEE_OTHER);
+
+    // An erased account's token is refused on the next request.
+    let token = crate::api::token(&app, "cleo@example.org").await;
+    let me = || replay.get(app.url("/api/v1/me")).bearer_auth(&token).send();
+    assert_eq!(me().await.unwrap().status(), StatusCode::OK);
+    let r = replay
+        .delete(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(me().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }
