@@ -62,6 +62,7 @@ pub mod age;
 pub mod banking;
 pub mod booking;
 pub mod cards;
+pub mod classroom;
 pub mod consent;
 pub mod contact;
 pub mod contact_guard;

@@ -118,6 +118,9 @@ refusals! {
         RecipientLeft => "recipient-left",
         ReportOwnMessage => "report-own-message",
         AttachmentsNeedLesson => "attachments-need-lesson",
+        RoomNotOpenYet => "room-not-open-yet",
+        RoomClosed => "room-closed",
+        RoomLessonNotGoingAhead => "room-lesson-not-going-ahead",
     }
     payment {
         InsufficientFunds => "insufficient-funds",

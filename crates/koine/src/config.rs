@@ -70,6 +70,15 @@ pub struct Config {
     /// Days a conversation nobody writes in is kept (the privacy notice
     /// states it); three years when not set.
     pub conversation_retention_days: Option<u32>,
+    /// A lesson's classroom opens this many minutes before it starts…
+    pub room_opens_minutes_before: u64,
+    /// …and closes this many after it ends.
+    pub room_closes_minutes_after: u64,
+    /// The TURN relay browsers fall back to (`turn:` / `turns:` URLs); none:
+    /// members connect only where a direct path exists.
+    pub turn_urls: Vec<String>,
+    /// The secret shared with that relay (coturn's `static-auth-secret`).
+    pub turn_secret: Option<String>,
     pub smtp: Option<SmtpConfig>,
     /// The controller's identity, DPO, storage location, supervisory
     /// authority and processors, as the privacy notice states them.
@@ -130,6 +139,10 @@ impl Default for Config {
             signups_per_ip_per_hour: 20,
             login_failures_per_ip: 30,
             conversation_retention_days: None,
+            room_opens_minutes_before: 10,
+            room_closes_minutes_after: 15,
+            turn_urls: Vec::new(),
+            turn_secret: None,
             smtp: None,
             privacy: koine_services::policy::Controller::default(),
         }
@@ -258,6 +271,22 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_CONVERSATION_RETENTION_DAYS", get)? {
             self.conversation_retention_days = Some(v);
+        }
+        if let Some(v) = env_parse("KOINE_ROOM_OPENS_MINUTES_BEFORE", get)? {
+            self.room_opens_minutes_before = v;
+        }
+        if let Some(v) = env_parse("KOINE_ROOM_CLOSES_MINUTES_AFTER", get)? {
+            self.room_closes_minutes_after = v;
+        }
+        if let Some(v) = get("KOINE_TURN_URLS") {
+            self.turn_urls = v
+                .split(',')
+                .map(|u| u.trim().to_owned())
+                .filter(|u| !u.is_empty())
+                .collect();
+        }
+        if let Some(v) = get("KOINE_TURN_SECRET") {
+            self.turn_secret = Some(v);
         }
         if let Some(v) = env_parse("KOINE_DB_MAX_CONNECTIONS", get)? {
             self.db_max_connections = Some(v);

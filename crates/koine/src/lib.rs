@@ -119,6 +119,7 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
         }
         s.retention.set(RetentionSetting::Conversations, days);
     }
+    s.classroom = classroom_settings(cfg)?;
     if cfg.currency.len() != 3 || !cfg.currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(StartError::Config(format!(
             "currency {:?}: use an ISO 4217 code such as EUR",
@@ -313,4 +314,44 @@ where
             _ = stop.changed() => break,
         }
     }
+}
+
+/// The classroom's window and relay, checked.
+fn classroom_settings(cfg: &Config) -> Result<koine_services::classroom::ClassroomSettings, StartError> {
+    const DAY_MINUTES: u64 = 24 * 60;
+    if cfg.room_opens_minutes_before > DAY_MINUTES || cfg.room_closes_minutes_after > DAY_MINUTES {
+        return Err(StartError::Config(
+            "room_opens_minutes_before and room_closes_minutes_after: use 0 to 1440".into(),
+        ));
+    }
+    let turn = match (cfg.turn_urls.is_empty(), &cfg.turn_secret) {
+        (true, None) => None,
+        (false, Some(secret)) if secret.len() >= 16 => {
+            if let Some(bad) = cfg
+                .turn_urls
+                .iter()
+                .find(|u| !(u.starts_with("turn:") || u.starts_with("turns:")))
+            {
+                return Err(StartError::Config(format!(
+                    "turn_urls: {bad:?} is not a turn: or turns: URL"
+                )));
+            }
+            Some(koine_services::classroom::TurnRelay {
+                urls: cfg.turn_urls.clone(),
+                secret: secret.clone(),
+            })
+        }
+        _ => {
+            return Err(StartError::Config(
+                "turn_urls and turn_secret go together, and the secret needs at least 16 characters".into(),
+            ));
+        }
+    };
+    Ok(koine_services::classroom::ClassroomSettings {
+        times: koine_domain::classroom::RoomTimes {
+            open_before: Duration::from_secs(cfg.room_opens_minutes_before * 60),
+            close_after: Duration::from_secs(cfg.room_closes_minutes_after * 60),
+        },
+        turn,
+    })
 }

@@ -9,6 +9,7 @@ mod bans;
 pub mod booking;
 pub mod breaches;
 pub mod bus;
+pub mod classroom;
 pub mod clock;
 pub mod consent;
 pub mod corrections;
@@ -74,6 +75,7 @@ pub struct Settings {
     /// The platform currency prices are in (ISO 4217).
     pub currency: String,
     pub booking: booking::BookingSettings,
+    pub classroom: classroom::ClassroomSettings,
     /// Retention periods set in place of the data map's defaults (the
     /// notice, the sweeps and the pages all read them from here).
     pub retention: koine_store::datamap::RetentionSettings,
@@ -95,6 +97,7 @@ impl Settings {
             controller: policy::Controller::default(),
             currency: "EUR".into(),
             booking: booking::BookingSettings::default(),
+            classroom: classroom::ClassroomSettings::default(),
             retention: koine_store::datamap::RetentionSettings::default(),
         }
     }

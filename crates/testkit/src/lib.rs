@@ -48,6 +48,19 @@ macro_rules! on_db {
 /// and `name::postgres`.
 #[macro_export]
 macro_rules! both_backends {
+    // With the configuration changed by `tweak`, a `fn(&mut Config)` beside the tests.
+    (config = $tweak:ident; $($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::TestApp::spawn_with($crate::Backend::Sqlite, super::$tweak).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::TestApp::spawn_with($crate::Backend::Postgres, super::$tweak).await).await
+            }
+        }
+    )*};
     ($($name:ident),* $(,)?) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

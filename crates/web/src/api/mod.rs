@@ -4,6 +4,7 @@
 //! `application/problem+json`; unknown fields are rejected.
 
 mod account;
+mod classroom;
 mod conversations;
 mod data;
 mod earnings;
@@ -50,7 +51,7 @@ pub use stream::STREAM_PATH;
         staff::staff_members, staff::staff_member, staff::staff_audit, account::security_events, teachers::teachers, teachers::teacher, teachers::teacher_slots, account::request_correction, staff::place_hold, staff::lift_hold, staff::ban_for_fraud, notice::privacy_map, profile::consents, profile::set_consents,
         data::request_export, data::exports, data::export_archive,
         rights::restrict, rights::lift_restriction, rights::object,
-        lessons::book, lessons::lessons, lessons::lesson, lessons::step, lessons::propose, lessons::answer, lessons::review,
+        lessons::book, lessons::lessons, lessons::lesson, classroom::room, lessons::step, lessons::propose, lessons::answer, lessons::review,
         lessons::buy_package, lessons::packages, wallet::wallet, wallet::pay, wallet::refund, wallet::claim_coupon,
         earnings::earnings, earnings::payout_account, earnings::set_payout_account, earnings::request_payout, lessons::notifications,
         finance::settle, finance::disputes, finance::finance, finance::decide_payout, finance::bank_transfer, wallet::webhook,
@@ -274,6 +275,7 @@ api_routes! {
     post "/v1/lessons" => lessons::book,
     get "/v1/lessons" => lessons::lessons,
     get "/v1/lessons/{id}" => lessons::lesson,
+    get "/v1/lessons/{id}/room" => classroom::room,
     post "/v1/lessons/{id}/proposals" => lessons::propose,
     post "/v1/lessons/{id}/review" => lessons::review,
     post "/v1/lessons/{id}/{action}" => lessons::step,

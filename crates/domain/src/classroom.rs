@@ -1,0 +1,171 @@
+//! The online classroom: when a lesson's room is open and to whom, and the
+//! name of the short-lived relay (TURN) credentials its members get. Pure;
+//! the services sign the credentials and supply "now".
+
+use crate::booking::LessonStatus;
+use crate::refusal::Refusal;
+use std::time::Duration;
+
+/// When rooms open and close around their lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoomTimes {
+    /// A room opens this long before its lesson starts.
+    pub open_before: Duration,
+    /// A room closes this long after its lesson ends.
+    pub close_after: Duration,
+}
+
+impl Default for RoomTimes {
+    fn default() -> Self {
+        Self {
+            open_before: Duration::from_secs(10 * 60),
+            close_after: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// The time a lesson's room is open, in microseconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoomWindow {
+    pub opens_at: i64,
+    pub closes_at: i64,
+}
+
+fn micros(d: Duration) -> i64 {
+    i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
+}
+
+impl RoomWindow {
+    pub fn of(starts_at: i64, ends_at: i64, times: RoomTimes) -> Self {
+        Self {
+            opens_at: starts_at.saturating_sub(micros(times.open_before)),
+            closes_at: ends_at.saturating_add(micros(times.close_after)),
+        }
+    }
+
+    pub fn is_open(&self, now: i64) -> bool {
+        (self.opens_at..self.closes_at).contains(&now)
+    }
+}
+
+/// Which side of the lesson someone is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Learner,
+    Teacher,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Learner => "learner",
+            Self::Teacher => "teacher",
+        }
+    }
+}
+
+/// Whether a lesson member may enter its room at `now`: the lesson must be
+/// going ahead (confirmed, or just ended and awaiting the learner's
+/// confirmation) and the room open.
+pub fn admit(status: LessonStatus, window: RoomWindow, now: i64) -> Result<(), Refusal> {
+    match status {
+        LessonStatus::Confirmed | LessonStatus::AwaitingConfirmation => {}
+        _ => return Err(Refusal::RoomLessonNotGoingAhead),
+    }
+    if now < window.opens_at {
+        Err(Refusal::RoomNotOpenYet)
+    } else if now >= window.closes_at {
+        Err(Refusal::RoomClosed)
+    } else {
+        Ok(())
+    }
+}
+
+/// The user name of a TURN credential in the shared-secret scheme that
+/// coturn implements (`use-auth-secret`; draft-uberti-behave-turn-rest):
+/// the expiry in Unix seconds, a colon, then who it is for — here the
+/// lesson and the member, so a relay that checks more than the signature
+/// (Koine's own) can refuse anyone else. The password is the
+/// base64-encoded HMAC-SHA1 of this name under the shared secret.
+pub fn turn_user_name(expires_at_us: i64, lesson: uuid::Uuid, member: uuid::Uuid) -> String {
+    format!(
+        "{}:{}.{}",
+        expires_at_us.div_euclid(1_000_000),
+        lesson.simple(),
+        member.simple()
+    )
+}
+
+/// A TURN user name read back: its expiry (Unix seconds), lesson and member.
+pub fn parse_turn_user_name(name: &str) -> Option<(i64, uuid::Uuid, uuid::Uuid)> {
+    let (expiry, who) = name.split_once(':')?;
+    let (lesson, member) = who.split_once('.')?;
+    Some((
+        expiry.parse().ok()?,
+        uuid::Uuid::try_parse(lesson).ok()?,
+        uuid::Uuid::try_parse(member).ok()?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MINUTE: i64 = 60_000_000;
+
+    #[test]
+    fn the_room_opens_ten_minutes_before_and_closes_fifteen_after() {
+        let w = RoomWindow::of(100 * MINUTE, 160 * MINUTE, RoomTimes::default());
+        assert_eq!(w.opens_at, 90 * MINUTE);
+        assert_eq!(w.closes_at, 175 * MINUTE);
+        let ok = |now| admit(LessonStatus::Confirmed, w, now);
+        assert_eq!(ok(90 * MINUTE - 1), Err(Refusal::RoomNotOpenYet));
+        assert_eq!(ok(90 * MINUTE), Ok(()));
+        assert_eq!(ok(175 * MINUTE - 1), Ok(()));
+        assert_eq!(ok(175 * MINUTE), Err(Refusal::RoomClosed));
+        assert_eq!(admit(LessonStatus::AwaitingConfirmation, w, 170 * MINUTE), Ok(()));
+    }
+
+    #[test]
+    fn only_a_lesson_going_ahead_has_a_room() {
+        let w = RoomWindow::of(100 * MINUTE, 160 * MINUTE, RoomTimes::default());
+        for s in [
+            LessonStatus::Requested,
+            LessonStatus::Declined,
+            LessonStatus::Withdrawn,
+            LessonStatus::Expired,
+            LessonStatus::Cancelled,
+            LessonStatus::Completed,
+            LessonStatus::ProblemReported,
+            LessonStatus::Disputed,
+            LessonStatus::Settled,
+        ] {
+            assert_eq!(
+                admit(s, w, 120 * MINUTE),
+                Err(Refusal::RoomLessonNotGoingAhead),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_turn_user_name_reads_back() {
+        let (l, m) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let name = turn_user_name(1_800_000_123_456, l, m);
+        assert!(name.starts_with("1800000:"), "{name}");
+        assert_eq!(parse_turn_user_name(&name), Some((1_800_000, l, m)));
+        assert_eq!(parse_turn_user_name("1800000:nope"), None);
+        assert_eq!(parse_turn_user_name("soon:a.b"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn the_whole_lesson_is_inside_its_window(start in 0i64..1_000_000 * MINUTE, minutes in 1i64..240) {
+            let end = start + minutes * MINUTE;
+            let w = RoomWindow::of(start, end, RoomTimes::default());
+            prop_assert!(w.is_open(start) && w.is_open(end - 1) && w.is_open(end));
+            prop_assert!(!w.is_open(w.closes_at));
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The classroom of a lesson: who may enter, when, and the relay
+//! credentials they get.
+
+use crate::api::token;
+use jiff::{SignedDuration, Timestamp};
+use koine_testkit::{TestApp, both_backends};
+use reqwest::StatusCode;
+use serde_json::Value;
+use uuid::Uuid;
+
+both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_its_window);
+
+const TURN_SECRET: &str = "a-test-relay-secret-of-some-length";
+const TURN_URLS: [&str; 2] = [
+    "turn:127.0.0.1:3478?transport=udp",
+    "turns:relay.example.org:443?transport=tcp",
+];
+
+fn with_relay(c: &mut koine::config::Config) {
+    c.turn_urls = TURN_URLS.map(String::from).to_vec();
+    c.turn_secret = Some(TURN_SECRET.into());
+}
+
+/// What the holder of `token` is told when they ask to enter the room:
+/// the status and the body.
+async fn enter(app: &TestApp, token: &str, lesson: Uuid) -> (StatusCode, Value) {
+    let r = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/lessons/{lesson}/room")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Coturn's credential for a user name, computed by Python's `hmac` module
+/// (an implementation independent of Koine's).
+fn reference_credential(user: &str) -> String {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import base64,hashlib,hmac,sys; \
+             print(base64.b64encode(hmac.new(sys.argv[1].encode(), sys.argv[2].encode(), hashlib.sha1).digest()).decode())",
+            TURN_SECRET,
+            user,
+        ])
+        .output()
+        .expect("python3");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn refused(answer: &(StatusCode, Value), code: &str) {
+    assert_eq!(answer.0, StatusCode::CONFLICT, "{}", answer.1);
+    assert_eq!(answer.1["code"], code, "{}", answer.1);
+}
+
+async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
+    let (tb, teacher) = app.teacher_member("profe@example.org").await;
+    let lb = app.member("ana@example.org", "Ana").await;
+    let learner = app.account_id("ana@example.org").await;
+    app.top_up(&lb, "50.00").await;
+    app.member("eve@example.org", "Eve").await;
+    let (ana, profe, eve) = (
+        token(&app, "ana@example.org").await,
+        token(&app, "profe@example.org").await,
+        token(&app, "eve@example.org").await,
+    );
+    let at = app.open_slots(teacher, 60, 14).await[0];
+    let lesson = app.book(&lb, teacher, at).await;
+
+    // A request is not a lesson going ahead.
+    refused(&enter(&app, &ana, lesson).await, "room-lesson-not-going-ahead");
+    app.step_ok(&tb, lesson, "confirm").await;
+    let opens = at - SignedDuration::from_mins(10);
+    assert!(
+        app.svc.clock.now() < opens,
+        "the first slot is more than 10 minutes away"
+    );
+    refused(&enter(&app, &ana, lesson).await, "room-not-open-yet");
+
+    app.advance_to(opens);
+    let (status, room) = enter(&app, &ana, lesson).await;
+    assert_eq!(status, StatusCode::OK, "{room}");
+    assert_eq!(room["role"], "learner");
+    assert_eq!(room["other"]["id"], teacher.to_string());
+    assert_eq!(room["other"]["display_name"], "Profe");
+    assert_eq!(room["ice_transport_policy"], "all");
+    let ends = Timestamp::from_microsecond(room["ends_at"].as_i64().unwrap()).unwrap();
+    let closes = ends + SignedDuration::from_mins(15);
+    assert_eq!(room["opens_at"].as_i64(), Some(opens.as_microsecond()));
+    assert_eq!(room["closes_at"].as_i64(), Some(closes.as_microsecond()));
+
+    // The relay credential: coturn's shared-secret scheme, expiring when the
+    // room closes, naming this lesson and this member.
+    let server = &room["ice_servers"][0];
+    assert_eq!(server["urls"], serde_json::json!(TURN_URLS));
+    let user = server["username"].as_str().unwrap();
+    assert_eq!(
+        user,
+        format!("{}:{}.{}", closes.as_second(), lesson.simple(), learner.simple())
+    );
+    assert_eq!(server["credential"], reference_credential(user));
+
+    let (status, room) = enter(&app, &profe, lesson).await;
+    assert_eq!(status, StatusCode::OK, "{room}");
+    assert_eq!(room["role"], "teacher");
+    assert_eq!(room["other"]["display_name"], "Ana");
+    let theirs = room["ice_servers"][0]["username"].as_str().unwrap();
+    assert!(
+        theirs.ends_with(&teacher.simple().to_string()),
+        "each member their own: {theirs}"
+    );
+
+    // Nobody else learns the lesson exists; without a session, sign in.
+    assert_eq!(enter(&app, &eve, lesson).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(enter(&app, &ana, Uuid::now_v7()).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(enter(&app, "", lesson).await.0, StatusCode::UNAUTHORIZED);
+
+    // Open while the learner is asked to confirm, until 15 minutes after the end.
+    app.advance_to(closes - SignedDuration::from_secs(1));
+    app.timers().await;
+    assert_eq!(app.lesson_status(lesson).await, "awaiting_confirmation");
+    assert_eq!(enter(&app, &ana, lesson).await.0, StatusCode::OK);
+    app.advance_to(closes);
+    refused(&enter(&app, &ana, lesson).await, "room-closed");
+    refused(&enter(&app, &profe, lesson).await, "room-closed");
+}

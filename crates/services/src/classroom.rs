@@ -1,0 +1,130 @@
+//! The online classroom of a lesson: who may enter and when, and the relay
+//! (TURN) credentials a member's browser uses when no direct path works.
+//! Media never passes through Koine itself; only a relay carries it, and
+//! only when one is needed or asked for.
+
+use crate::accounts::Principal;
+use crate::{Error, Result, Services};
+use base64::Engine;
+use hmac::{KeyInit, Mac};
+use koine_domain::classroom::{self, RoomTimes, RoomWindow, Side};
+use koine_store::repo::lessons::{self as repo, LessonRow};
+use uuid::Uuid;
+
+/// A relay reached with the shared-secret scheme (coturn's
+/// `use-auth-secret`): Koine signs short-lived credentials, the relay
+/// checks them with the same secret.
+#[derive(Clone)]
+pub struct TurnRelay {
+    /// `turn:` / `turns:` URLs, as browsers take them.
+    pub urls: Vec<String>,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for TurnRelay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TurnRelay")
+            .field("urls", &self.urls)
+            .field("secret", &"…")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ClassroomSettings {
+    pub times: RoomTimes,
+    /// No relay: members connect only where a direct path exists.
+    pub turn: Option<TurnRelay>,
+}
+
+/// One entry of a browser's `iceServers`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    pub username: String,
+    pub credential: String,
+}
+
+/// A lesson's room as one of its two members may enter it now.
+#[derive(Debug, Clone)]
+pub struct Room {
+    pub lesson: LessonRow,
+    pub side: Side,
+    pub window: RoomWindow,
+    pub other_id: Uuid,
+    pub other_name: String,
+    /// Relay credentials, valid until the room closes.
+    pub ice_servers: Vec<IceServer>,
+    /// Media goes only through the relay, so the other member never
+    /// learns this member's address (always for a minor).
+    pub relay_only: bool,
+}
+
+/// The password of a TURN user name under the shared secret: base64 of
+/// HMAC-SHA1, as coturn computes it.
+pub fn turn_password(secret: &str, user_name: &str) -> String {
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(user_name.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+impl Services {
+    /// The room of lesson `id` for `p`: only its learner and teacher, only
+    /// while it is open; anyone else learns nothing of the lesson.
+    pub async fn room(&self, p: &Principal, id: Uuid) -> Result<Room> {
+        let mut c = self.db.acquire().await?;
+        let lesson = repo::get(c.conn(), id).await?.ok_or(Error::NotFound)?;
+        let (side, other_id) = if lesson.learner_id == p.account_id {
+            (Side::Learner, lesson.teacher_id)
+        } else if lesson.teacher_id == p.account_id {
+            (Side::Teacher, lesson.learner_id)
+        } else {
+            return Err(Error::NotFound);
+        };
+        let settings = &self.settings.classroom;
+        let window = RoomWindow::of(lesson.starts_at, lesson.ends_at, settings.times);
+        classroom::admit(lesson.status, window, self.clock.now_us())?;
+        let other_name = self.display_name_in(c.conn(), other_id).await?;
+        let ice_servers = settings
+            .turn
+            .iter()
+            .map(|relay| {
+                let username = classroom::turn_user_name(window.closes_at, lesson.id, p.account_id);
+                IceServer {
+                    urls: relay.urls.clone(),
+                    credential: turn_password(&relay.secret, &username),
+                    username,
+                }
+            })
+            .collect();
+        Ok(Room {
+            lesson,
+            side,
+            window,
+            other_id,
+            other_name,
+            ice_servers,
+            relay_only: p.minor,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 2202's HMAC-SHA1 test case 2, and a credential as coturn's
+    /// documentation computes one (`echo -n "$user" | openssl dgst -binary
+    /// -sha1 -hmac "$secret" | base64`, here by Python's `hmac`).
+    #[test]
+    fn turn_passwords_are_coturns_hmac_sha1() {
+        assert_eq!(
+            turn_password("Jefe", "what do ya want for nothing?"),
+            "7/zfauXrL6LSdBbV8YTfnCWafHk="
+        );
+        assert_eq!(
+            turn_password("north", "1700000000:alice"),
+            "Cd/49soE35ICqcJF/bCTn8Z4OyE="
+        );
+    }
+}

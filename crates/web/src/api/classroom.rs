@@ -1,0 +1,86 @@
+//! The online classroom of a lesson (the page: `html/classroom.rs`).
+
+use super::{ApiResult, principal};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::Problem;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The other member of the lesson, by their public name.
+#[derive(Serialize, ToSchema)]
+pub struct RoomMember {
+    id: Uuid,
+    /// "" once they left Koine.
+    display_name: String,
+}
+
+/// A relay for the browser's `RTCPeerConnection` (`iceServers`).
+#[derive(Serialize, ToSchema)]
+pub struct RoomIceServer {
+    /// `turn:` and `turns:` URLs.
+    urls: Vec<String>,
+    /// Valid until the room closes, and only for this member in this lesson.
+    username: String,
+    credential: String,
+}
+
+/// A lesson's room as one of its two members enters it (times in
+/// microseconds since the epoch).
+#[derive(Serialize, ToSchema)]
+pub struct RoomInfo {
+    lesson_id: Uuid,
+    /// `learner` or `teacher`.
+    role: &'static str,
+    starts_at: i64,
+    ends_at: i64,
+    opens_at: i64,
+    closes_at: i64,
+    other: RoomMember,
+    ice_servers: Vec<RoomIceServer>,
+    /// `relay` when this member's media may only go through the relay (their
+    /// address stays hidden from the other member), else `all`.
+    ice_transport_policy: &'static str,
+}
+
+impl From<koine_services::classroom::Room> for RoomInfo {
+    fn from(r: koine_services::classroom::Room) -> Self {
+        Self {
+            lesson_id: r.lesson.id,
+            role: r.side.as_str(),
+            starts_at: r.lesson.starts_at,
+            ends_at: r.lesson.ends_at,
+            opens_at: r.window.opens_at,
+            closes_at: r.window.closes_at,
+            other: RoomMember {
+                id: r.other_id,
+                display_name: r.other_name,
+            },
+            ice_servers: r
+                .ice_servers
+                .into_iter()
+                .map(|s| RoomIceServer {
+                    urls: s.urls,
+                    username: s.username,
+                    credential: s.credential,
+                })
+                .collect(),
+            ice_transport_policy: if r.relay_only { "relay" } else { "all" },
+        }
+    }
+}
+
+/// Enter a lesson's room: for its learner and teacher only, from shortly
+/// before the start until shortly after the end (409 outside that window or
+/// when the lesson is not going ahead; 404 for anyone else).
+#[utoipa::path(get, path = "/api/v1/lessons/{id}/room", tag = "classroom", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = RoomInfo), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn room(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(RoomInfo::from(st.svc.room(p, id).await?)).into_response())
+}
