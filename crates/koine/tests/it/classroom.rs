@@ -61,7 +61,7 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
     let lb = app.member("ana@example.org", "Ana").await;
     let learner = app.account_id("ana@example.org").await;
     app.top_up(&lb, "50.00").await;
-    app.member("eve@example.org", "Eve").await;
+    let stranger = app.member("eve@example.org", "Eve").await;
     let (ana, profe, eve) = (
         token(&app, "ana@example.org").await,
         token(&app, "profe@example.org").await,
@@ -79,6 +79,15 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
         "the first slot is more than 10 minutes away"
     );
     refused(&enter(&app, &ana, lesson).await, "room-not-open-yet");
+    let room_link = format!("href=\"/lessons/{lesson}/room\"");
+    let (_, page) = lb.get_text(&format!("/lessons/{lesson}")).await;
+    assert!(
+        page.contains("The classroom opens at") && !page.contains(&room_link),
+        "{page}"
+    );
+    let (status, page) = lb.get_text(&format!("/lessons/{lesson}/room")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("The classroom is not open yet"), "{page}");
 
     app.advance_to(opens);
     let (status, room) = enter(&app, &ana, lesson).await;
@@ -103,6 +112,22 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
     );
     assert_eq!(server["credential"], reference_credential(user));
 
+    let (_, page) = lb.get_text(&format!("/lessons/{lesson}")).await;
+    assert!(page.contains(&room_link), "the Join button lights up: {page}");
+    let (status, page) = lb.get_text(&format!("/lessons/{lesson}/room")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Classroom with Profe") && page.contains("Spanish"),
+        "{page}"
+    );
+    let (status, page) = tb.get_text(&format!("/lessons/{lesson}/room")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Classroom with Ana"), "{page}");
+    assert_eq!(
+        stranger.get(&format!("/lessons/{lesson}/room")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
     let (status, room) = enter(&app, &profe, lesson).await;
     assert_eq!(status, StatusCode::OK, "{room}");
     assert_eq!(room["role"], "teacher");
@@ -126,4 +151,9 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
     app.advance_to(closes);
     refused(&enter(&app, &ana, lesson).await, "room-closed");
     refused(&enter(&app, &profe, lesson).await, "room-closed");
+    let (status, page) = tb.get_text(&format!("/lessons/{lesson}/room")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("The classroom for this lesson has closed."), "{page}");
+    let (_, page) = lb.get_text(&format!("/lessons/{lesson}")).await;
+    assert!(!page.contains("Join the classroom"), "{page}");
 }

@@ -20,7 +20,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
 use koine_domain::booking::{LessonKind, ProblemKind};
+use koine_domain::classroom::{self, RoomWindow};
 use koine_domain::ledger::Account;
+use koine_domain::refusal::Refusal;
 use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES};
 use koine_services::Error;
 use koine_services::booking::lessons::{BookingInput, BookingRequest, Lesson, StepInput, parse_action};
@@ -412,6 +414,9 @@ struct LessonPage {
     refund: Option<String>,
     respond_by: String,
     proposal: Option<(Uuid, String, bool)>,
+    /// The classroom, for its two members until it closes: whether it is
+    /// open now, and when it opens.
+    join: Option<(bool, String)>,
     events: Vec<(String, String)>,
     problems: Vec<(&'static str, String)>,
     key: String,
@@ -452,6 +457,12 @@ async fn lesson_view(
         })
         .collect();
     let c = l.row.currency.clone();
+    let window = RoomWindow::of(l.row.starts_at, l.row.ends_at, st.svc.settings.classroom.times);
+    let now = st.svc.clock.now_us();
+    let join = (l.role != "staff"
+        && classroom::admit(l.row.status, window, now) != Err(Refusal::RoomLessonNotGoingAhead)
+        && now < window.closes_at)
+        .then(|| (window.is_open(now), local(&i18n, window.opens_at, &zone)));
     let page = LessonPage {
         page: Page::new(ctx, "lesson-title"),
         with,
@@ -468,6 +479,7 @@ async fn lesson_view(
             .proposal
             .as_ref()
             .map(|x| (x.id, local(&i18n, x.starts_at, &zone), x.proposed_by != p.account_id)),
+        join,
         events,
         problems: ProblemKind::ALL
             .iter()

@@ -2,6 +2,7 @@
 
 mod account;
 mod breaches;
+mod classroom;
 mod conversations;
 mod cookies;
 mod data;
@@ -63,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .merge(teaching::routes())
         .merge(teachers::routes())
         .merge(lessons::routes())
+        .merge(classroom::routes())
         .merge(wallet::routes())
         .merge(earnings::routes())
         .merge(finance::routes())

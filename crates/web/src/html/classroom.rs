@@ -1,0 +1,60 @@
+//! The classroom page of a lesson (the API: `api/classroom.rs`): who it is
+//! with, when, the lesson's note and its chat.
+
+use super::format::{local, name_or_former};
+use super::signed_in;
+use super::teachers::viewer_zone;
+use super::templates::Page;
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::PageError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jiff::tz::TimeZone;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/lessons/{id}/room", get(room_page))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "room.html")]
+struct RoomPage {
+    page: Page,
+    lesson_id: Uuid,
+    other_id: Uuid,
+    with: String,
+    language: String,
+    when: String,
+    ends: String,
+    closes: String,
+    zone: String,
+    note: Option<String>,
+}
+
+/// Enter a lesson's room: its two members, while it is open; otherwise the
+/// reason, worded.
+async fn room_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let room = st.svc.room(p, id).await?;
+    let i18n = ctx.i18n();
+    let zone_name = viewer_zone(&st, &ctx).await;
+    let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
+    let page = RoomPage {
+        page: Page::new(&ctx, "room-title"),
+        lesson_id: room.lesson.id,
+        other_id: room.other_id,
+        with: name_or_former(&i18n, &room.other_name),
+        language: i18n.language(&room.lesson.language),
+        when: local(&i18n, room.lesson.starts_at, &zone),
+        ends: local(&i18n, room.lesson.ends_at, &zone),
+        closes: local(&i18n, room.window.closes_at, &zone),
+        zone: zone_name,
+        note: room.lesson.note.clone(),
+    };
+    Ok(page.into_response())
+}
