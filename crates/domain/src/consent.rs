@@ -84,6 +84,8 @@ pub enum ConsentSource {
     Api,
     /// An objection (GDPR Art. 21), which withdraws at once.
     Objection,
+    /// The recording switch of a lesson's classroom.
+    Classroom,
 }
 
 impl ConsentSource {
@@ -96,6 +98,7 @@ impl ConsentSource {
             Self::Dnt => "dnt",
             Self::Api => "api",
             Self::Objection => "objection",
+            Self::Classroom => "classroom",
         }
     }
 }

@@ -364,6 +364,7 @@ impl Services {
             tx.conn(),
             &koine_store::repo::consent::ConsentRow {
                 id: Uuid::now_v7(),
+                lesson_id: None,
                 account_id: id,
                 purpose: ConsentPurpose::MarketingEmail.as_str().into(),
                 granted: marketing,

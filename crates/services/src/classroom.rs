@@ -8,6 +8,9 @@ use crate::{Error, Result, Services};
 use base64::Engine;
 use hmac::{KeyInit, Mac};
 use koine_domain::classroom::{self, RoomTimes, RoomWindow, Side};
+use koine_domain::consent::{ConsentPurpose, ConsentSource};
+use koine_domain::refusal::Refusal;
+use koine_store::repo::consent::{self as ledger, ConsentRow};
 use koine_store::repo::lessons::{self as repo, LessonRow};
 use uuid::Uuid;
 
@@ -58,6 +61,36 @@ pub struct Room {
     /// Media goes only through the relay, so the other member never
     /// learns this member's address (always for a minor).
     pub relay_only: bool,
+    pub recording: Recording,
+}
+
+/// Whether each member of a lesson agreed to recording it: both must, and
+/// either may withdraw at any moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Recording {
+    pub mine: bool,
+    pub theirs: bool,
+}
+
+impl Recording {
+    /// A recording may run.
+    pub fn allowed(self) -> bool {
+        self.mine && self.theirs
+    }
+
+    /// From the lesson's consents (oldest first): each member's latest
+    /// choice; none is no.
+    fn of(rows: &[ConsentRow], me: Uuid, other: Uuid) -> Self {
+        let latest = |who: Uuid| {
+            rows.iter()
+                .rfind(|r| r.account_id == who && r.purpose == ConsentPurpose::ClassroomRecording.as_str())
+                .is_some_and(|r| r.granted)
+        };
+        Self {
+            mine: latest(me),
+            theirs: latest(other),
+        }
+    }
 }
 
 /// The password of a TURN user name under the shared secret: base64 of
@@ -68,23 +101,30 @@ pub fn turn_password(secret: &str, user_name: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
+/// The lesson and which side `p` is on, with the other member; anyone
+/// else learns nothing of it.
+fn sides(lesson: &LessonRow, p: &Principal) -> Result<(Side, Uuid)> {
+    if lesson.learner_id == p.account_id {
+        Ok((Side::Learner, lesson.teacher_id))
+    } else if lesson.teacher_id == p.account_id {
+        Ok((Side::Teacher, lesson.learner_id))
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
 impl Services {
     /// The room of lesson `id` for `p`: only its learner and teacher, only
     /// while it is open; anyone else learns nothing of the lesson.
     pub async fn room(&self, p: &Principal, id: Uuid) -> Result<Room> {
         let mut c = self.db.acquire().await?;
         let lesson = repo::get(c.conn(), id).await?.ok_or(Error::NotFound)?;
-        let (side, other_id) = if lesson.learner_id == p.account_id {
-            (Side::Learner, lesson.teacher_id)
-        } else if lesson.teacher_id == p.account_id {
-            (Side::Teacher, lesson.learner_id)
-        } else {
-            return Err(Error::NotFound);
-        };
+        let (side, other_id) = sides(&lesson, p)?;
         let settings = &self.settings.classroom;
         let window = RoomWindow::of(lesson.starts_at, lesson.ends_at, settings.times);
         classroom::admit(lesson.status, window, self.clock.now_us())?;
         let other_name = self.display_name_in(c.conn(), other_id).await?;
+        let recording = Recording::of(&ledger::for_lesson(c.conn(), id).await?, p.account_id, other_id);
         let ice_servers = settings
             .turn
             .iter()
@@ -105,6 +145,43 @@ impl Services {
             other_name,
             ice_servers,
             relay_only: p.minor,
+            recording,
+        })
+    }
+
+    /// Switches `p`'s consent to recording lesson `id`, from its booking
+    /// until its room closes. Each switch is appended to the consent ledger
+    /// (purpose `classroom_recording`, naming the lesson); the answer is
+    /// both members' consent after it.
+    pub async fn set_recording_consent(&self, p: &Principal, id: Uuid, granted: bool) -> Result<Recording> {
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let lesson = repo::get(tx.conn(), id).await?.ok_or(Error::NotFound)?;
+        let (_, other) = sides(&lesson, p)?;
+        let window = RoomWindow::of(lesson.starts_at, lesson.ends_at, self.settings.classroom.times);
+        match classroom::admit(lesson.status, window, now) {
+            Ok(()) | Err(Refusal::RoomNotOpenYet) => {}
+            Err(refusal) => return Err(refusal.into()),
+        }
+        let before = Recording::of(&ledger::for_lesson(tx.conn(), id).await?, p.account_id, other);
+        if before.mine != granted {
+            let row = ConsentRow {
+                id: Uuid::now_v7(),
+                lesson_id: Some(id),
+                account_id: p.account_id,
+                purpose: ConsentPurpose::ClassroomRecording.as_str().into(),
+                granted,
+                policy_version: self.policy_version_id(),
+                consent_revision: Some(i64::from(self.consent_revision())),
+                source: ConsentSource::Classroom.as_str().into(),
+                created_at: now,
+            };
+            ledger::append(tx.conn(), &row).await?;
+        }
+        tx.commit().await?;
+        Ok(Recording {
+            mine: granted,
+            theirs: before.theirs,
         })
     }
 }

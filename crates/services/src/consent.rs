@@ -45,9 +45,11 @@ impl Signals {
     }
 }
 
-/// The ledger's rows as the domain reads them.
+/// The ledger's rows about the account as a whole (not one lesson) as the
+/// domain reads them.
 pub(crate) fn events(rows: &[ConsentRow]) -> impl Iterator<Item = consent::Event<'_>> {
     rows.iter()
+        .filter(|r| r.lesson_id.is_none())
         .map(|r| (r.purpose.as_str(), r.granted, r.created_at, r.consent_revision))
 }
 
@@ -132,6 +134,7 @@ impl Services {
         for (purpose, granted) in &changed {
             let row = ConsentRow {
                 id: Uuid::now_v7(),
+                lesson_id: None,
                 account_id: account,
                 purpose: purpose.as_str().into(),
                 granted: *granted,
@@ -191,6 +194,7 @@ impl Services {
         for (purpose, granted) in &choices {
             let row = ConsentRow {
                 id: Uuid::now_v7(),
+                lesson_id: None,
                 account_id: visitor,
                 purpose: purpose.as_str().into(),
                 granted: *granted,

@@ -9,6 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_its_window);
+both_backends!(recording_needs_both_members_consent_and_either_can_withdraw);
 
 const TURN_SECRET: &str = "a-test-relay-secret-of-some-length";
 const TURN_URLS: [&str; 2] = [
@@ -156,4 +157,106 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
     assert!(page.contains("The classroom for this lesson has closed."), "{page}");
     let (_, page) = lb.get_text(&format!("/lessons/{lesson}")).await;
     assert!(!page.contains("Join the classroom"), "{page}");
+}
+
+/// Asks to switch recording consent as the holder of `token`.
+async fn consent(app: &TestApp, token: &str, lesson: Uuid, body: Value) -> (StatusCode, Value) {
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/lessons/{lesson}/recording-consent")))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn recording_needs_both_members_consent_and_either_can_withdraw(app: TestApp) {
+    use serde_json::json;
+    let (tb, teacher) = app.teacher_member("profe@example.org").await;
+    let lb = app.member("ana@example.org", "Ana").await;
+    let learner = app.account_id("ana@example.org").await;
+    app.top_up(&lb, "50.00").await;
+    app.member("eve@example.org", "Eve").await;
+    let (ana, profe, eve) = (
+        token(&app, "ana@example.org").await,
+        token(&app, "profe@example.org").await,
+        token(&app, "eve@example.org").await,
+    );
+    let at = app.open_slots(teacher, 60, 14).await[0];
+    let lesson = app.book(&lb, teacher, at).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    let recorded = || async {
+        app.scalar_i64(
+            "SELECT COUNT(*) FROM consent_events WHERE lesson_id = $1 AND purpose = 'classroom_recording' \
+             AND source = 'classroom'",
+            lesson,
+        )
+        .await
+    };
+
+    // Agreeing before the lesson: on record, but one side is not enough.
+    let (status, r) = consent(&app, &ana, lesson, json!({ "granted": true })).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r, json!({ "mine": true, "theirs": false, "allowed": false }));
+    assert_eq!(
+        consent(&app, &ana, lesson, json!({ "granted": true })).await.1["mine"],
+        true
+    );
+    assert_eq!(recorded().await, 1, "the same choice again adds nothing");
+    // Nobody else can, and the body is read strictly.
+    assert_eq!(
+        consent(&app, &eve, lesson, json!({ "granted": true })).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _) = consent(&app, &profe, lesson, json!({ "granted": true, "also": 1 })).await;
+    assert!(status.is_client_error() && status != StatusCode::OK);
+    assert_eq!(recorded().await, 1);
+
+    // The teacher agrees on the room page; now either may record.
+    app.advance_to(at - SignedDuration::from_mins(5));
+    let (_, page) = tb.get_text(&format!("/lessons/{lesson}/room")).await;
+    assert!(
+        page.contains("Ana agrees.") && page.contains("You do not agree"),
+        "{page}"
+    );
+    let r = tb
+        .post_form(
+            &format!("/lessons/{lesson}/room/recording-consent"),
+            &[("granted", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, room) = enter(&app, &ana, lesson).await;
+    assert_eq!(
+        room["recording"],
+        json!({ "mine": true, "theirs": true, "allowed": true })
+    );
+    assert_eq!(recorded().await, 2);
+
+    // The learner withdraws: recording stops being allowed for both.
+    let (_, r) = consent(&app, &ana, lesson, json!({ "granted": false })).await;
+    assert_eq!(r, json!({ "mine": false, "theirs": true, "allowed": false }));
+    let (_, room) = enter(&app, &profe, lesson).await;
+    assert_eq!(
+        room["recording"],
+        json!({ "mine": true, "theirs": false, "allowed": false })
+    );
+    assert_eq!(recorded().await, 3);
+
+    // A lesson's consent is not the account's: the general choice stays no,
+    // and the ledger page names where each came from.
+    let state = app.svc.consent_state(learner).await.unwrap();
+    assert!(state.contains(&(koine_domain::consent::ConsentPurpose::ClassroomRecording, false)));
+    let (_, choices) = lb.get_text("/settings/privacy").await;
+    assert!(choices.contains("In a lesson&#39;s classroom"), "{choices}");
+
+    // Once the room has closed, there is nothing left to agree to.
+    let ends = at + SignedDuration::from_hours(1);
+    app.advance_to(ends + SignedDuration::from_mins(15));
+    refused(
+        &consent(&app, &profe, lesson, json!({ "granted": false })).await,
+        "room-closed",
+    );
 }

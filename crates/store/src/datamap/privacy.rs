@@ -40,6 +40,8 @@ pub(super) static TABLES: &[TableMap] = &[
     table!("consent_events", ["account_id"], Defaults::new(&[LegalCompliance], LegalObligation, ACCOUNT, DeleteRow);
         about "Your consent choices over time, and where each came from.";
         UID => ["id", "account_id"];
+        // A consent to recording one lesson names it.
+        UID => ["lesson_id"];
         "user.privacy_preferences" => ["purpose", "granted", "policy_version", "consent_revision", "source",
             "created_at"];
     ),

@@ -12,32 +12,27 @@ pub struct ConsentRow {
     pub consent_revision: Option<i64>,
     pub source: String,
     pub created_at: i64,
+    /// The lesson a consent is about (recording it); `None`: the account as
+    /// a whole.
+    pub lesson_id: Option<Uuid>,
 }
 
 /// Appends to the ledger; rows are never updated.
 pub async fn append(conn: Conn<'_>, e: &ConsentRow) -> Result<()> {
-    insert(
-        conn,
+    on_conn!(conn, c => sqlx::query(
         "INSERT INTO consent_events (id, account_id, purpose, granted, policy_version, source, created_at, \
-         consent_revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        e,
-    )
-    .await
+         consent_revision, lesson_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(e.id).bind(e.account_id).bind(&e.purpose).bind(e.granted).bind(&e.policy_version)
+        .bind(&e.source).bind(e.created_at).bind(e.consent_revision).bind(e.lesson_id)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Appends to the visitor ledger (`account_id` holds the random visitor id).
 pub async fn append_visitor(conn: Conn<'_>, e: &ConsentRow) -> Result<()> {
-    insert(
-        conn,
+    on_conn!(conn, c => sqlx::query(
         "INSERT INTO visitor_consent_events (id, visitor_id, purpose, granted, policy_version, source, created_at, \
-         consent_revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        e,
-    )
-    .await
-}
-
-async fn insert(conn: Conn<'_>, sql: &'static str, e: &ConsentRow) -> Result<()> {
-    on_conn!(conn, c => sqlx::query(sql)
+         consent_revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(e.id).bind(e.account_id).bind(&e.purpose).bind(e.granted).bind(&e.policy_version)
         .bind(&e.source).bind(e.created_at).bind(e.consent_revision)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -47,8 +42,17 @@ async fn insert(conn: Conn<'_>, sql: &'static str, e: &ConsentRow) -> Result<()>
 /// The person's ledger, oldest first.
 pub async fn history(conn: Conn<'_>, account: Uuid) -> Result<Vec<ConsentRow>> {
     Ok(on_conn!(conn, c => sqlx::query_as::<_, ConsentRow>(
-        "SELECT id, account_id, purpose, granted, policy_version, consent_revision, source, created_at \
+        "SELECT id, account_id, purpose, granted, policy_version, consent_revision, source, created_at, lesson_id \
          FROM consent_events \
          WHERE account_id = $1 ORDER BY created_at, id")
         .bind(account).fetch_all(&mut *c).await)?)
+}
+
+/// The consents about one lesson, oldest first.
+pub async fn for_lesson(conn: Conn<'_>, lesson: Uuid) -> Result<Vec<ConsentRow>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, ConsentRow>(
+        "SELECT id, account_id, purpose, granted, policy_version, consent_revision, source, created_at, lesson_id \
+         FROM consent_events \
+         WHERE lesson_id = $1 ORDER BY created_at, id")
+        .bind(lesson).fetch_all(&mut *c).await)?)
 }

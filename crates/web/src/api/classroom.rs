@@ -1,13 +1,13 @@
 //! The online classroom of a lesson (the page: `html/classroom.rs`).
 
-use super::{ApiResult, principal};
+use super::{ApiJson, ApiResult, principal};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::Problem;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -29,6 +29,27 @@ pub struct RoomIceServer {
     credential: String,
 }
 
+/// Whether each member agreed to recording the lesson. A recording runs
+/// only while both have; it is made in the recorder's own browser and
+/// never reaches Koine.
+#[derive(Serialize, ToSchema)]
+pub struct RecordingInfo {
+    mine: bool,
+    theirs: bool,
+    /// Both agreed: either may record now.
+    allowed: bool,
+}
+
+impl From<koine_services::classroom::Recording> for RecordingInfo {
+    fn from(r: koine_services::classroom::Recording) -> Self {
+        Self {
+            mine: r.mine,
+            theirs: r.theirs,
+            allowed: r.allowed(),
+        }
+    }
+}
+
 /// A lesson's room as one of its two members enters it (times in
 /// microseconds since the epoch).
 #[derive(Serialize, ToSchema)]
@@ -45,6 +66,7 @@ pub struct RoomInfo {
     /// `relay` when this member's media may only go through the relay (their
     /// address stays hidden from the other member), else `all`.
     ice_transport_policy: &'static str,
+    recording: RecordingInfo,
 }
 
 impl From<koine_services::classroom::Room> for RoomInfo {
@@ -70,6 +92,7 @@ impl From<koine_services::classroom::Room> for RoomInfo {
                 })
                 .collect(),
             ice_transport_policy: if r.relay_only { "relay" } else { "all" },
+            recording: r.recording.into(),
         }
     }
 }
@@ -83,4 +106,29 @@ impl From<koine_services::classroom::Room> for RoomInfo {
 pub async fn room(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
     let p = principal(&ctx)?;
     Ok(Json(RoomInfo::from(st.svc.room(p, id).await?)).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingConsentBody {
+    /// `true` to agree to recording this lesson, `false` to withdraw.
+    granted: bool,
+}
+
+/// Agree to recording a lesson, or withdraw (recorded in the consent
+/// ledger). From booking until its room closes; the answer says whether
+/// both members now agree.
+#[utoipa::path(post, path = "/api/v1/lessons/{id}/recording-consent", tag = "classroom", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = RecordingConsentBody,
+    responses((status = 200, body = RecordingInfo), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn recording_consent(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<RecordingConsentBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let r = st.svc.set_recording_consent(p, id, b.granted).await?;
+    Ok(Json(RecordingInfo::from(r)).into_response())
 }

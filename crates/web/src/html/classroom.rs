@@ -1,10 +1,10 @@
 //! The classroom page of a lesson (the API: `api/classroom.rs`): who it is
-//! with, when, the lesson's note and its chat.
+//! with, when, the lesson's note, its chat and the recording switch.
 
 use super::format::{local, name_or_former};
-use super::signed_in;
 use super::teachers::viewer_zone;
 use super::templates::Page;
+use super::{StrictForm, signed_in};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::PageError;
@@ -12,13 +12,18 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use jiff::tz::TimeZone;
+use koine_services::classroom::Recording;
+use serde::Deserialize;
 use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/lessons/{id}/room", get(room_page))
+    Router::new()
+        .route("/lessons/{id}/room", get(room_page))
+        .route("/lessons/{id}/room/recording-consent", post(recording_consent))
 }
 
 #[derive(Template, WebTemplate)]
@@ -34,6 +39,7 @@ struct RoomPage {
     closes: String,
     zone: String,
     note: Option<String>,
+    recording: Recording,
 }
 
 /// Enter a lesson's room: its two members, while it is open; otherwise the
@@ -55,6 +61,31 @@ async fn room_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -
         closes: local(&i18n, room.window.closes_at, &zone),
         zone: zone_name,
         note: room.lesson.note.clone(),
+        recording: room.recording,
     };
     Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsentForm {
+    /// `yes` or `no`.
+    granted: String,
+}
+
+/// The recording switch, then the room again.
+async fn recording_consent(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<ConsentForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let granted = match f.granted.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice")),
+    };
+    st.svc.set_recording_consent(p, id, granted).await?;
+    Ok(Redirect::to(&format!("/lessons/{id}/room#recording")).into_response())
 }
