@@ -975,6 +975,7 @@ room-chat-hint = Your conversation with the other member; it opens in a new tab.
 room-open-chat = Open the chat
 room-lesson = This lesson
 room-no-note = No note
+lesson-note = What to work on
 room-closes = The classroom closes
 room-back-to-lesson = Back to the lesson
 room-recording = Recording

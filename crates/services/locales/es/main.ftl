@@ -975,6 +975,7 @@ room-chat-hint = Tu conversación con la otra persona; se abre en una pestaña n
 room-open-chat = Abrir el chat
 room-lesson = Esta clase
 room-no-note = Sin nota
+lesson-note = Qué trabajar
 room-closes = El aula se cierra
 room-back-to-lesson = Volver a la clase
 room-recording = Grabación

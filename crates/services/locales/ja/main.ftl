@@ -975,6 +975,7 @@ room-chat-hint = 相手とのメッセージです。新しいタブで開きま
 room-open-chat = チャットを開く
 room-lesson = このレッスン
 room-no-note = メモなし
+lesson-note = 取り組みたいこと
 room-closes = 教室が閉じる時刻
 room-back-to-lesson = レッスンに戻る
 room-recording = 録画

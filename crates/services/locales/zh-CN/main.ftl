@@ -975,6 +975,7 @@ room-chat-hint = 你和对方的对话，会在新标签页中打开。
 room-open-chat = 打开聊天
 room-lesson = 本节课
 room-no-note = 没有备注
+lesson-note = 想练习的内容
 room-closes = 教室关闭时间
 room-back-to-lesson = 返回课程
 room-recording = 录制
