@@ -101,6 +101,12 @@ pub fn turn_password(secret: &str, user_name: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
+/// Whether `p`'s media goes only through the relay: as they chose, else
+/// always for a minor.
+fn hides_ip(p: &Principal, chosen: Option<bool>) -> bool {
+    chosen.unwrap_or(p.minor)
+}
+
 /// The lesson and which side `p` is on, with the other member; anyone
 /// else learns nothing of it.
 fn sides(lesson: &LessonRow, p: &Principal) -> Result<(Side, Uuid)> {
@@ -125,6 +131,7 @@ impl Services {
         classroom::admit(lesson.status, window, self.clock.now_us())?;
         let other_name = self.display_name_in(c.conn(), other_id).await?;
         let recording = Recording::of(&ledger::for_lesson(c.conn(), id).await?, p.account_id, other_id);
+        let relay_only = hides_ip(p, koine_store::repo::classroom::hide_ip(c.conn(), p.account_id).await?);
         let ice_servers = settings
             .turn
             .iter()
@@ -144,9 +151,25 @@ impl Services {
             other_id,
             other_name,
             ice_servers,
-            relay_only: p.minor,
+            relay_only,
             recording,
         })
+    }
+
+    /// Whether `p`'s IP address is hidden from the other member in
+    /// classrooms (media only through the relay).
+    pub async fn hides_ip(&self, p: &Principal) -> Result<bool> {
+        let mut c = self.db.acquire().await?;
+        Ok(hides_ip(
+            p,
+            koine_store::repo::classroom::hide_ip(c.conn(), p.account_id).await?,
+        ))
+    }
+
+    pub async fn set_hide_ip(&self, p: &Principal, hide: bool) -> Result<()> {
+        let mut c = self.db.acquire().await?;
+        koine_store::repo::classroom::set_hide_ip(c.conn(), p.account_id, hide, self.clock.now_us()).await?;
+        Ok(())
     }
 
     /// Switches `p`'s consent to recording lesson `id`, from its booking
@@ -189,6 +212,24 @@ impl Services {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_minors_address_is_hidden_unless_they_choose_otherwise() {
+        let p = |minor| Principal {
+            account_id: Uuid::now_v7(),
+            client: Default::default(),
+            session_id: Uuid::now_v7(),
+            authenticated_at: 0,
+            staff_role: None,
+            minor,
+            locale: None,
+            display_name: String::new(),
+        };
+        assert!(hides_ip(&p(true), None));
+        assert!(!hides_ip(&p(false), None));
+        assert!(!hides_ip(&p(true), Some(false)));
+        assert!(hides_ip(&p(false), Some(true)));
+    }
 
     /// RFC 2202's HMAC-SHA1 test case 2, and a credential as coturn's
     /// documentation computes one (`echo -n "$user" | openssl dgst -binary

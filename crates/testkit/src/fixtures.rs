@@ -565,6 +565,7 @@ impl TestApp {
             away_message: Some("Back on Monday".into()),
         };
         self.svc.set_messaging_preferences(&me, prefs).await.unwrap();
+        self.svc.set_hide_ip(&me, true).await.unwrap();
         // Each reports the other's message; trust and safety stop the
         // member messaging over the partner's report.
         let report = self

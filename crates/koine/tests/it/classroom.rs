@@ -9,7 +9,10 @@ use serde_json::Value;
 use uuid::Uuid;
 
 both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_its_window);
-both_backends!(recording_needs_both_members_consent_and_either_can_withdraw);
+both_backends!(
+    recording_needs_both_members_consent_and_either_can_withdraw,
+    a_member_can_hide_their_address_from_the_other
+);
 
 const TURN_SECRET: &str = "a-test-relay-secret-of-some-length";
 const TURN_URLS: [&str; 2] = [
@@ -259,4 +262,59 @@ async fn recording_needs_both_members_consent_and_either_can_withdraw(app: TestA
         &consent(&app, &profe, lesson, json!({ "granted": false })).await,
         "room-closed",
     );
+}
+
+async fn a_member_can_hide_their_address_from_the_other(app: TestApp) {
+    use serde_json::json;
+    let (tb, teacher) = app.teacher_member("profe@example.org").await;
+    let lb = app.member("ana@example.org", "Ana").await;
+    app.top_up(&lb, "50.00").await;
+    let (ana, profe) = (
+        token(&app, "ana@example.org").await,
+        token(&app, "profe@example.org").await,
+    );
+    let at = app.open_slots(teacher, 60, 14).await[0];
+    let lesson = app.book(&lb, teacher, at).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    app.advance_to(at);
+    let policy = |token: String| {
+        let app = &app;
+        async move { enter(app, &token, lesson).await.1["ice_transport_policy"].clone() }
+    };
+    // An adult connects directly unless they choose otherwise.
+    assert_eq!(policy(ana.clone()).await, "all");
+    let prefs = |method: reqwest::Method, body: Option<Value>| {
+        let app = &app;
+        let ana = ana.clone();
+        async move {
+            let mut r = reqwest::Client::new()
+                .request(method, app.url("/api/v1/me/classroom-preferences"))
+                .bearer_auth(&ana);
+            if let Some(b) = body {
+                r = r.json(&b);
+            }
+            let r = r.send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    assert_eq!(prefs(reqwest::Method::GET, None).await.1, json!({ "hide_ip": false }));
+    let (status, body) = prefs(reqwest::Method::PUT, Some(json!({ "hide_ip": true }))).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({ "hide_ip": true })));
+    assert_eq!(policy(ana.clone()).await, "relay", "media only through the relay");
+    assert_eq!(
+        policy(profe.clone()).await,
+        "all",
+        "the other member's own choice stands"
+    );
+    let (status, _) = prefs(reqwest::Method::PUT, Some(json!({ "hide_ip": "yes" }))).await;
+    assert!(status.is_client_error());
+    assert_eq!(prefs(reqwest::Method::GET, None).await.1, json!({ "hide_ip": true }));
+    // The room page says so, and switches back.
+    let (_, page) = lb.get_text(&format!("/lessons/{lesson}/room")).await;
+    assert!(page.contains("Hidden from the other member"), "{page}");
+    let r = lb
+        .post_form(&format!("/lessons/{lesson}/room/hide-ip"), &[("hide", "no")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(policy(ana.clone()).await, "all");
 }

@@ -57,6 +57,7 @@ mod accounts;
 mod audit;
 mod bans;
 mod booking;
+mod classroom;
 mod conversations;
 mod exactly_once;
 mod mail;
@@ -347,6 +348,7 @@ static FEATURES: &[&[TableMap]] = &[
     reviews::TABLES,
     notifications::TABLES,
     conversations::TABLES,
+    classroom::TABLES,
     exactly_once::TABLES,
 ];
 

@@ -6,6 +6,7 @@ pub mod availability;
 pub mod bans;
 pub mod breaches;
 pub mod calendar;
+pub mod classroom;
 pub mod codes;
 pub mod consent;
 pub mod conversations;

@@ -132,3 +132,35 @@ pub async fn recording_consent(
     let r = st.svc.set_recording_consent(p, id, b.granted).await?;
     Ok(Json(RecordingInfo::from(r)).into_response())
 }
+
+/// How the caller takes part in classrooms.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassroomPreferences {
+    /// Media only through the relay, so the other member never learns the
+    /// caller's IP address (the default for members under 18).
+    hide_ip: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/classroom-preferences", tag = "classroom", security(("bearer" = [])),
+    responses((status = 200, body = ClassroomPreferences)))]
+pub async fn preferences(State(st): State<AppState>, ctx: Ctx) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(ClassroomPreferences {
+        hide_ip: st.svc.hides_ip(p).await?,
+    })
+    .into_response())
+}
+
+#[utoipa::path(put, path = "/api/v1/me/classroom-preferences", tag = "classroom", security(("bearer" = [])),
+    request_body = ClassroomPreferences,
+    responses((status = 200, body = ClassroomPreferences), (status = 422, body = Problem)))]
+pub async fn set_preferences(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<ClassroomPreferences>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    st.svc.set_hide_ip(p, b.hide_ip).await?;
+    Ok(Json(b).into_response())
+}

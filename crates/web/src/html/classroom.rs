@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/lessons/{id}/room", get(room_page))
         .route("/lessons/{id}/room/recording-consent", post(recording_consent))
+        .route("/lessons/{id}/room/hide-ip", post(hide_ip))
 }
 
 #[derive(Template, WebTemplate)]
@@ -40,6 +41,7 @@ struct RoomPage {
     zone: String,
     note: Option<String>,
     recording: Recording,
+    hide_ip: bool,
 }
 
 /// Enter a lesson's room: its two members, while it is open; otherwise the
@@ -62,6 +64,7 @@ async fn room_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -
         zone: zone_name,
         note: room.lesson.note.clone(),
         recording: room.recording,
+        hide_ip: room.relay_only,
     };
     Ok(page.into_response())
 }
@@ -73,6 +76,33 @@ struct ConsentForm {
     granted: String,
 }
 
+fn yes_or_no(s: &str) -> Result<bool, PageError> {
+    match s {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice")),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HideIpForm {
+    /// `yes` or `no`.
+    hide: String,
+}
+
+/// The hide-my-address switch (for every classroom), then the room again.
+async fn hide_ip(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    StrictForm(f): StrictForm<HideIpForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    st.svc.set_hide_ip(p, yes_or_no(&f.hide)?).await?;
+    Ok(Redirect::to(&format!("/lessons/{id}/room#address")).into_response())
+}
+
 /// The recording switch, then the room again.
 async fn recording_consent(
     State(st): State<AppState>,
@@ -81,11 +111,6 @@ async fn recording_consent(
     StrictForm(f): StrictForm<ConsentForm>,
 ) -> Result<Response, PageError> {
     let p = signed_in(&ctx)?;
-    let granted = match f.granted.as_str() {
-        "yes" => true,
-        "no" => false,
-        _ => return Err(PageError::Status(StatusCode::BAD_REQUEST, "error-invalid-choice")),
-    };
-    st.svc.set_recording_consent(p, id, granted).await?;
+    st.svc.set_recording_consent(p, id, yes_or_no(&f.granted)?).await?;
     Ok(Redirect::to(&format!("/lessons/{id}/room#recording")).into_response())
 }
