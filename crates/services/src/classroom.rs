@@ -64,6 +64,14 @@ pub struct Room {
     pub recording: Recording,
 }
 
+/// A member's next lesson, for the home page.
+#[derive(Debug, Clone)]
+pub struct NextLesson {
+    pub lesson: LessonRow,
+    pub other_name: String,
+    pub window: RoomWindow,
+}
+
 /// Whether each member of a lesson agreed to recording it: both must, and
 /// either may withdraw at any moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -154,6 +162,25 @@ impl Services {
             relay_only,
             recording,
         })
+    }
+
+    /// `p`'s next lesson whose room has not closed yet, with the other
+    /// member's name and the room's window (for the home page's Join).
+    pub async fn next_lesson(&self, p: &Principal) -> Result<Option<NextLesson>> {
+        let times = self.settings.classroom.times;
+        let after = self.clock.now_us() - i64::try_from(times.close_after.as_micros()).unwrap_or(i64::MAX);
+        let mut c = self.db.acquire().await?;
+        let Some(lesson) = repo::next_of_member(c.conn(), p.account_id, after).await? else {
+            return Ok(None);
+        };
+        let (_, other) = sides(&lesson, p)?;
+        let other_name = self.display_name_in(c.conn(), other).await?;
+        let window = RoomWindow::of(lesson.starts_at, lesson.ends_at, times);
+        Ok(Some(NextLesson {
+            lesson,
+            other_name,
+            window,
+        }))
     }
 
     /// Whether `p`'s IP address is hidden from the other member in

@@ -89,6 +89,17 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
         page.contains("The classroom opens at") && !page.contains(&room_link),
         "{page}"
     );
+    let (_, home) = lb.get_text("/").await;
+    assert!(
+        home.contains("Your next lesson") && home.contains("Spanish with Profe"),
+        "{home}"
+    );
+    assert!(
+        home.contains("The classroom opens at") && !home.contains(&room_link),
+        "{home}"
+    );
+    let (_, home) = tb.get_text("/").await;
+    assert!(home.contains("Spanish with Ana"), "the teacher's home too: {home}");
     let (status, page) = lb.get_text(&format!("/lessons/{lesson}/room")).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(page.contains("The classroom is not open yet"), "{page}");
@@ -118,6 +129,8 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
 
     let (_, page) = lb.get_text(&format!("/lessons/{lesson}")).await;
     assert!(page.contains(&room_link), "the Join button lights up: {page}");
+    let (_, home) = lb.get_text("/").await;
+    assert!(home.contains(&room_link), "and on the home page: {home}");
     let (status, page) = lb.get_text(&format!("/lessons/{lesson}/room")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -160,6 +173,8 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
     assert!(page.contains("The classroom for this lesson has closed."), "{page}");
     let (_, page) = lb.get_text(&format!("/lessons/{lesson}")).await;
     assert!(!page.contains("Join the classroom"), "{page}");
+    let (_, home) = lb.get_text("/").await;
+    assert!(!home.contains("Your next lesson"), "{home}");
 }
 
 /// Asks to switch recording consent as the holder of `token`.

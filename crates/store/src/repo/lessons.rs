@@ -134,6 +134,18 @@ pub async fn of_member(conn: Conn<'_>, account: Uuid, limit: i64) -> Result<Vec<
     Ok(on_conn!(conn, c => sqlx::query_as::<_, LessonRow>(sql).bind(account).bind(limit).fetch_all(&mut *c).await)?)
 }
 
+/// The member's next lesson going ahead that has not ended before `after`
+/// (its room may still be open), soonest first.
+pub async fn next_of_member(conn: Conn<'_>, account: Uuid, after: i64) -> Result<Option<LessonRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {LESSON} FROM lessons WHERE (learner_id = $1 OR teacher_id = $1) \
+         AND status IN ('confirmed', 'awaiting_confirmation') AND ends_at > $2 ORDER BY starts_at LIMIT 1"
+    ));
+    Ok(
+        on_conn!(conn, c => sqlx::query_as::<_, LessonRow>(sql).bind(account).bind(after).fetch_optional(&mut *c).await)?,
+    )
+}
+
 /// Lessons holding a teacher's time that overlap `[from, until)` (with
 /// room for buffers: callers widen the range).
 pub async fn busy(conn: Conn<'_>, teacher: Uuid, from: i64, until: i64) -> Result<Vec<(Uuid, i64, i64)>> {

@@ -102,6 +102,19 @@ pub struct HomePage {
     pub ask_consent_again: bool,
     /// Teachers to suggest (personalised only where the learner allowed it).
     pub suggested: Vec<HitLine>,
+    /// The member's next lesson, with its classroom's Join.
+    pub next_lesson: Option<NextLessonLine>,
+}
+
+/// A lesson as the home page shows it.
+pub struct NextLessonLine {
+    pub id: uuid::Uuid,
+    /// "Spanish with María".
+    pub what: String,
+    pub when: String,
+    /// The classroom is open now.
+    pub open: bool,
+    pub opens: String,
 }
 
 async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePage, PageError> {
@@ -122,11 +135,30 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePage, PageErro
         .into_iter()
         .map(|h| teachers::hit_line(&i18n, &zone, h))
         .collect();
+    let now = st.svc.clock.now_us();
+    let next_lesson = match &ctx.principal {
+        Some(p) => st.svc.next_lesson(p).await?.map(|n| NextLessonLine {
+            id: n.lesson.id,
+            what: koine_services::i18n::t_args(
+                i18n.locale,
+                "home-next-lesson-line",
+                &[
+                    ("language", i18n.language(&n.lesson.language)),
+                    ("name", format::name_or_former(&i18n, &n.other_name)),
+                ],
+            ),
+            when: format::local(&i18n, n.lesson.starts_at, &zone),
+            open: n.window.is_open(now),
+            opens: format::local(&i18n, n.window.opens_at, &zone),
+        }),
+        None => None,
+    };
     Ok(HomePage {
         page: Page::new(&ctx, "brand"),
         security_notices,
         ask_consent_again,
         suggested,
+        next_lesson,
     })
 }
 
