@@ -3,7 +3,7 @@
 
 use crate::api::token;
 use jiff::{SignedDuration, Timestamp};
-use koine_testkit::{TestApp, both_backends};
+use koine_testkit::{Browser, TestApp, both_backends};
 use reqwest::StatusCode;
 use serde_json::Value;
 use uuid::Uuid;
@@ -60,19 +60,61 @@ fn refused(answer: &(StatusCode, Value), code: &str) {
     assert_eq!(answer.1["code"], code, "{}", answer.1);
 }
 
-async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
+/// The people of a booked lesson (a request, not yet confirmed), a
+/// stranger, and each one's API token.
+struct Booked {
+    tb: Browser,
+    teacher: Uuid,
+    lb: Browser,
+    learner: Uuid,
+    stranger: Browser,
+    ana: String,
+    profe: String,
+    eve: String,
+    at: Timestamp,
+    lesson: Uuid,
+}
+
+async fn booked(app: &TestApp) -> Booked {
     let (tb, teacher) = app.teacher_member("profe@example.org").await;
     let lb = app.member("ana@example.org", "Ana").await;
     let learner = app.account_id("ana@example.org").await;
     app.top_up(&lb, "50.00").await;
     let stranger = app.member("eve@example.org", "Eve").await;
     let (ana, profe, eve) = (
-        token(&app, "ana@example.org").await,
-        token(&app, "profe@example.org").await,
-        token(&app, "eve@example.org").await,
+        token(app, "ana@example.org").await,
+        token(app, "profe@example.org").await,
+        token(app, "eve@example.org").await,
     );
     let at = app.open_slots(teacher, 60, 14).await[0];
     let lesson = app.book(&lb, teacher, at).await;
+    Booked {
+        tb,
+        teacher,
+        lb,
+        learner,
+        stranger,
+        ana,
+        profe,
+        eve,
+        at,
+        lesson,
+    }
+}
+
+async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
+    let Booked {
+        tb,
+        teacher,
+        lb,
+        learner,
+        stranger,
+        ana,
+        profe,
+        eve,
+        at,
+        lesson,
+    } = booked(&app).await;
 
     // A request is not a lesson going ahead.
     refused(&enter(&app, &ana, lesson).await, "room-lesson-not-going-ahead");
@@ -192,18 +234,17 @@ async fn consent(app: &TestApp, token: &str, lesson: Uuid, body: Value) -> (Stat
 
 async fn recording_needs_both_members_consent_and_either_can_withdraw(app: TestApp) {
     use serde_json::json;
-    let (tb, teacher) = app.teacher_member("profe@example.org").await;
-    let lb = app.member("ana@example.org", "Ana").await;
-    let learner = app.account_id("ana@example.org").await;
-    app.top_up(&lb, "50.00").await;
-    app.member("eve@example.org", "Eve").await;
-    let (ana, profe, eve) = (
-        token(&app, "ana@example.org").await,
-        token(&app, "profe@example.org").await,
-        token(&app, "eve@example.org").await,
-    );
-    let at = app.open_slots(teacher, 60, 14).await[0];
-    let lesson = app.book(&lb, teacher, at).await;
+    let Booked {
+        tb,
+        lb,
+        learner,
+        ana,
+        profe,
+        eve,
+        at,
+        lesson,
+        ..
+    } = booked(&app).await;
     app.step_ok(&tb, lesson, "confirm").await;
     let recorded = || async {
         app.scalar_i64(
@@ -281,15 +322,15 @@ async fn recording_needs_both_members_consent_and_either_can_withdraw(app: TestA
 
 async fn a_member_can_hide_their_address_from_the_other(app: TestApp) {
     use serde_json::json;
-    let (tb, teacher) = app.teacher_member("profe@example.org").await;
-    let lb = app.member("ana@example.org", "Ana").await;
-    app.top_up(&lb, "50.00").await;
-    let (ana, profe) = (
-        token(&app, "ana@example.org").await,
-        token(&app, "profe@example.org").await,
-    );
-    let at = app.open_slots(teacher, 60, 14).await[0];
-    let lesson = app.book(&lb, teacher, at).await;
+    let Booked {
+        tb,
+        lb,
+        ana,
+        profe,
+        at,
+        lesson,
+        ..
+    } = booked(&app).await;
     app.step_ok(&tb, lesson, "confirm").await;
     app.advance_to(at);
     let policy = |token: String| {

@@ -41,18 +41,19 @@ pub async fn append_visitor(conn: Conn<'_>, e: &ConsentRow) -> Result<()> {
 
 /// The person's ledger, oldest first.
 pub async fn history(conn: Conn<'_>, account: Uuid) -> Result<Vec<ConsentRow>> {
-    Ok(on_conn!(conn, c => sqlx::query_as::<_, ConsentRow>(
-        "SELECT id, account_id, purpose, granted, policy_version, consent_revision, source, created_at, lesson_id \
-         FROM consent_events \
-         WHERE account_id = $1 ORDER BY created_at, id")
-        .bind(account).fetch_all(&mut *c).await)?)
+    events_where(conn, "account_id", account).await
 }
 
 /// The consents about one lesson, oldest first.
 pub async fn for_lesson(conn: Conn<'_>, lesson: Uuid) -> Result<Vec<ConsentRow>> {
-    Ok(on_conn!(conn, c => sqlx::query_as::<_, ConsentRow>(
+    events_where(conn, "lesson_id", lesson).await
+}
+
+/// The ledger's rows whose `column` (a name from this file) is `id`, oldest first.
+async fn events_where(conn: Conn<'_>, column: &'static str, id: Uuid) -> Result<Vec<ConsentRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT id, account_id, purpose, granted, policy_version, consent_revision, source, created_at, lesson_id \
-         FROM consent_events \
-         WHERE lesson_id = $1 ORDER BY created_at, id")
-        .bind(lesson).fetch_all(&mut *c).await)?)
+         FROM consent_events WHERE {column} = $1 ORDER BY created_at, id"
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, ConsentRow>(sql).bind(id).fetch_all(&mut *c).await)?)
 }
