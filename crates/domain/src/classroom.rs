@@ -107,6 +107,54 @@ pub fn parse_turn_user_name(name: &str) -> Option<(i64, uuid::Uuid, uuid::Uuid)>
     ))
 }
 
+/// The longest session description relayed (a call with audio, video and
+/// a screen is a few KiB).
+pub const MAX_SDP_BYTES: usize = 16 * 1024;
+
+/// The longest ICE candidate line relayed.
+pub const MAX_CANDIDATE_BYTES: usize = 1024;
+
+/// A WebRTC signal from one member of a lesson to the other, relayed over
+/// the stream. Koine checks its shape and size, and reads nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Signal {
+    /// In the room and ready: the other side may (re)start the call.
+    Ready,
+    Offer {
+        sdp: String,
+    },
+    Answer {
+        sdp: String,
+    },
+    Candidate {
+        candidate: String,
+        #[serde(default)]
+        sdp_mid: Option<String>,
+        #[serde(default)]
+        sdp_m_line_index: Option<u16>,
+    },
+    /// Left the room (hung up or closed the tab).
+    Leave,
+}
+
+impl Signal {
+    /// Refuses an empty or oversized description or candidate.
+    pub fn check(&self) -> Result<(), crate::Invalid> {
+        let too_long = |field: &'static str| crate::Invalid::new(field, "too-long");
+        match self {
+            Self::Offer { sdp } | Self::Answer { sdp } if sdp.is_empty() => Err(crate::Invalid::new("sdp", "required")),
+            Self::Offer { sdp } | Self::Answer { sdp } if sdp.len() > MAX_SDP_BYTES => Err(too_long("sdp")),
+            Self::Candidate { candidate, sdp_mid, .. }
+                if candidate.len() > MAX_CANDIDATE_BYTES || sdp_mid.as_ref().is_some_and(|m| m.len() > 64) =>
+            {
+                Err(too_long("candidate"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +205,33 @@ mod tests {
         assert_eq!(parse_turn_user_name(&name), Some((1_800_000, l, m)));
         assert_eq!(parse_turn_user_name("1800000:nope"), None);
         assert_eq!(parse_turn_user_name("soon:a.b"), None);
+    }
+
+    #[test]
+    fn signals_are_read_strictly_and_kept_small() {
+        let offer: Signal = serde_json::from_str(r#"{"type":"offer","sdp":"v=0"}"#).unwrap();
+        assert_eq!(offer, Signal::Offer { sdp: "v=0".into() });
+        assert!(offer.check().is_ok());
+        let c: Signal =
+            serde_json::from_str(r#"{"type":"candidate","candidate":"candidate:1 1 udp 1 192.0.2.1 9 typ relay"}"#)
+                .unwrap();
+        assert!(c.check().is_ok());
+        assert!(serde_json::from_str::<Signal>(r#"{"type":"offer","sdp":"v=0","x":1}"#).is_err());
+        assert!(serde_json::from_str::<Signal>(r#"{"type":"dial"}"#).is_err());
+        assert!(Signal::Offer { sdp: String::new() }.check().is_err());
+        assert!(
+            Signal::Answer {
+                sdp: "a".repeat(MAX_SDP_BYTES + 1)
+            }
+            .check()
+            .is_err()
+        );
+        let long = Signal::Candidate {
+            candidate: "c".repeat(MAX_CANDIDATE_BYTES + 1),
+            sdp_mid: None,
+            sdp_m_line_index: None,
+        };
+        assert!(long.check().is_err());
     }
 
     proptest! {

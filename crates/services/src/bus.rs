@@ -13,8 +13,7 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 /// One event for a member's connections, sent as the stream's envelope
-/// `{"kind": "...", "data": {...}}`; the classroom's signalling will be
-/// further kinds.
+/// `{"kind": "...", "data": {...}}`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum Event {
@@ -26,6 +25,12 @@ pub enum Event {
     Typing { conversation: Uuid },
     /// The member's unread count changed (another tab read something).
     Unread { count: i64 },
+    /// The other member of a lesson signals about its call (WebRTC).
+    Signal {
+        lesson: Uuid,
+        from: Uuid,
+        signal: koine_domain::classroom::Signal,
+    },
 }
 
 /// Where events for a member go. Every node of a cluster subscribes for

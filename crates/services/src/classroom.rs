@@ -7,7 +7,7 @@ use crate::accounts::Principal;
 use crate::{Error, Result, Services};
 use base64::Engine;
 use hmac::{KeyInit, Mac};
-use koine_domain::classroom::{self, RoomTimes, RoomWindow, Side};
+use koine_domain::classroom::{self, RoomTimes, RoomWindow, Side, Signal};
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::refusal::Refusal;
 use koine_store::repo::consent::{self as ledger, ConsentRow};
@@ -181,6 +181,29 @@ impl Services {
             other_name,
             window,
         }))
+    }
+
+    /// Passes a call signal to the other member of lesson `id` while its
+    /// room is open (to their every open stream; a tab that misses it asks
+    /// again with `ready`).
+    pub async fn relay_signal(&self, p: &Principal, id: Uuid, signal: Signal) -> Result<()> {
+        signal.check()?;
+        let lesson = {
+            let mut c = self.db.acquire().await?;
+            repo::get(c.conn(), id).await?.ok_or(Error::NotFound)?
+        };
+        let (_, other) = sides(&lesson, p)?;
+        let window = RoomWindow::of(lesson.starts_at, lesson.ends_at, self.settings.classroom.times);
+        classroom::admit(lesson.status, window, self.clock.now_us())?;
+        self.bus.publish(
+            other,
+            std::sync::Arc::new(crate::bus::Event::Signal {
+                lesson: id,
+                from: p.account_id,
+                signal,
+            }),
+        );
+        Ok(())
     }
 
     /// Whether `p`'s IP address is hidden from the other member in

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_its_window);
 both_backends!(
+    call_signals_pass_between_the_two_members_while_the_room_is_open,
     recording_needs_both_members_consent_and_either_can_withdraw,
     a_member_can_hide_their_address_from_the_other
 );
@@ -373,4 +374,65 @@ async fn a_member_can_hide_their_address_from_the_other(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(policy(ana.clone()).await, "all");
+}
+
+async fn call_signals_pass_between_the_two_members_while_the_room_is_open(app: TestApp) {
+    use crate::conversations::{next_of, stream};
+    use futures_util::SinkExt;
+    use serde_json::json;
+    use tokio_tungstenite::tungstenite::Message;
+    let Booked {
+        tb,
+        learner,
+        ana,
+        profe,
+        eve,
+        at,
+        lesson,
+        ..
+    } = booked(&app).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    let (mut a, mut t, mut e) = (
+        stream(&app, &ana).await,
+        stream(&app, &profe).await,
+        stream(&app, &eve).await,
+    );
+    for ws in [&mut a, &mut t, &mut e] {
+        next_of(ws, "hello").await;
+    }
+    let signal = |lesson: Uuid, signal: Value| {
+        Message::Text(
+            json!({ "kind": "signal", "data": { "lesson": lesson, "signal": signal } })
+                .to_string()
+                .into(),
+        )
+    };
+    let offer = json!({ "type": "offer", "sdp": "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n" });
+
+    // Before the room opens, a signal is refused and said to be.
+    a.send(signal(lesson, offer.clone())).await.unwrap();
+    let refused = next_of(&mut a, "signal_refused").await;
+    assert_eq!(refused, json!({ "lesson": lesson, "code": "room-not-open-yet" }));
+
+    app.advance_to(at - SignedDuration::from_mins(10));
+    a.send(signal(lesson, offer.clone())).await.unwrap();
+    let got = next_of(&mut t, "signal").await;
+    assert_eq!(got, json!({ "lesson": lesson, "from": learner, "signal": offer }));
+    let candidate = json!({ "type": "candidate", "candidate": "candidate:1 1 udp 2122260223 192.0.2.7 54400 typ host", "sdp_mid": "0", "sdp_m_line_index": 0 });
+    t.send(signal(lesson, candidate.clone())).await.unwrap();
+    assert_eq!(next_of(&mut a, "signal").await["signal"], candidate);
+
+    // Someone else's signal goes nowhere; a malformed one is refused.
+    e.send(signal(lesson, offer.clone())).await.unwrap();
+    assert_eq!(next_of(&mut e, "signal_refused").await["code"], "not-found");
+    a.send(signal(lesson, json!({ "type": "offer", "sdp": "" })))
+        .await
+        .unwrap();
+    assert_eq!(next_of(&mut a, "signal_refused").await["code"], "required");
+    a.send(signal(lesson, json!({ "type": "leave" }))).await.unwrap();
+    assert_eq!(
+        next_of(&mut t, "signal").await["signal"],
+        json!({ "type": "leave" }),
+        "nothing else came first"
+    );
 }

@@ -507,7 +507,7 @@ async fn minors_and_restricted_members_cannot_write(app: TestApp) {
 }
 
 /// A WebSocket to the stream with the member's bearer token.
-async fn stream(
+pub async fn stream(
     app: &TestApp,
     token: &str,
 ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
@@ -520,7 +520,7 @@ async fn stream(
 }
 
 /// The next frame of `kind`, skipping others (waits at most 5 s).
-async fn next_of<S>(ws: &mut S, kind: &str) -> Value
+pub async fn next_of<S>(ws: &mut S, kind: &str) -> Value
 where
     S: futures_util::Stream<
             Item = Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,

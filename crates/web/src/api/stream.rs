@@ -26,8 +26,9 @@ pub const STREAM_PATH: &str = "/api/v1/stream";
 /// How often the connection is pinged and its session checked again.
 const HEARTBEAT: Duration = Duration::from_secs(25);
 
-/// The largest frame a client may send (they send only small signals).
-const MAX_CLIENT_FRAME: usize = 4096;
+/// The largest frame a client may send: a call's session description, with
+/// room for JSON escaping.
+const MAX_CLIENT_FRAME: usize = 2 * koine_domain::classroom::MAX_SDP_BYTES + 1024;
 
 /// Bytes read from the socket at a time.
 const READ_BUFFER: usize = 4096;
@@ -41,6 +42,11 @@ const MAX_BACKLOG_BYTES: usize = 1 << 20;
 enum ClientFrame {
     /// The member is typing in a conversation.
     Typing { conversation: Uuid },
+    /// A call signal for the other member of a lesson.
+    Signal {
+        lesson: Uuid,
+        signal: koine_domain::classroom::Signal,
+    },
 }
 
 /// Whether the request comes from a page of this site: a cookie-borne
@@ -57,9 +63,12 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// Opens the live stream (a WebSocket). Server frames: `hello` (with the
-/// unread count), `message`, `read`, `typing`, `unread`, and `resync` —
-/// events were missed, so fetch each open conversation's messages after
-/// the last sequence number held. A client may send `typing`.
+/// unread count), `message`, `read`, `typing`, `unread`, `signal` (a call
+/// signal from the other member of a lesson), `signal_refused`, and
+/// `resync` — events were missed, so fetch each open conversation's
+/// messages after the last sequence number held. A client may send
+/// `typing` and `signal` (`{"lesson": id, "signal": {"type": "ready" |
+/// "offer" | "answer" | "candidate" | "leave", …}}`, while the room is open).
 #[utoipa::path(get, path = "/api/v1/stream", tag = "conversations", security(("bearer" = [])),
     responses((status = 101, description = "Switched to the WebSocket protocol"),
               (status = 403, description = "Opened with a cookie from another site's page", body = Problem),
@@ -125,10 +134,25 @@ async fn run(mut socket: WebSocket, st: AppState, p: Principal, token: String) {
                 Some(Ok(Message::Text(t))) => {
                     // A malformed frame is ignored: the stream carries only
                     // signals, and an old client must not lose its stream.
-                    if let Ok(ClientFrame::Typing { conversation }) = serde_json::from_str(t.as_str())
-                        && let Err(e) = st.svc.typing(&p, conversation).await
-                    {
-                        tracing::debug!("typing signal refused: {e}");
+                    match serde_json::from_str(t.as_str()) {
+                        Ok(ClientFrame::Typing { conversation }) => {
+                            if let Err(e) = st.svc.typing(&p, conversation).await {
+                                tracing::debug!("typing signal refused: {e}");
+                            }
+                        }
+                        Ok(ClientFrame::Signal { lesson, signal }) => {
+                            // A call signal refused is said, so the room can explain it.
+                            if let Err(e) = st.svc.relay_signal(&p, lesson, signal).await {
+                                // The refusal's code, else its kind (`not-found`).
+                                let problem = crate::error::Problem::from(e);
+                                let code = problem.code.unwrap_or(problem.kind);
+                                let refused = json!({ "kind": "signal_refused", "data": { "lesson": lesson, "code": code } });
+                                if socket.send(Message::Text(refused.to_string().into())).await.is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                        Err(_) => {}
                     }
                 }
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,
