@@ -311,6 +311,10 @@ async fn recording_needs_both_members_consent_and_either_can_withdraw(app: TestA
     assert!(state.contains(&(koine_domain::consent::ConsentPurpose::ClassroomRecording, false)));
     let (_, choices) = lb.get_text("/settings/privacy").await;
     assert!(choices.contains("In a lesson&#39;s classroom"), "{choices}");
+    assert!(
+        choices.contains(&format!("<a href=\"/lessons/{lesson}\">for one lesson</a>")),
+        "each lesson's consent links to it: {choices}"
+    );
 
     // Once the room has closed, there is nothing left to agree to.
     let ends = at + SignedDuration::from_hours(1);

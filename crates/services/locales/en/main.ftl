@@ -427,6 +427,7 @@ mail-export-ready-body = The copy of your data you asked for is ready. Sign in a
 table-processing-restrictions = Times you restricted our use of your data
 consent-source-objection = Your objection
 consent-source-classroom = In a lesson's classroom
+consent-about-lesson = for one lesson
 error-conflict = That conflicts with the current state. Reload the page and try again.
 objection-title = Object to a use of your data
 objection-lead = You can object at any time. We stop at once, and for direct marketing without exception.

@@ -427,6 +427,7 @@ mail-export-ready-body = La copia de tus datos que pediste está lista. Inicia s
 table-processing-restrictions = Veces que limitaste el uso de tus datos
 consent-source-objection = Tu oposición
 consent-source-classroom = En el aula de una clase
+consent-about-lesson = para una clase
 error-conflict = Esto choca con el estado actual. Recarga la página e inténtalo de nuevo.
 objection-title = Oponerte a un uso de tus datos
 objection-lead = Puedes oponerte en cualquier momento. Paramos de inmediato y, en el marketing directo, sin excepción.

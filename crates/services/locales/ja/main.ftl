@@ -427,6 +427,7 @@ mail-export-ready-body = ご依頼のデータのコピーの準備ができま�
 table-processing-restrictions = データ利用を制限した記録
 consent-source-objection = 異議申し立て
 consent-source-classroom = レッスンの教室で
+consent-about-lesson = 1回のレッスンについて
 error-conflict = 現在の状態と矛盾します。ページを再読み込みして、もう一度お試しください。
 objection-title = データの利用に異議を申し立てる
 objection-lead = いつでも異議を申し立てられます。直ちに停止し、ダイレクトマーケティングは例外なく停止します。

@@ -427,6 +427,7 @@ mail-export-ready-body = 您申请的数据副本已准备好。请登录后打�
 table-processing-restrictions = 您限制我们使用数据的记录
 consent-source-objection = 您的反对
 consent-source-classroom = 在课程教室中
+consent-about-lesson = 针对一节课
 error-conflict = 与当前状态冲突。请刷新页面后重试。
 objection-title = 反对对您数据的某种使用
 objection-lead = 您可随时提出反对。我们会立即停止；对于直接营销，无一例外。
