@@ -35,11 +35,18 @@ fn micros(d: Duration) -> i64 {
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
 }
 
+impl RoomTimes {
+    /// `close_after` in microseconds.
+    pub fn close_after_us(&self) -> i64 {
+        micros(self.close_after)
+    }
+}
+
 impl RoomWindow {
     pub fn of(starts_at: i64, ends_at: i64, times: RoomTimes) -> Self {
         Self {
             opens_at: starts_at.saturating_sub(micros(times.open_before)),
-            closes_at: ends_at.saturating_add(micros(times.close_after)),
+            closes_at: ends_at.saturating_add(times.close_after_us()),
         }
     }
 
@@ -79,6 +86,15 @@ pub fn admit(status: LessonStatus, window: RoomWindow, now: i64) -> Result<(), R
     } else {
         Ok(())
     }
+}
+
+/// Whether a lesson's room is still ahead or open at `now` (its Join
+/// button shows): the lesson is going ahead and the room has not closed.
+pub fn room_ahead(status: LessonStatus, window: RoomWindow, now: i64) -> bool {
+    !matches!(
+        admit(status, window, now),
+        Err(Refusal::RoomLessonNotGoingAhead | Refusal::RoomClosed)
+    )
 }
 
 /// The user name of a TURN credential in the shared-secret scheme that

@@ -10,6 +10,7 @@ use hmac::{KeyInit, Mac};
 use koine_domain::classroom::{self, RoomTimes, RoomWindow, Side, Signal};
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::refusal::Refusal;
+use koine_store::Conn;
 use koine_store::repo::consent::{self as ledger, ConsentRow};
 use koine_store::repo::lessons::{self as repo, LessonRow};
 use uuid::Uuid;
@@ -127,15 +128,40 @@ fn sides(lesson: &LessonRow, p: &Principal) -> Result<(Side, Uuid)> {
     }
 }
 
+/// Lesson `id` as one of its members meets its room.
+struct LessonRoom {
+    lesson: LessonRow,
+    side: Side,
+    other: Uuid,
+    window: RoomWindow,
+}
+
 impl Services {
+    /// Lesson `id` with `p`'s side, the other member and the room's window:
+    /// for its learner and teacher only (not yet checked against the time).
+    async fn lesson_room(&self, conn: Conn<'_>, p: &Principal, id: Uuid) -> Result<LessonRoom> {
+        let lesson = repo::get(conn, id).await?.ok_or(Error::NotFound)?;
+        let (side, other) = sides(&lesson, p)?;
+        let window = RoomWindow::of(lesson.starts_at, lesson.ends_at, self.settings.classroom.times);
+        Ok(LessonRoom {
+            lesson,
+            side,
+            other,
+            window,
+        })
+    }
+
     /// The room of lesson `id` for `p`: only its learner and teacher, only
     /// while it is open; anyone else learns nothing of the lesson.
     pub async fn room(&self, p: &Principal, id: Uuid) -> Result<Room> {
         let mut c = self.db.acquire().await?;
-        let lesson = repo::get(c.conn(), id).await?.ok_or(Error::NotFound)?;
-        let (side, other_id) = sides(&lesson, p)?;
+        let LessonRoom {
+            lesson,
+            side,
+            other: other_id,
+            window,
+        } = self.lesson_room(c.conn(), p, id).await?;
         let settings = &self.settings.classroom;
-        let window = RoomWindow::of(lesson.starts_at, lesson.ends_at, settings.times);
         classroom::admit(lesson.status, window, self.clock.now_us())?;
         let other_name = self.display_name_in(c.conn(), other_id).await?;
         let recording = Recording::of(&ledger::for_lesson(c.conn(), id).await?, p.account_id, other_id);
@@ -168,7 +194,7 @@ impl Services {
     /// member's name and the room's window (for the home page's Join).
     pub async fn next_lesson(&self, p: &Principal) -> Result<Option<NextLesson>> {
         let times = self.settings.classroom.times;
-        let after = self.clock.now_us() - i64::try_from(times.close_after.as_micros()).unwrap_or(i64::MAX);
+        let after = self.clock.now_us() - times.close_after_us();
         let mut c = self.db.acquire().await?;
         let Some(lesson) = repo::next_of_member(c.conn(), p.account_id, after).await? else {
             return Ok(None);
@@ -188,15 +214,13 @@ impl Services {
     /// again with `ready`).
     pub async fn relay_signal(&self, p: &Principal, id: Uuid, signal: Signal) -> Result<()> {
         signal.check()?;
-        let lesson = {
+        let room = {
             let mut c = self.db.acquire().await?;
-            repo::get(c.conn(), id).await?.ok_or(Error::NotFound)?
+            self.lesson_room(c.conn(), p, id).await?
         };
-        let (_, other) = sides(&lesson, p)?;
-        let window = RoomWindow::of(lesson.starts_at, lesson.ends_at, self.settings.classroom.times);
-        classroom::admit(lesson.status, window, self.clock.now_us())?;
+        classroom::admit(room.lesson.status, room.window, self.clock.now_us())?;
         self.bus.publish(
-            other,
+            room.other,
             std::sync::Arc::new(crate::bus::Event::Signal {
                 lesson: id,
                 from: p.account_id,
@@ -229,9 +253,9 @@ impl Services {
     pub async fn set_recording_consent(&self, p: &Principal, id: Uuid, granted: bool) -> Result<Recording> {
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
-        let lesson = repo::get(tx.conn(), id).await?.ok_or(Error::NotFound)?;
-        let (_, other) = sides(&lesson, p)?;
-        let window = RoomWindow::of(lesson.starts_at, lesson.ends_at, self.settings.classroom.times);
+        let LessonRoom {
+            lesson, other, window, ..
+        } = self.lesson_room(tx.conn(), p, id).await?;
         match classroom::admit(lesson.status, window, now) {
             Ok(()) | Err(Refusal::RoomNotOpenYet) => {}
             Err(refusal) => return Err(refusal.into()),

@@ -22,7 +22,6 @@ use jiff::tz::TimeZone;
 use koine_domain::booking::{LessonKind, ProblemKind};
 use koine_domain::classroom::{self, RoomWindow};
 use koine_domain::ledger::Account;
-use koine_domain::refusal::Refusal;
 use koine_domain::teaching::{OfferingStatus, TRIAL_MINUTES};
 use koine_services::Error;
 use koine_services::booking::lessons::{BookingInput, BookingRequest, Lesson, StepInput, parse_action};
@@ -459,9 +458,7 @@ async fn lesson_view(
     let c = l.row.currency.clone();
     let window = RoomWindow::of(l.row.starts_at, l.row.ends_at, st.svc.settings.classroom.times);
     let now = st.svc.clock.now_us();
-    let join = (l.role != "staff"
-        && classroom::admit(l.row.status, window, now) != Err(Refusal::RoomLessonNotGoingAhead)
-        && now < window.closes_at)
+    let join = (l.role != "staff" && classroom::room_ahead(l.row.status, window, now))
         .then(|| (window.is_open(now), local(&i18n, window.opens_at, &zone)));
     let page = LessonPage {
         page: Page::new(ctx, "lesson-title"),
