@@ -123,6 +123,43 @@ pub fn parse_turn_user_name(name: &str) -> Option<(i64, uuid::Uuid, uuid::Uuid)>
     ))
 }
 
+/// Whether a TURN relay may carry media to and from `ip`: only public
+/// unicast addresses. A relay that reaches loopback, private, link-local,
+/// shared (CGNAT) or reserved addresses lets anyone with a credential into
+/// the network it runs in.
+pub fn relay_may_reach(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_unspecified()
+                || v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return relay_may_reach(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_unspecified()
+                || v6.is_loopback()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+        }
+    }
+}
+
 /// The longest session description relayed (a call with audio, video and
 /// a screen is a few KiB).
 pub const MAX_SDP_BYTES: usize = 16 * 1024;
@@ -221,6 +258,46 @@ mod tests {
         assert_eq!(parse_turn_user_name(&name), Some((1_800_000, l, m)));
         assert_eq!(parse_turn_user_name("1800000:nope"), None);
         assert_eq!(parse_turn_user_name("soon:a.b"), None);
+    }
+
+    #[test]
+    fn a_relay_reaches_only_public_addresses() {
+        let may = |s: &str| relay_may_reach(s.parse().unwrap());
+        for public in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "93.184.216.34",
+            "2a00:1450:4001:81b::200e",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(may(public), "{public}");
+        }
+        for inner in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "0.1.2.3",
+            "255.255.255.255",
+            "224.0.0.1",
+            "192.0.0.8",
+            "198.18.0.1",
+            "192.0.2.1",
+            "240.0.0.1",
+            "::1",
+            "::",
+            "fd00::1",
+            "fe80::1",
+            "ff02::1",
+            "2001:db8::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!may(inner), "{inner}");
+        }
     }
 
     #[test]

@@ -79,6 +79,17 @@ pub struct Config {
     pub turn_urls: Vec<String>,
     /// The secret shared with that relay (coturn's `static-auth-secret`).
     pub turn_secret: Option<String>,
+    /// Run the built-in TURN relay (UDP) on this address, e.g.
+    /// `0.0.0.0:3478`; browsers are given it unless `turn_urls` names others.
+    pub turn_listen: Option<String>,
+    /// The address the built-in relay announces in its relay candidates
+    /// (the machine's public one); the listen address when that is not a
+    /// wildcard.
+    pub turn_relay_ip: Option<std::net::IpAddr>,
+    /// Let the built-in relay reach private and loopback addresses. Only
+    /// for trying calls on one machine: on a server it opens the local
+    /// network to anyone with a lesson.
+    pub turn_allow_private_peers: bool,
     pub smtp: Option<SmtpConfig>,
     /// The controller's identity, DPO, storage location, supervisory
     /// authority and processors, as the privacy notice states them.
@@ -143,6 +154,9 @@ impl Default for Config {
             room_closes_minutes_after: 15,
             turn_urls: Vec::new(),
             turn_secret: None,
+            turn_listen: None,
+            turn_relay_ip: None,
+            turn_allow_private_peers: false,
             smtp: None,
             privacy: koine_services::policy::Controller::default(),
         }
@@ -288,6 +302,15 @@ impl Config {
         if let Some(v) = get("KOINE_TURN_SECRET") {
             self.turn_secret = Some(v);
         }
+        if let Some(v) = get("KOINE_TURN_LISTEN") {
+            self.turn_listen = Some(v);
+        }
+        if let Some(v) = env_parse("KOINE_TURN_RELAY_IP", get)? {
+            self.turn_relay_ip = Some(v);
+        }
+        if let Some(v) = env_parse("KOINE_TURN_ALLOW_PRIVATE_PEERS", get)? {
+            self.turn_allow_private_peers = v;
+        }
         if let Some(v) = env_parse("KOINE_DB_MAX_CONNECTIONS", get)? {
             self.db_max_connections = Some(v);
         }
@@ -328,6 +351,13 @@ impl Config {
         }
         if self.tls && self.public_url.as_deref().is_some_and(|u| u.starts_with("http://")) {
             out.push("tls is on but public_url is http: links in emails will not use HTTPS".into());
+        }
+        if self.turn_listen.is_some() && self.turn_allow_private_peers {
+            out.push(
+                "turn_allow_private_peers is on: the built-in TURN relay reaches this machine's loopback and \
+                 private networks for anyone with a lesson; use it only to try calls on one machine"
+                    .into(),
+            );
         }
         out
     }

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod turn_relay;
 
 use config::Config;
 use koine_domain::age::MinimumAge;
@@ -324,27 +325,33 @@ fn classroom_settings(cfg: &Config) -> Result<koine_services::classroom::Classro
             "room_opens_minutes_before and room_closes_minutes_after: use 0 to 1440".into(),
         ));
     }
-    let turn = match (cfg.turn_urls.is_empty(), &cfg.turn_secret) {
-        (true, None) => None,
-        (false, Some(secret)) if secret.len() >= 16 => {
-            if let Some(bad) = cfg
-                .turn_urls
-                .iter()
-                .find(|u| !(u.starts_with("turn:") || u.starts_with("turns:")))
-            {
-                return Err(StartError::Config(format!(
-                    "turn_urls: {bad:?} is not a turn: or turns: URL"
-                )));
-            }
-            Some(koine_services::classroom::TurnRelay {
-                urls: cfg.turn_urls.clone(),
-                secret: secret.clone(),
-            })
+    if let Some(bad) = cfg
+        .turn_urls
+        .iter()
+        .find(|u| !(u.starts_with("turn:") || u.starts_with("turns:")))
+    {
+        return Err(StartError::Config(format!(
+            "turn_urls: {bad:?} is not a turn: or turns: URL"
+        )));
+    }
+    let secret = match &cfg.turn_secret {
+        Some(s) if s.len() < 16 => {
+            return Err(StartError::Config("turn_secret needs at least 16 characters".into()));
         }
+        Some(s) => Some(s.clone()),
+        // The built-in relay shares its secret with nobody: a fresh one per start.
+        None if cfg.turn_listen.is_some() => Some(koine_services::crypto::new_token()),
+        None => None,
+    };
+    let urls = match embedded_turn_address(cfg)? {
+        Some((listen, relay_ip)) if cfg.turn_urls.is_empty() => vec![turn_relay::url(relay_ip, listen.port())],
+        _ => cfg.turn_urls.clone(),
+    };
+    let turn = match (urls.is_empty(), secret) {
+        (true, None) => None,
+        (false, Some(secret)) => Some(koine_services::classroom::TurnRelay { urls, secret }),
         _ => {
-            return Err(StartError::Config(
-                "turn_urls and turn_secret go together, and the secret needs at least 16 characters".into(),
-            ));
+            return Err(StartError::Config("turn_urls and turn_secret go together".into()));
         }
     };
     Ok(koine_services::classroom::ClassroomSettings {
@@ -354,4 +361,55 @@ fn classroom_settings(cfg: &Config) -> Result<koine_services::classroom::Classro
         },
         turn,
     })
+}
+
+/// Where the built-in TURN relay listens and the address it announces, if
+/// it is asked for.
+fn embedded_turn_address(cfg: &Config) -> Result<Option<(std::net::SocketAddr, std::net::IpAddr)>, StartError> {
+    let Some(listen) = &cfg.turn_listen else {
+        return Ok(None);
+    };
+    let listen: std::net::SocketAddr = listen.parse().map_err(|_| {
+        StartError::Config(format!(
+            "turn_listen {listen:?}: use an address and port such as 0.0.0.0:3478"
+        ))
+    })?;
+    if listen.port() == 0 {
+        return Err(StartError::Config(
+            "turn_listen needs a fixed port: browsers are told it".into(),
+        ));
+    }
+    let relay_ip = match cfg.turn_relay_ip {
+        Some(ip) => ip,
+        None if !listen.ip().is_unspecified() => listen.ip(),
+        None => {
+            return Err(StartError::Config(
+                "turn_relay_ip: name the public address the relay announces when turn_listen is a wildcard".into(),
+            ));
+        }
+    };
+    Ok(Some((listen, relay_ip)))
+}
+
+/// Starts the built-in TURN relay when the configuration asks for it, with
+/// the secret the services sign credentials with.
+pub async fn start_turn(cfg: &Config, svc: &Services) -> Result<Option<turn_relay::RunningTurn>, StartError> {
+    let Some((listen, relay_ip)) = embedded_turn_address(cfg)? else {
+        return Ok(None);
+    };
+    let secret = svc
+        .settings
+        .classroom
+        .turn
+        .as_ref()
+        .map(|t| t.secret.clone())
+        .ok_or_else(|| StartError::Config("the built-in TURN relay has no secret".into()))?;
+    let relay = turn_relay::EmbeddedTurn {
+        listen,
+        relay_ip,
+        secret,
+        allow_private_peers: cfg.turn_allow_private_peers,
+        clock: svc.clock.clone(),
+    };
+    Ok(Some(relay.start().await?))
 }

@@ -261,6 +261,10 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>
     if demo {
         print_demo(&koine::demo::seed(&svc).await?);
     }
+    let turn = koine::start_turn(&cfg, &svc).await?;
+    if let Some(t) = &turn {
+        tracing::info!("the built-in TURN relay listens on udp {}", t.addr);
+    }
     let listener = tokio::net::TcpListener::bind(&cfg.listen).await?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -280,6 +284,9 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>
     .await?;
     let _ = stop_tx.send(true);
     let _ = jobs.await;
+    if let Some(t) = turn {
+        t.close().await;
+    }
     svc.db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -84,6 +84,9 @@ pub struct TestApp {
     pub config: Config,
     dir: TempDir,
     server: tokio::task::JoinHandle<()>,
+    /// The built-in TURN relay, when the configuration runs one (it stops
+    /// with the app).
+    pub turn: Option<koine::turn_relay::RunningTurn>,
 }
 
 pub const PG_ENV: &str = "KOINE_TEST_DATABASE_URL";
@@ -143,6 +146,7 @@ impl TestApp {
         config.public_url = Some(format!("http://{addr}"));
         let clock = Clock::manual(jiff::Timestamp::now());
         let svc = koine::services(&config, clock.clone()).await.expect("services start");
+        let turn = koine::start_turn(&config, &svc).await.expect("TURN relay starts");
         let app = koine::app(svc.clone(), &config);
         let server = tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -158,6 +162,7 @@ impl TestApp {
             config,
             dir,
             server,
+            turn,
         }
     }
 

@@ -9,6 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_its_window);
+both_backends!(config = with_built_in_relay; the_built_in_relay_takes_only_live_lesson_credentials);
 both_backends!(
     call_signals_pass_between_the_two_members_while_the_room_is_open,
     recording_needs_both_members_consent_and_either_can_withdraw,
@@ -24,6 +25,47 @@ const TURN_URLS: [&str; 2] = [
 fn with_relay(c: &mut koine::config::Config) {
     c.turn_urls = TURN_URLS.map(String::from).to_vec();
     c.turn_secret = Some(TURN_SECRET.into());
+}
+
+/// A UDP port free at the moment (the relay is told a fixed one).
+fn free_udp_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("a free UDP port")
+        .port()
+}
+
+fn with_built_in_relay(c: &mut koine::config::Config) {
+    c.turn_listen = Some(format!("127.0.0.1:{}", free_udp_port()));
+}
+
+/// A TURN allocation made with webrtc-rs's client (an implementation
+/// separate from the relay's server side), and its relayed socket.
+async fn allocate(
+    relay: std::net::SocketAddr,
+    user: &str,
+    password: &str,
+) -> Result<(turn::client::Client, impl webrtc_util::Conn), String> {
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let client = turn::client::Client::new(turn::client::ClientConfig {
+        stun_serv_addr: relay.to_string(),
+        turn_serv_addr: relay.to_string(),
+        username: user.into(),
+        password: password.into(),
+        realm: "koine".into(),
+        software: String::new(),
+        rto_in_ms: 0,
+        conn: std::sync::Arc::new(socket),
+        vnet: None,
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    client.listen().await.map_err(|e| e.to_string())?;
+    let relayed = tokio::time::timeout(std::time::Duration::from_secs(10), client.allocate())
+        .await
+        .map_err(|_| "no answer".to_string())?
+        .map_err(|e| e.to_string())?;
+    Ok((client, relayed))
 }
 
 /// What the holder of `token` is told when they ask to enter the room:
@@ -439,4 +481,51 @@ async fn call_signals_pass_between_the_two_members_while_the_room_is_open(app: T
         json!({ "type": "leave" }),
         "nothing else came first"
     );
+}
+
+async fn the_built_in_relay_takes_only_live_lesson_credentials(app: TestApp) {
+    use webrtc_util::Conn;
+    let b = booked(&app).await;
+    app.step_ok(&b.tb, b.lesson, "confirm").await;
+    app.advance_to(b.at - SignedDuration::from_mins(5));
+    let relay = app.turn.as_ref().expect("the built-in relay runs").addr;
+    let (status, room) = enter(&app, &b.ana, b.lesson).await;
+    assert_eq!(status, StatusCode::OK, "{room}");
+    let server = &room["ice_servers"][0];
+    assert_eq!(
+        server["urls"],
+        serde_json::json!([format!("turn:{relay}?transport=udp")]),
+        "browsers are told the built-in relay"
+    );
+    let (user, password) = (
+        server["username"].as_str().unwrap(),
+        server["credential"].as_str().unwrap(),
+    );
+
+    let (client, relayed) = allocate(relay, user, password)
+        .await
+        .expect("a member's credential allocates");
+    assert_eq!(relayed.local_addr().unwrap().ip(), relay.ip());
+    // Without `turn_allow_private_peers`, nothing reaches a loopback peer.
+    let peer = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    relayed.send_to(b"knock", peer.local_addr().unwrap()).await.unwrap();
+    let mut buf = [0u8; 16];
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(500), peer.recv_from(&mut buf))
+            .await
+            .is_err(),
+        "the relay carried a datagram to a loopback address"
+    );
+    client.close().await.unwrap();
+
+    assert!(allocate(relay, user, "not-the-password").await.is_err());
+    // A correctly signed name that is not a lesson member's is refused too.
+    let secret = app.svc.settings.classroom.turn.as_ref().unwrap().secret.clone();
+    let stranger = format!("{}:someone", app.svc.clock.now().as_second() + 3600);
+    let signed = koine_services::classroom::turn_password(&secret, &stranger);
+    assert!(allocate(relay, &stranger, &signed).await.is_err());
+    // Once the room closes, so does the credential.
+    let closes = room["closes_at"].as_i64().unwrap();
+    app.advance_to(Timestamp::from_microsecond(closes).unwrap());
+    assert!(allocate(relay, user, password).await.is_err());
 }

@@ -1,0 +1,200 @@
+//! The TURN relay built into the binary (webrtc-rs `turn`, over UDP), for
+//! installs without a coturn. It takes the same short-lived credentials
+//! Koine hands browsers for an external relay, and checks more than their
+//! signature: they must be a lesson member's and unexpired. Its relayed
+//! sockets carry nothing to or from private, loopback or otherwise
+//! non-public addresses unless the operator allows it (tests on one
+//! machine do).
+
+use async_trait::async_trait;
+use koine_domain::classroom::{parse_turn_user_name, relay_may_reach};
+use koine_services::clock::Clock;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use tokio::net::UdpSocket;
+use turn::auth::{AuthHandler, generate_auth_key};
+use turn::relay::RelayAddressGenerator;
+use turn::server::Server;
+use turn::server::config::{ConnConfig, ServerConfig};
+use webrtc_util::Conn;
+
+/// Where browsers reach the relay, the address its relayed sockets
+/// announce, and what it may reach.
+#[derive(Debug, Clone)]
+pub struct EmbeddedTurn {
+    pub listen: SocketAddr,
+    /// The address put in relay candidates: the machine's public one.
+    pub relay_ip: IpAddr,
+    pub secret: String,
+    /// Relay to private and loopback peers too (one-machine tests only).
+    pub allow_private_peers: bool,
+    /// Credentials expire by the same clock that issued them.
+    pub clock: Clock,
+}
+
+/// A running relay; dropping it leaves it running, `close` stops it.
+pub struct RunningTurn {
+    server: Server,
+    pub addr: SocketAddr,
+}
+
+impl RunningTurn {
+    pub async fn close(self) {
+        if let Err(e) = self.server.close().await {
+            tracing::warn!("closing the TURN relay: {e}");
+        }
+    }
+}
+
+/// The URL browsers are given for a relay at `ip`:`port`.
+pub fn url(ip: IpAddr, port: u16) -> String {
+    let host = match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => format!("[{v6}]"),
+    };
+    format!("turn:{host}:{port}?transport=udp")
+}
+
+impl EmbeddedTurn {
+    pub async fn start(&self) -> std::io::Result<RunningTurn> {
+        let socket = UdpSocket::bind(self.listen).await?;
+        let addr = socket.local_addr()?;
+        let server = Server::new(ServerConfig {
+            conn_configs: vec![ConnConfig {
+                conn: Arc::new(socket),
+                relay_addr_generator: Box::new(RelaySockets {
+                    bind_ip: self.listen.ip(),
+                    relay_ip: self.relay_ip,
+                    allow_private_peers: self.allow_private_peers,
+                }),
+            }],
+            realm: "koine".into(),
+            auth_handler: Arc::new(LessonCredentials {
+                secret: self.secret.clone(),
+                clock: self.clock.clone(),
+            }),
+            channel_bind_timeout: std::time::Duration::ZERO,
+            alloc_close_notify: None,
+        })
+        .await
+        .map_err(std::io::Error::other)?;
+        Ok(RunningTurn { server, addr })
+    }
+}
+
+/// Accepts exactly the credentials `classroom::room` issues.
+struct LessonCredentials {
+    secret: String,
+    clock: Clock,
+}
+
+impl AuthHandler for LessonCredentials {
+    fn auth_handle(&self, user_name: &str, realm: &str, _from: SocketAddr) -> Result<Vec<u8>, turn::Error> {
+        let (expires, _lesson, _member) =
+            parse_turn_user_name(user_name).ok_or_else(|| turn::Error::Other("not a lesson credential".into()))?;
+        if self.clock.now_us().div_euclid(1_000_000) >= expires {
+            return Err(turn::Error::Other("expired credential".into()));
+        }
+        let password = koine_services::classroom::turn_password(&self.secret, user_name);
+        Ok(generate_auth_key(user_name, realm, &password))
+    }
+}
+
+/// Binds each allocation's relayed socket, behind the peer policy.
+struct RelaySockets {
+    bind_ip: IpAddr,
+    relay_ip: IpAddr,
+    allow_private_peers: bool,
+}
+
+#[async_trait]
+impl RelayAddressGenerator for RelaySockets {
+    fn validate(&self) -> Result<(), turn::Error> {
+        Ok(())
+    }
+
+    async fn allocate_conn(
+        &self,
+        use_ipv4: bool,
+        requested_port: u16,
+    ) -> Result<(Arc<dyn Conn + Send + Sync>, SocketAddr), turn::Error> {
+        if use_ipv4 != self.bind_ip.is_ipv4() {
+            return Err(turn::Error::Other("address family not relayed".into()));
+        }
+        let socket = UdpSocket::bind(SocketAddr::new(self.bind_ip, requested_port))
+            .await
+            .map_err(|e| turn::Error::Other(e.to_string()))?;
+        let mut relayed = socket.local_addr().map_err(|e| turn::Error::Other(e.to_string()))?;
+        relayed.set_ip(self.relay_ip);
+        let conn = PeerPolicy {
+            socket,
+            allow_private: self.allow_private_peers,
+        };
+        Ok((Arc::new(conn), relayed))
+    }
+}
+
+/// A relayed socket that drops what would go to, or came from, an address
+/// the relay may not reach.
+struct PeerPolicy {
+    socket: UdpSocket,
+    allow_private: bool,
+}
+
+impl PeerPolicy {
+    fn may_reach(&self, peer: SocketAddr) -> bool {
+        self.allow_private || relay_may_reach(peer.ip())
+    }
+}
+
+#[async_trait]
+impl Conn for PeerPolicy {
+    async fn connect(&self, addr: SocketAddr) -> webrtc_util::Result<()> {
+        if !self.may_reach(addr) {
+            return Err(webrtc_util::Error::Other(format!("{addr} is not relayed to")));
+        }
+        Ok(self.socket.connect(addr).await?)
+    }
+
+    async fn recv(&self, buf: &mut [u8]) -> webrtc_util::Result<usize> {
+        Ok(self.recv_from(buf).await?.0)
+    }
+
+    async fn recv_from(&self, buf: &mut [u8]) -> webrtc_util::Result<(usize, SocketAddr)> {
+        loop {
+            let (n, from) = self.socket.recv_from(buf).await?;
+            if self.may_reach(from) {
+                return Ok((n, from));
+            }
+        }
+    }
+
+    async fn send(&self, buf: &[u8]) -> webrtc_util::Result<usize> {
+        Ok(self.socket.send(buf).await?)
+    }
+
+    async fn send_to(&self, buf: &[u8], target: SocketAddr) -> webrtc_util::Result<usize> {
+        if !self.may_reach(target) {
+            // Dropped like any lost datagram; the sender learns nothing of
+            // what lies behind the relay.
+            return Ok(buf.len());
+        }
+        Ok(self.socket.send_to(buf, target).await?)
+    }
+
+    fn local_addr(&self) -> webrtc_util::Result<SocketAddr> {
+        Ok(self.socket.local_addr()?)
+    }
+
+    fn remote_addr(&self) -> Option<SocketAddr> {
+        None
+    }
+
+    async fn close(&self) -> webrtc_util::Result<()> {
+        Ok(())
+    }
+
+    fn as_any(&self) -> &(dyn std::any::Any + Send + Sync) {
+        self
+    }
+}
