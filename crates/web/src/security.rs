@@ -38,6 +38,15 @@ impl Policy {
     }
 }
 
+const PERMISSIONS_POLICY: &str = "permissions-policy";
+
+/// What the classroom's page may use: this site's own camera, microphone
+/// and screen capture, and still no location.
+pub const CALL_PERMISSIONS: (&str, &str) = (
+    PERMISSIONS_POLICY,
+    "camera=(self), microphone=(self), display-capture=(self), geolocation=()",
+);
+
 pub async fn headers(State(policy): State<Policy>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -46,10 +55,14 @@ pub async fn headers(State(policy): State<Policy>, req: Request, next: Next) -> 
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    h.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-    );
+    // No page may use the camera, microphone or screen unless it says so
+    // itself (the classroom: `CALL_PERMISSIONS`).
+    if !h.contains_key(PERMISSIONS_POLICY) {
+        h.insert(
+            PERMISSIONS_POLICY,
+            HeaderValue::from_static("camera=(), microphone=(), display-capture=(), geolocation=()"),
+        );
+    }
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

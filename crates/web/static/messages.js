@@ -2,7 +2,8 @@
 // works without this script; with it, messages arrive without a reload,
 // are sent without leaving the page, and after any dropped connection the
 // script fetches everything after the last sequence number it holds, so
-// nothing is lost or shown twice.
+// nothing is lost or shown twice. Other scripts of the page (the
+// classroom's) share the socket through window.koineStream.
 (function () {
   "use strict";
   var list = document.getElementById("messages");
@@ -16,6 +17,22 @@
   var retry = 500;
   var typingTimer = null;
   var lastTypingSent = 0;
+  var listeners = {};
+
+  function emit(kind, data) {
+    (listeners[kind] || []).forEach(function (fn) { fn(data); });
+  }
+
+  window.koineStream = {
+    // fn(data) for each frame of `kind`; "open" after every (re)connection.
+    on: function (kind, fn) { (listeners[kind] = listeners[kind] || []).push(fn); },
+    // Sends a frame if connected; says whether it did.
+    send: function (frame) {
+      if (!socket || socket.readyState !== 1) return false;
+      socket.send(JSON.stringify(frame));
+      return true;
+    }
+  };
 
   function csrf() {
     var field = form && form.querySelector("input[name=csrf]");
@@ -123,7 +140,7 @@
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + "/api/v1/stream");
-    socket.onopen = function () { retry = 500; catchUp(); };
+    socket.onopen = function () { retry = 500; catchUp(); emit("open"); };
     socket.onmessage = function (e) {
       var frame;
       try { frame = JSON.parse(e.data); } catch (err) { return; }
@@ -147,6 +164,7 @@
           }
           break;
       }
+      emit(frame.kind, frame.data);
     };
     socket.onclose = function () {
       socket = null;

@@ -14,14 +14,14 @@ both_backends!(
     two_members_talk_live_and_without_javascript
 );
 
-fn required_env(name: &str) -> String {
+pub(crate) fn required_env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: browser tests need it (run ./scripts/test)"))
 }
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     _profile: tempfile::TempDir,
-    web: Option<WebDriver>,
+    pub(crate) web: Option<WebDriver>,
 }
 
 impl Drop for Driver {
@@ -37,6 +37,11 @@ async fn start_browser() -> Driver {
 
 /// A browser with JavaScript on or off.
 async fn start_browser_with(javascript: bool) -> Driver {
+    start_browser_args(javascript, &[]).await
+}
+
+/// A browser with JavaScript on or off and more command-line switches.
+pub(crate) async fn start_browser_args(javascript: bool, extra: &[&str]) -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -68,6 +73,9 @@ async fn start_browser_with(javascript: bool) -> Driver {
     if !javascript {
         caps.add_arg("--blink-settings=scriptEnabled=false").unwrap();
     }
+    for arg in extra {
+        caps.add_arg(arg).unwrap();
+    }
     let url = format!("http://127.0.0.1:{port}");
     let mut last_err = None;
     for _ in 0..50 {
@@ -89,7 +97,7 @@ async fn start_browser_with(javascript: bool) -> Driver {
 }
 
 /// Runs axe-core on the current page; fails on serious or critical violations.
-async fn axe(web: &WebDriver, source: &str, page: &str) {
+pub(crate) async fn axe(web: &WebDriver, source: &str, page: &str) {
     web.execute(source, Vec::new()).await.expect("inject axe-core");
     let result = web
         .execute_async(
@@ -109,19 +117,19 @@ async fn axe(web: &WebDriver, source: &str, page: &str) {
     );
 }
 
-async fn fill(web: &WebDriver, id: &str, value: &str) {
+pub(crate) async fn fill(web: &WebDriver, id: &str, value: &str) {
     let el = web.find(By::Id(id)).await.unwrap_or_else(|_| panic!("#{id}"));
     el.clear().await.unwrap();
     el.send_keys(value).await.unwrap();
 }
 
 /// Clicks a form's (first) submit button as a person would.
-async fn submit(web: &WebDriver, form_css: &str) {
+pub(crate) async fn submit(web: &WebDriver, form_css: &str) {
     click(web, &format!("{form_css} button[type=submit]")).await;
 }
 
 /// Clicks a button after scrolling to it, and waits for the next page.
-async fn click(web: &WebDriver, button_css: &str) {
+pub(crate) async fn click(web: &WebDriver, button_css: &str) {
     let button = web.find(By::Css(button_css)).await.unwrap();
     web.execute(
         "arguments[0].scrollIntoView({block: 'center'});",
@@ -160,7 +168,7 @@ async fn set_value(web: &WebDriver, id: &str, value: &str) {
         .unwrap();
 }
 
-async fn log_in(app: &TestApp, web: &WebDriver, email: &str) {
+pub(crate) async fn log_in(app: &TestApp, web: &WebDriver, email: &str) {
     web.goto(app.url("/login")).await.unwrap();
     fill(web, "identifier", email).await;
     fill(web, "password", STRONG_PASSWORD).await;

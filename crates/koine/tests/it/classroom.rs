@@ -28,7 +28,7 @@ fn with_relay(c: &mut koine::config::Config) {
 }
 
 /// A UDP port free at the moment (the relay is told a fixed one).
-fn free_udp_port() -> u16 {
+pub(crate) fn free_udp_port() -> u16 {
     std::net::UdpSocket::bind("127.0.0.1:0")
         .and_then(|s| s.local_addr())
         .expect("a free UDP port")
@@ -105,20 +105,20 @@ fn refused(answer: &(StatusCode, Value), code: &str) {
 
 /// The people of a booked lesson (a request, not yet confirmed), a
 /// stranger, and each one's API token.
-struct Booked {
-    tb: Browser,
-    teacher: Uuid,
-    lb: Browser,
-    learner: Uuid,
-    stranger: Browser,
-    ana: String,
-    profe: String,
-    eve: String,
-    at: Timestamp,
-    lesson: Uuid,
+pub(crate) struct Booked {
+    pub(crate) tb: Browser,
+    pub(crate) teacher: Uuid,
+    pub(crate) lb: Browser,
+    pub(crate) learner: Uuid,
+    pub(crate) stranger: Browser,
+    pub(crate) ana: String,
+    pub(crate) profe: String,
+    pub(crate) eve: String,
+    pub(crate) at: Timestamp,
+    pub(crate) lesson: Uuid,
 }
 
-async fn booked(app: &TestApp) -> Booked {
+pub(crate) async fn booked(app: &TestApp) -> Booked {
     let (tb, teacher) = app.teacher_member("profe@example.org").await;
     let lb = app.member("ana@example.org", "Ana").await;
     let learner = app.account_id("ana@example.org").await;
@@ -225,6 +225,20 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
     let (status, page) = tb.get_text(&format!("/lessons/{lesson}/room")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Classroom with Ana"), "{page}");
+    // Only the room may use the camera, microphone and screen.
+    let allowed = |r: &reqwest::Response| r.headers()["permissions-policy"].to_str().unwrap().to_owned();
+    let in_room = allowed(&tb.get(&format!("/lessons/{lesson}/room")).await);
+    assert!(
+        in_room.contains("camera=(self)")
+            && in_room.contains("microphone=(self)")
+            && in_room.contains("display-capture=(self)"),
+        "{in_room}"
+    );
+    let elsewhere = allowed(&tb.get(&format!("/lessons/{lesson}")).await);
+    assert!(
+        elsewhere.contains("camera=()") && elsewhere.contains("microphone=()"),
+        "{elsewhere}"
+    );
     assert_eq!(
         stranger.get(&format!("/lessons/{lesson}/room")).await.status(),
         StatusCode::NOT_FOUND

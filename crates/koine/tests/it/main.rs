@@ -7,6 +7,7 @@ mod bad_input;
 mod bans;
 mod breaches;
 mod browser;
+mod call;
 mod classroom;
 mod consent;
 mod contention;

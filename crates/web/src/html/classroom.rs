@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
+use koine_domain::classroom::Side;
 use koine_services::classroom::Recording;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -25,6 +26,27 @@ pub fn routes() -> Router<AppState> {
         .route("/lessons/{id}/room", get(room_page))
         .route("/lessons/{id}/room/recording-consent", post(recording_consent))
         .route("/lessons/{id}/room/hide-ip", post(hide_ip))
+        .route("/static/room.js", get(script))
+}
+
+const SCRIPT: &str = include_str!("../../static/room.js");
+
+async fn script() -> Response {
+    super::script_response(SCRIPT)
+}
+
+/// What the room's script needs to place the call.
+struct CallView {
+    /// This side makes the offers (the teacher); the other answers.
+    offers: bool,
+    /// The browser's `iceServers`, as JSON.
+    ice_servers: String,
+    /// `relay` or `all`.
+    policy: &'static str,
+    starts_ms: i64,
+    ends_ms: i64,
+    /// Relay-only with no relay: no call can connect.
+    no_relay: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -42,6 +64,7 @@ struct RoomPage {
     note: Option<String>,
     recording: Recording,
     hide_ip: bool,
+    call: CallView,
 }
 
 /// Enter a lesson's room: its two members, while it is open; otherwise the
@@ -65,8 +88,16 @@ async fn room_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -
         note: room.lesson.note.clone(),
         recording: room.recording,
         hide_ip: room.relay_only,
+        call: CallView {
+            offers: room.side == Side::Teacher,
+            ice_servers: serde_json::to_string(&room.ice_servers).unwrap_or_else(|_| "[]".into()),
+            policy: if room.relay_only { "relay" } else { "all" },
+            starts_ms: room.lesson.starts_at / 1000,
+            ends_ms: room.lesson.ends_at / 1000,
+            no_relay: room.relay_only && room.ice_servers.is_empty(),
+        },
     };
-    Ok(page.into_response())
+    Ok(([crate::security::CALL_PERMISSIONS], page).into_response())
 }
 
 #[derive(Deserialize)]

@@ -53,14 +53,7 @@ pub fn routes() -> Router<AppState> {
 const SCRIPT: &str = include_str!("../../static/messages.js");
 
 async fn script() -> Response {
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
-        ],
-        SCRIPT,
-    )
-        .into_response()
+    super::script_response(SCRIPT)
 }
 
 /// A message as a page shows it.

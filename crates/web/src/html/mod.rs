@@ -176,6 +176,18 @@ async fn gpc_json() -> Response {
         .into_response()
 }
 
+/// A page script, as served (each page names the ones it needs).
+pub(crate) fn script_response(body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 async fn css() -> Response {
     (
         [

@@ -1,0 +1,261 @@
+//! A real call: two headless Chromium instances with fake cameras and
+//! microphones join a lesson's room and see and hear each other. Loopback
+//! addresses are never ICE host candidates, so on one machine the media go
+//! through a TURN relay on 127.0.0.1 (relay-only: both members hide their
+//! address).
+
+use crate::browser::{Driver, axe, click, log_in, required_env, start_browser_args};
+use crate::classroom::{Booked, booked, free_udp_port};
+use jiff::SignedDuration;
+use koine_testkit::{TestApp, both_backends};
+use serde_json::{Value, json};
+use std::time::Duration;
+use thirtyfour::prelude::*;
+
+both_backends!(config = with_built_in_relay; two_members_see_and_hear_each_other_through_the_built_in_relay);
+both_backends!(config = with_coturn; two_members_see_and_hear_each_other_through_coturn);
+
+fn with_built_in_relay(c: &mut koine::config::Config) {
+    c.turn_listen = Some(format!("127.0.0.1:{}", free_udp_port()));
+    c.turn_allow_private_peers = true;
+}
+
+const COTURN_SECRET: &str = "a-secret-shared-with-coturn";
+
+fn with_coturn(c: &mut koine::config::Config) {
+    c.turn_urls = vec![format!("turn:127.0.0.1:{}?transport=udp", free_udp_port())];
+    c.turn_secret = Some(COTURN_SECRET.into());
+}
+
+/// Debian's coturn, checking Koine's credentials with the shared secret;
+/// it stops when dropped.
+struct Coturn(std::process::Child);
+
+impl Drop for Coturn {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_coturn(app: &TestApp) -> Coturn {
+    let url = &app.config.turn_urls[0];
+    let port = url
+        .trim_start_matches("turn:127.0.0.1:")
+        .trim_end_matches("?transport=udp");
+    let child = std::process::Command::new(required_env("KOINE_TURNSERVER"))
+        .args([
+            "--listening-ip=127.0.0.1",
+            "--relay-ip=127.0.0.1",
+            &format!("--listening-port={port}"),
+            "--use-auth-secret",
+            &format!("--static-auth-secret={COTURN_SECRET}"),
+            "--realm=koine",
+            // One machine: the peers' relayed addresses are loopback ones.
+            "--allow-loopback-peers",
+            "--no-tcp",
+            "--no-tls",
+            "--no-dtls",
+            "--no-cli",
+            "--no-stdout-log",
+            "--log-file=stdout",
+            "--simple-log",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("turnserver starts");
+    Coturn(child)
+}
+
+async fn two_members_see_and_hear_each_other_through_the_built_in_relay(app: TestApp) {
+    a_call_through_the_relay(&app).await;
+}
+
+async fn two_members_see_and_hear_each_other_through_coturn(app: TestApp) {
+    let _coturn = start_coturn(&app);
+    a_call_through_the_relay(&app).await;
+}
+
+async fn call_browser() -> Driver {
+    start_browser_args(
+        true,
+        &[
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            "--autoplay-policy=no-user-gesture-required",
+        ],
+    )
+    .await
+}
+
+/// The room's call state (`waiting`, `connecting`, `connected`, …).
+async fn state(web: &WebDriver) -> String {
+    web.execute(
+        "return document.getElementById('call').dataset.state || '';",
+        Vec::new(),
+    )
+    .await
+    .unwrap()
+    .convert()
+    .unwrap()
+}
+
+async fn until_state(web: &WebDriver, want: &str, who: &str) {
+    let mut last = String::new();
+    for _ in 0..300 {
+        last = state(web).await;
+        if last == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{who}'s call never became {want} (it is {last:?})");
+}
+
+/// What the browser's own statistics say the call carries: frames decoded,
+/// audio received, the size of the last frame, and the kind of local
+/// candidate the media use.
+async fn stats(web: &WebDriver) -> Value {
+    let out = web
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const pc = window.koineRoom.peer();
+             if (!pc) { done(null); return; }
+             pc.getStats().then(report => {
+               const s = { frames: 0, audio: 0, width: 0, local: '', out: [], inb: [], senders: pc.getSenders().map(x => x.track ? x.track.kind + ':' + x.track.readyState : 'none') };
+               const byId = {};
+               report.forEach(r => { byId[r.id] = r; });
+               report.forEach(r => {
+                 if (r.type === 'outbound-rtp') s.out.push(r.kind + ':' + r.bytesSent);
+                 if (r.type === 'inbound-rtp') s.inb.push(r.kind + ':' + r.bytesReceived + ':' + r.packetsReceived);
+                 if (r.type === 'inbound-rtp' && r.kind === 'video') { s.frames = r.framesDecoded || 0; s.width = r.frameWidth || 0; }
+                 if (r.type === 'inbound-rtp' && r.kind === 'audio') { s.audio = r.totalSamplesReceived || r.packetsReceived || 0; }
+                 if (r.type === 'candidate-pair' && r.state === 'succeeded' && r.nominated) {
+                   const c = byId[r.localCandidateId]; if (c) s.local = c.candidateType;
+                 }
+               });
+               done(s);
+             });",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    out.json().clone()
+}
+
+/// Waits until the call carries picture and sound into `web`.
+async fn until_media(web: &WebDriver, who: &str) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..150 {
+        last = stats(web).await;
+        if last["frames"].as_u64().unwrap_or(0) > 5 && last["audio"].as_u64().unwrap_or(0) > 0 {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{who} receives no picture or sound: {last}");
+}
+
+/// Two members call, relay-only, and see, hear, share a screen, leave,
+/// come back and reload.
+async fn a_call_through_the_relay(app: &TestApp) {
+    let axe_js = std::fs::read_to_string(required_env("KOINE_AXE_JS")).expect("axe-core source");
+    let Booked {
+        tb,
+        lesson,
+        at,
+        ana,
+        profe,
+        ..
+    } = booked(app).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    app.advance_to(at - SignedDuration::from_mins(5));
+    // Both hide their address: media only through the relay.
+    for token in [&ana, &profe] {
+        let r = reqwest::Client::new()
+            .put(app.url("/api/v1/me/classroom-preferences"))
+            .bearer_auth(token)
+            .json(&json!({ "hide_ip": true }))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+
+    let (mut a, mut b) = (call_browser().await, call_browser().await);
+    let (learner, teacher) = (a.web.take().unwrap(), b.web.take().unwrap());
+    let room = app.url(&format!("/lessons/{lesson}/room"));
+    for (web, email) in [(&learner, "ana@example.org"), (&teacher, "profe@example.org")] {
+        web.goto(app.url("/")).await.unwrap();
+        click(web, ".consent-banner button[value=reject]").await;
+        log_in(app, web, email).await;
+        web.goto(&room).await.unwrap();
+    }
+    until_state(&learner, "connected", "the learner").await;
+    until_state(&teacher, "connected", "the teacher").await;
+    for (web, who) in [(&learner, "the learner"), (&teacher, "the teacher")] {
+        let s = until_media(web, who).await;
+        assert_eq!(s["local"], "relay", "{who}'s media go through the relay: {s}");
+    }
+    axe(&learner, &axe_js, "the classroom in a call").await;
+
+    // A screen shared (a canvas stands in: headless Chromium has no
+    // screen) replaces the camera on the other side, without a new call.
+    teacher
+        .execute(
+            "const c = document.createElement('canvas'); c.width = 320; c.height = 200;
+             const g = c.getContext('2d'); let n = 0;
+             setInterval(() => { g.fillStyle = n++ % 2 ? '#0f766e' : '#3730a3'; g.fillRect(0, 0, 320, 200); }, 50);
+             window.koineRoom.share(c.captureStream(20).getVideoTracks()[0]);",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let mut width = 0;
+    for _ in 0..100 {
+        width = stats(&learner).await["width"].as_u64().unwrap_or(0);
+        if width == 320 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(width, 320, "the learner sees the shared screen");
+    assert_eq!(
+        teacher
+            .find(By::Id("call-share"))
+            .await
+            .unwrap()
+            .attr("aria-pressed")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+
+    // Leaving and coming back; then a dropped tab (a reload) reconnects.
+    learner.find(By::Id("call-leave")).await.unwrap().click().await.unwrap();
+    until_state(&teacher, "left", "the teacher").await;
+    assert_eq!(state(&learner).await, "youLeft");
+    learner
+        .find(By::Id("call-rejoin"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until_state(&learner, "connected", "the learner, back").await;
+    until_state(&teacher, "connected", "the teacher, again").await;
+    teacher.refresh().await.unwrap();
+    until_state(&teacher, "connected", "the teacher, after a reload").await;
+    until_state(&learner, "connected", "the learner, after the teacher's reload").await;
+    until_media(&learner, "the learner, after the teacher's reload").await;
+    until_media(&teacher, "the teacher, after a reload").await;
+
+    // Muting stops sending sound as a track: the button says so.
+    let mute = teacher.find(By::Id("call-mic")).await.unwrap();
+    mute.click().await.unwrap();
+    assert_eq!(mute.attr("aria-pressed").await.unwrap().as_deref(), Some("true"));
+    learner.quit().await.unwrap();
+    teacher.quit().await.unwrap();
+}

@@ -1,0 +1,420 @@
+// The lesson's video call: WebRTC between the two members' browsers, with
+// the signals (ready, offer, answer, ICE candidates, leave) carried by the
+// page's stream (window.koineStream, from messages.js). Media go directly
+// between the browsers, or through the relay when there is no direct path
+// or the member hides their address.
+//
+// Who does what: the teacher's side makes every offer, the learner's side
+// answers, so offers never cross. "ready" means "I am here with a fresh
+// connection": the teacher answers it with an offer, the learner with a
+// "ready" of its own (so whoever arrives, or comes back, second starts the
+// call). A dropped network restarts ICE on the same connection. Signals
+// carry no call number, so the certificate fingerprint in a description
+// tells a new connection's offer from a restart of the current one, and
+// "ready"s repeated within a moment are answered once.
+(function () {
+  "use strict";
+  var call = document.getElementById("call");
+  if (!call) return;
+  var d = call.dataset;
+  var lesson = d.lesson;
+  var offers = d.offers === "true";
+  var config = {
+    iceServers: JSON.parse(d.ice || "[]"),
+    iceTransportPolicy: d.policy === "relay" ? "relay" : "all"
+  };
+  var $ = function (id) { return document.getElementById(id); };
+  var remoteVideo = $("remote-video");
+  var localVideo = $("local-video");
+  var micButton = $("call-mic");
+  var cameraButton = $("call-camera");
+  var shareButton = $("call-share");
+  var leaveButton = $("call-leave");
+  var rejoinButton = $("call-rejoin");
+  var micSelect = $("call-mic-select");
+  var cameraSelect = $("call-camera-select");
+
+  var stream = window.koineStream;
+  if (!stream || !window.RTCPeerConnection || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    $("call-unsupported").hidden = false;
+    return;
+  }
+
+  var pc = null;
+  var audioSender = null;
+  var videoSender = null;
+  var mic = null;       // the microphone track
+  var camera = null;    // the camera track
+  var screen = null;    // the shared screen's track, while sharing
+  var pending = [];     // candidates that came before the description
+  var inCall = false;
+  var mediaAsked = false; // the camera and microphone were asked for
+  var recoverTimer = null;
+  var lastFresh = 0;    // when a "ready" was last answered
+  // Signals are handled one at a time, each after the last one's
+  // descriptions are set, so a quick second offer cannot overtake a first.
+  var handled = Promise.resolve();
+  var REPEAT_MS = 2000;
+
+  function setState(name) {
+    call.dataset.state = name;
+    $("call-state").textContent = d[name] || "";
+  }
+
+  function signal(s) {
+    return stream.send({ kind: "signal", data: { lesson: lesson, signal: s } });
+  }
+
+  function outgoingVideo() { return screen || camera; }
+
+  // A fresh connection, sending whatever tracks there are and always
+  // ready to receive sound and picture.
+  function newPeer() {
+    closePeer();
+    clearTimeout(recoverTimer);
+    pending = [];
+    pc = new RTCPeerConnection(config);
+    var remote = new MediaStream();
+    remoteVideo.srcObject = remote;
+    pc.ontrack = function (e) { remote.addTrack(e.track); };
+    pc.onicecandidate = function (e) {
+      if (!e.candidate || !e.candidate.candidate) return;
+      signal({
+        type: "candidate",
+        candidate: e.candidate.candidate,
+        sdp_mid: e.candidate.sdpMid,
+        sdp_m_line_index: e.candidate.sdpMLineIndex
+      });
+    };
+    pc.onconnectionstatechange = onConnectionState;
+    audioSender = videoSender = null;
+    // The offer's side lays out one sound and one picture line; the
+    // answering side takes its own places in them once the offer is in.
+    if (offers) {
+      audioSender = pc.addTransceiver(mic || "audio", { direction: "sendrecv" }).sender;
+      videoSender = pc.addTransceiver(outgoingVideo() || "video", { direction: "sendrecv" }).sender;
+    }
+  }
+
+  function takePlaces() {
+    pc.getTransceivers().forEach(function (t) {
+      var kind = t.receiver.track.kind;
+      if (kind === "audio" && !audioSender) {
+        audioSender = t.sender;
+        t.direction = "sendrecv";
+        t.sender.replaceTrack(mic);
+      } else if (kind === "video" && !videoSender) {
+        videoSender = t.sender;
+        t.direction = "sendrecv";
+        t.sender.replaceTrack(outgoingVideo());
+      }
+    });
+  }
+
+  function closePeer() {
+    if (!pc) return;
+    pc.ontrack = pc.onicecandidate = pc.onconnectionstatechange = null;
+    pc.close();
+    pc = null;
+  }
+
+  function onConnectionState() {
+    if (!pc) return;
+    var s = pc.connectionState;
+    if (s === "connected") {
+      clearTimeout(recoverTimer);
+      setState("connected");
+    } else if (s === "disconnected") {
+      // Often heals by itself (a moment of packet loss); if not, restart.
+      setState("reconnecting");
+      clearTimeout(recoverTimer);
+      recoverTimer = setTimeout(recover, 4000);
+    } else if (s === "failed") {
+      setState("reconnecting");
+      recover();
+    }
+  }
+
+  // The path broke (a network change, a relay lost): the teacher's side
+  // restarts ICE on the same connection; the learner's side asks for it.
+  function recover() {
+    clearTimeout(recoverTimer);
+    if (!inCall || !pc || pc.connectionState === "connected") return;
+    if (offers) {
+      handled = handled.then(function () { return offer(true); });
+    } else {
+      newPeer();
+      signal({ type: "ready" });
+    }
+  }
+
+  function offer(restart) {
+    if (!pc) return Promise.resolve();
+    var own = pc;
+    return own.createOffer(restart ? { iceRestart: true } : {})
+      .then(function (o) { return own.setLocalDescription(o); })
+      .then(function () { if (own === pc) signal({ type: "offer", sdp: own.localDescription.sdp }); })
+      .catch(function () {});
+  }
+
+  function sdpLine(sdp, name) {
+    var m = new RegExp("^a=" + name + ":(.*)$", "m").exec(sdp || "");
+    return m ? m[1].trim() : "";
+  }
+
+  // An offer from the connection already answered (an ICE restart, or the
+  // same offer again), rather than from a new one.
+  function sameConnection(sdp) {
+    var current = pc && pc.remoteDescription && pc.remoteDescription.sdp;
+    return !!current && sdpLine(current, "fingerprint") === sdpLine(sdp, "fingerprint");
+  }
+
+  function flushCandidates() {
+    var queued = pending;
+    pending = [];
+    queued.forEach(addCandidate);
+  }
+
+  function addCandidate(c) {
+    if (!pc.remoteDescription) { pending.push(c); return; }
+    pc.addIceCandidate(c).catch(function () {});
+  }
+
+  function onSignal(data) {
+    if (data.lesson !== lesson) return;
+    handled = handled.then(function () { return handle(data.signal); }).catch(function () {});
+  }
+
+  function handle(s) {
+    if (!inCall) return;
+    switch (s.type) {
+      case "ready":
+        if (Date.now() - lastFresh < REPEAT_MS) {
+          // Said again: the offer already made goes again, nothing restarts.
+          if (offers && pc && pc.signalingState === "have-local-offer") {
+            signal({ type: "offer", sdp: pc.localDescription.sdp });
+          }
+          return;
+        }
+        lastFresh = Date.now();
+        newPeer();
+        setState("connecting");
+        if (offers) return offer(false);
+        signal({ type: "ready" });
+        break;
+      case "offer":
+        if (offers) return;
+        if (sameConnection(s.sdp) && sdpLine(pc.remoteDescription.sdp, "ice-ufrag") === sdpLine(s.sdp, "ice-ufrag")) {
+          // The same offer again: the same answer.
+          if (pc.localDescription) signal({ type: "answer", sdp: pc.localDescription.sdp });
+          return;
+        }
+        if (!pc || (pc.remoteDescription && !sameConnection(s.sdp))) newPeer();
+        setState("connecting");
+        return pc.setRemoteDescription({ type: "offer", sdp: s.sdp })
+          .then(function () { takePlaces(); flushCandidates(); return pc.createAnswer(); })
+          .then(function (a) { return pc.setLocalDescription(a); })
+          .then(function () { signal({ type: "answer", sdp: pc.localDescription.sdp }); });
+      case "answer":
+        if (!offers || !pc || pc.signalingState !== "have-local-offer") return;
+        return pc.setRemoteDescription({ type: "answer", sdp: s.sdp }).then(flushCandidates);
+      case "candidate":
+        if (!pc) return;
+        addCandidate({ candidate: s.candidate, sdpMid: s.sdp_mid, sdpMLineIndex: s.sdp_m_line_index });
+        break;
+      case "leave":
+        newPeer();
+        setState("left");
+        break;
+    }
+  }
+
+  // The camera and microphone, as many of them as can be had.
+  function startMedia(constraints) {
+    return navigator.mediaDevices.getUserMedia(constraints || { audio: true, video: true })
+      .catch(function () { return navigator.mediaDevices.getUserMedia({ audio: true }); })
+      .catch(function () { return navigator.mediaDevices.getUserMedia({ video: true }); })
+      .then(function (media) {
+        mic = media.getAudioTracks()[0] || null;
+        camera = media.getVideoTracks()[0] || null;
+        showLocal();
+        listDevices();
+      })
+      .catch(function () { mic = camera = null; });
+  }
+
+  function stopMedia() {
+    [mic, camera, screen].forEach(function (t) { if (t) t.stop(); });
+    mic = camera = screen = null;
+    localVideo.srcObject = null;
+  }
+
+  function showLocal() {
+    var v = outgoingVideo();
+    localVideo.srcObject = v ? new MediaStream([v]) : null;
+    localVideo.hidden = !v;
+    micButton.disabled = !mic;
+    cameraButton.disabled = !camera;
+  }
+
+  function join() {
+    inCall = true;
+    rejoinButton.hidden = true;
+    leaveButton.hidden = false;
+    setState("waiting");
+    mediaAsked = false;
+    startMedia().then(function () {
+      mediaAsked = true;
+      if (!mic && !camera) $("call-state").textContent = d.noMedia;
+      newPeer();
+      // Not connected yet: the stream's "open" says it.
+      signal({ type: "ready" });
+    });
+  }
+
+  function leave() {
+    signal({ type: "leave" });
+    inCall = false;
+    clearTimeout(recoverTimer);
+    closePeer();
+    stopMedia();
+    remoteVideo.srcObject = null;
+    setState("youLeft");
+    leaveButton.hidden = true;
+    rejoinButton.hidden = false;
+    rejoinButton.focus();
+  }
+
+  function toggle(track, button, onKey, offKey) {
+    if (!track) return;
+    track.enabled = !track.enabled;
+    button.setAttribute("aria-pressed", String(!track.enabled));
+    button.textContent = d[track.enabled ? onKey : offKey];
+  }
+
+  // Shares a screen (or any video track) in place of the camera, until it
+  // ends or sharing is stopped; no renegotiation is needed.
+  function share(track) {
+    if (screen) screen.stop();
+    screen = track;
+    track.onended = stopSharing;
+    if (videoSender) videoSender.replaceTrack(track);
+    shareButton.setAttribute("aria-pressed", "true");
+    shareButton.textContent = d.shareStop;
+    showLocal();
+  }
+
+  function stopSharing() {
+    if (!screen) return;
+    screen.onended = null;
+    screen.stop();
+    screen = null;
+    if (videoSender) videoSender.replaceTrack(camera);
+    shareButton.setAttribute("aria-pressed", "false");
+    shareButton.textContent = d.share;
+    showLocal();
+  }
+
+  function listDevices() {
+    if (!navigator.mediaDevices.enumerateDevices) return;
+    navigator.mediaDevices.enumerateDevices().then(function (devices) {
+      fill(micSelect, devices, "audioinput", mic);
+      fill(cameraSelect, devices, "videoinput", camera);
+      $("call-devices").hidden = false;
+    });
+  }
+
+  function fill(select, devices, kind, current) {
+    var chosen = current && current.getSettings ? current.getSettings().deviceId : "";
+    select.textContent = "";
+    devices.filter(function (x) { return x.kind === kind; }).forEach(function (x, i) {
+      var o = document.createElement("option");
+      o.value = x.deviceId;
+      o.textContent = x.label || kind + " " + (i + 1);
+      o.selected = x.deviceId === chosen;
+      select.appendChild(o);
+    });
+    select.disabled = select.options.length < 2;
+  }
+
+  // Another microphone or camera: swapped into the call in place.
+  function useDevice(kind, id) {
+    var want = kind === "audio" ? { audio: { deviceId: { exact: id } } } : { video: { deviceId: { exact: id } } };
+    navigator.mediaDevices.getUserMedia(want).then(function (media) {
+      var track = (kind === "audio" ? media.getAudioTracks() : media.getVideoTracks())[0];
+      if (kind === "audio") {
+        if (mic) { track.enabled = mic.enabled; mic.stop(); }
+        mic = track;
+        if (audioSender) audioSender.replaceTrack(track);
+      } else {
+        if (camera) { track.enabled = camera.enabled; camera.stop(); }
+        camera = track;
+        if (videoSender && !screen) videoSender.replaceTrack(track);
+      }
+      showLocal();
+    }).catch(function () {});
+  }
+
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
+  function clock(ms) {
+    var s = Math.floor(Math.abs(ms) / 1000);
+    var h = Math.floor(s / 3600);
+    return (h ? h + ":" + two(Math.floor(s / 60) % 60) : String(Math.floor(s / 60))) + ":" + two(s % 60);
+  }
+
+  function tick() {
+    var now = Date.now();
+    var starts = Number(d.starts);
+    var ends = Number(d.ends);
+    var text = now < starts ? d.startsIn.replace("{t}", clock(starts - now))
+      : now < ends ? d.timeLeft.replace("{t}", clock(ends - now))
+      : d.overtime.replace("{t}", clock(now - ends));
+    $("call-timer").textContent = text;
+  }
+
+  stream.on("signal", onSignal);
+  stream.on("signal_refused", function (data) {
+    if (data.lesson !== lesson) return;
+    if (data.code === "room-closed" || data.code === "room-lesson-not-going-ahead") {
+      inCall = false;
+      closePeer();
+      stopMedia();
+      setState("closed");
+    }
+  });
+  // After a dropped stream: if the call did not survive it, start again.
+  stream.on("open", function () {
+    if (inCall && mediaAsked && (!pc || pc.connectionState !== "connected")) {
+      newPeer();
+      signal({ type: "ready" });
+    }
+  });
+  micButton.addEventListener("click", function () { toggle(mic, micButton, "mute", "unmute"); });
+  cameraButton.addEventListener("click", function () { toggle(camera, cameraButton, "cameraOff", "cameraOn"); });
+  shareButton.addEventListener("click", function () {
+    if (screen) { stopSharing(); return; }
+    if (!navigator.mediaDevices.getDisplayMedia) return;
+    navigator.mediaDevices.getDisplayMedia({ video: true })
+      .then(function (media) { share(media.getVideoTracks()[0]); })
+      .catch(function () {});
+  });
+  shareButton.hidden = !navigator.mediaDevices.getDisplayMedia;
+  leaveButton.addEventListener("click", leave);
+  rejoinButton.addEventListener("click", join);
+  micSelect.addEventListener("change", function () { useDevice("audio", micSelect.value); });
+  cameraSelect.addEventListener("change", function () { useDevice("video", cameraSelect.value); });
+  window.addEventListener("online", function () { if (pc && pc.connectionState !== "connected") recover(); });
+  window.addEventListener("pagehide", function () { if (inCall) signal({ type: "leave" }); });
+
+  // For diagnostics (and the browser tests): the live connection, and
+  // sharing a video track as if it were a screen.
+  window.koineRoom = { peer: function () { return pc; }, share: share };
+
+  $("stage").hidden = false;
+  $("call-bar").hidden = false;
+  $("call-controls").hidden = false;
+  tick();
+  setInterval(tick, 1000);
+  join();
+}());
