@@ -167,6 +167,44 @@ pub const MAX_SDP_BYTES: usize = 16 * 1024;
 /// The longest ICE candidate line relayed.
 pub const MAX_CANDIDATE_BYTES: usize = 1024;
 
+/// One attempt of a member's page at the call (a connection): a new one
+/// for each, so a signal meant for an earlier attempt — a reloaded tab, a
+/// call started again — is told apart and dropped by the browser.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CallId(String);
+
+impl TryFrom<String> for CallId {
+    type Error = crate::Invalid;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        let fits = (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if fits {
+            Ok(Self(s))
+        } else {
+            Err(crate::Invalid::new("call", "invalid"))
+        }
+    }
+}
+
+impl From<CallId> for String {
+    fn from(c: CallId) -> Self {
+        c.0
+    }
+}
+
+/// A signal with the attempts it is from and for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallSignal {
+    /// The sender's attempt.
+    pub call: CallId,
+    /// The receiver's attempt it answers; none: whichever is there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<CallId>,
+    pub signal: Signal,
+}
+
 /// A WebRTC signal from one member of a lesson to the other, relayed over
 /// the stream. Koine checks its shape and size, and reads nothing else.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -325,6 +363,26 @@ mod tests {
             sdp_m_line_index: None,
         };
         assert!(long.check().is_err());
+    }
+
+    #[test]
+    fn a_call_signal_names_its_attempts() {
+        let s: CallSignal =
+            serde_json::from_str(r#"{"call":"a1-B_2","to":"x","signal":{"type":"ready"}}"#).unwrap();
+        assert_eq!(s.signal, Signal::Ready);
+        assert_eq!(String::from(s.call), "a1-B_2");
+        let bare: CallSignal = serde_json::from_str(r#"{"call":"a","signal":{"type":"leave"}}"#).unwrap();
+        assert_eq!(bare.to, None);
+        for bad in [
+            r#"{"signal":{"type":"ready"}}"#,
+            r#"{"call":"","signal":{"type":"ready"}}"#,
+            r#"{"call":"a b","signal":{"type":"ready"}}"#,
+            r#"{"call":"a","signal":{"type":"ready"},"extra":1}"#,
+        ] {
+            assert!(serde_json::from_str::<CallSignal>(bad).is_err(), "{bad}");
+        }
+        let long = format!(r#"{{"call":"{}","signal":{{"type":"ready"}}}}"#, "a".repeat(65));
+        assert!(serde_json::from_str::<CallSignal>(&long).is_err());
     }
 
     proptest! {

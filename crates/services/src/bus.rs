@@ -29,7 +29,8 @@ pub enum Event {
     Signal {
         lesson: Uuid,
         from: Uuid,
-        signal: koine_domain::classroom::Signal,
+        #[serde(flatten)]
+        signal: koine_domain::classroom::CallSignal,
     },
 }
 

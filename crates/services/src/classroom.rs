@@ -7,7 +7,7 @@ use crate::accounts::Principal;
 use crate::{Error, Result, Services};
 use base64::Engine;
 use hmac::{KeyInit, Mac};
-use koine_domain::classroom::{self, RoomTimes, RoomWindow, Side, Signal};
+use koine_domain::classroom::{self, CallSignal, RoomTimes, RoomWindow, Side};
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::refusal::Refusal;
 use koine_store::Conn;
@@ -212,8 +212,8 @@ impl Services {
     /// Passes a call signal to the other member of lesson `id` while its
     /// room is open (to their every open stream; a tab that misses it asks
     /// again with `ready`).
-    pub async fn relay_signal(&self, p: &Principal, id: Uuid, signal: Signal) -> Result<()> {
-        signal.check()?;
+    pub async fn relay_signal(&self, p: &Principal, id: Uuid, signal: CallSignal) -> Result<()> {
+        signal.signal.check()?;
         let room = {
             let mut c = self.db.acquire().await?;
             self.lesson_room(c.conn(), p, id).await?

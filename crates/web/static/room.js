@@ -8,10 +8,10 @@
 // answers, so offers never cross. "ready" means "I am here with a fresh
 // connection": the teacher answers it with an offer, the learner with a
 // "ready" of its own (so whoever arrives, or comes back, second starts the
-// call). A dropped network restarts ICE on the same connection. Signals
-// carry no call number, so the certificate fingerprint in a description
-// tells a new connection's offer from a restart of the current one, and
-// "ready"s repeated within a moment are answered once.
+// call). A dropped network restarts ICE on the same connection. Every
+// connection has its own id (`call`), and each signal names the one it is
+// for (`to`), so signals meant for an earlier connection — a reloaded tab,
+// a call started again — are dropped.
 (function () {
   "use strict";
   var call = document.getElementById("call");
@@ -50,19 +50,30 @@
   var inCall = false;
   var mediaAsked = false; // the camera and microphone were asked for
   var recoverTimer = null;
-  var lastFresh = 0;    // when a "ready" was last answered
+  var myCall = null;    // this connection's id
+  var theirCall = null; // the other side's connection it is paired with
   // Signals are handled one at a time, each after the last one's
   // descriptions are set, so a quick second offer cannot overtake a first.
   var handled = Promise.resolve();
-  var REPEAT_MS = 2000;
 
   function setState(name) {
     call.dataset.state = name;
     $("call-state").textContent = d[name] || "";
   }
 
-  function signal(s) {
-    return stream.send({ kind: "signal", data: { lesson: lesson, signal: s } });
+  function signal(s, to) {
+    return stream.send({ kind: "signal", data: { lesson: lesson, call: myCall, to: to || undefined, signal: s } });
+  }
+
+  function newId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  // Nothing negotiated yet on this connection.
+  function fresh() {
+    return pc && !theirCall && !pc.localDescription && !pc.remoteDescription;
   }
 
   function outgoingVideo() { return screen || camera; }
@@ -73,6 +84,8 @@
     closePeer();
     clearTimeout(recoverTimer);
     pending = [];
+    myCall = newId();
+    theirCall = null;
     pc = new RTCPeerConnection(config);
     var remote = new MediaStream();
     remoteVideo.srcObject = remote;
@@ -84,7 +97,7 @@
         candidate: e.candidate.candidate,
         sdp_mid: e.candidate.sdpMid,
         sdp_m_line_index: e.candidate.sdpMLineIndex
-      });
+      }, theirCall);
     };
     pc.onconnectionstatechange = onConnectionState;
     audioSender = videoSender = null;
@@ -140,9 +153,9 @@
   function recover() {
     clearTimeout(recoverTimer);
     if (!inCall || !pc || pc.connectionState === "connected") return;
-    if (offers) {
+    if (offers && theirCall) {
       handled = handled.then(function () { return offer(true); });
-    } else {
+    } else if (!offers) {
       newPeer();
       signal({ type: "ready" });
     }
@@ -153,20 +166,8 @@
     var own = pc;
     return own.createOffer(restart ? { iceRestart: true } : {})
       .then(function (o) { return own.setLocalDescription(o); })
-      .then(function () { if (own === pc) signal({ type: "offer", sdp: own.localDescription.sdp }); })
+      .then(function () { if (own === pc) signal({ type: "offer", sdp: own.localDescription.sdp }, theirCall); })
       .catch(function () {});
-  }
-
-  function sdpLine(sdp, name) {
-    var m = new RegExp("^a=" + name + ":(.*)$", "m").exec(sdp || "");
-    return m ? m[1].trim() : "";
-  }
-
-  // An offer from the connection already answered (an ICE restart, or the
-  // same offer again), rather than from a new one.
-  function sameConnection(sdp) {
-    var current = pc && pc.remoteDescription && pc.remoteDescription.sdp;
-    return !!current && sdpLine(current, "fingerprint") === sdpLine(sdp, "fingerprint");
   }
 
   function flushCandidates() {
@@ -182,47 +183,45 @@
 
   function onSignal(data) {
     if (data.lesson !== lesson) return;
-    handled = handled.then(function () { return handle(data.signal); }).catch(function () {});
+    handled = handled.then(function () { return handle(data); }).catch(function () {});
   }
 
-  function handle(s) {
-    if (!inCall) return;
+  function handle(data) {
+    var s = data.signal;
+    // Meant for another connection of this page (an earlier one).
+    if (!inCall || !pc || (data.to && data.to !== myCall)) return;
     switch (s.type) {
       case "ready":
-        if (Date.now() - lastFresh < REPEAT_MS) {
-          // Said again: the offer already made goes again, nothing restarts.
-          if (offers && pc && pc.signalingState === "have-local-offer") {
-            signal({ type: "offer", sdp: pc.localDescription.sdp });
-          }
-          return;
-        }
-        lastFresh = Date.now();
-        newPeer();
+        if (data.call === theirCall) return; // said twice
+        if (!fresh()) newPeer();
         setState("connecting");
-        if (offers) return offer(false);
-        signal({ type: "ready" });
+        if (offers) {
+          theirCall = data.call;
+          return offer(false);
+        }
+        signal({ type: "ready" }, data.call);
         break;
       case "offer":
         if (offers) return;
-        if (sameConnection(s.sdp) && sdpLine(pc.remoteDescription.sdp, "ice-ufrag") === sdpLine(s.sdp, "ice-ufrag")) {
-          // The same offer again: the same answer.
-          if (pc.localDescription) signal({ type: "answer", sdp: pc.localDescription.sdp });
-          return;
-        }
-        if (!pc || (pc.remoteDescription && !sameConnection(s.sdp))) newPeer();
+        // A new connection of the teacher's needs a new one here; the same
+        // one again is a renegotiation (an ICE restart).
+        if (data.call !== theirCall && !fresh()) newPeer();
+        theirCall = data.call;
         setState("connecting");
         return pc.setRemoteDescription({ type: "offer", sdp: s.sdp })
           .then(function () { takePlaces(); flushCandidates(); return pc.createAnswer(); })
           .then(function (a) { return pc.setLocalDescription(a); })
-          .then(function () { signal({ type: "answer", sdp: pc.localDescription.sdp }); });
+          .then(function () { signal({ type: "answer", sdp: pc.localDescription.sdp }, theirCall); });
       case "answer":
-        if (!offers || !pc || pc.signalingState !== "have-local-offer") return;
+        if (!offers || pc.signalingState !== "have-local-offer") return;
+        theirCall = data.call;
         return pc.setRemoteDescription({ type: "answer", sdp: s.sdp }).then(flushCandidates);
       case "candidate":
-        if (!pc) return;
+        if (data.call !== theirCall) return;
         addCandidate({ candidate: s.candidate, sdpMid: s.sdp_mid, sdpMLineIndex: s.sdp_m_line_index });
         break;
       case "leave":
+        if (data.call !== theirCall) return;
         newPeer();
         setState("left");
         break;
@@ -273,7 +272,7 @@
   }
 
   function leave() {
-    signal({ type: "leave" });
+    signal({ type: "leave" }, theirCall);
     inCall = false;
     clearTimeout(recoverTimer);
     closePeer();
@@ -386,7 +385,7 @@
   // After a dropped stream: if the call did not survive it, start again.
   stream.on("open", function () {
     if (inCall && mediaAsked && (!pc || pc.connectionState !== "connected")) {
-      newPeer();
+      if (!fresh()) newPeer();
       signal({ type: "ready" });
     }
   });
@@ -405,7 +404,7 @@
   micSelect.addEventListener("change", function () { useDevice("audio", micSelect.value); });
   cameraSelect.addEventListener("change", function () { useDevice("video", cameraSelect.value); });
   window.addEventListener("online", function () { if (pc && pc.connectionState !== "connected") recover(); });
-  window.addEventListener("pagehide", function () { if (inCall) signal({ type: "leave" }); });
+  window.addEventListener("pagehide", function () { if (inCall) signal({ type: "leave" }, theirCall); });
 
   // For diagnostics (and the browser tests): the live connection, and
   // sharing a video track as if it were a screen.

@@ -462,7 +462,7 @@ async fn call_signals_pass_between_the_two_members_while_the_room_is_open(app: T
     }
     let signal = |lesson: Uuid, signal: Value| {
         Message::Text(
-            json!({ "kind": "signal", "data": { "lesson": lesson, "signal": signal } })
+            json!({ "kind": "signal", "data": { "lesson": lesson, "call": "c1", "to": "c2", "signal": signal } })
                 .to_string()
                 .into(),
         )
@@ -477,7 +477,11 @@ async fn call_signals_pass_between_the_two_members_while_the_room_is_open(app: T
     app.advance_to(at - SignedDuration::from_mins(10));
     a.send(signal(lesson, offer.clone())).await.unwrap();
     let got = next_of(&mut t, "signal").await;
-    assert_eq!(got, json!({ "lesson": lesson, "from": learner, "signal": offer }));
+    assert_eq!(
+        got,
+        json!({ "lesson": lesson, "from": learner, "call": "c1", "to": "c2", "signal": offer }),
+        "relayed with the attempts it is from and for"
+    );
     let candidate = json!({ "type": "candidate", "candidate": "candidate:1 1 udp 2122260223 192.0.2.7 54400 typ host", "sdp_mid": "0", "sdp_m_line_index": 0 });
     t.send(signal(lesson, candidate.clone())).await.unwrap();
     assert_eq!(next_of(&mut a, "signal").await["signal"], candidate);

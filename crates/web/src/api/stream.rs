@@ -45,6 +45,9 @@ enum ClientFrame {
     /// A call signal for the other member of a lesson.
     Signal {
         lesson: Uuid,
+        call: koine_domain::classroom::CallId,
+        #[serde(default)]
+        to: Option<koine_domain::classroom::CallId>,
         signal: koine_domain::classroom::Signal,
     },
 }
@@ -140,8 +143,9 @@ async fn run(mut socket: WebSocket, st: AppState, p: Principal, token: String) {
                                 tracing::debug!("typing signal refused: {e}");
                             }
                         }
-                        Ok(ClientFrame::Signal { lesson, signal }) => {
+                        Ok(ClientFrame::Signal { lesson, call, to, signal }) => {
                             // A call signal refused is said, so the room can explain it.
+                            let signal = koine_domain::classroom::CallSignal { call, to, signal };
                             if let Err(e) = st.svc.relay_signal(&p, lesson, signal).await {
                                 // The refusal's code, else its kind (`not-found`).
                                 let problem = crate::error::Problem::from(e);
