@@ -23,6 +23,21 @@ pub const RESPOND_WITHIN_US: i64 = 48 * HOUR_US;
 /// After the end, the learner has this long to confirm or report a problem;
 /// then the lesson completes by itself.
 pub const CONFIRM_WITHIN_US: i64 = 72 * HOUR_US;
+/// When the classroom saw both members, the lesson evidently took place:
+/// it completes by itself this much sooner by default (configurable).
+pub const ATTENDED_CONFIRM_WITHIN_US: i64 = 12 * HOUR_US;
+
+/// Until when the learner may confirm or report a problem, after which the
+/// lesson completes by itself: `attended_within` after the end when both
+/// members were seen in the classroom, 72 hours otherwise.
+pub fn confirm_by(ends_at: i64, both_attended: bool, attended_within: i64) -> i64 {
+    ends_at
+        + if both_attended {
+            attended_within.min(CONFIRM_WITHIN_US)
+        } else {
+            CONFIRM_WITHIN_US
+        }
+}
 /// A reported problem the two sides have not resolved in this long goes to
 /// staff as a dispute.
 pub const RESOLVE_WITHIN_US: i64 = 72 * HOUR_US;
@@ -203,6 +218,8 @@ pub struct Timing {
     pub respond_by: i64,
     /// When a problem was reported, if one was.
     pub reported_at: Option<i64>,
+    /// The learner confirms or reports by then ([`confirm_by`]).
+    pub confirm_by: i64,
 }
 
 /// The operator's rule for late cancellations by learners: the share of
@@ -281,10 +298,10 @@ pub fn step(
         (S::Confirmed, A::Cancel, _) => Err(StepError::Refused(Refusal::LessonStarted)),
         (S::Confirmed, A::End, P::Clock) if t.now >= t.ends_at => to(S::AwaitingConfirmation, Escrow::Keep),
         (S::AwaitingConfirmation, A::ConfirmCompletion, P::Learner) => to(S::Completed, Escrow::ReleaseAll),
-        (S::AwaitingConfirmation, A::AutoComplete, P::Clock) if t.now >= t.ends_at + CONFIRM_WITHIN_US => {
+        (S::AwaitingConfirmation, A::AutoComplete, P::Clock) if t.now >= t.confirm_by => {
             to(S::Completed, Escrow::ReleaseAll)
         }
-        (S::AwaitingConfirmation, A::ReportProblem, P::Learner) if t.now < t.ends_at + CONFIRM_WITHIN_US => {
+        (S::AwaitingConfirmation, A::ReportProblem, P::Learner) if t.now < t.confirm_by => {
             to(S::ProblemReported, Escrow::Keep)
         }
         (S::AwaitingConfirmation, A::ReportProblem, P::Learner) => Err(StepError::Refused(Refusal::TooLate)),
@@ -344,7 +361,7 @@ pub fn due(status: LessonStatus, t: Timing) -> Option<Action> {
     match status {
         LessonStatus::Requested if t.now >= t.respond_by => Some(Action::Expire),
         LessonStatus::Confirmed if t.now >= t.ends_at => Some(Action::End),
-        LessonStatus::AwaitingConfirmation if t.now >= t.ends_at + CONFIRM_WITHIN_US => Some(Action::AutoComplete),
+        LessonStatus::AwaitingConfirmation if t.now >= t.confirm_by => Some(Action::AutoComplete),
         LessonStatus::ProblemReported if t.reported_at.is_some_and(|r| t.now >= r + RESOLVE_WITHIN_US) => {
             Some(Action::Escalate)
         }

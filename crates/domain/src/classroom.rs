@@ -178,7 +178,8 @@ impl TryFrom<String> for CallId {
     type Error = crate::Invalid;
 
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        let fits = (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let fits =
+            (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if fits {
             Ok(Self(s))
         } else {
@@ -367,8 +368,7 @@ mod tests {
 
     #[test]
     fn a_call_signal_names_its_attempts() {
-        let s: CallSignal =
-            serde_json::from_str(r#"{"call":"a1-B_2","to":"x","signal":{"type":"ready"}}"#).unwrap();
+        let s: CallSignal = serde_json::from_str(r#"{"call":"a1-B_2","to":"x","signal":{"type":"ready"}}"#).unwrap();
         assert_eq!(s.signal, Signal::Ready);
         assert_eq!(String::from(s.call), "a1-B_2");
         let bare: CallSignal = serde_json::from_str(r#"{"call":"a","signal":{"type":"leave"}}"#).unwrap();

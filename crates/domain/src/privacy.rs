@@ -62,6 +62,10 @@ pub const CATEGORIES: &[(&str, &str)] = &[
         "user.behavior.security_event",
         "Sign-ins, failed sign-ins and changes to your password, email or phone",
     ),
+    (
+        "user.behavior.attendance",
+        "When you joined and left each lesson's classroom",
+    ),
     ("user.unique_id", "Internal identifiers"),
     ("user.security.audit", "Records of staff access to your data"),
     ("user.security.breach", "Records of personal-data breaches"),

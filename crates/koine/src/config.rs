@@ -46,6 +46,9 @@ pub struct Config {
     /// Take card payments through the built-in test processor (no real
     /// money moves; `serve --demo` turns it on).
     pub test_card_payments: bool,
+    /// Hours after its end a lesson both members attended (seen in its
+    /// classroom) completes by itself, instead of 72 (1 to 72).
+    pub attended_completion_hours: u32,
     /// Seconds between runs of the lesson timers (expiry, completion,
     /// reminders, package expiry).
     pub lesson_timers_seconds: u64,
@@ -142,6 +145,7 @@ impl Default for Config {
             late_cancellation_refund_percent: 0,
             payout_minimum_minor: 2000,
             test_card_payments: false,
+            attended_completion_hours: 12,
             lesson_timers_seconds: 60,
             compaction_minutes: 60,
             db_max_connections: None,
@@ -285,6 +289,9 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_CONVERSATION_RETENTION_DAYS", get)? {
             self.conversation_retention_days = Some(v);
+        }
+        if let Some(v) = env_parse("KOINE_ATTENDED_COMPLETION_HOURS", get)? {
+            self.attended_completion_hours = v;
         }
         if let Some(v) = env_parse("KOINE_ROOM_OPENS_MINUTES_BEFORE", get)? {
             self.room_opens_minutes_before = v;

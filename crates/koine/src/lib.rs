@@ -147,7 +147,11 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
             "late_cancellation_refund_percent must be 0–100 and payout_minimum_minor at least 1".into(),
         ));
     }
+    if !(1..=72).contains(&cfg.attended_completion_hours) {
+        return Err(StartError::Config("attended_completion_hours: use 1 to 72".into()));
+    }
     s.booking = koine_services::booking::BookingSettings {
+        attended_confirm_within: i64::from(cfg.attended_completion_hours) * 3_600_000_000,
         commission_bp: (cfg.commission_percent * 100.0).round() as u16,
         cancellation: koine_domain::booking::CancellationPolicy {
             late_learner_refund_percent: cfg.late_cancellation_refund_percent,

@@ -7,7 +7,7 @@ use crate::accounts::Principal;
 use crate::{Error, Result, Services};
 use base64::Engine;
 use hmac::{KeyInit, Mac};
-use koine_domain::classroom::{self, CallSignal, RoomTimes, RoomWindow, Side};
+use koine_domain::classroom::{self, CallSignal, RoomTimes, RoomWindow, Side, Signal};
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::refusal::Refusal;
 use koine_store::Conn;
@@ -218,7 +218,13 @@ impl Services {
             let mut c = self.db.acquire().await?;
             self.lesson_room(c.conn(), p, id).await?
         };
-        classroom::admit(room.lesson.status, room.window, self.clock.now_us())?;
+        let now = self.clock.now_us();
+        classroom::admit(room.lesson.status, room.window, now)?;
+        match signal.signal {
+            Signal::Ready => self.record_join(&room.lesson, p.account_id, now).await?,
+            Signal::Leave => self.leave_room(p, id).await?,
+            _ => {}
+        }
         self.bus.publish(
             room.other,
             std::sync::Arc::new(crate::bus::Event::Signal {
@@ -228,6 +234,41 @@ impl Services {
             }),
         );
         Ok(())
+    }
+
+    /// A member joined the lesson's call: a stay begins (unless one is
+    /// open), and once both members have been seen the lesson is marked as
+    /// attended by both.
+    async fn record_join(&self, lesson: &LessonRow, member: Uuid, now: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if koine_store::repo::classroom::join(tx.conn(), lesson.id, member, now).await?
+            && lesson.both_attended_at.is_none()
+        {
+            koine_store::repo::classroom::mark_if_both_attended(
+                tx.conn(),
+                lesson.id,
+                lesson.learner_id,
+                lesson.teacher_id,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// `p` left lesson `id`'s call (said so, or their stream closed): their
+    /// open stay ends.
+    pub async fn leave_room(&self, p: &Principal, id: Uuid) -> Result<()> {
+        let mut c = self.db.acquire().await?;
+        koine_store::repo::classroom::leave(c.conn(), id, p.account_id, self.clock.now_us()).await?;
+        Ok(())
+    }
+
+    /// Every stay in a lesson's classroom, for the lesson's staff page.
+    pub async fn attendance(&self, lesson: Uuid) -> Result<Vec<koine_store::repo::classroom::AttendanceRow>> {
+        let mut c = self.db.acquire().await?;
+        Ok(koine_store::repo::classroom::attendance(c.conn(), lesson).await?)
     }
 
     /// Whether `p`'s IP address is hidden from the other member in

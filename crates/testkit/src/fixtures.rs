@@ -566,6 +566,15 @@ impl TestApp {
         };
         self.svc.set_messaging_preferences(&me, prefs).await.unwrap();
         self.svc.set_hide_ip(&me, true).await.unwrap();
+        // A stay in one of their lessons' classroom.
+        let sql = "SELECT id FROM lessons WHERE learner_id = $1 OR teacher_id = $1 ORDER BY starts_at LIMIT 1";
+        let lesson: Uuid =
+            crate::on_db!(&self.svc.db, p => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap());
+        let mut conn = self.svc.db.acquire().await.unwrap();
+        koine_store::repo::classroom::join(conn.conn(), lesson, id, self.svc.clock.now_us())
+            .await
+            .unwrap();
+        drop(conn);
         // Each reports the other's message; trust and safety stop the
         // member messaging over the partner's report.
         let report = self

@@ -10,6 +10,7 @@ fn timing(now: i64) -> Timing {
         ends_at: 101 * H,
         respond_by: respond_by(0, 100 * H),
         reported_at: None,
+        confirm_by: confirm_by(101 * H, false, ATTENDED_CONFIRM_WITHIN_US),
     }
 }
 
@@ -104,6 +105,33 @@ fn after_the_lesson_the_learner_confirms_or_reports_within_72_hours() {
         go(AwaitingConfirmation, Action::ReportProblem, Party::Learner, 173 * H).unwrap_err(),
         StepError::Refused(Refusal::TooLate)
     );
+}
+
+#[test]
+fn a_lesson_both_attended_completes_after_12_hours() {
+    use LessonStatus::*;
+    let attended = |now| Timing {
+        confirm_by: confirm_by(101 * H, true, ATTENDED_CONFIRM_WITHIN_US),
+        ..timing(now)
+    };
+    let run = |a, p, t| step(AwaitingConfirmation, a, p, t, 2000, CancellationPolicy::default());
+    assert!(run(Action::AutoComplete, Party::Clock, attended(113 * H - 1)).is_err());
+    assert_eq!(
+        run(Action::AutoComplete, Party::Clock, attended(113 * H)).unwrap().to,
+        Completed
+    );
+    assert_eq!(due(AwaitingConfirmation, attended(113 * H)), Some(Action::AutoComplete));
+    assert_eq!(
+        due(AwaitingConfirmation, timing(113 * H)),
+        None,
+        "72 hours without attendance"
+    );
+    assert_eq!(
+        run(Action::ReportProblem, Party::Learner, attended(113 * H)),
+        Err(StepError::Refused(Refusal::TooLate))
+    );
+    // Never later than without attendance, whatever is configured.
+    assert_eq!(confirm_by(0, true, 100 * H), CONFIRM_WITHIN_US);
 }
 
 #[test]

@@ -302,6 +302,7 @@ proptest! {
                         ends_at: 101 * H,
                         respond_by: booking::respond_by(0, 100 * H),
                         reported_at: l.reported_at,
+                        confirm_by: booking::confirm_by(101 * H, false, booking::ATTENDED_CONFIRM_WITHIN_US),
                     };
                     let Ok(s) = booking::step(l.status, a, party, t, l.money.paid, policy) else { continue };
                     let entry = booking::settlement(s.escrow, &l.money, bp).unwrap();

@@ -11,6 +11,7 @@ use uuid::Uuid;
 both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_its_window);
 both_backends!(config = with_built_in_relay; the_built_in_relay_takes_only_live_lesson_credentials);
 both_backends!(
+    attendance_is_kept_and_a_lesson_both_attended_completes_sooner,
     call_signals_pass_between_the_two_members_while_the_room_is_open,
     recording_needs_both_members_consent_and_either_can_withdraw,
     a_member_can_hide_their_address_from_the_other
@@ -546,4 +547,126 @@ async fn the_built_in_relay_takes_only_live_lesson_credentials(app: TestApp) {
     let closes = room["closes_at"].as_i64().unwrap();
     app.advance_to(Timestamp::from_microsecond(closes).unwrap());
     assert!(allocate(relay, user, password).await.is_err());
+}
+
+async fn attendance_is_kept_and_a_lesson_both_attended_completes_sooner(app: TestApp) {
+    use crate::conversations::{next_of, stream};
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let Booked {
+        tb,
+        lb,
+        teacher,
+        learner,
+        ana,
+        profe,
+        at,
+        lesson,
+        ..
+    } = booked(&app).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    // A second lesson, a day or more later, that only the learner attends.
+    let later = app
+        .open_slots(teacher, 60, 14)
+        .await
+        .into_iter()
+        .find(|t| *t >= at + SignedDuration::from_hours(24))
+        .expect("a slot a day later");
+    let alone = app.book(&lb, teacher, later).await;
+    app.step_ok(&tb, alone, "confirm").await;
+    let signal = |lesson: Uuid, kind: &str| {
+        Message::Text(
+            serde_json::json!({ "kind": "signal", "data": { "lesson": lesson, "call": "c", "signal": { "type": kind } } })
+                .to_string()
+                .into(),
+        )
+    };
+    let stays = |lesson: Uuid| {
+        let app = &app;
+        async move {
+            app.svc
+                .attendance(lesson)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| (a.account_id, a.joined_at, a.left_at))
+                .collect::<Vec<_>>()
+        }
+    };
+
+    app.advance_to(at - SignedDuration::from_mins(2));
+    let joined = app.svc.clock.now_us();
+    let (mut a, mut t) = (stream(&app, &ana).await, stream(&app, &profe).await);
+    for ws in [&mut a, &mut t] {
+        next_of(ws, "hello").await;
+    }
+    a.send(signal(lesson, "ready")).await.unwrap();
+    next_of(&mut t, "signal").await;
+    a.send(signal(lesson, "ready")).await.unwrap();
+    next_of(&mut t, "signal").await;
+    assert_eq!(
+        stays(lesson).await,
+        [(learner, joined, None)],
+        "a stay, not one per ready"
+    );
+    t.send(signal(lesson, "ready")).await.unwrap();
+    next_of(&mut a, "signal").await;
+    app.advance_to(at + SignedDuration::from_mins(50));
+    let left = app.svc.clock.now_us();
+    // The learner hangs up; the teacher's tab closes without a word.
+    a.send(signal(lesson, "leave")).await.unwrap();
+    next_of(&mut t, "signal").await;
+    drop(t);
+    let mut recorded = Vec::new();
+    for _ in 0..50 {
+        recorded = stays(lesson).await;
+        if recorded.iter().all(|s| s.2.is_some()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        recorded,
+        [(learner, joined, Some(left)), (teacher, joined, Some(left))],
+        "both stays, ended by the leave and by the closed stream"
+    );
+
+    // Staff see the attendance on the lesson; members do not.
+    let support = app.support("help@koine.example").await;
+    let (_, page) = support.get_text(&format!("/lessons/{lesson}")).await;
+    assert!(
+        page.contains("Attendance in the classroom") && page.contains("Ana") && page.contains("Profe"),
+        "{page}"
+    );
+    let (_, page) = lb.get_text(&format!("/lessons/{lesson}")).await;
+    assert!(!page.contains("Attendance in the classroom"), "{page}");
+
+    // Both attended: complete 12 hours after the end, not 72.
+    let ends = at + SignedDuration::from_mins(60);
+    app.advance_to(ends + SignedDuration::from_hours(12) - SignedDuration::from_secs(1));
+    app.timers().await;
+    assert_eq!(app.lesson_status(lesson).await, "awaiting_confirmation");
+    app.advance_to(ends + SignedDuration::from_hours(12));
+    app.timers().await;
+    assert_eq!(app.lesson_status(lesson).await, "completed");
+
+    // Only the learner in the other: the usual 72 hours.
+    app.advance_to(later - SignedDuration::from_mins(5));
+    a.send(signal(alone, "ready")).await.unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..50 {
+        seen = stays(alone).await;
+        if !seen.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(seen.len(), 1);
+    let ends = later + SignedDuration::from_mins(60);
+    app.advance_to(ends + SignedDuration::from_hours(12));
+    app.timers().await;
+    assert_eq!(app.lesson_status(alone).await, "awaiting_confirmation");
+    app.advance_to(ends + SignedDuration::from_hours(72));
+    app.timers().await;
+    assert_eq!(app.lesson_status(alone).await, "completed");
 }

@@ -179,13 +179,14 @@ pub fn parse_action(name: &str) -> Option<Action> {
     MEMBER_ACTIONS.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
 }
 
-fn timing(l: &LessonRow, now: i64) -> Timing {
+fn timing(l: &LessonRow, now: i64, attended_within: i64) -> Timing {
     Timing {
         now,
         starts_at: l.starts_at,
         ends_at: l.ends_at,
         respond_by: l.respond_by,
         reported_at: l.problem_reported_at,
+        confirm_by: booking::confirm_by(l.ends_at, l.both_attended_at.is_some(), attended_within),
     }
 }
 
@@ -366,6 +367,7 @@ impl Services {
             reminded_1h_at: None,
             sequence: 0,
             updated_at: now,
+            both_attended_at: None,
         };
         let notices = self.lesson_notices(c.conn(), &lesson, "requested", None, now).await?;
         let wallet = ledger_repo::find(c.conn(), Account::Wallet(learner)).await?;
@@ -535,7 +537,7 @@ impl Services {
             from,
             action,
             party,
-            timing(&l, now),
+            timing(&l, now, self.settings.booking.attended_confirm_within),
             l.paid_minor,
             self.settings.booking.cancellation,
         )?;
@@ -891,7 +893,7 @@ impl Services {
                     status,
                     *a,
                     party,
-                    timing(l, now),
+                    timing(l, now, self.settings.booking.attended_confirm_within),
                     l.paid_minor,
                     self.settings.booking.cancellation,
                 )

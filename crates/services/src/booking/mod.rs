@@ -28,6 +28,9 @@ pub struct BookingSettings {
     pub payout_minimum: i64,
     /// Card payments go through the built-in test processor (no real money).
     pub test_card_payments: bool,
+    /// A lesson both members attended completes by itself this long after
+    /// its end (µs; at most the usual 72 hours).
+    pub attended_confirm_within: i64,
 }
 
 impl Default for BookingSettings {
@@ -37,6 +40,7 @@ impl Default for BookingSettings {
             cancellation: CancellationPolicy::default(),
             payout_minimum: 2000,
             test_card_payments: false,
+            attended_confirm_within: koine_domain::booking::ATTENDED_CONFIRM_WITHIN_US,
         }
     }
 }

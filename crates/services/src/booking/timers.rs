@@ -1,7 +1,7 @@
 //! The lesson timers, run by a job on a schedule (and by tests with a set
 //! clock): unanswered requests expire and are refunded, lessons that ended
 //! await the learner's confirmation and complete by themselves after 72
-//! hours, unresolved problems go to staff, reminders go out 24 hours and 1
+//! hours (12 when the classroom saw both members), unresolved problems go to staff, reminders go out 24 hours and 1
 //! hour before, proposed new times lapse, and packages expire (reminded a
 //! month and a week before). Each item runs in its own transaction.
 
@@ -55,7 +55,15 @@ impl Services {
         for (status, instant, cutoff, action) in due {
             let ids = {
                 let mut c = self.db.acquire().await?;
-                lessons::due(c.conn(), status.as_str(), instant, cutoff, BATCH).await?
+                let mut ids = lessons::due(c.conn(), status.as_str(), instant, cutoff, BATCH).await?;
+                if action == Action::AutoComplete {
+                    // Sooner for lessons the classroom saw both members in.
+                    let attended = now - self.settings.booking.attended_confirm_within;
+                    ids.extend(lessons::due_attended(c.conn(), attended, BATCH).await?);
+                    ids.sort_unstable();
+                    ids.dedup();
+                }
+                ids
             };
             for id in ids {
                 if self.timer_step(id, action, now).await? {

@@ -45,6 +45,8 @@ pub(super) static TABLES: &[TableMap] = &[
         TXN => ["refund_minor"].from(Source::Staff);
         UID => ["settled_by"].purposes(&[Payments, LegalCompliance]);
         TXN => ["settlement_reason"].basis(Contract).erasure(Null).from(Source::Staff);
+        // When the classroom had seen both: the lesson completes sooner.
+        TXN => ["both_attended_at"].from(Source::Service);
         SYS => ["reminded_24h_at", "reminded_1h_at", "sequence", "updated_at"]
             .purposes(OPS)
             .basis(Contract)

@@ -1,11 +1,28 @@
-//! Lesson classrooms: how members take part.
+//! Lesson classrooms: how members take part, and who was in them when.
 
 use super::*;
 
-pub(super) static TABLES: &[TableMap] = &[table!("classroom_preferences", ["account_id"],
-        Defaults::new(SVC, Contract, ACCOUNT, DeleteRow);
-    about "How you take part in lesson classrooms: whether your IP address is hidden from the other member.";
-    UID => ["account_id"];
-    "user.account.settings" => ["hide_ip"].choice();
-    "user.account.settings" => ["updated_at"].from(Source::Service);
-)];
+/// Like the lesson's own record (ten years, as a billing record's evidence).
+const ATTENDANCE_KEEP: Retention = years_after(BILLING_YEARS, "joined_at");
+
+pub(super) static TABLES: &[TableMap] = &[
+    table!("classroom_preferences", ["account_id"],
+            Defaults::new(SVC, Contract, ACCOUNT, DeleteRow);
+        about "How you take part in lesson classrooms: whether your IP address is hidden from the other member.";
+        UID => ["account_id"];
+        "user.account.settings" => ["hide_ip"].choice();
+        "user.account.settings" => ["updated_at"].from(Source::Service);
+    ),
+    // Delivering the lesson, and the evidence that it took place: it lets
+    // a lesson both members attended complete sooner, and staff see it
+    // when one side disputes the lesson.
+    table!("lesson_attendance", ["account_id"],
+            Defaults::new(ATTENDANCE_USES, Contract, ATTENDANCE_KEEP, WithRow);
+        about "When you joined and left each lesson's classroom.";
+        UID => ["id", "lesson_id"];
+        UID => ["account_id"].erasure(Pseudonymise);
+        "user.behavior.attendance" => ["joined_at", "left_at"].from(Source::Service);
+    ),
+];
+
+const ATTENDANCE_USES: &[Purpose] = &[ProvideService, Payments];

@@ -49,6 +49,8 @@ pub struct LessonRow {
     /// Bumped on every change a calendar should show.
     pub sequence: i64,
     pub updated_at: i64,
+    /// When the classroom had seen both members (set once, never on insert).
+    pub both_attended_at: Option<i64>,
 }
 
 const LESSON: &str = "id, learner_id, teacher_id, offering_id, package_id, kind, language, duration_minutes, \
@@ -56,6 +58,14 @@ const LESSON: &str = "id, learner_id, teacher_id, offering_id, package_id, kind,
     requested_at, respond_by, confirmed_at, closed_at, cancelled_by, late_cancellation, problem_kind, problem_text, \
     problem_reported_at, outcome, refund_minor, settled_by, settlement_reason, reminded_24h_at, reminded_1h_at, \
     sequence, updated_at";
+
+/// What reading a lesson takes: every column written on booking, and the
+/// attendance mark set later.
+const LESSON_READ: &str = "id, learner_id, teacher_id, offering_id, package_id, kind, language, duration_minutes, \
+    starts_at, ends_at, status, price_minor, paid_minor, discount_minor, currency, coupon_id, commission_bp, note, \
+    requested_at, respond_by, confirmed_at, closed_at, cancelled_by, late_cancellation, problem_kind, problem_text, \
+    problem_reported_at, outcome, refund_minor, settled_by, settlement_reason, reminded_24h_at, reminded_1h_at, \
+    sequence, updated_at, both_attended_at";
 
 /// Takes the teacher's time for the rest of the transaction, before a
 /// lesson is written into it. PostgreSQL's exclusion constraint alone is
@@ -93,7 +103,7 @@ pub async fn insert(conn: Conn<'_>, l: &LessonRow) -> Result<()> {
 }
 
 pub async fn get(conn: Conn<'_>, id: Uuid) -> Result<Option<LessonRow>> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {LESSON} FROM lessons WHERE id = $1"));
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {LESSON_READ} FROM lessons WHERE id = $1"));
     Ok(on_conn!(conn, c => sqlx::query_as::<_, LessonRow>(sql).bind(id).fetch_optional(&mut *c).await)?)
 }
 
@@ -105,7 +115,7 @@ pub async fn get_locked(conn: Conn<'_>, id: Uuid) -> Result<Option<LessonRow>> {
     } else {
         ""
     };
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {LESSON} FROM lessons WHERE id = $1{lock}"));
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {LESSON_READ} FROM lessons WHERE id = $1{lock}"));
     Ok(on_conn!(conn, c => sqlx::query_as::<_, LessonRow>(sql).bind(id).fetch_optional(&mut *c).await)?)
 }
 
@@ -129,7 +139,7 @@ pub async fn update(conn: Conn<'_>, l: &LessonRow) -> Result<()> {
 /// first (soonest first), then past (latest first).
 pub async fn of_member(conn: Conn<'_>, account: Uuid, limit: i64) -> Result<Vec<LessonRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {LESSON} FROM lessons WHERE learner_id = $1 OR teacher_id = $1 ORDER BY starts_at DESC LIMIT $2"
+        "SELECT {LESSON_READ} FROM lessons WHERE learner_id = $1 OR teacher_id = $1 ORDER BY starts_at DESC LIMIT $2"
     ));
     Ok(on_conn!(conn, c => sqlx::query_as::<_, LessonRow>(sql).bind(account).bind(limit).fetch_all(&mut *c).await)?)
 }
@@ -138,7 +148,7 @@ pub async fn of_member(conn: Conn<'_>, account: Uuid, limit: i64) -> Result<Vec<
 /// (its room may still be open), soonest first.
 pub async fn next_of_member(conn: Conn<'_>, account: Uuid, after: i64) -> Result<Option<LessonRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {LESSON} FROM lessons WHERE (learner_id = $1 OR teacher_id = $1) \
+        "SELECT {LESSON_READ} FROM lessons WHERE (learner_id = $1 OR teacher_id = $1) \
          AND status IN ('confirmed', 'awaiting_confirmation') AND ends_at > $2 ORDER BY starts_at LIMIT 1"
     ));
     Ok(
@@ -153,6 +163,15 @@ pub async fn busy(conn: Conn<'_>, teacher: Uuid, from: i64, until: i64) -> Resul
         "SELECT id, starts_at, ends_at FROM lessons WHERE teacher_id = $1 AND status IN ('requested', 'confirmed') \
          AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at")
         .bind(teacher).bind(from).bind(until).fetch_all(&mut *c).await)?)
+}
+
+/// Lessons awaiting confirmation that both members attended and that ended
+/// by `cutoff` (they complete sooner).
+pub async fn due_attended(conn: Conn<'_>, cutoff: i64, limit: i64) -> Result<Vec<Uuid>> {
+    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, Uuid>(
+        "SELECT id FROM lessons WHERE status = 'awaiting_confirmation' AND both_attended_at IS NOT NULL \
+         AND ends_at <= $1 ORDER BY ends_at LIMIT $2")
+        .bind(cutoff).bind(limit).fetch_all(&mut *c).await)?)
 }
 
 /// Lessons of `status` whose `instant` column is at or before `cutoff`:
@@ -192,7 +211,7 @@ pub async fn mark_reminded(conn: Conn<'_>, id: Uuid, column: &'static str, now: 
 /// Open lessons of a member, as learner or teacher (for account deletion).
 pub async fn open_of(conn: Conn<'_>, account: Uuid) -> Result<Vec<LessonRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {LESSON} FROM lessons WHERE (learner_id = $1 OR teacher_id = $1) AND closed_at IS NULL \
+        "SELECT {LESSON_READ} FROM lessons WHERE (learner_id = $1 OR teacher_id = $1) AND closed_at IS NULL \
          ORDER BY starts_at"
     ));
     Ok(on_conn!(conn, c => sqlx::query_as::<_, LessonRow>(sql).bind(account).fetch_all(&mut *c).await)?)

@@ -113,7 +113,27 @@ pub async fn stream(
         .into_response())
 }
 
-async fn run(mut socket: WebSocket, st: AppState, p: Principal, token: String) {
+async fn run(socket: WebSocket, st: AppState, p: Principal, token: String) {
+    let mut in_calls = std::collections::HashSet::new();
+    converse(socket, &st, &p, &token, &mut in_calls).await;
+    // A closed tab or a lost connection ends the member's stay in any
+    // lesson call this stream had joined.
+    for lesson in in_calls {
+        if let Err(e) = st.svc.leave_room(&p, lesson).await {
+            tracing::warn!("recording a classroom leave failed: {e}");
+        }
+    }
+}
+
+/// Until the socket closes: events out, frames in. `in_calls` holds the
+/// lessons whose call this stream joined and has not left.
+async fn converse(
+    mut socket: WebSocket,
+    st: &AppState,
+    p: &Principal,
+    token: &str,
+    in_calls: &mut std::collections::HashSet<Uuid>,
+) {
     let mut events = st.svc.bus.subscribe(p.account_id);
     let unread = st.svc.unread_messages(p.account_id).await.unwrap_or_default();
     let hello = json!({ "kind": "hello", "data": { "unread": unread } }).to_string();
@@ -139,14 +159,19 @@ async fn run(mut socket: WebSocket, st: AppState, p: Principal, token: String) {
                     // signals, and an old client must not lose its stream.
                     match serde_json::from_str(t.as_str()) {
                         Ok(ClientFrame::Typing { conversation }) => {
-                            if let Err(e) = st.svc.typing(&p, conversation).await {
+                            if let Err(e) = st.svc.typing(p, conversation).await {
                                 tracing::debug!("typing signal refused: {e}");
                             }
                         }
                         Ok(ClientFrame::Signal { lesson, call, to, signal }) => {
+                            match signal {
+                                koine_domain::classroom::Signal::Ready => { in_calls.insert(lesson); }
+                                koine_domain::classroom::Signal::Leave => { in_calls.remove(&lesson); }
+                                _ => {}
+                            }
                             // A call signal refused is said, so the room can explain it.
                             let signal = koine_domain::classroom::CallSignal { call, to, signal };
-                            if let Err(e) = st.svc.relay_signal(&p, lesson, signal).await {
+                            if let Err(e) = st.svc.relay_signal(p, lesson, signal).await {
                                 // The refusal's code, else its kind (`not-found`).
                                 let problem = crate::error::Problem::from(e);
                                 let code = problem.code.unwrap_or(problem.kind);
@@ -164,7 +189,7 @@ async fn run(mut socket: WebSocket, st: AppState, p: Principal, token: String) {
             },
             _ = heartbeat.tick() => {
                 // A session ended elsewhere (sign-out, deletion) ends its stream.
-                if !matches!(st.svc.authenticate(&token).await, Ok(Some(s)) if s.session_id == p.session_id) {
+                if !matches!(st.svc.authenticate(token).await, Ok(Some(s)) if s.session_id == p.session_id) {
                     let close = CloseFrame { code: close_code::POLICY, reason: "session ended".into() };
                     let _ = socket.send(Message::Close(Some(close))).await;
                     return;

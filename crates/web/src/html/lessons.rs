@@ -417,6 +417,8 @@ struct LessonPage {
     /// open now, and when it opens.
     join: Option<(bool, String)>,
     events: Vec<(String, String)>,
+    /// For staff: each stay in the classroom — who, joined, left (if said).
+    attendance: Vec<(String, String, Option<String>)>,
     problems: Vec<(&'static str, String)>,
     key: String,
     form: FormState,
@@ -455,6 +457,27 @@ async fn lesson_view(
             )
         })
         .collect();
+    let attendance = if l.role == "staff" {
+        st.svc
+            .attendance(id)
+            .await?
+            .into_iter()
+            .map(|a| {
+                let who = if a.account_id == l.row.learner_id {
+                    &l.learner_name
+                } else {
+                    &l.teacher_name
+                };
+                (
+                    name_or_former(&i18n, who),
+                    local(&i18n, a.joined_at, &zone),
+                    a.left_at.map(|t| local(&i18n, t, &zone)),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let c = l.row.currency.clone();
     let window = RoomWindow::of(l.row.starts_at, l.row.ends_at, st.svc.settings.classroom.times);
     let now = st.svc.clock.now_us();
@@ -478,6 +501,7 @@ async fn lesson_view(
             .map(|x| (x.id, local(&i18n, x.starts_at, &zone), x.proposed_by != p.account_id)),
         join,
         events,
+        attendance,
         problems: ProblemKind::ALL
             .iter()
             .map(|k| (k.as_str(), i18n.t(&format!("problem-{}", k.as_str()))))
