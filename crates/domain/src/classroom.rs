@@ -160,6 +160,29 @@ pub fn relay_may_reach(ip: std::net::IpAddr) -> bool {
     }
 }
 
+/// The longest shared notes of a lesson, in characters.
+pub const MAX_NOTES_CHARS: usize = 20_000;
+
+/// The text of a lesson's shared notes pad: free text (trimmed, NFC, line
+/// ends `\n`, no control characters but line breaks and tabs) up to
+/// [`MAX_NOTES_CHARS`]; empty clears the pad.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedNotes(String);
+
+impl SharedNotes {
+    pub fn parse(raw: &str) -> Result<Self, crate::Invalid> {
+        // Browsers send a textarea's line ends as CRLF.
+        let text = raw.replace("\r\n", "\n");
+        Ok(Self(
+            crate::validation::optional_text("body", &text, MAX_NOTES_CHARS)?.unwrap_or_default(),
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The longest session description relayed (a call with audio, video and
 /// a screen is a few KiB).
 pub const MAX_SDP_BYTES: usize = 16 * 1024;
@@ -383,6 +406,15 @@ mod tests {
         }
         let long = format!(r#"{{"call":"{}","signal":{{"type":"ready"}}}}"#, "a".repeat(65));
         assert!(serde_json::from_str::<CallSignal>(&long).is_err());
+    }
+
+    #[test]
+    fn shared_notes_are_text_of_bounded_length() {
+        assert_eq!(SharedNotes::parse(" a\r\nb ").unwrap().as_str(), "a\nb");
+        assert!(SharedNotes::parse(&"é".repeat(MAX_NOTES_CHARS)).is_ok());
+        assert!(SharedNotes::parse(&"é".repeat(MAX_NOTES_CHARS + 1)).is_err());
+        assert!(SharedNotes::parse("bell\u{7}").is_err());
+        assert!(SharedNotes::parse("").is_ok(), "a pad may be emptied");
     }
 
     proptest! {

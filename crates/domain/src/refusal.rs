@@ -121,6 +121,7 @@ refusals! {
         RoomNotOpenYet => "room-not-open-yet",
         RoomClosed => "room-closed",
         RoomLessonNotGoingAhead => "room-lesson-not-going-ahead",
+        NotesChanged => "notes-changed",
     }
     payment {
         InsufficientFunds => "insufficient-funds",

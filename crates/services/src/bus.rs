@@ -25,6 +25,14 @@ pub enum Event {
     Typing { conversation: Uuid },
     /// The member's unread count changed (another tab read something).
     Unread { count: i64 },
+    /// A lesson's shared notes were saved (to both members, so the saving
+    /// page learns its new version too).
+    Notes {
+        lesson: Uuid,
+        version: i64,
+        body: String,
+        by: Uuid,
+    },
     /// The other member of a lesson signals about its call (WebRTC).
     Signal {
         lesson: Uuid,

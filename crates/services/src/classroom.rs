@@ -7,7 +7,7 @@ use crate::accounts::Principal;
 use crate::{Error, Result, Services};
 use base64::Engine;
 use hmac::{KeyInit, Mac};
-use koine_domain::classroom::{self, CallSignal, RoomTimes, RoomWindow, Side, Signal};
+use koine_domain::classroom::{self, CallSignal, RoomTimes, RoomWindow, SharedNotes, Side, Signal};
 use koine_domain::consent::{ConsentPurpose, ConsentSource};
 use koine_domain::refusal::Refusal;
 use koine_store::Conn;
@@ -99,6 +99,32 @@ impl Recording {
             mine: latest(me),
             theirs: latest(other),
         }
+    }
+}
+
+/// A lesson's shared notes pad as a member sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Notes {
+    pub body: String,
+    /// 0 before anything was saved; a save names the version it changes.
+    pub version: i64,
+    pub updated_at: Option<i64>,
+}
+
+impl Notes {
+    fn of(row: Option<koine_store::repo::classroom::NotesRow>) -> Self {
+        row.map_or(
+            Self {
+                body: String::new(),
+                version: 0,
+                updated_at: None,
+            },
+            |r| Self {
+                body: r.body,
+                version: r.version,
+                updated_at: Some(r.updated_at),
+            },
+        )
     }
 }
 
@@ -269,6 +295,54 @@ impl Services {
     pub async fn attendance(&self, lesson: Uuid) -> Result<Vec<koine_store::repo::classroom::AttendanceRow>> {
         let mut c = self.db.acquire().await?;
         Ok(koine_store::repo::classroom::attendance(c.conn(), lesson).await?)
+    }
+
+    /// A lesson's shared notes, for either of its members at any time.
+    pub async fn notes(&self, p: &Principal, id: Uuid) -> Result<Notes> {
+        let mut c = self.db.acquire().await?;
+        self.lesson_room(c.conn(), p, id).await?;
+        let row = koine_store::repo::classroom::notes(c.conn(), id, p.account_id).await?;
+        Ok(Notes::of(row))
+    }
+
+    /// Saves the shared notes while the room is open, if nobody saved since
+    /// `base` (the version the member edited; 0 for none). Both members'
+    /// copies change together, and both are told.
+    pub async fn save_notes(&self, p: &Principal, id: Uuid, body: &SharedNotes, base: i64) -> Result<Notes> {
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let room = self.lesson_room(tx.conn(), p, id).await?;
+        classroom::admit(room.lesson.status, room.window, now)?;
+        let saved = koine_store::repo::classroom::save_notes(
+            tx.conn(),
+            id,
+            p.account_id,
+            base,
+            body.as_str(),
+            p.account_id,
+            now,
+        )
+        .await?;
+        if !saved {
+            return Err(Refusal::NotesChanged.into());
+        }
+        let version = base + 1;
+        koine_store::repo::classroom::copy_notes(tx.conn(), id, room.other, version, body.as_str(), p.account_id, now)
+            .await?;
+        tx.commit().await?;
+        let event = std::sync::Arc::new(crate::bus::Event::Notes {
+            lesson: id,
+            version,
+            body: body.as_str().to_owned(),
+            by: p.account_id,
+        });
+        self.bus.publish(room.other, event.clone());
+        self.bus.publish(p.account_id, event);
+        Ok(Notes {
+            body: body.as_str().to_owned(),
+            version,
+            updated_at: Some(now),
+        })
     }
 
     /// Whether `p`'s IP address is hidden from the other member in

@@ -571,7 +571,17 @@ impl TestApp {
         let lesson: Uuid =
             crate::on_db!(&self.svc.db, p => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap());
         let mut conn = self.svc.db.acquire().await.unwrap();
-        koine_store::repo::classroom::join(conn.conn(), lesson, id, self.svc.clock.now_us())
+        let now = self.svc.clock.now_us();
+        koine_store::repo::classroom::join(conn.conn(), lesson, id, now)
+            .await
+            .unwrap();
+        // And the lesson's shared notes, written by the member: their copy
+        // and the partner's.
+        let notes = "Vocabulario: el aeropuerto";
+        koine_store::repo::classroom::save_notes(conn.conn(), lesson, id, 0, notes, id, now)
+            .await
+            .unwrap();
+        koine_store::repo::classroom::copy_notes(conn.conn(), lesson, partner, 1, notes, id, now)
             .await
             .unwrap();
         drop(conn);

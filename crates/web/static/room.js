@@ -1,3 +1,71 @@
+// The shared notes pad: saved a moment after typing stops (the button
+// saves too, and works without this script); the other member's saves
+// arrive over the stream. When both saved at once, the two texts are kept
+// one after the other, so neither is lost.
+(function () {
+  "use strict";
+  var form = document.getElementById("notes-form");
+  if (!form || !window.fetch || !window.URLSearchParams) return;
+  var text = form.querySelector("textarea");
+  var version = form.querySelector("input[name=version]");
+  var status = document.getElementById("notes-status");
+  var lesson = form.dataset.lesson;
+  var timer = null;
+  var saving = false;
+  var dirty = false;
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(save, 1000);
+  }
+
+  function save() {
+    if (saving) { dirty = true; return; }
+    saving = true;
+    dirty = false;
+    status.textContent = form.dataset.saving;
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
+      .then(function (res) {
+        if (res.ok) {
+          version.value = String(res.j.version);
+          status.textContent = form.dataset.saved;
+        } else if (res.j.code === "notes-changed") {
+          // Theirs first, then this side's, saved together next.
+          if (res.j.body && res.j.body !== text.value) text.value = res.j.body + "\n\n" + text.value;
+          version.value = String(res.j.version);
+          status.textContent = form.dataset.changed;
+          dirty = true;
+        } else {
+          status.textContent = res.j.detail || res.j.title || "";
+        }
+      })
+      .catch(function () { dirty = true; })
+      .then(function () {
+        saving = false;
+        if (dirty) schedule();
+      });
+  }
+
+  text.addEventListener("input", function () { dirty = true; schedule(); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); save(); });
+  if (window.koineStream) {
+    window.koineStream.on("notes", function (n) {
+      if (n.lesson !== lesson || n.version <= Number(version.value)) return;
+      // Unsaved typing here wins for now; the save that follows merges.
+      if (dirty || saving) return;
+      text.value = n.body;
+      version.value = String(n.version);
+      if (n.by !== document.body.dataset.me) status.textContent = form.dataset.changed;
+    });
+  }
+}());
+
 // The lesson's video call: WebRTC between the two members' browsers, with
 // the signals (ready, offer, answer, ICE candidates, leave) carried by the
 // page's stream (window.koineStream, from messages.js). Media go directly

@@ -200,6 +200,29 @@ async fn a_call_through_the_relay(app: &TestApp) {
     }
     axe(&learner, &axe_js, "the classroom in a call").await;
 
+    // The shared notes: typed on one side, saved by themselves, shown on the other.
+    learner
+        .find(By::Id("notes-body"))
+        .await
+        .unwrap()
+        .send_keys("Vocabulario: el andén")
+        .await
+        .unwrap();
+    let mut theirs = String::new();
+    for _ in 0..100 {
+        theirs = teacher
+            .execute("return document.getElementById('notes-body').value;", Vec::new())
+            .await
+            .unwrap()
+            .convert()
+            .unwrap();
+        if theirs == "Vocabulario: el andén" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(theirs, "Vocabulario: el andén", "the teacher sees the learner's notes");
+
     // A screen shared (a canvas stands in: headless Chromium has no
     // screen) replaces the camera on the other side, without a new call.
     teacher

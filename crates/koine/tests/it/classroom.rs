@@ -12,6 +12,7 @@ both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_
 both_backends!(config = with_built_in_relay; the_built_in_relay_takes_only_live_lesson_credentials);
 both_backends!(
     attendance_is_kept_and_a_lesson_both_attended_completes_sooner,
+    both_members_write_the_lessons_shared_notes,
     call_signals_pass_between_the_two_members_while_the_room_is_open,
     recording_needs_both_members_consent_and_either_can_withdraw,
     a_member_can_hide_their_address_from_the_other
@@ -669,4 +670,116 @@ async fn attendance_is_kept_and_a_lesson_both_attended_completes_sooner(app: Tes
     app.advance_to(ends + SignedDuration::from_hours(72));
     app.timers().await;
     assert_eq!(app.lesson_status(alone).await, "completed");
+}
+
+async fn both_members_write_the_lessons_shared_notes(app: TestApp) {
+    use crate::conversations::{next_of, stream};
+    use serde_json::json;
+    let Booked {
+        tb,
+        lb,
+        learner,
+        ana,
+        profe,
+        eve,
+        at,
+        lesson,
+        ..
+    } = booked(&app).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    let path = format!("/api/v1/lessons/{lesson}/notes");
+    let put = |token: &str, body: Value| {
+        let (app, path, token) = (&app, path.clone(), token.to_owned());
+        async move {
+            let r = reqwest::Client::new()
+                .put(app.url(&path))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    assert_eq!(
+        app.get_json(&path, &ana).await,
+        json!({ "body": "", "version": 0, "updated_at": null })
+    );
+    refused(
+        &put(&ana, json!({ "body": "Hola", "version": 0 })).await,
+        "room-not-open-yet",
+    );
+
+    app.advance_to(at - SignedDuration::from_mins(5));
+    let mut t = stream(&app, &profe).await;
+    next_of(&mut t, "hello").await;
+    let (status, saved) = put(
+        &ana,
+        json!({ "body": "Vocabulario: viajar\r\n- el andén", "version": 0 }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], 1);
+    let told = next_of(&mut t, "notes").await;
+    assert_eq!(
+        (told["version"].clone(), told["body"].clone(), told["by"].clone()),
+        (json!(1), json!("Vocabulario: viajar\n- el andén"), json!(learner)),
+        "the other member's page hears of it"
+    );
+    assert_eq!(
+        app.get_json(&path, &profe).await["body"],
+        "Vocabulario: viajar\n- el andén"
+    );
+    // A save from an old version is refused, not lost silently.
+    refused(
+        &put(&profe, json!({ "body": "Otra cosa", "version": 0 })).await,
+        "notes-changed",
+    );
+    assert_eq!(
+        put(
+            &profe,
+            json!({ "body": "Vocabulario: viajar\n- el andén\n- la taquilla", "version": 1 })
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        put(&ana, json!({ "body": "x".repeat(20_001), "version": 2 })).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        put(&ana, json!({ "body": "x", "version": 2, "extra": 1 })).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        put(&eve, json!({ "body": "x", "version": 2 })).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get_json(&path, &ana).await["version"], 2);
+
+    // Without JavaScript: the pad is a form; a stale save keeps the text.
+    let (_, page) = lb.get_text(&format!("/lessons/{lesson}/room")).await;
+    assert!(page.contains("la taquilla") && page.contains("Shared notes"), "{page}");
+    let form = format!("/lessons/{lesson}/room/notes");
+    let (status, page) = lb
+        .post_form_text(&form, &[("body", "Mi versión sin recargar"), ("version", "1")])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        page.contains("Someone saved the shared notes meanwhile") && page.contains("Mi versión sin recargar"),
+        "{page}"
+    );
+    let r = lb.post_form(&form, &[("body", "Mi versión"), ("version", "2")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get_json(&path, &profe).await["body"], "Mi versión");
+    // After the room closes the notes stay readable, and no longer change.
+    let closes = at + SignedDuration::from_mins(75);
+    app.advance_to(closes);
+    assert_eq!(app.get_json(&path, &ana).await["body"], "Mi versión");
+    refused(
+        &put(&ana, json!({ "body": "Tarde", "version": 3 })).await,
+        "room-closed",
+    );
 }

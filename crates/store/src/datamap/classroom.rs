@@ -23,6 +23,25 @@ pub(super) static TABLES: &[TableMap] = &[
         UID => ["account_id"].erasure(Pseudonymise);
         "user.behavior.attendance" => ["joined_at", "left_at"].from(Source::Service);
     ),
+    // Both members write the pad; each keeps a copy of it, so erasing one
+    // takes only theirs and the other keeps their lesson's notes.
+    table!("lesson_notes", ["account_id", "updated_by"],
+            Defaults::new(SVC, Contract, NOTES_KEEP, DeleteRow);
+        about "The notes pad you shared with the other member in each lesson's classroom.";
+        UID => ["lesson_id", "account_id"];
+        "user.content.lesson_note" => ["body"];
+        SYS => ["version"].purposes(OPS);
+        UID => ["updated_by"].erasure(Pseudonymise);
+        "user.content.lesson_note" => ["updated_at"].from(Source::Service);
+    ),
 ];
+
+/// Like conversations: three years after the last change unless the
+/// operator set another period for conversations.
+const NOTES_KEEP: Retention = DaysAfterSet {
+    days: 3 * 365,
+    column: "updated_at",
+    setting: RetentionSetting::Conversations,
+};
 
 const ATTENDANCE_USES: &[Purpose] = &[ProvideService, Payments];

@@ -64,3 +64,58 @@ pub async fn attendance(conn: Conn<'_>, lesson: Uuid) -> Result<Vec<AttendanceRo
         "SELECT account_id, joined_at, left_at FROM lesson_attendance WHERE lesson_id = $1 ORDER BY joined_at, id")
         .bind(lesson).fetch_all(&mut *c).await)?)
 }
+
+/// A member's copy of a lesson's shared notes.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NotesRow {
+    pub body: String,
+    pub version: i64,
+    pub updated_by: Option<Uuid>,
+    pub updated_at: i64,
+}
+
+pub async fn notes(conn: Conn<'_>, lesson: Uuid, account: Uuid) -> Result<Option<NotesRow>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, NotesRow>(
+        "SELECT body, version, updated_by, updated_at FROM lesson_notes WHERE lesson_id = $1 AND account_id = $2")
+        .bind(lesson).bind(account).fetch_optional(&mut *c).await)?)
+}
+
+/// Writes the notes into `account`'s copy if it is still at `base`
+/// (0: none yet); says whether it was.
+pub async fn save_notes(
+    conn: Conn<'_>,
+    lesson: Uuid,
+    account: Uuid,
+    base: i64,
+    body: &str,
+    by: Uuid,
+    now: i64,
+) -> Result<bool> {
+    let written = on_conn!(conn, c => sqlx::query(
+        "INSERT INTO lesson_notes (lesson_id, account_id, body, version, updated_by, updated_at) \
+         VALUES ($1, $2, $4, $3 + 1, $5, $6) \
+         ON CONFLICT (lesson_id, account_id) DO UPDATE SET body = $4, version = $3 + 1, updated_by = $5, updated_at = $6 \
+         WHERE lesson_notes.version = $3")
+        .bind(lesson).bind(account).bind(base).bind(body).bind(by).bind(now)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(written == 1)
+}
+
+/// Writes the other member's copy to match (unless their account is gone).
+pub async fn copy_notes(
+    conn: Conn<'_>,
+    lesson: Uuid,
+    account: Uuid,
+    version: i64,
+    body: &str,
+    by: Uuid,
+    now: i64,
+) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO lesson_notes (lesson_id, account_id, body, version, updated_by, updated_at) \
+         SELECT $1, $2, $4, $3, $5, $6 WHERE EXISTS (SELECT 1 FROM accounts WHERE id = $2) \
+         ON CONFLICT (lesson_id, account_id) DO UPDATE SET body = $4, version = $3, updated_by = $5, updated_at = $6")
+        .bind(lesson).bind(account).bind(version).bind(body).bind(by).bind(now)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -164,3 +164,61 @@ pub async fn set_preferences(
     st.svc.set_hide_ip(p, b.hide_ip).await?;
     Ok(Json(b).into_response())
 }
+
+/// A lesson's shared notes pad.
+#[derive(Serialize, ToSchema)]
+pub struct NotesInfo {
+    body: String,
+    /// 0 before anything was saved; a save names the version it changes.
+    version: i64,
+    /// When it was last saved (µs since the epoch).
+    updated_at: Option<i64>,
+}
+
+impl From<koine_services::classroom::Notes> for NotesInfo {
+    fn from(n: koine_services::classroom::Notes) -> Self {
+        Self {
+            body: n.body,
+            version: n.version,
+            updated_at: n.updated_at,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotesBody {
+    /// The whole pad (free text; empty clears it).
+    #[schema(schema_with = super::shapes::shared_notes)]
+    body: String,
+    /// The version this text was edited from.
+    #[schema(minimum = 0)]
+    version: i64,
+}
+
+/// A lesson's shared notes pad, for either of its members at any time.
+#[utoipa::path(get, path = "/api/v1/lessons/{id}/notes", tag = "classroom", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = NotesInfo), (status = 404, body = Problem)))]
+pub async fn notes(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> ApiResult {
+    let p = principal(&ctx)?;
+    Ok(Json(NotesInfo::from(st.svc.notes(p, id).await?)).into_response())
+}
+
+/// Save the shared notes while the lesson's room is open. 409
+/// `notes-changed` if someone saved since `version` (get the pad again),
+/// or when the room is not open.
+#[utoipa::path(put, path = "/api/v1/lessons/{id}/notes", tag = "classroom", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = NotesBody,
+    responses((status = 200, body = NotesInfo), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn save_notes(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<NotesBody>,
+) -> ApiResult {
+    let p = principal(&ctx)?;
+    let body = koine_domain::classroom::SharedNotes::parse(&b.body).map_err(super::invalid)?;
+    Ok(Json(NotesInfo::from(st.svc.save_notes(p, id, &body, b.version).await?)).into_response())
+}

@@ -215,6 +215,8 @@ shapes! {
     // contact details in it are hidden.
     message_body / message_body_or_null => filled(TextRule::FreeText, "", koine_domain::messaging::MAX_CHARS)
         .description(Some("Until the two members have had a paid lesson, email addresses, phone numbers, messenger handles and links are hidden."));
+    // A lesson's shared notes pad (empty clears it).
+    shared_notes => text(TextRule::FreeText, koine_domain::classroom::MAX_NOTES_CHARS);
     message_kind => names(koine_domain::messaging::MessageKind::ALL);
     block_reason => names(koine_domain::messaging::BlockReason::ALL);
     report_reason => names(koine_domain::messaging::ReportReason::ALL);

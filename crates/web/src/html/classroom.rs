@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
-use koine_domain::classroom::Side;
+use koine_domain::classroom::{SharedNotes, Side};
 use koine_services::classroom::Recording;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/lessons/{id}/room", get(room_page))
         .route("/lessons/{id}/room/recording-consent", post(recording_consent))
         .route("/lessons/{id}/room/hide-ip", post(hide_ip))
+        .route("/lessons/{id}/room/notes", post(save_notes))
         .route("/static/room.js", get(script))
 }
 
@@ -65,18 +66,52 @@ struct RoomPage {
     recording: Recording,
     hide_ip: bool,
     call: CallView,
+    notes: NotesView,
+}
+
+/// The shared notes pad as the page shows it: the text (the member's own
+/// draft after a refused save), the version it was edited from, and why a
+/// save was refused.
+struct NotesView {
+    body: String,
+    version: i64,
+    refused: Option<String>,
 }
 
 /// Enter a lesson's room: its two members, while it is open; otherwise the
 /// reason, worded.
 async fn room_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
-    let p = signed_in(&ctx)?;
+    room_view(&st, &ctx, id, None, StatusCode::OK).await
+}
+
+/// The room; `draft`: the notes a refused save sent, with the reason.
+async fn room_view(
+    st: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    draft: Option<(String, String)>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let p = signed_in(ctx)?;
     let room = st.svc.room(p, id).await?;
+    let saved = st.svc.notes(p, id).await?;
+    let notes = match draft {
+        Some((body, refused)) => NotesView {
+            body,
+            version: saved.version,
+            refused: Some(refused),
+        },
+        None => NotesView {
+            body: saved.body,
+            version: saved.version,
+            refused: None,
+        },
+    };
     let i18n = ctx.i18n();
-    let zone_name = viewer_zone(&st, &ctx).await;
+    let zone_name = viewer_zone(st, ctx).await;
     let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
     let page = RoomPage {
-        page: Page::new(&ctx, "room-title"),
+        page: Page::new(ctx, "room-title"),
         lesson_id: room.lesson.id,
         other_id: room.other_id,
         with: name_or_former(&i18n, &room.other_name),
@@ -96,8 +131,9 @@ async fn room_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -
             ends_ms: room.lesson.ends_at / 1000,
             no_relay: room.relay_only && room.ice_servers.is_empty(),
         },
+        notes,
     };
-    Ok(([crate::security::CALL_PERMISSIONS], page).into_response())
+    Ok((status, [crate::security::CALL_PERMISSIONS], page).into_response())
 }
 
 #[derive(Deserialize)]
@@ -144,4 +180,50 @@ async fn recording_consent(
     let p = signed_in(&ctx)?;
     st.svc.set_recording_consent(p, id, yes_or_no(&f.granted)?).await?;
     Ok(Redirect::to(&format!("/lessons/{id}/room#recording")).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotesForm {
+    body: String,
+    version: i64,
+}
+
+/// Saves the shared notes: the room again, or (for the room's script,
+/// asking for JSON) the new version. A save refused keeps the member's text
+/// on the page with the reason.
+async fn save_notes(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Uuid>,
+    headers: axum::http::HeaderMap,
+    StrictForm(f): StrictForm<NotesForm>,
+) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let wants_json = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let saved = match SharedNotes::parse(&f.body) {
+        Ok(body) => st.svc.save_notes(p, id, &body, f.version).await,
+        Err(e) => Err(koine_services::Error::Invalid(e)),
+    };
+    match saved {
+        Ok(n) if wants_json => Ok(axum::Json(serde_json::json!({ "version": n.version })).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/lessons/{id}/room#notes")).into_response()),
+        // The script merges: it gets the notes as they are now.
+        Err(koine_services::Error::Refused(koine_domain::refusal::Refusal::NotesChanged)) if wants_json => {
+            let now = st.svc.notes(p, id).await?;
+            let body = serde_json::json!({ "code": "notes-changed", "version": now.version, "body": now.body });
+            Ok((StatusCode::CONFLICT, axum::Json(body)).into_response())
+        }
+        Err(e) if wants_json => Ok(crate::error::Problem::from(e).into_response()),
+        Err(e) => match crate::error::FieldError::of(&e, "body") {
+            Some(refused) => {
+                let reason = ctx.i18n().t(&refused.message_key);
+                room_view(&st, &ctx, id, Some((f.body, reason)), refused.status).await
+            }
+            None => Err(e.into()),
+        },
+    }
 }
