@@ -251,6 +251,10 @@ pub enum Signal {
     },
     /// Left the room (hung up or closed the tab).
     Leave,
+    /// This member's recorder started or stopped (the other side shows it).
+    Recording {
+        on: bool,
+    },
 }
 
 impl Signal {

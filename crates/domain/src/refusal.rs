@@ -122,6 +122,7 @@ refusals! {
         RoomClosed => "room-closed",
         RoomLessonNotGoingAhead => "room-lesson-not-going-ahead",
         NotesChanged => "notes-changed",
+        RecordingNotAgreed => "recording-not-agreed",
     }
     payment {
         InsufficientFunds => "insufficient-funds",

@@ -25,6 +25,14 @@ pub enum Event {
     Typing { conversation: Uuid },
     /// The member's unread count changed (another tab read something).
     Unread { count: i64 },
+    /// A member of a lesson switched their consent to recording it: each
+    /// side's consent as the receiver sees it, and whether recording may run.
+    Recording {
+        lesson: Uuid,
+        mine: bool,
+        theirs: bool,
+        allowed: bool,
+    },
     /// A lesson's shared notes were saved (to both members, so the saving
     /// page learns its new version too).
     Notes {

@@ -249,6 +249,14 @@ impl Services {
         match signal.signal {
             Signal::Ready => self.record_join(&room.lesson, p.account_id, now).await?,
             Signal::Leave => self.leave_room(p, id).await?,
+            // A recorder starts only with both members' consent for this lesson.
+            Signal::Recording { on: true } => {
+                let mut c = self.db.acquire().await?;
+                let consent = Recording::of(&ledger::for_lesson(c.conn(), id).await?, p.account_id, room.other);
+                if !consent.allowed() {
+                    return Err(Refusal::RecordingNotAgreed.into());
+                }
+            }
             _ => {}
         }
         self.bus.publish(
@@ -391,6 +399,20 @@ impl Services {
             ledger::append(tx.conn(), &row).await?;
         }
         tx.commit().await?;
+        // Both rooms learn at once whether recording may run: a withdrawal
+        // stops both recorders.
+        let allowed = granted && before.theirs;
+        for (to, mine, theirs) in [(p.account_id, granted, before.theirs), (other, before.theirs, granted)] {
+            self.bus.publish(
+                to,
+                std::sync::Arc::new(crate::bus::Event::Recording {
+                    lesson: id,
+                    mine,
+                    theirs,
+                    allowed,
+                }),
+            );
+        }
         Ok(Recording {
             mine: granted,
             theirs: before.theirs,

@@ -292,6 +292,12 @@
         if (data.call !== theirCall) return;
         newPeer();
         setState("left");
+        recordingTheirs = false;
+        showRecording();
+        break;
+      case "recording":
+        recordingTheirs = s.on;
+        showRecording();
         break;
     }
   }
@@ -340,6 +346,7 @@
   }
 
   function leave() {
+    stopRecording();
     signal({ type: "leave" }, theirCall);
     inCall = false;
     clearTimeout(recoverTimer);
@@ -440,9 +447,103 @@
     $("call-timer").textContent = text;
   }
 
+  // Recording, only with both members' consent for this lesson: made in
+  // this browser from what the call shows and sounds (the other member's
+  // picture, both voices), and saved to this device; it never reaches
+  // Koine. Either member withdrawing stops both recorders.
+  var recSection = $("recording");
+  var r = recSection.dataset;
+  var recordAllowed = r.allowed === "true";
+  var recorder = null;
+  var recordingTheirs = false;
+  var recordButton = $("rec-toggle");
+
+  function showRecording() {
+    var indicator = $("recording-indicator");
+    indicator.hidden = !recorder && !recordingTheirs;
+    indicator.textContent = recorder ? r.onMine : r.onTheirs;
+    recordButton.hidden = !window.MediaRecorder || (!recordAllowed && !recorder);
+    recordButton.textContent = recorder ? r.stop : r.start;
+    recordButton.setAttribute("aria-pressed", String(!!recorder));
+  }
+
+  function startRecording() {
+    if (!recordAllowed || recorder || !inCall) return;
+    // Said first: the server refuses it without both consents.
+    if (!signal({ type: "recording", on: true }, theirCall)) return;
+    var audio = new AudioContext();
+    var mix = audio.createMediaStreamDestination();
+    var remote = remoteVideo.srcObject;
+    var voices = (remote ? remote.getAudioTracks() : []).concat(mic ? [mic] : []);
+    voices.forEach(function (t) { audio.createMediaStreamSource(new MediaStream([t])).connect(mix); });
+    var picture = remote ? remote.getVideoTracks() : [];
+    var chunks = [];
+    var made = new MediaRecorder(new MediaStream(picture.concat(mix.stream.getAudioTracks())));
+    made.ondataavailable = function (e) { if (e.data.size) chunks.push(e.data); };
+    made.onstop = function () {
+      audio.close();
+      saveRecording(new Blob(chunks, { type: made.mimeType || "video/webm" }));
+    };
+    made.start(1000);
+    recorder = made;
+    showRecording();
+  }
+
+  function stopRecording() {
+    if (!recorder) return;
+    var made = recorder;
+    recorder = null;
+    made.stop();
+    signal({ type: "recording", on: false }, theirCall);
+    showRecording();
+  }
+
+  function saveRecording(blob) {
+    window.koineRoom.recorded = blob.size;
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "koine-lesson-" + new Date().toISOString().slice(0, 16).replace(/[:T]/g, "-") + ".webm";
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 60000);
+    $("rec-status").textContent = r.saved;
+  }
+
+  function onConsent(c) {
+    if (c.lesson !== lesson) return;
+    recordAllowed = c.allowed;
+    $("rec-mine").textContent = c.mine ? r.mineOn : r.mineOff;
+    $("rec-theirs").textContent = c.theirs ? r.theirsOn : r.theirsOff;
+    var button = $("rec-consent");
+    button.value = c.mine ? "no" : "yes";
+    button.textContent = c.mine ? r.withdraw : r.agree;
+    if (!recordAllowed) {
+      stopRecording();
+      recordingTheirs = false;
+    }
+    showRecording();
+  }
+
+  // The consent switch without leaving the call: the answer comes back
+  // over the stream, to both rooms.
+  $("rec-consent-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var body = new URLSearchParams(new FormData(e.target));
+    body.set("granted", $("rec-consent").value);
+    fetch(e.target.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" });
+  });
+  recordButton.addEventListener("click", function () { if (recorder) stopRecording(); else startRecording(); });
+  stream.on("recording", onConsent);
+
   stream.on("signal", onSignal);
   stream.on("signal_refused", function (data) {
     if (data.lesson !== lesson) return;
+    if (data.code === "recording-not-agreed") {
+      recordAllowed = false;
+      stopRecording();
+      return;
+    }
     if (data.code === "room-closed" || data.code === "room-lesson-not-going-ahead") {
       inCall = false;
       closePeer();
@@ -476,12 +577,13 @@
 
   // For diagnostics (and the browser tests): the live connection, and
   // sharing a video track as if it were a screen.
-  window.koineRoom = { peer: function () { return pc; }, share: share };
+  window.koineRoom = { peer: function () { return pc; }, share: share, recorded: 0 };
 
   $("stage").hidden = false;
   $("call-bar").hidden = false;
   $("call-controls").hidden = false;
   tick();
   setInterval(tick, 1000);
+  showRecording();
   join();
 }());

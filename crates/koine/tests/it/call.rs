@@ -256,6 +256,93 @@ async fn a_call_through_the_relay(app: &TestApp) {
         Some("true")
     );
 
+    // Recording: once both agree, the teacher records; both screens show
+    // it; the learner withdraws and the teacher's recorder stops and saves.
+    let agree = |token: String, granted: bool| {
+        let url = app.url(&format!("/api/v1/lessons/{lesson}/recording-consent"));
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({ "granted": granted }))
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success());
+        }
+    };
+    let shown = |web: &WebDriver, id: &'static str| {
+        let web = web.clone();
+        async move {
+            let script = format!("return !document.getElementById('{id}').hidden;");
+            web.execute(&script, Vec::new())
+                .await
+                .unwrap()
+                .convert::<bool>()
+                .unwrap()
+        }
+    };
+    assert!(!shown(&teacher, "rec-toggle").await, "no recording without consent");
+    agree(ana.clone(), true).await;
+    agree(profe.clone(), true).await;
+    let mut ready = false;
+    for _ in 0..100 {
+        ready = shown(&teacher, "rec-toggle").await;
+        if ready {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(ready, "the record button appears once both agree");
+    teacher.find(By::Id("rec-toggle")).await.unwrap().click().await.unwrap();
+    let mut indicator = String::new();
+    for _ in 0..100 {
+        if shown(&learner, "recording-indicator").await {
+            indicator = learner
+                .find(By::Id("recording-indicator"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        indicator.contains("Profe is recording"),
+        "the learner sees it: {indicator:?}"
+    );
+    assert!(shown(&teacher, "recording-indicator").await, "and the teacher");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    agree(ana.clone(), false).await;
+    let mut saved = 0;
+    for _ in 0..100 {
+        saved = teacher
+            .execute("return window.koineRoom.recorded;", Vec::new())
+            .await
+            .unwrap()
+            .convert::<u64>()
+            .unwrap();
+        if saved > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(saved > 1000, "the teacher's recorder stopped and saved {saved} bytes");
+    for _ in 0..50 {
+        if !shown(&learner, "recording-indicator").await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        !shown(&learner, "recording-indicator").await,
+        "the indicator goes on both screens"
+    );
+    assert!(!shown(&teacher, "recording-indicator").await);
+    assert!(!shown(&teacher, "rec-toggle").await);
+
     // Leaving and coming back; then a dropped tab (a reload) reconnects.
     learner.find(By::Id("call-leave")).await.unwrap().click().await.unwrap();
     until_state(&teacher, "left", "the teacher").await;

@@ -501,6 +501,34 @@ async fn call_signals_pass_between_the_two_members_while_the_room_is_open(app: T
         json!({ "type": "leave" }),
         "nothing else came first"
     );
+
+    // A recorder may start only once both agreed; each switch reaches both rooms.
+    let recording = json!({ "type": "recording", "on": true });
+    a.send(signal(lesson, recording.clone())).await.unwrap();
+    assert_eq!(next_of(&mut a, "signal_refused").await["code"], "recording-not-agreed");
+    consent(&app, &ana, lesson, json!({ "granted": true })).await;
+    assert_eq!(
+        next_of(&mut t, "recording").await,
+        json!({ "lesson": lesson, "mine": false, "theirs": true, "allowed": false })
+    );
+    consent(&app, &profe, lesson, json!({ "granted": true })).await;
+    assert_eq!(
+        next_of(&mut a, "recording").await,
+        json!({ "lesson": lesson, "mine": true, "theirs": false, "allowed": false }),
+        "the learner's own switch came back first"
+    );
+    assert_eq!(
+        next_of(&mut a, "recording").await,
+        json!({ "lesson": lesson, "mine": true, "theirs": true, "allowed": true })
+    );
+    a.send(signal(lesson, recording.clone())).await.unwrap();
+    assert_eq!(next_of(&mut t, "signal").await["signal"], recording);
+    consent(&app, &profe, lesson, json!({ "granted": false })).await;
+    assert_eq!(
+        next_of(&mut a, "recording").await["allowed"],
+        false,
+        "a withdrawal stops the learner's recorder too"
+    );
 }
 
 async fn the_built_in_relay_takes_only_live_lesson_credentials(app: TestApp) {
