@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod booking;
+mod classroom;
 mod load;
 mod messaging;
 mod privacy;
@@ -139,6 +140,32 @@ enum Command {
         #[arg(long, default_value_t = 64)]
         senders: usize,
     },
+    /// Call signalling in many lesson rooms at once, over the stream.
+    Classroom {
+        #[command(flatten)]
+        db: Database,
+        /// Lesson rooms, each with two members holding a stream.
+        #[arg(long, default_value_t = 500)]
+        rooms: usize,
+        /// Seconds over which the call set-ups are spread.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Call set-ups (offer, answer, candidates) per room.
+        #[arg(long, default_value_t = 4)]
+        setups: usize,
+        /// ICE candidates each side sends per set-up.
+        #[arg(long, default_value_t = 8)]
+        candidates: usize,
+    },
+    /// The built-in TURN relay against Debian's coturn, loaded by turnutils_uclient.
+    Relay {
+        #[arg(long, default_value_t = 20)]
+        clients: usize,
+        #[arg(long, default_value_t = 2000)]
+        messages: usize,
+        #[arg(long, default_value_t = 200)]
+        length: usize,
+    },
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -210,6 +237,35 @@ async fn main() {
                 rate,
                 soak_seconds,
                 senders,
+            })
+            .await
+        }
+        Command::Classroom {
+            db,
+            rooms,
+            seconds,
+            setups,
+            candidates,
+        } => {
+            classroom::run(classroom::Options {
+                backend: db.backend,
+                database_url: db.database_url,
+                rooms,
+                seconds,
+                setups,
+                candidates,
+            })
+            .await
+        }
+        Command::Relay {
+            clients,
+            messages,
+            length,
+        } => {
+            classroom::relay(classroom::RelayOptions {
+                clients,
+                messages,
+                length,
             })
             .await
         }

@@ -162,6 +162,10 @@ impl Server {
         panic!("koine did not become healthy within 30 s");
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
     /// Resident memory of the server process, in KiB.
     pub fn rss_kib(&self) -> u64 {
         let pid = self.child.id().expect("running");

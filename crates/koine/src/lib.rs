@@ -185,6 +185,21 @@ pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError
     Ok(svc)
 }
 
+/// A listener whose connections send small writes at once. Without
+/// TCP_NODELAY, Nagle's algorithm holds a stream frame written right after
+/// another until the peer acknowledges the first, which a delayed ACK puts
+/// off by up to 40 ms.
+pub fn listener_without_delay(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    fn no_delay(s: &mut tokio::net::TcpStream) {
+        if let Err(e) = s.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY on an accepted connection: {e}");
+        }
+    }
+    axum::serve::ListenerExt::tap_io(listener, no_delay as fn(&mut tokio::net::TcpStream))
+}
+
 pub fn app(svc: Services, cfg: &Config) -> axum::Router {
     koine_web::router(koine_web::AppState {
         svc,

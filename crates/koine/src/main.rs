@@ -277,7 +277,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>
     tracing::info!("Koine is serving on http://{addr} (data: {})", cfg.data_dir.display());
     println!("Koine is serving on http://{addr}");
     axum::serve(
-        listener,
+        koine::listener_without_delay(listener),
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())

@@ -149,9 +149,12 @@ impl TestApp {
         let turn = koine::start_turn(&config, &svc).await.expect("TURN relay starts");
         let app = koine::app(svc.clone(), &config);
         let server = tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .expect("serve");
+            axum::serve(
+                koine::listener_without_delay(listener),
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
         });
         Self {
             backend,

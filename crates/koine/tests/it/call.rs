@@ -282,8 +282,12 @@ async fn a_call_through_the_relay(app: &TestApp) {
                 .unwrap()
         }
     };
-    assert!(!shown(&teacher, "rec-toggle").await, "no recording without consent");
+    for web in [&learner, &teacher] {
+        assert!(!shown(web, "rec-toggle").await, "no recording without consent");
+    }
     agree(ana.clone(), true).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!shown(&learner, "rec-toggle").await, "nor with one member's");
     agree(profe.clone(), true).await;
     let mut ready = false;
     for _ in 0..100 {

@@ -11,6 +11,7 @@ use uuid::Uuid;
 both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_its_window);
 both_backends!(config = with_built_in_relay; the_built_in_relay_takes_only_live_lesson_credentials);
 both_backends!(
+    the_home_pages_show_what_is_next,
     attendance_is_kept_and_a_lesson_both_attended_completes_sooner,
     both_members_write_the_lessons_shared_notes,
     call_signals_pass_between_the_two_members_while_the_room_is_open,
@@ -678,6 +679,18 @@ async fn attendance_is_kept_and_a_lesson_both_attended_completes_sooner(app: Tes
     app.advance_to(ends + SignedDuration::from_hours(12));
     app.timers().await;
     assert_eq!(app.lesson_status(lesson).await, "completed");
+    // The teacher's home counts it in this month's earnings.
+    let (_, home) = tb.get_text("/").await;
+    let earned = home
+        .split("class=\"figure\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        earned.ends_with(" EUR") && earned != "0.00 EUR",
+        "earned this month: {earned:?}"
+    );
 
     // Only the learner in the other: the usual 72 hours.
     app.advance_to(later - SignedDuration::from_mins(5));
@@ -810,4 +823,46 @@ async fn both_members_write_the_lessons_shared_notes(app: TestApp) {
         &put(&ana, json!({ "body": "Tarde", "version": 3 })).await,
         "room-closed",
     );
+}
+
+async fn the_home_pages_show_what_is_next(app: TestApp) {
+    let Booked { tb, lb, lesson, .. } = booked(&app).await;
+    let (_, home) = tb.get_text("/").await;
+    assert!(
+        home.contains("Waiting for your answer") && home.contains("Spanish with Ana") && home.contains("Answer by"),
+        "the teacher sees the request: {home}"
+    );
+    assert!(
+        home.contains("Earned this month") && home.contains("0.00 EUR"),
+        "{home}"
+    );
+    assert!(home.contains("No unread messages."), "{home}");
+    assert!(home.contains(&format!("href=\"/lessons/{lesson}\"")), "{home}");
+    let (_, home) = lb.get_text("/").await;
+    assert!(
+        home.contains("Coming up") && home.contains("Spanish with Profe") && home.contains("To reschedule or cancel"),
+        "the learner sees the lesson: {home}"
+    );
+    assert!(
+        !home.contains("Waiting for your answer") && !home.contains("Earned this month"),
+        "{home}"
+    );
+    assert!(!home.contains("is being built"), "no placeholder copy: {home}");
+    // A message makes the count.
+    let r = tb
+        .post_form(
+            "/messages/start",
+            &[("member", &app.account_id("ana@example.org").await.to_string())],
+        )
+        .await;
+    let path = r.headers()["location"].to_str().unwrap().to_owned();
+    let sent = tb
+        .post_form(
+            &path,
+            &[("body", "¡Hola Ana!"), ("idempotency_key", &Uuid::now_v7().to_string())],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let (_, home) = lb.get_text("/").await;
+    assert!(home.contains("Unread messages: 1"), "{home}");
 }

@@ -28,8 +28,7 @@ home-feature-privacy-body = You decide who sees each part of your profile. Our p
 home-feature-anywhere-title = Learn anywhere
 home-feature-anywhere-body = Works on your phone, tablet or computer, even without JavaScript.
 home-welcome = Welcome back, { $name }!
-home-signed-in-lead = Your learning space is being built. Meanwhile, complete your profile so teachers know you.
-home-edit-profile = Edit my profile
+home-signed-in-lead = Your lessons, messages and what is waiting for you.
 
 ## Sign up
 signup-title = Create your account
@@ -1042,6 +1041,16 @@ lesson-attendance-no-leave = Not recorded
 lesson-join-opens = The classroom opens at { $when }
 home-next-lesson = Your next lesson
 home-next-lesson-line = { $language } with { $name }
+home-waiting = Waiting for your answer
+home-answer-by = Answer by { $when }
+home-change-lesson = To reschedule or cancel, open the lesson.
+home-all-lessons = All my lessons
+home-messages = Messages
+home-no-unread = No unread messages.
+home-unread = Unread messages: { $count }
+home-open-messages = Open my messages
+home-earned = Earned this month
+home-open-earnings = My earnings
 lesson-when = When
 lesson-status = Status
 lesson-kind = Booking

@@ -28,8 +28,7 @@ home-feature-privacy-body = Tú decides quién ve cada parte de tu perfil. Nuest
 home-feature-anywhere-title = Aprende en cualquier lugar
 home-feature-anywhere-body = Funciona en tu teléfono, tableta u ordenador, incluso sin JavaScript.
 home-welcome = ¡Hola de nuevo, { $name }!
-home-signed-in-lead = Estamos preparando tu espacio de aprendizaje. Mientras tanto, completa tu perfil para que los profesores te conozcan.
-home-edit-profile = Editar mi perfil
+home-signed-in-lead = Tus clases, tus mensajes y lo que te espera.
 
 ## Registro
 signup-title = Crea tu cuenta
@@ -1042,6 +1041,16 @@ lesson-attendance-no-leave = Sin registrar
 lesson-join-opens = El aula se abre a las { $when }
 home-next-lesson = Tu próxima clase
 home-next-lesson-line = { $language } con { $name }
+home-waiting = Esperan tu respuesta
+home-answer-by = Responde antes del { $when }
+home-change-lesson = Para cambiar la hora o cancelar, abre la clase.
+home-all-lessons = Todas mis clases
+home-messages = Mensajes
+home-no-unread = No tienes mensajes sin leer.
+home-unread = Mensajes sin leer: { $count }
+home-open-messages = Abrir mis mensajes
+home-earned = Ganado este mes
+home-open-earnings = Mis ingresos
 lesson-when = Cuándo
 lesson-status = Estado
 lesson-kind = Tipo

@@ -28,8 +28,7 @@ home-feature-privacy-body = プロフィールの各項目を誰に公開する�
 home-feature-anywhere-title = どこでも学べる
 home-feature-anywhere-body = スマートフォン、タブレット、パソコンで利用でき、JavaScript がなくても動作します。
 home-welcome = おかえりなさい、{ $name } さん！
-home-signed-in-lead = あなたの学習スペースは現在準備中です。その間に、先生にあなたのことを知ってもらえるよう、プロフィールを完成させましょう。
-home-edit-profile = プロフィールを編集
+home-signed-in-lead = あなたのレッスン、メッセージ、対応待ちの項目です。
 
 ## 新規登録
 signup-title = アカウントを作成
@@ -1042,6 +1041,16 @@ lesson-attendance-no-leave = 記録なし
 lesson-join-opens = 教室は { $when } に開きます
 home-next-lesson = 次のレッスン
 home-next-lesson-line = { $name }さんとの{ $language }
+home-waiting = あなたの返答待ち
+home-answer-by = { $when } までに返答
+home-change-lesson = 日時の変更やキャンセルはレッスンを開いて行えます。
+home-all-lessons = すべてのレッスン
+home-messages = メッセージ
+home-no-unread = 未読メッセージはありません。
+home-unread = 未読メッセージ：{ $count } 件
+home-open-messages = メッセージを開く
+home-earned = 今月の収入
+home-open-earnings = 収入を見る
 lesson-when = 日時
 lesson-status = 状態
 lesson-kind = 予約の種類

@@ -28,8 +28,7 @@ home-feature-privacy-body = 资料的每个部分对谁可见，都由你决定�
 home-feature-anywhere-title = 随时随地学习
 home-feature-anywhere-body = 可在手机、平板或电脑上使用，即使不启用 JavaScript 也能正常运行。
 home-welcome = 欢迎回来，{ $name }！
-home-signed-in-lead = 你的学习空间正在建设中。在此期间，请完善你的个人资料，让老师更了解你。
-home-edit-profile = 编辑我的资料
+home-signed-in-lead = 你的课程、消息和待办事项。
 
 ## 注册
 signup-title = 创建账户
@@ -1042,6 +1041,16 @@ lesson-attendance-no-leave = 未记录
 lesson-join-opens = 教室将于 { $when } 开放
 home-next-lesson = 你的下一节课
 home-next-lesson-line = 与 { $name } 的{ $language }课
+home-waiting = 等待你回复
+home-answer-by = 请在 { $when } 前回复
+home-change-lesson = 如需改期或取消，请打开该课程。
+home-all-lessons = 我的全部课程
+home-messages = 消息
+home-no-unread = 没有未读消息。
+home-unread = 未读消息：{ $count } 条
+home-open-messages = 打开我的消息
+home-earned = 本月收入
+home-open-earnings = 我的收入
 lesson-when = 时间
 lesson-status = 状态
 lesson-kind = 类型

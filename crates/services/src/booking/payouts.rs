@@ -102,6 +102,17 @@ impl Services {
         Ok(Some(serde_json::from_slice(&json).map_err(Error::internal)?))
     }
 
+    /// What a teacher earned (lessons released to them) since `since`.
+    pub async fn earned_since(&self, p: &Principal, since: i64) -> Result<i64> {
+        let mut c = self.db.acquire().await?;
+        Ok(
+            match ledger_repo::find(c.conn(), Account::Earnings(p.account_id)).await? {
+                Some(id) => ledger_repo::credited_since(c.conn(), id, since).await?,
+                None => 0,
+            },
+        )
+    }
+
     pub async fn earnings(&self, p: &Principal) -> Result<Earnings> {
         let mut c = self.db.acquire().await?;
         let account = ledger_repo::find(c.conn(), Account::Earnings(p.account_id)).await?;

@@ -130,6 +130,15 @@ pub async fn statement(conn: Conn<'_>, account: Uuid, limit: i64) -> Result<Vec<
         .bind(account).bind(limit).fetch_all(&mut *c).await)?)
 }
 
+/// What came into an account since `since` (credits only: money paid out
+/// or refunded does not lower it).
+pub async fn credited_since(conn: Conn<'_>, account: Uuid, since: i64) -> Result<i64> {
+    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_postings \
+         WHERE account_id = $1 AND amount > 0 AND created_at >= $2")
+        .bind(account).bind(since).fetch_one(&mut *c).await)?)
+}
+
 /// Balances summed per kind of account, and over everything (which must
 /// be zero), for the finance overview and checks.
 pub async fn totals(conn: Conn<'_>) -> Result<Vec<(String, i64)>> {

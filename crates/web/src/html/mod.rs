@@ -104,6 +104,22 @@ pub struct HomePage {
     pub suggested: Vec<HitLine>,
     /// The member's next lesson, with its classroom's Join.
     pub next_lesson: Option<NextLessonLine>,
+    /// What a signed-in member's home shows beyond that.
+    pub dashboard: Option<Dashboard>,
+}
+
+/// A signed-in member's overview: the lessons coming up, requests waiting
+/// for their answer (teachers), unread messages, packages with lessons
+/// left (learners) and, for teachers, what they earned this month.
+pub struct Dashboard {
+    /// (lesson, "Spanish with María", when, status).
+    pub upcoming: Vec<(uuid::Uuid, String, String, String)>,
+    /// (lesson, "Spanish with Ana", when, answer by).
+    pub waiting: Vec<(uuid::Uuid, String, String, String)>,
+    pub unread: i64,
+    /// (teacher, lessons left, usable until).
+    pub packages: Vec<(String, String, String)>,
+    pub earned_this_month: Option<String>,
 }
 
 /// A lesson as the home page shows it.
@@ -153,12 +169,106 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePage, PageErro
         }),
         None => None,
     };
+    let dashboard = match &ctx.principal {
+        Some(p) => Some(dashboard(&st, p, &i18n, &zone, now).await?),
+        None => None,
+    };
     Ok(HomePage {
         page: Page::new(&ctx, "brand"),
         security_notices,
         ask_consent_again,
         suggested,
         next_lesson,
+        dashboard,
+    })
+}
+
+async fn dashboard(
+    st: &AppState,
+    p: &koine_services::accounts::Principal,
+    i18n: &crate::i18n::I18n,
+    zone: &jiff::tz::TimeZone,
+    now: i64,
+) -> Result<Dashboard, PageError> {
+    use koine_domain::booking::LessonStatus;
+    let what = |l: &koine_services::booking::lessons::Lesson| {
+        let other = if l.role == "learner" {
+            &l.teacher_name
+        } else {
+            &l.learner_name
+        };
+        koine_services::i18n::t_args(
+            i18n.locale,
+            "home-next-lesson-line",
+            &[
+                ("language", i18n.language(&l.row.language)),
+                ("name", format::name_or_former(i18n, other)),
+            ],
+        )
+    };
+    let mut lessons = st.svc.my_lessons(p).await?;
+    lessons.retain(|l| l.row.ends_at >= now && l.row.closed_at.is_none());
+    lessons.sort_by_key(|l| l.row.starts_at);
+    let waiting = lessons
+        .iter()
+        .filter(|l| l.role == "teacher" && l.row.status == LessonStatus::Requested)
+        .map(|l| {
+            (
+                l.row.id,
+                what(l),
+                format::local(i18n, l.row.starts_at, zone),
+                format::local(i18n, l.row.respond_by, zone),
+            )
+        })
+        .collect();
+    let upcoming = lessons
+        .iter()
+        .take(5)
+        .map(|l| {
+            (
+                l.row.id,
+                what(l),
+                format::local(i18n, l.row.starts_at, zone),
+                i18n.t(&format!("lesson-status-{}", l.row.status)),
+            )
+        })
+        .collect();
+    let packages = st
+        .svc
+        .packages(p.account_id)
+        .await?
+        .into_iter()
+        .filter(|k| k.row.learner_id == p.account_id && k.lessons_left > 0 && k.row.closed_at.is_none())
+        .map(|k| {
+            (
+                format::name_or_former(i18n, &k.teacher_name),
+                i18n.t1("book-package-left", "lessons", k.lessons_left),
+                format::local(i18n, k.row.expires_at, zone),
+            )
+        })
+        .collect();
+    let earned_this_month = if st.svc.is_teacher(p.account_id).await? {
+        // The month as the member's own calendar has it.
+        let month = st
+            .svc
+            .clock
+            .now()
+            .to_zoned(zone.clone())
+            .date()
+            .first_of_month()
+            .to_zoned(zone.clone())
+            .map_err(|e| PageError::from(koine_services::Error::internal(e)))?;
+        let earned = st.svc.earned_since(p, month.timestamp().as_microsecond()).await?;
+        Some(format::money(earned, &st.svc.settings.currency))
+    } else {
+        None
+    };
+    Ok(Dashboard {
+        upcoming,
+        waiting,
+        unread: st.svc.unread_messages(p.account_id).await?,
+        packages,
+        earned_this_month,
     })
 }
 
