@@ -198,19 +198,31 @@ fn frame(lesson: Uuid, call: &str, signal: Value) -> Frame {
     )
 }
 
-/// One side of a room: sends its part of each set-up when told to, and
-/// counts what arrives from the other side.
-async fn side(
+/// One side of a room.
+struct Side {
     addr: SocketAddr,
     token: String,
     lesson: Uuid,
+    /// The teacher's side (answers); the learner's offers.
     offers: bool,
-    mut turns: tokio::sync::mpsc::Receiver<()>,
     candidates: usize,
-    tally: Arc<Tally>,
-    origin: Instant,
+    /// Signals it should receive over the run.
     expect: u64,
-) {
+    origin: Instant,
+}
+
+/// One side of a room: sends its part of each set-up when told to, and
+/// counts what arrives from the other side.
+async fn side(me: Side, mut turns: tokio::sync::mpsc::Receiver<()>, tally: Arc<Tally>) {
+    let Side {
+        addr,
+        token,
+        lesson,
+        offers,
+        candidates,
+        expect,
+        origin,
+    } = me;
     let ws = connect(addr, &token).await;
     let (mut tx, mut rx) = ws.split();
     let call = if offers { "teacher" } else { "learner" };
@@ -291,17 +303,16 @@ pub async fn run(o: Options) -> Value {
         for (token, offers) in [(&r.learner, false), (&r.teacher, true)] {
             let (go, turns) = tokio::sync::mpsc::channel(o.setups);
             pair.push(go);
-            tasks.push(tokio::spawn(side(
+            let me = Side {
                 addr,
-                token.clone(),
-                r.lesson,
+                token: token.clone(),
+                lesson: r.lesson,
                 offers,
-                turns,
-                o.candidates,
-                tally.clone(),
+                candidates: o.candidates,
+                expect: per_side,
                 origin,
-                per_side,
-            )));
+            };
+            tasks.push(tokio::spawn(side(me, turns, tally.clone())));
         }
         triggers.push(pair);
     }
