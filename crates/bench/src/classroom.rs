@@ -10,6 +10,7 @@
 //! the instant it was sent, so the receiver measures the relay's send →
 //! deliver time; every signal must arrive exactly once.
 
+use crate::messaging::connect;
 use crate::seed::{Members, Sessions, V, insert};
 use crate::{BackendArg, server};
 use futures_util::{SinkExt, StreamExt};
@@ -18,9 +19,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as Frame;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use uuid::Uuid;
 
 const MINUTE_US: i64 = 60_000_000;
@@ -122,27 +121,6 @@ async fn seed(svc: &koine_services::Services, rooms: usize) -> Vec<Room> {
     .await;
     tx.commit().await.expect("commit");
     out
-}
-
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
-
-async fn connect(addr: SocketAddr, token: &str) -> Socket {
-    loop {
-        let mut req = format!("ws://{addr}/api/v1/stream")
-            .into_client_request()
-            .expect("a request");
-        req.headers_mut()
-            .insert("authorization", format!("Bearer {token}").parse().expect("a header"));
-        // Nagle off, as browsers have it.
-        if let Ok((mut ws, _)) = tokio_tungstenite::connect_async_with_config(req, None, true).await {
-            while let Some(Ok(f)) = ws.next().await {
-                if matches!(&f, Frame::Text(t) if t.as_str().contains("\"hello\"")) {
-                    return ws;
-                }
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 fn now_us(origin: Instant) -> u64 {

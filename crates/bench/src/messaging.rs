@@ -193,16 +193,18 @@ async fn catch_up(addr: SocketAddr, m: &Member, seen: &Mutex<Seen>) {
     }
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
 
-async fn connect(addr: SocketAddr, token: &str) -> Socket {
+/// A member's stream, once the server has subscribed it (its hello). Nagle
+/// off, as browsers have it.
+pub async fn connect(addr: SocketAddr, token: &str) -> Socket {
     loop {
         let mut req = format!("ws://{addr}/api/v1/stream")
             .into_client_request()
             .expect("a request");
         req.headers_mut()
             .insert("authorization", format!("Bearer {token}").parse().expect("a header"));
-        match tokio_tungstenite::connect_async(req).await {
+        match tokio_tungstenite::connect_async_with_config(req, None, true).await {
             Ok((mut ws, _)) => {
                 // The hello frame: the server has subscribed this socket.
                 while let Some(Ok(f)) = ws.next().await {
