@@ -1530,6 +1530,7 @@ table-member-blocks = Members you blocked
 table-messaging-preferences = Your message settings
 table-classroom-preferences = Your classroom settings
 table-lesson-attendance = When you joined and left lesson classrooms
+table-lesson-notes = The notes pads you shared in lesson classrooms
 retention-with_parent-conversations = As long as the conversation it belongs to
 nav-reports = Reports
 report-heading = Report to trust & safety

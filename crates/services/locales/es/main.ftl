@@ -1530,6 +1530,7 @@ table-member-blocks = Miembros que bloqueaste
 table-messaging-preferences = Tus ajustes de mensajes
 table-classroom-preferences = Tus ajustes del aula
 table-lesson-attendance = Cuándo entraste y saliste de las aulas de tus clases
+table-lesson-notes = Las notas compartidas en las aulas de tus clases
 retention-with_parent-conversations = Mientras exista la conversación a la que pertenece
 nav-reports = Denuncias
 report-heading = Denunciar a confianza y seguridad

@@ -1527,6 +1527,7 @@ table-member-blocks = ブロックしたメンバー
 table-messaging-preferences = メッセージの設定
 table-classroom-preferences = 教室の設定
 table-lesson-attendance = レッスンの教室に入退室した時刻
+table-lesson-notes = レッスンの教室で共有したメモ
 retention-with_parent-conversations = 属する会話が存在する間
 nav-reports = 通報
 report-heading = 信頼・安全チームに通報

@@ -1527,6 +1527,7 @@ table-member-blocks = 你屏蔽的成员
 table-messaging-preferences = 你的消息设置
 table-classroom-preferences = 你的教室设置
 table-lesson-attendance = 你进出课程教室的时间
+table-lesson-notes = 你在课程教室中共享的笔记
 retention-with_parent-conversations = 只要其所属的会话仍然存在
 nav-reports = 举报
 report-heading = 向信任与安全团队举报

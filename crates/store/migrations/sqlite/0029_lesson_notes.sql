@@ -14,3 +14,4 @@ CREATE TABLE lesson_notes (
 ) STRICT;
 CREATE INDEX lesson_notes_account ON lesson_notes (account_id);
 CREATE INDEX lesson_notes_updated ON lesson_notes (updated_at);
+CREATE INDEX lesson_notes_updated_by ON lesson_notes (updated_by);

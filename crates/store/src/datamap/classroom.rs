@@ -27,12 +27,14 @@ pub(super) static TABLES: &[TableMap] = &[
     // takes only theirs and the other keeps their lesson's notes.
     table!("lesson_notes", ["account_id", "updated_by"],
             Defaults::new(SVC, Contract, NOTES_KEEP, DeleteRow);
-        about "The notes pad you shared with the other member in each lesson's classroom.";
+        about "The notes pad you shared with the other member in each lesson's classroom: your copy goes with your account; the other member keeps theirs.";
         UID => ["lesson_id", "account_id"];
-        "user.content.lesson_note" => ["body"];
+        // The text is the two members' together: erasing one deletes their
+        // copy (the row); in the other's copy it stays, with the row.
+        "user.content.lesson_note" => ["body"].erasure(WithRow);
         SYS => ["version"].purposes(OPS);
         UID => ["updated_by"].erasure(Pseudonymise);
-        "user.content.lesson_note" => ["updated_at"].from(Source::Service);
+        "user.content.lesson_note" => ["updated_at"].from(Source::Service).erasure(WithRow);
     ),
 ];
 
