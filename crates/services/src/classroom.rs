@@ -317,6 +317,9 @@ impl Services {
     /// `base` (the version the member edited; 0 for none). Both members'
     /// copies change together, and both are told.
     pub async fn save_notes(&self, p: &Principal, id: Uuid, body: &SharedNotes, base: i64) -> Result<Notes> {
+        if base < 0 {
+            return Err(koine_domain::Invalid::new("version", "invalid").into());
+        }
         let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let room = self.lesson_room(tx.conn(), p, id).await?;

@@ -798,6 +798,14 @@ async fn both_members_write_the_lessons_shared_notes(app: TestApp) {
         put(&eve, json!({ "body": "x", "version": 2 })).await.0,
         StatusCode::NOT_FOUND
     );
+    assert_eq!(
+        put(&ana, json!({ "body": "x", "version": -1 })).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    refused(
+        &put(&ana, json!({ "body": "x", "version": 1.0 })).await,
+        "notes-changed",
+    );
     assert_eq!(app.get_json(&path, &ana).await["version"], 2);
 
     // Without JavaScript: the pad is a form; a stale save keeps the text.

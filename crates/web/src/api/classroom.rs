@@ -192,6 +192,7 @@ pub struct NotesBody {
     #[schema(schema_with = super::shapes::shared_notes)]
     body: String,
     /// The version this text was edited from.
+    #[serde(deserialize_with = "super::whole")]
     #[schema(minimum = 0)]
     version: i64,
 }
