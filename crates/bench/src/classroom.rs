@@ -10,7 +10,7 @@
 //! the instant it was sent, so the receiver measures the relay's send →
 //! deliver time; every signal must arrive exactly once.
 
-use crate::messaging::connect;
+use crate::messaging::{connect, pct};
 use crate::seed::{Members, Sessions, V, insert};
 use crate::{BackendArg, server};
 use futures_util::{SinkExt, StreamExt};
@@ -250,13 +250,6 @@ async fn side(me: Side, mut turns: tokio::sync::mpsc::Receiver<()>, tally: Arc<T
     }
     let _ = tokio::time::timeout(Duration::from_secs(10), reader).await;
     let _ = tx.close().await;
-}
-
-fn pct(sorted: &[u64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize] as f64 / 1000.0
 }
 
 pub async fn run(o: Options) -> Value {

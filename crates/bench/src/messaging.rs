@@ -401,7 +401,8 @@ async fn send_for(
     (statuses, sent.load(Ordering::Relaxed), seconds, posts)
 }
 
-fn pct(sorted: &[u64], p: f64) -> f64 {
+/// The `p` quantile of sorted microseconds, in milliseconds.
+pub fn pct(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
