@@ -246,10 +246,13 @@ fn print_map(format: Format) {
     }
 }
 
-fn print_demo(logins: &[koine::demo::DemoLogin]) {
+fn print_demo(demo: &koine::demo::Demo) {
     println!("Demo logins (password for all: {}):", koine::demo::PASSWORD);
-    for l in logins {
+    for l in &demo.logins {
         println!("  {:<48} {}", l.who, l.email);
+    }
+    if let Some(lesson) = &demo.lesson_now {
+        println!("{lesson}");
     }
 }
 

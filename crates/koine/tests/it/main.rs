@@ -14,6 +14,7 @@ mod contention;
 mod conversations;
 mod cookies;
 mod corrections;
+mod demo;
 mod erasure;
 mod export;
 mod holds;
