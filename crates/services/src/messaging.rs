@@ -253,6 +253,13 @@ impl Services {
         Ok(!f.paid_lesson)
     }
 
+    /// The conversation between the member and `with`, if there is one
+    /// (looking starts nothing).
+    pub async fn conversation_with(&self, p: &Principal, with: Uuid) -> Result<Option<Uuid>> {
+        let mut c = self.db.acquire().await?;
+        Ok(repo::between(c.conn(), p.account_id, with).await?)
+    }
+
     /// Opens the conversation with `with` (starting it if the two have
     /// none): a member may start one with a teacher, or with someone they
     /// have a lesson with.

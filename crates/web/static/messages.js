@@ -45,6 +45,17 @@
     badge.hidden = count === 0;
   }
 
+  // A time as the page words its own: in the member's language and zone.
+  function when(us) {
+    var options = { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" };
+    if (list.dataset.zone) options.timeZone = list.dataset.zone;
+    try {
+      return new Date(us / 1000).toLocaleString(document.documentElement.lang || undefined, options);
+    } catch (err) {
+      return new Date(us / 1000).toLocaleString();
+    }
+  }
+
   function append(m) {
     if (!list || m.conversation !== conversation || m.seq <= lastSeq) return;
     var empty = document.getElementById("conversation-empty");
@@ -73,10 +84,13 @@
     if (m.attachments && m.attachments.length) li.appendChild(files(m));
     var meta = document.createElement("p");
     meta.className = "meta muted";
-    meta.textContent = new Date(m.created_at / 1000).toLocaleString() +
+    meta.textContent = when(m.created_at) +
       (m.redacted.length ? " · " + list.dataset.redacted : "");
     li.appendChild(meta);
     list.appendChild(li);
+    // Where the list scrolls in its own box (the classroom's chat), the
+    // newest message comes into view.
+    list.scrollTop = list.scrollHeight;
     lastSeq = m.seq;
     list.dataset.lastSeq = String(lastSeq);
     if (typing) typing.hidden = true;
@@ -206,6 +220,7 @@
     });
   }
 
+  if (list) list.scrollTop = list.scrollHeight;
   document.addEventListener("visibilitychange", function () { if (!document.hidden) markRead(); });
   if (window.WebSocket) connect();
 }());

@@ -116,6 +116,20 @@ async fn until_state(web: &WebDriver, want: &str, who: &str) {
 /// What the browser's own statistics say the call carries: frames decoded,
 /// audio received, the size of the last frame, and the kind of local
 /// candidate the media use.
+/// Evaluates `script` (which returns a string) until it gives `want`, for
+/// up to ten seconds; the last value it gave.
+async fn until_value(web: &WebDriver, script: &str, want: &str) -> String {
+    let mut got = String::new();
+    for _ in 0..100 {
+        got = web.execute(script, Vec::new()).await.unwrap().convert().unwrap();
+        if got == want {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    got
+}
+
 async fn stats(web: &WebDriver) -> Value {
     let out = web
         .execute_async(
@@ -163,6 +177,8 @@ async fn a_call_through_the_relay(app: &TestApp) {
     let axe_js = std::fs::read_to_string(required_env("KOINE_AXE_JS")).expect("axe-core source");
     let Booked {
         tb,
+        teacher: teacher_id,
+        learner: learner_id,
         lesson,
         at,
         ana,
@@ -170,6 +186,10 @@ async fn a_call_through_the_relay(app: &TestApp) {
         ..
     } = booked(app).await;
     app.step_ok(&tb, lesson, "confirm").await;
+    app.svc
+        .start_conversation(&app.principal(learner_id), teacher_id)
+        .await
+        .unwrap();
     app.advance_to(at - SignedDuration::from_mins(5));
     // Both hide their address: media only through the relay.
     for token in [&ana, &profe] {
@@ -208,20 +228,39 @@ async fn a_call_through_the_relay(app: &TestApp) {
         .send_keys("Vocabulario: el andén")
         .await
         .unwrap();
-    let mut theirs = String::new();
-    for _ in 0..100 {
-        theirs = teacher
-            .execute("return document.getElementById('notes-body').value;", Vec::new())
-            .await
-            .unwrap()
-            .convert()
-            .unwrap();
-        if theirs == "Vocabulario: el andén" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let theirs = until_value(
+        &teacher,
+        "return document.getElementById('notes-body').value;",
+        "Vocabulario: el andén",
+    )
+    .await;
     assert_eq!(theirs, "Vocabulario: el andén", "the teacher sees the learner's notes");
+
+    // The chat: sent from the room without leaving it (the call goes on),
+    // shown in the other member's room as it arrives.
+    learner
+        .find(By::Id("body"))
+        .await
+        .unwrap()
+        .send_keys("¿Me oyes bien?")
+        .await
+        .unwrap();
+    learner
+        .find(By::Css("#compose button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let last = "const m = document.querySelectorAll('#messages .message .body'); \
+                return m.length ? m[m.length - 1].textContent : '';";
+    assert_eq!(
+        until_value(&teacher, last, "¿Me oyes bien?").await,
+        "¿Me oyes bien?",
+        "the teacher reads it live"
+    );
+    assert_eq!(until_value(&learner, last, "¿Me oyes bien?").await, "¿Me oyes bien?");
+    assert_eq!(state(&learner).await, "connected", "sending did not leave the room");
 
     // A screen shared (a canvas stands in: headless Chromium has no
     // screen) replaces the camera on the other side, without a new call.

@@ -14,6 +14,7 @@ both_backends!(
     the_home_pages_show_what_is_next,
     attendance_is_kept_and_a_lesson_both_attended_completes_sooner,
     both_members_write_the_lessons_shared_notes,
+    the_room_holds_the_chat_and_the_lessons_materials,
     call_signals_pass_between_the_two_members_while_the_room_is_open,
     recording_needs_both_members_consent_and_either_can_withdraw,
     a_member_can_hide_their_address_from_the_other
@@ -873,4 +874,76 @@ async fn the_home_pages_show_what_is_next(app: TestApp) {
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let (_, home) = lb.get_text("/").await;
     assert!(home.contains("Unread messages: 1"), "{home}");
+}
+
+async fn the_room_holds_the_chat_and_the_lessons_materials(app: TestApp) {
+    use koine_testkit::lessons::key;
+    use koine_testkit::tiny_pdf;
+    let Booked {
+        tb,
+        lb,
+        teacher,
+        stranger,
+        at,
+        lesson,
+        ..
+    } = booked(&app).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    app.advance_to(at - SignedDuration::from_mins(5));
+    let room = format!("/lessons/{lesson}/room");
+    let conversations = || async {
+        koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM conversations")
+            .fetch_one(p).await.unwrap())
+    };
+
+    // Without a conversation, the room offers to start one; looking starts nothing.
+    let (_, page) = lb.get_text(&room).await;
+    assert!(
+        page.contains("Start the chat") && !page.contains("id=\"messages\""),
+        "{page}"
+    );
+    assert!(page.contains("No files yet"), "{page}");
+    assert_eq!(conversations().await, 0);
+    let r = stranger.post_form(&format!("{room}/chat"), &[]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "only the lesson's members");
+    let r = lb.post_form(&format!("{room}/chat"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], format!("{room}#chat").as_str());
+    assert_eq!(conversations().await, 1);
+
+    // The chat is in the room; a message sent from its form reaches the
+    // other member's room, and reading it there counts as read.
+    let (_, page) = lb.get_text(&room).await;
+    let at_conversation = page.split("data-conversation=\"").nth(1).expect("the chat's list");
+    let c = &at_conversation[..36];
+    assert!(page.contains(&format!("action=\"/messages/{c}\"")), "{page}");
+    let r = lb
+        .post_form(
+            &format!("/messages/{c}"),
+            &[("body", "Hola, ¿me oyes bien?"), ("idempotency_key", &key())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.svc.unread_messages(teacher).await.unwrap(), 1);
+    let (_, page) = tb.get_text(&room).await;
+    assert!(page.contains("Hola, ¿me oyes bien?"), "{page}");
+    assert_eq!(app.svc.unread_messages(teacher).await.unwrap(), 0);
+
+    // A file either member sends in the conversation is among the lesson's materials.
+    let r = tb
+        .post_multipart(
+            &format!("/messages/{c}"),
+            &[("body", "Los ejercicios de hoy"), ("idempotency_key", &key())],
+            &[("files", tiny_pdf("Ejercicios"), "ejercicios.pdf")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let (_, page) = lb.get_text(&room).await;
+    let materials = page.split("id=\"materials\"").nth(1).expect("materials listed");
+    assert!(materials.contains("ejercicios.pdf"), "{page}");
+    let href = materials.split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+    let file = lb.get(href).await;
+    assert_eq!(file.status(), StatusCode::OK);
+    assert!(file.bytes().await.unwrap().starts_with(b"%PDF"));
+    assert_eq!(stranger.get(href).await.status(), StatusCode::NOT_FOUND);
 }

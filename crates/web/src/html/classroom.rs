@@ -1,6 +1,8 @@
 //! The classroom page of a lesson (the API: `api/classroom.rs`): who it is
-//! with, when, the lesson's note, its chat and the recording switch.
+//! with, when, the lesson's note and materials, the two members' chat, the
+//! shared notes and the recording switch.
 
+use super::conversations::{FileLine, MessageLine, line};
 use super::format::{local, name_or_former};
 use super::teachers::viewer_zone;
 use super::templates::Page;
@@ -18,6 +20,8 @@ use axum::routing::{get, post};
 use jiff::tz::TimeZone;
 use koine_domain::classroom::{SharedNotes, Side};
 use koine_services::classroom::Recording;
+use koine_services::idempotency::IdempotencyKey;
+use koine_services::messaging::Conversation;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -27,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/lessons/{id}/room/recording-consent", post(recording_consent))
         .route("/lessons/{id}/room/hide-ip", post(hide_ip))
         .route("/lessons/{id}/room/notes", post(save_notes))
+        .route("/lessons/{id}/room/chat", post(start_chat))
         .route("/static/room.js", get(script))
 }
 
@@ -55,7 +60,6 @@ struct CallView {
 struct RoomPage {
     page: Page,
     lesson_id: Uuid,
-    other_id: Uuid,
     with: String,
     language: String,
     when: String,
@@ -67,6 +71,25 @@ struct RoomPage {
     hide_ip: bool,
     call: CallView,
     notes: NotesView,
+    /// The two members' conversation, if they have one.
+    chat: Option<Conversation>,
+    lines: Vec<MessageLine>,
+    /// Why the member cannot write in it now, worded.
+    cannot_send: Option<String>,
+    /// The key the chat's next message is sent with.
+    key: String,
+    /// Files either member sent in the conversation's latest messages.
+    materials: Vec<FileLine>,
+}
+
+impl RoomPage {
+    /// The other member has read up to here (where both share receipts).
+    fn seen(&self, seq: &i64) -> bool {
+        self.chat
+            .as_ref()
+            .and_then(|c| c.other_read_seq)
+            .is_some_and(|r| r >= *seq)
+    }
 }
 
 /// The shared notes pad as the page shows it: the text (the member's own
@@ -110,10 +133,29 @@ async fn room_view(
     let i18n = ctx.i18n();
     let zone_name = viewer_zone(st, ctx).await;
     let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
+    let chat = match st.svc.conversation_with(p, room.other_id).await? {
+        Some(c) => {
+            let c = st.svc.conversation(p, c).await?;
+            // The room shows the chat, so it reads what it shows.
+            if c.last_seq > c.last_read_seq {
+                st.svc.mark_read(p, c.id, Some(c.last_seq)).await?;
+            }
+            Some(c)
+        }
+        None => None,
+    };
+    let lines: Vec<MessageLine> = chat
+        .iter()
+        .flat_map(|c| c.messages.iter().cloned())
+        .map(|m| line(&i18n, &zone, p.account_id, m))
+        .collect();
+    let materials = lines.iter().flat_map(|l| l.files.iter().cloned()).collect();
+    let mut ctx = ctx.clone();
+    ctx.unread_messages = st.svc.unread_messages(p.account_id).await?;
+    let ctx = &ctx;
     let page = RoomPage {
         page: Page::new(ctx, "room-title"),
         lesson_id: room.lesson.id,
-        other_id: room.other_id,
         with: name_or_former(&i18n, &room.other_name),
         language: i18n.language(&room.lesson.language),
         when: local(&i18n, room.lesson.starts_at, &zone),
@@ -132,6 +174,14 @@ async fn room_view(
             no_relay: room.relay_only && room.ice_servers.is_empty(),
         },
         notes,
+        cannot_send: chat
+            .as_ref()
+            .and_then(|c| c.cannot_send)
+            .map(|r| i18n.t(r.message_key())),
+        chat,
+        lines,
+        key: IdempotencyKey::fresh().as_str().to_owned(),
+        materials,
     };
     Ok((status, [crate::security::CALL_PERMISSIONS], page).into_response())
 }
@@ -156,6 +206,15 @@ fn yes_or_no(s: &str) -> Result<bool, PageError> {
 struct HideIpForm {
     /// `yes` or `no`.
     hide: String,
+}
+
+/// Starts the two members' conversation from the room, then the room
+/// again, with the chat in it.
+async fn start_chat(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
+    let p = signed_in(&ctx)?;
+    let room = st.svc.room(p, id).await?;
+    st.svc.start_conversation(p, room.other_id).await?;
+    Ok(Redirect::to(&format!("/lessons/{id}/room#chat")).into_response())
 }
 
 /// The hide-my-address switch (for every classroom), then the room again.

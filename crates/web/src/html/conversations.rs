@@ -71,6 +71,7 @@ pub struct MessageLine {
 
 /// A file beside its message: where to fetch it, its name, its size
 /// worded, and whether it is a picture (shown in place).
+#[derive(Clone)]
 pub struct FileLine {
     pub href: String,
     pub name: String,
@@ -96,7 +97,7 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
-fn line(i18n: &crate::i18n::I18n, zone: &TimeZone, me: Uuid, m: svc::Message) -> MessageLine {
+pub(super) fn line(i18n: &crate::i18n::I18n, zone: &TimeZone, me: Uuid, m: svc::Message) -> MessageLine {
     MessageLine {
         id: m.id,
         seq: m.seq,
@@ -203,6 +204,8 @@ struct ConversationPage {
     page: Page,
     c: svc::Conversation,
     lines: Vec<MessageLine>,
+    /// The viewer's time zone, in which times are shown.
+    zone: String,
     /// Why the member cannot write now, worded.
     cannot_send: Option<String>,
     body: String,
@@ -246,7 +249,8 @@ async fn conversation_page(
 ) -> Result<ConversationPage, PageError> {
     let p = signed_in(ctx)?;
     let i18n = ctx.i18n();
-    let zone = TimeZone::get(&viewer_zone(st, ctx).await).unwrap_or(TimeZone::UTC);
+    let zone_name = viewer_zone(st, ctx).await;
+    let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
     let c = st.svc.conversation(p, id).await?;
     // Opening the conversation reads what it shows.
     if c.last_seq > c.last_read_seq {
@@ -264,6 +268,7 @@ async fn conversation_page(
         cannot_send: c.cannot_send.map(|r| i18n.t(r.message_key())),
         page: Page::new(&ctx, "conversation-title"),
         lines,
+        zone: zone_name,
         c,
         body,
         key: IdempotencyKey::fresh().as_str().to_owned(),
