@@ -141,7 +141,9 @@ impl TestApp {
         config.test_card_payments = true;
         config.payout_minimum_minor = 1000;
         tweak(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        // Loopback unless the test asks for another address (a call across
+        // a network namespace needs one the namespace can reach).
+        let listener = tokio::net::TcpListener::bind(&config.listen).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         config.public_url = Some(format!("http://{addr}"));
         let clock = Clock::manual(jiff::Timestamp::now());

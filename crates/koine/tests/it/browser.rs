@@ -47,8 +47,40 @@ pub(crate) async fn start_browser_args(javascript: bool, extra: &[&str]) -> Driv
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(required_env("KOINE_CHROMEDRIVER"))
-        .arg(format!("--port={port}"))
+    let driver = DriverPlace {
+        prefix: Vec::new(),
+        host: "127.0.0.1".into(),
+        port,
+        allowed_ip: None,
+    };
+    start_browser_at(&driver, javascript, extra).await
+}
+
+/// Where chromedriver runs: behind a command prefix (`ip netns exec NAME`
+/// runs it in another network namespace), at which address and port, and
+/// the one remote address it lets in (none: only local connections).
+pub(crate) struct DriverPlace {
+    pub(crate) prefix: Vec<String>,
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) allowed_ip: Option<String>,
+}
+
+/// A browser whose chromedriver runs at `place`.
+pub(crate) async fn start_browser_at(place: &DriverPlace, javascript: bool, extra: &[&str]) -> Driver {
+    let mut command = match place.prefix.split_first() {
+        Some((program, args)) => {
+            let mut c = Command::new(program);
+            c.args(args).arg(required_env("KOINE_CHROMEDRIVER"));
+            c
+        }
+        None => Command::new(required_env("KOINE_CHROMEDRIVER")),
+    };
+    command.arg(format!("--port={}", place.port));
+    if let Some(ip) = &place.allowed_ip {
+        command.arg(format!("--allowed-ips={ip}"));
+    }
+    let child = command
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -76,7 +108,7 @@ pub(crate) async fn start_browser_args(javascript: bool, extra: &[&str]) -> Driv
     for arg in extra {
         caps.add_arg(arg).unwrap();
     }
-    let url = format!("http://127.0.0.1:{port}");
+    let url = format!("http://{}:{}", place.host, place.port);
     let mut last_err = None;
     for _ in 0..50 {
         match WebDriver::new(&url, caps.clone()).await {

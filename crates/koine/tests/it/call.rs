@@ -2,9 +2,10 @@
 //! microphones join a lesson's room and see and hear each other. Loopback
 //! addresses are never ICE host candidates, so on one machine the media go
 //! through a TURN relay on 127.0.0.1 (relay-only: both members hide their
-//! address).
+//! address) — and, for the direct path, between a browser here and one in a
+//! network namespace of its own, joined by a virtual cable.
 
-use crate::browser::{Driver, axe, click, log_in, required_env, start_browser_args};
+use crate::browser::{Driver, DriverPlace, axe, click, log_in, required_env, start_browser_args, start_browser_at};
 use crate::classroom::{Booked, booked, free_udp_port};
 use jiff::SignedDuration;
 use koine_testkit::{TestApp, both_backends};
@@ -14,6 +15,19 @@ use thirtyfour::prelude::*;
 
 both_backends!(config = with_built_in_relay; two_members_see_and_hear_each_other_through_the_built_in_relay);
 both_backends!(config = with_coturn; two_members_see_and_hear_each_other_through_coturn);
+
+/// Runs once per backend, each in a namespace (and subnet) of its own.
+mod two_members_call_each_other_directly_across_a_network {
+    use koine_testkit::Backend;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_direct_call(Backend::Sqlite, 1).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_direct_call(Backend::Postgres, 2).await
+    }
+}
 
 fn with_built_in_relay(c: &mut koine::config::Config) {
     c.turn_listen = Some(format!("127.0.0.1:{}", free_udp_port()));
@@ -77,16 +91,137 @@ async fn two_members_see_and_hear_each_other_through_coturn(app: TestApp) {
     a_call_through_the_relay(&app).await;
 }
 
+const CALL_SWITCHES: [&str; 3] = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+];
+
 async fn call_browser() -> Driver {
-    start_browser_args(
-        true,
-        &[
-            "--use-fake-device-for-media-stream",
-            "--use-fake-ui-for-media-stream",
-            "--autoplay-policy=no-user-gesture-required",
-        ],
-    )
-    .await
+    start_browser_args(true, &CALL_SWITCHES).await
+}
+
+/// A network namespace joined to this one by a veth pair: `host_ip` on
+/// this side, `inner_ip` inside. Made with `ip` (the test runs as root, as
+/// CI does); removed when dropped.
+struct Netns {
+    name: String,
+    host_link: String,
+    host_ip: String,
+    inner_ip: String,
+}
+
+fn ip(args: &[&str]) -> std::process::Output {
+    std::process::Command::new("ip")
+        .args(args)
+        .output()
+        .expect("the ip command runs (iproute2)")
+}
+
+fn ip_ok(args: &[&str]) {
+    let out = ip(args);
+    assert!(
+        out.status.success(),
+        "ip {}: {} (the direct-path call test makes a network namespace and needs root)",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+impl Netns {
+    fn new(n: u8) -> Self {
+        let ns = Self {
+            name: format!("koine-call-{n}"),
+            host_link: format!("kcall{n}h"),
+            host_ip: format!("10.231.{n}.1"),
+            inner_ip: format!("10.231.{n}.2"),
+        };
+        ns.remove();
+        let inner_link = format!("kcall{n}n");
+        ip_ok(&["netns", "add", &ns.name]);
+        ip_ok(&[
+            "link",
+            "add",
+            &ns.host_link,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            &inner_link,
+        ]);
+        ip_ok(&["link", "set", &inner_link, "netns", &ns.name]);
+        ip_ok(&["addr", "add", &format!("{}/30", ns.host_ip), "dev", &ns.host_link]);
+        ip_ok(&["link", "set", &ns.host_link, "up"]);
+        let inside = |args: &[&str]| {
+            let mut all = vec!["netns", "exec", &ns.name, "ip"];
+            all.extend_from_slice(args);
+            ip_ok(&all);
+        };
+        inside(&["addr", "add", &format!("{}/30", ns.inner_ip), "dev", &inner_link]);
+        inside(&["link", "set", &inner_link, "up"]);
+        inside(&["link", "set", "lo", "up"]);
+        ns
+    }
+
+    /// Also clears what an interrupted run left behind.
+    fn remove(&self) {
+        let _ = ip(&["netns", "del", &self.name]);
+        let _ = ip(&["link", "del", &self.host_link]);
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+/// The learner's browser here and the teacher's in the namespace, both on
+/// the server's address on the cable: the call connects host to host, with
+/// no relay at all.
+async fn a_direct_call(backend: koine_testkit::Backend, n: u8) {
+    let ns = Netns::new(n);
+    let listen = format!("{}:0", ns.host_ip);
+    let app = TestApp::spawn_with(backend, |c| c.listen = listen).await;
+    let Booked { tb, lesson, at, .. } = booked(&app).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    app.advance_to(at - SignedDuration::from_mins(5));
+    // Not loopback: the browsers must be told the page is a secure context.
+    let secure = format!("--unsafely-treat-insecure-origin-as-secure={}", app.base);
+    let mut switches = CALL_SWITCHES.to_vec();
+    switches.push(&secure);
+    let mut a = start_browser_args(true, &switches).await;
+    let inside = DriverPlace {
+        prefix: ["ip", "netns", "exec", &ns.name].map(String::from).to_vec(),
+        host: ns.inner_ip.clone(),
+        port: 9515,
+        allowed_ip: Some(ns.host_ip.clone()),
+    };
+    let mut b = start_browser_at(&inside, true, &switches).await;
+    let (learner, teacher) = (a.web.take().unwrap(), b.web.take().unwrap());
+    let room = app.url(&format!("/lessons/{lesson}/room"));
+    for (web, email) in [(&learner, "ana@example.org"), (&teacher, "profe@example.org")] {
+        web.goto(app.url("/")).await.unwrap();
+        click(web, ".consent-banner button[value=reject]").await;
+        log_in(&app, web, email).await;
+        web.goto(&room).await.unwrap();
+    }
+    until_state(&learner, "connected", "the learner").await;
+    until_state(&teacher, "connected", "the teacher").await;
+    for (web, who) in [(&learner, "the learner"), (&teacher, "the teacher")] {
+        let s = until_media(web, who).await;
+        assert_eq!(s["local"], "host", "{who}'s media go host to host: {s}");
+        assert_eq!(s["remote"], "host", "{who}'s media go host to host: {s}");
+        let path = [s["local_address"].as_str(), s["remote_address"].as_str()];
+        assert!(
+            path.iter()
+                .all(|a| a.is_some_and(|a| a.starts_with(&format!("10.231.{n}.")))),
+            "{who}'s media cross the cable: {s}"
+        );
+    }
+    for web in [learner, teacher] {
+        web.quit().await.expect("quit browser");
+    }
 }
 
 /// The room's call state (`waiting`, `connecting`, `connected`, …).
@@ -146,7 +281,8 @@ async fn stats(web: &WebDriver) -> Value {
                  if (r.type === 'inbound-rtp' && r.kind === 'video') { s.frames = r.framesDecoded || 0; s.width = r.frameWidth || 0; }
                  if (r.type === 'inbound-rtp' && r.kind === 'audio') { s.audio = r.totalSamplesReceived || r.packetsReceived || 0; }
                  if (r.type === 'candidate-pair' && r.state === 'succeeded' && r.nominated) {
-                   const c = byId[r.localCandidateId]; if (c) s.local = c.candidateType;
+                   const c = byId[r.localCandidateId]; if (c) { s.local = c.candidateType; s.local_address = c.address; }
+                   const o = byId[r.remoteCandidateId]; if (o) { s.remote = o.candidateType; s.remote_address = o.address; }
                  }
                });
                done(s);
