@@ -35,15 +35,18 @@ pub struct Options {
     pub candidates: usize,
 }
 
-struct Room {
-    lesson: Uuid,
-    learner: String,
-    teacher: String,
+pub(crate) struct Room {
+    pub(crate) lesson: Uuid,
+    pub(crate) learner_id: Uuid,
+    pub(crate) teacher_id: Uuid,
+    /// Session tokens.
+    pub(crate) learner: String,
+    pub(crate) teacher: String,
 }
 
 /// Members, a session each, and a confirmed lesson per pair starting in
 /// five minutes (its room is open).
-async fn seed(svc: &koine_services::Services, rooms: usize) -> Vec<Room> {
+pub(crate) async fn seed(svc: &koine_services::Services, rooms: usize) -> Vec<Room> {
     let now = svc.clock.now_us();
     let (mut members, mut sessions, mut lessons, mut out) =
         (Members::default(), Sessions::default(), Vec::new(), Vec::new());
@@ -84,6 +87,8 @@ async fn seed(svc: &koine_services::Services, rooms: usize) -> Vec<Room> {
         ]);
         out.push(Room {
             lesson,
+            learner_id: learner,
+            teacher_id: teacher,
             learner: sessions.push(learner, now),
             teacher: sessions.push(teacher, now),
         });
@@ -355,7 +360,7 @@ fn cpu_seconds(pid: u32) -> f64 {
     ticks / 100.0
 }
 
-fn free_udp_port() -> u16 {
+pub(crate) fn free_udp_port() -> u16 {
     std::net::UdpSocket::bind("127.0.0.1:0")
         .and_then(|s| s.local_addr())
         .expect("a free port")
@@ -387,7 +392,11 @@ fn relay_load(o: &RelayOptions, pid: u32, port: u16, secret: &str, pace_ms: u64)
         .expect("turnutils_uclient (Debian's coturn) runs");
     let wall = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds(pid) - cpu_before;
-    let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got = received(&report);
     let sent = (o.clients * o.messages) as u64;
     let mbit = got as f64 * o.length as f64 * 8.0 / 1e6;

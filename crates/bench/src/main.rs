@@ -9,6 +9,7 @@
 
 mod booking;
 mod classroom;
+mod join;
 mod load;
 mod messaging;
 mod privacy;
@@ -157,6 +158,16 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         candidates: usize,
     },
+    /// "Join" to a connected call in two headless Chromium instances
+    /// (chromium and chromedriver on the path, or KOINE_CHROMIUM and
+    /// KOINE_CHROMEDRIVER).
+    Join {
+        #[command(flatten)]
+        db: Database,
+        /// Joins timed.
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
     /// The built-in TURN relay against Debian's coturn, loaded by turnutils_uclient.
     Relay {
         #[arg(long, default_value_t = 20)]
@@ -254,6 +265,14 @@ async fn main() {
                 seconds,
                 setups,
                 candidates,
+            })
+            .await
+        }
+        Command::Join { db, runs } => {
+            join::run(join::Options {
+                backend: db.backend,
+                database_url: db.database_url,
+                runs,
             })
             .await
         }

@@ -204,6 +204,9 @@
     var s = pc.connectionState;
     if (s === "connected") {
       clearTimeout(recoverTimer);
+      // When the call first connected, on the page's clock (from the Join
+      // that opened it): what `koine-bench join` reads.
+      if (window.koineRoom.connectedAt === undefined) window.koineRoom.connectedAt = performance.now();
       setState("connected");
     } else if (s === "disconnected") {
       // Often heals by itself (a moment of packet loss); if not, restart.
