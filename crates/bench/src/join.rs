@@ -158,7 +158,7 @@ pub async fn run(o: Options) -> Value {
         learner.web.goto(format!("{base}/")).await.expect("home");
         let join = learner
             .web
-            .find(By::Css(&format!("a[href='{path}']")))
+            .find(By::Css(format!("a[href='{path}']")))
             .await
             .expect("a Join link on the home page");
         join.click().await.expect("Join");
