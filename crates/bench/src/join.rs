@@ -122,7 +122,7 @@ pub async fn run(o: Options) -> Value {
         // Both hide their address: relay-only, the way every call can go.
         let now = svc.clock.now_us();
         let rows = [room.learner_id, room.teacher_id]
-            .map(|id| vec![V::U(id), V::I(1), V::I(now)])
+            .map(|id| vec![V::U(id), V::Bool(true), V::I(now)])
             .to_vec();
         let mut tx = svc.db.begin().await.expect("begin");
         insert(

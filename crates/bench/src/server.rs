@@ -74,8 +74,11 @@ impl Env {
             BackendArg::Postgres => {
                 let name = format!("koine_bench_{}", uuid::Uuid::now_v7().simple());
                 psql(admin_url, &format!("CREATE DATABASE {name}")).await;
-                let (base, _) = admin_url.rsplit_once('/').expect("URL ends in /dbname");
-                (Some(format!("{base}/{name}")), Some(name))
+                // The same server and options (`?sslmode=…`), another database.
+                let (url, options) = admin_url.split_once('?').unwrap_or((admin_url, ""));
+                let (base, _) = url.rsplit_once('/').expect("URL ends in /dbname");
+                let options = if options.is_empty() { String::new() } else { format!("?{options}") };
+                (Some(format!("{base}/{name}{options}")), Some(name))
             }
         };
         let env = Self {
