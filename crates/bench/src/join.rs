@@ -103,8 +103,13 @@ async fn sign_in(web: &WebDriver, base: &str, token: &str) {
 async fn until_number(web: &WebDriver, script: &str, within: Duration) -> Option<f64> {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
-        let v = web.execute(script, Vec::new()).await.ok()?;
-        if let Some(n) = v.json().as_f64() {
+        // An error while the page changes is asked again.
+        if let Some(n) = web
+            .execute(script, Vec::new())
+            .await
+            .ok()
+            .and_then(|v| v.json().as_f64())
+        {
             return Some(n);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;

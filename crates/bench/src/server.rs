@@ -77,7 +77,11 @@ impl Env {
                 // The same server and options (`?sslmode=…`), another database.
                 let (url, options) = admin_url.split_once('?').unwrap_or((admin_url, ""));
                 let (base, _) = url.rsplit_once('/').expect("URL ends in /dbname");
-                let options = if options.is_empty() { String::new() } else { format!("?{options}") };
+                let options = if options.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{options}")
+                };
                 (Some(format!("{base}/{name}{options}")), Some(name))
             }
         };

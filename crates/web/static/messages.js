@@ -11,6 +11,8 @@
   var form = document.getElementById("compose");
   var typing = document.getElementById("typing");
   var conversation = list ? list.dataset.conversation : null;
+  // Where the list scrolls in a box of its own (the classroom's chat).
+  var scroller = list ? (list.closest(".chat-scroll") || list) : null;
   var me = document.body.dataset.me || (list ? list.dataset.me : null);
   var lastSeq = list ? Number(list.dataset.lastSeq) : 0;
   var socket = null;
@@ -88,9 +90,8 @@
       (m.redacted.length ? " · " + list.dataset.redacted : "");
     li.appendChild(meta);
     list.appendChild(li);
-    // Where the list scrolls in its own box (the classroom's chat), the
-    // newest message comes into view.
-    list.scrollTop = list.scrollHeight;
+    // Where the list scrolls in a box, the newest message comes into view.
+    scroller.scrollTop = scroller.scrollHeight;
     lastSeq = m.seq;
     list.dataset.lastSeq = String(lastSeq);
     if (typing) typing.hidden = true;
@@ -198,6 +199,18 @@
         socket.send(JSON.stringify({ kind: "typing", data: { conversation: conversation } }));
       }
     });
+    var status = document.getElementById("compose-status");
+    // Refused or not reached: the form posts normally and the page says
+    // why — except in the classroom, where leaving the page would end the
+    // call, so it says it was not sent and keeps the text.
+    var notSent = function () {
+      if (status && form.dataset.notSent) {
+        status.textContent = form.dataset.notSent;
+        status.hidden = false;
+      } else {
+        form.submit();
+      }
+    };
     form.addEventListener("submit", function (e) {
       // Files go with an ordinary post: the page comes back with them.
       if (!window.fetch || !text.value.trim() || (chosen && chosen.files.length)) return;
@@ -210,17 +223,17 @@
           // Sent: the page would follow a redirect to the message.
           if (r.type === "opaqueredirect" || r.ok) {
             text.value = "";
+            if (status) status.hidden = true;
             key.value = self.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + "-" + Math.random().toString(36).slice(2);
             return catchUp();
           }
-          // Refused: the form posts normally and the page says why.
-          form.submit();
+          notSent();
         })
-        .catch(function () { form.submit(); });
+        .catch(notSent);
     });
   }
 
-  if (list) list.scrollTop = list.scrollHeight;
+  if (scroller) scroller.scrollTop = scroller.scrollHeight;
   document.addEventListener("visibilitychange", function () { if (!document.hidden) markRead(); });
   if (window.WebSocket) connect();
 }());

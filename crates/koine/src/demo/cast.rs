@@ -1,4 +1,4 @@
-//! Who lives in the demo: learners, and teachers of thirteen languages
+//! Who lives in the demo: learners, and teachers of fourteen languages
 //! spread over the world's time zones (so one of them is always in their
 //! daytime when the demo starts).
 

@@ -146,7 +146,7 @@ pub async fn live(svc: &Services, plans: &[Plan]) -> Result<Vec<Uuid>, koine_ser
         }
     }
     world.move_clock_to(now).await?;
-    Ok(world.lessons.into_iter().flatten().map(|(id, _)| id).collect())
+    Ok(world.lessons.into_iter().flatten().collect())
 }
 
 /// What happens to a lesson booked at `booked` that starts at `starts`.
@@ -179,8 +179,8 @@ fn follow_ups(fate: Fate, booked: i64, (_, starts): (Uuid, i64)) -> Vec<(i64, St
 
 struct World<'a> {
     svc: &'a Services,
-    /// Each plan's lesson and its start, once booked.
-    lessons: Vec<Option<(Uuid, i64)>>,
+    /// Each plan's lesson, once booked.
+    lessons: Vec<Option<Uuid>>,
     /// Reviews written, by plan.
     reviews: HashMap<usize, Uuid>,
     /// Lesson starts already taken, by member (teacher or learner).
@@ -207,79 +207,57 @@ impl World<'_> {
         let (learner, teacher) = (principal(plan.learner, None, now), principal(plan.teacher, None, now));
         let (step, lesson) = match (act, self.lessons[i]) {
             (Act::Book, _) => return self.book(plan, i, &learner).await,
-            (Act::Then(step), Some((lesson, _))) => (step, lesson),
+            (Act::Then(step), Some(lesson)) => (step, lesson),
             (Act::Then(_), None) => return Ok(None),
         };
-        let key = IdempotencyKey::fresh();
         let input = |problem: Option<ProblemKind>, text: Option<&str>| StepInput {
             problem,
             text: text.map(str::to_owned),
         };
         let plain = input(None, None);
-        match step {
-            Step::Confirm => {
-                self.svc
-                    .lesson_action(&teacher, lesson, Action::Confirm, plain, &key)
-                    .await?
-            }
-            Step::Decline => {
-                let why = input(None, Some("Sorry, I am travelling that week."));
-                self.svc
-                    .lesson_action(&teacher, lesson, Action::Decline, why, &key)
-                    .await?
-            }
-            Step::Withdraw => {
-                self.svc
-                    .lesson_action(&learner, lesson, Action::Withdraw, plain, &key)
-                    .await?
-            }
-            Step::Cancel => {
-                let why = input(None, Some("Something came up at work, sorry!"));
-                self.svc
-                    .lesson_action(&learner, lesson, Action::Cancel, why, &key)
-                    .await?
-            }
-            Step::ConfirmCompletion => {
-                self.svc
-                    .lesson_action(&learner, lesson, Action::ConfirmCompletion, plain, &key)
-                    .await?
-            }
-            Step::Report => {
-                let what = input(
+        let (who, action, input) = match step {
+            Step::Confirm => (&teacher, Action::Confirm, plain),
+            Step::Decline => (
+                &teacher,
+                Action::Decline,
+                input(None, Some("Sorry, I am travelling that week.")),
+            ),
+            Step::Withdraw => (&learner, Action::Withdraw, plain),
+            Step::Cancel => (
+                &learner,
+                Action::Cancel,
+                input(None, Some("Something came up at work, sorry!")),
+            ),
+            Step::ConfirmCompletion => (&learner, Action::ConfirmCompletion, plain),
+            Step::Report => (
+                &learner,
+                Action::ReportProblem,
+                input(
                     Some(ProblemKind::Technical),
                     Some("The video froze for most of the second half and we could not finish the exercises."),
-                );
-                self.svc
-                    .lesson_action(&learner, lesson, Action::ReportProblem, what, &key)
-                    .await?
-            }
-            Step::Escalate => {
-                self.svc
-                    .lesson_action(&learner, lesson, Action::Escalate, plain, &key)
-                    .await?
-            }
-            Step::AcceptRefund => {
-                self.svc
-                    .lesson_action(&teacher, lesson, Action::AcceptRefund, plain, &key)
-                    .await?
-            }
+                ),
+            ),
+            Step::Escalate => (&learner, Action::Escalate, plain),
+            Step::AcceptRefund => (&teacher, Action::AcceptRefund, plain),
             Step::Review => {
-                let Fate::Completed(Some(r)) = plan.fate else {
-                    return Ok(None);
-                };
-                let (rating, body) = REVIEWS[r % REVIEWS.len()];
-                let id = self.svc.review_lesson(&learner, lesson, rating, body).await?;
-                self.reviews.insert(i, id);
-                lesson
+                if let Fate::Completed(Some(r)) = plan.fate {
+                    let (rating, body) = REVIEWS[r % REVIEWS.len()];
+                    let id = self.svc.review_lesson(&learner, lesson, rating, body).await?;
+                    self.reviews.insert(i, id);
+                }
+                return Ok(None);
             }
             Step::Reply => {
                 if let Some(review) = self.reviews.get(&i).filter(|_| i.is_multiple_of(3)) {
                     let thanks = "Thank you! It was a pleasure, see you next time.";
                     self.svc.reply_to_review(&teacher, *review, thanks).await?;
                 }
-                lesson
+                return Ok(None);
             }
         };
+        self.svc
+            .lesson_action(who, lesson, action, input, &IdempotencyKey::fresh())
+            .await?;
         Ok(None)
     }
 
@@ -331,22 +309,26 @@ impl World<'_> {
         for who in [plan.learner, plan.teacher] {
             self.busy.entry(who).or_default().push(start);
         }
-        self.lessons[i] = Some((lesson, start));
+        self.lessons[i] = Some(lesson);
         Ok(Some((lesson, start)))
     }
 }
 
-/// Pays `amount` (minor units) into each learner's wallet as bank
-/// transfers the demo admin records, weeks ago.
-pub async fn fund(svc: &Services, admin: Uuid, learners: &[Uuid], amount: i64) -> Result<(), koine_services::Error> {
+/// Pays `amount` (minor units) into a learner's wallet as a bank transfer
+/// the demo admin records, weeks ago. The bank's `reference` is also the
+/// idempotency key, so a seed run again pays nothing twice.
+pub async fn fund(
+    svc: &Services,
+    admin: Uuid,
+    learner: Uuid,
+    amount: i64,
+    reference: &str,
+) -> Result<(), koine_services::Error> {
     let mut past = svc.clone();
     let weeks_ago = svc.clock.now_us() - 40 * DAY_US;
     past.clock = Clock::manual(jiff::Timestamp::from_microsecond(weeks_ago).map_err(koine_services::Error::internal)?);
     let staff = principal(admin, Some(StaffRole::Admin), weeks_ago);
-    for (n, learner) in learners.iter().enumerate() {
-        let reference = format!("DEMO-TRANSFER-{}", n + 1);
-        past.record_bank_transfer(&staff, *learner, amount, &reference, &IdempotencyKey::fresh())
-            .await?;
-    }
+    past.record_bank_transfer(&staff, learner, amount, reference, &IdempotencyKey::parse(reference)?)
+        .await?;
     Ok(())
 }

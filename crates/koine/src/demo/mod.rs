@@ -1,5 +1,5 @@
 //! Demo data for `serve --demo` and `seed-demo`: a marketplace to explore —
-//! learners, teachers of thirteen languages with homepages, prices, weekly
+//! learners, teachers of fourteen languages with homepages, prices, weekly
 //! hours and reviews, lessons in every state (one of them starting now, so
 //! the classroom can be tried), conversations, and staff. Everything goes
 //! through the services the pages use.
@@ -10,13 +10,16 @@ mod teachers;
 
 use cast::{LEARNERS, Person, TEACHERS};
 use koine_domain::booking::LessonStatus;
+use koine_domain::classroom::RoomWindow;
 use koine_domain::contact::Email;
+use koine_domain::ledger::Account;
 use koine_domain::password::NewPassword;
 use koine_domain::profile::DisplayName;
 use koine_domain::staff::StaffRole;
 use koine_services::Services;
 use koine_services::accounts::{Principal, SignUp};
 use koine_services::teaching::availability::{DayOverrideInput, DayOverrideRequest};
+use koine_store::repo::lessons::LessonRow;
 use lessons::{Fate, Plan};
 use uuid::Uuid;
 
@@ -65,24 +68,21 @@ pub async fn seed(svc: &Services) -> Result<Demo, koine_services::Error> {
     for p in LEARNERS.iter().chain(TEACHERS.iter().map(|t| &t.person)) {
         cast.insert(p.email, member(svc, p).await?);
     }
-    let mut admin = Uuid::nil();
+    let mut admin = None;
     for (name, email, role) in STAFF {
-        let e = Email::parse(email)?;
-        svc.create_staff(
-            &e,
-            *role,
-            NewPassword::parse(PASSWORD, &[])?,
-            &DisplayName::parse(name)?,
-        )
-        .await?;
         let id = svc
-            .account_id_by_email(&e)
-            .await?
-            .ok_or(koine_services::Error::NotFound)?;
+            .create_staff(
+                &Email::parse(email)?,
+                *role,
+                NewPassword::parse(PASSWORD, &[])?,
+                &DisplayName::parse(name)?,
+            )
+            .await?;
         if *role == StaffRole::Admin {
-            admin = id;
+            admin = Some(id);
         }
     }
+    let admin = admin.ok_or(koine_services::Error::NotFound)?;
     let cast = Cast(cast);
     for t in TEACHERS {
         teachers::make(svc, admin, cast.0[t.person.email], t).await?;
@@ -91,11 +91,17 @@ pub async fn seed(svc: &Services) -> Result<Demo, koine_services::Error> {
     let ana = principal(cast.id("ana"), None, svc.clock.now_us());
     let first_time = svc.my_lessons(&ana).await?.is_empty();
     if first_time {
-        let learners: Vec<Uuid> = LEARNERS.iter().map(|l| cast.0[l.email]).collect();
-        lessons::fund(svc, admin, &learners, WALLET_START_MINOR).await?;
+        for (n, l) in LEARNERS.iter().enumerate() {
+            let reference = format!("DEMO-TRANSFER-{}", n + 1);
+            lessons::fund(svc, admin, cast.0[l.email], WALLET_START_MINOR, &reference).await?;
+        }
         lessons::live(svc, &history(&cast, svc.clock.now_us())).await?;
     }
-    let lesson_now = lesson_now(svc, &cast).await?;
+    // Trying the classroom is a bonus: the demo starts without it.
+    let lesson_now = lesson_now(svc, admin, &cast).await.unwrap_or_else(|e| {
+        tracing::warn!("the demo has no lesson starting now: {e}");
+        None
+    });
     let mut logins: Vec<DemoLogin> = LEARNERS
         .iter()
         .map(|p| DemoLogin {
@@ -185,18 +191,19 @@ fn history(cast: &Cast, now: i64) -> Vec<Plan> {
 }
 
 /// Makes sure Ana has a lesson whose room is open now: with the first
-/// teacher for whom it is daytime, who opens a few hours around now.
-async fn lesson_now(svc: &Services, cast: &Cast) -> Result<Option<String>, koine_services::Error> {
+/// teacher for whom it is daytime, who opens a few hours around now (and
+/// Ana's wallet is topped up first if the lessons of many restarts emptied it).
+async fn lesson_now(svc: &Services, admin: Uuid, cast: &Cast) -> Result<Option<String>, koine_services::Error> {
     let now = svc.clock.now();
     let ana = principal(cast.id("ana"), None, now.as_microsecond());
-    let open = |l: &&koine_services::booking::lessons::Lesson| {
-        l.row.status == LessonStatus::Confirmed
-            && l.row.starts_at <= now.as_microsecond() + 10 * 60_000_000
-            && l.row.ends_at > now.as_microsecond()
+    let times = svc.settings.classroom.times;
+    let open = |l: &LessonRow| {
+        l.status == LessonStatus::Confirmed
+            && RoomWindow::of(l.starts_at, l.ends_at, times).is_open(now.as_microsecond())
     };
     let mine = svc.my_lessons(&ana).await?;
-    let lesson = match mine.iter().find(open) {
-        Some(l) => l.row.clone(),
+    let lesson = match mine.iter().map(|l| &l.row).find(|l| open(l)) {
+        Some(l) => l.clone(),
         None => {
             let Some((t, local)) = TEACHERS.iter().find_map(|t| {
                 let local = now.in_tz(t.person.zone).ok()?;
@@ -204,6 +211,10 @@ async fn lesson_now(svc: &Services, cast: &Cast) -> Result<Option<String>, koine
             }) else {
                 return Ok(None);
             };
+            if svc.balance(Account::Wallet(ana.account_id)).await? < WALLET_START_MINOR / 4 {
+                let reference = format!("DEMO-TOP-UP-{}", now.as_second());
+                lessons::fund(svc, admin, ana.account_id, WALLET_START_MINOR, &reference).await?;
+            }
             let teacher = cast.0[t.person.email];
             let window = |h: i8| format!("{h:02}:00");
             let day = DayOverrideInput {
@@ -227,6 +238,9 @@ async fn lesson_now(svc: &Services, cast: &Cast) -> Result<Option<String>, koine
             svc.lesson(&ana, *id).await?.row
         }
     };
+    if !open(&lesson) {
+        return Ok(None);
+    }
     let teacher = TEACHERS
         .iter()
         .find(|t| cast.0[t.person.email] == lesson.teacher_id)

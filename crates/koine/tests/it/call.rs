@@ -248,9 +248,6 @@ async fn until_state(web: &WebDriver, want: &str, who: &str) {
     panic!("{who}'s call never became {want} (it is {last:?})");
 }
 
-/// What the browser's own statistics say the call carries: frames decoded,
-/// audio received, the size of the last frame, and the kind of local
-/// candidate the media use.
 /// Evaluates `script` (which returns a string) until it gives `want`, for
 /// up to ten seconds; the last value it gave.
 async fn until_value(web: &WebDriver, script: &str, want: &str) -> String {
@@ -265,6 +262,9 @@ async fn until_value(web: &WebDriver, script: &str, want: &str) -> String {
     got
 }
 
+/// What the browser's own statistics say the call carries: frames decoded,
+/// audio received, the size of the last frame, and the kind and address of
+/// the local and remote candidates the media use.
 async fn stats(web: &WebDriver) -> Value {
     let out = web
         .execute_async(
