@@ -363,7 +363,7 @@ fn classroom_settings(cfg: &Config) -> Result<koine_services::classroom::Classro
         None => None,
     };
     let urls = match embedded_turn_address(cfg)? {
-        Some((listen, relay_ip)) if cfg.turn_urls.is_empty() => vec![turn_relay::url(relay_ip, listen.port())],
+        Some((listen, relay_ip)) if cfg.turn_urls.is_empty() => turn_relay::urls(relay_ip, listen.port()),
         _ => cfg.turn_urls.clone(),
     };
     let turn = match (urls.is_empty(), secret) {

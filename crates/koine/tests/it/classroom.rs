@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_its_window);
 both_backends!(config = with_built_in_relay; the_built_in_relay_takes_only_live_lesson_credentials);
+both_backends!(config = with_relay_to_loopback; the_built_in_relay_carries_data_over_tcp);
 both_backends!(
     the_home_pages_show_what_is_next,
     attendance_is_kept_and_a_lesson_both_attended_completes_sooner,
@@ -544,8 +545,11 @@ async fn the_built_in_relay_takes_only_live_lesson_credentials(app: TestApp) {
     let server = &room["ice_servers"][0];
     assert_eq!(
         server["urls"],
-        serde_json::json!([format!("turn:{relay}?transport=udp")]),
-        "browsers are told the built-in relay"
+        serde_json::json!([
+            format!("turn:{relay}?transport=udp"),
+            format!("turn:{relay}?transport=tcp")
+        ]),
+        "browsers are told the built-in relay, over UDP and TCP"
     );
     let (user, password) = (
         server["username"].as_str().unwrap(),
@@ -946,4 +950,78 @@ async fn the_room_holds_the_chat_and_the_lessons_materials(app: TestApp) {
     assert_eq!(file.status(), StatusCode::OK);
     assert!(file.bytes().await.unwrap().starts_with(b"%PDF"));
     assert_eq!(stranger.get(href).await.status(), StatusCode::NOT_FOUND);
+}
+
+/// The built-in relay, allowed to reach this machine's own addresses (the
+/// client pair below talks through it on loopback).
+fn with_relay_to_loopback(c: &mut koine::config::Config) {
+    c.turn_listen = Some(format!("127.0.0.1:{}", free_udp_port()));
+    c.turn_allow_private_peers = true;
+}
+
+/// coturn's own test client, over TCP to the relay (`-t`), with a lesson
+/// member's credential: two clients send each other 20 messages through
+/// their relayed addresses, and all arrive.
+async fn the_built_in_relay_carries_data_over_tcp(app: TestApp) {
+    use tokio::io::AsyncWriteExt;
+    let b = booked(&app).await;
+    app.step_ok(&b.tb, b.lesson, "confirm").await;
+    app.advance_to(b.at - SignedDuration::from_mins(5));
+    let relay = app.turn.as_ref().expect("the built-in relay runs").addr;
+    let (_, room) = enter(&app, &b.ana, b.lesson).await;
+    let server = &room["ice_servers"][0];
+    let (user, password) = (
+        server["username"].as_str().unwrap(),
+        server["credential"].as_str().unwrap(),
+    );
+    // Something that is not TURN is dropped and harms nothing.
+    let mut junk = tokio::net::TcpStream::connect(relay).await.unwrap();
+    junk.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+
+    let uclient =
+        std::path::Path::new(&crate::browser::required_env("KOINE_TURNSERVER")).with_file_name("turnutils_uclient");
+    let out = tokio::process::Command::new(&uclient)
+        .args(["-t", "-y", "-c", "-m", "2", "-n", "20", "-l", "120", "-z", "5"])
+        .args(["-u", user, "-w", password, "-p", &relay.port().to_string(), "127.0.0.1"])
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("{} runs (Debian's coturn): {e}", uclient.display()));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let received: u64 = report
+        .lines()
+        .filter_map(|l| l.split("tot_recv_msgs=").nth(1))
+        .filter_map(|v| v.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+        .next_back()
+        .unwrap_or(0);
+    assert_eq!(
+        received, 40,
+        "every message came back through the relay over TCP: {report}"
+    );
+    let bad = tokio::process::Command::new(&uclient)
+        .args(["-t", "-y", "-c", "-m", "1", "-n", "5", "-l", "120"])
+        .args([
+            "-u",
+            user,
+            "-w",
+            "not-the-password",
+            "-p",
+            &relay.port().to_string(),
+            "127.0.0.1",
+        ])
+        .output()
+        .await
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&bad.stdout),
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert!(
+        !report.contains("tot_recv_msgs=5"),
+        "a wrong password relays nothing: {report}"
+    );
 }

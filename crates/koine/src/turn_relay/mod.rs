@@ -1,5 +1,5 @@
-//! The TURN relay built into the binary (webrtc-rs `turn`, over UDP), for
-//! installs without a coturn. It takes the same short-lived credentials
+//! The TURN relay built into the binary (webrtc-rs `turn`, over UDP and
+//! TCP on one port), for installs without a coturn. It takes the same short-lived credentials
 //! Koine hands browsers for an external relay, and checks more than their
 //! signature: they must be a lesson member's and unexpired. Its relayed
 //! sockets carry nothing to or from private, loopback or otherwise
@@ -17,6 +17,8 @@ use turn::relay::RelayAddressGenerator;
 use turn::server::Server;
 use turn::server::config::{ConnConfig, ServerConfig};
 use webrtc_util::Conn;
+
+mod tcp;
 
 /// Where browsers reach the relay, the address its relayed sockets
 /// announce, and what it may reach.
@@ -46,28 +48,43 @@ impl RunningTurn {
     }
 }
 
-/// The URL browsers are given for a relay at `ip`:`port`.
-pub fn url(ip: IpAddr, port: u16) -> String {
+/// The URLs browsers are given for a relay at `ip`:`port`: UDP first,
+/// TCP for networks that let no UDP out.
+pub fn urls(ip: IpAddr, port: u16) -> Vec<String> {
     let host = match ip {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => format!("[{v6}]"),
     };
-    format!("turn:{host}:{port}?transport=udp")
+    ["udp", "tcp"]
+        .map(|t| format!("turn:{host}:{port}?transport={t}"))
+        .to_vec()
 }
 
 impl EmbeddedTurn {
     pub async fn start(&self) -> std::io::Result<RunningTurn> {
         let socket = UdpSocket::bind(self.listen).await?;
         let addr = socket.local_addr()?;
+        // TCP on the same port (the one the configuration names, or the
+        // one UDP was given).
+        let tcp = tcp::TcpConns::bind(addr).await?;
+        let relay_sockets = || {
+            Box::new(RelaySockets {
+                bind_ip: self.listen.ip(),
+                relay_ip: self.relay_ip,
+                allow_private_peers: self.allow_private_peers,
+            })
+        };
         let server = Server::new(ServerConfig {
-            conn_configs: vec![ConnConfig {
-                conn: Arc::new(socket),
-                relay_addr_generator: Box::new(RelaySockets {
-                    bind_ip: self.listen.ip(),
-                    relay_ip: self.relay_ip,
-                    allow_private_peers: self.allow_private_peers,
-                }),
-            }],
+            conn_configs: vec![
+                ConnConfig {
+                    conn: Arc::new(socket),
+                    relay_addr_generator: relay_sockets(),
+                },
+                ConnConfig {
+                    conn: Arc::new(tcp),
+                    relay_addr_generator: relay_sockets(),
+                },
+            ],
             realm: "koine".into(),
             auth_handler: Arc::new(LessonCredentials {
                 secret: self.secret.clone(),
