@@ -82,7 +82,7 @@ pub struct Config {
     pub turn_urls: Vec<String>,
     /// The secret shared with that relay (coturn's `static-auth-secret`).
     pub turn_secret: Option<String>,
-    /// Run the built-in TURN relay (UDP) on this address, e.g.
+    /// Run the built-in TURN relay (UDP and TCP) on this address, e.g.
     /// `0.0.0.0:3478`; browsers are given it unless `turn_urls` names others.
     pub turn_listen: Option<String>,
     /// The address the built-in relay announces in its relay candidates
@@ -93,6 +93,13 @@ pub struct Config {
     /// for trying calls on one machine: on a server it opens the local
     /// network to anyone with a lesson.
     pub turn_allow_private_peers: bool,
+    /// Also take TURN over TLS on this address (e.g. `0.0.0.0:443`), for
+    /// networks that let only HTTPS out; browsers are told a `turns:` URL
+    /// on `public_url`'s host, which the certificate must name.
+    pub turn_tls_listen: Option<String>,
+    /// The certificate chain (PEM) and private key (PEM) for it.
+    pub turn_tls_cert: Option<std::path::PathBuf>,
+    pub turn_tls_key: Option<std::path::PathBuf>,
     pub smtp: Option<SmtpConfig>,
     /// The controller's identity, DPO, storage location, supervisory
     /// authority and processors, as the privacy notice states them.
@@ -161,6 +168,9 @@ impl Default for Config {
             turn_listen: None,
             turn_relay_ip: None,
             turn_allow_private_peers: false,
+            turn_tls_listen: None,
+            turn_tls_cert: None,
+            turn_tls_key: None,
             smtp: None,
             privacy: koine_services::policy::Controller::default(),
         }
@@ -317,6 +327,15 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_TURN_ALLOW_PRIVATE_PEERS", get)? {
             self.turn_allow_private_peers = v;
+        }
+        if let Some(v) = get("KOINE_TURN_TLS_LISTEN") {
+            self.turn_tls_listen = Some(v);
+        }
+        if let Some(v) = get("KOINE_TURN_TLS_CERT") {
+            self.turn_tls_cert = Some(v.into());
+        }
+        if let Some(v) = get("KOINE_TURN_TLS_KEY") {
+            self.turn_tls_key = Some(v.into());
         }
         if let Some(v) = env_parse("KOINE_DB_MAX_CONNECTIONS", get)? {
             self.db_max_connections = Some(v);

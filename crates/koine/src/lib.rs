@@ -363,7 +363,16 @@ fn classroom_settings(cfg: &Config) -> Result<koine_services::classroom::Classro
         None => None,
     };
     let urls = match embedded_turn_address(cfg)? {
-        Some((listen, relay_ip)) if cfg.turn_urls.is_empty() => turn_relay::urls(relay_ip, listen.port()),
+        Some((listen, relay_ip)) if cfg.turn_urls.is_empty() => {
+            let mut urls = turn_relay::urls(relay_ip, listen.port());
+            if let Some((tls, _, _)) = embedded_turn_tls(cfg)? {
+                let host = public_host(cfg).ok_or_else(|| {
+                    StartError::Config("turn_tls_listen needs public_url: its host names the certificate".into())
+                })?;
+                urls.push(turn_relay::tls_url(&host, tls.port()));
+            }
+            urls
+        }
         _ => cfg.turn_urls.clone(),
     };
     let turn = match (urls.is_empty(), secret) {
@@ -410,6 +419,47 @@ fn embedded_turn_address(cfg: &Config) -> Result<Option<(std::net::SocketAddr, s
     Ok(Some((listen, relay_ip)))
 }
 
+/// Where the built-in relay takes TURN over TLS, and the certificate and
+/// key files, if the configuration asks for it.
+fn embedded_turn_tls(
+    cfg: &Config,
+) -> Result<Option<(std::net::SocketAddr, std::path::PathBuf, std::path::PathBuf)>, StartError> {
+    match (&cfg.turn_tls_listen, &cfg.turn_tls_cert, &cfg.turn_tls_key) {
+        (None, None, None) => Ok(None),
+        (Some(listen), Some(cert), Some(key)) => {
+            if cfg.turn_listen.is_none() {
+                return Err(StartError::Config(
+                    "turn_tls_listen belongs to the built-in relay: set turn_listen too".into(),
+                ));
+            }
+            let listen: std::net::SocketAddr = listen
+                .parse()
+                .ok()
+                .filter(|l: &std::net::SocketAddr| l.port() != 0)
+                .ok_or_else(|| {
+                    StartError::Config(format!(
+                        "turn_tls_listen {listen:?}: use an address and a fixed port such as 0.0.0.0:443"
+                    ))
+                })?;
+            Ok(Some((listen, cert.clone(), key.clone())))
+        }
+        _ => Err(StartError::Config(
+            "turn_tls_listen, turn_tls_cert and turn_tls_key go together".into(),
+        )),
+    }
+}
+
+/// The host of `public_url` (`koine.example.org`, `[::1]`), if it has one.
+fn public_host(cfg: &Config) -> Option<String> {
+    let rest = cfg.public_url.as_deref()?.split_once("://")?.1;
+    let authority = rest.split('/').next()?;
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => format!("[{}]", v6.split(']').next()?),
+        None => authority.split(':').next()?.to_owned(),
+    };
+    (!host.is_empty()).then_some(host)
+}
+
 /// Starts the built-in TURN relay when the configuration asks for it, with
 /// the secret the services sign credentials with.
 pub async fn start_turn(cfg: &Config, svc: &Services) -> Result<Option<turn_relay::RunningTurn>, StartError> {
@@ -429,6 +479,47 @@ pub async fn start_turn(cfg: &Config, svc: &Services) -> Result<Option<turn_rela
         secret,
         allow_private_peers: cfg.turn_allow_private_peers,
         clock: svc.clock.clone(),
+        tls: match embedded_turn_tls(cfg)? {
+            Some((listen, cert, key)) => Some((
+                listen,
+                turn_relay::tls_acceptor(&cert, &key)
+                    .map_err(|e| StartError::Config(format!("turn_tls_cert/turn_tls_key: {e}")))?,
+            )),
+            None => None,
+        },
     };
     Ok(Some(relay.start().await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turn_over_tls_needs_its_three_settings_the_relay_and_a_site_host() {
+        let mut cfg = Config {
+            turn_listen: Some("127.0.0.1:3478".into()),
+            turn_tls_listen: Some("127.0.0.1:5349".into()),
+            ..Config::default()
+        };
+        assert!(embedded_turn_tls(&cfg).is_err(), "a listener without its certificate");
+        cfg.turn_tls_cert = Some("cert.pem".into());
+        cfg.turn_tls_key = Some("key.pem".into());
+        assert!(embedded_turn_tls(&cfg).unwrap().is_some());
+        cfg.turn_tls_listen = Some("127.0.0.1:0".into());
+        assert!(embedded_turn_tls(&cfg).is_err(), "browsers are told the port");
+        cfg.turn_tls_listen = Some("127.0.0.1:5349".into());
+        cfg.turn_listen = None;
+        assert!(embedded_turn_tls(&cfg).is_err(), "TLS is the built-in relay's");
+
+        for (url, host) in [
+            ("https://koine.example.org", Some("koine.example.org")),
+            ("http://127.0.0.1:8080/", Some("127.0.0.1")),
+            ("https://[2001:db8::1]:8443/x", Some("[2001:db8::1]")),
+            ("koine.example.org", None),
+        ] {
+            cfg.public_url = Some(url.into());
+            assert_eq!(public_host(&cfg).as_deref(), host, "{url}");
+        }
+    }
 }

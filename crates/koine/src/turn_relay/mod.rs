@@ -22,7 +22,7 @@ mod tcp;
 
 /// Where browsers reach the relay, the address its relayed sockets
 /// announce, and what it may reach.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EmbeddedTurn {
     pub listen: SocketAddr,
     /// The address put in relay candidates: the machine's public one.
@@ -32,6 +32,33 @@ pub struct EmbeddedTurn {
     pub allow_private_peers: bool,
     /// Credentials expire by the same clock that issued them.
     pub clock: Clock,
+    /// TURN over TLS too: where, and with which certificate.
+    pub tls: Option<(SocketAddr, tokio_rustls::TlsAcceptor)>,
+}
+
+/// The URL of the relay's TLS listener: `host` must be the name its
+/// certificate carries.
+pub fn tls_url(host: &str, port: u16) -> String {
+    format!("turns:{host}:{port}?transport=tcp")
+}
+
+/// A certificate chain and key from PEM files, for the TLS listener.
+pub fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let read = |p: &std::path::Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    let chain = CertificateDer::pem_slice_iter(&read(cert)?)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("{}: {e}", cert.display()))?;
+    let key = PrivateKeyDer::from_pem_slice(&read(key)?).map_err(|e| format!("{}: {e}", key.display()))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| e.to_string())?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// A running relay; dropping it leaves it running, `close` stops it.
@@ -49,7 +76,7 @@ impl RunningTurn {
 }
 
 /// The URLs browsers are given for a relay at `ip`:`port`: UDP first,
-/// TCP for networks that let no UDP out.
+/// TCP for networks that let no UDP out (and [`tls_url`] where TLS is on).
 pub fn urls(ip: IpAddr, port: u16) -> Vec<String> {
     let host = match ip {
         IpAddr::V4(v4) => v4.to_string(),
@@ -66,7 +93,7 @@ impl EmbeddedTurn {
         let addr = socket.local_addr()?;
         // TCP on the same port (the one the configuration names, or the
         // one UDP was given).
-        let tcp = tcp::TcpConns::bind(addr).await?;
+        let tcp = tcp::TcpConns::bind(addr, None).await?;
         let relay_sockets = || {
             Box::new(RelaySockets {
                 bind_ip: self.listen.ip(),
@@ -74,17 +101,24 @@ impl EmbeddedTurn {
                 allow_private_peers: self.allow_private_peers,
             })
         };
+        let mut conn_configs = vec![
+            ConnConfig {
+                conn: Arc::new(socket),
+                relay_addr_generator: relay_sockets(),
+            },
+            ConnConfig {
+                conn: Arc::new(tcp),
+                relay_addr_generator: relay_sockets(),
+            },
+        ];
+        if let Some((listen, acceptor)) = &self.tls {
+            conn_configs.push(ConnConfig {
+                conn: Arc::new(tcp::TcpConns::bind(*listen, Some(acceptor.clone())).await?),
+                relay_addr_generator: relay_sockets(),
+            });
+        }
         let server = Server::new(ServerConfig {
-            conn_configs: vec![
-                ConnConfig {
-                    conn: Arc::new(socket),
-                    relay_addr_generator: relay_sockets(),
-                },
-                ConnConfig {
-                    conn: Arc::new(tcp),
-                    relay_addr_generator: relay_sockets(),
-                },
-            ],
+            conn_configs,
             realm: "koine".into(),
             auth_handler: Arc::new(LessonCredentials {
                 secret: self.secret.clone(),

@@ -1,5 +1,5 @@
-//! TURN over TCP (RFC 5766 §2.1), for members whose network lets no UDP
-//! out. Each TCP connection carries STUN messages and ChannelData back to
+//! TURN over TCP, and over TLS (RFC 5766 §2.1), for members whose network
+//! lets no UDP out, or only HTTPS. Each connection carries STUN messages and ChannelData back to
 //! back, each framed by its own length field; this listener turns them into
 //! the datagrams the webrtc-rs server reads, keyed by the client's address,
 //! and writes the server's answers back on the right connection. The
@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::mpsc;
+use tokio_rustls::TlsAcceptor;
 use webrtc_util::Conn;
 
 /// A client that sends nothing for this long is dropped (allocations are
@@ -24,11 +24,13 @@ const MAX_CLIENTS: usize = 10_000;
 /// Frames waiting to be written to one client; past this they are dropped,
 /// as a datagram would be.
 const CLIENT_QUEUE: usize = 256;
+/// A TLS handshake not done by then is dropped.
+const HANDSHAKE: Duration = Duration::from_secs(10);
 
 type Frame = (Vec<u8>, SocketAddr);
 type Clients = Arc<Mutex<HashMap<SocketAddr, mpsc::Sender<Vec<u8>>>>>;
 
-/// The TCP listener, as a `Conn` the TURN server reads from.
+/// The TCP (or TLS) listener, as a `Conn` the TURN server reads from.
 pub struct TcpConns {
     local: SocketAddr,
     inbound: tokio::sync::Mutex<mpsc::Receiver<Frame>>,
@@ -37,12 +39,13 @@ pub struct TcpConns {
 }
 
 impl TcpConns {
-    pub async fn bind(addr: SocketAddr) -> std::io::Result<Self> {
+    /// Listens on `addr`; with `tls`, each connection is TLS first.
+    pub async fn bind(addr: SocketAddr, tls: Option<TlsAcceptor>) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         let (to_server, inbound) = mpsc::channel(1024);
         let clients = Clients::default();
-        let accept = tokio::spawn(accept(listener, to_server, clients.clone()));
+        let accept = tokio::spawn(accept(listener, tls, to_server, clients.clone()));
         Ok(Self {
             local,
             inbound: tokio::sync::Mutex::new(inbound),
@@ -56,7 +59,7 @@ fn locked(clients: &Clients) -> std::sync::MutexGuard<'_, HashMap<SocketAddr, mp
     clients.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-async fn accept(listener: TcpListener, to_server: mpsc::Sender<Frame>, clients: Clients) {
+async fn accept(listener: TcpListener, tls: Option<TlsAcceptor>, to_server: mpsc::Sender<Frame>, clients: Clients) {
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(c) => c,
@@ -67,37 +70,41 @@ async fn accept(listener: TcpListener, to_server: mpsc::Sender<Frame>, clients: 
                 continue;
             }
         };
-        if locked(&clients).len() >= MAX_CLIENTS {
-            continue;
-        }
         let _ = stream.set_nodelay(true);
-        let (read, write) = stream.into_split();
-        let (out, queued) = mpsc::channel(CLIENT_QUEUE);
-        locked(&clients).insert(peer, out);
-        tokio::spawn(write_to(write, queued));
-        tokio::spawn(read_from(
-            BufReader::new(read),
-            peer,
-            to_server.clone(),
-            clients.clone(),
-        ));
-    }
-}
-
-async fn write_to(mut write: OwnedWriteHalf, mut queued: mpsc::Receiver<Vec<u8>>) {
-    while let Some(frame) = queued.recv().await {
-        if write.write_all(&frame).await.is_err() {
-            break;
+        let (to_server, clients) = (to_server.clone(), clients.clone());
+        match &tls {
+            None => {
+                tokio::spawn(serve(stream, peer, to_server, clients));
+            }
+            Some(acceptor) => {
+                let handshake = acceptor.accept(stream);
+                tokio::spawn(async move {
+                    if let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE, handshake).await {
+                        serve(stream, peer, to_server, clients).await;
+                    }
+                });
+            }
         }
     }
 }
 
-async fn read_from(
-    mut read: impl AsyncRead + Unpin,
-    peer: SocketAddr,
-    to_server: mpsc::Sender<Frame>,
-    clients: Clients,
-) {
+/// Carries one client's frames both ways until it goes quiet or away.
+async fn serve<S>(stream: S, peer: SocketAddr, to_server: mpsc::Sender<Frame>, clients: Clients)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let queued = {
+        let mut all = locked(&clients);
+        if all.len() >= MAX_CLIENTS {
+            return;
+        }
+        let (out, queued) = mpsc::channel(CLIENT_QUEUE);
+        all.insert(peer, out);
+        queued
+    };
+    let (read, write) = tokio::io::split(stream);
+    tokio::spawn(write_to(write, queued));
+    let mut read = BufReader::new(read);
     while let Ok(Ok(frame)) = tokio::time::timeout(IDLE, next_frame(&mut read)).await {
         if to_server.send((frame, peer)).await.is_err() {
             break;
@@ -105,6 +112,15 @@ async fn read_from(
     }
     // Its sender dropped, the writer ends and the connection closes.
     locked(&clients).remove(&peer);
+}
+
+async fn write_to(mut write: impl AsyncWrite + Unpin, mut queued: mpsc::Receiver<Vec<u8>>) {
+    while let Some(frame) = queued.recv().await {
+        // Flushed frame by frame: TLS holds written bytes until then.
+        if write.write_all(&frame).await.is_err() || write.flush().await.is_err() {
+            break;
+        }
+    }
 }
 
 /// The next STUN message or ChannelData on a stream, without the padding

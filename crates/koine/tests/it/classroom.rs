@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_its_window);
 both_backends!(config = with_built_in_relay; the_built_in_relay_takes_only_live_lesson_credentials);
-both_backends!(config = with_relay_to_loopback; the_built_in_relay_carries_data_over_tcp);
+both_backends!(config = with_relay_to_loopback; the_built_in_relay_carries_data_over_tcp_and_tls);
 both_backends!(
     the_home_pages_show_what_is_next,
     attendance_is_kept_and_a_lesson_both_attended_completes_sooner,
@@ -953,23 +953,67 @@ async fn the_room_holds_the_chat_and_the_lessons_materials(app: TestApp) {
 }
 
 /// The built-in relay, allowed to reach this machine's own addresses (the
-/// client pair below talks through it on loopback).
+/// client pair below talks through it on loopback), with TURN over TLS on a
+/// certificate made for the test by openssl.
 fn with_relay_to_loopback(c: &mut koine::config::Config) {
     c.turn_listen = Some(format!("127.0.0.1:{}", free_udp_port()));
     c.turn_allow_private_peers = true;
+    let dir = c.data_dir.with_file_name("turn-tls");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ])
+        .args(["-days", "1", "-subj", "/CN=127.0.0.1", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    c.turn_tls_listen = Some(format!("127.0.0.1:{port}"));
+    c.turn_tls_cert = Some(cert);
+    c.turn_tls_key = Some(key);
 }
 
-/// coturn's own test client, over TCP to the relay (`-t`), with a lesson
-/// member's credential: two clients send each other 20 messages through
-/// their relayed addresses, and all arrive.
-async fn the_built_in_relay_carries_data_over_tcp(app: TestApp) {
+/// coturn's own test client, over TCP and then TLS to the relay (`-t`,
+/// `-S`), with a lesson member's credential: two clients send each other
+/// 20 messages through their relayed addresses, and all arrive.
+async fn the_built_in_relay_carries_data_over_tcp_and_tls(app: TestApp) {
     use tokio::io::AsyncWriteExt;
     let b = booked(&app).await;
     app.step_ok(&b.tb, b.lesson, "confirm").await;
     app.advance_to(b.at - SignedDuration::from_mins(5));
     let relay = app.turn.as_ref().expect("the built-in relay runs").addr;
+    let tls_port: u16 = app
+        .config
+        .turn_tls_listen
+        .as_deref()
+        .unwrap()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let (_, room) = enter(&app, &b.ana, b.lesson).await;
     let server = &room["ice_servers"][0];
+    assert_eq!(
+        server["urls"][2],
+        format!("turns:127.0.0.1:{tls_port}?transport=tcp"),
+        "browsers are told the TLS listener on the site's host"
+    );
     let (user, password) = (
         server["username"].as_str().unwrap(),
         server["credential"].as_str().unwrap(),
@@ -980,48 +1024,52 @@ async fn the_built_in_relay_carries_data_over_tcp(app: TestApp) {
 
     let uclient =
         std::path::Path::new(&crate::browser::required_env("KOINE_TURNSERVER")).with_file_name("turnutils_uclient");
-    let out = tokio::process::Command::new(&uclient)
-        .args(["-t", "-y", "-c", "-m", "2", "-n", "20", "-l", "120", "-z", "5"])
-        .args(["-u", user, "-w", password, "-p", &relay.port().to_string(), "127.0.0.1"])
-        .output()
-        .await
-        .unwrap_or_else(|e| panic!("{} runs (Debian's coturn): {e}", uclient.display()));
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let received: u64 = report
-        .lines()
-        .filter_map(|l| l.split("tot_recv_msgs=").nth(1))
-        .filter_map(|v| v.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
-        .next_back()
-        .unwrap_or(0);
+    let run = |secure: bool, password: &str, messages: u32| {
+        let mut c = tokio::process::Command::new(&uclient);
+        c.arg("-t");
+        if secure {
+            c.arg("-S");
+        }
+        let port = if secure { tls_port } else { relay.port() };
+        c.args([
+            "-y",
+            "-c",
+            "-m",
+            "2",
+            "-n",
+            &messages.to_string(),
+            "-l",
+            "120",
+            "-z",
+            "5",
+        ])
+        .args(["-u", user, "-w", password, "-p", &port.to_string(), "127.0.0.1"]);
+        async move {
+            let out = c.output().await.expect("turnutils_uclient (Debian's coturn) runs");
+            let report = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let received: u64 = report
+                .lines()
+                .filter_map(|l| l.split("tot_recv_msgs=").nth(1))
+                .filter_map(|v| v.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+                .next_back()
+                .unwrap_or(0);
+            (received, report)
+        }
+    };
+    let (received, report) = run(false, password, 20).await;
     assert_eq!(
         received, 40,
         "every message came back through the relay over TCP: {report}"
     );
-    let bad = tokio::process::Command::new(&uclient)
-        .args(["-t", "-y", "-c", "-m", "1", "-n", "5", "-l", "120"])
-        .args([
-            "-u",
-            user,
-            "-w",
-            "not-the-password",
-            "-p",
-            &relay.port().to_string(),
-            "127.0.0.1",
-        ])
-        .output()
-        .await
-        .unwrap();
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&bad.stdout),
-        String::from_utf8_lossy(&bad.stderr)
+    let (received, report) = run(true, password, 20).await;
+    assert_eq!(
+        received, 40,
+        "every message came back through the relay over TLS: {report}"
     );
-    assert!(
-        !report.contains("tot_recv_msgs=5"),
-        "a wrong password relays nothing: {report}"
-    );
+    let (received, report) = run(false, "not-the-password", 5).await;
+    assert_eq!(received, 0, "a wrong password relays nothing: {report}");
 }
