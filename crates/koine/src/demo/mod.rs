@@ -201,7 +201,7 @@ async fn lesson_now(svc: &Services, admin: Uuid, cast: &Cast) -> Result<Option<S
         l.status == LessonStatus::Confirmed
             && RoomWindow::of(l.starts_at, l.ends_at, times).is_open(now.as_microsecond())
     };
-    let mine = svc.my_lessons(&ana).await?;
+    let mine = svc.coming_lessons(&ana, usize::MAX).await?;
     let lesson = match mine.iter().map(|l| &l.row).find(|l| open(l)) {
         Some(l) => l.clone(),
         None => {

@@ -142,6 +142,15 @@ pub struct StepInput {
     pub text: Option<String>,
 }
 
+/// A lesson in a short list: its row, the member's part in it (`learner`
+/// or `teacher`) and the other member's name (empty once they left).
+#[derive(Debug, Clone)]
+pub struct LessonLine {
+    pub row: LessonRow,
+    pub role: &'static str,
+    pub other_name: String,
+}
+
 /// A lesson as one of the people in it (or staff) sees it.
 #[derive(Debug, Clone)]
 pub struct Lesson {
@@ -957,6 +966,31 @@ impl Services {
                 proposal,
                 review: None,
             });
+        }
+        Ok(out)
+    }
+
+    /// The member's lessons not over and not closed, soonest first, as a
+    /// home page lists them: the first `soonest`, and besides those every
+    /// request waiting for the member's answer. One read for the lessons,
+    /// one per name shown.
+    pub async fn coming_lessons(&self, p: &Principal, soonest: usize) -> Result<Vec<LessonLine>> {
+        let now = self.clock.now_us();
+        let mut c = self.db.acquire().await?;
+        let rows = repo::open_of(c.conn(), p.account_id).await?;
+        let mut out = Vec::new();
+        for (i, row) in rows.into_iter().filter(|l| l.ends_at >= now).enumerate() {
+            let (role, other) = if row.learner_id == p.account_id {
+                ("learner", row.teacher_id)
+            } else {
+                ("teacher", row.learner_id)
+            };
+            let waiting = role == "teacher" && row.status == LessonStatus::Requested;
+            if i >= soonest && !waiting {
+                continue;
+            }
+            let other_name = self.display_name_in(c.conn(), other).await?;
+            out.push(LessonLine { row, role, other_name });
         }
         Ok(out)
     }

@@ -170,7 +170,7 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePage, PageErro
         None => None,
     };
     let dashboard = match &ctx.principal {
-        Some(p) => Some(dashboard(&st, p, &i18n, &zone, now).await?),
+        Some(p) => Some(dashboard(&st, p, &i18n, &zone).await?),
         None => None,
     };
     Ok(HomePage {
@@ -188,27 +188,20 @@ async fn dashboard(
     p: &koine_services::accounts::Principal,
     i18n: &crate::i18n::I18n,
     zone: &jiff::tz::TimeZone,
-    now: i64,
 ) -> Result<Dashboard, PageError> {
     use koine_domain::booking::LessonStatus;
-    let what = |l: &koine_services::booking::lessons::Lesson| {
-        let other = if l.role == "learner" {
-            &l.teacher_name
-        } else {
-            &l.learner_name
-        };
+    const UPCOMING: usize = 5;
+    let what = |l: &koine_services::booking::lessons::LessonLine| {
         koine_services::i18n::t_args(
             i18n.locale,
             "home-next-lesson-line",
             &[
                 ("language", i18n.language(&l.row.language)),
-                ("name", format::name_or_former(i18n, other)),
+                ("name", format::name_or_former(i18n, &l.other_name)),
             ],
         )
     };
-    let mut lessons = st.svc.my_lessons(p).await?;
-    lessons.retain(|l| l.row.ends_at >= now && l.row.closed_at.is_none());
-    lessons.sort_by_key(|l| l.row.starts_at);
+    let lessons = st.svc.coming_lessons(p, UPCOMING).await?;
     let waiting = lessons
         .iter()
         .filter(|l| l.role == "teacher" && l.row.status == LessonStatus::Requested)
@@ -223,7 +216,7 @@ async fn dashboard(
         .collect();
     let upcoming = lessons
         .iter()
-        .take(5)
+        .take(UPCOMING)
         .map(|l| {
             (
                 l.row.id,
