@@ -199,17 +199,7 @@ async fn a_direct_call(backend: koine_testkit::Backend, n: u8) {
     };
     let mut b = start_browser_at(&inside, true, &switches).await;
     let (learner, teacher) = (a.web.take().unwrap(), b.web.take().unwrap());
-    let room = app.url(&format!("/lessons/{lesson}/room"));
-    for (web, email) in [(&learner, "ana@example.org"), (&teacher, "profe@example.org")] {
-        web.goto(app.url("/")).await.unwrap();
-        click(web, ".consent-banner button[value=reject]").await;
-        log_in(&app, web, email).await;
-        web.goto(&room).await.unwrap();
-    }
-    until_state(&learner, "connected", "the learner").await;
-    until_state(&teacher, "connected", "the teacher").await;
-    for (web, who) in [(&learner, "the learner"), (&teacher, "the teacher")] {
-        let s = until_media(web, who).await;
+    for (s, who) in both_in_a_call(&app, lesson, &learner, &teacher).await {
         assert_eq!(s["local"], "host", "{who}'s media go host to host: {s}");
         assert_eq!(s["remote"], "host", "{who}'s media go host to host: {s}");
         let path = [s["local_address"].as_str(), s["remote_address"].as_str()];
@@ -294,6 +284,30 @@ async fn stats(web: &WebDriver) -> Value {
     out.json().clone()
 }
 
+/// The learner and the teacher sign in and enter the lesson's room; once
+/// both are connected and the call carries picture and sound, what each
+/// side's statistics say.
+async fn both_in_a_call(
+    app: &TestApp,
+    lesson: uuid::Uuid,
+    learner: &WebDriver,
+    teacher: &WebDriver,
+) -> [(Value, &'static str); 2] {
+    let room = app.url(&format!("/lessons/{lesson}/room"));
+    for (web, email) in [(learner, "ana@example.org"), (teacher, "profe@example.org")] {
+        web.goto(app.url("/")).await.unwrap();
+        click(web, ".consent-banner button[value=reject]").await;
+        log_in(app, web, email).await;
+        web.goto(&room).await.unwrap();
+    }
+    until_state(learner, "connected", "the learner").await;
+    until_state(teacher, "connected", "the teacher").await;
+    [
+        (until_media(learner, "the learner").await, "the learner"),
+        (until_media(teacher, "the teacher").await, "the teacher"),
+    ]
+}
+
 /// Waits until the call carries picture and sound into `web`.
 async fn until_media(web: &WebDriver, who: &str) -> Value {
     let mut last = Value::Null;
@@ -341,17 +355,7 @@ async fn a_call_through_the_relay(app: &TestApp) {
 
     let (mut a, mut b) = (call_browser().await, call_browser().await);
     let (learner, teacher) = (a.web.take().unwrap(), b.web.take().unwrap());
-    let room = app.url(&format!("/lessons/{lesson}/room"));
-    for (web, email) in [(&learner, "ana@example.org"), (&teacher, "profe@example.org")] {
-        web.goto(app.url("/")).await.unwrap();
-        click(web, ".consent-banner button[value=reject]").await;
-        log_in(app, web, email).await;
-        web.goto(&room).await.unwrap();
-    }
-    until_state(&learner, "connected", "the learner").await;
-    until_state(&teacher, "connected", "the teacher").await;
-    for (web, who) in [(&learner, "the learner"), (&teacher, "the teacher")] {
-        let s = until_media(web, who).await;
+    for (s, who) in both_in_a_call(app, lesson, &learner, &teacher).await {
         assert_eq!(s["local"], "relay", "{who}'s media go through the relay: {s}");
     }
     axe(&learner, &axe_js, "the classroom in a call").await;
