@@ -239,6 +239,16 @@ async fn openapi_document_is_complete(app: TestApp) {
     // web crate's unit test against the router's own list.
     let paths = doc["paths"].as_object().unwrap();
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // A lesson step's name is one of the steps members take, no other.
+    let steps: Vec<&str> = koine_services::booking::lessons::MEMBER_ACTIONS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    let params = doc["paths"]["/api/v1/lessons/{id}/{action}"]["post"]["parameters"]
+        .as_array()
+        .unwrap();
+    let action = params.iter().find(|p| p["name"] == "action").unwrap();
+    assert_eq!(action["schema"]["pattern"], format!("^({})$", steps.join("|")));
 
     // Errors are documented as served: problems, with every refusal the
     // edge can give each operation.

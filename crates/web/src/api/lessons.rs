@@ -367,11 +367,13 @@ pub struct StepBody {
 }
 
 /// A step on a lesson: confirm, decline, withdraw, cancel,
-/// confirm_completion, report_problem, withdraw_problem, accept_refund or
-/// escalate. Impossible steps (an expired request, a lesson that started)
-/// answer 409.
+/// confirm_completion, report_problem (which needs `problem` and a
+/// description in `text`), withdraw_problem, accept_refund or escalate.
+/// Impossible steps (an expired request, a lesson that started) answer 409.
 #[utoipa::path(post, path = "/api/v1/lessons/{id}/{action}", tag = "lessons", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("action" = String, Path), ("Idempotency-Key" = String, Header)), request_body = StepBody,
+    params(("id" = Uuid, Path),
+        ("action" = String, Path, pattern = "^(confirm|decline|withdraw|cancel|confirm_completion|report_problem|withdraw_problem|accept_refund|escalate)$"),
+        ("Idempotency-Key" = String, Header)), request_body = StepBody,
     responses((status = 200, description = "The lesson after the step", body = Lesson), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn step(
     State(st): State<AppState>,

@@ -295,7 +295,8 @@ pub fn consent_choices() -> Object {
 pub fn message_with_files() -> Object {
     let max = koine_domain::messaging::MAX_ATTACHMENTS;
     ObjectBuilder::new()
-        .property("body", filled(TextRule::FreeText, "", koine_domain::messaging::MAX_CHARS))
+        // Beside files the text may be empty: a message of files alone.
+        .property("body", text(TextRule::FreeText, koine_domain::messaging::MAX_CHARS))
         .property(
             "files",
             ArrayBuilder::new()
