@@ -839,8 +839,24 @@ async fn both_members_write_the_lessons_shared_notes(app: TestApp) {
 }
 
 async fn the_home_pages_show_what_is_next(app: TestApp) {
-    let Booked { tb, lb, lesson, .. } = booked(&app).await;
+    let Booked {
+        tb,
+        lb,
+        lesson,
+        teacher,
+        ..
+    } = booked(&app).await;
     let (_, home) = tb.get_text("/").await;
+    let suggested = home.split("id=\"suggested\"").nth(1).unwrap_or_default();
+    assert!(
+        !suggested.contains(&format!("/teachers/{teacher}")),
+        "a teacher is not suggested to themself: {home}"
+    );
+    let (_, learners_home) = lb.get_text("/").await;
+    assert!(
+        learners_home.contains(&format!("/teachers/{teacher}")),
+        "but is to a learner: {learners_home}"
+    );
     assert!(
         home.contains("Waiting for your answer") && home.contains("Spanish with Ana") && home.contains("Answer by"),
         "the teacher sees the request: {home}"

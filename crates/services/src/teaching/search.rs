@@ -467,8 +467,11 @@ impl Services {
     /// learn if they allowed personalised recommendations (and did not
     /// object, nor restrict processing); otherwise the same list for all.
     pub async fn suggested_teachers(&self, p: Option<&Principal>, signals: Signals) -> Result<Vec<Hit>> {
+        const SHOWN: usize = 6;
+        // One more than shown, so leaving out a teacher's own card still
+        // leaves six.
         let mut q = Query {
-            limit: 6,
+            limit: SHOWN + 1,
             ..Query::default()
         };
         if let Some(p) = p
@@ -479,6 +482,9 @@ impl Services {
             let own = self.own_profile(p.account_id).await?;
             q.language = own.view.learning_languages.first().map(|l| l.language.clone());
         }
-        Ok(self.search_teachers(&q).hits)
+        let mut hits = self.search_teachers(&q).hits;
+        hits.retain(|h| p.is_none_or(|p| h.id != p.account_id));
+        hits.truncate(SHOWN);
+        Ok(hits)
     }
 }
