@@ -590,3 +590,41 @@
   showRecording();
   join();
 }());
+
+// The lesson's materials: a file either member sends in the chat joins the
+// list as it arrives.
+(function () {
+  "use strict";
+  var list = document.getElementById("materials");
+  var chat = document.getElementById("messages");
+  if (!list || !chat || !window.koineStream) return;
+
+  function size(bytes) {
+    if (bytes < 1024) return bytes + " B";
+    if (bytes < 1024 * 1024) return Math.floor(bytes / 1024) + " KB";
+    return (bytes / (1024 * 1024)).toFixed(1) + " MB";
+  }
+
+  window.koineStream.on("message", function (m) {
+    if (m.conversation !== chat.dataset.conversation || !m.attachments || !m.attachments.length) return;
+    m.attachments.forEach(function (a) {
+      var href = "/messages/" + m.conversation + "/files/" + a.id;
+      if (list.querySelector('a[href="' + href + '"]')) return;
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = href;
+      link.setAttribute("download", "");
+      link.textContent = a.name;
+      var note = document.createElement("span");
+      note.className = "muted small";
+      note.textContent = size(a.size_bytes);
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(note);
+      list.appendChild(item);
+    });
+    list.hidden = false;
+    document.getElementById("materials-hint").hidden = false;
+    document.getElementById("materials-none").hidden = true;
+  });
+}());

@@ -336,7 +336,8 @@ async fn a_call_through_the_relay(app: &TestApp) {
         ..
     } = booked(app).await;
     app.step_ok(&tb, lesson, "confirm").await;
-    app.svc
+    let chat = app
+        .svc
         .start_conversation(&app.principal(learner_id), teacher_id)
         .await
         .unwrap();
@@ -401,6 +402,29 @@ async fn a_call_through_the_relay(app: &TestApp) {
     );
     assert_eq!(until_value(&learner, last, "¿Me oyes bien?").await, "¿Me oyes bien?");
     assert_eq!(state(&learner).await, "connected", "sending did not leave the room");
+
+    // A file the teacher sends (here through the API) joins the learner's
+    // materials as it arrives.
+    let form = reqwest::multipart::Form::new().text("body", "La hoja de hoy").part(
+        "files",
+        reqwest::multipart::Part::bytes(koine_testkit::tiny_pdf("hoja")).file_name("hoja.pdf"),
+    );
+    let sent = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/conversations/{chat}/messages")))
+        .bearer_auth(&profe)
+        .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), reqwest::StatusCode::CREATED);
+    let listed = "const l = document.getElementById('materials'); \
+                  return !l.hidden && l.textContent.includes('hoja.pdf') ? 'listed' : l.textContent;";
+    assert_eq!(
+        until_value(&learner, listed, "listed").await,
+        "listed",
+        "the learner's materials"
+    );
 
     // A screen shared (a canvas stands in: headless Chromium has no
     // screen) replaces the camera on the other side, without a new call.
