@@ -937,6 +937,20 @@ async fn the_room_holds_the_chat_and_the_lessons_materials(app: TestApp) {
     let at_conversation = page.split("data-conversation=\"").nth(1).expect("the chat's list");
     let c = &at_conversation[..36];
     assert!(page.contains(&format!("action=\"/messages/{c}\"")), "{page}");
+    // Without JavaScript the page says video needs it; the chat and the
+    // notes are plain forms that still work.
+    let noscript = page
+        .split("<noscript>")
+        .nth(1)
+        .and_then(|n| n.split("</noscript>").next());
+    assert!(
+        noscript.is_some_and(|n| n.contains("Video and sound need JavaScript")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("action=\"/lessons/{lesson}/room/notes\"")),
+        "{page}"
+    );
     let r = lb
         .post_form(
             &format!("/messages/{c}"),
