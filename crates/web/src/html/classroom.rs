@@ -2,7 +2,7 @@
 //! with, when, the lesson's note and materials, the two members' chat, the
 //! shared notes and the recording switch.
 
-use super::conversations::{FileLine, MessageLine, line};
+use super::conversations::{FileLine, MessageLine, line, open_conversation};
 use super::format::{local, name_or_former};
 use super::teachers::viewer_zone;
 use super::templates::Page;
@@ -133,16 +133,13 @@ async fn room_view(
     let i18n = ctx.i18n();
     let zone_name = viewer_zone(st, ctx).await;
     let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
-    let chat = match st.svc.conversation_with(p, room.other_id).await? {
-        Some(c) => {
-            let c = st.svc.conversation(p, c).await?;
-            // The room shows the chat, so it reads what it shows.
-            if c.last_seq > c.last_read_seq {
-                st.svc.mark_read(p, c.id, Some(c.last_seq)).await?;
-            }
-            Some(c)
+    // The room shows the chat, so it reads what it shows.
+    let (chat, ctx) = match st.svc.conversation_with(p, room.other_id).await? {
+        Some(id) => {
+            let (c, ctx) = open_conversation(st, ctx, p, id).await?;
+            (Some(c), ctx)
         }
-        None => None,
+        None => (None, ctx.clone()),
     };
     let lines: Vec<MessageLine> = chat
         .iter()
@@ -150,8 +147,6 @@ async fn room_view(
         .map(|m| line(&i18n, &zone, p.account_id, m))
         .collect();
     let materials = lines.iter().flat_map(|l| l.files.iter().cloned()).collect();
-    let mut ctx = ctx.clone();
-    ctx.unread_messages = st.svc.unread_messages(p.account_id).await?;
     let ctx = &ctx;
     let page = RoomPage {
         page: Page::new(ctx, "room-title"),

@@ -240,6 +240,23 @@ impl ConversationPage {
     }
 }
 
+/// A conversation as a page opens it: read up to what the page shows, and
+/// the page's context counting the member's unread messages after that.
+pub(super) async fn open_conversation(
+    st: &AppState,
+    ctx: &Ctx,
+    p: &koine_services::accounts::Principal,
+    id: Uuid,
+) -> Result<(svc::Conversation, Ctx), PageError> {
+    let c = st.svc.conversation(p, id).await?;
+    if c.last_seq > c.last_read_seq {
+        st.svc.mark_read(p, id, Some(c.last_seq)).await?;
+    }
+    let mut ctx = ctx.clone();
+    ctx.unread_messages = st.svc.unread_messages(p.account_id).await?;
+    Ok((c, ctx))
+}
+
 async fn conversation_page(
     st: &AppState,
     ctx: &Ctx,
@@ -251,19 +268,13 @@ async fn conversation_page(
     let i18n = ctx.i18n();
     let zone_name = viewer_zone(st, ctx).await;
     let zone = TimeZone::get(&zone_name).unwrap_or(TimeZone::UTC);
-    let c = st.svc.conversation(p, id).await?;
-    // Opening the conversation reads what it shows.
-    if c.last_seq > c.last_read_seq {
-        st.svc.mark_read(p, id, Some(c.last_seq)).await?;
-    }
+    let (c, ctx) = open_conversation(st, ctx, p, id).await?;
     let lines = c
         .messages
         .iter()
         .cloned()
         .map(|m| line(&i18n, &zone, p.account_id, m))
         .collect();
-    let mut ctx = ctx.clone();
-    ctx.unread_messages = st.svc.unread_messages(p.account_id).await?;
     Ok(ConversationPage {
         cannot_send: c.cannot_send.map(|r| i18n.t(r.message_key())),
         page: Page::new(&ctx, "conversation-title"),

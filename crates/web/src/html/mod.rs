@@ -170,7 +170,7 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> Result<HomePage, PageErro
         None => None,
     };
     let dashboard = match &ctx.principal {
-        Some(p) => Some(dashboard(&st, p, &i18n, &zone).await?),
+        Some(p) => Some(dashboard(&st, p, &i18n, &zone, ctx.unread_messages).await?),
         None => None,
     };
     Ok(HomePage {
@@ -188,6 +188,7 @@ async fn dashboard(
     p: &koine_services::accounts::Principal,
     i18n: &crate::i18n::I18n,
     zone: &jiff::tz::TimeZone,
+    unread: i64,
 ) -> Result<Dashboard, PageError> {
     use koine_domain::booking::LessonStatus;
     const UPCOMING: usize = 5;
@@ -259,7 +260,8 @@ async fn dashboard(
     Ok(Dashboard {
         upcoming,
         waiting,
-        unread: st.svc.unread_messages(p.account_id).await?,
+        // Counted once per page already, for the menu's badge.
+        unread,
         packages,
         earned_this_month,
     })
