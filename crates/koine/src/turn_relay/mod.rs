@@ -18,6 +18,12 @@ use turn::server::Server;
 use turn::server::config::{ConnConfig, ServerConfig};
 use webrtc_util::Conn;
 
+/// Socket buffers of the listening UDP socket, as coturn sizes its own:
+/// every client's packets queue in this one socket, and a burst that
+/// overflows the kernel's default (about 200 KiB) is lost. The kernel
+/// caps it at `net.core.rmem_max` / `wmem_max`.
+const LISTEN_BUFFER_BYTES: usize = 2 << 20;
+
 mod tcp;
 
 /// Where browsers reach the relay, the address its relayed sockets
@@ -90,6 +96,9 @@ pub fn urls(ip: IpAddr, port: u16) -> Vec<String> {
 impl EmbeddedTurn {
     pub async fn start(&self) -> std::io::Result<RunningTurn> {
         let socket = UdpSocket::bind(self.listen).await?;
+        let buffers = socket2::SockRef::from(&socket);
+        buffers.set_recv_buffer_size(LISTEN_BUFFER_BYTES)?;
+        buffers.set_send_buffer_size(LISTEN_BUFFER_BYTES)?;
         let addr = socket.local_addr()?;
         // TCP on the same port (the one the configuration names, or the
         // one UDP was given).
