@@ -44,6 +44,9 @@ pub enum Tx {
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
+/// A pooled PostgreSQL connection idle this long is pinged before use.
+const PING_IDLE_AFTER: Duration = Duration::from_secs(1);
+
 /// How a pool is opened.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolOptions {
@@ -176,6 +179,19 @@ impl Db {
         let pool = PgPoolOptions::new()
             .max_connections(pool.max_connections)
             .acquire_timeout(pool.acquire_timeout)
+            // A connection in steady use is known to be alive; pinging it
+            // on every acquire costs the server a round trip per request.
+            // One idle for a while (the server may have restarted since)
+            // is pinged, and replaced if it does not answer.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_IDLE_AFTER {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await?;
         Ok(Self::Postgres(pool))
