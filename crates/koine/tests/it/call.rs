@@ -6,7 +6,7 @@
 //! network namespace of its own, joined by a virtual cable.
 
 use crate::browser::{Driver, DriverPlace, axe, click, log_in, required_env, start_browser_args, start_browser_at};
-use crate::classroom::{Booked, booked, free_udp_port};
+use crate::classroom::{Booked, booked, free_relay_port};
 use jiff::SignedDuration;
 use koine_testkit::{TestApp, both_backends};
 use serde_json::{Value, json};
@@ -30,14 +30,14 @@ mod two_members_call_each_other_directly_across_a_network {
 }
 
 fn with_built_in_relay(c: &mut koine::config::Config) {
-    c.turn_listen = Some(format!("127.0.0.1:{}", free_udp_port()));
+    c.turn_listen = Some(format!("127.0.0.1:{}", free_relay_port()));
     c.turn_allow_private_peers = true;
 }
 
 const COTURN_SECRET: &str = "a-secret-shared-with-coturn";
 
 fn with_coturn(c: &mut koine::config::Config) {
-    c.turn_urls = vec![format!("turn:127.0.0.1:{}?transport=udp", free_udp_port())];
+    c.turn_urls = vec![format!("turn:127.0.0.1:{}?transport=udp", free_relay_port())];
     c.turn_secret = Some(COTURN_SECRET.into());
 }
 

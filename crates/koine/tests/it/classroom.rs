@@ -33,15 +33,25 @@ fn with_relay(c: &mut koine::config::Config) {
 }
 
 /// A UDP port free at the moment (the relay is told a fixed one).
-pub(crate) fn free_udp_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("a free UDP port")
-        .port()
+/// A port free for both UDP and TCP (a relay listens on both), and never
+/// handed out twice in this run: a port the kernel picks for UDP may be a
+/// TCP connection's own port, and two tests asking at once may be given
+/// the same one.
+pub(crate) fn free_relay_port() -> u16 {
+    static HANDED_OUT: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    loop {
+        let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("a free TCP port");
+        let port = tcp.local_addr().expect("its address").port();
+        let mut handed_out = HANDED_OUT.lock().unwrap_or_else(|p| p.into_inner());
+        if std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok() && !handed_out.contains(&port) {
+            handed_out.push(port);
+            return port;
+        }
+    }
 }
 
 fn with_built_in_relay(c: &mut koine::config::Config) {
-    c.turn_listen = Some(format!("127.0.0.1:{}", free_udp_port()));
+    c.turn_listen = Some(format!("127.0.0.1:{}", free_relay_port()));
 }
 
 /// A TURN allocation made with webrtc-rs's client (an implementation
@@ -986,7 +996,7 @@ async fn the_room_holds_the_chat_and_the_lessons_materials(app: TestApp) {
 /// client pair below talks through it on loopback), with TURN over TLS on a
 /// certificate made for the test by openssl.
 fn with_relay_to_loopback(c: &mut koine::config::Config) {
-    c.turn_listen = Some(format!("127.0.0.1:{}", free_udp_port()));
+    c.turn_listen = Some(format!("127.0.0.1:{}", free_relay_port()));
     c.turn_allow_private_peers = true;
     let dir = c.data_dir.with_file_name("turn-tls");
     std::fs::create_dir_all(&dir).unwrap();
