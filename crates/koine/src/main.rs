@@ -283,8 +283,18 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>
         koine::listener_without_delay(listener),
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown({
+        let svc = svc.clone();
+        async move {
+            shutdown_signal().await;
+            // Not ready from here on; live streams are told to go away.
+            svc.lifecycle.drain();
+        }
+    })
     .await?;
+    if !svc.lifecycle.streams_closed(STREAMS_CLOSE_WITHIN).await {
+        tracing::warn!("some live streams had not closed when the server stopped");
+    }
     let _ = stop_tx.send(true);
     let _ = jobs.await;
     if let Some(t) = turn {
@@ -294,6 +304,9 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>
     tracing::info!("stopped");
     Ok(())
 }
+
+/// How long a stopping server waits for its live streams to say goodbye.
+const STREAMS_CLOSE_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

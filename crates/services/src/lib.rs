@@ -24,6 +24,7 @@ pub mod guardians;
 pub mod i18n;
 pub mod idempotency;
 pub mod ledger;
+pub mod lifecycle;
 pub mod mail;
 pub mod messaging;
 pub mod notifications;
@@ -131,6 +132,8 @@ pub struct Services {
     pub(crate) message_writes: Arc<group_commit::GroupCommit>,
     /// Sessions read a moment ago (`session_cache`).
     pub(crate) sessions: Arc<session_cache::SessionCache>,
+    /// Serving, or draining before the node stops.
+    pub lifecycle: Arc<lifecycle::Lifecycle>,
 }
 
 impl Services {
@@ -158,6 +161,7 @@ impl Services {
             bus: Arc::new(bus::LocalBus::default()),
             message_writes: Arc::new(group_commit::GroupCommit::for_backend(backend)),
             sessions: Arc::default(),
+            lifecycle: Arc::default(),
         })
     }
 }

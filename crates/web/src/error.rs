@@ -290,6 +290,19 @@ impl Problem {
         }
     }
 
+    /// The node is stopping: its clients go elsewhere (or come back).
+    pub fn draining() -> Self {
+        Self {
+            retry_after: Some(RETRY_AFTER_SECS),
+            overload: Some(Overload("draining")),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "draining",
+                "This server is restarting; nothing was changed. Try again shortly.",
+            )
+        }
+    }
+
     pub fn detail(mut self, d: impl Into<String>) -> Self {
         self.detail = Some(d.into().into_boxed_str());
         self

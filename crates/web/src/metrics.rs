@@ -90,11 +90,17 @@ async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
     ([("content-type", "text/plain; version=0.0.4")], st.metrics.render())
 }
 
-async fn healthz() -> &'static str {
+/// The process is up (`/livez`; `/healthz` is the older name).
+async fn livez() -> &'static str {
     "ok"
 }
 
+/// Whether this node should be sent work: not while it drains, nor while
+/// its database does not answer.
 async fn readyz(State(st): State<AppState>) -> Response {
+    if st.svc.lifecycle.is_draining() {
+        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "draining").into_response();
+    }
     match st.svc.db.ping().await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
@@ -106,7 +112,8 @@ async fn readyz(State(st): State<AppState>) -> Response {
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
+        .route("/healthz", get(livez))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
 }

@@ -183,7 +183,9 @@
     };
     socket.onclose = function () {
       socket = null;
-      setTimeout(connect, retry);
+      // Spread out, so the streams of a restarting server do not all
+      // reconnect in the same instant.
+      setTimeout(connect, retry * (0.5 + Math.random()));
       retry = Math.min(retry * 2, 15000);
     };
   }

@@ -123,7 +123,13 @@ async fn logs_hold_no_secrets(backend: Backend) {
         .await
         .unwrap();
 
-    // Graceful shutdown on SIGTERM.
+    // Graceful shutdown on SIGTERM: an open stream is sent away first.
+    let url = format!("ws://127.0.0.1:{port}/api/v1/stream");
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+    req.headers_mut()
+        .insert("authorization", format!("Bearer {bearer}").parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("the stream opens");
+    crate::conversations::next_of(&mut ws, "hello").await;
     assert!(
         Command::new("kill")
             .arg(child.id().to_string())
@@ -131,6 +137,7 @@ async fn logs_hold_no_secrets(backend: Backend) {
             .unwrap()
             .success()
     );
+    assert_eq!(close_code_of(&mut ws).await, Some(1001), "the stream is sent away");
     let out = tokio::task::spawn_blocking(move || {
         let status = child.wait().unwrap();
         (status, reader.join().unwrap())
@@ -248,7 +255,56 @@ async fn idle_sessions_expire(app: TestApp) {
     );
 }
 
-both_backends!(client_ip_comes_from_the_trusted_proxy);
+both_backends!(
+    client_ip_comes_from_the_trusted_proxy,
+    a_draining_server_is_not_ready_and_sends_its_streams_away
+);
+
+/// The frame that closed the stream, if it closed within 5 s.
+async fn close_code_of<S>(ws: &mut S) -> Option<u16>
+where
+    S: futures_util::Stream<
+            Item = Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
+        > + Unpin,
+{
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.ok()?? {
+            Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+async fn a_draining_server_is_not_ready_and_sends_its_streams_away(app: TestApp) {
+    app.member("drain@example.org", "Drain").await;
+    let token = crate::api::token(&app, "drain@example.org").await;
+    let c = Client::new();
+    assert_eq!(c.get(app.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
+    let mut ws = crate::conversations::stream(&app, &token).await;
+    crate::conversations::next_of(&mut ws, "hello").await;
+    app.svc.lifecycle.drain();
+    assert_eq!(close_code_of(&mut ws).await, Some(1001), "the stream is sent away");
+    let r = c.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.text().await.unwrap(), "draining");
+    assert_eq!(c.get(app.url("/livez")).send().await.unwrap().status(), StatusCode::OK);
+    // A new stream is refused, with when to try again.
+    let url = app.url("/api/v1/stream").replacen("http", "ws", 1);
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+    req.headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    match tokio_tungstenite::connect_async(req).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => {
+            assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert!(r.headers().contains_key("retry-after"));
+        }
+        other => panic!("a stream opened on a draining server: {:?}", other.map(|_| ())),
+    }
+    assert!(app.svc.lifecycle.streams_closed(Duration::from_secs(5)).await);
+}
 
 async fn client_ip_comes_from_the_trusted_proxy(backend_app: TestApp) {
     let app = TestApp::spawn_with(backend_app.backend, |c| c.proxy_hops = 1).await;

@@ -75,7 +75,8 @@ fn same_origin(headers: &HeaderMap) -> bool {
 #[utoipa::path(get, path = "/api/v1/stream", tag = "conversations", security(("bearer" = [])),
     responses((status = 101, description = "Switched to the WebSocket protocol"),
               (status = 403, description = "Opened with a cookie from another site's page", body = Problem),
-              (status = 426, description = "Not a WebSocket upgrade request", body = Problem)))]
+              (status = 426, description = "Not a WebSocket upgrade request", body = Problem),
+              (status = 503, description = "The server is restarting: connect again (to another node)", body = Problem)))]
 pub async fn stream(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -92,6 +93,9 @@ pub async fn stream(
             "cross-origin",
             "Open the stream from Koine's own pages.",
         ));
+    }
+    if st.svc.lifecycle.is_draining() {
+        return Err(Problem::draining());
     }
     let upgrade = upgrade.map_err(|_| {
         Problem::new(
@@ -134,6 +138,17 @@ async fn converse(
     token: &str,
     in_calls: &mut std::collections::HashSet<Uuid>,
 ) {
+    // Held while open: a stopping node waits for its streams to close.
+    let mut draining = st.svc.lifecycle.watch();
+    if *draining.borrow_and_update() {
+        // The drain began as this stream opened.
+        let close = CloseFrame {
+            code: close_code::AWAY,
+            reason: "server restarting".into(),
+        };
+        let _ = socket.send(Message::Close(Some(close))).await;
+        return;
+    }
     let mut events = st.svc.bus.subscribe(p.account_id);
     let unread = st.svc.unread_messages(p.account_id).await.unwrap_or_default();
     let hello = json!({ "kind": "hello", "data": { "unread": unread } }).to_string();
@@ -187,6 +202,13 @@ async fn converse(
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,
                 Some(Ok(_)) => {}
             },
+            _ = draining.changed() => {
+                // The node is stopping: the client reconnects, and catches
+                // up from the database, wherever it lands.
+                let close = CloseFrame { code: close_code::AWAY, reason: "server restarting".into() };
+                let _ = socket.send(Message::Close(Some(close))).await;
+                return;
+            }
             _ = heartbeat.tick() => {
                 // A session ended elsewhere (sign-out, deletion) ends its stream.
                 if !matches!(st.svc.authenticate(token).await, Ok(Some(s)) if s.session_id == p.session_id) {
