@@ -12,8 +12,52 @@ use uuid::Uuid;
 both_backends!(
     every_filter_finds_the_right_teachers,
     availability_windows_are_read_in_the_learners_zone,
-    suggestions_are_personal_only_with_consent
+    suggestions_are_personal_only_with_consent,
+    a_booked_time_leaves_the_search_and_comes_back
 );
+
+/// The teacher's next free time as search shows it.
+async fn next_free(app: &TestApp, teacher: Uuid) -> Option<jiff::Timestamp> {
+    let page: Value = app.browser().get_json("/api/v1/teachers").await;
+    let hit = page["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == teacher.to_string())
+        .unwrap_or_else(|| panic!("the teacher is found: {page}"))
+        .clone();
+    hit["next_slot"].as_str().map(|t| t.parse().unwrap())
+}
+
+async fn a_booked_time_leaves_the_search_and_comes_back(app: TestApp) {
+    let (tb, teacher) = app.teacher_member("profe@example.org").await;
+    let slots = app.open_slots(teacher, 60, 14).await;
+    let first = next_free(&app, teacher).await.expect("the teacher has free time");
+    assert_eq!(first, slots[0], "search and booking agree on the first free time");
+    let lb = app.member("ana@example.org", "Ana").await;
+    app.top_up(&lb, "50.00").await;
+    // A request holds the time at once, without waiting for a rebuild.
+    let lesson = app.book(&lb, teacher, first).await;
+    let held = next_free(&app, teacher).await.expect("more free time");
+    assert!(held > first, "the booked time is not offered: {held} after {first}");
+    assert_eq!(Some(&held), app.open_slots(teacher, 60, 14).await.first());
+    app.step_ok(&lb, lesson, "withdraw").await;
+    assert_eq!(
+        next_free(&app, teacher).await,
+        Some(first),
+        "withdrawn, the time is free again"
+    );
+    // So does a confirmed lesson, until the teacher cancels it.
+    let lesson = app.book(&lb, teacher, first).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    assert!(next_free(&app, teacher).await > Some(first));
+    app.step_ok(&tb, lesson, "cancel").await;
+    assert_eq!(next_free(&app, teacher).await, Some(first));
+    // A rebuild of the whole index agrees.
+    app.book(&lb, teacher, first).await;
+    app.svc.rebuild_search_index().await.unwrap();
+    assert_eq!(next_free(&app, teacher).await, Some(held));
+}
 
 struct Spec {
     email: &'static str,

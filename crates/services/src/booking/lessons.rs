@@ -381,6 +381,7 @@ impl Services {
         let notices = self.lesson_notices(c.conn(), &lesson, "requested", None, now).await?;
         let wallet = ledger_repo::find(c.conn(), Account::Wallet(learner)).await?;
         drop(c);
+        let teacher = lesson.teacher_id;
         let write = BookingWrite {
             learner,
             key: key.clone(),
@@ -392,7 +393,10 @@ impl Services {
             wallet,
             notices,
         };
-        self.db.writing(self.clone().write_booking(write)).await
+        let id = self.db.writing(self.clone().write_booking(write)).await?;
+        // Search no longer offers the time the lesson holds.
+        self.teachers_changed(teacher).await;
+        Ok(id)
     }
 
     /// The booking's writes, in one transaction.
@@ -634,11 +638,14 @@ impl Services {
         if let Some(Outcome::Lesson(id)) = self.claim_key(tx.conn(), p.account_id, key, &fingerprint).await? {
             return Ok(id);
         }
-        self.transition(tx.conn(), lesson, action, Actor::Member(p.account_id), input, now)
+        let l = self
+            .transition(tx.conn(), lesson, action, Actor::Member(p.account_id), input, now)
             .await?;
         self.finish_key(tx.conn(), p.account_id, key, Outcome::Lesson(lesson))
             .await?;
         tx.commit().await?;
+        // A lesson declined, withdrawn or cancelled gives its time back.
+        self.teachers_changed(l.teacher_id).await;
         Ok(lesson)
     }
 
@@ -840,6 +847,7 @@ impl Services {
         .await?;
         self.tell_both(tx.conn(), &l, "rescheduled", now).await?;
         tx.commit().await?;
+        self.teachers_changed(l.teacher_id).await;
         Ok(())
     }
 

@@ -149,8 +149,10 @@ impl Services {
             .transition(tx.conn(), lesson, action, Actor::Clock, StepInput::default(), now)
             .await
         {
-            Ok(_) => {
+            Ok(l) => {
                 tx.commit().await?;
+                // An expired request gives its time back.
+                self.teachers_changed(l.teacher_id).await;
                 Ok(true)
             }
             Err(crate::Error::Refused(_)) => Ok(false),

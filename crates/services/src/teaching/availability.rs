@@ -69,6 +69,18 @@ pub struct BookingRules {
     pub buffer_after_minutes: i64,
 }
 
+/// Buffers reach at most an hour either side of a lesson: lessons this far
+/// outside a range can still take time inside it.
+pub(crate) const BUFFER_REACH_US: i64 = 3_600_000_000;
+
+/// A lesson's time, as slots take it.
+pub(crate) fn busy_of(starts: i64, ends: i64) -> Option<Busy> {
+    Some(Busy {
+        start: Timestamp::from_microsecond(starts).ok()?,
+        end: Timestamp::from_microsecond(ends).ok()?,
+    })
+}
+
 impl BookingRules {
     /// The one reading of booking rules: the rules, or every field's error.
     pub fn parse(input: &BookingRulesInput) -> std::result::Result<Self, Vec<Invalid>> {
@@ -386,19 +398,12 @@ impl Services {
         until: i64,
         except: Option<Uuid>,
     ) -> Result<Vec<Busy>> {
-        // Buffers reach at most an hour either side of a lesson.
-        const REACH: i64 = 3_600_000_000;
         Ok(
-            koine_store::repo::lessons::busy(conn, teacher, from - REACH, until + REACH)
+            koine_store::repo::lessons::busy(conn, teacher, from - BUFFER_REACH_US, until + BUFFER_REACH_US)
                 .await?
                 .into_iter()
                 .filter(|(id, ..)| Some(*id) != except)
-                .filter_map(|(_, a, b)| {
-                    Some(Busy {
-                        start: Timestamp::from_microsecond(a).ok()?,
-                        end: Timestamp::from_microsecond(b).ok()?,
-                    })
-                })
+                .filter_map(|(_, a, b)| busy_of(a, b))
                 .collect(),
         )
     }

@@ -6,7 +6,7 @@
 //! The database stays the source of truth: another server process sees a
 //! change at its next hourly rebuild.
 
-use super::availability::{policy_from, schedule_of};
+use super::availability::{BUFFER_REACH_US, busy_of, policy_from, schedule_of};
 use crate::accounts::Principal;
 use crate::consent::Signals;
 use crate::{Result, Services};
@@ -20,6 +20,7 @@ use koine_domain::search::{BUCKET_US, BUCKETS, Card, Index, Query, Sort, Taught,
 use koine_domain::slots;
 use koine_domain::teaching::{self, Tier};
 use koine_store::repo::availability::{self as availability, OverrideRow};
+use koine_store::repo::lessons;
 use koine_store::repo::offerings::{self as offerings, OfferingRow};
 use koine_store::repo::teaching::{self as teachers, Searchable};
 use std::collections::HashMap;
@@ -164,6 +165,7 @@ fn card(
     offers: &[&OfferingRow],
     rules: &[(i64, i64, i64)],
     overrides: &[OverrideRow],
+    busy: &[slots::Busy],
     epoch: i64,
     now: Timestamp,
 ) -> Option<Card> {
@@ -198,9 +200,9 @@ fn card(
             s.buffer_after_minutes,
         ),
     );
-    let until = Timestamp::from_microsecond(epoch + BUCKETS as i64 * BUCKET_US).ok()?;
+    let until = Timestamp::from_microsecond(index_end(epoch)).ok()?;
     let mut bits = Week2::default();
-    for slot in slots::slots(&schedule, &[], u16::try_from(shortest).ok()?, now, now, until) {
+    for slot in slots::slots(&schedule, busy, u16::try_from(shortest).ok()?, now, now, until) {
         bits.set(usize::try_from((slot.as_microsecond() - epoch) / BUCKET_US).ok()?);
     }
     let public = s.country_visibility == Visibility::Public;
@@ -220,6 +222,11 @@ fn card(
         slots: bits,
         text: text.to_lowercase(),
     })
+}
+
+/// Where an index starting at `epoch` ends.
+fn index_end(epoch: i64) -> i64 {
+    epoch + BUCKETS as i64 * BUCKET_US
 }
 
 fn group<T, K: std::hash::Hash + Eq>(items: Vec<T>, key: impl Fn(&T) -> K) -> HashMap<K, Vec<T>> {
@@ -246,7 +253,7 @@ impl Services {
             .yesterday()
             .unwrap_or_default()
             .to_string();
-        let (teachers_, languages, offers, rules, overrides) = {
+        let (teachers_, languages, offers, rules, overrides, busy) = {
             let mut c = self.db.acquire().await?;
             (
                 teachers::searchable(c.conn()).await?,
@@ -254,12 +261,14 @@ impl Services {
                 offerings::all_active(c.conn()).await?,
                 availability::all_rules(c.conn()).await?,
                 availability::all_overrides(c.conn(), &today).await?,
+                lessons::busy_all(c.conn(), epoch - BUFFER_REACH_US, index_end(epoch) + BUFFER_REACH_US).await?,
             )
         };
         let languages = group(languages, |l| l.0);
         let offers = group(offers, |o| o.teacher_id);
         let rules = group(rules, |r| r.0);
         let overrides = group(overrides, |o| o.teacher_id);
+        let busy = group(busy, |b| b.0);
         let cards: Vec<Card> = tokio::task::spawn_blocking(move || {
             teachers_
                 .iter()
@@ -275,7 +284,11 @@ impl Services {
                         .map(|v| v.iter().map(|(_, d, s, e)| (*d, *s, *e)).collect())
                         .unwrap_or_default();
                     let overrides = overrides.get(&id).map(Vec::as_slice).unwrap_or_default();
-                    card(s, &langs, &offers, &rules, overrides, epoch, now)
+                    let busy: Vec<slots::Busy> = busy
+                        .get(&id)
+                        .map(|v| v.iter().filter_map(|b| busy_of(b.1, b.2)).collect())
+                        .unwrap_or_default();
+                    card(s, &langs, &offers, &rules, overrides, &busy, epoch, now)
                 })
                 .collect()
         })
@@ -310,12 +323,16 @@ impl Services {
                     .collect();
                 let rules = availability::rules(c.conn(), teacher).await?;
                 let overrides = availability::overrides(c.conn(), teacher).await?;
+                let busy = self
+                    .busy_times(c.conn(), teacher, epoch, index_end(epoch), None)
+                    .await?;
                 card(
                     &s,
                     &langs,
                     &offers.iter().collect::<Vec<_>>(),
                     &rules,
                     &overrides,
+                    &busy,
                     epoch,
                     now,
                 )

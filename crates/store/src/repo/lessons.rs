@@ -165,6 +165,15 @@ pub async fn busy(conn: Conn<'_>, teacher: Uuid, from: i64, until: i64) -> Resul
         .bind(teacher).bind(from).bind(until).fetch_all(&mut *c).await)?)
 }
 
+/// Every teacher's lessons holding time that overlap `[from, until)`, as
+/// (teacher, starts, ends): what the search index takes off their hours.
+pub async fn busy_all(conn: Conn<'_>, from: i64, until: i64) -> Result<Vec<(Uuid, i64, i64)>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, (Uuid, i64, i64)>(
+        "SELECT teacher_id, starts_at, ends_at FROM lessons WHERE status IN ('requested', 'confirmed') \
+         AND starts_at < $2 AND ends_at > $1 ORDER BY teacher_id, starts_at")
+        .bind(from).bind(until).fetch_all(&mut *c).await)?)
+}
+
 /// Lessons awaiting confirmation that both members attended and that ended
 /// by `cutoff` (they complete sooner).
 pub async fn due_attended(conn: Conn<'_>, cutoff: i64, limit: i64) -> Result<Vec<Uuid>> {
