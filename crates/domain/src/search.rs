@@ -101,6 +101,15 @@ impl Card {
 
     /// The standing of a teacher when nothing else decides: reviews,
     /// weighted towards the average for few of them, then verified tier.
+    /// Whether `other` takes this card's place in every order and in the
+    /// same languages' lists.
+    fn sorts_as(&self, other: &Card) -> bool {
+        self.id == other.id
+            && self.relevance() == other.relevance()
+            && self.rating == other.rating
+            && self.taught == other.taught
+    }
+
     fn relevance(&self) -> i64 {
         let (avg, n) = self.rating.unwrap_or((0, 0));
         // A Bayesian average: five virtual reviews of 4.0.
@@ -236,7 +245,15 @@ impl Index {
     /// Adds, replaces (`Some`) or removes (`None`) one teacher's card.
     pub fn put(&mut self, id: Uuid, card: Option<Card>) {
         match (self.positions.get(&id).copied(), card) {
-            (Some(i), Some(c)) => self.cards[i as usize] = c,
+            (Some(i), Some(c)) => {
+                // A card that sorts as before (its free times changed, say)
+                // keeps its places: no sort of every card for each booking.
+                let sorts_as_before = self.cards[i as usize].sorts_as(&c);
+                self.cards[i as usize] = c;
+                if sorts_as_before {
+                    return;
+                }
+            }
             (None, Some(c)) => {
                 self.positions.insert(id, self.cards.len() as u32);
                 self.cards.push(c);

@@ -120,6 +120,9 @@ pub struct Services {
     pub export_requested: Arc<tokio::sync::Notify>,
     /// Teacher search, in memory (`teaching::search`).
     pub search: Arc<std::sync::RwLock<koine_domain::search::Index>>,
+    /// Each teacher's hours behind their card (`teaching::search`).
+    pub(crate) search_hours:
+        Arc<std::sync::RwLock<std::collections::HashMap<uuid::Uuid, Arc<teaching::search::Hours>>>>,
     /// The card processor (the built-in test one when enabled).
     pub cards: Option<Arc<dyn payments::CardProcessor>>,
     /// Failures tests inject at named points (never set in production).
@@ -155,6 +158,7 @@ impl Services {
             signals_seen: Arc::default(),
             export_requested: Arc::default(),
             search: Arc::default(),
+            search_hours: Arc::default(),
             cards,
             faults: Arc::default(),
             storage_dirty: Arc::default(),

@@ -318,6 +318,44 @@ fn cards() -> impl Strategy<Value = Vec<Card>> {
 }
 
 proptest! {
+    /// Cards replaced one by one (new free times, a new rating) search as
+    /// an index built afresh from the new cards.
+    #[test]
+    fn replaced_cards_search_as_a_fresh_index(
+        cards in cards(),
+        changes in proptest::collection::vec((0usize..40, proptest::option::of(0usize..BUCKETS), any::<bool>()), 0..12),
+        sort in 0usize..4,
+        language in proptest::option::of(0usize..4),
+    ) {
+        let mut index = Index::new(0, cards.clone());
+        let mut now = cards.clone();
+        for (which, slot, rate) in changes {
+            if now.is_empty() {
+                break;
+            }
+            let mut c = now[which % now.len()].clone();
+            c.slots = Week2::default();
+            if let Some(s) = slot {
+                c.slots.set(s);
+            }
+            if rate {
+                c.rating = Some((450, 9));
+            }
+            index.put(c.id, Some(c.clone()));
+            let at = which % now.len();
+            now[at] = c;
+        }
+        let q = Query {
+            language: language.map(|l| LANGS[l].to_owned()),
+            sort: Sort::ALL[sort],
+            limit: 50,
+            ..Query::default()
+        };
+        let got: Vec<Uuid> = index.search(&q).cards.iter().map(|c| c.id).collect();
+        let want: Vec<Uuid> = Index::new(0, now).search(&q).cards.iter().map(|c| c.id).collect();
+        prop_assert_eq!(got, want);
+    }
+
     #[test]
     fn search_equals_filtering_and_sorting_everything(
         cards in cards(),

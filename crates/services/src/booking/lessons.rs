@@ -395,7 +395,7 @@ impl Services {
         };
         let id = self.db.writing(self.clone().write_booking(write)).await?;
         // Search no longer offers the time the lesson holds.
-        self.teachers_changed(teacher).await;
+        self.lessons_changed(teacher).await;
         Ok(id)
     }
 
@@ -645,7 +645,7 @@ impl Services {
             .await?;
         tx.commit().await?;
         // A lesson declined, withdrawn or cancelled gives its time back.
-        self.teachers_changed(l.teacher_id).await;
+        self.lessons_changed(l.teacher_id).await;
         Ok(lesson)
     }
 
@@ -847,7 +847,7 @@ impl Services {
         .await?;
         self.tell_both(tx.conn(), &l, "rescheduled", now).await?;
         tx.commit().await?;
-        self.teachers_changed(l.teacher_id).await;
+        self.lessons_changed(l.teacher_id).await;
         Ok(())
     }
 

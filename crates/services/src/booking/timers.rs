@@ -152,7 +152,7 @@ impl Services {
             Ok(l) => {
                 tx.commit().await?;
                 // An expired request gives its time back.
-                self.teachers_changed(l.teacher_id).await;
+                self.lessons_changed(l.teacher_id).await;
                 Ok(true)
             }
             Err(crate::Error::Refused(_)) => Ok(false),

@@ -24,6 +24,7 @@ use koine_store::repo::lessons;
 use koine_store::repo::offerings::{self as offerings, OfferingRow};
 use koine_store::repo::teaching::{self as teachers, Searchable};
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 pub const PAGE_SIZE: usize = 20;
@@ -157,7 +158,27 @@ pub fn learner_windows(epoch: i64, zone: &TimeZone, days: &[Weekday], window: Op
     w
 }
 
-/// A teacher as search sees them, if they can be booked at all.
+/// What a teacher's free times are made from, besides their lessons: kept
+/// beside the index, so a booking recomputes the free times from its
+/// lessons alone.
+pub(crate) struct Hours {
+    schedule: slots::Schedule,
+    /// Their shortest lesson, in minutes: a free time must fit it.
+    shortest: u16,
+}
+
+/// The quarter hours of the index in which a lesson of theirs can start.
+fn free_times(hours: &Hours, busy: &[slots::Busy], epoch: i64, now: Timestamp) -> Option<Week2> {
+    let until = Timestamp::from_microsecond(index_end(epoch)).ok()?;
+    let mut bits = Week2::default();
+    for slot in slots::slots(&hours.schedule, busy, hours.shortest, now, now, until) {
+        bits.set(usize::try_from((slot.as_microsecond() - epoch) / BUCKET_US).ok()?);
+    }
+    Some(bits)
+}
+
+/// A teacher as search sees them, and their hours, if they can be booked
+/// at all.
 #[allow(clippy::too_many_arguments)]
 fn card(
     s: &Searchable,
@@ -168,7 +189,7 @@ fn card(
     busy: &[slots::Busy],
     epoch: i64,
     now: Timestamp,
-) -> Option<Card> {
+) -> Option<(Card, Hours)> {
     let mut taught = Vec::new();
     for (language, level) in languages {
         let cheapest = offers
@@ -189,26 +210,25 @@ fn card(
     }
     let shortest = offers.iter().map(|o| o.duration_minutes).min().unwrap_or(30);
     let zone = TimeZone::get(&s.time_zone).ok()?;
-    let schedule = schedule_of(
-        zone,
-        rules,
-        overrides,
-        policy_from(
-            s.min_notice_minutes,
-            s.horizon_days,
-            s.buffer_before_minutes,
-            s.buffer_after_minutes,
+    let hours = Hours {
+        schedule: schedule_of(
+            zone,
+            rules,
+            overrides,
+            policy_from(
+                s.min_notice_minutes,
+                s.horizon_days,
+                s.buffer_before_minutes,
+                s.buffer_after_minutes,
+            ),
         ),
-    );
-    let until = Timestamp::from_microsecond(index_end(epoch)).ok()?;
-    let mut bits = Week2::default();
-    for slot in slots::slots(&schedule, busy, u16::try_from(shortest).ok()?, now, now, until) {
-        bits.set(usize::try_from((slot.as_microsecond() - epoch) / BUCKET_US).ok()?);
-    }
+        shortest: u16::try_from(shortest).ok()?,
+    };
+    let bits = free_times(&hours, busy, epoch, now)?;
     let public = s.country_visibility == Visibility::Public;
     let mut text = format!("{} {} ", s.display_name, s.headline.as_deref().unwrap_or(""));
     text.extend(s.about.chars().take(TEXT_CHARS));
-    Some(Card {
+    let card = Card {
         id: s.account_id,
         display_name: s.display_name.clone(),
         // Search lists teachers to everyone: only a photo shown to everyone.
@@ -221,7 +241,8 @@ fn card(
         rating: (s.rating_count > 0).then(|| (s.rating_sum * 100 / s.rating_count, s.rating_count)),
         slots: bits,
         text: text.to_lowercase(),
-    })
+    };
+    Some((card, hours))
 }
 
 /// Where an index starting at `epoch` ends.
@@ -269,7 +290,7 @@ impl Services {
         let rules = group(rules, |r| r.0);
         let overrides = group(overrides, |o| o.teacher_id);
         let busy = group(busy, |b| b.0);
-        let cards: Vec<Card> = tokio::task::spawn_blocking(move || {
+        let built: Vec<(Card, Hours)> = tokio::task::spawn_blocking(move || {
             teachers_
                 .iter()
                 .filter_map(|s| {
@@ -294,7 +315,15 @@ impl Services {
         })
         .await
         .map_err(crate::Error::internal)?;
-        let n = cards.len();
+        let n = built.len();
+        let (cards, hours): (Vec<Card>, Vec<Hours>) = built.into_iter().unzip();
+        let hours = cards
+            .iter()
+            .map(|c| c.id)
+            .zip(hours.into_iter().map(Arc::new))
+            .collect();
+        // The hours first: a card is never without its hours.
+        *self.search_hours.write().expect("search hours") = hours;
         *self.search.write().expect("search index") = Index::new(epoch, cards);
         tracing::info!(teachers = n, "search index rebuilt");
         Ok(n)
@@ -313,7 +342,7 @@ impl Services {
         let epoch = self.search.read().expect("search index").epoch;
         let now = self.clock.now();
         let mut c = self.db.acquire().await?;
-        let card = match teachers::searchable_one(c.conn(), teacher).await? {
+        let built = match teachers::searchable_one(c.conn(), teacher).await? {
             Some(s) => {
                 let langs = teachers::languages(c.conn(), teacher).await?;
                 let offers: Vec<OfferingRow> = offerings::of_teacher(c.conn(), teacher)
@@ -339,7 +368,49 @@ impl Services {
             }
             None => None,
         };
+        let card = built.map(|(card, hours)| {
+            self.search_hours
+                .write()
+                .expect("search hours")
+                .insert(teacher, Arc::new(hours));
+            card
+        });
+        if card.is_none() {
+            self.search_hours.write().expect("search hours").remove(&teacher);
+        }
         self.search.write().expect("search index").put(teacher, card);
+        Ok(())
+    }
+
+    /// Brings a teacher's free times in search up to date after their
+    /// lessons changed (a booking, a cancellation, a new time): one read of
+    /// their lessons, their hours as kept. A failure leaves the old free
+    /// times until the next rebuild; it is logged.
+    pub(crate) async fn lessons_changed(&self, teacher: Uuid) {
+        if let Err(e) = self.refresh_free_times(teacher).await {
+            tracing::error!(teacher = %teacher, "a teacher's free times in search could not be refreshed: {e}");
+        }
+    }
+
+    async fn refresh_free_times(&self, teacher: Uuid) -> Result<()> {
+        let hours = self.search_hours.read().expect("search hours").get(&teacher).cloned();
+        // Not bookable, so not in search.
+        let Some(hours) = hours else { return Ok(()) };
+        let epoch = self.search.read().expect("search index").epoch;
+        let now = self.clock.now();
+        let mut c = self.db.acquire().await?;
+        let busy = self
+            .busy_times(c.conn(), teacher, epoch, index_end(epoch), None)
+            .await?;
+        drop(c);
+        let Some(bits) = free_times(&hours, &busy, epoch, now) else {
+            return Ok(());
+        };
+        let mut index = self.search.write().expect("search index");
+        if let Some(mut card) = index.get(teacher).cloned() {
+            card.slots = bits;
+            index.put(teacher, Some(card));
+        }
         Ok(())
     }
 
