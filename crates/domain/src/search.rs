@@ -99,8 +99,6 @@ impl Card {
             .unwrap_or(i64::MAX)
     }
 
-    /// The standing of a teacher when nothing else decides: reviews,
-    /// weighted towards the average for few of them, then verified tier.
     /// Whether `other` takes this card's place in every order and in the
     /// same languages' lists.
     fn sorts_as(&self, other: &Card) -> bool {
@@ -110,6 +108,8 @@ impl Card {
             && self.taught == other.taught
     }
 
+    /// The standing of a teacher when nothing else decides: reviews,
+    /// weighted towards the average for few of them, then verified tier.
     fn relevance(&self) -> i64 {
         let (avg, n) = self.rating.unwrap_or((0, 0));
         // A Bayesian average: five virtual reviews of 4.0.
