@@ -138,7 +138,7 @@ impl Services {
         }
         // Lessons end and money is settled or forfeited first, in the same
         // transaction, while the ledger still knows whose accounts are whose.
-        self.settle_before_erasure(tx.conn(), account_id, now).await?;
+        let freed_teachers = self.settle_before_erasure(tx.conn(), account_id, now).await?;
         let profile = profiles::get(tx.conn(), account_id).await?;
         let avatar = profile.as_ref().and_then(|p| p.avatar_id);
         let videos = koine_store::repo::teaching::videos(tx.conn(), account_id).await?;
@@ -183,6 +183,9 @@ impl Services {
         self.sessions_changed(account_id);
         self.after_erasing().await;
         self.teachers_changed(account_id).await;
+        for teacher in freed_teachers {
+            self.lessons_changed(teacher).await;
+        }
         // Files on disk go with their rows.
         let files = avatar
             .map(|a| self.avatar_path(a))

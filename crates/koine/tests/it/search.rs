@@ -57,6 +57,10 @@ async fn a_booked_time_leaves_the_search_and_comes_back(app: TestApp) {
     app.book(&lb, teacher, first).await;
     app.svc.rebuild_search_index().await.unwrap();
     assert_eq!(next_free(&app, teacher).await, Some(held));
+    // Her erasure withdraws the request: the time is free again at once.
+    let r = lb.post_form("/settings/delete", &[("confirm", "on")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(next_free(&app, teacher).await, Some(first), "freed by the erasure");
 }
 
 struct Spec {

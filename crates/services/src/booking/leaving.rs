@@ -76,8 +76,10 @@ impl Services {
     }
 
     /// Ends the account's lessons, packages and money (see the module);
-    /// refuses while something must be settled first.
-    pub(crate) async fn settle_before_erasure(&self, mut conn: Conn<'_>, account: Uuid, now: i64) -> Result<()> {
+    /// refuses while something must be settled first. Returns the other
+    /// teachers whose time it freed (for search, once committed).
+    pub(crate) async fn settle_before_erasure(&self, mut conn: Conn<'_>, account: Uuid, now: i64) -> Result<Vec<Uuid>> {
+        let mut freed = Vec::new();
         let leaving = self.leaving(conn.reborrow(), account).await?;
         if let Some(b) = leaving.blockers.first() {
             return Err(Error::Refused(*b));
@@ -101,6 +103,9 @@ impl Services {
                 now,
             )
             .await?;
+            if l.teacher_id != account && !freed.contains(&l.teacher_id) {
+                freed.push(l.teacher_id);
+            }
         }
         for pk in packages::open_of(conn.reborrow(), account).await? {
             let left = self.balance_in(conn.reborrow(), Account::PackageEscrow(pk.id)).await?;
@@ -121,6 +126,6 @@ impl Services {
         let earnings = self.balance_in(conn.reborrow(), Account::Earnings(account)).await?;
         let entry = ledger::forfeit(account, credit, earnings).map_err(Error::internal)?;
         self.post(conn, &entry, Refs::default(), now).await?;
-        Ok(())
+        Ok(freed)
     }
 }
