@@ -573,6 +573,42 @@ async fn a_call_through_the_relay(app: &TestApp) {
     let mute = teacher.find(By::Id("call-mic")).await.unwrap();
     mute.click().await.unwrap();
     assert_eq!(mute.attr("aria-pressed").await.unwrap().as_deref(), Some("true"));
+
+    // A message the server refuses (the teacher has since blocked the
+    // learner) neither ends the call nor loses the text: the room says it
+    // was not sent.
+    let blocked = app
+        .post_json(
+            &format!("/api/v1/members/{learner_id}/block"),
+            &profe,
+            json!({ "reason": "other" }),
+        )
+        .await;
+    assert_eq!(blocked.status(), reqwest::StatusCode::NO_CONTENT);
+    learner
+        .find(By::Id("body"))
+        .await
+        .unwrap()
+        .send_keys("¿Sigues ahí?")
+        .await
+        .unwrap();
+    learner
+        .find(By::Css("#compose button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let not_sent = "Not sent. Open the whole conversation to see why.";
+    let status = "const s = document.getElementById('compose-status'); return s.hidden ? '' : s.textContent;";
+    assert_eq!(until_value(&learner, status, not_sent).await, not_sent);
+    let kept = "return document.getElementById('body').value;";
+    assert_eq!(until_value(&learner, kept, "¿Sigues ahí?").await, "¿Sigues ahí?");
+    assert_eq!(
+        state(&learner).await,
+        "connected",
+        "a refused message did not leave the room"
+    );
     learner.quit().await.unwrap();
     teacher.quit().await.unwrap();
 }
