@@ -308,6 +308,17 @@ async fn both_in_a_call(
     ]
 }
 
+/// Writes `text` in the room's chat and sends it.
+async fn send_in_room(web: &WebDriver, text: &str) {
+    web.find(By::Id("body")).await.unwrap().send_keys(text).await.unwrap();
+    web.find(By::Css("#compose button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 /// Waits until the call carries picture and sound into `web`.
 async fn until_media(web: &WebDriver, who: &str) -> Value {
     let mut last = Value::Null;
@@ -379,20 +390,7 @@ async fn a_call_through_the_relay(app: &TestApp) {
 
     // The chat: sent from the room without leaving it (the call goes on),
     // shown in the other member's room as it arrives.
-    learner
-        .find(By::Id("body"))
-        .await
-        .unwrap()
-        .send_keys("¿Me oyes bien?")
-        .await
-        .unwrap();
-    learner
-        .find(By::Css("#compose button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    send_in_room(&learner, "¿Me oyes bien?").await;
     let last = "const m = document.querySelectorAll('#messages .message .body'); \
                 return m.length ? m[m.length - 1].textContent : '';";
     assert_eq!(
@@ -585,20 +583,7 @@ async fn a_call_through_the_relay(app: &TestApp) {
         )
         .await;
     assert_eq!(blocked.status(), reqwest::StatusCode::NO_CONTENT);
-    learner
-        .find(By::Id("body"))
-        .await
-        .unwrap()
-        .send_keys("¿Sigues ahí?")
-        .await
-        .unwrap();
-    learner
-        .find(By::Css("#compose button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    send_in_room(&learner, "¿Sigues ahí?").await;
     let not_sent = "Not sent. Open the whole conversation to see why.";
     let status = "const s = document.getElementById('compose-status'); return s.hidden ? '' : s.textContent;";
     assert_eq!(until_value(&learner, status, not_sent).await, not_sent);
