@@ -506,16 +506,24 @@ async fn minors_and_restricted_members_cannot_write(app: TestApp) {
     assert_eq!(bodies(&app, c).await.len(), 0);
 }
 
+/// The request opening the stream at `url` (`ws://…/api/v1/stream`) with
+/// a bearer token.
+pub fn stream_request(url: String, token: &str) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    let mut req = url.into_client_request().unwrap();
+    req.headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    req
+}
+
 /// A WebSocket to the stream with the member's bearer token.
 pub async fn stream(
     app: &TestApp,
     token: &str,
 ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
     let url = app.url("/api/v1/stream").replacen("http", "ws", 1);
-    let mut req = url.into_client_request().unwrap();
-    req.headers_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    let (ws, _) = tokio_tungstenite::connect_async(req).await.expect("the stream opens");
+    let (ws, _) = tokio_tungstenite::connect_async(stream_request(url, token))
+        .await
+        .expect("the stream opens");
     ws
 }
 

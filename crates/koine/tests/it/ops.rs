@@ -125,10 +125,9 @@ async fn logs_hold_no_secrets(backend: Backend) {
 
     // Graceful shutdown on SIGTERM: an open stream is sent away first.
     let url = format!("ws://127.0.0.1:{port}/api/v1/stream");
-    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
-    req.headers_mut()
-        .insert("authorization", format!("Bearer {bearer}").parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("the stream opens");
+    let (mut ws, _) = tokio_tungstenite::connect_async(crate::conversations::stream_request(url, &bearer))
+        .await
+        .expect("the stream opens");
     crate::conversations::next_of(&mut ws, "hello").await;
     assert!(
         Command::new("kill")
@@ -315,10 +314,7 @@ async fn a_draining_server_is_not_ready_and_sends_its_streams_away(app: TestApp)
     assert_eq!(c.get(app.url("/livez")).send().await.unwrap().status(), StatusCode::OK);
     // A new stream is refused, with when to try again.
     let url = app.url("/api/v1/stream").replacen("http", "ws", 1);
-    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
-    req.headers_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    match tokio_tungstenite::connect_async(req).await {
+    match tokio_tungstenite::connect_async(crate::conversations::stream_request(url, &token)).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(r)) => {
             assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
             assert!(r.headers().contains_key("retry-after"));

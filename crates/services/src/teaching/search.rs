@@ -368,16 +368,18 @@ impl Services {
             }
             None => None,
         };
-        let card = built.map(|(card, hours)| {
-            self.search_hours
-                .write()
-                .expect("search hours")
-                .insert(teacher, Arc::new(hours));
-            card
-        });
-        if card.is_none() {
-            self.search_hours.write().expect("search hours").remove(&teacher);
-        }
+        let mut kept_hours = self.search_hours.write().expect("search hours");
+        let card = match built {
+            Some((card, hours)) => {
+                kept_hours.insert(teacher, Arc::new(hours));
+                Some(card)
+            }
+            None => {
+                kept_hours.remove(&teacher);
+                None
+            }
+        };
+        drop(kept_hours);
         self.search.write().expect("search index").put(teacher, card);
         Ok(())
     }

@@ -140,14 +140,9 @@ async fn converse(
 ) {
     // Held while open: a stopping node waits for its streams to close.
     let mut draining = st.svc.lifecycle.watch();
-    if *draining.borrow_and_update() {
-        // The drain began as this stream opened.
-        let close = CloseFrame {
-            code: close_code::AWAY,
-            reason: "server restarting".into(),
-        };
-        let _ = socket.send(Message::Close(Some(close))).await;
-        return;
+    if *draining.borrow() {
+        // The drain began as this stream opened: heard at once below.
+        draining.mark_changed();
     }
     let mut events = st.svc.bus.subscribe(p.account_id);
     let unread = st.svc.unread_messages(p.account_id).await.unwrap_or_default();
