@@ -10,6 +10,10 @@ pub struct Config {
     pub listen: String,
     /// `postgres://…`; empty means embedded SQLite in `data_dir`.
     pub database_url: Option<String>,
+    /// One of several identical nodes behind a load balancer, sharing one
+    /// PostgreSQL database (SQLite is refused): throttle counts are kept
+    /// in the database so every node sees the same attempts.
+    pub cluster: bool,
     /// 32 bytes, base64url or hex. Generated into the data dir on SQLite if absent.
     pub master_key: Option<String>,
     pub public_url: Option<String>,
@@ -133,6 +137,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./koine-data"),
             listen: "127.0.0.1:8080".into(),
             database_url: None,
+            cluster: false,
             master_key: None,
             public_url: None,
             min_learner_age: 16,
@@ -227,6 +232,9 @@ impl Config {
         }
         if let Some(v) = get("KOINE_DATABASE_URL") {
             self.database_url = Some(v);
+        }
+        if let Some(v) = env_parse("KOINE_CLUSTER", get)? {
+            self.cluster = v;
         }
         if let Some(v) = get("KOINE_MASTER_KEY") {
             self.master_key = Some(v);

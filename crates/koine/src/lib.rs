@@ -102,7 +102,13 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
         let scheme = if cfg.tls { "https" } else { "http" };
         format!("{scheme}://{}", cfg.listen)
     });
+    if cfg.cluster && cfg.database_url.is_none() {
+        return Err(StartError::Config(
+            "cluster = true needs PostgreSQL (database_url): embedded SQLite is one node's own database".into(),
+        ));
+    }
     let mut s = Settings::new(cfg.data_dir.clone(), public_url);
+    s.cluster = cfg.cluster;
     s.min_learner_age = MinimumAge::new(cfg.min_learner_age).map_err(StartError::Config)?;
     s.reauth_after = Duration::from_secs(cfg.reauth_minutes * 60);
     s.session_idle = Duration::from_secs(cfg.session_idle_days * 86_400);
@@ -494,6 +500,18 @@ pub async fn start_turn(cfg: &Config, svc: &Services) -> Result<Option<turn_rela
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cluster_needs_postgresql() {
+        let mut cfg = Config {
+            cluster: true,
+            ..Config::default()
+        };
+        let refused = settings(&cfg).unwrap_err().to_string();
+        assert!(refused.contains("needs PostgreSQL"), "{refused}");
+        cfg.database_url = Some("postgres://koine@db/koine".into());
+        assert!(settings(&cfg).unwrap().cluster);
+    }
 
     #[test]
     fn turn_over_tls_needs_its_three_settings_the_relay_and_a_site_host() {

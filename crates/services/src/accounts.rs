@@ -278,7 +278,7 @@ impl Services {
         self.throttle
             .signup_ip
             .acquire(rule, client_ip, now)
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .await?;
 
         // Hash first on every path so timing does not tell the paths apart.
         let password_hash = passwords::hash(input.password.expose().to_owned()).await?;
@@ -530,7 +530,7 @@ impl Services {
         let limiter = &self.throttle.codes_ip;
         limiter
             .acquire(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .await?;
         let mut tx = self.db.begin().await?;
         let account = match (account, phone) {
             (Some(a), _) => Some(a),
@@ -547,7 +547,7 @@ impl Services {
             return Err(Error::BadCode);
         };
         let mut tx = self.check_texted_code(tx, &row, code).await?;
-        limiter.release(ip);
+        limiter.release(throttle::CODE_ATTEMPTS_PER_IP, ip, now).await?;
         let (Some(h), Some(enc)) = (row.new_phone_hash, row.new_phone_enc) else {
             return Err(Error::BadCode);
         };
@@ -565,11 +565,11 @@ impl Services {
     /// code (at most a few an hour).
     async fn resend_verification(&self, a: &accounts::AccountRow, identifier: &Identifier, now: i64) -> Result<()> {
         let key = format!("verify:{}", identifier.throttle_key());
-        if self
+        if !self
             .throttle
             .messages
-            .acquire(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
-            .is_err()
+            .admit(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
+            .await?
         {
             return Ok(());
         }
@@ -615,19 +615,23 @@ impl Services {
         // guesses cannot all pass) and given back when they succeed.
         t.login_identifier
             .acquire(throttle::LOGIN_PER_IDENTIFIER, &id_key, now)
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .await?;
         let Some(_turn) = t
             .login_ip_turns
             .wait(ip, throttle::LOGIN_CHECKS_AT_ONCE_PER_IP, throttle::LOGIN_TURN_WAIT)
             .await
         else {
-            t.login_identifier.release(&id_key);
+            t.login_identifier
+                .release(throttle::LOGIN_PER_IDENTIFIER, &id_key, now)
+                .await?;
             return Err(Error::Throttled { retry_after_secs: 5 });
         };
         let ip_rule = throttle::login_per_ip(self.settings.login_failures_per_ip);
-        if let Err(s) = t.login_ip.acquire(ip_rule, ip, now) {
-            t.login_identifier.release(&id_key);
-            return Err(Error::Throttled { retry_after_secs: s });
+        if let Err(e) = t.login_ip.acquire(ip_rule, ip, now).await {
+            t.login_identifier
+                .release(throttle::LOGIN_PER_IDENTIFIER, &id_key, now)
+                .await?;
+            return Err(e);
         }
         let account = {
             let mut c = self.db.acquire().await?;
@@ -644,7 +648,7 @@ impl Services {
             }
             _ => return Err(Error::BadCredentials),
         };
-        t.login_ip.release(ip);
+        t.login_ip.release(ip_rule, ip, now).await?;
         let verified = match identifier {
             Identifier::Email(_) => account.email_verified_at.is_some(),
             Identifier::Phone(_) => account.phone_verified_at.is_some(),
@@ -653,7 +657,7 @@ impl Services {
             self.resend_verification(&account, identifier, now).await?;
             return Err(Error::NotVerified);
         }
-        t.login_identifier.clear(&id_key);
+        t.login_identifier.clear(&id_key).await?;
         self.open_session(account.id, client, now).await
     }
 
@@ -757,7 +761,7 @@ impl Services {
         let key = format!("reauth:{}", p.account_id);
         let t = &self.throttle.login_identifier;
         t.acquire(throttle::LOGIN_PER_IDENTIFIER, &key, now)
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .await?;
         let mut c = self.db.acquire().await?;
         let account = accounts::get(c.conn(), p.account_id)
             .await?
@@ -767,7 +771,7 @@ impl Services {
                 .await?;
             return Err(Error::BadCredentials);
         }
-        t.clear(&key);
+        t.clear(&key).await?;
         sessions::mark_authenticated(c.conn(), p.session_id, now).await?;
         self.sessions_changed(p.account_id);
         Ok(())
@@ -878,13 +882,13 @@ impl Services {
         self.throttle
             .messages_ip
             .acquire(throttle::MESSAGES_PER_IP, ip, now)
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .await?;
         let key = format!("reset:{}", identifier.throttle_key());
-        if self
+        if !self
             .throttle
             .messages
-            .acquire(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
-            .is_err()
+            .admit(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
+            .await?
         {
             // Per address: drop silently, so the answer stays the same for everyone.
             return Ok(());
@@ -965,7 +969,7 @@ impl Services {
         self.throttle
             .codes_ip
             .acquire(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .await?;
         let hash = passwords::hash(new.expose().to_owned()).await?;
         let mut tx = self.db.begin().await?;
         let Some(a) = accounts::find_by_phone_hash(tx.conn(), &self.phone_index(phone)).await? else {
@@ -975,7 +979,10 @@ impl Services {
             return Err(Error::BadCode);
         };
         let mut tx = self.check_texted_code(tx, &row, code).await?;
-        self.throttle.codes_ip.release(ip);
+        self.throttle
+            .codes_ip
+            .release(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
+            .await?;
         accounts::set_password(tx.conn(), a.id, &hash, now).await?;
         self.record_security_event(tx.conn(), a.id, SecurityEvent::PasswordReset, client, now)
             .await?;
@@ -1044,20 +1051,20 @@ impl Services {
 
     /// Before changing a contact detail: a recent password, and a limit on
     /// how many changes (and so messages) one account can start.
-    fn contact_change_gate(&self, p: &Principal, what: &str) -> Result<(i64, UiLocale)> {
+    async fn contact_change_gate(&self, p: &Principal, what: &str) -> Result<(i64, UiLocale)> {
         self.require_recent_auth(p)?;
         let now = self.clock.now_us();
         let key = format!("{what}-change:{}", p.account_id);
         self.throttle
             .messages
             .acquire(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .await?;
         Ok((now, p.locale.unwrap_or(UiLocale::En)))
     }
 
     /// Starts an email change: the new address must confirm by link.
     pub async fn change_email(&self, p: &Principal, new: &Email) -> Result<()> {
-        let (now, locale) = self.contact_change_gate(p, "email")?;
+        let (now, locale) = self.contact_change_gate(p, "email").await?;
         let mut tx = self.db.begin().await?;
         let account = accounts::get(tx.conn(), p.account_id)
             .await?
@@ -1088,7 +1095,7 @@ impl Services {
 
     /// Starts a phone change: the new number must confirm with a texted code.
     pub async fn change_phone(&self, p: &Principal, new: &Phone) -> Result<()> {
-        let (now, locale) = self.contact_change_gate(p, "phone")?;
+        let (now, locale) = self.contact_change_gate(p, "phone").await?;
         let hash = self.phone_index(new);
         let mut tx = self.db.begin().await?;
         if self.refuse_if_banned(tx.conn(), None, Some(new), locale, now).await? {

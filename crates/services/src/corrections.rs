@@ -49,7 +49,7 @@ impl Services {
                 &format!("correction:{}", p.account_id),
                 now,
             )
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .await?;
         let mut tx = self.db.begin().await?;
         let account = accounts::get(tx.conn(), p.account_id)
             .await?

@@ -48,7 +48,7 @@ impl Services {
                 &format!("guardian:{}", p.account_id),
                 now,
             )
-            .map_err(|s| Error::Throttled { retry_after_secs: s })?;
+            .await?;
         let token = crypto::new_token();
         let url = format!("{}/guardian/confirm?token={token}", self.settings.public_url);
         let mut tx = self.db.begin().await?;

@@ -80,6 +80,9 @@ pub struct Settings {
     /// Retention periods set in place of the data map's defaults (the
     /// notice, the sweeps and the pages all read them from here).
     pub retention: koine_store::datamap::RetentionSettings,
+    /// One of several nodes on one PostgreSQL database: what a node would
+    /// otherwise keep to itself (throttle counts) is kept in the database.
+    pub cluster: bool,
 }
 
 impl Settings {
@@ -100,6 +103,7 @@ impl Settings {
             booking: booking::BookingSettings::default(),
             classroom: classroom::ClassroomSettings::default(),
             retention: koine_store::datamap::RetentionSettings::default(),
+            cluster: false,
         }
     }
 }
@@ -148,12 +152,19 @@ impl Services {
                 keys.derive(payments::test_cards::WEBHOOK_KEY_PURPOSE),
             )) as _
         });
+        let keys = Arc::new(keys);
+        let cluster = settings.cluster;
+        let throttle = if cluster {
+            throttle::Throttles::in_database(&db, &keys)
+        } else {
+            throttle::Throttles::in_memory()
+        };
         Ok(Self {
             db,
-            keys: Arc::new(keys),
+            keys,
             clock,
             settings: Arc::new(settings),
-            throttle: Arc::new(throttle::Throttles::default()),
+            throttle: Arc::new(throttle),
             mailer: Arc::new(mailer),
             signals_seen: Arc::default(),
             export_requested: Arc::default(),
@@ -164,7 +175,12 @@ impl Services {
             storage_dirty: Arc::default(),
             bus: Arc::new(bus::LocalBus::default()),
             message_writes: Arc::new(group_commit::GroupCommit::for_backend(backend)),
-            sessions: Arc::default(),
+            // Another node may end a session this one remembers.
+            sessions: Arc::new(if cluster {
+                session_cache::SessionCache::off()
+            } else {
+                session_cache::SessionCache::default()
+            }),
             lifecycle: Arc::default(),
         })
     }

@@ -102,11 +102,11 @@ impl Services {
     pub async fn submit_request(&self, r: NewRequest, locale: UiLocale) -> Result<()> {
         let now = self.clock.now_us();
         let key = format!("request:{}", r.email.as_str());
-        if self
+        if !self
             .throttle
             .messages
-            .acquire(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
-            .is_err()
+            .admit(throttle::MESSAGES_PER_IDENTIFIER, &key, now)
+            .await?
         {
             return Ok(());
         }

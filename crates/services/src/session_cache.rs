@@ -7,7 +7,8 @@
 //! (sign-out, password change or reset, staff role, locale, display name,
 //! date of birth, erasure) forgets the account's entries at once (see
 //! `Services::sessions_changed`); `FRESH` bounds what a change made outside
-//! this process can leave stale.
+//! this process can leave stale. So a cluster node, where another node
+//! may end a session, remembers nothing (`SessionCache::off`).
 
 use koine_store::repo::sessions::LiveSession;
 use std::collections::HashMap;
@@ -29,9 +30,18 @@ struct Entry {
 #[derive(Default)]
 pub struct SessionCache {
     entries: Mutex<HashMap<Vec<u8>, Entry>>,
+    off: bool,
 }
 
 impl SessionCache {
+    /// A cache that remembers nothing: every request reads its session.
+    pub fn off() -> Self {
+        Self {
+            off: true,
+            ..Self::default()
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Entry>> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -48,6 +58,9 @@ impl SessionCache {
 
     /// Remembers a session as read (or touched) at `now`.
     pub fn put(&self, live: LiveSession, now: i64) {
+        if self.off {
+            return;
+        }
         let mut entries = self.lock();
         if entries.len() >= TIDY_ABOVE {
             entries.retain(|_, e| now - e.read_at < FRESH.as_micros() as i64);
@@ -90,6 +103,13 @@ mod tests {
     }
 
     const SECOND: i64 = 1_000_000;
+
+    #[test]
+    fn an_off_cache_remembers_nothing() {
+        let c = SessionCache::off();
+        c.put(live(Uuid::now_v7(), 1, 100 * SECOND), 10 * SECOND);
+        assert!(c.get(&[1], 10 * SECOND, 0).is_none());
+    }
 
     #[test]
     fn an_entry_is_used_only_while_fresh() {

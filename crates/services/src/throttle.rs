@@ -1,8 +1,13 @@
 //! Throttling of repeated failures, per account identifier and per IP.
 //!
-//! Counters live in memory: enough for one process; a multi-process
-//! PostgreSQL deployment throttles per process (see README).
+//! Single-node mode counts in memory. In cluster mode every node counts in
+//! the database (`throttle_counters`), so a guesser gains nothing by
+//! spreading attempts over nodes.
 
+use crate::crypto::Keyring;
+use crate::{Error, Result};
+use koine_store::Db;
+use koine_store::repo::throttles;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,41 +19,121 @@ pub struct Rule {
     pub window_us: i64,
 }
 
-#[derive(Debug, Default)]
+impl Rule {
+    /// The fixed time bucket `now` falls in, and when it ends.
+    fn bucket(self, now: i64) -> (i64, i64) {
+        let bucket = now.div_euclid(self.window_us);
+        (bucket, (bucket + 1) * self.window_us)
+    }
+}
+
+fn throttled(until: i64, now: i64) -> Error {
+    Error::Throttled {
+        retry_after_secs: ((until - now) / 1_000_000).max(1) as u64,
+    }
+}
+
+/// Where a limiter keeps its counts.
+#[derive(Clone)]
+enum Store {
+    /// Per key: attempts, and when the window began (at the first).
+    Memory(Arc<Mutex<HashMap<String, (u32, i64)>>>),
+    /// Per keyed hash of the key, in fixed time buckets of the rule's window.
+    Database { db: Db, keys: Arc<Keyring> },
+}
+
+/// The attempts of one kind (`scope`), per key.
 pub struct Limiter {
-    slots: Mutex<HashMap<String, (u32, i64)>>,
+    scope: &'static str,
+    store: Store,
 }
 
 impl Limiter {
-    /// Counts an attempt for `key`, or refuses with the seconds to wait when
-    /// the window's attempts are used up. Checking and counting happen under
-    /// one lock, so parallel requests cannot all slip past the limit.
-    pub fn acquire(&self, rule: Rule, key: &str, now: i64) -> Result<(), u64> {
-        let mut slots = self.slots.lock().expect("throttle lock");
-        if slots.len() > 100_000 {
-            slots.retain(|_, (_, start)| now - *start < rule.window_us);
+    fn new(scope: &'static str, shared: Option<(&Db, &Arc<Keyring>)>) -> Self {
+        let store = match shared {
+            Some((db, keys)) => Store::Database {
+                db: db.clone(),
+                keys: keys.clone(),
+            },
+            None => Store::Memory(Arc::default()),
+        };
+        Self { scope, store }
+    }
+
+    /// Counts an attempt for `key`, or refuses (`Error::Throttled`, with
+    /// the seconds to wait) when the window's attempts are used up.
+    /// Checking and counting are one step, so parallel requests cannot all
+    /// slip past the limit.
+    pub async fn acquire(&self, rule: Rule, key: &str, now: i64) -> Result<()> {
+        match &self.store {
+            Store::Memory(slots) => {
+                let mut slots = slots.lock().expect("throttle lock");
+                if slots.len() > 100_000 {
+                    slots.retain(|_, (_, start)| now - *start < rule.window_us);
+                }
+                let slot = slots.entry(key.to_owned()).or_insert((0, now));
+                if now - slot.1 >= rule.window_us {
+                    *slot = (0, now);
+                }
+                if slot.0 >= rule.max_failures {
+                    return Err(throttled(slot.1 + rule.window_us, now));
+                }
+                slot.0 += 1;
+                Ok(())
+            }
+            Store::Database { db, keys } => {
+                let (bucket, ends) = rule.bucket(now);
+                let hash = keys.blind_index("throttle", key);
+                let mut tx = db.begin().await?;
+                let counted = throttles::hit(tx.conn(), self.scope, &hash, bucket, ends, rule.max_failures).await?;
+                tx.commit().await?;
+                if counted { Ok(()) } else { Err(throttled(ends, now)) }
+            }
         }
-        let slot = slots.entry(key.to_owned()).or_insert((0, now));
-        if now - slot.1 >= rule.window_us {
-            *slot = (0, now);
+    }
+
+    /// Like `acquire`, for callers that drop a refused attempt silently:
+    /// whether it was counted. A database failure is still an error.
+    pub async fn admit(&self, rule: Rule, key: &str, now: i64) -> Result<bool> {
+        match self.acquire(rule, key, now).await {
+            Ok(()) => Ok(true),
+            Err(Error::Throttled { .. }) => Ok(false),
+            Err(e) => Err(e),
         }
-        if slot.0 >= rule.max_failures {
-            return Err(((slot.1 + rule.window_us - now) / 1_000_000).max(1) as u64);
-        }
-        slot.0 += 1;
-        Ok(())
     }
 
     /// Gives back one attempt (it succeeded, so it was no failure).
-    pub fn release(&self, key: &str) {
-        if let Some(slot) = self.slots.lock().expect("throttle lock").get_mut(key) {
-            slot.0 = slot.0.saturating_sub(1);
+    pub async fn release(&self, rule: Rule, key: &str, now: i64) -> Result<()> {
+        match &self.store {
+            Store::Memory(slots) => {
+                if let Some(slot) = slots.lock().expect("throttle lock").get_mut(key) {
+                    slot.0 = slot.0.saturating_sub(1);
+                }
+            }
+            Store::Database { db, keys } => {
+                let hash = keys.blind_index("throttle", key);
+                let mut tx = db.begin().await?;
+                throttles::give_back(tx.conn(), self.scope, &hash, rule.bucket(now).0).await?;
+                tx.commit().await?;
+            }
         }
+        Ok(())
     }
 
     /// Forgets the key's failures (after a successful login).
-    pub fn clear(&self, key: &str) {
-        self.slots.lock().expect("throttle lock").remove(key);
+    pub async fn clear(&self, key: &str) -> Result<()> {
+        match &self.store {
+            Store::Memory(slots) => {
+                slots.lock().expect("throttle lock").remove(key);
+            }
+            Store::Database { db, keys } => {
+                let hash = keys.blind_index("throttle", key);
+                let mut tx = db.begin().await?;
+                throttles::forget(tx.conn(), self.scope, &hash).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -120,15 +205,39 @@ pub const CODE_ATTEMPTS_PER_IP: Rule = Rule {
     window_us: 15 * MINUTE,
 };
 
-#[derive(Debug, Default)]
 pub struct Throttles {
     pub login_identifier: Limiter,
     pub login_ip: Limiter,
+    /// Turns are per node: they pace the password checks of this node.
     pub login_ip_turns: Turns,
     pub signup_ip: Limiter,
     pub messages: Limiter,
     pub messages_ip: Limiter,
     pub codes_ip: Limiter,
+}
+
+impl Throttles {
+    /// Counts in memory (single-node mode).
+    pub fn in_memory() -> Self {
+        Self::new(None)
+    }
+
+    /// Counts in the database, shared by every node (cluster mode).
+    pub fn in_database(db: &Db, keys: &Arc<Keyring>) -> Self {
+        Self::new(Some((db, keys)))
+    }
+
+    fn new(shared: Option<(&Db, &Arc<Keyring>)>) -> Self {
+        Self {
+            login_identifier: Limiter::new("login_identifier", shared),
+            login_ip: Limiter::new("login_ip", shared),
+            login_ip_turns: Turns::default(),
+            signup_ip: Limiter::new("signup_ip", shared),
+            messages: Limiter::new("messages", shared),
+            messages_ip: Limiter::new("messages_ip", shared),
+            codes_ip: Limiter::new("codes_ip", shared),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -154,24 +263,38 @@ mod tests {
         assert!(waiting.await.unwrap(), "a freed turn goes to the one waiting");
     }
 
-    #[test]
-    fn locks_after_max_and_reopens_after_window() {
-        let l = Limiter::default();
+    #[tokio::test]
+    async fn locks_after_max_and_reopens_after_window() {
+        let l = Limiter::new("k", None);
         let r = Rule {
             max_failures: 2,
             window_us: 10_000_000,
         };
-        assert!(l.acquire(r, "k", 0).is_ok());
-        assert!(l.acquire(r, "k", 1).is_ok());
-        assert_eq!(l.acquire(r, "k", 2_000_000), Err(8));
-        assert!(l.acquire(r, "other", 2).is_ok());
-        assert!(l.acquire(r, "k", 10_000_001).is_ok(), "a new window");
-        l.clear("k");
-        assert!(l.acquire(r, "k", 10_000_002).is_ok());
-        l.release("k");
-        l.release("k");
-        assert!(l.acquire(r, "k", 10_000_003).is_ok());
-        assert!(l.acquire(r, "k", 10_000_004).is_ok());
-        assert!(l.acquire(r, "k", 10_000_005).is_err());
+        assert!(l.acquire(r, "k", 0).await.is_ok());
+        assert!(l.acquire(r, "k", 1).await.is_ok());
+        assert!(matches!(
+            l.acquire(r, "k", 2_000_000).await,
+            Err(Error::Throttled { retry_after_secs: 8 })
+        ));
+        assert!(l.acquire(r, "other", 2).await.is_ok());
+        assert!(l.acquire(r, "k", 10_000_001).await.is_ok(), "a new window");
+        l.clear("k").await.unwrap();
+        assert!(l.acquire(r, "k", 10_000_002).await.is_ok());
+        l.release(r, "k", 10_000_002).await.unwrap();
+        l.release(r, "k", 10_000_002).await.unwrap();
+        assert!(l.acquire(r, "k", 10_000_003).await.is_ok());
+        assert!(l.acquire(r, "k", 10_000_004).await.is_ok());
+        assert!(l.acquire(r, "k", 10_000_005).await.is_err());
+    }
+
+    #[test]
+    fn buckets_are_fixed_windows() {
+        let r = Rule {
+            max_failures: 1,
+            window_us: 10,
+        };
+        assert_eq!(r.bucket(0), (0, 10));
+        assert_eq!(r.bucket(9), (0, 10));
+        assert_eq!(r.bucket(10), (1, 20));
     }
 }

@@ -44,6 +44,21 @@ macro_rules! on_db {
     };
 }
 
+/// Runs each named `async fn(TestApp)` on PostgreSQL in cluster mode, as
+/// `name::postgres`: cluster mode needs PostgreSQL (it refuses SQLite, one
+/// node's own database), so there is no SQLite twin.
+#[macro_export]
+macro_rules! cluster_tests {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::TestApp::spawn_with($crate::Backend::Postgres, |c| c.cluster = true).await).await
+            }
+        }
+    )*};
+}
+
 /// Runs each named `async fn(TestApp)` once per backend, as `name::sqlite`
 /// and `name::postgres`.
 #[macro_export]
@@ -109,6 +124,38 @@ pub async fn fresh_postgres_database() -> String {
     format!("{base}/{name}")
 }
 
+/// Serves `svc` on `listener` until the task is aborted.
+fn serve(listener: tokio::net::TcpListener, svc: Services, config: &Config) -> tokio::task::JoinHandle<()> {
+    let app = koine::app(svc, config);
+    tokio::spawn(async move {
+        axum::serve(
+            koine::listener_without_delay(listener),
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
+    })
+}
+
+/// A second node of a test's cluster; stops when dropped.
+pub struct Node {
+    pub base: String,
+    pub svc: Services,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Node {
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
         Self::spawn_with(backend, |_| {}).await
@@ -149,15 +196,7 @@ impl TestApp {
         let clock = Clock::manual(jiff::Timestamp::now());
         let svc = koine::services(&config, clock.clone()).await.expect("services start");
         let turn = koine::start_turn(&config, &svc).await.expect("TURN relay starts");
-        let app = koine::app(svc.clone(), &config);
-        let server = tokio::spawn(async move {
-            axum::serve(
-                koine::listener_without_delay(listener),
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("serve");
-        });
+        let server = serve(listener, svc.clone(), &config);
         Self {
             backend,
             addr,
@@ -224,6 +263,18 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Another node on the same database and configuration, on a port of
+    /// its own (what a load balancer would have beside this one).
+    pub async fn another_node(&self) -> Node {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let svc = koine::services(&self.config, self.clock.clone())
+            .await
+            .expect("the second node starts");
+        let server = serve(listener, svc.clone(), &self.config);
+        Node { base, svc, server }
     }
 
     pub fn browser(&self) -> Browser {

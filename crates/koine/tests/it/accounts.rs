@@ -16,6 +16,7 @@ both_backends!(
     weak_passwords_are_refused,
     repeated_login_failures_are_throttled,
     parallel_login_guesses_are_throttled,
+    throttle_counts_in_the_database_hold_under_parallel_attempts,
     many_people_behind_one_address_sign_in_at_once,
     password_reset_flow,
     forgot_password_answers_alike,
@@ -268,6 +269,64 @@ async fn parallel_login_guesses_are_throttled(app: TestApp) {
         }
     }
     assert_eq!(refused, 5, "exactly the allowed number of guesses were checked");
+}
+
+/// The counts cluster nodes share: parallel attempts from anywhere cannot
+/// pass the limit, a success gives its attempt back, the key is kept only
+/// as a keyed hash, and the retention sweep removes a bucket once it ends.
+async fn throttle_counts_in_the_database_hold_under_parallel_attempts(app: TestApp) {
+    use koine_services::throttle::{Rule, Throttles};
+    let shared = std::sync::Arc::new(Throttles::in_database(&app.svc.db, &app.svc.keys));
+    let rule = Rule {
+        max_failures: 5,
+        window_us: 15 * 60 * 1_000_000,
+    };
+    let now = app.svc.clock.now_us();
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let t = shared.clone();
+            tokio::spawn(async move { t.login_ip.acquire(rule, "203.0.113.7", now).await })
+        })
+        .collect();
+    let mut counted = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) => counted += 1,
+            Err(koine_services::Error::Throttled { retry_after_secs }) => {
+                assert!((1..=15 * 60).contains(&retry_after_secs), "{retry_after_secs}")
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(counted, 5, "exactly the allowed attempts were counted");
+    assert!(
+        shared.login_ip.acquire(rule, "203.0.113.8", now).await.is_ok(),
+        "another address has its own count"
+    );
+    assert!(
+        shared.signup_ip.acquire(rule, "203.0.113.7", now).await.is_ok(),
+        "another rule has its own count"
+    );
+    shared.login_ip.release(rule, "203.0.113.7", now).await.unwrap();
+    assert!(shared.login_ip.acquire(rule, "203.0.113.7", now).await.is_ok(), "a success gave one back");
+    assert!(shared.login_ip.acquire(rule, "203.0.113.7", now).await.is_err());
+    assert!(!shared.login_ip.admit(rule, "203.0.113.7", now).await.unwrap());
+    shared.login_ip.clear("203.0.113.7").await.unwrap();
+    assert!(shared.login_ip.admit(rule, "203.0.113.7", now).await.unwrap(), "cleared");
+
+    let keys: Vec<Vec<u8>> = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT key_hash FROM throttle_counters").fetch_all(p).await.unwrap());
+    assert_eq!(keys.len(), 3, "one row per rule, key and bucket");
+    assert!(
+        keys.iter().all(|k| !String::from_utf8_lossy(k).contains("203.0.113")),
+        "no address in clear"
+    );
+    app.advance(Duration::from_secs(15 * 60 + 1));
+    assert!(
+        shared.login_ip.acquire(rule, "203.0.113.8", app.svc.clock.now_us()).await.is_ok(),
+        "a new bucket counts from zero"
+    );
+    app.svc.sweep(false).await.unwrap();
+    assert_eq!(app.count("throttle_counters").await, 1, "ended buckets are swept");
 }
 
 /// A school behind one NAT: many correct sign-ins at once from one address

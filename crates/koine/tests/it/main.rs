@@ -9,6 +9,7 @@ mod breaches;
 mod browser;
 mod call;
 mod classroom;
+mod cluster;
 mod consent;
 mod contention;
 mod conversations;

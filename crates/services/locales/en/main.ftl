@@ -658,6 +658,8 @@ security-event-phone_confirmed = Phone number confirmed
 table-security-events = Sign-ins and changes to how you sign in
 category-user-device-ip_network = The network an IP address belongs to (the address cut short)
 category-user-behavior-security_event = Sign-ins, failed sign-ins and changes to your password, email or phone
+table-throttle-counters = Counts of recent attempts to sign in, sign up, reset a password or enter a code, kept for at most an hour
+category-user-behavior-attempts = How many attempts came from one address or for one account in the last hour
 category-user-behavior-attendance = When you joined and left each lesson's classroom
 
 privacy-source = Where it comes from

@@ -658,6 +658,8 @@ security-event-phone_confirmed = Número de teléfono confirmado
 table-security-events = Inicios de sesión y cambios en cómo inicias sesión
 category-user-device-ip_network = La red a la que pertenece una dirección IP (la dirección recortada)
 category-user-behavior-security_event = Inicios de sesión, intentos fallidos y cambios de contraseña, correo o teléfono
+table-throttle-counters = Recuentos de intentos recientes de iniciar sesión, registrarse, restablecer una contraseña o introducir un código, guardados como máximo una hora
+category-user-behavior-attempts = Cuántos intentos llegaron desde una dirección o para una cuenta en la última hora
 category-user-behavior-attendance = Cuándo entraste y saliste del aula de cada clase
 
 privacy-source = De dónde procede

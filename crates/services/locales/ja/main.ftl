@@ -658,6 +658,8 @@ security-event-phone_confirmed = 電話番号の確認
 table-security-events = ログインとログイン方法の変更
 category-user-device-ip_network = IP アドレスが属するネットワーク（アドレスを短くしたもの）
 category-user-behavior-security_event = ログイン、ログイン失敗、パスワード・メール・電話番号の変更
+table-throttle-counters = ログイン、登録、パスワード再設定、コード入力の最近の試行回数（最長 1 時間保存）
+category-user-behavior-attempts = 直近 1 時間に 1 つのアドレスから、または 1 つのアカウントに対して行われた試行の回数
 category-user-behavior-attendance = 各レッスンの教室に入った時刻と出た時刻
 
 privacy-source = 取得元

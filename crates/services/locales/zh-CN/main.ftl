@@ -658,6 +658,8 @@ security-event-phone_confirmed = 已确认手机号
 table-security-events = 登录以及登录方式的变更
 category-user-device-ip_network = IP 地址所属的网络（截短后的地址）
 category-user-behavior-security_event = 登录、登录失败以及密码、邮箱或手机号的变更
+table-throttle-counters = 最近登录、注册、重置密码或输入验证码的尝试次数，最多保存一小时
+category-user-behavior-attempts = 最近一小时内来自同一地址或针对同一账户的尝试次数
 category-user-behavior-attendance = 你进入和离开每节课教室的时间
 
 privacy-source = 来源

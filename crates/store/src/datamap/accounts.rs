@@ -9,6 +9,9 @@ const SESSION_END: Retention = UntilInstant { column: "expires_at" };
 
 const CODE_END: Retention = UntilInstant { column: "expires_at" };
 
+/// Attempt counts go when their time bucket (at most an hour) ends.
+const ATTEMPTS_END: Retention = UntilInstant { column: "expires_at" };
+
 /// Full IP addresses are cleared 7 days after they were recorded (long
 /// enough to investigate an attack); the network part stays with its row.
 const IP_KEEP: Retention = days_after(7, "created_at");
@@ -79,6 +82,14 @@ pub(super) static TABLES: &[TableMap] = &[
         "user.device.ip_network" => ["ip_network"].basis(LegitimateInterests);
     ),
     // GDPR Recital 49: keeping accounts secure is a legitimate interest.
+    // The key is a keyed hash of an address or identifier, so a row names
+    // nobody by itself; it lasts only until its time bucket ends.
+    table!("throttle_counters", [], Defaults::new(SEC, LegitimateInterests, ATTEMPTS_END, DeleteRow);
+        about "Counts of recent sign-in, sign-up, reset and code attempts, under a keyed hash of the address or account identifier they came from, so that guessing can be slowed down.";
+        SYS => ["scope", "bucket"];
+        "user.behavior.attempts" => ["key_hash"].secret();
+        "user.behavior.attempts" => ["hits", "expires_at"];
+    ),
     table!("security_events", ["account_id"], Defaults::new(SEC, LegitimateInterests, SECURITY_EVENT_KEEP, DeleteRow);
         about "Sign-ins, failed sign-ins and changes to your password, email or phone, with the device and network they came from.";
         UID => ["id", "account_id"];

@@ -33,6 +33,7 @@ pub mod reviews;
 pub mod security_events;
 pub mod sessions;
 pub mod teaching;
+pub mod throttles;
 
 /// A nullable column holding a name of a closed set, read into
 /// `Option<T>` with `#[sqlx(try_from = "OptionalName")]` (a plain
