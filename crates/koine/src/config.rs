@@ -14,6 +14,9 @@ pub struct Config {
     /// PostgreSQL database (SQLite is refused): throttle counts are kept
     /// in the database so every node sees the same attempts.
     pub cluster: bool,
+    /// The NATS servers (`nats://host:4222`, comma-separated) that carry
+    /// live events between nodes; required in cluster mode.
+    pub nats_url: Option<String>,
     /// 32 bytes, base64url or hex. Generated into the data dir on SQLite if absent.
     pub master_key: Option<String>,
     pub public_url: Option<String>,
@@ -138,6 +141,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             database_url: None,
             cluster: false,
+            nats_url: None,
             master_key: None,
             public_url: None,
             min_learner_age: 16,
@@ -235,6 +239,9 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_CLUSTER", get)? {
             self.cluster = v;
+        }
+        if let Some(v) = get("KOINE_NATS_URL") {
+            self.nats_url = Some(v);
         }
         if let Some(v) = get("KOINE_MASTER_KEY") {
             self.master_key = Some(v);

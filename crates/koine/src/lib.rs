@@ -107,6 +107,11 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
             "cluster = true needs PostgreSQL (database_url): embedded SQLite is one node's own database".into(),
         ));
     }
+    if cfg.cluster && cfg.nats_url.is_none() {
+        return Err(StartError::Config(
+            "cluster = true needs nats_url: the NATS servers that carry live events between nodes".into(),
+        ));
+    }
     let mut s = Settings::new(cfg.data_dir.clone(), public_url);
     s.cluster = cfg.cluster;
     s.min_learner_age = MinimumAge::new(cfg.min_learner_age).map_err(StartError::Config)?;
@@ -184,7 +189,13 @@ pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError
     }
     let db = open_db(cfg).await?;
     let keys = Keyring::new(master_key(cfg)?);
-    let svc = Services::new(db, keys, clock, settings(cfg)?)?;
+    let mut svc = Services::new(db, keys, clock, settings(cfg)?)?;
+    if let Some(urls) = &cfg.nats_url {
+        let bus = koine_services::bus::NatsBus::connect(urls)
+            .await
+            .map_err(|e| StartError::Config(format!("nats_url {urls}: {e}")))?;
+        svc.bus = std::sync::Arc::new(bus);
+    }
     // A changed map or controller configuration is a new policy version.
     svc.publish_policy().await?;
     svc.rebuild_search_index().await?;
@@ -510,6 +521,9 @@ mod tests {
         let refused = settings(&cfg).unwrap_err().to_string();
         assert!(refused.contains("needs PostgreSQL"), "{refused}");
         cfg.database_url = Some("postgres://koine@db/koine".into());
+        let refused = settings(&cfg).unwrap_err().to_string();
+        assert!(refused.contains("needs nats_url"), "{refused}");
+        cfg.nats_url = Some("nats://127.0.0.1:4222".into());
         assert!(settings(&cfg).unwrap().cluster);
     }
 

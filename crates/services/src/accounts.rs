@@ -275,10 +275,7 @@ impl Services {
             return Err(koine_domain::Invalid::new("email", "email-or-phone-required").into());
         }
         let rule = throttle::signups_per_ip(self.settings.signups_per_ip_per_hour);
-        self.throttle
-            .signup_ip
-            .acquire(rule, client_ip, now)
-            .await?;
+        self.throttle.signup_ip.acquire(rule, client_ip, now).await?;
 
         // Hash first on every path so timing does not tell the paths apart.
         let password_hash = passwords::hash(input.password.expose().to_owned()).await?;
@@ -528,9 +525,7 @@ impl Services {
         let now = self.clock.now_us();
         let ip = client.ip.as_deref().unwrap_or("-");
         let limiter = &self.throttle.codes_ip;
-        limiter
-            .acquire(throttle::CODE_ATTEMPTS_PER_IP, ip, now)
-            .await?;
+        limiter.acquire(throttle::CODE_ATTEMPTS_PER_IP, ip, now).await?;
         let mut tx = self.db.begin().await?;
         let account = match (account, phone) {
             (Some(a), _) => Some(a),
@@ -760,8 +755,7 @@ impl Services {
         let now = self.clock.now_us();
         let key = format!("reauth:{}", p.account_id);
         let t = &self.throttle.login_identifier;
-        t.acquire(throttle::LOGIN_PER_IDENTIFIER, &key, now)
-            .await?;
+        t.acquire(throttle::LOGIN_PER_IDENTIFIER, &key, now).await?;
         let mut c = self.db.acquire().await?;
         let account = accounts::get(c.conn(), p.account_id)
             .await?

@@ -38,7 +38,7 @@ pub(crate) struct CleanFile {
 }
 
 /// A message's file as its members see it listed.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Attachment {
     pub id: Uuid,
     pub name: String,

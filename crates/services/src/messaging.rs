@@ -39,7 +39,7 @@ const INBOX_MAX: i64 = 200;
 const PAGE_MESSAGES: i64 = 100;
 
 /// A message as its conversation's members see it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Message {
     pub id: Uuid,
     pub conversation: Uuid,
@@ -335,7 +335,8 @@ impl Services {
         // A teacher who is away answers once per conversation, by itself.
         let away = f.other_away.filter(|_| !f.auto_replied);
         let email_setting = f.other_email.unwrap_or_default();
-        let email = if !self.bus.online(other) && rules::email_due(email_setting, f.other_emailed_at, true, now) {
+        // Asked in that order: whether they are online may ask the other nodes.
+        let email = if rules::email_due(email_setting, f.other_emailed_at, true, now) && !self.bus.online(other).await {
             self.email_about_message(c.conn(), other, me, conversation, now).await?
         } else {
             None
@@ -464,7 +465,7 @@ impl Services {
     }
 
     async fn publish_unread(&self, account: Uuid) {
-        if !self.bus.online(account) {
+        if !self.bus.online(account).await {
             return;
         }
         match self.unread_messages(account).await {

@@ -53,7 +53,12 @@ macro_rules! cluster_tests {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$name($crate::TestApp::spawn_with($crate::Backend::Postgres, |c| c.cluster = true).await).await
+                let app = $crate::TestApp::spawn_with($crate::Backend::Postgres, |c| {
+                    c.cluster = true;
+                    c.nats_url = Some($crate::test_nats_url());
+                })
+                .await;
+                super::$name(app).await
             }
         }
     )*};
@@ -105,6 +110,15 @@ pub struct TestApp {
 }
 
 pub const PG_ENV: &str = "KOINE_TEST_DATABASE_URL";
+pub const NATS_ENV: &str = "KOINE_TEST_NATS_URL";
+
+/// The NATS servers cluster tests share (each test's members are its own,
+/// so their subjects never meet).
+pub fn test_nats_url() -> String {
+    std::env::var(NATS_ENV).unwrap_or_else(|_| {
+        panic!("{NATS_ENV} is not set: cluster tests need NATS servers (run ./scripts/test, which starts them)")
+    })
+}
 
 /// Creates a uniquely named database and returns its URL.
 pub async fn fresh_postgres_database() -> String {

@@ -101,6 +101,9 @@ async fn readyz(State(st): State<AppState>) -> Response {
     if st.svc.lifecycle.is_draining() {
         return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "draining").into_response();
     }
+    if !st.svc.bus.connected() {
+        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "bus unavailable").into_response();
+    }
     match st.svc.db.ping().await {
         Ok(()) => "ready".into_response(),
         Err(e) => {

@@ -308,11 +308,17 @@ async fn throttle_counts_in_the_database_hold_under_parallel_attempts(app: TestA
         "another rule has its own count"
     );
     shared.login_ip.release(rule, "203.0.113.7", now).await.unwrap();
-    assert!(shared.login_ip.acquire(rule, "203.0.113.7", now).await.is_ok(), "a success gave one back");
+    assert!(
+        shared.login_ip.acquire(rule, "203.0.113.7", now).await.is_ok(),
+        "a success gave one back"
+    );
     assert!(shared.login_ip.acquire(rule, "203.0.113.7", now).await.is_err());
     assert!(!shared.login_ip.admit(rule, "203.0.113.7", now).await.unwrap());
     shared.login_ip.clear("203.0.113.7").await.unwrap();
-    assert!(shared.login_ip.admit(rule, "203.0.113.7", now).await.unwrap(), "cleared");
+    assert!(
+        shared.login_ip.admit(rule, "203.0.113.7", now).await.unwrap(),
+        "cleared"
+    );
 
     let keys: Vec<Vec<u8>> = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT key_hash FROM throttle_counters").fetch_all(p).await.unwrap());
     assert_eq!(keys.len(), 3, "one row per rule, key and bucket");
@@ -322,7 +328,11 @@ async fn throttle_counts_in_the_database_hold_under_parallel_attempts(app: TestA
     );
     app.advance(Duration::from_secs(15 * 60 + 1));
     assert!(
-        shared.login_ip.acquire(rule, "203.0.113.8", app.svc.clock.now_us()).await.is_ok(),
+        shared
+            .login_ip
+            .acquire(rule, "203.0.113.8", app.svc.clock.now_us())
+            .await
+            .is_ok(),
         "a new bucket counts from zero"
     );
     app.svc.sweep(false).await.unwrap();

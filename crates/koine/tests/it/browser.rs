@@ -691,12 +691,12 @@ async fn two_members_talk_live_and_without_javascript(app: TestApp) {
     for email in ["ana@example.org", "profe@example.org"] {
         let id = app.account_id(email).await;
         for _ in 0..100 {
-            if app.svc.bus.online(id) {
+            if app.svc.bus.online(id).await {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        assert!(app.svc.bus.online(id), "{email}'s page opened the stream");
+        assert!(app.svc.bus.online(id).await, "{email}'s page opened the stream");
     }
     let profe_page = profe.current_url().await.unwrap();
     type_and_send(&ana, "¡Hola! ¿Empezamos el martes?").await;

@@ -2,11 +2,20 @@
 //! keeps to itself, so a client gains or loses nothing by which node the
 //! balancer sends it to.
 
-use koine_testkit::{STRONG_PASSWORD, TestApp, cluster_tests};
+use crate::api::token;
+use crate::conversations::{next_of, open, stream_request, write};
+use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends, cluster_tests};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use std::time::Duration;
 
-cluster_tests!(failed_sign_ins_count_on_every_node, a_session_ended_on_one_node_ends_on_all);
+cluster_tests!(
+    failed_sign_ins_count_on_every_node,
+    a_session_ended_on_one_node_ends_on_all,
+    messages_reach_a_member_connected_to_another_node
+);
+
+both_backends!(a_node_cut_off_from_nats_is_not_ready_until_it_is_back);
 
 async fn failed_sign_ins_count_on_every_node(app: TestApp) {
     let other = app.another_node().await;
@@ -50,7 +59,11 @@ async fn a_session_ended_on_one_node_ends_on_all(app: TestApp) {
     let token = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
     let me = |base: &str| c.get(format!("{base}/api/v1/me")).bearer_auth(&token).send();
     assert_eq!(me(&app.base).await.unwrap().status(), StatusCode::OK);
-    assert_eq!(me(&other.base).await.unwrap().status(), StatusCode::OK, "signed in on the other node too");
+    assert_eq!(
+        me(&other.base).await.unwrap().status(),
+        StatusCode::OK,
+        "signed in on the other node too"
+    );
     let r = c
         .delete(format!("{}/api/v1/session", other.base))
         .bearer_auth(&token)
@@ -63,4 +76,149 @@ async fn a_session_ended_on_one_node_ends_on_all(app: TestApp) {
         StatusCode::UNAUTHORIZED,
         "signed out on the first node at once, though it had just read the session"
     );
+}
+
+/// Live events cross nodes over NATS, and a member connected to any node
+/// counts as online (so no email goes out about what they see live).
+async fn messages_reach_a_member_connected_to_another_node(app: TestApp) {
+    let other = app.another_node().await;
+    let (_, teacher) = app.teacher_member("profe@example.org").await;
+    let learner = app.member("ana@example.org", "Ana").await;
+    let c = open(&learner, teacher).await;
+    let tt = token(&app, "profe@example.org").await;
+    assert!(!app.svc.bus.online(teacher).await, "no stream open anywhere yet");
+    let url = format!("{}/api/v1/stream", other.base).replacen("http", "ws", 1);
+    let (mut ws, _) = tokio_tungstenite::connect_async(stream_request(url, &tt))
+        .await
+        .expect("the stream opens on the second node");
+    next_of(&mut ws, "hello").await;
+    // The second node listens on NATS as the stream opens; the first sees
+    // the teacher online once that has reached the servers.
+    let mut online = false;
+    for _ in 0..100 {
+        online = app.svc.bus.online(teacher).await;
+        if online {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(online, "the first node sees the teacher online on the second");
+    app.deliver().await;
+    let mails_before = app.mails_to("profe@example.org").await.len();
+    for n in 1..=3 {
+        let text = format!("sent on the first node, {n}");
+        assert_eq!(write(&learner, c, &text).await, StatusCode::SEE_OTHER);
+        let m = next_of(&mut ws, "message").await;
+        assert_eq!(m["body"], text.as_str(), "in order, each once");
+        assert_eq!(m["conversation"], c.to_string());
+    }
+    app.deliver().await;
+    assert_eq!(
+        app.mails_to("profe@example.org").await.len(),
+        mails_before,
+        "online on another node: no email"
+    );
+    drop(ws);
+    let mut away = true;
+    for _ in 0..100 {
+        away = !app.svc.bus.online(teacher).await;
+        if away {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(away, "once the stream closed, the teacher is away everywhere");
+}
+
+/// A NATS server of this test's own (`KOINE_NATS_SERVER`, the binary),
+/// stopped when dropped.
+struct NatsServer(std::process::Child);
+
+impl NatsServer {
+    fn start(port: u16) -> Self {
+        let bin = std::env::var("KOINE_NATS_SERVER")
+            .expect("KOINE_NATS_SERVER is not set: run ./scripts/test, which installs nats-server");
+        let child = std::process::Command::new(bin)
+            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("nats-server starts");
+        Self(child)
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn readiness(base: &str) -> (StatusCode, String) {
+    let r = reqwest::get(format!("{base}/readyz")).await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn until_ready_is(base: &str, want: StatusCode) -> String {
+    for _ in 0..200 {
+        let (status, text) = readiness(base).await;
+        if status == want {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("/readyz never answered {want}");
+}
+
+/// A node whose bus is down tells the balancer it is not ready (it could
+/// not pass live events on), and is ready again once NATS is back. The
+/// bus is a node's own business, so this holds on either database.
+async fn a_node_cut_off_from_nats_is_not_ready_until_it_is_back(app: TestApp) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = NatsServer::start(port);
+    let mut config = app.config.clone();
+    config.nats_url = Some(format!("nats://127.0.0.1:{port}"));
+    let mut node = None;
+    for _ in 0..100 {
+        match koine::services(&config, app.clock.clone()).await {
+            Ok(svc) => {
+                node = Some(svc);
+                break;
+            }
+            // The server is still starting.
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+    let svc = node.expect("the node connects to NATS");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = koine::app(svc, &config);
+    let serving = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    assert_eq!(until_ready_is(&base, StatusCode::OK).await, "ready");
+    drop(server);
+    assert_eq!(
+        until_ready_is(&base, StatusCode::SERVICE_UNAVAILABLE).await,
+        "bus unavailable"
+    );
+    let (status, _) = readiness(&app.base).await;
+    assert_eq!(status, StatusCode::OK, "a node without NATS is unaffected");
+    let _server = NatsServer::start(port);
+    assert_eq!(
+        until_ready_is(&base, StatusCode::OK).await,
+        "ready",
+        "reconnected by itself"
+    );
+    serving.abort();
 }

@@ -41,7 +41,7 @@ async fn pair(app: &TestApp) -> (Browser, Uuid, Browser, Uuid) {
 }
 
 /// Opens the conversation with `with` from a page; returns its id.
-async fn open(b: &Browser, with: Uuid) -> Uuid {
+pub async fn open(b: &Browser, with: Uuid) -> Uuid {
     let r = b.post_form("/messages/start", &[("member", &with.to_string())]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     let to = r.headers()["location"].to_str().unwrap().to_owned();
@@ -49,7 +49,7 @@ async fn open(b: &Browser, with: Uuid) -> Uuid {
 }
 
 /// Sends `text` from a page; the answer's status.
-async fn write(b: &Browser, conversation: Uuid, text: &str) -> StatusCode {
+pub async fn write(b: &Browser, conversation: Uuid, text: &str) -> StatusCode {
     b.post_form(
         &format!("/messages/{conversation}"),
         &[("body", text), ("idempotency_key", &key())],
@@ -577,7 +577,7 @@ async fn the_stream_delivers_live_and_a_replay_fills_every_gap(app: TestApp) {
     assert_eq!(send(&app, &tt, c, "¡Hola!").await.0, StatusCode::CREATED);
     let mut ws = stream(&app, &tt).await;
     assert_eq!(next_of(&mut ws, "hello").await["unread"], 0);
-    assert!(app.svc.bus.online(teacher), "the teacher is online");
+    assert!(app.svc.bus.online(teacher).await, "the teacher is online");
     let mut seen = vec![1];
     for n in 1..=5 {
         let (s, m) = send(&app, &lt, c, &format!("live {n}")).await;

@@ -6,14 +6,7 @@ use crate::{Conn, Result, on_conn};
 /// Counts one attempt in the bucket unless it already holds `max`: the
 /// check and the count are one statement, so parallel attempts on any
 /// node cannot all slip past the limit. Whether it was counted.
-pub async fn hit(
-    conn: Conn<'_>,
-    scope: &str,
-    key_hash: &[u8],
-    bucket: i64,
-    expires_at: i64,
-    max: u32,
-) -> Result<bool> {
+pub async fn hit(conn: Conn<'_>, scope: &str, key_hash: &[u8], bucket: i64, expires_at: i64, max: u32) -> Result<bool> {
     let counted: Option<i32> = on_conn!(conn, c => sqlx::query_scalar(
         "INSERT INTO throttle_counters (scope, key_hash, bucket, hits, expires_at) VALUES ($1, $2, $3, 1, $4) \
          ON CONFLICT (scope, key_hash, bucket) DO UPDATE SET hits = throttle_counters.hits + 1 \

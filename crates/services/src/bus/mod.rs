@@ -6,15 +6,21 @@
 //! over the network (NATS, when Koine runs on several nodes) can replace
 //! the in-process one behind the same interface.
 
-use serde::Serialize;
+mod nats;
+
+pub use nats::NatsBus;
+
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
 
 /// One event for a member's connections, sent as the stream's envelope
 /// `{"kind": "...", "data": {...}}`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum Event {
     /// A new message in one of the member's conversations.
@@ -59,8 +65,15 @@ pub trait Bus: Send + Sync {
     /// Events for `account` from now on, until the subscription is dropped.
     fn subscribe(&self, account: Uuid) -> Subscription;
 
-    /// Whether `account` has an open connection (then no email is needed).
-    fn online(&self, account: Uuid) -> bool;
+    /// Whether `account` has an open connection on any node (then no
+    /// email is needed).
+    fn online(&self, account: Uuid) -> Pin<Box<dyn Future<Output = bool> + Send + '_>>;
+
+    /// Whether events reach the other nodes (`/readyz`); one process's own
+    /// bus always does.
+    fn connected(&self) -> bool {
+        true
+    }
 }
 
 /// How many events wait for a slow connection before it must catch up
@@ -69,9 +82,27 @@ pub trait Bus: Send + Sync {
 const BACKLOG: usize = 64;
 
 /// The bus inside one process: a broadcast channel per connected member.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct LocalBus {
     members: Arc<Mutex<HashMap<Uuid, broadcast::Sender<Arc<Event>>>>>,
+    /// Told each member whose last connection here closed.
+    left: Option<mpsc::UnboundedSender<Uuid>>,
+}
+
+impl LocalBus {
+    /// A bus that reports, on `left`, each member whose last connection
+    /// closed (so a network bus can stop listening for them).
+    fn reporting_leaves(left: mpsc::UnboundedSender<Uuid>) -> Self {
+        Self {
+            members: Arc::default(),
+            left: Some(left),
+        }
+    }
+
+    /// Whether `account` has an open connection in this process.
+    fn here(&self, account: Uuid) -> bool {
+        self.members.lock().expect("bus lock").contains_key(&account)
+    }
 }
 
 impl Bus for LocalBus {
@@ -93,11 +124,13 @@ impl Bus for LocalBus {
             rx: Some(rx),
             account,
             members: self.members.clone(),
+            left: self.left.clone(),
         }
     }
 
-    fn online(&self, account: Uuid) -> bool {
-        self.members.lock().expect("bus lock").contains_key(&account)
+    fn online(&self, account: Uuid) -> Pin<Box<dyn Future<Output = bool> + Send + '_>> {
+        let here = self.here(account);
+        Box::pin(async move { here })
     }
 }
 
@@ -107,6 +140,7 @@ pub struct Subscription {
     rx: Option<broadcast::Receiver<Arc<Event>>>,
     account: Uuid,
     members: Arc<Mutex<HashMap<Uuid, broadcast::Sender<Arc<Event>>>>>,
+    left: Option<mpsc::UnboundedSender<Uuid>>,
 }
 
 /// What the next receive gave.
@@ -136,6 +170,10 @@ impl Drop for Subscription {
         drop(self.rx.take());
         if members.get(&self.account).is_some_and(|tx| tx.receiver_count() == 0) {
             members.remove(&self.account);
+            if let Some(left) = &self.left {
+                // The listener is gone only when the node is stopping.
+                let _ = left.send(self.account);
+            }
         }
     }
 }
@@ -176,16 +214,76 @@ mod tests {
         assert!(matches!(slow.recv().await, Received::Missed));
     }
 
-    #[test]
-    fn online_while_subscribed() {
+    #[tokio::test]
+    async fn online_while_subscribed() {
         let bus = LocalBus::default();
         let a = Uuid::now_v7();
-        assert!(!bus.online(a));
+        assert!(!bus.online(a).await);
         let one = bus.subscribe(a);
         let two = bus.subscribe(a);
         drop(one);
-        assert!(bus.online(a), "another tab is still open");
+        assert!(bus.online(a).await, "another tab is still open");
         drop(two);
-        assert!(!bus.online(a));
+        assert!(!bus.online(a).await);
+    }
+
+    /// Events cross the network as their JSON: each one reads back equal.
+    #[test]
+    fn events_read_back_as_they_were_written() {
+        use koine_domain::classroom::{CallId, CallSignal, Signal};
+        let id = Uuid::now_v7();
+        let events = [
+            Event::Read {
+                conversation: id,
+                seq: 3,
+            },
+            Event::Typing { conversation: id },
+            Event::Unread { count: 2 },
+            Event::Recording {
+                lesson: id,
+                mine: true,
+                theirs: false,
+                allowed: false,
+            },
+            Event::Notes {
+                lesson: id,
+                version: 4,
+                body: "ser/estar".into(),
+                by: id,
+            },
+            Event::Signal {
+                lesson: id,
+                from: id,
+                signal: CallSignal {
+                    call: CallId::try_from("a1".to_owned()).unwrap(),
+                    to: None,
+                    signal: Signal::Candidate {
+                        candidate: "candidate:1".into(),
+                        sdp_mid: Some("0".into()),
+                        sdp_m_line_index: Some(0),
+                    },
+                },
+            },
+            Event::Message(crate::messaging::Message {
+                id,
+                conversation: id,
+                seq: 9,
+                sender: None,
+                kind: koine_domain::messaging::MessageKind::Text,
+                body: Some("¡hola!".into()),
+                redacted: vec!["email".into()],
+                attachments: vec![crate::attachments::Attachment {
+                    id,
+                    name: "notes.pdf".into(),
+                    content_type: "application/pdf".into(),
+                    size_bytes: 10,
+                }],
+                created_at: 1,
+            }),
+        ];
+        for e in events {
+            let wire = serde_json::to_vec(&e).unwrap();
+            assert_eq!(serde_json::from_slice::<Event>(&wire).unwrap(), e);
+        }
     }
 }

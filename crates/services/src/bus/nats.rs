@@ -1,0 +1,154 @@
+//! The bus between the nodes of a cluster, over NATS core (at-most-once,
+//! which is enough: clients catch up from the database by sequence).
+//!
+//! A node delivers its own events to its own connections directly and
+//! publishes them on `koine.member.<account>`; it listens on that subject
+//! only while the member has a connection here, so NATS routes each event
+//! to the nodes that want it. The connection is made with "no echo": a
+//! node never hears its own events back. Whether a member is online
+//! anywhere is a request on the same subject, answered by any node that
+//! holds one of their connections.
+
+use super::{Bus, Event, LocalBus, Subscription};
+use futures_util::StreamExt;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+/// Events waiting to go out while NATS is slow or away; beyond this they
+/// are dropped (clients catch up from the database).
+const OUTGOING: usize = 65_536;
+
+/// How long a presence question waits for a node to answer.
+const PRESENCE_WAIT: Duration = Duration::from_millis(250);
+
+fn subject(account: Uuid) -> String {
+    format!("koine.member.{account}")
+}
+
+pub struct NatsBus {
+    client: async_nats::Client,
+    local: LocalBus,
+    /// Per member with a connection here: the task forwarding their events
+    /// from NATS (aborting it unsubscribes).
+    listening: Arc<Mutex<HashMap<Uuid, JoinHandle<()>>>>,
+    outgoing: mpsc::Sender<(Uuid, Vec<u8>)>,
+}
+
+impl NatsBus {
+    /// Connects to the NATS servers in `urls` (comma-separated); the client
+    /// reconnects by itself, to any of them, when a server goes away.
+    pub async fn connect(urls: &str) -> Result<Self, String> {
+        let servers = urls
+            .split(',')
+            .map(|u| u.trim().parse::<async_nats::ServerAddr>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        let client = async_nats::ConnectOptions::new()
+            .name("koine")
+            .no_echo()
+            .connect(servers)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (left_tx, mut left_rx) = mpsc::unbounded_channel();
+        let local = LocalBus::reporting_leaves(left_tx);
+        let listening: Arc<Mutex<HashMap<Uuid, JoinHandle<()>>>> = Arc::default();
+        {
+            // A member's last connection here closed: stop listening, unless
+            // a new one opened meanwhile (checked under the same lock that
+            // `subscribe` starts listening under).
+            let (local, listening) = (local.clone(), listening.clone());
+            tokio::spawn(async move {
+                while let Some(account) = left_rx.recv().await {
+                    let mut listening = listening.lock().expect("bus lock");
+                    if !local.here(account)
+                        && let Some(task) = listening.remove(&account)
+                    {
+                        task.abort();
+                    }
+                }
+            });
+        }
+        let (outgoing, mut queue) = mpsc::channel::<(Uuid, Vec<u8>)>(OUTGOING);
+        {
+            // One publisher keeps each node's events in the order published.
+            let client = client.clone();
+            tokio::spawn(async move {
+                while let Some((account, payload)) = queue.recv().await {
+                    if let Err(e) = client.publish(subject(account), payload.into()).await {
+                        tracing::warn!("an event could not go out on NATS: {e}");
+                    }
+                }
+            });
+        }
+        Ok(Self {
+            client,
+            local,
+            listening,
+            outgoing,
+        })
+    }
+}
+
+/// Until aborted: hands the member's events from other nodes to their
+/// connections here, and answers presence questions.
+async fn listen(client: async_nats::Client, account: Uuid, local: LocalBus) {
+    let mut events = match client.subscribe(subject(account)).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!("cannot listen on NATS: {e}");
+            return;
+        }
+    };
+    while let Some(m) = events.next().await {
+        if let Some(reply) = m.reply {
+            // A presence question: the member is connected here.
+            let _ = client.publish(reply, "here".into()).await;
+            continue;
+        }
+        match serde_json::from_slice::<Event>(&m.payload) {
+            Ok(e) => local.publish(account, Arc::new(e)),
+            Err(e) => tracing::warn!("an event from NATS did not read: {e}"),
+        }
+    }
+}
+
+impl Bus for NatsBus {
+    fn publish(&self, account: Uuid, event: Arc<Event>) {
+        let payload = serde_json::to_vec(&*event).expect("events serialize");
+        self.local.publish(account, event);
+        if self.outgoing.try_send((account, payload)).is_err() {
+            tracing::warn!("NATS is behind: an event was dropped (clients catch up from the database)");
+        }
+    }
+
+    fn subscribe(&self, account: Uuid) -> Subscription {
+        let subscription = self.local.subscribe(account);
+        let mut listening = self.listening.lock().expect("bus lock");
+        listening
+            .entry(account)
+            .or_insert_with(|| tokio::spawn(listen(self.client.clone(), account, self.local.clone())));
+        subscription
+    }
+
+    fn online(&self, account: Uuid) -> Pin<Box<dyn Future<Output = bool> + Send + '_>> {
+        Box::pin(async move {
+            if self.local.here(account) {
+                return true;
+            }
+            // No node listening answers "no responders" at once; a node that
+            // cannot answer in time counts as away (an email notice may go).
+            let asked = self.client.request(subject(account), Default::default());
+            matches!(tokio::time::timeout(PRESENCE_WAIT, asked).await, Ok(Ok(_)))
+        })
+    }
+
+    fn connected(&self) -> bool {
+        self.client.connection_state() == async_nats::connection::State::Connected
+    }
+}
