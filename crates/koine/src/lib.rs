@@ -195,6 +195,7 @@ pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError
             .await
             .map_err(|e| StartError::Config(format!("nats_url {urls}: {e}")))?;
         svc.bus = std::sync::Arc::new(bus);
+        svc.follow_other_nodes();
     }
     // A changed map or controller configuration is a new policy version.
     svc.publish_policy().await?;

@@ -12,7 +12,8 @@ use std::time::Duration;
 cluster_tests!(
     failed_sign_ins_count_on_every_node,
     a_session_ended_on_one_node_ends_on_all,
-    messages_reach_a_member_connected_to_another_node
+    messages_reach_a_member_connected_to_another_node,
+    search_on_every_node_follows_teachers_and_bookings
 );
 
 both_backends!(a_node_cut_off_from_nats_is_not_ready_until_it_is_back);
@@ -221,4 +222,59 @@ async fn a_node_cut_off_from_nats_is_not_ready_until_it_is_back(app: TestApp) {
         "reconnected by itself"
     );
     serving.abort();
+}
+
+/// The teacher's next free time as the search of the node at `base` shows
+/// it: `None` when the teacher is not found, `Some(None)` when found with
+/// no free time.
+async fn found_on(base: &str, teacher: uuid::Uuid) -> Option<Option<jiff::Timestamp>> {
+    let page: Value = reqwest::get(format!("{base}/api/v1/teachers"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let hit = page["hits"]
+        .as_array()?
+        .iter()
+        .find(|h| h["id"] == teacher.to_string())?
+        .clone();
+    Some(hit["next_slot"].as_str().map(|t| t.parse().unwrap()))
+}
+
+/// Polls the search at `base` until `want` holds of what it shows (5 s).
+async fn until_search_shows(
+    base: &str,
+    teacher: uuid::Uuid,
+    want: impl Fn(Option<Option<jiff::Timestamp>>) -> bool,
+) -> Option<Option<jiff::Timestamp>> {
+    for _ in 0..100 {
+        let seen = found_on(base, teacher).await;
+        if want(seen) {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "the search at {base} never showed what was wanted: {:?}",
+        found_on(base, teacher).await
+    );
+}
+
+/// Each node keeps the teacher search in memory; a change on one node
+/// reaches the others' copies over NATS, without waiting for a rebuild.
+async fn search_on_every_node_follows_teachers_and_bookings(app: TestApp) {
+    let other = app.another_node().await;
+    // The teacher is approved, priced and given hours on the first node
+    // after the second built its search.
+    let (_, teacher) = app.teacher_member("profe@example.org").await;
+    let first = app.open_slots(teacher, 60, 14).await[0];
+    until_search_shows(&other.base, teacher, |s| s == Some(Some(first))).await;
+    let learner = app.member("ana@example.org", "Ana").await;
+    app.top_up(&learner, "50.00").await;
+    let lesson = app.book(&learner, teacher, first).await;
+    let held = until_search_shows(&other.base, teacher, |s| s.flatten().is_some_and(|t| t > first)).await;
+    assert_eq!(held, found_on(&app.base, teacher).await, "both nodes agree");
+    app.step_ok(&learner, lesson, "withdraw").await;
+    until_search_shows(&other.base, teacher, |s| s == Some(Some(first))).await;
 }

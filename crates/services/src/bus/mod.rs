@@ -56,6 +56,20 @@ pub enum Event {
     },
 }
 
+/// What a node tells the others about the state each keeps a copy of (the
+/// teacher search), so each brings its copy up to date from the database.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", content = "teacher", rename_all = "snake_case")]
+pub enum NodeEvent {
+    /// The teacher's search card changed (approval, an offering, hours…).
+    TeacherChanged(Uuid),
+    /// The teacher's lessons changed, and so their free times.
+    LessonsChanged(Uuid),
+    /// Never sent: this node may have missed some (its connection to the
+    /// others was away), so it rebuilds its copies.
+    Missed,
+}
+
 /// Where events for a member go. Every node of a cluster subscribes for
 /// the members connected to it.
 pub trait Bus: Send + Sync {
@@ -73,6 +87,14 @@ pub trait Bus: Send + Sync {
     /// bus always does.
     fn connected(&self) -> bool {
         true
+    }
+
+    /// Tells every other node (none for one process's own bus).
+    fn tell_nodes(&self, _event: NodeEvent) {}
+
+    /// What the other nodes tell this one; none for one process's own bus.
+    fn node_events(&self) -> Option<broadcast::Receiver<NodeEvent>> {
+        None
     }
 }
 

@@ -7,16 +7,17 @@
 //! to the nodes that want it. The connection is made with "no echo": a
 //! node never hears its own events back. Whether a member is online
 //! anywhere is a request on the same subject, answered by any node that
-//! holds one of their connections.
+//! holds one of their connections. Changes to what every node keeps a
+//! copy of (the teacher search) go to all nodes on `koine.nodes`.
 
-use super::{Bus, Event, LocalBus, Subscription};
+use super::{Bus, Event, LocalBus, NodeEvent, Subscription};
 use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
@@ -31,6 +32,12 @@ fn subject(account: Uuid) -> String {
     format!("koine.member.{account}")
 }
 
+/// Where nodes tell each other of changes to the copies they keep.
+const NODES: &str = "koine.nodes";
+
+/// Node events waiting for this node's follower; beyond this it rebuilds.
+const NODE_BACKLOG: usize = 1024;
+
 pub struct NatsBus {
     client: async_nats::Client,
     local: LocalBus,
@@ -38,6 +45,7 @@ pub struct NatsBus {
     /// from NATS (aborting it unsubscribes).
     listening: Arc<Mutex<HashMap<Uuid, JoinHandle<()>>>>,
     outgoing: mpsc::Sender<(Uuid, Vec<u8>)>,
+    node_events: broadcast::Sender<NodeEvent>,
 }
 
 impl NatsBus {
@@ -49,12 +57,41 @@ impl NatsBus {
             .map(|u| u.trim().parse::<async_nats::ServerAddr>())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_string())?;
+        let node_events = broadcast::Sender::new(NODE_BACKLOG);
+        let told = node_events.clone();
+        let first = Arc::new(std::sync::atomic::AtomicBool::new(true));
         let client = async_nats::ConnectOptions::new()
             .name("koine")
             .no_echo()
+            .event_callback(move |event| {
+                let (told, first) = (told.clone(), first.clone());
+                async move {
+                    // Back after an outage (not the first connection): what
+                    // was said meanwhile is lost.
+                    if let async_nats::Event::Connected = event
+                        && !first.swap(false, std::sync::atomic::Ordering::Relaxed)
+                    {
+                        let _ = told.send(NodeEvent::Missed);
+                    }
+                }
+            })
             .connect(servers)
             .await
             .map_err(|e| e.to_string())?;
+        let mut heard = client.subscribe(NODES).await.map_err(|e| e.to_string())?;
+        {
+            let node_events = node_events.clone();
+            tokio::spawn(async move {
+                while let Some(m) = heard.next().await {
+                    match serde_json::from_slice::<NodeEvent>(&m.payload) {
+                        Ok(e) => {
+                            let _ = node_events.send(e);
+                        }
+                        Err(e) => tracing::warn!("a node event from NATS did not read: {e}"),
+                    }
+                }
+            });
+        }
         let (left_tx, mut left_rx) = mpsc::unbounded_channel();
         let local = LocalBus::reporting_leaves(left_tx);
         let listening: Arc<Mutex<HashMap<Uuid, JoinHandle<()>>>> = Arc::default();
@@ -91,6 +128,7 @@ impl NatsBus {
             local,
             listening,
             outgoing,
+            node_events,
         })
     }
 }
@@ -150,5 +188,19 @@ impl Bus for NatsBus {
 
     fn connected(&self) -> bool {
         self.client.connection_state() == async_nats::connection::State::Connected
+    }
+
+    fn tell_nodes(&self, event: NodeEvent) {
+        let client = self.client.clone();
+        let payload = serde_json::to_vec(&event).expect("node events serialize");
+        tokio::spawn(async move {
+            if let Err(e) = client.publish(NODES, payload.into()).await {
+                tracing::warn!("a node event could not go out on NATS: {e}");
+            }
+        });
+    }
+
+    fn node_events(&self) -> Option<broadcast::Receiver<NodeEvent>> {
+        Some(self.node_events.subscribe())
     }
 }

@@ -8,6 +8,7 @@
 
 use super::availability::{BUFFER_REACH_US, busy_of, policy_from, schedule_of};
 use crate::accounts::Principal;
+use crate::bus::NodeEvent;
 use crate::consent::Signals;
 use crate::{Result, Services};
 use jiff::civil::{Time, Weekday};
@@ -25,6 +26,7 @@ use koine_store::repo::offerings::{self as offerings, OfferingRow};
 use koine_store::repo::teaching::{self as teachers, Searchable};
 use std::collections::HashMap;
 use std::sync::Arc;
+use tokio::sync::broadcast;
 use uuid::Uuid;
 
 pub const PAGE_SIZE: usize = 20;
@@ -336,6 +338,7 @@ impl Services {
         if let Err(e) = self.refresh_card(teacher).await {
             tracing::error!(teacher = %teacher, "a teacher's search card could not be refreshed: {e}");
         }
+        self.bus.tell_nodes(NodeEvent::TeacherChanged(teacher));
     }
 
     async fn refresh_card(&self, teacher: Uuid) -> Result<()> {
@@ -392,6 +395,31 @@ impl Services {
         if let Err(e) = self.refresh_free_times(teacher).await {
             tracing::error!(teacher = %teacher, "a teacher's free times in search could not be refreshed: {e}");
         }
+        self.bus.tell_nodes(NodeEvent::LessonsChanged(teacher));
+    }
+
+    /// Until the process ends: keeps this node's search up to date with
+    /// what the other nodes change (cluster mode; nothing to follow alone).
+    pub fn follow_other_nodes(&self) {
+        let Some(mut heard) = self.bus.node_events() else {
+            return;
+        };
+        let svc = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let outcome = match heard.recv().await {
+                    Ok(NodeEvent::TeacherChanged(t)) => svc.refresh_card(t).await,
+                    Ok(NodeEvent::LessonsChanged(t)) => svc.refresh_free_times(t).await,
+                    Ok(NodeEvent::Missed) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                        svc.rebuild_search_index().await.map(|_| ())
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                if let Err(e) = outcome {
+                    tracing::error!("search could not follow another node's change: {e}");
+                }
+            }
+        });
     }
 
     async fn refresh_free_times(&self, teacher: Uuid) -> Result<()> {
