@@ -70,6 +70,7 @@ pub mod coupons;
 pub mod disclosure;
 pub mod ics;
 pub mod ids;
+pub mod jobs;
 pub mod ledger;
 pub mod mention;
 pub mod messaging;

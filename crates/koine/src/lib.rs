@@ -7,9 +7,11 @@ pub mod turn_relay;
 
 use config::Config;
 use koine_domain::age::MinimumAge;
+use koine_domain::jobs::JobKind;
 use koine_domain::privacy::RetentionSetting;
 use koine_services::clock::Clock;
 use koine_services::crypto::Keyring;
+use koine_services::jobs::Schedule;
 use koine_services::mail::SmtpSettings;
 use koine_services::{Services, Settings};
 use koine_store::{Db, Durability, PoolOptions};
@@ -255,9 +257,12 @@ impl Schedules {
     }
 }
 
-/// Runs the background jobs on their schedules until `stop` fires: mail
-/// delivery, exports, the retention sweep, the lesson timers and the search
-/// rebuild, each in its own task so a long sweep never holds up mail.
+/// Runs the background work until `stop` fires. The retention sweep, the
+/// lesson timers and the exports come from the shared jobs table (one run
+/// per time bucket, whichever node claims it; exports also as asked for).
+/// What is each node's own runs on timers here: mail delivery (the outbox
+/// is a queue of its own, claimed row by row), this node's search rebuild
+/// and, on SQLite, compaction.
 pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch::Receiver<bool>) {
     let mail = tokio::spawn(every_until(every.mail, stop.clone(), {
         let svc = svc.clone();
@@ -270,7 +275,24 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     }));
-    let exports = tokio::spawn(export_worker(svc.clone(), every.exports, stop.clone()));
+    let shared = tokio::spawn({
+        let (svc, stop) = (svc.clone(), stop.clone());
+        let schedules = [
+            Schedule {
+                kind: JobKind::RetentionSweep,
+                every: every.retention,
+            },
+            Schedule {
+                kind: JobKind::LessonTimers,
+                every: every.lessons,
+            },
+            Schedule {
+                kind: JobKind::Exports,
+                every: every.exports,
+            },
+        ];
+        async move { svc.work_jobs(&schedules, stop).await }
+    });
     // New policy versions appear only at start-up: tell members once.
     let policy = tokio::spawn({
         let svc = svc.clone();
@@ -280,28 +302,6 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     });
-    let retention = tokio::spawn(every_until(every.retention, stop.clone(), {
-        let svc = svc.clone();
-        move || {
-            let svc = svc.clone();
-            async move {
-                if let Err(e) = svc.sweep(false).await {
-                    tracing::error!("retention sweep failed: {e}");
-                }
-            }
-        }
-    }));
-    let lessons = tokio::spawn(every_until(every.lessons, stop.clone(), {
-        let svc = svc.clone();
-        move || {
-            let svc = svc.clone();
-            async move {
-                if let Err(e) = svc.run_lesson_timers().await {
-                    tracing::error!("lesson timers failed: {e}");
-                }
-            }
-        }
-    }));
     let compaction = tokio::spawn(every_until(every.compaction, stop.clone(), {
         let svc = svc.clone();
         move || {
@@ -321,23 +321,7 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     }));
-    let _ = tokio::join!(mail, exports, policy, retention, lessons, compaction, search);
-}
-
-/// Builds exports as soon as they are asked for, and every `check` picks
-/// up any a restart left waiting.
-async fn export_worker(svc: Services, check: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut tick = tokio::time::interval(check);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = svc.export_requested.notified() => {}
-            _ = stop.changed() => break,
-        }
-        if let Err(e) = svc.build_pending_exports().await {
-            tracing::error!("export job failed: {e}");
-        }
-    }
+    let _ = tokio::join!(mail, shared, policy, compaction, search);
 }
 
 async fn every_until<F, Fut>(period: Duration, mut stop: tokio::sync::watch::Receiver<bool>, job: F)

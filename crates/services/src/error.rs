@@ -40,6 +40,14 @@ pub enum Error {
     /// freed up); nothing was written and it may be tried again.
     #[error("overloaded: {0}")]
     Overloaded(koine_store::Error),
+    /// Too much work waits already (`why` names what, for the access log);
+    /// nothing was written and it may be tried again.
+    #[error("busy: {0}")]
+    Busy(&'static str),
+    /// A job's attempt lost its lease to another attempt: its work stops
+    /// and writes nothing more.
+    #[error("fenced: another attempt holds the job")]
+    Fenced,
     #[error(transparent)]
     Store(koine_store::Error),
     #[error("internal: {0}")]

@@ -8,6 +8,7 @@
 use crate::accounts::{Principal, locale_of};
 use crate::i18n::t;
 use crate::{Error, Result, Services, crypto};
+use koine_domain::jobs::JobKind;
 use koine_domain::profile::UiLocale;
 use koine_domain::refusal::Refusal;
 use koine_domain::uploads::FileKind;
@@ -375,8 +376,10 @@ impl Services {
         }
         let id = Uuid::now_v7();
         exports::insert(tx.conn(), id, account, now, now + EXPORT_DAYS * DAY_US).await?;
+        // The job is asked for with the export: both are kept, or neither.
+        self.ask_for_job(&mut tx, JobKind::Exports, &id.to_string()).await?;
         tx.commit().await?;
-        self.export_requested.notify_one();
+        self.job_asked.notify_one();
         Ok(id)
     }
 
@@ -520,7 +523,7 @@ impl Services {
                 }
             };
             let now = self.clock.now_us();
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.begin_write().await?;
             let key = self.subject_key(tx.conn(), e.account_id).await?;
             let sealed = crypto::seal_field(&key, e.account_id, ARCHIVE_FIELD, &zip);
             if exports::set_ready(tx.conn(), e.id, now, now + EXPORT_DAYS * DAY_US, &sealed).await? {

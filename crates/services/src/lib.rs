@@ -23,6 +23,7 @@ mod group_commit;
 pub mod guardians;
 pub mod i18n;
 pub mod idempotency;
+pub mod jobs;
 pub mod ledger;
 pub mod lifecycle;
 pub mod mail;
@@ -120,8 +121,10 @@ pub struct Services {
     /// Accounts whose browser privacy signals are already honoured, with the
     /// signals (GPC, DNT); see `consent::honour_signals`.
     pub(crate) signals_seen: Arc<consent::SignalsSeen>,
-    /// Wakes the export job when someone asks for an export.
-    pub export_requested: Arc<tokio::sync::Notify>,
+    /// Wakes this node's job worker when a job is asked for here.
+    pub job_asked: Arc<tokio::sync::Notify>,
+    /// This process's name among the nodes working on jobs (random).
+    pub node: String,
     /// Teacher search, in memory (`teaching::search`).
     pub search: Arc<std::sync::RwLock<koine_domain::search::Index>>,
     /// Each teacher's hours behind their card (`teaching::search`).
@@ -167,7 +170,8 @@ impl Services {
             throttle: Arc::new(throttle),
             mailer: Arc::new(mailer),
             signals_seen: Arc::default(),
-            export_requested: Arc::default(),
+            job_asked: Arc::default(),
+            node: uuid::Uuid::now_v7().to_string(),
             search: Arc::default(),
             search_hours: Arc::default(),
             cards,

@@ -30,7 +30,7 @@ impl Services {
                     retention::count(c.conn(), &sweep, now).await?
                 }
                 (Sweep::Rows { .. } | Sweep::Clear { .. } | Sweep::CarryForward { .. }, false) => {
-                    let mut tx = self.db.begin().await?;
+                    let mut tx = self.begin_write().await?;
                     let n = retention::run(tx.conn(), &sweep, now).await?;
                     tx.commit().await?;
                     n
@@ -45,7 +45,7 @@ impl Services {
                     };
                     let mut erased = 0;
                     for id in ids {
-                        let mut tx = self.db.begin().await?;
+                        let mut tx = self.begin_write().await?;
                         if retention::erase_if_unconfirmed(tx.conn(), id, cutoff, now).await? {
                             erased += 1;
                         }
@@ -70,7 +70,7 @@ impl Services {
         // Erasures an open report left unfinished end with the report (a
         // dry run counts by releasing and taking it back).
         {
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.begin_write().await?;
             let released = koine_store::erasure::release_held(tx.conn()).await?;
             if !dry_run {
                 tx.commit().await?;

@@ -65,8 +65,9 @@ impl Overload {
 pub enum PageError {
     Status(StatusCode, &'static str),
     Redirect(String),
-    /// No database connection freed up in time: 503, try again shortly.
-    Overloaded,
+    /// No database connection freed up in time, or too much work waits
+    /// (the reason, for the access log): 503, try again shortly.
+    Overloaded(&'static str),
 }
 
 impl From<Error> for PageError {
@@ -83,8 +84,9 @@ impl From<Error> for PageError {
             Error::ProviderUnavailable => Self::Status(StatusCode::SERVICE_UNAVAILABLE, "error-provider-unavailable"),
             Error::Overloaded(e) => {
                 tracing::warn!("request refused as overload: {e}");
-                Self::Overloaded
+                Self::Overloaded("database-busy")
             }
+            Error::Busy(why) => Self::Overloaded(why),
             other => {
                 tracing::error!("request failed: {other}");
                 Self::Status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
@@ -97,14 +99,14 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             Self::Redirect(to) => Redirect::to(&to).into_response(),
-            Self::Overloaded => {
+            Self::Overloaded(why) => {
                 let status = StatusCode::SERVICE_UNAVAILABLE;
                 let mut res = status.into_response();
                 res.extensions_mut().insert(PageErrorMarker {
                     status,
                     key: "error-overloaded",
                 });
-                res.extensions_mut().insert(Overload("database-busy"));
+                res.extensions_mut().insert(Overload(why));
                 res
             }
             Self::Status(status, key) => {
@@ -356,6 +358,10 @@ impl From<Error> for Problem {
                 tracing::warn!("api request refused as overload: {e}");
                 Self::overloaded()
             }
+            Error::Busy(why) => Self {
+                overload: Some(Overload(why)),
+                ..Self::overloaded()
+            },
             other => {
                 tracing::error!("api request failed: {other}");
                 Self::new(

@@ -19,6 +19,7 @@ mod demo;
 mod erasure;
 mod export;
 mod holds;
+mod jobs;
 mod lessons;
 mod minors;
 mod money;

@@ -1415,6 +1415,7 @@ table-notifications = Notices shown to you in Koine
 table-calendar-feeds = Your calendar address (stored hashed)
 table-idempotency-keys = Keys that stop a repeated payment being made twice
 table-provider-events = Notifications from payment providers
+table-jobs = Background work the servers share out among themselves (it names no one)
 error-card-insufficient-funds = The card was declined for insufficient funds. Try another card.
 
 ## Dates and times, as this language writes them (weekday 1 is Monday).

@@ -1415,6 +1415,7 @@ table-notifications = Avisos que te mostramos en Koine
 table-calendar-feeds = Tu dirección de calendario (guardada como hash)
 table-idempotency-keys = Claves que evitan que un pago repetido se haga dos veces
 table-provider-events = Avisos de los proveedores de pago
+table-jobs = Trabajo en segundo plano que los servidores se reparten (no nombra a nadie)
 error-card-insufficient-funds = La tarjeta fue rechazada por fondos insuficientes. Prueba con otra tarjeta.
 
 ## Dates and times, as this language writes them (weekday 1 is Monday).

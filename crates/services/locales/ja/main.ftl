@@ -1412,6 +1412,7 @@ table-notifications = Koine 内のお知らせ
 table-calendar-feeds = カレンダーのアドレス（ハッシュで保存）
 table-idempotency-keys = 支払いの二重実行を防ぐキー
 table-provider-events = 決済事業者からの通知
+table-jobs = サーバー同士で分担するバックグラウンド処理（個人を特定する情報は含みません）
 error-card-insufficient-funds = 残高不足のため、カードが承認されませんでした。別のカードをお試しください。
 
 ## Dates and times, as this language writes them (weekday 1 is Monday).

@@ -1412,6 +1412,7 @@ table-notifications = Koine 站内通知
 table-calendar-feeds = 您的日历地址（哈希存储）
 table-idempotency-keys = 防止重复付款的密钥
 table-provider-events = 支付渠道的通知
+table-jobs = 服务器之间分担的后台任务（不涉及任何个人）
 error-card-insufficient-funds = 该卡因余额不足被拒绝。请换一张卡。
 
 ## Dates and times, as this language writes them (weekday 1 is Monday).

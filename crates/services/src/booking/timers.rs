@@ -85,7 +85,7 @@ impl Services {
                 lessons::to_remind(c.conn(), column, now, ahead, BATCH).await?
             };
             for id in ids {
-                let mut tx = self.db.begin().await?;
+                let mut tx = self.begin_write().await?;
                 if lessons::mark_reminded(tx.conn(), id, column, now).await?
                     && let Some(l) = lessons::get(tx.conn(), id).await?
                 {
@@ -104,7 +104,7 @@ impl Services {
             lessons::stale_proposals(c.conn(), now).await?
         };
         for id in stale {
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.begin_write().await?;
             if lessons::decide_proposal(tx.conn(), id, ProposalStatus::Expired, now).await? {
                 report.proposals_lapsed += 1;
             }
@@ -115,7 +115,7 @@ impl Services {
             packages::expiring(c.conn(), now, BATCH).await?
         };
         for id in expiring {
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.begin_write().await?;
             if self.expire_package(tx.conn(), id, now).await? {
                 report.packages_expired += 1;
             }
@@ -144,7 +144,7 @@ impl Services {
     /// One timer step on one lesson, in its own transaction; `false` if it
     /// was no longer due (someone acted first).
     async fn timer_step(&self, lesson: Uuid, action: Action, now: i64) -> Result<bool> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write().await?;
         match self
             .transition(tx.conn(), lesson, action, Actor::Clock, StepInput::default(), now)
             .await
@@ -163,7 +163,7 @@ impl Services {
     /// Reminds a learner that their package expires soon, if lessons are
     /// left in it.
     async fn remind_package(&self, id: Uuid, column: &'static str, key: &str, now: i64) -> Result<bool> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.begin_write().await?;
         if !packages::mark_reminded(tx.conn(), id, column, now).await? {
             return Ok(false);
         }

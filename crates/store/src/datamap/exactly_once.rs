@@ -1,10 +1,15 @@
-//! What makes a money-moving call, and a card processor's event, take effect once.
+//! What makes a money-moving call, a card processor's event, and a
+//! background job take effect once.
 
 use super::*;
 
 const IDEMPOTENCY_KEEP: Retention = days_after(1, "created_at");
 
 const PROVIDER_EVENT_KEEP: Retention = days_after(90, "received_at");
+
+/// A finished job is kept a week, to see what ran when; one still waiting
+/// or running has no `finished_at` and stays.
+const JOB_KEEP: Retention = days_after(7, "finished_at");
 
 pub(super) static TABLES: &[TableMap] = &[
     // A retried payment request must not pay twice; a day is enough for
@@ -19,5 +24,9 @@ pub(super) static TABLES: &[TableMap] = &[
     table!("provider_events", [], Defaults::new(OPS, Contract, PROVIDER_EVENT_KEEP, DeleteRow);
         about "Notifications payment providers sent us, kept to ignore repeats.";
         SYS => ["provider", "event_id", "kind", "received_at"];
+    ),
+    table!("jobs", [], Defaults::new(OPS, LegitimateInterests, JOB_KEEP, DeleteRow);
+        about "Background work the servers share out among themselves (sweeps, timers, exports); it names no one.";
+        SYS => ["id", "kind", "run_key", "state", "run_at", "attempt", "lease_until", "node", "last_error", "finished_at", "created_at"];
     ),
 ];

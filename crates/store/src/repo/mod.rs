@@ -16,6 +16,7 @@ pub mod exports;
 pub mod guardians;
 pub mod holds;
 pub mod idempotency;
+pub mod jobs;
 pub mod keys;
 pub mod ledger;
 pub mod lessons;

@@ -1,0 +1,179 @@
+//! Background jobs from the shared table: one run per scheduled bucket
+//! however many nodes ask, a lapsed lease taken over, and the stalled
+//! attempt's writes refused.
+
+use koine_domain::jobs::JobKind;
+use koine_services::Services;
+use koine_services::jobs::Schedule;
+use koine_store::repo::jobs::{self, Claimed};
+use koine_testkit::{TestApp, both_backends};
+use reqwest::StatusCode;
+use std::time::Duration;
+
+both_backends!(
+    a_scheduled_run_happens_once_however_many_nodes_ask,
+    a_stalled_attempt_writes_nothing_once_another_took_the_job_over,
+    a_stopping_node_gives_its_jobs_up_at_once,
+    an_export_is_a_job_asked_for_with_it,
+    a_full_job_queue_refuses_new_work_as_overload
+);
+
+/// Another node's services on the same database (its own name).
+fn node(app: &TestApp, name: &str) -> Services {
+    let mut svc = app.svc.clone();
+    svc.node = name.to_owned();
+    svc
+}
+
+async fn claim(app: &TestApp, node: &str) -> Option<Claimed> {
+    let mut tx = app.svc.db.begin().await.unwrap();
+    let c = jobs::claim(tx.conn(), node, 30_000_000).await.unwrap();
+    tx.commit().await.unwrap();
+    c
+}
+
+async fn ask(app: &TestApp, kind: JobKind, key: &str) -> bool {
+    let mut tx = app.svc.db.begin().await.unwrap();
+    let asked = jobs::ask(tx.conn(), kind.as_str(), key, None).await.unwrap();
+    tx.commit().await.unwrap();
+    asked
+}
+
+async fn scalar(app: &TestApp, sql: &'static str) -> i64 {
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap())
+}
+
+async fn a_scheduled_run_happens_once_however_many_nodes_ask(app: TestApp) {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let schedules = [Schedule {
+        kind: JobKind::RetentionSweep,
+        every: Duration::from_secs(3600),
+    }];
+    let workers: Vec<_> = ["a", "b", "c"]
+        .into_iter()
+        .map(|name| {
+            let (svc, stopped) = (node(&app, name), stopped.clone());
+            tokio::spawn(async move { svc.work_jobs(&schedules, stopped).await })
+        })
+        .collect();
+    let mut done = 0;
+    for _ in 0..100 {
+        done = scalar(&app, "SELECT COUNT(*) FROM jobs WHERE state = 'done'").await;
+        if done > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(done, 1, "the sweep ran");
+    // Every node asked for this hour's sweep at each of its polls meanwhile.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.send(true).unwrap();
+    for w in workers {
+        w.await.unwrap();
+    }
+    assert_eq!(app.count("jobs").await, 1, "one run for the hour, however many asked");
+    assert_eq!(
+        scalar(&app, "SELECT CAST(MAX(attempt) AS BIGINT) FROM jobs").await,
+        1,
+        "run once"
+    );
+}
+
+async fn a_stalled_attempt_writes_nothing_once_another_took_the_job_over(app: TestApp) {
+    // Something the sweep removes: a throttle bucket that ended long ago.
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query(
+        "INSERT INTO throttle_counters (scope, key_hash, bucket, hits, expires_at) VALUES ('login_ip', $1, 1, 1, 1)")
+        .bind(vec![7u8; 32]).execute(p).await.map(drop).unwrap());
+    assert!(ask(&app, JobKind::RetentionSweep, "by hand").await);
+    assert!(!ask(&app, JobKind::RetentionSweep, "by hand").await, "asked once");
+    let stalled = claim(&app, "a").await.expect("due at once");
+    assert!(claim(&app, "b").await.is_none(), "held by a while its lease runs");
+    // Node a stops past its lease (a pause, a partition); b takes over.
+    app.execute("UPDATE jobs SET lease_until = 0 WHERE id = $1", &[stalled.id])
+        .await;
+    let taken = claim(&app, "b").await.expect("the lapsed job is claimed again");
+    assert_eq!((taken.id, taken.attempt), (stalled.id, 2));
+    // Node a wakes and works on: its sweep is refused, and so is its end.
+    node(&app, "a").run_claimed(stalled).await;
+    assert_eq!(
+        app.count("throttle_counters").await,
+        1,
+        "the stalled attempt deleted nothing"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM jobs WHERE state = 'running' AND attempt = 2 AND node = 'b'"
+        )
+        .await,
+        1,
+        "b still holds the job"
+    );
+    node(&app, "b").run_claimed(taken).await;
+    assert_eq!(app.count("throttle_counters").await, 0, "the holder's sweep ran");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM jobs WHERE state = 'done'").await, 1);
+}
+
+async fn a_stopping_node_gives_its_jobs_up_at_once(app: TestApp) {
+    ask(&app, JobKind::LessonTimers, "by hand").await;
+    let held = claim(&app, "a").await.unwrap();
+    assert!(claim(&app, "b").await.is_none());
+    let mut tx = app.svc.db.begin().await.unwrap();
+    assert_eq!(jobs::release(tx.conn(), "a").await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    let taken = claim(&app, "b").await.expect("claimed without waiting for the lease");
+    assert_eq!((taken.id, taken.attempt), (held.id, 2));
+}
+
+async fn an_export_is_a_job_asked_for_with_it(app: TestApp) {
+    let b = app.member("exp@example.org", "Exp").await;
+    b.post_form("/settings/data/export", &[]).await;
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'exports' AND state = 'queued'"
+        )
+        .await,
+        1,
+        "asked for in the request's own transaction"
+    );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = {
+        let svc = node(&app, "a");
+        tokio::spawn(async move { svc.work_jobs(&[], stopped).await })
+    };
+    let mut ready = 0;
+    for _ in 0..100 {
+        ready = scalar(&app, "SELECT COUNT(*) FROM data_exports WHERE ready_at IS NOT NULL").await;
+        if ready > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop.send(true).unwrap();
+    worker.await.unwrap();
+    assert_eq!(ready, 1, "the worker built it");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM jobs WHERE state = 'done'").await, 1);
+}
+
+async fn a_full_job_queue_refuses_new_work_as_overload(app: TestApp) {
+    let b = app.member("exp@example.org", "Exp").await;
+    // A queue the nodes cannot keep up with: ten thousand jobs waiting.
+    let (sqlite, postgres) = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) \
+         INSERT INTO jobs (id, kind, run_key, state, run_at, created_at) \
+         SELECT randomblob(16), 'exports', 'filler-' || i, 'queued', 0, 0 FROM n",
+        "INSERT INTO jobs (id, kind, run_key, state, run_at, created_at) \
+         SELECT gen_random_uuid(), 'exports', 'filler-' || i, 'queued', 0, 0 FROM generate_series(1, 10000) AS i",
+    );
+    // The dialects differ in making rows from nothing and in random ids.
+    match &app.svc.db {
+        koine_store::Db::Sqlite(p) => sqlx::query(sqlite).execute(p).await.map(drop).unwrap(),
+        koine_store::Db::Postgres(p) => sqlx::query(postgres).execute(p).await.map(drop).unwrap(),
+    };
+    assert_eq!(app.count("jobs").await, koine_services::jobs::MAX_WAITING);
+    let r = b.post_form("/settings/data/export", &[]).await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().contains_key("retry-after"));
+    assert_eq!(app.count("data_exports").await, 0, "nothing half-done");
+}

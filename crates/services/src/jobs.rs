@@ -1,0 +1,215 @@
+//! Background jobs from the shared jobs table, which every node works from
+//! (one node alone works from it the same way, on SQLite too).
+//!
+//! Each node asks for every scheduled run of its time bucket (the table
+//! keeps one per bucket, so a run happens once however many nodes ask),
+//! claims due jobs one at a time with a lease, renews the lease while it
+//! works, and marks the job done. A node that stops or stalls past its
+//! lease loses the job to the next claim, with the next attempt number.
+//! The work's writes are fenced by that number: a transaction of the work
+//! begins with `begin_write`, which checks that the attempt still holds the
+//! job and keeps it held until the commit, so a stalled node that wakes up
+//! writes nothing more.
+
+use crate::{Error, Result, Services};
+use koine_domain::jobs::{JobKind, bucket_key};
+use koine_store::Tx;
+use koine_store::repo::jobs::{self, Claimed};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How long a claimed job is this node's without a renewal.
+pub const LEASE: Duration = Duration::from_secs(30);
+/// How often a node working on a job renews its lease.
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
+/// How often a node looks for due jobs (a job asked for here wakes it).
+pub const POLL: Duration = Duration::from_secs(1);
+/// A failed job is tried again after this long.
+pub const RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Beyond this many waiting jobs, work that would add one is refused as
+/// overload (503) rather than let the queue grow without bound.
+pub const MAX_WAITING: i64 = 10_000;
+
+/// A run every `every`, per time bucket.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    pub kind: JobKind,
+    pub every: Duration,
+}
+
+tokio::task_local! {
+    /// The job attempt whose work the current task does.
+    static ATTEMPT: Claimed;
+}
+
+fn micros(d: Duration) -> i64 {
+    d.as_micros() as i64
+}
+
+impl Services {
+    /// Begins a write transaction; inside a job's work, one that holds the
+    /// job for the attempt until it ends (`Error::Fenced` when another
+    /// attempt has taken the job over).
+    pub(crate) async fn begin_write(&self) -> Result<Tx> {
+        let mut tx = self.db.begin().await?;
+        if let Ok(job) = ATTEMPT.try_with(Claimed::clone)
+            && !jobs::holds(tx.conn(), &job).await?
+        {
+            return Err(Error::Fenced);
+        }
+        Ok(tx)
+    }
+
+    /// Asks for a run of `kind` now, keyed `run_key` (one run per key),
+    /// unless the queue is full; wakes this node's worker.
+    pub(crate) async fn ask_for_job(&self, tx: &mut Tx, kind: JobKind, run_key: &str) -> Result<()> {
+        if jobs::waiting(tx.conn()).await? >= MAX_WAITING {
+            return Err(Error::Busy("job-queue-full"));
+        }
+        jobs::ask(tx.conn(), kind.as_str(), run_key, None).await?;
+        Ok(())
+    }
+
+    /// Runs jobs until `stop` fires, then gives up the leases it holds.
+    pub async fn work_jobs(&self, schedules: &[Schedule], mut stop: watch::Receiver<bool>) {
+        let mut asked: Vec<Option<String>> = vec![None; schedules.len()];
+        let mut poll = tokio::time::interval(POLL);
+        loop {
+            tokio::select! {
+                _ = poll.tick() => {}
+                _ = self.job_asked.notified() => {}
+                _ = stop.changed() => break,
+            }
+            if let Err(e) = self.ask_for_scheduled(schedules, &mut asked).await {
+                tracing::error!("asking for scheduled jobs failed: {e}");
+            }
+            loop {
+                let claimed = {
+                    let mut tx = match self.db.begin().await {
+                        Ok(tx) => tx,
+                        Err(e) => {
+                            tracing::error!("claiming a job failed: {e}");
+                            break;
+                        }
+                    };
+                    match jobs::claim(tx.conn(), &self.node, micros(LEASE)).await {
+                        Ok(c) => match tx.commit().await {
+                            Ok(()) => c,
+                            Err(e) => {
+                                tracing::error!("claiming a job failed: {e}");
+                                break;
+                            }
+                        },
+                        Err(e) => {
+                            tracing::error!("claiming a job failed: {e}");
+                            break;
+                        }
+                    }
+                };
+                let Some(job) = claimed else { break };
+                tokio::select! {
+                    () = self.run_claimed(job) => {}
+                    _ = stop.changed() => break,
+                }
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+        match self.db.begin().await {
+            Ok(mut tx) => match jobs::release(tx.conn(), &self.node).await {
+                Ok(n) => {
+                    if let Err(e) = tx.commit().await {
+                        tracing::error!("giving up job leases failed: {e}");
+                    } else if n > 0 {
+                        tracing::info!(jobs = n, "stopping: gave up the leases of jobs under way");
+                    }
+                }
+                Err(e) => tracing::error!("giving up job leases failed: {e}"),
+            },
+            Err(e) => tracing::error!("giving up job leases failed: {e}"),
+        }
+    }
+
+    /// Asks for each schedule's run of the current bucket (by the
+    /// database's clock), once per bucket from this node.
+    async fn ask_for_scheduled(&self, schedules: &[Schedule], asked: &mut [Option<String>]) -> Result<()> {
+        let now = {
+            let mut c = self.db.acquire().await?;
+            jobs::now(c.conn()).await?
+        };
+        for (s, last) in schedules.iter().zip(asked.iter_mut()) {
+            let key = bucket_key(now, micros(s.every));
+            if last.as_deref() == Some(key.as_str()) {
+                continue;
+            }
+            let mut tx = self.db.begin().await?;
+            jobs::ask(tx.conn(), s.kind.as_str(), &key, None).await?;
+            tx.commit().await?;
+            *last = Some(key);
+        }
+        Ok(())
+    }
+
+    /// Works on a claimed job while renewing its lease; stops at once when
+    /// the lease is lost.
+    pub async fn run_claimed(&self, job: Claimed) {
+        let Some(kind) = JobKind::parse(&job.kind) else {
+            // A kind a newer version asked for: leave it to such a node.
+            self.end_attempt(&job, Err(Error::internal(format!("unknown job kind {}", job.kind))))
+                .await;
+            return;
+        };
+        let work = ATTEMPT.scope(job.clone(), self.job_work(kind));
+        let heartbeat = async {
+            loop {
+                tokio::time::sleep(HEARTBEAT).await;
+                let renewed = match self.db.begin().await {
+                    Ok(mut tx) => match jobs::renew(tx.conn(), &job, micros(LEASE)).await {
+                        Ok(held) => tx.commit().await.map(|()| held),
+                        Err(e) => Err(e),
+                    },
+                    Err(e) => Err(e),
+                };
+                match renewed {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    // The lease runs on; the next beat tries again.
+                    Err(e) => tracing::warn!(job = %job.id, "renewing a job's lease failed: {e}"),
+                }
+            }
+        };
+        tokio::select! {
+            outcome = work => self.end_attempt(&job, outcome).await,
+            () = heartbeat => tracing::warn!(job = %job.id, kind = %job.kind, "another node took the job over: stopped"),
+        }
+    }
+
+    async fn job_work(&self, kind: JobKind) -> Result<()> {
+        match kind {
+            JobKind::RetentionSweep => self.sweep(false).await.map(drop),
+            JobKind::LessonTimers => self.run_lesson_timers().await.map(drop),
+            JobKind::Exports => self.build_pending_exports().await.map(drop),
+        }
+    }
+
+    async fn end_attempt(&self, job: &Claimed, outcome: Result<()>) {
+        let ended = async {
+            let mut tx = self.db.begin().await?;
+            let held = match &outcome {
+                Ok(()) => jobs::finish(tx.conn(), job).await?,
+                Err(e) => jobs::retry_later(tx.conn(), job, &e.to_string(), micros(RETRY_AFTER)).await?,
+            };
+            tx.commit().await?;
+            Ok::<_, Error>(held)
+        };
+        match (ended.await, &outcome) {
+            (Ok(true), Ok(())) => {}
+            (Ok(true), Err(e)) => {
+                tracing::error!(job = %job.id, kind = %job.kind, "job failed, to be tried again: {e}")
+            }
+            (Ok(false), _) => tracing::warn!(job = %job.id, kind = %job.kind, "another node took the job over"),
+            (Err(e), _) => tracing::error!(job = %job.id, "recording a job's end failed: {e}"),
+        }
+    }
+}
