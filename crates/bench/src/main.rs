@@ -9,6 +9,7 @@
 
 mod booking;
 mod classroom;
+mod cluster;
 mod join;
 mod load;
 mod messaging;
@@ -168,6 +169,34 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         runs: usize,
     },
+    /// Cluster mode on PostgreSQL and NATS: message delivery from one node
+    /// to a stream on another, and the shared jobs table's claim rate and
+    /// the time to reclaim a dead node's jobs.
+    Cluster {
+        /// Admin URL of a PostgreSQL server (fresh databases are created on it).
+        #[arg(
+            long,
+            env = "KOINE_BENCH_DATABASE_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+        )]
+        database_url: String,
+        /// The NATS servers the nodes connect to (comma-separated).
+        #[arg(long, env = "KOINE_BENCH_NATS_URL")]
+        nats_url: String,
+        /// Members holding a stream on the second node; each sends one
+        /// message a second to the first.
+        #[arg(long, default_value_t = 1000)]
+        clients: usize,
+        /// Seconds of measured sending.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Jobs queued for the claim rate.
+        #[arg(long, default_value_t = 20_000)]
+        jobs: usize,
+        /// Nodes claiming at once.
+        #[arg(long, default_value_t = 3)]
+        workers: usize,
+    },
     /// The built-in TURN relay against Debian's coturn, loaded by turnutils_uclient.
     Relay {
         #[arg(long, default_value_t = 20)]
@@ -248,6 +277,7 @@ async fn main() {
                 rate,
                 soak_seconds,
                 senders,
+                cross_node: None,
             })
             .await
         }
@@ -273,6 +303,24 @@ async fn main() {
                 backend: db.backend,
                 database_url: db.database_url,
                 runs,
+            })
+            .await
+        }
+        Command::Cluster {
+            database_url,
+            nats_url,
+            clients,
+            seconds,
+            jobs,
+            workers,
+        } => {
+            cluster::run(cluster::Options {
+                database_url,
+                nats_url,
+                clients,
+                seconds,
+                jobs,
+                workers,
             })
             .await
         }

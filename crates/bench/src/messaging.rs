@@ -36,6 +36,9 @@ pub struct Options {
     pub rate: f64,
     pub soak_seconds: u64,
     pub senders: usize,
+    /// Across two nodes in cluster mode over these NATS servers: messages
+    /// are sent to the first and delivered by the second.
+    pub cross_node: Option<String>,
 }
 
 struct Member {
@@ -437,10 +440,22 @@ pub async fn run(o: Options) -> Value {
     };
     // The demo's own conversation is not the benchmark's.
     let stored_before = count_messages().await;
-    let s = server::Server::start(&env).await;
+    let s = match &o.cross_node {
+        Some(nats) => server::Server::start_with(&env, &[("KOINE_CLUSTER", "true"), ("KOINE_NATS_URL", nats)]).await,
+        None => server::Server::start(&env).await,
+    };
+    // Where members hold their streams: the other node, across the bus.
+    let receiver = match &o.cross_node {
+        Some(nats) => {
+            Some(server::Server::start_with(&env, &[("KOINE_CLUSTER", "true"), ("KOINE_NATS_URL", nats)]).await)
+        }
+        None => None,
+    };
     let addr = s.addr;
+    let stream_addr = receiver.as_ref().map_or(addr, |r| r.addr);
+    let streams_at = receiver.as_ref().unwrap_or(&s);
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss_before = s.rss_kib();
+    let rss_before = streams_at.rss_kib();
 
     // Every member opens their stream.
     let tally = Arc::new(Tally::default());
@@ -453,7 +468,7 @@ pub async fn run(o: Options) -> Value {
         let s = Arc::new(Mutex::new(Seen::default()));
         seen.push(s.clone());
         clients.push(tokio::spawn(client(
-            addr,
+            stream_addr,
             m.clone(),
             s,
             tally.clone(),
@@ -472,7 +487,7 @@ pub async fn run(o: Options) -> Value {
     }
     let connect_s = connecting.elapsed().as_secs_f64();
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_open = s.rss_kib();
+    let rss_open = streams_at.rss_kib();
     let per_socket_kib = rss_open.saturating_sub(rss_before) as f64 / o.clients as f64;
 
     // The same binary's ceiling, with every stream open.
@@ -488,7 +503,7 @@ pub async fn run(o: Options) -> Value {
     let delivered = tally.delivered.load(Ordering::Relaxed);
     let mut lat = std::mem::take(&mut *tally.latencies_us.lock().expect("latencies"));
     lat.sort_unstable();
-    let rss_busy = s.rss_kib();
+    let rss_busy = streams_at.rss_kib();
 
     // The soak: streams cut at random while sending goes on, with retries.
     churn.store(true, Ordering::Relaxed);
@@ -508,7 +523,7 @@ pub async fn run(o: Options) -> Value {
     let (mut redelivered, mut conflicting) = (0u64, 0u64);
     let mut last_seqs: BTreeMap<Uuid, i64> = BTreeMap::new();
     for (m, s_) in members.iter().zip(&seen) {
-        catch_up(addr, m, s_).await;
+        catch_up(stream_addr, m, s_).await;
         let last = match last_seqs.get(&m.conversation) {
             Some(l) => *l,
             None => {
@@ -528,10 +543,14 @@ pub async fn run(o: Options) -> Value {
     }
     svc.db.close().await;
     s.stop().await;
+    if let Some(r) = receiver {
+        r.stop().await;
+    }
     let stored = count_messages().await - stored_before;
     env.cleanup().await;
     json!({
         "benchmark": "messaging",
+        "cross_node": o.cross_node.is_some(),
         "backend": format!("{:?}", o.backend).to_lowercase(),
         "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         "clients": o.clients,

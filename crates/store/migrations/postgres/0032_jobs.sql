@@ -20,3 +20,5 @@ CREATE TABLE jobs (
     UNIQUE (kind, run_key)
 );
 CREATE INDEX jobs_waiting ON jobs (state, run_at);
+-- The retention sweep deletes finished jobs by when they finished.
+CREATE INDEX jobs_finished ON jobs (finished_at);
