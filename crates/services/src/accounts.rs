@@ -730,9 +730,11 @@ impl Services {
     }
 
     /// Called after a change that ends an account's sessions or alters who
-    /// they belong to: requests stop using what `session_cache` remembers.
+    /// they belong to: requests stop using what `session_cache` remembers,
+    /// on this node and (told over the bus) on every other.
     pub(crate) fn sessions_changed(&self, account: Uuid) {
         self.sessions.forget(account);
+        self.bus.tell_nodes(crate::bus::NodeEvent::SessionsChanged(account));
     }
 
     pub async fn log_out(&self, p: &Principal) -> Result<()> {

@@ -156,8 +156,7 @@ impl Services {
             )) as _
         });
         let keys = Arc::new(keys);
-        let cluster = settings.cluster;
-        let throttle = if cluster {
+        let throttle = if settings.cluster {
             throttle::Throttles::in_database(&db, &keys)
         } else {
             throttle::Throttles::in_memory()
@@ -179,12 +178,7 @@ impl Services {
             storage_dirty: Arc::default(),
             bus: Arc::new(bus::LocalBus::default()),
             message_writes: Arc::new(group_commit::GroupCommit::for_backend(backend)),
-            // Another node may end a session this one remembers.
-            sessions: Arc::new(if cluster {
-                session_cache::SessionCache::off()
-            } else {
-                session_cache::SessionCache::default()
-            }),
+            sessions: Arc::default(),
             lifecycle: Arc::default(),
         })
     }

@@ -7,8 +7,8 @@
 //! (sign-out, password change or reset, staff role, locale, display name,
 //! date of birth, erasure) forgets the account's entries at once (see
 //! `Services::sessions_changed`); `FRESH` bounds what a change made outside
-//! this process can leave stale. So a cluster node, where another node
-//! may end a session, remembers nothing (`SessionCache::off`).
+//! this process can leave stale: in cluster mode the other nodes are told
+//! over the bus at once, so `FRESH` bounds it only while the bus is away.
 
 use koine_store::repo::sessions::LiveSession;
 use std::collections::HashMap;
@@ -30,18 +30,9 @@ struct Entry {
 #[derive(Default)]
 pub struct SessionCache {
     entries: Mutex<HashMap<Vec<u8>, Entry>>,
-    off: bool,
 }
 
 impl SessionCache {
-    /// A cache that remembers nothing: every request reads its session.
-    pub fn off() -> Self {
-        Self {
-            off: true,
-            ..Self::default()
-        }
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Entry>> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -58,14 +49,16 @@ impl SessionCache {
 
     /// Remembers a session as read (or touched) at `now`.
     pub fn put(&self, live: LiveSession, now: i64) {
-        if self.off {
-            return;
-        }
         let mut entries = self.lock();
         if entries.len() >= TIDY_ABOVE {
             entries.retain(|_, e| now - e.read_at < FRESH.as_micros() as i64);
         }
         entries.insert(live.session.token_hash.clone(), Entry { live, read_at: now });
+    }
+
+    /// Forgets every session (what others said meanwhile may be lost).
+    pub fn forget_all(&self) {
+        self.lock().clear();
     }
 
     /// Forgets every session of the account.
@@ -103,13 +96,6 @@ mod tests {
     }
 
     const SECOND: i64 = 1_000_000;
-
-    #[test]
-    fn an_off_cache_remembers_nothing() {
-        let c = SessionCache::off();
-        c.put(live(Uuid::now_v7(), 1, 100 * SECOND), 10 * SECOND);
-        assert!(c.get(&[1], 10 * SECOND, 0).is_none());
-    }
 
     #[test]
     fn an_entry_is_used_only_while_fresh() {

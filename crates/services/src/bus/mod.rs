@@ -57,7 +57,8 @@ pub enum Event {
 }
 
 /// What a node tells the others about the state each keeps a copy of (the
-/// teacher search), so each brings its copy up to date from the database.
+/// teacher search, sessions read a moment ago), so each brings its copy up
+/// to date from the database.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "kind", content = "teacher", rename_all = "snake_case")]
 pub enum NodeEvent {
@@ -65,6 +66,8 @@ pub enum NodeEvent {
     TeacherChanged(Uuid),
     /// The teacher's lessons changed, and so their free times.
     LessonsChanged(Uuid),
+    /// The account's sessions ended or changed hands (`session_cache`).
+    SessionsChanged(Uuid),
     /// Never sent: this node may have missed some (its connection to the
     /// others was away), so it rebuilds its copies.
     Missed,

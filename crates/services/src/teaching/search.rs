@@ -398,8 +398,9 @@ impl Services {
         self.bus.tell_nodes(NodeEvent::LessonsChanged(teacher));
     }
 
-    /// Until the process ends: keeps this node's search up to date with
-    /// what the other nodes change (cluster mode; nothing to follow alone).
+    /// Until the process ends: keeps this node's search and remembered
+    /// sessions up to date with what the other nodes change (cluster mode;
+    /// nothing to follow alone).
     pub fn follow_other_nodes(&self) {
         let Some(mut heard) = self.bus.node_events() else {
             return;
@@ -410,7 +411,12 @@ impl Services {
                 let outcome = match heard.recv().await {
                     Ok(NodeEvent::TeacherChanged(t)) => svc.refresh_card(t).await,
                     Ok(NodeEvent::LessonsChanged(t)) => svc.refresh_free_times(t).await,
+                    Ok(NodeEvent::SessionsChanged(a)) => {
+                        svc.sessions.forget(a);
+                        Ok(())
+                    }
                     Ok(NodeEvent::Missed) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                        svc.sessions.forget_all();
                         svc.rebuild_search_index().await.map(|_| ())
                     }
                     Err(broadcast::error::RecvError::Closed) => return,

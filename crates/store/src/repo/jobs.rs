@@ -49,34 +49,24 @@ pub async fn claim(mut conn: Conn<'_>, node: &str, lease_us: i64) -> Result<Opti
     // PostgreSQL: nodes claiming at once skip each other's rows instead of
     // queueing on them. SQLite has one writer, so the statement alone is
     // atomic (and it has no row locks to name).
-    let claimed = match conn {
-        Conn::Sqlite(c) => {
-            sqlx::query_as(
+    macro_rules! claim_sql {
+        ($lock:literal) => {
+            concat!(
                 "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_until = $1, node = $2 \
                  WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
-                 OR (state = 'running' AND lease_until <= $3) ORDER BY run_at LIMIT 1) \
-                 RETURNING id, kind, attempt",
+                 OR (state = 'running' AND lease_until <= $3) ORDER BY run_at LIMIT 1",
+                $lock,
+                ") RETURNING id, kind, attempt"
             )
-            .bind(now + lease_us)
-            .bind(node)
-            .bind(now)
-            .fetch_optional(&mut *c)
-            .await?
-        }
-        Conn::Postgres(c) => {
-            sqlx::query_as(
-                "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_until = $1, node = $2 \
-                 WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
-                 OR (state = 'running' AND lease_until <= $3) ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED) \
-                 RETURNING id, kind, attempt",
-            )
-            .bind(now + lease_us)
-            .bind(node)
-            .bind(now)
-            .fetch_optional(&mut *c)
-            .await?
-        }
+        };
+    }
+    let sql = match conn {
+        Conn::Sqlite(_) => claim_sql!(""),
+        Conn::Postgres(_) => claim_sql!(" FOR UPDATE SKIP LOCKED"),
     };
+    let claimed = on_conn!(conn, c => sqlx::query_as(sql)
+        .bind(now + lease_us).bind(node).bind(now)
+        .fetch_optional(&mut *c).await)?;
     Ok(claimed)
 }
 
@@ -95,24 +85,21 @@ pub async fn renew(mut conn: Conn<'_>, job: &Claimed, lease_us: i64) -> Result<b
 /// claim until the transaction ends, so the work commits only while its
 /// attempt holds; SQLite's single writer gives the same.
 pub async fn holds(conn: Conn<'_>, job: &Claimed) -> Result<bool> {
-    let held: Option<i32> = match conn {
-        Conn::Sqlite(c) => {
-            sqlx::query_scalar("SELECT attempt FROM jobs WHERE id = $1 AND attempt = $2 AND state = 'running'")
-                .bind(job.id)
-                .bind(job.attempt)
-                .fetch_optional(&mut *c)
-                .await?
-        }
-        Conn::Postgres(c) => {
-            sqlx::query_scalar(
-                "SELECT attempt FROM jobs WHERE id = $1 AND attempt = $2 AND state = 'running' FOR SHARE",
+    macro_rules! held_sql {
+        ($lock:literal) => {
+            concat!(
+                "SELECT attempt FROM jobs WHERE id = $1 AND attempt = $2 AND state = 'running'",
+                $lock
             )
-            .bind(job.id)
-            .bind(job.attempt)
-            .fetch_optional(&mut *c)
-            .await?
-        }
+        };
+    }
+    let sql = match conn {
+        Conn::Sqlite(_) => held_sql!(""),
+        Conn::Postgres(_) => held_sql!(" FOR SHARE"),
     };
+    let held: Option<i32> = on_conn!(conn, c => sqlx::query_scalar(sql)
+        .bind(job.id).bind(job.attempt)
+        .fetch_optional(&mut *c).await)?;
     Ok(held.is_some())
 }
 
