@@ -46,20 +46,25 @@ pub async fn ask(mut conn: Conn<'_>, kind: &str, run_key: &str, run_at: Option<i
 /// `node` until `lease_us` from now, with the next attempt number.
 pub async fn claim(mut conn: Conn<'_>, node: &str, lease_us: i64) -> Result<Option<Claimed>> {
     let now = now(conn.reborrow()).await?;
-    // PostgreSQL: nodes claiming at once skip each other's rows instead of
-    // queueing on them. SQLite has one writer, so the statement alone is
-    // atomic (and it has no row locks to name).
+    // A lapsed job first (there are at most as many as nodes died), then
+    // the queue in order: two lookups, each along the index, instead of
+    // one sort of every waiting job.
     macro_rules! claim_sql {
         ($lock:literal) => {
             concat!(
                 "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_until = $1, node = $2 \
-                 WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $3) \
-                 OR (state = 'running' AND lease_until <= $3) ORDER BY run_at LIMIT 1",
+                 WHERE id = COALESCE(\
+                 (SELECT id FROM jobs WHERE state = 'running' AND lease_until <= $3 LIMIT 1",
                 $lock,
-                ") RETURNING id, kind, attempt"
+                "), (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3 ORDER BY run_at LIMIT 1",
+                $lock,
+                ")) RETURNING id, kind, attempt"
             )
         };
     }
+    // PostgreSQL: nodes claiming at once skip each other's rows instead of
+    // queueing on them. SQLite has one writer, so the statement alone is
+    // atomic (and it has no row locks to name).
     let sql = match conn {
         Conn::Sqlite(_) => claim_sql!(""),
         Conn::Postgres(_) => claim_sql!(" FOR UPDATE SKIP LOCKED"),
