@@ -3,7 +3,8 @@
 //! 1. Cross-node delivery: two `koine` nodes in cluster mode on one
 //!    database; every member holds a stream on the second node and sends
 //!    through the first, so each message crosses NATS (the `messaging`
-//!    benchmark's clients, soak and checks, across nodes).
+//!    benchmark's clients, soak and checks, across nodes), and the same
+//!    load on one node without the bus, in the same run, as the reference.
 //! 2. The shared jobs table: `jobs` queued jobs claimed and finished by
 //!    `workers` nodes at once (claims per second), then a node that claims
 //!    jobs and dies, and how long until a live node, polling as the worker
@@ -27,22 +28,27 @@ pub struct Options {
 }
 
 pub async fn run(o: Options) -> Value {
-    let delivery = messaging::run(messaging::Options {
-        backend: BackendArg::Postgres,
-        database_url: o.database_url.clone(),
-        clients: o.clients,
-        seconds: o.seconds,
-        rate: 1.0,
-        soak_seconds: 20,
-        senders: 64,
-        cross_node: Some(o.nats_url.clone()),
-    })
-    .await;
+    let delivery = |cross_node: Option<String>| {
+        messaging::run(messaging::Options {
+            backend: BackendArg::Postgres,
+            database_url: o.database_url.clone(),
+            clients: o.clients,
+            seconds: o.seconds,
+            rate: 1.0,
+            soak_seconds: 20,
+            senders: 64,
+            cross_node,
+        })
+    };
+    let across = delivery(Some(o.nats_url.clone())).await;
+    // The reference in the same run: one node, the same load, no bus.
+    let one_node = delivery(None).await;
     let jobs = jobs_table(&o).await;
     json!({
         "benchmark": "cluster",
         "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        "cross_node_delivery": delivery,
+        "cross_node_delivery": across,
+        "one_node_delivery": one_node,
         "jobs": jobs,
     })
 }

@@ -28,6 +28,11 @@ const OUTGOING: usize = 65_536;
 /// How long a presence question waits for a node to answer.
 const PRESENCE_WAIT: Duration = Duration::from_millis(250);
 
+/// How long a member another node said is online counts as online without
+/// asking again (a message to them asks whether to email them: at most
+/// this long after they left, they are not emailed about it).
+const PRESENCE_FRESH: Duration = Duration::from_secs(2);
+
 fn subject(account: Uuid) -> String {
     format!("koine.member.{account}")
 }
@@ -46,6 +51,8 @@ pub struct NatsBus {
     listening: Arc<Mutex<HashMap<Uuid, JoinHandle<()>>>>,
     outgoing: mpsc::Sender<(Uuid, Vec<u8>)>,
     node_events: broadcast::Sender<NodeEvent>,
+    /// Members another node said are online, and when it said so.
+    seen_elsewhere: Mutex<HashMap<Uuid, std::time::Instant>>,
 }
 
 impl NatsBus {
@@ -129,6 +136,7 @@ impl NatsBus {
             listening,
             outgoing,
             node_events,
+            seen_elsewhere: Mutex::default(),
         })
     }
 }
@@ -179,10 +187,28 @@ impl Bus for NatsBus {
             if self.local.here(account) {
                 return true;
             }
+            {
+                let mut seen = self.seen_elsewhere.lock().expect("bus lock");
+                match seen.get(&account) {
+                    Some(at) if at.elapsed() < PRESENCE_FRESH => return true,
+                    Some(_) => {
+                        seen.remove(&account);
+                    }
+                    None => {}
+                }
+            }
             // No node listening answers "no responders" at once; a node that
             // cannot answer in time counts as away (an email notice may go).
             let asked = self.client.request(subject(account), Default::default());
-            matches!(tokio::time::timeout(PRESENCE_WAIT, asked).await, Ok(Ok(_)))
+            let online = matches!(tokio::time::timeout(PRESENCE_WAIT, asked).await, Ok(Ok(_)));
+            if online {
+                let mut seen = self.seen_elsewhere.lock().expect("bus lock");
+                if seen.len() > 100_000 {
+                    seen.retain(|_, at| at.elapsed() < PRESENCE_FRESH);
+                }
+                seen.insert(account, std::time::Instant::now());
+            }
+            online
         })
     }
 
