@@ -66,6 +66,10 @@ pub const CATEGORIES: &[(&str, &str)] = &[
         "user.behavior.attendance",
         "When you joined and left each lesson's classroom",
     ),
+    (
+        "user.behavior.attempts",
+        "How many attempts came from one address or for one account in the last hour",
+    ),
     ("user.unique_id", "Internal identifiers"),
     ("user.security.audit", "Records of staff access to your data"),
     ("user.security.breach", "Records of personal-data breaches"),
