@@ -43,6 +43,19 @@ async fn scalar(app: &TestApp, sql: &'static str) -> i64 {
     koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap())
 }
 
+/// How many jobs are done once one is (waits up to 5 s).
+async fn first_done(app: &TestApp) -> i64 {
+    let mut done = 0;
+    for _ in 0..100 {
+        done = scalar(app, "SELECT COUNT(*) FROM jobs WHERE state = 'done'").await;
+        if done > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    done
+}
+
 async fn a_scheduled_run_happens_once_however_many_nodes_ask(app: TestApp) {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let schedules = [Schedule {
@@ -56,14 +69,7 @@ async fn a_scheduled_run_happens_once_however_many_nodes_ask(app: TestApp) {
             tokio::spawn(async move { svc.work_jobs(&schedules, stopped).await })
         })
         .collect();
-    let mut done = 0;
-    for _ in 0..100 {
-        done = scalar(&app, "SELECT COUNT(*) FROM jobs WHERE state = 'done'").await;
-        if done > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let done = first_done(&app).await;
     assert_eq!(done, 1, "the sweep ran");
     // Every node asked for this hour's sweep at each of its polls meanwhile.
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -147,14 +153,7 @@ async fn an_export_is_a_job_asked_for_with_it(app: TestApp) {
     };
     // Done once the export is built and the job marked finished (a worker
     // stopped between the two would leave the job to another node).
-    let mut done = 0;
-    for _ in 0..100 {
-        done = scalar(&app, "SELECT COUNT(*) FROM jobs WHERE state = 'done'").await;
-        if done > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let done = first_done(&app).await;
     stop.send(true).unwrap();
     worker.await.unwrap();
     assert_eq!(done, 1, "the worker ran the job");

@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod bad_input;
+mod balancer;
 mod bans;
 mod breaches;
 mod browser;

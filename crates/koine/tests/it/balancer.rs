@@ -1,0 +1,174 @@
+//! Two real `koine` nodes in cluster mode behind HAProxy (Debian's, with
+//! active `/readyz` checks), on one PostgreSQL database and the NATS
+//! cluster: what a client sees through the balancer. Cluster mode needs
+//! PostgreSQL, so this runs there alone.
+
+use koine_testkit::{fresh_postgres_database, test_nats_url};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_koine");
+const KEY: &str = "5a1b9c0d2e4a6b8c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c";
+const DEMO_PASSWORD: &str = "koine-demo-river-lantern";
+
+/// A child process stopped (SIGKILL) when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn node_command(database: &str, dir: &std::path::Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env("KOINE_DATA_DIR", dir)
+        .env("KOINE_MASTER_KEY", KEY)
+        .env("KOINE_DATABASE_URL", database)
+        .env("KOINE_CLUSTER", "true")
+        .env("KOINE_NATS_URL", test_nats_url())
+        .env("KOINE_LOG", "warn")
+        .stdout(Stdio::null());
+    c
+}
+
+async fn until_status(c: &Client, url: &str, want: StatusCode) {
+    for _ in 0..300 {
+        if c.get(url).send().await.is_ok_and(|r| r.status() == want) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{url} never answered {want}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_behind_haproxy_share_sessions_and_throttles_and_drain_without_errors() {
+    let database = fresh_postgres_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let seeded = node_command(&database, &dir.path().join("seed"))
+        .arg("seed-demo")
+        .status()
+        .unwrap();
+    assert!(seeded.success(), "seed-demo");
+    let c = Client::new();
+    let mut nodes = Vec::new();
+    let mut ports = Vec::new();
+    for n in 0..2 {
+        let port = free_port();
+        let child = node_command(&database, &dir.path().join(format!("node{n}")))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .spawn()
+            .expect("koine serve");
+        nodes.push(Running(child));
+        ports.push(port);
+    }
+    for port in &ports {
+        until_status(&c, &format!("http://127.0.0.1:{port}/readyz"), StatusCode::OK).await;
+    }
+    let front = free_port();
+    let config = dir.path().join("haproxy.cfg");
+    // Checked every 100 ms: one failed check takes a node out, two good
+    // ones put it back; a request whose connection fails goes to the other.
+    let haproxy_config = format!(
+        "defaults\n  mode http\n  timeout connect 1s\n  timeout client 30s\n  timeout server 30s\n  \
+         retries 3\n  option redispatch\n  retry-on conn-failure empty-response\n\
+         frontend web\n  bind 127.0.0.1:{front}\n  default_backend koine\n\
+         backend koine\n  balance roundrobin\n  option httpchk GET /readyz\n  http-check expect status 200\n  \
+         default-server inter 100ms fall 1 rise 2\n  \
+         server n0 127.0.0.1:{} check\n  server n1 127.0.0.1:{} check\n",
+        ports[0], ports[1]
+    );
+    std::fs::write(&config, haproxy_config).unwrap();
+    let haproxy = std::env::var("KOINE_HAPROXY").unwrap_or_else(|_| "haproxy".into());
+    let _balancer = Running(
+        Command::new(&haproxy)
+            .args(["-f", config.to_str().unwrap(), "-db"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{haproxy} starts (scripts/test installs Debian's haproxy): {e}")),
+    );
+    let base = format!("http://127.0.0.1:{front}");
+    until_status(&c, &format!("{base}/readyz"), StatusCode::OK).await;
+
+    // A session opened through one node works on both (round robin).
+    let r = c
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({ "identifier": "ana@demo.koine.test", "password": DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let token = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let me = || c.get(format!("{base}/api/v1/me")).bearer_auth(&token).send();
+    for i in 0..10 {
+        assert_eq!(me().await.unwrap().status(), StatusCode::OK, "request {i}");
+    }
+
+    // Failed sign-ins spread over the nodes count together.
+    for i in 0..5 {
+        let r = c
+            .post(format!("{base}/api/v1/sessions"))
+            .json(&json!({ "identifier": "kenji@demo.koine.test", "password": "not-the-password" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "guess {i}");
+    }
+    let r = c
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({ "identifier": "kenji@demo.koine.test", "password": DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the account's attempts are used up on every node"
+    );
+
+    // A node stopping (SIGTERM) drains: the balancer sends everything to
+    // the other, and no client request fails meanwhile.
+    let stopping = nodes[0].0.id();
+    let requests = tokio::spawn({
+        let (c, base, token) = (c.clone(), base.clone(), token.clone());
+        async move {
+            let mut failed = Vec::new();
+            for _ in 0..150 {
+                let status = c
+                    .get(format!("{base}/api/v1/me"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .map(|r| r.status());
+                if !matches!(status, Ok(StatusCode::OK)) {
+                    failed.push(format!("{status:?}"));
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            failed
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let killed = Command::new("kill")
+        .args(["-TERM", &stopping.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let failed = requests.await.unwrap();
+    assert!(failed.is_empty(), "requests failed while a node drained: {failed:?}");
+    let exited = nodes[0].0.wait().unwrap();
+    assert!(exited.success(), "the node stopped cleanly: {exited}");
+}
