@@ -17,7 +17,9 @@ pub struct Config {
     /// The NATS servers (`nats://host:4222`, comma-separated) that carry
     /// live events between nodes; required in cluster mode.
     pub nats_url: Option<String>,
-    /// 32 bytes, base64url or hex. Generated into the data dir on SQLite if absent.
+    /// 32 bytes, base64url or hex. Generated into the data dir on SQLite if
+    /// absent. While the key is rotated, several separated by commas, newest
+    /// first: the first wraps new keys, every one opens what it wrapped.
     pub master_key: Option<String>,
     pub public_url: Option<String>,
     pub min_learner_age: i64,

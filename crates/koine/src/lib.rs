@@ -10,8 +10,9 @@ use koine_domain::age::MinimumAge;
 use koine_domain::jobs::JobKind;
 use koine_domain::privacy::RetentionSetting;
 use koine_services::clock::Clock;
-use koine_services::crypto::Keyring;
+use koine_services::crypto::{CryptoError, Keyring, MasterKeys};
 use koine_services::jobs::Schedule;
+use koine_services::key_rotation::load_keyring;
 use koine_services::mail::SmtpSettings;
 use koine_services::{Services, Settings};
 use koine_store::{Db, Durability, PoolOptions};
@@ -64,12 +65,12 @@ pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
     Ok(db)
 }
 
-/// The master key from configuration, or on SQLite from `<data>/master.key`
+/// The master keys from configuration, or on SQLite from `<data>/master.key`
 /// (created with mode 0600 on first run). PostgreSQL deployments must
-/// configure it: a key generated on one app server would strand the others.
-pub fn master_key(cfg: &Config) -> Result<[u8; 32], StartError> {
+/// configure them: a key generated on one app server would strand the others.
+pub fn master_keys(cfg: &Config) -> Result<MasterKeys, StartError> {
     if let Some(k) = &cfg.master_key {
-        return Keyring::parse_master(k).map_err(|e| StartError::Config(format!("master_key: {e}")));
+        return parse_master_keys(k).map_err(|e| StartError::Config(format!("master_key: {e}")));
     }
     if cfg.database_url.is_some() {
         return Err(StartError::Config(
@@ -81,13 +82,22 @@ pub fn master_key(cfg: &Config) -> Result<[u8; 32], StartError> {
     let path = cfg.data_dir.join("master.key");
     if path.exists() {
         let text = std::fs::read_to_string(&path)?;
-        return Keyring::parse_master(&text).map_err(|e| StartError::Config(format!("{}: {e}", path.display())));
+        return parse_master_keys(&text).map_err(|e| StartError::Config(format!("{}: {e}", path.display())));
     }
     std::fs::create_dir_all(&cfg.data_dir)?;
     let key = koine_services::crypto::random_bytes::<32>();
     write_secret(&path, Keyring::encode_master(&key).as_bytes())?;
     tracing::info!("generated a new master key at {}", path.display());
-    Ok(key)
+    MasterKeys::new(vec![key]).map_err(|e| StartError::Config(e.to_string()))
+}
+
+/// Master keys separated by commas, newest first.
+fn parse_master_keys(text: &str) -> Result<MasterKeys, CryptoError> {
+    let keys = text
+        .split(',')
+        .map(Keyring::parse_master)
+        .collect::<Result<Vec<_>, _>>()?;
+    MasterKeys::new(keys)
 }
 
 fn write_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -190,7 +200,17 @@ pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError
         std::fs::create_dir_all(cfg.data_dir.join(dir))?;
     }
     let db = open_db(cfg).await?;
-    let keys = Keyring::new(master_key(cfg)?);
+    let masters = master_keys(cfg)?;
+    let rotating = masters.len() > 1;
+    let keys = load_keyring(&db, masters, clock.now_us())
+        .await
+        .map_err(|e| StartError::Config(format!("master_key: {e}")))?;
+    if rotating {
+        tracing::warn!(
+            "several master keys are configured: once every node lists the new key first, \
+             run `koine admin rewrap-keys`, then configure only the new key"
+        );
+    }
     let mut svc = Services::new(db, keys, clock, settings(cfg)?)?;
     if let Some(urls) = &cfg.nats_url {
         let bus = koine_services::bus::NatsBus::connect(urls)

@@ -67,6 +67,9 @@ enum AdminCommand {
         #[arg(long, default_value = "Staff")]
         name: String,
     },
+    /// After the master key was rotated (the new key listed first on every
+    /// node), wrap every stored key under it so the older keys can be dropped.
+    RewrapKeys,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -177,6 +180,30 @@ async fn run(command: Command, mut cfg: Config) -> Result<(), Box<dyn std::error
             };
             println!("staff account {id} ({}) has role {}", email.as_str(), role.as_str());
             println!("one-time password (shown once; change it after logging in): {password}");
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::RewrapKeys,
+        } => {
+            let svc = koine::services(&cfg, Clock::System).await?;
+            let done = svc.rewrap_keys().await?;
+            println!(
+                "{} keys rewrapped under the current master key; {} were already under it",
+                done.rewrapped, done.current
+            );
+            if done.unopened > 0 {
+                let msg = format!(
+                    "{} stored keys are opened by none of the configured master keys: \
+                     list the master key they were made with again",
+                    done.unopened
+                );
+                return Err(msg.into());
+            }
+            if svc.keys.masters().len() > 1 {
+                println!(
+                    "every key is under the current master key: the older ones can now be dropped from every node"
+                );
+            }
             Ok(())
         }
         Command::Privacy {

@@ -21,6 +21,10 @@ const NONCE_LEN: usize = 12;
 pub enum CryptoError {
     #[error("the master key must be 32 bytes, base64url or hex encoded")]
     BadMasterKey,
+    #[error("no master key is configured")]
+    NoMasterKey,
+    #[error("a master key is listed twice")]
+    RepeatedMasterKey,
     #[error("ciphertext could not be opened (wrong key or tampered)")]
     Open,
     #[error("random number generator failed")]
@@ -43,11 +47,111 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// The master keys, newest first. The first wraps every key made from now
+/// on; each of the others still opens what it wrapped, so the master key can
+/// be rotated without a pause: list the new key after the old one on every
+/// node, then before it, rewrap (`koine admin rewrap-keys`), then drop the old one.
+#[derive(Clone)]
+pub struct MasterKeys(Vec<[u8; 32]>);
+
+/// Which master key opened a wrapped key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrappedUnder {
+    /// The first: nothing to do.
+    Current,
+    /// An older one: rewrap it under the current key.
+    Older,
+}
+
+impl MasterKeys {
+    pub fn new(keys: Vec<[u8; 32]>) -> Result<Self, CryptoError> {
+        if keys.is_empty() {
+            return Err(CryptoError::NoMasterKey);
+        }
+        if keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k)) {
+            return Err(CryptoError::RepeatedMasterKey);
+        }
+        Ok(Self(keys))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn current(&self) -> &[u8; 32] {
+        &self.0[0]
+    }
+
+    /// The key first stored for a platform purpose (see `PlatformKey::first`).
+    pub fn first_platform_key(&self, which: PlatformKey) -> [u8; 32] {
+        which.first(self.current())
+    }
+
+    fn wrap(&self, key: &[u8; 32], aad: &[u8]) -> Vec<u8> {
+        seal(self.current(), key, aad)
+    }
+
+    fn unwrap(&self, wrapped: &[u8], aad: &[u8]) -> Result<([u8; 32], WrappedUnder), CryptoError> {
+        for (i, master) in self.0.iter().enumerate() {
+            if let Ok(raw) = open(master, wrapped, aad) {
+                let key = raw.try_into().map_err(|_| CryptoError::Open)?;
+                let under = if i == 0 {
+                    WrappedUnder::Current
+                } else {
+                    WrappedUnder::Older
+                };
+                return Ok((key, under));
+            }
+        }
+        Err(CryptoError::Open)
+    }
+}
+
+/// The platform's own keys, each kept in the database wrapped under the
+/// master key, so rotating the master key leaves the hashes made under
+/// them valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformKey {
+    BlindIndex,
+    OneTimeCodes,
+    Csrf,
+    /// The base of secrets derived for one purpose (`Keyring::derive`).
+    Derived,
+}
+
+impl PlatformKey {
+    pub const ALL: [PlatformKey; 4] = [Self::BlindIndex, Self::OneTimeCodes, Self::Csrf, Self::Derived];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::BlindIndex => "blind-index",
+            Self::OneTimeCodes => "one-time-codes",
+            Self::Csrf => "csrf",
+            Self::Derived => "derived",
+        }
+    }
+
+    /// The key first stored for this purpose: derived from the master key
+    /// as it was before keys were stored, so hashes made then still match.
+    pub fn first(self, master: &[u8; 32]) -> [u8; 32] {
+        hmac(master, &[format!("koine/{}", self.name()).as_bytes()])
+    }
+
+    fn aad(self) -> Vec<u8> {
+        [b"platform-key\0".as_slice(), self.name().as_bytes()].concat()
+    }
+}
+
 pub struct Keyring {
-    master: [u8; 32],
+    masters: MasterKeys,
     blind: [u8; 32],
     codes: [u8; 32],
     csrf: [u8; 32],
+    derived: [u8; 32],
 }
 
 impl std::fmt::Debug for Keyring {
@@ -66,13 +170,40 @@ fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
 }
 
 impl Keyring {
+    /// A keyring of one master key whose platform keys are the first ones
+    /// derived from it (tools and tests; a server loads them with
+    /// `Services::load_keyring`).
     pub fn new(master: [u8; 32]) -> Self {
+        let masters = MasterKeys(vec![master]);
+        Self::with_platform_keys(masters, |k| k.first(&master))
+    }
+
+    /// A keyring from the master keys and the platform keys (unwrapped).
+    pub fn with_platform_keys(masters: MasterKeys, mut key: impl FnMut(PlatformKey) -> [u8; 32]) -> Self {
         Self {
-            master,
-            blind: hmac(&master, &[b"koine/blind-index"]),
-            codes: hmac(&master, &[b"koine/one-time-codes"]),
-            csrf: hmac(&master, &[b"koine/csrf"]),
+            blind: key(PlatformKey::BlindIndex),
+            codes: key(PlatformKey::OneTimeCodes),
+            csrf: key(PlatformKey::Csrf),
+            derived: key(PlatformKey::Derived),
+            masters,
         }
+    }
+
+    pub fn masters(&self) -> &MasterKeys {
+        &self.masters
+    }
+
+    /// A platform key wrapped under the current master key, to be stored.
+    pub fn wrap_platform_key(masters: &MasterKeys, which: PlatformKey, key: &[u8; 32]) -> Vec<u8> {
+        masters.wrap(key, &which.aad())
+    }
+
+    pub fn unwrap_platform_key(
+        masters: &MasterKeys,
+        which: PlatformKey,
+        wrapped: &[u8],
+    ) -> Result<([u8; 32], WrappedUnder), CryptoError> {
+        masters.unwrap(wrapped, &which.aad())
     }
 
     /// Parses a master key written as 64 hex digits or 43 base64url characters.
@@ -96,19 +227,30 @@ impl Keyring {
     /// A fresh personal key, returned raw and wrapped under the master key.
     pub fn new_subject_key(&self, subject: Uuid) -> ([u8; 32], Vec<u8>) {
         let key = random_bytes::<32>();
-        let wrapped = seal(&self.master, &key, &subject_aad("subject-key", subject));
-        (key, wrapped)
+        (key, self.wrap_subject_key(subject, &key))
+    }
+
+    pub fn wrap_subject_key(&self, subject: Uuid, key: &[u8; 32]) -> Vec<u8> {
+        self.masters.wrap(key, &subject_aad("subject-key", subject))
     }
 
     pub fn unwrap_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<[u8; 32], CryptoError> {
-        let raw = open(&self.master, wrapped, &subject_aad("subject-key", subject))?;
-        raw.try_into().map_err(|_| CryptoError::Open)
+        self.unwrap_subject_key_from(subject, wrapped).map(|(key, _)| key)
     }
 
-    /// A key for one purpose, derived from the master key (e.g. a
-    /// webhook-signing secret shared with a test processor).
+    /// The person's key, and whether an older master key wrapped it.
+    pub fn unwrap_subject_key_from(
+        &self,
+        subject: Uuid,
+        wrapped: &[u8],
+    ) -> Result<([u8; 32], WrappedUnder), CryptoError> {
+        self.masters.unwrap(wrapped, &subject_aad("subject-key", subject))
+    }
+
+    /// A key for one purpose (e.g. a webhook-signing secret shared with a
+    /// test processor).
     pub fn derive(&self, purpose: &[u8]) -> [u8; 32] {
-        hmac(&self.master, &[b"koine/derived", purpose])
+        hmac(&self.derived, &[b"koine/derived", purpose])
     }
 
     /// A keyed hash of a member's request, so a retried idempotent request
@@ -245,5 +387,76 @@ mod tests {
         assert!(ring.csrf_valid("session-a", &t));
         assert!(!ring.csrf_valid("session-b", &t));
         assert!(!ring.csrf_valid("session-a", ""));
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn stored_platform_keys_keep_the_hashes_made_before() {
+        // Values of the derivation used before platform keys were stored
+        // (an independent HMAC-SHA256 computation): phone numbers and
+        // one-time codes hashed then must still be found.
+        let ring = Keyring::new([7; 32]);
+        assert_eq!(
+            hex(&ring.blind_index("phone", "+819012345678")),
+            "10ea287f148a82a0310f566d635d6edc53fde05199004ee69b5eeddc086ebd59"
+        );
+        assert_eq!(
+            hex(&ring.code_hash("verify-email", b"", "abc")),
+            "08d0fee0b2e5c65e6eb2cc155a0256b05fa9b2ddeec28a8a911a90b38ad3cf3d"
+        );
+    }
+
+    #[test]
+    fn a_rotation_opens_old_keys_and_wraps_under_the_new() {
+        let (old, new) = ([1; 32], [2; 32]);
+        let who = Uuid::now_v7();
+        let before = Keyring::new(old);
+        let (key, wrapped_old) = before.new_subject_key(who);
+
+        let during = Keyring::with_platform_keys(MasterKeys::new(vec![new, old]).unwrap(), |k| k.first(&old));
+        assert_eq!(
+            during.unwrap_subject_key_from(who, &wrapped_old).unwrap(),
+            (key, WrappedUnder::Older)
+        );
+        let rewrapped = during.wrap_subject_key(who, &key);
+        assert_eq!(
+            during.unwrap_subject_key_from(who, &rewrapped).unwrap(),
+            (key, WrappedUnder::Current)
+        );
+
+        let after = Keyring::with_platform_keys(MasterKeys::new(vec![new]).unwrap(), |k| k.first(&old));
+        assert_eq!(after.unwrap_subject_key(who, &rewrapped).unwrap(), key);
+        assert!(
+            after.unwrap_subject_key(who, &wrapped_old).is_err(),
+            "the dropped key is gone"
+        );
+        assert!(
+            before.unwrap_subject_key(who, &rewrapped).is_err(),
+            "the old key cannot open the new wrap"
+        );
+
+        let masters = MasterKeys::new(vec![new, old]).unwrap();
+        let platform = Keyring::wrap_platform_key(&masters, PlatformKey::Csrf, &[9; 32]);
+        assert_eq!(
+            Keyring::unwrap_platform_key(&masters, PlatformKey::Csrf, &platform).unwrap(),
+            ([9; 32], WrappedUnder::Current)
+        );
+        assert!(
+            Keyring::unwrap_platform_key(&masters, PlatformKey::BlindIndex, &platform).is_err(),
+            "bound to its purpose"
+        );
+    }
+
+    #[test]
+    fn a_master_key_list_is_not_empty_and_has_no_repeats() {
+        assert!(matches!(MasterKeys::new(vec![]), Err(CryptoError::NoMasterKey)));
+        assert!(matches!(
+            MasterKeys::new(vec![[1; 32], [1; 32]]),
+            Err(CryptoError::RepeatedMasterKey)
+        ));
+        assert_eq!(MasterKeys::new(vec![[1; 32], [2; 32]]).unwrap().len(), 2);
     }
 }

@@ -24,6 +24,7 @@ pub mod guardians;
 pub mod i18n;
 pub mod idempotency;
 pub mod jobs;
+pub mod key_rotation;
 pub mod ledger;
 pub mod lifecycle;
 pub mod mail;

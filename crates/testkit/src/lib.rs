@@ -282,13 +282,19 @@ impl TestApp {
     /// Another node on the same database and configuration, on a port of
     /// its own (what a load balancer would have beside this one).
     pub async fn another_node(&self) -> Node {
+        self.another_node_with(|_| {}).await.expect("the second node starts")
+    }
+
+    /// Another node on the same database, its configuration adjusted by
+    /// `tweak` (e.g. other master keys); the error if it does not start.
+    pub async fn another_node_with(&self, tweak: impl FnOnce(&mut Config)) -> Result<Node, koine::StartError> {
+        let mut config = self.config.clone();
+        tweak(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let svc = koine::services(&self.config, self.clock.clone())
-            .await
-            .expect("the second node starts");
-        let server = serve(listener, svc.clone(), &self.config);
-        Node { base, svc, server }
+        let svc = koine::services(&config, self.clock.clone()).await?;
+        let server = serve(listener, svc.clone(), &config);
+        Ok(Node { base, svc, server })
     }
 
     pub fn browser(&self) -> Browser {

@@ -21,6 +21,7 @@ mod erasure;
 mod export;
 mod holds;
 mod jobs;
+mod keys;
 mod lessons;
 mod minors;
 mod money;

@@ -288,6 +288,7 @@ sms-exists = Someone tried to sign up to Koine with this number, which already h
 ## Privacy notice: what each table holds, and data categories
 table-accounts = Your account: how you sign in and how we reach you
 table-subject-keys = Your personal encryption key, itself encrypted
+table-platform-keys = The platform's own keys, encrypted (they name no one)
 table-profiles = Your profile, shown to others as you choose
 table-profile-languages = Languages you speak or learn
 table-sessions = Devices signed in to your account

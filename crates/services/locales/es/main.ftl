@@ -288,6 +288,7 @@ sms-exists = Alguien ha intentado registrarse en Koine con este número, que ya 
 ## Aviso de privacidad: qué contiene cada tabla y categorías de datos
 table-accounts = Tu cuenta: cómo inicias sesión y cómo nos ponemos en contacto contigo
 table-subject-keys = Tu clave de cifrado personal, que a su vez está cifrada
+table-platform-keys = Las claves propias de la plataforma, cifradas (no nombran a nadie)
 table-profiles = Tu perfil, que otras personas ven según elijas
 table-profile-languages = Idiomas que hablas o aprendes
 table-sessions = Dispositivos con sesión iniciada en tu cuenta

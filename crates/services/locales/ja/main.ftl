@@ -288,6 +288,7 @@ sms-exists = すでにアカウントが存在するこの番号で、Koine へ�
 ## プライバシーに関するお知らせ：各テーブルの内容とデータの種類
 table-accounts = あなたのアカウント：ログイン方法とご連絡先
 table-subject-keys = あなた専用の暗号化キー（キー自体も暗号化されています）
+table-platform-keys = プラットフォーム自身の鍵（暗号化済み。個人を特定しません）
 table-profiles = あなたのプロフィール（選択した範囲でほかの人に表示されます）
 table-profile-languages = 話せる言語・学習中の言語
 table-sessions = あなたのアカウントにログインしているデバイス

@@ -288,6 +288,7 @@ sms-exists = 有人尝试用此手机号注册 Koine，但该号码已有账户�
 ## 隐私声明：各数据表保存的内容及数据类别
 table-accounts = 你的账户：你如何登录，以及我们如何联系你
 table-subject-keys = 你的个人加密密钥（密钥本身也经过加密）
+table-platform-keys = 平台自身的密钥（已加密，不涉及任何个人）
 table-profiles = 你的个人资料，按你的选择向他人展示
 table-profile-languages = 你会说或正在学习的语言
 table-sessions = 已登录你账户的设备

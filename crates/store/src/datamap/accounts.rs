@@ -52,6 +52,10 @@ pub(super) static TABLES: &[TableMap] = &[
         "user.security.encryption_key" => ["wrapped_key"].secret();
         SYS => ["created_at"].erasure(WithRow);
     ),
+    table!("platform_keys", [], Defaults::new(SEC, LegitimateInterests, Retention::System, WithRow);
+        about "The platform's own keys (for lookups by phone number, codes and forms), each encrypted under the master key; they name no one.";
+        SYS => ["purpose", "wrapped_key", "created_at"];
+    ),
     table!("profiles", ["account_id"], Defaults::new(PROFILE, Contract, ACCOUNT, DeleteRow);
         about "Your profile, shown to others as you choose.";
         UID => ["account_id"].purposes(SVC);
