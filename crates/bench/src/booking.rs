@@ -35,23 +35,23 @@ pub struct Options {
 
 /// A slot someone can book: teacher, offering, start.
 #[derive(Clone)]
-struct Target {
+pub(crate) struct Target {
     teacher: Uuid,
     offering: Uuid,
     start: Timestamp,
 }
 
 impl Target {
-    fn body(&self) -> String {
+    pub(crate) fn body(&self) -> String {
         json!({ "teacher": self.teacher, "offering": self.offering, "kind": "single",
                 "starts_at": self.start.to_string() })
         .to_string()
     }
 }
 
-struct Learner {
+pub(crate) struct Learner {
     id: Uuid,
-    token: String,
+    pub(crate) token: String,
 }
 
 fn principal(id: Uuid, now: i64) -> Principal {
@@ -69,7 +69,7 @@ fn principal(id: Uuid, now: i64) -> Principal {
 
 /// Learners with a session each (the token is returned) and 10,000.00 of
 /// credit paid in by test card.
-async fn seed_learners(svc: &Services, n: usize) -> Vec<Learner> {
+pub(crate) async fn seed_learners(svc: &Services, n: usize) -> Vec<Learner> {
     let now = svc.clock.now_us();
     let mut learners = Vec::new();
     let (mut members, mut sessions) = (Members::default(), Sessions::default());
@@ -105,7 +105,7 @@ async fn seed_learners(svc: &Services, n: usize) -> Vec<Learner> {
 
 /// Every teacher's free slots of their first offering over the next eight
 /// weeks, none overlapping another of the same teacher's.
-async fn targets(svc: &Services) -> Vec<Target> {
+pub(crate) async fn targets(svc: &Services) -> Vec<Target> {
     let offerings: Vec<(Uuid, Uuid, i64)> = {
         let mut c = svc.db.acquire().await.expect("connection");
         let sql = "SELECT teacher_id, id, duration_minutes FROM offerings ORDER BY teacher_id, created_at, id";

@@ -5,12 +5,17 @@
 //!    through the first, so each message crosses NATS (the `messaging`
 //!    benchmark's clients, soak and checks, across nodes), and the same
 //!    load on one node without the bus, in the same run, as the reference.
-//! 2. The shared jobs table: `jobs` queued jobs claimed and finished by
+//! 2. Requests per second per core: one node pinned to one core with
+//!    `taskset`, a fixed mix (teacher search, the homepage, booking,
+//!    messaging) from a closed loop of connections, in single-node mode and
+//!    in cluster mode by turns on one database; the ratio is the cost of
+//!    cluster mode.
+//! 3. The shared jobs table: `jobs` queued jobs claimed and finished by
 //!    `workers` nodes at once (claims per second), then a node that claims
 //!    jobs and dies, and how long until a live node, polling as the worker
 //!    does, has claimed each of them again (about the lease).
 
-use crate::{BackendArg, messaging};
+use crate::{BackendArg, booking, load, messaging, server, teaching};
 use koine_store::repo::jobs;
 use koine_store::{Db, PoolOptions};
 use serde_json::{Value, json};
@@ -25,6 +30,15 @@ pub struct Options {
     pub seconds: u64,
     pub jobs: usize,
     pub workers: usize,
+    pub parts: Vec<Part>,
+}
+
+/// The parts of the benchmark, to run one alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    Delivery,
+    PerCore,
+    Jobs,
 }
 
 pub async fn run(o: Options) -> Value {
@@ -40,17 +54,158 @@ pub async fn run(o: Options) -> Value {
             cross_node,
         })
     };
-    let across = delivery(Some(o.nats_url.clone())).await;
-    // The reference in the same run: one node, the same load, no bus.
-    let one_node = delivery(None).await;
-    let jobs = jobs_table(&o).await;
-    json!({
+    let mut out = json!({
         "benchmark": "cluster",
         "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        "cross_node_delivery": across,
-        "one_node_delivery": one_node,
-        "jobs": jobs,
+    });
+    if o.parts.contains(&Part::Delivery) {
+        out["cross_node_delivery"] = delivery(Some(o.nats_url.clone())).await;
+        // The reference in the same run: one node, the same load, no bus.
+        out["one_node_delivery"] = delivery(None).await;
+    }
+    if o.parts.contains(&Part::PerCore) {
+        out["per_core"] = per_core(&o).await;
+    }
+    if o.parts.contains(&Part::Jobs) {
+        out["jobs"] = jobs_table(&o).await;
+    }
+    out
+}
+
+/// Teachers, learners and talkers seeded for the per-core mix.
+const MIX_TEACHERS: usize = 200;
+const MIX_MEMBERS: usize = 200;
+/// Each mode runs this many times, in the order single, cluster, cluster,
+/// single, … Every run starts from its own copy of the seeded database (the
+/// bookings of one run would otherwise slow the searches of the next), and
+/// that order puts what drift the machine has on both modes alike.
+const MIX_ROUNDS: usize = 4;
+const MIX_CONNECTIONS: usize = 16;
+
+async fn per_core(o: &Options) -> Value {
+    let mut env = server::Env::prepare(BackendArg::Postgres, &o.database_url).await;
+    let mut config = env.config();
+    config.test_card_payments = true;
+    let (learners, targets, talkers) = {
+        let svc = koine::services(&config, koine_services::clock::Clock::System)
+            .await
+            .expect("services");
+        teaching::seed_teachers(&svc, MIX_TEACHERS).await;
+        let learners = booking::seed_learners(&svc, MIX_MEMBERS).await;
+        let targets = booking::targets(&svc).await;
+        let talkers = messaging::seed(&svc, MIX_MEMBERS).await;
+        svc.db.close().await;
+        (Arc::new(learners), Arc::new(targets), Arc::new(talkers))
+    };
+    // The node gets core 0; this process (the load) keeps to the others.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let others = if cores > 1 { format!("1-{}", cores - 1) } else { "0".into() };
+    pin_self(&others).await;
+    let modes: [(&str, Vec<(&str, &str)>); 2] = [
+        ("single_node", vec![]),
+        ("cluster", vec![("KOINE_CLUSTER", "true"), ("KOINE_NATS_URL", &o.nats_url)]),
+    ];
+    let runs = MIX_ROUNDS * modes.len();
+    let copies = {
+        let mut c = Vec::new();
+        for _ in 0..runs {
+            c.push(env.copy_database().await);
+        }
+        c
+    };
+    let mut results: Vec<(usize, load::Outcome)> = Vec::new();
+    for (run, database) in copies.iter().enumerate() {
+        let mode = usize::from(matches!(run % 4, 1 | 2));
+        let mut vars = modes[mode].1.clone();
+        vars.push(("KOINE_DATABASE_URL", database));
+        let node = server::Server::start_on(&env, &vars, Some(0)).await;
+        let (slots, learners, talkers) = (targets.clone(), learners.clone(), talkers.clone());
+        let outcome = load::run(node.addr, MIX_CONNECTIONS, Duration::from_secs(o.seconds), move |n| {
+            mix(n, &slots, &learners, &talkers, run)
+        })
+        .await;
+        node.stop().await;
+        results.push((mode, outcome));
+    }
+    pin_self(&format!("0-{}", cores - 1)).await;
+    env.cleanup().await;
+    let summary = |mode: usize| {
+        let (requests, seconds, failed) = results
+            .iter()
+            .filter(|(m, _)| *m == mode)
+            .fold((0u64, 0f64, 0u64), |(r, s, f), (_, o)| {
+                let failed: u64 = o.by_status.iter().filter(|(k, _)| **k >= 500).map(|(_, v)| v).sum();
+                (r + o.requests, s + o.seconds, f + failed)
+            });
+        let per_second = requests as f64 / seconds;
+        let runs: Vec<Value> = results.iter().filter(|(m, _)| *m == mode).map(|(_, o)| o.json()).collect();
+        (per_second, failed, runs)
+    };
+    let (single, single_failed, single_runs) = summary(0);
+    let (cluster, cluster_failed, cluster_runs) = summary(1);
+    assert_eq!(single_failed + cluster_failed, 0, "no request of the mix failed");
+    json!({
+        "node_cores": 1,
+        "connections": MIX_CONNECTIONS,
+        "seconds_per_run": o.seconds,
+        "mix": ["GET /api/v1/teachers (search)", "GET / (homepage)", "POST /api/v1/lessons (booking)",
+                "POST /api/v1/conversations/{id}/messages"],
+        "single_node_per_second": single,
+        "cluster_per_second": cluster,
+        "cluster_over_single_node": cluster / single,
+        "single_node_runs": single_runs,
+        "cluster_runs": cluster_runs,
     })
+}
+
+/// The `n`th request of the mix in run `run`: a search, the homepage, a
+/// booking of the next free slot, a message.
+fn mix(
+    n: u64,
+    slots: &[booking::Target],
+    learners: &[booking::Learner],
+    talkers: &[messaging::Member],
+    run: usize,
+) -> load::Req {
+    let k = (n / 4) as usize;
+    match n % 4 {
+        0 => load::Req::get(teaching::QUERIES[k % teaching::QUERIES.len()]),
+        1 => load::Req::get("/"),
+        2 => {
+            let learner = &learners[k % learners.len()];
+            load::Req::post_json_with(
+                "/api/v1/lessons",
+                slots[k % slots.len()].body(),
+                &[
+                    ("Authorization", &format!("Bearer {}", learner.token)),
+                    ("Idempotency-Key", &format!("mix-{run}-{n:08}")),
+                ],
+            )
+        }
+        _ => {
+            let talker = &talkers[k % talkers.len()];
+            load::Req::post_json_with(
+                &format!("/api/v1/conversations/{}/messages", talker.conversation),
+                json!({ "body": format!("mix message {n}") }).to_string(),
+                &[
+                    ("Authorization", &format!("Bearer {}", talker.token)),
+                    ("Idempotency-Key", &format!("mix-{run}-{n:08}")),
+                ],
+            )
+        }
+    }
+}
+
+/// Keeps this process (every thread) to `cpus` (a `taskset` list).
+async fn pin_self(cpus: &str) {
+    let ok = tokio::process::Command::new("taskset")
+        .args(["--all-tasks", "--cpu-list", "--pid", cpus, &std::process::id().to_string()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .await
+        .expect("taskset")
+        .success();
+    assert!(ok, "taskset could not pin the load to {cpus}");
 }
 
 fn micros(d: Duration) -> i64 {

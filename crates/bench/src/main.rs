@@ -170,8 +170,9 @@ enum Command {
         runs: usize,
     },
     /// Cluster mode on PostgreSQL and NATS: message delivery from one node
-    /// to a stream on another, and the shared jobs table's claim rate and
-    /// the time to reclaim a dead node's jobs.
+    /// to a stream on another, requests per second of a node pinned to one
+    /// core in cluster and single-node mode, and the shared jobs table's
+    /// claim rate and the time to reclaim a dead node's jobs.
     Cluster {
         /// Admin URL of a PostgreSQL server (fresh databases are created on it).
         #[arg(
@@ -187,7 +188,7 @@ enum Command {
         /// message a second to the first.
         #[arg(long, default_value_t = 1000)]
         clients: usize,
-        /// Seconds of measured sending.
+        /// Seconds of measured sending, and of each per-core run.
         #[arg(long, default_value_t = 20)]
         seconds: u64,
         /// Jobs queued for the claim rate.
@@ -196,6 +197,9 @@ enum Command {
         /// Nodes claiming at once.
         #[arg(long, default_value_t = 3)]
         workers: usize,
+        /// The parts to run (all by default).
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [cluster::Part::Delivery, cluster::Part::PerCore, cluster::Part::Jobs])]
+        parts: Vec<cluster::Part>,
     },
     /// The built-in TURN relay against Debian's coturn, loaded by turnutils_uclient.
     Relay {
@@ -313,6 +317,7 @@ async fn main() {
             seconds,
             jobs,
             workers,
+            parts,
         } => {
             cluster::run(cluster::Options {
                 database_url,
@@ -321,6 +326,7 @@ async fn main() {
                 seconds,
                 jobs,
                 workers,
+                parts,
             })
             .await
         }

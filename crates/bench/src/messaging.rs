@@ -41,10 +41,10 @@ pub struct Options {
     pub cross_node: Option<String>,
 }
 
-struct Member {
+pub(crate) struct Member {
     id: Uuid,
-    token: String,
-    conversation: Uuid,
+    pub(crate) token: String,
+    pub(crate) conversation: Uuid,
 }
 
 /// What one member's client saw.
@@ -111,7 +111,7 @@ fn from_letters(s: &str) -> Option<i64> {
 
 /// Members old enough not to be "new", a session each, and a conversation
 /// per pair.
-async fn seed(svc: &koine_services::Services, clients: usize) -> Vec<Member> {
+pub(crate) async fn seed(svc: &koine_services::Services, clients: usize) -> Vec<Member> {
     let now = svc.clock.now_us();
     let created = now - 400 * DAY_US;
     let (mut members, mut sessions, mut out) = (Members::default(), Sessions::default(), Vec::new());

@@ -53,6 +53,8 @@ pub struct Env {
     database_url: Option<String>,
     admin_url: String,
     db_name: Option<String>,
+    /// Copies of the database made for runs that must start alike.
+    copies: Vec<String>,
 }
 
 async fn psql(url: &str, sql: &str) {
@@ -90,6 +92,7 @@ impl Env {
             database_url,
             admin_url: admin_url.into(),
             db_name,
+            copies: Vec::new(),
         };
         let out = env.command().arg("seed-demo").output().await.expect("seed-demo");
         assert!(
@@ -112,7 +115,19 @@ impl Env {
     }
 
     fn command(&self) -> Command {
-        let mut c = Command::new(binary());
+        self.command_on(None)
+    }
+
+    /// The `koine` command, pinned to one core with `taskset` if asked.
+    fn command_on(&self, core: Option<usize>) -> Command {
+        let mut c = match core {
+            Some(core) => {
+                let mut c = Command::new("taskset");
+                c.args(["--cpu-list", &core.to_string()]).arg(binary());
+                c
+            }
+            None => Command::new(binary()),
+        };
         c.env("KOINE_DATA_DIR", self.dir.path())
             .env("KOINE_MASTER_KEY", MASTER_KEY)
             .env("KOINE_LOG", "warn")
@@ -124,7 +139,23 @@ impl Env {
         c
     }
 
+    /// A copy of the PostgreSQL database as it is now (`CREATE DATABASE …
+    /// TEMPLATE`; nothing may be connected to it), for a run that must start
+    /// from the same state as another; its URL. Dropped with the rest.
+    pub async fn copy_database(&mut self) -> String {
+        let (Some(url), Some(name)) = (&self.database_url, &self.db_name) else {
+            panic!("only a PostgreSQL database is copied");
+        };
+        let copy = format!("{name}_copy{}", self.copies.len());
+        psql(&self.admin_url, &format!("CREATE DATABASE {copy} TEMPLATE {name}")).await;
+        self.copies.push(copy.clone());
+        url.replacen(name.as_str(), &copy, 1)
+    }
+
     pub async fn cleanup(self) {
+        for copy in &self.copies {
+            psql(&self.admin_url, &format!("DROP DATABASE IF EXISTS {copy} WITH (FORCE)")).await;
+        }
         if let Some(name) = &self.db_name {
             psql(&self.admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
         }
@@ -144,6 +175,11 @@ impl Server {
 
     /// The same, with extra `KOINE_*` settings in its environment.
     pub async fn start_with(env: &Env, vars: &[(&str, &str)]) -> Self {
+        Self::start_on(env, vars, None).await
+    }
+
+    /// The same, pinned to one core (its runtime then sizes itself to it).
+    pub async fn start_on(env: &Env, vars: &[(&str, &str)], core: Option<usize>) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -151,7 +187,7 @@ impl Server {
             .port();
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let child = env
-            .command()
+            .command_on(core)
             .args(["serve", "--listen", &addr.to_string()])
             .envs(vars.iter().copied())
             .stdout(Stdio::null())

@@ -329,7 +329,7 @@ pub async fn seed_teachers(svc: &koine_services::Services, n: usize) {
 
 /// The query mix: filters alone and together, availability windows in
 /// learners' zones, sorting and free text.
-const QUERIES: [&str; 10] = [
+pub(crate) const QUERIES: [&str; 10] = [
     "/api/v1/teachers?language=en",
     "/api/v1/teachers?language=es&max_price=20",
     "/api/v1/teachers?language=en&native=true&sort=price_low",
