@@ -99,11 +99,18 @@ async fn per_core(o: &Options) -> Value {
     };
     // The node gets core 0; this process (the load) keeps to the others.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let others = if cores > 1 { format!("1-{}", cores - 1) } else { "0".into() };
+    let others = if cores > 1 {
+        format!("1-{}", cores - 1)
+    } else {
+        "0".into()
+    };
     pin_self(&others).await;
     let modes: [(&str, Vec<(&str, &str)>); 2] = [
         ("single_node", vec![]),
-        ("cluster", vec![("KOINE_CLUSTER", "true"), ("KOINE_NATS_URL", &o.nats_url)]),
+        (
+            "cluster",
+            vec![("KOINE_CLUSTER", "true"), ("KOINE_NATS_URL", &o.nats_url)],
+        ),
     ];
     let runs = MIX_ROUNDS * modes.len();
     let copies = {
@@ -130,15 +137,20 @@ async fn per_core(o: &Options) -> Value {
     pin_self(&format!("0-{}", cores - 1)).await;
     env.cleanup().await;
     let summary = |mode: usize| {
-        let (requests, seconds, failed) = results
+        let (requests, seconds, failed) =
+            results
+                .iter()
+                .filter(|(m, _)| *m == mode)
+                .fold((0u64, 0f64, 0u64), |(r, s, f), (_, o)| {
+                    let failed: u64 = o.by_status.iter().filter(|(k, _)| **k >= 500).map(|(_, v)| v).sum();
+                    (r + o.requests, s + o.seconds, f + failed)
+                });
+        let per_second = requests as f64 / seconds;
+        let runs: Vec<Value> = results
             .iter()
             .filter(|(m, _)| *m == mode)
-            .fold((0u64, 0f64, 0u64), |(r, s, f), (_, o)| {
-                let failed: u64 = o.by_status.iter().filter(|(k, _)| **k >= 500).map(|(_, v)| v).sum();
-                (r + o.requests, s + o.seconds, f + failed)
-            });
-        let per_second = requests as f64 / seconds;
-        let runs: Vec<Value> = results.iter().filter(|(m, _)| *m == mode).map(|(_, o)| o.json()).collect();
+            .map(|(_, o)| o.json())
+            .collect();
         (per_second, failed, runs)
     };
     let (single, single_failed, single_runs) = summary(0);
@@ -199,7 +211,13 @@ fn mix(
 /// Keeps this process (every thread) to `cpus` (a `taskset` list).
 async fn pin_self(cpus: &str) {
     let ok = tokio::process::Command::new("taskset")
-        .args(["--all-tasks", "--cpu-list", "--pid", cpus, &std::process::id().to_string()])
+        .args([
+            "--all-tasks",
+            "--cpu-list",
+            "--pid",
+            cpus,
+            &std::process::id().to_string(),
+        ])
         .stdout(std::process::Stdio::null())
         .status()
         .await
