@@ -105,13 +105,8 @@ async fn per_core(o: &Options) -> Value {
         "0".into()
     };
     pin_self(&others).await;
-    let modes: [(&str, Vec<(&str, &str)>); 2] = [
-        ("single_node", vec![]),
-        (
-            "cluster",
-            vec![("KOINE_CLUSTER", "true"), ("KOINE_NATS_URL", &o.nats_url)],
-        ),
-    ];
+    // The environment of each mode: single-node, then cluster.
+    let modes: [Vec<(&str, &str)>; 2] = [vec![], vec![("KOINE_CLUSTER", "true"), ("KOINE_NATS_URL", &o.nats_url)]];
     let runs = MIX_ROUNDS * modes.len();
     let copies = {
         let mut c = Vec::new();
@@ -123,7 +118,7 @@ async fn per_core(o: &Options) -> Value {
     let mut results: Vec<(usize, load::Outcome)> = Vec::new();
     for (run, database) in copies.iter().enumerate() {
         let mode = usize::from(matches!(run % 4, 1 | 2));
-        let mut vars = modes[mode].1.clone();
+        let mut vars = modes[mode].clone();
         vars.push(("KOINE_DATABASE_URL", database));
         let node = server::Server::start_on(&env, &vars, Some(0)).await;
         let (slots, learners, talkers) = (targets.clone(), learners.clone(), talkers.clone());
