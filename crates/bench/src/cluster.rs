@@ -10,12 +10,14 @@
 //!    messaging) from a closed loop of connections, in single-node mode and
 //!    in cluster mode by turns on one database; the ratio is the cost of
 //!    cluster mode.
-//! 3. The shared jobs table: `jobs` queued jobs claimed and finished by
+//! 3. The kill of one of three nodes behind HAProxy at a steady 500
+//!    requests a second (`failover`).
+//! 4. The shared jobs table: `jobs` queued jobs claimed and finished by
 //!    `workers` nodes at once (claims per second), then a node that claims
 //!    jobs and dies, and how long until a live node, polling as the worker
 //!    does, has claimed each of them again (about the lease).
 
-use crate::{BackendArg, booking, load, messaging, server, teaching};
+use crate::{BackendArg, booking, failover, load, messaging, server, teaching};
 use koine_store::repo::jobs;
 use koine_store::{Db, PoolOptions};
 use serde_json::{Value, json};
@@ -38,6 +40,7 @@ pub struct Options {
 pub enum Part {
     Delivery,
     PerCore,
+    Kill,
     Jobs,
 }
 
@@ -65,6 +68,14 @@ pub async fn run(o: Options) -> Value {
     }
     if o.parts.contains(&Part::PerCore) {
         out["per_core"] = per_core(&o).await;
+    }
+    if o.parts.contains(&Part::Kill) {
+        out["kill_one_of_three"] = failover::run(&failover::Options {
+            database_url: o.database_url.clone(),
+            nats_url: o.nats_url.clone(),
+            seconds: o.seconds,
+        })
+        .await;
     }
     if o.parts.contains(&Part::Jobs) {
         out["jobs"] = jobs_table(&o).await;

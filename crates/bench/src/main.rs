@@ -10,6 +10,7 @@
 mod booking;
 mod classroom;
 mod cluster;
+mod failover;
 mod join;
 mod load;
 mod messaging;
@@ -171,8 +172,9 @@ enum Command {
     },
     /// Cluster mode on PostgreSQL and NATS: message delivery from one node
     /// to a stream on another, requests per second of a node pinned to one
-    /// core in cluster and single-node mode, and the shared jobs table's
-    /// claim rate and the time to reclaim a dead node's jobs.
+    /// core in cluster and single-node mode, the kill of one of three nodes
+    /// behind HAProxy under steady load, and the shared jobs table's claim
+    /// rate and the time to reclaim a dead node's jobs.
     Cluster {
         /// Admin URL of a PostgreSQL server (fresh databases are created on it).
         #[arg(
@@ -198,7 +200,7 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         workers: usize,
         /// The parts to run (all by default).
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [cluster::Part::Delivery, cluster::Part::PerCore, cluster::Part::Jobs])]
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [cluster::Part::Delivery, cluster::Part::PerCore, cluster::Part::Kill, cluster::Part::Jobs])]
         parts: Vec<cluster::Part>,
     },
     /// The built-in TURN relay against Debian's coturn, loaded by turnutils_uclient.

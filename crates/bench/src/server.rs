@@ -221,6 +221,11 @@ impl Server {
             .expect("VmRSS")
     }
 
+    /// Killed outright (SIGKILL), as a crashed machine would be.
+    pub fn kill(&mut self) {
+        self.child.start_kill().expect("the node is killed");
+    }
+
     /// Graceful stop (SIGTERM via `kill`), as an init system would.
     pub async fn stop(mut self) {
         let pid = self.child.id().expect("running");
