@@ -4,7 +4,8 @@
 //! live streams through it, and one node killed with `kill -9` a third of
 //! the way in. Measured: the share of requests that failed (no answer or
 //! 5xx), how long each stream cut by the kill took to be back and caught
-//! up, and whether every message the platform acknowledged is stored.
+//! up, whether every message the platform acknowledged is stored, and
+//! whether any was stored twice.
 
 use crate::{BackendArg, load, messaging, server, teaching};
 use futures_util::StreamExt;
@@ -96,7 +97,7 @@ pub async fn run(o: &Options) -> Value {
     }
 
     let acknowledged = std::mem::take(&mut *tally.acknowledged.lock().expect("tally"));
-    let stored = stored_messages(&env, &acknowledged).await;
+    let (stored, duplicated) = stored_messages(&env, &acknowledged).await;
     for n in nodes {
         n.stop().await;
     }
@@ -119,6 +120,7 @@ pub async fn run(o: &Options) -> Value {
         "resumed_after_s": { "median": resumed.get(resumed.len() / 2), "max": resumed.last() },
         "acknowledged_messages": acknowledged.len(),
         "acknowledged_messages_lost": acknowledged.len() as i64 - stored,
+        "messages_stored_twice": duplicated,
     })
 }
 
@@ -270,8 +272,11 @@ async fn send(front: SocketAddr, s: u64, talkers: Arc<Vec<messaging::Member>>, t
     }
 }
 
-/// How many of `ids` are in the messages table.
-async fn stored_messages(env: &server::Env, ids: &[Uuid]) -> i64 {
+/// How many of `ids` are in the messages table, and how many of the
+/// benchmark's messages are stored more than once (a request HAProxy sent
+/// again after the killed node had stored it, without the idempotency key
+/// holding).
+async fn stored_messages(env: &server::Env, ids: &[Uuid]) -> (i64, i64) {
     let svc = koine::services(&env.config(), koine_services::clock::Clock::System)
         .await
         .expect("services");
@@ -288,6 +293,16 @@ async fn stored_messages(env: &server::Env, ids: &[Uuid]) -> i64 {
             .expect("count");
         found += n;
     }
+    let duplicated: i64 = {
+        let mut c = svc.db.acquire().await.expect("connection");
+        let koine_store::Conn::Postgres(c) = c.conn() else {
+            unreachable!("cluster mode runs on PostgreSQL")
+        };
+        sqlx::query_scalar("SELECT COUNT(*) - COUNT(DISTINCT body) FROM messages WHERE body LIKE 'failover %'")
+            .fetch_one(&mut *c)
+            .await
+            .expect("count")
+    };
     svc.db.close().await;
-    found
+    (found, duplicated)
 }
