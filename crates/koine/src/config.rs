@@ -10,6 +10,10 @@ pub struct Config {
     pub listen: String,
     /// `postgres://…`; empty means embedded SQLite in `data_dir`.
     pub database_url: Option<String>,
+    /// A database of its own for people's keys (`postgres://…`, or
+    /// `sqlite:PATH` for a file), so its backups can be kept for less time
+    /// than the data's; none: the keys live beside the data.
+    pub key_database_url: Option<String>,
     /// One of several identical nodes behind a load balancer, sharing one
     /// PostgreSQL database (SQLite is refused): throttle counts are kept
     /// in the database so every node sees the same attempts.
@@ -142,6 +146,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./koine-data"),
             listen: "127.0.0.1:8080".into(),
             database_url: None,
+            key_database_url: None,
             cluster: false,
             nats_url: None,
             master_key: None,
@@ -238,6 +243,9 @@ impl Config {
         }
         if let Some(v) = get("KOINE_DATABASE_URL") {
             self.database_url = Some(v);
+        }
+        if let Some(v) = get("KOINE_KEY_DATABASE_URL") {
+            self.key_database_url = Some(v);
         }
         if let Some(v) = env_parse("KOINE_CLUSTER", get)? {
             self.cluster = v;

@@ -65,6 +65,43 @@ pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
     Ok(db)
 }
 
+/// The key database named by `key_database_url`, if any (opened; the
+/// services migrate it).
+async fn open_key_db(cfg: &Config) -> Result<Option<Db>, StartError> {
+    let Some(url) = cfg.key_database_url.as_deref() else {
+        return Ok(None);
+    };
+    if cfg.database_url.as_deref() == Some(url) {
+        return Err(StartError::Config(
+            "key_database_url names the data's own database: give the keys a database of their own".into(),
+        ));
+    }
+    let pool = PoolOptions {
+        max_connections: 8,
+        acquire_timeout: Duration::from_millis(cfg.db_acquire_timeout_ms),
+        sqlite_synchronous: Durability::Full,
+    };
+    if url.starts_with("postgres") {
+        return Ok(Some(Db::open_postgres(url, pool).await?));
+    }
+    match url.strip_prefix("sqlite:") {
+        // A file on one machine cannot be every node's.
+        Some(_) if cfg.cluster => Err(StartError::Config(
+            "cluster = true needs a PostgreSQL key_database_url: a SQLite file is one node's own".into(),
+        )),
+        Some(path) => {
+            let path = Path::new(path);
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            Ok(Some(Db::open_sqlite(path, pool).await?))
+        }
+        None => Err(StartError::Config(format!(
+            "unsupported key_database_url {url:?}: use postgres://… or sqlite:PATH"
+        ))),
+    }
+}
+
 /// The master keys from configuration, or on SQLite from `<data>/master.key`
 /// (created with mode 0600 on first run). PostgreSQL deployments must
 /// configure them: a key generated on one app server would strand the others.
@@ -212,6 +249,9 @@ pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError
         );
     }
     let mut svc = Services::new(db, keys, clock, settings(cfg)?)?;
+    if let Some(key_db) = open_key_db(cfg).await? {
+        svc.use_key_database(key_db).await?;
+    }
     if let Some(urls) = &cfg.nats_url {
         let bus = koine_services::bus::NatsBus::connect(urls)
             .await

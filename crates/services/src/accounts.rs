@@ -24,7 +24,7 @@ use koine_store::Conn;
 use koine_store::repo::codes::CodeRow;
 use koine_store::repo::profiles::ProfileRow;
 use koine_store::repo::sessions::{SessionPerson, SessionRow};
-use koine_store::repo::{accounts, codes, keys, profiles, sessions};
+use koine_store::repo::{accounts, codes, profiles, sessions};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -256,7 +256,7 @@ impl Services {
 
     /// A person's key, or none once they have left (erasure destroys it).
     pub(crate) async fn subject_key_if_any(&self, conn: Conn<'_>, account: Uuid) -> Result<Option<[u8; 32]>> {
-        keys::get(conn, account)
+        self.wrapped_subject_key(conn, account)
             .await?
             .map(|wrapped| self.keys.unwrap_subject_key(account, &wrapped).map_err(Error::internal))
             .transpose()
@@ -340,7 +340,7 @@ impl Services {
             Err(e) if e.is_unique_violation() => return Ok(()),
             other => other?,
         }
-        keys::insert(tx.conn(), id, &wrapped, now).await?;
+        self.store_subject_key(tx.conn(), id, &wrapped, now).await?;
         profiles::upsert(
             tx.conn(),
             &fresh_profile(
@@ -1205,7 +1205,7 @@ impl Services {
             },
         )
         .await?;
-        keys::insert(tx.conn(), id, &wrapped, now).await?;
+        self.store_subject_key(tx.conn(), id, &wrapped, now).await?;
         profiles::upsert(
             tx.conn(),
             &fresh_profile(id, name.as_str().into(), "UTC".into(), None, false, now),

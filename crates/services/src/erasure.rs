@@ -180,6 +180,7 @@ impl Services {
             mail::enqueue(tx.conn(), now, message).await?;
         }
         tx.commit().await?;
+        self.destroy_subject_key(account_id).await;
         self.sessions_changed(account_id);
         self.after_erasing().await;
         self.teachers_changed(account_id).await;

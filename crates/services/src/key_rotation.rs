@@ -125,10 +125,16 @@ impl Services {
             }
             tx.commit().await?;
         }
-        for which in [WrappedKeys::Subjects, WrappedKeys::Held] {
+        // People's keys (in the key database too, when there is one) and
+        // the keys of unfinished erasures' kept files.
+        let mut tables = vec![(&self.db, WrappedKeys::Subjects), (&self.db, WrappedKeys::Held)];
+        if let Some(key_db) = &self.key_db {
+            tables.push((key_db, WrappedKeys::Subjects));
+        }
+        for (db, which) in tables {
             let mut after = Uuid::nil();
             loop {
-                let mut tx = self.db.begin().await?;
+                let mut tx = db.begin().await?;
                 let page = keys::page(tx.conn(), which, after, PAGE).await?;
                 let Some((last, _)) = page.last() else { break };
                 after = *last;

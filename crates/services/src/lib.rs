@@ -25,6 +25,7 @@ pub mod i18n;
 pub mod idempotency;
 pub mod jobs;
 pub mod key_rotation;
+pub mod key_store;
 pub mod ledger;
 pub mod lifecycle;
 pub mod mail;
@@ -114,6 +115,9 @@ impl Settings {
 #[derive(Clone)]
 pub struct Services {
     pub db: koine_store::Db,
+    /// The database people's keys live in when it is not `db`
+    /// (`key_store`).
+    pub key_db: Option<koine_store::Db>,
     pub keys: Arc<crypto::Keyring>,
     pub clock: clock::Clock,
     pub settings: Arc<Settings>,
@@ -164,6 +168,7 @@ impl Services {
         };
         Ok(Self {
             db,
+            key_db: None,
             keys,
             clock,
             settings: Arc::new(settings),

@@ -11,8 +11,9 @@ pub struct SweepLine {
     /// For `expired_values`, the column cleared.
     pub column: Option<&'static str>,
     /// `expired_rows`, `expired_values`, `unconfirmed_accounts`,
-    /// `carried_forward` (ledger postings folded into opening balances) or
-    /// `hold_ended` (an erased member's rows an open report kept).
+    /// `carried_forward` (ledger postings folded into opening balances),
+    /// `hold_ended` (an erased member's rows an open report kept) or
+    /// `account_gone` (a key in the key database whose account is gone).
     pub rule: &'static str,
     pub count: u64,
 }
@@ -81,6 +82,15 @@ impl Services {
                 rule: "hold_ended",
                 count,
             }));
+        }
+        // Keys in a key database of their own whose account is gone.
+        if self.key_db.is_some() {
+            lines.push(SweepLine {
+                table: "subject_keys",
+                column: None,
+                rule: "account_gone",
+                count: self.sweep_orphan_keys(dry_run).await?,
+            });
         }
         if !dry_run {
             let removed: u64 = lines.iter().map(|l| l.count).sum();

@@ -18,6 +18,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+static SQLITE_KEY_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/keys/sqlite");
+static POSTGRES_KEY_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/keys/postgres");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -208,6 +210,15 @@ impl Db {
         match self {
             Self::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
             Self::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Brings a key database (people's keys alone) up to date.
+    pub async fn migrate_keys(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(p) => SQLITE_KEY_MIGRATIONS.run(p).await?,
+            Self::Postgres(p) => POSTGRES_KEY_MIGRATIONS.run(p).await?,
         }
         Ok(())
     }

@@ -138,3 +138,21 @@ pub async fn search(conn: Conn<'_>, needle: &str, limit: i64, offset: i64) -> Re
          ORDER BY a.created_at DESC, a.id LIMIT $2 OFFSET $3")
         .bind(&pattern).bind(limit).bind(offset).fetch_all(&mut *c).await)?)
 }
+
+/// Which of `ids` are accounts.
+pub async fn existing(conn: Conn<'_>, ids: &[Uuid]) -> Result<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM accounts WHERE id IN ({})",
+        super::placeholders(1, ids.len())
+    ));
+    Ok(on_conn!(conn, c => {
+        let mut q = sqlx::query_scalar::<_, Uuid>(sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut *c).await
+    })?)
+}

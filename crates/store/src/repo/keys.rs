@@ -16,6 +16,49 @@ pub async fn get(conn: Conn<'_>, account: Uuid) -> Result<Option<Vec<u8>>> {
         .bind(account).fetch_optional(&mut *c).await)?)
 }
 
+/// A person's key from `subject_keys` alone (as the key database holds it).
+pub async fn get_subject(conn: Conn<'_>, account: Uuid) -> Result<Option<Vec<u8>>> {
+    Ok(on_conn!(conn, c => sqlx::query_scalar::<_, Vec<u8>>(
+        "SELECT wrapped_key FROM subject_keys WHERE account_id = $1")
+        .bind(account).fetch_optional(&mut *c).await)?)
+}
+
+/// Stores a person's key moved from another database (kept if already there).
+pub async fn insert_moved(conn: Conn<'_>, account: Uuid, wrapped: &[u8], created_at: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO subject_keys (account_id, wrapped_key, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (account_id) DO NOTHING")
+        .bind(account).bind(wrapped).bind(created_at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Destroys people's keys (crypto-shredding in the key database).
+pub async fn delete(conn: Conn<'_>, accounts: &[Uuid]) -> Result<u64> {
+    if accounts.is_empty() {
+        return Ok(0);
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "DELETE FROM subject_keys WHERE account_id IN ({})",
+        super::placeholders(1, accounts.len())
+    ));
+    Ok(on_conn!(conn, c => {
+        let mut q = sqlx::query(sql);
+        for a in accounts {
+            q = q.bind(*a);
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?)
+}
+
+/// The next `limit` people's keys made before `before`, after `after` in id
+/// order, with when each was made.
+pub async fn older_page(conn: Conn<'_>, before: i64, after: Uuid, limit: i64) -> Result<Vec<(Uuid, Vec<u8>, i64)>> {
+    Ok(on_conn!(conn, c => sqlx::query_as::<_, (Uuid, Vec<u8>, i64)>(
+        "SELECT account_id, wrapped_key, created_at FROM subject_keys WHERE created_at < $1 AND account_id > $2 \
+         ORDER BY account_id LIMIT $3")
+        .bind(before).bind(after).bind(limit).fetch_all(&mut *c).await)?)
+}
+
 /// Records the key of an erased person's kept files, under the pseudonym
 /// of their unfinished erasure.
 pub async fn set_held(conn: Conn<'_>, pseudonym: Uuid, wrapped: &[u8]) -> Result<()> {
