@@ -1,4 +1,4 @@
-//! Two real `koine` nodes in cluster mode behind HAProxy (Debian's, with
+//! Three real `koine` nodes in cluster mode behind HAProxy (Debian's, with
 //! active `/readyz` checks), on one PostgreSQL database and the NATS
 //! cluster: what a client sees through the balancer. Cluster mode needs
 //! PostgreSQL, so this runs there alone.
@@ -54,7 +54,7 @@ async fn until_status(c: &Client, url: &str, want: StatusCode) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill() {
+async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill() {
     let database = fresh_postgres_database().await;
     let dir = tempfile::tempdir().unwrap();
     let seeded = node_command(&database, &dir.path().join("seed"))
@@ -65,7 +65,7 @@ async fn two_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill()
     let c = Client::new();
     let mut nodes = Vec::new();
     let mut ports = Vec::new();
-    for n in 0..2 {
+    for n in 0..3 {
         let port = free_port();
         let child = node_command(&database, &dir.path().join(format!("node{n}")))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
@@ -87,8 +87,8 @@ async fn two_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill()
          frontend web\n  bind 127.0.0.1:{front}\n  default_backend koine\n\
          backend koine\n  balance roundrobin\n  option httpchk GET /readyz\n  http-check expect status 200\n  \
          default-server inter 100ms fall 1 rise 2\n  \
-         server n0 127.0.0.1:{} check\n  server n1 127.0.0.1:{} check\n",
-        ports[0], ports[1]
+         server n0 127.0.0.1:{} check\n  server n1 127.0.0.1:{} check\n  server n2 127.0.0.1:{} check\n",
+        ports[0], ports[1], ports[2]
     );
     std::fs::write(&config, haproxy_config).unwrap();
     let haproxy = std::env::var("KOINE_HAPROXY").unwrap_or_else(|_| "haproxy".into());
@@ -116,6 +116,36 @@ async fn two_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill()
     for i in 0..10 {
         assert_eq!(me().await.unwrap().status(), StatusCode::OK, "request {i}");
     }
+
+    // Thirty requests for one slot, spread over the nodes, book it once;
+    // a request sent twice with one idempotency key books once and answers
+    // both times with the same lesson.
+    let (slot, other_slot) = bookable_slots(&c, &base).await;
+    let book = |body: &Value, key: String| {
+        c.post(format!("{base}/api/v1/lessons"))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+    };
+    let answers = futures_util::future::join_all((0..30).map(|i| book(&slot, format!("contend-{i}")))).await;
+    let statuses: Vec<StatusCode> = answers.into_iter().map(|r| r.unwrap().status()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::CREATED).count(),
+        1,
+        "one booking of the slot: {statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [StatusCode::CREATED, StatusCode::CONFLICT].contains(s)),
+        "{statuses:?}"
+    );
+    let mut lessons = Vec::new();
+    for _ in 0..3 {
+        let r = book(&other_slot, "the-same-key".into()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        lessons.push(r.json::<Value>().await.unwrap()["id"].clone());
+    }
+    assert!(lessons[0].is_string() && lessons.iter().all(|l| *l == lessons[0]), "{lessons:?}");
 
     // Failed sign-ins spread over the nodes count together.
     for i in 0..5 {
@@ -164,6 +194,56 @@ async fn two_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill()
         failed.len() <= 1,
         "at most 1 % of requests may fail when a node dies: {failed:?}"
     );
+}
+
+/// Two bookings (request bodies) of a demo teacher's next free slots.
+async fn bookable_slots(c: &Client, base: &str) -> (Value, Value) {
+    let found: Value = c
+        .get(format!("{base}/api/v1/teachers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for hit in found["hits"].as_array().expect("search hits") {
+        let teacher = hit["id"].as_str().expect("an id");
+        let page: Value = c
+            .get(format!("{base}/api/v1/teachers/{teacher}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let Some(offering) = page["offerings"].as_array().and_then(|o| o.first()) else {
+            continue;
+        };
+        let minutes = offering["duration_minutes"].as_u64().expect("a duration");
+        let slots: Value = c
+            .get(format!("{base}/api/v1/teachers/{teacher}/slots?duration={minutes}&days=14"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        // Two starts far enough apart not to overlap.
+        let starts: Vec<jiff::Timestamp> = slots["slots"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|s| s.as_str()?.parse().ok()).collect())
+            .unwrap_or_default();
+        let Some(first) = starts.first() else { continue };
+        let gap = jiff::SignedDuration::from_mins(minutes as i64);
+        let Some(second) = starts.iter().find(|s| **s >= *first + gap) else {
+            continue;
+        };
+        let body = |at: &jiff::Timestamp| {
+            json!({ "teacher": teacher, "offering": offering["id"], "kind": "single", "starts_at": at.to_string() })
+        };
+        return (body(first), body(second));
+    }
+    panic!("no demo teacher has two free slots in the next two weeks");
 }
 
 fn signal(which: &str, pid: u32) {
