@@ -358,7 +358,8 @@ impl Services {
         };
         policies::insert(c.conn(), &row).await?;
         tracing::info!(version = %row.version, "published a new privacy policy version");
-        Ok(row)
+        // Another node starting at the same moment may have published it first.
+        Ok(policies::get(c.conn(), &row.version).await?.unwrap_or(row))
     }
 
     pub async fn policy_versions(&self) -> Result<Vec<PolicyVersion>> {

@@ -3,6 +3,7 @@
 //! cluster: what a client sees through the balancer. Cluster mode needs
 //! PostgreSQL, so this runs there alone.
 
+use crate::conversations::{next_of, stream_request};
 use koine_testkit::{fresh_postgres_database, test_nats_url};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -136,7 +137,9 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
         "one booking of the slot: {statuses:?}"
     );
     assert!(
-        statuses.iter().all(|s| [StatusCode::CREATED, StatusCode::CONFLICT].contains(s)),
+        statuses
+            .iter()
+            .all(|s| [StatusCode::CREATED, StatusCode::CONFLICT].contains(s)),
         "{statuses:?}"
     );
     let mut lessons = Vec::new();
@@ -145,7 +148,43 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
         assert_eq!(r.status(), StatusCode::CREATED);
         lessons.push(r.json::<Value>().await.unwrap()["id"].clone());
     }
-    assert!(lessons[0].is_string() && lessons.iter().all(|l| *l == lessons[0]), "{lessons:?}");
+    assert!(
+        lessons[0].is_string() && lessons.iter().all(|l| *l == lessons[0]),
+        "{lessons:?}"
+    );
+
+    // Messages posted to each node in turn reach a stream held through the
+    // balancer (on one of them), in order, each once.
+    let inbox: Value = c
+        .get(format!("{base}/api/v1/conversations"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let conversation = inbox[0]["id"].as_str().expect("Ana's demo conversation").to_owned();
+    let url = format!("{base}/api/v1/stream").replacen("http", "ws", 1);
+    let (mut ws, _) = tokio_tungstenite::connect_async(stream_request(url, &token))
+        .await
+        .expect("the stream opens through HAProxy");
+    next_of(&mut ws, "hello").await;
+    for n in 0..6 {
+        let text = format!("through the balancer, {n}");
+        let node = format!("http://127.0.0.1:{}", ports[n % ports.len()]);
+        let r = c
+            .post(format!("{node}/api/v1/conversations/{conversation}/messages"))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", format!("balanced-{n}"))
+            .json(&json!({ "body": text }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        assert_eq!(next_of(&mut ws, "message").await["body"], text.as_str());
+    }
+    drop(ws);
 
     // Failed sign-ins spread over the nodes count together.
     for i in 0..5 {
@@ -221,7 +260,9 @@ async fn bookable_slots(c: &Client, base: &str) -> (Value, Value) {
         };
         let minutes = offering["duration_minutes"].as_u64().expect("a duration");
         let slots: Value = c
-            .get(format!("{base}/api/v1/teachers/{teacher}/slots?duration={minutes}&days=14"))
+            .get(format!(
+                "{base}/api/v1/teachers/{teacher}/slots?duration={minutes}&days=14"
+            ))
             .send()
             .await
             .unwrap()
@@ -238,9 +279,7 @@ async fn bookable_slots(c: &Client, base: &str) -> (Value, Value) {
         let Some(second) = starts.iter().find(|s| **s >= *first + gap) else {
             continue;
         };
-        let body = |at: &jiff::Timestamp| {
-            json!({ "teacher": teacher, "offering": offering["id"], "kind": "single", "starts_at": at.to_string() })
-        };
+        let body = |at: &jiff::Timestamp| json!({ "teacher": teacher, "offering": offering["id"], "kind": "single", "starts_at": at.to_string() });
         return (body(first), body(second));
     }
     panic!("no demo teacher has two free slots in the next two weeks");

@@ -18,6 +18,28 @@ cluster_tests!(
 
 both_backends!(a_node_cut_off_from_nats_is_not_ready_until_it_is_back);
 
+/// Three nodes started at once on a fresh database all start: migrations,
+/// the platform keys and the first privacy policy version are made once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_start_together_on_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = koine::config::Config {
+        data_dir: dir.path().to_path_buf(),
+        master_key: Some("42".repeat(32)),
+        database_url: Some(koine_testkit::fresh_postgres_database().await),
+        db_max_connections: Some(4),
+        ..koine::config::Config::default()
+    };
+    let start = || koine::services(&config, koine_services::clock::Clock::System);
+    let (a, b, c) = tokio::join!(start(), start(), start());
+    let nodes = [a, b, c].map(|n| n.expect("every node starts"));
+    let versions = nodes[0].policy_versions().await.unwrap();
+    assert_eq!(versions.len(), 1, "one policy version");
+    for n in &nodes {
+        assert_eq!(n.publish_policy().await.unwrap().version, versions[0].version);
+    }
+}
+
 async fn failed_sign_ins_count_on_every_node(app: TestApp) {
     let other = app.another_node().await;
     app.member("victim@example.org", "Victim").await;

@@ -13,9 +13,12 @@ pub struct PolicyVersion {
     pub notified: bool,
 }
 
+/// Publishes a version unless it is published already (nodes starting
+/// together publish the same one; the first row stays).
 pub async fn insert(conn: Conn<'_>, v: &PolicyVersion) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
-        "INSERT INTO policy_versions (version, published_at, notice, notified) VALUES ($1, $2, $3, $4)")
+        "INSERT INTO policy_versions (version, published_at, notice, notified) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (version) DO NOTHING")
         .bind(&v.version).bind(v.published_at).bind(&v.notice).bind(v.notified)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
