@@ -155,15 +155,7 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
 
     // Messages posted to each node in turn reach a stream held through the
     // balancer (on one of them), in order, each once.
-    let inbox: Value = c
-        .get(format!("{base}/api/v1/conversations"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let inbox = get_json(&c, format!("{base}/api/v1/conversations"), Some(&token)).await;
     let conversation = inbox[0]["id"].as_str().expect("Ana's demo conversation").to_owned();
     let url = format!("{base}/api/v1/stream").replacen("http", "ws", 1);
     let (mut ws, _) = tokio_tungstenite::connect_async(stream_request(url, &token))
@@ -235,40 +227,31 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
     );
 }
 
+/// The JSON a GET of `url` answers (with a bearer token if given).
+async fn get_json(c: &Client, url: String, token: Option<&str>) -> Value {
+    let mut req = c.get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap().json().await.unwrap()
+}
+
 /// Two bookings (request bodies) of a demo teacher's next free slots.
 async fn bookable_slots(c: &Client, base: &str) -> (Value, Value) {
-    let found: Value = c
-        .get(format!("{base}/api/v1/teachers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let found = get_json(c, format!("{base}/api/v1/teachers"), None).await;
     for hit in found["hits"].as_array().expect("search hits") {
         let teacher = hit["id"].as_str().expect("an id");
-        let page: Value = c
-            .get(format!("{base}/api/v1/teachers/{teacher}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page = get_json(c, format!("{base}/api/v1/teachers/{teacher}"), None).await;
         let Some(offering) = page["offerings"].as_array().and_then(|o| o.first()) else {
             continue;
         };
         let minutes = offering["duration_minutes"].as_u64().expect("a duration");
-        let slots: Value = c
-            .get(format!(
-                "{base}/api/v1/teachers/{teacher}/slots?duration={minutes}&days=14"
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let slots = get_json(
+            c,
+            format!("{base}/api/v1/teachers/{teacher}/slots?duration={minutes}&days=14"),
+            None,
+        )
+        .await;
         // Two starts far enough apart not to overlap.
         let starts: Vec<jiff::Timestamp> = slots["slots"]
             .as_array()
