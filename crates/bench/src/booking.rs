@@ -50,7 +50,7 @@ impl Target {
 }
 
 pub(crate) struct Learner {
-    id: Uuid,
+    pub(crate) id: Uuid,
     pub(crate) token: String,
 }
 

@@ -128,7 +128,7 @@ pub async fn run(o: &Options) -> Value {
 /// 100 ms; a failed connection or an empty answer is retried on another
 /// node), with WebSockets allowed an hour. Its address, and the process
 /// (stopped when dropped).
-async fn haproxy(dir: &std::path::Path, nodes: &[SocketAddr]) -> (SocketAddr, tokio::process::Child) {
+pub(crate) async fn haproxy(dir: &std::path::Path, nodes: &[SocketAddr]) -> (SocketAddr, tokio::process::Child) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("a free port")
         .local_addr()

@@ -186,6 +186,17 @@ impl Server {
             .unwrap()
             .port();
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        Self::start_at(env, vars, core, addr).await
+    }
+
+    /// Starts a node killed before again, on its address (a balancer in
+    /// front names it by that).
+    pub async fn restart(&mut self, env: &Env, vars: &[(&str, &str)]) {
+        let _ = self.child.wait().await;
+        *self = Self::start_at(env, vars, None, self.addr).await;
+    }
+
+    async fn start_at(env: &Env, vars: &[(&str, &str)], core: Option<usize>, addr: SocketAddr) -> Self {
         let child = env
             .command_on(core)
             .args(["serve", "--listen", &addr.to_string()])

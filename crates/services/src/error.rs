@@ -40,6 +40,10 @@ pub enum Error {
     /// freed up); nothing was written and it may be tried again.
     #[error("overloaded: {0}")]
     Overloaded(koine_store::Error),
+    /// The database could not be reached (see
+    /// `koine_store::Error::is_unavailable`); it may be tried again.
+    #[error("database unavailable: {0}")]
+    Unavailable(koine_store::Error),
     /// Too much work waits already (`why` names what, for the access log);
     /// nothing was written and it may be tried again.
     #[error("busy: {0}")]
@@ -79,6 +83,8 @@ impl From<koine_store::Error> for Error {
     fn from(e: koine_store::Error) -> Self {
         if e.is_overload() {
             Self::Overloaded(e)
+        } else if e.is_unavailable() {
+            Self::Unavailable(e)
         } else {
             Self::Store(e)
         }

@@ -25,6 +25,21 @@ impl Error {
         }
     }
 
+    /// The database could not be reached: the connection broke (a restart,
+    /// a network fault) or the server is shutting down (SQLSTATE class 08,
+    /// 57P01, 57P02). Unlike an overload, a write whose connection broke at
+    /// its commit may have been made.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Self::Sql(sqlx::Error::Io(_) | sqlx::Error::Tls(_)) => true,
+            Self::Sql(e) => e.as_database_error().is_some_and(|d| {
+                d.code()
+                    .is_some_and(|c| c.starts_with("08") || c == "57P01" || c == "57P02")
+            }),
+            _ => false,
+        }
+    }
+
     /// The error of work that found no turn in time (see `is_overload`).
     pub fn timed_out() -> Self {
         Self::Sql(sqlx::Error::PoolTimedOut)
@@ -53,3 +68,19 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_connection_is_unavailable_not_overload() {
+        let broken = Error::Sql(sqlx::Error::Io(std::io::Error::other("connection reset")));
+        assert!(broken.is_unavailable());
+        assert!(!broken.is_overload());
+        let busy = Error::timed_out();
+        assert!(busy.is_overload());
+        assert!(!busy.is_unavailable());
+        assert!(!Error::Config("x".into()).is_unavailable());
+    }
+}

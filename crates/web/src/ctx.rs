@@ -272,6 +272,7 @@ async fn session(
                 tracing::warn!("session lookup failed: {e}");
                 refused = Some(Overload(match e {
                     koine_services::Error::Overloaded(_) => "database-busy",
+                    koine_services::Error::Unavailable(_) => "database-unavailable",
                     _ => "session-lookup-failed",
                 }));
                 None

@@ -68,6 +68,8 @@ pub enum PageError {
     /// No database connection freed up in time, or too much work waits
     /// (the reason, for the access log): 503, try again shortly.
     Overloaded(&'static str),
+    /// The database could not be reached: 503, try again shortly.
+    Unavailable,
 }
 
 impl From<Error> for PageError {
@@ -87,6 +89,10 @@ impl From<Error> for PageError {
                 Self::Overloaded("database-busy")
             }
             Error::Busy(why) => Self::Overloaded(why),
+            Error::Unavailable(e) => {
+                tracing::warn!("request failed, the database unavailable: {e}");
+                Self::Unavailable
+            }
             other => {
                 tracing::error!("request failed: {other}");
                 Self::Status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
@@ -99,16 +105,8 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             Self::Redirect(to) => Redirect::to(&to).into_response(),
-            Self::Overloaded(why) => {
-                let status = StatusCode::SERVICE_UNAVAILABLE;
-                let mut res = status.into_response();
-                res.extensions_mut().insert(PageErrorMarker {
-                    status,
-                    key: "error-overloaded",
-                });
-                res.extensions_mut().insert(Overload(why));
-                res
-            }
+            Self::Overloaded(why) => unavailable_page("error-overloaded", why),
+            Self::Unavailable => unavailable_page("error-unavailable", "database-unavailable"),
             Self::Status(status, key) => {
                 let mut res = status.into_response();
                 res.extensions_mut().insert(PageErrorMarker { status, key });
@@ -116,6 +114,16 @@ impl IntoResponse for PageError {
             }
         }
     }
+}
+
+/// A 503 page saying `key`, with the reason for the access log (which also
+/// gives it `Retry-After`).
+fn unavailable_page(key: &'static str, why: &'static str) -> Response {
+    let status = StatusCode::SERVICE_UNAVAILABLE;
+    let mut res = status.into_response();
+    res.extensions_mut().insert(PageErrorMarker { status, key });
+    res.extensions_mut().insert(Overload(why));
+    res
 }
 
 /// The status a refusal answers with.
@@ -362,6 +370,19 @@ impl From<Error> for Problem {
                 overload: Some(Overload(why)),
                 ..Self::overloaded()
             },
+            Error::Unavailable(e) => {
+                tracing::warn!("api request failed, the database unavailable: {e}");
+                Self {
+                    retry_after: Some(RETRY_AFTER_SECS),
+                    overload: Some(Overload("database-unavailable")),
+                    ..Self::new(
+                        S::SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        "The database could not be reached. Try again shortly; a request with an \
+                         Idempotency-Key is safe to repeat.",
+                    )
+                }
+            }
             other => {
                 tracing::error!("api request failed: {other}");
                 Self::new(

@@ -1,0 +1,619 @@
+//! `koine-bench chaos`: the fault harness `scripts/chaos` runs. Three
+//! `koine` nodes in cluster mode behind HAProxy, on a PostgreSQL server and
+//! three NATS servers the script started for it alone. Clients book and
+//! withdraw lessons, pay into their wallets by card with idempotency keys
+//! (some sent twice), send messages and delete their accounts, while a
+//! nemesis kills a node (`kill -9`, then starts it again), pauses one past
+//! its job leases (SIGSTOP, then SIGCONT), restarts PostgreSQL and pauses a
+//! NATS server. Every operation is logged as invoke and ok, fail or unknown
+//! (`history.jsonl`); then checkers read the database and the log. The last
+//! line says `N passed, M failed`.
+
+use crate::seed::{Members, Sessions};
+use crate::{BackendArg, booking, failover, load, messaging, server, teaching};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use uuid::Uuid;
+
+pub struct Options {
+    pub database_url: String,
+    pub nats_url: String,
+    /// The NATS servers' process ids (one is paused).
+    pub nats_pids: Vec<u32>,
+    /// A shell command that restarts the PostgreSQL server.
+    pub pg_restart: String,
+    /// Seconds the clients run (the nemesis acts within them).
+    pub seconds: u64,
+    /// Where the operation log goes.
+    pub history: std::path::PathBuf,
+}
+
+/// How an operation ended: done, refused (certainly not done), or not known
+/// (no answer, a 5xx: it may or may not have taken effect).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Outcome {
+    Ok,
+    Fail,
+    Unknown,
+}
+
+impl Outcome {
+    fn of(status: Option<u16>, ok: u16) -> Self {
+        match status {
+            Some(s) if s == ok => Self::Ok,
+            Some(s) if (400..500).contains(&s) => Self::Fail,
+            _ => Self::Unknown,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Fail => "fail",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// The operation log, and what the checkers need from it.
+#[derive(Default)]
+struct History {
+    lines: Mutex<Vec<Value>>,
+    started: Mutex<Option<Instant>>,
+    /// Lessons the platform answered 201 for.
+    booked: Mutex<Vec<Uuid>>,
+    /// Card payments: (account, amount, acknowledged). Every key has its own
+    /// amount, so a payment row names its key.
+    payments: Mutex<Vec<(Uuid, i64, bool)>>,
+    messages: Mutex<Vec<Uuid>>,
+    erased: Mutex<Vec<Uuid>>,
+    statuses: Mutex<std::collections::BTreeMap<u16, u64>>,
+}
+
+impl History {
+    fn at(&self) -> f64 {
+        self.started
+            .lock()
+            .expect("history")
+            .map_or(0.0, |s| s.elapsed().as_secs_f64())
+    }
+
+    fn log(&self, process: &str, kind: &str, key: &str, phase: &str, detail: Value) {
+        let line = json!({ "at": self.at(), "process": process, "kind": kind, "key": key,
+                           "type": phase, "detail": detail });
+        self.lines.lock().expect("history").push(line);
+    }
+
+    /// Logs the invoke, sends, logs the outcome; the status and body.
+    async fn call(
+        &self,
+        conn: &mut Client,
+        process: &str,
+        kind: &str,
+        key: &str,
+        req: load::Req,
+        ok: u16,
+    ) -> (Outcome, Vec<u8>) {
+        self.log(process, kind, key, "invoke", Value::Null);
+        let answer = conn.send(&req).await;
+        let status = answer.as_ref().map(|(s, _)| *s);
+        *self
+            .statuses
+            .lock()
+            .expect("history")
+            .entry(status.unwrap_or(0))
+            .or_default() += 1;
+        let outcome = Outcome::of(status, ok);
+        self.log(process, kind, key, outcome.name(), json!(status));
+        // Busy or unreachable: wait as `Retry-After` asks, not in a spin.
+        if status == Some(503) {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        (outcome, answer.map(|(_, b)| b).unwrap_or_default())
+    }
+}
+
+/// One keep-alive connection through the balancer, opened again after a
+/// failure; a request gets 10 s.
+struct Client {
+    front: SocketAddr,
+    conn: Option<BufReader<TcpStream>>,
+}
+
+impl Client {
+    fn new(front: SocketAddr) -> Self {
+        Self { front, conn: None }
+    }
+
+    async fn send(&mut self, req: &load::Req) -> Option<(u16, Vec<u8>)> {
+        if self.conn.is_none() {
+            let c = TcpStream::connect(self.front).await.ok()?;
+            c.set_nodelay(true).ok();
+            self.conn = Some(BufReader::new(c));
+        }
+        let r = self.conn.as_mut()?;
+        let answer = tokio::time::timeout(Duration::from_secs(10), async {
+            r.get_mut().write_all(&req.bytes).await.ok()?;
+            load::read_response_body(r).await.ok()
+        })
+        .await
+        .ok()
+        .flatten();
+        if answer.as_ref().is_none_or(|(s, _)| *s >= 500) {
+            self.conn = None;
+        }
+        answer
+    }
+}
+
+fn id_in(body: &[u8], pointer: &str) -> Option<Uuid> {
+    serde_json::from_slice::<Value>(body)
+        .ok()?
+        .pointer(pointer)?
+        .as_str()?
+        .parse()
+        .ok()
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+pub async fn run(o: &Options) -> Value {
+    let env = server::Env::prepare(BackendArg::Postgres, &o.database_url).await;
+    let mut config = env.config();
+    config.test_card_payments = true;
+    let (learners, targets, talkers, leavers) = {
+        let svc = koine::services(&config, koine_services::clock::Clock::System)
+            .await
+            .expect("services");
+        teaching::seed_teachers(&svc, 40).await;
+        let learners = booking::seed_learners(&svc, 40).await;
+        let targets = booking::targets(&svc).await;
+        let talkers = messaging::seed(&svc, 40).await;
+        let leavers = seed_leavers(&svc, 8).await;
+        svc.db.close().await;
+        (Arc::new(learners), Arc::new(targets), Arc::new(talkers), leavers)
+    };
+    // Test cards on, and jobs that run often, so the pauses meet them.
+    let vars = [
+        ("KOINE_CLUSTER", "true"),
+        ("KOINE_NATS_URL", o.nats_url.as_str()),
+        ("KOINE_TEST_CARD_PAYMENTS", "true"),
+        ("KOINE_LESSON_TIMERS_SECONDS", "5"),
+        ("KOINE_EXPORT_CHECK_SECONDS", "5"),
+    ];
+    let mut nodes = Vec::new();
+    for _ in 0..3 {
+        nodes.push(server::Server::start_with(&env, &vars).await);
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let addrs: Vec<SocketAddr> = nodes.iter().map(|n| n.addr).collect();
+    let (front, _balancer) = failover::haproxy(dir.path(), &addrs).await;
+
+    let history = Arc::new(History::default());
+    *history.started.lock().expect("history") = Some(Instant::now());
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut clients = Vec::new();
+    let next_target = Arc::new(AtomicUsize::new(0));
+    for c in 0..4 {
+        clients.push(tokio::spawn(booker(
+            front,
+            c,
+            learners.clone(),
+            targets.clone(),
+            next_target.clone(),
+            history.clone(),
+            stop.clone(),
+        )));
+    }
+    let next_amount = Arc::new(AtomicUsize::new(0));
+    for c in 0..2 {
+        clients.push(tokio::spawn(payer(
+            front,
+            c,
+            learners.clone(),
+            next_amount.clone(),
+            history.clone(),
+            stop.clone(),
+        )));
+    }
+    for c in 0..2 {
+        clients.push(tokio::spawn(messenger(
+            front,
+            c,
+            talkers.clone(),
+            history.clone(),
+            stop.clone(),
+        )));
+    }
+    clients.push(tokio::spawn(eraser(
+        front,
+        leavers,
+        o.seconds,
+        history.clone(),
+        stop.clone(),
+    )));
+
+    // The nemesis, on a fixed timeline within the run.
+    let t0 = Instant::now();
+    let at = |s: u64| tokio::time::sleep_until((t0 + Duration::from_secs(s)).into());
+    let fault = |what: &str| history.log("nemesis", what, "", "info", Value::Null);
+    at(5).await;
+    fault("kill -9 node 0");
+    nodes[0].kill();
+    at(10).await;
+    fault("start node 0 again");
+    nodes[0].restart(&env, &vars).await;
+    at(15).await;
+    fault("SIGSTOP node 1 (past its 30 s job leases)");
+    signal("-STOP", nodes[1].pid()).await;
+    at(25).await;
+    fault("restart PostgreSQL");
+    let restarted = tokio::process::Command::new("sh")
+        .args(["-c", &o.pg_restart])
+        .status()
+        .await
+        .expect("the restart command runs");
+    assert!(restarted.success(), "PostgreSQL restarted");
+    at(35).await;
+    fault("SIGSTOP a NATS server");
+    let nats = *o.nats_pids.first().expect("a NATS server's pid");
+    signal("-STOP", nats).await;
+    at(50).await;
+    fault("SIGCONT node 1");
+    signal("-CONT", nodes[1].pid()).await;
+    at(55).await;
+    fault("SIGCONT the NATS server");
+    signal("-CONT", nats).await;
+    tokio::time::sleep_until((t0 + Duration::from_secs(o.seconds.max(60))).into()).await;
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.await.expect("client");
+    }
+    fault("clients done");
+
+    let checks = check(&env, &history).await;
+    for n in nodes {
+        n.stop().await;
+    }
+    env.cleanup().await;
+    let lines = std::mem::take(&mut *history.lines.lock().expect("history"));
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&o.history, text).expect("the history is written");
+    let passed = checks.iter().filter(|(_, ok, _)| *ok).count();
+    let failed = checks.len() - passed;
+    for (name, ok, detail) in &checks {
+        eprintln!("{} {name}: {detail}", if *ok { "PASS" } else { "FAIL" });
+    }
+    eprintln!("{passed} passed, {failed} failed");
+    json!({
+        "benchmark": "chaos",
+        "operations": lines.len() / 2,
+        "status_counts": history.statuses.lock().expect("history").iter()
+            .map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "history": o.history,
+        "checks": checks.iter().map(|(n, ok, d)| json!({ "check": n, "passed": ok, "detail": d })).collect::<Vec<_>>(),
+        "passed": passed,
+        "failed": failed,
+    })
+}
+
+async fn signal(which: &str, pid: u32) {
+    let ok = tokio::process::Command::new("kill")
+        .args([which, &pid.to_string()])
+        .status()
+        .await
+        .expect("kill runs")
+        .success();
+    assert!(ok, "kill {which} {pid}");
+}
+
+/// Members who will delete their accounts: a session each.
+async fn seed_leavers(svc: &koine_services::Services, n: usize) -> Vec<(Uuid, String)> {
+    let now = svc.clock.now_us();
+    let (mut members, mut sessions, mut out) = (Members::default(), Sessions::default(), Vec::new());
+    for i in 0..n {
+        let id = Uuid::now_v7();
+        let token = sessions.push(id, now);
+        members.push(
+            id,
+            format!("leaver{i}@bench.koine.test"),
+            format!("Leaver {i}"),
+            "UTC",
+            now,
+        );
+        out.push((id, token));
+    }
+    let mut tx = svc.db.begin().await.expect("begin");
+    members.insert(tx.conn()).await;
+    sessions.insert(tx.conn()).await;
+    tx.commit().await.expect("commit");
+    out
+}
+
+/// Books free slots (two bookers ask for each one), and withdraws one
+/// booking in four.
+async fn booker(
+    front: SocketAddr,
+    c: usize,
+    learners: Arc<Vec<booking::Learner>>,
+    targets: Arc<Vec<booking::Target>>,
+    next: Arc<AtomicUsize>,
+    history: Arc<History>,
+    stop: Arc<AtomicBool>,
+) {
+    let process = format!("booker-{c}");
+    let mut conn = Client::new(front);
+    let mut n = 0usize;
+    while !stop.load(Ordering::Relaxed) {
+        n += 1;
+        // Two bookers take each slot in turn: one of them must lose.
+        let target = &targets[(next.fetch_add(1, Ordering::Relaxed) / 2) % targets.len()];
+        let learner = &learners[(c * 7 + n) % learners.len()];
+        let key = format!("{process}-{n}");
+        let req = load::Req::post_json_with(
+            "/api/v1/lessons",
+            target.body(),
+            &[("Authorization", &bearer(&learner.token)), ("Idempotency-Key", &key)],
+        );
+        let (outcome, body) = history.call(&mut conn, &process, "book", &key, req, 201).await;
+        let Some(lesson) = id_in(&body, "/id").filter(|_| outcome == Outcome::Ok) else {
+            continue;
+        };
+        history.booked.lock().expect("history").push(lesson);
+        if n.is_multiple_of(4) {
+            // The request is not confirmed yet: the learner withdraws it.
+            let key = format!("{process}-{n}-withdraw");
+            let req = load::Req::post_json_with(
+                &format!("/api/v1/lessons/{lesson}/withdraw"),
+                "{}".into(),
+                &[("Authorization", &bearer(&learner.token)), ("Idempotency-Key", &key)],
+            );
+            history.call(&mut conn, &process, "withdraw", &key, req, 200).await;
+        }
+    }
+}
+
+/// Pays into wallets by test card, each key with an amount of its own; a
+/// key whose outcome is unknown is sent again, and one in five twice anyway.
+async fn payer(
+    front: SocketAddr,
+    c: usize,
+    learners: Arc<Vec<booking::Learner>>,
+    next: Arc<AtomicUsize>,
+    history: Arc<History>,
+    stop: Arc<AtomicBool>,
+) {
+    let process = format!("payer-{c}");
+    let mut conn = Client::new(front);
+    while !stop.load(Ordering::Relaxed) {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        let learner = &learners[n % learners.len()];
+        let amount = 50_000 + n as i64;
+        let key = format!("pay-{n:08}");
+        let body = json!({ "amount": amount,
+            "card": { "number": "4242 4242 4242 4242", "expiry": "12/40", "cvc": "123" } })
+        .to_string();
+        let mut acknowledged = false;
+        let sends = if n.is_multiple_of(5) { 2 } else { 1 };
+        for attempt in 0..3 {
+            let req = load::Req::post_json_with(
+                "/api/v1/wallet/payments",
+                body.clone(),
+                &[("Authorization", &bearer(&learner.token)), ("Idempotency-Key", &key)],
+            );
+            let (outcome, _) = history.call(&mut conn, &process, "pay", &key, req, 201).await;
+            acknowledged |= outcome == Outcome::Ok;
+            if outcome == Outcome::Fail || (outcome == Outcome::Ok && attempt + 1 >= sends) {
+                break;
+            }
+        }
+        history
+            .payments
+            .lock()
+            .expect("history")
+            .push((learner.id, amount, acknowledged));
+    }
+}
+
+/// Sends messages, each with its own key.
+async fn messenger(
+    front: SocketAddr,
+    c: usize,
+    talkers: Arc<Vec<messaging::Member>>,
+    history: Arc<History>,
+    stop: Arc<AtomicBool>,
+) {
+    let process = format!("messenger-{c}");
+    let mut conn = Client::new(front);
+    let mut n = 0usize;
+    while !stop.load(Ordering::Relaxed) {
+        n += 1;
+        let t = &talkers[(c + 2 * n) % talkers.len()];
+        let key = format!("{process}-{n}");
+        let req = load::Req::post_json_with(
+            &format!("/api/v1/conversations/{}/messages", t.conversation),
+            json!({ "body": format!("chaos {key}") }).to_string(),
+            &[("Authorization", &bearer(&t.token)), ("Idempotency-Key", &key)],
+        );
+        let (outcome, body) = history.call(&mut conn, &process, "message", &key, req, 201).await;
+        if let Some(id) = id_in(&body, "/id").filter(|_| outcome == Outcome::Ok) {
+            history.messages.lock().expect("history").push(id);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Deletes the leavers' accounts one by one over the run.
+async fn eraser(
+    front: SocketAddr,
+    leavers: Vec<(Uuid, String)>,
+    seconds: u64,
+    history: Arc<History>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut conn = Client::new(front);
+    let every = Duration::from_secs(seconds.max(60)) / (leavers.len() as u32 + 1);
+    for (id, token) in leavers {
+        tokio::time::sleep(every).await;
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let req = load::Req {
+            bytes: format!(
+                "DELETE /api/v1/me HTTP/1.1\r\nHost: chaos\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\n\r\n"
+            )
+            .into_bytes(),
+        };
+        let key = id.to_string();
+        let (outcome, _) = history.call(&mut conn, "eraser", "erase", &key, req, 204).await;
+        if outcome == Outcome::Ok {
+            history.erased.lock().expect("history").push(id);
+        }
+    }
+}
+
+async fn scalar(db: &koine_store::Db, sql: &str) -> i64 {
+    let mut c = db.acquire().await.expect("connection");
+    let koine_store::Conn::Postgres(c) = c.conn() else {
+        unreachable!("cluster mode runs on PostgreSQL")
+    };
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&mut *c)
+        .await
+        .expect("a checker's query")
+}
+
+async fn missing(db: &koine_store::Db, table: &str, column: &str, ids: &[Uuid]) -> usize {
+    let mut found = 0;
+    for chunk in ids.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(|id| format!("'{id}'")).collect();
+        found += scalar(
+            db,
+            &format!("SELECT COUNT(*) FROM {table} WHERE {column} IN ({})", list.join(",")),
+        )
+        .await as usize;
+    }
+    ids.len() - found
+}
+
+/// The checkers: (name, passed, what was seen).
+async fn check(env: &server::Env, history: &History) -> Vec<(&'static str, bool, String)> {
+    let svc = koine::services(&env.config(), koine_services::clock::Clock::System)
+        .await
+        .expect("services");
+    let db = &svc.db;
+    let mut out = Vec::new();
+
+    let statuses = history.statuses.lock().expect("history").clone();
+    let errors = statuses.get(&500).copied().unwrap_or(0);
+    out.push((
+        "no request answered 500",
+        errors == 0,
+        format!("answers by status: {statuses:?} (0: no answer)"),
+    ));
+
+    let overlaps = scalar(
+        db,
+        "SELECT COUNT(*) FROM lessons a JOIN lessons b ON a.teacher_id = b.teacher_id AND a.id < b.id \
+         AND a.status IN ('requested', 'confirmed') AND b.status IN ('requested', 'confirmed') \
+         AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at",
+    )
+    .await;
+    out.push((
+        "no overlapping lessons per teacher",
+        overlaps == 0,
+        format!("{overlaps} overlapping pairs"),
+    ));
+
+    let ledger = svc.ledger_check().await.expect("ledger check");
+    out.push(("the ledger balances", ledger.is_sound(), format!("{ledger:?}")));
+
+    let twice = scalar(
+        db,
+        "SELECT COUNT(*) FROM (SELECT account_id, amount_minor FROM payments WHERE amount_minor >= 50000 \
+         AND amount_minor < 1000000 GROUP BY account_id, amount_minor HAVING COUNT(*) > 1) t",
+    )
+    .await;
+    let payments = history.payments.lock().expect("history").clone();
+    out.push((
+        "every idempotency key charged at most once",
+        twice == 0,
+        format!("{} keys, {twice} charged more than once", payments.len()),
+    ));
+    let mut unpaid = 0;
+    for (account, amount, _) in payments.iter().filter(|p| p.2) {
+        let n = scalar(
+            db,
+            &format!("SELECT COUNT(*) FROM payments WHERE account_id = '{account}' AND amount_minor = {amount}"),
+        )
+        .await;
+        unpaid += usize::from(n == 0);
+    }
+    let acknowledged = payments.iter().filter(|p| p.2).count();
+    out.push((
+        "every acknowledged payment is recorded",
+        unpaid == 0,
+        format!("{acknowledged} acknowledged, {unpaid} missing"),
+    ));
+
+    let booked = history.booked.lock().expect("history").clone();
+    let lost = missing(db, "lessons", "id", &booked).await;
+    out.push((
+        "every acknowledged booking exists",
+        lost == 0,
+        format!("{} acknowledged, {lost} missing", booked.len()),
+    ));
+
+    let messages = history.messages.lock().expect("history").clone();
+    let lost = missing(db, "messages", "id", &messages).await;
+    out.push((
+        "every acknowledged message exists",
+        lost == 0,
+        format!("{} acknowledged, {lost} missing", messages.len()),
+    ));
+
+    // Jobs a killed or paused node held are claimed again once their lease
+    // lapses (30 s) and finished; writes of an attempt that lost its lease
+    // are refused, so each finishes once.
+    let mut waiting = 0;
+    for _ in 0..90 {
+        waiting = scalar(
+            db,
+            "SELECT COUNT(*) FROM jobs WHERE state <> 'done' AND run_at < \
+             (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::BIGINT - 60000000",
+        )
+        .await;
+        if waiting == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let again = scalar(db, "SELECT COUNT(*) FROM jobs WHERE attempt > 1").await;
+    let all = scalar(db, "SELECT COUNT(*) FROM jobs").await;
+    out.push((
+        "every job due finished",
+        waiting == 0,
+        format!("{all} jobs, {again} claimed again after a lost lease, {waiting} still unfinished"),
+    ));
+
+    let erased = history.erased.lock().expect("history").clone();
+    let accounts_left = erased.len() - missing(db, "accounts", "id", &erased).await;
+    let keys_left = erased.len() - missing(db, "subject_keys", "account_id", &erased).await;
+    out.push((
+        "every erased account and its key are gone",
+        !erased.is_empty() && accounts_left == 0 && keys_left == 0,
+        format!(
+            "{} erased, {accounts_left} accounts and {keys_left} keys left",
+            erased.len()
+        ),
+    ));
+    svc.db.close().await;
+    out
+}
