@@ -294,7 +294,7 @@ pub async fn deliver_due(svc: &Services) -> Result<usize> {
 async fn deliver_due_with(db: &Db, delivery: &Delivery, now: i64) -> Result<usize> {
     let claimed = {
         let mut tx = db.begin().await?;
-        let rows = outbox::claim_due(tx.conn(), now, now + micros(Duration::from_secs(120)), 50).await?;
+        let rows = outbox::claim_due(tx.conn(), now, micros(Duration::from_secs(120)), 50).await?;
         tx.commit().await?;
         rows
     };

@@ -15,7 +15,8 @@ both_backends!(
     a_stalled_attempt_writes_nothing_once_another_took_the_job_over,
     a_stopping_node_gives_its_jobs_up_at_once,
     an_export_is_a_job_asked_for_with_it,
-    a_full_job_queue_refuses_new_work_as_overload
+    a_full_job_queue_refuses_new_work_as_overload,
+    a_node_whose_clock_runs_ahead_cannot_take_over_a_mail_claim
 );
 
 /// Another node's services on the same database (its own name).
@@ -184,4 +185,31 @@ async fn a_full_job_queue_refuses_new_work_as_overload(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(r.headers().contains_key("retry-after"));
     assert_eq!(app.count("data_exports").await, 0, "nothing half-done");
+}
+
+/// Outgoing mail is claimed for a while before it is sent; the claim runs
+/// on the database's clock, so a node whose own clock is an hour ahead
+/// still sees it held and does not send the message a second time.
+async fn a_node_whose_clock_runs_ahead_cannot_take_over_a_mail_claim(app: TestApp) {
+    app.browser()
+        .signup(
+            "Ana",
+            "ana@example.org",
+            "",
+            koine_testkit::STRONG_PASSWORD,
+            "1990-04-01",
+        )
+        .await;
+    let db = &app.svc.db;
+    let claim = |now: i64| async move {
+        let mut tx = db.begin().await.unwrap();
+        let rows = koine_store::repo::outbox::claim_due(tx.conn(), now, 120_000_000, 50)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        rows.len()
+    };
+    let now = app.clock.now_us();
+    assert_eq!(claim(now).await, 1, "the confirmation mail, claimed");
+    assert_eq!(claim(now + 3_600_000_000).await, 0, "still held for the first node");
 }

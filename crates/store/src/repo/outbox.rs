@@ -44,20 +44,23 @@ pub async fn enqueue_many(conn: Conn<'_>, rows: &[OutboxRow]) -> Result<()> {
     Ok(())
 }
 
-/// Claims up to `limit` due messages until `claim_until`, so that concurrent
-/// workers (several processes on PostgreSQL) never send one twice.
-pub async fn claim_due(mut conn: Conn<'_>, now: i64, claim_until: i64, limit: i64) -> Result<Vec<OutboxRow>> {
+/// Claims up to `limit` messages due at `now` for `lease_us`, so that
+/// concurrent workers (several nodes on PostgreSQL) never send one twice.
+/// The lease runs on the database's clock, which every node shares: a node
+/// whose own clock runs ahead cannot take over a claim before it lapses.
+pub async fn claim_due(mut conn: Conn<'_>, now: i64, lease_us: i64, limit: i64) -> Result<Vec<OutboxRow>> {
+    let db_now = super::jobs::now(conn.reborrow()).await?;
     let ids: Vec<Uuid> = on_conn!(conn.reborrow(), c => sqlx::query_scalar::<_, Uuid>(
         "SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
-         AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY next_attempt_at LIMIT $2")
-        .bind(now).bind(limit).fetch_all(&mut *c).await)?;
+         AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at LIMIT $3")
+        .bind(now).bind(db_now).bind(limit).fetch_all(&mut *c).await)?;
     let mut claimed = Vec::with_capacity(ids.len());
     for id in ids {
         let row = on_conn!(conn.reborrow(), c => sqlx::query_as::<_, OutboxRow>(
             "UPDATE outbox SET claimed_until = $2 WHERE id = $1 AND sent_at IS NULL \
              AND (claimed_until IS NULL OR claimed_until < $3) \
              RETURNING id, account_id, channel, recipient, subject, body, created_at, attempts, attachment, about_id")
-            .bind(id).bind(claim_until).bind(now).fetch_optional(&mut *c).await)?;
+            .bind(id).bind(db_now + lease_us).bind(db_now).fetch_optional(&mut *c).await)?;
         claimed.extend(row);
     }
     Ok(claimed)
