@@ -3,18 +3,31 @@
 //! new work, and closes its live streams with "going away", so their
 //! clients reconnect — to another node, when there is one.
 
-use std::time::Duration;
+use crate::Services;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
+
+/// How long a readiness answer about the database holds before it is
+/// asked again (in the background, so a check never waits for it).
+const DATABASE_SEEN_FRESH: Duration = Duration::from_secs(1);
 
 pub struct Lifecycle {
     /// True once draining; each open stream holds a receiver.
     draining: watch::Sender<bool>,
+    /// Whether the database answered the last ping, and when it was asked.
+    database_seen: Mutex<Option<(bool, Instant)>>,
+    /// A ping is under way in the background.
+    database_asking: AtomicBool,
 }
 
 impl Default for Lifecycle {
     fn default() -> Self {
         Self {
             draining: watch::Sender::new(false),
+            database_seen: Mutex::new(None),
+            database_asking: AtomicBool::new(false),
         }
     }
 }
@@ -39,6 +52,46 @@ impl Lifecycle {
     /// they all did.
     pub async fn streams_closed(&self, within: Duration) -> bool {
         tokio::time::timeout(within, self.draining.closed()).await.is_ok()
+    }
+}
+
+impl Services {
+    /// Whether the database can be reached, for `/readyz`: the answer of a
+    /// ping at most a second old, else the last answer while a new ping
+    /// goes on in the background. A check never waits behind the requests
+    /// queued for connections, and a database too busy to answer at once
+    /// counts as reachable: a busy node stays in the balancer (its
+    /// requests answer 503 themselves), so load is not shifted onto the
+    /// other nodes until they fall over too.
+    pub async fn database_reachable(&self) -> bool {
+        let seen = *self.lifecycle.database_seen.lock().expect("lifecycle lock");
+        match seen {
+            None => self.ping_database().await,
+            Some((ok, at)) if at.elapsed() < DATABASE_SEEN_FRESH => ok,
+            Some((ok, _)) => {
+                if !self.lifecycle.database_asking.swap(true, Ordering::SeqCst) {
+                    let svc = self.clone();
+                    tokio::spawn(async move {
+                        svc.ping_database().await;
+                        svc.lifecycle.database_asking.store(false, Ordering::SeqCst);
+                    });
+                }
+                ok
+            }
+        }
+    }
+
+    async fn ping_database(&self) -> bool {
+        let ok = match self.db.ping().await {
+            Ok(()) => true,
+            Err(e) if e.is_overload() => true,
+            Err(e) => {
+                tracing::error!("readiness: the database cannot be reached: {e}");
+                false
+            }
+        };
+        *self.lifecycle.database_seen.lock().expect("lifecycle lock") = Some((ok, Instant::now()));
+        ok
     }
 }
 

@@ -104,12 +104,10 @@ async fn readyz(State(st): State<AppState>) -> Response {
     if !st.svc.bus.connected() {
         return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "bus unavailable").into_response();
     }
-    match st.svc.db.ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(e) => {
-            tracing::error!("readiness check failed: {e}");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
-        }
+    if st.svc.database_reachable().await {
+        "ready".into_response()
+    } else {
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
     }
 }
 

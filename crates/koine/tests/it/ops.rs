@@ -350,3 +350,85 @@ async fn client_ip_comes_from_the_trusted_proxy(backend_app: TestApp) {
         "the client-supplied part is not trusted"
     );
 }
+
+both_backends!(a_busy_node_stays_ready_at_once);
+
+/// Every database connection taken: `/readyz` answers at once from its
+/// last look at the database, and a database too busy to answer counts as
+/// reachable, so a load balancer does not take a busy node out and pile
+/// its load onto the others.
+async fn a_busy_node_stays_ready_at_once(app: TestApp) {
+    let app = TestApp::spawn_with(app.backend, |c| {
+        c.db_max_connections = Some(2);
+        c.db_acquire_timeout_ms = 300;
+    })
+    .await;
+    let c = Client::new();
+    let ready = || async {
+        let started = std::time::Instant::now();
+        let status = c.get(app.url("/readyz")).send().await.unwrap().status();
+        (status, started.elapsed())
+    };
+    assert_eq!(ready().await.0, StatusCode::OK);
+    let held = (app.svc.db.acquire().await.unwrap(), app.svc.db.acquire().await.unwrap());
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let (status, took) = ready().await;
+        assert_eq!(status, StatusCode::OK, "busy, not unreachable");
+        assert!(
+            took < Duration::from_millis(250),
+            "answered at once, not after the pool: {took:?}"
+        );
+    }
+    drop(held);
+}
+
+/// A node whose database refuses it turns not ready within a few seconds,
+/// and ready again once the database lets it back in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_cut_off_from_its_database_is_not_ready_until_it_is_back() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let url = app.config.database_url.clone().unwrap();
+    let name = url.rsplit('/').next().unwrap().to_owned();
+    let admin = sqlx::PgPool::connect(&std::env::var(koine_testkit::PG_ENV).unwrap())
+        .await
+        .unwrap();
+    let set = |allow: bool| {
+        let (admin, name) = (admin.clone(), name.clone());
+        async move {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "ALTER DATABASE {name} ALLOW_CONNECTIONS {allow}"
+            )))
+            .execute(&admin)
+            .await
+            .unwrap();
+            if !allow {
+                sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+                    .bind(&name)
+                    .execute(&admin)
+                    .await
+                    .unwrap();
+            }
+        }
+    };
+    let c = Client::new();
+    let until = |want: StatusCode| {
+        let c = c.clone();
+        let url = app.url("/readyz");
+        async move {
+            for _ in 0..100 {
+                if c.get(&url).send().await.unwrap().status() == want {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            panic!("/readyz never answered {want}");
+        }
+    };
+    until(StatusCode::OK).await;
+    set(false).await;
+    until(StatusCode::SERVICE_UNAVAILABLE).await;
+    set(true).await;
+    until(StatusCode::OK).await;
+    admin.close().await;
+}
