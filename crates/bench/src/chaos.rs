@@ -20,16 +20,25 @@ use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use uuid::Uuid;
 
+#[derive(clap::Args)]
 pub struct Options {
+    /// Admin URL of the PostgreSQL server the harness may restart.
+    #[arg(long)]
     pub database_url: String,
+    /// The NATS servers (comma-separated).
+    #[arg(long)]
     pub nats_url: String,
-    /// The NATS servers' process ids (one is paused).
+    /// The NATS servers' process ids (comma-separated; one is paused).
+    #[arg(long, value_delimiter = ',')]
     pub nats_pids: Vec<u32>,
-    /// A shell command that restarts the PostgreSQL server.
+    /// A shell command that restarts that PostgreSQL server.
+    #[arg(long)]
     pub pg_restart: String,
-    /// Seconds the clients run (the nemesis acts within them).
+    /// Seconds the clients run (at least 60: the faults need them).
+    #[arg(long, default_value_t = 70)]
     pub seconds: u64,
-    /// Where the operation log goes.
+    /// Where the operation log is written.
+    #[arg(long, default_value = "chaos-history.jsonl")]
     pub history: std::path::PathBuf,
 }
 

@@ -207,26 +207,7 @@ enum Command {
     /// The fault harness (`scripts/chaos` provisions it): three nodes
     /// behind HAProxy under clients while nodes, PostgreSQL and NATS fail;
     /// checkers, then `N passed, M failed`.
-    Chaos {
-        /// Admin URL of the PostgreSQL server the harness may restart.
-        #[arg(long)]
-        database_url: String,
-        /// The NATS servers (comma-separated).
-        #[arg(long)]
-        nats_url: String,
-        /// The NATS servers' process ids (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        nats_pids: Vec<u32>,
-        /// A shell command that restarts that PostgreSQL server.
-        #[arg(long)]
-        pg_restart: String,
-        /// Seconds the clients run (at least 60: the faults need them).
-        #[arg(long, default_value_t = 70)]
-        seconds: u64,
-        /// Where the operation log is written.
-        #[arg(long, default_value = "chaos-history.jsonl")]
-        history: std::path::PathBuf,
-    },
+    Chaos(chaos::Options),
     /// The built-in TURN relay against Debian's coturn, loaded by turnutils_uclient.
     Relay {
         #[arg(long, default_value_t = 20)]
@@ -356,23 +337,8 @@ async fn main() {
             })
             .await
         }
-        Command::Chaos {
-            database_url,
-            nats_url,
-            nats_pids,
-            pg_restart,
-            seconds,
-            history,
-        } => {
-            let out = chaos::run(&chaos::Options {
-                database_url,
-                nats_url,
-                nats_pids,
-                pg_restart,
-                seconds,
-                history,
-            })
-            .await;
+        Command::Chaos(options) => {
+            let out = chaos::run(&options).await;
             let failed = out["failed"].as_u64().unwrap_or(1);
             println!("{}", serde_json::to_string_pretty(&out).expect("json"));
             if failed > 0 {
