@@ -101,25 +101,30 @@ pub fn room_ahead(status: LessonStatus, window: RoomWindow, now: i64) -> bool {
 /// coturn implements (`use-auth-secret`; draft-uberti-behave-turn-rest):
 /// the expiry in Unix seconds, a colon, then who it is for — here the
 /// lesson and the member, so a relay that checks more than the signature
-/// (Koine's own) can refuse anyone else. The password is the
-/// base64-encoded HMAC-SHA1 of this name under the shared secret.
-pub fn turn_user_name(expires_at_us: i64, lesson: uuid::Uuid, member: uuid::Uuid) -> String {
+/// (Koine's own) can refuse anyone else, and the id of the secret that
+/// signs it, so a relay holding several while the secret is rotated knows
+/// which. The password is the base64-encoded HMAC-SHA1 of this name under
+/// that secret.
+pub fn turn_user_name(expires_at_us: i64, lesson: uuid::Uuid, member: uuid::Uuid, secret_id: &str) -> String {
     format!(
-        "{}:{}.{}",
+        "{}:{}.{}.{secret_id}",
         expires_at_us.div_euclid(1_000_000),
         lesson.simple(),
         member.simple()
     )
 }
 
-/// A TURN user name read back: its expiry (Unix seconds), lesson and member.
-pub fn parse_turn_user_name(name: &str) -> Option<(i64, uuid::Uuid, uuid::Uuid)> {
+/// A TURN user name read back: its expiry (Unix seconds), lesson, member
+/// and the id of its secret (none in a name made before names carried it).
+pub fn parse_turn_user_name(name: &str) -> Option<(i64, uuid::Uuid, uuid::Uuid, Option<&str>)> {
     let (expiry, who) = name.split_once(':')?;
-    let (lesson, member) = who.split_once('.')?;
+    let mut parts = who.splitn(3, '.');
+    let (lesson, member, secret) = (parts.next()?, parts.next()?, parts.next());
     Some((
         expiry.parse().ok()?,
         uuid::Uuid::try_parse(lesson).ok()?,
         uuid::Uuid::try_parse(member).ok()?,
+        secret,
     ))
 }
 
@@ -319,9 +324,11 @@ mod tests {
     #[test]
     fn a_turn_user_name_reads_back() {
         let (l, m) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
-        let name = turn_user_name(1_800_000_123_456, l, m);
+        let name = turn_user_name(1_800_000_123_456, l, m, "0a1b2c3d");
         assert!(name.starts_with("1800000:"), "{name}");
-        assert_eq!(parse_turn_user_name(&name), Some((1_800_000, l, m)));
+        assert_eq!(parse_turn_user_name(&name), Some((1_800_000, l, m, Some("0a1b2c3d"))));
+        let older = format!("1800000:{}.{}", l.simple(), m.simple());
+        assert_eq!(parse_turn_user_name(&older), Some((1_800_000, l, m, None)));
         assert_eq!(parse_turn_user_name("1800000:nope"), None);
         assert_eq!(parse_turn_user_name("soon:a.b"), None);
     }

@@ -93,7 +93,8 @@ pub struct Config {
     /// The TURN relay browsers fall back to (`turn:` / `turns:` URLs); none:
     /// members connect only where a direct path exists.
     pub turn_urls: Vec<String>,
-    /// The secret shared with that relay (coturn's `static-auth-secret`).
+    /// The secret shared with that relay (coturn's `static-auth-secret`);
+    /// while it is rotated, several separated by commas, newest first.
     pub turn_secret: Option<String>,
     /// Run the built-in TURN relay (UDP and TCP) on this address, e.g.
     /// `0.0.0.0:3478`; browsers are given it unless `turn_urls` names others.

@@ -415,13 +415,17 @@ fn classroom_settings(cfg: &Config) -> Result<koine_services::classroom::Classro
             "turn_urls: {bad:?} is not a turn: or turns: URL"
         )));
     }
-    let secret = match &cfg.turn_secret {
-        Some(s) if s.len() < 16 => {
-            return Err(StartError::Config("turn_secret needs at least 16 characters".into()));
+    // Several while the secret is rotated, newest first.
+    let secrets = match &cfg.turn_secret {
+        Some(list) => {
+            let secrets: Vec<String> = list.split(',').map(|s| s.trim().to_owned()).collect();
+            if secrets.iter().any(|s| s.len() < 16) {
+                return Err(StartError::Config("turn_secret needs at least 16 characters".into()));
+            }
+            Some(secrets)
         }
-        Some(s) => Some(s.clone()),
         // The built-in relay shares its secret with nobody: a fresh one per start.
-        None if cfg.turn_listen.is_some() => Some(koine_services::crypto::new_token()),
+        None if cfg.turn_listen.is_some() => Some(vec![koine_services::crypto::new_token()]),
         None => None,
     };
     let urls = match embedded_turn_address(cfg)? {
@@ -437,9 +441,9 @@ fn classroom_settings(cfg: &Config) -> Result<koine_services::classroom::Classro
         }
         _ => cfg.turn_urls.clone(),
     };
-    let turn = match (urls.is_empty(), secret) {
+    let turn = match (urls.is_empty(), secrets) {
         (true, None) => None,
-        (false, Some(secret)) => Some(koine_services::classroom::TurnRelay { urls, secret }),
+        (false, Some(secrets)) => Some(koine_services::classroom::TurnRelay { urls, secrets }),
         _ => {
             return Err(StartError::Config("turn_urls and turn_secret go together".into()));
         }
@@ -528,17 +532,17 @@ pub async fn start_turn(cfg: &Config, svc: &Services) -> Result<Option<turn_rela
     let Some((listen, relay_ip)) = embedded_turn_address(cfg)? else {
         return Ok(None);
     };
-    let secret = svc
+    let secrets = svc
         .settings
         .classroom
         .turn
         .as_ref()
-        .map(|t| t.secret.clone())
+        .map(|t| t.secrets.clone())
         .ok_or_else(|| StartError::Config("the built-in TURN relay has no secret".into()))?;
     let relay = turn_relay::EmbeddedTurn {
         listen,
         relay_ip,
-        secret,
+        secrets,
         allow_private_peers: cfg.turn_allow_private_peers,
         clock: svc.clock.clone(),
         tls: match embedded_turn_tls(cfg)? {

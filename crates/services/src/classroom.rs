@@ -22,14 +22,37 @@ use uuid::Uuid;
 pub struct TurnRelay {
     /// `turn:` / `turns:` URLs, as browsers take them.
     pub urls: Vec<String>,
-    pub secret: String,
+    /// The shared secrets, newest first: the first signs credentials; the
+    /// built-in relay takes any of them while the secret is rotated.
+    pub secrets: Vec<String>,
+}
+
+impl TurnRelay {
+    /// A credential for `member` in `lesson` until `expires_at_us`: the
+    /// user name and the password, signed with the newest secret.
+    pub fn credential(&self, expires_at_us: i64, lesson: uuid::Uuid, member: uuid::Uuid) -> (String, String) {
+        let secret = &self.secrets[0];
+        let name = classroom::turn_user_name(expires_at_us, lesson, member, &turn_secret_id(secret));
+        let password = turn_password(secret, &name);
+        (name, password)
+    }
+}
+
+/// A short public id of a TURN secret, carried in the user names it signs
+/// (the first 8 hex digits of its SHA-256).
+pub fn turn_secret_id(secret: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(secret.as_bytes())[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl std::fmt::Debug for TurnRelay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TurnRelay")
             .field("urls", &self.urls)
-            .field("secret", &"…")
+            .field("secrets", &"…")
             .finish()
     }
 }
@@ -196,10 +219,10 @@ impl Services {
             .turn
             .iter()
             .map(|relay| {
-                let username = classroom::turn_user_name(window.closes_at, lesson.id, p.account_id);
+                let (username, credential) = relay.credential(window.closes_at, lesson.id, p.account_id);
                 IceServer {
                     urls: relay.urls.clone(),
-                    credential: turn_password(&relay.secret, &username),
+                    credential,
                     username,
                 }
             })

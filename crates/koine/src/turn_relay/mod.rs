@@ -33,7 +33,8 @@ pub struct EmbeddedTurn {
     pub listen: SocketAddr,
     /// The address put in relay candidates: the machine's public one.
     pub relay_ip: IpAddr,
-    pub secret: String,
+    /// The shared secrets, newest first (`TurnRelay::secrets`).
+    pub secrets: Vec<String>,
     /// Relay to private and loopback peers too (one-machine tests only).
     pub allow_private_peers: bool,
     /// Credentials expire by the same clock that issued them.
@@ -130,7 +131,7 @@ impl EmbeddedTurn {
             conn_configs,
             realm: "koine".into(),
             auth_handler: Arc::new(LessonCredentials {
-                secret: self.secret.clone(),
+                secrets: self.secrets.clone(),
                 clock: self.clock.clone(),
             }),
             channel_bind_timeout: std::time::Duration::ZERO,
@@ -142,20 +143,33 @@ impl EmbeddedTurn {
     }
 }
 
-/// Accepts exactly the credentials `classroom::room` issues.
+/// Accepts exactly the credentials `classroom::room` issues, under any of
+/// the secrets: the one whose id the user name carries (a name made before
+/// names carried one was signed with the first).
 struct LessonCredentials {
-    secret: String,
+    secrets: Vec<String>,
     clock: Clock,
 }
 
 impl AuthHandler for LessonCredentials {
     fn auth_handle(&self, user_name: &str, realm: &str, _from: SocketAddr) -> Result<Vec<u8>, turn::Error> {
-        let (expires, _lesson, _member) =
+        let (expires, _lesson, _member, secret_id) =
             parse_turn_user_name(user_name).ok_or_else(|| turn::Error::Other("not a lesson credential".into()))?;
         if self.clock.now_us().div_euclid(1_000_000) >= expires {
             return Err(turn::Error::Other("expired credential".into()));
         }
-        let password = koine_services::classroom::turn_password(&self.secret, user_name);
+        let secret = match secret_id {
+            Some(id) => self
+                .secrets
+                .iter()
+                .find(|s| koine_services::classroom::turn_secret_id(s) == id)
+                .ok_or_else(|| turn::Error::Other("signed with a secret no longer kept".into()))?,
+            None => self
+                .secrets
+                .first()
+                .ok_or_else(|| turn::Error::Other("no secret".into()))?,
+        };
+        let password = koine_services::classroom::turn_password(secret, user_name);
         Ok(generate_auth_key(user_name, realm, &password))
     }
 }

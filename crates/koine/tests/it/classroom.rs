@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 both_backends!(config = with_relay; a_lessons_room_opens_for_its_two_members_in_its_window);
 both_backends!(config = with_built_in_relay; the_built_in_relay_takes_only_live_lesson_credentials);
+both_backends!(config = with_rotating_relay; the_built_in_relay_takes_both_secrets_while_one_is_rotated);
 both_backends!(config = with_relay_to_loopback; the_built_in_relay_carries_data_over_tcp_and_tls);
 both_backends!(
     the_home_pages_show_what_is_next,
@@ -52,6 +53,15 @@ pub(crate) fn free_relay_port() -> u16 {
 
 fn with_built_in_relay(c: &mut koine::config::Config) {
     c.turn_listen = Some(format!("127.0.0.1:{}", free_relay_port()));
+}
+
+const NEW_TURN_SECRET: &str = "the-relay-secret-being-rolled-in";
+const OLD_TURN_SECRET: &str = "the-relay-secret-being-rolled-out";
+
+/// The built-in relay in the middle of a rotation of its secret.
+fn with_rotating_relay(c: &mut koine::config::Config) {
+    with_built_in_relay(c);
+    c.turn_secret = Some(format!("{NEW_TURN_SECRET},{OLD_TURN_SECRET}"));
 }
 
 /// A TURN allocation made with webrtc-rs's client (an implementation
@@ -217,13 +227,19 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
     assert_eq!(room["closes_at"].as_i64(), Some(closes.as_microsecond()));
 
     // The relay credential: coturn's shared-secret scheme, expiring when the
-    // room closes, naming this lesson and this member.
+    // room closes, naming this lesson, this member and the signing secret.
     let server = &room["ice_servers"][0];
     assert_eq!(server["urls"], serde_json::json!(TURN_URLS));
     let user = server["username"].as_str().unwrap();
     assert_eq!(
         user,
-        format!("{}:{}.{}", closes.as_second(), lesson.simple(), learner.simple())
+        format!(
+            "{}:{}.{}.{}",
+            closes.as_second(),
+            lesson.simple(),
+            learner.simple(),
+            koine_services::classroom::turn_secret_id(TURN_SECRET)
+        )
     );
     assert_eq!(server["credential"], reference_credential(user));
 
@@ -265,7 +281,7 @@ async fn a_lessons_room_opens_for_its_two_members_in_its_window(app: TestApp) {
     assert_eq!(room["other"]["display_name"], "Ana");
     let theirs = room["ice_servers"][0]["username"].as_str().unwrap();
     assert!(
-        theirs.ends_with(&teacher.simple().to_string()),
+        theirs.contains(&format!(".{}.", teacher.simple())),
         "each member their own: {theirs}"
     );
 
@@ -584,7 +600,7 @@ async fn the_built_in_relay_takes_only_live_lesson_credentials(app: TestApp) {
 
     assert!(allocate(relay, user, "not-the-password").await.is_err());
     // A correctly signed name that is not a lesson member's is refused too.
-    let secret = app.svc.settings.classroom.turn.as_ref().unwrap().secret.clone();
+    let secret = app.svc.settings.classroom.turn.as_ref().unwrap().secrets[0].clone();
     let stranger = format!("{}:someone", app.svc.clock.now().as_second() + 3600);
     let signed = koine_services::classroom::turn_password(&secret, &stranger);
     assert!(allocate(relay, &stranger, &signed).await.is_err());
@@ -1112,4 +1128,48 @@ async fn the_built_in_relay_carries_data_over_tcp_and_tls(app: TestApp) {
     );
     let (received, report) = run(false, "not-the-password", 5).await;
     assert_eq!(received, 0, "a wrong password relays nothing: {report}");
+}
+
+/// While the relay secret is rotated, the room signs with the newest
+/// secret, and the relay takes credentials signed with either (each user
+/// name says which), and none signed with a secret it no longer keeps.
+async fn the_built_in_relay_takes_both_secrets_while_one_is_rotated(app: TestApp) {
+    use koine_domain::classroom::{parse_turn_user_name, turn_user_name};
+    use koine_services::classroom::{turn_password, turn_secret_id};
+    let b = booked(&app).await;
+    app.step_ok(&b.tb, b.lesson, "confirm").await;
+    app.advance_to(b.at - SignedDuration::from_mins(5));
+    let relay = app.turn.as_ref().expect("the built-in relay runs").addr;
+    let (status, room) = enter(&app, &b.ana, b.lesson).await;
+    assert_eq!(status, StatusCode::OK, "{room}");
+    let server = &room["ice_servers"][0];
+    let (user, password) = (
+        server["username"].as_str().unwrap(),
+        server["credential"].as_str().unwrap(),
+    );
+    assert!(user.ends_with(&turn_secret_id(NEW_TURN_SECRET)), "{user}");
+    let (client, _) = allocate(relay, user, password)
+        .await
+        .expect("the newest secret's credential");
+    client.close().await.unwrap();
+
+    let (expires, lesson, member, _) = parse_turn_user_name(user).unwrap();
+    let signed_with = |secret: &str| {
+        let name = turn_user_name(expires * 1_000_000, lesson, member, &turn_secret_id(secret));
+        let password = turn_password(secret, &name);
+        (name, password)
+    };
+    let (old_user, old_password) = signed_with(OLD_TURN_SECRET);
+    let (client, _) = allocate(relay, &old_user, &old_password)
+        .await
+        .expect("a credential the older secret signed before the rotation");
+    client.close().await.unwrap();
+    let (gone_user, gone_password) = signed_with("a-relay-secret-dropped-long-ago");
+    assert!(allocate(relay, &gone_user, &gone_password).await.is_err());
+    // A name from before names carried the id: the newest secret signed it.
+    let bare = format!("{expires}:{}.{}", lesson.simple(), member.simple());
+    let (client, _) = allocate(relay, &bare, &turn_password(NEW_TURN_SECRET, &bare))
+        .await
+        .expect("a credential from before user names carried the secret's id");
+    client.close().await.unwrap();
 }
