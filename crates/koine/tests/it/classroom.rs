@@ -560,14 +560,21 @@ async fn call_signals_pass_between_the_two_members_while_the_room_is_open(app: T
     );
 }
 
-async fn the_built_in_relay_takes_only_live_lesson_credentials(app: TestApp) {
-    use webrtc_util::Conn;
-    let b = booked(&app).await;
+/// A confirmed lesson whose room is open, the built-in relay's address,
+/// and the room as its learner enters it.
+async fn open_room_with_relay(app: &TestApp) -> (std::net::SocketAddr, Value) {
+    let b = booked(app).await;
     app.step_ok(&b.tb, b.lesson, "confirm").await;
     app.advance_to(b.at - SignedDuration::from_mins(5));
     let relay = app.turn.as_ref().expect("the built-in relay runs").addr;
-    let (status, room) = enter(&app, &b.ana, b.lesson).await;
+    let (status, room) = enter(app, &b.ana, b.lesson).await;
     assert_eq!(status, StatusCode::OK, "{room}");
+    (relay, room)
+}
+
+async fn the_built_in_relay_takes_only_live_lesson_credentials(app: TestApp) {
+    use webrtc_util::Conn;
+    let (relay, room) = open_room_with_relay(&app).await;
     let server = &room["ice_servers"][0];
     assert_eq!(
         server["urls"],
@@ -1136,12 +1143,7 @@ async fn the_built_in_relay_carries_data_over_tcp_and_tls(app: TestApp) {
 async fn the_built_in_relay_takes_both_secrets_while_one_is_rotated(app: TestApp) {
     use koine_domain::classroom::{parse_turn_user_name, turn_user_name};
     use koine_services::classroom::{turn_password, turn_secret_id};
-    let b = booked(&app).await;
-    app.step_ok(&b.tb, b.lesson, "confirm").await;
-    app.advance_to(b.at - SignedDuration::from_mins(5));
-    let relay = app.turn.as_ref().expect("the built-in relay runs").addr;
-    let (status, room) = enter(&app, &b.ana, b.lesson).await;
-    assert_eq!(status, StatusCode::OK, "{room}");
+    let (relay, room) = open_room_with_relay(&app).await;
     let server = &room["ice_servers"][0];
     let (user, password) = (
         server["username"].as_str().unwrap(),
