@@ -25,13 +25,33 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+#[derive(clap::Args)]
 pub struct Options {
+    /// Admin URL of a PostgreSQL server (fresh databases are created on it).
+    #[arg(
+        long,
+        env = "KOINE_BENCH_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
     pub database_url: String,
+    /// The NATS servers the nodes connect to (comma-separated).
+    #[arg(long, env = "KOINE_BENCH_NATS_URL")]
     pub nats_url: String,
+    /// Members holding a stream on the second node; each sends one
+    /// message a second to the first.
+    #[arg(long, default_value_t = 1000)]
     pub clients: usize,
+    /// Seconds of measured sending, and of each per-core run.
+    #[arg(long, default_value_t = 20)]
     pub seconds: u64,
+    /// Jobs queued for the claim rate.
+    #[arg(long, default_value_t = 20_000)]
     pub jobs: usize,
+    /// Nodes claiming at once.
+    #[arg(long, default_value_t = 3)]
     pub workers: usize,
+    /// The parts to run (all by default).
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Part::Delivery, Part::PerCore, Part::Kill, Part::Jobs])]
     pub parts: Vec<Part>,
 }
 

@@ -176,34 +176,7 @@ enum Command {
     /// core in cluster and single-node mode, the kill of one of three nodes
     /// behind HAProxy under steady load, and the shared jobs table's claim
     /// rate and the time to reclaim a dead node's jobs.
-    Cluster {
-        /// Admin URL of a PostgreSQL server (fresh databases are created on it).
-        #[arg(
-            long,
-            env = "KOINE_BENCH_DATABASE_URL",
-            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-        )]
-        database_url: String,
-        /// The NATS servers the nodes connect to (comma-separated).
-        #[arg(long, env = "KOINE_BENCH_NATS_URL")]
-        nats_url: String,
-        /// Members holding a stream on the second node; each sends one
-        /// message a second to the first.
-        #[arg(long, default_value_t = 1000)]
-        clients: usize,
-        /// Seconds of measured sending, and of each per-core run.
-        #[arg(long, default_value_t = 20)]
-        seconds: u64,
-        /// Jobs queued for the claim rate.
-        #[arg(long, default_value_t = 20_000)]
-        jobs: usize,
-        /// Nodes claiming at once.
-        #[arg(long, default_value_t = 3)]
-        workers: usize,
-        /// The parts to run (all by default).
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [cluster::Part::Delivery, cluster::Part::PerCore, cluster::Part::Kill, cluster::Part::Jobs])]
-        parts: Vec<cluster::Part>,
-    },
+    Cluster(cluster::Options),
     /// The fault harness (`scripts/chaos` provisions it): three nodes
     /// behind HAProxy under clients while nodes, PostgreSQL and NATS fail;
     /// checkers, then `N passed, M failed`.
@@ -317,26 +290,7 @@ async fn main() {
             })
             .await
         }
-        Command::Cluster {
-            database_url,
-            nats_url,
-            clients,
-            seconds,
-            jobs,
-            workers,
-            parts,
-        } => {
-            cluster::run(cluster::Options {
-                database_url,
-                nats_url,
-                clients,
-                seconds,
-                jobs,
-                workers,
-                parts,
-            })
-            .await
-        }
+        Command::Cluster(options) => cluster::run(options).await,
         Command::Chaos(options) => {
             let out = chaos::run(&options).await;
             let failed = out["failed"].as_u64().unwrap_or(1);

@@ -104,13 +104,8 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
     let base = format!("http://127.0.0.1:{front}");
     until_status(&c, &format!("{base}/readyz"), StatusCode::OK).await;
 
-    // A session opened through one node works on both (round robin).
-    let r = c
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&json!({ "identifier": "ana@demo.koine.test", "password": DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
+    // A session opened through one node works on all (round robin).
+    let r = sign_in(&c, &base, "ana@demo.koine.test", DEMO_PASSWORD).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let token = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
     let me = || c.get(format!("{base}/api/v1/me")).bearer_auth(&token).send();
@@ -180,20 +175,10 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
 
     // Failed sign-ins spread over the nodes count together.
     for i in 0..5 {
-        let r = c
-            .post(format!("{base}/api/v1/sessions"))
-            .json(&json!({ "identifier": "kenji@demo.koine.test", "password": "not-the-password" }))
-            .send()
-            .await
-            .unwrap();
+        let r = sign_in(&c, &base, "kenji@demo.koine.test", "not-the-password").await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "guess {i}");
     }
-    let r = c
-        .post(format!("{base}/api/v1/sessions"))
-        .json(&json!({ "identifier": "kenji@demo.koine.test", "password": DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
+    let r = sign_in(&c, &base, "kenji@demo.koine.test", DEMO_PASSWORD).await;
     assert_eq!(
         r.status(),
         StatusCode::TOO_MANY_REQUESTS,
@@ -225,6 +210,15 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
         failed.len() <= 1,
         "at most 1 % of requests may fail when a node dies: {failed:?}"
     );
+}
+
+/// A sign-in through the API.
+async fn sign_in(c: &Client, base: &str, identifier: &str, password: &str) -> reqwest::Response {
+    c.post(format!("{base}/api/v1/sessions"))
+        .json(&json!({ "identifier": identifier, "password": password }))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The JSON a GET of `url` answers (with a bearer token if given).
