@@ -4,7 +4,7 @@
 //! [`on_conn!`](crate::on_conn), which expands it for both drivers. `sqlx::Any`
 //! is avoided on purpose: it has no uuid or bytea support.
 
-use crate::Result;
+use crate::{Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
@@ -239,9 +239,9 @@ impl Db {
                     pool: p.clone(),
                     _held: held,
                 };
-                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(Error::connecting)?, turn)
             }
-            Self::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Self::Postgres(p) => Tx::Postgres(p.begin().await.map_err(Error::connecting)?),
         })
     }
 
@@ -271,8 +271,8 @@ impl Db {
 
     pub async fn acquire(&self) -> Result<Pooled> {
         Ok(match self {
-            Self::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
-            Self::Postgres(p) => Pooled::Postgres(p.acquire().await?),
+            Self::Sqlite(p) => Pooled::Sqlite(p.acquire().await.map_err(Error::connecting)?),
+            Self::Postgres(p) => Pooled::Postgres(p.acquire().await.map_err(Error::connecting)?),
         })
     }
 

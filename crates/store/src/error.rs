@@ -2,6 +2,11 @@
 pub enum Error {
     #[error("database: {0}")]
     Sql(#[from] sqlx::Error),
+    /// No connection could be had, for a reason other than waiting too
+    /// long (the database refuses connections, is gone, or the network is
+    /// down): nothing was done.
+    #[error("database unreachable: {0}")]
+    Unreachable(sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
@@ -31,12 +36,24 @@ impl Error {
     /// its commit may have been made.
     pub fn is_unavailable(&self) -> bool {
         match self {
+            Self::Unreachable(_) => true,
             Self::Sql(sqlx::Error::Io(_) | sqlx::Error::Tls(_)) => true,
             Self::Sql(e) => e.as_database_error().is_some_and(|d| {
                 d.code()
                     .is_some_and(|c| c.starts_with("08") || c == "57P01" || c == "57P02")
             }),
             _ => false,
+        }
+    }
+
+    /// An error getting a connection (or starting a transaction on one):
+    /// an overload stays one; anything else means the database could not
+    /// be reached.
+    pub fn connecting(e: sqlx::Error) -> Self {
+        let e = Self::Sql(e);
+        match e {
+            Self::Sql(inner) if !e.is_overload() => Self::Unreachable(inner),
+            other => other,
         }
     }
 
@@ -82,5 +99,8 @@ mod tests {
         assert!(busy.is_overload());
         assert!(!busy.is_unavailable());
         assert!(!Error::Config("x".into()).is_unavailable());
+        let refused = Error::connecting(sqlx::Error::Protocol("the database refuses connections".into()));
+        assert!(refused.is_unavailable());
+        assert!(Error::connecting(sqlx::Error::PoolTimedOut).is_overload());
     }
 }

@@ -383,8 +383,9 @@ async fn a_busy_node_stays_ready_at_once(app: TestApp) {
     drop(held);
 }
 
-/// A node whose database refuses it turns not ready within a few seconds,
-/// and ready again once the database lets it back in.
+/// A node whose database refuses it turns not ready within a few seconds
+/// (its pages answer 503 meanwhile), and ready again once the database
+/// lets it back in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_cut_off_from_its_database_is_not_ready_until_it_is_back() {
     let app = TestApp::spawn(Backend::Postgres).await;
@@ -428,6 +429,13 @@ async fn a_node_cut_off_from_its_database_is_not_ready_until_it_is_back() {
     until(StatusCode::OK).await;
     set(false).await;
     until(StatusCode::SERVICE_UNAVAILABLE).await;
+    // Meanwhile a page that needs the database says so, never a 500.
+    for _ in 0..3 {
+        let r = c.get(app.url("/privacy")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(r.headers().contains_key("retry-after"));
+        assert!(r.text().await.unwrap().contains("could not reach its database"));
+    }
     set(true).await;
     until(StatusCode::OK).await;
     admin.close().await;
