@@ -1,6 +1,6 @@
 # Shared by scripts/test and scripts/chaos (sourced, with $root and $cache
-# set): messages, Debian packages, a private PostgreSQL server and a NATS
-# cluster on free ports.
+# set): messages, Debian packages, a private PostgreSQL server, a NATS
+# cluster and an S3 store on free ports.
 
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf '\n%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
@@ -76,4 +76,39 @@ for _ in range(100):
 sys.exit(1)
 PY
   done
+}
+
+# start_s3: an S3 store on a free port with one bucket, koine-test: s3s-fs
+# from crates.io, a real S3 server on a folder (one node). Built once into
+# the user's cache, which outlives a checkout (it takes minutes on two
+# cores). Garage, the distributed store, would be the truer counterpart;
+# its build is far longer, so it is not used yet. Sets s3_pid, s3_endpoint
+# and exports KOINE_TEST_S3_* for the tests.
+start_s3() {
+  local home="${XDG_CACHE_HOME:-$HOME/.cache}/koine/s3s-fs-0.14.1" dir port
+  local s3_bin="$home/bin/s3s-fs"
+  if [ ! -x "$s3_bin" ]; then
+    say "building s3s-fs 0.14.1 from crates.io (once, into $home)"
+    cargo install --quiet --locked s3s-fs --version 0.14.1 --features binary --root "$home" \
+      || die "cargo install s3s-fs failed"
+  fi
+  dir=$(mktemp -d /tmp/koine-s3.XXXXXX)
+  mkdir "$dir/data" "$dir/data/koine-test"
+  read -r port <<<"$(free_ports 1)"
+  "$s3_bin" --host 127.0.0.1 --port "$port" --access-key koine-test --secret-key koine-test-secret \
+    "$dir/data" >"$dir/log" 2>&1 &
+  s3_pid=$!
+  s3_endpoint="http://127.0.0.1:$port"
+  python3 - "$port" <<'PY' || die "s3s-fs did not start (see $dir/log)"
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+  export KOINE_TEST_S3_ENDPOINT="$s3_endpoint" KOINE_TEST_S3_BUCKET=koine-test \
+    KOINE_TEST_S3_ACCESS_KEY_ID=koine-test KOINE_TEST_S3_SECRET_ACCESS_KEY=koine-test-secret
 }

@@ -1,12 +1,13 @@
 //! `koine-bench chaos`: the fault harness `scripts/chaos` runs. Three
-//! `koine` nodes in cluster mode behind HAProxy, on a PostgreSQL server and
-//! three NATS servers the script started for it alone. Clients book and
-//! withdraw lessons, pay into their wallets by card with idempotency keys
-//! (some sent twice), send messages and delete their accounts, while a
+//! `koine` nodes in cluster mode behind HAProxy, on a PostgreSQL server,
+//! three NATS servers and an S3 store the script started for it alone.
+//! Clients book and withdraw lessons, pay into their wallets by card with
+//! idempotency keys (some sent twice), send messages, store a picture and
+//! delete their accounts, while a
 //! nemesis kills a node (`kill -9`, then starts it again), pauses one past
 //! its job leases (SIGSTOP, then SIGCONT), restarts PostgreSQL and pauses a
 //! NATS server. Every operation is logged as invoke and ok, fail or unknown
-//! (`history.jsonl`); then checkers read the database and the log. The last
+//! (`history.jsonl`); then checkers read the database, the store and the log. The last
 //! line says `N passed, M failed`.
 
 use crate::seed::{Members, Sessions};
@@ -81,6 +82,8 @@ struct History {
     payments: Mutex<Vec<(Uuid, i64, bool)>>,
     messages: Mutex<Vec<Uuid>>,
     erased: Mutex<Vec<Uuid>>,
+    /// Pictures the leavers stored before leaving.
+    pictures: std::sync::atomic::AtomicU64,
     statuses: Mutex<std::collections::BTreeMap<u16, u64>>,
 }
 
@@ -474,13 +477,28 @@ async fn eraser(
         if stop.load(Ordering::Relaxed) {
             return;
         }
+        let key = id.to_string();
+        // A picture first, so the erasure has files to remove from the store.
+        let png = tiny_png();
+        let mut bytes = format!(
+            "PUT /api/v1/me/avatar HTTP/1.1\r\nHost: chaos\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: image/png\r\nContent-Length: {}\r\n\r\n",
+            png.len()
+        )
+        .into_bytes();
+        bytes.extend(png);
+        let (stored, _) = history
+            .call(&mut conn, "eraser", "picture", &key, load::Req { bytes }, 200)
+            .await;
+        if stored == Outcome::Ok {
+            history.pictures.fetch_add(1, Ordering::Relaxed);
+        }
         let req = load::Req {
             bytes: format!(
                 "DELETE /api/v1/me HTTP/1.1\r\nHost: chaos\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\n\r\n"
             )
             .into_bytes(),
         };
-        let key = id.to_string();
         let (outcome, _) = history.call(&mut conn, "eraser", "erase", &key, req, 204).await;
         if outcome == Outcome::Ok {
             history.erased.lock().expect("history").push(id);
@@ -623,6 +641,32 @@ async fn check(env: &server::Env, history: &History) -> Vec<(&'static str, bool,
             erased.len()
         ),
     ));
+    // What a sweep would still owe the store (a node killed between an
+    // erasure's commit and its deletion) is worked off first, as the next
+    // sweep would; then every erased person's folder must be empty.
+    let owed = svc.delete_owed_objects().await.expect("owed deletions");
+    let pictures = history.pictures.load(Ordering::Relaxed);
+    let mut folders_left = 0;
+    for id in &erased {
+        let left = svc.files.list(&koine_services::files::person_prefix(*id)).await;
+        if !left.expect("the file store lists").is_empty() {
+            folders_left += 1;
+        }
+    }
+    out.push((
+        "every erased person's files are gone from the store",
+        !erased.is_empty() && pictures > 0 && folders_left == 0,
+        format!("{pictures} pictures stored, {owed} deletions still owed at the end, {folders_left} folders left"),
+    ));
     svc.db.close().await;
     out
+}
+
+/// A small PNG for the leavers' pictures.
+fn tiny_png() -> Vec<u8> {
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::new(8, 8))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode png");
+    png
 }

@@ -106,12 +106,16 @@ impl Env {
     /// The configuration the server runs with, to open its database
     /// in-process (for seeding before it starts).
     pub fn config(&self) -> koine::config::Config {
+        // The nodes inherit KOINE_S3_* (a shared file store) from the
+        // bench's environment; services made here use the same store.
         koine::config::Config {
             data_dir: self.dir.path().to_path_buf(),
             master_key: Some(MASTER_KEY.into()),
             database_url: self.database_url.clone(),
             ..koine::config::Config::default()
         }
+        .with_env(&|k| std::env::var(k).ok().filter(|_| k.starts_with("KOINE_S3_")))
+        .expect("KOINE_S3_* settings")
     }
 
     fn command(&self) -> Command {

@@ -115,6 +115,9 @@ pub struct Config {
     pub turn_tls_cert: Option<std::path::PathBuf>,
     pub turn_tls_key: Option<std::path::PathBuf>,
     pub smtp: Option<SmtpConfig>,
+    /// An S3-compatible store for files (pictures, videos, exports); none:
+    /// a directory under `data_dir`. Required in cluster mode.
+    pub s3: Option<S3Config>,
     /// The controller's identity, DPO, storage location, supervisory
     /// authority and processors, as the privacy notice states them.
     pub privacy: koine_services::policy::Controller,
@@ -131,6 +134,32 @@ pub struct SmtpConfig {
     /// `starttls` (default), `tls` or `none`.
     #[serde(default = "default_security")]
     pub security: String,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Config {
+    pub bucket: String,
+    /// The store's address (`https://s3.example.org`); none: AWS.
+    pub endpoint: Option<String>,
+    #[serde(default = "default_s3_region")]
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}
+
+fn default_s3_region() -> String {
+    "us-east-1".into()
 }
 
 fn default_smtp_port() -> u16 {
@@ -189,6 +218,7 @@ impl Default for Config {
             turn_tls_cert: None,
             turn_tls_key: None,
             smtp: None,
+            s3: None,
             privacy: koine_services::policy::Controller::default(),
         }
     }
@@ -379,6 +409,17 @@ impl Config {
                 username: get("KOINE_SMTP_USERNAME"),
                 password: get("KOINE_SMTP_PASSWORD"),
                 security: get("KOINE_SMTP_SECURITY").unwrap_or_else(default_security),
+            });
+        }
+        if let Some(bucket) = get("KOINE_S3_BUCKET") {
+            let required =
+                |name: &'static str| get(name).ok_or(ConfigError::Env(name, "needed with KOINE_S3_BUCKET".into()));
+            self.s3 = Some(S3Config {
+                bucket,
+                endpoint: get("KOINE_S3_ENDPOINT"),
+                region: get("KOINE_S3_REGION").unwrap_or_else(default_s3_region),
+                access_key_id: required("KOINE_S3_ACCESS_KEY_ID")?,
+                secret_access_key: required("KOINE_S3_SECRET_ACCESS_KEY")?,
             });
         }
         Ok(self)

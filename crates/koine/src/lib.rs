@@ -161,8 +161,22 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
             "cluster = true needs nats_url: the NATS servers that carry live events between nodes".into(),
         ));
     }
+    if cfg.cluster && cfg.s3.is_none() {
+        return Err(StartError::Config(
+            "cluster = true needs an S3-compatible store for files ([s3]): a directory under data_dir is one \
+             node's own"
+                .into(),
+        ));
+    }
     let mut s = Settings::new(cfg.data_dir.clone(), public_url);
     s.cluster = cfg.cluster;
+    s.s3 = cfg.s3.as_ref().map(|c| koine_services::files::S3Settings {
+        bucket: c.bucket.clone(),
+        endpoint: c.endpoint.clone(),
+        region: c.region.clone(),
+        access_key_id: c.access_key_id.clone(),
+        secret_access_key: c.secret_access_key.clone(),
+    });
     s.min_learner_age = MinimumAge::new(cfg.min_learner_age).map_err(StartError::Config)?;
     s.reauth_after = Duration::from_secs(cfg.reauth_minutes * 60);
     s.session_idle = Duration::from_secs(cfg.session_idle_days * 86_400);
@@ -232,10 +246,9 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
 
 /// Builds the services for a configuration (database open and migrated).
 pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError> {
-    // The data dir holds uploads and outgoing mail on either backend.
-    for dir in ["uploads", "outbox"] {
-        std::fs::create_dir_all(cfg.data_dir.join(dir))?;
-    }
+    // The data dir holds outgoing mail (and files, without an S3 store)
+    // on either backend.
+    std::fs::create_dir_all(cfg.data_dir.join("outbox"))?;
     let db = open_db(cfg).await?;
     let masters = master_keys(cfg)?;
     let rotating = masters.len() > 1;
@@ -259,6 +272,7 @@ pub async fn services(cfg: &Config, clock: Clock) -> Result<Services, StartError
         svc.bus = std::sync::Arc::new(bus);
         svc.follow_other_nodes();
     }
+    svc.adopt_old_uploads().await?;
     // A changed map or controller configuration is a new policy version.
     svc.publish_policy().await?;
     svc.rebuild_search_index().await?;
@@ -573,7 +587,18 @@ mod tests {
         let refused = settings(&cfg).unwrap_err().to_string();
         assert!(refused.contains("needs nats_url"), "{refused}");
         cfg.nats_url = Some("nats://127.0.0.1:4222".into());
-        assert!(settings(&cfg).unwrap().cluster);
+        let refused = settings(&cfg).unwrap_err().to_string();
+        assert!(refused.contains("needs an S3-compatible store"), "{refused}");
+        cfg.s3 = Some(config::S3Config {
+            bucket: "koine".into(),
+            endpoint: Some("https://s3.example.org".into()),
+            region: "garage".into(),
+            access_key_id: "GK1".into(),
+            secret_access_key: "secret".into(),
+        });
+        let s = settings(&cfg).unwrap();
+        assert!(s.cluster);
+        assert_eq!(s.s3.unwrap().bucket, "koine");
     }
 
     #[test]

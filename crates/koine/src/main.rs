@@ -107,6 +107,7 @@ fn init_logs(cfg: &Config) {
 }
 
 fn main() -> ExitCode {
+    koine_services::files::use_ring_for_tls();
     let cli = Cli::parse();
     let mut cfg = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,

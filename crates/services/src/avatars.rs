@@ -1,13 +1,13 @@
 //! Profile pictures: decoded and re-encoded server-side, which drops EXIF/GPS
 //! and anything that is not pixels; limited in bytes and dimensions.
 
+use crate::files::ObjectKind;
 use crate::{Error, Result, Services};
 use image::{ImageFormat, ImageReader, Limits};
 use koine_domain::Invalid;
 use koine_domain::profile::Viewer;
-use koine_store::repo::profiles;
+use koine_store::repo::{objects, profiles};
 use std::io::Cursor;
-use std::path::PathBuf;
 use uuid::Uuid;
 
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -58,37 +58,40 @@ pub fn reencode(bytes: &[u8]) -> Result<Vec<u8>, Invalid> {
 }
 
 impl Services {
-    fn avatar_dir(&self) -> PathBuf {
-        self.settings.data_dir.join("uploads").join("avatars")
-    }
-
-    pub fn avatar_path(&self, id: Uuid) -> PathBuf {
-        self.avatar_dir().join(format!("{id}.png"))
-    }
-
     pub async fn set_avatar(&self, account: Uuid, upload: &[u8]) -> Result<Uuid> {
         let bytes = upload.to_vec();
         let png = tokio::task::spawn_blocking(move || reencode(&bytes))
             .await
             .map_err(Error::internal)??;
-        let id = Uuid::now_v7();
-        tokio::fs::create_dir_all(self.avatar_dir())
-            .await
-            .map_err(Error::internal)?;
-        tokio::fs::write(self.avatar_path(id), png)
-            .await
-            .map_err(Error::internal)?;
-        let mut tx = self.db.begin().await?;
-        let old = profiles::get(tx.conn(), account)
-            .await?
-            .ok_or(Error::NotFound)?
-            .avatar_id;
-        profiles::set_avatar(tx.conn(), account, Some(id), self.clock.now_us()).await?;
-        tx.commit().await?;
-        if let Some(old) = old {
-            let _ = tokio::fs::remove_file(self.avatar_path(old)).await;
+        let object = self
+            .put_object(account, ObjectKind::Avatar, Uuid::now_v7(), png)
+            .await?;
+        let written = async {
+            let now = self.clock.now_us();
+            let mut tx = self.db.begin().await?;
+            let old = profiles::get(tx.conn(), account)
+                .await?
+                .ok_or(Error::NotFound)?
+                .avatar_id;
+            objects::insert(tx.conn(), &object).await?;
+            profiles::set_avatar(tx.conn(), account, Some(object.id), now).await?;
+            let released = match old {
+                Some(old) => objects::release(tx.conn(), old, now).await?,
+                None => None,
+            };
+            tx.commit().await?;
+            Ok::<_, Error>(released)
+        };
+        match written.await {
+            Ok(released) => {
+                self.delete_from_store(released.into_iter().collect()).await;
+                Ok(object.id)
+            }
+            Err(e) => {
+                self.discard_object(&object).await;
+                Err(e)
+            }
         }
-        Ok(id)
     }
 
     /// Whether `viewer` (none: a visitor) may see picture `avatar`, as its
@@ -111,16 +114,19 @@ impl Services {
     }
 
     pub async fn remove_avatar(&self, account: Uuid) -> Result<()> {
+        let now = self.clock.now_us();
         let mut tx = self.db.begin().await?;
         let old = profiles::get(tx.conn(), account)
             .await?
             .ok_or(Error::NotFound)?
             .avatar_id;
-        profiles::set_avatar(tx.conn(), account, None, self.clock.now_us()).await?;
+        profiles::set_avatar(tx.conn(), account, None, now).await?;
+        let released = match old {
+            Some(old) => objects::release(tx.conn(), old, now).await?,
+            None => None,
+        };
         tx.commit().await?;
-        if let Some(old) = old {
-            let _ = tokio::fs::remove_file(self.avatar_path(old)).await;
-        }
+        self.delete_from_store(released.into_iter().collect()).await;
         Ok(())
     }
 }

@@ -6,12 +6,12 @@ use crate::bans::Ban;
 use crate::i18n::t;
 use crate::mail::{self, Channel, Outgoing};
 use crate::{Error, Result, Services};
-use crate::{attachments, crypto};
+use crate::{attachments, crypto, files};
 use koine_domain::privacy::{Erasure, Retention};
 use koine_domain::profile::UiLocale;
 use koine_domain::refusal::Refusal;
 use koine_store::erasure;
-use koine_store::repo::{accounts, conversations, holds, keys, profiles};
+use koine_store::repo::{accounts, conversations, holds, keys, objects, profiles};
 use uuid::Uuid;
 
 /// What deleting one member's account will do, from the rows that name
@@ -140,8 +140,6 @@ impl Services {
         // transaction, while the ledger still knows whose accounts are whose.
         let freed_teachers = self.settle_before_erasure(tx.conn(), account_id, now).await?;
         let profile = profiles::get(tx.conn(), account_id).await?;
-        let avatar = profile.as_ref().and_then(|p| p.avatar_id);
-        let videos = koine_store::repo::teaching::videos(tx.conn(), account_id).await?;
         let locale = UiLocale::of_setting(profile.as_ref().and_then(|p| p.ui_locale.as_deref()));
         // Files an open report keeps are read before the key goes, and
         // sealed anew under a key of the unfinished erasure's own.
@@ -152,6 +150,10 @@ impl Services {
             Some(self.subject_key(tx.conn(), account_id).await?)
         };
         let pseudonym = Uuid::now_v7();
+        // The person's files: their whole prefix, strays included, is owed
+        // to the store once the index rows go with the rest.
+        let prefix = files::person_prefix(account_id);
+        objects::queue(tx.conn(), &prefix, now).await?;
         erasure::erase(tx.conn(), account_id, pseudonym, now).await?;
         if let Some(key) = key {
             let (held_key, wrapped) = self.keys.new_subject_key(pseudonym);
@@ -187,16 +189,10 @@ impl Services {
         for teacher in freed_teachers {
             self.lessons_changed(teacher).await;
         }
-        // Files on disk go with their rows.
-        let files = avatar
-            .map(|a| self.avatar_path(a))
-            .into_iter()
-            .chain(videos.iter().map(|(v, _)| self.video_path(*v)));
-        for path in files {
-            if let Err(e) = tokio::fs::remove_file(&path).await {
-                tracing::error!(file = %path.display(), "an erased member's file could not be removed: {e}");
-            }
-        }
+        // Done only once a listing of the prefix comes back empty; until
+        // then the sweep tries again (the key is gone already, so what is
+        // left cannot be read).
+        self.delete_from_store(vec![prefix]).await;
         Ok(())
     }
 }

@@ -1,11 +1,13 @@
 //! Data export (GDPR Art. 15(3) and 20): a ZIP of everything the data map
 //! links to the person, as JSON (one file per table, with a schema) and CSV.
 //!
-//! Requests are built by a background job; the archive is sealed under the
-//! person's key, so erasing them (crypto-shredding) also makes any copy
-//! unreadable, and it expires after 7 days.
+//! Requests are built by a background job; the archive goes to the file
+//! store sealed under a key of its own, itself sealed under the person's
+//! key, so erasing them (crypto-shredding) also makes any copy unreadable,
+//! and it expires after 7 days.
 
 use crate::accounts::{Principal, locale_of};
+use crate::files::ObjectKind;
 use crate::i18n::t;
 use crate::{Error, Result, Services, crypto};
 use koine_domain::jobs::JobKind;
@@ -14,7 +16,7 @@ use koine_domain::refusal::Refusal;
 use koine_domain::uploads::FileKind;
 use koine_store::datamap::{ColumnMap, tables};
 use koine_store::export::{Cell, TableRows};
-use koine_store::repo::{accounts, exports, profiles};
+use koine_store::repo::{accounts, exports, objects, profiles};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::io::Write;
@@ -25,7 +27,6 @@ pub use koine_store::repo::exports::ExportRow;
 const DAY_US: i64 = 86_400_000_000;
 /// How long a download stays available (and an unbuilt request waits).
 pub const EXPORT_DAYS: i64 = 7;
-const ARCHIVE_FIELD: &str = "data_exports.archive";
 /// Version of the archive layout described in `schema.json`.
 const FORMAT_VERSION: u32 = 1;
 
@@ -446,18 +447,20 @@ impl Services {
             files.push((format!("data/{table}.json"), json));
             files.extend(attachments);
         }
-        // Uploads kept on disk beside their rows: the picture and videos.
+        // Uploads in the file store beside their rows: the picture and videos.
         let uploads = avatar
-            .map(|a| (self.avatar_path(a), format!("files/avatar-{a}.png")))
+            .map(|a| (a, format!("files/avatar-{a}.png")))
             .into_iter()
             .chain(videos.into_iter().map(|(v, content_type)| {
                 let ext = FileKind::from_content_type(&content_type).map_or("bin", FileKind::extension);
-                (self.video_path(v), format!("files/video-{v}.{ext}"))
+                (v, format!("files/video-{v}.{ext}"))
             }));
-        for (path, name) in uploads {
-            match tokio::fs::read(&path).await {
+        for (id, name) in uploads {
+            match self.read_object(id).await {
                 Ok(bytes) => files.push((name, bytes)),
-                Err(e) => tracing::error!(file = %name, "an upload for an export could not be read: {e}"),
+                // A row whose file is gone is exported as the row alone.
+                Err(Error::NotFound) => tracing::error!(file = %name, "an upload for an export is missing"),
+                Err(e) => return Err(e),
             }
         }
         zip_files(files, now)
@@ -522,11 +525,12 @@ impl Services {
                     continue;
                 }
             };
+            // Sealed with a key of its own under the person's, in the file store.
+            let archive = self.put_object(e.account_id, ObjectKind::Export, e.id, zip).await?;
             let now = self.clock.now_us();
             let mut tx = self.begin_write().await?;
-            let key = self.subject_key(tx.conn(), e.account_id).await?;
-            let sealed = crypto::seal_field(&key, e.account_id, ARCHIVE_FIELD, &zip);
-            if exports::set_ready(tx.conn(), e.id, now, now + EXPORT_DAYS * DAY_US, &sealed).await? {
+            if exports::set_ready(tx.conn(), e.id, now, now + EXPORT_DAYS * DAY_US, archive.size_bytes).await? {
+                objects::insert(tx.conn(), &archive).await?;
                 if let Some(account) = accounts::get(tx.conn(), e.account_id).await? {
                     self.notify_account(
                         tx.conn(),
@@ -538,8 +542,11 @@ impl Services {
                     .await?;
                 }
                 built += 1;
+                tx.commit().await?;
+            } else {
+                drop(tx);
+                self.discard_object(&archive).await;
             }
-            tx.commit().await?;
         }
         Ok(built)
     }
@@ -548,16 +555,17 @@ impl Services {
     pub async fn download_export(&self, p: &Principal, id: Uuid) -> Result<Vec<u8>> {
         self.require_recent_auth(p)?;
         let now = self.clock.now_us();
-        let mut tx = self.db.begin().await?;
-        let sealed = match exports::archive(tx.conn(), id, p.account_id, now).await? {
-            Some(exports::Archive::Ready(sealed)) => sealed,
-            Some(exports::Archive::Building) => return Err(Refusal::ExportNotReady.into()),
-            None => return Err(Error::NotFound),
-        };
-        let key = self.subject_key(tx.conn(), p.account_id).await?;
-        let zip = crypto::open_field(&key, p.account_id, ARCHIVE_FIELD, &sealed).map_err(Error::internal)?;
-        exports::mark_downloaded(tx.conn(), id, now).await?;
-        tx.commit().await?;
+        {
+            let mut c = self.db.acquire().await?;
+            match exports::archive(c.conn(), id, p.account_id, now).await? {
+                Some(exports::Archive::Ready) => {}
+                Some(exports::Archive::Building) => return Err(Refusal::ExportNotReady.into()),
+                None => return Err(Error::NotFound),
+            }
+        }
+        let zip = self.read_object(id).await?;
+        let mut c = self.db.acquire().await?;
+        exports::mark_downloaded(c.conn(), id, now).await?;
         Ok(zip)
     }
 }

@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Between two postings of one ledger entry.
 pub const BETWEEN_POSTINGS: &str = "ledger.between_postings";
+/// The file store refusing a deletion (it is down or answers an error).
+pub const FILE_STORE_DELETE: &str = "files.delete";
 
 #[derive(Debug, Default)]
 pub struct Faults {

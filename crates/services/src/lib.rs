@@ -19,6 +19,7 @@ pub mod erasure;
 mod error;
 pub mod export;
 pub mod faults;
+pub mod files;
 mod group_commit;
 pub mod guardians;
 pub mod i18n;
@@ -86,6 +87,9 @@ pub struct Settings {
     /// One of several nodes on one PostgreSQL database: what a node would
     /// otherwise keep to itself (throttle counts) is kept in the database.
     pub cluster: bool,
+    /// The S3-compatible store files go to; none: a directory under
+    /// `data_dir` (`files`).
+    pub s3: Option<files::S3Settings>,
 }
 
 impl Settings {
@@ -107,6 +111,7 @@ impl Settings {
             classroom: classroom::ClassroomSettings::default(),
             retention: koine_store::datamap::RetentionSettings::default(),
             cluster: false,
+            s3: None,
         }
     }
 }
@@ -118,6 +123,8 @@ pub struct Services {
     /// The database people's keys live in when it is not `db`
     /// (`key_store`).
     pub key_db: Option<koine_store::Db>,
+    /// Where files lie (`files`).
+    pub files: files::Files,
     pub keys: Arc<crypto::Keyring>,
     pub clock: clock::Clock,
     pub settings: Arc<Settings>,
@@ -160,6 +167,11 @@ impl Services {
                 keys.derive(payments::test_cards::WEBHOOK_KEY_PURPOSE),
             )) as _
         });
+        files::use_ring_for_tls();
+        let files = match &settings.s3 {
+            Some(s3) => files::Files::s3(s3)?,
+            None => files::Files::local(&settings.data_dir.join("files"))?,
+        };
         let keys = Arc::new(keys);
         let throttle = if settings.cluster {
             throttle::Throttles::in_database(&db, &keys)
@@ -169,6 +181,7 @@ impl Services {
         Ok(Self {
             db,
             key_db: None,
+            files,
             keys,
             clock,
             settings: Arc::new(settings),

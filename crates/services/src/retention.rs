@@ -12,8 +12,11 @@ pub struct SweepLine {
     pub column: Option<&'static str>,
     /// `expired_rows`, `expired_values`, `unconfirmed_accounts`,
     /// `carried_forward` (ledger postings folded into opening balances),
-    /// `hold_ended` (an erased member's rows an open report kept) or
-    /// `account_gone` (a key in the key database whose account is gone).
+    /// `hold_ended` (an erased member's rows an open report kept),
+    /// `account_gone` (a key in the key database whose account is gone),
+    /// `unreferenced` (files nothing refers to any more) or
+    /// `deleted_from_store` (files and erased people's folders the file
+    /// store confirmed deleted).
     pub rule: &'static str,
     pub count: u64,
 }
@@ -83,6 +86,33 @@ impl Services {
                 count,
             }));
         }
+        // Files nothing refers to any more (a replaced picture, an expired
+        // export) are owed to the store; then what is owed is deleted.
+        {
+            let mut tx = self.begin_write().await?;
+            let released = koine_store::repo::objects::release_unreferenced(tx.conn(), now).await?;
+            if !dry_run {
+                tx.commit().await?;
+            }
+            lines.push(SweepLine {
+                table: "objects",
+                column: None,
+                rule: "unreferenced",
+                count: released,
+            });
+        }
+        let owed = if dry_run {
+            let mut c = self.db.acquire().await?;
+            koine_store::repo::objects::deletions(c.conn(), 1000).await?.len()
+        } else {
+            self.delete_owed_objects().await?
+        };
+        lines.push(SweepLine {
+            table: "object_deletions",
+            column: None,
+            rule: "deleted_from_store",
+            count: owed as u64,
+        });
         // Keys in a key database of their own whose account is gone.
         if self.key_db.is_some() {
             lines.push(SweepLine {

@@ -22,6 +22,7 @@ pub fn csrf_of(html: &str) -> String {
 
 impl Browser {
     pub fn new(base: &str) -> Self {
+        koine_services::files::use_ring_for_tls();
         let client = Client::builder()
             .cookie_store(true)
             .redirect(redirect::Policy::none())

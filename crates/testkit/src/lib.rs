@@ -56,6 +56,7 @@ macro_rules! cluster_tests {
                 let app = $crate::TestApp::spawn_with($crate::Backend::Postgres, |c| {
                     c.cluster = true;
                     c.nats_url = Some($crate::test_nats_url());
+                    c.s3 = Some($crate::test_s3());
                 })
                 .await;
                 super::$name(app).await
@@ -120,6 +121,32 @@ pub fn test_nats_url() -> String {
     })
 }
 
+/// An HTTP client for a test that starts no `TestApp` (a test of real
+/// processes): reqwest takes TLS from the process's rustls provider, which
+/// an app's start otherwise installs.
+pub fn client() -> reqwest::Client {
+    koine_services::files::use_ring_for_tls();
+    reqwest::Client::new()
+}
+
+/// The S3 store cluster tests share: one bucket (`scripts/test` starts the
+/// server and makes it); each test's people are its own, so their
+/// prefixes never meet.
+pub fn test_s3() -> koine::config::S3Config {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!("{name} is not set: cluster tests need an S3 store (run ./scripts/test, which starts one)")
+        })
+    };
+    koine::config::S3Config {
+        bucket: var("KOINE_TEST_S3_BUCKET"),
+        endpoint: Some(var("KOINE_TEST_S3_ENDPOINT")),
+        region: "us-east-1".into(),
+        access_key_id: var("KOINE_TEST_S3_ACCESS_KEY_ID"),
+        secret_access_key: var("KOINE_TEST_S3_SECRET_ACCESS_KEY"),
+    }
+}
+
 /// Creates a uniquely named database and returns its URL.
 pub async fn fresh_postgres_database() -> String {
     let admin = std::env::var(PG_ENV).unwrap_or_else(|_| {
@@ -179,6 +206,8 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
         // Warnings and errors the server logs go to the test's own output
         // (shown when it fails; threads the test spawns inherit capture).
+        // Test clients take TLS from the process's provider, as the app's do.
+        koine_services::files::use_ring_for_tls();
         static LOGS: std::sync::Once = std::sync::Once::new();
         LOGS.call_once(|| {
             let _ = tracing_subscriber::fmt()
@@ -346,6 +375,13 @@ impl TestApp {
     }
 
     /// Counts rows of a table (for "nothing was written" checks).
+    /// The paths of files of `kind` (`avatar`, `video`, `export`) in the
+    /// file store, whoever's.
+    pub async fn stored(&self, kind: &str) -> Vec<String> {
+        let all = self.svc.files.list("p/").await.expect("the file store lists");
+        all.into_iter().filter(|p| p.split('/').nth(2) == Some(kind)).collect()
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
         on_db!(&self.svc.db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await.unwrap())

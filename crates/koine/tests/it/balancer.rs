@@ -4,7 +4,7 @@
 //! PostgreSQL, so this runs there alone.
 
 use crate::conversations::{next_of, stream_request};
-use koine_testkit::{fresh_postgres_database, test_nats_url};
+use koine_testkit::{fresh_postgres_database, test_nats_url, test_s3, tiny_png};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
@@ -41,6 +41,11 @@ fn node_command(database: &str, dir: &std::path::Path) -> Command {
         .env("KOINE_NATS_URL", test_nats_url())
         .env("KOINE_LOG", "warn")
         .stdout(Stdio::null());
+    let s3 = test_s3();
+    c.env("KOINE_S3_BUCKET", s3.bucket)
+        .env("KOINE_S3_ENDPOINT", s3.endpoint.expect("an endpoint"))
+        .env("KOINE_S3_ACCESS_KEY_ID", s3.access_key_id)
+        .env("KOINE_S3_SECRET_ACCESS_KEY", s3.secret_access_key);
     c
 }
 
@@ -63,7 +68,7 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
         .status()
         .unwrap();
     assert!(seeded.success(), "seed-demo");
-    let c = Client::new();
+    let c = koine_testkit::client();
     let mut nodes = Vec::new();
     let mut ports = Vec::new();
     for n in 0..3 {
@@ -112,6 +117,61 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
     for i in 0..10 {
         assert_eq!(me().await.unwrap().status(), StatusCode::OK, "request {i}");
     }
+
+    // A picture stored through the balancer is served by every node; the
+    // member's erasure through it leaves their folder in the store empty.
+    let r = sign_in(&c, &base, "emma@demo.koine.test", DEMO_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let leaver = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let leaver_id = get_json(&c, format!("{base}/api/v1/me"), Some(&leaver)).await["profile"]["id"]
+        .as_str()
+        .unwrap()
+        .parse::<uuid::Uuid>()
+        .unwrap();
+    let png = tiny_png();
+    let r = c
+        .put(format!("{base}/api/v1/me/avatar"))
+        .bearer_auth(&leaver)
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let picture = r.json::<Value>().await.unwrap()["avatar_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for port in &ports {
+        let r = c
+            .get(format!("http://127.0.0.1:{port}{picture}"))
+            .bearer_auth(&leaver)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "node {port} serves the picture");
+        assert!(r.bytes().await.unwrap().starts_with(b"\x89PNG"));
+    }
+    let store = koine_services::files::Files::s3(&koine_services::files::S3Settings {
+        bucket: test_s3().bucket,
+        endpoint: test_s3().endpoint,
+        region: test_s3().region,
+        access_key_id: test_s3().access_key_id,
+        secret_access_key: test_s3().secret_access_key,
+    })
+    .unwrap();
+    let folder = koine_services::files::person_prefix(leaver_id);
+    assert!(!store.list(&folder).await.unwrap().is_empty());
+    let r = c
+        .delete(format!("{base}/api/v1/me"))
+        .bearer_auth(&leaver)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert!(
+        store.list(&folder).await.unwrap().is_empty(),
+        "the erased member's folder is empty"
+    );
 
     // Thirty requests for one slot, spread over the nodes, book it once;
     // a request sent twice with one idempotency key books once and answers

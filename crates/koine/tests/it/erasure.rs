@@ -16,12 +16,20 @@ both_backends!(
 async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
     let f = app.member_everywhere("gone@example.org", "Gone").await;
     let (b, id, other) = (&f.browser, f.id, &f.other_session);
-    let avatar_files = || {
-        std::fs::read_dir(app.data_dir().join("uploads/avatars"))
-            .map(|d| d.count())
-            .unwrap_or(0)
-    };
-    assert_eq!(avatar_files(), 2, "the member's and their partner teacher's");
+    assert_eq!(
+        app.stored("avatar").await.len(),
+        2,
+        "the member's and their partner teacher's"
+    );
+    assert!(
+        !app.svc
+            .files
+            .list(&koine_services::files::person_prefix(id))
+            .await
+            .unwrap()
+            .is_empty(),
+        "the member has files"
+    );
     let everyone = app.svc.parse_search(&Default::default(), "UTC").unwrap();
     assert!(
         app.svc.search_teachers(&everyone).hits.iter().any(|h| h.id == id),
@@ -113,13 +121,28 @@ async fn deleting_an_account_erases_what_the_map_says(app: TestApp) {
         Some("dispute 4"),
         "why the hold was placed stays on record"
     );
-    assert_eq!(avatar_files(), 1, "the member's picture file is gone");
+    assert_eq!(app.stored("avatar").await.len(), 1, "the member's picture file is gone");
     // The teacher's homepage, lessons and availability went with the rows;
     // the video file and the search card go too.
-    let videos = std::fs::read_dir(app.data_dir().join("uploads/videos"))
-        .map(|d| d.count())
-        .unwrap_or(0);
-    assert_eq!(videos, 1, "the member's video file is gone (their partner's stays)");
+    assert_eq!(
+        app.stored("video").await.len(),
+        1,
+        "the member's video file is gone (their partner's stays)"
+    );
+    assert!(
+        app.svc
+            .files
+            .list(&koine_services::files::person_prefix(id))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing is left under the member's prefix"
+    );
+    assert_eq!(
+        app.count("object_deletions").await,
+        0,
+        "the store confirmed the deletion"
+    );
     let everyone = app.svc.parse_search(&Default::default(), "UTC").unwrap();
     assert!(
         app.svc.search_teachers(&everyone).hits.iter().all(|h| h.id != id),

@@ -19,6 +19,7 @@ mod corrections;
 mod demo;
 mod erasure;
 mod export;
+mod files;
 mod holds;
 mod jobs;
 mod keys;

@@ -190,7 +190,7 @@ async fn erasure_leaves_no_residue(app: TestApp, logs: Logs) {
     }
 
     // In the bytes of the data directory: the SQLite file, its WAL and
-    // shared memory, uploads. The outbox holds messages as delivered (the
+    // shared memory, the file store. The outbox holds messages as delivered (the
     // stand-in for the recipients' mailboxes), so it is not Koine's copy.
     let files: Vec<_> = files_under(app.data_dir())
         .into_iter()
@@ -217,10 +217,11 @@ async fn erasure_leaves_no_residue(app: TestApp, logs: Logs) {
             assert!(!holds(bytes, m.text.as_bytes()), "{} is in {}", m.text, path.display());
         }
     }
-    let avatars = std::fs::read_dir(app.data_dir().join("uploads/avatars"))
-        .unwrap()
-        .count();
-    assert_eq!(avatars, 3, "only Bob's and the two partners' pictures are left");
+    assert_eq!(
+        app.stored("avatar").await.len(),
+        3,
+        "only Bob's and the two partners' pictures are left"
+    );
 
     // In the logs of the server, its jobs and the database driver.
     let logs = logs.text();

@@ -463,10 +463,7 @@ async fn bad_applications_are_refused_and_nothing_is_kept(app: TestApp) {
     ] {
         assert_eq!(app.count(table).await, 0, "nothing kept in {table}");
     }
-    let videos = std::fs::read_dir(app.data_dir().join("uploads/videos"))
-        .map(|d| d.count())
-        .unwrap_or(0);
-    assert_eq!(videos, 0, "no video file left behind");
+    assert!(app.stored("video").await.is_empty(), "no video file left behind");
 }
 
 /// A teacher (through the shared fixture's application) and who looks.

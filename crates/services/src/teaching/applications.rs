@@ -6,6 +6,7 @@
 //! document is audited; the applicant is told each step.
 
 use crate::accounts::Principal;
+use crate::files::ObjectKind;
 use crate::{Error, Result, Services, crypto};
 use koine_domain::Invalid;
 use koine_domain::age::{self, AgeDecision};
@@ -14,6 +15,7 @@ use koine_domain::refusal::Refusal;
 use koine_domain::teaching::{ApplicationStatus, Review, TeacherStatus, Tier, public_text};
 use koine_domain::uploads::{self, FileKind};
 use koine_domain::validation::{FieldErrors, optional_text};
+use koine_store::repo::objects::{self, ObjectRow};
 use koine_store::repo::teaching::{self as repo, ApplicationRow, CertificateRow, QueueRow, TeacherRow};
 use koine_store::repo::{accounts, profiles};
 use uuid::Uuid;
@@ -218,14 +220,6 @@ pub enum Decision {
 }
 
 impl Services {
-    fn video_dir(&self) -> std::path::PathBuf {
-        self.settings.data_dir.join("uploads").join("videos")
-    }
-
-    pub fn video_path(&self, id: Uuid) -> std::path::PathBuf {
-        self.video_dir().join(id.to_string())
-    }
-
     fn require_reviewer(p: &Principal) -> Result<()> {
         if crate::staff::role_of(p)?.can_review_teachers() {
             Ok(())
@@ -285,20 +279,6 @@ impl Services {
         }
     }
 
-    /// Stores a video upload on disk (it is shown on the homepage, so not
-    /// sealed) and returns its id; the row is written by the caller's
-    /// transaction.
-    async fn store_video(&self, bytes: &[u8]) -> Result<Uuid> {
-        let id = Uuid::now_v7();
-        tokio::fs::create_dir_all(self.video_dir())
-            .await
-            .map_err(Error::internal)?;
-        tokio::fs::write(self.video_path(id), bytes)
-            .await
-            .map_err(Error::internal)?;
-        Ok(id)
-    }
-
     /// Sends an application (or, when staff asked for more, the answer).
     pub async fn apply_to_teach(&self, p: &Principal, form: ApplicationInput) -> Result<Uuid> {
         if p.staff_role.is_some() {
@@ -343,15 +323,21 @@ impl Services {
         if let Some(png) = photo {
             self.set_avatar(p.account_id, &png).await?;
         }
+        // The video goes to the file store (it is shown on the homepage, so
+        // not sealed); its rows are written by the application's transaction.
         let video = match &v.video {
-            Some((kind, bytes)) => Some((self.store_video(bytes).await?, *kind, bytes.len())),
+            Some((kind, bytes)) => Some((
+                self.put_object(p.account_id, ObjectKind::Video, Uuid::now_v7(), bytes.clone())
+                    .await?,
+                *kind,
+            )),
             None => None,
         };
-        let written = self.write_application(p, &v, resubmitting, video, now).await;
+        let written = self.write_application(p, &v, resubmitting, video.as_ref(), now).await;
         if written.is_err()
-            && let Some((id, ..)) = video
+            && let Some((object, _)) = &video
         {
-            let _ = tokio::fs::remove_file(self.video_path(id)).await;
+            self.discard_object(object).await;
         }
         let id = written?;
         tracing::info!(application = %id, "a teacher application was submitted");
@@ -363,7 +349,7 @@ impl Services {
         p: &Principal,
         v: &TeacherApplication,
         resubmitting: Option<&ApplicationRow>,
-        video: Option<(Uuid, FileKind, usize)>,
+        video: Option<&(ObjectRow, FileKind)>,
         now: i64,
     ) -> Result<Uuid> {
         let mut tx = self.db.begin().await?;
@@ -381,8 +367,17 @@ impl Services {
             (None, Some(old)) => (old.id_document_type.clone(), old.id_document_enc.clone()),
             (None, None) => return Err(Invalid::new("id_document", "required").into()),
         };
-        if let Some((vid, kind, size)) = video {
-            repo::insert_video(tx.conn(), vid, p.account_id, kind.content_type(), size as i64, now).await?;
+        if let Some((object, kind)) = video {
+            repo::insert_video(
+                tx.conn(),
+                object.id,
+                p.account_id,
+                kind.content_type(),
+                object.size_bytes,
+                now,
+            )
+            .await?;
+            objects::insert(tx.conn(), object).await?;
         }
         let row = ApplicationRow {
             id,
@@ -397,7 +392,9 @@ impl Services {
             expertise: v.expertise.clone(),
             id_document_type: id_type,
             id_document_enc: id_enc,
-            video_id: video.map(|(vid, ..)| vid).or(resubmitting.and_then(|a| a.video_id)),
+            video_id: video
+                .map(|(object, _)| object.id)
+                .or(resubmitting.and_then(|a| a.video_id)),
             submitted_at: now,
             decided_at: None,
             decided_by: None,

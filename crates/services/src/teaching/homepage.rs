@@ -10,7 +10,6 @@ use koine_domain::teaching::{TeacherStatus, Tier, public_text};
 use koine_domain::validation::{FieldErrors, optional};
 use koine_store::repo::teaching::{self as repo, TeacherRow};
 use koine_store::repo::{profiles, restrictions};
-use std::path::PathBuf;
 use uuid::Uuid;
 
 /// A homepage as one viewer sees it.
@@ -249,9 +248,9 @@ impl Services {
         Ok(())
     }
 
-    /// Where a video is, if `p` may watch it: its owner, a reviewer, or
-    /// anyone the homepage shows it to. (path, content type)
-    pub async fn video_for(&self, p: Option<&Principal>, id: Uuid) -> Result<(PathBuf, String)> {
+    /// A video, if `p` may watch it: its owner, a reviewer, or anyone the
+    /// homepage shows it to. (content type, bytes)
+    pub async fn video_for(&self, p: Option<&Principal>, id: Uuid) -> Result<(String, Vec<u8>)> {
         let (owner, content_type) = {
             let mut c = self.db.acquire().await?;
             repo::video(c.conn(), id).await?.ok_or(Error::NotFound)?
@@ -273,7 +272,7 @@ impl Services {
                     .await?;
             }
         }
-        Ok((self.video_path(id), content_type))
+        Ok((content_type, self.read_object(id).await?))
     }
 }
 

@@ -60,6 +60,7 @@ mod booking;
 mod classroom;
 mod conversations;
 mod exactly_once;
+mod files;
 mod mail;
 mod money;
 mod notifications;
@@ -350,6 +351,7 @@ static FEATURES: &[&[TableMap]] = &[
     conversations::TABLES,
     classroom::TABLES,
     exactly_once::TABLES,
+    files::TABLES,
 ];
 
 /// Every table of the map, in erasure order.

@@ -50,10 +50,9 @@ pub(super) static TABLES: &[TableMap] = &[
         UID => ["id", "account_id"];
         "user.privacy_request" => ["requested_at"];
         "user.privacy_request" => ["ready_at", "expires_at"].from(Source::Service);
+        // The archive itself lies in the file store (`objects`); it is a
+        // copy of the rest, and an export never contains earlier exports.
         SYS => ["size_bytes"];
-        // The sealed archive is a copy of the rest, not new data; an
-        // export never contains earlier exports.
-        "user.privacy_request" => ["archive"].secret().from(Source::Service);
         "user.privacy_request" => ["downloaded_at"].from(Source::Service);
     ),
     table!("processing_restrictions", ["account_id"],

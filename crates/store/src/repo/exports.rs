@@ -40,34 +40,33 @@ pub async fn pending(conn: Conn<'_>, limit: i64) -> Result<Vec<ExportRow>> {
     Ok(on_conn!(conn, c => sqlx::query_as(sql).bind(limit).fetch_all(&mut *c).await)?)
 }
 
-/// Stores a built archive; false if the request is gone (erased or swept).
-pub async fn set_ready(conn: Conn<'_>, id: Uuid, now: i64, expires_at: i64, archive: &[u8]) -> Result<bool> {
-    let size = i64::try_from(archive.len()).unwrap_or(i64::MAX);
+/// Marks a request built (its archive is in the file store); false if the
+/// request is gone (erased or swept).
+pub async fn set_ready(conn: Conn<'_>, id: Uuid, now: i64, expires_at: i64, size: i64) -> Result<bool> {
     let n = on_conn!(conn, c => sqlx::query(
-        "UPDATE data_exports SET ready_at = $2, expires_at = $3, size_bytes = $4, archive = $5 \
+        "UPDATE data_exports SET ready_at = $2, expires_at = $3, size_bytes = $4 \
          WHERE id = $1 AND ready_at IS NULL")
-        .bind(id).bind(now).bind(expires_at).bind(size).bind(archive)
+        .bind(id).bind(now).bind(expires_at).bind(size)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
-/// The sealed archive of one of the person's ready, unexpired exports.
 /// An export as its owner may download it.
 pub enum Archive {
-    Ready(Vec<u8>),
+    /// Built: its archive is file `id` in the file store.
+    Ready,
     /// Asked for and still being built.
     Building,
 }
 
 /// The owner's export `id`, unless it is unknown, someone else's or expired.
 pub async fn archive(conn: Conn<'_>, id: Uuid, account: Uuid, now: i64) -> Result<Option<Archive>> {
-    let found: Option<(Option<Vec<u8>>, Option<i64>)> = on_conn!(conn, c => sqlx::query_as(
-        "SELECT archive, ready_at FROM data_exports WHERE id = $1 AND account_id = $2 AND expires_at > $3")
+    let found: Option<Option<i64>> = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT ready_at FROM data_exports WHERE id = $1 AND account_id = $2 AND expires_at > $3")
         .bind(id).bind(account).bind(now).fetch_optional(&mut *c).await)?;
-    Ok(found.and_then(|(archive, ready)| match (archive, ready) {
-        (Some(zip), Some(_)) => Some(Archive::Ready(zip)),
-        (None, None) => Some(Archive::Building),
-        _ => None,
+    Ok(found.map(|ready| match ready {
+        Some(_) => Archive::Ready,
+        None => Archive::Building,
     }))
 }
 

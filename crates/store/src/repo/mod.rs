@@ -21,6 +21,7 @@ pub mod keys;
 pub mod ledger;
 pub mod lessons;
 pub mod notifications;
+pub mod objects;
 pub mod offerings;
 pub mod outbox;
 pub mod packages;

@@ -337,9 +337,7 @@ async fn avatar(
     if unchanged {
         return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
     }
-    let bytes = tokio::fs::read(st.svc.avatar_path(id))
-        .await
-        .map_err(|_| PageError::Status(StatusCode::NOT_FOUND, "error-not-found"))?;
+    let bytes = st.svc.read_object(id).await?;
     Ok((
         cache,
         [(header::CONTENT_TYPE, HeaderValue::from_static("image/png"))],

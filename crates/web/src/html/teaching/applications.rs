@@ -208,10 +208,7 @@ async fn certificate(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>)
 }
 
 async fn video(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Uuid>) -> Result<Response, PageError> {
-    let (path, ct) = st.svc.video_for(ctx.principal.as_ref(), id).await?;
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|_| PageError::from(Error::NotFound))?;
+    let (ct, bytes) = st.svc.video_for(ctx.principal.as_ref(), id).await?;
     Ok(([(header::CONTENT_TYPE, ct)], bytes).into_response())
 }
 

@@ -1,0 +1,200 @@
+//! Files in the file store: under their person's prefix, private ones
+//! sealed, deletions owed until the store confirms them, earlier uploads
+//! moved in; in cluster mode an S3 store every node shares.
+
+use koine_services::files::person_prefix;
+use koine_testkit::{TestApp, both_backends, cluster_tests, tiny_png};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use std::time::Duration;
+use uuid::Uuid;
+
+both_backends!(
+    files_lie_under_their_persons_prefix_and_private_ones_are_sealed,
+    a_deletion_the_store_refuses_is_owed_until_it_is_done,
+    files_nothing_refers_to_leave_the_store,
+    uploads_of_earlier_versions_move_into_the_store
+);
+
+cluster_tests!(files_are_shared_by_every_node_and_go_with_an_erasure);
+
+/// A member with a picture and a built export: (token, account, picture
+/// URL, export id).
+async fn member_with_files(app: &TestApp, email: &str) -> (String, Uuid, String, String) {
+    app.member(email, "Filer").await;
+    let token = crate::api::token(app, email).await;
+    let r = reqwest::Client::new()
+        .put(app.url("/api/v1/me/avatar"))
+        .bearer_auth(&token)
+        .body(tiny_png())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let picture = r.json::<Value>().await.unwrap()["avatar_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app.api(Method::POST, "/api/v1/me/exports", &token).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let export = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.svc.build_pending_exports().await.unwrap(), 1);
+    (token, app.account_id(email).await, picture, export)
+}
+
+async fn download(base: &str, path: &str, token: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn files_lie_under_their_persons_prefix_and_private_ones_are_sealed(app: TestApp) {
+    let (token, id, picture, export) = member_with_files(&app, "sealed@example.org").await;
+    let mut paths = app.svc.files.list(&person_prefix(id)).await.unwrap();
+    paths.sort();
+    let picture_id = picture.trim_start_matches("/avatars/").trim_end_matches(".png");
+    assert_eq!(
+        paths,
+        [format!("p/{id}/avatar/{picture_id}"), format!("p/{id}/export/{export}")],
+        "each file under its person's prefix, by kind"
+    );
+    assert_eq!(app.count("objects").await, 2, "and each listed in the index");
+    // On disk the picture is a PNG (it is shown to others); the export is
+    // sealed: neither a ZIP nor anything of the member's in the clear.
+    let on_disk = |path: &str| std::fs::read(app.data_dir().join("files").join(path)).unwrap();
+    assert!(on_disk(&paths[0]).starts_with(b"\x89PNG"));
+    let sealed = on_disk(&paths[1]);
+    let zip = download(&app.base, &format!("/api/v1/me/exports/{export}/archive"), &token).await;
+    assert_eq!(zip.status(), StatusCode::OK);
+    let zip = zip.bytes().await.unwrap();
+    assert!(zip.starts_with(b"PK"), "the member gets the ZIP");
+    assert!(!sealed.starts_with(b"PK") && sealed.len() > zip.len());
+    assert!(
+        !sealed
+            .windows(b"sealed@example.org".len())
+            .any(|w| w == b"sealed@example.org"),
+        "the address is not in the stored archive"
+    );
+    assert!(
+        download(&app.base, &picture, &token)
+            .await
+            .bytes()
+            .await
+            .unwrap()
+            .starts_with(b"\x89PNG"),
+        "the picture is served from the store"
+    );
+}
+
+async fn a_deletion_the_store_refuses_is_owed_until_it_is_done(app: TestApp) {
+    let (token, id, ..) = member_with_files(&app, "owed@example.org").await;
+    app.svc.faults.arm(koine_services::faults::FILE_STORE_DELETE);
+    let r = app.api(Method::DELETE, "/api/v1/me", &token).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // The erasure stands (the key is gone, so the files cannot be read);
+    // the folder is owed to the store.
+    assert_eq!(app.count("accounts").await, 0);
+    assert_eq!(app.count("objects").await, 0);
+    assert_eq!(app.count("object_deletions").await, 1);
+    assert_eq!(app.svc.files.list(&person_prefix(id)).await.unwrap().len(), 2);
+    let swept = app.svc.sweep(false).await.unwrap();
+    let line = swept.iter().find(|l| l.rule == "deleted_from_store").unwrap();
+    assert_eq!(line.count, 1, "{swept:?}");
+    assert!(app.svc.files.list(&person_prefix(id)).await.unwrap().is_empty());
+    assert_eq!(app.count("object_deletions").await, 0);
+}
+
+async fn files_nothing_refers_to_leave_the_store(app: TestApp) {
+    let (token, id, first, export) = member_with_files(&app, "changes@example.org").await;
+    // A new picture replaces the old one, in the store too.
+    let r = reqwest::Client::new()
+        .put(app.url("/api/v1/me/avatar"))
+        .bearer_auth(&token)
+        .body(tiny_png())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let second = r.json::<Value>().await.unwrap()["avatar_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first, second);
+    let pictures = app.stored("avatar").await;
+    assert_eq!(pictures.len(), 1, "{pictures:?}");
+    assert!(second.contains(pictures[0].rsplit('/').next().unwrap()));
+    // An expired export leaves with the sweep.
+    app.advance(Duration::from_secs(8 * 24 * 3600));
+    let swept = app.svc.sweep(false).await.unwrap();
+    let line = swept.iter().find(|l| l.rule == "unreferenced").unwrap();
+    assert_eq!(line.count, 1, "{swept:?}");
+    let left = app.svc.files.list(&person_prefix(id)).await.unwrap();
+    assert!(!left.iter().any(|p| p.contains(&export)), "{left:?}");
+    assert_eq!(left.len(), 1, "the picture stays: {left:?}");
+    // Removing the picture removes its file.
+    let r = app.api(Method::DELETE, "/api/v1/me/avatar", &token).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert!(app.svc.files.list(&person_prefix(id)).await.unwrap().is_empty());
+    assert_eq!(app.count("objects").await, 0);
+}
+
+async fn uploads_of_earlier_versions_move_into_the_store(app: TestApp) {
+    let (token, id, picture, _) = member_with_files(&app, "earlier@example.org").await;
+    let picture_id: Uuid = picture
+        .trim_start_matches("/avatars/")
+        .trim_end_matches(".png")
+        .parse()
+        .unwrap();
+    // As an earlier version kept it: in uploads/avatars, not indexed.
+    let png = std::fs::read(app.data_dir().join("files").join(format!("p/{id}/avatar/{picture_id}"))).unwrap();
+    let old = app.data_dir().join("uploads/avatars");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join(format!("{picture_id}.png")), &png).unwrap();
+    koine_testkit::on_db!(&app.svc.db, p => sqlx::query("DELETE FROM objects WHERE kind = 'avatar'").execute(p).await.unwrap().rows_affected());
+    std::fs::remove_dir_all(app.data_dir().join("files").join(format!("p/{id}/avatar"))).unwrap();
+    assert_eq!(
+        download(&app.base, &picture, &token).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // A node starting moves it in.
+    let node = app.another_node().await;
+    let r = download(&node.base, &picture, &token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap(), png);
+    assert!(!old.join(format!("{picture_id}.png")).exists(), "the old file is gone");
+    assert_eq!(app.stored("avatar").await.len(), 1);
+}
+
+async fn files_are_shared_by_every_node_and_go_with_an_erasure(app: TestApp) {
+    let node = app.another_node().await;
+    let (token, id, picture, export) = member_with_files(&app, "shared@example.org").await;
+    assert!(
+        !app.data_dir().join("files").exists(),
+        "no node keeps files of its own in cluster mode"
+    );
+    // Put through one node, read through the other.
+    let r = download(&node.base, &picture, &token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"\x89PNG"));
+    let r = download(&node.base, &format!("/api/v1/me/exports/{export}/archive"), &token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    assert_eq!(node.svc.files.list(&person_prefix(id)).await.unwrap().len(), 2);
+    // Erased through the other node: the folder is empty in the store.
+    let r = reqwest::Client::new()
+        .delete(format!("{}/api/v1/me", node.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert!(app.svc.files.list(&person_prefix(id)).await.unwrap().is_empty());
+    assert_eq!(app.count("object_deletions").await, 0);
+    assert_eq!(
+        download(&app.base, &picture, &token).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,345 @@
+//! Files in an object store, through the `object_store` crate: a directory
+//! under the data dir on one node (the default), an S3-compatible store
+//! shared by every node in cluster mode. Each file lies under its person's
+//! prefix, `p/<account>/<kind>/<id>`, and is listed in `objects`, written
+//! in the transaction that refers to it. A private file is sealed in Koine
+//! before it leaves (AES-256-GCM under a key of its own, which is sealed
+//! under the person's key), so the store only ever holds ciphertext and
+//! destroying the person's key shreds every copy: the store's replicas,
+//! its deferred deletes and its backups.
+//!
+//! Deletions are owed, not hoped for: the transaction that lets go of a
+//! file queues it in `object_deletions`, and the queue is worked off after
+//! commit and again by every retention sweep until the store confirms. An
+//! erasure queues the person's whole prefix, which is done only once a
+//! listing of it comes back empty.
+
+use crate::{Error, Result, Services, crypto};
+use futures_util::StreamExt;
+use koine_store::repo::objects::{self, ObjectRow};
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// An S3-compatible store and how to reach it.
+#[derive(Clone)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// `https://…` (`http://…` only on a private network); none: AWS.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Settings")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a file is: the folder it lies in under its person's prefix, and
+/// whether Koine seals it before it leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// A profile picture (re-encoded, shown as its owner chose).
+    Avatar,
+    /// A teacher's introduction video (public on their homepage).
+    Video,
+    /// A data export (private).
+    Export,
+}
+
+impl ObjectKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Avatar => "avatar",
+            Self::Video => "video",
+            Self::Export => "export",
+        }
+    }
+
+    /// Pictures and videos are shown to others and stay as they are;
+    /// everything else is sealed.
+    fn private(self) -> bool {
+        !matches!(self, Self::Avatar | Self::Video)
+    }
+}
+
+/// The labels a sealed file and its key are bound to.
+const CONTENT: &str = "objects.content";
+const WRAPPED: &str = "objects.wrapped_key";
+
+pub use koine_store::repo::objects::person_prefix;
+
+/// HTTP clients (reqwest, for the S3 store) take TLS from the process's
+/// rustls provider: ring, as elsewhere in Koine. Call before making one; a
+/// second install is refused harmlessly.
+pub fn use_ring_for_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The object store of this node.
+#[derive(Clone)]
+pub struct Files {
+    store: Arc<dyn ObjectStore>,
+    /// Every node sees the same files (S3), rather than its own directory.
+    pub shared: bool,
+}
+
+impl std::fmt::Debug for Files {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Files({})", self.store)
+    }
+}
+
+/// A store that failed to answer: the request may be tried again (503).
+fn unreachable(e: object_store::Error) -> Error {
+    tracing::warn!("the file store did not answer: {e}");
+    Error::Busy("file-store")
+}
+
+impl Files {
+    /// Files in `dir` (made if missing), this node's own.
+    pub fn local(dir: &std::path::Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(Error::internal)?;
+        let store = LocalFileSystem::new_with_prefix(dir)
+            .map_err(Error::internal)?
+            .with_automatic_cleanup(true);
+        Ok(Self {
+            store: Arc::new(store),
+            shared: false,
+        })
+    }
+
+    /// Files in an S3-compatible store, shared by every node.
+    pub fn s3(s: &S3Settings) -> Result<Self> {
+        use_ring_for_tls();
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(&s.bucket)
+            .with_region(&s.region)
+            .with_access_key_id(&s.access_key_id)
+            .with_secret_access_key(&s.secret_access_key);
+        if let Some(endpoint) = &s.endpoint {
+            // Self-hosted stores (Garage, MinIO, Ceph) address buckets by path.
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"))
+                .with_virtual_hosted_style_request(false);
+        }
+        Ok(Self {
+            store: Arc::new(
+                builder
+                    .build()
+                    .map_err(|e| Error::Internal(format!("file store: {e}")))?,
+            ),
+            shared: true,
+        })
+    }
+
+    async fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        self.store
+            .put(&Path::from(path), PutPayload::from(bytes))
+            .await
+            .map_err(unreachable)?;
+        Ok(())
+    }
+
+    async fn get(&self, path: &str) -> Result<Vec<u8>> {
+        match self.store.get(&Path::from(path)).await {
+            Ok(found) => Ok(found.bytes().await.map_err(unreachable)?.to_vec()),
+            Err(object_store::Error::NotFound { .. }) => Err(Error::NotFound),
+            Err(e) => Err(unreachable(e)),
+        }
+    }
+
+    /// The paths under `prefix` (a person's).
+    pub async fn list(&self, prefix: &str) -> Result<Vec<String>> {
+        let prefix = Path::from(prefix.trim_end_matches('/'));
+        let mut listing = self.store.list(Some(&prefix));
+        let mut paths = Vec::new();
+        while let Some(meta) = listing.next().await {
+            paths.push(meta.map_err(unreachable)?.location.to_string());
+        }
+        Ok(paths)
+    }
+
+    /// Deletes one object or, for a prefix (ending in `/`), everything
+    /// under it; done only when the store confirms nothing is left.
+    async fn delete(&self, path: &str) -> Result<()> {
+        let targets = if path.ends_with('/') {
+            self.list(path).await?
+        } else {
+            vec![path.to_owned()]
+        };
+        for target in targets {
+            match self.store.delete(&Path::from(target)).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(unreachable(e)),
+            }
+        }
+        if path.ends_with('/') && !self.list(path).await?.is_empty() {
+            return Err(Error::Internal(format!("{path} is not empty after deleting it")));
+        }
+        Ok(())
+    }
+}
+
+impl Services {
+    /// Puts `bytes` in the store as `account`'s file `id` of `kind`, sealed
+    /// first if the kind is private, and returns its index row for the
+    /// caller to insert in the transaction that refers to it. Should that
+    /// transaction fail, the caller queues the file's deletion
+    /// (`discard_object`); a crash in between leaves it under the person's
+    /// prefix, which their erasure empties.
+    pub(crate) async fn put_object(
+        &self,
+        account: Uuid,
+        kind: ObjectKind,
+        id: Uuid,
+        bytes: Vec<u8>,
+    ) -> Result<ObjectRow> {
+        let size_bytes = i64::try_from(bytes.len()).map_err(Error::internal)?;
+        let (body, wrapped_key) = if kind.private() {
+            let person = {
+                let mut c = self.db.acquire().await?;
+                self.subject_key(c.conn(), account).await?
+            };
+            let own: [u8; 32] = crypto::random_bytes();
+            let sealed = crypto::seal_field(&own, id, CONTENT, &bytes);
+            (sealed, Some(crypto::seal_field(&person, account, WRAPPED, &own)))
+        } else {
+            (bytes, None)
+        };
+        let row = ObjectRow {
+            id,
+            account_id: account,
+            kind: kind.name().to_owned(),
+            size_bytes,
+            wrapped_key,
+            created_at: self.clock.now_us(),
+        };
+        self.files.put(&row.path(), body).await?;
+        Ok(row)
+    }
+
+    /// A file put but never referred to (its transaction failed): deleted
+    /// now, or by the next sweep.
+    pub(crate) async fn discard_object(&self, row: &ObjectRow) {
+        let queued = async {
+            let mut c = self.db.acquire().await?;
+            objects::queue(c.conn(), &row.path(), self.clock.now_us()).await?;
+            Ok::<_, Error>(())
+        };
+        if let Err(e) = queued.await {
+            tracing::error!(object = %row.id, "a file whose transaction failed could not be queued for deletion: {e}");
+        }
+        self.delete_from_store(vec![row.path()]).await;
+    }
+
+    /// File `id`'s contents, opened with its person's key if sealed; not
+    /// found once it or its person's key is gone.
+    pub async fn read_object(&self, id: Uuid) -> Result<Vec<u8>> {
+        let (row, person) = {
+            let mut c = self.db.acquire().await?;
+            let row = objects::get(c.conn(), id).await?.ok_or(Error::NotFound)?;
+            let person = match row.wrapped_key {
+                Some(_) => Some(
+                    self.subject_key_if_any(c.conn(), row.account_id)
+                        .await?
+                        .ok_or(Error::NotFound)?,
+                ),
+                None => None,
+            };
+            (row, person)
+        };
+        let bytes = self.files.get(&row.path()).await?;
+        match (person, &row.wrapped_key) {
+            (Some(person), Some(wrapped)) => {
+                let own = crypto::open_field(&person, row.account_id, WRAPPED, wrapped).map_err(Error::internal)?;
+                crypto::open_field(
+                    &own.try_into().map_err(|_| Error::internal("object key"))?,
+                    id,
+                    CONTENT,
+                    &bytes,
+                )
+                .map_err(Error::internal)
+            }
+            _ => Ok(bytes),
+        }
+    }
+
+    /// Works off the deletions owed to the store (the retention sweep);
+    /// returns how many the store confirmed.
+    pub async fn delete_owed_objects(&self) -> Result<usize> {
+        let owed = {
+            let mut c = self.db.acquire().await?;
+            objects::deletions(c.conn(), 1000).await?
+        };
+        Ok(self.delete_from_store(owed).await)
+    }
+
+    /// Deletes queued `paths` from the store, each struck off the queue
+    /// once the store confirms; returns how many were. One the store
+    /// refuses stays owed (logged) and is tried again by the next sweep.
+    pub(crate) async fn delete_from_store(&self, paths: Vec<String>) -> usize {
+        let mut done = 0;
+        for path in paths {
+            let confirmed = async {
+                self.faults.check(crate::faults::FILE_STORE_DELETE)?;
+                self.files.delete(&path).await?;
+                let mut c = self.db.acquire().await?;
+                objects::deleted(c.conn(), &path).await?;
+                Ok::<_, Error>(())
+            };
+            match confirmed.await {
+                Ok(()) => done += 1,
+                Err(e) => tracing::error!("a file owed deletion is still in the store (tried again later): {e}"),
+            }
+        }
+        done
+    }
+
+    /// Moves pictures and videos from the uploads folder of earlier
+    /// versions into the file store, each under its person's prefix.
+    pub async fn adopt_old_uploads(&self) -> Result<usize> {
+        let unindexed = {
+            let mut c = self.db.acquire().await?;
+            objects::unindexed(c.conn()).await?
+        };
+        let uploads = self.settings.data_dir.join("uploads");
+        let mut adopted = 0;
+        for (kind, id, account) in unindexed {
+            let (kind, old) = match kind.as_str() {
+                "avatar" => (ObjectKind::Avatar, uploads.join("avatars").join(format!("{id}.png"))),
+                _ => (ObjectKind::Video, uploads.join("videos").join(id.to_string())),
+            };
+            let bytes = match tokio::fs::read(&old).await {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    tracing::warn!(file = %old.display(), "an earlier upload is missing and was not moved: {e}");
+                    continue;
+                }
+            };
+            let row = self.put_object(account, kind, id, bytes).await?;
+            let mut c = self.db.acquire().await?;
+            objects::insert(c.conn(), &row).await?;
+            drop(c);
+            if let Err(e) = tokio::fs::remove_file(&old).await {
+                tracing::warn!(file = %old.display(), "a moved upload could not be removed: {e}");
+            }
+            adopted += 1;
+        }
+        if adopted > 0 {
+            tracing::info!(files = adopted, "earlier uploads moved into the file store");
+        }
+        Ok(adopted)
+    }
+}

@@ -1,0 +1,30 @@
+-- Files in the object store (a directory on one node, S3 in cluster mode),
+-- each under its person's prefix p/<account>/<kind>/<id>. This table lists
+-- every one (its path follows from its owner, kind and id); a private
+-- file's own key is here, sealed under its person's key, so destroying that
+-- key makes every copy of the file unreadable.
+-- Keep in step with ../sqlite/0034_objects.sql.
+CREATE TABLE objects (
+    id UUID NOT NULL PRIMARY KEY,
+    account_id UUID NOT NULL,
+    kind TEXT NOT NULL,
+    size_bytes BIGINT NOT NULL CHECK (size_bytes >= 0),
+    -- Private files only.
+    wrapped_key BYTEA,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX objects_account ON objects (account_id);
+
+-- Objects and person prefixes (ending in /) to delete from the store: queued
+-- in the transaction that lets go of them, deleted after it commits, and
+-- retried by the retention sweep until the store confirms. A prefix is done
+-- once a listing of it comes back empty.
+CREATE TABLE object_deletions (
+    path TEXT NOT NULL PRIMARY KEY,
+    queued_at BIGINT NOT NULL
+);
+
+-- Export archives now lie in the object store, sealed with a key of their
+-- own: archives built before are built again there by the export job.
+UPDATE data_exports SET ready_at = NULL, size_bytes = NULL WHERE archive IS NOT NULL;
+ALTER TABLE data_exports DROP COLUMN archive;

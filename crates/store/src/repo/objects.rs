@@ -1,0 +1,114 @@
+//! The index of files in the object store, and the deletions owed to it.
+
+use crate::{Conn, Result, on_conn};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ObjectRow {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub kind: String,
+    pub size_bytes: i64,
+    /// A private file's own key, sealed under its person's key.
+    pub wrapped_key: Option<Vec<u8>>,
+    pub created_at: i64,
+}
+
+impl ObjectRow {
+    /// Where the file lies: under its person's prefix (`person_prefix`).
+    pub fn path(&self) -> String {
+        format!("{}{}/{}", person_prefix(self.account_id), self.kind, self.id)
+    }
+}
+
+/// Where a person's files lie; everything under it is theirs.
+pub fn person_prefix(account: Uuid) -> String {
+    format!("p/{account}/")
+}
+
+const COLUMNS: &str = "id, account_id, kind, size_bytes, wrapped_key, created_at";
+
+pub async fn insert(conn: Conn<'_>, o: &ObjectRow) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO objects (id, account_id, kind, size_bytes, wrapped_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(o.id).bind(o.account_id).bind(&o.kind).bind(o.size_bytes).bind(&o.wrapped_key).bind(o.created_at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn get(conn: Conn<'_>, id: Uuid) -> Result<Option<ObjectRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM objects WHERE id = $1"));
+    Ok(on_conn!(conn, c => sqlx::query_as(sql).bind(id).fetch_optional(&mut *c).await)?)
+}
+
+/// Takes objects out of the index and queues their deletion from the store
+/// (in the caller's transaction); their paths.
+async fn release_rows(mut conn: Conn<'_>, rows: Vec<ObjectRow>, now: i64) -> Result<Vec<String>> {
+    let mut paths = Vec::with_capacity(rows.len());
+    for row in rows {
+        let path = row.path();
+        on_conn!(conn.reborrow(), c => {
+            sqlx::query("INSERT INTO object_deletions (path, queued_at) VALUES ($1, $2) ON CONFLICT (path) DO NOTHING")
+                .bind(&path).bind(now).execute(&mut *c).await?;
+            sqlx::query("DELETE FROM objects WHERE id = $1").bind(row.id).execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+/// Takes object `id` out of the index and queues its deletion from the
+/// store (in the caller's transaction); its path, if it was indexed.
+pub async fn release(mut conn: Conn<'_>, id: Uuid, now: i64) -> Result<Option<String>> {
+    let row = get(conn.reborrow(), id).await?;
+    Ok(release_rows(conn, row.into_iter().collect(), now).await?.pop())
+}
+
+/// Queues the deletion of one path, or of everything under a prefix (a
+/// person's, ending in `/`), strays included.
+pub async fn queue(conn: Conn<'_>, path: &str, now: i64) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO object_deletions (path, queued_at) VALUES ($1, $2) ON CONFLICT (path) DO NOTHING")
+        .bind(path).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Index entries whose owning row is gone (a replaced picture, a removed
+/// video, an expired export): released as `release` would; how many.
+pub async fn release_unreferenced(mut conn: Conn<'_>, now: i64) -> Result<u64> {
+    // One condition per kind: the row that refers to the object.
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM objects WHERE \
+         (kind = 'avatar' AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.avatar_id = objects.id)) \
+         OR (kind = 'video' AND NOT EXISTS (SELECT 1 FROM teacher_videos v WHERE v.id = objects.id)) \
+         OR (kind = 'export' AND NOT EXISTS (SELECT 1 FROM data_exports e WHERE e.id = objects.id AND e.expires_at > $1)) \
+         LIMIT 1000"
+    ));
+    let rows: Vec<ObjectRow> = on_conn!(conn.reborrow(), c => sqlx::query_as(sql).bind(now).fetch_all(&mut *c).await)?;
+    Ok(release_rows(conn, rows, now).await?.len() as u64)
+}
+
+/// The oldest `limit` deletions owed to the store.
+pub async fn deletions(conn: Conn<'_>, limit: i64) -> Result<Vec<String>> {
+    Ok(on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT path FROM object_deletions ORDER BY queued_at, path LIMIT $1")
+        .bind(limit).fetch_all(&mut *c).await)?)
+}
+
+/// The store confirmed a deletion.
+pub async fn deleted(conn: Conn<'_>, path: &str) -> Result<()> {
+    on_conn!(conn, c => sqlx::query("DELETE FROM object_deletions WHERE path = $1")
+        .bind(path).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Pictures and videos from before the object store, not indexed yet:
+/// (kind, object id, owner).
+pub async fn unindexed(conn: Conn<'_>) -> Result<Vec<(String, Uuid, Uuid)>> {
+    Ok(on_conn!(conn, c => sqlx::query_as(
+        "SELECT 'avatar', avatar_id, account_id FROM profiles p WHERE avatar_id IS NOT NULL \
+           AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = p.avatar_id) \
+         UNION ALL SELECT 'video', id, account_id FROM teacher_videos v \
+           WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = v.id)")
+        .fetch_all(&mut *c).await)?)
+}
