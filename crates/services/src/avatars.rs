@@ -64,7 +64,7 @@ impl Services {
             .await
             .map_err(Error::internal)??;
         let object = self
-            .put_object(account, ObjectKind::Avatar, Uuid::now_v7(), png)
+            .put_object(account, (ObjectKind::Avatar, "image/png"), Uuid::now_v7(), png)
             .await?;
         let written = async {
             let now = self.clock.now_us();

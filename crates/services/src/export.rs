@@ -399,14 +399,13 @@ impl Services {
     /// and encoded in parallel, each on its own pooled connection.
     pub async fn build_export(&self, account: Uuid) -> Result<Vec<u8>> {
         let now = self.clock.now_us();
-        let (key, locale, avatar, videos, holding) = {
+        let (key, locale, stored, holding) = {
             let mut c = self.db.acquire().await?;
             let key = self.subject_key(c.conn(), account).await?;
             let locale = locale_of(c.conn(), account).await?;
-            let avatar = profiles::get(c.conn(), account).await?.and_then(|p| p.avatar_id);
-            let videos = koine_store::repo::teaching::videos(c.conn(), account).await?;
+            let stored = objects::of_account(c.conn(), account).await?;
             let holding = koine_store::export::tables_about(c.conn(), account).await?;
-            (key, locale, avatar, videos, holding)
+            (key, locale, stored, holding)
         };
         // Only the tables holding something about the person are read and
         // written (schema.json describes every table): the cost follows the
@@ -447,19 +446,15 @@ impl Services {
             files.push((format!("data/{table}.json"), json));
             files.extend(attachments);
         }
-        // Uploads in the file store beside their rows: the picture and videos.
-        let uploads = avatar
-            .map(|a| (a, format!("files/avatar-{a}.png")))
-            .into_iter()
-            .chain(videos.into_iter().map(|(v, content_type)| {
-                let ext = FileKind::from_content_type(&content_type).map_or("bin", FileKind::extension);
-                (v, format!("files/video-{v}.{ext}"))
-            }));
-        for (id, name) in uploads {
-            match self.read_object(id).await {
+        // The person's files in the file store (not earlier exports: an
+        // export never contains them).
+        for object in stored.iter().filter(|o| o.kind != ObjectKind::Export.name()) {
+            let ext = FileKind::from_content_type(&object.content_type).map_or("bin", FileKind::extension);
+            let name = format!("files/{}-{}.{ext}", object.kind, object.id);
+            match self.read_object(object.id).await {
                 Ok(bytes) => files.push((name, bytes)),
                 // A row whose file is gone is exported as the row alone.
-                Err(Error::NotFound) => tracing::error!(file = %name, "an upload for an export is missing"),
+                Err(Error::NotFound) => tracing::error!(file = %name, "a file for an export is missing"),
                 Err(e) => return Err(e),
             }
         }
@@ -526,7 +521,9 @@ impl Services {
                 }
             };
             // Sealed with a key of its own under the person's, in the file store.
-            let archive = self.put_object(e.account_id, ObjectKind::Export, e.id, zip).await?;
+            let archive = self
+                .put_object(e.account_id, (ObjectKind::Export, "application/zip"), e.id, zip)
+                .await?;
             let now = self.clock.now_us();
             let mut tx = self.begin_write().await?;
             if exports::set_ready(tx.conn(), e.id, now, now + EXPORT_DAYS * DAY_US, archive.size_bytes).await? {

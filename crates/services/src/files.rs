@@ -55,6 +55,10 @@ pub enum ObjectKind {
     Video,
     /// A data export (private).
     Export,
+    /// An identity document sent with an application to teach (private).
+    IdDocument,
+    /// A teaching certificate (private).
+    Certificate,
 }
 
 impl ObjectKind {
@@ -63,6 +67,8 @@ impl ObjectKind {
             Self::Avatar => "avatar",
             Self::Video => "video",
             Self::Export => "export",
+            Self::IdDocument => "id_document",
+            Self::Certificate => "certificate",
         }
     }
 
@@ -193,16 +199,17 @@ impl Files {
 }
 
 impl Services {
-    /// Puts `bytes` in the store as `account`'s file `id` of `kind`, sealed
-    /// first if the kind is private, and returns its index row for the
-    /// caller to insert in the transaction that refers to it. Should that
+    /// Puts `bytes` (of `content_type`) in the store as `account`'s file
+    /// `id` of `kind`, sealed first if the kind is private, and returns its
+    /// index row for the caller to insert in the transaction that refers
+    /// to it. Should that
     /// transaction fail, the caller queues the file's deletion
     /// (`discard_object`); a crash in between leaves it under the person's
     /// prefix, which their erasure empties.
     pub(crate) async fn put_object(
         &self,
         account: Uuid,
-        kind: ObjectKind,
+        (kind, content_type): (ObjectKind, &str),
         id: Uuid,
         bytes: Vec<u8>,
     ) -> Result<ObjectRow> {
@@ -222,6 +229,7 @@ impl Services {
             id,
             account_id: account,
             kind: kind.name().to_owned(),
+            content_type: content_type.to_owned(),
             size_bytes,
             wrapped_key,
             created_at: self.clock.now_us(),
@@ -307,16 +315,20 @@ impl Services {
         done
     }
 
-    /// Moves pictures and videos from the uploads folder of earlier
-    /// versions into the file store, each under its person's prefix.
+    /// Moves files kept elsewhere by earlier versions into the file store:
+    /// pictures and videos from the uploads folder, identity documents and
+    /// certificates sealed into their rows.
     pub async fn adopt_old_uploads(&self) -> Result<usize> {
-        let unindexed = {
+        let (unindexed, sealed) = {
             let mut c = self.db.acquire().await?;
-            objects::unindexed(c.conn()).await?
+            (
+                objects::unindexed(c.conn()).await?,
+                objects::sealed_in_rows(c.conn()).await?,
+            )
         };
         let uploads = self.settings.data_dir.join("uploads");
         let mut adopted = 0;
-        for (kind, id, account) in unindexed {
+        for (kind, id, account, content_type) in unindexed {
             let (kind, old) = match kind.as_str() {
                 "avatar" => (ObjectKind::Avatar, uploads.join("avatars").join(format!("{id}.png"))),
                 _ => (ObjectKind::Video, uploads.join("videos").join(id.to_string())),
@@ -328,7 +340,7 @@ impl Services {
                     continue;
                 }
             };
-            let row = self.put_object(account, kind, id, bytes).await?;
+            let row = self.put_object(account, (kind, &content_type), id, bytes).await?;
             let mut c = self.db.acquire().await?;
             objects::insert(c.conn(), &row).await?;
             drop(c);
@@ -337,8 +349,29 @@ impl Services {
             }
             adopted += 1;
         }
+        for (kind, row_id, account, content_type, sealed_bytes) in sealed {
+            let (kind, label, id) = match kind.as_str() {
+                "id_document" => (
+                    ObjectKind::IdDocument,
+                    "teacher_applications.id_document",
+                    Uuid::now_v7(),
+                ),
+                _ => (ObjectKind::Certificate, "teacher_certificates.file", row_id),
+            };
+            let key = {
+                let mut c = self.db.acquire().await?;
+                self.subject_key(c.conn(), account).await?
+            };
+            let bytes = crypto::open_field(&key, account, label, &sealed_bytes).map_err(Error::internal)?;
+            let row = self.put_object(account, (kind, &content_type), id, bytes).await?;
+            let mut tx = self.db.begin().await?;
+            objects::insert(tx.conn(), &row).await?;
+            objects::moved_out_of_row(tx.conn(), kind.name(), row_id, id).await?;
+            tx.commit().await?;
+            adopted += 1;
+        }
         if adopted > 0 {
-            tracing::info!(files = adopted, "earlier uploads moved into the file store");
+            tracing::info!(files = adopted, "files of an earlier version moved into the file store");
         }
         Ok(adopted)
     }

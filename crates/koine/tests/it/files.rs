@@ -2,6 +2,7 @@
 //! sealed, deletions owed until the store confirms them, earlier uploads
 //! moved in; in cluster mode an S3 store every node shares.
 
+use koine_domain::staff::StaffRole;
 use koine_services::files::person_prefix;
 use koine_testkit::{TestApp, both_backends, cluster_tests, tiny_png};
 use reqwest::{Method, StatusCode};
@@ -13,7 +14,8 @@ both_backends!(
     files_lie_under_their_persons_prefix_and_private_ones_are_sealed,
     a_deletion_the_store_refuses_is_owed_until_it_is_done,
     files_nothing_refers_to_leave_the_store,
-    uploads_of_earlier_versions_move_into_the_store
+    uploads_of_earlier_versions_move_into_the_store,
+    documents_sealed_into_rows_by_earlier_versions_move_into_the_store
 );
 
 cluster_tests!(files_are_shared_by_every_node_and_go_with_an_erasure);
@@ -166,6 +168,69 @@ async fn uploads_of_earlier_versions_move_into_the_store(app: TestApp) {
     assert_eq!(r.bytes().await.unwrap(), png);
     assert!(!old.join(format!("{picture_id}.png")).exists(), "the old file is gone");
     assert_eq!(app.stored("avatar").await.len(), 1);
+}
+
+async fn documents_sealed_into_rows_by_earlier_versions_move_into_the_store(app: TestApp) {
+    let b = app.member("documents@example.org", "Docs").await;
+    app.upload_avatar(&b).await;
+    let id = app.account_id("documents@example.org").await;
+    let reviewer = app.staff("reviewer@koine.test", StaffRole::TrustSafety).await;
+    assert!(app.approved_teacher(&b, id, &reviewer).await);
+    let document = app
+        .scalar_uuid(
+            "SELECT id_document_id FROM teacher_applications WHERE account_id = $1",
+            id,
+        )
+        .await;
+    let certificate = app
+        .scalar_uuid("SELECT id FROM teacher_certificates WHERE account_id = $1", id)
+        .await;
+    let (passport, diploma) = (
+        app.svc.read_object(document).await.unwrap(),
+        app.svc.read_object(certificate).await.unwrap(),
+    );
+    assert!(passport.starts_with(b"%PDF") && diploma.starts_with(b"%PDF"));
+    // As an earlier version kept them: sealed into their rows under the
+    // person's key, with no file in the store.
+    let wrapped = {
+        let mut c = app.svc.db.acquire().await.unwrap();
+        koine_store::repo::keys::get(c.conn(), id).await.unwrap().unwrap()
+    };
+    let key = app.svc.keys.unwrap_subject_key(id, &wrapped).unwrap();
+    let seal = |label, bytes| koine_services::crypto::seal_field(&key, id, label, bytes);
+    let (sealed_passport, sealed_diploma) = (
+        seal("teacher_applications.id_document", &passport),
+        seal("teacher_certificates.file", &diploma),
+    );
+    koine_testkit::on_db!(&app.svc.db, p => {
+        sqlx::query("UPDATE teacher_applications SET id_document_enc = $1, id_document_id = NULL")
+            .bind(&sealed_passport).execute(p).await.unwrap();
+        sqlx::query("UPDATE teacher_certificates SET file_enc = $1").bind(&sealed_diploma).execute(p).await.unwrap();
+        sqlx::query("DELETE FROM objects WHERE kind IN ('id_document', 'certificate')").execute(p).await.unwrap().rows_affected()
+    });
+    for kind in ["id_document", "certificate"] {
+        std::fs::remove_dir_all(app.data_dir().join("files").join(format!("p/{id}/{kind}"))).unwrap();
+    }
+    // A node starting moves them into the store and empties the columns.
+    let _node = app.another_node().await;
+    assert_eq!(app.stored("id_document").await.len(), 1);
+    assert_eq!(app.stored("certificate").await.len(), 1);
+    let left = app
+        .scalar_i64(
+            "SELECT (SELECT COUNT(*) FROM teacher_applications WHERE id_document_enc IS NOT NULL AND account_id = $1) \
+             + (SELECT COUNT(*) FROM teacher_certificates WHERE file_enc IS NOT NULL)",
+            id,
+        )
+        .await;
+    assert_eq!(left, 0, "nothing sealed is left in the rows");
+    let moved = app
+        .scalar_uuid(
+            "SELECT id_document_id FROM teacher_applications WHERE account_id = $1",
+            id,
+        )
+        .await;
+    assert_eq!(app.svc.read_object(moved).await.unwrap(), passport);
+    assert_eq!(app.svc.read_object(certificate).await.unwrap(), diploma);
 }
 
 async fn files_are_shared_by_every_node_and_go_with_an_erasure(app: TestApp) {

@@ -81,19 +81,21 @@ async fn an_application_is_reviewed_audited_and_approved(app: TestApp) {
     let r = b.post_multipart("/teach", &fields(&[]), &files()).await;
     assert_eq!(r.status(), StatusCode::CONFLICT, "one application at a time");
 
-    // Sealed at rest: neither the name nor the documents are readable.
-    for sql in [
-        "SELECT real_name_enc FROM teacher_applications",
-        "SELECT id_document_enc FROM teacher_applications",
-        "SELECT file_enc FROM teacher_certificates",
-    ] {
-        for raw in bytes_of(&app, sql).await {
-            let text = String::from_utf8_lossy(&raw);
-            assert!(
-                !text.contains("Lucía") && !text.contains("%PDF") && !text.contains("12345678Z"),
-                "{sql}"
-            );
-        }
+    // Sealed at rest: neither the name nor the documents (in the file
+    // store) are readable.
+    let mut sealed = bytes_of(&app, "SELECT real_name_enc FROM teacher_applications").await;
+    let documents = [app.stored("id_document").await, app.stored("certificate").await].concat();
+    assert_eq!(
+        documents.len(),
+        2,
+        "the identity document and a certificate: {documents:?}"
+    );
+    for path in documents {
+        sealed.push(std::fs::read(app.data_dir().join("files").join(path)).unwrap());
+    }
+    for raw in sealed {
+        let text = String::from_utf8_lossy(&raw);
+        assert!(!text.contains("Lucía") && !text.contains("%PDF") && !text.contains("12345678Z"));
     }
 
     let application = app
@@ -207,12 +209,8 @@ async fn an_application_is_reviewed_audited_and_approved(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(home.contains("Professional teacher") && home.contains(INTRO), "{home}");
     assert!(!home.contains("Fernández"), "the legal name is never shown");
-    let verified = bytes_of(
-        &app,
-        "SELECT file_enc FROM teacher_certificates WHERE verified_at IS NOT NULL",
-    )
-    .await;
-    assert_eq!(verified.len(), 2, "a professional's certificates are verified");
+    let verified: i64 = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM teacher_certificates WHERE verified_at IS NOT NULL") .fetch_one(p) .await .unwrap());
+    assert_eq!(verified, 2, "a professional's certificates are verified");
     assert_eq!(
         ts.post_form_text(&review, &[("decision", "reject"), ("message", "x")])
             .await
@@ -225,22 +223,21 @@ async fn an_application_is_reviewed_audited_and_approved(app: TestApp) {
     // the review stays a year.
     app.advance(std::time::Duration::from_secs(29 * 86_400));
     app.svc.sweep(false).await.unwrap();
-    assert_eq!(
-        bytes_of(&app, "SELECT id_document_enc FROM teacher_applications")
-            .await
-            .len(),
-        1
-    );
+    assert_eq!(app.stored("id_document").await.len(), 1);
     app.advance(std::time::Duration::from_secs(2 * 86_400));
     let swept = app.svc.sweep(false).await.unwrap();
     assert!(
         swept
             .iter()
-            .any(|l| l.table == "teacher_applications" && l.column == Some("id_document_enc") && l.count == 1),
+            .any(|l| l.table == "teacher_applications" && l.column == Some("id_document_id") && l.count == 1),
         "{swept:?}"
     );
-    let left: Vec<Option<Vec<u8>>> = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT id_document_enc FROM teacher_applications") .fetch_all(p) .await .unwrap());
-    assert_eq!(left, [None]);
+    let left: i64 = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM teacher_applications WHERE id_document_id IS NOT NULL") .fetch_one(p) .await .unwrap());
+    assert_eq!(left, 0);
+    assert!(
+        app.stored("id_document").await.is_empty(),
+        "the document's file is gone from the store"
+    );
     // A month on, the reviewer signs in again.
     ts.login("ts@koine.test", STRONG_PASSWORD).await;
     let (_, view) = ts.get_text(&format!("/staff/applications/{application}")).await;

@@ -219,6 +219,25 @@ pub enum Decision {
     AskForInfo(String),
 }
 
+/// An application's files, put in the file store before its transaction.
+#[derive(Default)]
+struct StoredFiles {
+    video: Option<(ObjectRow, FileKind)>,
+    id_document: Option<ObjectRow>,
+    /// With their titles.
+    certificates: Vec<(String, ObjectRow)>,
+}
+
+impl StoredFiles {
+    fn all(&self) -> impl Iterator<Item = &ObjectRow> {
+        self.video
+            .iter()
+            .map(|(o, _)| o)
+            .chain(&self.id_document)
+            .chain(self.certificates.iter().map(|(_, o)| o))
+    }
+}
+
 impl Services {
     fn require_reviewer(p: &Principal) -> Result<()> {
         if crate::staff::role_of(p)?.can_review_teachers() {
@@ -262,7 +281,7 @@ impl Services {
             experience: row.experience.clone(),
             expertise: row.expertise.clone(),
             certificates: repo::certificates(c.conn(), row.account_id).await?,
-            has_id_document: row.id_document_enc.is_some(),
+            has_id_document: row.id_document_id.is_some(),
             has_video: row.video_id.is_some(),
         })
     }
@@ -323,35 +342,82 @@ impl Services {
         if let Some(png) = photo {
             self.set_avatar(p.account_id, &png).await?;
         }
-        // The video goes to the file store (it is shown on the homepage, so
-        // not sealed); its rows are written by the application's transaction.
-        let video = match &v.video {
-            Some((kind, bytes)) => Some((
-                self.put_object(p.account_id, ObjectKind::Video, Uuid::now_v7(), bytes.clone())
-                    .await?,
-                *kind,
-            )),
-            None => None,
+        // The files go to the file store first (the identity document and
+        // certificates sealed; the video, shown on the homepage, as it is);
+        // the application's transaction writes the rows that refer to them.
+        let mut files = StoredFiles::default();
+        let written = match self.store_application_files(p.account_id, &v, &mut files).await {
+            Ok(()) => self.write_application(p, &v, resubmitting, &files, now).await,
+            Err(e) => Err(e),
         };
-        let written = self.write_application(p, &v, resubmitting, video.as_ref(), now).await;
-        if written.is_err()
-            && let Some((object, _)) = &video
-        {
-            self.discard_object(object).await;
-        }
-        let id = written?;
+        let (id, replaced) = match written {
+            Ok(done) => done,
+            Err(e) => {
+                for object in files.all() {
+                    self.discard_object(object).await;
+                }
+                return Err(e);
+            }
+        };
+        self.delete_from_store(replaced.into_iter().collect()).await;
         tracing::info!(application = %id, "a teacher application was submitted");
         Ok(id)
     }
 
+    /// Puts an application's files in the file store, into `files` one
+    /// by one (so a failure midway leaves the stored ones to discard).
+    async fn store_application_files(
+        &self,
+        account: Uuid,
+        v: &TeacherApplication,
+        files: &mut StoredFiles,
+    ) -> Result<()> {
+        if let Some((kind, bytes)) = &v.video {
+            let object = self
+                .put_object(
+                    account,
+                    (ObjectKind::Video, kind.content_type()),
+                    Uuid::now_v7(),
+                    bytes.clone(),
+                )
+                .await?;
+            files.video = Some((object, *kind));
+        }
+        if let Some((kind, bytes)) = &v.id_document {
+            let object = self
+                .put_object(
+                    account,
+                    (ObjectKind::IdDocument, kind.content_type()),
+                    Uuid::now_v7(),
+                    bytes.clone(),
+                )
+                .await?;
+            files.id_document = Some(object);
+        }
+        for (title, kind, bytes) in &v.certificates {
+            let object = self
+                .put_object(
+                    account,
+                    (ObjectKind::Certificate, kind.content_type()),
+                    Uuid::now_v7(),
+                    bytes.clone(),
+                )
+                .await?;
+            files.certificates.push((title.clone(), object));
+        }
+        Ok(())
+    }
+
+    /// Writes the application and the rows of its files; its id, and the
+    /// path of an identity document a new one replaced.
     async fn write_application(
         &self,
         p: &Principal,
         v: &TeacherApplication,
         resubmitting: Option<&ApplicationRow>,
-        video: Option<&(ObjectRow, FileKind)>,
+        files: &StoredFiles,
         now: i64,
-    ) -> Result<Uuid> {
+    ) -> Result<(Uuid, Option<String>)> {
         let mut tx = self.db.begin().await?;
         let account = accounts::get(tx.conn(), p.account_id)
             .await?
@@ -359,15 +425,20 @@ impl Services {
         let key = self.subject_key(tx.conn(), p.account_id).await?;
         let seal = |label: &str, bytes: &[u8]| crypto::seal_field(&key, p.account_id, label, bytes);
         let id = resubmitting.map_or_else(Uuid::now_v7, |a| a.id);
-        let (id_type, id_enc) = match (&v.id_document, resubmitting) {
-            (Some((kind, bytes)), _) => (
-                Some(kind.content_type().to_owned()),
-                Some(seal("teacher_applications.id_document", bytes)),
-            ),
-            (None, Some(old)) => (old.id_document_type.clone(), old.id_document_enc.clone()),
+        let (id_type, id_document) = match (&files.id_document, resubmitting) {
+            (Some(object), _) => (Some(object.content_type.clone()), Some(object.id)),
+            (None, Some(old)) => (old.id_document_type.clone(), old.id_document_id),
             (None, None) => return Err(Invalid::new("id_document", "required").into()),
         };
-        if let Some((object, kind)) = video {
+        for object in files.all() {
+            objects::insert(tx.conn(), object).await?;
+        }
+        // A new identity document replaces the one sent before, at once.
+        let replaced = match (&files.id_document, resubmitting.and_then(|a| a.id_document_id)) {
+            (Some(_), Some(old)) => objects::release(tx.conn(), old, now).await?,
+            _ => None,
+        };
+        if let Some((object, kind)) = &files.video {
             repo::insert_video(
                 tx.conn(),
                 object.id,
@@ -377,7 +448,6 @@ impl Services {
                 now,
             )
             .await?;
-            objects::insert(tx.conn(), object).await?;
         }
         let row = ApplicationRow {
             id,
@@ -391,8 +461,10 @@ impl Services {
             experience: v.experience.clone(),
             expertise: v.expertise.clone(),
             id_document_type: id_type,
-            id_document_enc: id_enc,
-            video_id: video
+            id_document_id: id_document,
+            video_id: files
+                .video
+                .as_ref()
                 .map(|(object, _)| object.id)
                 .or(resubmitting.and_then(|a| a.video_id)),
             submitted_at: now,
@@ -409,14 +481,15 @@ impl Services {
         } else {
             repo::insert_application(tx.conn(), &row).await?;
         }
-        for (title, kind, bytes) in &v.certificates {
+        for (title, object) in &files.certificates {
             let cert = CertificateRow {
-                id: Uuid::now_v7(),
+                // The certificate's file has its id.
+                id: object.id,
                 account_id: p.account_id,
                 application_id: Some(id),
                 title: title.clone(),
-                content_type: kind.content_type().into(),
-                file_enc: seal("teacher_certificates.file", bytes),
+                content_type: object.content_type.clone(),
+                file_enc: None,
                 verified_at: None,
                 created_at: now,
             };
@@ -431,7 +504,7 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok((id, replaced))
     }
 
     /// The review queue: applications waiting (`submitted`) or answered.
@@ -480,18 +553,12 @@ impl Services {
             let mut c = self.db.acquire().await?;
             repo::application(c.conn(), id).await?.ok_or(Error::NotFound)?
         };
-        let (Some(kind), Some(sealed)) = (row.id_document_type, row.id_document_enc) else {
+        let (Some(kind), Some(document)) = (row.id_document_type, row.id_document_id) else {
             return Err(Error::NotFound);
         };
         self.audit(p.account_id, Some(row.account_id), "view_identity_document", None)
             .await?;
-        let key = {
-            let mut c = self.db.acquire().await?;
-            self.subject_key(c.conn(), row.account_id).await?
-        };
-        let bytes = crypto::open_field(&key, row.account_id, "teacher_applications.id_document", &sealed)
-            .map_err(Error::internal)?;
-        Ok((kind, bytes))
+        Ok((kind, self.read_object(document).await?))
     }
 
     /// A certificate file, for its owner or a reviewer (audited).
@@ -505,13 +572,7 @@ impl Services {
             self.audit(p.account_id, Some(cert.account_id), "view_certificate", None)
                 .await?;
         }
-        let key = {
-            let mut c = self.db.acquire().await?;
-            self.subject_key(c.conn(), cert.account_id).await?
-        };
-        let bytes = crypto::open_field(&key, cert.account_id, "teacher_certificates.file", &cert.file_enc)
-            .map_err(Error::internal)?;
-        Ok((cert.content_type, bytes))
+        Ok((cert.content_type, self.read_object(cert.id).await?))
     }
 
     /// Approves, rejects or asks for more; the applicant is told. Approval

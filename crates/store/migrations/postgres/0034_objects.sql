@@ -8,6 +8,7 @@ CREATE TABLE objects (
     id UUID NOT NULL PRIMARY KEY,
     account_id UUID NOT NULL,
     kind TEXT NOT NULL,
+    content_type TEXT NOT NULL,
     size_bytes BIGINT NOT NULL CHECK (size_bytes >= 0),
     -- Private files only.
     wrapped_key BYTEA,

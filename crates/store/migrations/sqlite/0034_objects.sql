@@ -8,6 +8,7 @@ CREATE TABLE objects (
     id BLOB NOT NULL PRIMARY KEY,
     account_id BLOB NOT NULL,
     kind TEXT NOT NULL,
+    content_type TEXT NOT NULL,
     size_bytes INTEGER NOT NULL CHECK (size_bytes >= 0),
     -- Private files only.
     wrapped_key BLOB,

@@ -28,6 +28,7 @@ pub(super) static TABLES: &[TableMap] = &[
             .purposes(APPLY)
             .basis(LegitimateInterests)
             .retention(ID_DOCUMENT_KEEP);
+        // Sealed here by earlier versions, empty once moved to the file store.
         "user.government_id" => ["id_document_enc"]
             .purposes(APPLY)
             .basis(LegitimateInterests)
@@ -35,6 +36,12 @@ pub(super) static TABLES: &[TableMap] = &[
             .encrypted("teacher_applications.id_document")
             .file();
         UID => ["video_id"];
+        // The document in the file store (`objects`, sealed with a key of
+        // its own): cleared with the rest of it, which lets the file go.
+        "user.government_id" => ["id_document_id"]
+            .purposes(APPLY)
+            .basis(LegitimateInterests)
+            .retention(ID_DOCUMENT_KEEP);
         "user.teaching.application" => ["submitted_at"];
         "user.teaching.application" => ["decided_at"].from(Source::Staff);
         UID => ["decided_by"].erasure(RetainLegal);
@@ -46,6 +53,8 @@ pub(super) static TABLES: &[TableMap] = &[
         UID => ["id", "account_id", "application_id"];
         "user.professional" => ["title"].purposes(PROFILE);
         "user.professional" => ["content_type"];
+        // Sealed here by earlier versions; the file is now in the file
+        // store under the certificate's id.
         "user.professional" => ["file_enc"].encrypted("teacher_certificates.file").file();
         "user.professional" => ["verified_at"].purposes(PROFILE).from(Source::Staff);
         "user.professional" => ["created_at"];

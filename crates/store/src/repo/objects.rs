@@ -8,6 +8,7 @@ pub struct ObjectRow {
     pub id: Uuid,
     pub account_id: Uuid,
     pub kind: String,
+    pub content_type: String,
     pub size_bytes: i64,
     /// A private file's own key, sealed under its person's key.
     pub wrapped_key: Option<Vec<u8>>,
@@ -26,12 +27,14 @@ pub fn person_prefix(account: Uuid) -> String {
     format!("p/{account}/")
 }
 
-const COLUMNS: &str = "id, account_id, kind, size_bytes, wrapped_key, created_at";
+const COLUMNS: &str = "id, account_id, kind, content_type, size_bytes, wrapped_key, created_at";
 
 pub async fn insert(conn: Conn<'_>, o: &ObjectRow) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
-        "INSERT INTO objects (id, account_id, kind, size_bytes, wrapped_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(o.id).bind(o.account_id).bind(&o.kind).bind(o.size_bytes).bind(&o.wrapped_key).bind(o.created_at)
+        "INSERT INTO objects (id, account_id, kind, content_type, size_bytes, wrapped_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(o.id).bind(o.account_id).bind(&o.kind).bind(&o.content_type).bind(o.size_bytes).bind(&o.wrapped_key)
+        .bind(o.created_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -82,6 +85,8 @@ pub async fn release_unreferenced(mut conn: Conn<'_>, now: i64) -> Result<u64> {
          (kind = 'avatar' AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.avatar_id = objects.id)) \
          OR (kind = 'video' AND NOT EXISTS (SELECT 1 FROM teacher_videos v WHERE v.id = objects.id)) \
          OR (kind = 'export' AND NOT EXISTS (SELECT 1 FROM data_exports e WHERE e.id = objects.id AND e.expires_at > $1)) \
+         OR (kind = 'id_document' AND NOT EXISTS (SELECT 1 FROM teacher_applications a WHERE a.id_document_id = objects.id)) \
+         OR (kind = 'certificate' AND NOT EXISTS (SELECT 1 FROM teacher_certificates c WHERE c.id = objects.id)) \
          LIMIT 1000"
     ));
     let rows: Vec<ObjectRow> = on_conn!(conn.reborrow(), c => sqlx::query_as(sql).bind(now).fetch_all(&mut *c).await)?;
@@ -102,13 +107,44 @@ pub async fn deleted(conn: Conn<'_>, path: &str) -> Result<()> {
     Ok(())
 }
 
+/// The person's files, oldest first.
+pub async fn of_account(conn: Conn<'_>, account: Uuid) -> Result<Vec<ObjectRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM objects WHERE account_id = $1 ORDER BY created_at, id"
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_as(sql).bind(account).fetch_all(&mut *c).await)?)
+}
+
 /// Pictures and videos from before the object store, not indexed yet:
-/// (kind, object id, owner).
-pub async fn unindexed(conn: Conn<'_>) -> Result<Vec<(String, Uuid, Uuid)>> {
+/// (kind, object id, owner, content type).
+pub async fn unindexed(conn: Conn<'_>) -> Result<Vec<(String, Uuid, Uuid, String)>> {
     Ok(on_conn!(conn, c => sqlx::query_as(
-        "SELECT 'avatar', avatar_id, account_id FROM profiles p WHERE avatar_id IS NOT NULL \
+        "SELECT 'avatar', avatar_id, account_id, 'image/png' FROM profiles p WHERE avatar_id IS NOT NULL \
            AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = p.avatar_id) \
-         UNION ALL SELECT 'video', id, account_id FROM teacher_videos v \
+         UNION ALL SELECT 'video', id, account_id, content_type FROM teacher_videos v \
            WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = v.id)")
         .fetch_all(&mut *c).await)?)
+}
+
+/// Identity documents and certificate files sealed into their rows by
+/// earlier versions: (kind, row id, owner, content type, sealed bytes).
+pub async fn sealed_in_rows(conn: Conn<'_>) -> Result<Vec<(String, Uuid, Uuid, String, Vec<u8>)>> {
+    Ok(on_conn!(conn, c => sqlx::query_as(
+        "SELECT 'id_document', id, account_id, id_document_type, id_document_enc FROM teacher_applications \
+           WHERE id_document_enc IS NOT NULL AND id_document_type IS NOT NULL \
+         UNION ALL SELECT 'certificate', id, account_id, content_type, file_enc FROM teacher_certificates \
+           WHERE file_enc IS NOT NULL")
+        .fetch_all(&mut *c).await)?)
+}
+
+/// A file sealed into its row now lies in the file store as `object`: the
+/// row names it and lets go of its sealed copy.
+pub async fn moved_out_of_row(conn: Conn<'_>, kind: &str, row: Uuid, object: Uuid) -> Result<()> {
+    let sql = match kind {
+        "id_document" => "UPDATE teacher_applications SET id_document_id = $2, id_document_enc = NULL WHERE id = $1",
+        // A certificate's file has the certificate's id.
+        _ => "UPDATE teacher_certificates SET file_enc = NULL WHERE id = $1 AND id = $2",
+    };
+    on_conn!(conn, c => sqlx::query(sql).bind(row).bind(object).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }

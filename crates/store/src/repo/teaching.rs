@@ -20,7 +20,8 @@ pub struct ApplicationRow {
     pub experience: Option<String>,
     pub expertise: Option<String>,
     pub id_document_type: Option<String>,
-    pub id_document_enc: Option<Vec<u8>>,
+    /// The document in the file store (`objects`).
+    pub id_document_id: Option<Uuid>,
     pub video_id: Option<Uuid>,
     pub submitted_at: i64,
     pub decided_at: Option<i64>,
@@ -32,7 +33,7 @@ pub struct ApplicationRow {
 }
 
 const APPLICATION: &str = "id, account_id, status, real_name_enc, country, languages, introduction, education, \
-     experience, expertise, id_document_type, id_document_enc, video_id, submitted_at, decided_at, decided_by, tier, \
+     experience, expertise, id_document_type, id_document_id, video_id, submitted_at, decided_at, decided_by, tier, \
      staff_message, updated_at";
 
 pub async fn insert_application(conn: Conn<'_>, a: &ApplicationRow) -> Result<()> {
@@ -43,7 +44,7 @@ pub async fn insert_application(conn: Conn<'_>, a: &ApplicationRow) -> Result<()
     on_conn!(conn, c => sqlx::query(sql)
         .bind(a.id).bind(a.account_id).bind(a.status.as_str()).bind(&a.real_name_enc).bind(&a.country)
         .bind(&a.languages).bind(&a.introduction).bind(&a.education).bind(&a.experience).bind(&a.expertise)
-        .bind(&a.id_document_type).bind(&a.id_document_enc).bind(a.video_id).bind(a.submitted_at)
+        .bind(&a.id_document_type).bind(a.id_document_id).bind(a.video_id).bind(a.submitted_at)
         .bind(a.decided_at).bind(a.decided_by).bind(a.tier.map(Tier::as_str)).bind(&a.staff_message).bind(a.updated_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -54,11 +55,11 @@ pub async fn resubmit(conn: Conn<'_>, a: &ApplicationRow) -> Result<bool> {
     let n = on_conn!(conn, c => sqlx::query(
         "UPDATE teacher_applications SET status = 'submitted', real_name_enc = $2, country = $3, languages = $4, \
          introduction = $5, education = $6, experience = $7, expertise = $8, id_document_type = $9, \
-         id_document_enc = $10, video_id = $11, submitted_at = $12, updated_at = $12 \
+         id_document_id = $10, id_document_enc = NULL, video_id = $11, submitted_at = $12, updated_at = $12 \
          WHERE id = $1 AND status = 'info_requested'")
         .bind(a.id).bind(&a.real_name_enc).bind(&a.country).bind(&a.languages).bind(&a.introduction)
         .bind(&a.education).bind(&a.experience).bind(&a.expertise).bind(&a.id_document_type)
-        .bind(&a.id_document_enc).bind(a.video_id).bind(a.submitted_at)
+        .bind(a.id_document_id).bind(a.video_id).bind(a.submitted_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
@@ -128,7 +129,9 @@ pub struct CertificateRow {
     pub application_id: Option<Uuid>,
     pub title: String,
     pub content_type: String,
-    pub file_enc: Vec<u8>,
+    /// Sealed here by earlier versions; now the file is in the file store
+    /// under the certificate's id (`objects`).
+    pub file_enc: Option<Vec<u8>>,
     pub verified_at: Option<i64>,
     pub created_at: i64,
 }
