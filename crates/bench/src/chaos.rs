@@ -3,15 +3,16 @@
 //! three NATS servers and an S3 store the script started for it alone.
 //! Clients book and withdraw lessons, pay into their wallets by card with
 //! idempotency keys (some sent twice), send messages, store a picture and
-//! delete their accounts, while a
-//! nemesis kills a node (`kill -9`, then starts it again), pauses one past
-//! its job leases (SIGSTOP, then SIGCONT), restarts PostgreSQL and pauses a
-//! NATS server. Every operation is logged as invoke and ok, fail or unknown
-//! (`history.jsonl`); then checkers read the database, the store and the log. The last
-//! line says `N passed, M failed`.
+//! delete their accounts, while a nemesis kills a node (`kill -9`, then
+//! starts it again), pauses one past its job leases (SIGSTOP, then SIGCONT),
+//! slows a node's link to the database and later cuts it off for 8 s
+//! (`link`), restarts PostgreSQL and pauses a NATS server. Every operation
+//! is logged as invoke and ok, fail or unknown (`history.jsonl`); then
+//! checkers read the database, the store and the log. The last line says `N
+//! passed, M failed`.
 
 use crate::seed::{Members, Sessions};
-use crate::{BackendArg, booking, failover, load, messaging, server, teaching};
+use crate::{BackendArg, booking, failover, link, load, messaging, server, teaching};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -101,6 +102,18 @@ impl History {
         self.lines.lock().expect("history").push(line);
     }
 
+    /// Of the probes that ended between `from` and `to` seconds in: how
+    /// many were answered, of how many.
+    fn probes_between(&self, from: f64, to: f64) -> (usize, usize) {
+        let lines = self.lines.lock().expect("history");
+        let ended: Vec<&Value> = lines
+            .iter()
+            .filter(|l| l["process"] == "prober" && l["type"] != "invoke")
+            .filter(|l| l["at"].as_f64().is_some_and(|at| (from..to).contains(&at)))
+            .collect();
+        (ended.iter().filter(|l| l["type"] == "ok").count(), ended.len())
+    }
+
     /// Logs the invoke, sends, logs the outcome; the status and body.
     async fn call(
         &self,
@@ -131,15 +144,24 @@ impl History {
 }
 
 /// One keep-alive connection through the balancer, opened again after a
-/// failure; a request gets 10 s.
+/// failure; a request gets 10 s (or what the client was made with).
 struct Client {
     front: SocketAddr,
     conn: Option<BufReader<TcpStream>>,
+    timeout: Duration,
 }
 
 impl Client {
     fn new(front: SocketAddr) -> Self {
-        Self { front, conn: None }
+        Self::waiting(front, Duration::from_secs(10))
+    }
+
+    fn waiting(front: SocketAddr, timeout: Duration) -> Self {
+        Self {
+            front,
+            conn: None,
+            timeout,
+        }
     }
 
     async fn send(&mut self, req: &load::Req) -> Option<(u16, Vec<u8>)> {
@@ -149,7 +171,7 @@ impl Client {
             self.conn = Some(BufReader::new(c));
         }
         let r = self.conn.as_mut()?;
-        let answer = tokio::time::timeout(Duration::from_secs(10), async {
+        let answer = tokio::time::timeout(self.timeout, async {
             r.get_mut().write_all(&req.bytes).await.ok()?;
             load::read_response_body(r).await.ok()
         })
@@ -200,9 +222,21 @@ pub async fn run(o: &Options) -> Value {
         ("KOINE_LESSON_TIMERS_SECONDS", "5"),
         ("KOINE_EXPORT_CHECK_SECONDS", "5"),
     ];
+    // Node 2 reaches PostgreSQL through a link the nemesis slows and cuts.
+    let database = config.database_url.clone().expect("PostgreSQL");
+    let upstream = database
+        .split_once('@')
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .map(|(host, _)| host.to_owned())
+        .expect("postgres://user@host:port/db");
+    let link = link::Link::start(upstream.parse().expect("host:port")).await;
+    let linked = database.replacen(&upstream, &link.addr.to_string(), 1);
+    let mut linked_vars = vars.to_vec();
+    linked_vars.push(("KOINE_DATABASE_URL", &linked));
     let mut nodes = Vec::new();
-    for _ in 0..3 {
-        nodes.push(server::Server::start_with(&env, &vars).await);
+    for n in 0..3 {
+        let vars: &[(&str, &str)] = if n == 2 { &linked_vars } else { &vars };
+        nodes.push(server::Server::start_with(&env, vars).await);
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let addrs: Vec<SocketAddr> = nodes.iter().map(|n| n.addr).collect();
@@ -244,6 +278,12 @@ pub async fn run(o: &Options) -> Value {
             stop.clone(),
         )));
     }
+    clients.push(tokio::spawn(prober(
+        front,
+        learners[0].token.clone(),
+        history.clone(),
+        stop.clone(),
+    )));
     clients.push(tokio::spawn(eraser(
         front,
         leavers,
@@ -265,6 +305,12 @@ pub async fn run(o: &Options) -> Value {
     at(15).await;
     fault("SIGSTOP node 1 (past its 30 s job leases)");
     signal("-STOP", nodes[1].pid()).await;
+    at(17).await;
+    fault("slow node 2's database link by 100 ms each way");
+    link.set(link::State::Slow(Duration::from_millis(100)));
+    at(24).await;
+    fault("node 2's database link at full speed");
+    link.set(link::State::Open);
     at(25).await;
     fault("restart PostgreSQL");
     let restarted = tokio::process::Command::new("sh")
@@ -277,6 +323,12 @@ pub async fn run(o: &Options) -> Value {
     fault("SIGSTOP a NATS server");
     let nats = *o.nats_pids.first().expect("a NATS server's pid");
     signal("-STOP", nats).await;
+    at(38).await;
+    fault("cut node 2 off from PostgreSQL");
+    link.set(link::State::Cut);
+    at(46).await;
+    fault("node 2's database link back");
+    link.set(link::State::Open);
     at(50).await;
     fault("SIGCONT node 1");
     signal("-CONT", nodes[1].pid()).await;
@@ -290,7 +342,16 @@ pub async fn run(o: &Options) -> Value {
     }
     fault("clients done");
 
-    let checks = check(&env, &history).await;
+    let mut checks = check(&env, &history).await;
+    // Once the cut-off node's checks fail (a look at the database gets no
+    // answer in 2 s), the balancer sends new requests to the node left.
+    // (Requests already on the cut-off node wait for their database.)
+    let (served, asked) = history.probes_between(42.0, 46.0);
+    checks.push((
+        "new requests are served while a node is cut off from the database",
+        asked > 0 && served * 10 >= asked * 9,
+        format!("{served} of {asked} probes answered in the last 4 s of the 8 s cut"),
+    ));
     for n in nodes {
         n.stop().await;
     }
@@ -459,6 +520,25 @@ async fn messenger(
             history.messages.lock().expect("history").push(id);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Lists the learner's data exports every 50 ms with a 1 s timeout, on a
+/// new connection after each failure: whether the balancer routes around a
+/// node that cannot answer.
+async fn prober(front: SocketAddr, token: String, history: Arc<History>, stop: Arc<AtomicBool>) {
+    let mut conn = Client::waiting(front, Duration::from_secs(1));
+    let mut n = 0usize;
+    while !stop.load(Ordering::Relaxed) {
+        n += 1;
+        let req = load::Req {
+            bytes: format!("GET /api/v1/me/exports HTTP/1.1\r\nHost: chaos\r\nAuthorization: Bearer {token}\r\n\r\n")
+                .into_bytes(),
+        };
+        history
+            .call(&mut conn, "prober", "probe", &n.to_string(), req, 200)
+            .await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

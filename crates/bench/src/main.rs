@@ -13,6 +13,7 @@ mod classroom;
 mod cluster;
 mod failover;
 mod join;
+mod link;
 mod load;
 mod messaging;
 mod privacy;

@@ -171,6 +171,22 @@ async fn write_batch(db: &Db, batch: &mut [Box<dyn Batched>], savepoints: bool) 
 fn again(e: &Error) -> Error {
     match e {
         Error::Overloaded(_) => Error::Overloaded(koine_store::Error::timed_out()),
+        // A broken connection (a database restart) is told as such: 503.
+        Error::Unavailable(inner) => Error::Unavailable(inner.unreachable_again()),
         other => Error::Internal(format!("not committed: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_lost_to_a_broken_connection_is_told_to_each_write_as_unavailable() {
+        let broken = Error::from(koine_store::Error::Config("connection reset".into()).unreachable_again());
+        assert!(matches!(again(&broken), Error::Unavailable(e) if e.is_unavailable()));
+        let busy = Error::Overloaded(koine_store::Error::timed_out());
+        assert!(matches!(again(&busy), Error::Overloaded(_)));
+        assert!(matches!(again(&Error::Internal("x".into())), Error::Internal(_)));
     }
 }

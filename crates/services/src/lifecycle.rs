@@ -12,6 +12,8 @@ use tokio::sync::watch;
 /// How long a readiness answer about the database holds before it is
 /// asked again (in the background, so a check never waits for it).
 const DATABASE_SEEN_FRESH: Duration = Duration::from_secs(1);
+/// How long a look at the database may take before it counts as cut off.
+const DATABASE_ANSWERS_WITHIN: Duration = Duration::from_secs(2);
 
 pub struct Lifecycle {
     /// True once draining; each open stream holds a receiver.
@@ -59,10 +61,11 @@ impl Services {
     /// Whether the database can be reached, for `/readyz`: the answer of a
     /// ping at most a second old, else the last answer while a new ping
     /// goes on in the background. A check never waits behind the requests
-    /// queued for connections, and a database too busy to answer at once
-    /// counts as reachable: a busy node stays in the balancer (its
-    /// requests answer 503 themselves), so load is not shifted onto the
-    /// other nodes until they fall over too.
+    /// queued for connections (it asks on a connection of its own), and a
+    /// database that turns it away as too busy counts as reachable: a busy
+    /// node stays in the balancer (its requests answer 503 themselves), so
+    /// load is not shifted onto the other nodes until they fall over too.
+    /// One that does not answer within 2 s counts as cut off.
     pub async fn database_reachable(&self) -> bool {
         let seen = *self.lifecycle.database_seen.lock().expect("lifecycle lock");
         match seen {
@@ -82,11 +85,21 @@ impl Services {
     }
 
     async fn ping_database(&self) -> bool {
-        let ok = match self.db.ping().await {
-            Ok(()) => true,
-            Err(e) if e.is_overload() => true,
-            Err(e) => {
+        // A connection of its own, so the look never queues behind requests;
+        // one that gets no answer in time means the database is cut off
+        // (a broken network holds packets rather than refusing them).
+        let ok = match tokio::time::timeout(DATABASE_ANSWERS_WITHIN, self.db.ping_alone()).await {
+            Ok(Ok(())) => true,
+            Ok(Err(e)) if e.is_overload() => true,
+            Ok(Err(e)) => {
                 tracing::error!("readiness: the database cannot be reached: {e}");
+                false
+            }
+            Err(_) => {
+                tracing::error!(
+                    "readiness: the database did not answer within {} s",
+                    DATABASE_ANSWERS_WITHIN.as_secs()
+                );
                 false
             }
         };

@@ -283,6 +283,26 @@ impl Db {
         Ok(())
     }
 
+    /// Whether the database answers a connection of its own, outside the
+    /// pool (which may be full of requests, or of connections a broken
+    /// network left hanging): on PostgreSQL a new connection and `SELECT 1`,
+    /// on SQLite (a file of this process) a pooled one. The caller bounds
+    /// the time.
+    pub async fn ping_alone(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(_) => self.ping().await,
+            Self::Postgres(p) => {
+                use sqlx::Connection;
+                let mut c = sqlx::PgConnection::connect_with(&p.connect_options())
+                    .await
+                    .map_err(Error::connecting)?;
+                sqlx::query("SELECT 1").execute(&mut c).await?;
+                c.close().await?;
+                Ok(())
+            }
+        }
+    }
+
     /// After an erasure or a sweep on SQLite: copies the write-ahead log into
     /// the database file and truncates it, so pages holding the erased
     /// values do not linger in the WAL (secure_delete already zeroes them in

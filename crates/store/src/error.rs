@@ -46,6 +46,12 @@ impl Error {
         }
     }
 
+    /// An unreachable database's error once more, for each piece of work
+    /// it failed (errors cannot be cloned): its text, still unreachable.
+    pub fn unreachable_again(&self) -> Self {
+        Self::Unreachable(sqlx::Error::Io(std::io::Error::other(self.to_string())))
+    }
+
     /// An error getting a connection (or starting a transaction on one):
     /// an overload stays one; anything else means the database could not
     /// be reached.
