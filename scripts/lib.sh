@@ -78,37 +78,65 @@ PY
   done
 }
 
-# start_s3: an S3 store on a free port with one bucket, koine-test: s3s-fs
-# from crates.io, a real S3 server on a folder (one node). Built once into
-# the user's cache, which outlives a checkout (it takes minutes on two
-# cores). Garage, the distributed store, would be the truer counterpart;
-# its build is far longer, so it is not used yet. Sets s3_pid, s3_endpoint
-# and exports KOINE_TEST_S3_* for the tests.
+# start_s3: an S3 store for the cluster tests: Garage (crates.io, AGPL,
+# run as separate processes, never linked), three nodes on loopback with
+# replication factor 3, a bucket koine-test and a key for it. Built once
+# into the user's cache, which outlives a checkout (about 15 minutes on two
+# cores). Sets s3_pids and exports KOINE_TEST_S3_* for the tests.
 start_s3() {
-  local home="${XDG_CACHE_HOME:-$HOME/.cache}/koine/s3s-fs-0.14.1" dir port
-  local s3_bin="$home/bin/s3s-fs"
-  if [ ! -x "$s3_bin" ]; then
-    say "building s3s-fs 0.14.1 from crates.io (once, into $home)"
-    cargo install --quiet --locked s3s-fs --version 0.14.1 --features binary --root "$home" \
-      || die "cargo install s3s-fs failed"
+  local home="${XDG_CACHE_HOME:-$HOME/.cache}/koine/garage-2.5.0" dir i id secret
+  local garage="$home/bin/garage"
+  local key_id=GK0000000000000000000000a1 key_secret
+  if [ ! -x "$garage" ]; then
+    say "building Garage 2.5.0 from crates.io (once, into $home; about 15 minutes)"
+    cargo install --quiet --locked garage --version 2.5.0 --no-default-features \
+      --features bundled-libs,lmdb --root "$home" || die "cargo install garage failed"
   fi
-  dir=$(mktemp -d /tmp/koine-s3.XXXXXX)
-  mkdir "$dir/data" "$dir/data/koine-test"
-  read -r port <<<"$(free_ports 1)"
-  "$s3_bin" --host 127.0.0.1 --port "$port" --access-key koine-test --secret-key koine-test-secret \
-    "$dir/data" >"$dir/log" 2>&1 &
-  s3_pid=$!
-  s3_endpoint="http://127.0.0.1:$port"
-  python3 - "$port" <<'PY' || die "s3s-fs did not start (see $dir/log)"
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-PY
-  export KOINE_TEST_S3_ENDPOINT="$s3_endpoint" KOINE_TEST_S3_BUCKET=koine-test \
-    KOINE_TEST_S3_ACCESS_KEY_ID=koine-test KOINE_TEST_S3_SECRET_ACCESS_KEY=koine-test-secret
+  dir=$(mktemp -d /tmp/koine-garage.XXXXXX)
+  read -r -a s3_ports <<<"$(free_ports 9)"
+  secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+  key_secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+  s3_pids=""
+  for i in 0 1 2; do
+    mkdir -p "$dir/n$i"
+    cat >"$dir/n$i.toml" <<EOF
+metadata_dir = "$dir/n$i/meta"
+data_dir = "$dir/n$i/data"
+db_engine = "lmdb"
+replication_factor = 3
+rpc_bind_addr = "127.0.0.1:${s3_ports[$i]}"
+rpc_public_addr = "127.0.0.1:${s3_ports[$i]}"
+rpc_secret = "$secret"
+
+[s3_api]
+s3_region = "garage"
+api_bind_addr = "127.0.0.1:${s3_ports[$((i + 3))]}"
+
+[admin]
+api_bind_addr = "127.0.0.1:${s3_ports[$((i + 6))]}"
+EOF
+    "$garage" -c "$dir/n$i.toml" server >"$dir/n$i.log" 2>&1 &
+    s3_pids="$s3_pids${s3_pids:+ }$!"
+  done
+  garage_node_id() {
+    local tries
+    for tries in $(seq 100); do
+      "$garage" -c "$dir/n$1.toml" node id -q 2>/dev/null && return 0
+      sleep 0.1
+    done
+    die "Garage node $1 did not start (see $dir/n$1.log)"
+  }
+  g() { "$garage" -c "$dir/n0.toml" "$@" >>"$dir/setup.log" 2>&1 || die "garage $* failed (see $dir/setup.log)"; }
+  garage_node_id 0 >/dev/null
+  for i in 1 2; do g node connect "$(garage_node_id "$i")"; done
+  for i in 0 1 2; do
+    id=$(garage_node_id "$i")
+    g layout assign -z "dc$i" -c 1G "${id:0:16}"
+  done
+  g layout apply --version 1
+  g key import --yes "$key_id" "$key_secret"
+  g bucket create koine-test
+  g bucket allow --read --write --owner koine-test --key "$key_id"
+  export KOINE_TEST_S3_ENDPOINT="http://127.0.0.1:${s3_ports[3]}" KOINE_TEST_S3_BUCKET=koine-test \
+    KOINE_TEST_S3_REGION=garage KOINE_TEST_S3_ACCESS_KEY_ID="$key_id" KOINE_TEST_S3_SECRET_ACCESS_KEY="$key_secret"
 }

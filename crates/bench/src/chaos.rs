@@ -1,15 +1,15 @@
 //! `koine-bench chaos`: the fault harness `scripts/chaos` runs. Three
 //! `koine` nodes in cluster mode behind HAProxy, on a PostgreSQL server,
-//! three NATS servers and an S3 store the script started for it alone.
-//! Clients book and withdraw lessons, pay into their wallets by card with
-//! idempotency keys (some sent twice), send messages, store a picture and
-//! delete their accounts, while a nemesis kills a node (`kill -9`, then
-//! starts it again), pauses one past its job leases (SIGSTOP, then SIGCONT),
-//! slows a node's link to the database and later cuts it off for 8 s
-//! (`link`), restarts PostgreSQL and pauses a NATS server. Every operation
-//! is logged as invoke and ok, fail or unknown (`history.jsonl`); then
-//! checkers read the database, the store and the log. The last line says `N
-//! passed, M failed`.
+//! three NATS servers and a three-node Garage cluster (the S3 file store)
+//! the script started for it alone. Clients book and withdraw lessons, pay
+//! into their wallets by card with idempotency keys (some sent twice), send
+//! messages, store a picture and delete their accounts, while a nemesis
+//! kills a node (`kill -9`, then starts it again), pauses one past its job
+//! leases (SIGSTOP, then SIGCONT), slows a node's link to the database and
+//! later cuts it off for 8 s (`link`), restarts PostgreSQL, kills a Garage
+//! node and pauses a NATS server. Every operation is logged as invoke and
+//! ok, fail or unknown (`history.jsonl`); then checkers read the database,
+//! the store and the log. The last line says `N passed, M failed`.
 
 use crate::seed::{Members, Sessions};
 use crate::{BackendArg, booking, failover, link, load, messaging, server, teaching};
@@ -33,6 +33,10 @@ pub struct Options {
     /// The NATS servers' process ids (comma-separated; one is paused).
     #[arg(long, value_delimiter = ',')]
     pub nats_pids: Vec<u32>,
+    /// The file store's (Garage's) node process ids, comma-separated; the
+    /// nodes are given the first one's address, and another is killed.
+    #[arg(long, value_delimiter = ',')]
+    pub s3_pids: Vec<u32>,
     /// A shell command that restarts that PostgreSQL server.
     #[arg(long)]
     pub pg_restart: String,
@@ -319,6 +323,9 @@ pub async fn run(o: &Options) -> Value {
         .await
         .expect("the restart command runs");
     assert!(restarted.success(), "PostgreSQL restarted");
+    at(30).await;
+    fault("kill -9 a Garage node (the others hold a quorum)");
+    signal("-KILL", *o.s3_pids.last().expect("a Garage node's pid")).await;
     at(35).await;
     fault("SIGSTOP a NATS server");
     let nats = *o.nats_pids.first().expect("a NATS server's pid");

@@ -129,8 +129,8 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::new()
 }
 
-/// The S3 store cluster tests share: one bucket (`scripts/test` starts the
-/// server and makes it); each test's people are its own, so their
+/// The S3 store cluster tests share: one bucket (`scripts/test` starts a
+/// Garage cluster and makes it); each test's people are its own, so their
 /// prefixes never meet.
 pub fn test_s3() -> koine::config::S3Config {
     let var = |name: &str| {
@@ -141,7 +141,7 @@ pub fn test_s3() -> koine::config::S3Config {
     koine::config::S3Config {
         bucket: var("KOINE_TEST_S3_BUCKET"),
         endpoint: Some(var("KOINE_TEST_S3_ENDPOINT")),
-        region: "us-east-1".into(),
+        region: var("KOINE_TEST_S3_REGION"),
         access_key_id: var("KOINE_TEST_S3_ACCESS_KEY_ID"),
         secret_access_key: var("KOINE_TEST_S3_SECRET_ACCESS_KEY"),
     }

@@ -44,6 +44,7 @@ fn node_command(database: &str, dir: &std::path::Path) -> Command {
     let s3 = test_s3();
     c.env("KOINE_S3_BUCKET", s3.bucket)
         .env("KOINE_S3_ENDPOINT", s3.endpoint.expect("an endpoint"))
+        .env("KOINE_S3_REGION", s3.region)
         .env("KOINE_S3_ACCESS_KEY_ID", s3.access_key_id)
         .env("KOINE_S3_SECRET_ACCESS_KEY", s3.secret_access_key);
     c
