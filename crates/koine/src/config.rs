@@ -117,7 +117,7 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// An S3-compatible store for files (pictures, videos, exports); none:
     /// a directory under `data_dir`. Required in cluster mode.
-    pub s3: Option<S3Config>,
+    pub s3: Option<koine_services::files::S3Settings>,
     /// The controller's identity, DPO, storage location, supervisory
     /// authority and processors, as the privacy notice states them.
     pub privacy: koine_services::policy::Controller,
@@ -134,32 +134,6 @@ pub struct SmtpConfig {
     /// `starttls` (default), `tls` or `none`.
     #[serde(default = "default_security")]
     pub security: String,
-}
-
-#[derive(Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct S3Config {
-    pub bucket: String,
-    /// The store's address (`https://s3.example.org`); none: AWS.
-    pub endpoint: Option<String>,
-    #[serde(default = "default_s3_region")]
-    pub region: String,
-    pub access_key_id: String,
-    pub secret_access_key: String,
-}
-
-impl std::fmt::Debug for S3Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("S3Config")
-            .field("bucket", &self.bucket)
-            .field("endpoint", &self.endpoint)
-            .field("region", &self.region)
-            .finish_non_exhaustive()
-    }
-}
-
-fn default_s3_region() -> String {
-    "us-east-1".into()
 }
 
 fn default_smtp_port() -> u16 {
@@ -414,10 +388,10 @@ impl Config {
         if let Some(bucket) = get("KOINE_S3_BUCKET") {
             let required =
                 |name: &'static str| get(name).ok_or(ConfigError::Env(name, "needed with KOINE_S3_BUCKET".into()));
-            self.s3 = Some(S3Config {
+            self.s3 = Some(koine_services::files::S3Settings {
                 bucket,
                 endpoint: get("KOINE_S3_ENDPOINT"),
-                region: get("KOINE_S3_REGION").unwrap_or_else(default_s3_region),
+                region: get("KOINE_S3_REGION").unwrap_or_else(koine_services::files::default_s3_region),
                 access_key_id: required("KOINE_S3_ACCESS_KEY_ID")?,
                 secret_access_key: required("KOINE_S3_SECRET_ACCESS_KEY")?,
             });

@@ -170,13 +170,7 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
     }
     let mut s = Settings::new(cfg.data_dir.clone(), public_url);
     s.cluster = cfg.cluster;
-    s.s3 = cfg.s3.as_ref().map(|c| koine_services::files::S3Settings {
-        bucket: c.bucket.clone(),
-        endpoint: c.endpoint.clone(),
-        region: c.region.clone(),
-        access_key_id: c.access_key_id.clone(),
-        secret_access_key: c.secret_access_key.clone(),
-    });
+    s.s3 = cfg.s3.clone();
     s.min_learner_age = MinimumAge::new(cfg.min_learner_age).map_err(StartError::Config)?;
     s.reauth_after = Duration::from_secs(cfg.reauth_minutes * 60);
     s.session_idle = Duration::from_secs(cfg.session_idle_days * 86_400);
@@ -589,7 +583,7 @@ mod tests {
         cfg.nats_url = Some("nats://127.0.0.1:4222".into());
         let refused = settings(&cfg).unwrap_err().to_string();
         assert!(refused.contains("needs an S3-compatible store"), "{refused}");
-        cfg.s3 = Some(config::S3Config {
+        cfg.s3 = Some(koine_services::files::S3Settings {
             bucket: "koine".into(),
             endpoint: Some("https://s3.example.org".into()),
             region: "garage".into(),

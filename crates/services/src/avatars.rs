@@ -6,7 +6,8 @@ use crate::{Error, Result, Services};
 use image::{ImageFormat, ImageReader, Limits};
 use koine_domain::Invalid;
 use koine_domain::profile::Viewer;
-use koine_store::repo::{objects, profiles};
+use koine_store::repo::objects::{self, ObjectRow};
+use koine_store::repo::profiles;
 use std::io::Cursor;
 use uuid::Uuid;
 
@@ -66,32 +67,35 @@ impl Services {
         let object = self
             .put_object(account, (ObjectKind::Avatar, "image/png"), Uuid::now_v7(), png)
             .await?;
-        let written = async {
-            let now = self.clock.now_us();
-            let mut tx = self.db.begin().await?;
-            let old = profiles::get(tx.conn(), account)
-                .await?
-                .ok_or(Error::NotFound)?
-                .avatar_id;
-            objects::insert(tx.conn(), &object).await?;
-            profiles::set_avatar(tx.conn(), account, Some(object.id), now).await?;
-            let released = match old {
-                Some(old) => objects::release(tx.conn(), old, now).await?,
-                None => None,
-            };
-            tx.commit().await?;
-            Ok::<_, Error>(released)
-        };
-        match written.await {
-            Ok(released) => {
-                self.delete_from_store(released.into_iter().collect()).await;
-                Ok(object.id)
-            }
+        match self.replace_avatar(account, Some(&object)).await {
+            Ok(()) => Ok(object.id),
             Err(e) => {
                 self.discard_object(&object).await;
                 Err(e)
             }
         }
+    }
+
+    /// Makes `new` (none: no picture) the member's picture, in one
+    /// transaction that lets go of the old one; then deletes the old file.
+    async fn replace_avatar(&self, account: Uuid, new: Option<&ObjectRow>) -> Result<()> {
+        let now = self.clock.now_us();
+        let mut tx = self.db.begin().await?;
+        let old = profiles::get(tx.conn(), account)
+            .await?
+            .ok_or(Error::NotFound)?
+            .avatar_id;
+        if let Some(new) = new {
+            objects::insert(tx.conn(), new).await?;
+        }
+        profiles::set_avatar(tx.conn(), account, new.map(|n| n.id), now).await?;
+        let released = match old {
+            Some(old) => objects::release(tx.conn(), old, now).await?,
+            None => None,
+        };
+        tx.commit().await?;
+        self.delete_from_store(released.into_iter().collect()).await;
+        Ok(())
     }
 
     /// Whether `viewer` (none: a visitor) may see picture `avatar`, as its
@@ -114,20 +118,7 @@ impl Services {
     }
 
     pub async fn remove_avatar(&self, account: Uuid) -> Result<()> {
-        let now = self.clock.now_us();
-        let mut tx = self.db.begin().await?;
-        let old = profiles::get(tx.conn(), account)
-            .await?
-            .ok_or(Error::NotFound)?
-            .avatar_id;
-        profiles::set_avatar(tx.conn(), account, None, now).await?;
-        let released = match old {
-            Some(old) => objects::release(tx.conn(), old, now).await?,
-            None => None,
-        };
-        tx.commit().await?;
-        self.delete_from_store(released.into_iter().collect()).await;
-        Ok(())
+        self.replace_avatar(account, None).await
     }
 }
 

@@ -24,15 +24,21 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// An S3-compatible store and how to reach it.
-#[derive(Clone)]
+/// An S3-compatible store and how to reach it (the `[s3]` configuration).
+#[derive(Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct S3Settings {
     pub bucket: String,
     /// `https://…` (`http://…` only on a private network); none: AWS.
     pub endpoint: Option<String>,
+    #[serde(default = "default_s3_region")]
     pub region: String,
     pub access_key_id: String,
     pub secret_access_key: String,
+}
+
+pub fn default_s3_region() -> String {
+    "us-east-1".into()
 }
 
 impl std::fmt::Debug for S3Settings {

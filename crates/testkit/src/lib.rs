@@ -132,13 +132,13 @@ pub fn client() -> reqwest::Client {
 /// The S3 store cluster tests share: one bucket (`scripts/test` starts a
 /// Garage cluster and makes it); each test's people are its own, so their
 /// prefixes never meet.
-pub fn test_s3() -> koine::config::S3Config {
+pub fn test_s3() -> koine_services::files::S3Settings {
     let var = |name: &str| {
         std::env::var(name).unwrap_or_else(|_| {
             panic!("{name} is not set: cluster tests need an S3 store (run ./scripts/test, which starts one)")
         })
     };
-    koine::config::S3Config {
+    koine_services::files::S3Settings {
         bucket: var("KOINE_TEST_S3_BUCKET"),
         endpoint: Some(var("KOINE_TEST_S3_ENDPOINT")),
         region: var("KOINE_TEST_S3_REGION"),

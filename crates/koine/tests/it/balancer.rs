@@ -4,7 +4,7 @@
 //! PostgreSQL, so this runs there alone.
 
 use crate::conversations::{next_of, stream_request};
-use koine_testkit::{fresh_postgres_database, test_nats_url, test_s3, tiny_png};
+use koine_testkit::{fresh_postgres_database, test_nats_url, test_s3};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
@@ -129,19 +129,7 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
         .unwrap()
         .parse::<uuid::Uuid>()
         .unwrap();
-    let png = tiny_png();
-    let r = c
-        .put(format!("{base}/api/v1/me/avatar"))
-        .bearer_auth(&leaver)
-        .body(png)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let picture = r.json::<Value>().await.unwrap()["avatar_url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let picture = crate::files::put_picture(&c, &base, &leaver).await;
     for port in &ports {
         let r = c
             .get(format!("http://127.0.0.1:{port}{picture}"))
@@ -152,14 +140,7 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
         assert_eq!(r.status(), StatusCode::OK, "node {port} serves the picture");
         assert!(r.bytes().await.unwrap().starts_with(b"\x89PNG"));
     }
-    let store = koine_services::files::Files::s3(&koine_services::files::S3Settings {
-        bucket: test_s3().bucket,
-        endpoint: test_s3().endpoint,
-        region: test_s3().region,
-        access_key_id: test_s3().access_key_id,
-        secret_access_key: test_s3().secret_access_key,
-    })
-    .unwrap();
+    let store = koine_services::files::Files::s3(&test_s3()).unwrap();
     let folder = koine_services::files::person_prefix(leaver_id);
     assert!(!store.list(&folder).await.unwrap().is_empty());
     let r = c

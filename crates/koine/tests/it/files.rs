@@ -25,23 +25,28 @@ cluster_tests!(files_are_shared_by_every_node_and_go_with_an_erasure);
 async fn member_with_files(app: &TestApp, email: &str) -> (String, Uuid, String, String) {
     app.member(email, "Filer").await;
     let token = crate::api::token(app, email).await;
-    let r = reqwest::Client::new()
-        .put(app.url("/api/v1/me/avatar"))
-        .bearer_auth(&token)
-        .body(tiny_png())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let picture = r.json::<Value>().await.unwrap()["avatar_url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let picture = put_picture(&reqwest::Client::new(), &app.base, &token).await;
     let r = app.api(Method::POST, "/api/v1/me/exports", &token).await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let export = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     assert_eq!(app.svc.build_pending_exports().await.unwrap(), 1);
     (token, app.account_id(email).await, picture, export)
+}
+
+/// Stores a small picture as the member's photo through `base`; its URL.
+pub(crate) async fn put_picture(c: &reqwest::Client, base: &str, token: &str) -> String {
+    let r = c
+        .put(format!("{base}/api/v1/me/avatar"))
+        .bearer_auth(token)
+        .body(tiny_png())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json::<Value>().await.unwrap()["avatar_url"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn download(base: &str, path: &str, token: &str) -> reqwest::Response {
@@ -112,18 +117,7 @@ async fn a_deletion_the_store_refuses_is_owed_until_it_is_done(app: TestApp) {
 async fn files_nothing_refers_to_leave_the_store(app: TestApp) {
     let (token, id, first, export) = member_with_files(&app, "changes@example.org").await;
     // A new picture replaces the old one, in the store too.
-    let r = reqwest::Client::new()
-        .put(app.url("/api/v1/me/avatar"))
-        .bearer_auth(&token)
-        .body(tiny_png())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let second = r.json::<Value>().await.unwrap()["avatar_url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let second = put_picture(&reqwest::Client::new(), &app.base, &token).await;
     assert_ne!(first, second);
     let pictures = app.stored("avatar").await;
     assert_eq!(pictures.len(), 1, "{pictures:?}");
