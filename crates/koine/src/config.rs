@@ -467,6 +467,28 @@ mod tests {
     }
 
     #[test]
+    fn an_s3_store_comes_whole_from_the_file_or_the_environment() {
+        let file: Config =
+            toml::from_str("[s3]\nbucket = \"koine\"\naccess_key_id = \"GK1\"\nsecret_access_key = \"s\"\n").unwrap();
+        let s3 = file.s3.expect("the [s3] table");
+        assert_eq!((s3.bucket.as_str(), s3.region.as_str()), ("koine", "us-east-1"));
+        assert!(
+            toml::from_str::<Config>("[s3]\nbucket = \"koine\"\n").is_err(),
+            "keys are required"
+        );
+        assert!(
+            toml::from_str::<Config>(
+                "[s3]\nbucket = \"k\"\naccess_key_id = \"a\"\nsecret_access_key = \"s\"\nsecret = 1\n"
+            )
+            .is_err()
+        );
+        let err = Config::default()
+            .with_env(&|k| (k == "KOINE_S3_BUCKET").then(|| "koine".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("KOINE_S3_ACCESS_KEY_ID"), "{err}");
+    }
+
+    #[test]
     fn rejects_unknown_keys_and_bad_values() {
         assert!(toml::from_str::<Config>("listn = \"x\"").is_err());
         let err = Config::default()
