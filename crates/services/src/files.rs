@@ -20,8 +20,9 @@ use koine_store::repo::objects::{self, ObjectRow};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
 use std::sync::Arc;
+use std::time::Duration;
 use uuid::Uuid;
 
 /// An S3-compatible store and how to reach it (the `[s3]` configuration).
@@ -134,7 +135,19 @@ impl Files {
     /// Files in an S3-compatible store, shared by every node.
     pub fn s3(s: &S3Settings) -> Result<Self> {
         use_ring_for_tls();
+        // A store that does not answer fails the request within seconds
+        // (503, try again), rather than holding it through minutes of retries.
+        let retry = RetryConfig {
+            max_retries: 3,
+            retry_timeout: Duration::from_secs(5),
+            ..RetryConfig::default()
+        };
+        let client = ClientOptions::new()
+            .with_connect_timeout(Duration::from_secs(2))
+            .with_timeout(Duration::from_secs(60));
         let mut builder = AmazonS3Builder::new()
+            .with_retry(retry)
+            .with_client_options(client)
             .with_bucket_name(&s.bucket)
             .with_region(&s.region)
             .with_access_key_id(&s.access_key_id)

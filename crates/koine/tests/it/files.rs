@@ -18,7 +18,10 @@ both_backends!(
     documents_sealed_into_rows_by_earlier_versions_move_into_the_store
 );
 
-cluster_tests!(files_are_shared_by_every_node_and_go_with_an_erasure);
+cluster_tests!(
+    files_are_shared_by_every_node_and_go_with_an_erasure,
+    a_file_store_that_does_not_answer_is_a_503
+);
 
 /// A member with a picture and a built export: (token, account, picture
 /// URL, export id).
@@ -256,4 +259,35 @@ async fn files_are_shared_by_every_node_and_go_with_an_erasure(app: TestApp) {
         download(&app.base, &picture, &token).await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+async fn a_file_store_that_does_not_answer_is_a_503(app: TestApp) {
+    app.member("unanswered@example.org", "Unanswered").await;
+    let token = crate::api::token(&app, "unanswered@example.org").await;
+    // A node whose store address has nothing listening.
+    let node = app
+        .another_node_with(|c| {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            c.s3.as_mut().unwrap().endpoint = Some(format!("http://127.0.0.1:{port}"));
+        })
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let r = reqwest::Client::new()
+        .put(format!("{}/api/v1/me/avatar", node.base))
+        .bearer_auth(&token)
+        .body(tiny_png())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().contains_key("retry-after"));
+    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    assert_eq!(app.count("objects").await, 0, "nothing half-stored");
+    // The working node stores it.
+    put_picture(&reqwest::Client::new(), &app.base, &token).await;
 }
