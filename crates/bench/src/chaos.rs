@@ -3,17 +3,18 @@
 //! three NATS servers and a three-node Garage cluster (the S3 file store)
 //! the script started for it alone. Clients book and withdraw lessons, pay
 //! into their wallets by card with idempotency keys (some sent twice), send
-//! messages, store a picture and delete their accounts, while a nemesis
-//! kills a node (`kill -9`, then starts it again), pauses one past its job
-//! leases (SIGSTOP, then SIGCONT), slows a node's link to the database and
-//! later cuts it off for 8 s (`link`), restarts PostgreSQL, kills a Garage
-//! node and stops a NATS server, starting it again 20 s later. Every
-//! operation is logged as invoke and ok, fail or unknown (`history.jsonl`);
-//! then checkers read the database, the store and the log. The last line
-//! says `N passed, M failed`.
+//! messages, join their lessons' calls, store a picture and delete their
+//! accounts, while a nemesis kills a node (`kill -9`, then starts it again),
+//! pauses one past its job leases (SIGSTOP, then SIGCONT), slows a node's
+//! link to the database and later cuts it off for 8 s (`link`), restarts
+//! PostgreSQL, kills a Garage node and stops a NATS server, starting it
+//! again 20 s later. Every operation is logged as invoke and ok, fail or
+//! unknown (`history.jsonl`); then checkers read the database, the store and
+//! the log. The last line says `N passed, M failed`.
 
 use crate::seed::{Members, Sessions};
-use crate::{BackendArg, booking, failover, link, load, messaging, server, teaching};
+use crate::{BackendArg, booking, classroom, failover, link, load, messaging, server, teaching};
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -21,6 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message as Frame;
 use uuid::Uuid;
 
 #[derive(clap::Args)]
@@ -92,6 +94,8 @@ struct History {
     payments: Mutex<Vec<(Uuid, i64, bool)>>,
     messages: Mutex<Vec<Uuid>>,
     erased: Mutex<Vec<Uuid>>,
+    /// Joins of a lesson's call the other member heard: (lesson, member).
+    joined: Mutex<Vec<(Uuid, Uuid)>>,
     /// Pictures the leavers stored before leaving.
     pictures: std::sync::atomic::AtomicU64,
     statuses: Mutex<std::collections::BTreeMap<u16, u64>>,
@@ -211,7 +215,7 @@ pub async fn run(o: &Options) -> Value {
     let env = server::Env::prepare(BackendArg::Postgres, &o.database_url).await;
     let mut config = env.config();
     config.test_card_payments = true;
-    let (learners, targets, talkers, leavers) = {
+    let (learners, targets, talkers, leavers, rooms) = {
         let svc = koine::services(&config, koine_services::clock::Clock::System)
             .await
             .expect("services");
@@ -220,8 +224,15 @@ pub async fn run(o: &Options) -> Value {
         let targets = booking::targets(&svc).await;
         let talkers = messaging::seed(&svc, 40).await;
         let leavers = seed_leavers(&svc, 8).await;
+        let rooms = classroom::seed(&svc, 6).await;
         svc.db.close().await;
-        (Arc::new(learners), Arc::new(targets), Arc::new(talkers), leavers)
+        (
+            Arc::new(learners),
+            Arc::new(targets),
+            Arc::new(talkers),
+            leavers,
+            Arc::new(rooms),
+        )
     };
     // Test cards on, and jobs that run often, so the pauses meet them.
     let vars = [
@@ -283,6 +294,15 @@ pub async fn run(o: &Options) -> Value {
             front,
             c,
             talkers.clone(),
+            history.clone(),
+            stop.clone(),
+        )));
+    }
+    for c in 0..2 {
+        clients.push(tokio::spawn(joiner(
+            front,
+            c,
+            rooms.clone(),
             history.clone(),
             stop.clone(),
         )));
@@ -539,6 +559,60 @@ async fn messenger(
     }
 }
 
+/// Members joining their lesson's call: the teacher holds a stream through
+/// the balancer, the learner opens one and says `ready`; the join counts as
+/// acknowledged once the teacher hears it (the server records a join before
+/// it relays it). Each room is joined again on fresh streams, through the
+/// faults.
+async fn joiner(
+    front: SocketAddr,
+    c: usize,
+    rooms: Arc<Vec<classroom::Room>>,
+    history: Arc<History>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut n = 0usize;
+    while !stop.load(Ordering::Relaxed) {
+        for room in rooms.iter().skip(c).step_by(2) {
+            n += 1;
+            let key = format!("joiner-{c}-{n}");
+            history.log("joiner", "join", &key, "invoke", json!(room.lesson));
+            let heard = tokio::time::timeout(Duration::from_secs(5), async {
+                let mut teacher = messaging::connect(front, &room.teacher).await;
+                let mut learner = messaging::connect(front, &room.learner).await;
+                let ready = classroom::frame(room.lesson, "chaos", json!({ "type": "ready" }));
+                learner.send(ready).await.ok()?;
+                while let Some(Ok(frame)) = teacher.next().await {
+                    if let Frame::Text(t) = frame
+                        && t.as_str().contains("\"signal\"")
+                        && t.as_str().contains("\"ready\"")
+                    {
+                        return Some(());
+                    }
+                }
+                None
+            })
+            .await;
+            let outcome = if matches!(heard, Ok(Some(()))) {
+                Outcome::Ok
+            } else {
+                Outcome::Unknown
+            };
+            history.log("joiner", "join", &key, outcome.name(), Value::Null);
+            if outcome == Outcome::Ok {
+                history
+                    .joined
+                    .lock()
+                    .expect("history")
+                    .push((room.lesson, room.learner_id));
+            }
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+        }
+    }
+}
+
 /// Lists the learner's data exports every 50 ms with a 1 s timeout, on a
 /// new connection after each failure: whether the balancer routes around a
 /// node that cannot answer.
@@ -737,6 +811,24 @@ async fn check(env: &server::Env, history: &History) -> Vec<(&'static str, bool,
             erased.len()
         ),
     ));
+    let joined = history.joined.lock().expect("history").clone();
+    let mut unrecorded = 0;
+    for (lesson, member) in &joined {
+        let sql =
+            format!("SELECT COUNT(*) FROM lesson_attendance WHERE lesson_id = '{lesson}' AND account_id = '{member}'");
+        if scalar(db, &sql).await == 0 {
+            unrecorded += 1;
+        }
+    }
+    out.push((
+        "every join the other member heard is recorded",
+        !joined.is_empty() && unrecorded == 0,
+        format!(
+            "{} joins heard, {unrecorded} without an attendance record",
+            joined.len()
+        ),
+    ));
+
     // What a sweep would still owe the store (a node killed between an
     // erasure's commit and its deletion) is worked off first, as the next
     // sweep would; then every erased person's folder must be empty.

@@ -55,7 +55,7 @@ pub(crate) async fn seed(svc: &koine_services::Services, rooms: usize) -> Vec<Ro
         for (id, who) in [(learner, "learner"), (teacher, "teacher")] {
             members.push(
                 id,
-                format!("{who}{i}@bench.koine.test"),
+                format!("room-{who}{i}@bench.koine.test"),
                 format!("Bench {who} {i}"),
                 "UTC",
                 now - 400 * 24 * 60 * MINUTE_US,
@@ -173,7 +173,7 @@ struct Tally {
     refused: AtomicU64,
 }
 
-fn frame(lesson: Uuid, call: &str, signal: Value) -> Frame {
+pub(crate) fn frame(lesson: Uuid, call: &str, signal: Value) -> Frame {
     Frame::Text(
         json!({ "kind": "signal", "data": { "lesson": lesson, "call": call, "signal": signal } })
             .to_string()
