@@ -361,7 +361,7 @@ impl Services {
             };
             let row = self.put_object(account, (kind, &content_type), id, bytes).await?;
             let mut c = self.db.acquire().await?;
-            objects::insert(c.conn(), &row).await?;
+            objects::insert_moved(c.conn(), &row).await?;
             drop(c);
             if let Err(e) = tokio::fs::remove_file(&old).await {
                 tracing::warn!(file = %old.display(), "a moved upload could not be removed: {e}");
@@ -377,13 +377,17 @@ impl Services {
                 ),
                 _ => (ObjectKind::Certificate, "teacher_certificates.file", row_id),
             };
-            let key = {
-                let mut c = self.db.acquire().await?;
-                self.subject_key(c.conn(), account).await?
-            };
+            // The row stays locked until the file is in the store and the
+            // row names it: a node starting at the same moment waits, then
+            // finds it moved (two movers would each seal it under a key of
+            // their own, and one index entry would name the other's file).
+            let mut tx = self.begin_write().await?;
+            if !objects::lock_sealed_row(tx.conn(), kind.name(), row_id).await? {
+                continue;
+            }
+            let key = self.subject_key(tx.conn(), account).await?;
             let bytes = crypto::open_field(&key, account, label, &sealed_bytes).map_err(Error::internal)?;
             let row = self.put_object(account, (kind, &content_type), id, bytes).await?;
-            let mut tx = self.db.begin().await?;
             objects::insert(tx.conn(), &row).await?;
             objects::moved_out_of_row(tx.conn(), kind.name(), row_id, id).await?;
             tx.commit().await?;

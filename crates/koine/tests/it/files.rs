@@ -158,8 +158,8 @@ async fn uploads_of_earlier_versions_move_into_the_store(app: TestApp) {
         download(&app.base, &picture, &token).await.status(),
         StatusCode::NOT_FOUND
     );
-    // A node starting moves it in.
-    let node = app.another_node().await;
+    // Nodes starting (two at once) move it in, once.
+    let (node, _other) = tokio::join!(app.another_node(), app.another_node());
     let r = download(&node.base, &picture, &token).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.unwrap(), png);
@@ -208,8 +208,9 @@ async fn documents_sealed_into_rows_by_earlier_versions_move_into_the_store(app:
     for kind in ["id_document", "certificate"] {
         std::fs::remove_dir_all(app.data_dir().join("files").join(format!("p/{id}/{kind}"))).unwrap();
     }
-    // A node starting moves them into the store and empties the columns.
-    let _node = app.another_node().await;
+    // Nodes starting (two at once) move them into the store, once, and
+    // empty the columns.
+    let _nodes = tokio::join!(app.another_node(), app.another_node());
     assert_eq!(app.stored("id_document").await.len(), 1);
     assert_eq!(app.stored("certificate").await.len(), 1);
     let left = app

@@ -30,9 +30,21 @@ pub fn person_prefix(account: Uuid) -> String {
 const COLUMNS: &str = "id, account_id, kind, content_type, size_bytes, wrapped_key, created_at";
 
 pub async fn insert(conn: Conn<'_>, o: &ObjectRow) -> Result<()> {
-    on_conn!(conn, c => sqlx::query(
+    insert_with(conn, o, "").await
+}
+
+/// Indexes a file moved in from an earlier version, unless another node
+/// starting at the same moment did so first.
+pub async fn insert_moved(conn: Conn<'_>, o: &ObjectRow) -> Result<()> {
+    insert_with(conn, o, " ON CONFLICT (id) DO NOTHING").await
+}
+
+async fn insert_with(conn: Conn<'_>, o: &ObjectRow, conflict: &str) -> Result<()> {
+    let sql = sqlx::AssertSqlSafe(format!(
         "INSERT INTO objects (id, account_id, kind, content_type, size_bytes, wrapped_key, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+         VALUES ($1, $2, $3, $4, $5, $6, $7){conflict}"
+    ));
+    on_conn!(conn, c => sqlx::query(sql)
         .bind(o.id).bind(o.account_id).bind(&o.kind).bind(&o.content_type).bind(o.size_bytes).bind(&o.wrapped_key)
         .bind(o.created_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -135,6 +147,22 @@ pub async fn sealed_in_rows(conn: Conn<'_>) -> Result<Vec<(String, Uuid, Uuid, S
          UNION ALL SELECT 'certificate', id, account_id, content_type, file_enc FROM teacher_certificates \
            WHERE file_enc IS NOT NULL")
         .fetch_all(&mut *c).await)?)
+}
+
+/// Locks a row whose file is still sealed into it, for moving the file to
+/// the store; false if it has been moved already.
+pub async fn lock_sealed_row(conn: Conn<'_>, kind: &str, row: Uuid) -> Result<bool> {
+    // Writing the column to itself takes the row's lock on PostgreSQL and
+    // the write lock on SQLite, until the transaction ends.
+    let sql = match kind {
+        "id_document" => {
+            "UPDATE teacher_applications SET id_document_enc = id_document_enc \
+             WHERE id = $1 AND id_document_enc IS NOT NULL"
+        }
+        _ => "UPDATE teacher_certificates SET file_enc = file_enc WHERE id = $1 AND file_enc IS NOT NULL",
+    };
+    let n = on_conn!(conn, c => sqlx::query(sql).bind(row).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// A file sealed into its row now lies in the file store as `object`: the
