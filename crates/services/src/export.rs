@@ -520,13 +520,21 @@ impl Services {
                     continue;
                 }
             };
-            // Sealed with a key of its own under the person's, in the file store.
+            // Sealed with a key of its own under the person's, in the file
+            // store; each build is a file of its own, so another build of
+            // this export (another node's) never touches the one it names.
             let archive = self
-                .put_object(e.account_id, (ObjectKind::Export, "application/zip"), e.id, zip)
+                .put_object(
+                    e.account_id,
+                    (ObjectKind::Export, "application/zip"),
+                    Uuid::now_v7(),
+                    zip,
+                )
                 .await?;
             let now = self.clock.now_us();
             let mut tx = self.begin_write().await?;
-            if exports::set_ready(tx.conn(), e.id, now, now + EXPORT_DAYS * DAY_US, archive.size_bytes).await? {
+            let expires = now + EXPORT_DAYS * DAY_US;
+            if exports::set_ready(tx.conn(), e.id, now, expires, archive.size_bytes, archive.id).await? {
                 objects::insert(tx.conn(), &archive).await?;
                 if let Some(account) = accounts::get(tx.conn(), e.account_id).await? {
                     self.notify_account(
@@ -552,15 +560,15 @@ impl Services {
     pub async fn download_export(&self, p: &Principal, id: Uuid) -> Result<Vec<u8>> {
         self.require_recent_auth(p)?;
         let now = self.clock.now_us();
-        {
+        let archive = {
             let mut c = self.db.acquire().await?;
             match exports::archive(c.conn(), id, p.account_id, now).await? {
-                Some(exports::Archive::Ready) => {}
+                Some(exports::Archive::Ready(archive)) => archive,
                 Some(exports::Archive::Building) => return Err(Refusal::ExportNotReady.into()),
                 None => return Err(Error::NotFound),
             }
-        }
-        let zip = self.read_object(id).await?;
+        };
+        let zip = self.read_object(archive).await?;
         let mut c = self.db.acquire().await?;
         exports::mark_downloaded(c.conn(), id, now).await?;
         Ok(zip)

@@ -24,8 +24,8 @@ cluster_tests!(
 );
 
 /// A member with a picture and a built export: (token, account, picture
-/// URL, export id).
-async fn member_with_files(app: &TestApp, email: &str) -> (String, Uuid, String, String) {
+/// URL, (export id, its archive's file id)).
+async fn member_with_files(app: &TestApp, email: &str) -> (String, Uuid, String, (String, Uuid)) {
     app.member(email, "Filer").await;
     let token = crate::api::token(app, email).await;
     let picture = put_picture(&reqwest::Client::new(), &app.base, &token).await;
@@ -33,7 +33,14 @@ async fn member_with_files(app: &TestApp, email: &str) -> (String, Uuid, String,
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let export = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     assert_eq!(app.svc.build_pending_exports().await.unwrap(), 1);
-    (token, app.account_id(email).await, picture, export)
+    // The archive is a file of its own, which the export names.
+    let archive = app
+        .scalar_uuid(
+            "SELECT archive_id FROM data_exports WHERE id = $1",
+            export.parse().unwrap(),
+        )
+        .await;
+    (token, app.account_id(email).await, picture, (export, archive))
 }
 
 /// Stores a small picture as the member's photo through `base`; its URL.
@@ -62,13 +69,16 @@ async fn download(base: &str, path: &str, token: &str) -> reqwest::Response {
 }
 
 async fn files_lie_under_their_persons_prefix_and_private_ones_are_sealed(app: TestApp) {
-    let (token, id, picture, export) = member_with_files(&app, "sealed@example.org").await;
+    let (token, id, picture, (export, archive)) = member_with_files(&app, "sealed@example.org").await;
     let mut paths = app.svc.files.list(&person_prefix(id)).await.unwrap();
     paths.sort();
     let picture_id = picture.trim_start_matches("/avatars/").trim_end_matches(".png");
     assert_eq!(
         paths,
-        [format!("p/{id}/avatar/{picture_id}"), format!("p/{id}/export/{export}")],
+        [
+            format!("p/{id}/avatar/{picture_id}"),
+            format!("p/{id}/export/{archive}")
+        ],
         "each file under its person's prefix, by kind"
     );
     assert_eq!(app.count("objects").await, 2, "and each listed in the index");
@@ -118,7 +128,7 @@ async fn a_deletion_the_store_refuses_is_owed_until_it_is_done(app: TestApp) {
 }
 
 async fn files_nothing_refers_to_leave_the_store(app: TestApp) {
-    let (token, id, first, export) = member_with_files(&app, "changes@example.org").await;
+    let (token, id, first, (_, archive)) = member_with_files(&app, "changes@example.org").await;
     // A new picture replaces the old one, in the store too.
     let second = put_picture(&reqwest::Client::new(), &app.base, &token).await;
     assert_ne!(first, second);
@@ -131,7 +141,7 @@ async fn files_nothing_refers_to_leave_the_store(app: TestApp) {
     let line = swept.iter().find(|l| l.rule == "unreferenced").unwrap();
     assert_eq!(line.count, 1, "{swept:?}");
     let left = app.svc.files.list(&person_prefix(id)).await.unwrap();
-    assert!(!left.iter().any(|p| p.contains(&export)), "{left:?}");
+    assert!(!left.iter().any(|p| p.contains(&archive.to_string())), "{left:?}");
     assert_eq!(left.len(), 1, "the picture stays: {left:?}");
     // Removing the picture removes its file.
     let r = app.api(Method::DELETE, "/api/v1/me/avatar", &token).await;
@@ -233,7 +243,7 @@ async fn documents_sealed_into_rows_by_earlier_versions_move_into_the_store(app:
 
 async fn files_are_shared_by_every_node_and_go_with_an_erasure(app: TestApp) {
     let node = app.another_node().await;
-    let (token, id, picture, export) = member_with_files(&app, "shared@example.org").await;
+    let (token, id, picture, (export, _)) = member_with_files(&app, "shared@example.org").await;
     assert!(
         !app.data_dir().join("files").exists(),
         "no node keeps files of its own in cluster mode"

@@ -26,6 +26,9 @@ CREATE TABLE object_deletions (
 ) STRICT;
 
 -- Export archives now lie in the object store, sealed with a key of their
--- own: archives built before are built again there by the export job.
+-- own: archives built before are built again there by the export job. Each
+-- build is a file of its own (`archive_id`), so a second build of one
+-- export (two nodes at once) never touches the file the export names.
 UPDATE data_exports SET ready_at = NULL, size_bytes = NULL WHERE archive IS NOT NULL;
 ALTER TABLE data_exports DROP COLUMN archive;
+ALTER TABLE data_exports ADD COLUMN archive_id BLOB;

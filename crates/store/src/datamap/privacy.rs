@@ -53,6 +53,7 @@ pub(super) static TABLES: &[TableMap] = &[
         // The archive itself lies in the file store (`objects`); it is a
         // copy of the rest, and an export never contains earlier exports.
         SYS => ["size_bytes"];
+        UID => ["archive_id"];
         "user.privacy_request" => ["downloaded_at"].from(Source::Service);
     ),
     table!("processing_restrictions", ["account_id"],

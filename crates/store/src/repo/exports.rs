@@ -42,30 +42,30 @@ pub async fn pending(conn: Conn<'_>, limit: i64) -> Result<Vec<ExportRow>> {
 
 /// Marks a request built (its archive is in the file store); false if the
 /// request is gone (erased or swept).
-pub async fn set_ready(conn: Conn<'_>, id: Uuid, now: i64, expires_at: i64, size: i64) -> Result<bool> {
+pub async fn set_ready(conn: Conn<'_>, id: Uuid, now: i64, expires_at: i64, size: i64, archive: Uuid) -> Result<bool> {
     let n = on_conn!(conn, c => sqlx::query(
-        "UPDATE data_exports SET ready_at = $2, expires_at = $3, size_bytes = $4 \
+        "UPDATE data_exports SET ready_at = $2, expires_at = $3, size_bytes = $4, archive_id = $5 \
          WHERE id = $1 AND ready_at IS NULL")
-        .bind(id).bind(now).bind(expires_at).bind(size)
+        .bind(id).bind(now).bind(expires_at).bind(size).bind(archive)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 /// An export as its owner may download it.
 pub enum Archive {
-    /// Built: its archive is file `id` in the file store.
-    Ready,
+    /// Built: its archive is this file in the file store.
+    Ready(Uuid),
     /// Asked for and still being built.
     Building,
 }
 
 /// The owner's export `id`, unless it is unknown, someone else's or expired.
 pub async fn archive(conn: Conn<'_>, id: Uuid, account: Uuid, now: i64) -> Result<Option<Archive>> {
-    let found: Option<Option<i64>> = on_conn!(conn, c => sqlx::query_scalar(
-        "SELECT ready_at FROM data_exports WHERE id = $1 AND account_id = $2 AND expires_at > $3")
+    let found: Option<Option<Uuid>> = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT archive_id FROM data_exports WHERE id = $1 AND account_id = $2 AND expires_at > $3")
         .bind(id).bind(account).bind(now).fetch_optional(&mut *c).await)?;
-    Ok(found.map(|ready| match ready {
-        Some(_) => Archive::Ready,
+    Ok(found.map(|archive| match archive {
+        Some(archive) => Archive::Ready(archive),
         None => Archive::Building,
     }))
 }

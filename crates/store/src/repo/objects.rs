@@ -96,7 +96,7 @@ pub async fn release_unreferenced(mut conn: Conn<'_>, now: i64) -> Result<u64> {
         "SELECT {COLUMNS} FROM objects WHERE \
          (kind = 'avatar' AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.avatar_id = objects.id)) \
          OR (kind = 'video' AND NOT EXISTS (SELECT 1 FROM teacher_videos v WHERE v.id = objects.id)) \
-         OR (kind = 'export' AND NOT EXISTS (SELECT 1 FROM data_exports e WHERE e.id = objects.id AND e.expires_at > $1)) \
+         OR (kind = 'export' AND NOT EXISTS (SELECT 1 FROM data_exports e WHERE e.archive_id = objects.id AND e.expires_at > $1)) \
          OR (kind = 'id_document' AND NOT EXISTS (SELECT 1 FROM teacher_applications a WHERE a.id_document_id = objects.id)) \
          OR (kind = 'certificate' AND NOT EXISTS (SELECT 1 FROM teacher_certificates c WHERE c.id = objects.id)) \
          LIMIT 1000"
