@@ -221,8 +221,7 @@ impl Services {
     /// Puts `bytes` (of `content_type`) in the store as `account`'s file
     /// `id` of `kind`, sealed first if the kind is private, and returns its
     /// index row for the caller to insert in the transaction that refers
-    /// to it. Should that
-    /// transaction fail, the caller queues the file's deletion
+    /// to it. Should that transaction fail, the caller discards the file
     /// (`discard_object`); a crash in between leaves it under the person's
     /// prefix, which their erasure empties.
     pub(crate) async fn put_object(
