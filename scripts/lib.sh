@@ -85,7 +85,8 @@ PY
 # run as separate processes, never linked), three nodes on loopback with
 # replication factor 3, a bucket koine-test and a key for it. Built once
 # into the user's cache, which outlives a checkout (about 15 minutes on two
-# cores). Sets s3_pids and exports KOINE_TEST_S3_* for the tests.
+# cores). Sets s3_pids and s3_dir (its data) and exports KOINE_TEST_S3_*
+# for the tests.
 start_s3() {
   local home="${XDG_CACHE_HOME:-$HOME/.cache}/koine/garage-2.5.0" dir i id secret
   local garage="$home/bin/garage"
@@ -96,6 +97,7 @@ start_s3() {
       --features bundled-libs,lmdb --root "$home" || die "cargo install garage failed"
   fi
   dir=$(mktemp -d /tmp/koine-garage.XXXXXX)
+  s3_dir=$dir
   read -r -a s3_ports <<<"$(free_ports 9)"
   secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
   key_secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
