@@ -489,6 +489,21 @@ mod tests {
     }
 
     #[test]
+    fn the_readmes_cluster_configuration_is_one() {
+        const README: &str = include_str!("../../../README.md");
+        let sample = README
+            .split("**Running several nodes.**")
+            .nth(1)
+            .and_then(|rest| rest.split("```toml\n").nth(1))
+            .and_then(|rest| rest.split("```").next())
+            .expect("the README shows a cluster configuration");
+        let c: Config = toml::from_str(sample).expect("the README's sample parses");
+        assert!(c.cluster && c.nats_url.is_some() && c.database_url.is_some());
+        assert_eq!(c.s3.as_ref().expect("an [s3] table").region, "garage");
+        assert!(crate::settings(&c).is_ok(), "a cluster node starts from it");
+    }
+
+    #[test]
     fn rejects_unknown_keys_and_bad_values() {
         assert!(toml::from_str::<Config>("listn = \"x\"").is_err());
         let err = Config::default()
