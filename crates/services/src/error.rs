@@ -44,6 +44,10 @@ pub enum Error {
     /// `koine_store::Error::is_unavailable`); it may be tried again.
     #[error("database unavailable: {0}")]
     Unavailable(koine_store::Error),
+    /// The file store could not be reached (or answered an error); the
+    /// request may be tried again.
+    #[error("file store unavailable")]
+    FileStoreUnavailable,
     /// Too much work waits already (`why` names what, for the access log);
     /// nothing was written and it may be tried again.
     #[error("busy: {0}")]

@@ -116,7 +116,7 @@ impl std::fmt::Debug for Files {
 /// A store that failed to answer: the request may be tried again (503).
 fn unreachable(e: object_store::Error) -> Error {
     tracing::warn!("the file store did not answer: {e}");
-    Error::Busy("file-store")
+    Error::FileStoreUnavailable
 }
 
 impl Files {

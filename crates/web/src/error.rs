@@ -68,8 +68,9 @@ pub enum PageError {
     /// No database connection freed up in time, or too much work waits
     /// (the reason, for the access log): 503, try again shortly.
     Overloaded(&'static str),
-    /// The database could not be reached: 503, try again shortly.
-    Unavailable,
+    /// The database (or the file store) could not be reached: 503, try
+    /// again shortly; the page's message and the access log's reason.
+    Unavailable(&'static str, &'static str),
 }
 
 impl From<Error> for PageError {
@@ -91,8 +92,9 @@ impl From<Error> for PageError {
             Error::Busy(why) => Self::Overloaded(why),
             Error::Unavailable(e) => {
                 tracing::warn!("request failed, the database unavailable: {e}");
-                Self::Unavailable
+                Self::Unavailable("error-unavailable", "database-unavailable")
             }
+            Error::FileStoreUnavailable => Self::Unavailable("error-file-store-unavailable", "file-store-unavailable"),
             other => {
                 tracing::error!("request failed: {other}");
                 Self::Status(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
@@ -106,7 +108,7 @@ impl IntoResponse for PageError {
         match self {
             Self::Redirect(to) => Redirect::to(&to).into_response(),
             Self::Overloaded(why) => unavailable_page("error-overloaded", why),
-            Self::Unavailable => unavailable_page("error-unavailable", "database-unavailable"),
+            Self::Unavailable(key, why) => unavailable_page(key, why),
             Self::Status(status, key) => {
                 let mut res = status.into_response();
                 res.extensions_mut().insert(PageErrorMarker { status, key });
@@ -383,6 +385,15 @@ impl From<Error> for Problem {
                     )
                 }
             }
+            Error::FileStoreUnavailable => Self {
+                retry_after: Some(RETRY_AFTER_SECS),
+                overload: Some(Overload("file-store-unavailable")),
+                ..Self::new(
+                    S::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "The file store could not be reached. Try again shortly.",
+                )
+            },
             other => {
                 tracing::error!("api request failed: {other}");
                 Self::new(

@@ -298,6 +298,16 @@ async fn a_file_store_that_does_not_answer_is_a_503(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(r.headers().contains_key("retry-after"));
     assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    let problem: Value = r.json().await.unwrap();
+    assert!(problem.to_string().contains("file store"), "{problem}");
+    // The page says so too.
+    let b = node.browser();
+    b.login("unanswered@example.org", koine_testkit::STRONG_PASSWORD).await;
+    let r = b
+        .post_multipart("/settings/avatar", &[], &[("avatar", tiny_png(), "a.png")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.text().await.unwrap().contains("could not reach its file store"));
     assert_eq!(app.count("objects").await, 0, "nothing half-stored");
     // The working node stores it.
     put_picture(&reqwest::Client::new(), &app.base, &token).await;

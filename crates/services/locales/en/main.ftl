@@ -229,6 +229,7 @@ error-forbidden = You don't have access to this page.
 error-internal = Something went wrong on our side. Please try again.
 error-overloaded = Koine is very busy right now, so nothing was changed. Please try again in a few seconds.
 error-unavailable = Koine could not reach its database just now. Please try again in a few seconds.
+error-file-store-unavailable = Koine could not reach its file store just now. Please try again in a few seconds.
 error-csrf = Your form expired. Please go back, reload the page and try again.
 error-invalid-email = Enter a valid email address.
 error-invalid-phone = Enter a mobile number in international format, starting with +.

@@ -229,6 +229,7 @@ error-forbidden = No tienes acceso a esta página.
 error-internal = Algo ha salido mal por nuestra parte. Vuelve a intentarlo.
 error-overloaded = Koine está muy ocupado en este momento, así que no se ha cambiado nada. Vuelve a intentarlo en unos segundos.
 error-unavailable = Koine no ha podido conectar con su base de datos en este momento. Vuelve a intentarlo en unos segundos.
+error-file-store-unavailable = Koine no ha podido conectar con su almacén de archivos en este momento. Vuelve a intentarlo en unos segundos.
 error-csrf = Tu formulario ha caducado. Vuelve atrás, recarga la página e inténtalo de nuevo.
 error-invalid-email = Introduce un correo electrónico válido.
 error-invalid-phone = Introduce un número de móvil en formato internacional, empezando por +.

@@ -229,6 +229,7 @@ error-forbidden = このページにアクセスする権限がありません�
 error-internal = サーバー側で問題が発生しました。もう一度お試しください。
 error-overloaded = 現在Koineが大変混み合っているため、何も変更されていません。数秒後にもう一度お試しください。
 error-unavailable = Koineは現在データベースに接続できませんでした。数秒後にもう一度お試しください。
+error-file-store-unavailable = Koineは現在ファイル保管庫に接続できませんでした。数秒後にもう一度お試しください。
 error-csrf = フォームの有効期限が切れました。前のページに戻り、再読み込みしてからもう一度お試しください。
 error-invalid-email = 有効なメールアドレスを入力してください。
 error-invalid-phone = 携帯電話番号を + から始まる国際形式で入力してください。

@@ -229,6 +229,7 @@ error-forbidden = 你无权访问此页面。
 error-internal = 我们这边出了点问题。请重试。
 error-overloaded = Koine 目前非常繁忙，因此没有做任何更改。请过几秒钟再试。
 error-unavailable = Koine 暂时无法连接到数据库。请过几秒钟再试。
+error-file-store-unavailable = Koine 暂时无法连接到文件存储。请过几秒钟再试。
 error-csrf = 表单已过期。请返回上一页，刷新页面后重试。
 error-invalid-email = 请输入有效的电子邮箱。
 error-invalid-phone = 请以国际格式输入手机号，以 + 开头。
