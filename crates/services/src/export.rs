@@ -451,7 +451,7 @@ impl Services {
         for object in stored.iter().filter(|o| o.kind != ObjectKind::Export.name()) {
             let ext = FileKind::from_content_type(&object.content_type).map_or("bin", FileKind::extension);
             let name = format!("files/{}-{}.{ext}", object.kind, object.id);
-            match self.read_object(object.id).await {
+            match self.open_object(object, Some(&key)).await {
                 Ok(bytes) => files.push((name, bytes)),
                 // A row whose file is gone is exported as the row alone.
                 Err(Error::NotFound) => tracing::error!(file = %name, "a file for an export is missing"),

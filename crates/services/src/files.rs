@@ -286,19 +286,26 @@ impl Services {
             };
             (row, person)
         };
+        self.open_object(&row, person.as_ref()).await
+    }
+
+    /// A file whose index row is at hand, opened with `person` (its
+    /// person's key) if it is sealed.
+    pub(crate) async fn open_object(&self, row: &ObjectRow, person: Option<&[u8; 32]>) -> Result<Vec<u8>> {
         let bytes = self.files.get(&row.path()).await?;
         match (person, &row.wrapped_key) {
             (Some(person), Some(wrapped)) => {
-                let own = crypto::open_field(&person, row.account_id, WRAPPED, wrapped).map_err(Error::internal)?;
+                let own = crypto::open_field(person, row.account_id, WRAPPED, wrapped).map_err(Error::internal)?;
                 crypto::open_field(
                     &own.try_into().map_err(|_| Error::internal("object key"))?,
-                    id,
+                    row.id,
                     CONTENT,
                     &bytes,
                 )
                 .map_err(Error::internal)
             }
-            _ => Ok(bytes),
+            (None, Some(_)) => Err(Error::NotFound),
+            (_, None) => Ok(bytes),
         }
     }
 

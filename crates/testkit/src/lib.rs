@@ -206,8 +206,6 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
         // Warnings and errors the server logs go to the test's own output
         // (shown when it fails; threads the test spawns inherit capture).
-        // Test clients take TLS from the process's provider, as the app's do.
-        koine_services::files::use_ring_for_tls();
         static LOGS: std::sync::Once = std::sync::Once::new();
         LOGS.call_once(|| {
             let _ = tracing_subscriber::fmt()
