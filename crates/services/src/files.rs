@@ -103,8 +103,6 @@ pub fn use_ring_for_tls() {
 #[derive(Clone)]
 pub struct Files {
     store: Arc<dyn ObjectStore>,
-    /// Every node sees the same files (S3), rather than its own directory.
-    pub shared: bool,
 }
 
 impl std::fmt::Debug for Files {
@@ -126,10 +124,7 @@ impl Files {
         let store = LocalFileSystem::new_with_prefix(dir)
             .map_err(Error::internal)?
             .with_automatic_cleanup(true);
-        Ok(Self {
-            store: Arc::new(store),
-            shared: false,
-        })
+        Ok(Self { store: Arc::new(store) })
     }
 
     /// Files in an S3-compatible store, shared by every node.
@@ -165,7 +160,6 @@ impl Files {
                     .build()
                     .map_err(|e| Error::Internal(format!("file store: {e}")))?,
             ),
-            shared: true,
         })
     }
 
