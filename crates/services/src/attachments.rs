@@ -1,10 +1,12 @@
 //! Files sent with messages: checked by their bytes, pictures decoded and
-//! re-encoded (which drops EXIF, GPS and anything that is not pixels),
-//! sealed under the sender's key, and opened only for the conversation's
+//! re-encoded (which drops EXIF, GPS and anything that is not pixels), put
+//! in the file store under the sender's prefix, sealed with a key of their
+//! own under the sender's key, and opened only for the conversation's
 //! members.
 
 use crate::accounts::Principal;
-use crate::{Error, Result, Services, crypto};
+use crate::files::ObjectKind;
+use crate::{Error, Result, Services};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat};
 use koine_domain::messaging::{attachment_kinds, attachment_name};
@@ -12,11 +14,13 @@ use koine_domain::uploads::FileKind;
 use koine_domain::{Invalid, Valid};
 use koine_store::Conn;
 use koine_store::repo::conversations::{self as repo, AttachmentLine, AttachmentRow};
+use koine_store::repo::objects::{self, ObjectRow};
 use serde::Serialize;
 use std::io::Cursor;
 use uuid::Uuid;
 
-/// The label a file is sealed under (the data map names it too).
+/// The label earlier versions sealed a file into its row under (the data
+/// map names it too); such files move to the store when a node starts.
 pub const SEALED_AS: &str = "message_attachments.file";
 
 /// The largest picture side decoded, in pixels.
@@ -35,6 +39,14 @@ pub(crate) struct CleanFile {
     pub name: String,
     pub kind: FileKind,
     pub bytes: Vec<u8>,
+}
+
+/// A file put in the store, waiting for its message's transaction to
+/// index it (or, should that fail, to be discarded).
+#[derive(Debug, Clone)]
+pub(crate) struct PutFile {
+    pub name: String,
+    pub object: ObjectRow,
 }
 
 /// A message's file as its members see it listed.
@@ -121,35 +133,57 @@ fn repaint(bytes: &[u8], kind: FileKind) -> Valid<Vec<u8>> {
 }
 
 impl Services {
-    /// Stores a message's files, sealed under the sender's key.
+    /// Puts a message's files in the store, sealed, before the transaction
+    /// that writes the message; a file id is its attachment's id.
+    pub(crate) async fn put_attachments(&self, sender: Uuid, files: Vec<CleanFile>) -> Result<Vec<PutFile>> {
+        let mut put = Vec::with_capacity(files.len());
+        for f in files {
+            let content_type = f.kind.content_type();
+            match self
+                .put_object(sender, (ObjectKind::Attachment, content_type), Uuid::now_v7(), f.bytes)
+                .await
+            {
+                Ok(object) => put.push(PutFile { name: f.name, object }),
+                Err(e) => {
+                    self.discard_attachments(&put).await;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(put)
+    }
+
+    /// Files put for a message that was not written.
+    pub(crate) async fn discard_attachments(&self, files: &[PutFile]) {
+        for f in files {
+            self.discard_object(&f.object).await;
+        }
+    }
+
+    /// Lists a message's files and indexes them, in its transaction.
     pub(crate) async fn store_attachments(
         &self,
         mut conn: Conn<'_>,
         message: Uuid,
         conversation: Uuid,
-        sender: Uuid,
-        files: &[CleanFile],
+        files: &[PutFile],
         now: i64,
     ) -> Result<Vec<Attachment>> {
-        if files.is_empty() {
-            return Ok(Vec::new());
-        }
-        let key = self.subject_key(conn.reborrow(), sender).await?;
         let mut stored = Vec::with_capacity(files.len());
         for (position, f) in files.iter().enumerate() {
             let row = AttachmentRow {
-                id: Uuid::now_v7(),
+                id: f.object.id,
                 message_id: message,
                 conversation_id: conversation,
-                sender_id: sender,
+                sender_id: f.object.account_id,
                 position: position as i64,
                 name: f.name.clone(),
-                content_type: f.kind.content_type().to_owned(),
-                size_bytes: f.bytes.len() as i64,
-                file_enc: crypto::seal_field(&key, sender, SEALED_AS, &f.bytes),
+                content_type: f.object.content_type.clone(),
+                size_bytes: f.object.size_bytes,
                 created_at: now,
             };
             repo::insert_attachment(conn.reborrow(), &row).await?;
+            objects::insert(conn.reborrow(), &f.object).await?;
             stored.push(Attachment {
                 id: row.id,
                 name: row.name,
@@ -162,22 +196,24 @@ impl Services {
 
     /// A file, for a member of its conversation (anyone else: not found).
     pub async fn attachment(&self, p: &Principal, id: Uuid) -> Result<OpenedFile> {
-        let mut c = self.db.acquire().await?;
-        let row = repo::attachment(c.conn(), id).await?.ok_or(Error::NotFound)?;
-        if repo::member(c.conn(), row.conversation_id, p.account_id)
-            .await?
-            .is_none()
-        {
-            return Err(Error::NotFound);
-        }
-        self.open_attachment(c.conn(), row).await
+        let row = {
+            let mut c = self.db.acquire().await?;
+            let row = repo::attachment(c.conn(), id).await?.ok_or(Error::NotFound)?;
+            if repo::member(c.conn(), row.conversation_id, p.account_id)
+                .await?
+                .is_none()
+            {
+                return Err(Error::NotFound);
+            }
+            row
+        };
+        self.open_attachment(row).await
     }
 
-    /// A stored file, unsealed with its sender's key (or, once they have
-    /// left, the key of what a report keeps).
-    pub(crate) async fn open_attachment(&self, conn: Conn<'_>, row: AttachmentRow) -> Result<OpenedFile> {
-        let key = self.subject_key(conn, row.sender_id).await?;
-        let bytes = crypto::open_field(&key, row.sender_id, SEALED_AS, &row.file_enc).map_err(Error::internal)?;
+    /// A listed file, from the store: opened with its sender's key (or,
+    /// once they have left, the key of what a report keeps).
+    pub(crate) async fn open_attachment(&self, row: AttachmentRow) -> Result<OpenedFile> {
+        let bytes = self.read_object(row.id).await?;
         Ok(OpenedFile {
             conversation: row.conversation_id,
             name: row.name,

@@ -3,10 +3,10 @@
 
 use crate::accounts::Principal;
 use crate::bans::Ban;
+use crate::files;
 use crate::i18n::t;
 use crate::mail::{self, Channel, Outgoing};
 use crate::{Error, Result, Services};
-use crate::{attachments, crypto, files};
 use koine_domain::privacy::{Erasure, Retention};
 use koine_domain::profile::UiLocale;
 use koine_domain::refusal::Refusal;
@@ -141,47 +141,56 @@ impl Services {
         let freed_teachers = self.settle_before_erasure(tx.conn(), account_id, now).await?;
         let profile = profiles::get(tx.conn(), account_id).await?;
         let locale = UiLocale::of_setting(profile.as_ref().and_then(|p| p.ui_locale.as_deref()));
-        // Files an open report keeps are read before the key goes, and
-        // sealed anew under a key of the unfinished erasure's own.
+        let pseudonym = Uuid::now_v7();
+        // Files an open report keeps are handed to the unfinished erasure
+        // before the key goes: copied under its pseudonym's prefix, their
+        // own keys sealed anew under a key of its own.
         let held_files = conversations::held_files(tx.conn(), account_id).await?;
-        let key = if held_files.is_empty() {
+        let held = if held_files.is_empty() {
             None
         } else {
-            Some(self.subject_key(tx.conn(), account_id).await?)
+            let key = self.subject_key(tx.conn(), account_id).await?;
+            let (held_key, wrapped) = self.keys.new_subject_key(pseudonym);
+            let handed = self.hand_over(held_files, &key, (pseudonym, &held_key)).await?;
+            Some((wrapped, handed))
         };
-        let pseudonym = Uuid::now_v7();
         // The person's files: their whole prefix, strays included, is owed
         // to the store once the index rows go with the rest.
         let prefix = files::person_prefix(account_id);
-        objects::queue(tx.conn(), &prefix, now).await?;
-        erasure::erase(tx.conn(), account_id, pseudonym, now).await?;
-        if let Some(key) = key {
-            let (held_key, wrapped) = self.keys.new_subject_key(pseudonym);
-            keys::set_held(tx.conn(), pseudonym, &wrapped).await?;
-            for (id, sealed) in held_files {
-                let file =
-                    crypto::open_field(&key, account_id, attachments::SEALED_AS, &sealed).map_err(Error::internal)?;
-                let resealed = crypto::seal_field(&held_key, pseudonym, attachments::SEALED_AS, &file);
-                conversations::reseal_file(tx.conn(), id, &resealed).await?;
+        let erased = async {
+            objects::queue(tx.conn(), &prefix, now).await?;
+            erasure::erase(tx.conn(), account_id, pseudonym, now).await?;
+            if let Some((wrapped, handed)) = &held {
+                keys::set_held(tx.conn(), pseudonym, wrapped).await?;
+                for row in handed {
+                    objects::insert(tx.conn(), row).await?;
+                }
             }
+            // The confirmation is not linked to the erased account; its
+            // address leaves the outbox once delivered.
+            if let (Some(email), Some(_)) = (account.email, account.email_verified_at) {
+                let message = Outgoing {
+                    account: None,
+                    channel: Channel::Email,
+                    to: email,
+                    subject: t(locale, "mail-deleted-subject"),
+                    body: crate::i18n::t_args(
+                        locale,
+                        body_key,
+                        &[("years", koine_store::datamap::invoice_name_kept_years().to_string())],
+                    ),
+                };
+                mail::enqueue(tx.conn(), now, message).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, Error>(())
+        };
+        if let Err(e) = erased.await {
+            for row in held.iter().flat_map(|(_, handed)| handed) {
+                self.discard_object(row).await;
+            }
+            return Err(e);
         }
-        // The confirmation is not linked to the erased account; its address
-        // leaves the outbox once delivered.
-        if let (Some(email), Some(_)) = (account.email, account.email_verified_at) {
-            let message = Outgoing {
-                account: None,
-                channel: Channel::Email,
-                to: email,
-                subject: t(locale, "mail-deleted-subject"),
-                body: crate::i18n::t_args(
-                    locale,
-                    body_key,
-                    &[("years", koine_store::datamap::invoice_name_kept_years().to_string())],
-                ),
-            };
-            mail::enqueue(tx.conn(), now, message).await?;
-        }
-        tx.commit().await?;
         self.destroy_subject_key(account_id).await;
         self.sessions_changed(account_id);
         self.after_erasing().await;

@@ -16,7 +16,8 @@ use koine_domain::refusal::Refusal;
 use koine_domain::uploads::FileKind;
 use koine_store::datamap::{ColumnMap, tables};
 use koine_store::export::{Cell, TableRows};
-use koine_store::repo::{accounts, exports, objects, profiles};
+use koine_store::repo::objects::ObjectRow;
+use koine_store::repo::{accounts, conversations, exports, objects, profiles};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::io::Write;
@@ -403,7 +404,27 @@ impl Services {
             let mut c = self.db.acquire().await?;
             let key = self.subject_key(c.conn(), account).await?;
             let locale = locale_of(c.conn(), account).await?;
-            let stored = objects::of_account(c.conn(), account).await?;
+            // The person's files, then those the other members sent in
+            // their conversations (opened with the sender's key; one who
+            // has left has none, and their files stay out).
+            let mut stored: Vec<(ObjectRow, [u8; 32])> = objects::of_account(c.conn(), account)
+                .await?
+                .into_iter()
+                .filter(|o| o.kind != ObjectKind::Export.name())
+                .map(|o| (o, key))
+                .collect();
+            let mut senders = HashMap::new();
+            for o in conversations::files_shared_with(c.conn(), account).await? {
+                let sender = match senders.entry(o.account_id) {
+                    std::collections::hash_map::Entry::Occupied(known) => *known.get(),
+                    std::collections::hash_map::Entry::Vacant(new) => {
+                        *new.insert(self.subject_key_if_any(c.conn(), o.account_id).await?)
+                    }
+                };
+                if let Some(sender) = sender {
+                    stored.push((o, sender));
+                }
+            }
             let holding = koine_store::export::tables_about(c.conn(), account).await?;
             (key, locale, stored, holding)
         };
@@ -446,12 +467,12 @@ impl Services {
             files.push((format!("data/{table}.json"), json));
             files.extend(attachments);
         }
-        // The person's files in the file store (not earlier exports: an
-        // export never contains them).
-        for object in stored.iter().filter(|o| o.kind != ObjectKind::Export.name()) {
+        // The files in the file store (not earlier exports: an export
+        // never contains them).
+        for (object, key) in &stored {
             let ext = FileKind::from_content_type(&object.content_type).map_or("bin", FileKind::extension);
             let name = format!("files/{}-{}.{ext}", object.kind, object.id);
-            match self.open_object(object, Some(&key)).await {
+            match self.open_object(object, Some(key)).await {
                 Ok(bytes) => files.push((name, bytes)),
                 // A row whose file is gone is exported as the row alone.
                 Err(Error::NotFound) => tracing::error!(file = %name, "a file for an export is missing"),

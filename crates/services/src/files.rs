@@ -66,6 +66,9 @@ pub enum ObjectKind {
     IdDocument,
     /// A teaching certificate (private).
     Certificate,
+    /// A file sent with a message (private: only the conversation's
+    /// members, and trust & safety for a report, open it).
+    Attachment,
 }
 
 impl ObjectKind {
@@ -76,6 +79,7 @@ impl ObjectKind {
             Self::Export => "export",
             Self::IdDocument => "id_document",
             Self::Certificate => "certificate",
+            Self::Attachment => "attachment",
         }
     }
 
@@ -179,6 +183,15 @@ impl Files {
         }
     }
 
+    /// Copies the file at `from` to `to`; false if there is none at `from`.
+    async fn copy(&self, from: &str, to: &str) -> Result<bool> {
+        match self.store.copy(&Path::from(from), &Path::from(to)).await {
+            Ok(()) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(unreachable(e)),
+        }
+    }
+
     /// The paths under `prefix` (a person's).
     pub async fn list(&self, prefix: &str) -> Result<Vec<String>> {
         let prefix = Path::from(prefix.trim_end_matches('/'));
@@ -251,17 +264,29 @@ impl Services {
     }
 
     /// A file put but never referred to (its transaction failed): deleted
-    /// now, or by the next sweep.
+    /// now, or by the next sweep. One the index holds after all (a commit
+    /// whose answer was lost on the way back) stays; so does one whose fate
+    /// cannot be told for want of a database (under its person's prefix,
+    /// which their erasure empties).
     pub(crate) async fn discard_object(&self, row: &ObjectRow) {
         let queued = async {
             let mut c = self.db.acquire().await?;
+            if objects::get(c.conn(), row.id)
+                .await?
+                .is_some_and(|o| o.path() == row.path())
+            {
+                return Ok(false);
+            }
             objects::queue(c.conn(), &row.path(), self.clock.now_us()).await?;
-            Ok::<_, Error>(())
+            Ok::<_, Error>(true)
         };
-        if let Err(e) = queued.await {
-            tracing::error!(object = %row.id, "a file whose transaction failed could not be queued for deletion: {e}");
+        match queued.await {
+            Ok(true) => {
+                self.delete_from_store(vec![row.path()]).await;
+            }
+            Ok(false) => {}
+            Err(e) => tracing::error!(object = %row.id, "a file whose transaction failed was left in the store: {e}"),
         }
-        self.delete_from_store(vec![row.path()]).await;
     }
 
     /// File `id`'s contents, opened with its person's key if sealed; not
@@ -303,6 +328,51 @@ impl Services {
         }
     }
 
+    /// Files an unfinished erasure keeps (an open report covers them),
+    /// handed from their person to `to` (the erasure's pseudonym): each is
+    /// copied under `to`'s prefix and its own key sealed anew under
+    /// `to_key` (the contents, sealed with that own key, are copied as they
+    /// are). Returns the index rows for the erasure's transaction; should
+    /// it fail, the caller discards them. A file missing from the store is
+    /// left out (logged): what cannot be kept is not.
+    pub(crate) async fn hand_over(
+        &self,
+        rows: Vec<ObjectRow>,
+        from_key: &[u8; 32],
+        (to, to_key): (Uuid, &[u8; 32]),
+    ) -> Result<Vec<ObjectRow>> {
+        let mut handed = Vec::with_capacity(rows.len());
+        for row in rows {
+            let copied = async {
+                let wrapped_key = match &row.wrapped_key {
+                    Some(wrapped) => {
+                        let own =
+                            crypto::open_field(from_key, row.account_id, WRAPPED, wrapped).map_err(Error::internal)?;
+                        Some(crypto::seal_field(to_key, to, WRAPPED, &own))
+                    }
+                    None => None,
+                };
+                let new = ObjectRow {
+                    account_id: to,
+                    wrapped_key,
+                    ..row.clone()
+                };
+                Ok::<_, Error>(self.files.copy(&row.path(), &new.path()).await?.then_some(new))
+            };
+            match copied.await {
+                Ok(Some(new)) => handed.push(new),
+                Ok(None) => tracing::error!(file = %row.id, "a file an open report keeps is missing from the store"),
+                Err(e) => {
+                    for put in &handed {
+                        self.discard_object(put).await;
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(handed)
+    }
+
     /// Works off the deletions owed to the store (the retention sweep);
     /// returns how many the store confirmed.
     pub async fn delete_owed_objects(&self) -> Result<usize> {
@@ -335,8 +405,8 @@ impl Services {
     }
 
     /// Moves files kept elsewhere by earlier versions into the file store:
-    /// pictures and videos from the uploads folder, identity documents and
-    /// certificates sealed into their rows.
+    /// pictures and videos from the uploads folder, identity documents,
+    /// certificates and message files sealed into their rows.
     pub async fn adopt_old_uploads(&self) -> Result<usize> {
         let (unindexed, sealed) = {
             let mut c = self.db.acquire().await?;
@@ -375,6 +445,7 @@ impl Services {
                     "teacher_applications.id_document",
                     Uuid::now_v7(),
                 ),
+                "attachment" => (ObjectKind::Attachment, crate::attachments::SEALED_AS, row_id),
                 _ => (ObjectKind::Certificate, "teacher_certificates.file", row_id),
             };
             // The row stays locked until the file is in the store and the

@@ -343,6 +343,7 @@ impl Services {
         };
         drop(c);
         let files = attachments::clean(files).await?;
+        let files = self.put_attachments(me, files).await?;
         // The rows are written in a batch with the other messages sent at
         // the same moment: one commit (one disk sync) for them all.
         let (reply, written) = tokio::sync::oneshot::channel();
@@ -697,7 +698,8 @@ struct MessageWrite {
     body: String,
     redactions: i64,
     kinds: Option<String>,
-    files: Vec<attachments::CleanFile>,
+    /// Put in the store already; indexed with the message.
+    files: Vec<attachments::PutFile>,
     other: Uuid,
     away: Option<String>,
     /// The email to the other member, and when they were last emailed.
@@ -739,14 +741,7 @@ impl Batched for MessageWrite {
                 return Ok(());
             };
             let files = svc
-                .store_attachments(
-                    conn.reborrow(),
-                    self.id,
-                    self.conversation,
-                    self.me,
-                    &self.files,
-                    self.now,
-                )
+                .store_attachments(conn.reborrow(), self.id, self.conversation, &self.files, self.now)
                 .await?;
             let away = match &self.away {
                 Some(text) => Some(
@@ -793,6 +788,12 @@ impl Batched for MessageWrite {
                 .take()
                 .ok_or_else(|| Error::Internal("a batched message wrote nothing".into()))
         });
+        // Files put for a message that was not written (or was, under the
+        // same key, earlier) leave the store.
+        if !matches!(written, Ok(Written::Sent(_))) && !self.files.is_empty() {
+            let (svc, files) = (self.svc.clone(), std::mem::take(&mut self.files));
+            tokio::spawn(async move { svc.discard_attachments(&files).await });
+        }
         if let Some(reply) = self.reply.take() {
             // The sender may have gone (its request ended): the message stands.
             let _ = reply.send(written);

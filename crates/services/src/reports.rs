@@ -263,8 +263,7 @@ impl Services {
         let file = repo::attachment(c.conn(), file).await?.ok_or(Error::NotFound)?;
         drop(c);
         self.audit_report(p, &row, "view_report_file").await?;
-        let mut c = self.db.acquire().await?;
-        self.open_attachment(c.conn(), file).await
+        self.open_attachment(file).await
     }
 
     /// Records staff opening a report (or one of its files) in the audit
@@ -348,9 +347,13 @@ impl Services {
                 .await?;
             }
         }
-        // What the report kept of a member who has left goes with it.
+        // What the report kept of a member who has left goes with it, its
+        // files from the store.
+        let pseudonyms = koine_store::erasure::held_pseudonyms(tx.conn()).await?;
         let released = koine_store::erasure::release_held(tx.conn()).await?;
+        let files = koine_store::repo::objects::release_unreferenced_of(tx.conn(), &pseudonyms, now).await?;
         tx.commit().await?;
+        self.delete_from_store(files).await;
         if released.iter().any(|(_, n)| *n > 0) {
             self.after_erasing().await;
         }

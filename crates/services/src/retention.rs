@@ -90,7 +90,9 @@ impl Services {
         // export) are owed to the store; then what is owed is deleted.
         {
             let mut tx = self.begin_write().await?;
-            let released = koine_store::repo::objects::release_unreferenced(tx.conn(), now).await?;
+            let released = koine_store::repo::objects::release_unreferenced(tx.conn(), now)
+                .await?
+                .len() as u64;
             if !dry_run {
                 tx.commit().await?;
             }

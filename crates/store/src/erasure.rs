@@ -212,6 +212,14 @@ pub async fn release_held(mut conn: Conn<'_>) -> Result<Report> {
     Ok(report)
 }
 
+/// The pseudonyms of the erasures open reports left unfinished.
+pub async fn held_pseudonyms(conn: Conn<'_>) -> Result<Vec<Uuid>> {
+    Ok(
+        on_conn!(conn, c => sqlx::query_scalar("SELECT pseudonym FROM held_erasures")
+        .fetch_all(&mut *c).await)?,
+    )
+}
+
 /// How many rows of each table are about `subject`, per the map's subject
 /// columns (the same links erasure follows), for the access report.
 pub async fn footprint(mut conn: Conn<'_>, subject: Uuid) -> Result<Vec<(&'static str, i64)>> {

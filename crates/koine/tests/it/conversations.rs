@@ -29,7 +29,8 @@ both_backends!(
     leaving_keeps_the_conversation_for_the_other_member,
     reports_reach_trust_and_safety_who_decide,
     files_go_only_after_a_confirmed_lesson_and_only_to_the_two,
-    an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided
+    an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided,
+    files_sealed_into_rows_by_earlier_versions_move_into_the_store
 );
 
 /// A teacher and a learner, signed in on pages.
@@ -1028,6 +1029,17 @@ async fn send_files(
     body: &str,
     files: &[(&str, Vec<u8>)],
 ) -> (StatusCode, Value) {
+    send_files_under(app, token, (conversation, &key()), body, files).await
+}
+
+/// As `send_files`, under the idempotency key given.
+async fn send_files_under(
+    app: &TestApp,
+    token: &str,
+    (conversation, key): (Uuid, &str),
+    body: &str,
+    files: &[(&str, Vec<u8>)],
+) -> (StatusCode, Value) {
     let mut form = reqwest::multipart::Form::new().text("body", body.to_owned());
     for (name, bytes) in files {
         form = form.part(
@@ -1038,7 +1050,7 @@ async fn send_files(
     let r = reqwest::Client::new()
         .post(app.url(&format!("/api/v1/conversations/{conversation}/messages")))
         .bearer_auth(token)
-        .header("idempotency-key", key())
+        .header("idempotency-key", key)
         .multipart(form)
         .send()
         .await
@@ -1047,9 +1059,19 @@ async fn send_files(
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// The files sent with messages, as the file store holds them (each one
+/// indexed).
 async fn stored_files(app: &TestApp) -> Vec<Vec<u8>> {
-    koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar("SELECT file_enc FROM message_attachments ORDER BY created_at, position")
-        .fetch_all(p).await.unwrap())
+    let paths = app.stored("attachment").await;
+    assert_eq!(
+        app.count("objects WHERE kind = 'attachment'").await,
+        paths.len() as i64,
+        "{paths:?}"
+    );
+    paths
+        .iter()
+        .map(|p| std::fs::read(app.data_dir().join("files").join(p)).unwrap())
+        .collect()
 }
 
 async fn files_go_only_after_a_confirmed_lesson_and_only_to_the_two(app: TestApp) {
@@ -1123,7 +1145,16 @@ async fn files_go_only_after_a_confirmed_lesson_and_only_to_the_two(app: TestApp
     assert_eq!(files[1]["name"], "IMG_0001.jpg");
     assert_eq!(files[1]["content_type"], "image/jpeg");
     let (pdf_id, photo_id) = (files[0]["id"].as_str().unwrap(), files[1]["id"].as_str().unwrap());
-    // Sealed at rest: neither the document nor the picture is readable in the database.
+    // Sealed at rest: neither the document nor the picture is readable in
+    // the file store, nor kept in the database.
+    let files_in_rows = app.count("message_attachments WHERE file_enc IS NOT NULL").await;
+    assert_eq!(files_in_rows, 0);
+    let prefix = format!("p/{learner}/attachment/");
+    let mine = app.stored("attachment").await;
+    assert!(
+        mine.len() == 2 && mine.iter().all(|p| p.starts_with(&prefix)),
+        "{mine:?}"
+    );
     for sealed in stored_files(&app).await {
         let text = String::from_utf8_lossy(&sealed);
         assert!(!text.contains("Deberes para el martes") && !text.contains("%PDF") && !text.contains(secret));
@@ -1229,7 +1260,7 @@ async fn files_go_only_after_a_confirmed_lesson_and_only_to_the_two(app: TestApp
         let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
         let in_archive: Vec<Vec<u8>> = names
             .iter()
-            .filter(|n| n.starts_with("files/message_attachments/"))
+            .filter(|n| n.starts_with("files/attachment-"))
             .map(|n| {
                 let mut bytes = Vec::new();
                 std::io::Read::read_to_end(&mut zip.by_name(n).unwrap(), &mut bytes).unwrap();
@@ -1268,9 +1299,27 @@ async fn an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided(app
     app.step_ok(&tb, lesson, "confirm").await;
     write(&lb, c, "Hola, ¿qué hacemos el martes?").await;
     let pdf = koine_testkit::tiny_pdf("Una amenaza en un PDF");
-    let (s, sent) = send_files(&app, &tt, c, "Un mensaje ofensivo", &[("amenaza.pdf", pdf.clone())]).await;
-    assert_eq!(s, StatusCode::CREATED, "{sent}");
+    // Sent twice at once under one key (a retry racing the first try): one
+    // message, and one copy of its file left in the store.
+    let once = key();
+    let files = [("amenaza.pdf", pdf.clone())];
+    let ((s, sent), (again, resent)) = tokio::join!(
+        send_files_under(&app, &tt, (c, &once), "Un mensaje ofensivo", &files),
+        send_files_under(&app, &tt, (c, &once), "Un mensaje ofensivo", &files)
+    );
+    assert_eq!((s, again), (StatusCode::CREATED, StatusCode::CREATED), "{sent} {resent}");
+    assert_eq!(sent["id"], resent["id"]);
     let file = sent["attachments"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(resent["attachments"][0]["id"], file.as_str());
+    let mut copies = stored_files(&app).await.len();
+    for _ in 0..50 {
+        if copies == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        copies = stored_files(&app).await.len();
+    }
+    assert_eq!(copies, 1, "the second try's file leaves the store");
     let report = report_conversation(&app, &lb, c, "harassment").await;
     // Written after the report: not covered by it.
     assert_eq!(send(&app, &tt, c, "Y otro después").await.0, StatusCode::CREATED);
@@ -1311,6 +1360,16 @@ async fn an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided(app
     let held: i64 = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(
         "SELECT COUNT(*) FROM held_erasures WHERE wrapped_key IS NOT NULL").fetch_one(p).await.unwrap());
     assert_eq!(held, 1);
+    // In the store it lies under the pseudonym's folder; the teacher's
+    // folder is empty.
+    let pseudonym = senders[1];
+    assert_eq!(
+        app.stored("attachment").await,
+        [format!("p/{pseudonym}/attachment/{file}")]
+    );
+    assert_eq!(stored_files(&app).await.len(), 1);
+    let left = app.svc.files.list(&format!("p/{teacher}/")).await.unwrap();
+    assert!(left.is_empty(), "{left:?}");
 
     // Trust and safety open the report's files from it, each opening audited;
     // nobody else, and nothing it does not cover.
@@ -1347,9 +1406,51 @@ async fn an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided(app
         [Some("Hola, ¿qué hacemos el martes?".into()), None, None]
     );
     assert!(stored_files(&app).await.is_empty(), "the kept file is deleted");
+    assert_eq!(app.count("object_deletions").await, 0, "nothing is owed to the store");
     let held: i64 = koine_testkit::on_db!(&app.svc.db, p => sqlx::query_scalar(
         "SELECT COUNT(*) FROM held_erasures").fetch_one(p).await.unwrap());
     assert_eq!(held, 0, "the unfinished erasure is finished, its key destroyed");
     let (_, page) = lb.get_text(&format!("/messages/{c}")).await;
     assert!(!page.contains("Un mensaje ofensivo"), "{page}");
+}
+
+/// Files an earlier version sealed into their rows (under the sender's
+/// key) move into the file store when nodes start: once, though two start
+/// at the same moment, and they still open for the other member.
+async fn files_sealed_into_rows_by_earlier_versions_move_into_the_store(app: TestApp) {
+    let (tb, teacher, lb, learner) = pair(&app).await;
+    let tt = token(&app, "profe@example.org").await;
+    let lt = token(&app, "ana@example.org").await;
+    let c = open(&lb, teacher).await;
+    app.top_up(&lb, "50.00").await;
+    let at = app.open_slots(teacher, 60, 14).await[0];
+    let lesson = app.book(&lb, teacher, at).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    let pdf = koine_testkit::tiny_pdf("Deberes de antes");
+    let (s, sent) = send_files(&app, &lt, c, "", &[("antes.pdf", pdf.clone())]).await;
+    assert_eq!(s, StatusCode::CREATED, "{sent}");
+    let file: Uuid = sent["attachments"][0]["id"].as_str().unwrap().parse().unwrap();
+
+    // As an earlier version kept it: sealed into its row under the
+    // sender's key, with no file in the store.
+    let wrapped = {
+        let mut c = app.svc.db.acquire().await.unwrap();
+        koine_store::repo::keys::get(c.conn(), learner).await.unwrap().unwrap()
+    };
+    let key = app.svc.keys.unwrap_subject_key(learner, &wrapped).unwrap();
+    let sealed = koine_services::crypto::seal_field(&key, learner, koine_services::attachments::SEALED_AS, &pdf);
+    koine_testkit::on_db!(&app.svc.db, p => {
+        sqlx::query("UPDATE message_attachments SET file_enc = $1").bind(&sealed).execute(p).await.unwrap();
+        sqlx::query("DELETE FROM objects WHERE kind = 'attachment'").execute(p).await.unwrap().rows_affected()
+    });
+    std::fs::remove_dir_all(app.data_dir().join("files").join(format!("p/{learner}/attachment"))).unwrap();
+    let r = app.api(Method::GET, &format!("/api/v1/attachments/{file}"), &tt).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "nothing in the store yet");
+
+    let _nodes = tokio::join!(app.another_node(), app.another_node());
+    assert_eq!(stored_files(&app).await.len(), 1);
+    assert_eq!(app.count("message_attachments WHERE file_enc IS NOT NULL").await, 0);
+    let r = app.api(Method::GET, &format!("/api/v1/attachments/{file}"), &tt).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
 }

@@ -1419,7 +1419,7 @@ table-calendar-feeds = Your calendar address (stored hashed)
 table-idempotency-keys = Keys that stop a repeated payment being made twice
 table-provider-events = Notifications from payment providers
 table-jobs = Background work the servers share out among themselves (it names no one)
-table-objects = Your files in our file store (picture, introduction video, identity document, certificates, data exports)
+table-objects = Your files in our file store (picture, introduction video, identity document, certificates, files you sent in messages, data exports)
 table-object-deletions = Files waiting to be deleted from the file store (no account is linked to them any more)
 error-card-insufficient-funds = The card was declined for insufficient funds. Try another card.
 

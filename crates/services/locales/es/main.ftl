@@ -1419,7 +1419,7 @@ table-calendar-feeds = Tu dirección de calendario (guardada como hash)
 table-idempotency-keys = Claves que evitan que un pago repetido se haga dos veces
 table-provider-events = Avisos de los proveedores de pago
 table-jobs = Trabajo en segundo plano que los servidores se reparten (no nombra a nadie)
-table-objects = Tus archivos en nuestro almacén de archivos (foto, vídeo de presentación, documento de identidad, certificados, exportaciones de datos)
+table-objects = Tus archivos en nuestro almacén de archivos (foto, vídeo de presentación, documento de identidad, certificados, archivos que enviaste en mensajes, exportaciones de datos)
 table-object-deletions = Archivos pendientes de borrar del almacén de archivos (ya no están vinculados a ninguna cuenta)
 error-card-insufficient-funds = La tarjeta fue rechazada por fondos insuficientes. Prueba con otra tarjeta.
 

@@ -1416,7 +1416,7 @@ table-calendar-feeds = カレンダーのアドレス（ハッシュで保存）
 table-idempotency-keys = 支払いの二重実行を防ぐキー
 table-provider-events = 決済事業者からの通知
 table-jobs = サーバー同士で分担するバックグラウンド処理（個人を特定する情報は含みません）
-table-objects = ファイル保管庫にあるあなたのファイル（写真、自己紹介動画、本人確認書類、証明書、データのエクスポート）
+table-objects = ファイル保管庫にあるあなたのファイル（写真、自己紹介動画、本人確認書類、証明書、メッセージで送ったファイル、データのエクスポート）
 table-object-deletions = ファイル保管庫から削除を待っているファイル（どのアカウントにも結び付いていません）
 error-card-insufficient-funds = 残高不足のため、カードが承認されませんでした。別のカードをお試しください。
 

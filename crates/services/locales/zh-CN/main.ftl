@@ -1416,7 +1416,7 @@ table-calendar-feeds = 您的日历地址（哈希存储）
 table-idempotency-keys = 防止重复付款的密钥
 table-provider-events = 支付渠道的通知
 table-jobs = 服务器之间分担的后台任务（不涉及任何个人）
-table-objects = 您在我们文件存储中的文件（照片、自我介绍视频、身份证件、证书、数据导出）
+table-objects = 您在我们文件存储中的文件（照片、自我介绍视频、身份证件、证书、您在消息中发送的文件、数据导出）
 table-object-deletions = 等待从文件存储中删除的文件（已不再关联任何账户）
 error-card-insufficient-funds = 该卡因余额不足被拒绝。请换一张卡。
 

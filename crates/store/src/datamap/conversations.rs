@@ -80,8 +80,10 @@ pub(super) static TABLES: &[TableMap] = &[
     .held_while(REPORTED_MESSAGE),
     // Files go with their message; an erased sender's files are deleted
     // (and the key they were sealed under destroyed), unless an open
-    // report keeps them: then they are sealed anew under a key of their
-    // own (`held_erasures`), destroyed when the last of them goes.
+    // report keeps them: then they are handed to a key of their own
+    // (`held_erasures`), destroyed when the last of them goes. The files
+    // lie in the file store (`objects`, with the attachment's id);
+    // `file_enc` held them before and is empty once a node has started.
     table!("message_attachments", ["sender_id"], Defaults::new(SVC, Contract, IN_CONVERSATION, DeleteRow);
         about "Files (pictures and PDFs) you sent, and those the other member sent you.";
         UID => ["id", "message_id", "conversation_id", "sender_id"];

@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) static TABLES: &[TableMap] = &[
     table!("objects", ["account_id"], Defaults::new(SVC, Contract, ACCOUNT, DeleteRow);
-        about "Your files in our file store (profile picture, introduction video, identity document, certificates, data exports), each under a folder of yours; private ones are encrypted with a key of their own, itself encrypted under your personal key. Erasing your account deletes the folder.";
+        about "Your files in our file store (profile picture, introduction video, identity document, certificates, files you sent in messages, data exports), each under a folder of yours; private ones are encrypted with a key of their own, itself encrypted under your personal key. Erasing your account deletes the folder.";
         UID => ["id", "account_id"];
         SYS => ["kind", "content_type"].choice();
         SYS => ["size_bytes", "created_at"];

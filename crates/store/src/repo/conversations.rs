@@ -232,7 +232,8 @@ pub async fn latest(conn: Conn<'_>, conversation: Uuid, limit: i64) -> Result<Ve
     Ok(rows)
 }
 
-/// A file sent with a message, as stored: sealed under its sender's key.
+/// A file sent with a message, as listed: the file itself lies in the
+/// file store (`objects`), with the attachment's id.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttachmentRow {
     pub id: Uuid,
@@ -243,7 +244,6 @@ pub struct AttachmentRow {
     pub name: String,
     pub content_type: String,
     pub size_bytes: i64,
-    pub file_enc: Vec<u8>,
     pub created_at: i64,
 }
 
@@ -258,15 +258,15 @@ pub struct AttachmentLine {
 }
 
 const ATTACHMENT: &str =
-    "id, message_id, conversation_id, sender_id, position, name, content_type, size_bytes, file_enc, created_at";
+    "id, message_id, conversation_id, sender_id, position, name, content_type, size_bytes, created_at";
 
 pub async fn insert_attachment(conn: Conn<'_>, a: &AttachmentRow) -> Result<()> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "INSERT INTO message_attachments ({ATTACHMENT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        "INSERT INTO message_attachments ({ATTACHMENT}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     ));
     on_conn!(conn, c => sqlx::query(sql)
         .bind(a.id).bind(a.message_id).bind(a.conversation_id).bind(a.sender_id).bind(a.position).bind(&a.name)
-        .bind(&a.content_type).bind(a.size_bytes).bind(&a.file_enc).bind(a.created_at)
+        .bind(&a.content_type).bind(a.size_bytes).bind(a.created_at)
         .execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
@@ -512,23 +512,29 @@ pub async fn insert_report(conn: Conn<'_>, r: &ReportRow) -> Result<()> {
 }
 
 /// The files of `sender` that an open report keeps past their erasure
-/// (the map's hold on `message_attachments`): id and sealed contents.
-pub async fn held_files(conn: Conn<'_>, sender: Uuid) -> Result<Vec<(Uuid, Vec<u8>)>> {
+/// (the map's hold on `message_attachments`), as the file store indexes them.
+pub async fn held_files(conn: Conn<'_>, sender: Uuid) -> Result<Vec<super::objects::ObjectRow>> {
     let held = crate::datamap::table("message_attachments")
         .and_then(|t| t.held)
         .map_or("1 = 0", |h| h.while_sql);
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT id, file_enc FROM message_attachments WHERE sender_id = $1 AND ({held})"
+        "SELECT {} FROM objects o JOIN message_attachments ON message_attachments.id = o.id \
+         WHERE message_attachments.sender_id = $1 AND ({held})",
+        super::objects::COLUMNS_OF_O
     ));
     Ok(on_conn!(conn, c => sqlx::query_as(sql).bind(sender).fetch_all(&mut *c).await)?)
 }
 
-/// Seals a kept file anew (under the key of the pseudonym that replaces
-/// its sender).
-pub async fn reseal_file(conn: Conn<'_>, id: Uuid, file_enc: &[u8]) -> Result<()> {
-    on_conn!(conn, c => sqlx::query("UPDATE message_attachments SET file_enc = $2 WHERE id = $1")
-        .bind(id).bind(file_enc).execute(&mut *c).await.map(|_| ()))?;
-    Ok(())
+/// The files the other members sent in `account`'s conversations, as the
+/// file store indexes them (each person's copy of their data holds them).
+pub async fn files_shared_with(conn: Conn<'_>, account: Uuid) -> Result<Vec<super::objects::ObjectRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM objects o JOIN message_attachments a ON a.id = o.id \
+         JOIN conversation_members m ON m.conversation_id = a.conversation_id \
+         WHERE m.account_id = $1 AND a.sender_id <> $1 ORDER BY o.created_at, o.id",
+        super::objects::COLUMNS_OF_O
+    ));
+    Ok(on_conn!(conn, c => sqlx::query_as(sql).bind(account).fetch_all(&mut *c).await)?)
 }
 
 /// Whether `reporter` has an open report of this message (or, with none,

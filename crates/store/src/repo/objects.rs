@@ -28,6 +28,9 @@ pub fn person_prefix(account: Uuid) -> String {
 }
 
 const COLUMNS: &str = "id, account_id, kind, content_type, size_bytes, wrapped_key, created_at";
+/// The columns, of a query that names the table `o`.
+pub(crate) const COLUMNS_OF_O: &str =
+    "o.id, o.account_id, o.kind, o.content_type, o.size_bytes, o.wrapped_key, o.created_at";
 
 pub async fn insert(conn: Conn<'_>, o: &ObjectRow) -> Result<()> {
     insert_with(conn, o, "").await
@@ -89,20 +92,42 @@ pub async fn queue(conn: Conn<'_>, path: &str, now: i64) -> Result<()> {
 }
 
 /// Index entries whose owning row is gone (a replaced picture, a removed
-/// video, an expired export): released as `release` would; how many.
-pub async fn release_unreferenced(mut conn: Conn<'_>, now: i64) -> Result<u64> {
+/// video, an expired export, a deleted message): released as `release`
+/// would; their paths.
+pub async fn release_unreferenced(conn: Conn<'_>, now: i64) -> Result<Vec<String>> {
+    release_unreferenced_where(conn, "1 = 1", &[], now).await
+}
+
+/// As `release_unreferenced`, for the files of these owners only (the
+/// pseudonyms whose kept files a decided report let go of).
+pub async fn release_unreferenced_of(conn: Conn<'_>, owners: &[Uuid], now: i64) -> Result<Vec<String>> {
+    if owners.is_empty() {
+        return Ok(Vec::new());
+    }
+    let only = format!("account_id IN ({})", super::placeholders(2, owners.len()));
+    release_unreferenced_where(conn, &only, owners, now).await
+}
+
+async fn release_unreferenced_where(mut conn: Conn<'_>, only: &str, owners: &[Uuid], now: i64) -> Result<Vec<String>> {
     // One condition per kind: the row that refers to the object.
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM objects WHERE \
+        "SELECT {COLUMNS} FROM objects WHERE ({only}) AND (\
          (kind = 'avatar' AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.avatar_id = objects.id)) \
          OR (kind = 'video' AND NOT EXISTS (SELECT 1 FROM teacher_videos v WHERE v.id = objects.id)) \
          OR (kind = 'export' AND NOT EXISTS (SELECT 1 FROM data_exports e WHERE e.archive_id = objects.id AND e.expires_at > $1)) \
          OR (kind = 'id_document' AND NOT EXISTS (SELECT 1 FROM teacher_applications a WHERE a.id_document_id = objects.id)) \
          OR (kind = 'certificate' AND NOT EXISTS (SELECT 1 FROM teacher_certificates c WHERE c.id = objects.id)) \
+         OR (kind = 'attachment' AND NOT EXISTS (SELECT 1 FROM message_attachments m WHERE m.id = objects.id))) \
          LIMIT 1000"
     ));
-    let rows: Vec<ObjectRow> = on_conn!(conn.reborrow(), c => sqlx::query_as(sql).bind(now).fetch_all(&mut *c).await)?;
-    Ok(release_rows(conn, rows, now).await?.len() as u64)
+    let rows: Vec<ObjectRow> = on_conn!(conn.reborrow(), c => {
+        let mut q = sqlx::query_as(sql).bind(now);
+        for o in owners {
+            q = q.bind(*o);
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    release_rows(conn, rows, now).await
 }
 
 /// The oldest `limit` deletions owed to the store.
@@ -138,13 +163,15 @@ pub async fn unindexed(conn: Conn<'_>) -> Result<Vec<(String, Uuid, Uuid, String
         .fetch_all(&mut *c).await)?)
 }
 
-/// Identity documents and certificate files sealed into their rows by
-/// earlier versions: (kind, row id, owner, content type, sealed bytes).
+/// Identity documents, certificates and message files sealed into their
+/// rows by earlier versions: (kind, row id, owner, content type, sealed bytes).
 pub async fn sealed_in_rows(conn: Conn<'_>) -> Result<Vec<(String, Uuid, Uuid, String, Vec<u8>)>> {
     Ok(on_conn!(conn, c => sqlx::query_as(
         "SELECT 'id_document', id, account_id, id_document_type, id_document_enc FROM teacher_applications \
            WHERE id_document_enc IS NOT NULL AND id_document_type IS NOT NULL \
          UNION ALL SELECT 'certificate', id, account_id, content_type, file_enc FROM teacher_certificates \
+           WHERE file_enc IS NOT NULL \
+         UNION ALL SELECT 'attachment', id, sender_id, content_type, file_enc FROM message_attachments \
            WHERE file_enc IS NOT NULL")
         .fetch_all(&mut *c).await)?)
 }
@@ -159,6 +186,7 @@ pub async fn lock_sealed_row(conn: Conn<'_>, kind: &str, row: Uuid) -> Result<bo
             "UPDATE teacher_applications SET id_document_enc = id_document_enc \
              WHERE id = $1 AND id_document_enc IS NOT NULL"
         }
+        "attachment" => "UPDATE message_attachments SET file_enc = file_enc WHERE id = $1 AND file_enc IS NOT NULL",
         _ => "UPDATE teacher_certificates SET file_enc = file_enc WHERE id = $1 AND file_enc IS NOT NULL",
     };
     let n = on_conn!(conn, c => sqlx::query(sql).bind(row).execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -170,7 +198,8 @@ pub async fn lock_sealed_row(conn: Conn<'_>, kind: &str, row: Uuid) -> Result<bo
 pub async fn moved_out_of_row(conn: Conn<'_>, kind: &str, row: Uuid, object: Uuid) -> Result<()> {
     let sql = match kind {
         "id_document" => "UPDATE teacher_applications SET id_document_id = $2, id_document_enc = NULL WHERE id = $1",
-        // A certificate's file has the certificate's id.
+        // A certificate's file, and a message's, has its row's id.
+        "attachment" => "UPDATE message_attachments SET file_enc = NULL WHERE id = $1 AND id = $2",
         _ => "UPDATE teacher_certificates SET file_enc = NULL WHERE id = $1 AND id = $2",
     };
     on_conn!(conn, c => sqlx::query(sql).bind(row).bind(object).execute(&mut *c).await.map(|r| r.rows_affected()))?;
