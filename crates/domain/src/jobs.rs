@@ -11,6 +11,8 @@ named_enum!(
         LessonTimers => "lesson_timers",
         /// Builds the exports people asked for.
         Exports => "exports",
+        /// Sends the mail and text messages due in the outbox.
+        MailDelivery => "mail_delivery",
     }
 );
 

@@ -38,6 +38,8 @@ pub struct Config {
     /// `text` or `json`.
     pub log_format: String,
     pub mail_from: String,
+    /// Milliseconds between mail delivery runs (a job in the shared table
+    /// each: one run per period, whichever node claims it).
     pub mail_poll_ms: u64,
     /// Minutes between retention sweeps.
     pub retention_sweep_minutes: u64,

@@ -195,15 +195,16 @@ pub fn settings(cfg: &Config) -> Result<Settings, StartError> {
             cfg.currency
         )));
     }
-    if cfg.retention_sweep_minutes == 0
+    if cfg.mail_poll_ms == 0
+        || cfg.retention_sweep_minutes == 0
         || cfg.search_rebuild_minutes == 0
         || cfg.export_check_seconds == 0
         || cfg.lesson_timers_seconds == 0
         || cfg.compaction_minutes == 0
     {
         return Err(StartError::Config(
-            "retention_sweep_minutes, search_rebuild_minutes, export_check_seconds, lesson_timers_seconds and \
-             compaction_minutes must be at least 1"
+            "mail_poll_ms, retention_sweep_minutes, search_rebuild_minutes, export_check_seconds, \
+             lesson_timers_seconds and compaction_minutes must be at least 1"
                 .into(),
         ));
     }
@@ -325,27 +326,19 @@ impl Schedules {
     }
 }
 
-/// Runs the background work until `stop` fires. The retention sweep, the
-/// lesson timers and the exports come from the shared jobs table (one run
-/// per time bucket, whichever node claims it; exports also as asked for).
-/// What is each node's own runs on timers here: mail delivery (the outbox
-/// is a queue of its own, claimed row by row), this node's search rebuild
-/// and, on SQLite, compaction.
+/// Runs the background work until `stop` fires. Mail delivery, the
+/// retention sweep, the lesson timers and the exports come from the shared
+/// jobs table (one run per time bucket, whichever node claims it; exports
+/// also as asked for). What is each node's own runs on timers here: this
+/// node's search rebuild and, on SQLite, compaction.
 pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch::Receiver<bool>) {
-    let mail = tokio::spawn(every_until(every.mail, stop.clone(), {
-        let svc = svc.clone();
-        move || {
-            let svc = svc.clone();
-            async move {
-                if let Err(e) = koine_services::mail::deliver_due(&svc).await {
-                    tracing::error!("mail delivery job failed: {e}");
-                }
-            }
-        }
-    }));
     let shared = tokio::spawn({
         let (svc, stop) = (svc.clone(), stop.clone());
         let schedules = [
+            Schedule {
+                kind: JobKind::MailDelivery,
+                every: every.mail,
+            },
             Schedule {
                 kind: JobKind::RetentionSweep,
                 every: every.retention,
@@ -389,7 +382,7 @@ pub async fn run_jobs(svc: Services, every: Schedules, stop: tokio::sync::watch:
             }
         }
     }));
-    let _ = tokio::join!(mail, shared, policy, compaction, search);
+    let _ = tokio::join!(shared, policy, compaction, search);
 }
 
 async fn every_until<F, Fut>(period: Duration, mut stop: tokio::sync::watch::Receiver<bool>, job: F)

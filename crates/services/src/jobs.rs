@@ -26,6 +26,8 @@ pub const HEARTBEAT: Duration = Duration::from_secs(10);
 pub const POLL: Duration = Duration::from_secs(1);
 /// A failed job is tried again after this long.
 pub const RETRY_AFTER: Duration = Duration::from_secs(60);
+/// How many jobs a node works on at once.
+pub const AT_ONCE: usize = 2;
 /// Beyond this many waiting jobs, work that would add one is refused as
 /// overload (503) rather than let the queue grow without bound.
 pub const MAX_WAITING: i64 = 10_000;
@@ -71,51 +73,41 @@ impl Services {
     }
 
     /// Runs jobs until `stop` fires, then gives up the leases it holds.
+    /// Up to `AT_ONCE` at a time, so a long job (a big export, a sweep)
+    /// does not hold up the mail.
     pub async fn work_jobs(&self, schedules: &[Schedule], mut stop: watch::Receiver<bool>) {
         let mut asked: Vec<Option<String>> = vec![None; schedules.len()];
         let mut poll = tokio::time::interval(POLL);
+        let mut running = tokio::task::JoinSet::new();
         loop {
             tokio::select! {
                 _ = poll.tick() => {}
                 _ = self.job_asked.notified() => {}
+                Some(_) = running.join_next(), if !running.is_empty() => {}
                 _ = stop.changed() => break,
             }
             if let Err(e) = self.ask_for_scheduled(schedules, &mut asked).await {
                 tracing::error!("asking for scheduled jobs failed: {e}");
             }
-            loop {
-                let claimed = {
-                    let mut tx = match self.db.begin().await {
-                        Ok(tx) => tx,
-                        Err(e) => {
-                            tracing::error!("claiming a job failed: {e}");
-                            break;
-                        }
-                    };
-                    match jobs::claim(tx.conn(), &self.node, micros(LEASE)).await {
-                        Ok(c) => match tx.commit().await {
-                            Ok(()) => c,
-                            Err(e) => {
-                                tracing::error!("claiming a job failed: {e}");
-                                break;
-                            }
-                        },
-                        Err(e) => {
-                            tracing::error!("claiming a job failed: {e}");
-                            break;
-                        }
+            while running.len() < AT_ONCE {
+                match self.claim_job().await {
+                    Ok(Some(job)) => {
+                        let svc = self.clone();
+                        running.spawn(async move { svc.run_claimed(job).await });
                     }
-                };
-                let Some(job) = claimed else { break };
-                tokio::select! {
-                    () = self.run_claimed(job) => {}
-                    _ = stop.changed() => break,
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::error!("claiming a job failed: {e}");
+                        break;
+                    }
                 }
             }
             if *stop.borrow() {
                 break;
             }
         }
+        // Work under way stops here; its leases are given up below.
+        running.shutdown().await;
         match self.db.begin().await {
             Ok(mut tx) => match jobs::release(tx.conn(), &self.node).await {
                 Ok(n) => {
@@ -129,6 +121,14 @@ impl Services {
             },
             Err(e) => tracing::error!("giving up job leases failed: {e}"),
         }
+    }
+
+    /// Claims the job due longest (or one whose lease lapsed) for this node.
+    async fn claim_job(&self) -> Result<Option<Claimed>> {
+        let mut tx = self.db.begin().await?;
+        let claimed = jobs::claim(tx.conn(), &self.node, micros(LEASE)).await?;
+        tx.commit().await?;
+        Ok(claimed)
     }
 
     /// Asks for each schedule's run of the current bucket (by the
@@ -190,6 +190,7 @@ impl Services {
             JobKind::RetentionSweep => self.sweep(false).await.map(drop),
             JobKind::LessonTimers => self.run_lesson_timers().await.map(drop),
             JobKind::Exports => self.build_pending_exports().await.map(drop),
+            JobKind::MailDelivery => crate::mail::deliver_due(self).await.map(drop),
         }
     }
 

@@ -286,14 +286,17 @@ async fn with_names(db: &Db, mut rows: Vec<OutboxRow>) -> Result<Vec<OutboxRow>>
     Ok(rows)
 }
 
-/// Sends every due message once; returns how many were delivered.
+/// Sends every due message once (the mail delivery job); returns how many
+/// were delivered.
 pub async fn deliver_due(svc: &Services) -> Result<usize> {
-    deliver_due_with(&svc.db, &svc.mailer, svc.clock.now_us()).await
-}
-
-async fn deliver_due_with(db: &Db, delivery: &Delivery, now: i64) -> Result<usize> {
+    let (db, delivery, now) = (&svc.db, &svc.mailer, svc.clock.now_us());
     let claimed = {
-        let mut tx = db.begin().await?;
+        // Fenced: an attempt that lost its job claims nothing more. What
+        // it claimed and sent is still recorded below, on transactions of
+        // their own: the rows' claim, not the job's, keeps a message from
+        // being sent twice, and recording a sent one keeps it from going
+        // out again once that claim lapses.
+        let mut tx = svc.begin_write().await?;
         let rows = outbox::claim_due(tx.conn(), now, micros(Duration::from_secs(120)), 50).await?;
         tx.commit().await?;
         rows

@@ -1307,7 +1307,11 @@ async fn an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided(app
         send_files_under(&app, &tt, (c, &once), "Un mensaje ofensivo", &files),
         send_files_under(&app, &tt, (c, &once), "Un mensaje ofensivo", &files)
     );
-    assert_eq!((s, again), (StatusCode::CREATED, StatusCode::CREATED), "{sent} {resent}");
+    assert_eq!(
+        (s, again),
+        (StatusCode::CREATED, StatusCode::CREATED),
+        "{sent} {resent}"
+    );
     assert_eq!(sent["id"], resent["id"]);
     let file = sent["attachments"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(resent["attachments"][0]["id"], file.as_str());

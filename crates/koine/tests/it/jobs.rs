@@ -16,7 +16,8 @@ both_backends!(
     a_stopping_node_gives_its_jobs_up_at_once,
     an_export_is_a_job_asked_for_with_it,
     a_full_job_queue_refuses_new_work_as_overload,
-    a_node_whose_clock_runs_ahead_cannot_take_over_a_mail_claim
+    a_node_whose_clock_runs_ahead_cannot_take_over_a_mail_claim,
+    mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none
 );
 
 /// Another node's services on the same database (its own name).
@@ -212,4 +213,80 @@ async fn a_node_whose_clock_runs_ahead_cannot_take_over_a_mail_claim(app: TestAp
     let now = app.clock.now_us();
     assert_eq!(claim(now).await, 1, "the confirmation mail, claimed");
     assert_eq!(claim(now + 3_600_000_000).await, 0, "still held for the first node");
+}
+
+/// Mail delivery is a job like the others: an attempt that lost its lease
+/// claims no message, and the one that took the job over sends it, once.
+async fn mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none(app: TestApp) {
+    app.browser()
+        .signup(
+            "Ana",
+            "ana@example.org",
+            "",
+            koine_testkit::STRONG_PASSWORD,
+            "1990-04-01",
+        )
+        .await;
+    let sent_files = || std::fs::read_dir(app.data_dir().join("outbox/mail")).map_or(0, |d| d.count());
+    assert!(ask(&app, JobKind::MailDelivery, "by hand").await);
+    let stalled = claim(&app, "a").await.expect("due at once");
+    app.execute("UPDATE jobs SET lease_until = 0 WHERE id = $1", &[stalled.id])
+        .await;
+    let taken = claim(&app, "b").await.expect("the lapsed job is claimed again");
+    node(&app, "a").run_claimed(stalled).await;
+    assert_eq!(sent_files(), 0, "the stalled attempt sent nothing");
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND claimed_until IS NULL"
+        )
+        .await,
+        1,
+        "nor claimed the message"
+    );
+    node(&app, "b").run_claimed(taken).await;
+    assert_eq!(sent_files(), 1, "the holder sent it");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL").await,
+        1
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM jobs WHERE state = 'done'").await, 1);
+    // Three nodes working the schedule send the next message once.
+    app.browser()
+        .signup(
+            "Bea",
+            "bea@example.org",
+            "",
+            koine_testkit::STRONG_PASSWORD,
+            "1990-04-01",
+        )
+        .await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let schedules = [Schedule {
+        kind: JobKind::MailDelivery,
+        every: Duration::from_secs(3600),
+    }];
+    let workers: Vec<_> = ["a", "b", "c"]
+        .into_iter()
+        .map(|name| {
+            let (svc, stopped) = (node(&app, name), stopped.clone());
+            tokio::spawn(async move { svc.work_jobs(&schedules, stopped).await })
+        })
+        .collect();
+    for _ in 0..100 {
+        if sent_files() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.send(true).unwrap();
+    for w in workers {
+        w.await.unwrap();
+    }
+    assert_eq!(sent_files(), 2, "sent once");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await,
+        0
+    );
 }
