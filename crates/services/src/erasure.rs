@@ -142,27 +142,29 @@ impl Services {
         let profile = profiles::get(tx.conn(), account_id).await?;
         let locale = UiLocale::of_setting(profile.as_ref().and_then(|p| p.ui_locale.as_deref()));
         let pseudonym = Uuid::now_v7();
-        // Files an open report keeps are handed to the unfinished erasure
-        // before the key goes: copied under its pseudonym's prefix, their
-        // own keys sealed anew under a key of its own.
-        let held_files = conversations::held_files(tx.conn(), account_id).await?;
-        let held = if held_files.is_empty() {
-            None
-        } else {
-            let key = self.subject_key(tx.conn(), account_id).await?;
-            let (held_key, wrapped) = self.keys.new_subject_key(pseudonym);
-            let handed = self.hand_over(held_files, &key, (pseudonym, &held_key)).await?;
-            Some((wrapped, handed))
-        };
         // The person's files: their whole prefix, strays included, is owed
         // to the store once the index rows go with the rest.
         let prefix = files::person_prefix(account_id);
+        let mut handed = Vec::new();
         let erased = async {
+            // Files an open report keeps are handed to the unfinished
+            // erasure before the key goes: copied under its pseudonym's
+            // prefix, their own keys sealed anew under a key of its own.
+            let held_files = conversations::held_files(tx.conn(), account_id).await?;
+            let held_key = if held_files.is_empty() {
+                None
+            } else {
+                let key = self.subject_key(tx.conn(), account_id).await?;
+                let (held_key, wrapped) = self.keys.new_subject_key(pseudonym);
+                self.hand_over(held_files, &key, (pseudonym, &held_key), &mut handed)
+                    .await?;
+                Some(wrapped)
+            };
             objects::queue(tx.conn(), &prefix, now).await?;
             erasure::erase(tx.conn(), account_id, pseudonym, now).await?;
-            if let Some((wrapped, handed)) = &held {
-                keys::set_held(tx.conn(), pseudonym, wrapped).await?;
-                for row in handed {
+            if let Some(wrapped) = held_key {
+                keys::set_held(tx.conn(), pseudonym, &wrapped).await?;
+                for row in &handed {
                     objects::insert(tx.conn(), row).await?;
                 }
             }
@@ -185,8 +187,10 @@ impl Services {
             tx.commit().await?;
             Ok::<_, Error>(())
         };
+        // Copies handed over for a transaction that did not commit leave
+        // the store (the transaction has ended: its locks are gone).
         if let Err(e) = erased.await {
-            for row in held.iter().flat_map(|(_, handed)| handed) {
+            for row in &handed {
                 self.discard_object(row).await;
             }
             return Err(e);

@@ -332,45 +332,38 @@ impl Services {
     /// handed from their person to `to` (the erasure's pseudonym): each is
     /// copied under `to`'s prefix and its own key sealed anew under
     /// `to_key` (the contents, sealed with that own key, are copied as they
-    /// are). Returns the index rows for the erasure's transaction; should
-    /// it fail, the caller discards them. A file missing from the store is
-    /// left out (logged): what cannot be kept is not.
+    /// are). Each copy's index row goes into `handed`, for the erasure's
+    /// transaction to insert; should anything fail, the caller discards
+    /// them once that transaction has ended. A file missing from the store
+    /// is left out (logged): what cannot be kept is not.
     pub(crate) async fn hand_over(
         &self,
         rows: Vec<ObjectRow>,
         from_key: &[u8; 32],
         (to, to_key): (Uuid, &[u8; 32]),
-    ) -> Result<Vec<ObjectRow>> {
-        let mut handed = Vec::with_capacity(rows.len());
+        handed: &mut Vec<ObjectRow>,
+    ) -> Result<()> {
         for row in rows {
-            let copied = async {
-                let wrapped_key = match &row.wrapped_key {
-                    Some(wrapped) => {
-                        let own =
-                            crypto::open_field(from_key, row.account_id, WRAPPED, wrapped).map_err(Error::internal)?;
-                        Some(crypto::seal_field(to_key, to, WRAPPED, &own))
-                    }
-                    None => None,
-                };
-                let new = ObjectRow {
-                    account_id: to,
-                    wrapped_key,
-                    ..row.clone()
-                };
-                Ok::<_, Error>(self.files.copy(&row.path(), &new.path()).await?.then_some(new))
-            };
-            match copied.await {
-                Ok(Some(new)) => handed.push(new),
-                Ok(None) => tracing::error!(file = %row.id, "a file an open report keeps is missing from the store"),
-                Err(e) => {
-                    for put in &handed {
-                        self.discard_object(put).await;
-                    }
-                    return Err(e);
+            let wrapped_key = match &row.wrapped_key {
+                Some(wrapped) => {
+                    let own =
+                        crypto::open_field(from_key, row.account_id, WRAPPED, wrapped).map_err(Error::internal)?;
+                    Some(crypto::seal_field(to_key, to, WRAPPED, &own))
                 }
+                None => None,
+            };
+            let new = ObjectRow {
+                account_id: to,
+                wrapped_key,
+                ..row.clone()
+            };
+            if self.files.copy(&row.path(), &new.path()).await? {
+                handed.push(new);
+            } else {
+                tracing::error!(file = %row.id, "a file an open report keeps is missing from the store");
             }
         }
-        Ok(handed)
+        Ok(())
     }
 
     /// Works off the deletions owed to the store (the retention sweep);

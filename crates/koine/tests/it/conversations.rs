@@ -6,7 +6,7 @@
 use crate::api::token;
 use futures_util::{SinkExt, StreamExt};
 use koine_testkit::lessons::key;
-use koine_testkit::{Browser, STRONG_PASSWORD, TestApp, both_backends, link_in};
+use koine_testkit::{Browser, STRONG_PASSWORD, TestApp, both_backends, cluster_tests, link_in};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -33,12 +33,48 @@ both_backends!(
     files_sealed_into_rows_by_earlier_versions_move_into_the_store
 );
 
+cluster_tests!(a_kept_file_is_handed_over_in_the_shared_store);
+
 /// A teacher and a learner, signed in on pages.
 async fn pair(app: &TestApp) -> (Browser, Uuid, Browser, Uuid) {
     let (tb, teacher) = app.teacher_member("profe@example.org").await;
     let lb = app.member("ana@example.org", "Ana").await;
     let learner = app.account_id("ana@example.org").await;
     (tb, teacher, lb, learner)
+}
+
+/// The pair after a lesson the teacher confirmed (so files may go both
+/// ways): their conversation and API tokens too.
+struct Lessoned {
+    tb: Browser,
+    teacher: Uuid,
+    lb: Browser,
+    learner: Uuid,
+    c: Uuid,
+    lt: String,
+    tt: String,
+}
+
+async fn after_a_lesson(app: &TestApp) -> Lessoned {
+    let (tb, teacher, lb, learner) = pair(app).await;
+    let (lt, tt) = (
+        token(app, "ana@example.org").await,
+        token(app, "profe@example.org").await,
+    );
+    let c = open(&lb, teacher).await;
+    app.top_up(&lb, "50.00").await;
+    let at = app.open_slots(teacher, 60, 14).await[0];
+    let lesson = app.book(&lb, teacher, at).await;
+    app.step_ok(&tb, lesson, "confirm").await;
+    Lessoned {
+        tb,
+        teacher,
+        lb,
+        learner,
+        c,
+        lt,
+        tt,
+    }
 }
 
 /// Opens the conversation with `with` from a page; returns its id.
@@ -1289,14 +1325,15 @@ async fn files_go_only_after_a_confirmed_lesson_and_only_to_the_two(app: TestApp
 /// files (no longer naming the sender, the files sealed under a key of
 /// their own) until the report is decided; the rest goes at once.
 async fn an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided(app: TestApp) {
-    let (tb, teacher, lb, _) = pair(&app).await;
-    let lt = token(&app, "ana@example.org").await;
-    let tt = token(&app, "profe@example.org").await;
-    let c = open(&lb, teacher).await;
-    app.top_up(&lb, "50.00").await;
-    let at = app.open_slots(teacher, 60, 14).await[0];
-    let lesson = app.book(&lb, teacher, at).await;
-    app.step_ok(&tb, lesson, "confirm").await;
+    let Lessoned {
+        tb,
+        teacher,
+        lb,
+        c,
+        lt,
+        tt,
+        ..
+    } = after_a_lesson(&app).await;
     write(&lb, c, "Hola, ¿qué hacemos el martes?").await;
     let pdf = koine_testkit::tiny_pdf("Una amenaza en un PDF");
     // Sent twice at once under one key (a retry racing the first try): one
@@ -1422,14 +1459,7 @@ async fn an_open_report_keeps_what_a_leaving_member_sent_until_it_is_decided(app
 /// key) move into the file store when nodes start: once, though two start
 /// at the same moment, and they still open for the other member.
 async fn files_sealed_into_rows_by_earlier_versions_move_into_the_store(app: TestApp) {
-    let (tb, teacher, lb, learner) = pair(&app).await;
-    let tt = token(&app, "profe@example.org").await;
-    let lt = token(&app, "ana@example.org").await;
-    let c = open(&lb, teacher).await;
-    app.top_up(&lb, "50.00").await;
-    let at = app.open_slots(teacher, 60, 14).await[0];
-    let lesson = app.book(&lb, teacher, at).await;
-    app.step_ok(&tb, lesson, "confirm").await;
+    let Lessoned { learner, c, lt, tt, .. } = after_a_lesson(&app).await;
     let pdf = koine_testkit::tiny_pdf("Deberes de antes");
     let (s, sent) = send_files(&app, &lt, c, "", &[("antes.pdf", pdf.clone())]).await;
     assert_eq!(s, StatusCode::CREATED, "{sent}");
@@ -1457,4 +1487,53 @@ async fn files_sealed_into_rows_by_earlier_versions_move_into_the_store(app: Tes
     let r = app.api(Method::GET, &format!("/api/v1/attachments/{file}"), &tt).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
+}
+
+/// In cluster mode (an S3 store every node shares): a file sent through one
+/// node opens through another, and an erasure through that other node
+/// hands the file an open report keeps to the erasure's own folder (a copy
+/// within the store), empties the sender's, and the decision empties that.
+async fn a_kept_file_is_handed_over_in_the_shared_store(app: TestApp) {
+    let node = app.another_node().await;
+    let Lessoned {
+        teacher, lb, c, lt, tt, ..
+    } = after_a_lesson(&app).await;
+    let pdf = koine_testkit::tiny_pdf("Una amenaza compartida");
+    let (s, sent) = send_files(&app, &tt, c, "", &[("amenaza.pdf", pdf.clone())]).await;
+    assert_eq!(s, StatusCode::CREATED, "{sent}");
+    let file = sent["attachments"][0]["id"].as_str().unwrap().to_owned();
+    let opened = |base: String| {
+        let (lt, file) = (lt.clone(), file.clone());
+        async move {
+            reqwest::Client::new()
+                .get(format!("{base}/api/v1/attachments/{file}"))
+                .bearer_auth(lt)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = opened(node.base.clone()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    let report = report_conversation(&app, &lb, c, "harassment").await;
+
+    node.svc.delete_account(&app.principal(teacher)).await.expect("erased");
+    let teachers = node.svc.files.list(&format!("p/{teacher}/")).await.unwrap();
+    assert!(teachers.is_empty(), "{teachers:?}");
+    let kept = app.stored("attachment").await;
+    assert!(kept.len() == 1 && kept[0].ends_with(&file), "{kept:?}");
+    let r = opened(app.base.clone()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
+
+    let ts = app
+        .staff("ts@koine.test", koine_domain::staff::StaffRole::TrustSafety)
+        .await;
+    decide_on_page(&ts, report, "dismissed", "the sender has left").await;
+    assert!(
+        app.stored("attachment").await.is_empty(),
+        "the kept file left the store"
+    );
+    assert_eq!(opened(node.base.clone()).await.status(), StatusCode::NOT_FOUND);
 }

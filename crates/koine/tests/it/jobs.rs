@@ -58,27 +58,52 @@ async fn first_done(app: &TestApp) -> i64 {
     done
 }
 
+/// Nodes a, b and c working the jobs table on one schedule of `kind`
+/// (hourly, so each asks for one run) until stopped.
+struct Workers {
+    stop: tokio::sync::watch::Sender<bool>,
+    nodes: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Workers {
+    fn start(app: &TestApp, kind: JobKind) -> Self {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let schedules = [Schedule {
+            kind,
+            every: Duration::from_secs(3600),
+        }];
+        let nodes = ["a", "b", "c"]
+            .into_iter()
+            .map(|name| {
+                let (svc, stopped) = (node(app, name), stopped.clone());
+                tokio::spawn(async move { svc.work_jobs(&schedules, stopped).await })
+            })
+            .collect();
+        Self { stop, nodes }
+    }
+
+    async fn stop(self) {
+        self.stop.send(true).unwrap();
+        for n in self.nodes {
+            n.await.unwrap();
+        }
+    }
+}
+
+/// Signs up on the page (a confirmation mail waits in the outbox).
+async fn sign_up(app: &TestApp, name: &str, email: &str) {
+    app.browser()
+        .signup(name, email, "", koine_testkit::STRONG_PASSWORD, "1990-04-01")
+        .await;
+}
+
 async fn a_scheduled_run_happens_once_however_many_nodes_ask(app: TestApp) {
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let schedules = [Schedule {
-        kind: JobKind::RetentionSweep,
-        every: Duration::from_secs(3600),
-    }];
-    let workers: Vec<_> = ["a", "b", "c"]
-        .into_iter()
-        .map(|name| {
-            let (svc, stopped) = (node(&app, name), stopped.clone());
-            tokio::spawn(async move { svc.work_jobs(&schedules, stopped).await })
-        })
-        .collect();
+    let workers = Workers::start(&app, JobKind::RetentionSweep);
     let done = first_done(&app).await;
     assert_eq!(done, 1, "the sweep ran");
     // Every node asked for this hour's sweep at each of its polls meanwhile.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    stop.send(true).unwrap();
-    for w in workers {
-        w.await.unwrap();
-    }
+    workers.stop().await;
     // One run for the hour however many nodes asked (two only if the hour
     // turned while the test ran; three nodes asking apart would make three).
     let runs = app.count("jobs").await;
@@ -192,15 +217,7 @@ async fn a_full_job_queue_refuses_new_work_as_overload(app: TestApp) {
 /// on the database's clock, so a node whose own clock is an hour ahead
 /// still sees it held and does not send the message a second time.
 async fn a_node_whose_clock_runs_ahead_cannot_take_over_a_mail_claim(app: TestApp) {
-    app.browser()
-        .signup(
-            "Ana",
-            "ana@example.org",
-            "",
-            koine_testkit::STRONG_PASSWORD,
-            "1990-04-01",
-        )
-        .await;
+    sign_up(&app, "Ana", "ana@example.org").await;
     let db = &app.svc.db;
     let claim = |now: i64| async move {
         let mut tx = db.begin().await.unwrap();
@@ -218,15 +235,7 @@ async fn a_node_whose_clock_runs_ahead_cannot_take_over_a_mail_claim(app: TestAp
 /// Mail delivery is a job like the others: an attempt that lost its lease
 /// claims no message, and the one that took the job over sends it, once.
 async fn mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none(app: TestApp) {
-    app.browser()
-        .signup(
-            "Ana",
-            "ana@example.org",
-            "",
-            koine_testkit::STRONG_PASSWORD,
-            "1990-04-01",
-        )
-        .await;
+    sign_up(&app, "Ana", "ana@example.org").await;
     let sent_files = || std::fs::read_dir(app.data_dir().join("outbox/mail")).map_or(0, |d| d.count());
     assert!(ask(&app, JobKind::MailDelivery, "by hand").await);
     let stalled = claim(&app, "a").await.expect("due at once");
@@ -252,27 +261,8 @@ async fn mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none(app: TestApp) 
     );
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM jobs WHERE state = 'done'").await, 1);
     // Three nodes working the schedule send the next message once.
-    app.browser()
-        .signup(
-            "Bea",
-            "bea@example.org",
-            "",
-            koine_testkit::STRONG_PASSWORD,
-            "1990-04-01",
-        )
-        .await;
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let schedules = [Schedule {
-        kind: JobKind::MailDelivery,
-        every: Duration::from_secs(3600),
-    }];
-    let workers: Vec<_> = ["a", "b", "c"]
-        .into_iter()
-        .map(|name| {
-            let (svc, stopped) = (node(&app, name), stopped.clone());
-            tokio::spawn(async move { svc.work_jobs(&schedules, stopped).await })
-        })
-        .collect();
+    sign_up(&app, "Bea", "bea@example.org").await;
+    let workers = Workers::start(&app, JobKind::MailDelivery);
     for _ in 0..100 {
         if sent_files() == 2 {
             break;
@@ -280,10 +270,7 @@ async fn mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none(app: TestApp) 
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    stop.send(true).unwrap();
-    for w in workers {
-        w.await.unwrap();
-    }
+    workers.stop().await;
     assert_eq!(sent_files(), 2, "sent once");
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await,
