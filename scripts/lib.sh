@@ -12,15 +12,22 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
 }
 
-# start_private_pg PORT: a throwaway PostgreSQL server of our own on PORT
-# (trust auth, user postgres); sets pg_bin and pg_private (its data dir).
+# start_private_pg PORT [ADDRESS/PREFIX]: a throwaway PostgreSQL server of
+# our own on PORT (trust auth, user postgres), on loopback and, if given,
+# on ADDRESS too, trusting its network; sets pg_bin and pg_private (its
+# data dir).
 start_private_pg() {
+  local listen=127.0.0.1
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
   pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
   pg_private=$(mktemp -d /tmp/koine-pg.XXXXXX)
   chown postgres "$pg_private"
   su postgres -s /bin/sh -c "$pg_bin/initdb -D '$pg_private' -A trust -U postgres" >/dev/null || die "initdb failed"
-  su postgres -s /bin/sh -c "$pg_bin/pg_ctl -D '$pg_private' -o '-p $1 -k $pg_private -c listen_addresses=127.0.0.1' -l '$pg_private/log' -w start" >/dev/null \
+  if [ -n "${2:-}" ]; then
+    listen="127.0.0.1,${2%/*}"
+    echo "host all all $2 trust" >>"$pg_private/pg_hba.conf"
+  fi
+  su postgres -s /bin/sh -c "$pg_bin/pg_ctl -D '$pg_private' -o '-p $1 -k $pg_private -c listen_addresses=$listen' -l '$pg_private/log' -w start" >/dev/null \
     || die "could not start PostgreSQL (see $pg_private/log)"
 }
 

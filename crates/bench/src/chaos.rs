@@ -6,7 +6,8 @@
 //! messages, join their lessons' calls, store a picture and delete their
 //! accounts, while a nemesis kills a node (`kill -9`, then starts it again),
 //! pauses one past its job leases (SIGSTOP, then SIGCONT), slows a node's
-//! link to the database and later cuts it off for 8 s (`link`), restarts
+//! link to the database (`link`) and later partitions it from the database
+//! for 8 s (nftables dropping its packets in a network namespace), restarts
 //! PostgreSQL, kills a Garage node and stops a NATS server, starting it
 //! again 20 s later. Every operation is logged as invoke and ok, fail or
 //! unknown (`history.jsonl`); then checkers read the database, the store and
@@ -47,6 +48,17 @@ pub struct Options {
     /// A shell command that restarts that PostgreSQL server.
     #[arg(long)]
     pub pg_restart: String,
+    /// Where node 2 reaches that PostgreSQL server through a network
+    /// namespace (host:port), so that rules there can partition it.
+    #[arg(long)]
+    pub partitioned_database: String,
+    /// A shell command that drops every packet between node 2 and the
+    /// database (an nftables rule in that namespace).
+    #[arg(long)]
+    pub partition: String,
+    /// A shell command that lets them through again.
+    #[arg(long)]
+    pub heal: String,
     /// Seconds the clients run (at least 60: the faults need them).
     #[arg(long, default_value_t = 70)]
     pub seconds: u64,
@@ -242,14 +254,15 @@ pub async fn run(o: &Options) -> Value {
         ("KOINE_LESSON_TIMERS_SECONDS", "5"),
         ("KOINE_EXPORT_CHECK_SECONDS", "5"),
     ];
-    // Node 2 reaches PostgreSQL through a link the nemesis slows and cuts.
+    // Node 2 reaches PostgreSQL through a link the nemesis slows, and on
+    // through the network namespace where it is partitioned.
     let database = config.database_url.clone().expect("PostgreSQL");
     let upstream = database
         .split_once('@')
         .and_then(|(_, rest)| rest.split_once('/'))
         .map(|(host, _)| host.to_owned())
         .expect("postgres://user@host:port/db");
-    let link = link::Link::start(upstream.parse().expect("host:port")).await;
+    let link = link::Link::start(o.partitioned_database.parse().expect("host:port")).await;
     let linked = database.replacen(&upstream, &link.addr.to_string(), 1);
     let mut linked_vars = vars.to_vec();
     linked_vars.push(("KOINE_DATABASE_URL", &linked));
@@ -342,12 +355,7 @@ pub async fn run(o: &Options) -> Value {
     link.set(link::State::Open);
     at(25).await;
     fault("restart PostgreSQL");
-    let restarted = tokio::process::Command::new("sh")
-        .args(["-c", &o.pg_restart])
-        .status()
-        .await
-        .expect("the restart command runs");
-    assert!(restarted.success(), "PostgreSQL restarted");
+    shell(&o.pg_restart).await;
     at(30).await;
     fault("kill -9 a Garage node (the others hold a quorum)");
     signal("-KILL", *o.s3_pids.last().expect("a Garage node's pid")).await;
@@ -355,11 +363,14 @@ pub async fn run(o: &Options) -> Value {
     fault("kill -9 a NATS server");
     signal("-KILL", *o.nats_pids.first().expect("a NATS server's pid")).await;
     at(38).await;
-    fault("cut node 2 off from PostgreSQL");
-    link.set(link::State::Cut);
+    fault("partition node 2 from PostgreSQL");
+    shell(&o.partition).await;
+    let through: SocketAddr = o.partitioned_database.parse().expect("host:port");
+    let cut = !reaches(through).await;
     at(46).await;
-    fault("node 2's database link back");
-    link.set(link::State::Open);
+    fault("heal the partition");
+    shell(&o.heal).await;
+    let healed = reaches(through).await;
     at(50).await;
     fault("SIGCONT node 1");
     signal("-CONT", nodes[1].pid()).await;
@@ -382,11 +393,16 @@ pub async fn run(o: &Options) -> Value {
     // Once the cut-off node's checks fail (a look at the database gets no
     // answer in 2 s), the balancer sends new requests to the node left.
     // (Requests already on the cut-off node wait for their database.)
+    checks.push((
+        "the partition held node 2's database traffic until healed",
+        cut && healed,
+        format!("no answer through the namespace while partitioned: {cut}; an answer once healed: {healed}"),
+    ));
     let (served, asked) = history.probes_between(42.0, 46.0);
     checks.push((
-        "new requests are served while a node is cut off from the database",
+        "new requests are served while a node is partitioned from the database",
         asked > 0 && served * 10 >= asked * 9,
-        format!("{served} of {asked} probes answered in the last 4 s of the 8 s cut"),
+        format!("{served} of {asked} probes answered in the last 4 s of the 8 s partition"),
     ));
     for n in nodes {
         n.stop().await;
@@ -411,6 +427,24 @@ pub async fn run(o: &Options) -> Value {
         "passed": passed,
         "failed": failed,
     })
+}
+
+/// Whether a connection to `addr` is answered within a second.
+async fn reaches(addr: SocketAddr) -> bool {
+    matches!(
+        tokio::time::timeout(Duration::from_secs(1), TcpStream::connect(addr)).await,
+        Ok(Ok(_))
+    )
+}
+
+/// Runs one of the script's fault commands; it must succeed.
+async fn shell(command: &str) {
+    let status = tokio::process::Command::new("sh")
+        .args(["-c", command])
+        .status()
+        .await
+        .expect("a fault command runs");
+    assert!(status.success(), "{command} failed");
 }
 
 async fn signal(which: &str, pid: u32) {

@@ -1,8 +1,8 @@
 //! A network link the fault harness controls: a TCP forwarder between one
 //! node and its database that can be slowed (latency added to every chunk,
-//! each way) or cut. This kernel has no netem, so latency has to come from
-//! a proxy; a cut holds every byte, as dropped packets would, so a
-//! connection survives a short partition as TCP would and new ones wait.
+//! each way). This kernel has no netem, so latency has to come from a
+//! proxy; the partition itself is made with nftables in a network
+//! namespace the link's traffic goes through (`scripts/chaos`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,8 +17,6 @@ pub enum State {
     Open,
     /// Each chunk waits this long before it goes on.
     Slow(Duration),
-    /// Nothing passes until the link is open again.
-    Cut,
 }
 
 /// A running link; it stops when dropped.
@@ -74,20 +72,9 @@ async fn pump(
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        loop {
-            let now = *state.borrow_and_update();
-            match now {
-                State::Open => break,
-                State::Slow(delay) => {
-                    tokio::time::sleep(delay).await;
-                    break;
-                }
-                State::Cut => {
-                    if state.changed().await.is_err() {
-                        return;
-                    }
-                }
-            }
+        let now = *state.borrow_and_update();
+        if let State::Slow(delay) = now {
+            tokio::time::sleep(delay).await;
         }
         if to.write_all(&buf[..n]).await.is_err() {
             break;
