@@ -141,7 +141,7 @@ pub async fn live(svc: &Services, plans: &[Plan]) -> Result<Vec<Uuid>, koine_ser
         let Some(lesson) = world.act(&plans[i], i, act).await? else {
             continue;
         };
-        for (after, step) in follow_ups(plans[i].fate, at, lesson) {
+        for (after, step) in follow_ups(plans[i].fate, at, lesson, now) {
             queue.push(Reverse((after, i, Act::Then(step))));
         }
     }
@@ -149,8 +149,9 @@ pub async fn live(svc: &Services, plans: &[Plan]) -> Result<Vec<Uuid>, koine_ser
     Ok(world.lessons.into_iter().flatten().collect())
 }
 
-/// What happens to a lesson booked at `booked` that starts at `starts`.
-fn follow_ups(fate: Fate, booked: i64, (_, starts): (Uuid, i64)) -> Vec<(i64, Step)> {
+/// What happens to a lesson booked at `booked` that starts at `starts`,
+/// the demo's present being `now`.
+fn follow_ups(fate: Fate, booked: i64, (_, starts): (Uuid, i64), now: i64) -> Vec<(i64, Step)> {
     let ends = starts + LESSON_US;
     let answer = booked + HOUR_US;
     let mut steps = match fate {
@@ -169,7 +170,11 @@ fn follow_ups(fate: Fate, booked: i64, (_, starts): (Uuid, i64)) -> Vec<(i64, St
             }
             v
         }
-        Fate::ProblemReported => vec![(ends + HOUR_US, Step::Report)],
+        // Reported no more than two days ago, so the timer has not yet
+        // made it a dispute (it does after RESOLVE_WITHIN_US), however long
+        // ago the teacher's last free hour before the plan's time was; still
+        // within the time to report (before the lesson completes by itself).
+        Fate::ProblemReported => vec![((ends + HOUR_US).max(now - 2 * DAY_US), Step::Report)],
         Fate::Disputed => vec![(ends + HOUR_US, Step::Report), (ends + DAY_US, Step::Escalate)],
         Fate::Settled => vec![(ends + HOUR_US, Step::Report), (ends + 5 * HOUR_US, Step::AcceptRefund)],
         _ => vec![],

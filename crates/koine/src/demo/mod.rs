@@ -176,7 +176,10 @@ fn history(cast: &Cast, now: i64) -> Vec<Plan> {
         ("lucas", "camille", hours(-8 * 24), Fate::Declined),
         ("fatima", "emma", hours(-10 * 24), Fate::Withdrawn),
         ("kenji", "lena", hours(-6 * 24), Fate::Expired),
-        ("ana", "maria", hours(-20), Fate::AwaitingConfirmation),
+        // Close enough to now that María's last free hour before it (her
+        // longest gap between working hours is 51 h) ended less than
+        // CONFIRM_WITHIN_US (72 h) ago: the lesson has not completed by itself.
+        ("ana", "maria", hours(-10), Fate::AwaitingConfirmation),
         ("lucas", "camille", hours(-40), Fate::ProblemReported),
         ("liwei", "maria", hours(-5 * 24), Fate::Disputed),
         ("fatima", "carlos", hours(-9 * 24), Fate::Settled),
