@@ -5,7 +5,8 @@
 //! into their wallets by card with idempotency keys (some sent twice), send
 //! messages, join their lessons' calls, store a picture and delete their
 //! accounts, while a nemesis kills a node (`kill -9`, then starts it again),
-//! pauses one past its job leases (SIGSTOP, then SIGCONT), slows a node's
+//! pauses one while it works on a job, past the job's lease (SIGSTOP, then
+//! SIGCONT), slows a node's
 //! link to the database (`link`) and later partitions it from the database
 //! for 8 s (nftables dropping its packets in a network namespace), restarts
 //! PostgreSQL, kills a Garage node and stops a NATS server, starting it
@@ -253,6 +254,7 @@ pub async fn run(o: &Options) -> Value {
         ("KOINE_TEST_CARD_PAYMENTS", "true"),
         ("KOINE_LESSON_TIMERS_SECONDS", "5"),
         ("KOINE_EXPORT_CHECK_SECONDS", "5"),
+        ("KOINE_MAIL_POLL_MS", "500"),
     ];
     // Node 2 reaches PostgreSQL through a link the nemesis slows, and on
     // through the network namespace where it is partitioned.
@@ -345,8 +347,16 @@ pub async fn run(o: &Options) -> Value {
     fault("start node 0 again");
     nodes[0].restart(&env, &vars).await;
     at(15).await;
-    fault("SIGSTOP node 1 (past its 30 s job leases)");
-    signal("-STOP", nodes[1].pid()).await;
+    // Paused while it works on a job, so that another node must take the
+    // job over once its lease lapses, and the paused attempt, resumed,
+    // must be fenced.
+    let caught = pause_in_a_job(&database, nodes[1].pid(), Duration::from_secs(6)).await;
+    fault(&match caught {
+        Some((job, attempt)) => {
+            format!("SIGSTOP node 1 (past its 30 s job leases) while it runs job {job}, attempt {attempt}")
+        }
+        None => "SIGSTOP node 1 (past its 30 s job leases), running no job".to_owned(),
+    });
     at(17).await;
     fault("slow node 2's database link by 100 ms each way");
     link.set(link::State::Slow(Duration::from_millis(100)));
@@ -371,7 +381,9 @@ pub async fn run(o: &Options) -> Value {
     fault("heal the partition");
     shell(&o.heal).await;
     let healed = reaches(through).await;
-    at(50).await;
+    // At least 31 s after the pause, and a poll more for another node to
+    // take the job over.
+    at(53).await;
     fault("SIGCONT node 1");
     signal("-CONT", nodes[1].pid()).await;
     at(55).await;
@@ -397,6 +409,27 @@ pub async fn run(o: &Options) -> Value {
         "the partition held node 2's database traffic until healed",
         cut && healed,
         format!("no answer through the namespace while partitioned: {cut}; an answer once healed: {healed}"),
+    ));
+    // The job the paused node was caught in: another node took it over (a
+    // later attempt) and finished it. (That the resumed attempt then writes
+    // nothing is the jobs tests' to prove: here it would look the same.)
+    let taken_over = match caught {
+        Some((job, attempt)) => sqlx::query_as::<_, (i32, String)>("SELECT attempt, state FROM jobs WHERE id = $1")
+            .bind(job)
+            .fetch_optional(&pool_of(&database).await)
+            .await
+            .expect("the job")
+            .filter(|(now, state)| *now > attempt && state == "done"),
+        None => None,
+    };
+    checks.push((
+        "a job the paused node held was taken over and finished",
+        taken_over.is_some(),
+        match (caught, taken_over) {
+            (Some((job, a)), Some((now, _))) => format!("job {job}: attempt {a} paused, attempt {now} finished it"),
+            (Some((job, a)), None) => format!("job {job}: attempt {a} paused, not finished by another attempt"),
+            (None, _) => "the node was paused running no job".to_owned(),
+        },
     ));
     let (served, asked) = history.probes_between(42.0, 46.0);
     checks.push((
@@ -427,6 +460,42 @@ pub async fn run(o: &Options) -> Value {
         "passed": passed,
         "failed": failed,
     })
+}
+
+/// A connection of the harness's own to the nodes' database.
+async fn pool_of(database: &str) -> sqlx::PgPool {
+    sqlx::PgPool::connect(database).await.expect("the database")
+}
+
+/// Stops the node `pid` while it works on a job (as the jobs table says),
+/// trying for up to `within`: a job may end before the signal lands, and
+/// then the node goes on and the next one is tried. Stops it anyway in the
+/// end; the job it was caught in, with its attempt.
+async fn pause_in_a_job(database: &str, pid: u32, within: Duration) -> Option<(Uuid, i32)> {
+    let pool = pool_of(database).await;
+    let running = |pool: sqlx::PgPool| async move {
+        sqlx::query_as::<_, (Uuid, i32)>(
+            "SELECT id, attempt FROM jobs WHERE state = 'running' AND node LIKE $1 LIMIT 1",
+        )
+        .bind(format!("{pid}-%"))
+        .fetch_optional(&pool)
+        .await
+        .ok()
+        .flatten()
+    };
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if let Some(job) = running(pool.clone()).await {
+            signal("-STOP", pid).await;
+            if running(pool.clone()).await == Some(job) {
+                return Some(job);
+            }
+            signal("-CONT", pid).await;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    signal("-STOP", pid).await;
+    None
 }
 
 /// Whether a connection to `addr` is answered within a second.

@@ -189,7 +189,9 @@ impl Services {
             mailer: Arc::new(mailer),
             signals_seen: Arc::default(),
             job_asked: Arc::default(),
-            node: uuid::Uuid::now_v7().to_string(),
+            // The process id first, so an operator (or the fault harness)
+            // can tell which process holds a job.
+            node: format!("{}-{}", std::process::id(), uuid::Uuid::now_v7()),
             search: Arc::default(),
             search_hours: Arc::default(),
             cards,
