@@ -6,7 +6,7 @@ use koine_domain::jobs::JobKind;
 use koine_services::Services;
 use koine_services::jobs::Schedule;
 use koine_store::repo::jobs::{self, Claimed};
-use koine_testkit::{TestApp, both_backends};
+use koine_testkit::{Backend, TestApp, both_backends};
 use reqwest::StatusCode;
 use std::time::Duration;
 
@@ -58,22 +58,22 @@ async fn first_done(app: &TestApp) -> i64 {
     done
 }
 
-/// Nodes a, b and c working the jobs table on one schedule of `kind`
-/// (hourly, so each asks for one run) until stopped.
+/// Nodes (a, b and c, say) working the jobs table on one schedule of
+/// `kind` (hourly, so each asks for one run) until stopped.
 struct Workers {
     stop: tokio::sync::watch::Sender<bool>,
     nodes: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Workers {
-    fn start(app: &TestApp, kind: JobKind) -> Self {
+    fn start(app: &TestApp, kind: JobKind, names: &[&str]) -> Self {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let schedules = [Schedule {
             kind,
             every: Duration::from_secs(3600),
         }];
-        let nodes = ["a", "b", "c"]
-            .into_iter()
+        let nodes = names
+            .iter()
             .map(|name| {
                 let (svc, stopped) = (node(app, name), stopped.clone());
                 tokio::spawn(async move { svc.work_jobs(&schedules, stopped).await })
@@ -98,7 +98,7 @@ async fn sign_up(app: &TestApp, name: &str, email: &str) {
 }
 
 async fn a_scheduled_run_happens_once_however_many_nodes_ask(app: TestApp) {
-    let workers = Workers::start(&app, JobKind::RetentionSweep);
+    let workers = Workers::start(&app, JobKind::RetentionSweep, &["a", "b", "c"]);
     let done = first_done(&app).await;
     assert_eq!(done, 1, "the sweep ran");
     // Every node asked for this hour's sweep at each of its polls meanwhile.
@@ -262,7 +262,7 @@ async fn mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none(app: TestApp) 
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM jobs WHERE state = 'done'").await, 1);
     // Three nodes working the schedule send the next message once.
     sign_up(&app, "Bea", "bea@example.org").await;
-    let workers = Workers::start(&app, JobKind::MailDelivery);
+    let workers = Workers::start(&app, JobKind::MailDelivery, &["a", "b", "c"]);
     for _ in 0..100 {
         if sent_files() == 2 {
             break;
@@ -276,4 +276,45 @@ async fn mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none(app: TestApp) 
         scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await,
         0
     );
+}
+
+/// A node works on two jobs at once: the mail goes out while an export is
+/// held up. PostgreSQL only: a row lock holds the export there, and
+/// SQLite's one writer would hold the mail back with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_goes_out_while_a_long_export_runs() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let b = app.member("exp@example.org", "Exp").await;
+    b.post_form("/settings/data/export", &[]).await;
+    let koine_store::Db::Postgres(pool) = &app.svc.db else {
+        unreachable!("spawned on PostgreSQL")
+    };
+    // The export cannot be marked ready while this transaction holds it.
+    let mut hold = pool.begin().await.unwrap();
+    sqlx::query("SELECT id FROM data_exports FOR UPDATE")
+        .execute(&mut *hold)
+        .await
+        .unwrap();
+    sign_up(&app, "Bea", "bea@example.org").await;
+    let unsent = "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL";
+    assert_eq!(scalar(&app, unsent).await, 1);
+    let workers = Workers::start(&app, JobKind::MailDelivery, &["a"]);
+    for _ in 0..100 {
+        if scalar(&app, unsent).await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(scalar(&app, unsent).await, 0, "the mail went out");
+    let ready = "SELECT COUNT(*) FROM data_exports WHERE ready_at IS NOT NULL";
+    assert_eq!(scalar(&app, ready).await, 0, "while the export was held up");
+    hold.rollback().await.unwrap();
+    for _ in 0..100 {
+        if scalar(&app, ready).await == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    workers.stop().await;
+    assert_eq!(scalar(&app, ready).await, 1, "and the export was built after");
 }
