@@ -137,10 +137,11 @@ impl Services {
     /// that writes the message; a file id is its attachment's id.
     pub(crate) async fn put_attachments(&self, sender: Uuid, files: Vec<CleanFile>) -> Result<Vec<PutFile>> {
         let mut put = Vec::with_capacity(files.len());
+        let mut store = self.files_of(sender);
         for f in files {
             let content_type = f.kind.content_type();
-            match self
-                .put_object(sender, (ObjectKind::Attachment, content_type), Uuid::now_v7(), f.bytes)
+            match store
+                .put((ObjectKind::Attachment, content_type), Uuid::now_v7(), f.bytes)
                 .await
             {
                 Ok(object) => put.push(PutFile { name: f.name, object }),

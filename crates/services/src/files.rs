@@ -224,25 +224,36 @@ impl Files {
     }
 }
 
-impl Services {
-    /// Puts `bytes` (of `content_type`) in the store as `account`'s file
+/// Files put in the store for one person; their key (for sealing the
+/// private ones) is read at the first private file and kept.
+pub(crate) struct PersonsFiles<'a> {
+    svc: &'a Services,
+    account: Uuid,
+    key: Option<[u8; 32]>,
+}
+
+impl PersonsFiles<'_> {
+    /// Puts `bytes` (of `content_type`) in the store as the person's file
     /// `id` of `kind`, sealed first if the kind is private, and returns its
     /// index row for the caller to insert in the transaction that refers
     /// to it. Should that transaction fail, the caller discards the file
     /// (`discard_object`); a crash in between leaves it under the person's
     /// prefix, which their erasure empties.
-    pub(crate) async fn put_object(
-        &self,
-        account: Uuid,
+    pub(crate) async fn put(
+        &mut self,
         (kind, content_type): (ObjectKind, &str),
         id: Uuid,
         bytes: Vec<u8>,
     ) -> Result<ObjectRow> {
+        let (svc, account) = (self.svc, self.account);
         let size_bytes = i64::try_from(bytes.len()).map_err(Error::internal)?;
         let (body, wrapped_key) = if kind.private() {
-            let person = {
-                let mut c = self.db.acquire().await?;
-                self.subject_key(c.conn(), account).await?
+            let person = match self.key {
+                Some(key) => key,
+                None => {
+                    let mut c = svc.db.acquire().await?;
+                    *self.key.insert(svc.subject_key(c.conn(), account).await?)
+                }
             };
             let own: [u8; 32] = crypto::random_bytes();
             let sealed = crypto::seal_field(&own, id, CONTENT, &bytes);
@@ -257,10 +268,33 @@ impl Services {
             content_type: content_type.to_owned(),
             size_bytes,
             wrapped_key,
-            created_at: self.clock.now_us(),
+            created_at: svc.clock.now_us(),
         };
-        self.files.put(&row.path(), body).await?;
+        svc.files.put(&row.path(), body).await?;
         Ok(row)
+    }
+}
+
+impl Services {
+    /// Puts `bytes` (of `content_type`) in the store as `account`'s file
+    /// `id` of `kind` (see `PersonsFiles::put`).
+    pub(crate) async fn put_object(
+        &self,
+        account: Uuid,
+        kind: (ObjectKind, &str),
+        id: Uuid,
+        bytes: Vec<u8>,
+    ) -> Result<ObjectRow> {
+        self.files_of(account).put(kind, id, bytes).await
+    }
+
+    /// Puts several files of one person, reading their key once.
+    pub(crate) fn files_of(&self, account: Uuid) -> PersonsFiles<'_> {
+        PersonsFiles {
+            svc: self,
+            account,
+            key: None,
+        }
     }
 
     /// A file put but never referred to (its transaction failed): deleted

@@ -372,37 +372,18 @@ impl Services {
         v: &TeacherApplication,
         files: &mut StoredFiles,
     ) -> Result<()> {
+        let mut store = self.files_of(account);
         if let Some((kind, bytes)) = &v.video {
-            let object = self
-                .put_object(
-                    account,
-                    (ObjectKind::Video, kind.content_type()),
-                    Uuid::now_v7(),
-                    bytes.clone(),
-                )
-                .await?;
-            files.video = Some((object, *kind));
+            let put = (ObjectKind::Video, kind.content_type());
+            files.video = Some((store.put(put, Uuid::now_v7(), bytes.clone()).await?, *kind));
         }
         if let Some((kind, bytes)) = &v.id_document {
-            let object = self
-                .put_object(
-                    account,
-                    (ObjectKind::IdDocument, kind.content_type()),
-                    Uuid::now_v7(),
-                    bytes.clone(),
-                )
-                .await?;
-            files.id_document = Some(object);
+            let put = (ObjectKind::IdDocument, kind.content_type());
+            files.id_document = Some(store.put(put, Uuid::now_v7(), bytes.clone()).await?);
         }
         for (title, kind, bytes) in &v.certificates {
-            let object = self
-                .put_object(
-                    account,
-                    (ObjectKind::Certificate, kind.content_type()),
-                    Uuid::now_v7(),
-                    bytes.clone(),
-                )
-                .await?;
+            let put = (ObjectKind::Certificate, kind.content_type());
+            let object = store.put(put, Uuid::now_v7(), bytes.clone()).await?;
             files.certificates.push((title.clone(), object));
         }
         Ok(())
