@@ -1,6 +1,6 @@
 # Shared by scripts/test and scripts/chaos (sourced, with $root and $cache
 # set): messages, Debian packages, a private PostgreSQL server, a NATS
-# cluster and an S3 store on free ports.
+# cluster, an S3 store on free ports, and aiosmtpd.
 
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf '\n%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
@@ -10,6 +10,17 @@ apt_install() {
   command -v apt-get >/dev/null || die "need $* but apt-get is not available; install them by hand"
   if [ -z "$apt_updated" ]; then as_root apt-get update -qq || die "apt-get update failed"; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
+}
+
+# aiosmtpd, a real SMTP server for the tests that send mail, from PyPI into
+# the cache (needs $cache).
+need_aiosmtpd() {
+  export PYTHONPATH="$cache/python${PYTHONPATH:+:$PYTHONPATH}"
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd from PyPI"
+    python3 -m pip install --quiet --target "$cache/python" aiosmtpd || die "pip install aiosmtpd failed"
+  fi
+  python3 -c 'import aiosmtpd' || die "aiosmtpd is not importable"
 }
 
 # start_private_pg PORT [ADDRESS/PREFIX]: a throwaway PostgreSQL server of

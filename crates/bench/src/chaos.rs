@@ -4,7 +4,7 @@
 //! the script started for it alone. Clients book and withdraw lessons, pay
 //! into their wallets by card with idempotency keys (some sent twice), send
 //! messages, join their lessons' calls, store a picture and delete their
-//! accounts, while a nemesis kills a node (`kill -9`, then starts it again),
+//! accounts (the nodes send their mail through aiosmtpd), while a nemesis kills a node (`kill -9`, then starts it again),
 //! pauses one while it works on a job, past the job's lease (SIGSTOP, then
 //! SIGCONT), slows a node's
 //! link to the database (`link`) and later partitions it from the database
@@ -247,8 +247,13 @@ pub async fn run(o: &Options) -> Value {
             Arc::new(rooms),
         )
     };
+    let mail = MailSink::start().await;
+    let smtp_port = mail.port.to_string();
     // Test cards on, and jobs that run often, so the pauses meet them.
     let vars = [
+        ("KOINE_SMTP_HOST", "127.0.0.1"),
+        ("KOINE_SMTP_PORT", smtp_port.as_str()),
+        ("KOINE_SMTP_SECURITY", "none"),
         ("KOINE_CLUSTER", "true"),
         ("KOINE_NATS_URL", o.nats_url.as_str()),
         ("KOINE_TEST_CARD_PAYMENTS", "true"),
@@ -343,6 +348,7 @@ pub async fn run(o: &Options) -> Value {
     at(5).await;
     fault("kill -9 node 0");
     nodes[0].kill();
+    let killed_at = std::time::SystemTime::now();
     at(10).await;
     fault("start node 0 again");
     nodes[0].restart(&env, &vars).await;
@@ -350,7 +356,7 @@ pub async fn run(o: &Options) -> Value {
     // Paused while it works on a job, so that another node must take the
     // job over once its lease lapses, and the paused attempt, resumed,
     // must be fenced.
-    let caught = pause_in_a_job(&database, nodes[1].pid(), Duration::from_secs(6)).await;
+    let caught = pause_in_a_job(&database, nodes[1].pid(), Duration::from_secs(5)).await;
     fault(&match caught {
         Some((job, attempt)) => {
             format!("SIGSTOP node 1 (past its 30 s job leases) while it runs job {job}, attempt {attempt}")
@@ -440,6 +446,9 @@ pub async fn run(o: &Options) -> Value {
     for n in nodes {
         n.stop().await;
     }
+    // Once every node has stopped, so no batch is half sent and half
+    // recorded.
+    checks.push(mail.check(&pool_of(&database).await, killed_at).await);
     env.cleanup().await;
     let lines = std::mem::take(&mut *history.lines.lock().expect("history"));
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
@@ -462,40 +471,168 @@ pub async fn run(o: &Options) -> Value {
     })
 }
 
+/// The mail server the nodes send through: aiosmtpd (a real SMTP server)
+/// keeping each message it accepts as a file of its own in a Maildir, so a
+/// message sent twice is there twice.
+struct MailSink {
+    port: u16,
+    dir: tempfile::TempDir,
+    _server: tokio::process::Child,
+}
+
+impl MailSink {
+    async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let server = tokio::process::Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.path().join("box"))
+            .kill_on_drop(true)
+            .spawn()
+            .expect("python3 -m aiosmtpd (scripts/chaos installs it)");
+        for _ in 0..100 {
+            if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return Self {
+                    port,
+                    dir,
+                    _server: server,
+                };
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("aiosmtpd did not listen on {port}");
+    }
+
+    /// How often each message (by the outbox id in its Message-ID) arrived.
+    fn arrived(&self) -> std::collections::HashMap<Uuid, usize> {
+        let mut seen = std::collections::HashMap::new();
+        let Ok(files) = std::fs::read_dir(self.dir.path().join("box/new")) else {
+            return seen;
+        };
+        for file in files.flatten() {
+            let text = std::fs::read_to_string(file.path()).unwrap_or_default();
+            let id = text
+                .lines()
+                .take_while(|l| !l.is_empty())
+                .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("message-id")))
+                .and_then(|(_, v)| v.trim().strip_prefix('<')?.split_once('@')?.0.parse().ok());
+            if let Some(id) = id {
+                *seen.entry(id).or_insert(0) += 1;
+            }
+        }
+        seen
+    }
+
+    /// Every mail recorded as sent arrived, none arrived twice, and of the
+    /// mail not recorded as sent, none arrived but what the node killed with
+    /// `kill -9` (at `killed_at`) claimed before it died: it may have sent
+    /// that without recording it, and it goes out again once the claim of
+    /// two minutes lapses, after the run. Every other node stopped
+    /// gracefully, recording what it sent, and waited for a database that
+    /// went away for a while.
+    async fn check(&self, db: &sqlx::PgPool, killed_at: std::time::SystemTime) -> (&'static str, bool, String) {
+        let arrived = self.arrived();
+        let sent: Vec<Uuid> =
+            sqlx::query_scalar("SELECT id FROM outbox WHERE channel = 'email' AND sent_at IS NOT NULL")
+                .fetch_all(db)
+                .await
+                .expect("the outbox");
+        let unsent: Vec<(Uuid, Option<i64>)> =
+            sqlx::query_as("SELECT id, claimed_until FROM outbox WHERE channel = 'email' AND sent_at IS NULL")
+                .fetch_all(db)
+                .await
+                .expect("the outbox");
+        let lost = sent.iter().filter(|id| !arrived.contains_key(id)).count();
+        let twice = arrived.values().filter(|n| **n > 1).count();
+        let unrecorded: Vec<Option<i64>> = unsent
+            .iter()
+            .filter(|(id, _)| arrived.contains_key(id))
+            .map(|(_, until)| *until)
+            .collect();
+        // A claim lasts two minutes from the database's clock (this
+        // machine's); a second's leeway for the kill to land.
+        let killed_us = killed_at
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_micros() as i64;
+        let claimed_by_the_dead_by = killed_us + 121_000_000;
+        let others = unrecorded
+            .iter()
+            .filter(|until| until.is_none_or(|u| u > claimed_by_the_dead_by))
+            .count();
+        (
+            "every mail recorded as sent arrived once, and no other arrived but the killed node's",
+            !sent.is_empty() && lost == 0 && twice == 0 && others == 0,
+            format!(
+                "{} recorded as sent, {} arrived, {lost} of them missing, {twice} arrived more than once; \
+                 {} not recorded as sent, {} of them arrived: {others} not claimed before the kill",
+                sent.len(),
+                arrived.values().sum::<usize>(),
+                unsent.len(),
+                unrecorded.len()
+            ),
+        )
+    }
+}
+
 /// A connection of the harness's own to the nodes' database.
 async fn pool_of(database: &str) -> sqlx::PgPool {
     sqlx::PgPool::connect(database).await.expect("the database")
 }
 
 /// Stops the node `pid` while it works on a job (as the jobs table says),
-/// trying for up to `within`: a job may end before the signal lands, and
-/// then the node goes on and the next one is tried. Stops it anyway in the
-/// end; the job it was caught in, with its attempt.
+/// trying for up to `within`, and stops it anyway in the end; the job it was
+/// caught in, with its attempt. The harness locks the row of a job the node
+/// runs until the node has stopped, so the job cannot end in between (its
+/// next write waits on the row); the node's own transactions are left to
+/// the server's idle-in-transaction limit, as a frozen node's would be.
 async fn pause_in_a_job(database: &str, pid: u32, within: Duration) -> Option<(Uuid, i32)> {
     let pool = pool_of(database).await;
-    let running = |pool: sqlx::PgPool| async move {
-        sqlx::query_as::<_, (Uuid, i32)>(
-            "SELECT id, attempt FROM jobs WHERE state = 'running' AND node LIKE $1 LIMIT 1",
-        )
-        .bind(format!("{pid}-%"))
-        .fetch_optional(&pool)
-        .await
-        .ok()
-        .flatten()
-    };
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
-        if let Some(job) = running(pool.clone()).await {
-            signal("-STOP", pid).await;
-            if running(pool.clone()).await == Some(job) {
-                return Some(job);
-            }
-            signal("-CONT", pid).await;
+        if let Ok(Some(job)) = hold_a_job_while_stopping(&pool, pid).await {
+            return Some(job);
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     signal("-STOP", pid).await;
     None
+}
+
+/// Locks a job the node `pid` runs, if any, and stops the node before
+/// letting the row go.
+async fn hold_a_job_while_stopping(pool: &sqlx::PgPool, pid: u32) -> sqlx::Result<Option<(Uuid, i32)>> {
+    let mut tx = pool.begin().await?;
+    // The node's own work may hold the row a moment (a write of the job).
+    sqlx::query("SET LOCAL lock_timeout = '1s'").execute(&mut *tx).await?;
+    let job = sqlx::query_as::<_, (Uuid, i32)>(
+        "SELECT id, attempt FROM jobs WHERE state = 'running' AND node LIKE $1 LIMIT 1 FOR UPDATE",
+    )
+    .bind(format!("{pid}-%"))
+    .fetch_optional(&mut *tx)
+    .await?;
+    if job.is_some() {
+        signal("-STOP", pid).await;
+        stopped(pid).await;
+    }
+    tx.rollback().await?;
+    Ok(job)
+}
+
+/// Waits (up to a second) until the process `pid` is stopped.
+async fn stopped(pid: u32) {
+    for _ in 0..100 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The state follows the command name, which is in parentheses.
+        if stat.rsplit_once(") ").is_some_and(|(_, rest)| rest.starts_with('T')) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 /// Whether a connection to `addr` is answered within a second.

@@ -276,6 +276,7 @@ async fn jobs_table(o: &Options) -> Value {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(10),
             sqlite_synchronous: koine_store::Durability::Full,
+            idle_in_transaction: Duration::from_secs(20),
         },
     )
     .await

@@ -77,6 +77,11 @@ pub struct Config {
     /// How long a request waits for a database connection (or, on SQLite,
     /// its turn to write) before it is answered 503 with `Retry-After`.
     pub db_acquire_timeout_ms: u64,
+    /// PostgreSQL: how long a session may sit inside a transaction with
+    /// nothing to do before the server ends it (a stalled node's locks go).
+    /// Below the 30 s job lease, so a paused node's jobs can be taken over
+    /// once the lease lapses.
+    pub db_idle_in_transaction_ms: u64,
     /// SQLite: `full` (a commit is on disk before it is acknowledged) or
     /// `normal` (faster; a power cut can lose the last acknowledged writes).
     pub sqlite_synchronous: String,
@@ -179,6 +184,7 @@ impl Default for Config {
             compaction_minutes: 60,
             db_max_connections: None,
             db_acquire_timeout_ms: 10_000,
+            db_idle_in_transaction_ms: 20_000,
             sqlite_synchronous: "full".into(),
             signups_per_ip_per_hour: 20,
             login_failures_per_ip: 30,
@@ -374,6 +380,9 @@ impl Config {
         }
         if let Some(v) = env_parse("KOINE_DB_ACQUIRE_TIMEOUT_MS", get)? {
             self.db_acquire_timeout_ms = v;
+        }
+        if let Some(v) = env_parse("KOINE_DB_IDLE_IN_TRANSACTION_MS", get)? {
+            self.db_idle_in_transaction_ms = v;
         }
         if let Some(v) = get("KOINE_SQLITE_SYNCHRONOUS") {
             self.sqlite_synchronous = v;

@@ -43,10 +43,16 @@ pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
     if cfg.db_acquire_timeout_ms == 0 {
         return Err(StartError::Config("db_acquire_timeout_ms must be at least 1".into()));
     }
+    if cfg.db_idle_in_transaction_ms == 0 {
+        return Err(StartError::Config(
+            "db_idle_in_transaction_ms must be at least 1".into(),
+        ));
+    }
     let pool = |default: u32| PoolOptions {
         max_connections: cfg.db_max_connections.unwrap_or(default),
         acquire_timeout: Duration::from_millis(cfg.db_acquire_timeout_ms),
         sqlite_synchronous,
+        idle_in_transaction: Duration::from_millis(cfg.db_idle_in_transaction_ms),
     };
     let db = match cfg.database_url.as_deref() {
         Some(url) if url.starts_with("postgres") => Db::open_postgres(url, pool(16)).await?,
@@ -80,6 +86,7 @@ async fn open_key_db(cfg: &Config) -> Result<Option<Db>, StartError> {
         max_connections: 8,
         acquire_timeout: Duration::from_millis(cfg.db_acquire_timeout_ms),
         sqlite_synchronous: Durability::Full,
+        idle_in_transaction: Duration::from_millis(cfg.db_idle_in_transaction_ms),
     };
     if url.starts_with("postgres") {
         return Ok(Some(Db::open_postgres(url, pool).await?));
@@ -586,6 +593,19 @@ mod tests {
         let s = settings(&cfg).unwrap();
         assert!(s.cluster);
         assert_eq!(s.s3.unwrap().bucket, "koine");
+    }
+
+    #[tokio::test]
+    async fn database_time_limits_of_zero_are_refused() {
+        let zero: [fn(&mut Config); 2] = [|c| c.db_acquire_timeout_ms = 0, |c| c.db_idle_in_transaction_ms = 0];
+        for set in zero {
+            let mut cfg = Config::default();
+            set(&mut cfg);
+            let Err(refused) = open_db(&cfg).await else {
+                panic!("a time limit of zero was taken");
+            };
+            assert!(refused.to_string().contains("must be at least 1"), "{refused}");
+        }
     }
 
     #[test]

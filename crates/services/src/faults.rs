@@ -12,6 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub const BETWEEN_POSTINGS: &str = "ledger.between_postings";
 /// The file store refusing a deletion (it is down or answers an error).
 pub const FILE_STORE_DELETE: &str = "files.delete";
+/// Recording which mail went out, after it went out.
+pub const MAIL_RECORD: &str = "mail.record";
 
 #[derive(Debug, Default)]
 pub struct Faults {

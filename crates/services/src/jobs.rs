@@ -15,6 +15,8 @@ use crate::{Error, Result, Services};
 use koine_domain::jobs::{JobKind, bucket_key};
 use koine_store::Tx;
 use koine_store::repo::jobs::{self, Claimed};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -28,6 +30,9 @@ pub const POLL: Duration = Duration::from_secs(1);
 pub const RETRY_AFTER: Duration = Duration::from_secs(60);
 /// How many jobs a node works on at once.
 pub const AT_ONCE: usize = 2;
+/// How long a stopping node lets the jobs under way finish (a mail batch
+/// records what it sent) before it stops them and gives up their leases.
+pub const FINISH_WITHIN: Duration = Duration::from_secs(5);
 /// Beyond this many waiting jobs, work that would add one is refused as
 /// overload (503) rather than let the queue grow without bound.
 pub const MAX_WAITING: i64 = 10_000;
@@ -39,9 +44,23 @@ pub struct Schedule {
     pub every: Duration,
 }
 
+/// The job attempt whose work a task does, and whether it has learned that
+/// another attempt took the job over.
+#[derive(Clone)]
+struct Attempt {
+    job: Claimed,
+    lost: Arc<AtomicBool>,
+}
+
 tokio::task_local! {
-    /// The job attempt whose work the current task does.
-    static ATTEMPT: Claimed;
+    static ATTEMPT: Attempt;
+}
+
+/// Whether the job attempt the current task works for is known to have
+/// lost its job to another attempt (its writes are refused; work outside
+/// the database, such as sending mail, should stop).
+pub(crate) fn attempt_lost() -> bool {
+    ATTEMPT.try_with(|a| a.lost.load(Ordering::Relaxed)).unwrap_or(false)
 }
 
 fn micros(d: Duration) -> i64 {
@@ -54,7 +73,7 @@ impl Services {
     /// attempt has taken the job over).
     pub(crate) async fn begin_write(&self) -> Result<Tx> {
         let mut tx = self.db.begin().await?;
-        if let Ok(job) = ATTEMPT.try_with(Claimed::clone)
+        if let Ok(job) = ATTEMPT.try_with(|a| a.job.clone())
             && !jobs::holds(tx.conn(), &job).await?
         {
             return Err(Error::Fenced);
@@ -72,7 +91,8 @@ impl Services {
         Ok(())
     }
 
-    /// Runs jobs until `stop` fires, then gives up the leases it holds.
+    /// Runs jobs until `stop` fires, lets those under way finish (for up
+    /// to `FINISH_WITHIN`), then gives up the leases it holds.
     /// Up to `AT_ONCE` at a time, so a long job (a big export, a sweep)
     /// does not hold up the mail.
     pub async fn work_jobs(&self, schedules: &[Schedule], mut stop: watch::Receiver<bool>) {
@@ -106,7 +126,8 @@ impl Services {
                 break;
             }
         }
-        // Work under way stops here; its leases are given up below.
+        // Work still under way then stops; its leases are given up below.
+        let _ = tokio::time::timeout(FINISH_WITHIN, async { while running.join_next().await.is_some() {} }).await;
         running.shutdown().await;
         match self.db.begin().await {
             Ok(mut tx) => match jobs::release(tx.conn(), &self.node).await {
@@ -160,7 +181,12 @@ impl Services {
                 .await;
             return;
         };
-        let work = ATTEMPT.scope(job.clone(), self.job_work(kind));
+        let lost = Arc::new(AtomicBool::new(false));
+        let attempt = Attempt {
+            job: job.clone(),
+            lost: lost.clone(),
+        };
+        let work = ATTEMPT.scope(attempt, self.job_work(kind));
         let heartbeat = async {
             loop {
                 tokio::time::sleep(HEARTBEAT).await;
@@ -173,16 +199,27 @@ impl Services {
                 };
                 match renewed {
                     Ok(true) => {}
-                    Ok(false) => return,
+                    Ok(false) => {
+                        lost.store(true, Ordering::Relaxed);
+                        return;
+                    }
                     // The lease runs on; the next beat tries again.
                     Err(e) => tracing::warn!(job = %job.id, "renewing a job's lease failed: {e}"),
                 }
             }
         };
-        tokio::select! {
-            outcome = work => self.end_attempt(&job, outcome).await,
-            () = heartbeat => tracing::warn!(job = %job.id, kind = %job.kind, "another node took the job over: stopped"),
-        }
+        // The work goes on to its end once the job is lost: its writes are
+        // refused from then on, so it ends at the next, and what it did
+        // outside the database (mail it sent) is still recorded.
+        tokio::pin!(work);
+        let outcome = tokio::select! {
+            outcome = &mut work => outcome,
+            () = heartbeat => {
+                tracing::warn!(job = %job.id, kind = %job.kind, "another node took the job over: winding up");
+                work.await
+            }
+        };
+        self.end_attempt(&job, outcome).await;
     }
 
     async fn job_work(&self, kind: JobKind) -> Result<()> {

@@ -223,26 +223,65 @@ impl Delivery {
 /// How often a batch being sent records what happened so far.
 const RECORD_EVERY: Duration = Duration::from_secs(5);
 
+/// How many messages one run of the delivery job claims.
+pub const BATCH: i64 = 50;
+/// How long a claim keeps other nodes from sending a message.
+const CLAIM: Duration = Duration::from_secs(120);
+/// A batch sends no more once its claim is this old (the node may have
+/// been paused): what is left goes to whoever claims it once the claim
+/// lapses, and what was sent is recorded well before then.
+const SEND_WITHIN: Duration = Duration::from_secs(60);
+
 /// What happened to messages sent but not yet recorded.
 #[derive(Default)]
 struct Outcomes {
     sent: Vec<Uuid>,
     failed: Vec<(Uuid, String, i64)>,
+    /// Claimed, but left for another node (this one is stopping).
+    left: Vec<Uuid>,
 }
 
+/// How long recording what was sent is tried again while the database does
+/// not answer (a restart, a failover): well within the rows' two-minute
+/// claim, during which no other node sends them.
+const RECORD_PATIENCE: Duration = Duration::from_secs(30);
+
 impl Outcomes {
-    async fn record(&mut self, db: &Db, now: i64) -> Result<()> {
-        if self.sent.is_empty() && self.failed.is_empty() {
+    /// Records what happened, trying again while the database does not
+    /// answer: a message sent but never recorded goes out a second time
+    /// once its claim lapses.
+    async fn record(&mut self, svc: &Services, now: i64) -> Result<()> {
+        if self.sent.is_empty() && self.failed.is_empty() && self.left.is_empty() {
             return Ok(());
         }
-        let mut tx = db.begin().await?;
+        let started = std::time::Instant::now();
+        let mut wait = Duration::from_millis(250);
+        loop {
+            match self.record_once(svc, now).await {
+                Ok(()) => break,
+                Err(e) if started.elapsed() + wait < RECORD_PATIENCE => {
+                    tracing::warn!(sent = self.sent.len(), "recording mail sent failed, trying again: {e}");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(5));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        self.sent.clear();
+        self.failed.clear();
+        self.left.clear();
+        Ok(())
+    }
+
+    async fn record_once(&self, svc: &Services, now: i64) -> Result<()> {
+        let mut tx = svc.db.begin().await?;
         outbox::mark_sent(tx.conn(), &self.sent, now).await?;
         for (id, error, retry) in &self.failed {
             outbox::mark_failed(tx.conn(), *id, error, *retry).await?;
         }
+        outbox::release(tx.conn(), &self.left).await?;
+        svc.faults.check(crate::faults::MAIL_RECORD)?;
         tx.commit().await?;
-        self.sent.clear();
-        self.failed.clear();
         Ok(())
     }
 }
@@ -290,6 +329,9 @@ async fn with_names(db: &Db, mut rows: Vec<OutboxRow>) -> Result<Vec<OutboxRow>>
 /// were delivered.
 pub async fn deliver_due(svc: &Services) -> Result<usize> {
     let (db, delivery, now) = (&svc.db, &svc.mailer, svc.clock.now_us());
+    // Before the claim, so its age is never underestimated (the monotonic
+    // clock runs on while the process is stopped).
+    let claimed_at = std::time::Instant::now();
     let claimed = {
         // Fenced: an attempt that lost its job claims nothing more. What
         // it claimed and sent is still recorded below, on transactions of
@@ -297,7 +339,7 @@ pub async fn deliver_due(svc: &Services) -> Result<usize> {
         // being sent twice, and recording a sent one keeps it from going
         // out again once that claim lapses.
         let mut tx = svc.begin_write().await?;
-        let rows = outbox::claim_due(tx.conn(), now, micros(Duration::from_secs(120)), 50).await?;
+        let rows = outbox::claim_due(tx.conn(), now, micros(CLAIM), BATCH).await?;
         tx.commit().await?;
         rows
     };
@@ -307,6 +349,16 @@ pub async fn deliver_due(svc: &Services) -> Result<usize> {
     let mut outcomes = Outcomes::default();
     let mut since = std::time::Instant::now();
     for m in claimed {
+        if claimed_at.elapsed() >= SEND_WITHIN {
+            break;
+        }
+        // A stopping node, or an attempt that lost its job, sends no more:
+        // what it sent is recorded below, and the rest goes to another node
+        // at once (the claim is still this node's).
+        if svc.lifecycle.is_draining() || crate::jobs::attempt_lost() {
+            outcomes.left.push(m.id);
+            continue;
+        }
         match delivery.send_one(&m).await {
             Ok(()) => {
                 outcomes.sent.push(m.id);
@@ -325,11 +377,11 @@ pub async fn deliver_due(svc: &Services) -> Result<usize> {
         // message), but at least every few seconds: a crash resends only
         // what was sent since, and never after the claim has lapsed.
         if since.elapsed() >= RECORD_EVERY {
-            outcomes.record(db, now).await?;
+            outcomes.record(svc, now).await?;
             since = std::time::Instant::now();
         }
     }
-    outcomes.record(db, now).await?;
+    outcomes.record(svc, now).await?;
     // A message to no account (an erasure's confirmation, a note to an
     // address's owner) held the last copy of its address, dropped on
     // sending: it must not linger in SQLite's write-ahead log either.

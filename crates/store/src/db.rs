@@ -61,6 +61,13 @@ pub struct PoolOptions {
     /// payment) or only until the operating system has it (`NORMAL`: a
     /// power cut, though not a crash of Koine, can lose the last commits).
     pub sqlite_synchronous: Durability,
+    /// PostgreSQL only: a session left inside a transaction this long with
+    /// nothing to do is ended by the server, rolling the transaction back.
+    /// A node stalled mid-transaction (paused, frozen, cut off) thus lets go
+    /// of the rows it locked instead of holding them until it wakes: other
+    /// nodes' bookings of those rows, and the jobs it held once their lease
+    /// lapses (a job's work keeps its row locked while it writes).
+    pub idle_in_transaction: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,7 +184,10 @@ impl Db {
     }
 
     pub async fn open_postgres(url: &str, pool: PoolOptions) -> Result<Self> {
-        let options = PgConnectOptions::from_str(url)?;
+        let options = PgConnectOptions::from_str(url)?.options([(
+            "idle_in_transaction_session_timeout",
+            format!("{}ms", pool.idle_in_transaction.as_millis().max(1)),
+        )]);
         let pool = PgPoolOptions::new()
             .max_connections(pool.max_connections)
             .acquire_timeout(pool.acquire_timeout)

@@ -5,9 +5,12 @@
 use koine_domain::jobs::JobKind;
 use koine_services::Services;
 use koine_services::jobs::Schedule;
+use koine_services::lifecycle::Lifecycle;
+use koine_services::mail::deliver_due;
 use koine_store::repo::jobs::{self, Claimed};
 use koine_testkit::{Backend, TestApp, both_backends};
 use reqwest::StatusCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 both_backends!(
@@ -17,7 +20,9 @@ both_backends!(
     an_export_is_a_job_asked_for_with_it,
     a_full_job_queue_refuses_new_work_as_overload,
     a_node_whose_clock_runs_ahead_cannot_take_over_a_mail_claim,
-    mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none
+    mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none,
+    mail_sent_is_recorded_though_the_database_fails_the_first_try,
+    a_stopping_node_leaves_the_mail_it_has_not_sent_to_another_at_once
 );
 
 /// Another node's services on the same database (its own name).
@@ -278,6 +283,47 @@ async fn mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none(app: TestApp) 
     );
 }
 
+/// A message that went out is recorded as sent even when the database does
+/// not take the record at first (a restart): given up, the message would go
+/// out again once its claim lapsed.
+async fn mail_sent_is_recorded_though_the_database_fails_the_first_try(app: TestApp) {
+    sign_up(&app, "Bea", "bea@example.org").await;
+    app.svc.faults.arm(koine_services::faults::MAIL_RECORD);
+    let sent = deliver_due(&app.svc).await;
+    assert_eq!(sent.ok(), Some(1), "sent, and recorded on the second try");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await,
+        0,
+        "recorded as sent"
+    );
+}
+
+/// A node that is stopping sends no more of the mail it claimed, and lets
+/// go of it, so another node sends it at once (not two minutes later, when
+/// the claim would lapse).
+async fn a_stopping_node_leaves_the_mail_it_has_not_sent_to_another_at_once(app: TestApp) {
+    sign_up(&app, "Bea", "bea@example.org").await;
+    sign_up(&app, "Cy", "cy@example.org").await;
+    let mut stopping = node(&app, "a");
+    stopping.lifecycle = Arc::new(Lifecycle::default());
+    stopping.lifecycle.drain();
+    assert_eq!(
+        deliver_due(&stopping).await.unwrap(),
+        0,
+        "a stopping node sends nothing more"
+    );
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE claimed_until IS NOT NULL").await,
+        0,
+        "and holds no claim"
+    );
+    assert_eq!(
+        deliver_due(&node(&app, "b")).await.unwrap(),
+        2,
+        "another node sends them at once"
+    );
+}
+
 /// A node works on two jobs at once: the mail goes out while an export is
 /// held up. PostgreSQL only: a row lock holds the export there, and
 /// SQLite's one writer would hold the mail back with it.
@@ -317,4 +363,28 @@ async fn mail_goes_out_while_a_long_export_runs() {
     }
     workers.stop().await;
     assert_eq!(scalar(&app, ready).await, 1, "and the export was built after");
+}
+
+/// A node paused inside a job's transaction (it holds the job's row there)
+/// does not keep the job from being taken over once its lease lapses: the
+/// server ends the idle transaction, and with it the lock. PostgreSQL only:
+/// on SQLite the one process is the one writer, paused or not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_paused_inside_a_transaction_lets_go_of_its_job() {
+    let app = TestApp::spawn_with(Backend::Postgres, |c| c.db_idle_in_transaction_ms = 300).await;
+    ask(&app, JobKind::LessonTimers, "by hand").await;
+    let stalled = claim(&app, "a").await.expect("due at once");
+    app.execute("UPDATE jobs SET lease_until = 0 WHERE id = $1", &[stalled.id])
+        .await;
+    // Node a begins a write of the job's work, and stops there.
+    let mut paused = app.svc.db.begin().await.unwrap();
+    assert!(jobs::holds(paused.conn(), &stalled).await.unwrap());
+    assert!(
+        claim(&app, "b").await.is_none(),
+        "the lease lapsed, but the paused transaction holds the row"
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let taken = claim(&app, "b").await.expect("the server ended the idle transaction");
+    assert_eq!((taken.id, taken.attempt), (stalled.id, 2));
+    assert!(paused.commit().await.is_err(), "the paused node's transaction is gone");
 }

@@ -87,6 +87,26 @@ pub async fn mark_sent(conn: Conn<'_>, ids: &[Uuid], now: i64) -> Result<()> {
     Ok(())
 }
 
+/// Lets go of claimed messages not sent (the node is stopping), so another
+/// node sends them now rather than once the claim lapses.
+pub async fn release(conn: Conn<'_>, ids: &[Uuid]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "UPDATE outbox SET claimed_until = NULL WHERE sent_at IS NULL AND id IN ({})",
+        super::placeholders(1, ids.len())
+    ));
+    on_conn!(conn, c => {
+        let mut q = sqlx::query(sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
 pub async fn mark_failed(conn: Conn<'_>, id: Uuid, error: &str, retry_at: i64) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
         "UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, claimed_until = NULL WHERE id = $1")
