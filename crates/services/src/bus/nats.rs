@@ -29,9 +29,24 @@ const OUTGOING: usize = 65_536;
 const PRESENCE_WAIT: Duration = Duration::from_millis(250);
 
 /// How long a member another node said is online counts as online without
-/// asking again (a message to them asks whether to email them: at most
-/// this long after they left, they are not emailed about it).
+/// asking again.
 const PRESENCE_FRESH: Duration = Duration::from_secs(2);
+
+/// Until this long after a node last said a member is online, they count as
+/// online at once while they are asked about again in the background: a
+/// message to them (which asks whether to email them) does not wait for
+/// the question. At most this long after they left, they are not emailed
+/// about a message.
+const PRESENCE_KEPT: Duration = Duration::from_secs(10);
+
+/// When another node last said a member is online, and whether they are
+/// being asked about again.
+struct Seen {
+    at: std::time::Instant,
+    asking: bool,
+}
+
+type SeenElsewhere = Arc<Mutex<HashMap<Uuid, Seen>>>;
 
 fn subject(account: Uuid) -> String {
     format!("koine.member.{account}")
@@ -52,7 +67,7 @@ pub struct NatsBus {
     outgoing: mpsc::Sender<(Uuid, Vec<u8>)>,
     node_events: broadcast::Sender<NodeEvent>,
     /// Members another node said are online, and when it said so.
-    seen_elsewhere: Mutex<HashMap<Uuid, std::time::Instant>>,
+    seen_elsewhere: SeenElsewhere,
 }
 
 impl NatsBus {
@@ -136,7 +151,7 @@ impl NatsBus {
             listening,
             outgoing,
             node_events,
-            seen_elsewhere: Mutex::default(),
+            seen_elsewhere: SeenElsewhere::default(),
         })
     }
 }
@@ -164,6 +179,26 @@ async fn listen(client: async_nats::Client, account: Uuid, local: LocalBus) {
     }
 }
 
+/// Asks whether any node holds a connection of the member's, and remembers
+/// the answer.
+async fn ask_online(client: &async_nats::Client, seen: &SeenElsewhere, account: Uuid) -> bool {
+    // No node listening answers "no responders" at once; a node that cannot
+    // answer in time counts as away (an email notice may go).
+    let asked = client.request(subject(account), Default::default());
+    let online = matches!(tokio::time::timeout(PRESENCE_WAIT, asked).await, Ok(Ok(_)));
+    let mut seen = seen.lock().expect("bus lock");
+    if online {
+        if seen.len() > 100_000 {
+            seen.retain(|_, s| s.at.elapsed() < PRESENCE_KEPT);
+        }
+        let at = std::time::Instant::now();
+        seen.insert(account, Seen { at, asking: false });
+    } else {
+        seen.remove(&account);
+    }
+    online
+}
+
 impl Bus for NatsBus {
     fn publish(&self, account: Uuid, event: Arc<Event>) {
         let payload = serde_json::to_vec(&*event).expect("events serialize");
@@ -189,26 +224,22 @@ impl Bus for NatsBus {
             }
             {
                 let mut seen = self.seen_elsewhere.lock().expect("bus lock");
-                match seen.get(&account) {
-                    Some(at) if at.elapsed() < PRESENCE_FRESH => return true,
-                    Some(_) => {
-                        seen.remove(&account);
+                if let Some(s) = seen.get_mut(&account) {
+                    let age = s.at.elapsed();
+                    if age < PRESENCE_FRESH {
+                        return true;
                     }
-                    None => {}
+                    if age < PRESENCE_KEPT {
+                        if !std::mem::replace(&mut s.asking, true) {
+                            let (client, seen) = (self.client.clone(), self.seen_elsewhere.clone());
+                            tokio::spawn(async move { ask_online(&client, &seen, account).await });
+                        }
+                        return true;
+                    }
+                    seen.remove(&account);
                 }
             }
-            // No node listening answers "no responders" at once; a node that
-            // cannot answer in time counts as away (an email notice may go).
-            let asked = self.client.request(subject(account), Default::default());
-            let online = matches!(tokio::time::timeout(PRESENCE_WAIT, asked).await, Ok(Ok(_)));
-            if online {
-                let mut seen = self.seen_elsewhere.lock().expect("bus lock");
-                if seen.len() > 100_000 {
-                    seen.retain(|_, at| at.elapsed() < PRESENCE_FRESH);
-                }
-                seen.insert(account, std::time::Instant::now());
-            }
-            online
+            ask_online(&self.client, &self.seen_elsewhere, account).await
         })
     }
 
