@@ -241,11 +241,12 @@ impl Server {
         self.child.start_kill().expect("the node is killed");
     }
 
-    /// Graceful stop (SIGTERM via `kill`), as an init system would.
+    /// Graceful stop (SIGTERM via `kill`), as an init system would, given
+    /// the time its requests, streams (5 s) and jobs (5 s) may take.
     pub async fn stop(mut self) {
         let pid = self.child.id().expect("running");
         let _ = Command::new("kill").arg(pid.to_string()).status().await;
-        let _ = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await;
+        let _ = tokio::time::timeout(Duration::from_secs(20), self.child.wait()).await;
     }
 }
 

@@ -237,7 +237,8 @@ const SEND_WITHIN: Duration = Duration::from_secs(60);
 struct Outcomes {
     sent: Vec<Uuid>,
     failed: Vec<(Uuid, String, i64)>,
-    /// Claimed, but left for another node (this one is stopping).
+    /// Claimed, but left for another node (this one is stopping, or its
+    /// attempt lost the job).
     left: Vec<Uuid>,
 }
 
