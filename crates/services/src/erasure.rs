@@ -156,7 +156,7 @@ impl Services {
             } else {
                 let key = self.subject_key(tx.conn(), account_id).await?;
                 let (held_key, wrapped) = self.keys.new_subject_key(pseudonym);
-                self.hand_over(held_files, &key, (pseudonym, &held_key), &mut handed)
+                self.hand_over(tx.conn(), held_files, &key, (pseudonym, &held_key), &mut handed)
                     .await?;
                 Some(wrapped)
             };

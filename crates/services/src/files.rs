@@ -16,6 +16,7 @@
 
 use crate::{Error, Result, Services, crypto};
 use futures_util::StreamExt;
+use koine_store::Conn;
 use koine_store::repo::objects::{self, ObjectRow};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
@@ -368,10 +369,12 @@ impl Services {
     /// `to_key` (the contents, sealed with that own key, are copied as they
     /// are). Each copy's index row goes into `handed`, for the erasure's
     /// transaction to insert; should anything fail, the caller discards
-    /// them once that transaction has ended. A file missing from the store
-    /// is left out (logged): what cannot be kept is not.
+    /// them once that transaction has ended (`conn` is its connection). A
+    /// file missing from the store is left out (logged): what cannot be
+    /// kept is not.
     pub(crate) async fn hand_over(
         &self,
+        mut conn: Conn<'_>,
         rows: Vec<ObjectRow>,
         from_key: &[u8; 32],
         (to, to_key): (Uuid, &[u8; 32]),
@@ -396,6 +399,9 @@ impl Services {
             } else {
                 tracing::error!(file = %row.id, "a file an open report keeps is missing from the store");
             }
+            // The caller's transaction waits while the store copies: one
+            // copy at a time counts as idle, not all of them.
+            conn.still_working().await?;
         }
         Ok(())
     }

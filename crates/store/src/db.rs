@@ -360,6 +360,18 @@ impl Conn<'_> {
             Self::Postgres(c) => Conn::Postgres(c),
         }
     }
+
+    /// A statement that does nothing, for a transaction that waits on
+    /// something else between its statements (the file store), so that it
+    /// does not count as idle (`PoolOptions::idle_in_transaction`) for the
+    /// whole wait, only for each step of it.
+    pub async fn still_working(&mut self) -> Result<()> {
+        match self {
+            Self::Sqlite(c) => sqlx::query("SELECT 1").execute(&mut **c).await.map(drop)?,
+            Self::Postgres(c) => sqlx::query("SELECT 1").execute(&mut **c).await.map(drop)?,
+        }
+        Ok(())
+    }
 }
 
 impl Tx {
