@@ -326,9 +326,29 @@ async fn with_names(db: &Db, mut rows: Vec<OutboxRow>) -> Result<Vec<OutboxRow>>
     Ok(rows)
 }
 
-/// Sends every due message once (the mail delivery job); returns how many
+/// How long one run of the delivery job goes on claiming batch after batch
+/// while full ones keep coming (a burst); the next run carries on.
+const RUN_FOR: Duration = Duration::from_secs(20);
+
+/// Sends every due message once (the mail delivery job): a batch, and
+/// another while the last was full, for up to `RUN_FOR`; returns how many
 /// were delivered.
 pub async fn deliver_due(svc: &Services) -> Result<usize> {
+    let started = std::time::Instant::now();
+    let mut sent = 0;
+    loop {
+        let (delivered, full) = deliver_batch(svc).await?;
+        sent += delivered;
+        let stop = svc.lifecycle.is_draining() || crate::jobs::attempt_lost();
+        if !full || stop || started.elapsed() >= RUN_FOR {
+            return Ok(sent);
+        }
+    }
+}
+
+/// Claims and sends one batch of due messages: how many were delivered,
+/// and whether the batch was full (more may be due).
+async fn deliver_batch(svc: &Services) -> Result<(usize, bool)> {
     let (db, delivery, now) = (&svc.db, &svc.mailer, svc.clock.now_us());
     // Before the claim, so its age is never underestimated (the monotonic
     // clock runs on while the process is stopped).
@@ -344,6 +364,7 @@ pub async fn deliver_due(svc: &Services) -> Result<usize> {
         tx.commit().await?;
         rows
     };
+    let full = claimed.len() as i64 == BATCH;
     let claimed = with_names(db, claimed).await?;
     let mut sent = 0;
     let mut unlinked_sent = false;
@@ -389,5 +410,5 @@ pub async fn deliver_due(svc: &Services) -> Result<usize> {
     if unlinked_sent && let Err(e) = db.purge_wal().await {
         tracing::error!("the write-ahead log could not be checkpointed: {e}");
     }
-    Ok(sent)
+    Ok((sent, full))
 }

@@ -22,7 +22,8 @@ both_backends!(
     a_node_whose_clock_runs_ahead_cannot_take_over_a_mail_claim,
     mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none,
     mail_sent_is_recorded_though_the_database_fails_the_first_try,
-    a_stopping_node_leaves_the_mail_it_has_not_sent_to_another_at_once
+    a_stopping_node_leaves_the_mail_it_has_not_sent_to_another_at_once,
+    a_burst_of_mail_goes_out_in_one_run
 );
 
 /// Another node's services on the same database (its own name).
@@ -321,6 +322,32 @@ async fn a_stopping_node_leaves_the_mail_it_has_not_sent_to_another_at_once(app:
         deliver_due(&node(&app, "b")).await.unwrap(),
         2,
         "another node sends them at once"
+    );
+}
+
+/// One run of the delivery job sends batch after batch while more is due,
+/// not one batch per period (at 2 s, 25 messages a second for the whole
+/// cluster).
+async fn a_burst_of_mail_goes_out_in_one_run(app: TestApp) {
+    let burst = koine_services::mail::BATCH as usize * 2 + 1;
+    let mut tx = app.svc.db.begin().await.unwrap();
+    for n in 0..burst {
+        let m = koine_services::mail::Outgoing {
+            account: None,
+            channel: koine_services::mail::Channel::Email,
+            to: format!("reader{n}@example.org"),
+            subject: "News".into(),
+            body: "Hello".into(),
+        };
+        koine_services::mail::enqueue(tx.conn(), app.svc.clock.now_us(), m)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(deliver_due(&app.svc).await.unwrap(), burst, "all in one run");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await,
+        0
     );
 }
 
