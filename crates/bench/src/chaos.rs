@@ -387,11 +387,6 @@ pub async fn run(o: &Options) -> Value {
     fault("heal the partition");
     shell(&o.heal).await;
     let healed = reaches(through).await;
-    // At least 31 s after the pause, and a poll more for another node to
-    // take the job over.
-    at(53).await;
-    fault("SIGCONT node 1");
-    signal("-CONT", nodes[1].pid()).await;
     at(55).await;
     fault("start the NATS server again");
     // Stopped with the harness (its pid is not the script's to clean up).
@@ -400,6 +395,12 @@ pub async fn run(o: &Options) -> Value {
         .kill_on_drop(true)
         .spawn()
         .expect("the NATS server starts again");
+    // At least 36 s after the pause (it begins by 20 s): the lease (30 s),
+    // then time for a job slot of another node to free up and take the job
+    // over.
+    at(56).await;
+    fault("SIGCONT node 1");
+    signal("-CONT", nodes[1].pid()).await;
     tokio::time::sleep_until((t0 + Duration::from_secs(o.seconds.max(60))).into()).await;
     stop.store(true, Ordering::Relaxed);
     for c in clients {

@@ -327,8 +327,10 @@ async fn with_names(db: &Db, mut rows: Vec<OutboxRow>) -> Result<Vec<OutboxRow>>
 }
 
 /// How long one run of the delivery job goes on claiming batch after batch
-/// while full ones keep coming (a burst); the next run carries on.
-const RUN_FOR: Duration = Duration::from_secs(20);
+/// while full ones keep coming (a burst); the next run carries on. Short
+/// (the default period), so that a node's job slots turn over and the
+/// other jobs, and a dead node's lapsed ones, are not kept waiting.
+const RUN_FOR: Duration = Duration::from_secs(2);
 
 /// Sends every due message once (the mail delivery job): a batch, and
 /// another while the last was full, for up to `RUN_FOR`; returns how many
