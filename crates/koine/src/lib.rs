@@ -40,12 +40,9 @@ pub async fn open_db(cfg: &Config) -> Result<Db, StartError> {
             cfg.sqlite_synchronous
         ))
     })?;
-    if cfg.db_acquire_timeout_ms == 0 {
-        return Err(StartError::Config("db_acquire_timeout_ms must be at least 1".into()));
-    }
-    if cfg.db_idle_in_transaction_ms == 0 {
+    if cfg.db_acquire_timeout_ms == 0 || cfg.db_idle_in_transaction_ms == 0 {
         return Err(StartError::Config(
-            "db_idle_in_transaction_ms must be at least 1".into(),
+            "db_acquire_timeout_ms and db_idle_in_transaction_ms must be at least 1".into(),
         ));
     }
     let pool = |default: u32| PoolOptions {

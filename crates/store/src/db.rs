@@ -289,8 +289,7 @@ impl Db {
     /// Cheap liveness probe for `/readyz`.
     pub async fn ping(&self) -> Result<()> {
         let mut c = self.acquire().await?;
-        on_conn!(c.conn(), c => sqlx::query("SELECT 1").execute(&mut *c).await.map(|_| ()))?;
-        Ok(())
+        c.conn().still_working().await
     }
 
     /// Whether the database answers a connection of its own, outside the
@@ -361,15 +360,13 @@ impl Conn<'_> {
         }
     }
 
-    /// A statement that does nothing, for a transaction that waits on
-    /// something else between its statements (the file store), so that it
-    /// does not count as idle (`PoolOptions::idle_in_transaction`) for the
-    /// whole wait, only for each step of it.
+    /// A statement that does nothing: a liveness probe, or, for a
+    /// transaction that waits on something else between its statements
+    /// (the file store), a sign that it is not idle
+    /// (`PoolOptions::idle_in_transaction`) for the whole wait, only for
+    /// each step of it.
     pub async fn still_working(&mut self) -> Result<()> {
-        match self {
-            Self::Sqlite(c) => sqlx::query("SELECT 1").execute(&mut **c).await.map(drop)?,
-            Self::Postgres(c) => sqlx::query("SELECT 1").execute(&mut **c).await.map(drop)?,
-        }
+        on_conn!(self.reborrow(), c => sqlx::query("SELECT 1").execute(&mut *c).await.map(drop))?;
         Ok(())
     }
 }

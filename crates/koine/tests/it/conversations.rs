@@ -4,6 +4,7 @@
 //! replay; receipts and typing; email digests; export and erasure.
 
 use crate::api::token;
+use crate::files::download;
 use futures_util::{SinkExt, StreamExt};
 use koine_testkit::lessons::key;
 use koine_testkit::{Browser, STRONG_PASSWORD, TestApp, both_backends, cluster_tests, link_in};
@@ -1504,18 +1505,8 @@ async fn a_kept_file_is_handed_over_in_the_shared_store(app: TestApp) {
     let (s, sent) = send_files(&app, &tt, c, "", &[("amenaza.pdf", pdf.clone())]).await;
     assert_eq!(s, StatusCode::CREATED, "{sent}");
     let file = sent["attachments"][0]["id"].as_str().unwrap().to_owned();
-    let opened = |base: String| {
-        let (lt, file) = (lt.clone(), file.clone());
-        async move {
-            reqwest::Client::new()
-                .get(format!("{base}/api/v1/attachments/{file}"))
-                .bearer_auth(lt)
-                .send()
-                .await
-                .unwrap()
-        }
-    };
-    let r = opened(node.base.clone()).await;
+    let path = format!("/api/v1/attachments/{file}");
+    let r = download(&node.base, &path, &lt).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
     let report = report_conversation(&app, &lb, c, "harassment").await;
@@ -1525,7 +1516,7 @@ async fn a_kept_file_is_handed_over_in_the_shared_store(app: TestApp) {
     assert!(teachers.is_empty(), "{teachers:?}");
     let kept = app.stored("attachment").await;
     assert!(kept.len() == 1 && kept[0].ends_with(&file), "{kept:?}");
-    let r = opened(app.base.clone()).await;
+    let r = download(&app.base, &path, &lt).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
 
@@ -1537,5 +1528,5 @@ async fn a_kept_file_is_handed_over_in_the_shared_store(app: TestApp) {
         app.stored("attachment").await.is_empty(),
         "the kept file left the store"
     );
-    assert_eq!(opened(node.base.clone()).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(download(&node.base, &path, &lt).await.status(), StatusCode::NOT_FOUND);
 }

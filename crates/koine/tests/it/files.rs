@@ -59,7 +59,8 @@ pub(crate) async fn put_picture(c: &reqwest::Client, base: &str, token: &str) ->
         .to_owned()
 }
 
-async fn download(base: &str, path: &str, token: &str) -> reqwest::Response {
+/// A GET of `path` with a bearer token (files, pictures, archives).
+pub(crate) async fn download(base: &str, path: &str, token: &str) -> reqwest::Response {
     reqwest::Client::new()
         .get(format!("{base}{path}"))
         .bearer_auth(token)

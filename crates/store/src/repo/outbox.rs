@@ -87,8 +87,9 @@ pub async fn mark_sent(conn: Conn<'_>, ids: &[Uuid], now: i64) -> Result<()> {
     Ok(())
 }
 
-/// Lets go of claimed messages not sent (the node is stopping), so another
-/// node sends them now rather than once the claim lapses.
+/// Lets go of claimed messages not sent (the node is stopping, or its job
+/// was taken over), so another node sends them now rather than once the
+/// claim lapses.
 pub async fn release(conn: Conn<'_>, ids: &[Uuid]) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
