@@ -23,7 +23,8 @@ both_backends!(
     mail_goes_out_as_a_job_and_a_stalled_attempt_claims_none,
     mail_sent_is_recorded_though_the_database_fails_the_first_try,
     a_stopping_node_leaves_the_mail_it_has_not_sent_to_another_at_once,
-    a_burst_of_mail_goes_out_in_one_run
+    a_burst_of_mail_goes_out_in_one_run,
+    nodes_claiming_mail_at_once_never_claim_a_message_twice
 );
 
 /// Another node's services on the same database (its own name).
@@ -349,6 +350,51 @@ async fn a_burst_of_mail_goes_out_in_one_run(app: TestApp) {
         scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await,
         0
     );
+}
+
+/// Claims of mail by several nodes at once share the due messages out:
+/// each is claimed by one of them, and every one is claimed.
+async fn nodes_claiming_mail_at_once_never_claim_a_message_twice(app: TestApp) {
+    let due = 200;
+    let mut tx = app.svc.db.begin().await.unwrap();
+    for n in 0..due {
+        let m = koine_services::mail::Outgoing {
+            account: None,
+            channel: koine_services::mail::Channel::Email,
+            to: format!("reader{n}@example.org"),
+            subject: "News".into(),
+            body: "Hello".into(),
+        };
+        koine_services::mail::enqueue(tx.conn(), app.svc.clock.now_us(), m)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let now = app.clock.now_us();
+    let claims = (0..8).map(|_| {
+        let db = app.svc.db.clone();
+        tokio::spawn(async move {
+            let mut claimed = Vec::new();
+            loop {
+                let mut tx = db.begin().await.unwrap();
+                let rows = koine_store::repo::outbox::claim_due(tx.conn(), now, 120_000_000, 10)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                if rows.is_empty() {
+                    return claimed;
+                }
+                claimed.extend(rows.into_iter().map(|r| r.id));
+            }
+        })
+    });
+    let mut claimed = Vec::new();
+    for c in claims.collect::<Vec<_>>() {
+        claimed.extend(c.await.unwrap());
+    }
+    let once: std::collections::HashSet<_> = claimed.iter().collect();
+    assert_eq!(once.len(), claimed.len(), "claimed twice");
+    assert_eq!(claimed.len(), due, "every message claimed");
 }
 
 /// A node works on two jobs at once: the mail goes out while an export is

@@ -50,20 +50,40 @@ pub async fn enqueue_many(conn: Conn<'_>, rows: &[OutboxRow]) -> Result<()> {
 /// whose own clock runs ahead cannot take over a claim before it lapses.
 pub async fn claim_due(mut conn: Conn<'_>, now: i64, lease_us: i64, limit: i64) -> Result<Vec<OutboxRow>> {
     let db_now = super::jobs::now(conn.reborrow()).await?;
-    let ids: Vec<Uuid> = on_conn!(conn.reborrow(), c => sqlx::query_scalar::<_, Uuid>(
-        "SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
-         AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at LIMIT $3")
-        .bind(now).bind(db_now).bind(limit).fetch_all(&mut *c).await)?;
-    let mut claimed = Vec::with_capacity(ids.len());
-    for id in ids {
-        let row = on_conn!(conn.reborrow(), c => sqlx::query_as::<_, OutboxRow>(
-            "UPDATE outbox SET claimed_until = $2 WHERE id = $1 AND sent_at IS NULL \
-             AND (claimed_until IS NULL OR claimed_until < $3) \
-             RETURNING id, account_id, channel, recipient, subject, body, created_at, attempts, attachment, about_id")
-            .bind(id).bind(db_now + lease_us).bind(db_now).fetch_optional(&mut *c).await)?;
-        claimed.extend(row);
+    // One statement for the batch (not one per message).
+    macro_rules! claim_sql {
+        ($lock:literal) => {
+            concat!(
+                "UPDATE outbox SET claimed_until = $1 WHERE id IN (\
+                 SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2 \
+                 AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY next_attempt_at LIMIT $4",
+                $lock,
+                ") RETURNING id, account_id, channel, recipient, subject, body, created_at, attempts, attachment, \
+                 about_id, next_attempt_at"
+            )
+        };
     }
-    Ok(claimed)
+    // PostgreSQL: nodes claiming at once skip each other's messages instead
+    // of queueing on them. SQLite has one writer, so the statement alone is
+    // atomic (and it has no row locks to name).
+    let sql = match conn {
+        Conn::Sqlite(_) => claim_sql!(""),
+        Conn::Postgres(_) => claim_sql!(" FOR UPDATE SKIP LOCKED"),
+    };
+    let mut claimed: Vec<Claimed> = on_conn!(conn, c => sqlx::query_as(sql)
+        .bind(db_now + lease_us).bind(now).bind(db_now).bind(limit)
+        .fetch_all(&mut *c).await)?;
+    // RETURNING keeps no order: the longest due goes first.
+    claimed.sort_by_key(|c| (c.next_attempt_at, c.row.created_at));
+    Ok(claimed.into_iter().map(|c| c.row).collect())
+}
+
+/// A claimed message, with when it fell due (to send in that order).
+#[derive(sqlx::FromRow)]
+struct Claimed {
+    #[sqlx(flatten)]
+    row: OutboxRow,
+    next_attempt_at: i64,
 }
 
 /// Delivered: content and recipient are dropped; only the delivery record stays.
