@@ -11,6 +11,7 @@ mod booking;
 mod chaos;
 mod classroom;
 mod cluster;
+mod cpu;
 mod failover;
 mod join;
 mod link;

@@ -11,6 +11,7 @@
 //! key; at the end every member must hold every message of their
 //! conversation exactly once, and the database no message twice.
 
+use crate::cpu::Cpu;
 use crate::seed::{Members, Sessions, V, insert};
 use crate::{BackendArg, load, server};
 use futures_util::StreamExt;
@@ -494,12 +495,18 @@ pub async fn run(o: Options) -> Value {
     let healthz = load::run(addr, 32, Duration::from_secs(5), |_| load::Req::get("/healthz")).await;
 
     // Steady sending, measured.
+    let nodes: Vec<(&str, u32)> = match &receiver {
+        Some(r) => vec![("koine (sending node)", s.pid()), ("koine (streams' node)", r.pid())],
+        None => vec![("koine", s.pid())],
+    };
+    let cpu_before = Cpu::now(&nodes);
     tally.measuring.store(true, Ordering::Relaxed);
     let measured_from = Instant::now();
     let (statuses, sent, send_s, posts) = send_for(addr, &members, &o, o.seconds, false).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     tally.measuring.store(false, Ordering::Relaxed);
     let window = measured_from.elapsed().as_secs_f64();
+    let cpu = Cpu::now(&nodes).since(&cpu_before);
     let delivered = tally.delivered.load(Ordering::Relaxed);
     let mut lat = std::mem::take(&mut *tally.latencies_us.lock().expect("latencies"));
     lat.sort_unstable();
@@ -568,6 +575,7 @@ pub async fn run(o: Options) -> Value {
             "delivered_per_second": delivered as f64 / window,
             "post_ms": { "p50": pct(&posts, 0.5), "p99": pct(&posts, 0.99) },
             "send_to_deliver_ms": { "p50": pct(&lat, 0.5), "p90": pct(&lat, 0.9), "p99": pct(&lat, 0.99), "max": pct(&lat, 1.0) },
+            "cpu": cpu,
         },
         "soak": {
             "seconds": o.soak_seconds,
