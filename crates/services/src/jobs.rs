@@ -22,8 +22,9 @@ use tokio::sync::watch;
 
 /// How long a claimed job is this node's without a renewal.
 pub const LEASE: Duration = Duration::from_secs(30);
-/// How often a node working on a job renews its lease.
-pub const HEARTBEAT: Duration = Duration::from_secs(10);
+/// A node working on a job renews its lease this many times per lease, so
+/// one failed renewal (a database restart) does not lose it.
+const BEATS_PER_LEASE: u32 = 3;
 /// How often a node looks for due jobs (a job asked for here wakes it).
 pub const POLL: Duration = Duration::from_secs(1);
 /// A failed job is tried again after this long.
@@ -147,7 +148,7 @@ impl Services {
     /// Claims the job due longest (or one whose lease lapsed) for this node.
     async fn claim_job(&self) -> Result<Option<Claimed>> {
         let mut tx = self.db.begin().await?;
-        let claimed = jobs::claim(tx.conn(), &self.node, micros(LEASE)).await?;
+        let claimed = jobs::claim(tx.conn(), &self.node, micros(self.job_lease)).await?;
         tx.commit().await?;
         Ok(claimed)
     }
@@ -189,9 +190,9 @@ impl Services {
         let work = ATTEMPT.scope(attempt, self.job_work(kind));
         let heartbeat = async {
             loop {
-                tokio::time::sleep(HEARTBEAT).await;
+                tokio::time::sleep(self.job_lease / BEATS_PER_LEASE).await;
                 let renewed = match self.db.begin().await {
-                    Ok(mut tx) => match jobs::renew(tx.conn(), &job, micros(LEASE)).await {
+                    Ok(mut tx) => match jobs::renew(tx.conn(), &job, micros(self.job_lease)).await {
                         Ok(held) => tx.commit().await.map(|()| held),
                         Err(e) => Err(e),
                     },

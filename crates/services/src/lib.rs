@@ -137,6 +137,9 @@ pub struct Services {
     pub job_asked: Arc<tokio::sync::Notify>,
     /// This process's name among the nodes working on jobs (random).
     pub node: String,
+    /// How long a job this node claims is its own without a renewal
+    /// (`jobs::LEASE`; tests shorten it).
+    pub job_lease: std::time::Duration,
     /// Teacher search, in memory (`teaching::search`).
     pub search: Arc<std::sync::RwLock<koine_domain::search::Index>>,
     /// Each teacher's hours behind their card (`teaching::search`).
@@ -192,6 +195,7 @@ impl Services {
             // The process id first, so an operator (or the fault harness)
             // can tell which process holds a job.
             node: format!("{}-{}", std::process::id(), uuid::Uuid::now_v7()),
+            job_lease: jobs::LEASE,
             search: Arc::default(),
             search_hours: Arc::default(),
             cards,

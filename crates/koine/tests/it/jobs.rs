@@ -397,6 +397,127 @@ async fn nodes_claiming_mail_at_once_never_claim_a_message_twice(app: TestApp) {
     assert_eq!(claimed.len(), due, "every message claimed");
 }
 
+/// An SMTP server that holds the second message's DATA until the file
+/// `open` appears (after writing `held`), and keeps each message it takes
+/// in `<dir>/<n>.eml`.
+const GATED_SMTP: &str = r#"
+import asyncio, os, sys, threading
+from aiosmtpd.controller import Controller
+port, out = int(sys.argv[1]), sys.argv[2]
+class Gated:
+    n = 0
+    async def handle_DATA(self, server, session, envelope):
+        self.n += 1
+        n = self.n
+        if n == 2:
+            open(os.path.join(out, "held"), "w").close()
+            while not os.path.exists(os.path.join(out, "open")):
+                await asyncio.sleep(0.02)
+        with open(os.path.join(out, f"{n}.eml"), "wb") as f:
+            f.write(envelope.content)
+        return "250 OK"
+Controller(Gated(), hostname="127.0.0.1", port=port).start()
+threading.Event().wait()
+"#;
+
+/// A node that learns, in the middle of a mail batch, that another node
+/// took its job over finishes the message under way and records what it
+/// sent (dropped there, that mail would go out again once its claim
+/// lapsed), and sends no more: the rest is let go to another node at once.
+async fn an_attempt_that_loses_its_job_records_the_mail_it_sent(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_owned();
+    let server = crate::smtp::SmtpServer::start(|port| {
+        vec![
+            "-c".into(),
+            GATED_SMTP.into(),
+            port.to_string(),
+            out.display().to_string(),
+        ]
+    })
+    .await;
+    let app = TestApp::spawn_with(backend, |c| c.smtp = Some(server.config())).await;
+    let mut tx = app.svc.db.begin().await.unwrap();
+    for n in 0..3 {
+        let m = koine_services::mail::Outgoing {
+            account: None,
+            channel: koine_services::mail::Channel::Email,
+            to: format!("reader{n}@example.org"),
+            subject: "News".into(),
+            body: "Hello".into(),
+        };
+        koine_services::mail::enqueue(tx.conn(), app.svc.clock.now_us(), m)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert!(ask(&app, JobKind::MailDelivery, "by hand").await);
+    let job = claim(&app, "a").await.expect("due at once");
+    let job_id = job.id;
+    // Node a renews its lease every 200 ms.
+    let mut a = node(&app, "a");
+    a.job_lease = Duration::from_millis(600);
+    let working = tokio::spawn(async move { a.run_claimed(job).await });
+    for _ in 0..200 {
+        if out.join("held").exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(out.join("held").exists(), "the second message is under way");
+    // Node b takes the job over (as after a pause past the lease).
+    app.execute(
+        "UPDATE jobs SET attempt = attempt + 1, node = 'b' WHERE id = $1",
+        &[job_id],
+    )
+    .await;
+    // Node a's next renewal finds the job gone.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    std::fs::write(out.join("open"), b"").unwrap();
+    working.await.unwrap();
+    for _ in 0..200 {
+        if out.join("2.eml").exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(out.join("1.eml").exists() && out.join("2.eml").exists());
+    assert!(!out.join("3.eml").exists(), "no more sent after the job was lost");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL").await,
+        2,
+        "both messages that went out are recorded as sent"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND claimed_until IS NULL"
+        )
+        .await,
+        1,
+        "the third is let go"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM jobs WHERE state = 'running' AND attempt = 2 AND node = 'b'"
+        )
+        .await,
+        1,
+        "b still holds the job"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_that_loses_its_job_records_the_mail_it_sent_sqlite() {
+    an_attempt_that_loses_its_job_records_the_mail_it_sent(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_that_loses_its_job_records_the_mail_it_sent_postgres() {
+    an_attempt_that_loses_its_job_records_the_mail_it_sent(Backend::Postgres).await
+}
+
 /// A node works on two jobs at once: the mail goes out while an export is
 /// held up. PostgreSQL only: a row lock holds the export there, and
 /// SQLite's one writer would hold the mail back with it.
