@@ -97,6 +97,30 @@ impl Workers {
     }
 }
 
+/// Whether node b holds the job it took over (attempt 2).
+async fn b_holds_the_job(app: &TestApp) -> bool {
+    let held = "SELECT COUNT(*) FROM jobs WHERE state = 'running' AND attempt = 2 AND node = 'b'";
+    scalar(app, held).await == 1
+}
+
+/// Queues `n` mails due now (to no account, as a newsletter's).
+async fn queue_news(app: &TestApp, n: usize) {
+    let mut tx = app.svc.db.begin().await.unwrap();
+    for k in 0..n {
+        let m = koine_services::mail::Outgoing {
+            account: None,
+            channel: koine_services::mail::Channel::Email,
+            to: format!("reader{k}@example.org"),
+            subject: "News".into(),
+            body: "Hello".into(),
+        };
+        koine_services::mail::enqueue(tx.conn(), app.svc.clock.now_us(), m)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
 /// Signs up on the page (a confirmation mail waits in the outbox).
 async fn sign_up(app: &TestApp, name: &str, email: &str) {
     app.browser()
@@ -143,15 +167,7 @@ async fn a_stalled_attempt_writes_nothing_once_another_took_the_job_over(app: Te
         1,
         "the stalled attempt deleted nothing"
     );
-    assert_eq!(
-        scalar(
-            &app,
-            "SELECT COUNT(*) FROM jobs WHERE state = 'running' AND attempt = 2 AND node = 'b'"
-        )
-        .await,
-        1,
-        "b still holds the job"
-    );
+    assert!(b_holds_the_job(&app).await, "b still holds the job");
     node(&app, "b").run_claimed(taken).await;
     assert_eq!(app.count("throttle_counters").await, 0, "the holder's sweep ran");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM jobs WHERE state = 'done'").await, 1);
@@ -331,20 +347,7 @@ async fn a_stopping_node_leaves_the_mail_it_has_not_sent_to_another_at_once(app:
 /// cluster).
 async fn a_burst_of_mail_goes_out_in_one_run(app: TestApp) {
     let burst = koine_services::mail::BATCH as usize * 2 + 1;
-    let mut tx = app.svc.db.begin().await.unwrap();
-    for n in 0..burst {
-        let m = koine_services::mail::Outgoing {
-            account: None,
-            channel: koine_services::mail::Channel::Email,
-            to: format!("reader{n}@example.org"),
-            subject: "News".into(),
-            body: "Hello".into(),
-        };
-        koine_services::mail::enqueue(tx.conn(), app.svc.clock.now_us(), m)
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    queue_news(&app, burst).await;
     assert_eq!(deliver_due(&app.svc).await.unwrap(), burst, "all in one run");
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await,
@@ -356,20 +359,7 @@ async fn a_burst_of_mail_goes_out_in_one_run(app: TestApp) {
 /// each is claimed by one of them, and every one is claimed.
 async fn nodes_claiming_mail_at_once_never_claim_a_message_twice(app: TestApp) {
     let due = 200;
-    let mut tx = app.svc.db.begin().await.unwrap();
-    for n in 0..due {
-        let m = koine_services::mail::Outgoing {
-            account: None,
-            channel: koine_services::mail::Channel::Email,
-            to: format!("reader{n}@example.org"),
-            subject: "News".into(),
-            body: "Hello".into(),
-        };
-        koine_services::mail::enqueue(tx.conn(), app.svc.clock.now_us(), m)
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    queue_news(&app, due).await;
     let now = app.clock.now_us();
     let claims = (0..8).map(|_| {
         let db = app.svc.db.clone();
@@ -437,20 +427,7 @@ async fn an_attempt_that_loses_its_job_records_the_mail_it_sent(backend: Backend
     })
     .await;
     let app = TestApp::spawn_with(backend, |c| c.smtp = Some(server.config())).await;
-    let mut tx = app.svc.db.begin().await.unwrap();
-    for n in 0..3 {
-        let m = koine_services::mail::Outgoing {
-            account: None,
-            channel: koine_services::mail::Channel::Email,
-            to: format!("reader{n}@example.org"),
-            subject: "News".into(),
-            body: "Hello".into(),
-        };
-        koine_services::mail::enqueue(tx.conn(), app.svc.clock.now_us(), m)
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    queue_news(&app, 3).await;
     assert!(ask(&app, JobKind::MailDelivery, "by hand").await);
     let job = claim(&app, "a").await.expect("due at once");
     let job_id = job.id;
@@ -497,15 +474,7 @@ async fn an_attempt_that_loses_its_job_records_the_mail_it_sent(backend: Backend
         1,
         "the third is let go"
     );
-    assert_eq!(
-        scalar(
-            &app,
-            "SELECT COUNT(*) FROM jobs WHERE state = 'running' AND attempt = 2 AND node = 'b'"
-        )
-        .await,
-        1,
-        "b still holds the job"
-    );
+    assert!(b_holds_the_job(&app).await, "b still holds the job");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
