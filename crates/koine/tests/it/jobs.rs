@@ -410,6 +410,17 @@ Controller(Gated(), hostname="127.0.0.1", port=port).start()
 threading.Event().wait()
 "#;
 
+/// Whether the file at `path` is there within 5 s.
+async fn appears(path: &std::path::Path) -> bool {
+    for _ in 0..200 {
+        if path.exists() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    path.exists()
+}
+
 /// A node that learns, in the middle of a mail batch, that another node
 /// took its job over finishes the message under way and records what it
 /// sent (dropped there, that mail would go out again once its claim
@@ -435,13 +446,7 @@ async fn an_attempt_that_loses_its_job_records_the_mail_it_sent(backend: Backend
     let mut a = node(&app, "a");
     a.job_lease = Duration::from_millis(600);
     let working = tokio::spawn(async move { a.run_claimed(job).await });
-    for _ in 0..200 {
-        if out.join("held").exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert!(out.join("held").exists(), "the second message is under way");
+    assert!(appears(&out.join("held")).await, "the second message is under way");
     // Node b takes the job over (as after a pause past the lease).
     app.execute(
         "UPDATE jobs SET attempt = attempt + 1, node = 'b' WHERE id = $1",
@@ -452,13 +457,7 @@ async fn an_attempt_that_loses_its_job_records_the_mail_it_sent(backend: Backend
     tokio::time::sleep(Duration::from_millis(500)).await;
     std::fs::write(out.join("open"), b"").unwrap();
     working.await.unwrap();
-    for _ in 0..200 {
-        if out.join("2.eml").exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert!(out.join("1.eml").exists() && out.join("2.eml").exists());
+    assert!(out.join("1.eml").exists() && appears(&out.join("2.eml")).await);
     assert!(!out.join("3.eml").exists(), "no more sent after the job was lost");
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL").await,
