@@ -108,7 +108,8 @@ async fn a_session_ended_on_one_node_ends_on_all(app: TestApp) {
 }
 
 /// Live events cross nodes over NATS, and a member connected to any node
-/// counts as online (so no email goes out about what they see live).
+/// counts as online (so no email goes out about what they see live): the
+/// nodes tell each other who arrives and leaves.
 async fn messages_reach_a_member_connected_to_another_node(app: TestApp) {
     let other = app.another_node().await;
     let (_, teacher) = app.teacher_member("profe@example.org").await;
@@ -117,7 +118,7 @@ async fn messages_reach_a_member_connected_to_another_node(app: TestApp) {
     let tt = token(&app, "profe@example.org").await;
     assert!(!app.svc.bus.online(teacher).await, "no stream open anywhere yet");
     let url = format!("{}/api/v1/stream", other.base).replacen("http", "ws", 1);
-    let (mut ws, _) = tokio_tungstenite::connect_async(stream_request(url, &tt))
+    let (mut ws, _) = tokio_tungstenite::connect_async(stream_request(url.clone(), &tt))
         .await
         .expect("the stream opens on the second node");
     next_of(&mut ws, "hello").await;
@@ -148,23 +149,38 @@ async fn messages_reach_a_member_connected_to_another_node(app: TestApp) {
         "online on another node: no email"
     );
     drop(ws);
-    // A while after the last answer, the first node still counts them online
-    // at once (a message to them does not wait for the question) and asks
-    // again in the background; then the answer holds.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    assert!(
-        app.svc.bus.online(teacher).await,
-        "online until the question asked in the background is answered"
-    );
-    let mut away = true;
-    for _ in 0..200 {
-        away = !app.svc.bus.online(teacher).await;
-        if away {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    // The second node says at once that the teacher left: away everywhere
+    // well before what it said last could lapse (`presence::LAPSE`).
+    let left = std::time::Instant::now();
+    while app.svc.bus.online(teacher).await {
+        assert!(
+            left.elapsed() < Duration::from_secs(3),
+            "the first node hears the teacher left"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(away, "once the stream closed, the teacher is away everywhere");
+    // A node that starts while the teacher is connected learns it at once
+    // (its roll call), not only at the next announcement.
+    let (mut ws, _) = tokio_tungstenite::connect_async(stream_request(url, &tt))
+        .await
+        .expect("the stream opens again on the second node");
+    next_of(&mut ws, "hello").await;
+    while !app.svc.bus.online(teacher).await {
+        assert!(
+            left.elapsed() < Duration::from_secs(6),
+            "the first node hears the teacher is back"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let third = app.another_node().await;
+    let started = std::time::Instant::now();
+    while !third.svc.bus.online(teacher).await {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "a new node learns who is online from the others' answer to its roll call"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// A NATS server of this test's own (`KOINE_NATS_SERVER`, the binary),

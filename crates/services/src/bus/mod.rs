@@ -7,6 +7,7 @@
 //! the in-process one behind the same interface.
 
 mod nats;
+mod presence;
 
 pub use nats::NatsBus;
 

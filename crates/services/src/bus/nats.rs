@@ -5,18 +5,20 @@
 //! publishes them on `koine.member.<account>`; it listens on that subject
 //! only while the member has a connection here, so NATS routes each event
 //! to the nodes that want it. The connection is made with "no echo": a
-//! node never hears its own events back. Whether a member is online
-//! anywhere is a request on the same subject, answered by any node that
-//! holds one of their connections. Changes to what every node keeps a
-//! copy of (the teacher search) go to all nodes on `koine.nodes`.
+//! node never hears its own events back. Who is online where, each node
+//! tells the others on `koine.presence` (`presence`). Changes to what every
+//! node keeps a copy of (the teacher search) go to all nodes on
+//! `koine.nodes`.
 
+use super::presence::{ANNOUNCE, Elsewhere};
 use super::{Bus, Event, LocalBus, NodeEvent, Subscription};
 use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::Instant;
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -25,29 +27,6 @@ use uuid::Uuid;
 /// are dropped (clients catch up from the database).
 const OUTGOING: usize = 65_536;
 
-/// How long a presence question waits for a node to answer.
-const PRESENCE_WAIT: Duration = Duration::from_millis(250);
-
-/// How long a member another node said is online counts as online without
-/// asking again.
-const PRESENCE_FRESH: Duration = Duration::from_secs(2);
-
-/// Until this long after a node last said a member is online, they count as
-/// online at once while they are asked about again in the background: a
-/// message to them (which asks whether to email them) does not wait for
-/// the question. At most this long after they left, they are not emailed
-/// about a message.
-const PRESENCE_KEPT: Duration = Duration::from_secs(10);
-
-/// When another node last said a member is online, and whether they are
-/// being asked about again.
-struct Seen {
-    at: std::time::Instant,
-    asking: bool,
-}
-
-type SeenElsewhere = Arc<Mutex<HashMap<Uuid, Seen>>>;
-
 fn subject(account: Uuid) -> String {
     format!("koine.member.{account}")
 }
@@ -55,19 +34,69 @@ fn subject(account: Uuid) -> String {
 /// Where nodes tell each other of changes to the copies they keep.
 const NODES: &str = "koine.nodes";
 
+/// Where nodes tell each other who is connected to them.
+const PRESENCE: &str = "koine.presence";
+
+/// Members named in one presence message (well under NATS's 1 MB).
+const PER_NEWS: usize = 1000;
+
+/// What a node says on `PRESENCE`.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum PresenceNews {
+    /// `node` holds connections of these members: one as they arrive, and
+    /// everyone it holds every `ANNOUNCE`.
+    Here { node: Uuid, members: Vec<Uuid> },
+    /// `node`'s last connection of these members closed.
+    Gone { node: Uuid, members: Vec<Uuid> },
+    /// A node that starts, or is back after an outage, asks every node to
+    /// say at once whom it holds.
+    RollCall,
+}
+
+impl PresenceNews {
+    fn payload(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("presence news serializes")
+    }
+}
+
 /// Node events waiting for this node's follower; beyond this it rebuilds.
 const NODE_BACKLOG: usize = 1024;
 
+type Listening = Arc<Mutex<HashMap<Uuid, JoinHandle<()>>>>;
+
+/// What goes out on NATS, in order, through one publisher.
+type Outgoing = mpsc::Sender<(String, Vec<u8>)>;
+
 pub struct NatsBus {
     client: async_nats::Client,
+    /// This node, as it names itself in presence news.
+    node: Uuid,
     local: LocalBus,
     /// Per member with a connection here: the task forwarding their events
     /// from NATS (aborting it unsubscribes).
-    listening: Arc<Mutex<HashMap<Uuid, JoinHandle<()>>>>,
-    outgoing: mpsc::Sender<(Uuid, Vec<u8>)>,
+    listening: Listening,
+    outgoing: Outgoing,
     node_events: broadcast::Sender<NodeEvent>,
-    /// Members another node said are online, and when it said so.
-    seen_elsewhere: SeenElsewhere,
+    /// Members the other nodes say they hold.
+    elsewhere: Arc<Mutex<Elsewhere>>,
+}
+
+/// Queues `news` after what is already queued (so a member's arrival and
+/// departure reach the other nodes in order).
+fn say(outgoing: &Outgoing, news: &PresenceNews) {
+    if outgoing.try_send((PRESENCE.to_owned(), news.payload())).is_err() {
+        tracing::warn!("NATS is behind: presence news was dropped (it is repeated every {ANNOUNCE:?})");
+    }
+}
+
+/// Says everyone with a connection here.
+fn announce(outgoing: &Outgoing, node: Uuid, listening: &Listening) {
+    let members: Vec<Uuid> = listening.lock().expect("bus lock").keys().copied().collect();
+    for chunk in members.chunks(PER_NEWS) {
+        let members = chunk.to_vec();
+        say(outgoing, &PresenceNews::Here { node, members });
+    }
 }
 
 impl NatsBus {
@@ -82,11 +111,15 @@ impl NatsBus {
         let node_events = broadcast::Sender::new(NODE_BACKLOG);
         let told = node_events.clone();
         let first = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let (outgoing, mut queue) = mpsc::channel::<(String, Vec<u8>)>(OUTGOING);
+        // The tasks below hold the queue weakly: once the bus is dropped
+        // they stop, and the publisher with them.
+        let asking = outgoing.downgrade();
         let client = async_nats::ConnectOptions::new()
             .name("koine")
             .no_echo()
             .event_callback(move |event| {
-                let (told, first) = (told.clone(), first.clone());
+                let (told, first, asking) = (told.clone(), first.clone(), asking.clone());
                 async move {
                     // Back after an outage (not the first connection): what
                     // was said meanwhile is lost.
@@ -94,6 +127,9 @@ impl NatsBus {
                         && !first.swap(false, std::sync::atomic::Ordering::Relaxed)
                     {
                         let _ = told.send(NodeEvent::Missed);
+                        if let Some(outgoing) = asking.upgrade() {
+                            say(&outgoing, &PresenceNews::RollCall);
+                        }
                     }
                 }
             })
@@ -114,14 +150,26 @@ impl NatsBus {
                 }
             });
         }
+        {
+            // One publisher keeps each node's events in the order published.
+            let client = client.clone();
+            tokio::spawn(async move {
+                while let Some((subject, payload)) = queue.recv().await {
+                    if let Err(e) = client.publish(subject, payload.into()).await {
+                        tracing::warn!("an event could not go out on NATS: {e}");
+                    }
+                }
+            });
+        }
+        let node = Uuid::now_v7();
         let (left_tx, mut left_rx) = mpsc::unbounded_channel();
         let local = LocalBus::reporting_leaves(left_tx);
-        let listening: Arc<Mutex<HashMap<Uuid, JoinHandle<()>>>> = Arc::default();
+        let listening = Listening::default();
         {
-            // A member's last connection here closed: stop listening, unless
-            // a new one opened meanwhile (checked under the same lock that
-            // `subscribe` starts listening under).
-            let (local, listening) = (local.clone(), listening.clone());
+            // A member's last connection here closed: stop listening and say
+            // so, unless a new one opened meanwhile (checked under the same
+            // lock that `subscribe` starts listening under).
+            let (local, listening, outgoing) = (local.clone(), listening.clone(), outgoing.downgrade());
             tokio::spawn(async move {
                 while let Some(account) = left_rx.recv().await {
                     let mut listening = listening.lock().expect("bus lock");
@@ -129,35 +177,71 @@ impl NatsBus {
                         && let Some(task) = listening.remove(&account)
                     {
                         task.abort();
+                        let Some(outgoing) = outgoing.upgrade() else { break };
+                        say(
+                            &outgoing,
+                            &PresenceNews::Gone {
+                                node,
+                                members: vec![account],
+                            },
+                        );
                     }
                 }
             });
         }
-        let (outgoing, mut queue) = mpsc::channel::<(Uuid, Vec<u8>)>(OUTGOING);
+        let elsewhere: Arc<Mutex<Elsewhere>> = Arc::default();
+        let mut news = client.subscribe(PRESENCE).await.map_err(|e| e.to_string())?;
         {
-            // One publisher keeps each node's events in the order published.
-            let client = client.clone();
+            let (elsewhere, listening, outgoing) = (elsewhere.clone(), listening.clone(), outgoing.downgrade());
             tokio::spawn(async move {
-                while let Some((account, payload)) = queue.recv().await {
-                    if let Err(e) = client.publish(subject(account), payload.into()).await {
-                        tracing::warn!("an event could not go out on NATS: {e}");
+                while let Some(m) = news.next().await {
+                    match serde_json::from_slice::<PresenceNews>(&m.payload) {
+                        Ok(PresenceNews::Here { node: n, members }) if n != node => {
+                            elsewhere.lock().expect("bus lock").here(n, &members, Instant::now());
+                        }
+                        Ok(PresenceNews::Gone { node: n, members }) if n != node => {
+                            elsewhere.lock().expect("bus lock").gone(n, &members);
+                        }
+                        Ok(PresenceNews::RollCall) => {
+                            let Some(outgoing) = outgoing.upgrade() else { break };
+                            announce(&outgoing, node, &listening);
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!("presence news from NATS did not read: {e}"),
                     }
                 }
             });
         }
+        {
+            // Everyone held here, again and again: what was lost on the way
+            // or said before another node started is told within ANNOUNCE.
+            let (elsewhere, listening, outgoing) = (elsewhere.clone(), listening.clone(), outgoing.downgrade());
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(ANNOUNCE);
+                loop {
+                    every.tick().await;
+                    let Some(outgoing) = outgoing.upgrade() else { break };
+                    elsewhere.lock().expect("bus lock").tidy(Instant::now());
+                    announce(&outgoing, node, &listening);
+                }
+            });
+        }
+        // A node that starts learns at once whom the others hold.
+        say(&outgoing, &PresenceNews::RollCall);
         Ok(Self {
             client,
+            node,
             local,
             listening,
             outgoing,
             node_events,
-            seen_elsewhere: SeenElsewhere::default(),
+            elsewhere,
         })
     }
 }
 
 /// Until aborted: hands the member's events from other nodes to their
-/// connections here, and answers presence questions.
+/// connections here.
 async fn listen(client: async_nats::Client, account: Uuid, local: LocalBus) {
     let mut events = match client.subscribe(subject(account)).await {
         Ok(s) => s,
@@ -167,11 +251,6 @@ async fn listen(client: async_nats::Client, account: Uuid, local: LocalBus) {
         }
     };
     while let Some(m) = events.next().await {
-        if let Some(reply) = m.reply {
-            // A presence question: the member is connected here.
-            let _ = client.publish(reply, "here".into()).await;
-            continue;
-        }
         match serde_json::from_slice::<Event>(&m.payload) {
             Ok(e) => local.publish(account, Arc::new(e)),
             Err(e) => tracing::warn!("an event from NATS did not read: {e}"),
@@ -179,31 +258,11 @@ async fn listen(client: async_nats::Client, account: Uuid, local: LocalBus) {
     }
 }
 
-/// Asks whether any node holds a connection of the member's, and remembers
-/// the answer.
-async fn ask_online(client: &async_nats::Client, seen: &SeenElsewhere, account: Uuid) -> bool {
-    // No node listening answers "no responders" at once; a node that cannot
-    // answer in time counts as away (an email notice may go).
-    let asked = client.request(subject(account), Default::default());
-    let online = matches!(tokio::time::timeout(PRESENCE_WAIT, asked).await, Ok(Ok(_)));
-    let mut seen = seen.lock().expect("bus lock");
-    if online {
-        if seen.len() > 100_000 {
-            seen.retain(|_, s| s.at.elapsed() < PRESENCE_KEPT);
-        }
-        let at = std::time::Instant::now();
-        seen.insert(account, Seen { at, asking: false });
-    } else {
-        seen.remove(&account);
-    }
-    online
-}
-
 impl Bus for NatsBus {
     fn publish(&self, account: Uuid, event: Arc<Event>) {
         let payload = serde_json::to_vec(&*event).expect("events serialize");
         self.local.publish(account, event);
-        if self.outgoing.try_send((account, payload)).is_err() {
+        if self.outgoing.try_send((subject(account), payload)).is_err() {
             tracing::warn!("NATS is behind: an event was dropped (clients catch up from the database)");
         }
     }
@@ -211,36 +270,18 @@ impl Bus for NatsBus {
     fn subscribe(&self, account: Uuid) -> Subscription {
         let subscription = self.local.subscribe(account);
         let mut listening = self.listening.lock().expect("bus lock");
-        listening
-            .entry(account)
-            .or_insert_with(|| tokio::spawn(listen(self.client.clone(), account, self.local.clone())));
+        if let std::collections::hash_map::Entry::Vacant(e) = listening.entry(account) {
+            e.insert(tokio::spawn(listen(self.client.clone(), account, self.local.clone())));
+            let (node, members) = (self.node, vec![account]);
+            say(&self.outgoing, &PresenceNews::Here { node, members });
+        }
         subscription
     }
 
     fn online(&self, account: Uuid) -> Pin<Box<dyn Future<Output = bool> + Send + '_>> {
-        Box::pin(async move {
-            if self.local.here(account) {
-                return true;
-            }
-            {
-                let mut seen = self.seen_elsewhere.lock().expect("bus lock");
-                if let Some(s) = seen.get_mut(&account) {
-                    let age = s.at.elapsed();
-                    if age < PRESENCE_FRESH {
-                        return true;
-                    }
-                    if age < PRESENCE_KEPT {
-                        if !std::mem::replace(&mut s.asking, true) {
-                            let (client, seen) = (self.client.clone(), self.seen_elsewhere.clone());
-                            tokio::spawn(async move { ask_online(&client, &seen, account).await });
-                        }
-                        return true;
-                    }
-                    seen.remove(&account);
-                }
-            }
-            ask_online(&self.client, &self.seen_elsewhere, account).await
-        })
+        let online =
+            self.local.here(account) || self.elsewhere.lock().expect("bus lock").online(account, Instant::now());
+        Box::pin(std::future::ready(online))
     }
 
     fn connected(&self) -> bool {
@@ -259,5 +300,30 @@ impl Bus for NatsBus {
 
     fn node_events(&self) -> Option<broadcast::Receiver<NodeEvent>> {
         Some(self.node_events.subscribe())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PresenceNews;
+    use uuid::Uuid;
+
+    #[test]
+    fn presence_news_reads_back_as_it_was_written() {
+        let (node, member) = (Uuid::now_v7(), Uuid::now_v7());
+        for news in [
+            PresenceNews::Here {
+                node,
+                members: vec![member],
+            },
+            PresenceNews::Gone {
+                node,
+                members: vec![member],
+            },
+            PresenceNews::RollCall,
+        ] {
+            let read: PresenceNews = serde_json::from_slice(&news.payload()).expect("reads");
+            assert_eq!(read, news);
+        }
     }
 }
