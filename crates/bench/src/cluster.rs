@@ -3,8 +3,11 @@
 //! 1. Cross-node delivery: two `koine` nodes in cluster mode on one
 //!    database; every member holds a stream on the second node and sends
 //!    through the first, so each message crosses NATS (the `messaging`
-//!    benchmark's clients, soak and checks, across nodes), and the same
-//!    load on one node without the bus, in the same run, as the reference.
+//!    benchmark's clients, soak and checks, across nodes). References in
+//!    the same run: the same load on one node in cluster mode (the mode's
+//!    cost without the hop) and on one node without the bus. Across two
+//!    nodes, a listener on NATS splits each message's time at the bus
+//!    (`hop`).
 //! 2. Requests per second per core: one node pinned to one core with
 //!    `taskset`, a fixed mix (teacher search, the homepage, booking,
 //!    messaging) from a closed loop of connections, in single-node mode and
@@ -65,26 +68,12 @@ pub enum Part {
 }
 
 pub async fn run(o: Options) -> Value {
-    let delivery = |cross_node: Option<String>| {
-        messaging::run(messaging::Options {
-            backend: BackendArg::Postgres,
-            database_url: o.database_url.clone(),
-            clients: o.clients,
-            seconds: o.seconds,
-            rate: 1.0,
-            soak_seconds: 20,
-            senders: 64,
-            cross_node,
-        })
-    };
     let mut out = json!({
         "benchmark": "cluster",
         "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
     });
     if o.parts.contains(&Part::Delivery) {
-        out["cross_node_delivery"] = delivery(Some(o.nats_url.clone())).await;
-        // The reference in the same run: one node, the same load, no bus.
-        out["one_node_delivery"] = delivery(None).await;
+        out["delivery"] = delivery(&o).await;
     }
     if o.parts.contains(&Part::PerCore) {
         out["per_core"] = per_core(&o).await;
@@ -112,6 +101,59 @@ const MIX_MEMBERS: usize = 200;
 /// that order puts what drift the machine has on both modes alike.
 const MIX_ROUNDS: usize = 4;
 const MIX_CONNECTIONS: usize = 16;
+
+/// Each placement runs this many times, in the order across two, cluster
+/// of one, single, single, cluster of one, across two…, so what drift the
+/// machine has falls on all alike.
+const DELIVERY_ROUNDS: usize = 2;
+
+/// Delivery across two nodes, with the references in the same run: one
+/// node in cluster mode (what the mode costs a node, without the hop) and
+/// one node in single-node mode (no bus).
+async fn delivery(o: &Options) -> Value {
+    let placements = [
+        messaging::Nodes::AcrossTwo(o.nats_url.clone()),
+        messaging::Nodes::ClusterOfOne(o.nats_url.clone()),
+        messaging::Nodes::Single,
+    ];
+    let mut runs = Vec::new();
+    let mut summary = serde_json::Map::new();
+    for round in 0..DELIVERY_ROUNDS {
+        let order: Vec<&messaging::Nodes> = if round % 2 == 0 {
+            placements.iter().collect()
+        } else {
+            placements.iter().rev().collect()
+        };
+        for nodes in order {
+            let r = messaging::run(messaging::Options {
+                backend: BackendArg::Postgres,
+                database_url: o.database_url.clone(),
+                clients: o.clients,
+                seconds: o.seconds,
+                rate: 1.0,
+                soak_seconds: 20,
+                senders: 64,
+                nodes: nodes.clone(),
+            })
+            .await;
+            let l = &r["load"];
+            let line = json!({
+                "delivered_per_second": l["delivered_per_second"],
+                "send_to_deliver_ms": l["send_to_deliver_ms"],
+                "post_ms": l["post_ms"],
+                "machine_busy": l["cpu"]["machine_busy"],
+            });
+            summary
+                .entry(nodes.name())
+                .or_insert_with(|| json!([]))
+                .as_array_mut()
+                .expect("a list")
+                .push(line);
+            runs.push(r);
+        }
+    }
+    json!({ "summary": summary, "runs": runs })
+}
 
 async fn per_core(o: &Options) -> Value {
     let mut env = server::Env::prepare(BackendArg::Postgres, &o.database_url).await;

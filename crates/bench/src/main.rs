@@ -13,6 +13,7 @@ mod classroom;
 mod cluster;
 mod cpu;
 mod failover;
+mod hop;
 mod join;
 mod link;
 mod load;
@@ -263,7 +264,7 @@ async fn main() {
                 rate,
                 soak_seconds,
                 senders,
-                cross_node: None,
+                nodes: messaging::Nodes::Single,
             })
             .await
         }

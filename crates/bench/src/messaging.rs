@@ -12,6 +12,7 @@
 //! conversation exactly once, and the database no message twice.
 
 use crate::cpu::Cpu;
+use crate::hop::{self, Delivery, Tap};
 use crate::seed::{Members, Sessions, V, insert};
 use crate::{BackendArg, load, server};
 use futures_util::StreamExt;
@@ -37,9 +38,37 @@ pub struct Options {
     pub rate: f64,
     pub soak_seconds: u64,
     pub senders: usize,
-    /// Across two nodes in cluster mode over these NATS servers: messages
-    /// are sent to the first and delivered by the second.
-    pub cross_node: Option<String>,
+    pub nodes: Nodes,
+}
+
+/// Where the members send and hold their streams.
+#[derive(Clone)]
+pub enum Nodes {
+    /// One node in single-node mode: no bus.
+    Single,
+    /// One node in cluster mode on these NATS servers: what cluster mode
+    /// costs a node, without the hop to another.
+    ClusterOfOne(String),
+    /// Two nodes in cluster mode on these NATS servers: messages are sent
+    /// to the first and delivered by the second.
+    AcrossTwo(String),
+}
+
+impl Nodes {
+    fn nats(&self) -> Option<&str> {
+        match self {
+            Nodes::Single => None,
+            Nodes::ClusterOfOne(nats) | Nodes::AcrossTwo(nats) => Some(nats),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Nodes::Single => "one node",
+            Nodes::ClusterOfOne(_) => "one node in cluster mode",
+            Nodes::AcrossTwo(_) => "across two nodes",
+        }
+    }
 }
 
 pub(crate) struct Member {
@@ -84,12 +113,12 @@ impl Seen {
 /// Shared by every client: the measuring window and what it found.
 #[derive(Default)]
 struct Tally {
-    measuring: AtomicBool,
+    measuring: Arc<AtomicBool>,
     delivered: AtomicU64,
-    latencies_us: Mutex<Vec<u64>>,
+    deliveries: Mutex<Vec<Delivery>>,
 }
 
-fn now_us() -> i64 {
+pub(crate) fn now_us() -> i64 {
     jiff::Timestamp::now().as_microsecond()
 }
 
@@ -273,8 +302,11 @@ async fn client(
                                     .and_then(from_letters)
                                     .unwrap_or(0);
                                 if sent > 0 {
-                                    let lat = (now_us() - sent).max(0) as u64;
-                                    tally.latencies_us.lock().expect("latencies").push(lat);
+                                    tally.deliveries.lock().expect("deliveries").push(Delivery {
+                                        id: d["id"].as_str().unwrap_or_default().to_owned(),
+                                        sent_us: sent,
+                                        delivered_us: now_us(),
+                                    });
                                 }
                             }
                         }
@@ -441,16 +473,19 @@ pub async fn run(o: Options) -> Value {
     };
     // The demo's own conversation is not the benchmark's.
     let stored_before = count_messages().await;
-    let s = match &o.cross_node {
-        Some(nats) => server::Server::start_with(&env, &[("KOINE_CLUSTER", "true"), ("KOINE_NATS_URL", nats)]).await,
-        None => server::Server::start(&env).await,
-    };
-    // Where members hold their streams: the other node, across the bus.
-    let receiver = match &o.cross_node {
-        Some(nats) => {
-            Some(server::Server::start_with(&env, &[("KOINE_CLUSTER", "true"), ("KOINE_NATS_URL", nats)]).await)
+    let node = || async {
+        match o.nodes.nats() {
+            Some(nats) => {
+                server::Server::start_with(&env, &[("KOINE_CLUSTER", "true"), ("KOINE_NATS_URL", nats)]).await
+            }
+            None => server::Server::start(&env).await,
         }
-        None => None,
+    };
+    let s = node().await;
+    // Where members hold their streams: the other node, across the bus.
+    let receiver = match &o.nodes {
+        Nodes::AcrossTwo(_) => Some(node().await),
+        Nodes::Single | Nodes::ClusterOfOne(_) => None,
     };
     let addr = s.addr;
     let stream_addr = receiver.as_ref().map_or(addr, |r| r.addr);
@@ -499,6 +534,13 @@ pub async fn run(o: Options) -> Value {
         Some(r) => vec![("koine (sending node)", s.pid()), ("koine (streams' node)", r.pid())],
         None => vec![("koine", s.pid())],
     };
+    let tap = match &o.nodes {
+        Nodes::AcrossTwo(nats) => {
+            let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
+            Some(Tap::start(nats, &ids, tally.measuring.clone()).await)
+        }
+        Nodes::Single | Nodes::ClusterOfOne(_) => None,
+    };
     let cpu_before = Cpu::now(&nodes);
     tally.measuring.store(true, Ordering::Relaxed);
     let measured_from = Instant::now();
@@ -508,7 +550,12 @@ pub async fn run(o: Options) -> Value {
     let window = measured_from.elapsed().as_secs_f64();
     let cpu = Cpu::now(&nodes).since(&cpu_before);
     let delivered = tally.delivered.load(Ordering::Relaxed);
-    let mut lat = std::mem::take(&mut *tally.latencies_us.lock().expect("latencies"));
+    let deliveries = std::mem::take(&mut *tally.deliveries.lock().expect("deliveries"));
+    let hop = tap.map(|t| hop::split(&deliveries, &t.stop()));
+    let mut lat: Vec<u64> = deliveries
+        .iter()
+        .map(|d| (d.delivered_us - d.sent_us).max(0) as u64)
+        .collect();
     lat.sort_unstable();
     let rss_busy = streams_at.rss_kib();
 
@@ -557,7 +604,7 @@ pub async fn run(o: Options) -> Value {
     env.cleanup().await;
     json!({
         "benchmark": "messaging",
-        "cross_node": o.cross_node.is_some(),
+        "nodes": o.nodes.name(),
         "backend": format!("{:?}", o.backend).to_lowercase(),
         "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         "clients": o.clients,
@@ -576,6 +623,7 @@ pub async fn run(o: Options) -> Value {
             "post_ms": { "p50": pct(&posts, 0.5), "p99": pct(&posts, 0.99) },
             "send_to_deliver_ms": { "p50": pct(&lat, 0.5), "p90": pct(&lat, 0.9), "p99": pct(&lat, 0.99), "max": pct(&lat, 1.0) },
             "cpu": cpu,
+            "across_the_bus": hop,
         },
         "soak": {
             "seconds": o.soak_seconds,
