@@ -90,9 +90,12 @@ fn say(outgoing: &Outgoing, news: &PresenceNews) {
     }
 }
 
-/// Says everyone with a connection here.
+/// Says everyone with a connection here. Queued under the lock that
+/// arrivals and departures are said under, so a departure is never followed
+/// by an older list that still names the member.
 fn announce(outgoing: &Outgoing, node: Uuid, listening: &Listening) {
-    let members: Vec<Uuid> = listening.lock().expect("bus lock").keys().copied().collect();
+    let listening = listening.lock().expect("bus lock");
+    let members: Vec<Uuid> = listening.keys().copied().collect();
     for chunk in members.chunks(PER_NEWS) {
         let members = chunk.to_vec();
         say(outgoing, &PresenceNews::Here { node, members });
