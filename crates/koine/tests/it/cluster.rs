@@ -7,7 +7,7 @@ use crate::conversations::{next_of, open, stream_request, write};
 use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends, cluster_tests};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 cluster_tests!(
     failed_sign_ins_count_on_every_node,
@@ -97,7 +97,7 @@ async fn a_session_ended_on_one_node_ends_on_all(app: TestApp) {
     // The first node had just read the session, and remembers it for up
     // to two seconds (`session_cache::FRESH`) unless told; it is told over
     // NATS at once.
-    let told = std::time::Instant::now();
+    let told = Instant::now();
     while me(&app.base).await.unwrap().status() != StatusCode::UNAUTHORIZED {
         assert!(
             told.elapsed() < Duration::from_millis(500),
@@ -124,15 +124,15 @@ async fn messages_reach_a_member_connected_to_another_node(app: TestApp) {
     next_of(&mut ws, "hello").await;
     // The second node listens on NATS as the stream opens; the first sees
     // the teacher online once that has reached the servers.
-    let mut online = false;
-    for _ in 0..100 {
-        online = app.svc.bus.online(teacher).await;
-        if online {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(online, "the first node sees the teacher online on the second");
+    let by = Instant::now() + Duration::from_secs(5);
+    until_online(
+        &app.svc,
+        teacher,
+        true,
+        by,
+        "the first node sees the teacher online on the second",
+    )
+    .await;
     app.deliver().await;
     let mails_before = app.mails_to("profe@example.org").await.len();
     for n in 1..=3 {
@@ -151,34 +151,40 @@ async fn messages_reach_a_member_connected_to_another_node(app: TestApp) {
     drop(ws);
     // The second node says at once that the teacher left: away everywhere
     // well before what it said last could lapse (`presence::LAPSE`).
-    let left = std::time::Instant::now();
-    while app.svc.bus.online(teacher).await {
-        assert!(
-            left.elapsed() < Duration::from_secs(3),
-            "the first node hears the teacher left"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let left = Instant::now();
+    until_online(
+        &app.svc,
+        teacher,
+        false,
+        left + Duration::from_secs(3),
+        "the first node hears the teacher left",
+    )
+    .await;
     // A node that starts while the teacher is connected learns it at once
     // (its roll call), not only at the next announcement.
     let (mut ws, _) = tokio_tungstenite::connect_async(stream_request(url, &tt))
         .await
         .expect("the stream opens again on the second node");
     next_of(&mut ws, "hello").await;
-    while !app.svc.bus.online(teacher).await {
-        assert!(
-            left.elapsed() < Duration::from_secs(6),
-            "the first node hears the teacher is back"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until_online(
+        &app.svc,
+        teacher,
+        true,
+        left + Duration::from_secs(6),
+        "the first node hears the teacher is back",
+    )
+    .await;
     let third = app.another_node().await;
-    let started = std::time::Instant::now();
-    while !third.svc.bus.online(teacher).await {
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "a new node learns who is online from the others' answer to its roll call"
-        );
+    let by = Instant::now() + Duration::from_secs(1);
+    let what = "a new node learns who is online from the others' answer to its roll call";
+    until_online(&third.svc, teacher, true, by, what).await;
+}
+
+/// Waits until `node` counts `account` as online (`want`) or not, failing
+/// with `what` if that has not happened by `by`.
+async fn until_online(node: &koine_services::Services, account: uuid::Uuid, want: bool, by: Instant, what: &str) {
+    while node.bus.online(account).await != want {
+        assert!(Instant::now() < by, "{what}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
