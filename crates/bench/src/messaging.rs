@@ -1,7 +1,8 @@
 //! `koine-bench messaging`: live delivery of messages between members over
 //! the real server's WebSocket stream.
 //!
-//! `clients` members in `clients / 2` conversations each hold one stream
+//! `clients` members in `clients / 2` conversations (each with `HISTORY`
+//! earlier messages) each hold one stream
 //! (`GET /api/v1/stream`, bearer token) and send messages at a steady rate
 //! through the API (`POST /api/v1/conversations/{id}/messages`, an
 //! idempotency key each). A message's text carries the instant it was sent,
@@ -139,13 +140,19 @@ fn from_letters(s: &str) -> Option<i64> {
     })
 }
 
+/// Messages each conversation already holds, written in turn by its two
+/// members: a platform in use, whose tables the planner sees as they are
+/// (with empty ones it reads a conversation's messages whole for each
+/// statement).
+const HISTORY: i64 = 20;
+
 /// Members old enough not to be "new", a session each, and a conversation
-/// per pair.
+/// per pair with its history.
 pub(crate) async fn seed(svc: &koine_services::Services, clients: usize) -> Vec<Member> {
     let now = svc.clock.now_us();
     let created = now - 400 * DAY_US;
     let (mut members, mut sessions, mut out) = (Members::default(), Sessions::default(), Vec::new());
-    let (mut conversations, mut memberships) = (Vec::new(), Vec::new());
+    let (mut conversations, mut memberships, mut history) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..clients {
         let id = Uuid::now_v7();
         let token = sessions.push(id, now);
@@ -158,10 +165,23 @@ pub(crate) async fn seed(svc: &koine_services::Services, clients: usize) -> Vec<
         );
         let conversation = if i % 2 == 0 {
             let c = Uuid::now_v7();
-            conversations.push(vec![V::U(c), V::I(now), V::I(now), V::I(0)]);
+            conversations.push(vec![V::U(c), V::I(now), V::I(now), V::I(HISTORY)]);
             c
         } else {
-            out.last().map(|m: &Member| m.conversation).expect("a pair")
+            let (first, c) = out.last().map(|m: &Member| (m.id, m.conversation)).expect("a pair");
+            for seq in 1..=HISTORY {
+                let sender = if seq % 2 == 1 { first } else { id };
+                history.push(vec![
+                    V::U(Uuid::now_v7()),
+                    V::U(c),
+                    V::I(seq),
+                    V::U(sender),
+                    V::T("text".into()),
+                    V::T(format!("earlier {seq}")),
+                    V::I(now - DAY_US + seq),
+                ]);
+            }
+            c
         };
         memberships.push(vec![V::U(conversation), V::U(id), V::I(now)]);
         out.push(Member {
@@ -185,6 +205,21 @@ pub(crate) async fn seed(svc: &koine_services::Services, clients: usize) -> Vec<
         "conversation_members",
         &["conversation_id", "account_id", "joined_at"],
         memberships,
+    )
+    .await;
+    insert(
+        tx.conn(),
+        "messages",
+        &[
+            "id",
+            "conversation_id",
+            "seq",
+            "sender_id",
+            "kind",
+            "body",
+            "created_at",
+        ],
+        history,
     )
     .await;
     tx.commit().await.expect("commit");

@@ -190,6 +190,14 @@ impl Server {
             .unwrap()
             .port();
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        // The planner's statistics of what was seeded, as autovacuum takes
+        // them on a server with default settings (this machine's runs with
+        // autovacuum off: never analyzed, small tables look empty and are
+        // read whole, for each statement).
+        let copy = vars.iter().find(|(k, _)| *k == "KOINE_DATABASE_URL").map(|(_, v)| *v);
+        if let Some(url) = copy.or(env.database_url.as_deref()) {
+            psql(url, "ANALYZE").await;
+        }
         Self::start_at(env, vars, core, addr).await
     }
 
