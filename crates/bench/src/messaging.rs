@@ -14,9 +14,10 @@
 
 use crate::cpu::Cpu;
 use crate::hop::{self, Delivery, Tap};
-use crate::seed::{Members, Sessions, V, insert};
+use crate::seed::{Members, Sessions, V, insert, t};
 use crate::{BackendArg, load, server};
 use futures_util::StreamExt;
+use koine_domain::messaging::MessageKind;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -176,8 +177,8 @@ pub(crate) async fn seed(svc: &koine_services::Services, clients: usize) -> Vec<
                     V::U(c),
                     V::I(seq),
                     V::U(sender),
-                    V::T("text".into()),
-                    V::T(format!("earlier {seq}")),
+                    t(MessageKind::Text.as_str()),
+                    t(format!("earlier {seq}")),
                     V::I(now - DAY_US + seq),
                 ]);
             }
