@@ -463,8 +463,7 @@ pub async fn run(o: &Options) -> Value {
     json!({
         "benchmark": "chaos",
         "operations": lines.len() / 2,
-        "status_counts": history.statuses.lock().expect("history").iter()
-            .map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "status_counts": crate::load::status_counts(&history.statuses.lock().expect("history")),
         "history": o.history,
         "checks": checks.iter().map(|(n, ok, d)| json!({ "check": n, "passed": ok, "detail": d })).collect::<Vec<_>>(),
         "passed": passed,

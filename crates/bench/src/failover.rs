@@ -111,8 +111,7 @@ pub async fn run(o: &Options) -> Value {
         "rate_per_second": RATE,
         "sent": sent,
         "sent_per_second": sent as f64 / load_s,
-        "status_counts": tally.by_status.lock().expect("tally").iter()
-            .map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "status_counts": crate::load::status_counts(&tally.by_status.lock().expect("tally")),
         "failed": failed,
         "failed_share": failed as f64 / sent.max(1) as f64,
         "streams": STREAMS,
