@@ -289,6 +289,13 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), Box<dyn std::error::Error>
         tracing::warn!("{w}");
     }
     let svc = koine::services(&cfg, Clock::System).await?;
+    if svc.db.autovacuum_off().await? {
+        tracing::warn!(
+            "PostgreSQL runs with autovacuum off: nothing keeps the planner's statistics current, \
+             and a statement planned while a table was small keeps reading it whole as it grows; \
+             turn autovacuum on (the README's capacity plan)"
+        );
+    }
     if demo {
         print_demo(&koine::demo::seed(&svc).await?);
     }

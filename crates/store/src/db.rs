@@ -286,6 +286,21 @@ impl Db {
         })
     }
 
+    /// Whether PostgreSQL runs without autovacuum (or without the counts
+    /// it goes by), so nothing keeps the planner's statistics current: a
+    /// statement planned while a table was small keeps reading it whole
+    /// as it grows (see BENCHMARKS.md). Never on SQLite.
+    pub async fn autovacuum_off(&self) -> Result<bool> {
+        match self {
+            Self::Sqlite(_) => Ok(false),
+            Self::Postgres(p) => Ok(sqlx::query_scalar(
+                "SELECT current_setting('autovacuum') = 'off' OR current_setting('track_counts') = 'off'",
+            )
+            .fetch_one(p)
+            .await?),
+        }
+    }
+
     /// Cheap liveness probe for `/readyz`.
     pub async fn ping(&self) -> Result<()> {
         let mut c = self.acquire().await?;

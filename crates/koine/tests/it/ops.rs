@@ -3,7 +3,7 @@
 use koine_testkit::{
     Backend, STRONG_PASSWORD, TestApp, both_backends, code_in, decode_eml, fresh_postgres_database, link_in,
 };
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -47,7 +47,7 @@ async fn logs_hold_no_secrets(backend: Backend) {
         std::io::Read::read_to_string(&mut stderr, &mut err).unwrap();
         err
     });
-    let c = Client::new();
+    let c = koine_testkit::client();
     let mut up = false;
     for _ in 0..200 {
         if c.get(format!("{base}/healthz"))
@@ -146,6 +146,20 @@ async fn logs_hold_no_secrets(backend: Backend) {
     let (status, logs) = out;
     assert!(status.success(), "clean exit on SIGTERM: {status:?}\n{logs}");
     assert!(logs.contains("shutting down"), "{logs}");
+    // The operator hears at start-up when nothing keeps the planner's
+    // statistics current.
+    let autovacuum_off = match backend {
+        Backend::Sqlite => false,
+        Backend::Postgres => {
+            let url = std::env::var(koine_testkit::PG_ENV).expect("a PostgreSQL URL");
+            let setting = Command::new("psql")
+                .args([url.as_str(), "-Atc", "SHOW autovacuum"])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&setting.stdout).trim() == "off"
+        }
+    };
+    assert_eq!(logs.contains("autovacuum off"), autovacuum_off, "{logs}");
     for secret in [
         STRONG_PASSWORD,
         "wrong-guess-123",
@@ -302,7 +316,7 @@ where
 async fn a_draining_server_is_not_ready_and_sends_its_streams_away(app: TestApp) {
     app.member("drain@example.org", "Drain").await;
     let token = crate::api::token(&app, "drain@example.org").await;
-    let c = Client::new();
+    let c = koine_testkit::client();
     assert_eq!(c.get(app.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
     let mut ws = crate::conversations::stream(&app, &token).await;
     crate::conversations::next_of(&mut ws, "hello").await;
@@ -363,7 +377,7 @@ async fn a_busy_node_stays_ready_at_once(app: TestApp) {
         c.db_acquire_timeout_ms = 300;
     })
     .await;
-    let c = Client::new();
+    let c = koine_testkit::client();
     let ready = || async {
         let started = std::time::Instant::now();
         let status = c.get(app.url("/readyz")).send().await.unwrap().status();
@@ -412,7 +426,7 @@ async fn a_node_cut_off_from_its_database_is_not_ready_until_it_is_back() {
             }
         }
     };
-    let c = Client::new();
+    let c = koine_testkit::client();
     let until = |want: StatusCode| {
         let c = c.clone();
         let url = app.url("/readyz");
