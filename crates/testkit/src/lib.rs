@@ -147,6 +147,32 @@ pub fn test_s3() -> koine_services::files::S3Settings {
     }
 }
 
+/// What `files` lists under `prefix` once a deletion has had its moment
+/// to show (see `until_listed_empty`).
+pub async fn listed_once_deleted(files: &koine_services::files::Files, prefix: &str) -> Vec<String> {
+    until_listed_empty(|| async { files.list(prefix).await.expect("the file store lists") }).await
+}
+
+/// Asks `list` again, for up to five seconds, until it answers nothing:
+/// an S3 store's listing can trail a deletion it has confirmed (Garage's
+/// showed a deleted file for a moment, about once in twenty runs, while a
+/// second listing right after did not). Returns the last answer.
+async fn until_listed_empty<F, Fut>(mut list: F) -> Vec<String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Vec<String>>,
+{
+    let mut listed = list().await;
+    for _ in 0..50 {
+        if listed.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        listed = list().await;
+    }
+    listed
+}
+
 /// Creates a uniquely named database and returns its URL.
 pub async fn fresh_postgres_database() -> String {
     let admin = std::env::var(PG_ENV).unwrap_or_else(|_| {
@@ -372,7 +398,6 @@ impl TestApp {
             .collect()
     }
 
-    /// Counts rows of a table (for "nothing was written" checks).
     /// The paths of files of `kind` (`avatar`, `video`, `export`) in the
     /// file store, whoever's.
     pub async fn stored(&self, kind: &str) -> Vec<String> {
@@ -380,6 +405,13 @@ impl TestApp {
         all.into_iter().filter(|p| p.split('/').nth(2) == Some(kind)).collect()
     }
 
+    /// `stored(kind)` once a deletion has had its moment to show (see
+    /// `until_listed_empty`).
+    pub async fn stored_once_deleted(&self, kind: &str) -> Vec<String> {
+        until_listed_empty(|| self.stored(kind)).await
+    }
+
+    /// Counts rows of a table (for "nothing was written" checks).
     pub async fn count(&self, table: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
         on_db!(&self.svc.db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await.unwrap())

@@ -151,7 +151,7 @@ async fn three_nodes_behind_haproxy_share_state_drain_cleanly_and_survive_a_kill
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert!(
-        store.list(&folder).await.unwrap().is_empty(),
+        koine_testkit::listed_once_deleted(&store, &folder).await.is_empty(),
         "the erased member's folder is empty"
     );
 

@@ -1512,7 +1512,7 @@ async fn a_kept_file_is_handed_over_in_the_shared_store(app: TestApp) {
     let report = report_conversation(&app, &lb, c, "harassment").await;
 
     node.svc.delete_account(&app.principal(teacher)).await.expect("erased");
-    let teachers = node.svc.files.list(&format!("p/{teacher}/")).await.unwrap();
+    let teachers = koine_testkit::listed_once_deleted(&node.svc.files, &format!("p/{teacher}/")).await;
     assert!(teachers.is_empty(), "{teachers:?}");
     let kept = app.stored("attachment").await;
     assert!(kept.len() == 1 && kept[0].ends_with(&file), "{kept:?}");
@@ -1525,7 +1525,7 @@ async fn a_kept_file_is_handed_over_in_the_shared_store(app: TestApp) {
         .await;
     decide_on_page(&ts, report, "dismissed", "the sender has left").await;
     assert!(
-        app.stored("attachment").await.is_empty(),
+        app.stored_once_deleted("attachment").await.is_empty(),
         "the kept file left the store"
     );
     assert_eq!(download(&node.base, &path, &lt).await.status(), StatusCode::NOT_FOUND);

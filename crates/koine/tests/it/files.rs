@@ -265,7 +265,11 @@ async fn files_are_shared_by_every_node_and_go_with_an_erasure(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    assert!(app.svc.files.list(&person_prefix(id)).await.unwrap().is_empty());
+    assert!(
+        koine_testkit::listed_once_deleted(&app.svc.files, &person_prefix(id))
+            .await
+            .is_empty()
+    );
     assert_eq!(app.count("object_deletions").await, 0);
     assert_eq!(
         download(&app.base, &picture, &token).await.status(),
