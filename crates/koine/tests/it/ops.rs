@@ -152,11 +152,9 @@ async fn logs_hold_no_secrets(backend: Backend) {
         Backend::Sqlite => false,
         Backend::Postgres => {
             let url = std::env::var(koine_testkit::PG_ENV).expect("a PostgreSQL URL");
-            let setting = Command::new("psql")
-                .args([url.as_str(), "-Atc", "SHOW autovacuum"])
-                .output()
-                .unwrap();
-            String::from_utf8_lossy(&setting.stdout).trim() == "off"
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await.unwrap();
+            let setting: String = sqlx::query_scalar("SHOW autovacuum").fetch_one(&mut c).await.unwrap();
+            setting == "off"
         }
     };
     assert_eq!(logs.contains("autovacuum off"), autovacuum_off, "{logs}");
