@@ -104,6 +104,13 @@ pub fn use_ring_for_tls() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// The pauses before each listing of a prefix being emptied (and each
+/// deleting of what it shows). An S3 store's listing can trail deletes it
+/// has confirmed (Garage's showed a deleted file for a moment), so a
+/// listing that still shows files is asked again a little later before
+/// the prefix is left owed to the next retention sweep.
+const EMPTYING_PAUSES_MS: [u64; 5] = [0, 0, 100, 300, 900];
+
 /// The object store of this node.
 #[derive(Clone)]
 pub struct Files {
@@ -205,23 +212,29 @@ impl Files {
     }
 
     /// Deletes one object or, for a prefix (ending in `/`), everything
-    /// under it; done only when the store confirms nothing is left.
+    /// under it; done only when a listing of the prefix comes back empty.
     async fn delete(&self, path: &str) -> Result<()> {
-        let targets = if path.ends_with('/') {
-            self.list(path).await?
-        } else {
-            vec![path.to_owned()]
-        };
-        for target in targets {
-            match self.store.delete(&Path::from(target)).await {
-                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-                Err(e) => return Err(unreachable(e)),
+        if !path.ends_with('/') {
+            return self.delete_one(path).await;
+        }
+        for pause in EMPTYING_PAUSES_MS {
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+            let listed = self.list(path).await?;
+            if listed.is_empty() {
+                return Ok(());
+            }
+            for target in listed {
+                self.delete_one(&target).await?;
             }
         }
-        if path.ends_with('/') && !self.list(path).await?.is_empty() {
-            return Err(Error::Internal(format!("{path} is not empty after deleting it")));
+        Err(Error::Internal(format!("{path} is not empty after deleting it")))
+    }
+
+    async fn delete_one(&self, path: &str) -> Result<()> {
+        match self.store.delete(&Path::from(path)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(unreachable(e)),
         }
-        Ok(())
     }
 }
 
@@ -501,5 +514,139 @@ impl Services {
             tracing::info!(files = adopted, "files of an earlier version moved into the file store");
         }
         Ok(adopted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::stream::{self, BoxStream};
+    use object_store::memory::InMemory;
+    use object_store::{
+        CopyOptions, GetOptions, GetResult, ListResult, MultipartUpload, ObjectMeta, PutMultipartOptions, PutOptions,
+        PutResult,
+    };
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    /// A store whose listings go on showing a deleted object `stale` more
+    /// times after the store confirmed its delete, as an S3 store's can.
+    #[derive(Debug)]
+    struct Trailing {
+        live: InMemory,
+        stale: usize,
+        /// Every object a listing showed, to show again once deleted.
+        seen: Arc<Mutex<HashMap<Path, ObjectMeta>>>,
+        /// Deleted objects and how many more listings still show them.
+        ghosts: Arc<Mutex<HashMap<Path, usize>>>,
+    }
+
+    impl std::fmt::Display for Trailing {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "Trailing({})", self.stale)
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl ObjectStore for Trailing {
+        async fn put_opts(&self, at: &Path, payload: PutPayload, opts: PutOptions) -> object_store::Result<PutResult> {
+            self.live.put_opts(at, payload, opts).await
+        }
+
+        async fn put_multipart_opts(
+            &self,
+            at: &Path,
+            opts: PutMultipartOptions,
+        ) -> object_store::Result<Box<dyn MultipartUpload>> {
+            self.live.put_multipart_opts(at, opts).await
+        }
+
+        async fn get_opts(&self, at: &Path, options: GetOptions) -> object_store::Result<GetResult> {
+            self.live.get_opts(at, options).await
+        }
+
+        fn delete_stream(
+            &self,
+            locations: BoxStream<'static, object_store::Result<Path>>,
+        ) -> BoxStream<'static, object_store::Result<Path>> {
+            let (ghosts, stale) = (self.ghosts.clone(), self.stale);
+            let noted = locations.map(move |at| {
+                if let Ok(at) = &at {
+                    // Deleting a ghost again does not make it linger longer.
+                    ghosts.lock().unwrap().entry(at.clone()).or_insert(stale);
+                }
+                at
+            });
+            self.live.delete_stream(noted.boxed())
+        }
+
+        fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, object_store::Result<ObjectMeta>> {
+            let shown: Vec<ObjectMeta> = {
+                let seen = self.seen.lock().unwrap();
+                let mut ghosts = self.ghosts.lock().unwrap();
+                ghosts
+                    .iter_mut()
+                    .filter(|(at, left)| **left > 0 && prefix.is_none_or(|p| at.prefix_matches(p)))
+                    .filter_map(|(at, left)| {
+                        *left -= 1;
+                        seen.get(at).cloned()
+                    })
+                    .collect()
+            };
+            let seen = self.seen.clone();
+            self.live
+                .list(prefix)
+                .map(move |meta| {
+                    if let Ok(m) = &meta {
+                        seen.lock().unwrap().insert(m.location.clone(), m.clone());
+                    }
+                    meta
+                })
+                .chain(stream::iter(shown.into_iter().map(Ok)))
+                .boxed()
+        }
+
+        async fn list_with_delimiter(&self, prefix: Option<&Path>) -> object_store::Result<ListResult> {
+            self.live.list_with_delimiter(prefix).await
+        }
+
+        async fn copy_opts(&self, from: &Path, to: &Path, options: CopyOptions) -> object_store::Result<()> {
+            self.live.copy_opts(from, to, options).await
+        }
+    }
+
+    /// Empties one person's prefix in a store whose listing trails by
+    /// `stale` listings; returns how that went and what another person
+    /// still has.
+    async fn empty_prefix(stale: usize) -> (Result<()>, Vec<String>) {
+        let files = Files {
+            store: Arc::new(Trailing {
+                live: InMemory::new(),
+                stale,
+                seen: Arc::default(),
+                ghosts: Arc::default(),
+            }),
+        };
+        for path in ["p/a/avatar/1", "p/a/attachment/2", "p/b/avatar/3"] {
+            files.put(path, b"bytes".to_vec()).await.unwrap();
+        }
+        let emptied = files.delete("p/a/").await;
+        (emptied, files.list("p/b/").await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_prefix_is_emptied_once_a_listing_agrees_even_when_listings_trail_the_deletes() {
+        for stale in [0, 1, 3] {
+            let (emptied, others) = empty_prefix(stale).await;
+            assert!(emptied.is_ok(), "trailing by {stale}: {emptied:?}");
+            assert_eq!(others, ["p/b/avatar/3"], "another person's file stays");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_prefix_whose_listing_never_agrees_stays_owed() {
+        let (emptied, others) = empty_prefix(EMPTYING_PAUSES_MS.len() - 1).await;
+        assert!(matches!(emptied, Err(Error::Internal(_))), "{emptied:?}");
+        assert_eq!(others, ["p/b/avatar/3"]);
     }
 }
