@@ -370,8 +370,7 @@ impl Services {
             body: body.as_str().to_owned(),
             by: p.account_id,
         });
-        self.bus.publish(room.other, event.clone());
-        self.bus.publish(p.account_id, event);
+        self.bus.publish_to(&[room.other, p.account_id], event);
         Ok(Notes {
             body: body.as_str().to_owned(),
             version,

@@ -380,10 +380,7 @@ impl Services {
                 attachments: files,
                 ..Message::of(row, &members)
             };
-            let event = Arc::new(Event::Message(message));
-            for m in members {
-                self.bus.publish(m, event.clone());
-            }
+            self.bus.publish_to(&members, Arc::new(Event::Message(message)));
         }
         // Each open tab counts the new message itself; a count is sent
         // only when reading changes it (`mark_read`), so a send costs no

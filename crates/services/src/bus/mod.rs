@@ -78,7 +78,12 @@ pub enum NodeEvent {
 /// the members connected to it.
 pub trait Bus: Send + Sync {
     /// Sends `event` to every open connection of `account` (none: nothing).
-    fn publish(&self, account: Uuid, event: Arc<Event>);
+    fn publish(&self, account: Uuid, event: Arc<Event>) {
+        self.publish_to(std::slice::from_ref(&account), event);
+    }
+
+    /// Sends `event` to every open connection of each of `accounts`.
+    fn publish_to(&self, accounts: &[Uuid], event: Arc<Event>);
 
     /// Events for `account` from now on, until the subscription is dropped.
     fn subscribe(&self, account: Uuid) -> Subscription;
@@ -132,11 +137,11 @@ impl LocalBus {
 }
 
 impl Bus for LocalBus {
-    fn publish(&self, account: Uuid, event: Arc<Event>) {
+    fn publish_to(&self, accounts: &[Uuid], event: Arc<Event>) {
         let members = self.members.lock().expect("bus lock");
-        if let Some(tx) = members.get(&account) {
+        for tx in accounts.iter().filter_map(|a| members.get(a)) {
             // No receiver left is not an error: the member went away.
-            let _ = tx.send(event);
+            let _ = tx.send(event.clone());
         }
     }
 

@@ -12,6 +12,7 @@
 
 use super::presence::{ANNOUNCE, Elsewhere};
 use super::{Bus, Event, LocalBus, NodeEvent, Subscription};
+use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -55,8 +56,8 @@ enum PresenceNews {
 }
 
 impl PresenceNews {
-    fn payload(&self) -> Vec<u8> {
-        serde_json::to_vec(self).expect("presence news serializes")
+    fn payload(&self) -> Bytes {
+        serde_json::to_vec(self).expect("presence news serializes").into()
     }
 }
 
@@ -66,7 +67,7 @@ const NODE_BACKLOG: usize = 1024;
 type Listening = Arc<Mutex<HashMap<Uuid, JoinHandle<()>>>>;
 
 /// What goes out on NATS, in order, through one publisher.
-type Outgoing = mpsc::Sender<(String, Vec<u8>)>;
+type Outgoing = mpsc::Sender<(String, Bytes)>;
 
 pub struct NatsBus {
     client: async_nats::Client,
@@ -114,7 +115,7 @@ impl NatsBus {
         let node_events = broadcast::Sender::new(NODE_BACKLOG);
         let told = node_events.clone();
         let first = Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let (outgoing, mut queue) = mpsc::channel::<(String, Vec<u8>)>(OUTGOING);
+        let (outgoing, mut queue) = mpsc::channel::<(String, Bytes)>(OUTGOING);
         // The tasks below hold the queue weakly: once the bus is dropped
         // they stop, and the publisher with them.
         let asking = outgoing.downgrade();
@@ -158,7 +159,7 @@ impl NatsBus {
             let client = client.clone();
             tokio::spawn(async move {
                 while let Some((subject, payload)) = queue.recv().await {
-                    if let Err(e) = client.publish(subject, payload.into()).await {
+                    if let Err(e) = client.publish(subject, payload).await {
                         tracing::warn!("an event could not go out on NATS: {e}");
                     }
                 }
@@ -262,11 +263,14 @@ async fn listen(client: async_nats::Client, account: Uuid, local: LocalBus) {
 }
 
 impl Bus for NatsBus {
-    fn publish(&self, account: Uuid, event: Arc<Event>) {
-        let payload = serde_json::to_vec(&*event).expect("events serialize");
-        self.local.publish(account, event);
-        if self.outgoing.try_send((subject(account), payload)).is_err() {
-            tracing::warn!("NATS is behind: an event was dropped (clients catch up from the database)");
+    fn publish_to(&self, accounts: &[Uuid], event: Arc<Event>) {
+        // Serialized once; each member's copy shares the bytes.
+        let payload = Bytes::from(serde_json::to_vec(&*event).expect("events serialize"));
+        self.local.publish_to(accounts, event);
+        for &account in accounts {
+            if self.outgoing.try_send((subject(account), payload.clone())).is_err() {
+                tracing::warn!("NATS is behind: an event was dropped (clients catch up from the database)");
+            }
         }
     }
 
