@@ -215,7 +215,8 @@ async fn hold_stream(
 /// message (each with its own idempotency key) on one keep-alive
 /// connection, opened again if the balancer closes it.
 async fn send(front: SocketAddr, s: u64, talkers: Arc<Vec<messaging::Member>>, tally: Arc<Tally>, until: Instant) {
-    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 * SENDERS / RATE));
+    let every = Duration::from_micros(1_000_000 * SENDERS / RATE);
+    let mut tick = load::staggered_ticks(every, s as usize, SENDERS as usize);
     let mut conn: Option<BufReader<TcpStream>> = None;
     let mut n = 0u64;
     while Instant::now() < until {

@@ -383,7 +383,7 @@ async fn client(
 async fn sender(
     addr: SocketAddr,
     members: Vec<Arc<Member>>,
-    every: Duration,
+    mut tick: tokio::time::Interval,
     until: Instant,
     retry: bool,
     statuses: Arc<Mutex<BTreeMap<u16, u64>>>,
@@ -395,7 +395,6 @@ async fn sender(
     let stream = TcpStream::connect(addr).await.expect("connect");
     stream.set_nodelay(true).ok();
     let mut r = BufReader::new(stream);
-    let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut i = 0usize;
     while Instant::now() < until {
@@ -458,7 +457,7 @@ async fn send_for(
         tasks.push(tokio::spawn(sender(
             addr,
             share,
-            every,
+            load::staggered_ticks(every, k, senders),
             until,
             retry,
             statuses.clone(),
