@@ -5,6 +5,7 @@
 
 use crate::clock::micros;
 use crate::crypto;
+use crate::group_commit::{Batched, BoxFuture};
 use crate::i18n::{t, t_args};
 use crate::mail::{self, Channel, Outgoing};
 use crate::security_log::ClientInfo;
@@ -37,6 +38,27 @@ const SMS_CODE_TTL: Duration = Duration::from_secs(15 * 60);
 const MAX_CODE_ATTEMPTS: i32 = 5;
 /// Activity is written at most this often per session.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
+
+/// A session's last use and slid expiry, to be written.
+struct Touch {
+    session: Uuid,
+    seen: i64,
+    expires: i64,
+}
+
+impl Batched for Touch {
+    fn write<'a>(&'a mut self, conn: Conn<'a>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move { Ok(sessions::touch(conn, self.session, self.seen, self.expires).await?) })
+    }
+
+    fn finish(self: Box<Self>, outcome: Result<()>) {
+        // Nobody waits: a touch lost (the database away) leaves the expiry
+        // where the last one put it, and the next use a minute on tries again.
+        if let Err(e) = outcome {
+            tracing::warn!("a session's last use was not recorded: {e}");
+        }
+    }
+}
 
 /// Validated sign-up input.
 #[derive(Debug)]
@@ -719,10 +741,15 @@ impl Services {
             // column alone tells the retention sweep when a session is over.
             let expires =
                 (now + micros(self.settings.session_idle)).min(s.created_at + micros(self.settings.session_max));
-            // A write: in a transaction, so it takes its turn with the others.
-            let mut tx = self.db.begin().await?;
-            sessions::touch(tx.conn(), s.id, now, expires).await?;
-            tx.commit().await?;
+            // Written behind the request, in a batch with the other touches
+            // of the moment: the request does not wait for it, and many
+            // sessions falling due at once cost a few commits, not one each.
+            let touch = Touch {
+                session: s.id,
+                seen: now,
+                expires,
+            };
+            self.session_touches.submit(&self.db, s.id, Box::new(touch));
             (s.last_seen_at, s.expires_at) = (now, expires);
         }
         self.sessions.put(live, now);

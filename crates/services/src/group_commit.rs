@@ -45,7 +45,7 @@ const POSTGRES_LANES: usize = 8;
 /// A lane's queue, while its writer runs.
 type Lane = Mutex<Option<mpsc::UnboundedSender<Box<dyn Batched>>>>;
 
-/// The queues of one kind of write (messages), one per lane.
+/// The queues of one kind of write (messages, session touches), one per lane.
 pub struct GroupCommit {
     lanes: Vec<Lane>,
 }
@@ -58,6 +58,15 @@ impl GroupCommit {
         };
         Self {
             lanes: (0..lanes).map(|_| Mutex::default()).collect(),
+        }
+    }
+
+    /// One lane on either backend: for writes that share no rows, so
+    /// gain nothing from committing side by side, and should hold at most
+    /// one of the pool's connections.
+    pub fn one_lane() -> Self {
+        Self {
+            lanes: vec![Mutex::default()],
         }
     }
 

@@ -155,6 +155,9 @@ pub struct Services {
     pub bus: Arc<dyn bus::Bus>,
     /// Messages sent together are committed together.
     pub(crate) message_writes: Arc<group_commit::GroupCommit>,
+    /// Sessions' last use, written behind their requests, together (one
+    /// lane: up to 64 in a transaction, on one connection).
+    pub(crate) session_touches: Arc<group_commit::GroupCommit>,
     /// Sessions read a moment ago (`session_cache`).
     pub(crate) sessions: Arc<session_cache::SessionCache>,
     /// Serving, or draining before the node stops.
@@ -203,6 +206,7 @@ impl Services {
             storage_dirty: Arc::default(),
             bus: Arc::new(bus::LocalBus::default()),
             message_writes: Arc::new(group_commit::GroupCommit::for_backend(backend)),
+            session_touches: Arc::new(group_commit::GroupCommit::one_lane()),
             sessions: Arc::default(),
             lifecycle: Arc::default(),
         })

@@ -11,7 +11,11 @@ use std::time::Duration;
 const BIN: &str = env!("CARGO_BIN_EXE_koine");
 const KEY: &str = "3f1b9c0d2e4a6b8c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c";
 
-both_backends!(tls_mode_hardens_cookies_and_sends_hsts, idle_sessions_expire);
+both_backends!(
+    tls_mode_hardens_cookies_and_sends_hsts,
+    idle_sessions_expire,
+    use_slides_the_expiry_in_the_database
+);
 
 async fn database_env(backend: Backend) -> Vec<(&'static str, String)> {
     match backend {
@@ -286,6 +290,31 @@ async fn idle_sessions_expire(app: TestApp) {
         StatusCode::SEE_OTHER,
         "ended after 30 idle days"
     );
+}
+
+/// The slid expiry is written behind the request that used the session,
+/// so another node (or this one, once its memory of the session is stale)
+/// reads it from the database.
+async fn use_slides_the_expiry_in_the_database(app: TestApp) {
+    let b = app.member("slide@example.org", "Slide").await;
+    let id = app.account_id("slide@example.org").await;
+    let expiry = "SELECT MAX(expires_at) FROM sessions WHERE account_id = $1";
+    let before = app.scalar_i64(expiry, id).await;
+    app.advance(Duration::from_secs(29 * 86_400));
+    assert_eq!(b.get("/settings").await.status(), StatusCode::OK);
+    let waited = std::time::Instant::now();
+    loop {
+        let after = app.scalar_i64(expiry, id).await;
+        if after != before {
+            assert!(
+                after >= before + 29 * 86_400_000_000,
+                "slid by the 29 days: {before} → {after}"
+            );
+            break;
+        }
+        assert!(waited.elapsed() < Duration::from_secs(5), "the use was never written");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 both_backends!(
