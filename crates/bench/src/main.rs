@@ -43,6 +43,15 @@ pub enum BackendArg {
     Postgres,
 }
 
+/// Where the messaging benchmark's members send and hold their streams
+/// (`messaging::Nodes`), to measure one placement of `cluster` alone.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum, Debug)]
+enum Placement {
+    Single,
+    ClusterOfOne,
+    AcrossTwo,
+}
+
 /// Which database a benchmark runs on.
 #[derive(clap::Args)]
 struct Database {
@@ -146,6 +155,13 @@ enum Command {
         /// Keep-alive connections the senders post over.
         #[arg(long, default_value_t = 64)]
         senders: usize,
+        /// Where the members send and hold their streams (the cluster
+        /// placements need `--nats-url`).
+        #[arg(long, value_enum, default_value_t = Placement::Single)]
+        nodes: Placement,
+        /// The NATS servers of a cluster placement (comma-separated).
+        #[arg(long, env = "KOINE_BENCH_NATS_URL")]
+        nats_url: Option<String>,
     },
     /// Call signalling in many lesson rooms at once, over the stream.
     Classroom {
@@ -255,7 +271,19 @@ async fn main() {
             rate,
             soak_seconds,
             senders,
+            nodes,
+            nats_url,
         } => {
+            let nats = || {
+                nats_url
+                    .clone()
+                    .unwrap_or_else(|| panic!("--nodes {nodes:?} needs --nats-url"))
+            };
+            let nodes = match nodes {
+                Placement::Single => messaging::Nodes::Single,
+                Placement::ClusterOfOne => messaging::Nodes::ClusterOfOne(nats()),
+                Placement::AcrossTwo => messaging::Nodes::AcrossTwo(nats()),
+            };
             messaging::run(messaging::Options {
                 backend: db.backend,
                 database_url: db.database_url,
@@ -264,7 +292,7 @@ async fn main() {
                 rate,
                 soak_seconds,
                 senders,
-                nodes: messaging::Nodes::Single,
+                nodes,
             })
             .await
         }

@@ -141,17 +141,23 @@ impl Members {
 pub struct Sessions(Vec<Vec<V>>);
 
 impl Sessions {
-    /// A session for `account`; returns its bearer token.
+    /// A session for `account`, last used at some moment of the minute
+    /// before `now` (members' sessions are not all used in the same second,
+    /// so their uses, written once a minute each, do not all fall due
+    /// together); returns its bearer token.
     pub fn push(&mut self, account: Uuid, now: i64) -> String {
         let token = koine_services::crypto::new_token();
+        // Multiplicative hashing spreads the sessions evenly over the minute.
+        let ago = ((self.0.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) % 60_000_000) as i64;
+        let used = now - ago;
         self.0.push(vec![
             V::U(Uuid::now_v7()),
             V::U(account),
             V::B(koine_services::crypto::token_hash(&token)),
-            V::I(now),
-            V::I(now),
-            V::I(now),
-            V::I(now + 7 * 86_400_000_000),
+            V::I(used),
+            V::I(used),
+            V::I(used),
+            V::I(used + 7 * 86_400_000_000),
         ]);
         token
     }
