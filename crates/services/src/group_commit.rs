@@ -61,9 +61,8 @@ impl GroupCommit {
         }
     }
 
-    /// One lane on either backend: for writes that share no rows, so
-    /// gain nothing from committing side by side, and should hold at most
-    /// one of the pool's connections.
+    /// One lane on either backend: for writes that no request waits for,
+    /// which should hold at most one of the pool's connections.
     pub fn one_lane() -> Self {
         Self {
             lanes: vec![Mutex::default()],
