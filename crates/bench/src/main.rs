@@ -160,7 +160,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Placement::Single)]
         nodes: Placement,
         /// The NATS servers of a cluster placement (comma-separated).
-        #[arg(long, env = "KOINE_BENCH_NATS_URL")]
+        #[arg(
+            long,
+            env = "KOINE_BENCH_NATS_URL",
+            required_if_eq_any([("nodes", "cluster-of-one"), ("nodes", "across-two")])
+        )]
         nats_url: Option<String>,
     },
     /// Call signalling in many lesson rooms at once, over the stream.
@@ -274,11 +278,8 @@ async fn main() {
             nodes,
             nats_url,
         } => {
-            let nats = || {
-                nats_url
-                    .clone()
-                    .unwrap_or_else(|| panic!("--nodes {nodes:?} needs --nats-url"))
-            };
+            // Clap has made sure a cluster placement has its URL.
+            let nats = || nats_url.clone().expect("--nats-url, required with a cluster placement");
             let nodes = match nodes {
                 Placement::Single => messaging::Nodes::Single,
                 Placement::ClusterOfOne => messaging::Nodes::ClusterOfOne(nats()),
