@@ -39,7 +39,9 @@ async fn status_after(app: &TestApp, lesson: Uuid, expected: &str) {
 
 async fn a_lesson_goes_from_request_to_review(app: TestApp) {
     let (tb, teacher, lb, learner) = pair(&app, "50.00").await;
-    let at = app.open_slots(teacher, 60, 14).await[0];
+    // More than a day ahead, so that the day-before reminder is still to
+    // come: the first free slot can be only the 12 hours' notice away.
+    let at = slot_after(&app.open_slots(teacher, 60, 14).await, app.svc.clock.now(), 24);
     // The checkout shows what is booked and what it costs.
     let offering = app.offering_of(teacher).await;
     let (s, page) = lb
