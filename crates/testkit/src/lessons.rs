@@ -181,6 +181,21 @@ impl TestApp {
         self.advance(std::time::Duration::from_micros(u64::try_from(by).unwrap()));
     }
 
+    /// Moves the clock forward to the coming `weekday`'s midnight (UTC), for
+    /// a test that reads a teacher's weekly hours off a page: without it the
+    /// week a page shows holds them only at some hours of the week, since
+    /// those inside the booking notice are not offered.
+    pub fn advance_to_coming(&self, weekday: jiff::civil::Weekday) {
+        let today = self.svc.clock.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        let midnight = today
+            .nth_weekday(1, weekday)
+            .expect("a coming weekday")
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .expect("a UTC midnight")
+            .timestamp();
+        self.advance_to(midnight);
+    }
+
     /// Runs the lesson timers once, as the job would.
     pub async fn timers(&self) -> koine_services::booking::timers::TimerReport {
         self.svc.run_lesson_timers().await.expect("timers")

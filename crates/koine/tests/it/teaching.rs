@@ -750,6 +750,8 @@ async fn offerings_and_availability_refuse_bad_input(app: TestApp) {
 }
 
 async fn slots_show_in_the_viewers_time_zone(app: TestApp) {
+    // From a Wednesday the page's week holds the coming Tuesday's hours.
+    app.advance_to_coming(jiff::civil::Weekday::Wednesday);
     let (t, id) = teacher(&app, "madrid@example.org").await;
     t.set_profile("Profe", "Europe/Madrid", &[]).await;
     // Tuesdays 18:00–21:00 in Madrid (the fixture's rule), 60-minute lessons.
@@ -757,13 +759,24 @@ async fn slots_show_in_the_viewers_time_zone(app: TestApp) {
     ny.set_profile("NewYorker", "America/New_York", &[]).await;
     let (_, page) = ny.get_text(&format!("/teachers/{id}")).await;
     assert!(page.contains("America/New_York"), "{page}");
-    // Madrid is six hours ahead of New York in December: 18:00 there is 12:00 here.
+    // Madrid is six hours ahead of New York (five in the weeks when only one
+    // has changed its clocks): 18:00 there is 12:00 here.
+    let madrid = jiff::tz::TimeZone::get("Europe/Madrid").unwrap();
+    let tuesday = app.svc.clock.now().to_zoned(madrid.clone()).date();
+    let tuesday = tuesday.nth_weekday(1, jiff::civil::Weekday::Tuesday).unwrap();
+    let in_new_york = |hour: i8| {
+        let at = tuesday.at(hour, 0, 0, 0).to_zoned(madrid.clone()).unwrap();
+        format!(">{}<", at.in_tz("America/New_York").unwrap().strftime("%H:%M"))
+    };
     let slots = page.split("id=\"slots\"").nth(1).unwrap();
     assert!(
-        slots.contains("Tuesday") && slots.contains(">12:00<") && slots.contains(">14:00<"),
+        slots.contains("Tuesday") && slots.contains(&in_new_york(18)) && slots.contains(&in_new_york(20)),
         "{slots}"
     );
-    assert!(!slots.contains(">18:00<") && !slots.contains(">15:00<"), "{slots}");
+    assert!(
+        !slots.contains(">18:00<") && !slots.contains(&in_new_york(21)),
+        "{slots}"
+    );
     // Days are written as the page's language writes them.
     for (locale, tuesday, not) in [
         ("es", "martes, ", "Tuesday"),
@@ -791,7 +804,6 @@ async fn slots_show_in_the_viewers_time_zone(app: TestApp) {
         .iter()
         .map(|s| s.as_str().unwrap().parse().unwrap())
         .collect();
-    let madrid = jiff::tz::TimeZone::get("Europe/Madrid").unwrap();
     let tokyo = jiff::tz::TimeZone::get("Asia/Tokyo").unwrap();
     for s in &starts {
         let (m, t) = (s.to_zoned(madrid.clone()), s.to_zoned(tokyo.clone()));
