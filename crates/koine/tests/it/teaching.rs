@@ -762,10 +762,10 @@ async fn slots_show_in_the_viewers_time_zone(app: TestApp) {
     // Madrid is six hours ahead of New York (five in the weeks when only one
     // has changed its clocks): 18:00 there is 12:00 here.
     let madrid = jiff::tz::TimeZone::get("Europe/Madrid").unwrap();
-    let tuesday = app.svc.clock.now().to_zoned(madrid.clone()).date();
-    let tuesday = tuesday.nth_weekday(1, jiff::civil::Weekday::Tuesday).unwrap();
+    let today = app.svc.clock.now().to_zoned(madrid.clone()).date();
+    let coming_tuesday = today.nth_weekday(1, jiff::civil::Weekday::Tuesday).unwrap();
     let in_new_york = |hour: i8| {
-        let at = tuesday.at(hour, 0, 0, 0).to_zoned(madrid.clone()).unwrap();
+        let at = coming_tuesday.at(hour, 0, 0, 0).to_zoned(madrid.clone()).unwrap();
         format!(">{}<", at.in_tz("America/New_York").unwrap().strftime("%H:%M"))
     };
     let slots = page.split("id=\"slots\"").nth(1).unwrap();
