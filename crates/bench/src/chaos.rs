@@ -273,10 +273,16 @@ pub async fn run(o: &Options) -> Value {
     let linked = database.replacen(&upstream, &link.addr.to_string(), 1);
     let mut linked_vars = vars.to_vec();
     linked_vars.push(("KOINE_DATABASE_URL", &linked));
+    // Node 1's log is kept: it is paused in a job, and must then say that
+    // its attempt's end was refused.
+    let paused_log = server::NodeLog::default();
     let mut nodes = Vec::new();
     for n in 0..3 {
-        let vars: &[(&str, &str)] = if n == 2 { &linked_vars } else { &vars };
-        nodes.push(server::Server::start_with(&env, vars).await);
+        nodes.push(match n {
+            1 => server::Server::start_logged(&env, &vars, &paused_log).await,
+            2 => server::Server::start_with(&env, &linked_vars).await,
+            _ => server::Server::start_with(&env, &vars).await,
+        });
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let addrs: Vec<SocketAddr> = nodes.iter().map(|n| n.addr).collect();
@@ -418,8 +424,7 @@ pub async fn run(o: &Options) -> Value {
         format!("no answer through the namespace while partitioned: {cut}; an answer once healed: {healed}"),
     ));
     // The job the paused node was caught in: another node took it over (a
-    // later attempt) and finished it. (That the resumed attempt then writes
-    // nothing is the jobs tests' to prove: here it would look the same.)
+    // later attempt) and finished it.
     let taken_over = match caught {
         Some((job, attempt)) => sqlx::query_as::<_, (i32, String)>("SELECT attempt, state FROM jobs WHERE id = $1")
             .bind(job)
@@ -438,6 +443,7 @@ pub async fn run(o: &Options) -> Value {
             (None, _) => "the node was paused running no job".to_owned(),
         },
     ));
+    checks.push(fenced_on_resume(caught, &paused_log.events()));
     let (served, asked) = history.probes_between(42.0, 46.0);
     checks.push((
         "new requests are served while a node is partitioned from the database",
@@ -580,6 +586,34 @@ impl MailSink {
 }
 
 /// A connection of the harness's own to the nodes' database.
+/// The paused attempt, resumed, was fenced: its node logged that the end
+/// it went to record was refused, another attempt holding the job (its
+/// work's writes refused before that, if it made any, are counted).
+fn fenced_on_resume(caught: Option<(Uuid, i32)>, events: &[Value]) -> (&'static str, bool, String) {
+    let name = "the paused attempt, resumed, wrote nothing more (fenced)";
+    let Some((job, attempt)) = caught else {
+        return (name, false, "the node was paused running no job".to_owned());
+    };
+    let of_attempt = |message: &str| {
+        events
+            .iter()
+            .filter(|e| {
+                let f = &e["fields"];
+                f["message"] == message && f["job"] == job.to_string() && f["attempt"] == attempt
+            })
+            .count()
+    };
+    let end_refused = of_attempt("another node took the job over");
+    let writes_refused = of_attempt("a write of a job attempt that lost its lease was refused");
+    (
+        name,
+        end_refused == 1,
+        format!(
+            "job {job}, attempt {attempt}: its end refused {end_refused} time(s), its work's writes refused {writes_refused} time(s)"
+        ),
+    )
+}
+
 async fn pool_of(database: &str) -> sqlx::PgPool {
     sqlx::PgPool::connect(database).await.expect("the database")
 }

@@ -184,6 +184,33 @@ pub struct Server {
     pub addr: SocketAddr,
 }
 
+/// What a node logged (JSON, one event per line), kept for a checker; the
+/// lines are shown on stderr too, as every node's are.
+#[derive(Clone, Default)]
+pub struct NodeLog(std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>);
+
+impl NodeLog {
+    /// The events logged so far.
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        self.0.lock().expect("node log").clone()
+    }
+
+    /// Copies each line of `stderr` to this process's stderr, keeping it.
+    fn follow(&self, stderr: tokio::process::ChildStderr) {
+        let kept = self.0.clone();
+        tokio::spawn(async move {
+            use tokio::io::AsyncBufReadExt;
+            let mut lines = tokio::io::BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                eprintln!("{line}");
+                if let Ok(event) = serde_json::from_str(&line) {
+                    kept.lock().expect("node log").push(event);
+                }
+            }
+        });
+    }
+}
+
 impl Server {
     /// Starts the server and returns once `/healthz` answers 200.
     pub async fn start(env: &Env) -> Self {
@@ -197,6 +224,15 @@ impl Server {
 
     /// The same, pinned to one core (its runtime then sizes itself to it).
     pub async fn start_on(env: &Env, vars: &[(&str, &str)], core: Option<usize>) -> Self {
+        Self::start_new(env, vars, core, None).await
+    }
+
+    /// The same (unpinned), with what it logs kept in `log`.
+    pub async fn start_logged(env: &Env, vars: &[(&str, &str)], log: &NodeLog) -> Self {
+        Self::start_new(env, vars, None, Some(log)).await
+    }
+
+    async fn start_new(env: &Env, vars: &[(&str, &str)], core: Option<usize>, log: Option<&NodeLog>) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -211,26 +247,37 @@ impl Server {
         if let Some(url) = copy.or(env.database_url.as_deref()) {
             psql(url, "ANALYZE").await;
         }
-        Self::start_at(env, vars, core, addr).await
+        Self::start_at(env, vars, core, addr, log).await
     }
 
     /// Starts a node killed before again, on its address (a balancer in
     /// front names it by that).
     pub async fn restart(&mut self, env: &Env, vars: &[(&str, &str)]) {
         let _ = self.child.wait().await;
-        *self = Self::start_at(env, vars, None, self.addr).await;
+        *self = Self::start_at(env, vars, None, self.addr, None).await;
     }
 
-    async fn start_at(env: &Env, vars: &[(&str, &str)], core: Option<usize>, addr: SocketAddr) -> Self {
-        let child = env
-            .command_on(core)
+    async fn start_at(
+        env: &Env,
+        vars: &[(&str, &str)],
+        core: Option<usize>,
+        addr: SocketAddr,
+        log: Option<&NodeLog>,
+    ) -> Self {
+        let mut command = env.command_on(core);
+        command
             .args(["serve", "--listen", &addr.to_string()])
             .envs(vars.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("koine serve");
+            .kill_on_drop(true);
+        if log.is_some() {
+            command.env("KOINE_LOG_FORMAT", "json").stderr(Stdio::piped());
+        }
+        let mut child = command.spawn().expect("koine serve");
+        if let Some(log) = log {
+            log.follow(child.stderr.take().expect("piped"));
+        }
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if healthz(addr).await {

@@ -77,6 +77,7 @@ impl Services {
         if let Ok(job) = ATTEMPT.try_with(|a| a.job.clone())
             && !jobs::holds(tx.conn(), &job).await?
         {
+            tracing::warn!(job = %job.id, attempt = job.attempt, "a write of a job attempt that lost its lease was refused");
             return Err(Error::Fenced);
         }
         Ok(tx)
@@ -216,7 +217,7 @@ impl Services {
         let outcome = tokio::select! {
             outcome = &mut work => outcome,
             () = heartbeat => {
-                tracing::warn!(job = %job.id, kind = %job.kind, "another node took the job over: winding up");
+                tracing::warn!(job = %job.id, attempt = job.attempt, kind = %job.kind, "another node took the job over: winding up");
                 work.await
             }
         };
@@ -247,7 +248,10 @@ impl Services {
             (Ok(true), Err(e)) => {
                 tracing::error!(job = %job.id, kind = %job.kind, "job failed, to be tried again: {e}")
             }
-            (Ok(false), _) => tracing::warn!(job = %job.id, kind = %job.kind, "another node took the job over"),
+            // The attempt's end is a write fenced like the rest: refused.
+            (Ok(false), _) => {
+                tracing::warn!(job = %job.id, attempt = job.attempt, kind = %job.kind, "another node took the job over")
+            }
             (Err(e), _) => tracing::error!(job = %job.id, "recording a job's end failed: {e}"),
         }
     }

@@ -8,14 +8,13 @@ use koine_services::jobs::Schedule;
 use koine_services::lifecycle::Lifecycle;
 use koine_services::mail::deliver_due;
 use koine_store::repo::jobs::{self, Claimed};
-use koine_testkit::{Backend, TestApp, both_backends};
+use koine_testkit::{Backend, Logs, TestApp, both_backends, with_captured_logs};
 use reqwest::StatusCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 both_backends!(
     a_scheduled_run_happens_once_however_many_nodes_ask,
-    a_stalled_attempt_writes_nothing_once_another_took_the_job_over,
     a_stopping_node_gives_its_jobs_up_at_once,
     an_export_is_a_job_asked_for_with_it,
     a_full_job_queue_refuses_new_work_as_overload,
@@ -146,7 +145,40 @@ async fn a_scheduled_run_happens_once_however_many_nodes_ask(app: TestApp) {
     );
 }
 
-async fn a_stalled_attempt_writes_nothing_once_another_took_the_job_over(app: TestApp) {
+mod a_stalled_attempt_writes_nothing_once_another_took_the_job_over {
+    use super::*;
+
+    #[test]
+    fn sqlite() {
+        with_captured_logs(
+            Backend::Sqlite,
+            a_stalled_attempt_writes_nothing_once_another_took_the_job_over,
+        );
+    }
+
+    #[test]
+    fn postgres() {
+        with_captured_logs(
+            Backend::Postgres,
+            a_stalled_attempt_writes_nothing_once_another_took_the_job_over,
+        );
+    }
+}
+
+/// How many times the log says `message` of the job's attempt (the fault
+/// harness reads a paused node's log the same way).
+fn logged_of_attempt(logs: &Logs, message: &str, job: &Claimed) -> usize {
+    logs.text()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| {
+            let f = &e["fields"];
+            f["message"] == message && f["job"] == job.id.to_string() && f["attempt"] == job.attempt
+        })
+        .count()
+}
+
+async fn a_stalled_attempt_writes_nothing_once_another_took_the_job_over(app: TestApp, logs: Logs) {
     // Something the sweep removes: a throttle bucket that ended long ago.
     koine_testkit::on_db!(&app.svc.db, p => sqlx::query(
         "INSERT INTO throttle_counters (scope, key_hash, bucket, hits, expires_at) VALUES ('login_ip', $1, 1, 1, 1)")
@@ -160,13 +192,17 @@ async fn a_stalled_attempt_writes_nothing_once_another_took_the_job_over(app: Te
         .await;
     let taken = claim(&app, "b").await.expect("the lapsed job is claimed again");
     assert_eq!((taken.id, taken.attempt), (stalled.id, 2));
-    // Node a wakes and works on: its sweep is refused, and so is its end.
-    node(&app, "a").run_claimed(stalled).await;
+    // Node a wakes and works on: its sweep is refused, and so is its end;
+    // it says so, naming the job and its attempt.
+    node(&app, "a").run_claimed(stalled.clone()).await;
     assert_eq!(
         app.count("throttle_counters").await,
         1,
         "the stalled attempt deleted nothing"
     );
+    let refused = "a write of a job attempt that lost its lease was refused";
+    assert!(logged_of_attempt(&logs, refused, &stalled) >= 1, "{}", logs.text());
+    assert_eq!(logged_of_attempt(&logs, "another node took the job over", &stalled), 1);
     assert!(b_holds_the_job(&app).await, "b still holds the job");
     node(&app, "b").run_claimed(taken).await;
     assert_eq!(app.count("throttle_counters").await, 0, "the holder's sweep ran");
