@@ -26,6 +26,15 @@ pub const STREAM_PATH: &str = "/api/v1/stream";
 /// How often the connection is pinged and its session checked again.
 const HEARTBEAT: Duration = Duration::from_secs(25);
 
+/// When a new stream's first heartbeat falls: at random within the first
+/// period. Streams opened together (every client of a stopped node
+/// reconnecting elsewhere at once) would otherwise check their sessions
+/// together every period, a burst of reads that delays everyone's requests.
+fn first_heartbeat() -> Duration {
+    let r = u64::from_le_bytes(koine_services::crypto::random_bytes());
+    Duration::from_millis(1 + r % HEARTBEAT.as_millis() as u64)
+}
+
 /// The largest frame a client may send: a call's session description, with
 /// room for JSON escaping.
 const MAX_CLIENT_FRAME: usize = 2 * koine_domain::classroom::MAX_SDP_BYTES + 1024;
@@ -150,8 +159,7 @@ async fn converse(
     if socket.send(Message::Text(hello.into())).await.is_err() {
         return;
     }
-    let mut heartbeat = tokio::time::interval(HEARTBEAT);
-    heartbeat.tick().await;
+    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + first_heartbeat(), HEARTBEAT);
     loop {
         tokio::select! {
             received = events.recv() => {
@@ -222,6 +230,15 @@ async fn converse(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streams_opened_together_are_checked_at_moments_spread_over_a_period() {
+        let firsts: Vec<Duration> = (0..64).map(|_| first_heartbeat()).collect();
+        assert!(firsts.iter().all(|d| !d.is_zero() && *d <= HEARTBEAT));
+        let (min, max) = (firsts.iter().min().unwrap(), firsts.iter().max().unwrap());
+        // 64 uniform draws all within half a period: odds below 1e-17.
+        assert!(*max - *min > HEARTBEAT / 2, "{firsts:?}");
+    }
 
     #[test]
     fn only_this_sites_pages_may_use_the_cookie() {
