@@ -724,12 +724,12 @@ impl Services {
         let now = self.clock.now_us();
         let hash = crypto::token_hash(token);
         let created_after = now - micros(self.settings.session_max);
-        let mut live = match self.sessions.get(&hash, now, created_after) {
-            Some(live) => live,
+        let (mut live, read_at) = match self.sessions.get(&hash, now, created_after) {
+            Some(remembered) => remembered,
             None => {
                 let mut c = self.db.acquire().await?;
                 match sessions::find_live(c.conn(), &hash, now, created_after).await? {
-                    Some(live) => live,
+                    Some(live) => (live, now),
                     None => return Ok(None),
                 }
             }
@@ -752,7 +752,7 @@ impl Services {
             self.session_touches.submit(&self.db, s.id, Box::new(touch));
             (s.last_seen_at, s.expires_at) = (now, expires);
         }
-        self.sessions.put(live, now);
+        self.sessions.put(live, read_at, now);
         Ok(Some(principal))
     }
 

@@ -38,22 +38,25 @@ impl SessionCache {
     }
 
     /// The session read for this token hash less than `FRESH` ago, if it is
-    /// still live at `now` (idle expiry and absolute lifetime).
-    pub fn get(&self, token_hash: &[u8], now: i64, created_after: i64) -> Option<LiveSession> {
+    /// still live at `now` (idle expiry and absolute lifetime), with when it
+    /// was read.
+    pub fn get(&self, token_hash: &[u8], now: i64, created_after: i64) -> Option<(LiveSession, i64)> {
         let entries = self.lock();
         let e = entries.get(token_hash)?;
         let s = &e.live.session;
         let fresh = now >= e.read_at && now - e.read_at < FRESH.as_micros() as i64;
-        (fresh && s.expires_at > now && s.created_at > created_after).then(|| e.live.clone())
+        (fresh && s.expires_at > now && s.created_at > created_after).then(|| (e.live.clone(), e.read_at))
     }
 
-    /// Remembers a session as read (or touched) at `now`.
-    pub fn put(&self, live: LiveSession, now: i64) {
+    /// Remembers a session as read from the database at `read_at` (a use
+    /// that only touched it keeps the time it was read: however often it is
+    /// used, it is read again once `FRESH` has passed).
+    pub fn put(&self, live: LiveSession, read_at: i64, now: i64) {
         let mut entries = self.lock();
         if entries.len() >= TIDY_ABOVE {
             entries.retain(|_, e| now - e.read_at < FRESH.as_micros() as i64);
         }
-        entries.insert(live.session.token_hash.clone(), Entry { live, read_at: now });
+        entries.insert(live.session.token_hash.clone(), Entry { live, read_at });
     }
 
     /// Forgets every session (what others said meanwhile may be lost).
@@ -101,7 +104,7 @@ mod tests {
     fn an_entry_is_used_only_while_fresh() {
         let c = SessionCache::default();
         let a = Uuid::now_v7();
-        c.put(live(a, 1, 100 * SECOND), 10 * SECOND);
+        c.put(live(a, 1, 100 * SECOND), 10 * SECOND, 10 * SECOND);
         assert!(c.get(&[1], 10 * SECOND, 0).is_some());
         assert!(c.get(&[1], 12 * SECOND - 1, 0).is_some());
         assert!(c.get(&[1], 12 * SECOND, 0).is_none(), "older than FRESH");
@@ -110,10 +113,22 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_used_often_is_still_read_again_once_it_is_not_fresh() {
+        let c = SessionCache::default();
+        let a = Uuid::now_v7();
+        c.put(live(a, 1, 100 * SECOND), 10 * SECOND, 10 * SECOND);
+        // Used (and touched) a second later: remembered as read at 10 s.
+        let (used, read_at) = c.get(&[1], 11 * SECOND, 0).unwrap();
+        assert_eq!(read_at, 10 * SECOND);
+        c.put(used, read_at, 11 * SECOND);
+        assert!(c.get(&[1], 12 * SECOND, 0).is_none(), "FRESH counts from the read");
+    }
+
+    #[test]
     fn an_entry_never_outlives_its_session() {
         let c = SessionCache::default();
         let a = Uuid::now_v7();
-        c.put(live(a, 1, 11 * SECOND), 10 * SECOND);
+        c.put(live(a, 1, 11 * SECOND), 10 * SECOND, 10 * SECOND);
         assert!(c.get(&[1], 11 * SECOND, 0).is_none(), "idle expiry");
         assert!(c.get(&[1], 10 * SECOND, 100).is_none(), "absolute lifetime");
     }
@@ -122,9 +137,9 @@ mod tests {
     fn forgetting_an_account_drops_all_its_sessions_and_only_those() {
         let c = SessionCache::default();
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-        c.put(live(a, 1, 100 * SECOND), 10 * SECOND);
-        c.put(live(a, 2, 100 * SECOND), 10 * SECOND);
-        c.put(live(b, 3, 100 * SECOND), 10 * SECOND);
+        c.put(live(a, 1, 100 * SECOND), 10 * SECOND, 10 * SECOND);
+        c.put(live(a, 2, 100 * SECOND), 10 * SECOND, 10 * SECOND);
+        c.put(live(b, 3, 100 * SECOND), 10 * SECOND, 10 * SECOND);
         c.forget(a);
         assert!(c.get(&[1], 10 * SECOND, 0).is_none());
         assert!(c.get(&[2], 10 * SECOND, 0).is_none());
@@ -138,9 +153,9 @@ mod tests {
         for i in 0..TIDY_ABOVE {
             let mut l = live(a, 0, 100 * SECOND);
             l.session.token_hash = (i as u32).to_be_bytes().to_vec();
-            c.put(l, 0);
+            c.put(l, 0, 0);
         }
-        c.put(live(a, 1, 100 * SECOND), 10 * SECOND);
+        c.put(live(a, 1, 100 * SECOND), 10 * SECOND, 10 * SECOND);
         assert_eq!(c.lock().len(), 1);
     }
 }

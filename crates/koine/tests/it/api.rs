@@ -1,7 +1,7 @@
 //! The JSON API: same features, problem+json errors, strict bodies, OpenAPI.
 
 use koine_testkit::{STRONG_PASSWORD, TestApp, both_backends, link_in};
-use reqwest::{Client, StatusCode};
+use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -9,7 +9,8 @@ both_backends!(
     api_account_lifecycle,
     api_rejects_bad_input_cleanly,
     sign_up_reads_alike_in_the_api_and_on_the_page,
-    openapi_document_is_complete
+    openapi_document_is_complete,
+    a_session_ended_unheard_stops_working_two_seconds_after_it_was_read
 );
 
 /// Logs in through the API and returns the bearer token.
@@ -22,6 +23,29 @@ pub async fn token(app: &TestApp, email: &str) -> String {
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+}
+
+/// A node remembers a session it read for up to two seconds
+/// (`session_cache::FRESH`). A session ended where the node does not hear of
+/// it (by another process, or on another node while the bus is away) stops
+/// working once those two seconds have passed, however often it is used
+/// meanwhile.
+async fn a_session_ended_unheard_stops_working_two_seconds_after_it_was_read(app: TestApp) {
+    app.member("ana@example.org", "Ana").await;
+    let t = token(&app, "ana@example.org").await;
+    let me = || app.api(Method::GET, "/api/v1/me", &t);
+    assert_eq!(me().await.status(), StatusCode::OK, "read, and remembered");
+    app.execute("UPDATE sessions SET expires_at = 0", &[]).await;
+    for _ in 0..3 {
+        app.advance(Duration::from_millis(600));
+        assert_eq!(
+            me().await.status(),
+            StatusCode::OK,
+            "remembered, within two seconds of the read"
+        );
+    }
+    app.advance(Duration::from_millis(200));
+    assert_eq!(me().await.status(), StatusCode::UNAUTHORIZED, "read again: ended");
 }
 
 /// The served OpenAPI document.
