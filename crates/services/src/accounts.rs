@@ -724,6 +724,7 @@ impl Services {
         let now = self.clock.now_us();
         let hash = crypto::token_hash(token);
         let created_after = now - micros(self.settings.session_max);
+        let mark = self.sessions.mark();
         let (mut live, read_at) = match self.sessions.get(&hash, now, created_after) {
             Some(remembered) => remembered,
             None => {
@@ -752,7 +753,7 @@ impl Services {
             self.session_touches.submit(&self.db, s.id, Box::new(touch));
             (s.last_seen_at, s.expires_at) = (now, expires);
         }
-        self.sessions.put(live, read_at, now);
+        self.sessions.put(live, read_at, now, mark);
         Ok(Some(principal))
     }
 
