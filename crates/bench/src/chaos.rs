@@ -585,7 +585,6 @@ impl MailSink {
     }
 }
 
-/// A connection of the harness's own to the nodes' database.
 /// The paused attempt, resumed, was fenced: its node logged that the end
 /// it went to record was refused, another attempt holding the job (its
 /// work's writes refused before that, if it made any, are counted).
@@ -603,8 +602,8 @@ fn fenced_on_resume(caught: Option<(Uuid, i32)>, events: &[Value]) -> (&'static 
             })
             .count()
     };
-    let end_refused = of_attempt("another node took the job over");
-    let writes_refused = of_attempt("a write of a job attempt that lost its lease was refused");
+    let end_refused = of_attempt(koine_services::jobs::END_REFUSED);
+    let writes_refused = of_attempt(koine_services::jobs::WRITE_REFUSED);
     (
         name,
         end_refused == 1,
@@ -614,6 +613,7 @@ fn fenced_on_resume(caught: Option<(Uuid, i32)>, events: &[Value]) -> (&'static 
     )
 }
 
+/// A connection of the harness's own to the nodes' database.
 async fn pool_of(database: &str) -> sqlx::PgPool {
     sqlx::PgPool::connect(database).await.expect("the database")
 }

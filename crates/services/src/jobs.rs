@@ -38,6 +38,12 @@ pub const FINISH_WITHIN: Duration = Duration::from_secs(5);
 /// overload (503) rather than let the queue grow without bound.
 pub const MAX_WAITING: i64 = 10_000;
 
+/// What a node logs (with the job and attempt) when a write of an attempt
+/// that lost its job is refused, and when its end is (the fault harness
+/// reads these).
+pub const WRITE_REFUSED: &str = "a write of a job attempt that lost its lease was refused";
+pub const END_REFUSED: &str = "another node took the job over";
+
 /// A run every `every`, per time bucket.
 #[derive(Debug, Clone, Copy)]
 pub struct Schedule {
@@ -77,7 +83,7 @@ impl Services {
         if let Ok(job) = ATTEMPT.try_with(|a| a.job.clone())
             && !jobs::holds(tx.conn(), &job).await?
         {
-            tracing::warn!(job = %job.id, attempt = job.attempt, "a write of a job attempt that lost its lease was refused");
+            tracing::warn!(job = %job.id, attempt = job.attempt, "{WRITE_REFUSED}");
             return Err(Error::Fenced);
         }
         Ok(tx)
@@ -250,7 +256,7 @@ impl Services {
             }
             // The attempt's end is a write fenced like the rest: refused.
             (Ok(false), _) => {
-                tracing::warn!(job = %job.id, attempt = job.attempt, kind = %job.kind, "another node took the job over")
+                tracing::warn!(job = %job.id, attempt = job.attempt, kind = %job.kind, "{END_REFUSED}")
             }
             (Err(e), _) => tracing::error!(job = %job.id, "recording a job's end failed: {e}"),
         }

@@ -200,9 +200,9 @@ async fn a_stalled_attempt_writes_nothing_once_another_took_the_job_over(app: Te
         1,
         "the stalled attempt deleted nothing"
     );
-    let refused = "a write of a job attempt that lost its lease was refused";
+    let refused = koine_services::jobs::WRITE_REFUSED;
     assert!(logged_of_attempt(&logs, refused, &stalled) >= 1, "{}", logs.text());
-    assert_eq!(logged_of_attempt(&logs, "another node took the job over", &stalled), 1);
+    assert_eq!(logged_of_attempt(&logs, koine_services::jobs::END_REFUSED, &stalled), 1);
     assert!(b_holds_the_job(&app).await, "b still holds the job");
     node(&app, "b").run_claimed(taken).await;
     assert_eq!(app.count("throttle_counters").await, 0, "the holder's sweep ran");
